@@ -1,0 +1,13 @@
+//! The domain of jianguan (建管): the campaign's records and the rules read off them.
+//!
+//! This crate is pure: no I/O, no async runtime, no database or HTTP dependency (a test in
+//! `tests/purity.rs` keeps it so). Rates are defined once, in [`rates`], and every page, API
+//! response and document uses them through [`overview`].
+
+pub mod calendar;
+pub mod model;
+pub mod overview;
+pub mod rates;
+pub mod store;
+
+pub use jiff::civil::Date;

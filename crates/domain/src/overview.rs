@@ -1,0 +1,673 @@
+//! The figures pages, the API and documents show: headline figures for a year as of a date,
+//! broken down by category and district, and the project list with its filters.
+//!
+//! Every figure here is an aggregate of the per-project rates in [`crate::rates`]; nothing is
+//! computed a second way.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::model::{
+    BuildType, CategoryId, Money, PlanKind, Portfolio, Project, ProjectId, ProjectStatus, UnitId,
+};
+use crate::rates::{self, InvestmentLedger, MoneyRatio, Ratio};
+
+/// Totals of scale figures over a set of projects.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ScaleTotals {
+    /// Households benefiting.
+    pub households: i64,
+    /// New parking spaces.
+    pub parking_spaces: i64,
+    /// Toilets.
+    pub toilets: i64,
+    /// Length in metres.
+    pub length_m: i64,
+}
+
+/// Counts of projects by build type.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct BuildTypeCounts {
+    /// 新建
+    pub new: u64,
+    /// 改造
+    pub renovation: u64,
+    /// 整治
+    pub remediation: u64,
+}
+
+impl BuildTypeCounts {
+    fn count(&mut self, build_type: BuildType) {
+        match build_type {
+            BuildType::New => self.new += 1,
+            BuildType::Renovation => self.renovation += 1,
+            BuildType::Remediation => self.remediation += 1,
+        }
+    }
+}
+
+/// The headline figures of a set of projects for a year, as of a date.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Figures {
+    /// Projects with a plan for the year (项目总数), suspended ones included.
+    pub projects: u64,
+    /// Projects whose plan for the year is preliminary work or a cross-year start.
+    pub preliminary_projects: u64,
+    /// Projects suspended as of the date.
+    pub suspended_projects: u64,
+    /// Projects that had started construction (开工) by the date.
+    pub started_projects: u64,
+    /// 节点完成率.
+    pub node_completion: Ratio,
+    /// 按期完成率.
+    pub on_time: Ratio,
+    /// 项目完成率: projects whose annual plan is complete, out of the annual construction plan.
+    pub project_completion: Ratio,
+    /// 投资完成率 for the year.
+    pub investment: MoneyRatio,
+    /// Milestones overdue as of the date.
+    pub overdue_milestones: u64,
+    /// Projects with at least one overdue milestone.
+    pub overdue_projects: u64,
+    /// Projects finished (annual plan complete) by build type.
+    pub finished_by_build_type: BuildTypeCounts,
+    /// Scale totals of the projects finished.
+    pub finished_scale: ScaleTotals,
+    /// The day the last project of the set finished its annual plan, if all have.
+    pub all_finished_on: Option<Date>,
+}
+
+impl Figures {
+    /// Projects in the annual construction plan (the project completion rate's denominator).
+    pub fn planned(&self) -> u64 {
+        self.project_completion.denominator
+    }
+
+    /// Projects whose annual plan is complete.
+    pub fn finished(&self) -> u64 {
+        self.project_completion.numerator
+    }
+}
+
+/// Figures for one category or one district.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Breakdown<Id> {
+    /// The category or district.
+    pub id: Id,
+    /// Its name.
+    pub name: String,
+    /// Its figures.
+    pub figures: Figures,
+}
+
+/// The overview of a year as of a date.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Overview {
+    /// The campaign year.
+    pub year: i16,
+    /// The "as of" date.
+    pub as_of: Date,
+    /// Figures of the whole portfolio.
+    pub total: Figures,
+    /// Figures per category, in category order.
+    pub categories: Vec<Breakdown<CategoryId>>,
+    /// Figures per district, in district order.
+    pub districts: Vec<Breakdown<UnitId>>,
+    /// Figures per lead unit, in unit order.
+    pub lead_units: Vec<Breakdown<UnitId>>,
+}
+
+/// Adds one project's rates to `figures`.
+fn accumulate(
+    figures: &mut Figures,
+    project: &Project,
+    ledger: &InvestmentLedger,
+    year: i16,
+    as_of: Date,
+) {
+    let Some(plan) = project.plan_for(year) else {
+        return;
+    };
+    figures.projects += 1;
+    if plan.kind == PlanKind::Preliminary {
+        figures.preliminary_projects += 1;
+    }
+    let suspended = rates::is_suspended(project, as_of);
+    if suspended {
+        figures.suspended_projects += 1;
+    }
+    if rates::is_started(project, as_of) {
+        figures.started_projects += 1;
+    }
+    figures
+        .node_completion
+        .add(rates::node_completion(project, year, as_of));
+    figures.on_time.add(rates::on_time(project, year, as_of));
+    figures
+        .investment
+        .add(rates::investment_completion(project, ledger, year, as_of));
+    if !suspended {
+        let overdue = project
+            .milestones
+            .iter()
+            .filter(|m| rates::overdue_days(m, as_of).is_some())
+            .count() as u64;
+        figures.overdue_milestones += overdue;
+        figures.overdue_projects += u64::from(overdue > 0);
+    }
+    if rates::in_annual_plan(project, year, as_of) {
+        let done = rates::annual_plan_completed_on(project, year, as_of);
+        figures.project_completion.count(done.is_some());
+        if done.is_some() {
+            figures.finished_by_build_type.count(project.build_type);
+            let s = &project.scale;
+            let t = &mut figures.finished_scale;
+            t.households += s.households.unwrap_or(0);
+            t.parking_spaces += s.parking_spaces.unwrap_or(0);
+            t.toilets += s.toilets.unwrap_or(0);
+            t.length_m += s.length_m.unwrap_or(0);
+        }
+        // The set finished on the day its last project did; unfinished projects make it None.
+        figures.all_finished_on = match (figures.project_completion.denominator, done) {
+            (1, d) => d,
+            (_, Some(d)) => figures.all_finished_on.map(|f| f.max(d)),
+            (_, None) => None,
+        };
+    }
+}
+
+impl Overview {
+    /// Computes the overview of `year` as of `as_of`.
+    pub fn compute(portfolio: &Portfolio, year: i16, as_of: Date) -> Overview {
+        let ledger = InvestmentLedger::new(portfolio);
+        Overview::compute_with(portfolio, &ledger, year, as_of)
+    }
+
+    /// As [`Overview::compute`], reusing an investment ledger already built.
+    pub fn compute_with(
+        portfolio: &Portfolio,
+        ledger: &InvestmentLedger,
+        year: i16,
+        as_of: Date,
+    ) -> Overview {
+        let mut total = Figures::default();
+        let mut by_category: HashMap<CategoryId, Figures> = HashMap::new();
+        let mut by_district: HashMap<UnitId, Figures> = HashMap::new();
+        let mut by_lead: HashMap<UnitId, Figures> = HashMap::new();
+        for p in &portfolio.projects {
+            accumulate(&mut total, p, ledger, year, as_of);
+            accumulate(by_category.entry(p.category).or_default(), p, ledger, year, as_of);
+            accumulate(by_district.entry(p.district).or_default(), p, ledger, year, as_of);
+            accumulate(by_lead.entry(p.lead_unit).or_default(), p, ledger, year, as_of);
+        }
+        let categories = portfolio
+            .categories
+            .iter()
+            .filter_map(|c| {
+                let figures = by_category.remove(&c.id)?;
+                Some(Breakdown {
+                    id: c.id,
+                    name: c.name.clone(),
+                    figures,
+                })
+            })
+            .collect();
+        let units = |map: &mut HashMap<UnitId, Figures>| -> Vec<Breakdown<UnitId>> {
+            portfolio
+                .units
+                .iter()
+                .filter_map(|u| {
+                    let figures = map.remove(&u.id)?;
+                    Some(Breakdown {
+                        id: u.id,
+                        name: u.name.clone(),
+                        figures,
+                    })
+                })
+                .collect()
+        };
+        let districts = units(&mut by_district);
+        let lead_units = units(&mut by_lead);
+        Overview {
+            year,
+            as_of,
+            total,
+            categories,
+            districts,
+            lead_units,
+        }
+    }
+}
+
+/// How the project list is sorted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProjectSort {
+    /// By ledger code.
+    #[default]
+    Code,
+    /// By name.
+    Name,
+    /// By percent complete.
+    Progress,
+    /// By the longest overdue milestone.
+    Overdue,
+    /// By investment completed in the year.
+    Investment,
+}
+
+impl ProjectSort {
+    /// Every sort key.
+    pub const ALL: [ProjectSort; 5] = [
+        ProjectSort::Code,
+        ProjectSort::Name,
+        ProjectSort::Progress,
+        ProjectSort::Overdue,
+        ProjectSort::Investment,
+    ];
+
+    /// Stable code for URLs and the API.
+    pub fn code(self) -> &'static str {
+        match self {
+            ProjectSort::Code => "code",
+            ProjectSort::Name => "name",
+            ProjectSort::Progress => "progress",
+            ProjectSort::Overdue => "overdue",
+            ProjectSort::Investment => "investment",
+        }
+    }
+
+    /// Parses [`ProjectSort::code`].
+    pub fn from_code(code: &str) -> Option<ProjectSort> {
+        ProjectSort::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// The filters, order and page of the project list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProjectQuery {
+    /// Only this category.
+    pub category: Option<CategoryId>,
+    /// Only this district.
+    pub district: Option<UnitId>,
+    /// Only this lead unit.
+    pub lead_unit: Option<UnitId>,
+    /// Only this status as of the date.
+    pub status: Option<ProjectStatus>,
+    /// Only projects with an overdue milestone.
+    pub overdue_only: bool,
+    /// Only projects whose name, code or street contains this text.
+    pub search: Option<String>,
+    /// Sort key.
+    pub sort: ProjectSort,
+    /// Descending order.
+    pub descending: bool,
+    /// Page number from 1.
+    pub page: u32,
+    /// Rows per page.
+    pub per_page: u32,
+}
+
+impl Default for ProjectQuery {
+    fn default() -> Self {
+        ProjectQuery {
+            category: None,
+            district: None,
+            lead_unit: None,
+            status: None,
+            overdue_only: false,
+            search: None,
+            sort: ProjectSort::Code,
+            descending: false,
+            page: 1,
+            per_page: 20,
+        }
+    }
+}
+
+/// One row of the project list: the project's identity and its figures as of the date.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProjectRow {
+    /// Identity.
+    pub id: ProjectId,
+    /// Ledger code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Category.
+    pub category: CategoryId,
+    /// Category name.
+    pub category_name: String,
+    /// District.
+    pub district: UnitId,
+    /// District name.
+    pub district_name: String,
+    /// Lead unit name.
+    pub lead_unit_name: String,
+    /// Responsible unit name.
+    pub responsible_unit_name: String,
+    /// Street.
+    pub street: String,
+    /// Plan kind for the year.
+    pub plan_kind: PlanKind,
+    /// Status as of the date.
+    pub status: ProjectStatus,
+    /// Weighted percent complete, 0..=1.
+    pub percent_complete: f64,
+    /// Milestones overdue.
+    pub overdue_milestones: u64,
+    /// Days the longest-overdue milestone is late, 0 if none.
+    pub max_overdue_days: i64,
+    /// The next milestone not reached: name and planned date.
+    pub next_milestone: Option<(String, Date)>,
+    /// Investment completed in the year.
+    pub investment_in_year: Money,
+    /// Investment planned for the year.
+    pub planned_investment: Money,
+    /// The day its annual plan was completed, if it was.
+    pub finished_on: Option<Date>,
+}
+
+/// One page of results and the number of rows across all pages.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Page<T> {
+    /// The rows of this page.
+    pub items: Vec<T>,
+    /// Rows matching across all pages.
+    pub total: u64,
+    /// Page number from 1.
+    pub page: u32,
+    /// Rows per page.
+    pub per_page: u32,
+}
+
+impl<T> Page<T> {
+    /// Number of pages (at least 1).
+    pub fn pages(&self) -> u32 {
+        (self.total.div_ceil(u64::from(self.per_page.max(1))) as u32).max(1)
+    }
+}
+
+/// The project's row as of the date.
+pub fn project_row(
+    portfolio: &Portfolio,
+    ledger: &InvestmentLedger,
+    project: &Project,
+    year: i16,
+    as_of: Date,
+) -> ProjectRow {
+    let suspended = rates::is_suspended(project, as_of);
+    let overdue: Vec<i64> = if suspended {
+        Vec::new()
+    } else {
+        project
+            .milestones
+            .iter()
+            .filter_map(|m| rates::overdue_days(m, as_of))
+            .collect()
+    };
+    let plan = project.plan_for(year);
+    ProjectRow {
+        id: project.id,
+        code: project.code.clone(),
+        name: project.name.clone(),
+        category: project.category,
+        category_name: portfolio.category_name(project.category).to_string(),
+        district: project.district,
+        district_name: portfolio.unit_name(project.district).to_string(),
+        lead_unit_name: portfolio.unit_name(project.lead_unit).to_string(),
+        responsible_unit_name: portfolio.unit_name(project.responsible_unit).to_string(),
+        street: project.street.clone(),
+        plan_kind: plan.map_or(PlanKind::Preliminary, |p| p.kind),
+        status: rates::status_as_of(project, as_of),
+        percent_complete: rates::percent_complete(project, as_of),
+        overdue_milestones: overdue.len() as u64,
+        max_overdue_days: overdue.iter().copied().max().unwrap_or(0),
+        next_milestone: project
+            .milestones
+            .iter()
+            .find(|m| !rates::reached_by(m, as_of))
+            .map(|m| (m.name.clone(), m.planned)),
+        investment_in_year: ledger.in_year(project.id, year, as_of),
+        planned_investment: plan.map_or(Money(0), |p| p.planned_investment),
+        finished_on: rates::annual_plan_completed_on(project, year, as_of),
+    }
+}
+
+/// The project list for `year` as of `as_of`: projects with a plan for the year matching the
+/// query's filters, sorted and paged.
+pub fn list_projects(
+    portfolio: &Portfolio,
+    ledger: &InvestmentLedger,
+    year: i16,
+    as_of: Date,
+    query: &ProjectQuery,
+) -> Page<ProjectRow> {
+    let needle = query
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let mut rows: Vec<ProjectRow> = portfolio
+        .projects
+        .iter()
+        .filter(|p| p.plan_for(year).is_some())
+        .filter(|p| query.category.is_none_or(|c| p.category == c))
+        .filter(|p| query.district.is_none_or(|d| p.district == d))
+        .filter(|p| query.lead_unit.is_none_or(|u| p.lead_unit == u))
+        .filter(|p| {
+            needle.is_none_or(|n| p.name.contains(n) || p.code.contains(n) || p.street.contains(n))
+        })
+        .map(|p| project_row(portfolio, ledger, p, year, as_of))
+        .filter(|r| query.status.is_none_or(|s| r.status == s))
+        .filter(|r| !query.overdue_only || r.overdue_milestones > 0)
+        .collect();
+    match query.sort {
+        ProjectSort::Code => rows.sort_by(|a, b| a.code.cmp(&b.code)),
+        ProjectSort::Name => rows.sort_by(|a, b| a.name.cmp(&b.name).then(a.code.cmp(&b.code))),
+        ProjectSort::Progress => rows.sort_by(|a, b| {
+            a.percent_complete
+                .total_cmp(&b.percent_complete)
+                .then(a.code.cmp(&b.code))
+        }),
+        ProjectSort::Overdue => rows.sort_by(|a, b| {
+            a.max_overdue_days
+                .cmp(&b.max_overdue_days)
+                .then(a.code.cmp(&b.code))
+        }),
+        ProjectSort::Investment => rows.sort_by(|a, b| {
+            a.investment_in_year
+                .cmp(&b.investment_in_year)
+                .then(a.code.cmp(&b.code))
+        }),
+    }
+    if query.descending {
+        rows.reverse();
+    }
+    let total = rows.len() as u64;
+    let per_page = query.per_page.max(1);
+    let skip = (query.page.max(1) - 1) as usize * per_page as usize;
+    let items = rows.into_iter().skip(skip).take(per_page as usize).collect();
+    Page {
+        items,
+        total,
+        page: query.page.max(1),
+        per_page,
+    }
+}
+
+/// The projects of a set that lag most as of the date: those with overdue milestones, longest
+/// overdue first, at most `limit`.
+pub fn lagging_projects(
+    portfolio: &Portfolio,
+    ledger: &InvestmentLedger,
+    year: i16,
+    as_of: Date,
+    filter: impl Fn(&Project) -> bool,
+    limit: usize,
+) -> Vec<ProjectRow> {
+    let mut rows: Vec<ProjectRow> = portfolio
+        .projects
+        .iter()
+        .filter(|p| p.plan_for(year).is_some() && filter(p))
+        .map(|p| project_row(portfolio, ledger, p, year, as_of))
+        .filter(|r| r.overdue_milestones > 0)
+        .collect();
+    rows.sort_by(|a, b| {
+        b.max_overdue_days
+            .cmp(&a.max_overdue_days)
+            .then(a.code.cmp(&b.code))
+    });
+    rows.truncate(limit);
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::*;
+    use jiff::civil::date;
+
+    fn project(id: i64, category: i64, district: i64, reached_last: bool, kind: PlanKind) -> Project {
+        let milestones = (1..=3)
+            .map(|seq| Milestone {
+                id: MilestoneId(id * 10 + i64::from(seq)),
+                seq,
+                name: format!("节点{seq}"),
+                weight: 1,
+                enters: (seq == 2).then_some(ProjectStatus::UnderConstruction),
+                planned: date(2021, 3 * seq as i8, 1),
+                actual: (seq < 3 || reached_last).then(|| date(2021, 3 * seq as i8, 1)),
+            })
+            .collect();
+        Project {
+            id: ProjectId(id),
+            code: format!("P{id:03}"),
+            name: format!("项目{id}"),
+            category: CategoryId(category),
+            sub_category: None,
+            district: UnitId(district),
+            street: "街道".into(),
+            lead_unit: UnitId(100),
+            responsible_unit: UnitId(200),
+            sub_hq: UnitId(300),
+            build_type: BuildType::New,
+            scale: Scale {
+                parking_spaces: Some(10),
+                ..Scale::default()
+            },
+            total_investment: Money(0),
+            funding_source: String::new(),
+            location: None,
+            suspended_on: None,
+            year_plans: vec![YearPlan {
+                year: 2021,
+                kind,
+                planned_investment: Money(0),
+            }],
+            milestones,
+        }
+    }
+
+    fn portfolio() -> Portfolio {
+        let unit = |id, kind, name: &str| Unit {
+            id: UnitId(id),
+            kind,
+            name: name.into(),
+            parent: None,
+        };
+        Portfolio {
+            units: vec![
+                unit(1, UnitKind::District, "甲区"),
+                unit(2, UnitKind::District, "乙县"),
+                unit(100, UnitKind::LeadUnit, "市住建局"),
+            ],
+            categories: vec![Category {
+                id: CategoryId(1),
+                code: "c".into(),
+                name: "停车场".into(),
+                sub_hq: UnitId(300),
+                lead_unit: UnitId(100),
+                template: vec![],
+            }],
+            projects: vec![
+                project(1, 1, 1, true, PlanKind::Construction),
+                project(2, 1, 1, false, PlanKind::Construction),
+                project(3, 1, 2, true, PlanKind::Construction),
+                project(4, 1, 2, true, PlanKind::Preliminary),
+            ],
+            ..Portfolio::default()
+        }
+    }
+
+    #[test]
+    fn overview_totals_equal_the_sum_of_the_per_project_rates() {
+        let p = portfolio();
+        let o = Overview::compute(&p, 2021, date(2021, 12, 31));
+        assert_eq!(o.total.projects, 4);
+        assert_eq!(o.total.preliminary_projects, 1);
+        assert_eq!(o.total.project_completion, Ratio::new(2, 3));
+        assert_eq!(o.total.node_completion, Ratio::new(11, 12));
+        assert_eq!(o.total.overdue_milestones, 1);
+        assert_eq!(o.total.finished_scale.parking_spaces, 20);
+        assert_eq!(o.total.all_finished_on, None);
+        assert_eq!(o.districts.len(), 2);
+        assert_eq!(o.districts[0].figures.project_completion, Ratio::new(1, 2));
+        assert_eq!(o.districts[1].figures.project_completion, Ratio::new(1, 1));
+        assert_eq!(o.districts[1].figures.all_finished_on, Some(date(2021, 9, 1)));
+        assert_eq!(o.categories[0].figures, o.total);
+    }
+
+    #[test]
+    fn an_unfinished_project_keeps_its_set_unfinished_whatever_the_order() {
+        let mut p = portfolio();
+        p.projects.reverse();
+        let o = Overview::compute(&p, 2021, date(2021, 12, 31));
+        assert_eq!(o.districts[0].figures.all_finished_on, None);
+    }
+
+    #[test]
+    fn project_list_filters_sorts_and_pages() {
+        let p = portfolio();
+        let ledger = InvestmentLedger::new(&p);
+        let as_of = date(2021, 12, 31);
+        let q = ProjectQuery {
+            overdue_only: true,
+            ..ProjectQuery::default()
+        };
+        let page = list_projects(&p, &ledger, 2021, as_of, &q);
+        assert_eq!(page.total, 1);
+        assert_eq!(page.items[0].code, "P002");
+        assert_eq!(page.items[0].max_overdue_days, 121);
+
+        let q = ProjectQuery {
+            district: Some(UnitId(2)),
+            sort: ProjectSort::Code,
+            descending: true,
+            per_page: 1,
+            page: 2,
+            ..ProjectQuery::default()
+        };
+        let page = list_projects(&p, &ledger, 2021, as_of, &q);
+        assert_eq!(page.total, 2);
+        assert_eq!(page.pages(), 2);
+        assert_eq!(page.items[0].code, "P003");
+
+        let q = ProjectQuery {
+            search: Some("项目4".into()),
+            ..ProjectQuery::default()
+        };
+        assert_eq!(list_projects(&p, &ledger, 2021, as_of, &q).total, 1);
+    }
+
+    #[test]
+    fn lagging_projects_come_longest_overdue_first() {
+        let p = portfolio();
+        let ledger = InvestmentLedger::new(&p);
+        let rows = lagging_projects(&p, &ledger, 2021, date(2021, 12, 31), |_| true, 10);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].id, ProjectId(2));
+    }
+}
