@@ -522,6 +522,16 @@ impl Portfolio {
         self.category(id).map_or("", |c| c.name.as_str())
     }
 
+    /// The year being reported on: the latest year with reporting periods, or else the latest
+    /// year any project has a plan for. Pages and commands show it when no year is asked for.
+    pub fn reporting_year(&self) -> Option<i16> {
+        self.periods
+            .iter()
+            .map(|p| p.year)
+            .max()
+            .or_else(|| self.years().last().copied())
+    }
+
     /// The years any project has a plan for, ascending.
     pub fn years(&self) -> Vec<i16> {
         let mut years: Vec<i16> = self

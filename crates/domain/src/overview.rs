@@ -192,11 +192,23 @@ impl Overview {
         year: i16,
         as_of: Date,
     ) -> Overview {
+        Overview::compute_filtered(portfolio, ledger, year, as_of, |_| true)
+    }
+
+    /// As [`Overview::compute_with`], over only the projects `filter` keeps (one district's,
+    /// say).
+    pub fn compute_filtered(
+        portfolio: &Portfolio,
+        ledger: &InvestmentLedger,
+        year: i16,
+        as_of: Date,
+        filter: impl Fn(&Project) -> bool,
+    ) -> Overview {
         let mut total = Figures::default();
         let mut by_category: HashMap<CategoryId, Figures> = HashMap::new();
         let mut by_district: HashMap<UnitId, Figures> = HashMap::new();
         let mut by_lead: HashMap<UnitId, Figures> = HashMap::new();
-        for p in &portfolio.projects {
+        for p in portfolio.projects.iter().filter(|p| filter(p)) {
             accumulate(&mut total, p, ledger, year, as_of);
             accumulate(by_category.entry(p.category).or_default(), p, ledger, year, as_of);
             accumulate(by_district.entry(p.district).or_default(), p, ledger, year, as_of);

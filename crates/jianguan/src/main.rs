@@ -1,1 +1,245 @@
-fn main() {}
+//! `jianguan`: the one binary. A thin shell of clap subcommands over the store, the domain, the
+//! demo city and the web server; exit codes 0 ok, 1 failure (one line on stderr), 2 usage.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use jianguan_domain::Date;
+use jianguan_domain::overview::Overview;
+use jianguan_domain::store::{Actor, Store};
+use jianguan_web::api::Stats;
+use jianguan_web::{AppState, fmt};
+
+/// jianguan (建管): the command platform of a city's construction & management campaign.
+#[derive(Debug, Parser)]
+#[command(name = "jianguan", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build the demo city 示例市 (2021) if the database is empty, then serve it.
+    Demo {
+        /// Database: a file path or sqlite://PATH. Created if missing; never overwritten.
+        #[arg(long, env = "JIANGUAN_DATABASE_URL", default_value = "jianguan-demo.db")]
+        db: String,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+    },
+    /// Serve the web UI and the JSON API.
+    Serve {
+        /// Database: a file path or sqlite://PATH.
+        #[arg(long, env = "JIANGUAN_DATABASE_URL")]
+        db: String,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+    },
+    /// Print the headline figures of a year as of a date.
+    Stats(StatsArgs),
+}
+
+#[derive(Debug, Args)]
+struct StatsArgs {
+    /// Database: a file path or sqlite://PATH.
+    #[arg(long, env = "JIANGUAN_DATABASE_URL")]
+    db: String,
+    /// Campaign year (default: the year being reported on).
+    #[arg(long)]
+    year: Option<i16>,
+    /// As-of date YYYY-MM-DD (default: today, or the year's last day once it is over).
+    #[arg(long)]
+    as_of: Option<Date>,
+    /// Print JSON (the body of GET /api/v1/stats) instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("jianguan: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("jianguan: {}", format!("{e:#}").replace('\n', " "));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Demo { db, listen } => demo(&db, listen).await,
+        Command::Serve { db, listen } => {
+            let store = jianguan_store::open_existing(&db)
+                .await
+                .with_context(|| format!("opening {}", jianguan_store::redact(&db)))?;
+            serve(store, listen).await
+        }
+        Command::Stats(args) => stats(args).await,
+    }
+}
+
+async fn demo(db: &str, listen: SocketAddr) -> Result<()> {
+    let store = jianguan_store::open(db)
+        .await
+        .with_context(|| format!("opening {}", jianguan_store::redact(db)))?;
+    if store.is_empty().await? {
+        let started = std::time::Instant::now();
+        eprintln!("正在生成示例市 {} 年数据 …", jianguan_demo::DEMO_YEAR);
+        let city = jianguan_demo::demo_city();
+        let bar = ProgressBar::new(0).with_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} 条记录 {elapsed}")
+                .expect("a valid progress template"),
+        );
+        let progress = {
+            let bar = bar.clone();
+            move |done: u64, total: u64| {
+                bar.set_length(total);
+                bar.set_position(done);
+            }
+        };
+        store
+            .create_portfolio(
+                &city,
+                &Actor {
+                    name: "demo".into(),
+                },
+                &progress,
+            )
+            .await
+            .context("writing the demo city")?;
+        bar.finish_and_clear();
+        eprintln!(
+            "已生成示例市：{} 个项目，{} 条填报，用时 {:.1} 秒",
+            city.projects.len(),
+            city.reports.len(),
+            started.elapsed().as_secs_f64()
+        );
+    } else {
+        eprintln!("数据库已有数据，直接使用（不会覆盖）。");
+    }
+    serve(store, listen).await
+}
+
+async fn serve(store: jianguan_store::Db, listen: SocketAddr) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("listening on {listen}"))?;
+    let addr = listener.local_addr()?;
+    let state = AppState::new(Arc::new(store.clone()));
+    // Read the data once before announcing the URL, so the first page is fast and /healthz
+    // means ready.
+    state.snapshot().await.context("reading the data")?;
+    println!("jianguan 已启动：http://{addr}/");
+    tracing::info!(%addr, backend = store.backend(), "serving");
+    jianguan_web::serve(listener, state).await?;
+    store.close().await;
+    Ok(())
+}
+
+async fn stats(args: StatsArgs) -> Result<()> {
+    let store = jianguan_store::open_existing(&args.db)
+        .await
+        .with_context(|| format!("opening {}", jianguan_store::redact(&args.db)))?;
+    let portfolio = store.load_portfolio().await?;
+    let today = jianguan_web::today_in_china();
+    let year = args
+        .year
+        .or(portfolio.reporting_year())
+        .unwrap_or(today.year());
+    let as_of = args
+        .as_of
+        .unwrap_or_else(|| jianguan_domain::calendar::default_as_of(year, today));
+    let overview = Overview::compute(&portfolio, year, as_of);
+    let stats = Stats::from(&overview);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&stats)?);
+    } else {
+        print_stats(&stats);
+    }
+    store.close().await;
+    Ok(())
+}
+
+fn print_stats(s: &Stats) {
+    println!("{} 年城市建管提升行动，数据截至 {}", s.year, fmt::date_cn(s.as_of));
+    println!(
+        "项目 {}（年度建设 {}，前期或跨年 {}），已开工 {}",
+        fmt::count(s.projects),
+        fmt::count(s.annual_projects),
+        fmt::count(s.preliminary_projects),
+        fmt::count(s.started_projects)
+    );
+    println!(
+        "项目完成率 {}（{} / {}）  节点完成率 {}（{} / {}）  按期完成率 {}",
+        fmt::rate(s.project_completion_rate),
+        s.finished_projects,
+        s.annual_projects,
+        fmt::rate(s.node_completion_rate),
+        s.milestones_reached,
+        s.milestones_due,
+        fmt::rate(s.on_time_rate)
+    );
+    println!(
+        "投资完成率 {}（{} / {} 亿元）  逾期节点 {}（{} 个项目）",
+        fmt::rate(s.investment_completion_rate),
+        fmt::yi(jianguan_domain::model::Money(s.investment_completed)),
+        fmt::yi(jianguan_domain::model::Money(s.investment_planned)),
+        s.overdue_milestones,
+        s.overdue_projects
+    );
+    for (title, lines) in [("类别", &s.categories), ("县区", &s.districts)] {
+        println!();
+        println!("{title:<12}\t计划\t完工\t项目完成率\t节点完成率\t年度完成投资(万元)");
+        for l in lines {
+            println!(
+                "{:<12}\t{}\t{}\t{}\t{}\t{}",
+                l.name,
+                l.planned,
+                l.finished,
+                fmt::rate(l.project_completion_rate),
+                fmt::rate(l.node_completion_rate),
+                fmt::wan(jianguan_domain::model::Money(l.investment_completed))
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn stats_rejects_a_malformed_date_as_a_usage_error() {
+        let err = Cli::try_parse_from(["jianguan", "stats", "--db", "x.db", "--as-of", "2021-13-01"])
+            .unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+    }
+}

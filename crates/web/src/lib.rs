@@ -1,1 +1,157 @@
-//! placeholder
+//! The web server: the server-rendered Chinese UI, the JSON API under `/api/v1/` and its
+//! OpenAPI document, over any [`Store`].
+//!
+//! Pages and API answers are computed from a [`Snapshot`] of the portfolio, cached until the
+//! database's data version changes, so every request reads figures the domain computed from
+//! one consistent set of records.
+
+pub mod api;
+mod assets;
+pub mod error;
+pub mod fmt;
+mod pages;
+mod params;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::routing::get;
+use jianguan_domain::Date;
+use jianguan_domain::model::Portfolio;
+use jianguan_domain::rates::InvestmentLedger;
+use jianguan_domain::store::{Store, StoreError};
+use tokio::sync::RwLock;
+
+pub use params::Params;
+
+/// The portfolio as of one data version, with what every request derives from it.
+#[derive(Debug)]
+pub struct Snapshot {
+    /// The data version it was read at.
+    pub version: i64,
+    /// The records.
+    pub portfolio: Portfolio,
+    /// Investment to date per project.
+    pub ledger: InvestmentLedger,
+}
+
+/// What every handler shares.
+pub struct AppState {
+    store: Arc<dyn Store>,
+    cache: RwLock<Option<Arc<Snapshot>>>,
+    today: fn() -> Date,
+}
+
+/// Today in the campaign's time zone (China Standard Time, a fixed +08:00).
+pub fn today_in_china() -> Date {
+    let offset = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
+    offset.to_datetime(jiff::Timestamp::now()).date()
+}
+
+impl AppState {
+    /// State over `store`, with today's date from the clock.
+    pub fn new(store: Arc<dyn Store>) -> Arc<AppState> {
+        AppState::with_today(store, today_in_china)
+    }
+
+    /// State over `store` with a chosen clock (tests fix the date).
+    pub fn with_today(store: Arc<dyn Store>, today: fn() -> Date) -> Arc<AppState> {
+        Arc::new(AppState {
+            store,
+            cache: RwLock::new(None),
+            today,
+        })
+    }
+
+    /// Today's date.
+    pub fn today(&self) -> Date {
+        (self.today)()
+    }
+
+    /// The current snapshot, re-read when the data changed since it was taken.
+    pub async fn snapshot(&self) -> Result<Arc<Snapshot>, StoreError> {
+        let version = self.store.data_version().await?;
+        if let Some(s) = self.cache.read().await.as_ref()
+            && s.version == version
+        {
+            return Ok(s.clone());
+        }
+        let mut slot = self.cache.write().await;
+        if let Some(s) = slot.as_ref()
+            && s.version == version
+        {
+            return Ok(s.clone());
+        }
+        let portfolio = self.store.load_portfolio().await?;
+        let ledger = InvestmentLedger::new(&portfolio);
+        let snapshot = Arc::new(Snapshot {
+            version,
+            portfolio,
+            ledger,
+        });
+        *slot = Some(snapshot.clone());
+        Ok(snapshot)
+    }
+
+    /// The storage behind the state.
+    pub fn store(&self) -> &dyn Store {
+        self.store.as_ref()
+    }
+}
+
+/// The routes of the whole application.
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/", get(pages::overview))
+        .route("/projects", get(pages::project_list))
+        .route("/projects/{id}", get(pages::project))
+        .route("/districts/{id}", get(pages::district))
+        .route("/categories/{id}", get(pages::category))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/assets/{*path}", get(assets::serve))
+        .merge(api::routes())
+        .fallback(pages::not_found)
+        .layer(axum::middleware::map_response(security_headers))
+        .with_state(state)
+}
+
+/// Headers every response carries: no inline script, no framing, no sniffing.
+async fn security_headers(mut response: axum::response::Response) -> axum::response::Response {
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        ),
+    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    response
+}
+
+/// Serves the application on `listener` until Ctrl-C or SIGTERM.
+pub async fn serve(listener: tokio::net::TcpListener, state: Arc<AppState>) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

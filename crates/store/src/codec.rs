@@ -1,0 +1,753 @@
+//! Reading and writing the domain's records. The SQL and the row mapping are written once, in a
+//! macro that is expanded once per backend: each expansion is plain, concrete sqlx code for one
+//! database type, so no generic trait bounds leak into it, and the text cannot drift apart.
+
+use std::collections::HashMap;
+
+use jianguan_domain::Date;
+use jianguan_domain::model::*;
+use jianguan_domain::store::StoreError;
+
+/// Rows per multi-row `INSERT`, kept well under both engines' bind-parameter limits.
+const CHUNK: usize = 500;
+
+fn parse_date(text: &str, what: &str) -> Result<Date, StoreError> {
+    text.parse()
+        .map_err(|e| StoreError::Invalid(format!("{what}: `{text}` is not a date: {e}")))
+}
+
+fn parse_opt_date(text: Option<String>, what: &str) -> Result<Option<Date>, StoreError> {
+    text.map(|t| parse_date(&t, what)).transpose()
+}
+
+fn parse_status(text: Option<String>) -> Result<Option<ProjectStatus>, StoreError> {
+    text.map(|t| {
+        ProjectStatus::from_code(&t)
+            .ok_or_else(|| StoreError::Invalid(format!("unknown project status `{t}`")))
+    })
+    .transpose()
+}
+
+fn unknown(what: &str, code: &str) -> StoreError {
+    StoreError::Invalid(format!("unknown {what} `{code}`"))
+}
+
+/// Groups child rows under their parent's index.
+fn attach<T>(parents: &HashMap<i64, usize>, rows: Vec<(i64, T)>) -> HashMap<usize, Vec<T>> {
+    let mut out: HashMap<usize, Vec<T>> = HashMap::new();
+    for (parent, row) in rows {
+        if let Some(i) = parents.get(&parent) {
+            out.entry(*i).or_default().push(row);
+        }
+    }
+    out
+}
+
+macro_rules! backend_codec {
+    ($module:ident, $db:ty) => {
+        pub(crate) mod $module {
+            use super::*;
+            use jianguan_domain::store::{Actor, Progress, ProjectRecord};
+            use sqlx::{Pool, QueryBuilder, Row};
+
+            use crate::{backend_error, now_ms};
+
+            type Db = $db;
+
+            const PROJECT_COLUMNS: &str = "id, code, name, category_id, sub_category, district_id, street, \
+                 lead_unit_id, responsible_unit_id, sub_hq_id, build_type, households, area_m2, \
+                 parking_spaces, toilets, length_m, total_investment, funding_source, lon, lat, \
+                 suspended_on";
+
+            fn project_from_row(r: &<Db as sqlx::Database>::Row) -> Result<Project, StoreError> {
+                let build: String = r.try_get("build_type").map_err(backend_error)?;
+                let lon: Option<f64> = r.try_get("lon").map_err(backend_error)?;
+                let lat: Option<f64> = r.try_get("lat").map_err(backend_error)?;
+                Ok(Project {
+                    id: ProjectId(r.try_get("id").map_err(backend_error)?),
+                    code: r.try_get("code").map_err(backend_error)?,
+                    name: r.try_get("name").map_err(backend_error)?,
+                    category: CategoryId(r.try_get("category_id").map_err(backend_error)?),
+                    sub_category: r.try_get("sub_category").map_err(backend_error)?,
+                    district: UnitId(r.try_get("district_id").map_err(backend_error)?),
+                    street: r.try_get("street").map_err(backend_error)?,
+                    lead_unit: UnitId(r.try_get("lead_unit_id").map_err(backend_error)?),
+                    responsible_unit: UnitId(
+                        r.try_get("responsible_unit_id").map_err(backend_error)?,
+                    ),
+                    sub_hq: UnitId(r.try_get("sub_hq_id").map_err(backend_error)?),
+                    build_type: BuildType::from_code(&build)
+                        .ok_or_else(|| unknown("build type", &build))?,
+                    scale: Scale {
+                        households: r.try_get("households").map_err(backend_error)?,
+                        area_m2: r.try_get("area_m2").map_err(backend_error)?,
+                        parking_spaces: r.try_get("parking_spaces").map_err(backend_error)?,
+                        toilets: r.try_get("toilets").map_err(backend_error)?,
+                        length_m: r.try_get("length_m").map_err(backend_error)?,
+                    },
+                    total_investment: Money(r.try_get("total_investment").map_err(backend_error)?),
+                    funding_source: r.try_get("funding_source").map_err(backend_error)?,
+                    location: lon.zip(lat).map(|(lon, lat)| GeoPoint { lon, lat }),
+                    suspended_on: parse_opt_date(
+                        r.try_get("suspended_on").map_err(backend_error)?,
+                        "suspended_on",
+                    )?,
+                    year_plans: Vec::new(),
+                    milestones: Vec::new(),
+                })
+            }
+
+            fn milestone_from_row(
+                r: &<Db as sqlx::Database>::Row,
+            ) -> Result<(i64, Milestone), StoreError> {
+                let seq: i64 = r.try_get("seq").map_err(backend_error)?;
+                let weight: i64 = r.try_get("weight").map_err(backend_error)?;
+                let planned: String = r.try_get("planned_on").map_err(backend_error)?;
+                Ok((
+                    r.try_get("project_id").map_err(backend_error)?,
+                    Milestone {
+                        id: MilestoneId(r.try_get("id").map_err(backend_error)?),
+                        seq: seq as u16,
+                        name: r.try_get("name").map_err(backend_error)?,
+                        weight: weight as u32,
+                        enters: parse_status(r.try_get("enters").map_err(backend_error)?)?,
+                        planned: parse_date(&planned, "planned_on")?,
+                        actual: parse_opt_date(
+                            r.try_get("actual_on").map_err(backend_error)?,
+                            "actual_on",
+                        )?,
+                    },
+                ))
+            }
+
+            fn year_plan_from_row(
+                r: &<Db as sqlx::Database>::Row,
+            ) -> Result<(i64, YearPlan), StoreError> {
+                let kind: String = r.try_get("kind").map_err(backend_error)?;
+                let year: i64 = r.try_get("year").map_err(backend_error)?;
+                Ok((
+                    r.try_get("project_id").map_err(backend_error)?,
+                    YearPlan {
+                        year: year as i16,
+                        kind: PlanKind::from_code(&kind)
+                            .ok_or_else(|| unknown("plan kind", &kind))?,
+                        planned_investment: Money(
+                            r.try_get("planned_investment").map_err(backend_error)?,
+                        ),
+                    },
+                ))
+            }
+
+            fn period_from_row(
+                r: &<Db as sqlx::Database>::Row,
+            ) -> Result<ReportingPeriod, StoreError> {
+                let year: i64 = r.try_get("year").map_err(backend_error)?;
+                let seq: i64 = r.try_get("seq").map_err(backend_error)?;
+                let start: String = r.try_get("start_on").map_err(backend_error)?;
+                let end: String = r.try_get("end_on").map_err(backend_error)?;
+                let deadline: String = r.try_get("deadline_on").map_err(backend_error)?;
+                Ok(ReportingPeriod {
+                    id: PeriodId(r.try_get("id").map_err(backend_error)?),
+                    year: year as i16,
+                    seq: seq as u16,
+                    start: parse_date(&start, "start_on")?,
+                    end: parse_date(&end, "end_on")?,
+                    deadline: parse_date(&deadline, "deadline_on")?,
+                })
+            }
+
+            fn report_from_row(
+                r: &<Db as sqlx::Database>::Row,
+            ) -> Result<ProgressReport, StoreError> {
+                let version: i64 = r.try_get("version").map_err(backend_error)?;
+                let filed: String = r.try_get("filed_on").map_err(backend_error)?;
+                Ok(ProgressReport {
+                    id: ReportId(r.try_get("id").map_err(backend_error)?),
+                    project: ProjectId(r.try_get("project_id").map_err(backend_error)?),
+                    period: PeriodId(r.try_get("period_id").map_err(backend_error)?),
+                    version: version as u16,
+                    filed_on: parse_date(&filed, "filed_on")?,
+                    investment_to_date: Money(
+                        r.try_get("investment_to_date").map_err(backend_error)?,
+                    ),
+                    milestones_reached: Vec::new(),
+                    note: r.try_get("note").map_err(backend_error)?,
+                    problems: Vec::new(),
+                    correction_reason: r.try_get("correction_reason").map_err(backend_error)?,
+                })
+            }
+
+            /// Fills the reports' reached milestones and problems, reading only the reports
+            /// `where_clause` selects (bound to `param` when given).
+            async fn attach_report_details(
+                pool: &Pool<Db>,
+                reports: &mut [ProgressReport],
+                filter: Option<i64>,
+            ) -> Result<(), StoreError> {
+                let index: HashMap<i64, usize> =
+                    reports.iter().enumerate().map(|(i, r)| (r.id.0, i)).collect();
+                let (milestone_sql, problem_sql) = if filter.is_some() {
+                    (
+                        "SELECT rm.report_id, rm.milestone_id, rm.reached_on FROM report_milestones rm \
+                         JOIN progress_reports r ON r.id = rm.report_id WHERE r.project_id = $1 \
+                         ORDER BY rm.report_id, rm.milestone_id",
+                        "SELECT rp.report_id, rp.seq, rp.description, rp.needs_coordination_with \
+                         FROM report_problems rp JOIN progress_reports r ON r.id = rp.report_id \
+                         WHERE r.project_id = $1 ORDER BY rp.report_id, rp.seq",
+                    )
+                } else {
+                    (
+                        "SELECT report_id, milestone_id, reached_on FROM report_milestones \
+                         ORDER BY report_id, milestone_id",
+                        "SELECT report_id, seq, description, needs_coordination_with \
+                         FROM report_problems ORDER BY report_id, seq",
+                    )
+                };
+                let mut q = sqlx::query(milestone_sql);
+                if let Some(id) = filter {
+                    q = q.bind(id);
+                }
+                for r in q.fetch_all(pool).await.map_err(backend_error)? {
+                    let report: i64 = r.try_get("report_id").map_err(backend_error)?;
+                    let milestone: i64 = r.try_get("milestone_id").map_err(backend_error)?;
+                    let on: String = r.try_get("reached_on").map_err(backend_error)?;
+                    if let Some(i) = index.get(&report) {
+                        reports[*i]
+                            .milestones_reached
+                            .push((MilestoneId(milestone), parse_date(&on, "reached_on")?));
+                    }
+                }
+                let mut q = sqlx::query(problem_sql);
+                if let Some(id) = filter {
+                    q = q.bind(id);
+                }
+                for r in q.fetch_all(pool).await.map_err(backend_error)? {
+                    let report: i64 = r.try_get("report_id").map_err(backend_error)?;
+                    if let Some(i) = index.get(&report) {
+                        reports[*i].problems.push(Problem {
+                            description: r.try_get("description").map_err(backend_error)?,
+                            needs_coordination_with: r
+                                .try_get("needs_coordination_with")
+                                .map_err(backend_error)?,
+                        });
+                    }
+                }
+                Ok(())
+            }
+
+            async fn load_units(pool: &Pool<Db>) -> Result<Vec<Unit>, StoreError> {
+                let rows = sqlx::query("SELECT id, kind, name, parent_id FROM units ORDER BY id")
+                    .fetch_all(pool)
+                    .await
+                    .map_err(backend_error)?;
+                rows.iter()
+                    .map(|r| {
+                        let kind: String = r.try_get("kind").map_err(backend_error)?;
+                        let parent: Option<i64> = r.try_get("parent_id").map_err(backend_error)?;
+                        Ok(Unit {
+                            id: UnitId(r.try_get("id").map_err(backend_error)?),
+                            kind: UnitKind::from_code(&kind)
+                                .ok_or_else(|| unknown("unit kind", &kind))?,
+                            name: r.try_get("name").map_err(backend_error)?,
+                            parent: parent.map(UnitId),
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn load_categories(pool: &Pool<Db>) -> Result<Vec<Category>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT id, code, name, sub_hq_id, lead_unit_id FROM categories ORDER BY id",
+                )
+                .fetch_all(pool)
+                .await
+                .map_err(backend_error)?;
+                let mut categories = rows
+                    .iter()
+                    .map(|r| {
+                        Ok(Category {
+                            id: CategoryId(r.try_get("id").map_err(backend_error)?),
+                            code: r.try_get("code").map_err(backend_error)?,
+                            name: r.try_get("name").map_err(backend_error)?,
+                            sub_hq: UnitId(r.try_get("sub_hq_id").map_err(backend_error)?),
+                            lead_unit: UnitId(r.try_get("lead_unit_id").map_err(backend_error)?),
+                            template: Vec::new(),
+                        })
+                    })
+                    .collect::<Result<Vec<_>, StoreError>>()?;
+                let index: HashMap<i64, usize> =
+                    categories.iter().enumerate().map(|(i, c)| (c.id.0, i)).collect();
+                let steps = sqlx::query(
+                    "SELECT category_id, seq, name, weight, enters FROM category_template_steps \
+                     ORDER BY category_id, seq",
+                )
+                .fetch_all(pool)
+                .await
+                .map_err(backend_error)?;
+                let steps = steps
+                    .iter()
+                    .map(|r| {
+                        let weight: i64 = r.try_get("weight").map_err(backend_error)?;
+                        Ok((
+                            r.try_get::<i64, _>("category_id").map_err(backend_error)?,
+                            TemplateStep {
+                                name: r.try_get("name").map_err(backend_error)?,
+                                weight: weight as u32,
+                                enters: parse_status(r.try_get("enters").map_err(backend_error)?)?,
+                            },
+                        ))
+                    })
+                    .collect::<Result<Vec<_>, StoreError>>()?;
+                for (i, list) in attach(&index, steps) {
+                    categories[i].template = list;
+                }
+                Ok(categories)
+            }
+
+            async fn load_periods(
+                pool: &Pool<Db>,
+                sql: &'static str,
+                filter: Option<i64>,
+            ) -> Result<Vec<ReportingPeriod>, StoreError> {
+                let mut q = sqlx::query(sql);
+                if let Some(id) = filter {
+                    q = q.bind(id);
+                }
+                q.fetch_all(pool)
+                    .await
+                    .map_err(backend_error)?
+                    .iter()
+                    .map(period_from_row)
+                    .collect()
+            }
+
+            /// Reads everything the campaign holds.
+            pub(crate) async fn load_portfolio(pool: &Pool<Db>) -> Result<Portfolio, StoreError> {
+                let units = load_units(pool).await?;
+                let categories = load_categories(pool).await?;
+                let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT {PROJECT_COLUMNS} FROM projects ORDER BY id"
+                )))
+                .fetch_all(pool)
+                .await
+                .map_err(backend_error)?;
+                let mut projects = rows
+                    .iter()
+                    .map(project_from_row)
+                    .collect::<Result<Vec<_>, _>>()?;
+                let index: HashMap<i64, usize> =
+                    projects.iter().enumerate().map(|(i, p)| (p.id.0, i)).collect();
+                let plans = sqlx::query(
+                    "SELECT project_id, year, kind, planned_investment FROM year_plans \
+                     ORDER BY project_id, year",
+                )
+                .fetch_all(pool)
+                .await
+                .map_err(backend_error)?
+                .iter()
+                .map(year_plan_from_row)
+                .collect::<Result<Vec<_>, _>>()?;
+                for (i, list) in attach(&index, plans) {
+                    projects[i].year_plans = list;
+                }
+                let milestones = sqlx::query(
+                    "SELECT id, project_id, seq, name, weight, enters, planned_on, actual_on \
+                     FROM milestones ORDER BY project_id, seq",
+                )
+                .fetch_all(pool)
+                .await
+                .map_err(backend_error)?
+                .iter()
+                .map(milestone_from_row)
+                .collect::<Result<Vec<_>, _>>()?;
+                for (i, list) in attach(&index, milestones) {
+                    projects[i].milestones = list;
+                }
+                let periods = load_periods(
+                    pool,
+                    "SELECT id, year, seq, start_on, end_on, deadline_on FROM reporting_periods \
+                     ORDER BY year, seq",
+                    None,
+                )
+                .await?;
+                let mut reports = sqlx::query(
+                    "SELECT id, project_id, period_id, version, filed_on, investment_to_date, note, \
+                     correction_reason FROM progress_reports ORDER BY id",
+                )
+                .fetch_all(pool)
+                .await
+                .map_err(backend_error)?
+                .iter()
+                .map(report_from_row)
+                .collect::<Result<Vec<_>, _>>()?;
+                attach_report_details(pool, &mut reports, None).await?;
+                Ok(Portfolio {
+                    units,
+                    categories,
+                    projects,
+                    periods,
+                    reports,
+                })
+            }
+
+            /// Reads one project with its reports and their periods.
+            pub(crate) async fn load_project(
+                pool: &Pool<Db>,
+                id: ProjectId,
+            ) -> Result<Option<ProjectRecord>, StoreError> {
+                let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT {PROJECT_COLUMNS} FROM projects WHERE id = $1"
+                )))
+                .bind(id.0)
+                .fetch_optional(pool)
+                .await
+                .map_err(backend_error)?;
+                let Some(row) = row else {
+                    return Ok(None);
+                };
+                let mut project = project_from_row(&row)?;
+                project.year_plans = sqlx::query(
+                    "SELECT project_id, year, kind, planned_investment FROM year_plans \
+                     WHERE project_id = $1 ORDER BY year",
+                )
+                .bind(id.0)
+                .fetch_all(pool)
+                .await
+                .map_err(backend_error)?
+                .iter()
+                .map(|r| year_plan_from_row(r).map(|(_, p)| p))
+                .collect::<Result<_, _>>()?;
+                project.milestones = sqlx::query(
+                    "SELECT id, project_id, seq, name, weight, enters, planned_on, actual_on \
+                     FROM milestones WHERE project_id = $1 ORDER BY seq",
+                )
+                .bind(id.0)
+                .fetch_all(pool)
+                .await
+                .map_err(backend_error)?
+                .iter()
+                .map(|r| milestone_from_row(r).map(|(_, m)| m))
+                .collect::<Result<_, _>>()?;
+                let mut reports = sqlx::query(
+                    "SELECT id, project_id, period_id, version, filed_on, investment_to_date, note, \
+                     correction_reason FROM progress_reports WHERE project_id = $1 ORDER BY id",
+                )
+                .bind(id.0)
+                .fetch_all(pool)
+                .await
+                .map_err(backend_error)?
+                .iter()
+                .map(report_from_row)
+                .collect::<Result<Vec<_>, _>>()?;
+                attach_report_details(pool, &mut reports, Some(id.0)).await?;
+                let periods = load_periods(
+                    pool,
+                    "SELECT id, year, seq, start_on, end_on, deadline_on FROM reporting_periods \
+                     WHERE id IN (SELECT period_id FROM progress_reports WHERE project_id = $1) \
+                     ORDER BY year, seq",
+                    Some(id.0),
+                )
+                .await?;
+                Ok(Some(ProjectRecord {
+                    project,
+                    reports,
+                    periods,
+                }))
+            }
+
+            /// Inserts `rows` into `table` in chunks of multi-row `INSERT`s.
+            async fn insert_rows<'r, T>(
+                tx: &mut sqlx::Transaction<'static, Db>,
+                head: &'static str,
+                rows: &'r [T],
+                push: impl Fn(sqlx::query_builder::Separated<'_, Db, &'static str>, &'r T),
+                done: &mut u64,
+                total: u64,
+                progress: Progress<'_>,
+            ) -> Result<(), StoreError> {
+                for chunk in rows.chunks(CHUNK) {
+                    let mut qb: QueryBuilder<Db> = QueryBuilder::new(head);
+                    qb.push_values(chunk, |b, row| push(b, row));
+                    qb.build().execute(&mut **tx).await.map_err(backend_error)?;
+                    *done += chunk.len() as u64;
+                    progress(*done, total);
+                }
+                Ok(())
+            }
+
+            /// Writes a whole portfolio into an empty database in one transaction.
+            pub(crate) async fn create_portfolio(
+                pool: &Pool<Db>,
+                p: &Portfolio,
+                actor: &Actor,
+                progress: Progress<'_>,
+            ) -> Result<(), StoreError> {
+                let mut tx = pool.begin().await.map_err(backend_error)?;
+                let existing: i64 = sqlx::query_scalar(
+                    "SELECT (SELECT COUNT(*) FROM units) + (SELECT COUNT(*) FROM projects)",
+                )
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(backend_error)?;
+                if existing > 0 {
+                    return Err(StoreError::NotEmpty);
+                }
+                let steps: Vec<(i64, usize, &TemplateStep)> = p
+                    .categories
+                    .iter()
+                    .flat_map(|c| {
+                        c.template.iter().enumerate().map(move |(i, s)| (c.id.0, i + 1, s))
+                    })
+                    .collect();
+                let plans: Vec<(i64, &YearPlan)> = p
+                    .projects
+                    .iter()
+                    .flat_map(|pr| pr.year_plans.iter().map(move |y| (pr.id.0, y)))
+                    .collect();
+                let milestones: Vec<(i64, &Milestone)> = p
+                    .projects
+                    .iter()
+                    .flat_map(|pr| pr.milestones.iter().map(move |m| (pr.id.0, m)))
+                    .collect();
+                let reached: Vec<(i64, MilestoneId, Date)> = p
+                    .reports
+                    .iter()
+                    .flat_map(|r| r.milestones_reached.iter().map(move |(m, d)| (r.id.0, *m, *d)))
+                    .collect();
+                let problems: Vec<(i64, usize, &Problem)> = p
+                    .reports
+                    .iter()
+                    .flat_map(|r| {
+                        r.problems.iter().enumerate().map(move |(i, pb)| (r.id.0, i + 1, pb))
+                    })
+                    .collect();
+                let total = (p.units.len()
+                    + p.categories.len()
+                    + steps.len()
+                    + p.projects.len()
+                    + plans.len()
+                    + milestones.len()
+                    + p.periods.len()
+                    + p.reports.len()
+                    + reached.len()
+                    + problems.len()) as u64;
+                let mut done = 0;
+                // Parents before children, so every reference points at a row already there.
+                let mut units: Vec<&Unit> = p.units.iter().collect();
+                units.sort_by_key(|u| (u.parent.is_some(), u.id));
+                insert_rows(
+                    &mut tx,
+                    "INSERT INTO units (id, kind, name, parent_id) ",
+                    &units,
+                    |mut b, u| {
+                        b.push_bind(u.id.0)
+                            .push_bind(u.kind.code())
+                            .push_bind(u.name.clone())
+                            .push_bind(u.parent.map(|x| x.0));
+                    },
+                    &mut done,
+                    total,
+                    progress,
+                )
+                .await?;
+                insert_rows(
+                    &mut tx,
+                    "INSERT INTO categories (id, code, name, sub_hq_id, lead_unit_id) ",
+                    &p.categories,
+                    |mut b, c| {
+                        b.push_bind(c.id.0)
+                            .push_bind(c.code.clone())
+                            .push_bind(c.name.clone())
+                            .push_bind(c.sub_hq.0)
+                            .push_bind(c.lead_unit.0);
+                    },
+                    &mut done,
+                    total,
+                    progress,
+                )
+                .await?;
+                insert_rows(
+                    &mut tx,
+                    "INSERT INTO category_template_steps (category_id, seq, name, weight, enters) ",
+                    &steps,
+                    |mut b, (c, seq, s)| {
+                        b.push_bind(*c)
+                            .push_bind(*seq as i64)
+                            .push_bind(s.name.clone())
+                            .push_bind(i64::from(s.weight))
+                            .push_bind(s.enters.map(|e| e.code()));
+                    },
+                    &mut done,
+                    total,
+                    progress,
+                )
+                .await?;
+                insert_rows(
+                    &mut tx,
+                    "INSERT INTO projects (id, code, name, category_id, sub_category, district_id, \
+                     street, lead_unit_id, responsible_unit_id, sub_hq_id, build_type, households, \
+                     area_m2, parking_spaces, toilets, length_m, total_investment, funding_source, \
+                     lon, lat, suspended_on) ",
+                    &p.projects,
+                    |mut b, pr| {
+                        b.push_bind(pr.id.0)
+                            .push_bind(pr.code.clone())
+                            .push_bind(pr.name.clone())
+                            .push_bind(pr.category.0)
+                            .push_bind(pr.sub_category.clone())
+                            .push_bind(pr.district.0)
+                            .push_bind(pr.street.clone())
+                            .push_bind(pr.lead_unit.0)
+                            .push_bind(pr.responsible_unit.0)
+                            .push_bind(pr.sub_hq.0)
+                            .push_bind(pr.build_type.code())
+                            .push_bind(pr.scale.households)
+                            .push_bind(pr.scale.area_m2)
+                            .push_bind(pr.scale.parking_spaces)
+                            .push_bind(pr.scale.toilets)
+                            .push_bind(pr.scale.length_m)
+                            .push_bind(pr.total_investment.0)
+                            .push_bind(pr.funding_source.clone())
+                            .push_bind(pr.location.map(|l| l.lon))
+                            .push_bind(pr.location.map(|l| l.lat))
+                            .push_bind(pr.suspended_on.map(|d| d.to_string()));
+                    },
+                    &mut done,
+                    total,
+                    progress,
+                )
+                .await?;
+                insert_rows(
+                    &mut tx,
+                    "INSERT INTO year_plans (project_id, year, kind, planned_investment) ",
+                    &plans,
+                    |mut b, (pid, y)| {
+                        b.push_bind(*pid)
+                            .push_bind(i64::from(y.year))
+                            .push_bind(y.kind.code())
+                            .push_bind(y.planned_investment.0);
+                    },
+                    &mut done,
+                    total,
+                    progress,
+                )
+                .await?;
+                insert_rows(
+                    &mut tx,
+                    "INSERT INTO milestones (id, project_id, seq, name, weight, enters, planned_on, \
+                     actual_on) ",
+                    &milestones,
+                    |mut b, (pid, m)| {
+                        b.push_bind(m.id.0)
+                            .push_bind(*pid)
+                            .push_bind(i64::from(m.seq))
+                            .push_bind(m.name.clone())
+                            .push_bind(i64::from(m.weight))
+                            .push_bind(m.enters.map(|e| e.code()))
+                            .push_bind(m.planned.to_string())
+                            .push_bind(m.actual.map(|d| d.to_string()));
+                    },
+                    &mut done,
+                    total,
+                    progress,
+                )
+                .await?;
+                insert_rows(
+                    &mut tx,
+                    "INSERT INTO reporting_periods (id, year, seq, start_on, end_on, deadline_on) ",
+                    &p.periods,
+                    |mut b, per| {
+                        b.push_bind(per.id.0)
+                            .push_bind(i64::from(per.year))
+                            .push_bind(i64::from(per.seq))
+                            .push_bind(per.start.to_string())
+                            .push_bind(per.end.to_string())
+                            .push_bind(per.deadline.to_string());
+                    },
+                    &mut done,
+                    total,
+                    progress,
+                )
+                .await?;
+                insert_rows(
+                    &mut tx,
+                    "INSERT INTO progress_reports (id, project_id, period_id, version, filed_on, \
+                     investment_to_date, note, correction_reason) ",
+                    &p.reports,
+                    |mut b, r| {
+                        b.push_bind(r.id.0)
+                            .push_bind(r.project.0)
+                            .push_bind(r.period.0)
+                            .push_bind(i64::from(r.version))
+                            .push_bind(r.filed_on.to_string())
+                            .push_bind(r.investment_to_date.0)
+                            .push_bind(r.note.clone())
+                            .push_bind(r.correction_reason.clone());
+                    },
+                    &mut done,
+                    total,
+                    progress,
+                )
+                .await?;
+                insert_rows(
+                    &mut tx,
+                    "INSERT INTO report_milestones (report_id, milestone_id, reached_on) ",
+                    &reached,
+                    |mut b, (rid, mid, on)| {
+                        b.push_bind(*rid).push_bind(mid.0).push_bind(on.to_string());
+                    },
+                    &mut done,
+                    total,
+                    progress,
+                )
+                .await?;
+                insert_rows(
+                    &mut tx,
+                    "INSERT INTO report_problems (report_id, seq, description, \
+                     needs_coordination_with) ",
+                    &problems,
+                    |mut b, (rid, seq, pb)| {
+                        b.push_bind(*rid)
+                            .push_bind(*seq as i64)
+                            .push_bind(pb.description.clone())
+                            .push_bind(pb.needs_coordination_with.clone());
+                    },
+                    &mut done,
+                    total,
+                    progress,
+                )
+                .await?;
+                let detail = format!(
+                    "{} units, {} categories, {} projects, {} milestones, {} periods, {} reports",
+                    p.units.len(),
+                    p.categories.len(),
+                    p.projects.len(),
+                    milestones.len(),
+                    p.periods.len(),
+                    p.reports.len()
+                );
+                sqlx::query(
+                    "INSERT INTO change_log (at_ms, actor, action, object, detail) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(now_ms())
+                .bind(actor.name.clone())
+                .bind("create_portfolio")
+                .bind("portfolio")
+                .bind(detail)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_error)?;
+                sqlx::query("UPDATE data_version SET version = version + 1 WHERE id = 1")
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                tx.commit().await.map_err(backend_error)
+            }
+        }
+    };
+}
+
+backend_codec!(sqlite_codec, sqlx::Sqlite);
+
+pub(crate) use sqlite_codec::{create_portfolio, load_portfolio, load_project};

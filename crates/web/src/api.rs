@@ -1,0 +1,341 @@
+//! The JSON API under `/api/v1/`, described by `/api/v1/openapi.json`. Its figures are the
+//! domain's ([`Overview`]); [`Stats`] is also what `jianguan stats --json` prints.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use jianguan_domain::Date;
+use jianguan_domain::model::{CategoryId, ProjectId, ProjectStatus, UnitId};
+use jianguan_domain::overview::{Figures, Overview, ProjectQuery, ProjectSort, list_projects};
+use jianguan_domain::{calendar, rates};
+use serde::Serialize;
+
+use crate::error::{AppError, Format};
+use crate::{AppState, Params, Snapshot};
+
+/// The API's paths, as the router serves them and the OpenAPI document describes them.
+pub const API_PATHS: [&str; 4] = [
+    "/api/v1/stats",
+    "/api/v1/projects",
+    "/api/v1/projects/{id}",
+    "/api/v1/openapi.json",
+];
+
+/// The API routes.
+pub fn routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route(API_PATHS[0], get(stats))
+        .route(API_PATHS[1], get(projects))
+        .route(API_PATHS[2], get(project))
+        .route(API_PATHS[3], get(openapi))
+}
+
+/// The year and "as of" date a request is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scope {
+    /// Campaign year.
+    pub year: i16,
+    /// As-of date.
+    pub as_of: Date,
+}
+
+impl Scope {
+    /// Reads `year` and `as_of` from the query, defaulting to the year being reported on and,
+    /// within it, today (or its last day once it is over).
+    pub fn resolve(params: &Params, snapshot: &Snapshot, today: Date) -> Result<Scope, AppError> {
+        let year = match params.year("year")? {
+            Some(y) => y,
+            None => snapshot.portfolio.reporting_year().unwrap_or(today.year()),
+        };
+        let as_of = match params.date("as_of")? {
+            Some(d) => d,
+            None => calendar::default_as_of(year, today),
+        };
+        Ok(Scope { year, as_of })
+    }
+}
+
+/// One breakdown line of [`Stats`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StatsLine {
+    /// Category or district id.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// Projects with a plan for the year.
+    pub projects: u64,
+    /// Projects in the annual construction plan.
+    pub planned: u64,
+    /// Projects whose annual plan is complete.
+    pub finished: u64,
+    /// 项目完成率.
+    pub project_completion_rate: Option<f64>,
+    /// 节点完成率.
+    pub node_completion_rate: Option<f64>,
+    /// 按期完成率.
+    pub on_time_rate: Option<f64>,
+    /// Investment completed in the year, yuan.
+    pub investment_completed: i64,
+    /// Investment planned for the year, yuan.
+    pub investment_planned: i64,
+    /// 投资完成率.
+    pub investment_completion_rate: Option<f64>,
+    /// Milestones overdue.
+    pub overdue_milestones: u64,
+    /// Finished projects by build type.
+    pub finished_new: u64,
+    /// Finished renovation projects.
+    pub finished_renovation: u64,
+    /// New parking spaces of finished projects.
+    pub finished_parking_spaces: i64,
+}
+
+impl StatsLine {
+    fn new(id: i64, name: &str, f: &Figures) -> StatsLine {
+        StatsLine {
+            id,
+            name: name.to_string(),
+            projects: f.projects,
+            planned: f.planned(),
+            finished: f.finished(),
+            project_completion_rate: f.project_completion.value(),
+            node_completion_rate: f.node_completion.value(),
+            on_time_rate: f.on_time.value(),
+            investment_completed: f.investment.completed.0,
+            investment_planned: f.investment.planned.0,
+            investment_completion_rate: f.investment.value(),
+            overdue_milestones: f.overdue_milestones,
+            finished_new: f.finished_by_build_type.new,
+            finished_renovation: f.finished_by_build_type.renovation,
+            finished_parking_spaces: f.finished_scale.parking_spaces,
+        }
+    }
+}
+
+/// The headline figures of a year as of a date: the body of `GET /api/v1/stats` and of
+/// `jianguan stats --json`. Rates are fractions (0.9052), amounts whole yuan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stats {
+    /// Campaign year.
+    pub year: i16,
+    /// As-of date.
+    pub as_of: Date,
+    /// Projects with a plan for the year.
+    pub projects: u64,
+    /// Projects in the annual construction plan.
+    pub annual_projects: u64,
+    /// Projects only in preliminary work or starting across the year.
+    pub preliminary_projects: u64,
+    /// Projects suspended.
+    pub suspended_projects: u64,
+    /// Projects that had started construction.
+    pub started_projects: u64,
+    /// Projects whose annual plan is complete.
+    pub finished_projects: u64,
+    /// 项目完成率.
+    pub project_completion_rate: Option<f64>,
+    /// 节点完成率.
+    pub node_completion_rate: Option<f64>,
+    /// Milestones due.
+    pub milestones_due: u64,
+    /// Milestones due and reached.
+    pub milestones_reached: u64,
+    /// 按期完成率.
+    pub on_time_rate: Option<f64>,
+    /// 投资完成率.
+    pub investment_completion_rate: Option<f64>,
+    /// Investment completed in the year, yuan.
+    pub investment_completed: i64,
+    /// Investment planned for the year, yuan.
+    pub investment_planned: i64,
+    /// Milestones overdue.
+    pub overdue_milestones: u64,
+    /// Projects with an overdue milestone.
+    pub overdue_projects: u64,
+    /// Per category.
+    pub categories: Vec<StatsLine>,
+    /// Per district.
+    pub districts: Vec<StatsLine>,
+}
+
+impl From<&Overview> for Stats {
+    fn from(o: &Overview) -> Stats {
+        let t = &o.total;
+        Stats {
+            year: o.year,
+            as_of: o.as_of,
+            projects: t.projects,
+            annual_projects: t.planned(),
+            preliminary_projects: t.preliminary_projects,
+            suspended_projects: t.suspended_projects,
+            started_projects: t.started_projects,
+            finished_projects: t.finished(),
+            project_completion_rate: t.project_completion.value(),
+            node_completion_rate: t.node_completion.value(),
+            milestones_due: t.node_completion.denominator,
+            milestones_reached: t.node_completion.numerator,
+            on_time_rate: t.on_time.value(),
+            investment_completion_rate: t.investment.value(),
+            investment_completed: t.investment.completed.0,
+            investment_planned: t.investment.planned.0,
+            overdue_milestones: t.overdue_milestones,
+            overdue_projects: t.overdue_projects,
+            categories: o
+                .categories
+                .iter()
+                .map(|b| StatsLine::new(b.id.0, &b.name, &b.figures))
+                .collect(),
+            districts: o
+                .districts
+                .iter()
+                .map(|b| StatsLine::new(b.id.0, &b.name, &b.figures))
+                .collect(),
+        }
+    }
+}
+
+async fn snapshot(state: &AppState) -> Result<Arc<Snapshot>, AppError> {
+    state
+        .snapshot()
+        .await
+        .map_err(|e| AppError::store(Format::Json, e))
+}
+
+async fn stats(
+    State(state): State<Arc<AppState>>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<Stats>, AppError> {
+    let params = Params::new(query, Format::Json);
+    let snap = snapshot(&state).await?;
+    let scope = Scope::resolve(&params, &snap, state.today())?;
+    let overview = Overview::compute_with(&snap.portfolio, &snap.ledger, scope.year, scope.as_of);
+    Ok(Json(Stats::from(&overview)))
+}
+
+/// Reads the project list's filters from the query (shared by the page and the API).
+pub fn project_query(params: &Params) -> Result<ProjectQuery, AppError> {
+    Ok(ProjectQuery {
+        category: params.id("category")?.map(CategoryId),
+        district: params.id("district")?.map(UnitId),
+        lead_unit: params.id("lead_unit")?.map(UnitId),
+        status: params.choice(
+            "status",
+            ProjectStatus::from_code,
+            "应为 preliminary、under_construction、built、accepted、handed_over 或 suspended",
+        )?,
+        overdue_only: params.flag("overdue")?,
+        search: params.get("q").map(str::to_string),
+        sort: params
+            .choice(
+                "sort",
+                ProjectSort::from_code,
+                "应为 code、name、progress、overdue 或 investment",
+            )?
+            .unwrap_or_default(),
+        descending: params
+            .choice(
+                "order",
+                |v| match v {
+                    "asc" => Some(false),
+                    "desc" => Some(true),
+                    _ => None,
+                },
+                "应为 asc 或 desc",
+            )?
+            .unwrap_or(false),
+        page: params.page("page")?,
+        per_page: params.per_page("per_page")?,
+    })
+}
+
+async fn projects(
+    State(state): State<Arc<AppState>>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let params = Params::new(query, Format::Json);
+    let snap = snapshot(&state).await?;
+    let scope = Scope::resolve(&params, &snap, state.today())?;
+    let q = project_query(&params)?;
+    let page = list_projects(&snap.portfolio, &snap.ledger, scope.year, scope.as_of, &q);
+    Ok(Json(serde_json::json!({
+        "year": scope.year,
+        "as_of": scope.as_of,
+        "total": page.total,
+        "page": page.page,
+        "per_page": page.per_page,
+        "items": page.items,
+    }))
+    .into_response())
+}
+
+/// One milestone of a project as the API shows it.
+#[derive(Debug, Serialize)]
+struct MilestoneView<'a> {
+    seq: u16,
+    name: &'a str,
+    planned: Date,
+    actual: Option<Date>,
+    overdue_days: Option<i64>,
+    days_late: Option<i64>,
+}
+
+async fn project(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let params = Params::new(query, Format::Json);
+    let id: i64 = id
+        .parse()
+        .map_err(|_| AppError::bad_parameter(Format::Json, "id", "应为正整数编号"))?;
+    let snap = snapshot(&state).await?;
+    let scope = Scope::resolve(&params, &snap, state.today())?;
+    let record = state
+        .store()
+        .load_project(ProjectId(id))
+        .await
+        .map_err(|e| AppError::store(Format::Json, e))?
+        .ok_or_else(|| AppError::not_found(Format::Json, format!("项目 {id}")))?;
+    let p = &record.project;
+    let row = jianguan_domain::overview::project_row(
+        &snap.portfolio,
+        &snap.ledger,
+        p,
+        scope.year,
+        scope.as_of,
+    );
+    let milestones: Vec<MilestoneView> = p
+        .milestones
+        .iter()
+        .map(|m| MilestoneView {
+            seq: m.seq,
+            name: &m.name,
+            planned: m.planned,
+            actual: m.actual,
+            overdue_days: rates::overdue_days(m, scope.as_of),
+            days_late: rates::days_late(m, scope.as_of),
+        })
+        .collect();
+    Ok(Json(serde_json::json!({
+        "year": scope.year,
+        "as_of": scope.as_of,
+        "project": p,
+        "summary": row,
+        "milestones": milestones,
+        "reports": record.reports,
+        "periods": record.periods,
+    }))
+    .into_response())
+}
+
+async fn openapi() -> Response {
+    let body = crate::assets::Assets::get("openapi.json")
+        .map(|f| f.data.into_owned())
+        .unwrap_or_default();
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}

@@ -1,0 +1,72 @@
+//! How numbers and dates are written for people: one place, so a figure reads the same on every
+//! page (UI.md "Numbers and dates").
+
+use jianguan_domain::Date;
+use jianguan_domain::model::Money;
+
+/// A rate as the office quotes it: two decimals, `99%` rather than `99.00%`; `—` when there is
+/// nothing to measure.
+pub fn rate(value: Option<f64>) -> String {
+    match value {
+        None => "—".to_string(),
+        Some(v) => {
+            let text = format!("{:.2}", v * 100.0);
+            let text = text.strip_suffix(".00").unwrap_or(&text);
+            format!("{text}%")
+        }
+    }
+}
+
+/// An integer with thousands separators.
+pub fn count(n: impl Into<i128>) -> String {
+    let n: i128 = n.into();
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// Money in 万元 with two decimals and thousands separators, for tables.
+pub fn wan(money: Money) -> String {
+    let cents = (money.0 as i128 * 100 + 5_000) / 10_000;
+    format!("{}.{:02}", count(cents / 100), (cents % 100).abs())
+}
+
+/// Money in 亿元 with two decimals, for headlines.
+pub fn yi(money: Money) -> String {
+    format!("{:.2}", money.yi())
+}
+
+/// A date in prose: 2021年5月31日.
+pub fn date_cn(date: Date) -> String {
+    format!("{}年{}月{}日", date.year(), date.month(), date.day())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_read_as_the_office_quotes_them() {
+        assert_eq!(rate(Some(1222.0 / 1350.0)), "90.52%");
+        assert_eq!(rate(Some(0.99)), "99%");
+        assert_eq!(rate(Some(1.0)), "100%");
+        assert_eq!(rate(None), "—");
+    }
+
+    #[test]
+    fn amounts_carry_separators_and_units_scale() {
+        assert_eq!(count(1362u64), "1,362");
+        assert_eq!(count(-1234567i64), "-1,234,567");
+        assert_eq!(count(12u64), "12");
+        assert_eq!(wan(Money(313_000_000)), "31,300.00");
+        assert_eq!(wan(Money(12_345)), "1.23");
+        assert_eq!(yi(Money(313_000_000)), "3.13");
+        assert_eq!(date_cn(jiff::civil::date(2021, 5, 31)), "2021年5月31日");
+    }
+}

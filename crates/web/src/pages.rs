@@ -1,0 +1,860 @@
+//! The server-rendered pages. Handlers read a snapshot, let the domain compute, and fill view
+//! models whose strings are already formatted (see [`crate::fmt`]); templates only lay out.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Response};
+use jianguan_charts::{Bar, BarChart, palette_color};
+use jianguan_domain::model::{CategoryId, Portfolio, Project, ProjectId, ProjectStatus, UnitId, UnitKind};
+use jianguan_domain::overview::{
+    Breakdown, Figures, Overview, Page, ProjectRow, ProjectSort, lagging_projects, list_projects,
+};
+use jianguan_domain::rates;
+
+use crate::api::{Scope, project_query};
+use crate::error::{AppError, Format};
+use crate::fmt;
+use crate::{AppState, Params, Snapshot};
+
+/// Page furniture shared by every page: title, breadcrumbs and the as-of form.
+struct Layout {
+    title: String,
+    /// Breadcrumbs after 总览: (label, link).
+    crumbs: Vec<(String, Option<String>)>,
+    /// The navigation entry to mark current.
+    nav: &'static str,
+    year: i16,
+    years: Vec<i16>,
+    as_of_iso: String,
+    as_of_cn: String,
+    /// `year=…&as_of=…`, appended to links so a pasted URL shows the same figures.
+    qs: String,
+    /// The path the as-of form submits to.
+    path: String,
+}
+
+impl Layout {
+    fn new(title: impl Into<String>, nav: &'static str, scope: Scope, snap: &Snapshot, path: &str) -> Layout {
+        let mut years = snap.portfolio.years();
+        if !years.contains(&scope.year) {
+            years.push(scope.year);
+            years.sort_unstable();
+        }
+        Layout {
+            title: title.into(),
+            crumbs: Vec::new(),
+            nav,
+            year: scope.year,
+            years,
+            as_of_iso: scope.as_of.to_string(),
+            as_of_cn: fmt::date_cn(scope.as_of),
+            qs: format!("year={}&as_of={}", scope.year, scope.as_of),
+            path: path.to_string(),
+        }
+    }
+
+    fn crumb(mut self, label: impl Into<String>, href: Option<String>) -> Layout {
+        self.crumbs.push((label.into(), href));
+        self
+    }
+}
+
+/// A headline figure.
+struct Card {
+    label: &'static str,
+    value: String,
+    detail: String,
+    href: Option<String>,
+}
+
+/// One row of a figures table (a category or a district).
+struct FigRow {
+    name: String,
+    href: Option<String>,
+    projects: String,
+    planned: String,
+    finished: String,
+    completion: String,
+    node: String,
+    on_time: String,
+    invest_wan: String,
+    invest_rate: String,
+    overdue: String,
+    outcome: String,
+}
+
+impl FigRow {
+    fn new(name: &str, href: Option<String>, f: &Figures) -> FigRow {
+        FigRow {
+            name: name.to_string(),
+            href,
+            projects: fmt::count(f.projects),
+            planned: fmt::count(f.planned()),
+            finished: fmt::count(f.finished()),
+            completion: fmt::rate(f.project_completion.value()),
+            node: fmt::rate(f.node_completion.value()),
+            on_time: fmt::rate(f.on_time.value()),
+            invest_wan: fmt::wan(f.investment.completed),
+            invest_rate: fmt::rate(f.investment.value()),
+            overdue: fmt::count(f.overdue_milestones),
+            outcome: outcome(f),
+        }
+    }
+}
+
+/// What a set of projects delivered, in the words the summary uses: built by type, parking
+/// spaces, investment.
+fn outcome(f: &Figures) -> String {
+    let mut parts = Vec::new();
+    let b = f.finished_by_build_type;
+    if b.new > 0 && b.renovation > 0 {
+        parts.push(format!("新建 {} 个、改造 {} 个", b.new, b.renovation));
+    }
+    if f.finished_scale.toilets > 0 {
+        parts.push(format!("公厕 {} 座", fmt::count(f.finished_scale.toilets)));
+    }
+    if f.finished_scale.parking_spaces > 0 {
+        parts.push(format!(
+            "新增泊位 {} 个",
+            fmt::count(f.finished_scale.parking_spaces)
+        ));
+    }
+    if let Some(done) = f.all_finished_on {
+        parts.push(format!("{}全部完工", fmt::date_cn(done)));
+    }
+    parts.join("；")
+}
+
+/// One row of a project table.
+struct ProjRow {
+    seq: usize,
+    href: String,
+    code: String,
+    name: String,
+    category: String,
+    district: String,
+    lead_unit: String,
+    status: String,
+    status_class: &'static str,
+    progress: String,
+    overdue: String,
+    next: String,
+    invest_wan: String,
+}
+
+fn status_class(s: ProjectStatus) -> &'static str {
+    match s {
+        ProjectStatus::Preliminary => "st-pre",
+        ProjectStatus::UnderConstruction => "st-build",
+        ProjectStatus::Built | ProjectStatus::Accepted | ProjectStatus::HandedOver => "st-done",
+        ProjectStatus::Suspended => "st-hold",
+    }
+}
+
+fn proj_rows(rows: &[ProjectRow], first_seq: usize, qs: &str) -> Vec<ProjRow> {
+    rows.iter()
+        .enumerate()
+        .map(|(i, r)| ProjRow {
+            seq: first_seq + i,
+            href: format!("/projects/{}?{qs}", r.id),
+            code: r.code.clone(),
+            name: r.name.clone(),
+            category: r.category_name.clone(),
+            district: r.district_name.clone(),
+            lead_unit: r.lead_unit_name.clone(),
+            status: r.status.label().to_string(),
+            status_class: status_class(r.status),
+            progress: format!("{:.0}%", r.percent_complete * 100.0),
+            overdue: if r.overdue_milestones > 0 {
+                format!("{} 个，最长 {} 天", r.overdue_milestones, r.max_overdue_days)
+            } else {
+                String::new()
+            },
+            next: r
+                .next_milestone
+                .as_ref()
+                .map(|(name, d)| format!("{name}（{d}）"))
+                .unwrap_or_default(),
+            invest_wan: fmt::wan(r.investment_in_year),
+        })
+        .collect()
+}
+
+fn cards(f: &Figures, qs: &str, scope_filter: &str) -> Vec<Card> {
+    vec![
+        Card {
+            label: "项目总数",
+            value: fmt::count(f.projects),
+            detail: format!(
+                "年度建设 {}，前期或跨年 {}",
+                fmt::count(f.planned()),
+                fmt::count(f.preliminary_projects)
+            ),
+            href: Some(format!("/projects?{qs}{scope_filter}")),
+        },
+        Card {
+            label: "项目完成率",
+            value: fmt::rate(f.project_completion.value()),
+            detail: format!(
+                "完成 {} / 计划 {}",
+                fmt::count(f.finished()),
+                fmt::count(f.planned())
+            ),
+            href: None,
+        },
+        Card {
+            label: "节点完成率",
+            value: fmt::rate(f.node_completion.value()),
+            detail: format!(
+                "已完成 {} / 应完成 {}",
+                fmt::count(f.node_completion.numerator),
+                fmt::count(f.node_completion.denominator)
+            ),
+            href: None,
+        },
+        Card {
+            label: "按期完成率",
+            value: fmt::rate(f.on_time.value()),
+            detail: format!("按期 {} 个节点", fmt::count(f.on_time.numerator)),
+            href: None,
+        },
+        Card {
+            label: "投资完成率",
+            value: fmt::rate(f.investment.value()),
+            detail: format!(
+                "完成 {} 亿元 / 计划 {} 亿元",
+                fmt::yi(f.investment.completed),
+                fmt::yi(f.investment.planned)
+            ),
+            href: None,
+        },
+        Card {
+            label: "逾期节点",
+            value: fmt::count(f.overdue_milestones),
+            detail: format!("涉及 {} 个项目", fmt::count(f.overdue_projects)),
+            href: Some(format!("/projects?{qs}{scope_filter}&overdue=1&sort=overdue&order=desc")),
+        },
+    ]
+}
+
+/// A bar chart of the project completion rate, worst first, with the full plan as the target.
+fn completion_chart<Id: Copy>(
+    title: &str,
+    lines: &[Breakdown<Id>],
+    href: impl Fn(Id) -> String,
+    color: impl Fn(usize, Id) -> Option<String>,
+) -> String {
+    let mut bars: Vec<(usize, &Breakdown<Id>)> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.figures.planned() > 0)
+        .collect();
+    bars.sort_by(|a, b| {
+        let va = a.1.figures.project_completion.value().unwrap_or(0.0);
+        let vb = b.1.figures.project_completion.value().unwrap_or(0.0);
+        va.total_cmp(&vb)
+    });
+    BarChart {
+        title: title.to_string(),
+        bars: bars
+            .into_iter()
+            .map(|(i, b)| Bar {
+                label: b.name.clone(),
+                value: b.figures.project_completion.value().unwrap_or(0.0),
+                display: fmt::rate(b.figures.project_completion.value()),
+                href: Some(href(b.id)),
+                color: color(i, b.id),
+                tooltip: Some(format!(
+                    "{}：完成 {} / 计划 {}，{}",
+                    b.name,
+                    b.figures.finished(),
+                    b.figures.planned(),
+                    fmt::rate(b.figures.project_completion.value())
+                )),
+            })
+            .collect(),
+        max: Some(1.0),
+        target: Some((1.0, "目标 100%".to_string())),
+        width: 640,
+    }
+    .to_svg()
+}
+
+/// The category's position in the portfolio, which fixes its colour in every chart.
+fn category_color(portfolio: &Portfolio, id: CategoryId) -> String {
+    let index = portfolio
+        .categories
+        .iter()
+        .position(|c| c.id == id)
+        .unwrap_or(0);
+    palette_color(index).to_string()
+}
+
+fn render(t: impl Template) -> Result<Response, AppError> {
+    Ok(Html(t.render().map_err(AppError::render)?).into_response())
+}
+
+async fn html_snapshot(state: &AppState) -> Result<Arc<Snapshot>, AppError> {
+    state
+        .snapshot()
+        .await
+        .map_err(|e| AppError::store(Format::Html, e))
+}
+
+#[derive(Template)]
+#[template(path = "overview.html")]
+struct OverviewPage {
+    layout: Layout,
+    cards: Vec<Card>,
+    empty: bool,
+    category_chart: String,
+    district_chart: String,
+    categories: Vec<FigRow>,
+    districts: Vec<FigRow>,
+    total: FigRow,
+}
+
+pub(crate) async fn overview(
+    State(state): State<Arc<AppState>>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let params = Params::new(query, Format::Html);
+    let snap = html_snapshot(&state).await?;
+    let scope = Scope::resolve(&params, &snap, state.today())?;
+    let o = Overview::compute_with(&snap.portfolio, &snap.ledger, scope.year, scope.as_of);
+    let layout = Layout::new("总览", "overview", scope, &snap, "/");
+    let qs = layout.qs.clone();
+    let p = &snap.portfolio;
+    render(OverviewPage {
+        cards: cards(&o.total, &qs, ""),
+        empty: o.total.projects == 0,
+        category_chart: completion_chart(
+            "各类别项目完成率",
+            &o.categories,
+            |id| format!("/categories/{id}?{qs}"),
+            |_, id| Some(category_color(p, id)),
+        ),
+        district_chart: completion_chart(
+            "各县区项目完成率",
+            &o.districts,
+            |id| format!("/districts/{id}?{qs}"),
+            |_, _| None,
+        ),
+        categories: o
+            .categories
+            .iter()
+            .map(|b| FigRow::new(&b.name, Some(format!("/categories/{}?{qs}", b.id)), &b.figures))
+            .collect(),
+        districts: o
+            .districts
+            .iter()
+            .map(|b| FigRow::new(&b.name, Some(format!("/districts/{}?{qs}", b.id)), &b.figures))
+            .collect(),
+        total: FigRow::new("合计", None, &o.total),
+        layout,
+    })
+}
+
+/// An option of a filter select.
+struct Choice {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+fn choices<'a>(
+    items: impl Iterator<Item = (i64, &'a str)>,
+    selected: Option<i64>,
+) -> Vec<Choice> {
+    items
+        .map(|(id, name)| Choice {
+            value: id.to_string(),
+            label: name.to_string(),
+            selected: selected == Some(id),
+        })
+        .collect()
+}
+
+/// A sortable column header.
+struct SortLink {
+    label: &'static str,
+    href: String,
+    mark: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "projects.html")]
+struct ProjectListPage {
+    layout: Layout,
+    categories: Vec<Choice>,
+    districts: Vec<Choice>,
+    lead_units: Vec<Choice>,
+    statuses: Vec<Choice>,
+    per_pages: Vec<Choice>,
+    search: String,
+    overdue: bool,
+    rows: Vec<ProjRow>,
+    total: String,
+    sorts: Vec<SortLink>,
+    page: u32,
+    pages: u32,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+/// The query string of the list with one parameter changed (for sorting and paging links).
+fn with_param(params: &Params, names: &[&str], set: &[(&str, String)]) -> String {
+    let mut parts: Vec<String> = names
+        .iter()
+        .filter(|n| !set.iter().any(|(s, _)| s == *n))
+        .filter_map(|n| params.get(n).map(|v| format!("{n}={}", urlencode(v))))
+        .collect();
+    parts.extend(set.iter().map(|(n, v)| format!("{n}={}", urlencode(v))));
+    parts.join("&")
+}
+
+/// Percent-encodes a query value.
+fn urlencode(v: &str) -> String {
+    let mut out = String::new();
+    for b in v.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+const LIST_PARAMS: [&str; 12] = [
+    "year", "as_of", "category", "district", "lead_unit", "status", "overdue", "q", "sort",
+    "order", "page", "per_page",
+];
+
+pub(crate) async fn project_list(
+    State(state): State<Arc<AppState>>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let params = Params::new(query, Format::Html);
+    let snap = html_snapshot(&state).await?;
+    let scope = Scope::resolve(&params, &snap, state.today())?;
+    let q = project_query(&params)?;
+    let page: Page<ProjectRow> = list_projects(&snap.portfolio, &snap.ledger, scope.year, scope.as_of, &q);
+    let p = &snap.portfolio;
+    let layout = Layout::new("项目", "projects", scope, &snap, "/projects").crumb("项目", None);
+    let qs = layout.qs.clone();
+    // Links carry the resolved year and date even when the request left them to defaults.
+    let fixed = [("year", scope.year.to_string()), ("as_of", scope.as_of.to_string())];
+    let sorts = [
+        ("编码", ProjectSort::Code),
+        ("项目名称", ProjectSort::Name),
+        ("进度", ProjectSort::Progress),
+        ("逾期", ProjectSort::Overdue),
+        ("年度完成投资", ProjectSort::Investment),
+    ]
+    .into_iter()
+    .map(|(label, sort)| {
+        let current = q.sort == sort;
+        let order = if current && !q.descending { "desc" } else { "asc" };
+        let mut set = fixed.to_vec();
+        set.push(("sort", sort.code().to_string()));
+        set.push(("order", order.to_string()));
+        set.push(("page", "1".to_string()));
+        SortLink {
+            label,
+            href: format!("/projects?{}", with_param(&params, &LIST_PARAMS, &set)),
+            mark: match (current, q.descending) {
+                (false, _) => "",
+                (true, false) => " ▲",
+                (true, true) => " ▼",
+            },
+        }
+    })
+    .collect();
+    let page_link = |n: u32| {
+        let mut set = fixed.to_vec();
+        set.push(("page", n.to_string()));
+        format!("/projects?{}", with_param(&params, &LIST_PARAMS, &set))
+    };
+    let pages = page.pages();
+    let prev = (page.page > 1).then(|| page_link(page.page - 1));
+    let next = (page.page < pages).then(|| page_link(page.page + 1));
+    let first_seq = ((page.page - 1) * page.per_page) as usize + 1;
+    render(ProjectListPage {
+        categories: choices(
+            p.categories.iter().map(|c| (c.id.0, c.name.as_str())),
+            q.category.map(|c| c.0),
+        ),
+        districts: choices(
+            p.units_of(UnitKind::District).map(|u| (u.id.0, u.name.as_str())),
+            q.district.map(|d| d.0),
+        ),
+        lead_units: choices(
+            p.units_of(UnitKind::LeadUnit).map(|u| (u.id.0, u.name.as_str())),
+            q.lead_unit.map(|d| d.0),
+        ),
+        statuses: ProjectStatus::ALL
+            .iter()
+            .map(|s| Choice {
+                value: s.code().to_string(),
+                label: s.label().to_string(),
+                selected: q.status == Some(*s),
+            })
+            .collect(),
+        per_pages: [20u32, 50, 100]
+            .iter()
+            .map(|n| Choice {
+                value: n.to_string(),
+                label: format!("每页 {n} 条"),
+                selected: q.per_page == *n,
+            })
+            .collect(),
+        search: params.get("q").unwrap_or("").to_string(),
+        overdue: q.overdue_only,
+        rows: proj_rows(&page.items, first_seq, &qs),
+        total: fmt::count(page.total),
+        sorts,
+        page: page.page,
+        pages,
+        prev,
+        next,
+        layout,
+    })
+}
+
+/// A milestone line of the project page.
+struct MilestoneLine {
+    seq: u16,
+    name: String,
+    planned: String,
+    actual: String,
+    state: String,
+    state_class: &'static str,
+}
+
+/// A report line of the project page.
+struct ReportLine {
+    period: String,
+    version: String,
+    filed: String,
+    filed_class: &'static str,
+    invest_wan: String,
+    reached: String,
+    note: String,
+    problems: Vec<String>,
+    correction: String,
+}
+
+#[derive(Template)]
+#[template(path = "project.html")]
+struct ProjectPage {
+    layout: Layout,
+    name: String,
+    facts: Vec<(&'static str, String)>,
+    status: String,
+    status_class: &'static str,
+    progress: String,
+    timeline: String,
+    milestones: Vec<MilestoneLine>,
+    reports: Vec<ReportLine>,
+}
+
+pub(crate) async fn project(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let params = Params::new(query, Format::Html);
+    let id: i64 = id
+        .parse()
+        .map_err(|_| AppError::not_found(Format::Html, "该项目"))?;
+    let snap = html_snapshot(&state).await?;
+    let scope = Scope::resolve(&params, &snap, state.today())?;
+    let record = state
+        .store()
+        .load_project(ProjectId(id))
+        .await
+        .map_err(|e| AppError::store(Format::Html, e))?
+        .ok_or_else(|| AppError::not_found(Format::Html, "该项目"))?;
+    let p = &snap.portfolio;
+    let pr: &Project = &record.project;
+    let row = jianguan_domain::overview::project_row(p, &snap.ledger, pr, scope.year, scope.as_of);
+    let layout = Layout::new(pr.name.clone(), "projects", scope, &snap, &format!("/projects/{id}"))
+        .crumb("项目", Some(format!("/projects?{}", format_args!("year={}&as_of={}", scope.year, scope.as_of))))
+        .crumb(pr.name.clone(), None);
+    let scale = &pr.scale;
+    let mut scale_parts = Vec::new();
+    if let Some(v) = scale.households {
+        scale_parts.push(format!("惠及 {} 户", fmt::count(v)));
+    }
+    if let Some(v) = scale.area_m2 {
+        scale_parts.push(format!("面积 {} 平方米", fmt::count(v)));
+    }
+    if let Some(v) = scale.parking_spaces {
+        scale_parts.push(format!("泊位 {} 个", fmt::count(v)));
+    }
+    if let Some(v) = scale.toilets {
+        scale_parts.push(format!("公厕 {v} 座"));
+    }
+    if let Some(v) = scale.length_m {
+        scale_parts.push(format!("长度 {} 米", fmt::count(v)));
+    }
+    let years = pr
+        .year_plans
+        .iter()
+        .map(|y| format!("{} 年（{}，计划投资 {} 万元）", y.year, y.kind.label(), fmt::wan(y.planned_investment)))
+        .collect::<Vec<_>>()
+        .join("；");
+    let facts = vec![
+        ("项目编码", pr.code.clone()),
+        ("类别", format!("{}{}", p.category_name(pr.category), pr.sub_category.as_ref().map(|s| format!(" · {s}")).unwrap_or_default())),
+        ("县区 · 街道", format!("{} · {}", p.unit_name(pr.district), pr.street)),
+        ("牵头单位", p.unit_name(pr.lead_unit).to_string()),
+        ("责任单位", p.unit_name(pr.responsible_unit).to_string()),
+        ("分指挥部", p.unit_name(pr.sub_hq).to_string()),
+        ("建设性质", pr.build_type.label().to_string()),
+        ("建设规模", if scale_parts.is_empty() { "—".into() } else { scale_parts.join("，") }),
+        ("总投资（万元）", fmt::wan(pr.total_investment)),
+        ("年度计划", years),
+        ("资金来源", pr.funding_source.clone()),
+        (
+            "年度完成投资（万元）",
+            format!("{}（{}）", fmt::wan(row.investment_in_year), fmt::rate(rates::investment_completion(pr, &snap.ledger, scope.year, scope.as_of).value())),
+        ),
+        (
+            "前期占周期",
+            rates::preliminary_share(pr, scope.as_of).map_or("—".into(), |s| format!("{:.0}%", s * 100.0)),
+        ),
+    ];
+    let milestones = pr
+        .milestones
+        .iter()
+        .map(|m| {
+            let (state, class) = if let Some(d) = rates::overdue_days(m, scope.as_of) {
+                (format!("逾期 {d} 天"), "late")
+            } else if let Some(late) = rates::days_late(m, scope.as_of) {
+                if late > 0 {
+                    (format!("延期 {late} 天完成"), "done-late")
+                } else {
+                    ("按期完成".to_string(), "done")
+                }
+            } else {
+                ("未到期".to_string(), "pending")
+            };
+            MilestoneLine {
+                seq: m.seq,
+                name: m.name.clone(),
+                planned: m.planned.to_string(),
+                actual: m.actual.filter(|a| *a <= scope.as_of).map(|a| a.to_string()).unwrap_or_default(),
+                state,
+                state_class: class,
+            }
+        })
+        .collect();
+    let periods: HashMap<_, _> = record.periods.iter().map(|per| (per.id, per)).collect();
+    let names: HashMap<_, _> = pr.milestones.iter().map(|m| (m.id, m.name.as_str())).collect();
+    let mut reports: Vec<ReportLine> = record
+        .reports
+        .iter()
+        .filter(|r| r.filed_on <= scope.as_of || periods.get(&r.period).is_some_and(|per| per.end <= scope.as_of))
+        .map(|r| {
+            let per = periods.get(&r.period);
+            let late = per.is_some_and(|per| r.filed_on > per.deadline);
+            ReportLine {
+                period: per.map_or(String::new(), |per| format!("{}年第{}期（{} 至 {}）", per.year, per.seq, per.start, per.end)),
+                version: if r.version == 1 { "原始".into() } else { format!("第 {} 版更正", r.version) },
+                filed: r.filed_on.to_string(),
+                filed_class: if late { "late" } else { "" },
+                invest_wan: fmt::wan(r.investment_to_date),
+                reached: r
+                    .milestones_reached
+                    .iter()
+                    .map(|(m, d)| format!("{}（{d}）", names.get(m).copied().unwrap_or("?")))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+                note: r.note.clone(),
+                problems: r
+                    .problems
+                    .iter()
+                    .map(|pb| match &pb.needs_coordination_with {
+                        Some(body) => format!("{}【需协调：{body}】", pb.description),
+                        None => pb.description.clone(),
+                    })
+                    .collect(),
+                correction: r.correction_reason.clone().unwrap_or_default(),
+            }
+        })
+        .collect();
+    reports.reverse();
+    render(ProjectPage {
+        name: pr.name.clone(),
+        facts,
+        status: row.status.label().to_string(),
+        status_class: status_class(row.status),
+        progress: format!("{:.0}%", row.percent_complete * 100.0),
+        timeline: jianguan_charts::MilestoneTimeline {
+            title: format!("{} 计划节点：计划与实际", pr.name),
+            as_of: scope.as_of.to_string(),
+            milestones: pr
+                .milestones
+                .iter()
+                .map(|m| jianguan_charts::TimelineMilestone {
+                    name: m.name.clone(),
+                    planned: m.planned.to_string(),
+                    actual: m.actual.filter(|a| *a <= scope.as_of).map(|a| a.to_string()),
+                })
+                .collect(),
+            width: 760,
+        }
+        .to_svg(),
+        milestones,
+        reports,
+        layout,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "breakdown.html")]
+struct BreakdownPage {
+    layout: Layout,
+    heading: String,
+    cards: Vec<Card>,
+    chart: String,
+    table_title: &'static str,
+    rows: Vec<FigRow>,
+    total: FigRow,
+    lagging: Vec<ProjRow>,
+    lagging_href: String,
+}
+
+pub(crate) async fn district(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let params = Params::new(query, Format::Html);
+    let snap = html_snapshot(&state).await?;
+    let p = &snap.portfolio;
+    let unit = id
+        .parse::<i64>()
+        .ok()
+        .and_then(|id| p.unit(UnitId(id)))
+        .filter(|u| u.kind == UnitKind::District)
+        .ok_or_else(|| AppError::not_found(Format::Html, "该县区"))?;
+    let scope = Scope::resolve(&params, &snap, state.today())?;
+    let o = Overview::compute_filtered(p, &snap.ledger, scope.year, scope.as_of, |pr| pr.district == unit.id);
+    let layout = Layout::new(unit.name.clone(), "overview", scope, &snap, &format!("/districts/{}", unit.id))
+        .crumb("县区", Some(format!("/?year={}&as_of={}#districts", scope.year, scope.as_of)))
+        .crumb(unit.name.clone(), None);
+    let qs = layout.qs.clone();
+    let filter = format!("&district={}", unit.id);
+    render(BreakdownPage {
+        heading: format!("{}：{} 年建管提升行动", unit.name, scope.year),
+        cards: cards(&o.total, &qs, &filter),
+        chart: completion_chart(
+            &format!("{} 各类别项目完成率", unit.name),
+            &o.categories,
+            |id| format!("/projects?{qs}{filter}&category={id}"),
+            |_, id| Some(category_color(p, id)),
+        ),
+        table_title: "分类别",
+        rows: o
+            .categories
+            .iter()
+            .map(|b| FigRow::new(&b.name, Some(format!("/projects?{qs}{filter}&category={}", b.id)), &b.figures))
+            .collect(),
+        total: FigRow::new("合计", None, &o.total),
+        lagging: proj_rows(
+            &lagging_projects(p, &snap.ledger, scope.year, scope.as_of, |pr| pr.district == unit.id, 20),
+            1,
+            &qs,
+        ),
+        lagging_href: format!("/projects?{qs}{filter}&overdue=1&sort=overdue&order=desc"),
+        layout,
+    })
+}
+
+pub(crate) async fn category(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let params = Params::new(query, Format::Html);
+    let snap = html_snapshot(&state).await?;
+    let p = &snap.portfolio;
+    let cat = id
+        .parse::<i64>()
+        .ok()
+        .and_then(|id| p.category(CategoryId(id)))
+        .ok_or_else(|| AppError::not_found(Format::Html, "该类别"))?;
+    let scope = Scope::resolve(&params, &snap, state.today())?;
+    let o = Overview::compute_filtered(p, &snap.ledger, scope.year, scope.as_of, |pr| pr.category == cat.id);
+    let layout = Layout::new(cat.name.clone(), "overview", scope, &snap, &format!("/categories/{}", cat.id))
+        .crumb("类别", Some(format!("/?year={}&as_of={}#categories", scope.year, scope.as_of)))
+        .crumb(cat.name.clone(), None);
+    let qs = layout.qs.clone();
+    let filter = format!("&category={}", cat.id);
+    let color = category_color(p, cat.id);
+    render(BreakdownPage {
+        heading: format!(
+            "{}：{} 年（牵头单位 {}，{}）",
+            cat.name,
+            scope.year,
+            p.unit_name(cat.lead_unit),
+            p.unit_name(cat.sub_hq)
+        ),
+        cards: cards(&o.total, &qs, &filter),
+        chart: completion_chart(
+            &format!("{} 各县区项目完成率", cat.name),
+            &o.districts,
+            |id| format!("/projects?{qs}{filter}&district={id}"),
+            |_, _| Some(color.clone()),
+        ),
+        table_title: "分县区",
+        rows: o
+            .districts
+            .iter()
+            .map(|b| FigRow::new(&b.name, Some(format!("/projects?{qs}{filter}&district={}", b.id)), &b.figures))
+            .collect(),
+        total: FigRow::new("合计", None, &o.total),
+        lagging: proj_rows(
+            &lagging_projects(p, &snap.ledger, scope.year, scope.as_of, |pr| pr.category == cat.id, 20),
+            1,
+            &qs,
+        ),
+        lagging_href: format!("/projects?{qs}{filter}&overdue=1&sort=overdue&order=desc"),
+        layout,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    status: u16,
+    message: &'a str,
+}
+
+/// The HTML body of an error response.
+pub(crate) fn error_page(status: StatusCode, message: &str) -> String {
+    ErrorPage {
+        status: status.as_u16(),
+        message,
+    }
+    .render()
+    .unwrap_or_else(|_| message.to_string())
+}
+
+pub(crate) async fn not_found(uri: Uri) -> AppError {
+    let format = if uri.path().starts_with("/api/") {
+        Format::Json
+    } else {
+        Format::Html
+    };
+    AppError::not_found(format, "该页面")
+}
+
