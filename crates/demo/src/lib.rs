@@ -22,10 +22,10 @@ mod projects;
 mod reports;
 mod schedule;
 
-use jiff::ToSpan;
-use jiff::civil::Date;
 use jianguan_domain::calendar::{CalendarRule, periods_of_year};
 use jianguan_domain::model::Portfolio;
+use jiff::ToSpan;
+use jiff::civil::Date;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 

@@ -12,10 +12,46 @@ use crate::catalog::{
 use crate::org::DISTRICTS;
 
 const COMMUNITIES: &[&str] = &[
-    "桂苑", "兰亭", "梧桐", "红星", "建设", "光明", "纺机", "粮苑", "供电", "教师", "幸福", "和平",
-    "向阳", "花园", "锦绣", "翠竹", "丰收", "机床厂", "棉纺", "化工", "邮电", "税务", "农机",
-    "印刷厂", "水电", "林业", "文化", "友谊", "团结", "胜利", "新华", "工农", "前进", "育才",
-    "枫林", "杏园", "荷塘", "石榴", "柑橘", "电机厂",
+    "桂苑",
+    "兰亭",
+    "梧桐",
+    "红星",
+    "建设",
+    "光明",
+    "纺机",
+    "粮苑",
+    "供电",
+    "教师",
+    "幸福",
+    "和平",
+    "向阳",
+    "花园",
+    "锦绣",
+    "翠竹",
+    "丰收",
+    "机床厂",
+    "棉纺",
+    "化工",
+    "邮电",
+    "税务",
+    "农机",
+    "印刷厂",
+    "水电",
+    "林业",
+    "文化",
+    "友谊",
+    "团结",
+    "胜利",
+    "新华",
+    "工农",
+    "前进",
+    "育才",
+    "枫林",
+    "杏园",
+    "荷塘",
+    "石榴",
+    "柑橘",
+    "电机厂",
 ];
 const LANES: &[&str] = &[
     "槐树", "钟楼", "染坊", "油坊", "竹器", "铁匠", "米市", "盐仓", "棉花", "糖坊", "豆腐", "石板",
@@ -24,9 +60,26 @@ const LANES: &[&str] = &[
 ];
 const LANE_KINDS: &[&str] = &["巷", "里", "弄", "街"];
 const PLACES: &[&str] = &[
-    "体育中心", "人民医院", "客运站", "商贸城", "文化广场地下", "中医院", "实验学校", "滨江",
-    "行政中心", "图书馆", "会展中心", "妇幼保健院", "汽车站", "步行街", "影剧院", "工人文化宫",
-    "科技馆", "市民中心", "老城区", "菜市场",
+    "体育中心",
+    "人民医院",
+    "客运站",
+    "商贸城",
+    "文化广场地下",
+    "中医院",
+    "实验学校",
+    "滨江",
+    "行政中心",
+    "图书馆",
+    "会展中心",
+    "妇幼保健院",
+    "汽车站",
+    "步行街",
+    "影剧院",
+    "工人文化宫",
+    "科技馆",
+    "市民中心",
+    "老城区",
+    "菜市场",
 ];
 const PARKS: &[&str] = &[
     "凤鸣", "金桂", "玉带", "揽月", "听涛", "白鹭", "观澜", "青溪", "荷风", "枫香", "竹韵", "樱花",
@@ -35,14 +88,58 @@ const PARKS: &[&str] = &[
 ];
 const POCKETS: &[&str] = &["口袋公园", "小游园", "街头绿地", "邮票绿地"];
 const RIVERS: &[&str] = &[
-    "玉带河", "碧溪河", "清水渠", "澄溪", "芦苇港", "柳溪河", "白沙河", "黄泥港", "双桥河", "小港",
-    "杨柳渠", "荷花港", "青石河", "北支渠", "南支河", "排洪渠", "跃进渠", "红旗港", "桃花溪", "蚌湾河",
+    "玉带河",
+    "碧溪河",
+    "清水渠",
+    "澄溪",
+    "芦苇港",
+    "柳溪河",
+    "白沙河",
+    "黄泥港",
+    "双桥河",
+    "小港",
+    "杨柳渠",
+    "荷花港",
+    "青石河",
+    "北支渠",
+    "南支河",
+    "排洪渠",
+    "跃进渠",
+    "红旗港",
+    "桃花溪",
+    "蚌湾河",
 ];
 const ROADS: &[&str] = &[
-    "迎宾路", "朝阳路", "建设路", "人民路", "环城路", "滨江路", "学院路", "文化路", "工业大道",
-    "新城大道", "长虹路", "青年路", "振兴路", "富民路", "站前路", "沿河路", "公园路", "健康路",
-    "和谐大道", "光华路", "明德路", "金水路", "紫荆路", "丹桂路", "松柏路", "玉兰路", "育英路",
-    "丰泽路", "永安路", "安康路",
+    "迎宾路",
+    "朝阳路",
+    "建设路",
+    "人民路",
+    "环城路",
+    "滨江路",
+    "学院路",
+    "文化路",
+    "工业大道",
+    "新城大道",
+    "长虹路",
+    "青年路",
+    "振兴路",
+    "富民路",
+    "站前路",
+    "沿河路",
+    "公园路",
+    "健康路",
+    "和谐大道",
+    "光华路",
+    "明德路",
+    "金水路",
+    "紫荆路",
+    "丹桂路",
+    "松柏路",
+    "玉兰路",
+    "育英路",
+    "丰泽路",
+    "永安路",
+    "安康路",
 ];
 const ROAD_WORKS: &[(&str, BuildType)] = &[
     ("道路改造", BuildType::Renovation),
@@ -51,7 +148,18 @@ const ROAD_WORKS: &[(&str, BuildType)] = &[
     ("新建工程", BuildType::New),
 ];
 const MARKETS: &[&str] = &[
-    "菜篮子", "新民", "惠民", "丰乐", "平安", "民生", "永兴", "福民", "兴隆", "利民", "城南", "城北",
+    "菜篮子",
+    "新民",
+    "惠民",
+    "丰乐",
+    "平安",
+    "民生",
+    "永兴",
+    "福民",
+    "兴隆",
+    "利民",
+    "城南",
+    "城北",
 ];
 const VILLAGES: &[&str] = &[
     "王家", "李家", "刘家", "陈家", "张家", "周家", "吴家", "胡家", "徐家", "熊家", "万家", "邓家",
@@ -133,7 +241,7 @@ pub fn detail(
             scale.length_m = Some(length);
             let kind = LANE_KINDS[nth % LANE_KINDS.len()];
             let name = format!("{d}{}{kind}背街小巷整治", namer.word(district, LANES));
-            let total = length as f64 * rng.random_range(0.18..0.32);
+            let total = length as f64 * rng.random_range(0.24..0.42);
             (name, None, BuildType::Remediation, total)
         }
         TOILET => {
@@ -150,7 +258,7 @@ pub fn detail(
             (format!("{d}{short}第{n}号公厕{verb}"), None, build, total)
         }
         PARKING => {
-            let spaces = rng.random_range(25..=75);
+            let spaces = rng.random_range(30..=72);
             scale.parking_spaces = Some(spaces);
             scale.area_m2 = Some(spaces * 30);
             let name = if nth % 5 == 4 {
@@ -163,7 +271,7 @@ pub fn detail(
         }
         NEIGHBOURHOOD => {
             scale.area_m2 = Some(rng.random_range(800..=3000));
-            let (build, verb) = if nth % 4 == 0 {
+            let (build, verb) = if nth.is_multiple_of(4) {
                 (BuildType::Renovation, "提升改造")
             } else {
                 (BuildType::New, "建设")
@@ -175,7 +283,12 @@ pub fn detail(
         MARKET => {
             scale.area_m2 = Some(rng.random_range(1500..=8000));
             let name = format!("{d}{}农贸市场提质改造", namer.word(district, MARKETS));
-            (name, None, BuildType::Renovation, rng.random_range(200.0..1200.0))
+            (
+                name,
+                None,
+                BuildType::Renovation,
+                rng.random_range(200.0..1200.0),
+            )
         }
         FACADE => {
             let length = rng.random_range(400..=2000);
@@ -189,7 +302,12 @@ pub fn detail(
             scale.length_m = Some(length);
             let (works, build) = ROAD_WORKS[nth % ROAD_WORKS.len()];
             let name = format!("{d}{}{works}", namer.word(district, ROADS));
-            (name, None, build, length as f64 * rng.random_range(0.8..2.0))
+            (
+                name,
+                None,
+                build,
+                length as f64 * rng.random_range(0.8..2.0),
+            )
         }
         WATER => {
             let length = rng.random_range(800..=5000);
@@ -230,7 +348,7 @@ fn park(
         0..=2 => {
             scale.area_m2 = Some(rng.random_range(20_000..=150_000));
             let word = namer.word(district, PARKS);
-            let (name, build) = if nth % 2 == 0 {
+            let (name, build) = if nth.is_multiple_of(2) {
                 (format!("{d}{word}公园提升改造"), BuildType::Renovation)
             } else {
                 (format!("{d}{word}公园建设"), BuildType::New)
@@ -248,7 +366,12 @@ fn park(
             scale.area_m2 = Some(rng.random_range(800..=6000));
             let kind = POCKETS[nth % POCKETS.len()];
             let name = format!("{d}{short}{}{kind}", namer.word(district, PARKS));
-            (name, Some("邮票绿地"), BuildType::New, rng.random_range(30.0..200.0))
+            (
+                name,
+                Some("邮票绿地"),
+                BuildType::New,
+                rng.random_range(30.0..200.0),
+            )
         }
     }
 }

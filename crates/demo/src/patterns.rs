@@ -65,13 +65,55 @@ const fn r(
 
 /// The specials as (category, district, missed), name, street, sub-category.
 const TABLE: [Row; 7] = [
-    r(Special::LateWater, (WATER, 3, 0), "鹭川区梵音河黑臭水体整治", 1, None),
-    r(Special::CityInvestPark, (PARK, 4, 0), "云麓区翠屏公园（第三期）", 0, Some("公园")),
-    r(Special::ArmyRoad, (ROAD, 2, 3), "临岚区岚湖路拓宽改造", 0, None),
-    r(Special::RailwayRoad, (ROAD, 6, 2), "松禾县禾丰路下穿铁路通道改造", 0, None),
-    r(Special::PowerRoad, (ROAD, 1, 0), "青梧区梧岗大道交通改善", 0, None),
-    r(Special::FacadeQuality, (FACADE, 0, 0), "映湖区星桥路街景立面改造", 3, None),
-    r(Special::GardenQuality, (PARK, 7, 0), "白芷县芷兰小游园", 0, Some("邮票绿地")),
+    r(
+        Special::LateWater,
+        (WATER, 3, 0),
+        "鹭川区梵音河黑臭水体整治",
+        1,
+        None,
+    ),
+    r(
+        Special::CityInvestPark,
+        (PARK, 4, 0),
+        "云麓区翠屏公园（第三期）",
+        0,
+        Some("公园"),
+    ),
+    r(
+        Special::ArmyRoad,
+        (ROAD, 2, 3),
+        "临岚区岚湖路拓宽改造",
+        0,
+        None,
+    ),
+    r(
+        Special::RailwayRoad,
+        (ROAD, 6, 2),
+        "松禾县禾丰路下穿铁路通道改造",
+        0,
+        None,
+    ),
+    r(
+        Special::PowerRoad,
+        (ROAD, 1, 0),
+        "青梧区梧岗大道交通改善",
+        0,
+        None,
+    ),
+    r(
+        Special::FacadeQuality,
+        (FACADE, 0, 0),
+        "映湖区星桥路街景立面改造",
+        3,
+        None,
+    ),
+    r(
+        Special::GardenQuality,
+        (PARK, 7, 0),
+        "白芷县芷兰小游园",
+        0,
+        Some("邮票绿地"),
+    ),
 ];
 
 fn row(special: Special) -> &'static Row {
@@ -154,12 +196,11 @@ fn problem(description: &str, with: Option<&str>) -> Problem {
     }
 }
 
-/// What a report for the period `start..=end` says beyond progress: a note prefix and the
+/// What a report for the period ending on `end` says beyond progress: a note prefix and the
 /// problems raised.
 pub fn remarks(
     spec: &Spec,
     sched: &Sched,
-    start: Day,
     end: Day,
     rng: &mut ChaCha8Rng,
 ) -> (String, Vec<Problem>) {
@@ -180,7 +221,7 @@ pub fn remarks(
     let main_done = sched.actual[MAIN_WORKS].unwrap_or(Day::MAX);
     let building = started <= end && end < main_done;
     match spec.special {
-        Some(Special::LateWater) if end >= day(6, 1) && start <= day(10, 28) => {
+        Some(Special::LateWater) if end >= day(6, 1) && end < day(10, 28) => {
             prefix.push_str("收到省住建厅警示提醒，正加快推进；");
             problems.push(problem(
                 "竣工验收节点（计划5月31日）已逾期，省住建厅警示提醒；截污管网收尾及河道清淤进度滞后",
@@ -199,12 +240,10 @@ pub fn remarks(
             "下穿铁路框架桥施工方案报铁路部门审批，尚未取得施工许可",
             Some("铁路"),
         )),
-        Some(Special::PowerRoad) if started <= end && end < started + 42 => {
-            problems.push(problem(
-                "沿线10千伏电力线杆迁改需供电部门配合，影响人行道施工",
-                Some("电力"),
-            ))
-        }
+        Some(Special::PowerRoad) if started <= end && end < started + 42 => problems.push(problem(
+            "沿线10千伏电力线杆迁改需供电部门配合，影响人行道施工",
+            Some("电力"),
+        )),
         Some(Special::FacadeQuality) if building => problems.push(problem(
             "巡查发现材质选择、色彩搭配与设计有出入，已下达整改通知",
             None,

@@ -42,7 +42,14 @@ pub fn build(org: &Org, specs: &[Spec], rng: &mut ChaCha8Rng) -> Ledger {
         let row = &CATEGORIES[spec.cat];
         let district = &DISTRICTS[spec.district];
         let mut street = rng.random_range(0..district.streets.len());
-        let mut detail = names::detail(spec.cat, nth, spec.district, district.streets[street], &mut namer, rng);
+        let mut detail = names::detail(
+            spec.cat,
+            nth,
+            spec.district,
+            district.streets[street],
+            &mut namer,
+            rng,
+        );
         if let Some(special) = spec.special {
             let (name, street_index, sub_category) = patterns::identity(special);
             detail.name = name.into();
@@ -51,9 +58,9 @@ pub fn build(org: &Org, specs: &[Spec], rng: &mut ChaCha8Rng) -> Ledger {
         }
         let lead = spec.special.and_then(patterns::lead).unwrap_or(row.lead);
         let units = &org.districts[spec.district];
-        let responsible = row
-            .builder
-            .map_or(units.street_offices[street], |office| units.offices[office as usize]);
+        let responsible = row.builder.map_or(units.street_offices[street], |office| {
+            units.offices[office as usize]
+        });
         let sched = schedule::schedule(spec, rng);
         let milestones = milestones(spec.cat, &sched, &mut next_milestone);
         let (year_plans, year_end) = money(spec, detail.total_wan, rng);
@@ -142,7 +149,10 @@ fn money(spec: &Spec, total_wan: i64, rng: &mut ChaCha8Rng) -> (Vec<YearPlan>, i
         rng.random_range(0.72..0.9)
     };
     let done = (total_wan as f64 * share).round() as i64;
-    (vec![plan(DEMO_YEAR, PlanKind::Construction, total_wan)], done.max(1))
+    (
+        vec![plan(DEMO_YEAR, PlanKind::Construction, total_wan)],
+        done.max(1),
+    )
 }
 
 /// Scales the alleys' year-end investment to the speech's 3.13 亿元 exactly, keeping each

@@ -8,7 +8,7 @@ use jianguan_domain::model::{PeriodId, ProgressReport, ReportId, ReportingPeriod
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-use crate::catalog::{CATEGORIES, START, STEPS};
+use crate::catalog::{CATEGORIES, MAIN_WORKS, START, STEPS};
 use crate::org::LAGGING;
 use crate::patterns;
 use crate::plan::Spec;
@@ -29,8 +29,7 @@ pub fn build(
     let mut reports = Vec::new();
     for (i, (spec, project)) in specs.iter().zip(&ledger.projects).enumerate() {
         let sched = &ledger.scheds[i];
-        let weights = CATEGORIES[spec.cat].weights;
-        let curve = Curve::new(sched, &weights);
+        let curve = Curve::new(sched);
         let year_end = ledger.year_end_investment[i];
         let first = sched.planned[0].min(sched.actual[0].unwrap_or(Day::MAX));
         let Some(from) = periods.iter().position(|p| day_of(p.end) >= first) else {
@@ -43,7 +42,10 @@ pub fn build(
                 .milestones
                 .iter()
                 .zip(sched.actual)
-                .filter_map(|(m, a)| a.filter(|a| (start..=end).contains(a)).map(|a| (m.id, date_of(a))))
+                .filter_map(|(m, a)| {
+                    a.filter(|a| (start..=end).contains(a))
+                        .map(|a| (m.id, date_of(a)))
+                })
                 .collect();
             // The lagging county skips a report now and then, never the first or the last
             // and never one that carries a milestone.
@@ -57,7 +59,7 @@ pub fn build(
             } else {
                 period.end + jiff::Span::new().days(rng.random_range(0..=2))
             };
-            let (prefix, problems) = patterns::remarks(spec, sched, start, end, rng);
+            let (prefix, problems) = patterns::remarks(spec, sched, end, rng);
             let note = format!("{prefix}{}", progress_note(spec, sched, &curve, start, end));
             reports.push(ProgressReport {
                 id: ReportId(reports.len() as i64 + 1),
@@ -77,31 +79,32 @@ pub fn build(
     reports
 }
 
-/// Investment follows the weighted milestones: a straight line between the days milestones
-/// were reached, flat once the last one is, scaled so that the year ends on the ledger's
-/// figure.
+/// The share of a project's cost spent by each milestone: design and approvals cost little,
+/// the money goes into building.
+const COST_SHARE: [f64; 10] = [0.01, 0.02, 0.03, 0.04, 0.05, 0.10, 0.70, 0.90, 0.97, 1.0];
+
+/// Investment follows the works: a straight line between the days milestones were reached
+/// (at their [`COST_SHARE`]), flat once the last one is, scaled so that the year ends on the
+/// ledger's figure.
 struct Curve {
     points: Vec<(Day, f64)>,
 }
 
 impl Curve {
-    fn new(sched: &Sched, weights: &[u32; 10]) -> Curve {
-        let total: u32 = weights.iter().sum();
+    fn new(sched: &Sched) -> Curve {
         let mut points = Vec::new();
-        let mut done = 0;
-        for (actual, weight) in sched.actual.iter().zip(weights) {
+        for (actual, share) in sched.actual.iter().zip(COST_SHARE) {
             let Some(day) = actual else { break };
             if points.is_empty() {
                 // Design money starts flowing a fortnight before the design is signed off.
                 points.push((day - 14, 0.0));
             }
-            done += weight;
-            points.push((*day, f64::from(done) / f64::from(total)));
+            points.push((*day, share));
         }
         Curve { points }
     }
 
-    /// The weighted share done by `day`, interpolated.
+    /// The share of the cost spent by `day`, interpolated.
     fn share(&self, day: Day) -> f64 {
         let Some(i) = self.points.iter().rposition(|p| p.0 <= day) else {
             return 0.0;
@@ -139,8 +142,17 @@ fn progress_note(spec: &Spec, sched: &Sched, curve: &Curve, start: Day, end: Day
     let item = CATEGORIES[spec.cat].item;
     let stand = match sched.last_reached(end) {
         None => "启动前期工作，正在开展方案设计".to_string(),
-        Some(i) if i < START => format!("前期手续办理中，已完成{}，正在推进{}", STEPS[i].0, STEPS[i + 1].0),
-        Some(START) => format!("主体施工中，{item}完成{:.0}%", curve.share(end) * 100.0),
+        Some(i) if i < START => format!(
+            "前期手续办理中，已完成{}，正在推进{}",
+            STEPS[i].0,
+            STEPS[i + 1].0
+        ),
+        Some(START) => {
+            // Progress of the main works alone, as site reports give it.
+            let (from, to) = (COST_SHARE[START], COST_SHARE[MAIN_WORKS]);
+            let works = ((curve.share(end) - from) / (to - from)).clamp(0.0, 1.0);
+            format!("主体施工中，{item}完成{:.0}%", works * 100.0)
+        }
         Some(6) => "主体已完工，正在推进配套工程".to_string(),
         Some(7) => "已完工，正在组织竣工验收".to_string(),
         Some(8) => "已通过竣工验收，正在办理移交管养".to_string(),
@@ -148,10 +160,16 @@ fn progress_note(spec: &Spec, sched: &Sched, curve: &Curve, start: Day, end: Day
     };
     note.push_str(&stand);
     // An overdue next milestone is named with its days, as the dispatch meeting would ask.
-    if let Some(next) = sched.last_reached(end).map_or(Some(0), |i| (i < 9).then_some(i + 1))
+    if let Some(next) = sched
+        .last_reached(end)
+        .map_or(Some(0), |i| (i < 9).then_some(i + 1))
         && sched.planned[next] < end
     {
-        note.push_str(&format!("；{}节点已逾期{}天", STEPS[next].0, end - sched.planned[next]));
+        note.push_str(&format!(
+            "；{}节点已逾期{}天",
+            STEPS[next].0,
+            end - sched.planned[next]
+        ));
     }
     note
 }
@@ -183,12 +201,17 @@ fn correct(reports: &mut Vec<ProgressReport>, periods: &[ReportingPeriod], rng: 
             this.investment_to_date.0,
             next.investment_to_date.0,
         );
-        let (corrected, reason) = if value - low >= 200 {
-            (low + (value - low) / 200 * 100, "更正累计完成投资：原填报数据含未结算金额")
-        } else if high - value >= 200 {
-            (value + (high - value) / 200 * 100, "更正累计完成投资：原填报漏报已完成工程量")
-        } else {
-            continue;
+        let (can_lower, can_raise) = (value - low >= 200, high - value >= 200);
+        let (corrected, reason) = match (can_lower, can_raise) {
+            (false, false) => continue,
+            (true, false) | (true, true) if !can_raise || rng.random_bool(0.5) => (
+                low + (value - low) / 200 * 100,
+                "更正累计完成投资：原填报数据含未结算金额",
+            ),
+            _ => (
+                value + (high - value) / 200 * 100,
+                "更正累计完成投资：原填报漏报已完成工程量",
+            ),
         };
         chosen.insert(i);
         let mut fixed = this.clone();

@@ -5,7 +5,7 @@ use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 use crate::catalog::{CATEGORIES, START, TOILET};
-use crate::org::TOILETS_LAST;
+use crate::org::{LAGGING, TOILETS_LAST};
 use crate::patterns;
 use crate::plan::Spec;
 use crate::{Day, YEAR_END};
@@ -23,7 +23,9 @@ pub struct Sched {
 impl Sched {
     /// The last milestone reached by `day`, if any.
     pub fn last_reached(&self, day: Day) -> Option<usize> {
-        (0..10).rev().find(|&i| self.actual[i].is_some_and(|a| a <= day))
+        (0..10)
+            .rev()
+            .find(|&i| self.actual[i].is_some_and(|a| a <= day))
     }
 }
 
@@ -55,10 +57,14 @@ pub fn schedule(spec: &Spec, rng: &mut ChaCha8Rng) -> Sched {
     } else {
         LAST_PLANNED
     };
-    let cycle = rng.random_range(row.cycle_days.0..=row.cycle_days.1).min(last - start);
+    let cycle = rng
+        .random_range(row.cycle_days.0..=row.cycle_days.1)
+        .min(last - start);
     let planned = spread(start, cycle, &CYCLE_SHARE);
-    // Unfinished projects were late all along; a fifth of the others slip a little too.
-    let late = spec.missed > 0 || rng.random_bool(0.2);
+    // Unfinished projects were late all along; some others slip a little too, many more in
+    // the lagging county.
+    let slip = if spec.district == LAGGING { 0.35 } else { 0.1 };
+    let late = spec.missed > 0 || rng.random_bool(slip);
     let mut actual = [None; 10];
     let (mut delay, mut prev) = (0, Day::MIN);
     for i in 0..10 - spec.missed {
@@ -83,7 +89,11 @@ fn preliminary(rng: &mut ChaCha8Rng) -> Sched {
     let start = rng.random_range(120..200);
     let ground_broken = rng.random_range(290..335);
     let mut planned = [0; 10];
-    let first_six = spread(start, ground_broken - start, &[0.0, 0.2, 0.4, 0.6, 0.8, 1.0]);
+    let first_six = spread(
+        start,
+        ground_broken - start,
+        &[0.0, 0.2, 0.4, 0.6, 0.8, 1.0],
+    );
     planned[..6].copy_from_slice(&first_six);
     let main_works = YEAR_END + rng.random_range(90..150);
     planned[6] = main_works;
@@ -106,7 +116,11 @@ fn spread<const N: usize>(start: Day, cycle: Day, shares: &[f64; N]) -> [Day; N]
     let mut days = [0; N];
     for (i, share) in shares.iter().enumerate() {
         let day = start + (share * cycle as f64).round() as Day;
-        days[i] = if i == 0 { day } else { day.max(days[i - 1] + 1) };
+        days[i] = if i == 0 {
+            day
+        } else {
+            day.max(days[i - 1] + 1)
+        };
     }
     days
 }
