@@ -112,11 +112,23 @@ impl MilestoneTimeline {
             cy = num(TITLE_H + 8.0),
             c = status::DONE
         )?;
-        text(out, PAD + 64.0, TITLE_H + 12.0, "start", "实际（红线为延期）")?;
+        text(
+            out,
+            PAD + 64.0,
+            TITLE_H + 12.0,
+            "start",
+            "实际（红线为延期）",
+        )?;
         out.push_str("</g>");
         for (i, m) in self.milestones.iter().enumerate() {
             let y = top + ROW_H * i as f64 + ROW_H / 2.0;
-            text(out, PAD, y + FONT_PX / 3.0, "start", &truncate(&m.name, label_w - 8.0))?;
+            text(
+                out,
+                PAD,
+                y + FONT_PX / 3.0,
+                "start",
+                &truncate(&m.name, label_w - 8.0),
+            )?;
             line(out, [x0, y, x1, y], "#e5e7eb", "")?;
             let Some(planned) = day_number(&m.planned) else {
                 continue;
@@ -125,7 +137,11 @@ impl MilestoneTimeline {
             let actual = m.actual.as_deref().and_then(day_number);
             if let Some(actual) = actual {
                 let late = actual > planned;
-                let color = if late { status::SUPERVISE } else { status::DONE };
+                let color = if late {
+                    status::SUPERVISE
+                } else {
+                    status::DONE
+                };
                 line(out, [px, y, x(actual), y], color, r#" stroke-width="3""#)?;
                 write!(
                     out,
@@ -151,7 +167,12 @@ impl MilestoneTimeline {
         }
         if let Some(day) = day_number(&self.as_of) {
             let ax = x(day);
-            line(out, [ax, top - 4.0, ax, h - 24.0], status::REMIND, r#" stroke-dasharray="4 3""#)?;
+            line(
+                out,
+                [ax, top - 4.0, ax, h - 24.0],
+                status::REMIND,
+                r#" stroke-dasharray="4 3""#,
+            )?;
             text(out, ax, h - 8.0, "middle", &format!("截至 {}", self.as_of))?;
         }
         out.push_str("</svg>");
@@ -174,8 +195,14 @@ mod tests {
     #[test]
     fn civil_day_numbers_match_the_calendar() {
         assert_eq!(day_number("1970-01-01"), Some(0));
-        assert_eq!(day_number("2021-05-31").unwrap() - day_number("2021-01-01").unwrap(), 150);
-        assert_eq!(day_number("2020-03-01").unwrap() - day_number("2020-02-28").unwrap(), 2);
+        assert_eq!(
+            day_number("2021-05-31").unwrap() - day_number("2021-01-01").unwrap(),
+            150
+        );
+        assert_eq!(
+            day_number("2020-03-01").unwrap() - day_number("2020-02-28").unwrap(),
+            2
+        );
         assert_eq!(day_number("not a date"), None);
     }
 

@@ -11,160 +11,38 @@ use crate::catalog::{
 };
 use crate::org::DISTRICTS;
 
-const COMMUNITIES: &[&str] = &[
-    "桂苑",
-    "兰亭",
-    "梧桐",
-    "红星",
-    "建设",
-    "光明",
-    "纺机",
-    "粮苑",
-    "供电",
-    "教师",
-    "幸福",
-    "和平",
-    "向阳",
-    "花园",
-    "锦绣",
-    "翠竹",
-    "丰收",
-    "机床厂",
-    "棉纺",
-    "化工",
-    "邮电",
-    "税务",
-    "农机",
-    "印刷厂",
-    "水电",
-    "林业",
-    "文化",
-    "友谊",
-    "团结",
-    "胜利",
-    "新华",
-    "工农",
-    "前进",
-    "育才",
-    "枫林",
-    "杏园",
-    "荷塘",
-    "石榴",
-    "柑橘",
-    "电机厂",
-];
-const LANES: &[&str] = &[
-    "槐树", "钟楼", "染坊", "油坊", "竹器", "铁匠", "米市", "盐仓", "棉花", "糖坊", "豆腐", "石板",
-    "井头", "书院", "文昌", "仓前", "瓦窑", "柴市", "磨坊", "箍桶", "打铜", "灯笼", "茶亭", "鼓楼",
-    "府前", "花牌", "篾匠", "香油", "水井", "仁和", "积善", "崇德", "同仁", "福寿", "太平", "吉祥",
-];
-const LANE_KINDS: &[&str] = &["巷", "里", "弄", "街"];
-const PLACES: &[&str] = &[
-    "体育中心",
-    "人民医院",
-    "客运站",
-    "商贸城",
-    "文化广场地下",
-    "中医院",
-    "实验学校",
-    "滨江",
-    "行政中心",
-    "图书馆",
-    "会展中心",
-    "妇幼保健院",
-    "汽车站",
-    "步行街",
-    "影剧院",
-    "工人文化宫",
-    "科技馆",
-    "市民中心",
-    "老城区",
-    "菜市场",
-];
-const PARKS: &[&str] = &[
-    "凤鸣", "金桂", "玉带", "揽月", "听涛", "白鹭", "观澜", "青溪", "荷风", "枫香", "竹韵", "樱花",
-    "银杏", "芙蓉", "映月", "星河", "云锦", "滨河", "湿地", "体育", "儿童", "文化", "桃李", "紫薇",
-    "海棠", "丹霞", "碧波", "松鹤", "梨花", "望江",
-];
-const POCKETS: &[&str] = &["口袋公园", "小游园", "街头绿地", "邮票绿地"];
-const RIVERS: &[&str] = &[
-    "玉带河",
-    "碧溪河",
-    "清水渠",
-    "澄溪",
-    "芦苇港",
-    "柳溪河",
-    "白沙河",
-    "黄泥港",
-    "双桥河",
-    "小港",
-    "杨柳渠",
-    "荷花港",
-    "青石河",
-    "北支渠",
-    "南支河",
-    "排洪渠",
-    "跃进渠",
-    "红旗港",
-    "桃花溪",
-    "蚌湾河",
-];
-const ROADS: &[&str] = &[
-    "迎宾路",
-    "朝阳路",
-    "建设路",
-    "人民路",
-    "环城路",
-    "滨江路",
-    "学院路",
-    "文化路",
-    "工业大道",
-    "新城大道",
-    "长虹路",
-    "青年路",
-    "振兴路",
-    "富民路",
-    "站前路",
-    "沿河路",
-    "公园路",
-    "健康路",
-    "和谐大道",
-    "光华路",
-    "明德路",
-    "金水路",
-    "紫荆路",
-    "丹桂路",
-    "松柏路",
-    "玉兰路",
-    "育英路",
-    "丰泽路",
-    "永安路",
-    "安康路",
-];
+const COMMUNITIES: &str = "\
+    桂苑 兰亭 梧桐 红星 建设 光明 纺机 粮苑 供电 教师 幸福 和平 向阳 花园 锦绣 翠竹 丰收 \
+    机床厂 棉纺 化工 邮电 税务 农机 印刷厂 水电 林业 文化 友谊 团结 胜利 新华 工农 前进 \
+    育才 枫林 杏园 荷塘 石榴 柑橘 电机厂";
+const LANES: &str = "\
+    槐树 钟楼 染坊 油坊 竹器 铁匠 米市 盐仓 棉花 糖坊 豆腐 石板 井头 书院 文昌 仓前 瓦窑 \
+    柴市 磨坊 箍桶 打铜 灯笼 茶亭 鼓楼 府前 花牌 篾匠 香油 水井 仁和 积善 崇德 同仁 福寿 \
+    太平 吉祥";
+const LANE_KINDS: &str = "巷 里 弄 街";
+const PLACES: &str = "\
+    体育中心 人民医院 客运站 商贸城 文化广场地下 中医院 实验学校 滨江 行政中心 图书馆 \
+    会展中心 妇幼保健院 汽车站 步行街 影剧院 工人文化宫 科技馆 市民中心 老城区 菜市场";
+const PARKS: &str = "\
+    凤鸣 金桂 玉带 揽月 听涛 白鹭 观澜 青溪 荷风 枫香 竹韵 樱花 银杏 芙蓉 映月 星河 云锦 \
+    滨河 湿地 体育 儿童 文化 桃李 紫薇 海棠 丹霞 碧波 松鹤 梨花 望江";
+const POCKETS: &str = "口袋公园 小游园 街头绿地 邮票绿地";
+const RIVERS: &str = "\
+    玉带河 碧溪河 清水渠 澄溪 芦苇港 柳溪河 白沙河 黄泥港 双桥河 小港 杨柳渠 荷花港 \
+    青石河 北支渠 南支河 排洪渠 跃进渠 红旗港 桃花溪 蚌湾河";
+const ROADS: &str = "\
+    迎宾路 朝阳路 建设路 人民路 环城路 滨江路 学院路 文化路 工业大道 新城大道 长虹路 \
+    青年路 振兴路 富民路 站前路 沿河路 公园路 健康路 和谐大道 光华路 明德路 金水路 \
+    紫荆路 丹桂路 松柏路 玉兰路 育英路 丰泽路 永安路 安康路";
 const ROAD_WORKS: &[(&str, BuildType)] = &[
     ("道路改造", BuildType::Renovation),
     ("交通节点改善", BuildType::Renovation),
     ("拓宽改造", BuildType::Renovation),
     ("新建工程", BuildType::New),
 ];
-const MARKETS: &[&str] = &[
-    "菜篮子",
-    "新民",
-    "惠民",
-    "丰乐",
-    "平安",
-    "民生",
-    "永兴",
-    "福民",
-    "兴隆",
-    "利民",
-    "城南",
-    "城北",
-];
-const VILLAGES: &[&str] = &[
-    "王家", "李家", "刘家", "陈家", "张家", "周家", "吴家", "胡家", "徐家", "熊家", "万家", "邓家",
-    "罗家", "彭家", "涂家", "程家",
-];
+const MARKETS: &str = "菜篮子 新民 惠民 丰乐 平安 民生 永兴 福民 兴隆 利民 城南 城北";
+const VILLAGES: &str = "\
+    王家 李家 刘家 陈家 张家 周家 吴家 胡家 徐家 熊家 万家 邓家 罗家 彭家 涂家 程家";
 
 /// A project's name, sub-category, build type, scale and total investment in 万元.
 pub struct Detail {
@@ -188,10 +66,11 @@ pub struct Namer {
 }
 
 impl Namer {
-    fn word(&mut self, district: usize, list: &'static [&'static str]) -> String {
-        let k = self.taken.entry((district, list[0])).or_default();
-        let word = list[(district * 7 + *k) % list.len()];
-        let phase = *k / list.len();
+    fn word(&mut self, district: usize, list: &'static str) -> String {
+        let words: Vec<&str> = list.split_whitespace().collect();
+        let k = self.taken.entry((district, list)).or_default();
+        let word = words[(district * 7 + *k) % words.len()];
+        let phase = *k / words.len();
         *k += 1;
         match phase {
             0 => word.to_string(),
@@ -204,6 +83,12 @@ impl Namer {
         *k += 1;
         *k
     }
+}
+
+/// The `nth` word of a list, round and round.
+fn nth_word(list: &'static str, nth: usize) -> &'static str {
+    let words: Vec<&str> = list.split_whitespace().collect();
+    words[nth % words.len()]
 }
 
 /// Rounds 万元 as ledgers do: whole 万元 for small works, tens for large ones.
@@ -239,7 +124,7 @@ pub fn detail(
         ALLEY => {
             let length = rng.random_range(150..=900);
             scale.length_m = Some(length);
-            let kind = LANE_KINDS[nth % LANE_KINDS.len()];
+            let kind = nth_word(LANE_KINDS, nth);
             let name = format!("{d}{}{kind}背街小巷整治", namer.word(district, LANES));
             let total = length as f64 * rng.random_range(0.24..0.42);
             (name, None, BuildType::Remediation, total)
@@ -364,7 +249,7 @@ fn park(
         }
         _ => {
             scale.area_m2 = Some(rng.random_range(800..=6000));
-            let kind = POCKETS[nth % POCKETS.len()];
+            let kind = nth_word(POCKETS, nth);
             let name = format!("{d}{short}{}{kind}", namer.word(district, PARKS));
             (
                 name,

@@ -64,56 +64,15 @@ const fn r(
 }
 
 /// The specials as (category, district, missed), name, street, sub-category.
+#[rustfmt::skip]
 const TABLE: [Row; 7] = [
-    r(
-        Special::LateWater,
-        (WATER, 3, 0),
-        "鹭川区梵音河黑臭水体整治",
-        1,
-        None,
-    ),
-    r(
-        Special::CityInvestPark,
-        (PARK, 4, 0),
-        "云麓区翠屏公园（第三期）",
-        0,
-        Some("公园"),
-    ),
-    r(
-        Special::ArmyRoad,
-        (ROAD, 2, 3),
-        "临岚区岚湖路拓宽改造",
-        0,
-        None,
-    ),
-    r(
-        Special::RailwayRoad,
-        (ROAD, 6, 2),
-        "松禾县禾丰路下穿铁路通道改造",
-        0,
-        None,
-    ),
-    r(
-        Special::PowerRoad,
-        (ROAD, 1, 0),
-        "青梧区梧岗大道交通改善",
-        0,
-        None,
-    ),
-    r(
-        Special::FacadeQuality,
-        (FACADE, 0, 0),
-        "映湖区星桥路街景立面改造",
-        3,
-        None,
-    ),
-    r(
-        Special::GardenQuality,
-        (PARK, 7, 0),
-        "白芷县芷兰小游园",
-        0,
-        Some("邮票绿地"),
-    ),
+    r(Special::LateWater, (WATER, 3, 0), "鹭川区梵音河黑臭水体整治", 1, None),
+    r(Special::CityInvestPark, (PARK, 4, 0), "云麓区翠屏公园（第三期）", 0, Some("公园")),
+    r(Special::ArmyRoad, (ROAD, 2, 3), "临岚区岚湖路拓宽改造", 0, None),
+    r(Special::RailwayRoad, (ROAD, 6, 2), "松禾县禾丰路下穿铁路通道改造", 0, None),
+    r(Special::PowerRoad, (ROAD, 1, 0), "青梧区梧岗大道交通改善", 0, None),
+    r(Special::FacadeQuality, (FACADE, 0, 0), "映湖区星桥路街景立面改造", 3, None),
+    r(Special::GardenQuality, (PARK, 7, 0), "白芷县芷兰小游园", 0, Some("邮票绿地")),
 ];
 
 fn row(special: Special) -> &'static Row {
@@ -148,44 +107,33 @@ pub fn lead(special: Special) -> Option<Lead> {
     (special == Special::CityInvestPark).then_some(Lead::CityInvest)
 }
 
-fn day(month: i8, day: i8) -> Day {
-    day_of(jiff::civil::date(crate::DEMO_YEAR, month, day))
+fn day(month: i8, d: i8) -> Day {
+    day_of(jiff::civil::date(crate::DEMO_YEAR, month, d))
 }
+
+/// Ten milestones' (month, day).
+type Dates = [(i8, i8); 10];
 
 /// The fixed schedule of a special whose dates are the pattern itself.
 pub fn schedule(special: Special) -> Option<Sched> {
-    let pairs: [((i8, i8), (i8, i8)); 10] = match special {
+    // (month, day) of the ten milestones: planned, then reached.
+    #[rustfmt::skip]
+    let (planned, actual): (Dates, Dates) = match special {
         // 竣工验收 due 31 May, reached 28 October: five months late.
-        Special::LateWater => [
-            ((2, 1), (2, 1)),
-            ((2, 10), (2, 10)),
-            ((2, 20), (2, 22)),
-            ((3, 1), (3, 3)),
-            ((3, 12), (3, 12)),
-            ((3, 25), (3, 26)),
-            ((4, 30), (8, 16)),
-            ((5, 15), (9, 30)),
-            ((5, 31), (10, 28)),
-            ((6, 30), (11, 15)),
-        ],
+        Special::LateWater => (
+            [(2, 1), (2, 10), (2, 20), (3, 1), (3, 12), (3, 25), (4, 30), (5, 15), (5, 31), (6, 30)],
+            [(2, 1), (2, 10), (2, 22), (3, 3), (3, 12), (3, 26), (8, 16), (9, 30), (10, 28), (11, 15)],
+        ),
         // 开工 reached 21 June of a cycle from 1 February to 10 November: half of it.
-        Special::CityInvestPark => [
-            ((2, 1), (2, 3)),
-            ((2, 15), (3, 10)),
-            ((3, 1), (4, 20)),
-            ((3, 15), (5, 20)),
-            ((3, 30), (6, 8)),
-            ((4, 15), (6, 21)),
-            ((8, 15), (9, 28)),
-            ((9, 15), (10, 20)),
-            ((10, 15), (11, 2)),
-            ((10, 31), (11, 10)),
-        ],
+        Special::CityInvestPark => (
+            [(2, 1), (2, 15), (3, 1), (3, 15), (3, 30), (4, 15), (8, 15), (9, 15), (10, 15), (10, 31)],
+            [(2, 3), (3, 10), (4, 20), (5, 20), (6, 8), (6, 21), (9, 28), (10, 20), (11, 2), (11, 10)],
+        ),
         _ => return None,
     };
     Some(Sched {
-        planned: pairs.map(|(p, _)| day(p.0, p.1)),
-        actual: pairs.map(|(_, a)| Some(day(a.0, a.1))),
+        planned: planned.map(|(m, d)| day(m, d)),
+        actual: actual.map(|(m, d)| Some(day(m, d))),
     })
 }
 

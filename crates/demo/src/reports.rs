@@ -4,7 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use jianguan_domain::model::{PeriodId, ProgressReport, ReportId, ReportingPeriod};
+use jianguan_domain::model::{Money, PeriodId, ProgressReport, ReportId, ReportingPeriod};
+use jiff::ToSpan;
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
@@ -19,7 +20,7 @@ use crate::{Day, date_of, day_of};
 /// How many reports get a corrected second version.
 const CORRECTIONS: usize = 20;
 
-/// Every report version, ids in filing order of generation.
+/// Every report version; ids run in the order generated, originals first, then corrections.
 pub fn build(
     specs: &[Spec],
     ledger: &Ledger,
@@ -55,9 +56,9 @@ pub fn build(
             }
             let late = rng.random_bool(if lagging { 0.25 } else { 0.04 });
             let filed_on = if late {
-                period.deadline + jiff::Span::new().days(rng.random_range(1..=6))
+                period.deadline + rng.random_range(1..=6_i64).days()
             } else {
-                period.end + jiff::Span::new().days(rng.random_range(0..=2))
+                period.end + rng.random_range(0..=2_i64).days()
             };
             let (prefix, problems) = patterns::remarks(spec, sched, end, rng);
             let note = format!("{prefix}{}", progress_note(spec, sched, &curve, start, end));
@@ -67,7 +68,7 @@ pub fn build(
                 period: period.id,
                 version: 1,
                 filed_on,
-                investment_to_date: jianguan_domain::model::Money(curve.invested(year_end, end)),
+                investment_to_date: Money(curve.invested(year_end, end)),
                 milestones_reached,
                 note,
                 problems,
@@ -129,6 +130,15 @@ impl Curve {
     }
 }
 
+/// Where a project stands when its last milestone reached is 主体完工, 配套完工, 竣工验收 or
+/// 移交管养.
+const STANDING: [&str; 4] = [
+    "主体已完工，正在推进配套工程",
+    "已完工，正在组织竣工验收",
+    "已通过竣工验收，正在办理移交管养",
+    "已移交管养，纳入长效管理",
+];
+
 /// The progress note of a period: what was reached, then where the project stands.
 fn progress_note(spec: &Spec, sched: &Sched, curve: &Curve, start: Day, end: Day) -> String {
     let reached: Vec<&str> = (0..10)
@@ -153,10 +163,7 @@ fn progress_note(spec: &Spec, sched: &Sched, curve: &Curve, start: Day, end: Day
             let works = ((curve.share(end) - from) / (to - from)).clamp(0.0, 1.0);
             format!("主体施工中，{item}完成{:.0}%", works * 100.0)
         }
-        Some(6) => "主体已完工，正在推进配套工程".to_string(),
-        Some(7) => "已完工，正在组织竣工验收".to_string(),
-        Some(8) => "已通过竣工验收，正在办理移交管养".to_string(),
-        Some(_) => "已移交管养，纳入长效管理".to_string(),
+        Some(i) => STANDING[i - MAIN_WORKS].to_string(),
     };
     note.push_str(&stand);
     // An overdue next milestone is named with its days, as the dispatch meeting would ask.
@@ -202,23 +209,22 @@ fn correct(reports: &mut Vec<ProgressReport>, periods: &[ReportingPeriod], rng: 
             next.investment_to_date.0,
         );
         let (can_lower, can_raise) = (value - low >= 200, high - value >= 200);
-        let (corrected, reason) = match (can_lower, can_raise) {
-            (false, false) => continue,
-            (true, false) | (true, true) if !can_raise || rng.random_bool(0.5) => (
-                low + (value - low) / 200 * 100,
-                "更正累计完成投资：原填报数据含未结算金额",
-            ),
-            _ => (
-                value + (high - value) / 200 * 100,
-                "更正累计完成投资：原填报漏报已完成工程量",
-            ),
+        let lower = can_lower && (!can_raise || rng.random_bool(0.5));
+        let (corrected, reason) = if lower {
+            let corrected = low + (value - low) / 200 * 100;
+            (corrected, "更正累计完成投资：原填报数据含未结算金额")
+        } else if can_raise {
+            let corrected = value + (high - value) / 200 * 100;
+            (corrected, "更正累计完成投资：原填报漏报已完成工程量")
+        } else {
+            continue;
         };
         chosen.insert(i);
         let mut fixed = this.clone();
         fixed.id = ReportId(reports.len() as i64 + 1);
         fixed.version = 2;
-        fixed.filed_on = deadline(this.period) + jiff::Span::new().days(rng.random_range(5..=30));
-        fixed.investment_to_date = jianguan_domain::model::Money(corrected);
+        fixed.filed_on = deadline(this.period) + rng.random_range(5..=30_i64).days();
+        fixed.investment_to_date = Money(corrected);
         fixed.correction_reason = Some(reason.into());
         reports.push(fixed);
     }

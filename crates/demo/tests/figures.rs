@@ -182,6 +182,22 @@ fn the_lagging_county_reports_late_and_blames_institutional_reform() {
             / filed.len() as f64
     };
     assert!(late_share(true) > 3.0 * late_share(false));
+    // Some of its reports were never filed: a gap between a project's first and last period.
+    let mut seqs: BTreeMap<_, Vec<u16>> = BTreeMap::new();
+    let seq: HashMap<_, _> = CITY.periods.iter().map(|p| (p.id, p.seq)).collect();
+    for r in CITY.reports.iter().filter(|r| r.version == 1) {
+        seqs.entry((in_county.contains(&r.project), r.project))
+            .or_default()
+            .push(seq[&r.period]);
+    }
+    let gaps = |inside: bool| {
+        seqs.iter()
+            .filter(|((i, _), _)| *i == inside)
+            .map(|(_, s)| usize::from(s[s.len() - 1] - s[0]) + 1 - s.len())
+            .sum::<usize>()
+    };
+    assert!(gaps(true) > 0);
+    assert_eq!(gaps(false), 0);
     assert!(
         CITY.reports
             .iter()

@@ -40,7 +40,9 @@ id_type!(
 );
 
 /// An amount of money in whole yuan (元). Ledgers quote 万元 and 亿元; both are views of this.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Money(pub i64);
 
@@ -201,9 +203,13 @@ impl BuildType {
 
     /// Parses [`BuildType::code`].
     pub fn from_code(code: &str) -> Option<BuildType> {
-        [BuildType::New, BuildType::Renovation, BuildType::Remediation]
-            .into_iter()
-            .find(|b| b.code() == code)
+        [
+            BuildType::New,
+            BuildType::Renovation,
+            BuildType::Remediation,
+        ]
+        .into_iter()
+        .find(|b| b.code() == code)
     }
 
     /// The Chinese name.

@@ -210,9 +210,27 @@ impl Overview {
         let mut by_lead: HashMap<UnitId, Figures> = HashMap::new();
         for p in portfolio.projects.iter().filter(|p| filter(p)) {
             accumulate(&mut total, p, ledger, year, as_of);
-            accumulate(by_category.entry(p.category).or_default(), p, ledger, year, as_of);
-            accumulate(by_district.entry(p.district).or_default(), p, ledger, year, as_of);
-            accumulate(by_lead.entry(p.lead_unit).or_default(), p, ledger, year, as_of);
+            accumulate(
+                by_category.entry(p.category).or_default(),
+                p,
+                ledger,
+                year,
+                as_of,
+            );
+            accumulate(
+                by_district.entry(p.district).or_default(),
+                p,
+                ledger,
+                year,
+                as_of,
+            );
+            accumulate(
+                by_lead.entry(p.lead_unit).or_default(),
+                p,
+                ledger,
+                year,
+                as_of,
+            );
         }
         let categories = portfolio
             .categories
@@ -501,7 +519,11 @@ pub fn list_projects(
     let total = rows.len() as u64;
     let per_page = query.per_page.max(1);
     let skip = (query.page.max(1) - 1) as usize * per_page as usize;
-    let items = rows.into_iter().skip(skip).take(per_page as usize).collect();
+    let items = rows
+        .into_iter()
+        .skip(skip)
+        .take(per_page as usize)
+        .collect();
     Page {
         items,
         total,
@@ -542,7 +564,13 @@ mod tests {
     use crate::model::*;
     use jiff::civil::date;
 
-    fn project(id: i64, category: i64, district: i64, reached_last: bool, kind: PlanKind) -> Project {
+    fn project(
+        id: i64,
+        category: i64,
+        district: i64,
+        reached_last: bool,
+        kind: PlanKind,
+    ) -> Project {
         let milestones = (1..=3)
             .map(|seq| Milestone {
                 id: MilestoneId(id * 10 + i64::from(seq)),
@@ -628,7 +656,10 @@ mod tests {
         assert_eq!(o.districts.len(), 2);
         assert_eq!(o.districts[0].figures.project_completion, Ratio::new(1, 2));
         assert_eq!(o.districts[1].figures.project_completion, Ratio::new(1, 1));
-        assert_eq!(o.districts[1].figures.all_finished_on, Some(date(2021, 9, 1)));
+        assert_eq!(
+            o.districts[1].figures.all_finished_on,
+            Some(date(2021, 9, 1))
+        );
         assert_eq!(o.categories[0].figures, o.total);
     }
 

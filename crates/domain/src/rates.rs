@@ -201,7 +201,10 @@ pub fn is_started(project: &Project, as_of: Date) -> bool {
         .milestones
         .iter()
         .filter(|m| reached_by(m, as_of))
-        .any(|m| m.enters.is_some_and(|s| s >= ProjectStatus::UnderConstruction))
+        .any(|m| {
+            m.enters
+                .is_some_and(|s| s >= ProjectStatus::UnderConstruction)
+        })
 }
 
 /// The project's percent complete as of `as_of`: the weighted share of all its milestones
@@ -285,11 +288,7 @@ impl InvestmentLedger {
             return Money(0);
         };
         let idx = list.partition_point(|(end, _)| *end <= date);
-        if idx == 0 {
-            Money(0)
-        } else {
-            list[idx - 1].1
-        }
+        if idx == 0 { Money(0) } else { list[idx - 1].1 }
     }
 
     /// Investment completed within `year` up to `as_of`: to date at `as_of` less to date at the
@@ -401,11 +400,11 @@ mod tests {
             &[(2021, PlanKind::Construction)],
         );
         // Before it was reached it was overdue by the days since its planned date.
+        assert_eq!(overdue_days(&p.milestones[1], date(2021, 9, 30)), Some(122));
         assert_eq!(
-            overdue_days(&p.milestones[1], date(2021, 9, 30)),
-            Some(122)
+            node_completion(&p, 2021, date(2021, 9, 30)),
+            Ratio::new(1, 2)
         );
-        assert_eq!(node_completion(&p, 2021, date(2021, 9, 30)), Ratio::new(1, 2));
         let year_end = date(2021, 12, 31);
         assert_eq!(node_completion(&p, 2021, year_end), Ratio::new(2, 2));
         assert_eq!(on_time(&p, 2021, year_end), Ratio::new(1, 2));
@@ -435,7 +434,10 @@ mod tests {
                 milestone(2, date(2021, 11, 1), Some(date(2021, 11, 5))),
                 milestone(3, date(2022, 6, 1), None),
             ],
-            &[(2021, PlanKind::Construction), (2022, PlanKind::Construction)],
+            &[
+                (2021, PlanKind::Construction),
+                (2022, PlanKind::Construction),
+            ],
         );
         let end_2021 = date(2021, 12, 31);
         // 2021's plan is complete though the project is not.
@@ -444,7 +446,10 @@ mod tests {
         assert_eq!(node_completion(&p, 2021, end_2021), Ratio::new(2, 2));
         // 2022's milestone is not due in 2021, and in 2022 only it counts.
         assert_eq!(node_completion(&p, 2022, end_2021), Ratio::new(0, 0));
-        assert_eq!(node_completion(&p, 2022, date(2022, 7, 1)), Ratio::new(0, 1));
+        assert_eq!(
+            node_completion(&p, 2022, date(2022, 7, 1)),
+            Ratio::new(0, 1)
+        );
         assert!(percent_complete(&p, end_2021) > 0.66 && percent_complete(&p, end_2021) < 0.67);
     }
 
@@ -476,7 +481,10 @@ mod tests {
         );
         assert!(!in_annual_plan(&p, 2021, date(2021, 12, 31)));
         // Its milestones still count toward node completion.
-        assert_eq!(node_completion(&p, 2021, date(2021, 12, 31)), Ratio::new(1, 1));
+        assert_eq!(
+            node_completion(&p, 2021, date(2021, 12, 31)),
+            Ratio::new(1, 1)
+        );
     }
 
     #[test]
@@ -489,7 +497,10 @@ mod tests {
         ms[1].enters = Some(ProjectStatus::UnderConstruction);
         ms[2].enters = Some(ProjectStatus::Built);
         let p = project(ms, &[(2021, PlanKind::Construction)]);
-        assert_eq!(status_as_of(&p, date(2021, 3, 1)), ProjectStatus::Preliminary);
+        assert_eq!(
+            status_as_of(&p, date(2021, 3, 1)),
+            ProjectStatus::Preliminary
+        );
         assert!(!is_started(&p, date(2021, 4, 2)));
         assert_eq!(
             status_as_of(&p, date(2021, 4, 3)),
@@ -529,7 +540,10 @@ mod tests {
         let p = project(vec![], &[(2021, PlanKind::Construction)]);
         let portfolio = Portfolio {
             projects: vec![p.clone()],
-            periods: vec![period(1, 2021, date(2021, 6, 30)), period(2, 2021, date(2021, 7, 14))],
+            periods: vec![
+                period(1, 2021, date(2021, 6, 30)),
+                period(2, 2021, date(2021, 7, 14)),
+            ],
             reports: vec![
                 report(1, 1, 1, 100.0),
                 report(2, 2, 1, 150.0),
@@ -555,10 +569,19 @@ mod tests {
 
     #[test]
     fn investment_in_a_year_excludes_what_was_done_the_year_before() {
-        let p = project(vec![], &[(2021, PlanKind::Construction), (2022, PlanKind::Construction)]);
+        let p = project(
+            vec![],
+            &[
+                (2021, PlanKind::Construction),
+                (2022, PlanKind::Construction),
+            ],
+        );
         let portfolio = Portfolio {
             projects: vec![p.clone()],
-            periods: vec![period(1, 2021, date(2021, 12, 31)), period(2, 2022, date(2022, 3, 31))],
+            periods: vec![
+                period(1, 2021, date(2021, 12, 31)),
+                period(2, 2022, date(2022, 3, 31)),
+            ],
             reports: vec![report(1, 1, 1, 400.0), report(2, 2, 1, 650.0)],
             ..Portfolio::default()
         };

@@ -20,7 +20,10 @@ fn domain_crate_depends_on_no_database_http_or_runtime_crate() {
         String::from_utf8_lossy(&out.stderr)
     );
     let tree = String::from_utf8(out.stdout).expect("cargo tree prints UTF-8");
-    assert!(tree.contains("jiff"), "cargo tree output looks wrong:\n{tree}");
+    assert!(
+        tree.contains("jiff"),
+        "cargo tree output looks wrong:\n{tree}"
+    );
     for line in tree.lines() {
         let name = line.split_whitespace().next().unwrap_or("");
         assert!(

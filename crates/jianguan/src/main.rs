@@ -27,7 +27,11 @@ enum Command {
     /// Build the demo city 示例市 (2021) if the database is empty, then serve it.
     Demo {
         /// Database: a file path or sqlite://PATH. Created if missing; never overwritten.
-        #[arg(long, env = "JIANGUAN_DATABASE_URL", default_value = "jianguan-demo.db")]
+        #[arg(
+            long,
+            env = "JIANGUAN_DATABASE_URL",
+            default_value = "jianguan-demo.db"
+        )]
         db: String,
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
@@ -183,7 +187,11 @@ async fn stats(args: StatsArgs) -> Result<()> {
 }
 
 fn print_stats(s: &Stats) {
-    println!("{} 年城市建管提升行动，数据截至 {}", s.year, fmt::date_cn(s.as_of));
+    println!(
+        "{} 年城市建管提升行动，数据截至 {}",
+        s.year,
+        fmt::date_cn(s.as_of)
+    );
     println!(
         "项目 {}（年度建设 {}，前期或跨年 {}），已开工 {}",
         fmt::count(s.projects),
@@ -238,8 +246,9 @@ mod tests {
 
     #[test]
     fn stats_rejects_a_malformed_date_as_a_usage_error() {
-        let err = Cli::try_parse_from(["jianguan", "stats", "--db", "x.db", "--as-of", "2021-13-01"])
-            .unwrap_err();
+        let err =
+            Cli::try_parse_from(["jianguan", "stats", "--db", "x.db", "--as-of", "2021-13-01"])
+                .unwrap_err();
         assert_eq!(err.exit_code(), 2);
     }
 }

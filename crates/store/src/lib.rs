@@ -56,11 +56,15 @@ pub fn redact(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_string();
     };
-    let Some((userinfo, host)) = rest.split_once('@') else {
+    // As URL parsers do: the authority ends at the first '/', '?' or '#', and the user
+    // information within it at its last '@' (a password may itself contain '@').
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let Some((userinfo, host)) = authority.rsplit_once('@') else {
         return url.to_string();
     };
     match userinfo.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}{tail}"),
         None => url.to_string(),
     }
 }
@@ -126,10 +130,12 @@ impl Store for Db {
     fn data_version(&self) -> BoxFuture<'_, Result<i64, StoreError>> {
         Box::pin(async move {
             match self {
-                Db::Sqlite(pool) => sqlx::query_scalar("SELECT version FROM data_version WHERE id = 1")
-                    .fetch_one(pool)
-                    .await
-                    .map_err(backend_error),
+                Db::Sqlite(pool) => {
+                    sqlx::query_scalar("SELECT version FROM data_version WHERE id = 1")
+                        .fetch_one(pool)
+                        .await
+                        .map_err(backend_error)
+                }
             }
         })
     }

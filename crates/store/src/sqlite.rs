@@ -22,9 +22,18 @@ enum Found {
 
 async fn inspect(path: &Path) -> Result<Found, StoreError> {
     let not_ours = |why: String| StoreError::NotJianguan(format!("{}: {why}", path.display()));
+    // Read-only still creates `-wal` and `-shm` beside a WAL-mode file. Without a `-wal` file
+    // there is nothing uncheckpointed to read, so open it immutable, which creates nothing; with
+    // one (a server running on it, or a crash), read-only finds the files already there.
+    let wal = path.with_file_name(format!(
+        "{}-wal",
+        path.file_name()
+            .map_or(String::new(), |n| n.to_string_lossy().into_owned())
+    ));
     let mut conn = SqliteConnectOptions::new()
         .filename(path)
         .read_only(true)
+        .immutable(!wal.exists())
         .connect()
         .await
         .map_err(|e| not_ours(e.to_string()))?;
@@ -46,7 +55,9 @@ async fn inspect(path: &Path) -> Result<Found, StoreError> {
             .map_err(|e| not_ours(e.to_string()))?;
         Found::Jianguan(version.unwrap_or(0))
     };
-    conn.close().await.map_err(|e| StoreError::Backend(e.to_string()))?;
+    conn.close()
+        .await
+        .map_err(|e| StoreError::Backend(e.to_string()))?;
     Ok(found)
 }
 

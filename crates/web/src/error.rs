@@ -110,7 +110,9 @@ impl IntoResponse for AppError {
                 }
                 (status, Json(body)).into_response()
             }
-            Format::Html => (status, Html(crate::pages::error_page(status, &message))).into_response(),
+            Format::Html => {
+                (status, Html(crate::pages::error_page(status, &message))).into_response()
+            }
         }
     }
 }

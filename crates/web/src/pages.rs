@@ -9,7 +9,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use jianguan_charts::{Bar, BarChart, palette_color};
-use jianguan_domain::model::{CategoryId, Portfolio, Project, ProjectId, ProjectStatus, UnitId, UnitKind};
+use jianguan_domain::model::{
+    CategoryId, Portfolio, Project, ProjectId, ProjectStatus, UnitId, UnitKind,
+};
 use jianguan_domain::overview::{
     Breakdown, Figures, Overview, Page, ProjectRow, ProjectSort, lagging_projects, list_projects,
 };
@@ -38,7 +40,13 @@ struct Layout {
 }
 
 impl Layout {
-    fn new(title: impl Into<String>, nav: &'static str, scope: Scope, snap: &Snapshot, path: &str) -> Layout {
+    fn new(
+        title: impl Into<String>,
+        nav: &'static str,
+        scope: Scope,
+        snap: &Snapshot,
+        path: &str,
+    ) -> Layout {
         let mut years = snap.portfolio.years();
         if !years.contains(&scope.year) {
             years.push(scope.year);
@@ -170,7 +178,10 @@ fn proj_rows(rows: &[ProjectRow], first_seq: usize, qs: &str) -> Vec<ProjRow> {
             status_class: status_class(r.status),
             progress: format!("{:.0}%", r.percent_complete * 100.0),
             overdue: if r.overdue_milestones > 0 {
-                format!("{} 个，最长 {} 天", r.overdue_milestones, r.max_overdue_days)
+                format!(
+                    "{} 个，最长 {} 天",
+                    r.overdue_milestones, r.max_overdue_days
+                )
             } else {
                 String::new()
             },
@@ -236,7 +247,9 @@ fn cards(f: &Figures, qs: &str, scope_filter: &str) -> Vec<Card> {
             label: "逾期节点",
             value: fmt::count(f.overdue_milestones),
             detail: format!("涉及 {} 个项目", fmt::count(f.overdue_projects)),
-            href: Some(format!("/projects?{qs}{scope_filter}&overdue=1&sort=overdue&order=desc")),
+            href: Some(format!(
+                "/projects?{qs}{scope_filter}&overdue=1&sort=overdue&order=desc"
+            )),
         },
     ]
 }
@@ -347,12 +360,24 @@ pub(crate) async fn overview(
         categories: o
             .categories
             .iter()
-            .map(|b| FigRow::new(&b.name, Some(format!("/categories/{}?{qs}", b.id)), &b.figures))
+            .map(|b| {
+                FigRow::new(
+                    &b.name,
+                    Some(format!("/categories/{}?{qs}", b.id)),
+                    &b.figures,
+                )
+            })
             .collect(),
         districts: o
             .districts
             .iter()
-            .map(|b| FigRow::new(&b.name, Some(format!("/districts/{}?{qs}", b.id)), &b.figures))
+            .map(|b| {
+                FigRow::new(
+                    &b.name,
+                    Some(format!("/districts/{}?{qs}", b.id)),
+                    &b.figures,
+                )
+            })
             .collect(),
         total: FigRow::new("合计", None, &o.total),
         layout,
@@ -366,10 +391,7 @@ struct Choice {
     selected: bool,
 }
 
-fn choices<'a>(
-    items: impl Iterator<Item = (i64, &'a str)>,
-    selected: Option<i64>,
-) -> Vec<Choice> {
+fn choices<'a>(items: impl Iterator<Item = (i64, &'a str)>, selected: Option<i64>) -> Vec<Choice> {
     items
         .map(|(id, name)| Choice {
             value: id.to_string(),
@@ -432,8 +454,18 @@ fn urlencode(v: &str) -> String {
 }
 
 const LIST_PARAMS: [&str; 12] = [
-    "year", "as_of", "category", "district", "lead_unit", "status", "overdue", "q", "sort",
-    "order", "page", "per_page",
+    "year",
+    "as_of",
+    "category",
+    "district",
+    "lead_unit",
+    "status",
+    "overdue",
+    "q",
+    "sort",
+    "order",
+    "page",
+    "per_page",
 ];
 
 pub(crate) async fn project_list(
@@ -444,12 +476,16 @@ pub(crate) async fn project_list(
     let snap = html_snapshot(&state).await?;
     let scope = Scope::resolve(&params, &snap, state.today())?;
     let q = project_query(&params)?;
-    let page: Page<ProjectRow> = list_projects(&snap.portfolio, &snap.ledger, scope.year, scope.as_of, &q);
+    let page: Page<ProjectRow> =
+        list_projects(&snap.portfolio, &snap.ledger, scope.year, scope.as_of, &q);
     let p = &snap.portfolio;
     let layout = Layout::new("项目", "projects", scope, &snap, "/projects").crumb("项目", None);
     let qs = layout.qs.clone();
     // Links carry the resolved year and date even when the request left them to defaults.
-    let fixed = [("year", scope.year.to_string()), ("as_of", scope.as_of.to_string())];
+    let fixed = [
+        ("year", scope.year.to_string()),
+        ("as_of", scope.as_of.to_string()),
+    ];
     let sorts = [
         ("编码", ProjectSort::Code),
         ("项目名称", ProjectSort::Name),
@@ -460,7 +496,11 @@ pub(crate) async fn project_list(
     .into_iter()
     .map(|(label, sort)| {
         let current = q.sort == sort;
-        let order = if current && !q.descending { "desc" } else { "asc" };
+        let order = if current && !q.descending {
+            "desc"
+        } else {
+            "asc"
+        };
         let mut set = fixed.to_vec();
         set.push(("sort", sort.code().to_string()));
         set.push(("order", order.to_string()));
@@ -484,18 +524,20 @@ pub(crate) async fn project_list(
     let pages = page.pages();
     let prev = (page.page > 1).then(|| page_link(page.page - 1));
     let next = (page.page < pages).then(|| page_link(page.page + 1));
-    let first_seq = ((page.page - 1) * page.per_page) as usize + 1;
+    let first_seq = (page.page as usize - 1) * page.per_page as usize + 1;
     render(ProjectListPage {
         categories: choices(
             p.categories.iter().map(|c| (c.id.0, c.name.as_str())),
             q.category.map(|c| c.0),
         ),
         districts: choices(
-            p.units_of(UnitKind::District).map(|u| (u.id.0, u.name.as_str())),
+            p.units_of(UnitKind::District)
+                .map(|u| (u.id.0, u.name.as_str())),
             q.district.map(|d| d.0),
         ),
         lead_units: choices(
-            p.units_of(UnitKind::LeadUnit).map(|u| (u.id.0, u.name.as_str())),
+            p.units_of(UnitKind::LeadUnit)
+                .map(|u| (u.id.0, u.name.as_str())),
             q.lead_unit.map(|d| d.0),
         ),
         statuses: ProjectStatus::ALL
@@ -584,9 +626,21 @@ pub(crate) async fn project(
     let p = &snap.portfolio;
     let pr: &Project = &record.project;
     let row = jianguan_domain::overview::project_row(p, &snap.ledger, pr, scope.year, scope.as_of);
-    let layout = Layout::new(pr.name.clone(), "projects", scope, &snap, &format!("/projects/{id}"))
-        .crumb("项目", Some(format!("/projects?{}", format_args!("year={}&as_of={}", scope.year, scope.as_of))))
-        .crumb(pr.name.clone(), None);
+    let layout = Layout::new(
+        pr.name.clone(),
+        "projects",
+        scope,
+        &snap,
+        &format!("/projects/{id}"),
+    )
+    .crumb(
+        "项目",
+        Some(format!(
+            "/projects?{}",
+            format_args!("year={}&as_of={}", scope.year, scope.as_of)
+        )),
+    )
+    .crumb(pr.name.clone(), None);
     let scale = &pr.scale;
     let mut scale_parts = Vec::new();
     if let Some(v) = scale.households {
@@ -607,28 +661,62 @@ pub(crate) async fn project(
     let years = pr
         .year_plans
         .iter()
-        .map(|y| format!("{} 年（{}，计划投资 {} 万元）", y.year, y.kind.label(), fmt::wan(y.planned_investment)))
+        .map(|y| {
+            format!(
+                "{} 年（{}，计划投资 {} 万元）",
+                y.year,
+                y.kind.label(),
+                fmt::wan(y.planned_investment)
+            )
+        })
         .collect::<Vec<_>>()
         .join("；");
     let facts = vec![
         ("项目编码", pr.code.clone()),
-        ("类别", format!("{}{}", p.category_name(pr.category), pr.sub_category.as_ref().map(|s| format!(" · {s}")).unwrap_or_default())),
-        ("县区 · 街道", format!("{} · {}", p.unit_name(pr.district), pr.street)),
+        (
+            "类别",
+            format!(
+                "{}{}",
+                p.category_name(pr.category),
+                pr.sub_category
+                    .as_ref()
+                    .map(|s| format!(" · {s}"))
+                    .unwrap_or_default()
+            ),
+        ),
+        (
+            "县区 · 街道",
+            format!("{} · {}", p.unit_name(pr.district), pr.street),
+        ),
         ("牵头单位", p.unit_name(pr.lead_unit).to_string()),
         ("责任单位", p.unit_name(pr.responsible_unit).to_string()),
         ("分指挥部", p.unit_name(pr.sub_hq).to_string()),
         ("建设性质", pr.build_type.label().to_string()),
-        ("建设规模", if scale_parts.is_empty() { "—".into() } else { scale_parts.join("，") }),
+        (
+            "建设规模",
+            if scale_parts.is_empty() {
+                "—".into()
+            } else {
+                scale_parts.join("，")
+            },
+        ),
         ("总投资（万元）", fmt::wan(pr.total_investment)),
         ("年度计划", years),
         ("资金来源", pr.funding_source.clone()),
         (
             "年度完成投资（万元）",
-            format!("{}（{}）", fmt::wan(row.investment_in_year), fmt::rate(rates::investment_completion(pr, &snap.ledger, scope.year, scope.as_of).value())),
+            format!(
+                "{}（{}）",
+                fmt::wan(row.investment_in_year),
+                fmt::rate(
+                    rates::investment_completion(pr, &snap.ledger, scope.year, scope.as_of).value()
+                )
+            ),
         ),
         (
             "前期占周期",
-            rates::preliminary_share(pr, scope.as_of).map_or("—".into(), |s| format!("{:.0}%", s * 100.0)),
+            rates::preliminary_share(pr, scope.as_of)
+                .map_or("—".into(), |s| format!("{:.0}%", s * 100.0)),
         ),
     ];
     let milestones = pr
@@ -650,24 +738,46 @@ pub(crate) async fn project(
                 seq: m.seq,
                 name: m.name.clone(),
                 planned: m.planned.to_string(),
-                actual: m.actual.filter(|a| *a <= scope.as_of).map(|a| a.to_string()).unwrap_or_default(),
+                actual: m
+                    .actual
+                    .filter(|a| *a <= scope.as_of)
+                    .map(|a| a.to_string())
+                    .unwrap_or_default(),
                 state,
                 state_class: class,
             }
         })
         .collect();
     let periods: HashMap<_, _> = record.periods.iter().map(|per| (per.id, per)).collect();
-    let names: HashMap<_, _> = pr.milestones.iter().map(|m| (m.id, m.name.as_str())).collect();
+    let names: HashMap<_, _> = pr
+        .milestones
+        .iter()
+        .map(|m| (m.id, m.name.as_str()))
+        .collect();
     let mut reports: Vec<ReportLine> = record
         .reports
         .iter()
-        .filter(|r| r.filed_on <= scope.as_of || periods.get(&r.period).is_some_and(|per| per.end <= scope.as_of))
+        .filter(|r| {
+            r.filed_on <= scope.as_of
+                || periods
+                    .get(&r.period)
+                    .is_some_and(|per| per.end <= scope.as_of)
+        })
         .map(|r| {
             let per = periods.get(&r.period);
             let late = per.is_some_and(|per| r.filed_on > per.deadline);
             ReportLine {
-                period: per.map_or(String::new(), |per| format!("{}年第{}期（{} 至 {}）", per.year, per.seq, per.start, per.end)),
-                version: if r.version == 1 { "原始".into() } else { format!("第 {} 版更正", r.version) },
+                period: per.map_or(String::new(), |per| {
+                    format!(
+                        "{}年第{}期（{} 至 {}）",
+                        per.year, per.seq, per.start, per.end
+                    )
+                }),
+                version: if r.version == 1 {
+                    "原始".into()
+                } else {
+                    format!("第 {} 版更正", r.version)
+                },
                 filed: r.filed_on.to_string(),
                 filed_class: if late { "late" } else { "" },
                 invest_wan: fmt::wan(r.investment_to_date),
@@ -706,7 +816,10 @@ pub(crate) async fn project(
                 .map(|m| jianguan_charts::TimelineMilestone {
                     name: m.name.clone(),
                     planned: m.planned.to_string(),
-                    actual: m.actual.filter(|a| *a <= scope.as_of).map(|a| a.to_string()),
+                    actual: m
+                        .actual
+                        .filter(|a| *a <= scope.as_of)
+                        .map(|a| a.to_string()),
                 })
                 .collect(),
             width: 760,
@@ -747,10 +860,24 @@ pub(crate) async fn district(
         .filter(|u| u.kind == UnitKind::District)
         .ok_or_else(|| AppError::not_found(Format::Html, "该县区"))?;
     let scope = Scope::resolve(&params, &snap, state.today())?;
-    let o = Overview::compute_filtered(p, &snap.ledger, scope.year, scope.as_of, |pr| pr.district == unit.id);
-    let layout = Layout::new(unit.name.clone(), "overview", scope, &snap, &format!("/districts/{}", unit.id))
-        .crumb("县区", Some(format!("/?year={}&as_of={}#districts", scope.year, scope.as_of)))
-        .crumb(unit.name.clone(), None);
+    let o = Overview::compute_filtered(p, &snap.ledger, scope.year, scope.as_of, |pr| {
+        pr.district == unit.id
+    });
+    let layout = Layout::new(
+        unit.name.clone(),
+        "overview",
+        scope,
+        &snap,
+        &format!("/districts/{}", unit.id),
+    )
+    .crumb(
+        "县区",
+        Some(format!(
+            "/?year={}&as_of={}#districts",
+            scope.year, scope.as_of
+        )),
+    )
+    .crumb(unit.name.clone(), None);
     let qs = layout.qs.clone();
     let filter = format!("&district={}", unit.id);
     render(BreakdownPage {
@@ -766,11 +893,24 @@ pub(crate) async fn district(
         rows: o
             .categories
             .iter()
-            .map(|b| FigRow::new(&b.name, Some(format!("/projects?{qs}{filter}&category={}", b.id)), &b.figures))
+            .map(|b| {
+                FigRow::new(
+                    &b.name,
+                    Some(format!("/projects?{qs}{filter}&category={}", b.id)),
+                    &b.figures,
+                )
+            })
             .collect(),
         total: FigRow::new("合计", None, &o.total),
         lagging: proj_rows(
-            &lagging_projects(p, &snap.ledger, scope.year, scope.as_of, |pr| pr.district == unit.id, 20),
+            &lagging_projects(
+                p,
+                &snap.ledger,
+                scope.year,
+                scope.as_of,
+                |pr| pr.district == unit.id,
+                20,
+            ),
             1,
             &qs,
         ),
@@ -793,10 +933,24 @@ pub(crate) async fn category(
         .and_then(|id| p.category(CategoryId(id)))
         .ok_or_else(|| AppError::not_found(Format::Html, "该类别"))?;
     let scope = Scope::resolve(&params, &snap, state.today())?;
-    let o = Overview::compute_filtered(p, &snap.ledger, scope.year, scope.as_of, |pr| pr.category == cat.id);
-    let layout = Layout::new(cat.name.clone(), "overview", scope, &snap, &format!("/categories/{}", cat.id))
-        .crumb("类别", Some(format!("/?year={}&as_of={}#categories", scope.year, scope.as_of)))
-        .crumb(cat.name.clone(), None);
+    let o = Overview::compute_filtered(p, &snap.ledger, scope.year, scope.as_of, |pr| {
+        pr.category == cat.id
+    });
+    let layout = Layout::new(
+        cat.name.clone(),
+        "overview",
+        scope,
+        &snap,
+        &format!("/categories/{}", cat.id),
+    )
+    .crumb(
+        "类别",
+        Some(format!(
+            "/?year={}&as_of={}#categories",
+            scope.year, scope.as_of
+        )),
+    )
+    .crumb(cat.name.clone(), None);
     let qs = layout.qs.clone();
     let filter = format!("&category={}", cat.id);
     let color = category_color(p, cat.id);
@@ -819,11 +973,24 @@ pub(crate) async fn category(
         rows: o
             .districts
             .iter()
-            .map(|b| FigRow::new(&b.name, Some(format!("/projects?{qs}{filter}&district={}", b.id)), &b.figures))
+            .map(|b| {
+                FigRow::new(
+                    &b.name,
+                    Some(format!("/projects?{qs}{filter}&district={}", b.id)),
+                    &b.figures,
+                )
+            })
             .collect(),
         total: FigRow::new("合计", None, &o.total),
         lagging: proj_rows(
-            &lagging_projects(p, &snap.ledger, scope.year, scope.as_of, |pr| pr.category == cat.id, 20),
+            &lagging_projects(
+                p,
+                &snap.ledger,
+                scope.year,
+                scope.as_of,
+                |pr| pr.category == cat.id,
+                20,
+            ),
             1,
             &qs,
         ),
@@ -857,4 +1024,3 @@ pub(crate) async fn not_found(uri: Uri) -> AppError {
     };
     AppError::not_found(format, "该页面")
 }
-

@@ -110,7 +110,10 @@ async fn overview_and_project_page_render_in_headless_chromium() {
         }
     };
 
-    client.goto(&format!("{base}/")).await.expect("open overview");
+    client
+        .goto(&format!("{base}/"))
+        .await
+        .expect("open overview");
     let heading = client
         .find(Locator::Css("h1"))
         .await
