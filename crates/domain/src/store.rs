@@ -62,6 +62,22 @@ pub struct ProjectRecord {
 /// Progress of a long write, as (done, total) units.
 pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Send + Sync);
 
+/// A node's claim on one run of a scheduled job: the job's name and the slot it runs for (a day,
+/// a week, a month), so that of several web nodes on one database exactly one does each run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobClaim {
+    /// The job, e.g. `daily-warnings`.
+    pub job: String,
+    /// The slot the run is for, e.g. `2021-10-31`.
+    pub slot: String,
+    /// The claiming node's name.
+    pub node: String,
+    /// The time of the claim, milliseconds since the Unix epoch.
+    pub now_ms: i64,
+    /// How long the claim holds without the run finishing before another node may take it over.
+    pub lease_ms: i64,
+}
+
 /// The storage port.
 pub trait Store: Send + Sync {
     /// The backend's name, e.g. `sqlite`.
@@ -82,6 +98,17 @@ pub trait Store: Send + Sync {
         &self,
         id: ProjectId,
     ) -> BoxFuture<'_, Result<Option<ProjectRecord>, StoreError>>;
+
+    /// Claims a run of a scheduled job. True when this node got it: no node had claimed the
+    /// slot, or a claim expired without finishing. False when another node holds or finished it.
+    fn claim_job<'a>(&'a self, claim: &'a JobClaim) -> BoxFuture<'a, Result<bool, StoreError>>;
+
+    /// Marks a claimed run finished, so it is never run again for its slot.
+    fn finish_job<'a>(
+        &'a self,
+        claim: &'a JobClaim,
+        finished_ms: i64,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
 
     /// Writes a whole portfolio into an empty database, in one transaction: all of it or
     /// nothing. Fails with [`StoreError::NotEmpty`] if the database holds campaign data.

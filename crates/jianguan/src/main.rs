@@ -97,7 +97,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Serve { db, listen } => {
             let store = jianguan_store::open_existing(&db)
                 .await
-                .with_context(|| format!("opening {}", jianguan_store::redact(&db)))?;
+                .context("opening the database")?;
             serve(store, listen).await
         }
         Command::Stats(args) => stats(args).await,
@@ -107,7 +107,7 @@ async fn run(cli: Cli) -> Result<()> {
 async fn demo(db: &str, listen: SocketAddr) -> Result<()> {
     let store = jianguan_store::open(db)
         .await
-        .with_context(|| format!("opening {}", jianguan_store::redact(db)))?;
+        .context("opening the database")?;
     if store.is_empty().await? {
         let started = std::time::Instant::now();
         eprintln!("正在生成示例市 {} 年数据 …", jianguan_demo::DEMO_YEAR);
@@ -165,7 +165,7 @@ async fn serve(store: jianguan_store::Db, listen: SocketAddr) -> Result<()> {
 async fn stats(args: StatsArgs) -> Result<()> {
     let store = jianguan_store::open_existing(&args.db)
         .await
-        .with_context(|| format!("opening {}", jianguan_store::redact(&args.db)))?;
+        .context("opening the database")?;
     let portfolio = store.load_portfolio().await?;
     let today = jianguan_web::today_in_china();
     let year = args

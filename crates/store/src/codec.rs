@@ -749,5 +749,4 @@ macro_rules! backend_codec {
 }
 
 backend_codec!(sqlite_codec, sqlx::Sqlite);
-
-pub(crate) use sqlite_codec::{create_portfolio, load_portfolio, load_project};
+backend_codec!(postgres_codec, sqlx::Postgres);

@@ -1,4 +1,5 @@
-//! Storage: the domain's [`Store`] port implemented on SQLite (the embedded default).
+//! Storage: the domain's [`Store`] port implemented on SQLite (the embedded default) and
+//! PostgreSQL (for scale-out: stateless web nodes in front of one database).
 //!
 //! The database is chosen by URL ([`open`]). The backends are variants of one enum, [`Db`], and
 //! share their SQL text (`$N` placeholders, `BIGINT` integers, ISO `TEXT` dates — see
@@ -6,13 +7,18 @@
 //! crate that contains SQL.
 
 mod codec;
+mod postgres;
 mod sqlite;
+pub mod testing;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use jianguan_domain::model::{Portfolio, ProjectId};
-use jianguan_domain::store::{Actor, BoxFuture, Progress, ProjectRecord, Store, StoreError};
+use jianguan_domain::store::{
+    Actor, BoxFuture, JobClaim, Progress, ProjectRecord, Store, StoreError,
+};
 
+pub use postgres::POSTGRES_MIGRATIONS;
 pub use sqlite::SQLITE_MIGRATIONS;
 
 /// An open database: one pool of the backend the URL named.
@@ -20,6 +26,18 @@ pub use sqlite::SQLITE_MIGRATIONS;
 pub enum Db {
     /// An embedded SQLite file.
     Sqlite(sqlx::SqlitePool),
+    /// A PostgreSQL database.
+    Postgres(sqlx::PgPool),
+}
+
+/// Runs the same code on whichever pool `db` holds: the expansions are concrete per backend.
+macro_rules! dispatch {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            Db::Sqlite($pool) => $body,
+            Db::Postgres($pool) => $body,
+        }
+    };
 }
 
 /// What kind of database a URL names.
@@ -27,6 +45,8 @@ pub enum Db {
 pub enum DbUrl {
     /// A SQLite file at this path (a plain path, `sqlite://PATH` or `sqlite:PATH`).
     Sqlite(std::path::PathBuf),
+    /// A PostgreSQL URL (`postgres://…` or `postgresql://…`).
+    Postgres(String),
 }
 
 impl DbUrl {
@@ -38,9 +58,12 @@ impl DbUrl {
         {
             return Ok(DbUrl::Sqlite(path.into()));
         }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(DbUrl::Postgres(url.to_string()));
+        }
         if let Some((scheme, _)) = url.split_once("://") {
             return Err(StoreError::Backend(format!(
-                "unsupported database URL scheme `{scheme}` in {}: use a file path or sqlite://PATH",
+                "unsupported database URL scheme `{scheme}` in {}: use a file path, sqlite://PATH or postgres://…",
                 redact(url)
             )));
         }
@@ -75,6 +98,7 @@ pub fn redact(url: &str) -> String {
 pub async fn open(url: &str) -> Result<Db, StoreError> {
     match DbUrl::parse(url)? {
         DbUrl::Sqlite(path) => sqlite::open(&path).await.map(Db::Sqlite),
+        DbUrl::Postgres(url) => postgres::open(&url).await.map(Db::Postgres),
     }
 }
 
@@ -87,6 +111,8 @@ pub async fn open_existing(url: &str) -> Result<Db, StoreError> {
             path.display()
         ))),
         DbUrl::Sqlite(path) => sqlite::open(&path).await.map(Db::Sqlite),
+        // A PostgreSQL database is never created by connecting: it exists or the URL is wrong.
+        DbUrl::Postgres(url) => postgres::open(&url).await.map(Db::Postgres),
     }
 }
 
@@ -114,9 +140,7 @@ fn now_ms() -> i64 {
 impl Db {
     /// Closes every connection, waiting for writes in flight.
     pub async fn close(&self) {
-        match self {
-            Db::Sqlite(pool) => pool.close().await,
-        }
+        dispatch!(self, pool => pool.close().await)
     }
 }
 
@@ -124,32 +148,27 @@ impl Store for Db {
     fn backend(&self) -> &'static str {
         match self {
             Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
         }
     }
 
     fn data_version(&self) -> BoxFuture<'_, Result<i64, StoreError>> {
         Box::pin(async move {
-            match self {
-                Db::Sqlite(pool) => {
-                    sqlx::query_scalar("SELECT version FROM data_version WHERE id = 1")
-                        .fetch_one(pool)
-                        .await
-                        .map_err(backend_error)
-                }
-            }
+            dispatch!(self, pool => sqlx::query_scalar("SELECT version FROM data_version WHERE id = 1")
+                .fetch_one(pool)
+                .await
+                .map_err(backend_error))
         })
     }
 
     fn is_empty(&self) -> BoxFuture<'_, Result<bool, StoreError>> {
         Box::pin(async move {
-            let count: i64 = match self {
-                Db::Sqlite(pool) => sqlx::query_scalar(
-                    "SELECT (SELECT COUNT(*) FROM units) + (SELECT COUNT(*) FROM projects)",
-                )
-                .fetch_one(pool)
-                .await
-                .map_err(backend_error)?,
-            };
+            let count: i64 = dispatch!(self, pool => sqlx::query_scalar(
+                "SELECT (SELECT COUNT(*) FROM units) + (SELECT COUNT(*) FROM projects)",
+            )
+            .fetch_one(pool)
+            .await
+            .map_err(backend_error)?);
             Ok(count == 0)
         })
     }
@@ -157,7 +176,8 @@ impl Store for Db {
     fn load_portfolio(&self) -> BoxFuture<'_, Result<Portfolio, StoreError>> {
         Box::pin(async move {
             match self {
-                Db::Sqlite(pool) => codec::load_portfolio(pool).await,
+                Db::Sqlite(pool) => codec::sqlite_codec::load_portfolio(pool).await,
+                Db::Postgres(pool) => codec::postgres_codec::load_portfolio(pool).await,
             }
         })
     }
@@ -168,7 +188,8 @@ impl Store for Db {
     ) -> BoxFuture<'_, Result<Option<ProjectRecord>, StoreError>> {
         Box::pin(async move {
             match self {
-                Db::Sqlite(pool) => codec::load_project(pool, id).await,
+                Db::Sqlite(pool) => codec::sqlite_codec::load_project(pool, id).await,
+                Db::Postgres(pool) => codec::postgres_codec::load_project(pool, id).await,
             }
         })
     }
@@ -181,7 +202,65 @@ impl Store for Db {
     ) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(async move {
             match self {
-                Db::Sqlite(pool) => codec::create_portfolio(pool, portfolio, actor, progress).await,
+                Db::Sqlite(pool) => {
+                    codec::sqlite_codec::create_portfolio(pool, portfolio, actor, progress).await
+                }
+                Db::Postgres(pool) => {
+                    codec::postgres_codec::create_portfolio(pool, portfolio, actor, progress).await
+                }
+            }
+        })
+    }
+
+    fn claim_job<'a>(&'a self, claim: &'a JobClaim) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(async move {
+            // An upsert that only takes over an expired, unfinished claim; RETURNING yields a row
+            // only when this node's claim was written. Both engines run it as one atomic statement.
+            let row: Option<String> = dispatch!(self, pool => sqlx::query_scalar(
+                "INSERT INTO job_runs (job, slot, node, claimed_at_ms, lease_until_ms) \
+                 VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (job, slot) DO UPDATE SET node = excluded.node, \
+                 claimed_at_ms = excluded.claimed_at_ms, lease_until_ms = excluded.lease_until_ms \
+                 WHERE job_runs.finished_at_ms IS NULL \
+                 AND job_runs.lease_until_ms < excluded.claimed_at_ms \
+                 RETURNING node",
+            )
+            .bind(&claim.job)
+            .bind(&claim.slot)
+            .bind(&claim.node)
+            .bind(claim.now_ms)
+            .bind(claim.now_ms + claim.lease_ms)
+            .fetch_optional(pool)
+            .await
+            .map_err(backend_error)?);
+            Ok(row.is_some())
+        })
+    }
+
+    fn finish_job<'a>(
+        &'a self,
+        claim: &'a JobClaim,
+        finished_ms: i64,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            let done = dispatch!(self, pool => sqlx::query(
+                "UPDATE job_runs SET finished_at_ms = $1 WHERE job = $2 AND slot = $3 AND node = $4",
+            )
+            .bind(finished_ms)
+            .bind(&claim.job)
+            .bind(&claim.slot)
+            .bind(&claim.node)
+            .execute(pool)
+            .await
+            .map_err(backend_error)?
+            .rows_affected());
+            if done == 1 {
+                Ok(())
+            } else {
+                Err(StoreError::Invalid(format!(
+                    "job {} for {} is not held by node {}",
+                    claim.job, claim.slot, claim.node
+                )))
             }
         })
     }

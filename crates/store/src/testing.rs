@@ -1,0 +1,128 @@
+//! Support for tests that run on both backends: a fresh, empty PostgreSQL schema per test.
+//!
+//! The server comes from `JIANGUAN_TEST_POSTGRES_URL` (e.g.
+//! `postgres://postgres@127.0.0.1:5432/postgres`); `.ci/run` sets it. Test crates compile their
+//! PostgreSQL tests as ignored — visibly, with the reason — when it was not set at build time
+//! (see their `build.rs`).
+
+use sqlx::{Connection, Executor, PgConnection};
+
+/// The environment variable naming the PostgreSQL server for tests.
+pub const POSTGRES_TEST_URL_VAR: &str = "JIANGUAN_TEST_POSTGRES_URL";
+
+/// A fresh schema in the test database; dropped (with everything in it) when this is dropped.
+#[derive(Debug)]
+pub struct PostgresSchema {
+    /// A URL whose connections use only this schema.
+    pub url: String,
+    server: String,
+    schema: String,
+}
+
+/// The URL of the server with the database part replaced by `database`.
+fn with_database(server: &str, database: &str) -> String {
+    let (base, query) = server.split_once('?').unwrap_or((server, ""));
+    let after_scheme = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[after_scheme..].find('/') {
+        Some(slash) => &base[..after_scheme + slash],
+        None => base,
+    };
+    if query.is_empty() {
+        format!("{base}/{database}")
+    } else {
+        format!("{base}/{database}?{query}")
+    }
+}
+
+/// Creates a fresh schema in the database `jianguan_test` (created if missing) on the server
+/// that `JIANGUAN_TEST_POSTGRES_URL` names. Panics with a clear message if the server cannot be
+/// reached: a test asked for PostgreSQL and must not pass without it.
+pub async fn fresh_postgres_schema() -> PostgresSchema {
+    let server = std::env::var(POSTGRES_TEST_URL_VAR)
+        .unwrap_or_else(|_| panic!("{POSTGRES_TEST_URL_VAR} is not set"));
+    let mut admin = PgConnection::connect(&server)
+        .await
+        .unwrap_or_else(|e| panic!("cannot connect to {}: {e}", crate::redact(&server)));
+    let exists: Option<i32> =
+        sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = 'jianguan_test'")
+            .fetch_optional(&mut admin)
+            .await
+            .expect("query pg_database");
+    if exists.is_none() {
+        // Two test binaries may race to create it; losing the race is fine.
+        let _ = admin.execute("CREATE DATABASE jianguan_test").await;
+    }
+    admin.close().await.ok();
+    let database_url = with_database(&server, "jianguan_test");
+    let mut conn = PgConnection::connect(&database_url)
+        .await
+        .unwrap_or_else(|e| panic!("cannot connect to {}: {e}", crate::redact(&database_url)));
+    let schema = format!(
+        "t_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    conn.execute(sqlx::AssertSqlSafe(format!(
+        "DROP SCHEMA IF EXISTS {schema} CASCADE"
+    )))
+    .await
+    .expect("drop stale schema");
+    conn.execute(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .await
+        .expect("create schema");
+    conn.close().await.ok();
+    let separator = if database_url.contains('?') { '&' } else { '?' };
+    PostgresSchema {
+        url: format!("{database_url}{separator}options[search_path]={schema}"),
+        server: database_url,
+        schema,
+    }
+}
+
+static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+impl Drop for PostgresSchema {
+    fn drop(&mut self) {
+        let server = self.server.clone();
+        let schema = self.schema.clone();
+        // Drop may run inside an async test; do the blocking work on a thread of its own.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async {
+                if let Ok(mut conn) = PgConnection::connect(&server).await {
+                    let _ = conn
+                        .execute(sqlx::AssertSqlSafe(format!(
+                            "DROP SCHEMA IF EXISTS {schema} CASCADE"
+                        )))
+                        .await;
+                    let _ = conn.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn the_database_part_of_a_server_url_is_replaced() {
+        assert_eq!(
+            with_database(
+                "postgres://postgres@127.0.0.1:5432/postgres",
+                "jianguan_test"
+            ),
+            "postgres://postgres@127.0.0.1:5432/jianguan_test"
+        );
+        assert_eq!(with_database("postgres://u@h:1", "d"), "postgres://u@h:1/d");
+        assert_eq!(
+            with_database("postgres://u@h/x?sslmode=disable", "d"),
+            "postgres://u@h/d?sslmode=disable"
+        );
+    }
+}
