@@ -15,7 +15,10 @@
 
 mod catalog;
 mod names;
+mod national;
 mod org;
+
+pub use national::{NATIONAL_SEED, NationalSpec, national_base, national_city};
 mod patterns;
 mod plan;
 mod projects;

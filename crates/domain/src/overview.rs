@@ -117,64 +117,103 @@ pub struct Overview {
     pub districts: Vec<Breakdown<UnitId>>,
     /// Figures per lead unit, in unit order.
     pub lead_units: Vec<Breakdown<UnitId>>,
+    /// Figures per district × category pair that has projects, in district then category order.
+    pub cells: Vec<Cell>,
 }
 
-/// Adds one project's rates to `figures`.
-fn accumulate(
-    figures: &mut Figures,
-    project: &Project,
-    ledger: &InvestmentLedger,
-    year: i16,
-    as_of: Date,
-) {
-    let Some(plan) = project.plan_for(year) else {
-        return;
-    };
-    figures.projects += 1;
-    if plan.kind == PlanKind::Preliminary {
-        figures.preliminary_projects += 1;
+/// The figures of one district's projects of one category.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cell {
+    /// The district.
+    pub district: UnitId,
+    /// The category.
+    pub category: CategoryId,
+    /// Their figures.
+    pub figures: Figures,
+}
+
+/// One project's part in the figures of a year as of a date: computed once per project, then
+/// added to every set the project belongs to (the whole, its category, district, lead unit).
+struct Contribution {
+    preliminary: bool,
+    suspended: bool,
+    started: bool,
+    node: Ratio,
+    on_time: Ratio,
+    investment: MoneyRatio,
+    overdue_milestones: u64,
+    /// `Some(completed on)` when the project is in the annual plan; the inner option says
+    /// whether and when the plan was completed.
+    in_plan: Option<Option<Date>>,
+    build_type: BuildType,
+    households: i64,
+    parking_spaces: i64,
+    toilets: i64,
+    length_m: i64,
+}
+
+impl Contribution {
+    fn of(project: &Project, ledger: &InvestmentLedger, year: i16, as_of: Date) -> Option<Self> {
+        let plan = project.plan_for(year)?;
+        let suspended = rates::is_suspended(project, as_of);
+        let s = &project.scale;
+        Some(Contribution {
+            preliminary: plan.kind == PlanKind::Preliminary,
+            suspended,
+            started: rates::is_started(project, as_of),
+            node: rates::node_completion(project, year, as_of),
+            on_time: rates::on_time(project, year, as_of),
+            investment: rates::investment_completion(project, ledger, year, as_of),
+            overdue_milestones: if suspended {
+                0
+            } else {
+                project
+                    .milestones
+                    .iter()
+                    .filter(|m| rates::overdue_days(m, as_of).is_some())
+                    .count() as u64
+            },
+            in_plan: rates::in_annual_plan(project, year, as_of)
+                .then(|| rates::annual_plan_completed_on(project, year, as_of)),
+            build_type: project.build_type,
+            households: s.households.unwrap_or(0),
+            parking_spaces: s.parking_spaces.unwrap_or(0),
+            toilets: s.toilets.unwrap_or(0),
+            length_m: s.length_m.unwrap_or(0),
+        })
     }
-    let suspended = rates::is_suspended(project, as_of);
-    if suspended {
-        figures.suspended_projects += 1;
-    }
-    if rates::is_started(project, as_of) {
-        figures.started_projects += 1;
-    }
-    figures
-        .node_completion
-        .add(rates::node_completion(project, year, as_of));
-    figures.on_time.add(rates::on_time(project, year, as_of));
-    figures
-        .investment
-        .add(rates::investment_completion(project, ledger, year, as_of));
-    if !suspended {
-        let overdue = project
-            .milestones
-            .iter()
-            .filter(|m| rates::overdue_days(m, as_of).is_some())
-            .count() as u64;
-        figures.overdue_milestones += overdue;
-        figures.overdue_projects += u64::from(overdue > 0);
-    }
-    if rates::in_annual_plan(project, year, as_of) {
-        let done = rates::annual_plan_completed_on(project, year, as_of);
-        figures.project_completion.count(done.is_some());
-        if done.is_some() {
-            figures.finished_by_build_type.count(project.build_type);
-            let s = &project.scale;
-            let t = &mut figures.finished_scale;
-            t.households += s.households.unwrap_or(0);
-            t.parking_spaces += s.parking_spaces.unwrap_or(0);
-            t.toilets += s.toilets.unwrap_or(0);
-            t.length_m += s.length_m.unwrap_or(0);
+}
+
+impl Figures {
+    /// Adds one project's contribution.
+    fn add(&mut self, c: &Contribution) {
+        self.projects += 1;
+        self.preliminary_projects += u64::from(c.preliminary);
+        self.suspended_projects += u64::from(c.suspended);
+        self.started_projects += u64::from(c.started);
+        self.node_completion.add(c.node);
+        self.on_time.add(c.on_time);
+        self.investment.add(c.investment);
+        self.overdue_milestones += c.overdue_milestones;
+        self.overdue_projects += u64::from(c.overdue_milestones > 0);
+        if let Some(done) = c.in_plan {
+            self.project_completion.count(done.is_some());
+            if done.is_some() {
+                self.finished_by_build_type.count(c.build_type);
+                let t = &mut self.finished_scale;
+                t.households += c.households;
+                t.parking_spaces += c.parking_spaces;
+                t.toilets += c.toilets;
+                t.length_m += c.length_m;
+            }
+            // The set finished on the day its last project did; an unfinished project makes it
+            // None whatever order projects come in.
+            self.all_finished_on = match (self.project_completion.denominator, done) {
+                (1, d) => d,
+                (_, Some(d)) => self.all_finished_on.map(|f| f.max(d)),
+                (_, None) => None,
+            };
         }
-        // The set finished on the day its last project did; unfinished projects make it None.
-        figures.all_finished_on = match (figures.project_completion.denominator, done) {
-            (1, d) => d,
-            (_, Some(d)) => figures.all_finished_on.map(|f| f.max(d)),
-            (_, None) => None,
-        };
     }
 }
 
@@ -208,29 +247,16 @@ impl Overview {
         let mut by_category: HashMap<CategoryId, Figures> = HashMap::new();
         let mut by_district: HashMap<UnitId, Figures> = HashMap::new();
         let mut by_lead: HashMap<UnitId, Figures> = HashMap::new();
+        let mut by_cell: HashMap<(UnitId, CategoryId), Figures> = HashMap::new();
         for p in portfolio.projects.iter().filter(|p| filter(p)) {
-            accumulate(&mut total, p, ledger, year, as_of);
-            accumulate(
-                by_category.entry(p.category).or_default(),
-                p,
-                ledger,
-                year,
-                as_of,
-            );
-            accumulate(
-                by_district.entry(p.district).or_default(),
-                p,
-                ledger,
-                year,
-                as_of,
-            );
-            accumulate(
-                by_lead.entry(p.lead_unit).or_default(),
-                p,
-                ledger,
-                year,
-                as_of,
-            );
+            let Some(c) = Contribution::of(p, ledger, year, as_of) else {
+                continue;
+            };
+            total.add(&c);
+            by_category.entry(p.category).or_default().add(&c);
+            by_district.entry(p.district).or_default().add(&c);
+            by_lead.entry(p.lead_unit).or_default().add(&c);
+            by_cell.entry((p.district, p.category)).or_default().add(&c);
         }
         let categories = portfolio
             .categories
@@ -260,6 +286,38 @@ impl Overview {
         };
         let districts = units(&mut by_district);
         let lead_units = units(&mut by_lead);
+        let district_order: HashMap<UnitId, usize> = portfolio
+            .units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.id, i))
+            .collect();
+        let category_order: HashMap<CategoryId, usize> = portfolio
+            .categories
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id, i))
+            .collect();
+        let mut cells: Vec<Cell> = by_cell
+            .into_iter()
+            .map(|((district, category), figures)| Cell {
+                district,
+                category,
+                figures,
+            })
+            .collect();
+        cells.sort_by_key(|c| {
+            (
+                district_order
+                    .get(&c.district)
+                    .copied()
+                    .unwrap_or(usize::MAX),
+                category_order
+                    .get(&c.category)
+                    .copied()
+                    .unwrap_or(usize::MAX),
+            )
+        });
         Overview {
             year,
             as_of,
@@ -267,8 +325,50 @@ impl Overview {
             categories,
             districts,
             lead_units,
+            cells,
         }
     }
+}
+
+/// A milestone overdue as of a date, for the overdue list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OverdueMilestone {
+    /// The project.
+    pub project: ProjectId,
+    /// Its district.
+    pub district: UnitId,
+    /// Its category.
+    pub category: CategoryId,
+    /// The milestone's name.
+    pub milestone: String,
+    /// Its baseline planned date.
+    pub planned: Date,
+    /// Days overdue as of the date.
+    pub days: i64,
+}
+
+/// Every milestone overdue as of `as_of` in projects with a plan for `year` (suspended projects
+/// excepted), longest overdue first.
+pub fn overdue_milestones(portfolio: &Portfolio, year: i16, as_of: Date) -> Vec<OverdueMilestone> {
+    let mut list: Vec<OverdueMilestone> = portfolio
+        .projects
+        .iter()
+        .filter(|p| p.plan_for(year).is_some() && !rates::is_suspended(p, as_of))
+        .flat_map(|p| {
+            p.milestones.iter().filter_map(move |m| {
+                rates::overdue_days(m, as_of).map(|days| OverdueMilestone {
+                    project: p.id,
+                    district: p.district,
+                    category: p.category,
+                    milestone: m.name.clone(),
+                    planned: m.planned,
+                    days,
+                })
+            })
+        })
+        .collect();
+    list.sort_by(|a, b| b.days.cmp(&a.days).then(a.project.cmp(&b.project)));
+    list
 }
 
 /// How the project list is sorted.
@@ -661,6 +761,20 @@ mod tests {
             Some(date(2021, 9, 1))
         );
         assert_eq!(o.categories[0].figures, o.total);
+    }
+
+    #[test]
+    fn cells_partition_the_total_and_the_overdue_list_matches_its_count() {
+        let p = portfolio();
+        let as_of = date(2021, 12, 31);
+        let o = Overview::compute(&p, 2021, as_of);
+        assert_eq!(o.cells.len(), 2);
+        let projects: u64 = o.cells.iter().map(|c| c.figures.projects).sum();
+        assert_eq!(projects, o.total.projects);
+        let list = overdue_milestones(&p, 2021, as_of);
+        assert_eq!(list.len() as u64, o.total.overdue_milestones);
+        assert_eq!(list[0].project, ProjectId(2));
+        assert_eq!(list[0].days, 121);
     }
 
     #[test]

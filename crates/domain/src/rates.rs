@@ -281,6 +281,21 @@ impl InvestmentLedger {
         InvestmentLedger { by_project }
     }
 
+    /// Builds the ledger from (project, period end, investment to date) points, one per project
+    /// and period (the latest version's figure), as storage reads them.
+    pub fn from_points(
+        points: impl IntoIterator<Item = (ProjectId, Date, Money)>,
+    ) -> InvestmentLedger {
+        let mut by_project: HashMap<ProjectId, Vec<(Date, Money)>> = HashMap::new();
+        for (project, end, money) in points {
+            by_project.entry(project).or_default().push((end, money));
+        }
+        for list in by_project.values_mut() {
+            list.sort_unstable_by_key(|(end, _)| *end);
+        }
+        InvestmentLedger { by_project }
+    }
+
     /// Investment completed from the project's start up to the last period ended on or before
     /// `date`.
     pub fn to_date(&self, project: ProjectId, date: Date) -> Money {

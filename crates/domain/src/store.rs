@@ -8,7 +8,9 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use crate::model::{Portfolio, ProgressReport, Project, ProjectId, ReportingPeriod};
+use jiff::civil::Date;
+
+use crate::model::{Money, Portfolio, ProgressReport, Project, ProjectId, ReportingPeriod};
 
 /// A boxed, sendable future, as the [`Store`] methods return.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -59,6 +61,16 @@ pub struct ProjectRecord {
     pub periods: Vec<ReportingPeriod>,
 }
 
+/// The inputs of every figure: the portfolio without report versions, and investment to date per
+/// project as (project, period end, amount), latest version of each period's report.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReadModel {
+    /// Units, categories, projects with milestones and plans, periods; no reports.
+    pub portfolio: Portfolio,
+    /// Investment to date per project and period end.
+    pub investment: Vec<(ProjectId, Date, Money)>,
+}
+
 /// Progress of a long write, as (done, total) units.
 pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Send + Sync);
 
@@ -93,6 +105,11 @@ pub trait Store: Send + Sync {
     /// Everything the campaign holds.
     fn load_portfolio(&self) -> BoxFuture<'_, Result<Portfolio, StoreError>>;
 
+    /// What the figures are computed from: every record except the reports' texts, with
+    /// investment to date read off the reports (latest version per project and period). Far
+    /// smaller than [`Store::load_portfolio`] at scale; `portfolio.reports` is empty.
+    fn load_read_model(&self) -> BoxFuture<'_, Result<ReadModel, StoreError>>;
+
     /// One project with its reports, or `None` if there is no such project.
     fn load_project(
         &self,
@@ -113,6 +130,16 @@ pub trait Store: Send + Sync {
     /// Writes a whole portfolio into an empty database, in one transaction: all of it or
     /// nothing. Fails with [`StoreError::NotEmpty`] if the database holds campaign data.
     fn create_portfolio<'a>(
+        &'a self,
+        portfolio: &'a Portfolio,
+        actor: &'a Actor,
+        progress: Progress<'a>,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+
+    /// Adds the records of `portfolio` (whichever it holds) to the database in one transaction:
+    /// all of them or none. For bulk loads written in chunks; references must point at records
+    /// already stored or in the same chunk.
+    fn append_portfolio<'a>(
         &'a self,
         portfolio: &'a Portfolio,
         actor: &'a Actor,

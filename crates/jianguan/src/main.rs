@@ -14,6 +14,8 @@ use jianguan_domain::store::{Actor, Store};
 use jianguan_web::api::Stats;
 use jianguan_web::{AppState, fmt};
 
+mod bench;
+
 /// jianguan (建管): the command platform of a city's construction & management campaign.
 #[derive(Debug, Parser)]
 #[command(name = "jianguan", version, about, long_about = None)]
@@ -48,6 +50,35 @@ enum Command {
     },
     /// Print the headline figures of a year as of a date.
     Stats(StatsArgs),
+    /// Generate a deterministic national-scale ledger (scale 1 ≈ 100,000 projects, 600,000
+    /// milestones, 5,000,000 report versions) into an empty database.
+    Gen {
+        /// Multiples of about 100,000 projects (0.01 → 1,000).
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        /// Database: a file path, sqlite://PATH or postgres://….
+        #[arg(long, env = "JIANGUAN_DATABASE_URL")]
+        db: String,
+        /// Random seed; the same seed gives the same ledger on every backend.
+        #[arg(long, default_value_t = jianguan_demo::NATIONAL_SEED)]
+        seed: u64,
+    },
+    /// Measure the dashboard on a database: reading the figures' inputs, computing the overview
+    /// (district × category rates and the overdue list) and serving the overview page.
+    Bench {
+        /// Database: a file path, sqlite://PATH or postgres://….
+        #[arg(long, env = "JIANGUAN_DATABASE_URL")]
+        db: String,
+        /// Campaign year (default: the year being reported on).
+        #[arg(long)]
+        year: Option<i16>,
+        /// As-of date YYYY-MM-DD (default: today, or the year's last day once it is over).
+        #[arg(long)]
+        as_of: Option<Date>,
+        /// Timed repetitions of each measurement (the median is reported).
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -101,7 +132,66 @@ async fn run(cli: Cli) -> Result<()> {
             serve(store, listen).await
         }
         Command::Stats(args) => stats(args).await,
+        Command::Gen { scale, db, seed } => gen_ledger(scale, &db, seed).await,
+        Command::Bench {
+            db,
+            year,
+            as_of,
+            runs,
+        } => bench::run(&db, year, as_of, runs).await,
     }
+}
+
+async fn gen_ledger(scale: f64, db: &str, seed: u64) -> Result<()> {
+    anyhow::ensure!(
+        scale.is_finite() && scale > 0.0 && scale <= 100.0,
+        "--scale must be a number above 0 and at most 100, got {scale}"
+    );
+    let store = jianguan_store::open(db)
+        .await
+        .context("opening the database")?;
+    anyhow::ensure!(
+        store.is_empty().await?,
+        "the database already holds campaign data; gen writes only into an empty database"
+    );
+    let spec = jianguan_demo::NationalSpec { scale, seed };
+    let actor = Actor { name: "gen".into() };
+    let started = std::time::Instant::now();
+    let bar = ProgressBar::new(spec.projects() as u64).with_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} 个项目 {elapsed} 预计剩余 {eta}")
+            .expect("a valid progress template"),
+    );
+    let base = jianguan_demo::national_base(&spec);
+    store
+        .create_portfolio(&base, &actor, &|_, _| {})
+        .await
+        .context("writing the organisation and calendar")?;
+    let (mut milestones, mut reports) = (0usize, 0usize);
+    for city in 0..spec.cities() {
+        let chunk = jianguan_demo::national_city(&spec, &base, city);
+        milestones += chunk
+            .projects
+            .iter()
+            .map(|p| p.milestones.len())
+            .sum::<usize>();
+        reports += chunk.reports.len();
+        store
+            .append_portfolio(&chunk, &actor, &|_, _| {})
+            .await
+            .with_context(|| format!("writing city {} of {}", city + 1, spec.cities()))?;
+        bar.inc(chunk.projects.len() as u64);
+    }
+    bar.finish_and_clear();
+    eprintln!(
+        "已生成 {} 个项目、{} 个节点、{} 条填报（{} 个城市），用时 {:.1} 秒",
+        fmt::count(spec.projects() as u64),
+        fmt::count(milestones as u64),
+        fmt::count(reports as u64),
+        spec.cities(),
+        started.elapsed().as_secs_f64()
+    );
+    store.close().await;
+    Ok(())
 }
 
 async fn demo(db: &str, listen: SocketAddr) -> Result<()> {
@@ -166,7 +256,9 @@ async fn stats(args: StatsArgs) -> Result<()> {
     let store = jianguan_store::open_existing(&args.db)
         .await
         .context("opening the database")?;
-    let portfolio = store.load_portfolio().await?;
+    let model = store.load_read_model().await?;
+    let portfolio = model.portfolio;
+    let ledger = jianguan_domain::rates::InvestmentLedger::from_points(model.investment);
     let today = jianguan_web::today_in_china();
     let year = args
         .year
@@ -175,7 +267,7 @@ async fn stats(args: StatsArgs) -> Result<()> {
     let as_of = args
         .as_of
         .unwrap_or_else(|| jianguan_domain::calendar::default_as_of(year, today));
-    let overview = Overview::compute(&portfolio, year, as_of);
+    let overview = Overview::compute_with(&portfolio, &ledger, year, as_of);
     let stats = Stats::from(&overview);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&stats)?);

@@ -9,7 +9,7 @@ use jianguan_domain::model::*;
 use jianguan_domain::store::StoreError;
 
 /// Rows per multi-row `INSERT`, kept well under both engines' bind-parameter limits.
-const CHUNK: usize = 500;
+const CHUNK: usize = 1000;
 
 fn parse_date(text: &str, what: &str) -> Result<Date, StoreError> {
     text.parse()
@@ -47,7 +47,7 @@ macro_rules! backend_codec {
     ($module:ident, $db:ty) => {
         pub(crate) mod $module {
             use super::*;
-            use jianguan_domain::store::{Actor, Progress, ProjectRecord};
+            use jianguan_domain::store::{Actor, Progress, ProjectRecord, ReadModel};
             use sqlx::{Pool, QueryBuilder, Row};
 
             use crate::{backend_error, now_ms};
@@ -323,6 +323,55 @@ macro_rules! backend_codec {
 
             /// Reads everything the campaign holds.
             pub(crate) async fn load_portfolio(pool: &Pool<Db>) -> Result<Portfolio, StoreError> {
+                let mut portfolio = load_records(pool).await?;
+                let mut reports = sqlx::query(
+                    "SELECT id, project_id, period_id, version, filed_on, investment_to_date, note, \
+                     correction_reason FROM progress_reports ORDER BY id",
+                )
+                .fetch_all(pool)
+                .await
+                .map_err(backend_error)?
+                .iter()
+                .map(report_from_row)
+                .collect::<Result<Vec<_>, _>>()?;
+                attach_report_details(pool, &mut reports, None).await?;
+                portfolio.reports = reports;
+                Ok(portfolio)
+            }
+
+            /// Reads the figures' inputs: the records without reports, and investment to date
+            /// per project and period from the latest report version.
+            pub(crate) async fn load_read_model(pool: &Pool<Db>) -> Result<ReadModel, StoreError> {
+                let portfolio = load_records(pool).await?;
+                let rows = sqlx::query(
+                    "SELECT r.project_id, p.end_on, r.investment_to_date \
+                     FROM progress_reports r JOIN reporting_periods p ON p.id = r.period_id \
+                     WHERE NOT EXISTS (SELECT 1 FROM progress_reports n \
+                       WHERE n.project_id = r.project_id AND n.period_id = r.period_id \
+                       AND n.version > r.version)",
+                )
+                .fetch_all(pool)
+                .await
+                .map_err(backend_error)?;
+                let investment = rows
+                    .iter()
+                    .map(|r| {
+                        let end: String = r.try_get("end_on").map_err(backend_error)?;
+                        Ok((
+                            ProjectId(r.try_get("project_id").map_err(backend_error)?),
+                            parse_date(&end, "end_on")?,
+                            Money(r.try_get("investment_to_date").map_err(backend_error)?),
+                        ))
+                    })
+                    .collect::<Result<Vec<_>, StoreError>>()?;
+                Ok(ReadModel {
+                    portfolio,
+                    investment,
+                })
+            }
+
+            /// Reads every record but the reports.
+            async fn load_records(pool: &Pool<Db>) -> Result<Portfolio, StoreError> {
                 let units = load_units(pool).await?;
                 let categories = load_categories(pool).await?;
                 let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -370,23 +419,12 @@ macro_rules! backend_codec {
                     None,
                 )
                 .await?;
-                let mut reports = sqlx::query(
-                    "SELECT id, project_id, period_id, version, filed_on, investment_to_date, note, \
-                     correction_reason FROM progress_reports ORDER BY id",
-                )
-                .fetch_all(pool)
-                .await
-                .map_err(backend_error)?
-                .iter()
-                .map(report_from_row)
-                .collect::<Result<Vec<_>, _>>()?;
-                attach_report_details(pool, &mut reports, None).await?;
                 Ok(Portfolio {
                     units,
                     categories,
                     projects,
                     periods,
-                    reports,
+                    reports: Vec::new(),
                 })
             }
 
@@ -475,22 +513,26 @@ macro_rules! backend_codec {
                 Ok(())
             }
 
-            /// Writes a whole portfolio into an empty database in one transaction.
-            pub(crate) async fn create_portfolio(
+            /// Writes a portfolio's records in one transaction; with `require_empty`, only into
+            /// a database without campaign data.
+            pub(crate) async fn insert_portfolio(
                 pool: &Pool<Db>,
                 p: &Portfolio,
                 actor: &Actor,
                 progress: Progress<'_>,
+                require_empty: bool,
             ) -> Result<(), StoreError> {
                 let mut tx = pool.begin().await.map_err(backend_error)?;
-                let existing: i64 = sqlx::query_scalar(
-                    "SELECT (SELECT COUNT(*) FROM units) + (SELECT COUNT(*) FROM projects)",
-                )
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(backend_error)?;
-                if existing > 0 {
-                    return Err(StoreError::NotEmpty);
+                if require_empty {
+                    let existing: i64 = sqlx::query_scalar(
+                        "SELECT (SELECT COUNT(*) FROM units) + (SELECT COUNT(*) FROM projects)",
+                    )
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                    if existing > 0 {
+                        return Err(StoreError::NotEmpty);
+                    }
                 }
                 let steps: Vec<(i64, usize, &TemplateStep)> = p
                     .categories
@@ -732,7 +774,7 @@ macro_rules! backend_codec {
                 )
                 .bind(now_ms())
                 .bind(actor.name.clone())
-                .bind("create_portfolio")
+                .bind(if require_empty { "create_portfolio" } else { "append_portfolio" })
                 .bind("portfolio")
                 .bind(detail)
                 .execute(&mut *tx)

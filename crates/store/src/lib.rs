@@ -15,7 +15,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use jianguan_domain::model::{Portfolio, ProjectId};
 use jianguan_domain::store::{
-    Actor, BoxFuture, JobClaim, Progress, ProjectRecord, Store, StoreError,
+    Actor, BoxFuture, JobClaim, Progress, ProjectRecord, ReadModel, Store, StoreError,
 };
 
 pub use postgres::POSTGRES_MIGRATIONS;
@@ -203,11 +203,42 @@ impl Store for Db {
         Box::pin(async move {
             match self {
                 Db::Sqlite(pool) => {
-                    codec::sqlite_codec::create_portfolio(pool, portfolio, actor, progress).await
+                    codec::sqlite_codec::insert_portfolio(pool, portfolio, actor, progress, true)
+                        .await
                 }
                 Db::Postgres(pool) => {
-                    codec::postgres_codec::create_portfolio(pool, portfolio, actor, progress).await
+                    codec::postgres_codec::insert_portfolio(pool, portfolio, actor, progress, true)
+                        .await
                 }
+            }
+        })
+    }
+
+    fn append_portfolio<'a>(
+        &'a self,
+        portfolio: &'a Portfolio,
+        actor: &'a Actor,
+        progress: Progress<'a>,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            match self {
+                Db::Sqlite(pool) => {
+                    codec::sqlite_codec::insert_portfolio(pool, portfolio, actor, progress, false)
+                        .await
+                }
+                Db::Postgres(pool) => {
+                    codec::postgres_codec::insert_portfolio(pool, portfolio, actor, progress, false)
+                        .await
+                }
+            }
+        })
+    }
+
+    fn load_read_model(&self) -> BoxFuture<'_, Result<ReadModel, StoreError>> {
+        Box::pin(async move {
+            match self {
+                Db::Sqlite(pool) => codec::sqlite_codec::load_read_model(pool).await,
+                Db::Postgres(pool) => codec::postgres_codec::load_read_model(pool).await,
             }
         })
     }

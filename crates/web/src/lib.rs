@@ -9,6 +9,7 @@ pub mod api;
 mod assets;
 pub mod error;
 pub mod fmt;
+pub mod jobs;
 mod pages;
 mod params;
 
@@ -30,7 +31,7 @@ pub use params::Params;
 pub struct Snapshot {
     /// The data version it was read at.
     pub version: i64,
-    /// The records.
+    /// The records, without report versions (pages read those per project).
     pub portfolio: Portfolio,
     /// Investment to date per project.
     pub ledger: InvestmentLedger,
@@ -83,12 +84,11 @@ impl AppState {
         {
             return Ok(s.clone());
         }
-        let portfolio = self.store.load_portfolio().await?;
-        let ledger = InvestmentLedger::new(&portfolio);
+        let model = self.store.load_read_model().await?;
         let snapshot = Arc::new(Snapshot {
             version,
-            portfolio,
-            ledger,
+            ledger: InvestmentLedger::from_points(model.investment),
+            portfolio: model.portfolio,
         });
         *slot = Some(snapshot.clone());
         Ok(snapshot)

@@ -1,0 +1,117 @@
+//! `jianguan bench`: the dashboard's figures measured on a real database, each step timed
+//! separately and reported as the median of several runs (never asserted in tests).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use axum::body::Body;
+use axum::http::Request;
+use jianguan_domain::Date;
+use jianguan_domain::overview::{Overview, overdue_milestones};
+use jianguan_domain::rates::InvestmentLedger;
+use jianguan_domain::store::Store;
+use tower::ServiceExt;
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort_unstable();
+    samples[samples.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// Runs the measurements and prints one line per figure.
+pub async fn run(db: &str, year: Option<i16>, as_of: Option<Date>, runs: usize) -> Result<()> {
+    let runs = runs.max(1);
+    let store = jianguan_store::open_existing(db)
+        .await
+        .context("opening the database")?;
+    println!("backend: {}", store.backend());
+
+    let started = Instant::now();
+    let model = store.load_read_model().await?;
+    let load = started.elapsed();
+    let points = model.investment.len();
+    let started = Instant::now();
+    let ledger = InvestmentLedger::from_points(model.investment);
+    let index = started.elapsed();
+    let portfolio = model.portfolio;
+    let milestones: usize = portfolio.projects.iter().map(|p| p.milestones.len()).sum();
+    println!(
+        "records: {} projects, {} milestones, {} investment points",
+        portfolio.projects.len(),
+        milestones,
+        points
+    );
+    println!("read model from storage (cold): {}", ms(load));
+    println!("investment ledger index: {}", ms(index));
+
+    let today = jianguan_web::today_in_china();
+    let year = year.or(portfolio.reporting_year()).unwrap_or(today.year());
+    let as_of = as_of.unwrap_or_else(|| jianguan_domain::calendar::default_as_of(year, today));
+    println!("year {year}, as of {as_of}");
+
+    let mut overview_times = Vec::with_capacity(runs);
+    let mut cells = 0;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let o = Overview::compute_with(&portfolio, &ledger, year, as_of);
+        overview_times.push(t.elapsed());
+        cells = o.cells.len();
+    }
+    println!(
+        "overview (totals, {} categories, {} districts, {cells} district × category cells): median {}",
+        portfolio.categories.len(),
+        portfolio
+            .units
+            .iter()
+            .filter(|u| u.kind == jianguan_domain::model::UnitKind::District)
+            .count(),
+        ms(median(overview_times))
+    );
+
+    let mut overdue_times = Vec::with_capacity(runs);
+    let mut overdue = 0;
+    for _ in 0..runs {
+        let t = Instant::now();
+        overdue = overdue_milestones(&portfolio, year, as_of).len();
+        overdue_times.push(t.elapsed());
+    }
+    println!(
+        "overdue-milestone list ({overdue} milestones, sorted): median {}",
+        ms(median(overdue_times))
+    );
+
+    // Through the web layer: the snapshot is read once (as a server does at start), then every
+    // request checks the data version, computes and renders.
+    let state = jianguan_web::AppState::new(Arc::new(store));
+    state.snapshot().await?;
+    let router = jianguan_web::router(state);
+    for (name, uri) in [
+        ("overview page", format!("/?year={year}&as_of={as_of}")),
+        (
+            "GET /api/v1/stats",
+            format!("/api/v1/stats?year={year}&as_of={as_of}"),
+        ),
+    ] {
+        let mut times = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            let t = Instant::now();
+            let response = router
+                .clone()
+                .oneshot(Request::get(uri.as_str()).body(Body::empty())?)
+                .await?;
+            anyhow::ensure!(
+                response.status().is_success(),
+                "{uri}: {}",
+                response.status()
+            );
+            let _ = axum::body::to_bytes(response.into_body(), usize::MAX).await?;
+            times.push(t.elapsed());
+        }
+        println!("{name} served: median {}", ms(median(times)));
+    }
+    Ok(())
+}

@@ -1,0 +1,85 @@
+//! Scheduled jobs that must run once across all web nodes on one database (warnings, scoring,
+//! scheduled documents). Each run is identified by its job and slot (the day, week or month it is
+//! for); a node runs it only after winning the claim in the database, under a lease that another
+//! node may take over if the first dies mid-run.
+
+use std::future::Future;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use jianguan_domain::store::{JobClaim, Store, StoreError};
+
+/// How long a claim holds before another node may take over an unfinished run.
+pub const DEFAULT_LEASE_MS: i64 = 10 * 60 * 1000;
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// What became of one attempt to run a job for a slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunOutcome {
+    /// This node ran it.
+    Ran,
+    /// Another node holds or finished the run; this node did nothing.
+    Skipped,
+}
+
+/// Why a run failed.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    /// Claiming or finishing failed in the database.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The job itself failed; its claim stays unfinished so another node retries after the lease.
+    #[error("job {job} for {slot} failed: {message}")]
+    Failed {
+        /// The job.
+        job: String,
+        /// The slot.
+        slot: String,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// Runs `work` for (`job`, `slot`) if this node (`node`) wins the claim, and records it finished.
+pub async fn run_once<F, Fut>(
+    store: &dyn Store,
+    job: &str,
+    slot: &str,
+    node: &str,
+    work: F,
+) -> Result<RunOutcome, JobError>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<(), String>>,
+{
+    let claim = JobClaim {
+        job: job.to_string(),
+        slot: slot.to_string(),
+        node: node.to_string(),
+        now_ms: now_ms(),
+        lease_ms: DEFAULT_LEASE_MS,
+    };
+    if !store.claim_job(&claim).await? {
+        return Ok(RunOutcome::Skipped);
+    }
+    tracing::info!(job, slot, node, "running scheduled job");
+    work().await.map_err(|message| JobError::Failed {
+        job: job.to_string(),
+        slot: slot.to_string(),
+        message,
+    })?;
+    store.finish_job(&claim, now_ms()).await?;
+    Ok(RunOutcome::Ran)
+}
+
+/// A name for this node: host name and process id, unique among nodes on one database.
+pub fn node_name() -> String {
+    let host = std::fs::read_to_string("/etc/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "node".into());
+    format!("{host}-{}", std::process::id())
+}
