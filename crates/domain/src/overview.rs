@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::model::{
     BuildType, CategoryId, Money, PlanKind, Portfolio, Project, ProjectId, ProjectStatus, UnitId,
 };
-use crate::rates::{self, InvestmentLedger, MoneyRatio, Ratio};
+use crate::rates::{self, IdHasher, InvestmentLedger, MoneyRatio, Ratio};
 
 /// Totals of scale figures over a set of projects.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -185,6 +185,42 @@ impl Contribution {
 }
 
 impl Figures {
+    /// Adds the figures of a disjoint set of projects.
+    fn merge(&mut self, o: &Figures) {
+        // The union finished on the later of the two days; unfinished if either is. A side
+        // with no annual-plan project says nothing.
+        self.all_finished_on = match (
+            self.project_completion.denominator,
+            o.project_completion.denominator,
+        ) {
+            (_, 0) => self.all_finished_on,
+            (0, _) => o.all_finished_on,
+            _ => self
+                .all_finished_on
+                .zip(o.all_finished_on)
+                .map(|(a, b)| a.max(b)),
+        };
+        self.projects += o.projects;
+        self.preliminary_projects += o.preliminary_projects;
+        self.suspended_projects += o.suspended_projects;
+        self.started_projects += o.started_projects;
+        self.node_completion.add(o.node_completion);
+        self.on_time.add(o.on_time);
+        self.project_completion.add(o.project_completion);
+        self.investment.add(o.investment);
+        self.overdue_milestones += o.overdue_milestones;
+        self.overdue_projects += o.overdue_projects;
+        let (b, ob) = (&mut self.finished_by_build_type, o.finished_by_build_type);
+        b.new += ob.new;
+        b.renovation += ob.renovation;
+        b.remediation += ob.remediation;
+        let (t, ot) = (&mut self.finished_scale, o.finished_scale);
+        t.households += ot.households;
+        t.parking_spaces += ot.parking_spaces;
+        t.toilets += ot.toilets;
+        t.length_m += ot.length_m;
+    }
+
     /// Adds one project's contribution.
     fn add(&mut self, c: &Contribution) {
         self.projects += 1;
@@ -217,6 +253,56 @@ impl Figures {
     }
 }
 
+/// Below this many projects per core the pass stays on one thread.
+const PARALLEL_MIN_PROJECTS: usize = 20_000;
+
+/// The figures of a set of projects and of its breakdowns, as summed by one pass.
+#[derive(Default)]
+struct Sums {
+    total: Figures,
+    by_category: HashMap<CategoryId, Figures, IdHasher>,
+    by_district: HashMap<UnitId, Figures, IdHasher>,
+    by_lead: HashMap<UnitId, Figures, IdHasher>,
+    by_cell: HashMap<(UnitId, CategoryId), Figures, IdHasher>,
+}
+
+impl Sums {
+    fn of(projects: &[&Project], ledger: &InvestmentLedger, year: i16, as_of: Date) -> Sums {
+        let mut sums = Sums::default();
+        for p in projects {
+            let Some(c) = Contribution::of(p, ledger, year, as_of) else {
+                continue;
+            };
+            sums.total.add(&c);
+            sums.by_category.entry(p.category).or_default().add(&c);
+            sums.by_district.entry(p.district).or_default().add(&c);
+            sums.by_lead.entry(p.lead_unit).or_default().add(&c);
+            sums.by_cell
+                .entry((p.district, p.category))
+                .or_default()
+                .add(&c);
+        }
+        sums
+    }
+
+    fn merge(mut self, other: Sums) -> Sums {
+        fn into<K: std::hash::Hash + Eq>(
+            a: &mut HashMap<K, Figures, IdHasher>,
+            b: HashMap<K, Figures, IdHasher>,
+        ) {
+            for (k, f) in b {
+                a.entry(k).or_default().merge(&f);
+            }
+        }
+        self.total.merge(&other.total);
+        into(&mut self.by_category, other.by_category);
+        into(&mut self.by_district, other.by_district);
+        into(&mut self.by_lead, other.by_lead);
+        into(&mut self.by_cell, other.by_cell);
+        self
+    }
+}
+
 impl Overview {
     /// Computes the overview of `year` as of `as_of`.
     pub fn compute(portfolio: &Portfolio, year: i16, as_of: Date) -> Overview {
@@ -243,21 +329,36 @@ impl Overview {
         as_of: Date,
         filter: impl Fn(&Project) -> bool,
     ) -> Overview {
-        let mut total = Figures::default();
-        let mut by_category: HashMap<CategoryId, Figures> = HashMap::new();
-        let mut by_district: HashMap<UnitId, Figures> = HashMap::new();
-        let mut by_lead: HashMap<UnitId, Figures> = HashMap::new();
-        let mut by_cell: HashMap<(UnitId, CategoryId), Figures> = HashMap::new();
-        for p in portfolio.projects.iter().filter(|p| filter(p)) {
-            let Some(c) = Contribution::of(p, ledger, year, as_of) else {
-                continue;
-            };
-            total.add(&c);
-            by_category.entry(p.category).or_default().add(&c);
-            by_district.entry(p.district).or_default().add(&c);
-            by_lead.entry(p.lead_unit).or_default().add(&c);
-            by_cell.entry((p.district, p.category)).or_default().add(&c);
-        }
+        let projects: Vec<&Project> = portfolio.projects.iter().filter(|p| filter(p)).collect();
+        // At national scale the pass is split across the machine's cores; each part sums its
+        // projects, and the parts are merged (sums commute, so the result does not depend on
+        // the split).
+        let parts = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8)
+            .min(projects.len() / PARALLEL_MIN_PROJECTS + 1);
+        let Sums {
+            total,
+            mut by_category,
+            mut by_district,
+            mut by_lead,
+            by_cell,
+        } = if parts <= 1 {
+            Sums::of(&projects, ledger, year, as_of)
+        } else {
+            let chunk = projects.len().div_ceil(parts);
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = projects
+                    .chunks(chunk)
+                    .map(|part| scope.spawn(move || Sums::of(part, ledger, year, as_of)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("an overview part does not panic"))
+                    .reduce(Sums::merge)
+                    .unwrap_or_default()
+            })
+        };
         let categories = portfolio
             .categories
             .iter()
@@ -270,7 +371,7 @@ impl Overview {
                 })
             })
             .collect();
-        let units = |map: &mut HashMap<UnitId, Figures>| -> Vec<Breakdown<UnitId>> {
+        let units = |map: &mut HashMap<UnitId, Figures, IdHasher>| -> Vec<Breakdown<UnitId>> {
             portfolio
                 .units
                 .iter()
@@ -775,6 +876,22 @@ mod tests {
         assert_eq!(list.len() as u64, o.total.overdue_milestones);
         assert_eq!(list[0].project, ProjectId(2));
         assert_eq!(list[0].days, 121);
+    }
+
+    #[test]
+    fn merging_the_figures_of_two_halves_equals_the_figures_of_the_whole() {
+        let p = portfolio();
+        let ledger = InvestmentLedger::new(&p);
+        let as_of = date(2021, 12, 31);
+        let all: Vec<&Project> = p.projects.iter().collect();
+        let whole = Sums::of(&all, &ledger, 2021, as_of);
+        for split in 0..=all.len() {
+            let (a, b) = all.split_at(split);
+            let merged = Sums::of(a, &ledger, 2021, as_of).merge(Sums::of(b, &ledger, 2021, as_of));
+            assert_eq!(merged.total, whole.total, "split at {split}");
+            assert_eq!(merged.by_district, whole.by_district, "split at {split}");
+            assert_eq!(merged.by_cell, whole.by_cell, "split at {split}");
+        }
     }
 
     #[test]

@@ -247,11 +247,45 @@ pub fn preliminary_share(project: &Project, as_of: Date) -> Option<f64> {
 /// Investment completed to date per project, read from the progress reports: for each period the
 /// latest version of its report counts, and "to date" is the last period ended on or before a
 /// date.
+///
+/// Laid out flat — one sorted array of points, one slice per project — because the overview
+/// looks up every project's figure on every request.
 #[derive(Debug, Clone, Default)]
 pub struct InvestmentLedger {
-    /// Per project: (period end, investment to date), ascending by period end, latest version
-    /// of each period only.
-    by_project: HashMap<ProjectId, Vec<(Date, Money)>>,
+    /// Per project: where its points lie in `points`.
+    slices: HashMap<ProjectId, (u32, u32), IdHasher>,
+    /// (period end, investment to date), grouped by project, ascending by period end.
+    points: Vec<(Date, Money)>,
+}
+
+/// A hasher for integer ids: a multiply-shift, far cheaper than the default SipHash for the
+/// overview's hundreds of thousands of lookups; ids are not attacker-chosen keys here.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IdHasher;
+
+impl std::hash::BuildHasher for IdHasher {
+    type Hasher = IdHash;
+    fn build_hasher(&self) -> IdHash {
+        IdHash(0)
+    }
+}
+
+/// The state of [`IdHasher`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IdHash(u64);
+
+impl std::hash::Hasher for IdHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.0 = (self.0 ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
 }
 
 impl InvestmentLedger {
@@ -269,16 +303,11 @@ impl InvestmentLedger {
                 *entry = (r.version, r.investment_to_date);
             }
         }
-        let mut by_project: HashMap<ProjectId, Vec<(Date, Money)>> = HashMap::new();
-        for ((project, period), (_, money)) in latest {
-            if let Some(end) = period_end.get(&period) {
-                by_project.entry(project).or_default().push((*end, money));
-            }
-        }
-        for list in by_project.values_mut() {
-            list.sort_unstable_by_key(|(end, _)| *end);
-        }
-        InvestmentLedger { by_project }
+        InvestmentLedger::from_points(latest.into_iter().filter_map(
+            |((project, period), (_, money))| {
+                period_end.get(&period).map(|end| (project, *end, money))
+            },
+        ))
     }
 
     /// Builds the ledger from (project, period end, investment to date) points, one per project
@@ -286,22 +315,26 @@ impl InvestmentLedger {
     pub fn from_points(
         points: impl IntoIterator<Item = (ProjectId, Date, Money)>,
     ) -> InvestmentLedger {
-        let mut by_project: HashMap<ProjectId, Vec<(Date, Money)>> = HashMap::new();
-        for (project, end, money) in points {
-            by_project.entry(project).or_default().push((end, money));
+        let mut all: Vec<(ProjectId, Date, Money)> = points.into_iter().collect();
+        all.sort_unstable_by_key(|(project, end, _)| (*project, *end));
+        let mut slices: HashMap<ProjectId, (u32, u32), IdHasher> =
+            HashMap::with_capacity_and_hasher(all.len() / 16, IdHasher);
+        let mut points = Vec::with_capacity(all.len());
+        for (i, (project, end, money)) in all.into_iter().enumerate() {
+            let slot = slices.entry(project).or_insert((i as u32, 0));
+            slot.1 += 1;
+            points.push((end, money));
         }
-        for list in by_project.values_mut() {
-            list.sort_unstable_by_key(|(end, _)| *end);
-        }
-        InvestmentLedger { by_project }
+        InvestmentLedger { slices, points }
     }
 
     /// Investment completed from the project's start up to the last period ended on or before
     /// `date`.
     pub fn to_date(&self, project: ProjectId, date: Date) -> Money {
-        let Some(list) = self.by_project.get(&project) else {
+        let Some(&(start, len)) = self.slices.get(&project) else {
             return Money(0);
         };
+        let list = &self.points[start as usize..(start + len) as usize];
         let idx = list.partition_point(|(end, _)| *end <= date);
         if idx == 0 { Money(0) } else { list[idx - 1].1 }
     }

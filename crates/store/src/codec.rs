@@ -48,6 +48,7 @@ macro_rules! backend_codec {
         pub(crate) mod $module {
             use super::*;
             use jianguan_domain::store::{Actor, Progress, ProjectRecord, ReadModel};
+            use futures_util::TryStreamExt;
             use sqlx::{Pool, QueryBuilder, Row};
 
             use crate::{backend_error, now_ms};
@@ -343,27 +344,37 @@ macro_rules! backend_codec {
             /// per project and period from the latest report version.
             pub(crate) async fn load_read_model(pool: &Pool<Db>) -> Result<ReadModel, StoreError> {
                 let portfolio = load_records(pool).await?;
-                let rows = sqlx::query(
-                    "SELECT r.project_id, p.end_on, r.investment_to_date \
-                     FROM progress_reports r JOIN reporting_periods p ON p.id = r.period_id \
-                     WHERE NOT EXISTS (SELECT 1 FROM progress_reports n \
-                       WHERE n.project_id = r.project_id AND n.period_id = r.period_id \
-                       AND n.version > r.version)",
+                let period_end: HashMap<i64, Date> =
+                    portfolio.periods.iter().map(|p| (p.id.0, p.end)).collect();
+                // A plain scan, streamed (millions of rows at national scale, never all held
+                // as rows at once); the latest version per project and period is kept below.
+                let mut rows = sqlx::query(
+                    "SELECT project_id, period_id, version, investment_to_date FROM progress_reports",
                 )
-                .fetch_all(pool)
-                .await
-                .map_err(backend_error)?;
-                let investment = rows
-                    .iter()
-                    .map(|r| {
-                        let end: String = r.try_get("end_on").map_err(backend_error)?;
-                        Ok((
-                            ProjectId(r.try_get("project_id").map_err(backend_error)?),
-                            parse_date(&end, "end_on")?,
-                            Money(r.try_get("investment_to_date").map_err(backend_error)?),
-                        ))
-                    })
-                    .collect::<Result<Vec<_>, StoreError>>()?;
+                .fetch(pool);
+                let mut all: Vec<(i64, Date, i64, i64)> = Vec::new();
+                while let Some(r) = rows.try_next().await.map_err(backend_error)? {
+                    let period: i64 = r.try_get("period_id").map_err(backend_error)?;
+                    let end = *period_end.get(&period).ok_or_else(|| {
+                        StoreError::Invalid(format!("report for unknown period {period}"))
+                    })?;
+                    all.push((
+                        r.try_get("project_id").map_err(backend_error)?,
+                        end,
+                        r.try_get("version").map_err(backend_error)?,
+                        r.try_get("investment_to_date").map_err(backend_error)?,
+                    ));
+                }
+                drop(rows);
+                all.sort_unstable_by_key(|(project, end, version, _)| (*project, *end, *version));
+                // After sorting, the last of each (project, period end) run is its latest version.
+                let mut investment: Vec<(ProjectId, Date, Money)> = Vec::with_capacity(all.len());
+                for (i, (project, end, _, money)) in all.iter().enumerate() {
+                    let next = all.get(i + 1);
+                    if next.is_none_or(|n| n.0 != *project || n.1 != *end) {
+                        investment.push((ProjectId(*project), *end, Money(*money)));
+                    }
+                }
                 Ok(ReadModel {
                     portfolio,
                     investment,
