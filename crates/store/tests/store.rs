@@ -1,11 +1,15 @@
 //! The storage contract: what every backend of the domain's `Store` port must do, run on real
-//! SQLite files (and, from the PostgreSQL issue on, on PostgreSQL too), plus what only the SQLite
-//! file can show: refusing a foreign or newer file untouched, durable settings, and URL handling.
+//! SQLite files and on PostgreSQL schemas, plus what each backend's opening must refuse (a
+//! foreign or newer database, untouched), SQLite's durable settings, URL handling, and the
+//! lockstep of the two backends' migrations.
 //!
 //! A contract test is an `async fn` taking a fresh [`Db`]; the [`backend_tests!`] macro expands
-//! one `#[tokio::test]` wrapper per contract test for a backend. A PostgreSQL backend adds a
-//! `fresh_postgres` helper beside [`fresh_sqlite`], one more `backend_tests!` line, and an arm
-//! in the few helpers that run SQL directly ([`row_counts`], [`applied_migrations`]).
+//! one `#[tokio::test]` wrapper per contract test for a backend: [`fresh_sqlite`] and
+//! [`fresh_postgres`] make the databases, and the few helpers that run SQL directly
+//! ([`row_counts`], [`change_log`], [`applied_migrations`]) have an arm per backend.
+//!
+//! The PostgreSQL tests run when `JIANGUAN_TEST_POSTGRES_URL` was set at build time (see
+//! `build.rs`); without it they are listed as ignored, with the reason.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Debug;
@@ -13,10 +17,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{LazyLock, Mutex};
 
 use jianguan_domain::model::{MilestoneId, Portfolio, ProgressReport, ProjectId};
-use jianguan_domain::store::{Actor, Store, StoreError};
-use jianguan_store::{Db, DbUrl, SQLITE_MIGRATIONS};
+use jianguan_domain::store::{Actor, JobClaim, Store, StoreError};
+use jianguan_store::testing::PostgresSchema;
+use jianguan_store::{Db, DbUrl, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
-use sqlx::{ConnectOptions, Connection, SqlitePool};
+use sqlx::{ConnectOptions, Connection, PgConnection, SqlitePool};
 use tempfile::TempDir;
 
 // ---------------------------------------------------------------------------------------------
@@ -43,13 +48,28 @@ async fn fresh_sqlite() -> (TempDir, Db) {
     (dir, db)
 }
 
+/// A new, empty jianguan database in a PostgreSQL schema of its own, on the server
+/// `JIANGUAN_TEST_POSTGRES_URL` names. The schema is dropped when the returned guard drops.
+async fn fresh_postgres() -> (PostgresSchema, Db) {
+    let guard = jianguan_store::testing::fresh_postgres_schema().await;
+    let db = jianguan_store::open(&guard.url)
+        .await
+        .expect("a new PostgreSQL schema opens");
+    (guard, db)
+}
+
+/// The URL [`fresh_postgres`] opened, for tests that reopen the database.
+fn postgres_url(guard: &PostgresSchema) -> String {
+    guard.url.clone()
+}
+
 /// Expands one `#[tokio::test]` per contract test into `mod $backend`: `$fresh()` returns a
 /// guard that keeps the database alive and a fresh [`Db`]; `$url(&guard)` is the URL that
-/// reopens the same database.
+/// reopens the same database. Attributes after the URL go on every test of the backend.
 macro_rules! backend_tests {
-    ($backend:ident, fresh = $fresh:path, url = $url:path) => {
+    ($backend:ident, fresh = $fresh:path, url = $url:path $(, #[$attr:meta])* $(,)?) => {
         mod $backend {
-            backend_tests!(@db $fresh;
+            backend_tests!(@db [$(#[$attr])*] $fresh;
                 create_then_load_returns_the_portfolio_exactly,
                 create_reports_progress_up_to_the_total,
                 create_is_attributed_to_the_actor_in_the_change_log,
@@ -61,30 +81,55 @@ macro_rules! backend_tests {
                 a_duplicate_project_code_is_invalid_and_nothing_is_written,
                 a_unit_under_a_missing_parent_is_invalid_and_nothing_is_written,
                 data_version_changes_on_a_write_and_not_on_reads,
+                the_first_claim_of_a_slot_wins_and_other_nodes_are_refused_while_the_lease_holds,
+                a_claim_whose_lease_expired_unfinished_is_taken_over,
+                a_finished_run_is_never_claimed_again,
+                slots_and_jobs_are_claimed_independently,
+                finishing_a_run_the_node_does_not_hold_is_an_error_and_changes_nothing,
             );
-            backend_tests!(@reopen $fresh, $url;
+            backend_tests!(@reopen [$(#[$attr])*] $fresh, $url;
                 reopening_keeps_the_data_and_does_not_migrate_again,
+                two_handles_racing_for_one_slot_get_exactly_one_claim,
             );
         }
     };
-    (@db $fresh:path; $($test:ident),* $(,)?) => {$(
+    // One test at a time, so that the attributes (repeated once per test) and the tests are not
+    // two repetitions of different lengths in one transcription.
+    (@db $attrs:tt $fresh:path;) => {};
+    (@db [$($attrs:tt)*] $fresh:path; $test:ident $(, $rest:ident)* $(,)?) => {
         #[tokio::test]
+        $($attrs)*
         async fn $test() {
             let (_guard, db) = $fresh().await;
             super::$test(db).await;
         }
-    )*};
-    (@reopen $fresh:path, $url:path; $($test:ident),* $(,)?) => {$(
-        #[tokio::test]
+        backend_tests!(@db [$($attrs)*] $fresh; $($rest),*);
+    };
+    (@reopen $attrs:tt $fresh:path, $url:path;) => {};
+    (@reopen [$($attrs:tt)*] $fresh:path, $url:path; $test:ident $(, $rest:ident)* $(,)?) => {
+        // Several worker threads, so that two handles on one database really run at once.
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        $($attrs)*
         async fn $test() {
             let (guard, db) = $fresh().await;
             let url = $url(&guard);
             super::$test(db, url).await;
         }
-    )*};
+        backend_tests!(@reopen [$($attrs)*] $fresh, $url; $($rest),*);
+    };
 }
 
 backend_tests!(sqlite, fresh = super::fresh_sqlite, url = super::sqlite_url);
+
+backend_tests!(
+    postgres,
+    fresh = super::fresh_postgres,
+    url = super::postgres_url,
+    #[cfg_attr(
+        not(pg_tests),
+        ignore = "set JIANGUAN_TEST_POSTGRES_URL to run the PostgreSQL contract tests"
+    )]
+);
 
 // ---------------------------------------------------------------------------------------------
 // Helpers shared by the contract tests.
@@ -128,6 +173,7 @@ async fn row_counts(db: &Db) -> Vec<(&'static str, i64)> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"));
         let n: i64 = match db {
             Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+            Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
         }
         .unwrap_or_else(|e| panic!("counting {table}: {e}"));
         counts.push((table, n));
@@ -140,6 +186,7 @@ async fn change_log(db: &Db) -> Vec<(String, String)> {
     let sql = "SELECT actor, action FROM change_log ORDER BY id";
     match db {
         Db::Sqlite(pool) => sqlx::query_as(sql).fetch_all(pool).await,
+        Db::Postgres(pool) => sqlx::query_as(sql).fetch_all(pool).await,
     }
     .expect("the change log reads")
 }
@@ -150,6 +197,7 @@ async fn applied_migrations(db: &Db) -> Vec<(i64, String, String, Vec<u8>)> {
                FROM _sqlx_migrations ORDER BY version";
     match db {
         Db::Sqlite(pool) => sqlx::query_as(sql).fetch_all(pool).await,
+        Db::Postgres(pool) => sqlx::query_as(sql).fetch_all(pool).await,
     }
     .expect("the migration table reads")
 }
@@ -446,6 +494,242 @@ async fn reopening_keeps_the_data_and_does_not_migrate_again(db: Db, url: String
 }
 
 // ---------------------------------------------------------------------------------------------
+// Job runs: a lease per (job, slot), so that of several nodes on one database exactly one runs it.
+// ---------------------------------------------------------------------------------------------
+
+/// The time of the first claim in the job tests (27 October 2021, UTC), in milliseconds.
+const T0: i64 = 1_635_300_000_000;
+
+/// How long a claim in the job tests holds.
+const LEASE_MS: i64 = 60_000;
+
+fn claim(job: &str, slot: &str, node: &str, now_ms: i64) -> JobClaim {
+    JobClaim {
+        job: job.into(),
+        slot: slot.into(),
+        node: node.into(),
+        now_ms,
+        lease_ms: LEASE_MS,
+    }
+}
+
+async fn claims(db: &Db, c: &JobClaim) -> bool {
+    db.claim_job(c)
+        .await
+        .unwrap_or_else(|e| panic!("claiming {c:?}: {e}"))
+}
+
+async fn the_first_claim_of_a_slot_wins_and_other_nodes_are_refused_while_the_lease_holds(db: Db) {
+    let slot = "2021-10-27";
+    assert!(
+        claims(&db, &claim("daily-warnings", slot, "node-a", T0)).await,
+        "the first claim of a slot wins"
+    );
+    for (node, at) in [
+        ("node-b", T0),
+        ("node-b", T0 + 1),
+        ("node-c", T0 + LEASE_MS / 2),
+        ("node-b", T0 + LEASE_MS - 1),
+        // The lease holds up to and including its last millisecond.
+        ("node-c", T0 + LEASE_MS),
+    ] {
+        assert!(
+            !claims(&db, &claim("daily-warnings", slot, node, at)).await,
+            "{node} at T0+{}ms claimed a slot node-a holds",
+            at - T0
+        );
+    }
+    // The refused claims changed nothing: node-a still holds the slot and can finish it.
+    db.finish_job(&claim("daily-warnings", slot, "node-a", T0), T0 + 10)
+        .await
+        .expect("the holder finishes its run");
+}
+
+async fn a_claim_whose_lease_expired_unfinished_is_taken_over(db: Db) {
+    let slot = "2021-10-27";
+    assert!(claims(&db, &claim("daily-warnings", slot, "node-a", T0)).await);
+    let later = T0 + LEASE_MS + 1;
+    assert!(
+        claims(&db, &claim("daily-warnings", slot, "node-b", later)).await,
+        "a lease that expired without the run finishing is taken over"
+    );
+    // The new holder's lease holds in turn, against the old holder too.
+    for node in ["node-a", "node-c"] {
+        assert!(
+            !claims(
+                &db,
+                &claim("daily-warnings", slot, node, later + LEASE_MS / 2)
+            )
+            .await,
+            "{node} claimed a slot node-b took over"
+        );
+    }
+    // The old holder no longer holds it; the new one does.
+    assert!(
+        db.finish_job(&claim("daily-warnings", slot, "node-a", T0), later + 5)
+            .await
+            .is_err(),
+        "the node whose lease expired finished a run taken over by another"
+    );
+    db.finish_job(&claim("daily-warnings", slot, "node-b", later), later + 10)
+        .await
+        .expect("the node that took over finishes the run");
+    // And a takeover can happen again when that lease expires unfinished.
+    let slot = "2021-10-28";
+    assert!(claims(&db, &claim("daily-warnings", slot, "node-a", T0)).await);
+    assert!(claims(&db, &claim("daily-warnings", slot, "node-b", later)).await);
+    assert!(
+        claims(
+            &db,
+            &claim("daily-warnings", slot, "node-c", later + LEASE_MS + 1)
+        )
+        .await
+    );
+}
+
+async fn a_finished_run_is_never_claimed_again(db: Db) {
+    let slot = "2021-10-27";
+    let first = claim("daily-warnings", slot, "node-a", T0);
+    assert!(claims(&db, &first).await);
+    db.finish_job(&first, T0 + 10)
+        .await
+        .expect("the holder finishes its run");
+    for (node, at) in [
+        ("node-b", T0 + 20),
+        ("node-a", T0 + 20),
+        ("node-b", T0 + LEASE_MS + 1),
+        ("node-a", T0 + 10 * LEASE_MS),
+        ("node-c", T0 + 365 * 24 * 3_600_000),
+    ] {
+        assert!(
+            !claims(&db, &claim("daily-warnings", slot, node, at)).await,
+            "{node} at T0+{}ms claimed a finished run",
+            at - T0
+        );
+    }
+}
+
+async fn slots_and_jobs_are_claimed_independently(db: Db) {
+    assert!(claims(&db, &claim("daily-warnings", "2021-10-27", "node-a", T0)).await);
+    // Another slot of the same job, and the same slot of another job, are free for anyone.
+    assert!(claims(&db, &claim("daily-warnings", "2021-10-28", "node-b", T0)).await);
+    assert!(claims(&db, &claim("weekly-digest", "2021-10-27", "node-c", T0)).await);
+    assert!(claims(&db, &claim("daily-warnings", "2021-10-29", "node-a", T0)).await);
+    // Each is held by its own claimant...
+    assert!(
+        !claims(
+            &db,
+            &claim("daily-warnings", "2021-10-27", "node-b", T0 + 1)
+        )
+        .await
+    );
+    assert!(
+        !claims(
+            &db,
+            &claim("daily-warnings", "2021-10-28", "node-a", T0 + 1)
+        )
+        .await
+    );
+    assert!(!claims(&db, &claim("weekly-digest", "2021-10-27", "node-a", T0 + 1)).await);
+    // ...and finishing one leaves the others as they were.
+    db.finish_job(&claim("daily-warnings", "2021-10-27", "node-a", T0), T0 + 5)
+        .await
+        .unwrap();
+    let later = T0 + LEASE_MS + 1;
+    assert!(
+        !claims(&db, &claim("daily-warnings", "2021-10-27", "node-b", later)).await,
+        "the finished slot"
+    );
+    assert!(
+        claims(&db, &claim("daily-warnings", "2021-10-28", "node-c", later)).await,
+        "an expired slot of the same job"
+    );
+    assert!(
+        claims(&db, &claim("weekly-digest", "2021-10-27", "node-b", later)).await,
+        "an expired run of another job for the same slot"
+    );
+}
+
+async fn finishing_a_run_the_node_does_not_hold_is_an_error_and_changes_nothing(db: Db) {
+    let slot = "2021-10-27";
+    // Nobody claimed it.
+    assert!(
+        db.finish_job(&claim("daily-warnings", slot, "node-a", T0), T0)
+            .await
+            .is_err(),
+        "finishing an unclaimed run"
+    );
+    // The failed finish claimed nothing either.
+    assert!(claims(&db, &claim("daily-warnings", slot, "node-a", T0)).await);
+    // Another node than the holder, the holder's name on another slot or job.
+    for other in [
+        claim("daily-warnings", slot, "node-b", T0),
+        claim("daily-warnings", "2021-10-28", "node-a", T0),
+        claim("weekly-digest", slot, "node-a", T0),
+    ] {
+        match db.finish_job(&other, T0 + 5).await {
+            Err(e) => assert!(!e.to_string().is_empty()),
+            Ok(()) => panic!("{other:?} finished a run it does not hold"),
+        }
+    }
+    // The run is still unfinished: once the lease expires it can be taken over.
+    assert!(
+        claims(
+            &db,
+            &claim("daily-warnings", slot, "node-b", T0 + LEASE_MS + 1)
+        )
+        .await,
+        "a failed finish by another node marked the run finished"
+    );
+}
+
+async fn two_handles_racing_for_one_slot_get_exactly_one_claim(db: Db, url: String) {
+    let other = jianguan_store::open(&url)
+        .await
+        .expect("a second handle opens the same database");
+    let race = |db: Db, name: &'static str| async move {
+        let attempts = (0..50).map(|i| {
+            let db = db.clone();
+            async move {
+                let c = claim("daily-warnings", "2021-10-27", &format!("{name}-{i}"), T0);
+                let won = claims(&db, &c).await;
+                (c, won)
+            }
+        });
+        futures_util::future::join_all(attempts).await
+    };
+    let (a, b) = tokio::join!(race(db.clone(), "a"), race(other.clone(), "b"));
+    let winners: Vec<&JobClaim> = a
+        .iter()
+        .chain(&b)
+        .filter(|(_, won)| *won)
+        .map(|(c, _)| c)
+        .collect();
+    assert_eq!(
+        winners.len(),
+        1,
+        "exactly one of 100 racing claims wins: {winners:?}"
+    );
+    // The database agrees on the winner, whichever handle asks.
+    let winner = winners[0].clone();
+    for (c, _) in a.iter().chain(&b).filter(|(c, _)| *c != winner).take(5) {
+        assert!(other.finish_job(c, T0 + 5).await.is_err(), "{c:?} finished");
+    }
+    other
+        .finish_job(&winner, T0 + 10)
+        .await
+        .expect("the winner finishes through either handle");
+    assert!(
+        !claims(
+            &db,
+            &claim("daily-warnings", "2021-10-27", "late", T0 + LEASE_MS + 1)
+        )
+        .await
+    );
+    other.close().await;
+}
+
+// ---------------------------------------------------------------------------------------------
 // The SQLite file: what open refuses, and how it opens what it accepts.
 // ---------------------------------------------------------------------------------------------
 
@@ -532,6 +816,7 @@ async fn foreign_database(path: &Path, wal: bool, with_migrations: bool) {
 fn sqlite_pool(db: &Db) -> &SqlitePool {
     match db {
         Db::Sqlite(pool) => pool,
+        Db::Postgres(_) => panic!("a SQLite database was expected"),
     }
 }
 
@@ -693,4 +978,310 @@ async fn a_password_containing_an_at_sign_is_not_shown() {
     let e = DbUrl::parse("mysql://u:p@ss@h/db").unwrap_err();
     let text = e.to_string();
     assert!(!text.contains("p@ss") && !text.contains("ss@h"), "{text}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The PostgreSQL schema: what open refuses, untouched, and how an unreachable server is named.
+// ---------------------------------------------------------------------------------------------
+
+/// A direct connection to the schema `url` names.
+async fn pg_connect(url: &str) -> PgConnection {
+    PgConnection::connect(url)
+        .await
+        .unwrap_or_else(|e| panic!("cannot connect to {}: {e}", jianguan_store::redact(url)))
+}
+
+/// Every relation of the schema (tables, indexes, sequences) by name, with its kind, and for a
+/// table its row count and a digest of its rows: equal snapshots mean nothing was written,
+/// created or dropped.
+async fn pg_snapshot(url: &str) -> BTreeMap<String, (String, Option<(i64, Option<String>)>)> {
+    let mut conn = pg_connect(url).await;
+    let relations: Vec<(String, String)> = sqlx::query_as(
+        "SELECT relname::text, relkind::text FROM pg_class \
+         WHERE relnamespace = current_schema()::regnamespace ORDER BY relname",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .expect("the schema's relations list");
+    let mut out = BTreeMap::new();
+    for (name, kind) in relations {
+        let rows = if kind == "r" {
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT COUNT(*), md5(string_agg(t::text, '|' ORDER BY t::text)) FROM \"{name}\" t"
+            ));
+            Some(
+                sqlx::query_as(sql)
+                    .fetch_one(&mut conn)
+                    .await
+                    .unwrap_or_else(|e| panic!("reading {name}: {e}")),
+            )
+        } else {
+            None
+        };
+        out.insert(name, (kind, rows));
+    }
+    conn.close().await.ok();
+    out
+}
+
+/// Asserts that both [`jianguan_store::open`] and [`jianguan_store::open_existing`] refuse the
+/// schema `url` names as `expect` says, without changing, creating or dropping anything in it.
+async fn assert_pg_refused_untouched(case: &str, url: &str, expect: impl Fn(&StoreError) -> bool) {
+    let before = pg_snapshot(url).await;
+    assert!(!before.is_empty(), "{case}: the schema holds something");
+    for (how, result) in [
+        ("open", jianguan_store::open(url).await),
+        ("open_existing", jianguan_store::open_existing(url).await),
+    ] {
+        let how = format!("{case}, {how}");
+        match result {
+            Err(e) if expect(&e) => {}
+            Err(e) => panic!("{how}: refused with the wrong error: {e:?}"),
+            Ok(_) => panic!("{how}: the schema was accepted"),
+        }
+        let after = pg_snapshot(url).await;
+        assert_eq!(
+            after.keys().collect::<Vec<_>>(),
+            before.keys().collect::<Vec<_>>(),
+            "{how}: relations in the schema"
+        );
+        assert_eq!(after, before, "{how}: the schema's contents changed");
+    }
+}
+
+#[tokio::test]
+#[cfg_attr(
+    not(pg_tests),
+    ignore = "set JIANGUAN_TEST_POSTGRES_URL to run the PostgreSQL contract tests"
+)]
+async fn opening_another_applications_postgres_schema_is_refused_and_leaves_it_untouched() {
+    for with_migrations in [false, true] {
+        let guard = jianguan_store::testing::fresh_postgres_schema().await;
+        let mut conn = pg_connect(&guard.url).await;
+        sqlx::raw_sql(
+            "CREATE TABLE foo (id BIGSERIAL PRIMARY KEY, name TEXT); \
+             INSERT INTO foo (name) VALUES ('bar');",
+        )
+        .execute(&mut conn)
+        .await
+        .unwrap();
+        if with_migrations {
+            // Another sqlx program's migration table.
+            sqlx::raw_sql(
+                "CREATE TABLE _sqlx_migrations (version BIGINT PRIMARY KEY, \
+                 description TEXT NOT NULL, installed_on TIMESTAMPTZ NOT NULL DEFAULT now(), \
+                 success BOOLEAN NOT NULL, checksum BYTEA NOT NULL, execution_time BIGINT NOT NULL); \
+                 INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+                 VALUES (1, 'foo', TRUE, '\\x00', 1);",
+            )
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        }
+        conn.close().await.unwrap();
+        let case = format!("own migration table: {with_migrations}");
+        assert_pg_refused_untouched(&case, &guard.url, |e| {
+            matches!(e, StoreError::NotJianguan(_))
+        })
+        .await;
+        let tables: Vec<String> = pg_snapshot(&guard.url)
+            .await
+            .into_iter()
+            .filter(|(_, (kind, _))| kind == "r")
+            .map(|(name, _)| name)
+            .collect();
+        let expected: &[&str] = if with_migrations {
+            &["_sqlx_migrations", "foo"]
+        } else {
+            &["foo"]
+        };
+        assert_eq!(tables, expected, "{case}: the schema's tables");
+    }
+}
+
+#[tokio::test]
+#[cfg_attr(
+    not(pg_tests),
+    ignore = "set JIANGUAN_TEST_POSTGRES_URL to run the PostgreSQL contract tests"
+)]
+async fn opening_a_postgres_schema_with_a_newer_schema_is_refused_and_leaves_it_untouched() {
+    let (guard, db) = fresh_postgres().await;
+    create(&db, &CITY).await.expect("the demo city is written");
+    db.close().await;
+    let known = POSTGRES_MIGRATIONS.iter().map(|m| m.version).max().unwrap();
+    // A version far beyond this program's, as a timestamped migration of a later jianguan has.
+    let newer: i64 = 99_991_231_235_959;
+    let mut conn = pg_connect(&guard.url).await;
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+         VALUES ($1, 'from a newer jianguan', TRUE, $2, 1)",
+    )
+    .bind(newer)
+    .bind(vec![0xAB_u8; 48])
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    conn.close().await.unwrap();
+    assert_pg_refused_untouched("newer schema", &guard.url, |e| {
+        matches!(e, StoreError::NewerSchema { found, known: k } if *found == newer && *k == known)
+    })
+    .await;
+}
+
+/// Needs no server: nothing listens on port 1.
+#[tokio::test]
+async fn an_unreachable_postgres_server_is_named_in_the_error_without_the_password() {
+    let url = "postgres://u:secret@127.0.0.1:1/x";
+    for (how, result) in [
+        ("open", jianguan_store::open(url).await.map(|_| ())),
+        (
+            "open_existing",
+            jianguan_store::open_existing(url).await.map(|_| ()),
+        ),
+    ] {
+        let e = result.expect_err("nothing listens on port 1");
+        let text = e.to_string();
+        assert!(
+            text.contains("postgres://u:***@127.0.0.1:1/x"),
+            "{how}: the URL is not named in: {text}"
+        );
+        assert!(
+            !text.contains("secret"),
+            "{how}: the password shows in: {text}"
+        );
+        let debug = format!("{e:?}");
+        assert!(
+            !debug.contains("secret"),
+            "{how}: the password shows in: {debug}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The two backends' migrations in lockstep.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn both_backends_have_the_same_migrations() {
+    let files = |backend: &str| -> Vec<String> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(backend);
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let sqlite = files("sqlite");
+    assert!(!sqlite.is_empty(), "the SQLite migrations are found");
+    assert_eq!(sqlite, files("postgres"), "migration file names");
+    let embedded = |migrator: &sqlx::migrate::Migrator| -> Vec<(i64, String)> {
+        migrator
+            .iter()
+            .map(|m| (m.version, m.description.to_string()))
+            .collect()
+    };
+    assert_eq!(
+        embedded(&SQLITE_MIGRATIONS),
+        embedded(&POSTGRES_MIGRATIONS),
+        "embedded migrations (version, description)"
+    );
+    assert_eq!(
+        embedded(&SQLITE_MIGRATIONS).len(),
+        sqlite.len(),
+        "every migration file is embedded"
+    );
+}
+
+/// A column: name, coarse type (integer, text, real, or the declared type) and whether it is
+/// NOT NULL (a primary key counts as NOT NULL: SQLite allows NULL in one only by a legacy quirk
+/// the store never relies on).
+type Column = (String, String, bool);
+
+/// The coarse class of a declared column type, after SQLite's affinity rules.
+fn type_class(declared: &str) -> String {
+    let t = declared.to_ascii_lowercase();
+    if t.contains("int") {
+        "integer".into()
+    } else if t.contains("char") || t.contains("clob") || t.contains("text") {
+        "text".into()
+    } else if t.contains("real") || t.contains("floa") || t.contains("doub") {
+        "real".into()
+    } else {
+        t
+    }
+}
+
+/// Every table the migrations made, with its columns in declaration order; sqlx's migration
+/// table and SQLite's `sqlite_sequence` left out.
+async fn tables_and_columns(db: &Db) -> BTreeMap<String, Vec<Column>> {
+    let rows: Vec<(String, String, String, bool)> =
+        match db {
+            Db::Sqlite(pool) => {
+                sqlx::query_as(
+                    "SELECT m.name, p.name, p.type, p.\"notnull\" <> 0 OR p.pk <> 0 \
+             FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND m.name NOT IN ('_sqlx_migrations', 'sqlite_sequence') \
+             ORDER BY m.name, p.cid",
+                )
+                .fetch_all(pool)
+                .await
+            }
+            Db::Postgres(pool) => sqlx::query_as(
+                "SELECT table_name::text, column_name::text, data_type::text, is_nullable = 'NO' \
+             FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND table_name <> '_sqlx_migrations' \
+             ORDER BY table_name, ordinal_position",
+            )
+            .fetch_all(pool)
+            .await,
+        }
+        .expect("the columns list");
+    let mut tables: BTreeMap<String, Vec<Column>> = BTreeMap::new();
+    for (table, column, declared, not_null) in rows {
+        tables
+            .entry(table)
+            .or_default()
+            .push((column, type_class(&declared), not_null));
+    }
+    tables
+}
+
+#[tokio::test]
+#[cfg_attr(
+    not(pg_tests),
+    ignore = "set JIANGUAN_TEST_POSTGRES_URL to run the PostgreSQL contract tests"
+)]
+async fn both_backends_migrate_to_the_same_tables_and_columns() {
+    let (_dir, sqlite) = fresh_sqlite().await;
+    let (_guard, postgres) = fresh_postgres().await;
+    let on_sqlite = tables_and_columns(&sqlite).await;
+    let on_postgres = tables_and_columns(&postgres).await;
+    assert!(
+        on_sqlite.contains_key("projects") && on_sqlite.contains_key("job_runs"),
+        "the SQLite tables are found: {:?}",
+        on_sqlite.keys()
+    );
+    assert_eq!(
+        on_sqlite.keys().collect::<Vec<_>>(),
+        on_postgres.keys().collect::<Vec<_>>(),
+        "tables"
+    );
+    for (table, columns) in &on_sqlite {
+        assert_same_list(
+            &format!("columns of {table} (SQLite vs PostgreSQL)"),
+            columns,
+            &on_postgres[table],
+        );
+    }
+    for (table, columns) in on_sqlite.iter().chain(&on_postgres) {
+        for (column, class, _) in columns {
+            assert!(
+                ["integer", "text", "real"].contains(&class.as_str()),
+                "{table}.{column} has an unexpected type {class}"
+            );
+        }
+    }
 }

@@ -2,8 +2,11 @@
 //! the pages, errors, headers and the OpenAPI document, driven in-process through the router.
 //!
 //! Each scenario is an `async fn(Router)` and knows nothing of the database behind the router;
-//! [`scenarios!`] runs every scenario once per backend (today SQLite, see [`sqlite_app`]), so a
-//! PostgreSQL variant only needs its own fixture and one more `scenarios!` line.
+//! [`scenarios!`] runs every scenario once per backend: SQLite ([`sqlite_app`]) and PostgreSQL
+//! ([`postgres_app`]). Both must give the same answers, down to the one snapshot they share.
+//!
+//! The PostgreSQL scenarios run when `JIANGUAN_TEST_POSTGRES_URL` was set at build time (see
+//! `build.rs`); without it they are listed as ignored, with the reason.
 
 use std::sync::Arc;
 
@@ -23,17 +26,13 @@ use tower::ServiceExt;
 /// A router over a database, with whatever must live as long as the router does.
 struct Fixture {
     app: Router,
-    _dir: tempfile::TempDir,
+    /// The temporary directory of a SQLite file, or the guard that drops a PostgreSQL schema.
+    _guard: Box<dyn std::any::Any + Send>,
 }
 
-/// A fresh SQLite database in a temporary directory holding the demo city, served as of
-/// 28 November 2026 (the demo's year 2021 is over).
-async fn sqlite_app() -> Fixture {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let path = dir.path().join("jianguan.db");
-    let db = jianguan_store::open(path.to_str().expect("UTF-8 path"))
-        .await
-        .expect("open the database");
+/// A router over `db` after writing the demo city into it, served as of 28 November 2026 (the
+/// demo's year 2021 is over).
+async fn demo_app(db: jianguan_store::Db, guard: Box<dyn std::any::Any + Send>) -> Fixture {
     db.create_portfolio(
         &jianguan_demo::demo_city(),
         &Actor {
@@ -47,15 +46,35 @@ async fn sqlite_app() -> Fixture {
         jianguan_web::AppState::with_today(Arc::new(db), || jiff::civil::date(2026, 11, 28));
     Fixture {
         app: jianguan_web::router(state),
-        _dir: dir,
+        _guard: guard,
     }
+}
+
+/// A fresh SQLite database in a temporary directory holding the demo city.
+async fn sqlite_app() -> Fixture {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("jianguan.db");
+    let db = jianguan_store::open(path.to_str().expect("UTF-8 path"))
+        .await
+        .expect("open the database");
+    demo_app(db, Box::new(dir)).await
+}
+
+/// A fresh PostgreSQL schema on the server `JIANGUAN_TEST_POSTGRES_URL` names, holding the demo
+/// city; the schema is dropped with the fixture.
+async fn postgres_app() -> Fixture {
+    let schema = jianguan_store::testing::fresh_postgres_schema().await;
+    let db = jianguan_store::open(&schema.url)
+        .await
+        .expect("open the schema");
+    demo_app(db, Box::new(schema)).await
 }
 
 /// One `#[tokio::test]` per scenario in a module named after the backend.
 macro_rules! scenarios {
-    ($backend:ident, $fixture:path) => {
+    ($backend:ident, $fixture:path $(, #[$attr:meta])* $(,)?) => {
         scenarios!(
-            @each $backend, $fixture;
+            @each $backend, $fixture, [$(#[$attr])*];
             stats_for_2021_reproduce_the_speech,
             stats_default_to_the_reporting_year_at_its_last_day,
             stats_depend_on_the_as_of_date_and_echo_it,
@@ -86,20 +105,35 @@ macro_rules! scenarios {
             search_text_is_escaped_on_the_list_page,
         );
     };
-    (@each $backend:ident, $fixture:path; $($scenario:ident),* $(,)?) => {
+    (@each $backend:ident, $fixture:path, $attrs:tt; $($scenario:ident),* $(,)?) => {
         mod $backend {
-            $(
-                #[tokio::test]
-                async fn $scenario() {
-                    let fixture = $fixture().await;
-                    super::$scenario(fixture.app.clone()).await;
-                }
-            )*
+            scenarios!(@one $fixture, $attrs; $($scenario),*);
         }
+    };
+    // One scenario at a time, so that the attributes (repeated once per scenario) and the
+    // scenarios are not two repetitions of different lengths in one transcription.
+    (@one $fixture:path, $attrs:tt;) => {};
+    (@one $fixture:path, [$($attrs:tt)*]; $scenario:ident $(, $rest:ident)*) => {
+        #[tokio::test]
+        $($attrs)*
+        async fn $scenario() {
+            let fixture = $fixture().await;
+            super::$scenario(fixture.app.clone()).await;
+        }
+        scenarios!(@one $fixture, [$($attrs)*]; $($rest),*);
     };
 }
 
 scenarios!(sqlite, super::sqlite_app);
+
+scenarios!(
+    postgres,
+    super::postgres_app,
+    #[cfg_attr(
+        not(pg_tests),
+        ignore = "set JIANGUAN_TEST_POSTGRES_URL to run the PostgreSQL contract tests"
+    )]
+);
 
 // ---------------------------------------------------------------------------------------------
 // Requests and parsing helpers.
@@ -995,6 +1029,8 @@ async fn openapi_document_describes_exactly_the_api_paths(app: Router) {
 // ---------------------------------------------------------------------------------------------
 // 10. Snapshot.
 
+/// One snapshot for every backend: the name is fixed, so SQLite and PostgreSQL are held to the
+/// same file, figure for figure.
 async fn stats_2021_snapshot(app: Router) {
     let stats = get_json(&app, "/api/v1/stats?year=2021").await;
     let pretty = serde_json::to_string_pretty(&stats).expect("JSON");
