@@ -25,7 +25,11 @@ fn stderr_lines(out: &Output) -> Vec<String> {
 #[test]
 fn usage_errors_exit_with_2() {
     assert_eq!(jianguan(&["no-such-command"]).status.code(), Some(2));
-    assert_eq!(jianguan(&["stats"]).status.code(), Some(2), "--db is required");
+    assert_eq!(
+        jianguan(&["stats"]).status.code(),
+        Some(2),
+        "--db is required"
+    );
     let out = jianguan(&["stats", "--db", "x.db", "--year", "twenty"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(jianguan(&["--help"]).status.code(), Some(0));
@@ -43,7 +47,10 @@ fn a_file_that_is_not_a_jianguan_database_is_refused_untouched_with_one_line() {
         assert_eq!(lines.len(), 1, "{command}: {lines:?}");
         assert!(lines[0].contains("not a jianguan database"), "{}", lines[0]);
     }
-    assert_eq!(std::fs::read_to_string(&path).expect("read"), "这不是数据库\n");
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("read"),
+        "这不是数据库\n"
+    );
     let names: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").collect();
     assert_eq!(names.len(), 1, "nothing created beside the file");
 }
@@ -59,7 +66,10 @@ fn a_missing_database_is_an_error_not_a_new_file() {
 
 #[test]
 fn unknown_schemes_and_unreachable_servers_name_the_url_without_the_password() {
-    for url in ["mysql://root:hunter2@db/x", "postgres://u:hunter2@127.0.0.1:1/x"] {
+    for url in [
+        "mysql://root:hunter2@db/x",
+        "postgres://u:hunter2@127.0.0.1:1/x",
+    ] {
         let out = jianguan(&["stats", "--db", url]);
         assert_eq!(out.status.code(), Some(1), "{url}");
         let lines = stderr_lines(&out);
@@ -86,7 +96,12 @@ async fn stats_json_on_the_demo_city_carries_the_speech_figures() {
     .expect("demo city");
     db.close().await;
     let out = jianguan(&["stats", "--db", &url, "--year", "2021", "--json"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stats: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(stats["projects"], 1362);
     assert_eq!(stats["finished_projects"], 1222);
