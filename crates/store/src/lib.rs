@@ -137,6 +137,16 @@ fn now_ms() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
+/// Calls the codec function of the pool's backend: `codec_call!(db, f(args…))`.
+macro_rules! codec_call {
+    ($db:expr, $f:ident ( $($arg:expr),* )) => {
+        match $db {
+            Db::Sqlite(pool) => codec::sqlite_codec::$f(pool, $($arg),*).await,
+            Db::Postgres(pool) => codec::postgres_codec::$f(pool, $($arg),*).await,
+        }
+    };
+}
+
 impl Db {
     /// Closes every connection, waiting for writes in flight.
     pub async fn close(&self) {
@@ -174,24 +184,14 @@ impl Store for Db {
     }
 
     fn load_portfolio(&self) -> BoxFuture<'_, Result<Portfolio, StoreError>> {
-        Box::pin(async move {
-            match self {
-                Db::Sqlite(pool) => codec::sqlite_codec::load_portfolio(pool).await,
-                Db::Postgres(pool) => codec::postgres_codec::load_portfolio(pool).await,
-            }
-        })
+        Box::pin(async move { codec_call!(self, load_portfolio()) })
     }
 
     fn load_project(
         &self,
         id: ProjectId,
     ) -> BoxFuture<'_, Result<Option<ProjectRecord>, StoreError>> {
-        Box::pin(async move {
-            match self {
-                Db::Sqlite(pool) => codec::sqlite_codec::load_project(pool, id).await,
-                Db::Postgres(pool) => codec::postgres_codec::load_project(pool, id).await,
-            }
-        })
+        Box::pin(async move { codec_call!(self, load_project(id)) })
     }
 
     fn create_portfolio<'a>(
@@ -200,18 +200,9 @@ impl Store for Db {
         actor: &'a Actor,
         progress: Progress<'a>,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(async move {
-            match self {
-                Db::Sqlite(pool) => {
-                    codec::sqlite_codec::insert_portfolio(pool, portfolio, actor, progress, true)
-                        .await
-                }
-                Db::Postgres(pool) => {
-                    codec::postgres_codec::insert_portfolio(pool, portfolio, actor, progress, true)
-                        .await
-                }
-            }
-        })
+        Box::pin(
+            async move { codec_call!(self, insert_portfolio(portfolio, actor, progress, true)) },
+        )
     }
 
     fn append_portfolio<'a>(
@@ -220,27 +211,13 @@ impl Store for Db {
         actor: &'a Actor,
         progress: Progress<'a>,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(async move {
-            match self {
-                Db::Sqlite(pool) => {
-                    codec::sqlite_codec::insert_portfolio(pool, portfolio, actor, progress, false)
-                        .await
-                }
-                Db::Postgres(pool) => {
-                    codec::postgres_codec::insert_portfolio(pool, portfolio, actor, progress, false)
-                        .await
-                }
-            }
-        })
+        Box::pin(
+            async move { codec_call!(self, insert_portfolio(portfolio, actor, progress, false)) },
+        )
     }
 
     fn load_read_model(&self) -> BoxFuture<'_, Result<ReadModel, StoreError>> {
-        Box::pin(async move {
-            match self {
-                Db::Sqlite(pool) => codec::sqlite_codec::load_read_model(pool).await,
-                Db::Postgres(pool) => codec::postgres_codec::load_read_model(pool).await,
-            }
-        })
+        Box::pin(async move { codec_call!(self, load_read_model()) })
     }
 
     fn claim_job<'a>(&'a self, claim: &'a JobClaim) -> BoxFuture<'a, Result<bool, StoreError>> {

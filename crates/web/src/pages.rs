@@ -10,7 +10,7 @@ use axum::http::{StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use jianguan_charts::{Bar, BarChart, palette_color};
 use jianguan_domain::model::{
-    CategoryId, Portfolio, Project, ProjectId, ProjectStatus, UnitId, UnitKind,
+    Category, CategoryId, Portfolio, Project, ProjectId, ProjectStatus, Unit, UnitId, UnitKind,
 };
 use jianguan_domain::overview::{
     Breakdown, Figures, Overview, Page, ProjectRow, ProjectSort, lagging_projects, list_projects,
@@ -845,58 +845,120 @@ struct BreakdownPage {
     lagging_href: String,
 }
 
-pub(crate) async fn district(
-    State(state): State<Arc<AppState>>,
-    Path(id): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
+/// What a breakdown page is about: one district, broken down by category, or one category,
+/// broken down by district.
+enum Subject<'a> {
+    District(&'a Unit),
+    Category(&'a Category),
+}
+
+impl Subject<'_> {
+    fn includes(&self, project: &Project) -> bool {
+        match self {
+            Subject::District(u) => project.district == u.id,
+            Subject::Category(c) => project.category == c.id,
+        }
+    }
+
+    fn name(&self) -> &str {
+        match self {
+            Subject::District(u) => &u.name,
+            Subject::Category(c) => &c.name,
+        }
+    }
+
+    /// The project-list filter that selects the subject's projects.
+    fn filter(&self) -> String {
+        match self {
+            Subject::District(u) => format!("&district={}", u.id),
+            Subject::Category(c) => format!("&category={}", c.id),
+        }
+    }
+}
+
+/// A district's or a category's page: its figures, a chart and table of the other axis, and
+/// its lagging projects.
+fn breakdown_page(
+    snap: &Snapshot,
+    scope: Scope,
+    subject: Subject<'_>,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Html);
-    let snap = html_snapshot(&state).await?;
     let p = &snap.portfolio;
-    let unit = id
-        .parse::<i64>()
-        .ok()
-        .and_then(|id| p.unit(UnitId(id)))
-        .filter(|u| u.kind == UnitKind::District)
-        .ok_or_else(|| AppError::not_found(Format::Html, "该县区"))?;
-    let scope = Scope::resolve(&params, &snap, state.today())?;
     let o = Overview::compute_filtered(p, &snap.ledger, scope.year, scope.as_of, |pr| {
-        pr.district == unit.id
+        subject.includes(pr)
     });
-    let layout = Layout::new(
-        unit.name.clone(),
-        "overview",
-        scope,
-        &snap,
-        &format!("/districts/{}", unit.id),
-    )
-    .crumb(
-        "县区",
-        Some(format!(
-            "/?year={}&as_of={}#districts",
-            scope.year, scope.as_of
-        )),
-    )
-    .crumb(unit.name.clone(), None);
+    let (path, crumb, anchor) = match &subject {
+        Subject::District(u) => (format!("/districts/{}", u.id), "县区", "districts"),
+        Subject::Category(c) => (format!("/categories/{}", c.id), "类别", "categories"),
+    };
+    let name = subject.name().to_string();
+    let layout = Layout::new(name.clone(), "overview", scope, snap, &path)
+        .crumb(
+            crumb,
+            Some(format!(
+                "/?year={}&as_of={}#{anchor}",
+                scope.year, scope.as_of
+            )),
+        )
+        .crumb(name.clone(), None);
     let qs = layout.qs.clone();
-    let filter = format!("&district={}", unit.id);
+    let filter = subject.filter();
+    // The other axis: (id, name, figures) per line, the list parameter, and bar colours.
+    let (lines, param, heading, chart_title, table_title) = match &subject {
+        Subject::District(_) => (
+            o.categories
+                .iter()
+                .map(|b| (b.id.0, b.name.as_str(), &b.figures))
+                .collect::<Vec<_>>(),
+            "category",
+            format!("{name}：{} 年建管提升行动", scope.year),
+            format!("{name} 各类别项目完成率"),
+            "分类别",
+        ),
+        Subject::Category(c) => (
+            o.districts
+                .iter()
+                .map(|b| (b.id.0, b.name.as_str(), &b.figures))
+                .collect(),
+            "district",
+            format!(
+                "{name}：{} 年（牵头单位 {}，{}）",
+                scope.year,
+                p.unit_name(c.lead_unit),
+                p.unit_name(c.sub_hq)
+            ),
+            format!("{name} 各县区项目完成率"),
+            "分县区",
+        ),
+    };
+    let breakdowns: Vec<Breakdown<i64>> = lines
+        .iter()
+        .map(|(id, line_name, figures)| Breakdown {
+            id: *id,
+            name: line_name.to_string(),
+            figures: **figures,
+        })
+        .collect();
+    let color = |id: i64| match &subject {
+        Subject::District(_) => Some(category_color(p, CategoryId(id))),
+        Subject::Category(c) => Some(category_color(p, c.id)),
+    };
     render(BreakdownPage {
-        heading: format!("{}：{} 年建管提升行动", unit.name, scope.year),
+        heading,
         cards: cards(&o.total, &qs, &filter),
         chart: completion_chart(
-            &format!("{} 各类别项目完成率", unit.name),
-            &o.categories,
-            |id| format!("/projects?{qs}{filter}&category={id}"),
-            |_, id| Some(category_color(p, id)),
+            &chart_title,
+            &breakdowns,
+            |id| format!("/projects?{qs}{filter}&{param}={id}"),
+            |_, id| color(id),
         ),
-        table_title: "分类别",
-        rows: o
-            .categories
+        table_title,
+        rows: breakdowns
             .iter()
             .map(|b| {
                 FigRow::new(
                     &b.name,
-                    Some(format!("/projects?{qs}{filter}&category={}", b.id)),
+                    Some(format!("/projects?{qs}{filter}&{param}={}", b.id)),
                     &b.figures,
                 )
             })
@@ -908,7 +970,7 @@ pub(crate) async fn district(
                 &snap.ledger,
                 scope.year,
                 scope.as_of,
-                |pr| pr.district == unit.id,
+                |pr| subject.includes(pr),
                 20,
             ),
             1,
@@ -919,6 +981,23 @@ pub(crate) async fn district(
     })
 }
 
+pub(crate) async fn district(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let params = Params::new(query, Format::Html);
+    let snap = html_snapshot(&state).await?;
+    let unit = id
+        .parse::<i64>()
+        .ok()
+        .and_then(|id| snap.portfolio.unit(UnitId(id)))
+        .filter(|u| u.kind == UnitKind::District)
+        .ok_or_else(|| AppError::not_found(Format::Html, "该县区"))?;
+    let scope = Scope::resolve(&params, &snap, state.today())?;
+    breakdown_page(&snap, scope, Subject::District(unit))
+}
+
 pub(crate) async fn category(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
@@ -926,77 +1005,13 @@ pub(crate) async fn category(
 ) -> Result<Response, AppError> {
     let params = Params::new(query, Format::Html);
     let snap = html_snapshot(&state).await?;
-    let p = &snap.portfolio;
-    let cat = id
+    let category = id
         .parse::<i64>()
         .ok()
-        .and_then(|id| p.category(CategoryId(id)))
+        .and_then(|id| snap.portfolio.category(CategoryId(id)))
         .ok_or_else(|| AppError::not_found(Format::Html, "该类别"))?;
     let scope = Scope::resolve(&params, &snap, state.today())?;
-    let o = Overview::compute_filtered(p, &snap.ledger, scope.year, scope.as_of, |pr| {
-        pr.category == cat.id
-    });
-    let layout = Layout::new(
-        cat.name.clone(),
-        "overview",
-        scope,
-        &snap,
-        &format!("/categories/{}", cat.id),
-    )
-    .crumb(
-        "类别",
-        Some(format!(
-            "/?year={}&as_of={}#categories",
-            scope.year, scope.as_of
-        )),
-    )
-    .crumb(cat.name.clone(), None);
-    let qs = layout.qs.clone();
-    let filter = format!("&category={}", cat.id);
-    let color = category_color(p, cat.id);
-    render(BreakdownPage {
-        heading: format!(
-            "{}：{} 年（牵头单位 {}，{}）",
-            cat.name,
-            scope.year,
-            p.unit_name(cat.lead_unit),
-            p.unit_name(cat.sub_hq)
-        ),
-        cards: cards(&o.total, &qs, &filter),
-        chart: completion_chart(
-            &format!("{} 各县区项目完成率", cat.name),
-            &o.districts,
-            |id| format!("/projects?{qs}{filter}&district={id}"),
-            |_, _| Some(color.clone()),
-        ),
-        table_title: "分县区",
-        rows: o
-            .districts
-            .iter()
-            .map(|b| {
-                FigRow::new(
-                    &b.name,
-                    Some(format!("/projects?{qs}{filter}&district={}", b.id)),
-                    &b.figures,
-                )
-            })
-            .collect(),
-        total: FigRow::new("合计", None, &o.total),
-        lagging: proj_rows(
-            &lagging_projects(
-                p,
-                &snap.ledger,
-                scope.year,
-                scope.as_of,
-                |pr| pr.category == cat.id,
-                20,
-            ),
-            1,
-            &qs,
-        ),
-        lagging_href: format!("/projects?{qs}{filter}&overdue=1&sort=overdue&order=desc"),
-        layout,
-    })
+    breakdown_page(&snap, scope, Subject::Category(category))
 }
 
 #[derive(Template)]
