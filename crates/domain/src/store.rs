@@ -8,6 +8,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use jianguan_audit::{AuditDraft, AuditRecord};
 use jiff::civil::Date;
 
 use crate::model::{Money, Portfolio, ProgressReport, Project, ProjectId, ReportingPeriod};
@@ -42,7 +43,7 @@ pub enum StoreError {
     Backend(String),
 }
 
-/// Who made a write and why: every write is attributable.
+/// Who made a write: every write is attributable, and its audit record names them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
     /// The account or process that writes, e.g. `demo` or a user name.
@@ -126,6 +127,24 @@ pub trait Store: Send + Sync {
         claim: &'a JobClaim,
         finished_ms: i64,
     ) -> BoxFuture<'a, Result<(), StoreError>>;
+
+    /// Appends one audit record, chained onto the current head in one transaction (concurrent
+    /// writers are serialised, so the chain never forks).
+    fn append_audit<'a>(
+        &'a self,
+        draft: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<AuditRecord, StoreError>>;
+
+    /// The newest audit record (the chain head), if any.
+    fn audit_head(&self) -> BoxFuture<'_, Result<Option<AuditRecord>, StoreError>>;
+
+    /// Audit records with `seq` above `after`, ascending, at most `limit` of them: the chain read
+    /// page by page, so verifying a million records holds only a page in memory.
+    fn audit_records(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> BoxFuture<'_, Result<Vec<AuditRecord>, StoreError>>;
 
     /// Writes a whole portfolio into an empty database, in one transaction: all of it or
     /// nothing. Fails with [`StoreError::NotEmpty`] if the database holds campaign data.

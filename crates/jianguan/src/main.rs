@@ -38,6 +38,9 @@ enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
+        /// File the audit chain's head is appended to (default: `DB.anchors` beside a SQLite file).
+        #[arg(long)]
+        anchors: Option<std::path::PathBuf>,
     },
     /// Serve the web UI and the JSON API.
     Serve {
@@ -47,6 +50,9 @@ enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
+        /// File the audit chain's head is appended to (default: `DB.anchors` beside a SQLite file).
+        #[arg(long)]
+        anchors: Option<std::path::PathBuf>,
     },
     /// Print the headline figures of a year as of a date.
     Stats(StatsArgs),
@@ -63,6 +69,11 @@ enum Command {
         #[arg(long, default_value_t = jianguan_demo::NATIONAL_SEED)]
         seed: u64,
     },
+    /// The audit trail: verify its hash chain against the anchors written outside the database.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Measure the dashboard on a database: reading the figures' inputs, computing the overview
     /// (district × category rates and the overdue list) and serving the overview page.
     Bench {
@@ -78,6 +89,21 @@ enum Command {
         /// Timed repetitions of each measurement (the median is reported).
         #[arg(long, default_value_t = 20)]
         runs: usize,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Check every audit record's hash and link, and the chain against the anchor file: names
+    /// the first edited, deleted, inserted or reordered record, a cut-off tail or a rewritten
+    /// chain. Exit 0 when intact, 1 otherwise.
+    Verify {
+        /// Database: a file path, sqlite://PATH or postgres://….
+        #[arg(long, env = "JIANGUAN_DATABASE_URL")]
+        db: String,
+        /// Anchor file (default: beside a SQLite file, `DB.anchors`).
+        #[arg(long)]
+        anchors: Option<std::path::PathBuf>,
     },
 }
 
@@ -124,15 +150,30 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Demo { db, listen } => demo(&db, listen).await,
-        Command::Serve { db, listen } => {
+        Command::Demo {
+            db,
+            listen,
+            anchors,
+        } => {
+            let anchors = anchors.or_else(|| jianguan_web::anchors::default_anchor_path(&db));
+            demo(&db, listen, anchors).await
+        }
+        Command::Serve {
+            db,
+            listen,
+            anchors,
+        } => {
             let store = jianguan_store::open_existing(&db)
                 .await
                 .context("opening the database")?;
-            serve(store, listen).await
+            let anchors = anchors.or_else(|| jianguan_web::anchors::default_anchor_path(&db));
+            serve(store, listen, anchors).await
         }
         Command::Stats(args) => stats(args).await,
         Command::Gen { scale, db, seed } => gen_ledger(scale, &db, seed).await,
+        Command::Audit {
+            command: AuditCommand::Verify { db, anchors },
+        } => audit_verify(&db, anchors).await,
         Command::Bench {
             db,
             year,
@@ -140,6 +181,43 @@ async fn run(cli: Cli) -> Result<()> {
             runs,
         } => bench::run(&db, year, as_of, runs).await,
     }
+}
+
+/// Audit records read per page while verifying.
+const AUDIT_PAGE: i64 = 10_000;
+
+async fn audit_verify(db: &str, anchors: Option<std::path::PathBuf>) -> Result<()> {
+    let store = jianguan_store::open_existing(db)
+        .await
+        .context("opening the database")?;
+    let path = anchors.or_else(|| jianguan_web::anchors::default_anchor_path(db));
+    let anchors = match &path {
+        Some(p) => jianguan_web::anchors::read_anchors(p).map_err(anyhow::Error::msg)?,
+        None => Vec::new(),
+    };
+    // Page by page: each page is verified onward from the last record of the one before.
+    let mut base = jianguan_audit::Anchor::genesis();
+    let mut records = 0u64;
+    loop {
+        let page = store.audit_records(base.seq, AUDIT_PAGE).await?;
+        let summary = jianguan_audit::verify_after(&base, &page, &anchors)
+            .map_err(|e| anyhow::anyhow!("审计链校验失败 (audit chain broken): {e}"))?;
+        records += summary.records;
+        match page.last() {
+            Some(last) if page.len() as i64 == AUDIT_PAGE => {
+                base = jianguan_audit::Anchor::of(last)
+            }
+            _ => break,
+        }
+    }
+    println!(
+        "审计链完整 (audit chain intact): {records} 条记录，锚点 {} 个{}",
+        anchors.len(),
+        path.map(|p| format!("（{}）", p.display()))
+            .unwrap_or_default()
+    );
+    store.close().await;
+    Ok(())
 }
 
 async fn gen_ledger(scale: f64, db: &str, seed: u64) -> Result<()> {
@@ -194,7 +272,7 @@ async fn gen_ledger(scale: f64, db: &str, seed: u64) -> Result<()> {
     Ok(())
 }
 
-async fn demo(db: &str, listen: SocketAddr) -> Result<()> {
+async fn demo(db: &str, listen: SocketAddr, anchors: Option<std::path::PathBuf>) -> Result<()> {
     let store = jianguan_store::open(db)
         .await
         .context("opening the database")?;
@@ -233,10 +311,17 @@ async fn demo(db: &str, listen: SocketAddr) -> Result<()> {
     } else {
         eprintln!("数据库已有数据，直接使用（不会覆盖）。");
     }
-    serve(store, listen).await
+    serve(store, listen, anchors).await
 }
 
-async fn serve(store: jianguan_store::Db, listen: SocketAddr) -> Result<()> {
+/// How often a running server appends the audit chain's head to the anchor file.
+const ANCHOR_PERIOD: std::time::Duration = std::time::Duration::from_secs(60);
+
+async fn serve(
+    store: jianguan_store::Db,
+    listen: SocketAddr,
+    anchors: Option<std::path::PathBuf>,
+) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;
@@ -245,9 +330,19 @@ async fn serve(store: jianguan_store::Db, listen: SocketAddr) -> Result<()> {
     // Read the data once before announcing the URL, so the first page is fast and /healthz
     // means ready.
     state.snapshot().await.context("reading the data")?;
+    if let Some(path) = &anchors {
+        jianguan_web::anchors::spawn_anchor_task(
+            Arc::new(store.clone()),
+            path.clone(),
+            ANCHOR_PERIOD,
+        );
+    }
     println!("jianguan 已启动：http://{addr}/");
     tracing::info!(%addr, backend = store.backend(), "serving");
     jianguan_web::serve(listener, state).await?;
+    if let Some(path) = &anchors {
+        jianguan_web::anchors::write_anchor(&store, path).await?;
+    }
     store.close().await;
     Ok(())
 }

@@ -44,9 +44,10 @@ fn attach<T>(parents: &HashMap<i64, usize>, rows: Vec<(i64, T)>) -> HashMap<usiz
 }
 
 macro_rules! backend_codec {
-    ($module:ident, $db:ty) => {
+    ($module:ident, $db:ty, begin = $begin:expr, audit_lock = $audit_lock:expr) => {
         pub(crate) mod $module {
             use super::*;
+            use jianguan_audit::{AuditDraft, AuditRecord, FieldChange, Outcome, seal};
             use jianguan_domain::store::{Actor, Progress, ProjectRecord, ReadModel};
             use futures_util::TryStreamExt;
             use sqlx::{Pool, QueryBuilder, Row};
@@ -54,6 +55,139 @@ macro_rules! backend_codec {
             use crate::{backend_error, now_ms};
 
             type Db = $db;
+
+            /// Starts a write transaction. Backend-specific because SQLite must take its write
+            /// lock up front (`BEGIN IMMEDIATE`): a deferred transaction that reads the audit head
+            /// and then writes could not wait for another writer and would fail instead.
+            async fn begin_write(
+                pool: &Pool<Db>,
+            ) -> Result<sqlx::Transaction<'static, Db>, StoreError> {
+                pool.begin_with($begin).await.map_err(backend_error)
+            }
+
+            fn audit_from_row(
+                r: &<Db as sqlx::Database>::Row,
+            ) -> Result<AuditRecord, StoreError> {
+                let result: String = r.try_get("result").map_err(backend_error)?;
+                let changes: String = r.try_get("changes").map_err(backend_error)?;
+                Ok(AuditRecord {
+                    seq: r.try_get("seq").map_err(backend_error)?,
+                    at_ms: r.try_get("at_ms").map_err(backend_error)?,
+                    actor: r.try_get("actor").map_err(backend_error)?,
+                    unit: r.try_get("unit").map_err(backend_error)?,
+                    action: r.try_get("action").map_err(backend_error)?,
+                    object: r.try_get("object").map_err(backend_error)?,
+                    result: result
+                        .parse()
+                        .map_err(|_| unknown("audit result", &result))?,
+                    client: r.try_get("client").map_err(backend_error)?,
+                    changes: serde_json::from_str(&changes).map_err(|e| {
+                        StoreError::Invalid(format!("audit changes are not valid JSON: {e}"))
+                    })?,
+                    prev_hash: r.try_get("prev_hash").map_err(backend_error)?,
+                    hash: r.try_get("hash").map_err(backend_error)?,
+                })
+            }
+
+            const AUDIT_COLUMNS: &str =
+                "seq, at_ms, actor, unit, action, object, result, client, changes, prev_hash, hash";
+
+            /// Seals `drafts` onto the chain head and inserts them, inside the caller's write
+            /// transaction: if they cannot be written, the action they record rolls back with
+            /// them (auditing fails closed).
+            async fn append_audit_tx(
+                tx: &mut sqlx::Transaction<'static, Db>,
+                drafts: Vec<AuditDraft>,
+            ) -> Result<Option<AuditRecord>, StoreError> {
+                // PostgreSQL serialises chain writers with a transaction-scoped advisory lock;
+                // SQLite already holds its write lock (BEGIN IMMEDIATE).
+                let lock: Option<&'static str> = $audit_lock;
+                if let Some(lock) = lock {
+                    sqlx::query(lock).execute(&mut **tx).await.map_err(backend_error)?;
+                }
+                let head = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY seq DESC LIMIT 1"
+                )))
+                .fetch_optional(&mut **tx)
+                .await
+                .map_err(backend_error)?;
+                let mut prev = head.as_ref().map(audit_from_row).transpose()?;
+                let mut sealed = Vec::with_capacity(drafts.len());
+                for draft in drafts {
+                    let record = seal(draft, prev.as_ref());
+                    prev = Some(record.clone());
+                    sealed.push(record);
+                }
+                for chunk in sealed.chunks(CHUNK) {
+                    let mut qb: QueryBuilder<Db> = QueryBuilder::new(format!(
+                        "INSERT INTO audit_log ({AUDIT_COLUMNS}) "
+                    ));
+                    qb.push_values(chunk, |mut b, r| {
+                        b.push_bind(r.seq)
+                            .push_bind(r.at_ms)
+                            .push_bind(r.actor.clone())
+                            .push_bind(r.unit.clone())
+                            .push_bind(r.action.clone())
+                            .push_bind(r.object.clone())
+                            .push_bind(r.result.as_str())
+                            .push_bind(r.client.clone())
+                            .push_bind(
+                                serde_json::to_string(&r.changes).expect("changes serialise"),
+                            )
+                            .push_bind(r.prev_hash.clone())
+                            .push_bind(r.hash.clone());
+                    });
+                    qb.build().execute(&mut **tx).await.map_err(backend_error)?;
+                }
+                Ok(prev)
+            }
+
+            /// Appends one audit record in a transaction of its own.
+            pub(crate) async fn append_audit(
+                pool: &Pool<Db>,
+                draft: &AuditDraft,
+            ) -> Result<AuditRecord, StoreError> {
+                let mut tx = begin_write(pool).await?;
+                let record = append_audit_tx(&mut tx, vec![draft.clone()])
+                    .await?
+                    .expect("one record was sealed");
+                tx.commit().await.map_err(backend_error)?;
+                Ok(record)
+            }
+
+            /// The chain head.
+            pub(crate) async fn audit_head(
+                pool: &Pool<Db>,
+            ) -> Result<Option<AuditRecord>, StoreError> {
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY seq DESC LIMIT 1"
+                )))
+                .fetch_optional(pool)
+                .await
+                .map_err(backend_error)?
+                .as_ref()
+                .map(audit_from_row)
+                .transpose()
+            }
+
+            /// A page of the audit chain after `after`.
+            pub(crate) async fn audit_records(
+                pool: &Pool<Db>,
+                after: i64,
+                limit: i64,
+            ) -> Result<Vec<AuditRecord>, StoreError> {
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"
+                )))
+                .bind(after)
+                .bind(limit)
+                .fetch_all(pool)
+                .await
+                .map_err(backend_error)?
+                .iter()
+                .map(audit_from_row)
+                .collect()
+            }
 
             const PROJECT_COLUMNS: &str = "id, code, name, category_id, sub_category, district_id, street, \
                  lead_unit_id, responsible_unit_id, sub_hq_id, build_type, households, area_m2, \
@@ -533,7 +667,7 @@ macro_rules! backend_codec {
                 progress: Progress<'_>,
                 require_empty: bool,
             ) -> Result<(), StoreError> {
-                let mut tx = pool.begin().await.map_err(backend_error)?;
+                let mut tx = begin_write(pool).await?;
                 if require_empty {
                     let existing: i64 = sqlx::query_scalar(
                         "SELECT (SELECT COUNT(*) FROM units) + (SELECT COUNT(*) FROM projects)",
@@ -770,27 +904,55 @@ macro_rules! backend_codec {
                     progress,
                 )
                 .await?;
-                let detail = format!(
-                    "{} units, {} categories, {} projects, {} milestones, {} periods, {} reports",
-                    p.units.len(),
-                    p.categories.len(),
-                    p.projects.len(),
-                    milestones.len(),
-                    p.periods.len(),
-                    p.reports.len()
-                );
-                sqlx::query(
-                    "INSERT INTO change_log (at_ms, actor, action, object, detail) \
-                     VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(now_ms())
-                .bind(actor.name.clone())
-                .bind(if require_empty { "create_portfolio" } else { "append_portfolio" })
-                .bind("portfolio")
-                .bind(detail)
-                .execute(&mut *tx)
-                .await
-                .map_err(backend_error)?;
+                // One audit record per project created (what it is, where, how big), and
+                // one for the whole write.
+                let at_ms = now_ms();
+                let draft = |action: &str, object: String, changes: Vec<FieldChange>| AuditDraft {
+                    at_ms,
+                    actor: actor.name.clone(),
+                    unit: None,
+                    action: action.to_string(),
+                    object,
+                    result: Outcome::Success,
+                    client: None,
+                    changes,
+                };
+                let created = |field: &str, value: String| FieldChange {
+                    field: field.to_string(),
+                    before: None,
+                    after: Some(value),
+                };
+                let mut drafts: Vec<AuditDraft> = p
+                    .projects
+                    .iter()
+                    .map(|pr| {
+                        draft(
+                            "project.create",
+                            format!("project:{}", pr.id),
+                            vec![
+                                created("code", pr.code.clone()),
+                                created("name", pr.name.clone()),
+                                created("district_id", pr.district.to_string()),
+                                created("category_id", pr.category.to_string()),
+                                created("milestones", pr.milestones.len().to_string()),
+                                created("total_investment", pr.total_investment.0.to_string()),
+                            ],
+                        )
+                    })
+                    .collect();
+                drafts.push(draft(
+                    if require_empty { "portfolio.create" } else { "portfolio.append" },
+                    "portfolio".to_string(),
+                    vec![
+                        created("units", p.units.len().to_string()),
+                        created("categories", p.categories.len().to_string()),
+                        created("projects", p.projects.len().to_string()),
+                        created("milestones", milestones.len().to_string()),
+                        created("periods", p.periods.len().to_string()),
+                        created("reports", p.reports.len().to_string()),
+                    ],
+                ));
+                append_audit_tx(&mut tx, drafts).await?;
                 sqlx::query("UPDATE data_version SET version = version + 1 WHERE id = 1")
                     .execute(&mut *tx)
                     .await
@@ -801,5 +963,16 @@ macro_rules! backend_codec {
     };
 }
 
-backend_codec!(sqlite_codec, sqlx::Sqlite);
-backend_codec!(postgres_codec, sqlx::Postgres);
+backend_codec!(
+    sqlite_codec,
+    sqlx::Sqlite,
+    begin = "BEGIN IMMEDIATE",
+    audit_lock = None
+);
+backend_codec!(
+    postgres_codec,
+    sqlx::Postgres,
+    begin = "BEGIN",
+    // An arbitrary constant naming "the audit chain" among advisory locks.
+    audit_lock = Some("SELECT pg_advisory_xact_lock(7316001)")
+);

@@ -13,6 +13,7 @@ pub mod testing;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use jianguan_audit::{AuditDraft, AuditRecord};
 use jianguan_domain::model::{Portfolio, ProjectId};
 use jianguan_domain::store::{
     Actor, BoxFuture, JobClaim, Progress, ProjectRecord, ReadModel, Store, StoreError,
@@ -214,6 +215,25 @@ impl Store for Db {
         Box::pin(
             async move { codec_call!(self, insert_portfolio(portfolio, actor, progress, false)) },
         )
+    }
+
+    fn append_audit<'a>(
+        &'a self,
+        draft: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<AuditRecord, StoreError>> {
+        Box::pin(async move { codec_call!(self, append_audit(draft)) })
+    }
+
+    fn audit_head(&self) -> BoxFuture<'_, Result<Option<AuditRecord>, StoreError>> {
+        Box::pin(async move { codec_call!(self, audit_head()) })
+    }
+
+    fn audit_records(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> BoxFuture<'_, Result<Vec<AuditRecord>, StoreError>> {
+        Box::pin(async move { codec_call!(self, audit_records(after, limit)) })
     }
 
     fn load_read_model(&self) -> BoxFuture<'_, Result<ReadModel, StoreError>> {

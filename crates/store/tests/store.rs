@@ -6,7 +6,7 @@
 //! A contract test is an `async fn` taking a fresh [`Db`]; the [`backend_tests!`] macro expands
 //! one `#[tokio::test]` wrapper per contract test for a backend: [`fresh_sqlite`] and
 //! [`fresh_postgres`] make the databases, and the few helpers that run SQL directly
-//! ([`row_counts`], [`change_log`], [`applied_migrations`]) have an arm per backend.
+//! ([`row_counts`], [`applied_migrations`]) have an arm per backend.
 //!
 //! The PostgreSQL tests run when `JIANGUAN_TEST_POSTGRES_URL` was set at build time (see
 //! `build.rs`); without it they are listed as ignored, with the reason.
@@ -72,7 +72,7 @@ macro_rules! backend_tests {
             backend_tests!(@db [$(#[$attr])*] $fresh;
                 create_then_load_returns_the_portfolio_exactly,
                 create_reports_progress_up_to_the_total,
-                create_is_attributed_to_the_actor_in_the_change_log,
+                create_is_attributed_to_the_actor_in_the_audit_trail,
                 load_project_returns_the_project_with_every_report_version_and_its_periods,
                 load_project_of_a_missing_id_returns_none,
                 is_empty_until_a_portfolio_is_created,
@@ -86,10 +86,12 @@ macro_rules! backend_tests {
                 a_finished_run_is_never_claimed_again,
                 slots_and_jobs_are_claimed_independently,
                 finishing_a_run_the_node_does_not_hold_is_an_error_and_changes_nothing,
+                the_database_refuses_to_change_or_delete_an_audit_record,
             );
             backend_tests!(@reopen [$(#[$attr])*] $fresh, $url;
                 reopening_keeps_the_data_and_does_not_migrate_again,
                 two_handles_racing_for_one_slot_get_exactly_one_claim,
+                two_handles_appending_audit_records_at_once_keep_one_unbroken_chain,
             );
         }
     };
@@ -150,7 +152,7 @@ const TABLES: [&str; 11] = [
     "progress_reports",
     "report_milestones",
     "report_problems",
-    "change_log",
+    "audit_log",
 ];
 
 fn tester() -> Actor {
@@ -181,14 +183,14 @@ async fn row_counts(db: &Db) -> Vec<(&'static str, i64)> {
     counts
 }
 
-/// The actors and actions of the change log, oldest first.
-async fn change_log(db: &Db) -> Vec<(String, String)> {
-    let sql = "SELECT actor, action FROM change_log ORDER BY id";
-    match db {
-        Db::Sqlite(pool) => sqlx::query_as(sql).fetch_all(pool).await,
-        Db::Postgres(pool) => sqlx::query_as(sql).fetch_all(pool).await,
-    }
-    .expect("the change log reads")
+/// The actors and actions of the audit trail, oldest first.
+async fn audit_trail(db: &Db) -> Vec<(String, String)> {
+    db.audit_records(0, i64::MAX)
+        .await
+        .expect("the audit trail reads")
+        .into_iter()
+        .map(|r| (r.actor, r.action))
+        .collect()
 }
 
 /// The rows of the migration table: version, description, when installed and checksum.
@@ -279,12 +281,23 @@ async fn create_reports_progress_up_to_the_total(db: Db) {
     );
 }
 
-async fn create_is_attributed_to_the_actor_in_the_change_log(db: Db) {
+async fn create_is_attributed_to_the_actor_in_the_audit_trail(db: Db) {
     create(&db, &CITY).await.expect("the demo city is written");
-    assert_eq!(
-        change_log(&db).await,
-        vec![("contract-test".to_string(), "create_portfolio".to_string())]
+    let trail = audit_trail(&db).await;
+    // One record per project created, then one for the whole write, all by the actor.
+    assert_eq!(trail.len(), CITY.projects.len() + 1);
+    assert!(trail.iter().all(|(actor, _)| actor == "contract-test"));
+    assert!(
+        trail[..CITY.projects.len()]
+            .iter()
+            .all(|(_, a)| a == "project.create")
     );
+    assert_eq!(
+        trail.last().map(|(_, a)| a.as_str()),
+        Some("portfolio.create")
+    );
+    let records = db.audit_records(0, i64::MAX).await.expect("reads");
+    jianguan_audit::verify(&records, &[]).expect("the chain the store wrote verifies");
 }
 
 async fn load_project_returns_the_project_with_every_report_version_and_its_periods(db: Db) {
@@ -1284,4 +1297,61 @@ async fn both_backends_migrate_to_the_same_tables_and_columns() {
             );
         }
     }
+}
+
+fn audit_draft(action: &str) -> jianguan_audit::AuditDraft {
+    jianguan_audit::AuditDraft {
+        at_ms: 1_638_316_800_000,
+        actor: "contract-test".into(),
+        unit: Some("映湖区".into()),
+        action: action.into(),
+        object: "project:1".into(),
+        result: jianguan_audit::Outcome::Denied,
+        client: Some("127.0.0.1".into()),
+        changes: vec![jianguan_audit::FieldChange {
+            field: "name".into(),
+            before: Some("旧".into()),
+            after: None,
+        }],
+    }
+}
+
+async fn the_database_refuses_to_change_or_delete_an_audit_record(db: Db) {
+    let first = db
+        .append_audit(&audit_draft("access.denied"))
+        .await
+        .expect("an audit record appends");
+    assert_eq!(first.seq, 1);
+    let back = db.audit_records(0, 10).await.expect("reads");
+    assert_eq!(back, vec![first.clone()], "the record reads back as sealed");
+    for sql in [
+        "UPDATE audit_log SET actor = 'someone else' WHERE seq = 1",
+        "DELETE FROM audit_log WHERE seq = 1",
+    ] {
+        let refused = match &db {
+            Db::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+            Db::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+        };
+        let err = refused.expect_err("the database refuses");
+        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+    }
+    assert_eq!(db.audit_records(0, 10).await.expect("reads"), vec![first]);
+}
+
+async fn two_handles_appending_audit_records_at_once_keep_one_unbroken_chain(db: Db, url: String) {
+    let other = jianguan_store::open(&url)
+        .await
+        .expect("a second handle opens");
+    let write = |db: Db, action: &'static str| async move {
+        for _ in 0..25 {
+            db.append_audit(&audit_draft(action))
+                .await
+                .expect("every append succeeds");
+        }
+    };
+    tokio::join!(write(db.clone(), "a"), write(other.clone(), "b"));
+    let records = db.audit_records(0, i64::MAX).await.expect("reads");
+    assert_eq!(records.len(), 50);
+    let summary = jianguan_audit::verify(&records, &[]).expect("one unbroken chain");
+    assert_eq!(summary.last_seq, Some(50));
 }

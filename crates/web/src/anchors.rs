@@ -1,0 +1,88 @@
+//! Audit anchors: the audit chain's head, appended now and then to a file outside the database,
+//! so that a chain rewritten inside the database (every hash recomputed) no longer matches what
+//! the file recorded. `jianguan audit verify` reads the same file.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use jianguan_audit::{Anchor, parse_anchor_file};
+use jianguan_domain::store::{Store, StoreError};
+
+/// Where a database's anchors go by default: beside a SQLite file (`demo.db.anchors`); none for
+/// a server database, whose anchor file must be named (`--anchors`).
+pub fn default_anchor_path(db_url: &str) -> Option<PathBuf> {
+    if db_url.contains("://") && !db_url.starts_with("sqlite:") {
+        return None;
+    }
+    let path = db_url
+        .strip_prefix("sqlite://")
+        .or_else(|| db_url.strip_prefix("sqlite:"))
+        .unwrap_or(db_url);
+    Some(PathBuf::from(format!("{path}.anchors")))
+}
+
+/// Reads an anchor file; a missing file has no anchors.
+pub fn read_anchors(path: &Path) -> Result<Vec<Anchor>, String> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => parse_anchor_file(&text).map_err(|e| format!("{}: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
+}
+
+/// Appends the current chain head to `path` unless the file's last anchor already is it.
+/// Returns the anchor written, if any.
+pub async fn write_anchor(store: &dyn Store, path: &Path) -> Result<Option<Anchor>, StoreError> {
+    let Some(head) = store.audit_head().await? else {
+        return Ok(None);
+    };
+    let anchor = Anchor::of(&head);
+    let last = read_anchors(path)
+        .ok()
+        .and_then(|a| a.into_iter().max_by_key(|a| a.seq));
+    if last.is_some_and(|l| l.seq >= anchor.seq) {
+        return Ok(None);
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| StoreError::Backend(format!("{}: {e}", path.display())))?;
+    writeln!(file, "{}", anchor.to_line())
+        .and_then(|()| file.sync_all())
+        .map_err(|e| StoreError::Backend(format!("{}: {e}", path.display())))?;
+    Ok(Some(anchor))
+}
+
+/// Writes an anchor every `period` for as long as the server runs.
+pub fn spawn_anchor_task(store: Arc<dyn Store>, path: PathBuf, period: Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(period);
+        loop {
+            tick.tick().await;
+            if let Err(e) = write_anchor(store.as_ref(), &path).await {
+                tracing::error!(error = %e, path = %path.display(), "writing the audit anchor failed");
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_files_get_an_anchor_file_beside_them_and_servers_none() {
+        assert_eq!(
+            default_anchor_path("demo.db"),
+            Some(PathBuf::from("demo.db.anchors"))
+        );
+        assert_eq!(
+            default_anchor_path("sqlite:///tmp/x.db"),
+            Some(PathBuf::from("/tmp/x.db.anchors"))
+        );
+        assert_eq!(default_anchor_path("postgres://u@h/db"), None);
+    }
+}
