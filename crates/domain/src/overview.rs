@@ -667,14 +667,15 @@ pub fn project_row(
     }
 }
 
-/// The project list for `year` as of `as_of`: projects with a plan for the year matching the
-/// query's filters, sorted and paged.
+/// The project list for `year` as of `as_of`: projects with a plan for the year that `visible`
+/// keeps (the reader's scope) and that match the query's filters, sorted and paged.
 pub fn list_projects(
     portfolio: &Portfolio,
     ledger: &InvestmentLedger,
     year: i16,
     as_of: Date,
     query: &ProjectQuery,
+    visible: impl Fn(&Project) -> bool,
 ) -> Page<ProjectRow> {
     let needle = query
         .search
@@ -684,7 +685,7 @@ pub fn list_projects(
     let mut rows: Vec<ProjectRow> = portfolio
         .projects
         .iter()
-        .filter(|p| p.plan_for(year).is_some())
+        .filter(|p| p.plan_for(year).is_some() && visible(p))
         .filter(|p| query.category.is_none_or(|c| p.category == c))
         .filter(|p| query.district.is_none_or(|d| p.district == d))
         .filter(|p| query.lead_unit.is_none_or(|u| p.lead_unit == u))
@@ -911,7 +912,7 @@ mod tests {
             overdue_only: true,
             ..ProjectQuery::default()
         };
-        let page = list_projects(&p, &ledger, 2021, as_of, &q);
+        let page = list_projects(&p, &ledger, 2021, as_of, &q, |_| true);
         assert_eq!(page.total, 1);
         assert_eq!(page.items[0].code, "P002");
         assert_eq!(page.items[0].max_overdue_days, 121);
@@ -924,7 +925,7 @@ mod tests {
             page: 2,
             ..ProjectQuery::default()
         };
-        let page = list_projects(&p, &ledger, 2021, as_of, &q);
+        let page = list_projects(&p, &ledger, 2021, as_of, &q, |_| true);
         assert_eq!(page.total, 2);
         assert_eq!(page.pages(), 2);
         assert_eq!(page.items[0].code, "P003");
@@ -933,7 +934,10 @@ mod tests {
             search: Some("项目4".into()),
             ..ProjectQuery::default()
         };
-        assert_eq!(list_projects(&p, &ledger, 2021, as_of, &q).total, 1);
+        assert_eq!(
+            list_projects(&p, &ledger, 2021, as_of, &q, |_| true).total,
+            1
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::pin::Pin;
 use jianguan_audit::{AuditDraft, AuditRecord};
 use jiff::civil::Date;
 
-use crate::model::{Money, Portfolio, ProgressReport, Project, ProjectId, ReportingPeriod};
+use crate::model::{Money, Portfolio, ProgressReport, Project, ProjectId, ReportingPeriod, UnitId};
 
 /// A boxed, sendable future, as the [`Store`] methods return.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -70,6 +70,52 @@ pub struct ReadModel {
     pub portfolio: Portfolio,
     /// Investment to date per project and period end.
     pub investment: Vec<(ProjectId, Date, Money)>,
+}
+
+/// An account as stored: identity, unit, roles (by code), credentials and login state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRecord {
+    /// Identity.
+    pub id: i64,
+    /// The user name as typed when the account was made.
+    pub username: String,
+    /// The normalised user name that makes accounts unique (NFKC, case-folded).
+    pub username_key: String,
+    /// The person's name.
+    pub display_name: String,
+    /// The organisation unit the account belongs to (none for some administrators).
+    pub unit: Option<UnitId>,
+    /// Role codes.
+    pub roles: Vec<String>,
+    /// Password hash in PHC string form.
+    pub password_hash: String,
+    /// Base32 TOTP secret, when a second factor is set up.
+    pub totp_secret: Option<String>,
+    /// When the account was made, ms since the epoch.
+    pub created_at_ms: i64,
+    /// The last successful login, ms since the epoch.
+    pub last_login_ms: Option<i64>,
+    /// The last day the account may be used, if it expires.
+    pub expires_on: Option<Date>,
+    /// When the account was disabled, if it is.
+    pub disabled_at_ms: Option<i64>,
+    /// Failed logins since the last success or lock.
+    pub failed_logins: i64,
+    /// Locked until this instant after too many failures.
+    pub locked_until_ms: Option<i64>,
+}
+
+/// A login session, known by the hash of its cookie token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// SHA-256 of the cookie token, hex.
+    pub token_hash: String,
+    /// Whose session it is.
+    pub account_id: i64,
+    /// When it was created (login), ms since the epoch.
+    pub created_at_ms: i64,
+    /// The last request seen, ms since the epoch.
+    pub last_seen_ms: i64,
 }
 
 /// Progress of a long write, as (done, total) units.
@@ -145,6 +191,53 @@ pub trait Store: Send + Sync {
         after: i64,
         limit: i64,
     ) -> BoxFuture<'_, Result<Vec<AuditRecord>, StoreError>>;
+
+    /// Creates an account with its roles and records it in the audit trail, in one transaction.
+    /// Fails with [`StoreError::Invalid`] when the normalised user name is taken.
+    fn create_account<'a>(
+        &'a self,
+        account: &'a AccountRecord,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<i64, StoreError>>;
+
+    /// The account with this normalised user name.
+    fn account_by_key<'a>(
+        &'a self,
+        username_key: &'a str,
+    ) -> BoxFuture<'a, Result<Option<AccountRecord>, StoreError>>;
+
+    /// The account with this id.
+    fn account(&self, id: i64) -> BoxFuture<'_, Result<Option<AccountRecord>, StoreError>>;
+
+    /// Records a login attempt's effect on the account (failure count, lock, last login) and its
+    /// audit record in one transaction; on success also creates the session.
+    fn record_login<'a>(
+        &'a self,
+        account: &'a AccountRecord,
+        session: Option<&'a SessionRecord>,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+
+    /// The session with this token hash.
+    fn session<'a>(
+        &'a self,
+        token_hash: &'a str,
+    ) -> BoxFuture<'a, Result<Option<SessionRecord>, StoreError>>;
+
+    /// Notes a request on a session.
+    fn touch_session<'a>(
+        &'a self,
+        token_hash: &'a str,
+        now_ms: i64,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+
+    /// Ends sessions — one (`Some(token hash)`) or all of an account's — with an audit record.
+    fn end_sessions<'a>(
+        &'a self,
+        account_id: i64,
+        token_hash: Option<&'a str>,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
 
     /// Writes a whole portfolio into an empty database, in one transaction: all of it or
     /// nothing. Fails with [`StoreError::NotEmpty`] if the database holds campaign data.

@@ -32,6 +32,12 @@ fn unknown(what: &str, code: &str) -> StoreError {
     StoreError::Invalid(format!("unknown {what} `{code}`"))
 }
 
+/// How an account is looked up.
+enum AccountKey<'a> {
+    Id(i64),
+    Name(&'a str),
+}
+
 /// Groups child rows under their parent's index.
 fn attach<T>(parents: &HashMap<i64, usize>, rows: Vec<(i64, T)>) -> HashMap<usize, Vec<T>> {
     let mut out: HashMap<usize, Vec<T>> = HashMap::new();
@@ -48,7 +54,9 @@ macro_rules! backend_codec {
         pub(crate) mod $module {
             use super::*;
             use jianguan_audit::{AuditDraft, AuditRecord, FieldChange, Outcome, seal};
-            use jianguan_domain::store::{Actor, Progress, ProjectRecord, ReadModel};
+            use jianguan_domain::store::{
+                AccountRecord, Actor, Progress, ProjectRecord, ReadModel, SessionRecord,
+            };
             use futures_util::TryStreamExt;
             use sqlx::{Pool, QueryBuilder, Row};
 
@@ -153,6 +161,220 @@ macro_rules! backend_codec {
                     .expect("one record was sealed");
                 tx.commit().await.map_err(backend_error)?;
                 Ok(record)
+            }
+
+            const ACCOUNT_COLUMNS: &str = "id, username_key, username, display_name, unit_id, \
+                 password_hash, totp_secret, created_at_ms, last_login_ms, expires_on, \
+                 disabled_at_ms, failed_logins, locked_until_ms";
+
+            async fn account_where(
+                pool: &Pool<Db>,
+                condition: &'static str,
+                key: AccountKey<'_>,
+            ) -> Result<Option<AccountRecord>, StoreError> {
+                let sql = sqlx::AssertSqlSafe(format!(
+                    "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE {condition}"
+                ));
+                let row = match key {
+                    AccountKey::Id(id) => sqlx::query(sql).bind(id).fetch_optional(pool).await,
+                    AccountKey::Name(name) => {
+                        sqlx::query(sql).bind(name).fetch_optional(pool).await
+                    }
+                }
+                .map_err(backend_error)?;
+                let Some(r) = row else {
+                    return Ok(None);
+                };
+                let id: i64 = r.try_get("id").map_err(backend_error)?;
+                let roles: Vec<String> =
+                    sqlx::query_scalar("SELECT role FROM account_roles WHERE account_id = $1 ORDER BY role")
+                        .bind(id)
+                        .fetch_all(pool)
+                        .await
+                        .map_err(backend_error)?;
+                let unit: Option<i64> = r.try_get("unit_id").map_err(backend_error)?;
+                Ok(Some(AccountRecord {
+                    id,
+                    username: r.try_get("username").map_err(backend_error)?,
+                    username_key: r.try_get("username_key").map_err(backend_error)?,
+                    display_name: r.try_get("display_name").map_err(backend_error)?,
+                    unit: unit.map(UnitId),
+                    roles,
+                    password_hash: r.try_get("password_hash").map_err(backend_error)?,
+                    totp_secret: r.try_get("totp_secret").map_err(backend_error)?,
+                    created_at_ms: r.try_get("created_at_ms").map_err(backend_error)?,
+                    last_login_ms: r.try_get("last_login_ms").map_err(backend_error)?,
+                    expires_on: parse_opt_date(
+                        r.try_get("expires_on").map_err(backend_error)?,
+                        "expires_on",
+                    )?,
+                    disabled_at_ms: r.try_get("disabled_at_ms").map_err(backend_error)?,
+                    failed_logins: r.try_get("failed_logins").map_err(backend_error)?,
+                    locked_until_ms: r.try_get("locked_until_ms").map_err(backend_error)?,
+                }))
+            }
+
+            /// The account with this normalised user name.
+            pub(crate) async fn account_by_key(
+                pool: &Pool<Db>,
+                key: &str,
+            ) -> Result<Option<AccountRecord>, StoreError> {
+                account_where(pool, "username_key = $1", AccountKey::Name(key)).await
+            }
+
+            /// The account with this id.
+            pub(crate) async fn account(
+                pool: &Pool<Db>,
+                id: i64,
+            ) -> Result<Option<AccountRecord>, StoreError> {
+                account_where(pool, "id = $1", AccountKey::Id(id)).await
+            }
+
+            /// Creates an account, its roles and its audit record in one transaction.
+            pub(crate) async fn create_account(
+                pool: &Pool<Db>,
+                a: &AccountRecord,
+                audit: &AuditDraft,
+            ) -> Result<i64, StoreError> {
+                let mut tx = begin_write(pool).await?;
+                let id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM accounts")
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "INSERT INTO accounts ({ACCOUNT_COLUMNS}) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+                )))
+                .bind(id)
+                .bind(&a.username_key)
+                .bind(&a.username)
+                .bind(&a.display_name)
+                .bind(a.unit.map(|u| u.0))
+                .bind(&a.password_hash)
+                .bind(&a.totp_secret)
+                .bind(a.created_at_ms)
+                .bind(a.last_login_ms)
+                .bind(a.expires_on.map(|d| d.to_string()))
+                .bind(a.disabled_at_ms)
+                .bind(a.failed_logins)
+                .bind(a.locked_until_ms)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_error)?;
+                for role in &a.roles {
+                    sqlx::query("INSERT INTO account_roles (account_id, role) VALUES ($1, $2)")
+                        .bind(id)
+                        .bind(role)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend_error)?;
+                }
+                let mut audit = audit.clone();
+                audit.object = format!("account:{id}");
+                append_audit_tx(&mut tx, vec![audit]).await?;
+                tx.commit().await.map_err(backend_error)?;
+                Ok(id)
+            }
+
+            /// Stores a login attempt's outcome, the new session (on success) and its audit
+            /// record in one transaction.
+            pub(crate) async fn record_login(
+                pool: &Pool<Db>,
+                a: &AccountRecord,
+                session: Option<&SessionRecord>,
+                audit: &AuditDraft,
+            ) -> Result<(), StoreError> {
+                let mut tx = begin_write(pool).await?;
+                sqlx::query(
+                    "UPDATE accounts SET failed_logins = $1, locked_until_ms = $2, \
+                     last_login_ms = $3, disabled_at_ms = $4 WHERE id = $5",
+                )
+                .bind(a.failed_logins)
+                .bind(a.locked_until_ms)
+                .bind(a.last_login_ms)
+                .bind(a.disabled_at_ms)
+                .bind(a.id)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_error)?;
+                if let Some(s) = session {
+                    sqlx::query(
+                        "INSERT INTO sessions (token_hash, account_id, created_at_ms, last_seen_ms, client) \
+                         VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(&s.token_hash)
+                    .bind(s.account_id)
+                    .bind(s.created_at_ms)
+                    .bind(s.last_seen_ms)
+                    .bind(&audit.client)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                }
+                append_audit_tx(&mut tx, vec![audit.clone()]).await?;
+                tx.commit().await.map_err(backend_error)
+            }
+
+            /// The session with this token hash.
+            pub(crate) async fn session(
+                pool: &Pool<Db>,
+                token_hash: &str,
+            ) -> Result<Option<SessionRecord>, StoreError> {
+                let row = sqlx::query(
+                    "SELECT token_hash, account_id, created_at_ms, last_seen_ms FROM sessions \
+                     WHERE token_hash = $1",
+                )
+                .bind(token_hash)
+                .fetch_optional(pool)
+                .await
+                .map_err(backend_error)?;
+                row.map(|r| {
+                    Ok(SessionRecord {
+                        token_hash: r.try_get("token_hash").map_err(backend_error)?,
+                        account_id: r.try_get("account_id").map_err(backend_error)?,
+                        created_at_ms: r.try_get("created_at_ms").map_err(backend_error)?,
+                        last_seen_ms: r.try_get("last_seen_ms").map_err(backend_error)?,
+                    })
+                })
+                .transpose()
+            }
+
+            /// Notes a request on a session.
+            pub(crate) async fn touch_session(
+                pool: &Pool<Db>,
+                token_hash: &str,
+                now_ms: i64,
+            ) -> Result<(), StoreError> {
+                sqlx::query("UPDATE sessions SET last_seen_ms = $1 WHERE token_hash = $2")
+                    .bind(now_ms)
+                    .bind(token_hash)
+                    .execute(pool)
+                    .await
+                    .map_err(backend_error)?;
+                Ok(())
+            }
+
+            /// Ends one session or all of an account's, with the audit record.
+            pub(crate) async fn end_sessions(
+                pool: &Pool<Db>,
+                account_id: i64,
+                token_hash: Option<&str>,
+                audit: &AuditDraft,
+            ) -> Result<(), StoreError> {
+                let mut tx = begin_write(pool).await?;
+                match token_hash {
+                    Some(hash) => sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                        .bind(hash)
+                        .execute(&mut *tx)
+                        .await,
+                    None => sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+                        .bind(account_id)
+                        .execute(&mut *tx)
+                        .await,
+                }
+                .map_err(backend_error)?;
+                append_audit_tx(&mut tx, vec![audit.clone()]).await?;
+                tx.commit().await.map_err(backend_error)
             }
 
             /// The chain head.

@@ -16,7 +16,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use jianguan_audit::{AuditDraft, AuditRecord};
 use jianguan_domain::model::{Portfolio, ProjectId};
 use jianguan_domain::store::{
-    Actor, BoxFuture, JobClaim, Progress, ProjectRecord, ReadModel, Store, StoreError,
+    AccountRecord, Actor, BoxFuture, JobClaim, Progress, ProjectRecord, ReadModel, SessionRecord,
+    Store, StoreError,
 };
 
 pub use postgres::POSTGRES_MIGRATIONS;
@@ -222,6 +223,58 @@ impl Store for Db {
         draft: &'a AuditDraft,
     ) -> BoxFuture<'a, Result<AuditRecord, StoreError>> {
         Box::pin(async move { codec_call!(self, append_audit(draft)) })
+    }
+
+    fn create_account<'a>(
+        &'a self,
+        account: &'a AccountRecord,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<i64, StoreError>> {
+        Box::pin(async move { codec_call!(self, create_account(account, audit)) })
+    }
+
+    fn account_by_key<'a>(
+        &'a self,
+        username_key: &'a str,
+    ) -> BoxFuture<'a, Result<Option<AccountRecord>, StoreError>> {
+        Box::pin(async move { codec_call!(self, account_by_key(username_key)) })
+    }
+
+    fn account(&self, id: i64) -> BoxFuture<'_, Result<Option<AccountRecord>, StoreError>> {
+        Box::pin(async move { codec_call!(self, account(id)) })
+    }
+
+    fn record_login<'a>(
+        &'a self,
+        account: &'a AccountRecord,
+        session: Option<&'a SessionRecord>,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move { codec_call!(self, record_login(account, session, audit)) })
+    }
+
+    fn session<'a>(
+        &'a self,
+        token_hash: &'a str,
+    ) -> BoxFuture<'a, Result<Option<SessionRecord>, StoreError>> {
+        Box::pin(async move { codec_call!(self, session(token_hash)) })
+    }
+
+    fn touch_session<'a>(
+        &'a self,
+        token_hash: &'a str,
+        now_ms: i64,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move { codec_call!(self, touch_session(token_hash, now_ms)) })
+    }
+
+    fn end_sessions<'a>(
+        &'a self,
+        account_id: i64,
+        token_hash: Option<&'a str>,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move { codec_call!(self, end_sessions(account_id, token_hash, audit)) })
     }
 
     fn audit_head(&self) -> BoxFuture<'_, Result<Option<AuditRecord>, StoreError>> {

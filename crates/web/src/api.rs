@@ -15,8 +15,11 @@ use jianguan_domain::overview::{Figures, Overview, ProjectQuery, ProjectSort, li
 use jianguan_domain::{calendar, rates};
 use serde::Serialize;
 
+use crate::auth::CurrentUser;
 use crate::error::{AppError, Format};
 use crate::{AppState, Params, Snapshot};
+use axum::Extension;
+use jianguan_access::policy::Resource;
 
 /// The API's paths, as the router serves them and the OpenAPI document describes them.
 pub const API_PATHS: [&str; 4] = [
@@ -208,12 +211,20 @@ async fn snapshot(state: &AppState) -> Result<Arc<Snapshot>, AppError> {
 
 async fn stats(
     State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<Stats>, AppError> {
     let params = Params::new(query, Format::Json);
+    let visible = user.scope(Resource::Portfolio, Format::Json)?;
     let snap = snapshot(&state).await?;
     let scope = Scope::resolve(&params, &snap, state.today())?;
-    let overview = Overview::compute_with(&snap.portfolio, &snap.ledger, scope.year, scope.as_of);
+    let overview = Overview::compute_filtered(
+        &snap.portfolio,
+        &snap.ledger,
+        scope.year,
+        scope.as_of,
+        |p| visible.covers(p),
+    );
     Ok(Json(Stats::from(&overview)))
 }
 
@@ -255,13 +266,22 @@ pub fn project_query(params: &Params) -> Result<ProjectQuery, AppError> {
 
 async fn projects(
     State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     let params = Params::new(query, Format::Json);
+    let visible = user.scope(Resource::Portfolio, Format::Json)?;
     let snap = snapshot(&state).await?;
     let scope = Scope::resolve(&params, &snap, state.today())?;
     let q = project_query(&params)?;
-    let page = list_projects(&snap.portfolio, &snap.ledger, scope.year, scope.as_of, &q);
+    let page = list_projects(
+        &snap.portfolio,
+        &snap.ledger,
+        scope.year,
+        scope.as_of,
+        &q,
+        |p| visible.covers(p),
+    );
     Ok(Json(serde_json::json!({
         "year": scope.year,
         "as_of": scope.as_of,
@@ -286,6 +306,7 @@ struct MilestoneView<'a> {
 
 async fn project(
     State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
@@ -301,6 +322,19 @@ async fn project(
         .await
         .map_err(|e| AppError::store(Format::Json, e))?
         .ok_or_else(|| AppError::not_found(Format::Json, format!("项目 {id}")))?;
+    if !user
+        .scope(Resource::Project, Format::Json)?
+        .covers(&record.project)
+    {
+        return Err(deny(
+            &state,
+            &user,
+            &format!("project:{id}"),
+            Format::Json,
+            &format!("项目 {id}"),
+        )
+        .await);
+    }
     let p = &record.project;
     let row = jianguan_domain::overview::project_row(
         &snap.portfolio,
@@ -331,6 +365,31 @@ async fn project(
         "periods": record.periods,
     }))
     .into_response())
+}
+
+/// Refuses a record outside the user's scope: audited as a denial, answered as "not found" so
+/// that guessing ids tells nothing about other units' records.
+pub(crate) async fn deny(
+    state: &AppState,
+    user: &CurrentUser,
+    object: &str,
+    format: Format,
+    what: &str,
+) -> AppError {
+    let record = jianguan_audit::AuditDraft {
+        at_ms: crate::auth::now_ms(),
+        actor: user.account.username.clone(),
+        unit: user.unit_name.clone(),
+        action: "access.denied".into(),
+        object: object.to_string(),
+        result: jianguan_audit::Outcome::Denied,
+        client: None,
+        changes: Vec::new(),
+    };
+    match state.store().append_audit(&record).await {
+        Ok(_) => AppError::not_found(format, what.to_string()),
+        Err(e) => AppError::store(format, e),
+    }
 }
 
 async fn openapi() -> Response {

@@ -34,6 +34,10 @@ pub enum ErrorKind {
         /// What was expected, in Chinese for pages.
         expected: String,
     },
+    /// No session: 401.
+    Unauthorized,
+    /// Signed in, but the policy refuses: 403, with the reason shown.
+    Forbidden(String),
     /// No such thing: 404.
     NotFound(String),
     /// Anything else: 500, details logged only.
@@ -57,6 +61,30 @@ impl AppError {
         AppError {
             format,
             kind: ErrorKind::NotFound(what.into()),
+        }
+    }
+
+    /// A 401: sign in first.
+    pub fn unauthorized(format: Format) -> AppError {
+        AppError {
+            format,
+            kind: ErrorKind::Unauthorized,
+        }
+    }
+
+    /// A 403 with the reason.
+    pub fn forbidden(format: Format, reason: impl Into<String>) -> AppError {
+        AppError {
+            format,
+            kind: ErrorKind::Forbidden(reason.into()),
+        }
+    }
+
+    /// A 500 with a detail for the log only.
+    pub fn internal(format: Format, detail: impl Into<String>) -> AppError {
+        AppError {
+            format,
+            kind: ErrorKind::Internal(detail.into()),
         }
     }
 
@@ -85,6 +113,18 @@ impl IntoResponse for AppError {
                 "bad_parameter",
                 format!("参数 {name} 无效：{expected}"),
                 Some(name),
+            ),
+            ErrorKind::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "请先登录".to_string(),
+                None,
+            ),
+            ErrorKind::Forbidden(reason) => (
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                format!("无权访问：{reason}"),
+                None,
             ),
             ErrorKind::NotFound(what) => (
                 StatusCode::NOT_FOUND,

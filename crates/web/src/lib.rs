@@ -8,6 +8,7 @@
 pub mod anchors;
 pub mod api;
 mod assets;
+pub mod auth;
 pub mod error;
 pub mod fmt;
 pub mod jobs;
@@ -109,10 +110,16 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/projects/{id}", get(pages::project))
         .route("/districts/{id}", get(pages::district))
         .route("/categories/{id}", get(pages::category))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", axum::routing::post(auth::logout))
         .route("/healthz", get(|| async { "ok" }))
         .route("/assets/{*path}", get(assets::serve))
         .merge(api::routes())
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
 }
@@ -140,9 +147,12 @@ async fn security_headers(mut response: axum::response::Response) -> axum::respo
 
 /// Serves the application on `listener` until Ctrl-C or SIGTERM.
 pub async fn serve(listener: tokio::net::TcpListener, state: Arc<AppState>) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
 }
 
 async fn shutdown_signal() {

@@ -18,9 +18,12 @@ use jianguan_domain::overview::{
 use jianguan_domain::rates;
 
 use crate::api::{Scope, project_query};
+use crate::auth::CurrentUser;
 use crate::error::{AppError, Format};
 use crate::fmt;
 use crate::{AppState, Params, Snapshot};
+use axum::Extension;
+use jianguan_access::policy::Resource;
 
 /// Page furniture shared by every page: title, breadcrumbs and the as-of form.
 struct Layout {
@@ -37,6 +40,8 @@ struct Layout {
     qs: String,
     /// The path the as-of form submits to.
     path: String,
+    /// Who is signed in, as the top bar shows them.
+    user: String,
 }
 
 impl Layout {
@@ -46,6 +51,7 @@ impl Layout {
         scope: Scope,
         snap: &Snapshot,
         path: &str,
+        user: &CurrentUser,
     ) -> Layout {
         let mut years = snap.portfolio.years();
         if !years.contains(&scope.year) {
@@ -62,6 +68,10 @@ impl Layout {
             as_of_cn: fmt::date_cn(scope.as_of),
             qs: format!("year={}&as_of={}", scope.year, scope.as_of),
             path: path.to_string(),
+            user: match &user.unit_name {
+                Some(unit) => format!("{} · {}", unit, user.account.display_name),
+                None => user.account.display_name.clone(),
+            },
         }
     }
 
@@ -333,13 +343,21 @@ struct OverviewPage {
 
 pub(crate) async fn overview(
     State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     let params = Params::new(query, Format::Html);
+    let visible = user.scope(Resource::Portfolio, Format::Html)?;
     let snap = html_snapshot(&state).await?;
     let scope = Scope::resolve(&params, &snap, state.today())?;
-    let o = Overview::compute_with(&snap.portfolio, &snap.ledger, scope.year, scope.as_of);
-    let layout = Layout::new("总览", "overview", scope, &snap, "/");
+    let o = Overview::compute_filtered(
+        &snap.portfolio,
+        &snap.ledger,
+        scope.year,
+        scope.as_of,
+        |pr| visible.covers(pr),
+    );
+    let layout = Layout::new("总览", "overview", scope, &snap, "/", &user);
     let qs = layout.qs.clone();
     let p = &snap.portfolio;
     render(OverviewPage {
@@ -440,7 +458,7 @@ fn with_param(params: &Params, names: &[&str], set: &[(&str, String)]) -> String
 }
 
 /// Percent-encodes a query value.
-fn urlencode(v: &str) -> String {
+pub(crate) fn urlencode(v: &str) -> String {
     let mut out = String::new();
     for b in v.bytes() {
         match b {
@@ -470,16 +488,25 @@ const LIST_PARAMS: [&str; 12] = [
 
 pub(crate) async fn project_list(
     State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     let params = Params::new(query, Format::Html);
+    let visible = user.scope(Resource::Portfolio, Format::Html)?;
     let snap = html_snapshot(&state).await?;
     let scope = Scope::resolve(&params, &snap, state.today())?;
     let q = project_query(&params)?;
-    let page: Page<ProjectRow> =
-        list_projects(&snap.portfolio, &snap.ledger, scope.year, scope.as_of, &q);
+    let page: Page<ProjectRow> = list_projects(
+        &snap.portfolio,
+        &snap.ledger,
+        scope.year,
+        scope.as_of,
+        &q,
+        |pr| visible.covers(pr),
+    );
     let p = &snap.portfolio;
-    let layout = Layout::new("项目", "projects", scope, &snap, "/projects").crumb("项目", None);
+    let layout =
+        Layout::new("项目", "projects", scope, &snap, "/projects", &user).crumb("项目", None);
     let qs = layout.qs.clone();
     // Links carry the resolved year and date even when the request left them to defaults.
     let fixed = [
@@ -608,6 +635,7 @@ struct ProjectPage {
 
 pub(crate) async fn project(
     State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
@@ -615,6 +643,7 @@ pub(crate) async fn project(
     let id: i64 = id
         .parse()
         .map_err(|_| AppError::not_found(Format::Html, "该项目"))?;
+    let visible = user.scope(Resource::Project, Format::Html)?;
     let snap = html_snapshot(&state).await?;
     let scope = Scope::resolve(&params, &snap, state.today())?;
     let record = state
@@ -623,6 +652,16 @@ pub(crate) async fn project(
         .await
         .map_err(|e| AppError::store(Format::Html, e))?
         .ok_or_else(|| AppError::not_found(Format::Html, "该项目"))?;
+    if !visible.covers(&record.project) {
+        return Err(crate::api::deny(
+            &state,
+            &user,
+            &format!("project:{id}"),
+            Format::Html,
+            "该项目",
+        )
+        .await);
+    }
     let p = &snap.portfolio;
     let pr: &Project = &record.project;
     let row = jianguan_domain::overview::project_row(p, &snap.ledger, pr, scope.year, scope.as_of);
@@ -632,6 +671,7 @@ pub(crate) async fn project(
         scope,
         &snap,
         &format!("/projects/{id}"),
+        &user,
     )
     .crumb(
         "项目",
@@ -882,17 +922,19 @@ fn breakdown_page(
     snap: &Snapshot,
     scope: Scope,
     subject: Subject<'_>,
+    user: &CurrentUser,
+    visible: &jianguan_access::Scope,
 ) -> Result<Response, AppError> {
     let p = &snap.portfolio;
     let o = Overview::compute_filtered(p, &snap.ledger, scope.year, scope.as_of, |pr| {
-        subject.includes(pr)
+        subject.includes(pr) && visible.covers(pr)
     });
     let (path, crumb, anchor) = match &subject {
         Subject::District(u) => (format!("/districts/{}", u.id), "县区", "districts"),
         Subject::Category(c) => (format!("/categories/{}", c.id), "类别", "categories"),
     };
     let name = subject.name().to_string();
-    let layout = Layout::new(name.clone(), "overview", scope, snap, &path)
+    let layout = Layout::new(name.clone(), "overview", scope, snap, &path, user)
         .crumb(
             crumb,
             Some(format!(
@@ -970,7 +1012,7 @@ fn breakdown_page(
                 &snap.ledger,
                 scope.year,
                 scope.as_of,
-                |pr| subject.includes(pr),
+                |pr| subject.includes(pr) && visible.covers(pr),
                 20,
             ),
             1,
@@ -983,10 +1025,12 @@ fn breakdown_page(
 
 pub(crate) async fn district(
     State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     let params = Params::new(query, Format::Html);
+    let visible = user.scope(Resource::Portfolio, Format::Html)?;
     let snap = html_snapshot(&state).await?;
     let unit = id
         .parse::<i64>()
@@ -995,15 +1039,17 @@ pub(crate) async fn district(
         .filter(|u| u.kind == UnitKind::District)
         .ok_or_else(|| AppError::not_found(Format::Html, "该县区"))?;
     let scope = Scope::resolve(&params, &snap, state.today())?;
-    breakdown_page(&snap, scope, Subject::District(unit))
+    breakdown_page(&snap, scope, Subject::District(unit), &user, &visible)
 }
 
 pub(crate) async fn category(
     State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     let params = Params::new(query, Format::Html);
+    let visible = user.scope(Resource::Portfolio, Format::Html)?;
     let snap = html_snapshot(&state).await?;
     let category = id
         .parse::<i64>()
@@ -1011,7 +1057,34 @@ pub(crate) async fn category(
         .and_then(|id| snap.portfolio.category(CategoryId(id)))
         .ok_or_else(|| AppError::not_found(Format::Html, "该类别"))?;
     let scope = Scope::resolve(&params, &snap, state.today())?;
-    breakdown_page(&snap, scope, Subject::Category(category))
+    breakdown_page(&snap, scope, Subject::Category(category), &user, &visible)
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage<'a> {
+    message: &'a str,
+    next: &'a str,
+    username: &'a str,
+}
+
+/// The login page, with an error message when a login failed.
+pub(crate) fn login_form(
+    status: StatusCode,
+    message: &str,
+    next: &str,
+    username: &str,
+) -> Response {
+    match (LoginPage {
+        message,
+        next,
+        username,
+    })
+    .render()
+    {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => AppError::render(e).into_response(),
+    }
 }
 
 #[derive(Template)]

@@ -1,5 +1,6 @@
-//! A smoke test in real headless Chromium (Debian's `chromium` + `chromium-driver`): the overview
-//! renders the demo city's figures and a click leads to a project page with its timeline.
+//! A smoke test in real headless Chromium (Debian's `chromium` + `chromium-driver`): log in through
+//! the form, the overview renders the demo city's figures, and a click leads to a project page
+//! with its timeline.
 //!
 //! Skipped, with a message saying so, when `chromedriver` is not installed — unless
 //! `JIANGUAN_REQUIRE_BROWSER` is set (as `.ci/run` does), in which case a missing browser fails.
@@ -62,6 +63,18 @@ async fn overview_and_project_page_render_in_headless_chromium() {
     )
     .await
     .expect("write demo city");
+    jianguan_web::auth::create_account(
+        &db,
+        "test",
+        "leader",
+        "指挥部领导",
+        None,
+        &[jianguan_access::Role::HqLeader],
+        "Yinghu#Spring2021",
+        None,
+    )
+    .await
+    .expect("an account to log in with");
     let state =
         jianguan_web::AppState::with_today(Arc::new(db), || jiff::civil::date(2026, 11, 28));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -110,10 +123,43 @@ async fn overview_and_project_page_render_in_headless_chromium() {
         }
     };
 
+    // Anonymous: the overview sends us to the login form; log in there.
     client
         .goto(&format!("{base}/"))
         .await
         .expect("open overview");
+    let url = client.current_url().await.expect("current url");
+    assert_eq!(
+        url.path(),
+        "/login",
+        "an anonymous visitor is asked to log in"
+    );
+    client
+        .find(Locator::Id("username"))
+        .await
+        .expect("user name field")
+        .send_keys("leader")
+        .await
+        .expect("type user name");
+    client
+        .find(Locator::Id("password"))
+        .await
+        .expect("password field")
+        .send_keys("Yinghu#Spring2021")
+        .await
+        .expect("type password");
+    client
+        .find(Locator::Css("form.login button"))
+        .await
+        .expect("login button")
+        .click()
+        .await
+        .expect("submit");
+    client
+        .wait()
+        .for_element(Locator::Css(".cards"))
+        .await
+        .expect("the overview after logging in");
     let heading = client
         .find(Locator::Css("h1"))
         .await
@@ -121,7 +167,11 @@ async fn overview_and_project_page_render_in_headless_chromium() {
         .text()
         .await
         .expect("heading text");
-    assert!(heading.contains("2021"), "overview heading: {heading}");
+    assert!(
+        heading.contains("2021"),
+        "overview heading: {heading}\n{}",
+        client.source().await.unwrap_or_default()
+    );
     let cards = client
         .find(Locator::Css(".cards"))
         .await

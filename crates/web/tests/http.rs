@@ -42,13 +42,65 @@ async fn demo_app(db: jianguan_store::Db, guard: Box<dyn std::any::Any + Send>) 
     )
     .await
     .expect("store the demo city");
+    let hq = jianguan_demo::demo_city()
+        .units
+        .iter()
+        .find(|u| u.kind == jianguan_domain::model::UnitKind::CommandHq)
+        .map(|u| u.id);
+    jianguan_web::auth::create_account(
+        &db,
+        "test",
+        "leader",
+        "指挥部领导",
+        hq,
+        &[jianguan_access::Role::HqLeader],
+        LEADER_PASSWORD,
+        None,
+    )
+    .await
+    .expect("the leader's account is created");
     let state =
         jianguan_web::AppState::with_today(Arc::new(db), || jiff::civil::date(2026, 11, 28));
+    let app = jianguan_web::router(state);
+    // Every scenario reads as the HQ leader (who sees everything): log in through the form once
+    // and send the session cookie with every request.
+    let login = app
+        .clone()
+        .oneshot(
+            Request::post("/login")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(format!(
+                    "username=leader&password={LEADER_PASSWORD}&next=/"
+                )))
+                .expect("request"),
+        )
+        .await
+        .expect("login answers");
+    assert_eq!(login.status(), StatusCode::SEE_OTHER, "the leader logs in");
+    let cookie = login
+        .headers()
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("a session cookie")
+        .to_string();
+    let cookie = header::HeaderValue::from_str(&cookie).expect("a header value");
     Fixture {
-        app: jianguan_web::router(state),
+        app: app.layer(axum::middleware::map_request(
+            move |mut request: Request<Body>| {
+                let cookie = cookie.clone();
+                async move {
+                    request.headers_mut().insert(header::COOKIE, cookie);
+                    request
+                }
+            },
+        )),
         _guard: guard,
     }
 }
+
+/// The test leader's password (it passes the password policy).
+const LEADER_PASSWORD: &str = "Yinghu#Spring2021";
 
 /// A fresh SQLite database in a temporary directory holding the demo city.
 async fn sqlite_app() -> Fixture {

@@ -1,0 +1,531 @@
+//! Who is asking: the session cookie, login and logout, and the checks every request passes
+//! before a handler runs (CSRF on state-changing requests, a session on everything but the login
+//! page, health check and assets). Decisions come from `jianguan-access`; every login, failed
+//! login, denial and logout leaves an audit record.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::extract::{ConnectInfo, Form, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use jianguan_access::password::{self, default_hasher};
+use jianguan_access::policy::{self, Action, Resource};
+use jianguan_access::session::{AccountPolicy, LockoutPolicy, LockoutState, SessionPolicy};
+use jianguan_access::totp::{Totp, TotpSecret};
+use jianguan_access::username::Username;
+use jianguan_access::{Role, Scope};
+use jianguan_audit::{AuditDraft, FieldChange, Outcome};
+use jianguan_domain::model::UnitId;
+use jianguan_domain::store::{AccountRecord, SessionRecord};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use crate::AppState;
+use crate::error::{AppError, Format};
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "jg_session";
+
+/// The signed-in user of a request.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    /// The account.
+    pub account: AccountRecord,
+    /// Its roles.
+    pub roles: Vec<Role>,
+    /// Its unit's name, for the top bar and audit records.
+    pub unit_name: Option<String>,
+    /// The hash of the session token this request came with.
+    pub token_hash: String,
+}
+
+impl CurrentUser {
+    /// The projects this user may see, if the policy lets them read `resource` at all.
+    pub fn scope(&self, resource: Resource, format: Format) -> Result<Scope, AppError> {
+        let unit = self.account.unit.unwrap_or(UnitId(0));
+        jianguan_access::scope::authorize(&self.roles, unit, resource, Action::Read)
+            .map_err(|e| AppError::forbidden(format, e.to_string()))
+    }
+
+    /// Whether the user may take `action` on `resource`.
+    pub fn may(&self, resource: Resource, action: Action) -> bool {
+        policy::allows_any(&self.roles, resource, action)
+    }
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// SHA-256 of a session token, hex: what the database keeps instead of the token.
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A new random session token (256 bits from the operating system), hex.
+fn new_token() -> Result<String, AppError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| AppError::internal(Format::Html, format!("no randomness: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// The client address, as handlers read it (set by [`authenticate`]).
+#[derive(Debug, Clone)]
+pub struct ClientAddr(pub Option<String>);
+
+/// The client address of a request (the peer; proxies are not trusted yet).
+fn client_of(request: &Request) -> Option<String> {
+    request
+        .extensions()
+        .get::<ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+}
+
+fn wants_json(path: &str) -> bool {
+    path.starts_with("/api/")
+}
+
+/// Paths served without a session.
+fn is_public(path: &str) -> bool {
+    path == "/login" || path == "/healthz" || path.starts_with("/assets/")
+}
+
+/// A state-changing request must come from our own pages: its `Origin` (when sent) names this
+/// host, and the browser does not call it cross-site. SameSite=Lax cookies are the second line.
+fn cross_site(request: &Request) -> bool {
+    let headers = request.headers();
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let origin_host = headers
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .map(|o| o.split_once("://").map_or(o, |(_, rest)| rest));
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    let origin_mismatch = match (origin_host, host) {
+        (Some("null"), _) => true,
+        (Some(origin), Some(host)) => origin != host,
+        (Some(_), None) => true,
+        (None, _) => false,
+    };
+    origin_mismatch || fetch_site == Some("cross-site")
+}
+
+fn draft(
+    actor: &str,
+    unit: Option<String>,
+    action: &str,
+    object: String,
+    result: Outcome,
+    client: Option<String>,
+) -> AuditDraft {
+    AuditDraft {
+        at_ms: now_ms(),
+        actor: actor.to_string(),
+        unit,
+        action: action.to_string(),
+        object,
+        result,
+        client,
+        changes: Vec::new(),
+    }
+}
+
+/// Runs before every handler: refuses cross-site writes, then finds the session; requests
+/// without one get the login page (pages) or 401 (API), except the public paths.
+pub async fn authenticate(
+    State(state): State<Arc<AppState>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path().to_string();
+    let format = if wants_json(&path) {
+        Format::Json
+    } else {
+        Format::Html
+    };
+    let client = client_of(&request);
+    request.extensions_mut().insert(ClientAddr(client.clone()));
+    if !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) && cross_site(&request)
+    {
+        let record = draft(
+            "anonymous",
+            None,
+            "csrf.denied",
+            format!("{} {path}", request.method()),
+            Outcome::Denied,
+            client,
+        );
+        if let Err(e) = state.store().append_audit(&record).await {
+            return AppError::store(format, e).into_response();
+        }
+        return AppError::forbidden(format, "跨站请求被拒绝（请从本系统页面提交）").into_response();
+    }
+    match current_user(&state, request.headers()).await {
+        Ok(Some(user)) => {
+            request.extensions_mut().insert(user);
+        }
+        Ok(None) if is_public(&path) => {}
+        Ok(None) => {
+            return match format {
+                Format::Json => AppError::unauthorized(Format::Json).into_response(),
+                Format::Html => {
+                    let next = request
+                        .uri()
+                        .path_and_query()
+                        .map_or("/".to_string(), |p| p.to_string());
+                    Redirect::to(&format!("/login?next={}", crate::pages::urlencode(&next)))
+                        .into_response()
+                }
+            };
+        }
+        Err(e) => return e.into_response(),
+    }
+    next.run(request).await
+}
+
+/// Touch a session at most this often, so reading pages is not a write per request.
+const TOUCH_EVERY_MS: i64 = 60_000;
+
+async fn current_user(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<CurrentUser>, AppError> {
+    let Some(token) = cookie_value(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let hash = token_hash(&token);
+    let store = state.store();
+    let fail = |e| AppError::store(Format::Html, e);
+    let Some(session) = store.session(&hash).await.map_err(fail)? else {
+        return Ok(None);
+    };
+    let Some(account) = store.account(session.account_id).await.map_err(fail)? else {
+        return Ok(None);
+    };
+    let roles: Vec<Role> = account
+        .roles
+        .iter()
+        .filter_map(|r| Role::from_code(r))
+        .collect();
+    let now = now_ms();
+    if account.disabled_at_ms.is_some()
+        || SessionPolicy::for_roles(&roles)
+            .expired(session.created_at_ms, session.last_seen_ms, now)
+            .is_some()
+    {
+        let record = draft(
+            &account.username,
+            None,
+            "session.expired",
+            format!("account:{}", account.id),
+            Outcome::Success,
+            None,
+        );
+        store
+            .end_sessions(account.id, Some(&hash), &record)
+            .await
+            .map_err(fail)?;
+        return Ok(None);
+    }
+    if now - session.last_seen_ms > TOUCH_EVERY_MS {
+        store.touch_session(&hash, now).await.map_err(fail)?;
+    }
+    let unit_name = match account.unit {
+        Some(unit) => state
+            .snapshot()
+            .await
+            .map_err(fail)?
+            .portfolio
+            .unit(unit)
+            .map(|u| u.name.clone()),
+        None => None,
+    };
+    Ok(Some(CurrentUser {
+        account,
+        roles,
+        unit_name,
+        token_hash: hash,
+    }))
+}
+
+/// The login form's fields.
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    #[serde(default)]
+    totp: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Where to go after login: a local path only (never another site).
+fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next.to_string()
+    } else {
+        "/".to_string()
+    }
+}
+
+/// `GET /login`.
+pub async fn login_page(Query(query): Query<HashMap<String, String>>) -> Response {
+    let next = query.get("next").map_or("/", String::as_str);
+    crate::pages::login_form(StatusCode::OK, "", &safe_next(next), "")
+}
+
+/// `POST /login`: checks the password (and the second factor where required), locks after
+/// repeated failures, and on success starts a new session (a new token at every login).
+pub async fn login(
+    State(state): State<Arc<AppState>>,
+    axum::Extension(ClientAddr(client)): axum::Extension<ClientAddr>,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let next = safe_next(&form.next);
+    let typed = form.username.trim().to_string();
+    let refuse = |status: StatusCode, message: &str| {
+        crate::pages::login_form(status, message, &next, &typed)
+    };
+    let store = state.store();
+    let now = now_ms();
+    let audit = |actor: &str, action: &str, object: String, result: Outcome| {
+        draft(actor, None, action, object, result, client.clone())
+    };
+    let account = match Username::parse(&typed) {
+        Ok(name) => match store.account_by_key(name.key()).await {
+            Ok(found) => found,
+            Err(e) => return AppError::store(Format::Html, e).into_response(),
+        },
+        Err(_) => None,
+    };
+    let Some(mut account) = account else {
+        // Spend the time a real check takes, so timing does not tell which names exist.
+        password::verify_nobody(&form.password);
+        let record = audit(&typed, "login.failed", "account:?".into(), Outcome::Failure);
+        if let Err(e) = store.append_audit(&record).await {
+            return AppError::store(Format::Html, e).into_response();
+        }
+        return refuse(StatusCode::UNAUTHORIZED, "用户名或密码错误");
+    };
+    let object = format!("account:{}", account.id);
+    let roles: Vec<Role> = account
+        .roles
+        .iter()
+        .filter_map(|r| Role::from_code(r))
+        .collect();
+    let expires_at = account.expires_on.map(|d| {
+        let next_day = d.tomorrow().unwrap_or(d);
+        jiff::tz::offset(8)
+            .to_timestamp(next_day.to_datetime(jiff::civil::Time::midnight()))
+            .map_or(i64::MAX, |t| t.as_millisecond())
+    });
+    let blocked = AccountPolicy::STANDARD
+        .check(
+            account.created_at_ms,
+            account.last_login_ms,
+            expires_at,
+            now,
+        )
+        .err()
+        .map(|b| b.to_string())
+        .or_else(|| {
+            account
+                .disabled_at_ms
+                .map(|_| "账户已停用，请联系系统管理员".to_string())
+        });
+    if let Some(message) = blocked {
+        let record = audit(&account.username, "login.refused", object, Outcome::Denied);
+        if let Err(e) = store.append_audit(&record).await {
+            return AppError::store(Format::Html, e).into_response();
+        }
+        return refuse(StatusCode::FORBIDDEN, &message);
+    }
+    let lockout = LockoutPolicy::STANDARD;
+    let state_before = LockoutState {
+        failures: account.failed_logins.max(0) as u32,
+        locked_until_ms: account.locked_until_ms,
+    };
+    if let Err(locked) = lockout.check(state_before, now) {
+        let record = audit(&account.username, "login.locked", object, Outcome::Denied);
+        if let Err(e) = store.append_audit(&record).await {
+            return AppError::store(Format::Html, e).into_response();
+        }
+        return refuse(StatusCode::TOO_MANY_REQUESTS, &locked.to_string());
+    }
+    let password_ok = password::verify(&form.password, &account.password_hash).unwrap_or(false);
+    let second_factor_ok = if jianguan_access::session::second_factor_required(&roles) {
+        account
+            .totp_secret
+            .as_deref()
+            .and_then(|s| TotpSecret::from_base32(s).ok())
+            .and_then(|secret| {
+                Totp::STANDARD.verify(&secret, form.totp.trim(), (now / 1000) as u64)
+            })
+            .is_some()
+    } else {
+        true
+    };
+    if !(password_ok && second_factor_ok) {
+        let after = lockout.after_failure(state_before, now);
+        account.failed_logins = i64::from(after.failures);
+        account.locked_until_ms = after.locked_until_ms;
+        let mut record = audit(&account.username, "login.failed", object, Outcome::Failure);
+        record.changes.push(FieldChange {
+            field: "failed_logins".into(),
+            before: Some(state_before.failures.to_string()),
+            after: Some(after.failures.to_string()),
+        });
+        if let Err(e) = store.record_login(&account, None, &record).await {
+            return AppError::store(Format::Html, e).into_response();
+        }
+        let message = if password_ok {
+            "动态口令错误或未设置（管理员账户须使用动态口令）"
+        } else {
+            "用户名或密码错误"
+        };
+        return refuse(StatusCode::UNAUTHORIZED, message);
+    }
+    let token = match new_token() {
+        Ok(t) => t,
+        Err(e) => return e.into_response(),
+    };
+    let after = lockout.after_success(state_before);
+    account.failed_logins = i64::from(after.failures);
+    account.locked_until_ms = after.locked_until_ms;
+    account.last_login_ms = Some(now);
+    let session = SessionRecord {
+        token_hash: token_hash(&token),
+        account_id: account.id,
+        created_at_ms: now,
+        last_seen_ms: now,
+    };
+    let record = audit(&account.username, "login.success", object, Outcome::Success);
+    if let Err(e) = store.record_login(&account, Some(&session), &record).await {
+        return AppError::store(Format::Html, e).into_response();
+    }
+    let mut response = Redirect::to(&next).into_response();
+    let cookie = format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax");
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// `POST /logout` (`?all=1`: every session of the account, "logout everywhere").
+pub async fn logout(
+    State(state): State<Arc<AppState>>,
+    user: Option<axum::Extension<CurrentUser>>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    if let Some(axum::Extension(user)) = user {
+        let everywhere = query.get("all").is_some_and(|v| v == "1");
+        let record = draft(
+            &user.account.username,
+            user.unit_name.clone(),
+            if everywhere { "logout.all" } else { "logout" },
+            format!("account:{}", user.account.id),
+            Outcome::Success,
+            None,
+        );
+        let token = (!everywhere).then_some(user.token_hash.as_str());
+        if let Err(e) = state
+            .store()
+            .end_sessions(user.account.id, token, &record)
+            .await
+        {
+            return AppError::store(Format::Html, e).into_response();
+        }
+    }
+    let mut response = Redirect::to("/login").into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("jg_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
+    );
+    response
+}
+
+/// Creates an account after checking its user name, password and role set: the one way
+/// accounts are made (the CLI's `user add` and the demo use it).
+#[allow(clippy::too_many_arguments)]
+pub async fn create_account(
+    store: &dyn jianguan_domain::store::Store,
+    actor: &str,
+    username: &str,
+    display_name: &str,
+    unit: Option<UnitId>,
+    roles: &[Role],
+    password: &str,
+    totp_secret: Option<String>,
+) -> Result<i64, String> {
+    let name = Username::parse(username).map_err(|e| format!("用户名：{e}"))?;
+    password::PasswordPolicy::STANDARD
+        .check(password, &name)
+        .map_err(|e| format!("密码：{e}"))?;
+    jianguan_access::roles::check_role_set(roles).map_err(|e| e.to_string())?;
+    let hash = default_hasher()
+        .hash(password)
+        .map_err(|e| format!("密码散列失败：{e}"))?;
+    let account = AccountRecord {
+        id: 0,
+        username: name.display().to_string(),
+        username_key: name.key().to_string(),
+        display_name: display_name.to_string(),
+        unit,
+        roles: roles.iter().map(|r| r.code().to_string()).collect(),
+        password_hash: hash,
+        totp_secret,
+        created_at_ms: now_ms(),
+        last_login_ms: None,
+        expires_on: None,
+        disabled_at_ms: None,
+        failed_logins: 0,
+        locked_until_ms: None,
+    };
+    let mut record = draft(
+        actor,
+        None,
+        "account.create",
+        String::new(),
+        Outcome::Success,
+        None,
+    );
+    record.changes = vec![
+        FieldChange {
+            field: "username".into(),
+            before: None,
+            after: Some(account.username.clone()),
+        },
+        FieldChange {
+            field: "roles".into(),
+            before: None,
+            after: Some(account.roles.join(",")),
+        },
+    ];
+    store
+        .create_account(&account, &record)
+        .await
+        .map_err(|e| e.to_string())
+}
