@@ -69,6 +69,11 @@ enum Command {
         #[arg(long, default_value_t = jianguan_demo::NATIONAL_SEED)]
         seed: u64,
     },
+    /// Accounts: `user add` creates one (the first account of a production database, too).
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// The audit trail: verify its hash chain against the anchors written outside the database.
     Audit {
         #[command(subcommand)]
@@ -89,6 +94,30 @@ enum Command {
         /// Timed repetitions of each measurement (the median is reported).
         #[arg(long, default_value_t = 20)]
         runs: usize,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create an account. The password is read from standard input (one line), never from the
+    /// command line. Administrator roles get a TOTP secret, printed once.
+    Add {
+        /// Database: a file path, sqlite://PATH or postgres://….
+        #[arg(long, env = "JIANGUAN_DATABASE_URL")]
+        db: String,
+        /// User name (unique after NFKC normalisation and case folding).
+        #[arg(long)]
+        username: String,
+        /// The person's name.
+        #[arg(long)]
+        name: String,
+        /// Role code: hq_leader, hq_office, sub_hq_staff, lead_unit_staff, district_staff,
+        /// unit_reporter, system_admin, security_admin or audit_admin.
+        #[arg(long)]
+        role: String,
+        /// The organisation unit's id (required for campaign roles).
+        #[arg(long)]
+        unit: Option<i64>,
     },
 }
 
@@ -171,6 +200,16 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Stats(args) => stats(args).await,
         Command::Gen { scale, db, seed } => gen_ledger(scale, &db, seed).await,
+        Command::User {
+            command:
+                UserCommand::Add {
+                    db,
+                    username,
+                    name,
+                    role,
+                    unit,
+                },
+        } => user_add(&db, &username, &name, &role, unit).await,
         Command::Audit {
             command: AuditCommand::Verify { db, anchors },
         } => audit_verify(&db, anchors).await,
@@ -181,6 +220,122 @@ async fn run(cli: Cli) -> Result<()> {
             runs,
         } => bench::run(&db, year, as_of, runs).await,
     }
+}
+
+async fn user_add(
+    db: &str,
+    username: &str,
+    name: &str,
+    role: &str,
+    unit: Option<i64>,
+) -> Result<()> {
+    let role =
+        jianguan_access::Role::from_code(role).with_context(|| format!("unknown role `{role}`"))?;
+    anyhow::ensure!(
+        role.is_administrator() || unit.is_some(),
+        "--unit is required for the role {}",
+        role.code()
+    );
+    let mut password = String::new();
+    std::io::stdin()
+        .read_line(&mut password)
+        .context("reading the password from standard input")?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    let store = jianguan_store::open(db)
+        .await
+        .context("opening the database")?;
+    let totp = if jianguan_access::session::second_factor_required(&[role]) {
+        Some(
+            jianguan_access::totp::TotpSecret::generate()
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+                .to_base32(),
+        )
+    } else {
+        None
+    };
+    let id = jianguan_web::auth::create_account(
+        &store,
+        "cli",
+        username,
+        name,
+        unit.map(jianguan_domain::model::UnitId),
+        &[role],
+        password,
+        totp.clone(),
+    )
+    .await
+    .map_err(anyhow::Error::msg)?;
+    println!("已创建账户 {username}（编号 {id}，角色 {}）", role.label());
+    if let Some(secret) = totp {
+        println!("动态口令密钥（请录入手机验证器，仅显示一次）：{secret}");
+    }
+    store.close().await;
+    Ok(())
+}
+
+/// The demo's accounts, one per role: (user name, name, role, the kind of unit it belongs to).
+const DEMO_ACCOUNTS: [(
+    &str,
+    &str,
+    jianguan_access::Role,
+    jianguan_domain::model::UnitKind,
+); 9] = {
+    use jianguan_access::Role::*;
+    use jianguan_domain::model::UnitKind::*;
+    [
+        ("leader", "指挥部领导", HqLeader, CommandHq),
+        ("office", "指挥部办公室", HqOffice, CommandHq),
+        ("subhq", "分指挥部联络员", SubHqStaff, SubHq),
+        ("bureau", "牵头单位联络员", LeadUnitStaff, LeadUnit),
+        ("district", "县区联络员", DistrictStaff, District),
+        ("reporter", "责任单位填报员", UnitReporter, ResponsibleUnit),
+        ("sysadmin", "系统管理员", SystemAdmin, CommandHq),
+        ("secadmin", "安全管理员", SecurityAdmin, CommandHq),
+        ("auditor", "审计管理员", AuditAdmin, CommandHq),
+    ]
+};
+
+/// The demo accounts' password (the demo is for trying out, never for production data).
+const DEMO_PASSWORD: &str = "Yinghu#Spring2021";
+
+/// Creates the demo's accounts and prints them.
+async fn create_demo_accounts(
+    store: &jianguan_store::Db,
+    city: &jianguan_domain::model::Portfolio,
+) -> Result<()> {
+    println!("示例账户（密码均为 {DEMO_PASSWORD}；管理员另需动态口令）：");
+    for (username, name, role, kind) in DEMO_ACCOUNTS {
+        let unit = city.units_of(kind).next().map(|u| (u.id, u.name.clone()));
+        let totp = if role.is_administrator() {
+            Some(
+                jianguan_access::totp::TotpSecret::generate()
+                    .map_err(|e| anyhow::anyhow!("{e}"))?
+                    .to_base32(),
+            )
+        } else {
+            None
+        };
+        jianguan_web::auth::create_account(
+            store,
+            "demo",
+            username,
+            name,
+            unit.as_ref().map(|u| u.0),
+            &[role],
+            DEMO_PASSWORD,
+            totp.clone(),
+        )
+        .await
+        .map_err(anyhow::Error::msg)?;
+        println!(
+            "  {username:<10} {}（{}）{}",
+            role.label(),
+            unit.map(|u| u.1).unwrap_or_default(),
+            totp.map(|t| format!(" 动态口令密钥 {t}"))
+                .unwrap_or_default()
+        );
+    }
+    Ok(())
 }
 
 /// Audit records read per page while verifying.
@@ -308,6 +463,7 @@ async fn demo(db: &str, listen: SocketAddr, anchors: Option<std::path::PathBuf>)
             city.reports.len(),
             started.elapsed().as_secs_f64()
         );
+        create_demo_accounts(&store, &city).await?;
     } else {
         eprintln!("数据库已有数据，直接使用（不会覆盖）。");
     }
