@@ -1,0 +1,336 @@
+//! Accounts and access through the real router: anonymous requests refused, login and its
+//! failures, lockout, the second factor of administrators, CSRF, scope by unit, logout — and the
+//! audit record each leaves.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use jianguan_access::Role;
+use jianguan_domain::model::{Portfolio, UnitKind};
+use jianguan_domain::store::{Actor, Store};
+use serde_json::Value;
+use tower::ServiceExt;
+
+const PASSWORD: &str = "Yinghu#Spring2021";
+
+struct App {
+    router: Router,
+    db: jianguan_store::Db,
+    city: Portfolio,
+    _dir: tempfile::TempDir,
+}
+
+/// The demo city with an account per role we test, on a fresh SQLite file.
+async fn app() -> App {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = jianguan_store::open(dir.path().join("a.db").to_str().expect("utf-8"))
+        .await
+        .expect("open");
+    let city = jianguan_demo::demo_city();
+    db.create_portfolio(&city, &Actor { name: "t".into() }, &|_, _| {})
+        .await
+        .expect("demo city");
+    let unit = |kind| city.units_of(kind).next().map(|u| u.id);
+    for (name, role, kind) in [
+        ("leader", Role::HqLeader, UnitKind::CommandHq),
+        ("district", Role::DistrictStaff, UnitKind::District),
+        ("sysadmin", Role::SystemAdmin, UnitKind::CommandHq),
+    ] {
+        jianguan_web::auth::create_account(
+            &db,
+            "t",
+            name,
+            name,
+            unit(kind),
+            &[role],
+            PASSWORD,
+            None,
+        )
+        .await
+        .expect("account");
+    }
+    let state = jianguan_web::AppState::with_today(Arc::new(db.clone()), || {
+        jiff::civil::date(2026, 11, 28)
+    });
+    App {
+        router: jianguan_web::router(state),
+        db,
+        city,
+        _dir: dir,
+    }
+}
+
+async fn send(router: &Router, request: Request<Body>) -> (StatusCode, header::HeaderMap, String) {
+    let response = router.clone().oneshot(request).await.expect("response");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+fn login_request(user: &str, password: &str) -> Request<Body> {
+    Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!(
+            "username={user}&password={}",
+            password.replace('#', "%23")
+        )))
+        .expect("request")
+}
+
+/// Logs in and returns the session cookie (`jg_session=…`).
+async fn login(router: &Router, user: &str) -> String {
+    let (status, headers, body) = send(router, login_request(user, PASSWORD)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{user} logs in: {body}");
+    headers
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("a session cookie")
+        .to_string()
+}
+
+fn get(path: &str, cookie: &str) -> Request<Body> {
+    Request::get(path)
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .expect("request")
+}
+
+async fn audit_actions(db: &jianguan_store::Db) -> Vec<String> {
+    db.audit_records(0, i64::MAX)
+        .await
+        .expect("audit")
+        .into_iter()
+        .map(|r| r.action)
+        .collect()
+}
+
+#[tokio::test]
+async fn anonymous_requests_are_refused_and_pages_ask_to_log_in() {
+    let app = app().await;
+    let (status, _, body) = send(&app.router, get("/api/v1/stats", "")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(body.contains("unauthorized"), "{body}");
+    let (status, headers, _) = send(&app.router, get("/projects?q=x", "")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        headers.get(header::LOCATION).and_then(|v| v.to_str().ok()),
+        Some("/login?next=%2Fprojects%3Fq%3Dx")
+    );
+    let (status, _, body) = send(&app.router, get("/login", "")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("用户名") && body.contains("密码"));
+    let (status, _, _) = send(&app.router, get("/healthz", "")).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_login_sets_a_fresh_httponly_samesite_cookie_and_is_audited() {
+    let app = app().await;
+    let (_, headers, _) = send(&app.router, login_request("leader", PASSWORD)).await;
+    let cookie = headers
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .expect("cookie");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let second = login(&app.router, "leader").await;
+    assert_ne!(
+        cookie.split(';').next(),
+        Some(second.as_str()),
+        "a new token per login"
+    );
+    let (status, _, _) = send(&app.router, get("/api/v1/stats", &second)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        audit_actions(&app.db)
+            .await
+            .contains(&"login.success".to_string())
+    );
+}
+
+#[tokio::test]
+async fn usernames_match_after_normalisation_and_case_folding() {
+    let app = app().await;
+    for variant in ["Leader", "ＬＥＡＤＥＲ"] {
+        let (status, _, _) = send(&app.router, login_request(variant, PASSWORD)).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{variant}");
+    }
+    let err = jianguan_web::auth::create_account(
+        &app.db,
+        "t",
+        "ＬＥＡＤＥＲ",
+        "x",
+        None,
+        &[Role::HqLeader],
+        PASSWORD,
+        None,
+    )
+    .await
+    .expect_err("the name is taken");
+    assert!(err.contains("duplicate"), "{err}");
+}
+
+#[tokio::test]
+async fn five_wrong_passwords_lock_the_account_and_each_is_audited() {
+    let app = app().await;
+    for _ in 0..5 {
+        let (status, _, body) =
+            send(&app.router, login_request("district", "Wrong#Password99")).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert!(body.contains("用户名或密码错误"));
+    }
+    // Locked: even the right password is refused now.
+    let (status, _, body) = send(&app.router, login_request("district", PASSWORD)).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(body.contains("锁定"), "{body}");
+    let actions = audit_actions(&app.db).await;
+    assert_eq!(actions.iter().filter(|a| *a == "login.failed").count(), 5);
+    assert!(actions.contains(&"login.locked".to_string()));
+    // An unknown user is audited too, and told nothing more.
+    let (status, _, body) = send(&app.router, login_request("nobody", PASSWORD)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(body.contains("用户名或密码错误"));
+}
+
+#[tokio::test]
+async fn an_administrator_needs_the_second_factor() {
+    let app = app().await;
+    let (status, _, body) = send(&app.router, login_request("sysadmin", PASSWORD)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(body.contains("动态口令"), "{body}");
+}
+
+#[tokio::test]
+async fn a_cross_site_post_is_refused_and_audited() {
+    let app = app().await;
+    let request = Request::post("/login")
+        .header(header::HOST, "jianguan.local")
+        .header(header::ORIGIN, "https://evil.example")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("username=leader&password={PASSWORD}")))
+        .expect("request");
+    let (status, headers, _) = send(&app.router, request).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(headers.get(header::SET_COOKIE).is_none(), "no session");
+    assert!(
+        audit_actions(&app.db)
+            .await
+            .contains(&"csrf.denied".to_string())
+    );
+}
+
+#[tokio::test]
+async fn a_district_sees_only_its_own_projects_even_by_guessing_ids() {
+    let app = app().await;
+    let cookie = login(&app.router, "district").await;
+    let own = app
+        .city
+        .units_of(UnitKind::District)
+        .next()
+        .expect("a district")
+        .id;
+    let (status, _, body) = send(&app.router, get("/api/v1/stats?year=2021", &cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    let stats: Value = serde_json::from_str(&body).expect("json");
+    let expected = app
+        .city
+        .projects
+        .iter()
+        .filter(|p| p.district == own && p.plan_for(2021).is_some())
+        .count();
+    assert_eq!(stats["projects"], expected);
+    assert_eq!(stats["districts"].as_array().map(Vec::len), Some(1));
+    let other = app
+        .city
+        .projects
+        .iter()
+        .find(|p| p.district != own)
+        .expect("another district's project");
+    for path in [
+        format!("/api/v1/projects/{}", other.id),
+        format!("/projects/{}", other.id),
+    ] {
+        let (status, _, body) = send(&app.router, get(&path, &cookie)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!body.contains(&other.name), "{path} leaks nothing");
+    }
+    let (_, _, body) = send(&app.router, get("/api/v1/projects?per_page=100", &cookie)).await;
+    let list: Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(list["total"], expected);
+    let denials = audit_actions(&app.db)
+        .await
+        .into_iter()
+        .filter(|a| a == "access.denied")
+        .count();
+    assert_eq!(denials, 2);
+}
+
+#[tokio::test]
+async fn an_administrator_sees_no_campaign_data() {
+    let app = app().await;
+    // Administrators log in with a second factor; give this session directly to test the policy.
+    let account = app
+        .db
+        .account_by_key("sysadmin")
+        .await
+        .expect("reads")
+        .expect("exists");
+    let session = jianguan_domain::store::SessionRecord {
+        token_hash: jianguan_web::auth::token_hash("admin-token"),
+        account_id: account.id,
+        created_at_ms: jianguan_web::auth::now_ms(),
+        last_seen_ms: jianguan_web::auth::now_ms(),
+    };
+    let record = jianguan_audit::AuditDraft {
+        at_ms: 0,
+        actor: "t".into(),
+        unit: None,
+        action: "login.success".into(),
+        object: "account".into(),
+        result: jianguan_audit::Outcome::Success,
+        client: None,
+        changes: vec![],
+    };
+    app.db
+        .record_login(&account, Some(&session), &record)
+        .await
+        .expect("session");
+    let cookie = "jg_session=admin-token";
+    let (status, _, _) = send(&app.router, get("/api/v1/stats", cookie)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = send(&app.router, get("/", cookie)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn logout_ends_the_session() {
+    let app = app().await;
+    let cookie = login(&app.router, "leader").await;
+    let request = Request::post("/logout")
+        .header(header::COOKIE, &cookie)
+        .body(Body::empty())
+        .expect("request");
+    let (status, headers, _) = send(&app.router, request).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(
+        headers
+            .get(header::SET_COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("Max-Age=0"))
+    );
+    let (status, _, _) = send(&app.router, get("/api/v1/stats", &cookie)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(audit_actions(&app.db).await.contains(&"logout".to_string()));
+}
