@@ -4,11 +4,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use jianguan_domain::Date;
 use jianguan_domain::model::{CategoryId, ProjectId, ProjectStatus, UnitId};
 use jianguan_domain::overview::{Figures, Overview, ProjectQuery, ProjectSort, list_projects};
@@ -21,21 +20,14 @@ use crate::{AppState, Params, Snapshot};
 use axum::Extension;
 use jianguan_access::policy::Resource;
 
-/// The API's paths, as the router serves them and the OpenAPI document describes them.
-pub const API_PATHS: [&str; 4] = [
-    "/api/v1/stats",
-    "/api/v1/projects",
-    "/api/v1/projects/{id}",
-    "/api/v1/openapi.json",
-];
-
-/// The API routes.
-pub fn routes() -> Router<Arc<AppState>> {
-    Router::new()
-        .route(API_PATHS[0], get(stats))
-        .route(API_PATHS[1], get(projects))
-        .route(API_PATHS[2], get(project))
-        .route(API_PATHS[3], get(openapi))
+/// The API's paths, as the router serves them (from [`crate::routes::ROUTES`]) and the OpenAPI
+/// document must describe them.
+pub fn api_paths() -> Vec<&'static str> {
+    crate::routes::ROUTES
+        .iter()
+        .map(|r| r.path)
+        .filter(|p| p.starts_with("/api/"))
+        .collect()
 }
 
 /// The year and "as of" date a request is about.
@@ -209,7 +201,7 @@ async fn snapshot(state: &AppState) -> Result<Arc<Snapshot>, AppError> {
         .map_err(|e| AppError::store(Format::Json, e))
 }
 
-async fn stats(
+pub(crate) async fn stats(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
     Query(query): Query<HashMap<String, String>>,
@@ -264,7 +256,7 @@ pub fn project_query(params: &Params) -> Result<ProjectQuery, AppError> {
     })
 }
 
-async fn projects(
+pub(crate) async fn projects(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
     Query(query): Query<HashMap<String, String>>,
@@ -304,7 +296,7 @@ struct MilestoneView<'a> {
     days_late: Option<i64>,
 }
 
-async fn project(
+pub(crate) async fn project(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<String>,
@@ -392,7 +384,7 @@ pub(crate) async fn deny(
     }
 }
 
-async fn openapi() -> Response {
+pub(crate) async fn openapi() -> Response {
     let body = crate::assets::Assets::get("openapi.json")
         .map(|f| f.data.into_owned())
         .unwrap_or_default();

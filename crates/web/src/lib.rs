@@ -14,12 +14,12 @@ pub mod fmt;
 pub mod jobs;
 mod pages;
 mod params;
+pub mod routes;
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
-use axum::routing::get;
 use jianguan_domain::Date;
 use jianguan_domain::model::Portfolio;
 use jianguan_domain::rates::InvestmentLedger;
@@ -104,17 +104,11 @@ impl AppState {
 
 /// The routes of the whole application.
 pub fn router(state: Arc<AppState>) -> Router {
-    Router::new()
-        .route("/", get(pages::overview))
-        .route("/projects", get(pages::project_list))
-        .route("/projects/{id}", get(pages::project))
-        .route("/districts/{id}", get(pages::district))
-        .route("/categories/{id}", get(pages::category))
-        .route("/login", get(auth::login_page).post(auth::login))
-        .route("/logout", axum::routing::post(auth::logout))
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/assets/{*path}", get(assets::serve))
-        .merge(api::routes())
+    routes::declared()
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            routes::authorize,
+        ))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -1,0 +1,184 @@
+//! Every route the server answers, declared once with who may call it. The router is built from
+//! this table (a route cannot exist without an entry), the authorization layer enforces it before
+//! any handler runs, and the authorization-matrix test walks it role by role.
+
+use std::sync::Arc;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, get, post};
+use jianguan_access::policy::{Action, Resource};
+use jianguan_audit::{AuditDraft, Outcome};
+
+use crate::auth::{ClientAddr, CurrentUser};
+use crate::error::{AppError, Format};
+use crate::{AppState, api, assets, auth, pages};
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Anyone signed in.
+    SignedIn,
+    /// Accounts whose roles the policy table allows this resource and action.
+    Policy(Resource, Action),
+}
+
+/// One route: method, path pattern (axum syntax) and access.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteSpec {
+    /// HTTP method.
+    pub method: &'static str,
+    /// Path pattern, e.g. `/projects/{id}`.
+    pub path: &'static str,
+    /// Who may call it.
+    pub access: Access,
+}
+
+const fn route(method: &'static str, path: &'static str, access: Access) -> RouteSpec {
+    RouteSpec {
+        method,
+        path,
+        access,
+    }
+}
+
+use Access::{Policy, Public, SignedIn};
+
+/// The routes.
+pub const ROUTES: &[RouteSpec] = &[
+    route("GET", "/", Policy(Resource::Portfolio, Action::Read)),
+    route(
+        "GET",
+        "/projects",
+        Policy(Resource::Portfolio, Action::Read),
+    ),
+    route(
+        "GET",
+        "/projects/{id}",
+        Policy(Resource::Project, Action::Read),
+    ),
+    route(
+        "GET",
+        "/districts/{id}",
+        Policy(Resource::Portfolio, Action::Read),
+    ),
+    route(
+        "GET",
+        "/categories/{id}",
+        Policy(Resource::Portfolio, Action::Read),
+    ),
+    route("GET", "/login", Public),
+    route("POST", "/login", Public),
+    route("POST", "/logout", SignedIn),
+    route("GET", "/healthz", Public),
+    route("GET", "/assets/{*path}", Public),
+    route(
+        "GET",
+        "/api/v1/stats",
+        Policy(Resource::Portfolio, Action::Read),
+    ),
+    route(
+        "GET",
+        "/api/v1/projects",
+        Policy(Resource::Portfolio, Action::Read),
+    ),
+    route(
+        "GET",
+        "/api/v1/projects/{id}",
+        Policy(Resource::Project, Action::Read),
+    ),
+    route("GET", "/api/v1/openapi.json", SignedIn),
+];
+
+/// The handler of a declared route. A declaration without a handler is a programming error
+/// caught the first time the router is built (every test builds it).
+fn handler(spec: &RouteSpec) -> MethodRouter<Arc<AppState>> {
+    match (spec.method, spec.path) {
+        ("GET", "/") => get(pages::overview),
+        ("GET", "/projects") => get(pages::project_list),
+        ("GET", "/projects/{id}") => get(pages::project),
+        ("GET", "/districts/{id}") => get(pages::district),
+        ("GET", "/categories/{id}") => get(pages::category),
+        ("GET", "/login") => get(auth::login_page),
+        ("POST", "/login") => post(auth::login),
+        ("POST", "/logout") => post(auth::logout),
+        ("GET", "/healthz") => get(|| async { "ok" }),
+        ("GET", "/assets/{*path}") => get(assets::serve),
+        ("GET", "/api/v1/stats") => get(api::stats),
+        ("GET", "/api/v1/projects") => get(api::projects),
+        ("GET", "/api/v1/projects/{id}") => get(api::project),
+        ("GET", "/api/v1/openapi.json") => get(api::openapi),
+        (method, path) => unreachable!("route {method} {path} is declared but has no handler"),
+    }
+}
+
+/// The router of every declared route, each method router merged per path.
+pub fn declared() -> axum::Router<Arc<AppState>> {
+    ROUTES.iter().fold(axum::Router::new(), |router, spec| {
+        router.route(spec.path, handler(spec))
+    })
+}
+
+/// The declaration of the route a request matched.
+pub fn spec_of(method: &Method, path: &str) -> Option<&'static RouteSpec> {
+    ROUTES
+        .iter()
+        .find(|r| r.path == path && r.method == method.as_str())
+}
+
+/// Enforces [`ROUTES`] for matched routes: a signed-in route without a session is 401 (the
+/// authentication layer already sent pages to the login form), a policy route the roles do not
+/// allow is 403 with an audit record, before any handler reads anything.
+pub async fn authorize(
+    State(state): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_string())
+        .unwrap_or_default();
+    let format = if path.starts_with("/api/") {
+        Format::Json
+    } else {
+        Format::Html
+    };
+    let Some(spec) = spec_of(request.method(), &path) else {
+        // Only declared routes exist; a method not declared for a path is refused.
+        return AppError::not_found(format, "该页面").into_response();
+    };
+    let user = request.extensions().get::<CurrentUser>();
+    let allowed = match (spec.access, user) {
+        (Public, _) => true,
+        (_, None) => return AppError::unauthorized(format).into_response(),
+        (SignedIn, Some(_)) => true,
+        (Policy(resource, action), Some(u)) => u.may(resource, action),
+    };
+    if !allowed {
+        let user = user.expect("a policy route without a user returned above");
+        let client = request
+            .extensions()
+            .get::<ClientAddr>()
+            .and_then(|c| c.0.clone());
+        let record = AuditDraft {
+            at_ms: auth::now_ms(),
+            actor: user.account.username.clone(),
+            unit: user.unit_name.clone(),
+            action: "access.denied".into(),
+            object: format!("{} {}", request.method(), request.uri().path()),
+            result: Outcome::Denied,
+            client,
+            changes: Vec::new(),
+        };
+        if let Err(e) = state.store().append_audit(&record).await {
+            return AppError::store(format, e).into_response();
+        }
+        return AppError::forbidden(format, "您的角色无此权限").into_response();
+    }
+    next.run(request).await
+}
