@@ -1,0 +1,260 @@
+//! The authorization matrix, generated from the declarations: every role (and an anonymous
+//! caller) × every declared route × own/other scope, asserting allow or deny as the policy table
+//! says — and that a denial returns no data, changes nothing and is audited. The router is built
+//! only from `routes::ROUTES`, so no route can exist outside this matrix.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use jianguan_access::Role;
+use jianguan_access::policy;
+use jianguan_domain::model::{Portfolio, Project};
+use jianguan_domain::store::{Actor, SessionRecord, Store};
+use jianguan_web::routes::{Access, ROUTES};
+use tower::ServiceExt;
+
+/// A project and another that differs from it on every scope axis.
+fn own_and_other(city: &Portfolio) -> (&Project, &Project) {
+    let own = &city.projects[0];
+    let other = city
+        .projects
+        .iter()
+        .find(|p| {
+            p.district != own.district
+                && p.sub_hq != own.sub_hq
+                && p.lead_unit != own.lead_unit
+                && p.responsible_unit != own.responsible_unit
+                && p.category != own.category
+        })
+        .expect("a project outside every scope of the first");
+    (own, other)
+}
+
+/// The unit an account of `role` belongs to, in the scope of `own`.
+fn unit_for(role: Role, own: &Project, city: &Portfolio) -> jianguan_domain::model::UnitId {
+    let hq = city
+        .units_of(jianguan_domain::model::UnitKind::CommandHq)
+        .next()
+        .expect("a command office")
+        .id;
+    match role {
+        Role::SubHqStaff => own.sub_hq,
+        Role::LeadUnitStaff => own.lead_unit,
+        Role::DistrictStaff => own.district,
+        Role::UnitReporter => own.responsible_unit,
+        _ => hq,
+    }
+}
+
+/// Whether a role's scope covers every project (so "other" records are visible too).
+fn sees_all(role: Role) -> bool {
+    matches!(role, Role::HqLeader | Role::HqOffice)
+}
+
+/// The concrete paths of a route pattern: (scope label, path).
+fn paths(pattern: &str, own: &Project, other: &Project) -> Vec<(&'static str, String)> {
+    let fill = |p: &Project| {
+        pattern
+            .replace("/projects/{id}", &format!("/projects/{}", p.id))
+            .replace("/districts/{id}", &format!("/districts/{}", p.district))
+            .replace("/categories/{id}", &format!("/categories/{}", p.category))
+            .replace("{*path}", "app.css")
+    };
+    if pattern.contains("{id}") {
+        vec![("own", fill(own)), ("other", fill(other))]
+    } else {
+        vec![("any", fill(own))]
+    }
+}
+
+async fn call(
+    app: &Router,
+    method: &str,
+    path: &str,
+    cookie: Option<&str>,
+) -> (StatusCode, String) {
+    let mut request = Request::builder().method(method).uri(path);
+    if let Some(c) = cookie {
+        request = request.header(header::COOKIE, c);
+    }
+    if method == "POST" {
+        request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    }
+    let body = if path == "/login" && method == "POST" {
+        Body::from("username=nobody&password=Wrong%23Password99")
+    } else {
+        Body::empty()
+    };
+    let response = app
+        .clone()
+        .oneshot(request.body(body).expect("request"))
+        .await
+        .expect("response");
+    let status = response.status();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+async fn denials(db: &jianguan_store::Db) -> usize {
+    db.audit_records(0, i64::MAX)
+        .await
+        .expect("audit")
+        .iter()
+        .filter(|r| r.action == "access.denied")
+        .count()
+}
+
+#[tokio::test]
+async fn every_role_on_every_route_is_allowed_or_denied_as_the_policy_declares() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = jianguan_store::open(dir.path().join("m.db").to_str().expect("utf-8"))
+        .await
+        .expect("open");
+    let city = jianguan_demo::demo_city();
+    db.create_portfolio(&city, &Actor { name: "t".into() }, &|_, _| {})
+        .await
+        .expect("demo city");
+    let (own, other) = own_and_other(&city);
+    // One account and session per role (sessions made directly: login itself is tested in
+    // tests/auth.rs, and administrators would need their second factor here).
+    let mut cookies = Vec::new();
+    for role in Role::ALL {
+        let name = format!("m_{}", role.code());
+        let id = jianguan_web::auth::create_account(
+            &db,
+            "t",
+            &name,
+            &name,
+            Some(unit_for(role, own, &city)),
+            &[role],
+            "Yinghu#Spring2021",
+            None,
+        )
+        .await
+        .expect("account");
+        let account = db.account(id).await.expect("reads").expect("exists");
+        let token = format!("token-{}", role.code());
+        let now = jianguan_web::auth::now_ms();
+        let session = SessionRecord {
+            token_hash: jianguan_web::auth::token_hash(&token),
+            account_id: id,
+            created_at_ms: now,
+            last_seen_ms: now,
+        };
+        let record = jianguan_audit::AuditDraft {
+            at_ms: now,
+            actor: name.clone(),
+            unit: None,
+            action: "login.success".into(),
+            object: format!("account:{id}"),
+            result: jianguan_audit::Outcome::Success,
+            client: None,
+            changes: vec![],
+        };
+        db.record_login(&account, Some(&session), &record)
+            .await
+            .expect("session");
+        cookies.push((role, format!("jg_session={token}")));
+    }
+    let state = jianguan_web::AppState::with_today(Arc::new(db.clone()), || {
+        jiff::civil::date(2026, 11, 28)
+    });
+    let app = jianguan_web::router(state);
+    let version = db.data_version().await.expect("version");
+
+    let mut cells = 0;
+    for spec in ROUTES {
+        for (scope, path) in paths(spec.path, own, other) {
+            // Anonymous.
+            let (status, _) = call(&app, spec.method, &path, None).await;
+            match spec.access {
+                // (A wrong password at POST /login is a 401 of its own, not a refusal.)
+                Access::Public => assert!(
+                    status != StatusCode::FORBIDDEN
+                        && (status != StatusCode::UNAUTHORIZED || path == "/login"),
+                    "anonymous {} {path}: {status}",
+                    spec.method
+                ),
+                _ if path.starts_with("/api/") => {
+                    assert_eq!(status, StatusCode::UNAUTHORIZED, "anonymous {path}")
+                }
+                _ => assert_eq!(status, StatusCode::SEE_OTHER, "anonymous {path} → login"),
+            }
+            cells += 1;
+            if spec.method == "POST" {
+                // Login and logout change sessions by design; their behaviour is in auth.rs.
+                continue;
+            }
+            for (role, cookie) in &cookies {
+                cells += 1;
+                let before = denials(&db).await;
+                let (status, body) = call(&app, spec.method, &path, Some(cookie)).await;
+                let allowed = match spec.access {
+                    Access::Public | Access::SignedIn => true,
+                    Access::Policy(resource, action) => policy::allows(*role, resource, action),
+                };
+                let who = format!("{} {} {path} ({scope})", role.code(), spec.method);
+                if !allowed {
+                    assert_eq!(status, StatusCode::FORBIDDEN, "{who}");
+                    assert!(
+                        !body.contains(&own.name) && !body.contains(&other.name),
+                        "{who}: a denial shows no data"
+                    );
+                    assert_eq!(
+                        denials(&db).await,
+                        before + 1,
+                        "{who}: the denial is audited"
+                    );
+                    continue;
+                }
+                let project_route = spec.path.contains("/projects/{id}");
+                if project_route && scope == "other" && !sees_all(*role) {
+                    assert_eq!(status, StatusCode::NOT_FOUND, "{who}: outside the scope");
+                    assert!(!body.contains(&other.name), "{who}: nothing leaks");
+                    assert_eq!(denials(&db).await, before + 1, "{who}: audited");
+                } else {
+                    assert_eq!(status, StatusCode::OK, "{who}");
+                    if scope == "other" && !sees_all(*role) {
+                        assert!(
+                            !body.contains(&other.name),
+                            "{who}: other units' data hidden"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(
+        db.data_version().await.expect("version"),
+        version,
+        "no request changed the campaign data"
+    );
+    // Methods not declared for a path are not served.
+    let (status, _) = call(
+        &app,
+        "DELETE",
+        &format!("/api/v1/projects/{}", own.id),
+        Some(&cookies[0].1),
+    )
+    .await;
+    assert!(
+        matches!(
+            status,
+            StatusCode::METHOD_NOT_ALLOWED | StatusCode::NOT_FOUND
+        ),
+        "DELETE is not a declared route: {status}"
+    );
+    println!(
+        "authorization matrix: {} roles + anonymous × {} routes × own/other = {cells} checked cells",
+        Role::ALL.len(),
+        ROUTES.len()
+    );
+}
