@@ -183,6 +183,28 @@ pub async fn authenticate(
         }
         return AppError::forbidden(format, "跨站请求被拒绝（请从本系统页面提交）").into_response();
     }
+    let key = client.clone().unwrap_or_else(|| "unknown".into());
+    let limited = if path == "/login" && request.method() == Method::POST {
+        !state.limiter().allow("login", &key, crate::limits::LOGIN)
+    } else if path.starts_with("/api/") {
+        !state.limiter().allow("api", &key, crate::limits::API)
+    } else {
+        false
+    };
+    if limited {
+        let record = draft(
+            "anonymous",
+            None,
+            "rate.limited",
+            format!("{} {path}", request.method()),
+            Outcome::Denied,
+            client.clone(),
+        );
+        if let Err(e) = state.store().append_audit(&record).await {
+            return AppError::store(format, e).into_response();
+        }
+        return AppError::too_many(format).into_response();
+    }
     match current_user(&state, request.headers()).await {
         Ok(Some(user)) => {
             request.extensions_mut().insert(user);

@@ -40,6 +40,8 @@ pub enum ErrorKind {
     Forbidden(String),
     /// No such thing: 404.
     NotFound(String),
+    /// Too many requests from this client: 429.
+    TooMany,
     /// Anything else: 500, details logged only.
     Internal(String),
 }
@@ -77,6 +79,14 @@ impl AppError {
         AppError {
             format,
             kind: ErrorKind::Forbidden(reason.into()),
+        }
+    }
+
+    /// A 429: slow down.
+    pub fn too_many(format: Format) -> AppError {
+        AppError {
+            format,
+            kind: ErrorKind::TooMany,
         }
     }
 
@@ -130,6 +140,12 @@ impl IntoResponse for AppError {
                 StatusCode::NOT_FOUND,
                 "not_found",
                 format!("未找到{what}"),
+                None,
+            ),
+            ErrorKind::TooMany => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                "请求过于频繁，请稍后再试".to_string(),
                 None,
             ),
             ErrorKind::Internal(detail) => {

@@ -12,6 +12,7 @@ pub mod auth;
 pub mod error;
 pub mod fmt;
 pub mod jobs;
+pub mod limits;
 mod pages;
 mod params;
 pub mod routes;
@@ -44,6 +45,7 @@ pub struct AppState {
     store: Arc<dyn Store>,
     cache: RwLock<Option<Arc<Snapshot>>>,
     today: fn() -> Date,
+    limiter: limits::RateLimiter,
 }
 
 /// Today in the campaign's time zone (China Standard Time, a fixed +08:00).
@@ -64,6 +66,7 @@ impl AppState {
             store,
             cache: RwLock::new(None),
             today,
+            limiter: limits::RateLimiter::default(),
         })
     }
 
@@ -96,6 +99,11 @@ impl AppState {
         Ok(snapshot)
     }
 
+    /// The request rate limiter of this node.
+    pub fn limiter(&self) -> &limits::RateLimiter {
+        &self.limiter
+    }
+
     /// The storage behind the state.
     pub fn store(&self) -> &dyn Store {
         self.store.as_ref()
@@ -114,9 +122,14 @@ pub fn router(state: Arc<AppState>) -> Router {
             state.clone(),
             auth::authenticate,
         ))
+        // Forms and queries are small; refuse large bodies before reading them (413).
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
 }
+
+/// The largest request body accepted.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// Headers every response carries: no inline script, no framing, no sniffing.
 async fn security_headers(mut response: axum::response::Response) -> axum::response::Response {

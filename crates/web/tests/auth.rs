@@ -334,3 +334,40 @@ async fn logout_ends_the_session() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(audit_actions(&app.db).await.contains(&"logout".to_string()));
 }
+
+#[tokio::test]
+async fn an_oversized_body_is_refused_with_413() {
+    let app = app().await;
+    let request = Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!(
+            "username=leader&password={}",
+            "x".repeat(jianguan_web::MAX_BODY_BYTES + 1)
+        )))
+        .expect("request");
+    let (status, headers, _) = send(&app.router, request).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(headers.get(header::SET_COOKIE).is_none());
+}
+
+#[tokio::test]
+async fn a_flood_of_login_attempts_is_slowed_with_429_and_audited() {
+    let app = app().await;
+    let mut statuses = Vec::new();
+    for _ in 0..12 {
+        let (status, _, _) = send(&app.router, login_request("nobody", PASSWORD)).await;
+        statuses.push(status);
+    }
+    assert!(
+        statuses[..10]
+            .iter()
+            .all(|s| *s == StatusCode::UNAUTHORIZED),
+        "{statuses:?}"
+    );
+    assert_eq!(statuses[10], StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        audit_actions(&app.db)
+            .await
+            .contains(&"rate.limited".to_string())
+    );
+}
