@@ -118,6 +118,25 @@ pub struct SessionRecord {
     pub last_seen_ms: i64,
 }
 
+/// Which audit records to list: every field optional, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    /// Only this actor.
+    pub actor: Option<String>,
+    /// Only actions starting with this (e.g. `login.`).
+    pub action_prefix: Option<String>,
+    /// Only this result code (`success`, `failure`, `denied`).
+    pub result: Option<String>,
+    /// From this instant on (ms since the epoch).
+    pub from_ms: Option<i64>,
+    /// Before this instant (ms since the epoch).
+    pub until_ms: Option<i64>,
+    /// Rows to skip.
+    pub offset: i64,
+    /// Rows to return at most.
+    pub limit: i64,
+}
+
 /// Progress of a long write, as (done, total) units.
 pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Send + Sync);
 
@@ -180,6 +199,12 @@ pub trait Store: Send + Sync {
         &'a self,
         draft: &'a AuditDraft,
     ) -> BoxFuture<'a, Result<AuditRecord, StoreError>>;
+
+    /// Audit records matching `query`, newest first, and how many match in all.
+    fn audit_search<'a>(
+        &'a self,
+        query: &'a AuditQuery,
+    ) -> BoxFuture<'a, Result<(Vec<AuditRecord>, i64), StoreError>>;
 
     /// The newest audit record (the chain head), if any.
     fn audit_head(&self) -> BoxFuture<'_, Result<Option<AuditRecord>, StoreError>>;

@@ -338,9 +338,6 @@ async fn create_demo_accounts(
     Ok(())
 }
 
-/// Audit records read per page while verifying.
-const AUDIT_PAGE: i64 = 10_000;
-
 async fn audit_verify(db: &str, anchors: Option<std::path::PathBuf>) -> Result<()> {
     let store = jianguan_store::open_existing(db)
         .await
@@ -350,25 +347,11 @@ async fn audit_verify(db: &str, anchors: Option<std::path::PathBuf>) -> Result<(
         Some(p) => jianguan_web::anchors::read_anchors(p).map_err(anyhow::Error::msg)?,
         None => Vec::new(),
     };
-    // Page by page: each page is verified onward from the last record of the one before.
-    let mut base = jianguan_audit::Anchor::genesis();
-    let mut records = 0u64;
-    loop {
-        let page = store.audit_records(base.seq, AUDIT_PAGE).await?;
-        let summary = jianguan_audit::verify_after(&base, &page, &anchors)
-            .map_err(|e| anyhow::anyhow!("审计链校验失败 (audit chain broken): {e}"))?;
-        records += summary.records;
-        match page.last() {
-            Some(last) if page.len() as i64 == AUDIT_PAGE => {
-                base = jianguan_audit::Anchor::of(last)
-            }
-            _ => break,
-        }
-    }
+    let (intact, verdict) = jianguan_web::audit_pages::verify_chain(&store, &anchors).await?;
+    anyhow::ensure!(intact, "{verdict}");
     println!(
-        "审计链完整 (audit chain intact): {records} 条记录，锚点 {} 个{}",
-        anchors.len(),
-        path.map(|p| format!("（{}）", p.display()))
+        "{verdict}{}",
+        path.map(|p| format!("（锚点文件 {}）", p.display()))
             .unwrap_or_default()
     );
     store.close().await;
@@ -487,6 +470,7 @@ async fn serve(
     // means ready.
     state.snapshot().await.context("reading the data")?;
     if let Some(path) = &anchors {
+        state.set_anchor_path(path.clone());
         jianguan_web::anchors::spawn_anchor_task(
             Arc::new(store.clone()),
             path.clone(),

@@ -55,7 +55,7 @@ macro_rules! backend_codec {
             use super::*;
             use jianguan_audit::{AuditDraft, AuditRecord, FieldChange, Outcome, seal};
             use jianguan_domain::store::{
-                AccountRecord, Actor, Progress, ProjectRecord, ReadModel, SessionRecord,
+                AccountRecord, Actor, AuditQuery, Progress, ProjectRecord, ReadModel, SessionRecord,
             };
             use futures_util::TryStreamExt;
             use sqlx::{Pool, QueryBuilder, Row};
@@ -375,6 +375,54 @@ macro_rules! backend_codec {
                 .map_err(backend_error)?;
                 append_audit_tx(&mut tx, vec![audit.clone()]).await?;
                 tx.commit().await.map_err(backend_error)
+            }
+
+            /// Audit records matching a query, newest first, with the total.
+            pub(crate) async fn audit_search(
+                pool: &Pool<Db>,
+                q: &AuditQuery,
+            ) -> Result<(Vec<AuditRecord>, i64), StoreError> {
+                // Conditions are appended only for the filters given, each with its own bound
+                // parameter, so one text serves both engines.
+                let filtered = |head: String| {
+                    let mut qb: QueryBuilder<Db> = QueryBuilder::new(head);
+                    qb.push(" WHERE 1 = 1");
+                    if let Some(actor) = &q.actor {
+                        qb.push(" AND actor = ").push_bind(actor.clone());
+                    }
+                    if let Some(prefix) = &q.action_prefix {
+                        let escaped = prefix
+                            .replace('\\', "\\\\")
+                            .replace('%', "\\%")
+                            .replace('_', "\\_");
+                        qb.push(" AND action LIKE ")
+                            .push_bind(format!("{escaped}%"))
+                            .push(" ESCAPE '\\'");
+                    }
+                    if let Some(result) = &q.result {
+                        qb.push(" AND result = ").push_bind(result.clone());
+                    }
+                    if let Some(from) = q.from_ms {
+                        qb.push(" AND at_ms >= ").push_bind(from);
+                    }
+                    if let Some(until) = q.until_ms {
+                        qb.push(" AND at_ms < ").push_bind(until);
+                    }
+                    qb
+                };
+                let total: i64 = filtered("SELECT COUNT(*) FROM audit_log".into())
+                    .build_query_scalar()
+                    .fetch_one(pool)
+                    .await
+                    .map_err(backend_error)?;
+                let mut qb = filtered(format!("SELECT {AUDIT_COLUMNS} FROM audit_log"));
+                qb.push(" ORDER BY seq DESC LIMIT ")
+                    .push_bind(q.limit)
+                    .push(" OFFSET ")
+                    .push_bind(q.offset);
+                let rows = qb.build().fetch_all(pool).await.map_err(backend_error)?;
+                let records = rows.iter().map(audit_from_row).collect::<Result<_, _>>()?;
+                Ok((records, total))
             }
 
             /// The chain head.

@@ -16,8 +16,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use jianguan_audit::{AuditDraft, AuditRecord};
 use jianguan_domain::model::{Portfolio, ProjectId};
 use jianguan_domain::store::{
-    AccountRecord, Actor, BoxFuture, JobClaim, Progress, ProjectRecord, ReadModel, SessionRecord,
-    Store, StoreError,
+    AccountRecord, Actor, AuditQuery, BoxFuture, JobClaim, Progress, ProjectRecord, ReadModel,
+    SessionRecord, Store, StoreError,
 };
 
 pub use postgres::POSTGRES_MIGRATIONS;
@@ -275,6 +275,13 @@ impl Store for Db {
         audit: &'a AuditDraft,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(async move { codec_call!(self, end_sessions(account_id, token_hash, audit)) })
+    }
+
+    fn audit_search<'a>(
+        &'a self,
+        query: &'a AuditQuery,
+    ) -> BoxFuture<'a, Result<(Vec<AuditRecord>, i64), StoreError>> {
+        Box::pin(async move { codec_call!(self, audit_search(query)) })
     }
 
     fn audit_head(&self) -> BoxFuture<'_, Result<Option<AuditRecord>, StoreError>> {

@@ -8,6 +8,7 @@
 pub mod anchors;
 pub mod api;
 mod assets;
+pub mod audit_pages;
 pub mod auth;
 pub mod error;
 pub mod fmt;
@@ -46,6 +47,7 @@ pub struct AppState {
     cache: RwLock<Option<Arc<Snapshot>>>,
     today: fn() -> Date,
     limiter: limits::RateLimiter,
+    anchors: std::sync::OnceLock<std::path::PathBuf>,
 }
 
 /// Today in the campaign's time zone (China Standard Time, a fixed +08:00).
@@ -67,6 +69,7 @@ impl AppState {
             cache: RwLock::new(None),
             today,
             limiter: limits::RateLimiter::default(),
+            anchors: std::sync::OnceLock::new(),
         })
     }
 
@@ -97,6 +100,16 @@ impl AppState {
         });
         *slot = Some(snapshot.clone());
         Ok(snapshot)
+    }
+
+    /// Names the audit anchor file the audit pages verify against (set once, at start).
+    pub fn set_anchor_path(&self, path: std::path::PathBuf) {
+        let _ = self.anchors.set(path);
+    }
+
+    /// The audit anchor file, if one is configured.
+    pub fn anchor_path(&self) -> Option<&std::path::Path> {
+        self.anchors.get().map(|p| p.as_path())
     }
 
     /// The request rate limiter of this node.

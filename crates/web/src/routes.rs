@@ -14,7 +14,7 @@ use jianguan_audit::{AuditDraft, Outcome};
 
 use crate::auth::{ClientAddr, CurrentUser};
 use crate::error::{AppError, Format};
-use crate::{AppState, api, assets, auth, pages};
+use crate::{AppState, api, assets, audit_pages, auth, pages};
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,6 +92,17 @@ pub const ROUTES: &[RouteSpec] = &[
         Policy(Resource::Project, Action::Read),
     ),
     route("GET", "/api/v1/openapi.json", SignedIn),
+    route("GET", "/audit", Policy(Resource::Audit, Action::Read)),
+    route(
+        "GET",
+        "/audit/verify",
+        Policy(Resource::Audit, Action::Verify),
+    ),
+    route(
+        "GET",
+        "/audit/export.xlsx",
+        Policy(Resource::Audit, Action::Export),
+    ),
 ];
 
 /// The handler of a declared route. A declaration without a handler is a programming error
@@ -112,6 +123,9 @@ fn handler(spec: &RouteSpec) -> MethodRouter<Arc<AppState>> {
         ("GET", "/api/v1/projects") => get(api::projects),
         ("GET", "/api/v1/projects/{id}") => get(api::project),
         ("GET", "/api/v1/openapi.json") => get(api::openapi),
+        ("GET", "/audit") => get(audit_pages::audit_list),
+        ("GET", "/audit/verify") => get(audit_pages::audit_verify),
+        ("GET", "/audit/export.xlsx") => get(audit_pages::audit_export),
         (method, path) => unreachable!("route {method} {path} is declared but has no handler"),
     }
 }

@@ -371,3 +371,78 @@ async fn a_flood_of_login_attempts_is_slowed_with_429_and_audited() {
             .contains(&"rate.limited".to_string())
     );
 }
+
+#[tokio::test]
+async fn the_audit_administrator_reads_filters_verifies_and_exports_the_trail() {
+    let app = app().await;
+    // Some history: a failed login and a denial.
+    send(&app.router, login_request("nobody", PASSWORD)).await;
+    let hq = app.city.units_of(UnitKind::CommandHq).next().map(|u| u.id);
+    let id = jianguan_web::auth::create_account(
+        &app.db,
+        "t",
+        "auditor",
+        "审计管理员",
+        hq,
+        &[Role::AuditAdmin],
+        PASSWORD,
+        None,
+    )
+    .await
+    .expect("account");
+    let account = app.db.account(id).await.expect("reads").expect("exists");
+    let now = jianguan_web::auth::now_ms();
+    let session = jianguan_domain::store::SessionRecord {
+        token_hash: jianguan_web::auth::token_hash("auditor-token"),
+        account_id: id,
+        created_at_ms: now,
+        last_seen_ms: now,
+    };
+    let record = jianguan_audit::AuditDraft {
+        at_ms: now,
+        actor: "auditor".into(),
+        unit: None,
+        action: "login.success".into(),
+        object: format!("account:{id}"),
+        result: jianguan_audit::Outcome::Success,
+        client: None,
+        changes: vec![],
+    };
+    app.db
+        .record_login(&account, Some(&session), &record)
+        .await
+        .expect("session");
+    let cookie = "jg_session=auditor-token";
+    let (status, _, body) = send(
+        &app.router,
+        get("/audit?action=login.&result=failure", cookie),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains("login.failed") && !body.contains("project.create"),
+        "filtered"
+    );
+    let (status, _, body) = send(&app.router, get("/audit/verify", cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("审计链完整"), "{body}");
+    let (status, headers, _) =
+        send(&app.router, get("/audit/export.xlsx?action=login.", cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("spreadsheetml"))
+    );
+    assert!(
+        audit_actions(&app.db)
+            .await
+            .contains(&"export.xlsx".to_string())
+    );
+    // The HQ leader may not read the trail.
+    let leader = login(&app.router, "leader").await;
+    let (status, _, body) = send(&app.router, get("/audit", &leader)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(!body.contains("login.failed"));
+}
