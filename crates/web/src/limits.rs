@@ -27,10 +27,13 @@ pub const API: Rate = Rate {
     per_second: 20.0,
 };
 
+/// A bucket: tokens left and when it was last touched.
+type Bucket = (f64, Instant);
+
 /// Token buckets keyed by (limit name, client).
 #[derive(Debug, Default)]
 pub struct RateLimiter {
-    buckets: Mutex<HashMap<(&'static str, String), (f64, Instant)>>,
+    buckets: Mutex<HashMap<(&'static str, String), Bucket>>,
 }
 
 impl RateLimiter {
