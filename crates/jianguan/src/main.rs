@@ -41,6 +41,8 @@ enum Command {
         /// File the audit chain's head is appended to (default: `DB.anchors` beside a SQLite file).
         #[arg(long)]
         anchors: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        network: NetworkArgs,
     },
     /// Serve the web UI and the JSON API.
     Serve {
@@ -53,6 +55,8 @@ enum Command {
         /// File the audit chain's head is appended to (default: `DB.anchors` beside a SQLite file).
         #[arg(long)]
         anchors: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        network: NetworkArgs,
     },
     /// Print the headline figures of a year as of a date.
     Stats(StatsArgs),
@@ -95,6 +99,33 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         runs: usize,
     },
+}
+
+/// Where requests come from and who may reach administrator routes.
+#[derive(Debug, Args)]
+struct NetworkArgs {
+    /// Address ranges that may reach administrator routes (comma-separated).
+    #[arg(long, default_value = "127.0.0.0/8,::1/128")]
+    admin_from: String,
+    /// Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated).
+    #[arg(long, default_value = "")]
+    trusted_proxy: String,
+    /// Mark the session cookie Secure (the server is reached over TLS).
+    #[arg(long)]
+    secure_cookies: bool,
+}
+
+impl NetworkArgs {
+    fn config(&self) -> Result<jianguan_web::network::NetworkConfig> {
+        use jianguan_web::network::parse_ranges;
+        Ok(jianguan_web::network::NetworkConfig {
+            admin_from: parse_ranges(&self.admin_from)
+                .map_err(|e| anyhow::anyhow!("--admin-from: {e}"))?,
+            trusted_proxies: parse_ranges(&self.trusted_proxy)
+                .map_err(|e| anyhow::anyhow!("--trusted-proxy: {e}"))?,
+            secure_cookies: self.secure_cookies,
+        })
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -183,20 +214,23 @@ async fn run(cli: Cli) -> Result<()> {
             db,
             listen,
             anchors,
+            network,
         } => {
             let anchors = anchors.or_else(|| jianguan_web::anchors::default_anchor_path(&db));
-            demo(&db, listen, anchors).await
+            demo(&db, listen, anchors, network.config()?).await
         }
         Command::Serve {
             db,
             listen,
             anchors,
+            network,
         } => {
+            let network = network.config()?;
             let store = jianguan_store::open_existing(&db)
                 .await
                 .context("opening the database")?;
             let anchors = anchors.or_else(|| jianguan_web::anchors::default_anchor_path(&db));
-            serve(store, listen, anchors).await
+            serve(store, listen, anchors, network).await
         }
         Command::Stats(args) => stats(args).await,
         Command::Gen { scale, db, seed } => gen_ledger(scale, &db, seed).await,
@@ -410,7 +444,12 @@ async fn gen_ledger(scale: f64, db: &str, seed: u64) -> Result<()> {
     Ok(())
 }
 
-async fn demo(db: &str, listen: SocketAddr, anchors: Option<std::path::PathBuf>) -> Result<()> {
+async fn demo(
+    db: &str,
+    listen: SocketAddr,
+    anchors: Option<std::path::PathBuf>,
+    network: jianguan_web::network::NetworkConfig,
+) -> Result<()> {
     let store = jianguan_store::open(db)
         .await
         .context("opening the database")?;
@@ -450,7 +489,7 @@ async fn demo(db: &str, listen: SocketAddr, anchors: Option<std::path::PathBuf>)
     } else {
         eprintln!("数据库已有数据，直接使用（不会覆盖）。");
     }
-    serve(store, listen, anchors).await
+    serve(store, listen, anchors, network).await
 }
 
 /// How often a running server appends the audit chain's head to the anchor file.
@@ -460,12 +499,14 @@ async fn serve(
     store: jianguan_store::Db,
     listen: SocketAddr,
     anchors: Option<std::path::PathBuf>,
+    network: jianguan_web::network::NetworkConfig,
 ) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;
     let addr = listener.local_addr()?;
     let state = AppState::new(Arc::new(store.clone()));
+    state.set_network(network);
     // Read the data once before announcing the URL, so the first page is fast and /healthz
     // means ready.
     state.snapshot().await.context("reading the data")?;

@@ -94,12 +94,33 @@ fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
 #[derive(Debug, Clone)]
 pub struct ClientAddr(pub Option<String>);
 
-/// The client address of a request (the peer; proxies are not trusted yet).
-fn client_of(request: &Request) -> Option<String> {
-    request
+/// Whether the client reached us over TLS (through a trusted proxy that says so).
+#[derive(Debug, Clone, Copy)]
+pub struct OverTls(pub bool);
+
+/// The client address of a request and whether it came over TLS: the peer, or the client a
+/// trusted proxy forwarded for (see [`crate::network`]).
+fn client_of(state: &AppState, request: &Request) -> (Option<String>, bool) {
+    let Some(peer) = request
         .extensions()
         .get::<ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
+        .map(|c| c.0.ip())
+    else {
+        return (None, false);
+    };
+    let network = state.network();
+    let header = |name: &str| {
+        request
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let forwarded_for = header("x-forwarded-for");
+    let client = network.client(peer, forwarded_for.as_deref());
+    let trusted = client != peer || network.trusted_proxies.iter().any(|r| r.contains(&peer));
+    let tls = trusted && header("x-forwarded-proto").is_some_and(|p| p == "https");
+    (Some(client.to_string()), tls)
 }
 
 fn wants_json(path: &str) -> bool {
@@ -163,8 +184,9 @@ pub async fn authenticate(
     } else {
         Format::Html
     };
-    let client = client_of(&request);
+    let (client, tls) = client_of(&state, &request);
     request.extensions_mut().insert(ClientAddr(client.clone()));
+    request.extensions_mut().insert(OverTls(tls));
     if !matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
@@ -324,6 +346,7 @@ pub async fn login_page(Query(query): Query<HashMap<String, String>>) -> Respons
 pub async fn login(
     State(state): State<Arc<AppState>>,
     axum::Extension(ClientAddr(client)): axum::Extension<ClientAddr>,
+    axum::Extension(OverTls(tls)): axum::Extension<OverTls>,
     Form(form): Form<LoginForm>,
 ) -> Response {
     let next = safe_next(&form.next);
@@ -449,7 +472,12 @@ pub async fn login(
         return AppError::store(Format::Html, e).into_response();
     }
     let mut response = Redirect::to(&next).into_response();
-    let cookie = format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax");
+    let secure = if tls || state.network().secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}");
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }

@@ -14,6 +14,7 @@ pub mod error;
 pub mod fmt;
 pub mod jobs;
 pub mod limits;
+pub mod network;
 mod pages;
 mod params;
 pub mod routes;
@@ -48,6 +49,7 @@ pub struct AppState {
     today: fn() -> Date,
     limiter: limits::RateLimiter,
     anchors: std::sync::OnceLock<std::path::PathBuf>,
+    network: std::sync::OnceLock<network::NetworkConfig>,
 }
 
 /// Today in the campaign's time zone (China Standard Time, a fixed +08:00).
@@ -70,6 +72,7 @@ impl AppState {
             today,
             limiter: limits::RateLimiter::default(),
             anchors: std::sync::OnceLock::new(),
+            network: std::sync::OnceLock::new(),
         })
     }
 
@@ -110,6 +113,16 @@ impl AppState {
     /// The audit anchor file, if one is configured.
     pub fn anchor_path(&self) -> Option<&std::path::Path> {
         self.anchors.get().map(|p| p.as_path())
+    }
+
+    /// Sets the network settings (once, at start; the defaults hold until then).
+    pub fn set_network(&self, config: network::NetworkConfig) {
+        let _ = self.network.set(config);
+    }
+
+    /// The network settings.
+    pub fn network(&self) -> &network::NetworkConfig {
+        self.network.get_or_init(network::NetworkConfig::default)
     }
 
     /// The request rate limiter of this node.

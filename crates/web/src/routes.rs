@@ -167,6 +167,32 @@ pub async fn authorize(
         return AppError::not_found(format, "该页面").into_response();
     };
     let user = request.extensions().get::<CurrentUser>();
+    let client_ip = request
+        .extensions()
+        .get::<ClientAddr>()
+        .and_then(|c| c.0.as_deref())
+        .and_then(|a| a.parse::<std::net::IpAddr>().ok());
+    let administrative = matches!(spec.access, Policy(resource, _) if resource.is_administrative());
+    if administrative && !state.network().admin_allowed(client_ip) {
+        let record = AuditDraft {
+            at_ms: auth::now_ms(),
+            actor: user.map_or("anonymous".to_string(), |u| u.account.username.clone()),
+            unit: user.and_then(|u| u.unit_name.clone()),
+            action: "access.denied".into(),
+            object: format!(
+                "{} {} (address not allowed)",
+                request.method(),
+                request.uri().path()
+            ),
+            result: Outcome::Denied,
+            client: client_ip.map(|ip| ip.to_string()),
+            changes: Vec::new(),
+        };
+        if let Err(e) = state.store().append_audit(&record).await {
+            return AppError::store(format, e).into_response();
+        }
+        return AppError::forbidden(format, "管理功能只能从指定网络地址访问").into_response();
+    }
     let allowed = match (spec.access, user) {
         (Public, _) => true,
         (_, None) => return AppError::unauthorized(format).into_response(),
