@@ -231,6 +231,19 @@ pub trait Store: Send + Sync {
         username_key: &'a str,
     ) -> BoxFuture<'a, Result<Option<AccountRecord>, StoreError>>;
 
+    /// Every account, by id.
+    fn list_accounts(&self) -> BoxFuture<'_, Result<Vec<AccountRecord>, StoreError>>;
+
+    /// Saves an account's name, unit, roles, expiry and disabled state with its audit record in
+    /// one transaction; with `end_sessions`, its sessions end too (new roles or a disabled
+    /// account take effect at once).
+    fn update_account<'a>(
+        &'a self,
+        account: &'a AccountRecord,
+        end_sessions: bool,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+
     /// The account with this id.
     fn account(&self, id: i64) -> BoxFuture<'_, Result<Option<AccountRecord>, StoreError>>;
 

@@ -230,6 +230,71 @@ macro_rules! backend_codec {
                 account_where(pool, "id = $1", AccountKey::Id(id)).await
             }
 
+            /// Every account, by id.
+            pub(crate) async fn list_accounts(
+                pool: &Pool<Db>,
+            ) -> Result<Vec<AccountRecord>, StoreError> {
+                let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM accounts ORDER BY id")
+                    .fetch_all(pool)
+                    .await
+                    .map_err(backend_error)?;
+                let mut accounts = Vec::with_capacity(ids.len());
+                for id in ids {
+                    if let Some(a) = account(pool, id).await? {
+                        accounts.push(a);
+                    }
+                }
+                Ok(accounts)
+            }
+
+            /// Saves an account's editable fields and roles with the audit record.
+            pub(crate) async fn update_account(
+                pool: &Pool<Db>,
+                a: &AccountRecord,
+                end_sessions: bool,
+                audit: &AuditDraft,
+            ) -> Result<(), StoreError> {
+                let mut tx = begin_write(pool).await?;
+                let updated = sqlx::query(
+                    "UPDATE accounts SET display_name = $1, unit_id = $2, expires_on = $3, \
+                     disabled_at_ms = $4 WHERE id = $5",
+                )
+                .bind(&a.display_name)
+                .bind(a.unit.map(|u| u.0))
+                .bind(a.expires_on.map(|d| d.to_string()))
+                .bind(a.disabled_at_ms)
+                .bind(a.id)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_error)?
+                .rows_affected();
+                if updated != 1 {
+                    return Err(StoreError::Invalid(format!("no account {}", a.id)));
+                }
+                sqlx::query("DELETE FROM account_roles WHERE account_id = $1")
+                    .bind(a.id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                for role in &a.roles {
+                    sqlx::query("INSERT INTO account_roles (account_id, role) VALUES ($1, $2)")
+                        .bind(a.id)
+                        .bind(role)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend_error)?;
+                }
+                if end_sessions {
+                    sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+                        .bind(a.id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend_error)?;
+                }
+                append_audit_tx(&mut tx, vec![audit.clone()]).await?;
+                tx.commit().await.map_err(backend_error)
+            }
+
             /// Creates an account, its roles and its audit record in one transaction.
             pub(crate) async fn create_account(
                 pool: &Pool<Db>,

@@ -240,6 +240,19 @@ impl Store for Db {
         Box::pin(async move { codec_call!(self, account_by_key(username_key)) })
     }
 
+    fn list_accounts(&self) -> BoxFuture<'_, Result<Vec<AccountRecord>, StoreError>> {
+        Box::pin(async move { codec_call!(self, list_accounts()) })
+    }
+
+    fn update_account<'a>(
+        &'a self,
+        account: &'a AccountRecord,
+        end_sessions: bool,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move { codec_call!(self, update_account(account, end_sessions, audit)) })
+    }
+
     fn account(&self, id: i64) -> BoxFuture<'_, Result<Option<AccountRecord>, StoreError>> {
         Box::pin(async move { codec_call!(self, account(id)) })
     }

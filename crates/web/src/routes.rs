@@ -14,7 +14,7 @@ use jianguan_audit::{AuditDraft, Outcome};
 
 use crate::auth::{ClientAddr, CurrentUser};
 use crate::error::{AppError, Format};
-use crate::{AppState, api, assets, audit_pages, auth, pages};
+use crate::{AppState, admin_pages, api, assets, audit_pages, auth, pages};
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,6 +92,22 @@ pub const ROUTES: &[RouteSpec] = &[
         Policy(Resource::Project, Action::Read),
     ),
     route("GET", "/api/v1/openapi.json", SignedIn),
+    route("GET", "/admin/users", Policy(Resource::Users, Action::Read)),
+    route(
+        "POST",
+        "/admin/users",
+        Policy(Resource::Users, Action::Create),
+    ),
+    route(
+        "POST",
+        "/admin/users/{id}/status",
+        Policy(Resource::Users, Action::Update),
+    ),
+    route(
+        "POST",
+        "/admin/users/{id}/roles",
+        Policy(Resource::Roles, Action::Grant),
+    ),
     route("GET", "/audit", Policy(Resource::Audit, Action::Read)),
     route(
         "GET",
@@ -123,6 +139,10 @@ fn handler(spec: &RouteSpec) -> MethodRouter<Arc<AppState>> {
         ("GET", "/api/v1/projects") => get(api::projects),
         ("GET", "/api/v1/projects/{id}") => get(api::project),
         ("GET", "/api/v1/openapi.json") => get(api::openapi),
+        ("GET", "/admin/users") => get(admin_pages::users),
+        ("POST", "/admin/users") => post(admin_pages::create),
+        ("POST", "/admin/users/{id}/status") => post(admin_pages::status),
+        ("POST", "/admin/users/{id}/roles") => post(admin_pages::roles),
         ("GET", "/audit") => get(audit_pages::audit_list),
         ("GET", "/audit/verify") => get(audit_pages::audit_verify),
         ("GET", "/audit/export.xlsx") => get(audit_pages::audit_export),

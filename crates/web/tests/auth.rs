@@ -446,3 +446,154 @@ async fn the_audit_administrator_reads_filters_verifies_and_exports_the_trail() 
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(!body.contains("login.failed"));
 }
+
+/// A session for `username` made directly (administrators would need their second factor).
+async fn session_for(app: &App, username: &str, role: Role) -> String {
+    let hq = app.city.units_of(UnitKind::CommandHq).next().map(|u| u.id);
+    let id = jianguan_web::auth::create_account(
+        &app.db,
+        "t",
+        username,
+        username,
+        hq,
+        &[role],
+        PASSWORD,
+        None,
+    )
+    .await
+    .expect("account");
+    let account = app.db.account(id).await.expect("reads").expect("exists");
+    let now = jianguan_web::auth::now_ms();
+    let token = format!("{username}-token");
+    let session = jianguan_domain::store::SessionRecord {
+        token_hash: jianguan_web::auth::token_hash(&token),
+        account_id: id,
+        created_at_ms: now,
+        last_seen_ms: now,
+    };
+    let record = jianguan_audit::AuditDraft {
+        at_ms: now,
+        actor: username.into(),
+        unit: None,
+        action: "login.success".into(),
+        object: format!("account:{id}"),
+        result: jianguan_audit::Outcome::Success,
+        client: None,
+        changes: vec![],
+    };
+    app.db
+        .record_login(&account, Some(&session), &record)
+        .await
+        .expect("session");
+    format!("jg_session={token}")
+}
+
+fn post_form(path: &str, cookie: &str, body: &str) -> Request<Body> {
+    Request::post(path)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body.to_string()))
+        .expect("request")
+}
+
+#[tokio::test]
+async fn the_system_administrator_creates_accounts_and_the_security_administrator_grants_roles() {
+    let app = app().await;
+    let sys = session_for(&app, "sys2", Role::SystemAdmin).await;
+    let sec = session_for(&app, "sec2", Role::SecurityAdmin).await;
+    let district = app
+        .city
+        .units_of(UnitKind::District)
+        .next()
+        .expect("district")
+        .id;
+    let (status, _, _) = send(
+        &app.router,
+        post_form(
+            "/admin/users",
+            &sys,
+            &format!("username=newbie&name=新人&unit={district}&password=Yinghu%23Spring2021"),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let newbie = app
+        .db
+        .account_by_key("newbie")
+        .await
+        .expect("reads")
+        .expect("created");
+    assert!(
+        newbie.roles.is_empty(),
+        "the system administrator grants no role"
+    );
+    // A weak password is refused with the reason.
+    let (status, _, body) = send(
+        &app.router,
+        post_form("/admin/users", &sys, "username=weak&name=x&password=short"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("密码"), "{body}");
+    // The system administrator may not grant roles.
+    let (status, _, _) = send(
+        &app.router,
+        post_form(
+            &format!("/admin/users/{}/roles", newbie.id),
+            &sys,
+            "role=district_staff",
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // Two administrator roles on one account are refused.
+    let (_, _, body) = send(
+        &app.router,
+        post_form(
+            &format!("/admin/users/{}/roles", newbie.id),
+            &sec,
+            "role=system_admin&role=audit_admin",
+        ),
+    )
+    .await;
+    assert!(body.contains("未能授予角色"), "{body}");
+    let (status, _, _) = send(
+        &app.router,
+        post_form(
+            &format!("/admin/users/{}/roles", newbie.id),
+            &sec,
+            "role=district_staff",
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let granted = app
+        .db
+        .account(newbie.id)
+        .await
+        .expect("reads")
+        .expect("exists");
+    assert_eq!(granted.roles, vec!["district_staff".to_string()]);
+    // Disabling ends the account's use.
+    let (status, _, _) = send(
+        &app.router,
+        post_form(
+            &format!("/admin/users/{}/status", newbie.id),
+            &sys,
+            "action=disable&expires_on=",
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, _) = send(&app.router, login_request("newbie", PASSWORD)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let actions = audit_actions(&app.db).await;
+    for action in [
+        "account.create",
+        "role.grant",
+        "account.update",
+        "login.refused",
+    ] {
+        assert!(actions.contains(&action.to_string()), "{action} audited");
+    }
+}

@@ -1,0 +1,277 @@
+//! Account administration, split as 等保 requires: the system administrator creates, disables
+//! and sets expiry of accounts (but grants no role); the security administrator grants roles
+//! (but creates no account). Every change is audited with its before and after values.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Form, Path, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use jianguan_access::Role;
+use jianguan_access::policy::{Action, Resource};
+use jianguan_audit::{AuditDraft, FieldChange, Outcome};
+use jianguan_domain::model::UnitId;
+use jianguan_domain::store::AccountRecord;
+
+use crate::auth::CurrentUser;
+use crate::error::{AppError, Format};
+use crate::{AppState, fmt};
+
+/// One account as the list shows it.
+struct AccountRow {
+    id: i64,
+    username: String,
+    name: String,
+    unit: String,
+    roles: String,
+    role_codes: Vec<String>,
+    last_login: String,
+    expires_on: String,
+    status: &'static str,
+    disabled: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin_users.html")]
+struct UsersPage {
+    user: String,
+    rows: Vec<AccountRow>,
+    roles: Vec<(&'static str, &'static str)>,
+    may_create: bool,
+    may_update: bool,
+    may_grant: bool,
+    message: String,
+}
+
+fn last_login(at: Option<i64>) -> String {
+    at.and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
+        .map(|t| fmt::date_cn(jiff::tz::offset(8).to_datetime(t).date()))
+        .unwrap_or_else(|| "从未".into())
+}
+
+async fn users_page(
+    state: &AppState,
+    user: &CurrentUser,
+    message: &str,
+) -> Result<Response, AppError> {
+    let accounts = state
+        .store()
+        .list_accounts()
+        .await
+        .map_err(|e| AppError::store(Format::Html, e))?;
+    let snap = state
+        .snapshot()
+        .await
+        .map_err(|e| AppError::store(Format::Html, e))?;
+    let rows = accounts
+        .iter()
+        .map(|a| AccountRow {
+            id: a.id,
+            username: a.username.clone(),
+            name: a.display_name.clone(),
+            unit: a
+                .unit
+                .map(|u| snap.portfolio.unit_name(u).to_string())
+                .unwrap_or_default(),
+            roles: a
+                .roles
+                .iter()
+                .filter_map(|r| Role::from_code(r))
+                .map(|r| r.label())
+                .collect::<Vec<_>>()
+                .join("、"),
+            role_codes: a.roles.clone(),
+            last_login: last_login(a.last_login_ms),
+            expires_on: a.expires_on.map(|d| d.to_string()).unwrap_or_default(),
+            status: if a.disabled_at_ms.is_some() {
+                "停用"
+            } else {
+                "正常"
+            },
+            disabled: a.disabled_at_ms.is_some(),
+        })
+        .collect();
+    let page = UsersPage {
+        user: user.account.display_name.clone(),
+        rows,
+        roles: Role::ALL.iter().map(|r| (r.code(), r.label())).collect(),
+        may_create: user.may(Resource::Users, Action::Create),
+        may_update: user.may(Resource::Users, Action::Update),
+        may_grant: user.may(Resource::Roles, Action::Grant),
+        message: message.to_string(),
+    };
+    Ok(Html(page.render().map_err(AppError::render)?).into_response())
+}
+
+/// `GET /admin/users`.
+pub(crate) async fn users(
+    State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
+) -> Result<Response, AppError> {
+    users_page(&state, &user, "").await
+}
+
+/// `POST /admin/users`: a new account without roles (the security administrator grants them).
+pub(crate) async fn create(
+    State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let field = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or("");
+    let unit = match field("unit") {
+        "" => None,
+        v => Some(UnitId(v.parse().map_err(|_| {
+            AppError::bad_parameter(Format::Html, "unit", "应为单位编号")
+        })?)),
+    };
+    let created = crate::auth::create_account(
+        state.store(),
+        &user.account.username,
+        field("username"),
+        field("name"),
+        unit,
+        &[],
+        form.get("password").map_or("", String::as_str),
+        None,
+    )
+    .await;
+    match created {
+        Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
+        Err(message) => users_page(&state, &user, &format!("未能创建账户：{message}")).await,
+    }
+}
+
+async fn load(state: &AppState, id: &str) -> Result<AccountRecord, AppError> {
+    let id: i64 = id
+        .parse()
+        .map_err(|_| AppError::not_found(Format::Html, "该账户"))?;
+    state
+        .store()
+        .account(id)
+        .await
+        .map_err(|e| AppError::store(Format::Html, e))?
+        .ok_or_else(|| AppError::not_found(Format::Html, "该账户"))
+}
+
+fn change(field: &str, before: Option<String>, after: Option<String>) -> FieldChange {
+    FieldChange {
+        field: field.into(),
+        before,
+        after,
+    }
+}
+
+fn draft(
+    user: &CurrentUser,
+    action: &str,
+    account: &AccountRecord,
+    changes: Vec<FieldChange>,
+) -> AuditDraft {
+    AuditDraft {
+        at_ms: crate::auth::now_ms(),
+        actor: user.account.username.clone(),
+        unit: user.unit_name.clone(),
+        action: action.into(),
+        object: format!("account:{}", account.id),
+        result: Outcome::Success,
+        client: None,
+        changes,
+    }
+}
+
+/// `POST /admin/users/{id}/status`: disable or enable an account, set or clear its expiry date.
+pub(crate) async fn status(
+    State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
+    Path(id): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let before = load(&state, &id).await?;
+    let mut after = before.clone();
+    match form.get("action").map(String::as_str) {
+        Some("disable") => after.disabled_at_ms = Some(crate::auth::now_ms()),
+        Some("enable") => after.disabled_at_ms = None,
+        _ => {}
+    }
+    if let Some(expiry) = form.get("expires_on").map(|v| v.trim()) {
+        after.expires_on = match expiry {
+            "" => None,
+            v => Some(v.parse().map_err(|_| {
+                AppError::bad_parameter(Format::Html, "expires_on", "应为日期 YYYY-MM-DD")
+            })?),
+        };
+    }
+    let changes = vec![
+        change(
+            "disabled",
+            Some(before.disabled_at_ms.is_some().to_string()),
+            Some(after.disabled_at_ms.is_some().to_string()),
+        ),
+        change(
+            "expires_on",
+            before.expires_on.map(|d| d.to_string()),
+            after.expires_on.map(|d| d.to_string()),
+        ),
+    ];
+    let record = draft(&user, "account.update", &after, changes);
+    state
+        .store()
+        .update_account(&after, after.disabled_at_ms.is_some(), &record)
+        .await
+        .map_err(|e| AppError::store(Format::Html, e))?;
+    Ok(Redirect::to("/admin/users").into_response())
+}
+
+/// `POST /admin/users/{id}/roles`: sets the account's roles (form fields `role`, repeated). The
+/// separation of the three administrators and the fit of roles to the account's unit are
+/// checked; the account's sessions end so the new roles apply at once.
+pub(crate) async fn roles(
+    State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
+    Path(id): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let before = load(&state, &id).await?;
+    let roles: Vec<Role> = form
+        .iter()
+        .filter(|(k, _)| k == "role")
+        .filter_map(|(_, v)| Role::from_code(v))
+        .collect();
+    let unit_kind = match before.unit {
+        Some(unit) => state
+            .snapshot()
+            .await
+            .map_err(|e| AppError::store(Format::Html, e))?
+            .portfolio
+            .unit(unit)
+            .map(|u| u.kind),
+        None => None,
+    };
+    let checked = match unit_kind {
+        Some(kind) => jianguan_access::roles::check_assignment(&roles, kind),
+        None => jianguan_access::roles::check_role_set(&roles),
+    };
+    if let Err(e) = checked {
+        return users_page(&state, &user, &format!("未能授予角色：{e}")).await;
+    }
+    let mut after = before.clone();
+    after.roles = roles.iter().map(|r| r.code().to_string()).collect();
+    let record = draft(
+        &user,
+        "role.grant",
+        &after,
+        vec![change(
+            "roles",
+            Some(before.roles.join(",")),
+            Some(after.roles.join(",")),
+        )],
+    );
+    state
+        .store()
+        .update_account(&after, true, &record)
+        .await
+        .map_err(|e| AppError::store(Format::Html, e))?;
+    Ok(Redirect::to("/admin/users").into_response())
+}
