@@ -205,6 +205,26 @@ pub async fn authenticate(
         }
         return AppError::forbidden(format, "跨站请求被拒绝（请从本系统页面提交）").into_response();
     }
+    let declared_length = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared_length.is_some_and(|n| n > crate::MAX_BODY_BYTES) {
+        // Refused before reading (the body limit layer also stops bodies without a length).
+        let record = draft(
+            "anonymous",
+            None,
+            "request.too_large",
+            format!("{} {path}", request.method()),
+            Outcome::Denied,
+            client.clone(),
+        );
+        if let Err(e) = state.store().append_audit(&record).await {
+            return AppError::store(format, e).into_response();
+        }
+        return AppError::too_large(format).into_response();
+    }
     let key = client.clone().unwrap_or_else(|| "unknown".into());
     let limited = if path == "/login" && request.method() == Method::POST {
         !state.limiter().allow("login", &key, crate::limits::LOGIN)

@@ -42,6 +42,8 @@ pub enum ErrorKind {
     NotFound(String),
     /// Too many requests from this client: 429.
     TooMany,
+    /// The request body is too large: 413.
+    TooLarge,
     /// Anything else: 500, details logged only.
     Internal(String),
 }
@@ -79,6 +81,14 @@ impl AppError {
         AppError {
             format,
             kind: ErrorKind::Forbidden(reason.into()),
+        }
+    }
+
+    /// A 413: the body is larger than accepted.
+    pub fn too_large(format: Format) -> AppError {
+        AppError {
+            format,
+            kind: ErrorKind::TooLarge,
         }
     }
 
@@ -140,6 +150,12 @@ impl IntoResponse for AppError {
                 StatusCode::NOT_FOUND,
                 "not_found",
                 format!("未找到{what}"),
+                None,
+            ),
+            ErrorKind::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("提交的内容过大（上限 {} KB）", crate::MAX_BODY_BYTES / 1024),
                 None,
             ),
             ErrorKind::TooMany => (

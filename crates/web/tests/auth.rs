@@ -338,16 +338,24 @@ async fn logout_ends_the_session() {
 #[tokio::test]
 async fn an_oversized_body_is_refused_with_413() {
     let app = app().await;
+    let body = format!(
+        "username=leader&password={}",
+        "x".repeat(jianguan_web::MAX_BODY_BYTES + 1)
+    );
     let request = Request::post("/login")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(format!(
-            "username=leader&password={}",
-            "x".repeat(jianguan_web::MAX_BODY_BYTES + 1)
-        )))
+        .header(header::CONTENT_LENGTH, body.len())
+        .body(Body::from(body))
         .expect("request");
-    let (status, headers, _) = send(&app.router, request).await;
+    let (status, headers, body) = send(&app.router, request).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(body.contains("过大"), "{body}");
     assert!(headers.get(header::SET_COOKIE).is_none());
+    assert!(
+        audit_actions(&app.db)
+            .await
+            .contains(&"request.too_large".to_string())
+    );
 }
 
 #[tokio::test]
