@@ -518,6 +518,7 @@ async fn serve(
             ANCHOR_PERIOD,
         );
     }
+    jianguan_web::jobs::spawn_daily_jobs(Arc::new(store.clone()), jianguan_web::jobs::node_name());
     println!("jianguan 已启动：http://{addr}/");
     tracing::info!(%addr, backend = store.backend(), "serving");
     jianguan_web::serve(listener, state).await?;

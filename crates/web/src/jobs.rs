@@ -83,3 +83,81 @@ pub fn node_name() -> String {
         .unwrap_or_else(|_| "node".into());
     format!("{host}-{}", std::process::id())
 }
+
+/// The daily account job: disables accounts unused for 90 days or past their expiry date, each
+/// with an audit record. Returns how many it disabled.
+pub async fn disable_unused_accounts(store: &dyn Store, now_ms: i64) -> Result<usize, StoreError> {
+    use jianguan_access::session::{AccountBlock, AccountPolicy};
+    let mut disabled = 0;
+    for mut account in store.list_accounts().await? {
+        if account.disabled_at_ms.is_some() {
+            continue;
+        }
+        let expires_at = account.expires_on.and_then(|d| {
+            let next_day = d.tomorrow().ok()?;
+            jiff::tz::offset(8)
+                .to_timestamp(next_day.to_datetime(jiff::civil::Time::midnight()))
+                .ok()
+                .map(|t| t.as_millisecond())
+        });
+        let Err(block) = AccountPolicy::STANDARD.check(
+            account.created_at_ms,
+            account.last_login_ms,
+            expires_at,
+            now_ms,
+        ) else {
+            continue;
+        };
+        account.disabled_at_ms = Some(now_ms);
+        let record = jianguan_audit::AuditDraft {
+            at_ms: now_ms,
+            actor: "system".into(),
+            unit: None,
+            action: match block {
+                AccountBlock::Dormant { .. } => "account.disable.dormant".into(),
+                AccountBlock::Expired => "account.disable.expired".into(),
+            },
+            object: format!("account:{}", account.id),
+            result: jianguan_audit::Outcome::Success,
+            client: None,
+            changes: vec![jianguan_audit::FieldChange {
+                field: "disabled".into(),
+                before: Some("false".into()),
+                after: Some("true".into()),
+            }],
+        };
+        store.update_account(&account, true, &record).await?;
+        disabled += 1;
+    }
+    Ok(disabled)
+}
+
+/// Runs the daily jobs once a day across all nodes: every node ticks hourly; the first to claim
+/// the day's slot runs them.
+pub fn spawn_daily_jobs(store: std::sync::Arc<dyn Store>, node: String) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            let slot = crate::today_in_china().to_string();
+            let outcome = run_once(
+                store.as_ref(),
+                "accounts.disable-unused",
+                &slot,
+                &node,
+                || async {
+                    disable_unused_accounts(store.as_ref(), now_ms())
+                        .await
+                        .map(|n| {
+                            tracing::info!(disabled = n, "unused or expired accounts disabled")
+                        })
+                        .map_err(|e| e.to_string())
+                },
+            )
+            .await;
+            if let Err(e) = outcome {
+                tracing::error!(error = %e, "the daily account job failed");
+            }
+        }
+    });
+}

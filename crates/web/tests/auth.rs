@@ -605,3 +605,69 @@ async fn the_system_administrator_creates_accounts_and_the_security_administrato
         assert!(actions.contains(&action.to_string()), "{action} audited");
     }
 }
+
+#[tokio::test]
+async fn the_daily_job_disables_accounts_unused_for_90_days_once() {
+    let app = app().await;
+    let day = 24 * 3600 * 1000;
+    let now = jianguan_web::auth::now_ms();
+    let job_day = now + 91 * day;
+    // `district` was used 11 days before the job runs; `leader` and `sysadmin` never since
+    // they were made, 91 days before.
+    let mut district = app
+        .db
+        .account_by_key("district")
+        .await
+        .expect("reads")
+        .expect("exists");
+    district.last_login_ms = Some(job_day - 11 * day);
+    let record = jianguan_audit::AuditDraft {
+        at_ms: now,
+        actor: "t".into(),
+        unit: None,
+        action: "login.success".into(),
+        object: "account".into(),
+        result: jianguan_audit::Outcome::Success,
+        client: None,
+        changes: vec![],
+    };
+    app.db
+        .record_login(&district, None, &record)
+        .await
+        .expect("saved");
+    let disabled = jianguan_web::jobs::disable_unused_accounts(&app.db, job_day)
+        .await
+        .expect("job runs");
+    assert_eq!(disabled, 2, "the two unused accounts");
+    let state = |name: &'static str| {
+        let db = app.db.clone();
+        async move {
+            db.account_by_key(name)
+                .await
+                .expect("reads")
+                .expect("exists")
+                .disabled_at_ms
+                .is_some()
+        }
+    };
+    assert!(state("leader").await && state("sysadmin").await);
+    assert!(!state("district").await, "a used account stays");
+    assert_eq!(
+        jianguan_web::jobs::disable_unused_accounts(&app.db, job_day)
+            .await
+            .expect("runs"),
+        0,
+        "a second run changes nothing"
+    );
+    assert!(
+        audit_actions(&app.db)
+            .await
+            .contains(&"account.disable.dormant".to_string())
+    );
+    let (status, _, _) = send(&app.router, login_request("leader", PASSWORD)).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a disabled account cannot log in"
+    );
+}
