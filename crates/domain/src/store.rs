@@ -234,9 +234,9 @@ pub trait Store: Send + Sync {
     /// Every account, by id.
     fn list_accounts(&self) -> BoxFuture<'_, Result<Vec<AccountRecord>, StoreError>>;
 
-    /// Saves an account's name, unit, roles, expiry and disabled state with its audit record in
-    /// one transaction; with `end_sessions`, its sessions end too (new roles or a disabled
-    /// account take effect at once).
+    /// Saves an account's name, unit, roles, expiry, disabled state and second-factor secret with
+    /// its audit record in one transaction; with `end_sessions`, its sessions end too (new roles
+    /// or a disabled account take effect at once).
     fn update_account<'a>(
         &'a self,
         account: &'a AccountRecord,

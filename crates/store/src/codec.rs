@@ -257,12 +257,13 @@ macro_rules! backend_codec {
                 let mut tx = begin_write(pool).await?;
                 let updated = sqlx::query(
                     "UPDATE accounts SET display_name = $1, unit_id = $2, expires_on = $3, \
-                     disabled_at_ms = $4 WHERE id = $5",
+                     disabled_at_ms = $4, totp_secret = $5 WHERE id = $6",
                 )
                 .bind(&a.display_name)
                 .bind(a.unit.map(|u| u.0))
                 .bind(a.expires_on.map(|d| d.to_string()))
                 .bind(a.disabled_at_ms)
+                .bind(&a.totp_secret)
                 .bind(a.id)
                 .execute(&mut *tx)
                 .await

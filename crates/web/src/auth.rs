@@ -441,7 +441,10 @@ pub async fn login(
         return refuse(StatusCode::TOO_MANY_REQUESTS, &locked.to_string());
     }
     let password_ok = password::verify(&form.password, &account.password_hash).unwrap_or(false);
-    let second_factor_ok = if jianguan_access::session::second_factor_required(&roles) {
+    // Administrators must have a second factor; anyone who turned one on uses it too.
+    let needs_second_factor =
+        jianguan_access::session::second_factor_required(&roles) || account.totp_secret.is_some();
+    let second_factor_ok = if needs_second_factor {
         account
             .totp_secret
             .as_deref()

@@ -5,6 +5,7 @@
 //! database's data version changes, so every request reads figures the domain computed from
 //! one consistent set of records.
 
+mod account_pages;
 mod admin_pages;
 pub mod anchors;
 pub mod api;

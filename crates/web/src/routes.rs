@@ -14,7 +14,7 @@ use jianguan_audit::{AuditDraft, Outcome};
 
 use crate::auth::{ClientAddr, CurrentUser};
 use crate::error::{AppError, Format};
-use crate::{AppState, admin_pages, api, assets, audit_pages, auth, pages};
+use crate::{AppState, account_pages, admin_pages, api, assets, audit_pages, auth, pages};
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +74,8 @@ pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/login", Public),
     route("POST", "/login", Public),
     route("POST", "/logout", SignedIn),
+    route("GET", "/account", SignedIn),
+    route("POST", "/account/totp", SignedIn),
     route("GET", "/healthz", Public),
     route("GET", "/assets/{*path}", Public),
     route(
@@ -133,6 +135,8 @@ fn handler(spec: &RouteSpec) -> MethodRouter<Arc<AppState>> {
         ("GET", "/login") => get(auth::login_page),
         ("POST", "/login") => post(auth::login),
         ("POST", "/logout") => post(auth::logout),
+        ("GET", "/account") => get(account_pages::show),
+        ("POST", "/account/totp") => post(account_pages::totp),
         ("GET", "/healthz") => get(|| async { "ok" }),
         ("GET", "/assets/{*path}") => get(assets::serve),
         ("GET", "/api/v1/stats") => get(api::stats),

@@ -671,3 +671,61 @@ async fn the_daily_job_disables_accounts_unused_for_90_days_once() {
         "a disabled account cannot log in"
     );
 }
+
+#[tokio::test]
+async fn a_user_turns_on_the_second_factor_and_then_needs_it_to_log_in() {
+    let app = app().await;
+    let cookie = login(&app.router, "district").await;
+    let (status, _, body) = send(&app.router, get("/account", &cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    let secret_text = body
+        .split("name=\"secret\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a secret is offered")
+        .to_string();
+    let secret = jianguan_access::totp::TotpSecret::from_base32(&secret_text).expect("base32");
+    let now = (jianguan_web::auth::now_ms() / 1000) as u64;
+    // A wrong code does not turn it on.
+    let (_, _, body) = send(
+        &app.router,
+        post_form(
+            "/account/totp",
+            &cookie,
+            &format!("action=enable&secret={secret_text}&code=000000"),
+        ),
+    )
+    .await;
+    assert!(
+        body.contains("动态口令不正确")
+            || jianguan_access::totp::Totp::STANDARD.code(&secret, now) == "000000"
+    );
+    let code = jianguan_access::totp::Totp::STANDARD.code(&secret, now);
+    let (status, _, _) = send(
+        &app.router,
+        post_form(
+            "/account/totp",
+            &cookie,
+            &format!("action=enable&secret={secret_text}&code={code}"),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // Now a password alone is not enough.
+    let (status, _, _) = send(&app.router, login_request("district", PASSWORD)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let request = Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!(
+            "username=district&password={}&totp={code}",
+            PASSWORD.replace('#', "%23")
+        )))
+        .expect("request");
+    let (status, _, _) = send(&app.router, request).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "password and code log in");
+    assert!(
+        audit_actions(&app.db)
+            .await
+            .contains(&"totp.enable".to_string())
+    );
+}
