@@ -101,7 +101,11 @@ pub async fn run(db: &str, year: Option<i16>, as_of: Option<Date>, runs: usize) 
             let t = Instant::now();
             let response = router
                 .clone()
-                .oneshot(Request::get(uri.as_str()).body(Body::empty())?)
+                .oneshot(
+                    Request::get(uri.as_str())
+                        .extension(jianguan_web::auth::CurrentUser::in_process_leader())
+                        .body(Body::empty())?,
+                )
                 .await?;
             anyhow::ensure!(
                 response.status().is_success(),

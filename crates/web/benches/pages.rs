@@ -63,7 +63,12 @@ fn bench(c: &mut Criterion) {
                 let router = router.clone();
                 async move {
                     let response = router
-                        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
+                        .oneshot(
+                            Request::get(uri)
+                                .extension(jianguan_web::auth::CurrentUser::in_process_leader())
+                                .body(Body::empty())
+                                .expect("request"),
+                        )
                         .await
                         .expect("response");
                     assert!(response.status().is_success());
