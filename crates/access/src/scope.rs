@@ -108,6 +108,20 @@ impl Scope {
         }
     }
 
+    /// The same test as [`Scope::covers`], in the form the storage port takes, so a read by id
+    /// never returns a project outside the scope.
+    pub fn record_scope(&self) -> jianguan_domain::store::RecordScope {
+        use jianguan_domain::store::RecordScope;
+        match *self {
+            Scope::All => RecordScope::All,
+            Scope::Line(unit) => RecordScope::Line(unit),
+            Scope::LeadUnit(unit) => RecordScope::LeadUnit(unit),
+            Scope::District(unit) => RecordScope::District(unit),
+            Scope::ResponsibleUnit(unit) => RecordScope::ResponsibleUnit(unit),
+            Scope::None => RecordScope::Nothing,
+        }
+    }
+
     /// The same test as [`Scope::covers`], for storage to apply in SQL on the `projects` table:
     /// `district_id`, `sub_hq_id`, `lead_unit_id` or `responsible_unit_id` equal to the unit id,
     /// bound as one parameter. Queries on records below a project (milestones, reports) join to

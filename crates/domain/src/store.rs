@@ -137,6 +137,24 @@ pub struct AuditQuery {
     pub limit: i64,
 }
 
+/// Which projects a read may return: the reader's scope, applied in the query itself so that a
+/// record outside it is never read (not read and then hidden).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordScope {
+    /// Every project.
+    All,
+    /// Projects of one district.
+    District(UnitId),
+    /// Projects of one campaign line (sub-headquarters).
+    Line(UnitId),
+    /// Projects led by one lead unit.
+    LeadUnit(UnitId),
+    /// Projects built by one responsible unit.
+    ResponsibleUnit(UnitId),
+    /// No project.
+    Nothing,
+}
+
 /// Progress of a long write, as (done, total) units.
 pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Send + Sync);
 
@@ -176,10 +194,11 @@ pub trait Store: Send + Sync {
     /// smaller than [`Store::load_portfolio`] at scale; `portfolio.reports` is empty.
     fn load_read_model(&self) -> BoxFuture<'_, Result<ReadModel, StoreError>>;
 
-    /// One project with its reports, or `None` if there is no such project.
+    /// One project with its reports, or `None` if there is no such project within `scope`.
     fn load_project(
         &self,
         id: ProjectId,
+        scope: RecordScope,
     ) -> BoxFuture<'_, Result<Option<ProjectRecord>, StoreError>>;
 
     /// Claims a run of a scheduled job. True when this node got it: no node had claimed the

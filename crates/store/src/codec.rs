@@ -55,7 +55,8 @@ macro_rules! backend_codec {
             use super::*;
             use jianguan_audit::{AuditDraft, AuditRecord, FieldChange, Outcome, seal};
             use jianguan_domain::store::{
-                AccountRecord, Actor, AuditQuery, Progress, ProjectRecord, ReadModel, SessionRecord,
+                AccountRecord, Actor, AuditQuery, Progress, ProjectRecord, ReadModel, RecordScope,
+                SessionRecord,
             };
             use futures_util::TryStreamExt;
             use sqlx::{Pool, QueryBuilder, Row};
@@ -913,11 +914,23 @@ macro_rules! backend_codec {
             pub(crate) async fn load_project(
                 pool: &Pool<Db>,
                 id: ProjectId,
+                scope: RecordScope,
             ) -> Result<Option<ProjectRecord>, StoreError> {
+                // The scope is part of the query: a project outside it is never read. The column
+                // names are fixed text here, the unit id a bound parameter.
+                let (predicate, unit) = match scope {
+                    RecordScope::All => ("$2 = $2", 0),
+                    RecordScope::District(u) => ("district_id = $2", u.0),
+                    RecordScope::Line(u) => ("sub_hq_id = $2", u.0),
+                    RecordScope::LeadUnit(u) => ("lead_unit_id = $2", u.0),
+                    RecordScope::ResponsibleUnit(u) => ("responsible_unit_id = $2", u.0),
+                    RecordScope::Nothing => ("$2 <> $2", 0),
+                };
                 let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "SELECT {PROJECT_COLUMNS} FROM projects WHERE id = $1"
+                    "SELECT {PROJECT_COLUMNS} FROM projects WHERE id = $1 AND {predicate}"
                 )))
                 .bind(id.0)
+                .bind(unit)
                 .fetch_optional(pool)
                 .await
                 .map_err(backend_error)?;

@@ -17,7 +17,7 @@ use jianguan_audit::{AuditDraft, AuditRecord};
 use jianguan_domain::model::{Portfolio, ProjectId};
 use jianguan_domain::store::{
     AccountRecord, Actor, AuditQuery, BoxFuture, JobClaim, Progress, ProjectRecord, ReadModel,
-    SessionRecord, Store, StoreError,
+    RecordScope, SessionRecord, Store, StoreError,
 };
 
 pub use postgres::POSTGRES_MIGRATIONS;
@@ -192,8 +192,9 @@ impl Store for Db {
     fn load_project(
         &self,
         id: ProjectId,
+        scope: RecordScope,
     ) -> BoxFuture<'_, Result<Option<ProjectRecord>, StoreError>> {
-        Box::pin(async move { codec_call!(self, load_project(id)) })
+        Box::pin(async move { codec_call!(self, load_project(id, scope)) })
     }
 
     fn create_portfolio<'a>(

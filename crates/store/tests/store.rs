@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{LazyLock, Mutex};
 
 use jianguan_domain::model::{MilestoneId, Portfolio, ProgressReport, ProjectId};
-use jianguan_domain::store::{Actor, JobClaim, Store, StoreError};
+use jianguan_domain::store::{Actor, JobClaim, RecordScope, Store, StoreError};
 use jianguan_store::testing::PostgresSchema;
 use jianguan_store::{Db, DbUrl, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
@@ -75,6 +75,7 @@ macro_rules! backend_tests {
                 create_is_attributed_to_the_actor_in_the_audit_trail,
                 load_project_returns_the_project_with_every_report_version_and_its_periods,
                 load_project_of_a_missing_id_returns_none,
+                load_project_outside_the_scope_reads_nothing,
                 is_empty_until_a_portfolio_is_created,
                 create_into_a_non_empty_database_fails_with_not_empty_and_changes_nothing,
                 a_report_reaching_a_missing_milestone_is_invalid_and_nothing_is_written,
@@ -330,7 +331,7 @@ async fn load_project_returns_the_project_with_every_report_version_and_its_peri
     sample.extend(unreported);
     for id in sample {
         let record = db
-            .load_project(id)
+            .load_project(id, RecordScope::All)
             .await
             .expect("the project loads")
             .unwrap_or_else(|| panic!("project {id} exists"));
@@ -364,7 +365,9 @@ async fn load_project_returns_the_project_with_every_report_version_and_its_peri
 
 async fn load_project_of_a_missing_id_returns_none(db: Db) {
     assert_eq!(
-        db.load_project(ProjectId(1)).await.unwrap(),
+        db.load_project(ProjectId(1), RecordScope::All)
+            .await
+            .unwrap(),
         None,
         "empty database"
     );
@@ -372,7 +375,9 @@ async fn load_project_of_a_missing_id_returns_none(db: Db) {
     let beyond = CITY.projects.iter().map(|p| p.id.0).max().unwrap() + 1;
     for id in [beyond, 0, -1] {
         assert_eq!(
-            db.load_project(ProjectId(id)).await.unwrap(),
+            db.load_project(ProjectId(id), RecordScope::All)
+                .await
+                .unwrap(),
             None,
             "project {id}"
         );
@@ -458,7 +463,9 @@ async fn data_version_changes_on_a_write_and_not_on_reads(db: Db) {
         async move {
             db.is_empty().await.unwrap();
             db.load_portfolio().await.unwrap();
-            db.load_project(CITY.projects[0].id).await.unwrap();
+            db.load_project(CITY.projects[0].id, RecordScope::All)
+                .await
+                .unwrap();
             db.data_version().await.unwrap();
         }
     };
@@ -1354,4 +1361,52 @@ async fn two_handles_appending_audit_records_at_once_keep_one_unbroken_chain(db:
     assert_eq!(records.len(), 50);
     let summary = jianguan_audit::verify(&records, &[]).expect("one unbroken chain");
     assert_eq!(summary.last_seq, Some(50));
+}
+
+async fn load_project_outside_the_scope_reads_nothing(db: Db) {
+    create(&db, &CITY).await.expect("the demo city is written");
+    let own = &CITY.projects[0];
+    let other = CITY
+        .projects
+        .iter()
+        .find(|p| p.district != own.district && p.sub_hq != own.sub_hq)
+        .expect("another district's project");
+    let district = RecordScope::District(own.district);
+    assert!(
+        db.load_project(own.id, district)
+            .await
+            .expect("reads")
+            .is_some()
+    );
+    assert!(
+        db.load_project(other.id, district)
+            .await
+            .expect("reads")
+            .is_none()
+    );
+    let line = RecordScope::Line(own.sub_hq);
+    assert!(
+        db.load_project(own.id, line)
+            .await
+            .expect("reads")
+            .is_some()
+    );
+    assert!(
+        db.load_project(other.id, line)
+            .await
+            .expect("reads")
+            .is_none()
+    );
+    assert!(
+        db.load_project(own.id, RecordScope::Nothing)
+            .await
+            .expect("reads")
+            .is_none()
+    );
+    assert!(
+        db.load_project(other.id, RecordScope::All)
+            .await
+            .expect("reads")
+            .is_some()
+    );
 }

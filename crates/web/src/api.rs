@@ -306,27 +306,22 @@ pub(crate) async fn project(
     let id: i64 = id
         .parse()
         .map_err(|_| AppError::bad_parameter(Format::Json, "id", "应为正整数编号"))?;
+    let visible = user.scope(Resource::Project, Format::Json)?;
     let snap = snapshot(&state).await?;
     let scope = Scope::resolve(&params, &snap, state.today())?;
+    // The scope is applied in the query: a project outside it is never read.
     let record = state
         .store()
-        .load_project(ProjectId(id))
+        .load_project(ProjectId(id), visible.record_scope())
         .await
-        .map_err(|e| AppError::store(Format::Json, e))?
-        .ok_or_else(|| AppError::not_found(Format::Json, format!("项目 {id}")))?;
-    if !user
-        .scope(Resource::Project, Format::Json)?
-        .covers(&record.project)
-    {
-        return Err(deny(
-            &state,
-            &user,
-            &format!("project:{id}"),
-            Format::Json,
-            &format!("项目 {id}"),
-        )
-        .await);
-    }
+        .map_err(|e| AppError::store(Format::Json, e))?;
+    let Some(record) = record else {
+        let what = format!("项目 {id}");
+        if matches!(visible, jianguan_access::Scope::All) {
+            return Err(AppError::not_found(Format::Json, what));
+        }
+        return Err(deny(&state, &user, &format!("project:{id}"), Format::Json, &what).await);
+    };
     let p = &record.project;
     let row = jianguan_domain::overview::project_row(
         &snap.portfolio,

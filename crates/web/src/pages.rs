@@ -646,13 +646,16 @@ pub(crate) async fn project(
     let visible = user.scope(Resource::Project, Format::Html)?;
     let snap = html_snapshot(&state).await?;
     let scope = Scope::resolve(&params, &snap, state.today())?;
+    // The scope is applied in the query: a project outside it is never read.
     let record = state
         .store()
-        .load_project(ProjectId(id))
+        .load_project(ProjectId(id), visible.record_scope())
         .await
-        .map_err(|e| AppError::store(Format::Html, e))?
-        .ok_or_else(|| AppError::not_found(Format::Html, "该项目"))?;
-    if !visible.covers(&record.project) {
+        .map_err(|e| AppError::store(Format::Html, e))?;
+    let Some(record) = record else {
+        if matches!(visible, jianguan_access::Scope::All) {
+            return Err(AppError::not_found(Format::Html, "该项目"));
+        }
         return Err(crate::api::deny(
             &state,
             &user,
@@ -661,7 +664,7 @@ pub(crate) async fn project(
             "该项目",
         )
         .await);
-    }
+    };
     let p = &snap.portfolio;
     let pr: &Project = &record.project;
     let row = jianguan_domain::overview::project_row(p, &snap.ledger, pr, scope.year, scope.as_of);
