@@ -91,6 +91,8 @@ pub struct AccountRecord {
     pub password_hash: String,
     /// Base32 TOTP secret, when a second factor is set up.
     pub totp_secret: Option<String>,
+    /// The last TOTP time step accepted (a code is good once).
+    pub totp_last_step: Option<i64>,
     /// When the account was made, ms since the epoch.
     pub created_at_ms: i64,
     /// The last successful login, ms since the epoch.

@@ -165,7 +165,7 @@ macro_rules! backend_codec {
             }
 
             const ACCOUNT_COLUMNS: &str = "id, username_key, username, display_name, unit_id, \
-                 password_hash, totp_secret, created_at_ms, last_login_ms, expires_on, \
+                 password_hash, totp_secret, totp_last_step, created_at_ms, last_login_ms, expires_on, \
                  disabled_at_ms, failed_logins, locked_until_ms";
 
             async fn account_where(
@@ -203,6 +203,7 @@ macro_rules! backend_codec {
                     roles,
                     password_hash: r.try_get("password_hash").map_err(backend_error)?,
                     totp_secret: r.try_get("totp_secret").map_err(backend_error)?,
+                    totp_last_step: r.try_get("totp_last_step").map_err(backend_error)?,
                     created_at_ms: r.try_get("created_at_ms").map_err(backend_error)?,
                     last_login_ms: r.try_get("last_login_ms").map_err(backend_error)?,
                     expires_on: parse_opt_date(
@@ -258,13 +259,14 @@ macro_rules! backend_codec {
                 let mut tx = begin_write(pool).await?;
                 let updated = sqlx::query(
                     "UPDATE accounts SET display_name = $1, unit_id = $2, expires_on = $3, \
-                     disabled_at_ms = $4, totp_secret = $5 WHERE id = $6",
+                     disabled_at_ms = $4, totp_secret = $5, totp_last_step = $6 WHERE id = $7",
                 )
                 .bind(&a.display_name)
                 .bind(a.unit.map(|u| u.0))
                 .bind(a.expires_on.map(|d| d.to_string()))
                 .bind(a.disabled_at_ms)
                 .bind(&a.totp_secret)
+                .bind(a.totp_last_step)
                 .bind(a.id)
                 .execute(&mut *tx)
                 .await
@@ -310,7 +312,7 @@ macro_rules! backend_codec {
                     .map_err(backend_error)?;
                 sqlx::query(sqlx::AssertSqlSafe(format!(
                     "INSERT INTO accounts ({ACCOUNT_COLUMNS}) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
                 )))
                 .bind(id)
                 .bind(&a.username_key)
@@ -319,6 +321,7 @@ macro_rules! backend_codec {
                 .bind(a.unit.map(|u| u.0))
                 .bind(&a.password_hash)
                 .bind(&a.totp_secret)
+                .bind(a.totp_last_step)
                 .bind(a.created_at_ms)
                 .bind(a.last_login_ms)
                 .bind(a.expires_on.map(|d| d.to_string()))
@@ -354,12 +357,13 @@ macro_rules! backend_codec {
                 let mut tx = begin_write(pool).await?;
                 sqlx::query(
                     "UPDATE accounts SET failed_logins = $1, locked_until_ms = $2, \
-                     last_login_ms = $3, disabled_at_ms = $4 WHERE id = $5",
+                     last_login_ms = $3, disabled_at_ms = $4, totp_last_step = $5 WHERE id = $6",
                 )
                 .bind(a.failed_logins)
                 .bind(a.locked_until_ms)
                 .bind(a.last_login_ms)
                 .bind(a.disabled_at_ms)
+                .bind(a.totp_last_step)
                 .bind(a.id)
                 .execute(&mut *tx)
                 .await

@@ -82,22 +82,22 @@ pub(crate) async fn totp(
             .map_err(|_| AppError::bad_parameter(Format::Html, "secret", "密钥无效"))?;
         let now = crate::auth::now_ms();
         let code = form.get("code").map_or("", |c| c.trim());
-        if Totp::STANDARD
-            .verify(&secret, code, (now / 1000) as u64)
-            .is_none()
-        {
+        let Some(step) = Totp::STANDARD.verify(&secret, code, (now / 1000) as u64) else {
             return page(
                 &user,
                 Some((secret_text, String::new())),
                 "动态口令不正确，请核对手机时间后重试",
             );
-        }
+        };
         account.totp_secret = Some(secret.to_base32());
+        // The code that proved the secret is spent: it cannot also log in.
+        account.totp_last_step = Some(step as i64);
     } else {
         if jianguan_access::session::second_factor_required(&user.roles) {
             return page(&user, None, "管理员账户必须使用动态口令，不能关闭");
         }
         account.totp_secret = None;
+        account.totp_last_step = None;
     }
     let record = AuditDraft {
         at_ms: crate::auth::now_ms(),

@@ -70,6 +70,7 @@ impl CurrentUser {
                 roles: vec![Role::HqLeader.code().into()],
                 password_hash: String::new(),
                 totp_secret: None,
+                totp_last_step: None,
                 created_at_ms: 0,
                 last_login_ms: None,
                 expires_on: None,
@@ -477,18 +478,21 @@ pub async fn login(
     // Administrators must have a second factor; anyone who turned one on uses it too.
     let needs_second_factor =
         jianguan_access::session::second_factor_required(&roles) || account.totp_secret.is_some();
-    let second_factor_ok = if needs_second_factor {
-        account
-            .totp_secret
-            .as_deref()
-            .and_then(|s| TotpSecret::from_base32(s).ok())
-            .and_then(|secret| {
-                Totp::STANDARD.verify(&secret, form.totp.trim(), (now / 1000) as u64)
-            })
-            .is_some()
-    } else {
-        true
-    };
+    // A code is good once: the step it was accepted at is kept, and an equal or earlier step
+    // is refused (a replayed code).
+    let accepted_step = account
+        .totp_secret
+        .as_deref()
+        .and_then(|s| TotpSecret::from_base32(s).ok())
+        .and_then(|secret| {
+            Totp::STANDARD.verify_unused(
+                &secret,
+                form.totp.trim(),
+                (now / 1000) as u64,
+                account.totp_last_step.map(|s| s as u64),
+            )
+        });
+    let second_factor_ok = !needs_second_factor || accepted_step.is_some();
     if !(password_ok && second_factor_ok) {
         let after = lockout.after_failure(state_before, now);
         account.failed_logins = i64::from(after.failures);
@@ -517,6 +521,9 @@ pub async fn login(
     account.failed_logins = i64::from(after.failures);
     account.locked_until_ms = after.locked_until_ms;
     account.last_login_ms = Some(now);
+    if let Some(step) = accepted_step {
+        account.totp_last_step = Some(step as i64);
+    }
     let session = SessionRecord {
         token_hash: token_hash(&token),
         account_id: account.id,
@@ -603,6 +610,7 @@ pub async fn create_account(
         roles: roles.iter().map(|r| r.code().to_string()).collect(),
         password_hash: hash,
         totp_secret,
+        totp_last_step: None,
         created_at_ms: now_ms(),
         last_login_ms: None,
         expires_on: None,

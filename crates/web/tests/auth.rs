@@ -714,15 +714,33 @@ async fn a_user_turns_on_the_second_factor_and_then_needs_it_to_log_in() {
     // Now a password alone is not enough.
     let (status, _, _) = send(&app.router, login_request("district", PASSWORD)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let request = Request::post("/login")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(format!(
-            "username=district&password={}&totp={code}",
-            PASSWORD.replace('#', "%23")
-        )))
-        .expect("request");
-    let (status, _, _) = send(&app.router, request).await;
-    assert_eq!(status, StatusCode::SEE_OTHER, "password and code log in");
+    let with_code = |code: String| {
+        Request::post("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!(
+                "username=district&password={}&totp={code}",
+                PASSWORD.replace('#', "%23")
+            )))
+            .expect("request")
+    };
+    // The code spent on enrolment cannot log in (no replay).
+    let (status, _, _) = send(&app.router, with_code(code.clone())).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "a used code is refused");
+    // The next step's code (inside the ±1 step window) logs in, once.
+    let totp = jianguan_access::totp::Totp::STANDARD;
+    let next = totp.code_at_step(&secret, totp.step(now) + 1);
+    let (status, _, _) = send(&app.router, with_code(next.clone())).await;
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "password and a fresh code log in"
+    );
+    let (status, _, _) = send(&app.router, with_code(next)).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the same code twice is refused"
+    );
     assert!(
         audit_actions(&app.db)
             .await

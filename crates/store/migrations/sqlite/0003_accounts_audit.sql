@@ -9,6 +9,8 @@ CREATE TABLE accounts (
     unit_id BIGINT REFERENCES units (id),
     password_hash TEXT NOT NULL,
     totp_secret TEXT,
+    -- The last TOTP time step accepted, so a code cannot be used twice.
+    totp_last_step BIGINT,
     created_at_ms BIGINT NOT NULL,
     last_login_ms BIGINT,
     expires_on TEXT,
