@@ -281,33 +281,7 @@ async fn a_district_sees_only_its_own_projects_even_by_guessing_ids() {
 async fn an_administrator_sees_no_campaign_data() {
     let app = app().await;
     // Administrators log in with a second factor; give this session directly to test the policy.
-    let account = app
-        .db
-        .account_by_key("sysadmin")
-        .await
-        .expect("reads")
-        .expect("exists");
-    let session = jianguan_domain::store::SessionRecord {
-        token_hash: jianguan_web::auth::token_hash("admin-token"),
-        account_id: account.id,
-        created_at_ms: jianguan_web::auth::now_ms(),
-        last_seen_ms: jianguan_web::auth::now_ms(),
-    };
-    let record = jianguan_audit::AuditDraft {
-        at_ms: 0,
-        actor: "t".into(),
-        unit: None,
-        action: "login.success".into(),
-        object: "account".into(),
-        result: jianguan_audit::Outcome::Success,
-        client: None,
-        changes: vec![],
-    };
-    app.db
-        .record_login(&account, Some(&session), &record)
-        .await
-        .expect("session");
-    let cookie = "jg_session=admin-token";
+    let cookie = &session_for(&app, "sysadmin2", Role::SystemAdmin).await;
     let (status, _, _) = send(&app.router, get("/api/v1/stats", cookie)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _, _) = send(&app.router, get("/", cookie)).await;
@@ -385,42 +359,7 @@ async fn the_audit_administrator_reads_filters_verifies_and_exports_the_trail() 
     let app = app().await;
     // Some history: a failed login and a denial.
     send(&app.router, login_request("nobody", PASSWORD)).await;
-    let hq = app.city.units_of(UnitKind::CommandHq).next().map(|u| u.id);
-    let id = jianguan_web::auth::create_account(
-        &app.db,
-        "t",
-        "auditor",
-        "审计管理员",
-        hq,
-        &[Role::AuditAdmin],
-        PASSWORD,
-        None,
-    )
-    .await
-    .expect("account");
-    let account = app.db.account(id).await.expect("reads").expect("exists");
-    let now = jianguan_web::auth::now_ms();
-    let session = jianguan_domain::store::SessionRecord {
-        token_hash: jianguan_web::auth::token_hash("auditor-token"),
-        account_id: id,
-        created_at_ms: now,
-        last_seen_ms: now,
-    };
-    let record = jianguan_audit::AuditDraft {
-        at_ms: now,
-        actor: "auditor".into(),
-        unit: None,
-        action: "login.success".into(),
-        object: format!("account:{id}"),
-        result: jianguan_audit::Outcome::Success,
-        client: None,
-        changes: vec![],
-    };
-    app.db
-        .record_login(&account, Some(&session), &record)
-        .await
-        .expect("session");
-    let cookie = "jg_session=auditor-token";
+    let cookie = &session_for(&app, "auditor", Role::AuditAdmin).await;
     let (status, _, body) = send(
         &app.router,
         get("/audit?action=login.&result=failure", cookie),
