@@ -306,22 +306,9 @@ pub(crate) async fn project(
     let id: i64 = id
         .parse()
         .map_err(|_| AppError::bad_parameter(Format::Json, "id", "应为正整数编号"))?;
-    let visible = user.scope(Resource::Project, Format::Json)?;
     let snap = snapshot(&state).await?;
     let scope = Scope::resolve(&params, &snap, state.today())?;
-    // The scope is applied in the query: a project outside it is never read.
-    let record = state
-        .store()
-        .load_project(ProjectId(id), visible.record_scope())
-        .await
-        .map_err(|e| AppError::store(Format::Json, e))?;
-    let Some(record) = record else {
-        let what = format!("项目 {id}");
-        if matches!(visible, jianguan_access::Scope::All) {
-            return Err(AppError::not_found(Format::Json, what));
-        }
-        return Err(deny(&state, &user, &format!("project:{id}"), Format::Json, &what).await);
-    };
+    let record = visible_project(&state, &user, id, Format::Json).await?;
     let p = &record.project;
     let row = jianguan_domain::overview::project_row(
         &snap.portfolio,
@@ -352,6 +339,37 @@ pub(crate) async fn project(
         "periods": record.periods,
     }))
     .into_response())
+}
+
+/// Reads one project within the user's scope (the scope is part of the query, so a project
+/// outside it is never read). Not found, or outside the scope — then audited as a denial — is a
+/// 404 either way, so guessing ids tells nothing.
+pub(crate) async fn visible_project(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    format: Format,
+) -> Result<jianguan_domain::store::ProjectRecord, AppError> {
+    let visible = user.scope(Resource::Project, format)?;
+    let record = state
+        .store()
+        .load_project(ProjectId(id), visible.record_scope())
+        .await
+        .map_err(|e| AppError::store(format, e))?;
+    match record {
+        Some(record) => Ok(record),
+        None if matches!(visible, jianguan_access::Scope::All) => {
+            Err(AppError::not_found(format, format!("项目 {id}")))
+        }
+        None => Err(deny(
+            state,
+            user,
+            &format!("project:{id}"),
+            format,
+            &format!("项目 {id}"),
+        )
+        .await),
+    }
 }
 
 /// Refuses a record outside the user's scope: audited as a denial, answered as "not found" so

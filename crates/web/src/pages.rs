@@ -10,7 +10,7 @@ use axum::http::{StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use jianguan_charts::{Bar, BarChart, palette_color};
 use jianguan_domain::model::{
-    Category, CategoryId, Portfolio, Project, ProjectId, ProjectStatus, Unit, UnitId, UnitKind,
+    Category, CategoryId, Portfolio, Project, ProjectStatus, Unit, UnitId, UnitKind,
 };
 use jianguan_domain::overview::{
     Breakdown, Figures, Overview, Page, ProjectRow, ProjectSort, lagging_projects, list_projects,
@@ -643,28 +643,9 @@ pub(crate) async fn project(
     let id: i64 = id
         .parse()
         .map_err(|_| AppError::not_found(Format::Html, "该项目"))?;
-    let visible = user.scope(Resource::Project, Format::Html)?;
     let snap = html_snapshot(&state).await?;
     let scope = Scope::resolve(&params, &snap, state.today())?;
-    // The scope is applied in the query: a project outside it is never read.
-    let record = state
-        .store()
-        .load_project(ProjectId(id), visible.record_scope())
-        .await
-        .map_err(|e| AppError::store(Format::Html, e))?;
-    let Some(record) = record else {
-        if matches!(visible, jianguan_access::Scope::All) {
-            return Err(AppError::not_found(Format::Html, "该项目"));
-        }
-        return Err(crate::api::deny(
-            &state,
-            &user,
-            &format!("project:{id}"),
-            Format::Html,
-            "该项目",
-        )
-        .await);
-    };
+    let record = crate::api::visible_project(&state, &user, id, Format::Html).await?;
     let p = &snap.portfolio;
     let pr: &Project = &record.project;
     let row = jianguan_domain::overview::project_row(p, &snap.ledger, pr, scope.year, scope.as_of);
