@@ -5,9 +5,16 @@
 //! response and document uses them through [`overview`].
 
 pub mod calendar;
+pub mod dispatch;
+pub mod filing;
+pub mod followup;
 pub mod model;
 pub mod overview;
 pub mod rates;
 pub mod store;
+pub mod warnings;
+
+#[cfg(test)]
+mod fixture;
 
 pub use jiff::civil::Date;

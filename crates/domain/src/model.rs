@@ -37,6 +37,8 @@ id_type!(
     PeriodId,
     /// Identifies one version of a progress report.
     ReportId,
+    /// Identifies a tracked item (督办事项, 协调事项 or 整改).
+    ItemId,
 );
 
 /// An amount of money in whole yuan (元). Ledgers quote 万元 and 亿元; both are views of this.

@@ -1,0 +1,365 @@
+//! Biweekly filing (两周一汇报): who is expected to file for a period, who filed on time, late
+//! or not at all ([`compliance`]), and the one gate a new report version passes
+//! ([`check_filing`]): scope aside (the web layer checks it), a report names a real period of
+//! the project, milestones of the project with plausible dates, investment that does not fall
+//! without a reason, and a reason for any change once the period is closed. A resubmission
+//! identical to the latest version is the same report (idempotent).
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::model::{PeriodId, Portfolio, ProgressReport, Project, ProjectId, ReportingPeriod, UnitId};
+use crate::rates;
+
+/// How a project's report for a period stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Filing {
+    /// Filed by the deadline.
+    OnTime,
+    /// Filed after the deadline; the days late.
+    Late(i64),
+    /// Not filed and the deadline has passed.
+    Missing,
+    /// Not filed yet, the deadline still ahead.
+    Pending,
+}
+
+impl Filing {
+    /// The Chinese name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Filing::OnTime => "按时",
+            Filing::Late(_) => "迟报",
+            Filing::Missing => "漏报",
+            Filing::Pending => "待报",
+        }
+    }
+}
+
+/// Whether `project` is expected to file for `period`: it is in that year's campaign, its
+/// first milestone (planned or reached) falls on or before the period's end, and it was not
+/// suspended before the period began.
+pub fn expected_to_file(project: &Project, period: &ReportingPeriod) -> bool {
+    let Some(first) = project
+        .milestones
+        .first()
+        .map(|m| m.actual.map_or(m.planned, |a| a.min(m.planned)))
+    else {
+        return false;
+    };
+    project.plan_for(period.year).is_some()
+        && first <= period.end
+        && !rates::is_suspended(project, period.start)
+}
+
+/// When one version of a report was filed: all compliance needs of it (the store reads these
+/// without the reports' texts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Filed {
+    /// The project.
+    pub project: ProjectId,
+    /// The period.
+    pub period: PeriodId,
+    /// The version (1 = original).
+    pub version: u16,
+    /// The day it was filed.
+    pub filed_on: Date,
+}
+
+impl From<&ProgressReport> for Filed {
+    fn from(r: &ProgressReport) -> Filed {
+        Filed {
+            project: r.project,
+            period: r.period,
+            version: r.version,
+            filed_on: r.filed_on,
+        }
+    }
+}
+
+/// How the project's filing for `period` stands on `as_of`, from the first version filed by
+/// then (`reports` are this project's versions for this period, any order).
+pub fn filing_of(reports: &[Filed], period: &ReportingPeriod, as_of: Date) -> Filing {
+    let first = reports.iter().filter(|r| r.filed_on <= as_of).map(|r| r.filed_on).min();
+    match first {
+        Some(d) if d <= period.deadline => Filing::OnTime,
+        Some(d) => Filing::Late(i64::from((d - period.deadline).get_days())),
+        None if as_of > period.deadline => Filing::Missing,
+        None => Filing::Pending,
+    }
+}
+
+/// Counts of expected reports by how they stand.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct FilingCounts {
+    /// Reports expected.
+    pub expected: u64,
+    /// Filed on time.
+    pub on_time: u64,
+    /// Filed late.
+    pub late: u64,
+    /// Not filed, deadline passed.
+    pub missing: u64,
+    /// Not filed, deadline ahead.
+    pub pending: u64,
+}
+
+impl FilingCounts {
+    fn add(&mut self, f: Filing) {
+        self.expected += 1;
+        match f {
+            Filing::OnTime => self.on_time += 1,
+            Filing::Late(_) => self.late += 1,
+            Filing::Missing => self.missing += 1,
+            Filing::Pending => self.pending += 1,
+        }
+    }
+
+    /// 按时填报率: on time out of those whose deadline has passed.
+    pub fn timeliness(&self) -> rates::Ratio {
+        rates::Ratio::new(self.on_time, self.expected - self.pending)
+    }
+}
+
+/// One project's filing for the period, for the lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProjectFiling {
+    /// The project.
+    pub project: ProjectId,
+    /// Its responsible unit.
+    pub unit: UnitId,
+    /// Its district.
+    pub district: UnitId,
+    /// How it stands.
+    pub filing: Filing,
+}
+
+/// Filing compliance of one period as of a date.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Compliance {
+    /// The period.
+    pub period: ReportingPeriod,
+    /// The date it is judged on.
+    pub as_of: Date,
+    /// All expected reports.
+    pub total: FilingCounts,
+    /// Per district, in id order.
+    pub by_district: Vec<(UnitId, FilingCounts)>,
+    /// Per responsible unit, in id order.
+    pub by_unit: Vec<(UnitId, FilingCounts)>,
+    /// The late and missing reports, by project.
+    pub exceptions: Vec<ProjectFiling>,
+}
+
+/// Filing compliance of `period` as of `as_of` (`reports` indexed by [`reports_by_period`]).
+pub fn compliance(
+    portfolio: &Portfolio,
+    reports: &ReportIndex,
+    period: &ReportingPeriod,
+    as_of: Date,
+) -> Compliance {
+    let mut total = FilingCounts::default();
+    let mut districts: HashMap<UnitId, FilingCounts> = HashMap::new();
+    let mut units: HashMap<UnitId, FilingCounts> = HashMap::new();
+    let mut exceptions = Vec::new();
+    for project in portfolio.projects.iter().filter(|p| expected_to_file(p, period)) {
+        let versions = reports.get(project.id, period);
+        let filing = filing_of(versions, period, as_of);
+        total.add(filing);
+        districts.entry(project.district).or_default().add(filing);
+        units.entry(project.responsible_unit).or_default().add(filing);
+        if matches!(filing, Filing::Late(_) | Filing::Missing) {
+            exceptions.push(ProjectFiling {
+                project: project.id,
+                unit: project.responsible_unit,
+                district: project.district,
+                filing,
+            });
+        }
+    }
+    let sorted = |m: HashMap<UnitId, FilingCounts>| {
+        let mut v: Vec<_> = m.into_iter().collect();
+        v.sort_by_key(|x| x.0);
+        v
+    };
+    Compliance {
+        period: period.clone(),
+        as_of,
+        total,
+        by_district: sorted(districts),
+        by_unit: sorted(units),
+        exceptions,
+    }
+}
+
+/// Filings indexed by project and period.
+#[derive(Debug, Default)]
+pub struct ReportIndex {
+    map: HashMap<(ProjectId, PeriodId), Vec<Filed>>,
+}
+
+impl ReportIndex {
+    /// Indexes `filed`.
+    pub fn new(filed: impl IntoIterator<Item = Filed>) -> ReportIndex {
+        let mut map: HashMap<(ProjectId, PeriodId), Vec<Filed>> = HashMap::new();
+        for f in filed {
+            map.entry((f.project, f.period)).or_default().push(f);
+        }
+        for v in map.values_mut() {
+            v.sort_by_key(|r| r.version);
+        }
+        ReportIndex { map }
+    }
+
+    /// Indexes a portfolio's reports.
+    pub fn of_reports(reports: &[ProgressReport]) -> ReportIndex {
+        ReportIndex::new(reports.iter().map(Filed::from))
+    }
+
+    /// The versions of `project`'s report for `period`, oldest first.
+    pub fn get(&self, project: ProjectId, period: &ReportingPeriod) -> &[Filed] {
+        self.map
+            .get(&(project, period.id))
+            .map_or(&[], |v| v.as_slice())
+    }
+}
+
+/// The period of `periods` whose deadline is the latest on or before `on`: the last period a
+/// dispatch meeting on `on` can judge.
+pub fn last_closed_period(periods: &[ReportingPeriod], on: Date) -> Option<&ReportingPeriod> {
+    periods
+        .iter()
+        .filter(|p| p.deadline < on)
+        .max_by_key(|p| p.deadline)
+}
+
+/// Why a report was refused: the field and what was expected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct FilingError {
+    /// The form field at fault.
+    pub field: &'static str,
+    /// What was expected.
+    pub message: String,
+}
+
+fn refuse(field: &'static str, message: impl Into<String>) -> FilingError {
+    FilingError {
+        field,
+        message: message.into(),
+    }
+}
+
+/// What filing a draft does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FilingDecision {
+    /// The draft equals the latest version: nothing new is stored (a double submit).
+    Unchanged(crate::model::ReportId),
+    /// Store it as this version number.
+    NewVersion(u16),
+}
+
+/// The gate every new report version passes. `draft` carries the project, period, the
+/// milestones reached, investment to date, note, problems and (for a change after the
+/// deadline) the reason; its `id`, `version` and `filed_on` are ignored and `today` is the
+/// filing day. `earlier` holds every version of this project's reports (any period).
+pub fn check_filing(
+    project: &Project,
+    period: &ReportingPeriod,
+    earlier: &[&ProgressReport],
+    draft: &ProgressReport,
+    today: Date,
+) -> Result<FilingDecision, FilingError> {
+    if draft.project != project.id {
+        return Err(refuse("project", "报告与项目不符"));
+    }
+    if draft.period != period.id || project.plan_for(period.year).is_none() {
+        return Err(refuse("period", "该项目不在此期次的年度计划中"));
+    }
+    if period.start > today {
+        return Err(refuse("period", format!("期次 {} 尚未开始", period.start)));
+    }
+    let campaign_start = project
+        .years()
+        .and_then(|(first, _)| Date::new(first, 1, 1).ok())
+        .unwrap_or(period.start);
+    let mut seen = Vec::new();
+    for (milestone, on) in &draft.milestones_reached {
+        let Some(m) = project.milestones.iter().find(|m| m.id == *milestone) else {
+            return Err(refuse("milestones", format!("节点 {milestone} 不属于该项目")));
+        };
+        if seen.contains(milestone) {
+            return Err(refuse("milestones", format!("节点「{}」重复填报", m.name)));
+        }
+        seen.push(*milestone);
+        if *on > today {
+            return Err(refuse(
+                "milestones",
+                format!("「{}」的完成日期 {on} 晚于今天 {today}", m.name),
+            ));
+        }
+        if *on < campaign_start {
+            return Err(refuse(
+                "milestones",
+                format!("「{}」的完成日期 {on} 早于项目开始（{campaign_start}）", m.name),
+            ));
+        }
+        let elsewhere = earlier.iter().find(|r| {
+            r.period != period.id && r.milestones_reached.iter().any(|(id, _)| id == milestone)
+        });
+        if let Some(r) = elsewhere {
+            return Err(refuse(
+                "milestones",
+                format!("「{}」已在期次 {} 的填报中报完成", m.name, r.period),
+            ));
+        }
+    }
+    if draft.investment_to_date.0 < 0 {
+        return Err(refuse("investment_to_date", "累计完成投资不能为负"));
+    }
+    let reason = draft.correction_reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    // The latest figure reported for an earlier period: investment to date must not fall below
+    // it without a reason.
+    let before = earlier
+        .iter()
+        .filter(|r| r.period != period.id)
+        .filter(|r| r.period.0 < period.id.0)
+        .max_by_key(|r| (r.period.0, r.version));
+    if let Some(prev) = before
+        && draft.investment_to_date < prev.investment_to_date
+        && reason.is_none()
+    {
+        return Err(refuse(
+            "investment_to_date",
+            format!(
+                "累计完成投资 {} 万元少于上期 {} 万元，须填写更正理由",
+                draft.investment_to_date.wan(),
+                prev.investment_to_date.wan()
+            ),
+        ));
+    }
+    let versions: Vec<&&ProgressReport> = earlier.iter().filter(|r| r.period == period.id).collect();
+    let Some(latest) = versions.iter().max_by_key(|r| r.version) else {
+        return Ok(FilingDecision::NewVersion(1));
+    };
+    let same = latest.investment_to_date == draft.investment_to_date
+        && latest.milestones_reached == draft.milestones_reached
+        && latest.note == draft.note
+        && latest.problems == draft.problems;
+    if same {
+        return Ok(FilingDecision::Unchanged(latest.id));
+    }
+    if today > period.deadline && reason.is_none() {
+        return Err(refuse(
+            "correction_reason",
+            format!("第{}期已于 {} 截止，修改须填写更正理由", period.seq, period.deadline),
+        ));
+    }
+    Ok(FilingDecision::NewVersion(latest.version + 1))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,201 @@
+use jiff::civil::date;
+
+use super::*;
+use crate::fixture::{portfolio, project};
+
+fn rules() -> WarningRules {
+    WarningRules::default()
+}
+
+#[test]
+fn the_default_rules_are_the_speech_ladder() {
+    let r = rules();
+    assert_eq!(r.level_for_overdue(0), None);
+    assert_eq!(r.level_for_overdue(1), Some(WarningLevel::Reminder));
+    assert_eq!(r.level_for_overdue(14), Some(WarningLevel::Reminder));
+    assert_eq!(r.level_for_overdue(15), Some(WarningLevel::Warning));
+    assert_eq!(r.level_for_overdue(29), Some(WarningLevel::Warning));
+    assert_eq!(r.level_for_overdue(30), Some(WarningLevel::Supervised));
+    assert_eq!(r.level_for_overdue(59), Some(WarningLevel::Supervised));
+    assert_eq!(r.level_for_overdue(60), Some(WarningLevel::Summoned));
+    assert_eq!(r.level_for_overdue(400), Some(WarningLevel::Summoned));
+}
+
+#[test]
+fn a_rules_file_out_of_order_is_refused_naming_a_line() {
+    let text = DEFAULT_RULES_TOML.replace("days = 15", "days = 45");
+    let err = WarningRules::from_toml(&text).unwrap_err();
+    assert!(err.message.contains("递增"), "{err}");
+    assert!(err.line.is_some());
+}
+
+#[test]
+fn a_typo_in_a_level_names_its_line() {
+    let text = DEFAULT_RULES_TOML.replace("level = \"warning\"      # 警示", "level = \"warnign\"");
+    let err = WarningRules::from_toml(&text).unwrap_err();
+    let expected = text.lines().position(|l| l.contains("warnign")).unwrap() + 1;
+    assert_eq!(err.line, Some(expected), "{err}");
+}
+
+#[test]
+fn an_unknown_key_is_refused() {
+    let text = format!("threshold = 3\n{DEFAULT_RULES_TOML}");
+    let err = WarningRules::from_toml(&text).unwrap_err();
+    assert_eq!(err.line, Some(1), "{err}");
+    let bad = DEFAULT_RULES_TOML.replace("red_share = 0.05", "red_share = 5");
+    assert!(WarningRules::from_toml(&bad).unwrap_err().message.contains("占比"));
+}
+
+#[test]
+fn a_milestone_climbs_the_ladder_and_the_warning_lifts_when_reached() {
+    let p = portfolio(vec![project(
+        1,
+        &[(date(2021, 3, 1), Some(date(2021, 5, 10)))],
+    )]);
+    let mut book = WarningBook::default();
+    let events = replay(&p, &rules(), &mut book, date(2021, 2, 1), date(2021, 6, 1), 1);
+    let steps: Vec<(Date, Option<WarningLevel>, Change)> =
+        events.iter().map(|e| (e.on, e.level, e.change())).collect();
+    assert_eq!(
+        steps,
+        vec![
+            (date(2021, 3, 2), Some(WarningLevel::Reminder), Change::Raised),
+            (date(2021, 3, 16), Some(WarningLevel::Warning), Change::Escalated),
+            (date(2021, 3, 31), Some(WarningLevel::Supervised), Change::Escalated),
+            (date(2021, 4, 30), Some(WarningLevel::Summoned), Change::Escalated),
+            (date(2021, 5, 10), None, Change::Lifted),
+        ]
+    );
+    assert!(events[4].reason.contains("已于 2021-05-10 完成"));
+    assert!(book.open_on(date(2021, 6, 1)).is_empty());
+    assert_eq!(book.open_on(date(2021, 4, 1))[0].level, WarningLevel::Supervised);
+    assert_eq!(book.open_on(date(2021, 4, 1))[0].since, date(2021, 3, 2));
+    // The month the warnings happened keeps counting them after the milestone is reached.
+    let march = book.counts_by_unit(date(2021, 3, 1), date(2021, 3, 31));
+    let c = march[&UnitId(3)];
+    assert_eq!((c.reminder, c.warning, c.supervised, c.summoned), (1, 1, 1, 0));
+}
+
+#[test]
+fn a_milestone_reached_on_its_due_date_is_never_warned() {
+    let d = date(2021, 3, 1);
+    let p = portfolio(vec![project(1, &[(d, Some(d))])]);
+    let mut book = WarningBook::default();
+    assert!(replay(&p, &rules(), &mut book, date(2021, 1, 1), date(2021, 12, 31), 1).is_empty());
+}
+
+#[test]
+fn the_next_milestone_is_at_risk_when_a_predecessor_is_late() {
+    // Milestone 1 is 10 days overdue on 20 March; milestone 2 is due on 1 April.
+    let p = portfolio(vec![project(
+        1,
+        &[(date(2021, 3, 10), None), (date(2021, 4, 1), None)],
+    )]);
+    let a = evaluate(&p, &rules(), &WarningBook::default(), date(2021, 3, 20));
+    assert_eq!(a.len(), 2);
+    assert_eq!(a[0].level, WarningLevel::Reminder);
+    assert_eq!(a[1].level, WarningLevel::AtRisk);
+    assert!(a[1].reason.contains("前序节点已逾期 10 天"), "{}", a[1].reason);
+    // 6 days late is under the 7-day pace threshold: no risk flag.
+    let a = evaluate(&p, &rules(), &WarningBook::default(), date(2021, 3, 16));
+    assert_eq!(a.len(), 1);
+    // Too far ahead (more than 14 days): no risk flag.
+    let far = portfolio(vec![project(
+        1,
+        &[(date(2021, 3, 10), None), (date(2021, 5, 1), None)],
+    )]);
+    assert_eq!(evaluate(&far, &rules(), &WarningBook::default(), date(2021, 3, 20)).len(), 1);
+}
+
+#[test]
+fn the_pace_of_reached_milestones_flags_risk() {
+    let p = portfolio(vec![project(
+        1,
+        &[
+            (date(2021, 2, 1), Some(date(2021, 2, 11))),
+            (date(2021, 3, 1), Some(date(2021, 3, 11))),
+            (date(2021, 4, 1), None),
+        ],
+    )]);
+    let a = evaluate(&p, &rules(), &WarningBook::default(), date(2021, 3, 25));
+    assert_eq!(a.len(), 1);
+    assert_eq!(a[0].level, WarningLevel::AtRisk);
+    assert!(a[0].reason.contains("平均滞后 10 天"), "{}", a[0].reason);
+}
+
+#[test]
+fn repeated_warnings_supervise_and_de_escalate_when_they_age_out() {
+    // Milestones 1 and 2 reach 警示 on 16 and 25 January. With a 20-day repeat window, the
+    // third, overdue from 2 February, is supervised at once and drops back to 提醒 on
+    // 6 February when the first warning ages out of the window.
+    let mut r = rules();
+    r.repeat.as_mut().unwrap().within_days = 20;
+    let p = portfolio(vec![project(
+        1,
+        &[
+            (date(2021, 1, 1), Some(date(2021, 1, 20))),
+            (date(2021, 1, 10), Some(date(2021, 2, 1))),
+            (date(2021, 2, 1), Some(date(2021, 4, 25))),
+        ],
+    )]);
+    let mut book = WarningBook::default();
+    let events = replay(&p, &r, &mut book, date(2021, 1, 1), date(2021, 5, 1), 1);
+    let third: Vec<_> = events
+        .iter()
+        .filter(|e| e.milestone == MilestoneId(103))
+        .map(|e| (e.on, e.level, e.change()))
+        .collect();
+    use WarningLevel::*;
+    assert_eq!(
+        third,
+        vec![
+            (date(2021, 1, 18), Some(AtRisk), Change::Raised),
+            (date(2021, 2, 2), Some(Supervised), Change::Escalated),
+            (date(2021, 2, 6), Some(Reminder), Change::DeEscalated),
+            (date(2021, 2, 16), Some(Warning), Change::Escalated),
+            (date(2021, 3, 3), Some(Supervised), Change::Escalated),
+            (date(2021, 4, 2), Some(Summoned), Change::Escalated),
+            (date(2021, 4, 25), None, Change::Lifted),
+        ]
+    );
+    let supervised = events
+        .iter()
+        .find(|e| e.on == date(2021, 2, 2) && e.milestone == MilestoneId(103))
+        .unwrap();
+    assert!(supervised.reason.contains("另有 2 个节点达到警示"), "{}", supervised.reason);
+    // Every event has a distinct id, in order.
+    let ids: Vec<i64> = events.iter().map(|e| e.id).collect();
+    assert_eq!(ids, (1..=events.len() as i64).collect::<Vec<_>>());
+}
+
+#[test]
+fn a_suspended_project_has_its_warnings_lifted() {
+    let mut pr = project(1, &[(date(2021, 3, 1), None)]);
+    let p0 = portfolio(vec![pr.clone()]);
+    let mut book = WarningBook::default();
+    replay(&p0, &rules(), &mut book, date(2021, 3, 1), date(2021, 3, 10), 1);
+    pr.suspended_on = Some(date(2021, 3, 11));
+    let p1 = portfolio(vec![pr]);
+    let a = evaluate(&p1, &rules(), &book, date(2021, 3, 11));
+    let ev = book.changes(&p1, &a, date(2021, 3, 11), 1);
+    assert_eq!(ev.len(), 1);
+    assert_eq!(ev[0].change(), Change::Lifted);
+}
+
+#[test]
+fn lights_follow_the_worst_open_level_and_the_group_shares() {
+    let rule = rules().lights;
+    assert_eq!(group_light(0, [], rule), Light::None);
+    assert_eq!(group_light(100, [Light::None; 100], rule), Light::None);
+    assert_eq!(group_light(100, [Light::Blue], rule), Light::Blue);
+    // 4 red of 100 is under 5 %: not red; 4 red + 11 yellow = 15 %: yellow.
+    let mut ls = vec![Light::Red; 4];
+    assert_eq!(group_light(100, ls.clone(), rule), Light::Blue);
+    ls.extend([Light::Yellow; 11]);
+    assert_eq!(group_light(100, ls.clone(), rule), Light::Yellow);
+    ls.push(Light::Red);
+    assert_eq!(group_light(100, ls, rule), Light::Red);
+    assert_eq!(WarningLevel::Summoned.light(), Light::Red);
+    assert_eq!(WarningLevel::Warning.light(), Light::Yellow);
+    assert_eq!(WarningLevel::AtRisk.light(), Light::Blue);
+}
