@@ -263,8 +263,8 @@ pub enum FilingDecision {
 }
 
 /// The gate every new report version passes. `draft` carries the project, period, the
-/// milestones reached, investment to date, note, problems and (for a change after the
-/// deadline) the reason; its `id`, `version` and `filed_on` are ignored and `today` is the
+/// milestones reached, investment to date, note, problems and (for any change to a report
+/// already filed) the reason; its `id`, `version` and `filed_on` are ignored and `today` is the
 /// filing day. `earlier` holds every version of this project's reports (any period).
 pub fn check_filing(
     project: &Project,
@@ -352,11 +352,15 @@ pub fn check_filing(
     if same {
         return Ok(FilingDecision::Unchanged(latest.id));
     }
-    if today > period.deadline && reason.is_none() {
-        return Err(refuse(
-            "correction_reason",
-            format!("第{}期已于 {} 截止，修改须填写更正理由", period.seq, period.deadline),
-        ));
+    // Every later version is a correction and says why; once the period is closed that is the
+    // rule the office cares about, so the message says so.
+    if reason.is_none() {
+        let message = if today > period.deadline {
+            format!("第{}期已于 {} 截止，修改须填写更正理由", period.seq, period.deadline)
+        } else {
+            "已填报过本期，修改须填写更正理由".to_string()
+        };
+        return Err(refuse("correction_reason", message));
     }
     Ok(FilingDecision::NewVersion(latest.version + 1))
 }

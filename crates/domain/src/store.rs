@@ -11,7 +11,12 @@ use std::pin::Pin;
 use jianguan_audit::{AuditDraft, AuditRecord};
 use jiff::civil::Date;
 
-use crate::model::{Money, Portfolio, ProgressReport, Project, ProjectId, ReportingPeriod, UnitId};
+use crate::filing::Filed;
+use crate::followup::{ItemEvent, ItemId, TrackedItem};
+use crate::model::{
+    Money, Portfolio, ProgressReport, Project, ProjectId, ReportId, ReportingPeriod, UnitId,
+};
+use crate::warnings::WarningEvent;
 
 /// A boxed, sendable future, as the [`Store`] methods return.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -176,6 +181,57 @@ pub struct JobClaim {
     pub lease_ms: i64,
 }
 
+/// The cadence's records: the warnings' history, every tracked item with its events, and
+/// when each report version was filed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CadenceRecords {
+    /// Every warning event, by day then id.
+    pub warnings: Vec<WarningEvent>,
+    /// Every tracked item with its history, by id.
+    pub items: Vec<TrackedItem>,
+    /// When each report version was filed.
+    pub filings: Vec<Filed>,
+}
+
+/// A batch of cadence writes, stored in one transaction with its audit records: warning
+/// events (ids assigned by the store when 0), new items (ids assigned when 0; their `events`
+/// stored too) and events appended to existing items.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CadenceWrite {
+    /// Warning events to append.
+    pub warnings: Vec<WarningEvent>,
+    /// Items to create.
+    pub new_items: Vec<TrackedItem>,
+    /// Events to append to existing items, in order.
+    pub item_events: Vec<(ItemId, ItemEvent)>,
+}
+
+/// A photo attached to a report: stored outside the database under its content hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhotoRef {
+    /// SHA-256 of the bytes, hex.
+    pub sha256: String,
+    /// `image/jpeg` or `image/png`.
+    pub mime: String,
+    /// Size in bytes.
+    pub bytes: i64,
+}
+
+/// One version of a setting kept as text (the warning rules' TOML, say).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettingVersion {
+    /// The setting's key, e.g. `warning_rules`.
+    pub key: String,
+    /// Its version, from 1.
+    pub version: i64,
+    /// The text.
+    pub body: String,
+    /// When saved.
+    pub saved_at_ms: i64,
+    /// Who saved it.
+    pub saved_by: String,
+}
+
 /// The storage port.
 pub trait Store: Send + Sync {
     /// The backend's name, e.g. `sqlite`.
@@ -316,4 +372,40 @@ pub trait Store: Send + Sync {
         actor: &'a Actor,
         progress: Progress<'a>,
     ) -> BoxFuture<'a, Result<(), StoreError>>;
+
+    /// The cadence's records (warnings, tracked items, filing days).
+    fn load_cadence(&self) -> BoxFuture<'_, Result<CadenceRecords, StoreError>>;
+
+    /// Stores a batch of cadence writes and `audit` in one transaction; returns the ids given
+    /// to the new items, in order.
+    fn record_cadence<'a>(
+        &'a self,
+        write: &'a CadenceWrite,
+        audit: &'a [AuditDraft],
+    ) -> BoxFuture<'a, Result<Vec<ItemId>, StoreError>>;
+
+    /// Stores a new report version (already passed [`crate::filing::check_filing`]) with its
+    /// photos' references, sets the reached milestones' actual dates, and writes `audit`, in
+    /// one transaction. Returns the report's id. A version that already exists is refused.
+    fn file_report<'a>(
+        &'a self,
+        report: &'a ProgressReport,
+        photos: &'a [PhotoRef],
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<ReportId, StoreError>>;
+
+    /// The photos of a report.
+    fn report_photos(&self, report: ReportId) -> BoxFuture<'_, Result<Vec<PhotoRef>, StoreError>>;
+
+    /// The latest version of the setting `key`, if it was ever saved.
+    fn setting<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<SettingVersion>, StoreError>>;
+
+    /// Saves a new version of the setting `key` (version = latest + 1) with `audit`.
+    fn save_setting<'a>(
+        &'a self,
+        key: &'a str,
+        body: &'a str,
+        saved_by: &'a str,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<SettingVersion, StoreError>>;
 }

@@ -9,9 +9,9 @@ use jianguan_domain::model::*;
 use jianguan_domain::store::StoreError;
 
 /// Rows per multi-row `INSERT`, kept well under both engines' bind-parameter limits.
-const CHUNK: usize = 1000;
+pub(crate) const CHUNK: usize = 1000;
 
-fn parse_date(text: &str, what: &str) -> Result<Date, StoreError> {
+pub(crate) fn parse_date(text: &str, what: &str) -> Result<Date, StoreError> {
     text.parse()
         .map_err(|e| StoreError::Invalid(format!("{what}: `{text}` is not a date: {e}")))
 }
@@ -28,7 +28,7 @@ fn parse_status(text: Option<String>) -> Result<Option<ProjectStatus>, StoreErro
     .transpose()
 }
 
-fn unknown(what: &str, code: &str) -> StoreError {
+pub(crate) fn unknown(what: &str, code: &str) -> StoreError {
     StoreError::Invalid(format!("unknown {what} `{code}`"))
 }
 
@@ -68,7 +68,7 @@ macro_rules! backend_codec {
             /// Starts a write transaction. Backend-specific because SQLite must take its write
             /// lock up front (`BEGIN IMMEDIATE`): a deferred transaction that reads the audit head
             /// and then writes could not wait for another writer and would fail instead.
-            async fn begin_write(
+            pub(crate) async fn begin_write(
                 pool: &Pool<Db>,
             ) -> Result<sqlx::Transaction<'static, Db>, StoreError> {
                 pool.begin_with($begin).await.map_err(backend_error)
@@ -104,7 +104,7 @@ macro_rules! backend_codec {
             /// Seals `drafts` onto the chain head and inserts them, inside the caller's write
             /// transaction: if they cannot be written, the action they record rolls back with
             /// them (auditing fails closed).
-            async fn append_audit_tx(
+            pub(crate) async fn append_audit_tx(
                 tx: &mut sqlx::Transaction<'static, Db>,
                 drafts: Vec<AuditDraft>,
             ) -> Result<Option<AuditRecord>, StoreError> {

@@ -6,6 +6,7 @@
 //! `migrations/README.md`); only opening and migrating differ per backend. This is the only
 //! crate that contains SQL.
 
+mod cadence;
 mod codec;
 mod postgres;
 mod sqlite;
@@ -16,9 +17,12 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use jianguan_audit::{AuditDraft, AuditRecord};
 use jianguan_domain::model::{Portfolio, ProjectId};
 use jianguan_domain::store::{
-    AccountRecord, Actor, AuditQuery, BoxFuture, JobClaim, Progress, ProjectRecord, ReadModel,
-    RecordScope, SessionRecord, Store, StoreError,
+    AccountRecord, Actor, AuditQuery, BoxFuture, CadenceRecords, CadenceWrite, JobClaim, PhotoRef,
+    Progress, ProjectRecord, ReadModel, RecordScope, SessionRecord, SettingVersion, Store,
+    StoreError,
 };
+use jianguan_domain::followup::ItemId;
+use jianguan_domain::model::{ProgressReport, ReportId};
 
 pub use postgres::POSTGRES_MIGRATIONS;
 pub use sqlite::SQLITE_MIGRATIONS;
@@ -140,6 +144,16 @@ fn now_ms() -> i64 {
 }
 
 /// Calls the codec function of the pool's backend: `codec_call!(db, f(args…))`.
+/// Calls the cadence function `$f` of whichever backend `db` holds.
+macro_rules! cadence_call {
+    ($db:expr, $f:ident ( $($arg:expr),* )) => {
+        match $db {
+            Db::Sqlite(pool) => cadence::sqlite_cadence::$f(pool, $($arg),*).await,
+            Db::Postgres(pool) => cadence::postgres_cadence::$f(pool, $($arg),*).await,
+        }
+    };
+}
+
 macro_rules! codec_call {
     ($db:expr, $f:ident ( $($arg:expr),* )) => {
         match $db {
@@ -365,6 +379,48 @@ impl Store for Db {
                 )))
             }
         })
+    }
+
+    fn load_cadence(&self) -> BoxFuture<'_, Result<CadenceRecords, StoreError>> {
+        Box::pin(async move { cadence_call!(self, load_cadence()) })
+    }
+
+    fn record_cadence<'a>(
+        &'a self,
+        write: &'a CadenceWrite,
+        audit: &'a [AuditDraft],
+    ) -> BoxFuture<'a, Result<Vec<ItemId>, StoreError>> {
+        Box::pin(async move { cadence_call!(self, record_cadence(write, audit)) })
+    }
+
+    fn file_report<'a>(
+        &'a self,
+        report: &'a ProgressReport,
+        photos: &'a [PhotoRef],
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<ReportId, StoreError>> {
+        Box::pin(async move { cadence_call!(self, file_report(report, photos, audit)) })
+    }
+
+    fn report_photos(&self, report: ReportId) -> BoxFuture<'_, Result<Vec<PhotoRef>, StoreError>> {
+        Box::pin(async move { cadence_call!(self, report_photos(report)) })
+    }
+
+    fn setting<'a>(
+        &'a self,
+        key: &'a str,
+    ) -> BoxFuture<'a, Result<Option<SettingVersion>, StoreError>> {
+        Box::pin(async move { cadence_call!(self, setting(key)) })
+    }
+
+    fn save_setting<'a>(
+        &'a self,
+        key: &'a str,
+        body: &'a str,
+        saved_by: &'a str,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<SettingVersion, StoreError>> {
+        Box::pin(async move { cadence_call!(self, save_setting(key, body, saved_by, audit)) })
     }
 }
 

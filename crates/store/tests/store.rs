@@ -88,6 +88,9 @@ macro_rules! backend_tests {
                 slots_and_jobs_are_claimed_independently,
                 finishing_a_run_the_node_does_not_hold_is_an_error_and_changes_nothing,
                 the_database_refuses_to_change_or_delete_an_audit_record,
+                cadence_records_round_trip_with_ids_assigned_and_audited,
+                a_filed_report_sets_its_milestones_and_a_duplicate_version_writes_nothing,
+                settings_are_versioned_and_the_latest_is_read,
             );
             backend_tests!(@reopen [$(#[$attr])*] $fresh, $url;
                 reopening_keeps_the_data_and_does_not_migrate_again,
@@ -142,7 +145,7 @@ backend_tests!(
 static CITY: LazyLock<Portfolio> = LazyLock::new(jianguan_demo::demo_city);
 
 /// Every table that holds campaign data or its history.
-const TABLES: [&str; 11] = [
+const TABLES: [&str; 16] = [
     "units",
     "categories",
     "category_template_steps",
@@ -154,6 +157,11 @@ const TABLES: [&str; 11] = [
     "report_milestones",
     "report_problems",
     "audit_log",
+    "warning_events",
+    "tracked_items",
+    "item_events",
+    "report_photos",
+    "settings",
 ];
 
 fn tester() -> Actor {
@@ -1409,4 +1417,196 @@ async fn load_project_outside_the_scope_reads_nothing(db: Db) {
             .expect("reads")
             .is_some()
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The cadence's records.
+// ---------------------------------------------------------------------------------------------
+
+fn ticket(project: &jianguan_domain::model::Project) -> jianguan_domain::followup::TrackedItem {
+    use jianguan_domain::followup::*;
+    let opened: jianguan_domain::Date = "2021-05-01".parse().unwrap();
+    TrackedItem {
+        id: ItemId(0),
+        kind: ItemKind::Coordination,
+        title: "高压线迁改".into(),
+        detail: "红线内 110kV 线路".into(),
+        project: Some(project.id),
+        district: Some(project.district),
+        owner: project.responsible_unit,
+        issuer: project.sub_hq,
+        bodies: vec!["国网供电公司".into(), "省电力公司".into()],
+        topic: "管线迁改".into(),
+        source: "第9期填报".into(),
+        opened_on: opened,
+        deadline: "2021-05-31".parse().unwrap(),
+        level: EscalationLevel::District,
+        events: vec![ItemEvent {
+            on: "2021-05-10".parse().unwrap(),
+            unit: project.responsible_unit,
+            by: "reporter".into(),
+            action: ItemAction::Progress {
+                note: "已与供电公司对接".into(),
+            },
+        }],
+    }
+}
+
+async fn cadence_records_round_trip_with_ids_assigned_and_audited(db: Db) {
+    use jianguan_domain::followup::*;
+    use jianguan_domain::store::CadenceWrite;
+    use jianguan_domain::warnings::*;
+    create(&db, &CITY).await.expect("the demo city is written");
+    let project = &CITY.projects[0];
+    let m = &project.milestones[0];
+    let warning = |level, previous, on: &str| WarningEvent {
+        id: 0,
+        project: project.id,
+        milestone: m.id,
+        unit: project.responsible_unit,
+        district: project.district,
+        on: on.parse().unwrap(),
+        previous,
+        level,
+        reason: "「方案设计」逾期".into(),
+        rules_version: 1,
+    };
+    let write = CadenceWrite {
+        warnings: vec![
+            warning(Some(WarningLevel::Reminder), None, "2021-03-02"),
+            warning(
+                Some(WarningLevel::Warning),
+                Some(WarningLevel::Reminder),
+                "2021-03-16",
+            ),
+        ],
+        new_items: vec![ticket(project), ticket(project)],
+        item_events: vec![],
+    };
+    let version = db.data_version().await.unwrap();
+    let ids = db
+        .record_cadence(&write, &[audit_draft("item.create")])
+        .await
+        .expect("the cadence batch is written");
+    assert_eq!(ids, vec![ItemId(1), ItemId(2)]);
+    assert!(db.data_version().await.unwrap() > version);
+    // Appending to an existing item continues its sequence; a second batch's warnings follow on.
+    let claim = ItemEvent {
+        on: "2021-05-20".parse().unwrap(),
+        unit: project.responsible_unit,
+        by: "reporter".into(),
+        action: ItemAction::ClaimClosure {
+            evidence: "已迁改完成".into(),
+        },
+    };
+    let second = CadenceWrite {
+        warnings: vec![warning(None, Some(WarningLevel::Warning), "2021-03-20")],
+        new_items: vec![],
+        item_events: vec![(ItemId(2), claim.clone())],
+    };
+    db.record_cadence(&second, &[audit_draft("item.claim_closure")])
+        .await
+        .expect("the second batch is written");
+    let loaded = db.load_cadence().await.expect("the cadence reads");
+    assert_eq!(
+        loaded.warnings.iter().map(|w| (w.id, w.level)).collect::<Vec<_>>(),
+        vec![
+            (1, Some(WarningLevel::Reminder)),
+            (2, Some(WarningLevel::Warning)),
+            (3, None)
+        ]
+    );
+    assert_eq!(loaded.warnings[0].reason, write.warnings[0].reason);
+    let mut expected = ticket(project);
+    expected.id = ItemId(2);
+    expected.events.push(claim);
+    assert_eq!(loaded.items.len(), 2);
+    assert_eq!(loaded.items[1], expected);
+    assert_eq!(loaded.items[1].state().status, ItemStatus::AwaitingCheck);
+    assert_eq!(loaded.filings.len(), CITY.reports.len());
+    let trail = audit_trail(&db).await;
+    assert!(trail.iter().any(|(_, a)| a == "item.claim_closure"));
+    // A batch naming a milestone that does not exist writes nothing at all.
+    let before = row_counts(&db).await;
+    let mut bad = warning(Some(WarningLevel::Reminder), None, "2021-04-01");
+    bad.milestone = MilestoneId(999_999_999);
+    let broken = CadenceWrite {
+        warnings: vec![bad],
+        new_items: vec![ticket(project)],
+        item_events: vec![],
+    };
+    assert!(db.record_cadence(&broken, &[audit_draft("x")]).await.is_err());
+    assert_eq!(row_counts(&db).await, before);
+    assert_eq!(db.load_cadence().await.unwrap().items.len(), 2);
+}
+
+async fn a_filed_report_sets_its_milestones_and_a_duplicate_version_writes_nothing(db: Db) {
+    use jianguan_domain::model::{Money, PeriodId, ReportId};
+    use jianguan_domain::store::PhotoRef;
+    create(&db, &CITY).await.expect("the demo city is written");
+    // A project with a milestone not reached in the demo, if any; otherwise any project.
+    let project = CITY
+        .projects
+        .iter()
+        .find(|p| p.milestones.iter().any(|m| m.actual.is_none()))
+        .expect("some milestone is unreached in the demo");
+    let m = project.milestones.iter().find(|m| m.actual.is_none()).unwrap();
+    let period = CITY.periods.last().unwrap();
+    let version = CITY
+        .reports
+        .iter()
+        .filter(|r| r.project == project.id && r.period == period.id)
+        .map(|r| r.version)
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let report = ProgressReport {
+        id: ReportId(0),
+        project: project.id,
+        period: PeriodId(period.id.0),
+        version,
+        filed_on: period.deadline,
+        investment_to_date: Money::from_wan(123.0),
+        milestones_reached: vec![(m.id, period.end)],
+        note: "补报".into(),
+        problems: vec![],
+        correction_reason: (version > 1).then(|| "补报节点".to_string()),
+    };
+    let photo = PhotoRef {
+        sha256: "ab".repeat(32),
+        mime: "image/jpeg".into(),
+        bytes: 2048,
+    };
+    let id = db
+        .file_report(&report, std::slice::from_ref(&photo), &audit_draft("report.file"))
+        .await
+        .expect("the report is filed");
+    assert_eq!(db.report_photos(id).await.unwrap(), vec![photo.clone()]);
+    let record = db
+        .load_project(project.id, RecordScope::All)
+        .await
+        .unwrap()
+        .unwrap();
+    let reached = record.project.milestones.iter().find(|x| x.id == m.id).unwrap();
+    assert_eq!(reached.actual, Some(period.end));
+    assert!(record.reports.iter().any(|r| r.id == id && r.version == version));
+    let before = row_counts(&db).await;
+    assert!(db.file_report(&report, &[photo], &audit_draft("report.file")).await.is_err());
+    assert_eq!(row_counts(&db).await, before);
+}
+
+async fn settings_are_versioned_and_the_latest_is_read(db: Db) {
+    assert_eq!(db.setting("warning_rules").await.unwrap(), None);
+    let v1 = db
+        .save_setting("warning_rules", "version = 1", "office", &audit_draft("settings.save"))
+        .await
+        .unwrap();
+    let v2 = db
+        .save_setting("warning_rules", "version = 2", "office", &audit_draft("settings.save"))
+        .await
+        .unwrap();
+    assert_eq!((v1.version, v2.version), (1, 2));
+    let latest = db.setting("warning_rules").await.unwrap().unwrap();
+    assert_eq!((latest.version, latest.body.as_str()), (2, "version = 2"));
+    assert_eq!(db.setting("other").await.unwrap(), None);
 }

@@ -119,10 +119,8 @@ fn a_double_submit_is_one_report_and_a_late_change_needs_a_reason() {
         Ok(FilingDecision::Unchanged(ReportId(7)))
     );
     let changed = report(0, 1, 0, date(2021, 1, 15), 6.0);
-    assert_eq!(
-        check_filing(pr, period, &[&filed], &changed, date(2021, 1, 16)),
-        Ok(FilingDecision::NewVersion(2))
-    );
+    let err = check_filing(pr, period, &[&filed], &changed, date(2021, 1, 16)).unwrap_err();
+    assert!(err.message.contains("已填报过本期"), "{err}");
     let err = check_filing(pr, period, &[&filed], &changed, date(2021, 1, 17)).unwrap_err();
     assert_eq!(err.field, "correction_reason");
     let mut reasoned = changed.clone();

@@ -1,0 +1,484 @@
+//! The cadence's records: warning events, tracked items with their events, report filing with
+//! photos, and versioned settings. Written once in a macro expanded per backend, like
+//! [`crate::codec`], whose write transaction and audit chain it shares.
+
+use std::collections::HashMap;
+
+use jianguan_domain::followup::{EscalationLevel, ItemAction, ItemEvent, ItemId, ItemKind, TrackedItem};
+use jianguan_domain::model::*;
+use jianguan_domain::store::StoreError;
+use jianguan_domain::warnings::{WarningEvent, WarningLevel};
+
+use crate::codec::{CHUNK, parse_date, unknown};
+
+fn level(text: Option<String>) -> Result<Option<WarningLevel>, StoreError> {
+    text.map(|t| WarningLevel::from_code(&t).ok_or_else(|| unknown("warning level", &t)))
+        .transpose()
+}
+
+fn action_json(action: &ItemAction) -> String {
+    serde_json::to_string(action).expect("an action serialises")
+}
+
+fn action_from_json(text: &str) -> Result<ItemAction, StoreError> {
+    serde_json::from_str(text)
+        .map_err(|e| StoreError::Invalid(format!("item event `{text}` is not an action: {e}")))
+}
+
+macro_rules! backend_cadence {
+    ($module:ident, $codec:ident, $db:ty) => {
+        pub(crate) mod $module {
+            use super::*;
+            use crate::codec::$codec::{append_audit_tx, begin_write};
+            use crate::backend_error;
+            use futures_util::TryStreamExt;
+            use jianguan_audit::AuditDraft;
+            use jianguan_domain::filing::Filed;
+            use jianguan_domain::store::{
+                CadenceRecords, CadenceWrite, PhotoRef, SettingVersion,
+            };
+            use sqlx::{Pool, QueryBuilder, Row};
+
+            type Db = $db;
+
+            async fn bump_version(
+                tx: &mut sqlx::Transaction<'static, Db>,
+            ) -> Result<(), StoreError> {
+                sqlx::query("UPDATE data_version SET version = version + 1 WHERE id = 1")
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(backend_error)?;
+                Ok(())
+            }
+
+            pub(crate) async fn load_cadence(
+                pool: &Pool<Db>,
+            ) -> Result<CadenceRecords, StoreError> {
+                let mut warnings = Vec::new();
+                let mut rows = sqlx::query(
+                    "SELECT id, project_id, milestone_id, unit_id, district_id, on_date, \
+                     previous_level, level, reason, rules_version FROM warning_events \
+                     ORDER BY on_date, id",
+                )
+                .fetch(pool);
+                while let Some(r) = rows.try_next().await.map_err(backend_error)? {
+                    let on: String = r.try_get("on_date").map_err(backend_error)?;
+                    warnings.push(WarningEvent {
+                        id: r.try_get("id").map_err(backend_error)?,
+                        project: ProjectId(r.try_get("project_id").map_err(backend_error)?),
+                        milestone: MilestoneId(r.try_get("milestone_id").map_err(backend_error)?),
+                        unit: UnitId(r.try_get("unit_id").map_err(backend_error)?),
+                        district: UnitId(r.try_get("district_id").map_err(backend_error)?),
+                        on: parse_date(&on, "warning day")?,
+                        previous: level(r.try_get("previous_level").map_err(backend_error)?)?,
+                        level: level(r.try_get("level").map_err(backend_error)?)?,
+                        reason: r.try_get("reason").map_err(backend_error)?,
+                        rules_version: r
+                            .try_get::<i64, _>("rules_version")
+                            .map_err(backend_error)? as u32,
+                    });
+                }
+                drop(rows);
+
+                let rows = sqlx::query(
+                    "SELECT id, kind, title, detail, project_id, district_id, owner_id, issuer_id, \
+                     bodies, topic, source, opened_on, deadline_on, level FROM tracked_items \
+                     ORDER BY id",
+                )
+                .fetch_all(pool)
+                .await
+                .map_err(backend_error)?;
+                let mut items = Vec::with_capacity(rows.len());
+                let mut index: HashMap<i64, usize> = HashMap::new();
+                for r in rows {
+                    let kind: String = r.try_get("kind").map_err(backend_error)?;
+                    let lvl: String = r.try_get("level").map_err(backend_error)?;
+                    let bodies: String = r.try_get("bodies").map_err(backend_error)?;
+                    let opened: String = r.try_get("opened_on").map_err(backend_error)?;
+                    let deadline: String = r.try_get("deadline_on").map_err(backend_error)?;
+                    let id: i64 = r.try_get("id").map_err(backend_error)?;
+                    index.insert(id, items.len());
+                    items.push(TrackedItem {
+                        id: ItemId(id),
+                        kind: ItemKind::from_code(&kind).ok_or_else(|| unknown("item kind", &kind))?,
+                        title: r.try_get("title").map_err(backend_error)?,
+                        detail: r.try_get("detail").map_err(backend_error)?,
+                        project: r
+                            .try_get::<Option<i64>, _>("project_id")
+                            .map_err(backend_error)?
+                            .map(ProjectId),
+                        district: r
+                            .try_get::<Option<i64>, _>("district_id")
+                            .map_err(backend_error)?
+                            .map(UnitId),
+                        owner: UnitId(r.try_get("owner_id").map_err(backend_error)?),
+                        issuer: UnitId(r.try_get("issuer_id").map_err(backend_error)?),
+                        bodies: serde_json::from_str(&bodies).map_err(|e| {
+                            StoreError::Invalid(format!("item {id} bodies `{bodies}`: {e}"))
+                        })?,
+                        topic: r.try_get("topic").map_err(backend_error)?,
+                        source: r.try_get("source").map_err(backend_error)?,
+                        opened_on: parse_date(&opened, "item opened")?,
+                        deadline: parse_date(&deadline, "item deadline")?,
+                        level: EscalationLevel::from_code(&lvl)
+                            .ok_or_else(|| unknown("escalation level", &lvl))?,
+                        events: Vec::new(),
+                    });
+                }
+                let rows = sqlx::query(
+                    "SELECT item_id, on_date, unit_id, by_name, action FROM item_events \
+                     ORDER BY item_id, seq",
+                )
+                .fetch_all(pool)
+                .await
+                .map_err(backend_error)?;
+                for r in rows {
+                    let item: i64 = r.try_get("item_id").map_err(backend_error)?;
+                    let on: String = r.try_get("on_date").map_err(backend_error)?;
+                    let action: String = r.try_get("action").map_err(backend_error)?;
+                    let Some(i) = index.get(&item) else { continue };
+                    items[*i].events.push(ItemEvent {
+                        on: parse_date(&on, "item event day")?,
+                        unit: UnitId(r.try_get("unit_id").map_err(backend_error)?),
+                        by: r.try_get("by_name").map_err(backend_error)?,
+                        action: action_from_json(&action)?,
+                    });
+                }
+
+                let mut filings = Vec::new();
+                let mut rows = sqlx::query(
+                    "SELECT project_id, period_id, version, filed_on FROM progress_reports",
+                )
+                .fetch(pool);
+                while let Some(r) = rows.try_next().await.map_err(backend_error)? {
+                    let filed: String = r.try_get("filed_on").map_err(backend_error)?;
+                    filings.push(Filed {
+                        project: ProjectId(r.try_get("project_id").map_err(backend_error)?),
+                        period: PeriodId(r.try_get("period_id").map_err(backend_error)?),
+                        version: r.try_get::<i64, _>("version").map_err(backend_error)? as u16,
+                        filed_on: parse_date(&filed, "report filed")?,
+                    });
+                }
+                Ok(CadenceRecords {
+                    warnings,
+                    items,
+                    filings,
+                })
+            }
+
+            async fn next_id(
+                tx: &mut sqlx::Transaction<'static, Db>,
+                table: &'static str,
+            ) -> Result<i64, StoreError> {
+                let max: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                    "SELECT MAX(id) FROM {table}"
+                )))
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(backend_error)?;
+                Ok(max.unwrap_or(0) + 1)
+            }
+
+            async fn insert_item_events(
+                tx: &mut sqlx::Transaction<'static, Db>,
+                rows: &[(i64, i64, &ItemEvent)],
+            ) -> Result<(), StoreError> {
+                for chunk in rows.chunks(CHUNK) {
+                    let mut qb: QueryBuilder<Db> = QueryBuilder::new(
+                        "INSERT INTO item_events (item_id, seq, on_date, unit_id, by_name, action) ",
+                    );
+                    qb.push_values(chunk, |mut b, (item, seq, e)| {
+                        b.push_bind(*item)
+                            .push_bind(*seq)
+                            .push_bind(e.on.to_string())
+                            .push_bind(e.unit.0)
+                            .push_bind(e.by.clone())
+                            .push_bind(action_json(&e.action));
+                    });
+                    qb.build().execute(&mut **tx).await.map_err(backend_error)?;
+                }
+                Ok(())
+            }
+
+            pub(crate) async fn record_cadence(
+                pool: &Pool<Db>,
+                write: &CadenceWrite,
+                audit: &[AuditDraft],
+            ) -> Result<Vec<ItemId>, StoreError> {
+                let mut tx = begin_write(pool).await?;
+                let mut next_warning = next_id(&mut tx, "warning_events").await?;
+                let warnings: Vec<(i64, &WarningEvent)> = write
+                    .warnings
+                    .iter()
+                    .map(|w| {
+                        let id = if w.id > 0 { w.id } else { next_warning };
+                        next_warning = next_warning.max(id + 1);
+                        (id, w)
+                    })
+                    .collect();
+                for chunk in warnings.chunks(CHUNK) {
+                    let mut qb: QueryBuilder<Db> = QueryBuilder::new(
+                        "INSERT INTO warning_events (id, project_id, milestone_id, unit_id, \
+                         district_id, on_date, previous_level, level, reason, rules_version) ",
+                    );
+                    qb.push_values(chunk, |mut b, (id, w)| {
+                        b.push_bind(*id)
+                            .push_bind(w.project.0)
+                            .push_bind(w.milestone.0)
+                            .push_bind(w.unit.0)
+                            .push_bind(w.district.0)
+                            .push_bind(w.on.to_string())
+                            .push_bind(w.previous.map(|l| l.code()))
+                            .push_bind(w.level.map(|l| l.code()))
+                            .push_bind(w.reason.clone())
+                            .push_bind(i64::from(w.rules_version));
+                    });
+                    qb.build().execute(&mut *tx).await.map_err(backend_error)?;
+                }
+
+                let mut next_item = next_id(&mut tx, "tracked_items").await?;
+                let mut ids = Vec::with_capacity(write.new_items.len());
+                for item in &write.new_items {
+                    let id = if item.id.0 > 0 { item.id.0 } else { next_item };
+                    next_item = next_item.max(id + 1);
+                    ids.push(ItemId(id));
+                }
+                let items: Vec<(i64, &TrackedItem)> =
+                    ids.iter().map(|i| i.0).zip(&write.new_items).collect();
+                for chunk in items.chunks(CHUNK) {
+                    let mut qb: QueryBuilder<Db> = QueryBuilder::new(
+                        "INSERT INTO tracked_items (id, kind, title, detail, project_id, \
+                         district_id, owner_id, issuer_id, bodies, topic, source, opened_on, \
+                         deadline_on, level) ",
+                    );
+                    qb.push_values(chunk, |mut b, (id, i)| {
+                        b.push_bind(*id)
+                            .push_bind(i.kind.code())
+                            .push_bind(i.title.clone())
+                            .push_bind(i.detail.clone())
+                            .push_bind(i.project.map(|p| p.0))
+                            .push_bind(i.district.map(|d| d.0))
+                            .push_bind(i.owner.0)
+                            .push_bind(i.issuer.0)
+                            .push_bind(serde_json::to_string(&i.bodies).expect("strings serialise"))
+                            .push_bind(i.topic.clone())
+                            .push_bind(i.source.clone())
+                            .push_bind(i.opened_on.to_string())
+                            .push_bind(i.deadline.to_string())
+                            .push_bind(i.level.code());
+                    });
+                    qb.build().execute(&mut *tx).await.map_err(backend_error)?;
+                }
+                let mut events: Vec<(i64, i64, &ItemEvent)> = items
+                    .iter()
+                    .flat_map(|(id, i)| {
+                        i.events.iter().enumerate().map(move |(k, e)| (*id, k as i64 + 1, e))
+                    })
+                    .collect();
+                // Appended events follow the item's last stored one.
+                let mut seqs: HashMap<i64, i64> = HashMap::new();
+                for (item, e) in &write.item_events {
+                    let seq = match seqs.get(&item.0) {
+                        Some(s) => *s + 1,
+                        None => {
+                            let max: Option<i64> = sqlx::query_scalar(
+                                "SELECT MAX(seq) FROM item_events WHERE item_id = $1",
+                            )
+                            .bind(item.0)
+                            .fetch_one(&mut *tx)
+                            .await
+                            .map_err(backend_error)?;
+                            max.unwrap_or(0) + 1
+                        }
+                    };
+                    seqs.insert(item.0, seq);
+                    events.push((item.0, seq, e));
+                }
+                insert_item_events(&mut tx, &events).await?;
+                append_audit_tx(&mut tx, audit.to_vec()).await?;
+                bump_version(&mut tx).await?;
+                tx.commit().await.map_err(backend_error)?;
+                Ok(ids)
+            }
+
+            pub(crate) async fn file_report(
+                pool: &Pool<Db>,
+                report: &ProgressReport,
+                photos: &[PhotoRef],
+                audit: &AuditDraft,
+            ) -> Result<ReportId, StoreError> {
+                let mut tx = begin_write(pool).await?;
+                let id = next_id(&mut tx, "progress_reports").await?;
+                sqlx::query(
+                    "INSERT INTO progress_reports (id, project_id, period_id, version, filed_on, \
+                     investment_to_date, note, correction_reason) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(id)
+                .bind(report.project.0)
+                .bind(report.period.0)
+                .bind(i64::from(report.version))
+                .bind(report.filed_on.to_string())
+                .bind(report.investment_to_date.0)
+                .bind(report.note.clone())
+                .bind(report.correction_reason.clone())
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_error)?;
+                for (m, on) in &report.milestones_reached {
+                    sqlx::query(
+                        "INSERT INTO report_milestones (report_id, milestone_id, reached_on) \
+                         VALUES ($1, $2, $3)",
+                    )
+                    .bind(id)
+                    .bind(m.0)
+                    .bind(on.to_string())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                    let updated = sqlx::query(
+                        "UPDATE milestones SET actual_on = $1 WHERE id = $2 AND project_id = $3",
+                    )
+                    .bind(on.to_string())
+                    .bind(m.0)
+                    .bind(report.project.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                    if updated.rows_affected() != 1 {
+                        return Err(StoreError::Invalid(format!(
+                            "milestone {m} is not one of project {}",
+                            report.project
+                        )));
+                    }
+                }
+                for (i, p) in report.problems.iter().enumerate() {
+                    sqlx::query(
+                        "INSERT INTO report_problems (report_id, seq, description, \
+                         needs_coordination_with) VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(id)
+                    .bind(i as i64 + 1)
+                    .bind(p.description.clone())
+                    .bind(p.needs_coordination_with.clone())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                }
+                for photo in photos {
+                    sqlx::query(
+                        "INSERT INTO report_photos (report_id, sha256, mime, bytes) \
+                         VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(id)
+                    .bind(photo.sha256.clone())
+                    .bind(photo.mime.clone())
+                    .bind(photo.bytes)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                }
+                let mut audit = audit.clone();
+                audit.object = format!("report:{id}");
+                append_audit_tx(&mut tx, vec![audit]).await?;
+                bump_version(&mut tx).await?;
+                tx.commit().await.map_err(backend_error)?;
+                Ok(ReportId(id))
+            }
+
+            pub(crate) async fn report_photos(
+                pool: &Pool<Db>,
+                report: ReportId,
+            ) -> Result<Vec<PhotoRef>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT sha256, mime, bytes FROM report_photos WHERE report_id = $1 \
+                     ORDER BY sha256",
+                )
+                .bind(report.0)
+                .fetch_all(pool)
+                .await
+                .map_err(backend_error)?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(PhotoRef {
+                            sha256: r.try_get("sha256").map_err(backend_error)?,
+                            mime: r.try_get("mime").map_err(backend_error)?,
+                            bytes: r.try_get("bytes").map_err(backend_error)?,
+                        })
+                    })
+                    .collect()
+            }
+
+            fn setting_from_row(
+                r: &<Db as sqlx::Database>::Row,
+            ) -> Result<SettingVersion, StoreError> {
+                Ok(SettingVersion {
+                    key: r.try_get("key").map_err(backend_error)?,
+                    version: r.try_get("version").map_err(backend_error)?,
+                    body: r.try_get("body").map_err(backend_error)?,
+                    saved_at_ms: r.try_get("saved_at_ms").map_err(backend_error)?,
+                    saved_by: r.try_get("saved_by").map_err(backend_error)?,
+                })
+            }
+
+            pub(crate) async fn setting(
+                pool: &Pool<Db>,
+                key: &str,
+            ) -> Result<Option<SettingVersion>, StoreError> {
+                sqlx::query(
+                    "SELECT key, version, body, saved_at_ms, saved_by FROM settings \
+                     WHERE key = $1 ORDER BY version DESC LIMIT 1",
+                )
+                .bind(key.to_string())
+                .fetch_optional(pool)
+                .await
+                .map_err(backend_error)?
+                .as_ref()
+                .map(setting_from_row)
+                .transpose()
+            }
+
+            pub(crate) async fn save_setting(
+                pool: &Pool<Db>,
+                key: &str,
+                body: &str,
+                saved_by: &str,
+                audit: &AuditDraft,
+            ) -> Result<SettingVersion, StoreError> {
+                let mut tx = begin_write(pool).await?;
+                let latest: Option<i64> =
+                    sqlx::query_scalar("SELECT MAX(version) FROM settings WHERE key = $1")
+                        .bind(key.to_string())
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(backend_error)?;
+                let saved = SettingVersion {
+                    key: key.to_string(),
+                    version: latest.unwrap_or(0) + 1,
+                    body: body.to_string(),
+                    saved_at_ms: crate::now_ms(),
+                    saved_by: saved_by.to_string(),
+                };
+                sqlx::query(
+                    "INSERT INTO settings (key, version, body, saved_at_ms, saved_by) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(saved.key.clone())
+                .bind(saved.version)
+                .bind(saved.body.clone())
+                .bind(saved.saved_at_ms)
+                .bind(saved.saved_by.clone())
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_error)?;
+                append_audit_tx(&mut tx, vec![audit.clone()]).await?;
+                bump_version(&mut tx).await?;
+                tx.commit().await.map_err(backend_error)?;
+                Ok(saved)
+            }
+        }
+    };
+}
+
+backend_cadence!(sqlite_cadence, sqlite_codec, sqlx::Sqlite);
+backend_cadence!(postgres_cadence, postgres_codec, sqlx::Postgres);
