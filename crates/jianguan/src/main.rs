@@ -15,6 +15,7 @@ use jianguan_web::api::Stats;
 use jianguan_web::{AppState, fmt};
 
 mod bench;
+mod cadence;
 
 /// jianguan (建管): the command platform of a city's construction & management campaign.
 #[derive(Debug, Parser)]
@@ -83,6 +84,28 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// The weekly dispatch pack (一周一调度) of an ISO week, as text or JSON.
+    Dispatch {
+        /// Database: a file path, sqlite://PATH or postgres://….
+        #[arg(long, env = "JIANGUAN_DATABASE_URL")]
+        db: String,
+        /// The week, e.g. 2021-W40.
+        #[arg(long)]
+        week: String,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The warnings ladder: `warnings run` runs the daily job for a day (or catches up a range).
+    Warnings {
+        #[command(subcommand)]
+        command: WarningsCommand,
+    },
+    /// The warning rules (TOML, versioned): `rules show`, `rules set FILE`.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
     /// Measure the dashboard on a database: reading the figures' inputs, computing the overview
     /// (district × category rates and the overdue list) and serving the overview page.
     Bench {
@@ -149,6 +172,44 @@ enum UserCommand {
         /// The organisation unit's id (required for campaign roles).
         #[arg(long)]
         unit: Option<i64>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum WarningsCommand {
+    /// Run the daily warning job for `--date` (and each day up to `--to`): records the ladder's
+    /// changes and escalates overdue tracked items. Running a day twice records nothing new.
+    Run {
+        /// Database: a file path, sqlite://PATH or postgres://….
+        #[arg(long, env = "JIANGUAN_DATABASE_URL")]
+        db: String,
+        /// The day, YYYY-MM-DD.
+        #[arg(long)]
+        date: Date,
+        /// The last day of a range to catch up.
+        #[arg(long)]
+        to: Option<Date>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum RulesCommand {
+    /// Print the warning rules in force.
+    Show {
+        /// Database: a file path, sqlite://PATH or postgres://….
+        #[arg(long, env = "JIANGUAN_DATABASE_URL")]
+        db: String,
+    },
+    /// Validate a rules file and save it as the new version (refused files change nothing).
+    Set {
+        /// Database: a file path, sqlite://PATH or postgres://….
+        #[arg(long, env = "JIANGUAN_DATABASE_URL")]
+        db: String,
+        /// Who saves it (recorded in the audit trail).
+        #[arg(long, default_value = "cli")]
+        by: String,
+        /// The TOML file.
+        file: std::path::PathBuf,
     },
 }
 
@@ -247,6 +308,16 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Audit {
             command: AuditCommand::Verify { db, anchors },
         } => audit_verify(&db, anchors).await,
+        Command::Dispatch { db, week, json } => cadence::dispatch(&db, &week, json).await,
+        Command::Warnings {
+            command: WarningsCommand::Run { db, date, to },
+        } => cadence::warnings_run(&db, date, to).await,
+        Command::Rules {
+            command: RulesCommand::Show { db },
+        } => cadence::rules_show(&db).await,
+        Command::Rules {
+            command: RulesCommand::Set { db, by, file },
+        } => cadence::rules_set(&db, &file, &by).await,
         Command::Bench {
             db,
             year,

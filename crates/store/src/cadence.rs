@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 
-use jianguan_domain::followup::{EscalationLevel, ItemAction, ItemEvent, ItemId, ItemKind, TrackedItem};
+use jianguan_domain::followup::{
+    EscalationLevel, ItemAction, ItemEvent, ItemId, ItemKind, TrackedItem,
+};
 use jianguan_domain::model::*;
 use jianguan_domain::store::StoreError;
 use jianguan_domain::warnings::{WarningEvent, WarningLevel};

@@ -158,6 +158,33 @@ pub fn spawn_daily_jobs(store: std::sync::Arc<dyn Store>, node: String) {
             if let Err(e) = outcome {
                 tracing::error!(error = %e, "the daily account job failed");
             }
+            // The warnings ladder for the last full day.
+            let Ok(day) = crate::today_in_china().yesterday() else {
+                continue;
+            };
+            let outcome = run_once(
+                store.as_ref(),
+                "warnings.daily",
+                &day.to_string(),
+                &node,
+                || async {
+                    let model = store.load_read_model().await.map_err(|e| e.to_string())?;
+                    crate::cadence::run_warning_job(store.as_ref(), &model.portfolio, day, now_ms())
+                        .await
+                        .map(|o| {
+                            tracing::info!(
+                                warning_events = o.warning_events,
+                                escalations = o.escalations,
+                                "daily warnings recorded"
+                            )
+                        })
+                        .map_err(|e| e.to_string())
+                },
+            )
+            .await;
+            if let Err(e) = outcome {
+                tracing::error!(error = %e, "the daily warning job failed");
+            }
         }
     });
 }

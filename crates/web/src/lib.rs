@@ -12,6 +12,7 @@ pub mod api;
 mod assets;
 pub mod audit_pages;
 pub mod auth;
+pub mod cadence;
 pub mod error;
 pub mod fmt;
 pub mod jobs;
@@ -48,6 +49,7 @@ pub struct Snapshot {
 pub struct AppState {
     store: Arc<dyn Store>,
     cache: RwLock<Option<Arc<Snapshot>>>,
+    cadence_cache: RwLock<Option<Arc<cadence::CadenceSnapshot>>>,
     today: fn() -> Date,
     limiter: limits::RateLimiter,
     anchors: std::sync::OnceLock<std::path::PathBuf>,
@@ -71,6 +73,7 @@ impl AppState {
         Arc::new(AppState {
             store,
             cache: RwLock::new(None),
+            cadence_cache: RwLock::new(None),
             today,
             limiter: limits::RateLimiter::default(),
             anchors: std::sync::OnceLock::new(),
@@ -103,6 +106,26 @@ impl AppState {
             ledger: InvestmentLedger::from_points(model.investment),
             portfolio: model.portfolio,
         });
+        *slot = Some(snapshot.clone());
+        Ok(snapshot)
+    }
+
+    /// The cadence's records (warnings, tracked items, filing days), re-read when the data
+    /// changed since they were read.
+    pub async fn cadence(&self) -> Result<Arc<cadence::CadenceSnapshot>, StoreError> {
+        let version = self.store.data_version().await?;
+        if let Some(s) = self.cadence_cache.read().await.as_ref()
+            && s.version == version
+        {
+            return Ok(s.clone());
+        }
+        let mut slot = self.cadence_cache.write().await;
+        if let Some(s) = slot.as_ref()
+            && s.version == version
+        {
+            return Ok(s.clone());
+        }
+        let snapshot = Arc::new(cadence::load(self.store.as_ref(), version).await?);
         *slot = Some(snapshot.clone());
         Ok(snapshot)
     }

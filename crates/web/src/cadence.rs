@@ -1,0 +1,148 @@
+//! The cadence as the server and the CLI use it: the records behind warnings, tracked items and
+//! filing, read once per data version ([`CadenceSnapshot`]); the dispatch pack built from them;
+//! and the daily job that moves the warnings ladder and escalates overdue items.
+
+use jianguan_audit::{AuditDraft, FieldChange, Outcome};
+use jianguan_domain::Date;
+use jianguan_domain::dispatch::{DispatchInput, DispatchPack, Week};
+use jianguan_domain::filing::ReportIndex;
+use jianguan_domain::followup::{self, FollowUpRules, TrackedItem};
+use jianguan_domain::model::Portfolio;
+use jianguan_domain::rates::InvestmentLedger;
+use jianguan_domain::store::{CadenceWrite, Store, StoreError};
+use jianguan_domain::warnings::{self, WarningBook, WarningRules};
+
+/// The setting key under which the office's warning rules (TOML) are versioned.
+pub const WARNING_RULES_KEY: &str = "warning_rules";
+
+/// The cadence's records at one data version.
+pub struct CadenceSnapshot {
+    /// The data version they were read at.
+    pub version: i64,
+    /// The warnings' history.
+    pub warnings: WarningBook,
+    /// Every tracked item.
+    pub items: Vec<TrackedItem>,
+    /// When each report version was filed.
+    pub filings: ReportIndex,
+    /// The warning rules in force.
+    pub rules: WarningRules,
+    /// The follow-up rules in force.
+    pub follow_up: FollowUpRules,
+}
+
+/// Why the rules in the database could not be used.
+fn stored_rules_error(e: warnings::RulesError) -> StoreError {
+    StoreError::Invalid(format!("the stored warning rules are invalid: {e}"))
+}
+
+/// The warning rules in force: the latest saved version, or the defaults.
+pub async fn warning_rules(store: &dyn Store) -> Result<WarningRules, StoreError> {
+    match store.setting(WARNING_RULES_KEY).await? {
+        Some(saved) => WarningRules::from_toml(&saved.body).map_err(stored_rules_error),
+        None => Ok(WarningRules::default()),
+    }
+}
+
+/// Reads the cadence's records.
+pub async fn load(store: &dyn Store, version: i64) -> Result<CadenceSnapshot, StoreError> {
+    let records = store.load_cadence().await?;
+    Ok(CadenceSnapshot {
+        version,
+        warnings: WarningBook::new(records.warnings),
+        items: records.items,
+        filings: ReportIndex::new(records.filings),
+        rules: warning_rules(store).await?,
+        follow_up: FollowUpRules::default(),
+    })
+}
+
+/// The campaign year a week's pack reports on: the year of its Sunday.
+pub fn year_of(week: Week) -> i16 {
+    week.sunday().year()
+}
+
+/// The dispatch pack of `week` over the records.
+pub fn dispatch_pack(
+    portfolio: &Portfolio,
+    ledger: &InvestmentLedger,
+    cadence: &CadenceSnapshot,
+    week: Week,
+) -> DispatchPack {
+    let input = DispatchInput {
+        portfolio,
+        ledger,
+        filings: &cadence.filings,
+        warnings: &cadence.warnings,
+        rules: &cadence.rules,
+        items: &cadence.items,
+        follow_up: cadence.follow_up,
+    };
+    DispatchPack::build(&input, week, year_of(week))
+}
+
+/// What one run of the daily warning job did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WarningJobOutcome {
+    /// Warning events recorded (raised, escalated, de-escalated, lifted).
+    pub warning_events: usize,
+    /// Tracked items escalated for being overdue.
+    pub escalations: usize,
+}
+
+/// The daily job for `day`: evaluates the ladder over the portfolio, records the changes
+/// against what is open, and escalates overdue tracked items — one transaction, one audit
+/// record. Running it twice for the same day records nothing the second time.
+pub async fn run_warning_job(
+    store: &dyn Store,
+    portfolio: &Portfolio,
+    day: Date,
+    now_ms: i64,
+) -> Result<WarningJobOutcome, StoreError> {
+    let records = store.load_cadence().await?;
+    let rules = warning_rules(store).await?;
+    let book = WarningBook::new(records.warnings);
+    let assessments = warnings::evaluate(portfolio, &rules, &book, day);
+    let events = book.changes(portfolio, &assessments, day, rules.version);
+    let escalations = followup::due_escalations(&records.items, day, FollowUpRules::default());
+    let outcome = WarningJobOutcome {
+        warning_events: events.len(),
+        escalations: escalations.len(),
+    };
+    if events.is_empty() && escalations.is_empty() {
+        return Ok(outcome);
+    }
+    let audit = AuditDraft {
+        at_ms: now_ms,
+        actor: "system".into(),
+        unit: None,
+        action: "warnings.daily".into(),
+        object: format!("day:{day}"),
+        result: Outcome::Success,
+        client: None,
+        changes: vec![
+            FieldChange {
+                field: "warning_events".into(),
+                before: None,
+                after: Some(events.len().to_string()),
+            },
+            FieldChange {
+                field: "item_escalations".into(),
+                before: None,
+                after: Some(escalations.len().to_string()),
+            },
+            FieldChange {
+                field: "rules_version".into(),
+                before: None,
+                after: Some(rules.version.to_string()),
+            },
+        ],
+    };
+    let write = CadenceWrite {
+        warnings: events,
+        new_items: Vec::new(),
+        item_events: escalations,
+    };
+    store.record_cadence(&write, &[audit]).await?;
+    Ok(outcome)
+}
