@@ -511,8 +511,10 @@ impl WarningBook {
                 rules_version,
             });
         }
-        let mut lifted: Vec<&OpenWarning> =
-            open.values().filter(|w| !seen.contains(&(w.project, w.milestone))).collect();
+        let mut lifted: Vec<&OpenWarning> = open
+            .values()
+            .filter(|w| !seen.contains(&(w.project, w.milestone)))
+            .collect();
         lifted.sort_by_key(|w| (w.project, w.milestone));
         for w in lifted {
             let reason = index
@@ -649,15 +651,19 @@ pub fn evaluate(
     out
 }
 
-/// Per project, the milestones whose warnings reached `rule.from` in the rule's window.
+/// Per project, the milestones whose warnings reached `rule.from` in the rule's window before
+/// `as_of`.
 fn recent_warned(
     book: &WarningBook,
     rule: RepeatRule,
     as_of: Date,
 ) -> HashMap<ProjectId, Vec<MilestoneId>> {
+    // The history before `as_of`: the day's own changes do not count, so evaluating a day
+    // twice gives the same answer (the job is idempotent).
     let from = as_of - jiff::Span::new().days(rule.within_days);
+    let until = as_of - jiff::Span::new().days(1);
     let mut map: HashMap<ProjectId, Vec<MilestoneId>> = HashMap::new();
-    for e in book.between(from, as_of) {
+    for e in book.between(from, until) {
         if e.level.is_some_and(|l| l >= rule.from) {
             let ms = map.entry(e.project).or_default();
             if !ms.contains(&e.milestone) {
@@ -706,7 +712,10 @@ fn assess_project(project: &Project, rules: &WarningRules, as_of: Date, out: &mu
                         project: project.id,
                         milestone: m.id,
                         level: WarningLevel::AtRisk,
-                        reason: format!("「{}」计划 {}，{until} 天后到期；{why}", m.name, m.planned),
+                        reason: format!(
+                            "「{}」计划 {}，{until} 天后到期；{why}",
+                            m.name, m.planned
+                        ),
                     });
                 }
             }
@@ -767,7 +776,11 @@ pub fn lights_by(
 ) -> (Vec<(UnitId, Light)>, Vec<(CategoryId, Light)>) {
     let mut districts: HashMap<UnitId, (u64, Vec<Light>)> = HashMap::new();
     let mut categories: HashMap<CategoryId, (u64, Vec<Light>)> = HashMap::new();
-    for p in portfolio.projects.iter().filter(|p| p.plan_for(year).is_some()) {
+    for p in portfolio
+        .projects
+        .iter()
+        .filter(|p| p.plan_for(year).is_some())
+    {
         let light = project_lights.get(&p.id).copied().unwrap_or(Light::None);
         let entry = districts.entry(p.district).or_default();
         entry.0 += 1;

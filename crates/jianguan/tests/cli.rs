@@ -111,3 +111,86 @@ async fn stats_json_on_the_demo_city_carries_the_speech_figures() {
     let text = String::from_utf8_lossy(&table.stdout);
     assert!(text.contains("90.52%"), "{text}");
 }
+
+async fn demo_database(dir: &std::path::Path) -> String {
+    let url = dir.join("demo.db").to_str().expect("utf-8").to_string();
+    let db = jianguan_store::open(&url).await.expect("open");
+    db.create_portfolio(
+        &jianguan_demo::demo_city(),
+        &Actor {
+            name: "test".into(),
+        },
+        &|_, _| {},
+    )
+    .await
+    .expect("demo city");
+    db.close().await;
+    url
+}
+
+#[tokio::test]
+async fn a_rules_file_with_a_typo_is_refused_naming_the_line_and_the_rules_stay() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = demo_database(dir.path()).await;
+    let bad = dir.path().join("rules.toml");
+    let text = jianguan_domain::warnings::DEFAULT_RULES_TOML.replace("\"summoned\"", "\"sumoned\"");
+    let line = text.lines().position(|l| l.contains("sumoned")).unwrap() + 1;
+    std::fs::write(&bad, &text).unwrap();
+    let out = jianguan(&["rules", "set", "--db", &url, bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr_lines(&out).join(" ");
+    assert!(err.contains(&format!("第{line}行")), "{err}");
+    let shown = jianguan(&["rules", "show", "--db", &url]);
+    assert!(String::from_utf8_lossy(&shown.stderr).contains("默认规则"));
+
+    let good = dir.path().join("good.toml");
+    std::fs::write(
+        &good,
+        jianguan_domain::warnings::DEFAULT_RULES_TOML
+            .replace("version = 1", "version = 2")
+            .replace("days = 15", "days = 10"),
+    )
+    .unwrap();
+    let out = jianguan(&["rules", "set", "--db", &url, good.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", stderr_lines(&out));
+    let shown = jianguan(&["rules", "show", "--db", &url]);
+    assert!(String::from_utf8_lossy(&shown.stdout).contains("days = 10"));
+}
+
+#[tokio::test]
+async fn the_warning_job_records_a_day_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = demo_database(dir.path()).await;
+    let run = || jianguan(&["warnings", "run", "--db", &url, "--date", "2021-10-10"]);
+    let first = run();
+    assert_eq!(first.status.code(), Some(0), "{:?}", stderr_lines(&first));
+    let text = String::from_utf8_lossy(&first.stdout).to_string();
+    let count: usize = text
+        .split("警示变化 ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        count > 100,
+        "week 40 of the demo has many overdue milestones: {text}"
+    );
+    let second = String::from_utf8_lossy(&run().stdout).to_string();
+    assert!(second.contains("警示变化 0 条"), "{second}");
+    let pack = jianguan(&["dispatch", "--db", &url, "--week", "2021-W40", "--json"]);
+    assert_eq!(pack.status.code(), Some(0), "{:?}", stderr_lines(&pack));
+    let json: serde_json::Value = serde_json::from_slice(&pack.stdout).expect("JSON");
+    assert_eq!(json["week"], "2021-W40");
+    assert!(!json["overdue_milestones"].as_array().unwrap().is_empty());
+    // Every overdue milestone at the week's end carries the level the job gave it.
+    assert!(
+        json["overdue_milestones"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| !m["level"].is_null())
+    );
+    let bad_week = jianguan(&["dispatch", "--db", &url, "--week", "2021-W60"]);
+    assert_eq!(bad_week.status.code(), Some(1));
+    assert!(stderr_lines(&bad_week)[0].contains("第 60 周"));
+}

@@ -43,7 +43,12 @@ fn an_unknown_key_is_refused() {
     let err = WarningRules::from_toml(&text).unwrap_err();
     assert_eq!(err.line, Some(1), "{err}");
     let bad = DEFAULT_RULES_TOML.replace("red_share = 0.05", "red_share = 5");
-    assert!(WarningRules::from_toml(&bad).unwrap_err().message.contains("占比"));
+    assert!(
+        WarningRules::from_toml(&bad)
+            .unwrap_err()
+            .message
+            .contains("占比")
+    );
 }
 
 #[test]
@@ -53,27 +58,56 @@ fn a_milestone_climbs_the_ladder_and_the_warning_lifts_when_reached() {
         &[(date(2021, 3, 1), Some(date(2021, 5, 10)))],
     )]);
     let mut book = WarningBook::default();
-    let events = replay(&p, &rules(), &mut book, date(2021, 2, 1), date(2021, 6, 1), 1);
+    let events = replay(
+        &p,
+        &rules(),
+        &mut book,
+        date(2021, 2, 1),
+        date(2021, 6, 1),
+        1,
+    );
     let steps: Vec<(Date, Option<WarningLevel>, Change)> =
         events.iter().map(|e| (e.on, e.level, e.change())).collect();
     assert_eq!(
         steps,
         vec![
-            (date(2021, 3, 2), Some(WarningLevel::Reminder), Change::Raised),
-            (date(2021, 3, 16), Some(WarningLevel::Warning), Change::Escalated),
-            (date(2021, 3, 31), Some(WarningLevel::Supervised), Change::Escalated),
-            (date(2021, 4, 30), Some(WarningLevel::Summoned), Change::Escalated),
+            (
+                date(2021, 3, 2),
+                Some(WarningLevel::Reminder),
+                Change::Raised
+            ),
+            (
+                date(2021, 3, 16),
+                Some(WarningLevel::Warning),
+                Change::Escalated
+            ),
+            (
+                date(2021, 3, 31),
+                Some(WarningLevel::Supervised),
+                Change::Escalated
+            ),
+            (
+                date(2021, 4, 30),
+                Some(WarningLevel::Summoned),
+                Change::Escalated
+            ),
             (date(2021, 5, 10), None, Change::Lifted),
         ]
     );
     assert!(events[4].reason.contains("已于 2021-05-10 完成"));
     assert!(book.open_on(date(2021, 6, 1)).is_empty());
-    assert_eq!(book.open_on(date(2021, 4, 1))[0].level, WarningLevel::Supervised);
+    assert_eq!(
+        book.open_on(date(2021, 4, 1))[0].level,
+        WarningLevel::Supervised
+    );
     assert_eq!(book.open_on(date(2021, 4, 1))[0].since, date(2021, 3, 2));
     // The month the warnings happened keeps counting them after the milestone is reached.
     let march = book.counts_by_unit(date(2021, 3, 1), date(2021, 3, 31));
     let c = march[&UnitId(3)];
-    assert_eq!((c.reminder, c.warning, c.supervised, c.summoned), (1, 1, 1, 0));
+    assert_eq!(
+        (c.reminder, c.warning, c.supervised, c.summoned),
+        (1, 1, 1, 0)
+    );
 }
 
 #[test]
@@ -81,7 +115,17 @@ fn a_milestone_reached_on_its_due_date_is_never_warned() {
     let d = date(2021, 3, 1);
     let p = portfolio(vec![project(1, &[(d, Some(d))])]);
     let mut book = WarningBook::default();
-    assert!(replay(&p, &rules(), &mut book, date(2021, 1, 1), date(2021, 12, 31), 1).is_empty());
+    assert!(
+        replay(
+            &p,
+            &rules(),
+            &mut book,
+            date(2021, 1, 1),
+            date(2021, 12, 31),
+            1
+        )
+        .is_empty()
+    );
 }
 
 #[test]
@@ -95,7 +139,11 @@ fn the_next_milestone_is_at_risk_when_a_predecessor_is_late() {
     assert_eq!(a.len(), 2);
     assert_eq!(a[0].level, WarningLevel::Reminder);
     assert_eq!(a[1].level, WarningLevel::AtRisk);
-    assert!(a[1].reason.contains("前序节点已逾期 10 天"), "{}", a[1].reason);
+    assert!(
+        a[1].reason.contains("前序节点已逾期 10 天"),
+        "{}",
+        a[1].reason
+    );
     // 6 days late is under the 7-day pace threshold: no risk flag.
     let a = evaluate(&p, &rules(), &WarningBook::default(), date(2021, 3, 16));
     assert_eq!(a.len(), 1);
@@ -104,7 +152,10 @@ fn the_next_milestone_is_at_risk_when_a_predecessor_is_late() {
         1,
         &[(date(2021, 3, 10), None), (date(2021, 5, 1), None)],
     )]);
-    assert_eq!(evaluate(&far, &rules(), &WarningBook::default(), date(2021, 3, 20)).len(), 1);
+    assert_eq!(
+        evaluate(&far, &rules(), &WarningBook::default(), date(2021, 3, 20)).len(),
+        1
+    );
 }
 
 #[test]
@@ -162,7 +213,11 @@ fn repeated_warnings_supervise_and_de_escalate_when_they_age_out() {
         .iter()
         .find(|e| e.on == date(2021, 2, 2) && e.milestone == MilestoneId(103))
         .unwrap();
-    assert!(supervised.reason.contains("另有 2 个节点达到警示"), "{}", supervised.reason);
+    assert!(
+        supervised.reason.contains("另有 2 个节点达到警示"),
+        "{}",
+        supervised.reason
+    );
     // Every event has a distinct id, in order.
     let ids: Vec<i64> = events.iter().map(|e| e.id).collect();
     assert_eq!(ids, (1..=events.len() as i64).collect::<Vec<_>>());
@@ -173,7 +228,14 @@ fn a_suspended_project_has_its_warnings_lifted() {
     let mut pr = project(1, &[(date(2021, 3, 1), None)]);
     let p0 = portfolio(vec![pr.clone()]);
     let mut book = WarningBook::default();
-    replay(&p0, &rules(), &mut book, date(2021, 3, 1), date(2021, 3, 10), 1);
+    replay(
+        &p0,
+        &rules(),
+        &mut book,
+        date(2021, 3, 1),
+        date(2021, 3, 10),
+        1,
+    );
     pr.suspended_on = Some(date(2021, 3, 11));
     let p1 = portfolio(vec![pr]);
     let a = evaluate(&p1, &rules(), &book, date(2021, 3, 11));
@@ -198,4 +260,25 @@ fn lights_follow_the_worst_open_level_and_the_group_shares() {
     assert_eq!(WarningLevel::Summoned.light(), Light::Red);
     assert_eq!(WarningLevel::Warning.light(), Light::Yellow);
     assert_eq!(WarningLevel::AtRisk.light(), Light::Blue);
+}
+
+#[test]
+fn evaluating_a_day_twice_changes_nothing_the_second_time() {
+    // Two milestones of one project reach 警示 on the same day as a third goes overdue: the
+    // day's own changes must not feed the repeat rule on a second evaluation of that day.
+    let p = portfolio(vec![project(
+        1,
+        &[
+            (date(2021, 3, 1), None),
+            (date(2021, 3, 2), None),
+            (date(2021, 3, 16), None),
+        ],
+    )]);
+    let mut book = WarningBook::default();
+    let day = date(2021, 3, 17);
+    let first = book.changes(&p, &evaluate(&p, &rules(), &book, day), day, 1);
+    assert_eq!(first.len(), 3);
+    book.extend(first);
+    let second = book.changes(&p, &evaluate(&p, &rules(), &book, day), day, 1);
+    assert!(second.is_empty(), "{second:?}");
 }
