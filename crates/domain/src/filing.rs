@@ -219,6 +219,16 @@ impl ReportIndex {
         ReportIndex::new(reports.iter().map(Filed::from))
     }
 
+    /// How many versions are indexed.
+    pub fn len(&self) -> usize {
+        self.map.values().map(Vec::len).sum()
+    }
+
+    /// Whether nothing is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
     /// The versions of `project`'s report for `period`, oldest first.
     pub fn get(&self, project: ProjectId, period: &ReportingPeriod) -> &[Filed] {
         self.map

@@ -84,6 +84,59 @@ pub async fn run(db: &str, year: Option<i16>, as_of: Option<Date>, runs: usize) 
         ms(median(overdue_times))
     );
 
+    // The cadence: the daily warning job's evaluation (pure part: what every milestone's level
+    // should be and the events that takes) and the weekly dispatch pack.
+    let started = Instant::now();
+    let version = store.data_version().await?;
+    let cadence = jianguan_web::cadence::load(&store, version).await?;
+    println!(
+        "cadence records from storage: {} warning events, {} tracked items, {} filings: {}",
+        cadence.warnings.events().len(),
+        cadence.items.len(),
+        cadence.filings.len(),
+        ms(started.elapsed())
+    );
+    let mut job_times = Vec::with_capacity(runs);
+    let mut events = 0;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let assessments = jianguan_domain::warnings::evaluate(
+            &portfolio,
+            &cadence.rules,
+            &cadence.warnings,
+            as_of,
+        );
+        events = cadence
+            .warnings
+            .changes(&portfolio, &assessments, as_of, cadence.rules.version)
+            .len();
+        job_times.push(t.elapsed());
+    }
+    println!(
+        "daily warning evaluation for {as_of} ({events} changes against the stored history): median {}",
+        ms(median(job_times))
+    );
+    let week = jianguan_domain::dispatch::Week::of(as_of);
+    let mut pack_times = Vec::with_capacity(runs);
+    let mut sizes = (0, 0, 0);
+    for _ in 0..runs {
+        let t = Instant::now();
+        let pack = jianguan_web::cadence::dispatch_pack(&portfolio, &ledger, &cadence, week);
+        pack_times.push(t.elapsed());
+        sizes = (
+            pack.overdue_milestones.len(),
+            pack.new_warnings.len() + pack.escalated_warnings.len(),
+            pack.open_supervision_items.len(),
+        );
+    }
+    println!(
+        "dispatch pack {week} ({} overdue, {} new/escalated warnings, {} open supervision items): median {}",
+        sizes.0,
+        sizes.1,
+        sizes.2,
+        ms(median(pack_times))
+    );
+
     // Through the web layer: the snapshot is read once (as a server does at start), then every
     // request checks the data version, computes and renders.
     let state = jianguan_web::AppState::new(Arc::new(store));
