@@ -12,12 +12,19 @@
 //! the project details (`projects`, `names`), milestone dates (`schedule`), the
 //! biweekly reports (`reports`), and the named problem patterns (`patterns`). Every name
 //! is invented; none is a real place.
+//!
+//! [`demo_cadence`] (`cadence`) then gives the city its year of cadence records, read off the
+//! portfolio: the warnings of the daily ladder job, the coordination tickets the reports'
+//! blockers open, the rectification orders of on-site inspections, and the supervision items
+//! of the 52 weekly dispatch meetings.
 
+mod cadence;
 mod catalog;
 mod names;
 mod national;
 mod org;
 
+pub use cadence::{DemoCadence, demo_cadence};
 pub use national::{NATIONAL_SEED, NationalSpec, national_base, national_city};
 mod patterns;
 mod plan;

@@ -4,14 +4,18 @@
 //! last closed period, league tables by district and category, what changed since the last
 //! meeting, and the supervision items of earlier meetings still open.
 //!
+//! Convention: the meeting of week W reads the pack as of W's Sunday, and its decisions are
+//! opened as supervision items from the Monday after (source "W"); so the pack of W carries
+//! every supervision item opened by its Sunday and not yet closed — those of earlier meetings.
+//!
 //! The pack is a pure function of its inputs ([`DispatchPack::build`]): the same week over the
 //! same records is the same pack, on a page, in print, as text or JSON.
 
 use std::collections::HashMap;
 use std::fmt;
 
-use jiff::civil::{Date, ISOWeekDate, Weekday};
 use jiff::ToSpan;
+use jiff::civil::{Date, ISOWeekDate, Weekday};
 use serde::Serialize;
 
 use crate::filing::{self, Compliance, ReportIndex};
@@ -34,10 +38,7 @@ impl Week {
     /// Parses `2021-W40` (also `2021w40`).
     pub fn parse(text: &str) -> Result<Week, String> {
         let bad = || format!("周次「{text}」应写作 2021-W40");
-        let (y, w) = text
-            .trim()
-            .split_once(['W', 'w'])
-            .ok_or_else(bad)?;
+        let (y, w) = text.trim().split_once(['W', 'w']).ok_or_else(bad)?;
         let year: i16 = y.trim_end_matches('-').parse().map_err(|_| bad())?;
         let week: i8 = w.parse().map_err(|_| bad())?;
         ISOWeekDate::new(year, week, Weekday::Monday)
@@ -397,7 +398,8 @@ impl DispatchPack {
             .filter(|i| i.overdue_days(to).is_some())
             .map(|i| item_line(i))
             .collect();
-        items_past_deadline.sort_by(|a, b| b.days_overdue.cmp(&a.days_overdue).then(a.id.cmp(&b.id)));
+        items_past_deadline
+            .sort_by(|a, b| b.days_overdue.cmp(&a.days_overdue).then(a.id.cmp(&b.id)));
         let mut stuck_items: Vec<ItemLine> = live
             .iter()
             .filter(|i| i.is_stuck(to, input.follow_up.stuck_days))

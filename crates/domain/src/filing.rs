@@ -10,7 +10,9 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::model::{PeriodId, Portfolio, ProgressReport, Project, ProjectId, ReportingPeriod, UnitId};
+use crate::model::{
+    PeriodId, Portfolio, ProgressReport, Project, ProjectId, ReportingPeriod, UnitId,
+};
 use crate::rates;
 
 /// How a project's report for a period stands.
@@ -83,7 +85,11 @@ impl From<&ProgressReport> for Filed {
 /// How the project's filing for `period` stands on `as_of`, from the first version filed by
 /// then (`reports` are this project's versions for this period, any order).
 pub fn filing_of(reports: &[Filed], period: &ReportingPeriod, as_of: Date) -> Filing {
-    let first = reports.iter().filter(|r| r.filed_on <= as_of).map(|r| r.filed_on).min();
+    let first = reports
+        .iter()
+        .filter(|r| r.filed_on <= as_of)
+        .map(|r| r.filed_on)
+        .min();
     match first {
         Some(d) if d <= period.deadline => Filing::OnTime,
         Some(d) => Filing::Late(i64::from((d - period.deadline).get_days())),
@@ -165,12 +171,19 @@ pub fn compliance(
     let mut districts: HashMap<UnitId, FilingCounts> = HashMap::new();
     let mut units: HashMap<UnitId, FilingCounts> = HashMap::new();
     let mut exceptions = Vec::new();
-    for project in portfolio.projects.iter().filter(|p| expected_to_file(p, period)) {
+    for project in portfolio
+        .projects
+        .iter()
+        .filter(|p| expected_to_file(p, period))
+    {
         let versions = reports.get(project.id, period);
         let filing = filing_of(versions, period, as_of);
         total.add(filing);
         districts.entry(project.district).or_default().add(filing);
-        units.entry(project.responsible_unit).or_default().add(filing);
+        units
+            .entry(project.responsible_unit)
+            .or_default()
+            .add(filing);
         if matches!(filing, Filing::Late(_) | Filing::Missing) {
             exceptions.push(ProjectFiling {
                 project: project.id,
@@ -299,7 +312,10 @@ pub fn check_filing(
     let mut seen = Vec::new();
     for (milestone, on) in &draft.milestones_reached {
         let Some(m) = project.milestones.iter().find(|m| m.id == *milestone) else {
-            return Err(refuse("milestones", format!("节点 {milestone} 不属于该项目")));
+            return Err(refuse(
+                "milestones",
+                format!("节点 {milestone} 不属于该项目"),
+            ));
         };
         if seen.contains(milestone) {
             return Err(refuse("milestones", format!("节点「{}」重复填报", m.name)));
@@ -314,7 +330,10 @@ pub fn check_filing(
         if *on < campaign_start {
             return Err(refuse(
                 "milestones",
-                format!("「{}」的完成日期 {on} 早于项目开始（{campaign_start}）", m.name),
+                format!(
+                    "「{}」的完成日期 {on} 早于项目开始（{campaign_start}）",
+                    m.name
+                ),
             ));
         }
         let elsewhere = earlier.iter().find(|r| {
@@ -330,7 +349,11 @@ pub fn check_filing(
     if draft.investment_to_date.0 < 0 {
         return Err(refuse("investment_to_date", "累计完成投资不能为负"));
     }
-    let reason = draft.correction_reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    let reason = draft
+        .correction_reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
     // The latest figure reported for an earlier period: investment to date must not fall below
     // it without a reason.
     let before = earlier
@@ -351,7 +374,8 @@ pub fn check_filing(
             ),
         ));
     }
-    let versions: Vec<&&ProgressReport> = earlier.iter().filter(|r| r.period == period.id).collect();
+    let versions: Vec<&&ProgressReport> =
+        earlier.iter().filter(|r| r.period == period.id).collect();
     let Some(latest) = versions.iter().max_by_key(|r| r.version) else {
         return Ok(FilingDecision::NewVersion(1));
     };
@@ -366,7 +390,10 @@ pub fn check_filing(
     // rule the office cares about, so the message says so.
     if reason.is_none() {
         let message = if today > period.deadline {
-            format!("第{}期已于 {} 截止，修改须填写更正理由", period.seq, period.deadline)
+            format!(
+                "第{}期已于 {} 截止，修改须填写更正理由",
+                period.seq, period.deadline
+            )
         } else {
             "已填报过本期，修改须填写更正理由".to_string()
         };

@@ -381,13 +381,25 @@ impl TrackedItem {
             }));
         }
         match &event.action {
-            ItemAction::Progress { .. } | ItemAction::Extend { .. } | ItemAction::Escalate { .. }
+            ItemAction::Progress { .. }
+            | ItemAction::Extend { .. }
+            | ItemAction::Escalate { .. }
                 if state.status == ItemStatus::Closed =>
             {
                 Err(wrong(event.action.label()))
             }
             ItemAction::Progress { .. } if event.unit != self.owner => {
                 Err(ItemError::NotOwner("报告进展"))
+            }
+            ItemAction::Escalate { .. }
+                if event.unit != self.owner && event.unit != self.issuer =>
+            {
+                Err(ItemError::Invalid(
+                    "只有责任单位（提请）或交办单位可以升级".into(),
+                ))
+            }
+            ItemAction::Extend { .. } if event.unit != self.issuer => {
+                Err(ItemError::Invalid("只有交办单位可以延期".into()))
             }
             ItemAction::Escalate { to, .. } if *to <= state.level => Err(ItemError::Invalid(
                 format!("已由{}跟踪，升级须高于此级", state.level.label()),
@@ -413,10 +425,12 @@ impl TrackedItem {
         }
     }
 
-    /// Days past the deadline in force on `on`, if the item is not closed and past it.
+    /// Days past the deadline in force on `on`, if the item is open (with its owner) and past
+    /// it. An item awaiting the issuer's re-check is not the owner's delay: it is not overdue
+    /// (if the re-check drags, the item shows as stuck).
     pub fn overdue_days(&self, on: Date) -> Option<i64> {
         let s = self.state_on(on);
-        (s.status != ItemStatus::Closed && on > s.deadline)
+        (s.status == ItemStatus::Open && on > s.deadline)
             .then(|| i64::from((on - s.deadline).get_days()))
     }
 
@@ -467,7 +481,11 @@ impl Default for FollowUpRules {
 /// The escalations the daily job records on `on`: an open item whose deadline passed
 /// `k × every_days` days ago is raised to `k` levels above the level it was opened at (capped
 /// at the city leader), if it is not already there.
-pub fn due_escalations(items: &[TrackedItem], on: Date, rules: FollowUpRules) -> Vec<(ItemId, ItemEvent)> {
+pub fn due_escalations(
+    items: &[TrackedItem],
+    on: Date,
+    rules: FollowUpRules,
+) -> Vec<(ItemId, ItemEvent)> {
     let mut out = Vec::new();
     for item in items {
         let Some(days) = item.overdue_days(on) else {

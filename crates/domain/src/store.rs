@@ -398,7 +398,10 @@ pub trait Store: Send + Sync {
     fn report_photos(&self, report: ReportId) -> BoxFuture<'_, Result<Vec<PhotoRef>, StoreError>>;
 
     /// The latest version of the setting `key`, if it was ever saved.
-    fn setting<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<SettingVersion>, StoreError>>;
+    fn setting<'a>(
+        &'a self,
+        key: &'a str,
+    ) -> BoxFuture<'a, Result<Option<SettingVersion>, StoreError>>;
 
     /// Saves a new version of the setting `key` (version = latest + 1) with `audit`.
     fn save_setting<'a>(

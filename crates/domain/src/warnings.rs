@@ -407,19 +407,54 @@ pub struct OpenWarning {
     pub since: Date,
     /// The day of its last change.
     pub changed_on: Date,
+    /// The rules version that set its level.
+    pub rules_version: u32,
 }
 
-/// The warnings' history, indexed for the questions the job, pages and scoring ask.
+/// The warnings' history, indexed for the questions the job, pages and scoring ask. It keeps
+/// the warnings open after its last event, so the daily job (which evaluates a day after every
+/// earlier one) does not rescan the history.
 #[derive(Debug, Clone, Default)]
 pub struct WarningBook {
     events: Vec<WarningEvent>,
+    current: HashMap<(ProjectId, MilestoneId), OpenWarning>,
+}
+
+fn apply(open: &mut HashMap<(ProjectId, MilestoneId), OpenWarning>, e: &WarningEvent) {
+    let key = (e.project, e.milestone);
+    match e.level {
+        None => {
+            open.remove(&key);
+        }
+        Some(level) => {
+            let since = open.get(&key).map_or(e.on, |w| w.since);
+            open.insert(
+                key,
+                OpenWarning {
+                    project: e.project,
+                    milestone: e.milestone,
+                    unit: e.unit,
+                    district: e.district,
+                    level,
+                    reason: e.reason.clone(),
+                    since,
+                    changed_on: e.on,
+                    rules_version: e.rules_version,
+                },
+            );
+        }
+    }
 }
 
 impl WarningBook {
     /// A book of `events` (any order; sorted by day then id).
     pub fn new(mut events: Vec<WarningEvent>) -> WarningBook {
         events.sort_by_key(|e| (e.on, e.id));
-        WarningBook { events }
+        let mut current = HashMap::new();
+        for e in &events {
+            apply(&mut current, e);
+        }
+        WarningBook { events, current }
     }
 
     /// Every event, by day.
@@ -429,38 +464,44 @@ impl WarningBook {
 
     /// Adds events the job has just recorded.
     pub fn extend(&mut self, events: impl IntoIterator<Item = WarningEvent>) {
+        let last = self.last_day();
+        let start = self.events.len();
         self.events.extend(events);
-        self.events.sort_by_key(|e| (e.on, e.id));
+        let in_order = self.events[start..]
+            .iter()
+            .all(|e| last.is_none_or(|l| e.on >= l));
+        if in_order {
+            self.events[start..].sort_by_key(|e| (e.on, e.id));
+            for e in &self.events[start..] {
+                apply(&mut self.current, e);
+            }
+        } else {
+            *self = WarningBook::new(std::mem::take(&mut self.events));
+        }
+    }
+
+    fn last_day(&self) -> Option<Date> {
+        self.events.last().map(|e| e.on)
+    }
+
+    /// The warnings open at the end of `as_of`, keyed by milestone.
+    fn open_map(
+        &self,
+        as_of: Date,
+    ) -> std::borrow::Cow<'_, HashMap<(ProjectId, MilestoneId), OpenWarning>> {
+        if self.last_day().is_none_or(|l| l <= as_of) {
+            return std::borrow::Cow::Borrowed(&self.current);
+        }
+        let mut open = HashMap::new();
+        for e in self.events.iter().take_while(|e| e.on <= as_of) {
+            apply(&mut open, e);
+        }
+        std::borrow::Cow::Owned(open)
     }
 
     /// The warnings open at the end of `as_of`, by project then milestone.
     pub fn open_on(&self, as_of: Date) -> Vec<OpenWarning> {
-        let mut open: HashMap<(ProjectId, MilestoneId), OpenWarning> = HashMap::new();
-        for e in self.events.iter().take_while(|e| e.on <= as_of) {
-            let key = (e.project, e.milestone);
-            match e.level {
-                None => {
-                    open.remove(&key);
-                }
-                Some(level) => {
-                    let since = open.get(&key).map_or(e.on, |w| w.since);
-                    open.insert(
-                        key,
-                        OpenWarning {
-                            project: e.project,
-                            milestone: e.milestone,
-                            unit: e.unit,
-                            district: e.district,
-                            level,
-                            reason: e.reason.clone(),
-                            since,
-                            changed_on: e.on,
-                        },
-                    );
-                }
-            }
-        }
-        let mut list: Vec<OpenWarning> = open.into_values().collect();
+        let mut list: Vec<OpenWarning> = self.open_map(as_of).values().cloned().collect();
         list.sort_by_key(|w| (w.project, w.milestone));
         list
     }
@@ -480,11 +521,7 @@ impl WarningBook {
         as_of: Date,
         rules_version: u32,
     ) -> Vec<WarningEvent> {
-        let open: HashMap<(ProjectId, MilestoneId), OpenWarning> = self
-            .open_on(as_of)
-            .into_iter()
-            .map(|w| ((w.project, w.milestone), w))
-            .collect();
+        let open = self.open_map(as_of);
         let index = ProjectIndex::new(portfolio);
         let mut events = Vec::new();
         let mut seen = std::collections::HashSet::new();
@@ -623,6 +660,9 @@ pub fn evaluate(
     as_of: Date,
 ) -> Vec<Assessment> {
     let repeats = rules.repeat.map(|r| recent_warned(book, r, as_of));
+    // What was open before the day (not the day's own changes, so a day evaluated twice gives
+    // the same answer).
+    let before_day = book.open_map(as_of - jiff::Span::new().days(1));
     let mut out = Vec::new();
     for project in &portfolio.projects {
         if rates::is_suspended(project, as_of) || project.year_plans.is_empty() {
@@ -645,6 +685,21 @@ pub fn evaluate(
                         a.reason, rule.within_days, rule.from
                     );
                 }
+            }
+        }
+        // A milestone still overdue keeps the level it reached under the same rules: a repeat
+        // raise does not lapse while the milestone gets later. (New rules start afresh, so the
+        // office lowering its thresholds does de-escalate.)
+        for a in &mut out[before..] {
+            if a.level < WarningLevel::Reminder {
+                continue;
+            }
+            if let Some(w) = before_day.get(&(a.project, a.milestone))
+                && w.rules_version == rules.version
+                && w.level > a.level
+            {
+                a.level = w.level;
+                a.reason = w.reason.clone();
             }
         }
     }

@@ -8,11 +8,17 @@ use crate::warnings::replay;
 #[test]
 fn weeks_parse_and_step_by_iso_rules() {
     let w = Week::parse("2021-W40").unwrap();
-    assert_eq!((w.monday(), w.sunday()), (date(2021, 10, 4), date(2021, 10, 10)));
+    assert_eq!(
+        (w.monday(), w.sunday()),
+        (date(2021, 10, 4), date(2021, 10, 10))
+    );
     assert_eq!(w.to_string(), "2021-W40");
     assert_eq!(w.previous().to_string(), "2021-W39");
     assert_eq!(Week::parse("2021-W01").unwrap().monday(), date(2021, 1, 4));
-    assert_eq!(Week::parse("2021-W01").unwrap().previous().to_string(), "2020-W53");
+    assert_eq!(
+        Week::parse("2021-W01").unwrap().previous().to_string(),
+        "2020-W53"
+    );
     assert_eq!(Week::of(date(2021, 1, 3)).to_string(), "2020-W53");
     assert!(Week::parse("2021-W54").is_err());
     assert!(Week::parse("2021-40").is_err());
@@ -50,19 +56,30 @@ fn the_pack_lists_what_the_meeting_needs_and_carries_open_supervision_items() {
     p.projects[1].responsible_unit = UnitId(3);
     let rules = WarningRules::default();
     let mut book = WarningBook::default();
-    replay(&p, &rules, &mut book, date(2021, 8, 1), date(2021, 10, 10), 1);
+    replay(
+        &p,
+        &rules,
+        &mut book,
+        date(2021, 8, 1),
+        date(2021, 10, 10),
+        1,
+    );
     let mut closed = supervision(2, date(2021, 9, 6), date(2021, 9, 30));
     closed.events.push(ItemEvent {
         on: date(2021, 9, 20),
         unit: UnitId(3),
         by: "t".into(),
-        action: ItemAction::ClaimClosure { evidence: "完成".into() },
+        action: ItemAction::ClaimClosure {
+            evidence: "完成".into(),
+        },
     });
     closed.events.push(ItemEvent {
         on: date(2021, 9, 21),
         unit: UnitId(9),
         by: "t".into(),
-        action: ItemAction::Verify { note: "通过".into() },
+        action: ItemAction::Verify {
+            note: "通过".into(),
+        },
     });
     let items = vec![
         supervision(1, date(2021, 9, 6), date(2021, 9, 30)),
@@ -84,14 +101,23 @@ fn the_pack_lists_what_the_meeting_needs_and_carries_open_supervision_items() {
     let pack = DispatchPack::build(&input, Week::parse("2021-W40").unwrap(), 2021);
     assert_eq!(pack.overdue_milestones.len(), 1);
     assert_eq!(pack.overdue_milestones[0].days_overdue, 39);
-    assert_eq!(pack.overdue_milestones[0].level, Some(WarningLevel::Supervised));
+    assert_eq!(
+        pack.overdue_milestones[0].level,
+        Some(WarningLevel::Supervised)
+    );
     // 1 Sept + 39 days overdue crossed no rung in week 40 (30 was on 1 Oct, week 39).
     assert!(pack.new_warnings.is_empty());
     assert!(pack.escalated_warnings.is_empty());
     let w39 = DispatchPack::build(&input, Week::parse("2021-W39").unwrap(), 2021);
     assert_eq!(w39.escalated_warnings.len(), 1);
     assert_eq!(w39.escalated_warnings[0].level, WarningLevel::Supervised);
-    assert_eq!(pack.open_supervision_items.iter().map(|i| i.id).collect::<Vec<_>>(), vec![1]);
+    assert_eq!(
+        pack.open_supervision_items
+            .iter()
+            .map(|i| i.id)
+            .collect::<Vec<_>>(),
+        vec![1]
+    );
     assert_eq!(pack.items_past_deadline.len(), 1);
     assert_eq!(pack.items_past_deadline[0].days_overdue, 10);
     assert_eq!(pack.changes.milestones_reached, 1);
@@ -103,5 +129,8 @@ fn the_pack_lists_what_the_meeting_needs_and_carries_open_supervision_items() {
     let f = pack.filing.as_ref().unwrap();
     assert_eq!((f.expected, f.missing), (2, 2));
     // Twice the same.
-    assert_eq!(pack, DispatchPack::build(&input, Week::parse("2021-W40").unwrap(), 2021));
+    assert_eq!(
+        pack,
+        DispatchPack::build(&input, Week::parse("2021-W40").unwrap(), 2021)
+    );
 }

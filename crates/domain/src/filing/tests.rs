@@ -2,7 +2,7 @@ use jiff::civil::date;
 
 use super::*;
 use crate::fixture::{portfolio, project};
-use crate::model::{Money, MilestoneId, PeriodId, ReportId};
+use crate::model::{MilestoneId, Money, PeriodId, ReportId};
 
 fn report(id: i64, period: i64, version: u16, filed_on: Date, wan: f64) -> ProgressReport {
     ProgressReport {
@@ -36,16 +36,27 @@ fn compliance_sorts_expected_reports_into_on_time_late_missing_and_pending() {
     let index = ReportIndex::of_reports(&p.reports);
     let before = compliance(&p, &index, &period, date(2021, 1, 16));
     assert_eq!(
-        (before.total.expected, before.total.on_time, before.total.pending),
+        (
+            before.total.expected,
+            before.total.on_time,
+            before.total.pending
+        ),
         (3, 1, 2)
     );
     let after = compliance(&p, &index, &period, date(2021, 1, 31));
     let t = after.total;
-    assert_eq!((t.expected, t.on_time, t.late, t.missing, t.pending), (3, 1, 1, 1, 0));
+    assert_eq!(
+        (t.expected, t.on_time, t.late, t.missing, t.pending),
+        (3, 1, 1, 1, 0)
+    );
     assert_eq!(t.timeliness().value(), Some(1.0 / 3.0));
     assert_eq!(after.by_unit, vec![(UnitId(3), t)]);
     assert_eq!(
-        after.exceptions.iter().map(|e| (e.project.0, e.filing)).collect::<Vec<_>>(),
+        after
+            .exceptions
+            .iter()
+            .map(|e| (e.project.0, e.filing))
+            .collect::<Vec<_>>(),
         vec![(2, Filing::Late(2)), (3, Filing::Missing)]
     );
 }
@@ -55,7 +66,14 @@ fn a_correction_does_not_make_a_late_report_on_time_or_an_on_time_one_late() {
     let period = crate::calendar::periods_of_year(2021, Default::default(), 1)[0].clone();
     let a = report(1, 1, 1, date(2021, 1, 15), 1.0);
     let b = report(2, 1, 2, date(2021, 2, 1), 2.0);
-    assert_eq!(filing_of(&[Filed::from(&b), Filed::from(&a)], &period, date(2021, 3, 1)), Filing::OnTime);
+    assert_eq!(
+        filing_of(
+            &[Filed::from(&b), Filed::from(&a)],
+            &period,
+            date(2021, 3, 1)
+        ),
+        Filing::OnTime
+    );
     assert_eq!(filing_of(&[], &period, date(2021, 1, 16)), Filing::Pending);
     assert_eq!(filing_of(&[], &period, date(2021, 1, 17)), Filing::Missing);
 }
@@ -70,11 +88,19 @@ fn the_gate_names_the_field_at_fault() {
     let period = &p.periods[1]; // 15–28 January, deadline 30 January
     let today = date(2021, 1, 29);
     let ok = report(0, 2, 0, today, 10.0);
-    assert_eq!(check_filing(pr, period, &[], &ok, today), Ok(FilingDecision::NewVersion(1)));
+    assert_eq!(
+        check_filing(pr, period, &[], &ok, today),
+        Ok(FilingDecision::NewVersion(1))
+    );
 
     let mut future = ok.clone();
     future.milestones_reached = vec![(MilestoneId(101), date(2021, 2, 1))];
-    assert_eq!(check_filing(pr, period, &[], &future, today).unwrap_err().field, "milestones");
+    assert_eq!(
+        check_filing(pr, period, &[], &future, today)
+            .unwrap_err()
+            .field,
+        "milestones"
+    );
 
     let mut before_start = ok.clone();
     before_start.milestones_reached = vec![(MilestoneId(101), date(2020, 12, 1))];
@@ -83,7 +109,12 @@ fn the_gate_names_the_field_at_fault() {
 
     let mut foreign = ok.clone();
     foreign.milestones_reached = vec![(MilestoneId(999), date(2021, 1, 20))];
-    assert_eq!(check_filing(pr, period, &[], &foreign, today).unwrap_err().field, "milestones");
+    assert_eq!(
+        check_filing(pr, period, &[], &foreign, today)
+            .unwrap_err()
+            .field,
+        "milestones"
+    );
 
     // Investment below the previous period's figure needs a reason.
     let previous = report(1, 1, 1, date(2021, 1, 15), 20.0);
@@ -99,13 +130,23 @@ fn the_gate_names_the_field_at_fault() {
     let mut again = ok.clone();
     again.investment_to_date = Money::from_wan(30.0);
     again.milestones_reached = vec![(MilestoneId(101), date(2021, 1, 20))];
-    assert_eq!(check_filing(pr, period, &[&reached], &again, today).unwrap_err().field, "milestones");
+    assert_eq!(
+        check_filing(pr, period, &[&reached], &again, today)
+            .unwrap_err()
+            .field,
+        "milestones"
+    );
 
     // A period not started yet.
     let later = &p.periods[5];
     let mut early = ok.clone();
     early.period = later.id;
-    assert_eq!(check_filing(pr, later, &[], &early, today).unwrap_err().field, "period");
+    assert_eq!(
+        check_filing(pr, later, &[], &early, today)
+            .unwrap_err()
+            .field,
+        "period"
+    );
 }
 
 #[test]
@@ -135,6 +176,14 @@ fn a_double_submit_is_one_report_and_a_late_change_needs_a_reason() {
 fn the_last_closed_period_is_the_latest_deadline_before_the_day() {
     let periods = crate::calendar::periods_of_year(2021, Default::default(), 1);
     assert_eq!(last_closed_period(&periods, date(2021, 1, 16)), None);
-    assert_eq!(last_closed_period(&periods, date(2021, 1, 17)).unwrap().seq, 1);
-    assert_eq!(last_closed_period(&periods, date(2021, 10, 10)).unwrap().seq, 20);
+    assert_eq!(
+        last_closed_period(&periods, date(2021, 1, 17)).unwrap().seq,
+        1
+    );
+    assert_eq!(
+        last_closed_period(&periods, date(2021, 10, 10))
+            .unwrap()
+            .seq,
+        20
+    );
 }

@@ -175,10 +175,10 @@ fn the_pace_of_reached_milestones_flags_risk() {
 }
 
 #[test]
-fn repeated_warnings_supervise_and_de_escalate_when_they_age_out() {
-    // Milestones 1 and 2 reach 警示 on 16 and 25 January. With a 20-day repeat window, the
-    // third, overdue from 2 February, is supervised at once and drops back to 提醒 on
-    // 6 February when the first warning ages out of the window.
+fn repeated_warnings_supervise_and_the_raise_holds_until_new_rules() {
+    // Milestones 1 and 2 reach 警示 on 16 and 25 January. The third, overdue from 2 February,
+    // is supervised at once by the repeat rule, and stays so after the earlier warnings age out
+    // of a 20-day window, while it only gets later.
     let mut r = rules();
     r.repeat.as_mut().unwrap().within_days = 20;
     let p = portfolio(vec![project(
@@ -190,23 +190,20 @@ fn repeated_warnings_supervise_and_de_escalate_when_they_age_out() {
         ],
     )]);
     let mut book = WarningBook::default();
-    let events = replay(&p, &r, &mut book, date(2021, 1, 1), date(2021, 5, 1), 1);
-    let third: Vec<_> = events
-        .iter()
-        .filter(|e| e.milestone == MilestoneId(103))
-        .map(|e| (e.on, e.level, e.change()))
-        .collect();
+    let events = replay(&p, &r, &mut book, date(2021, 1, 1), date(2021, 2, 20), 1);
+    let third = |events: &[WarningEvent]| -> Vec<_> {
+        events
+            .iter()
+            .filter(|e| e.milestone == MilestoneId(103))
+            .map(|e| (e.on, e.level, e.change()))
+            .collect()
+    };
     use WarningLevel::*;
     assert_eq!(
-        third,
+        third(&events),
         vec![
             (date(2021, 1, 18), Some(AtRisk), Change::Raised),
             (date(2021, 2, 2), Some(Supervised), Change::Escalated),
-            (date(2021, 2, 6), Some(Reminder), Change::DeEscalated),
-            (date(2021, 2, 16), Some(Warning), Change::Escalated),
-            (date(2021, 3, 3), Some(Supervised), Change::Escalated),
-            (date(2021, 4, 2), Some(Summoned), Change::Escalated),
-            (date(2021, 4, 25), None, Change::Lifted),
         ]
     );
     let supervised = events
@@ -218,9 +215,62 @@ fn repeated_warnings_supervise_and_de_escalate_when_they_age_out() {
         "{}",
         supervised.reason
     );
+    // The office publishes version 2 without the repeat rule: the next day the warning falls
+    // back to the plain ladder (20 days overdue → 警示).
+    let mut v2 = r.clone();
+    v2.version = 2;
+    v2.repeat = None;
+    let later = replay(
+        &p,
+        &v2,
+        &mut book,
+        date(2021, 2, 21),
+        date(2021, 5, 1),
+        1000,
+    );
+    assert_eq!(
+        third(&later),
+        vec![
+            (date(2021, 2, 21), Some(Warning), Change::DeEscalated),
+            (date(2021, 3, 3), Some(Supervised), Change::Escalated),
+            (date(2021, 4, 2), Some(Summoned), Change::Escalated),
+            (date(2021, 4, 25), None, Change::Lifted),
+        ]
+    );
+    assert!(later.iter().all(|e| e.rules_version == 2));
     // Every event has a distinct id, in order.
     let ids: Vec<i64> = events.iter().map(|e| e.id).collect();
     assert_eq!(ids, (1..=events.len() as i64).collect::<Vec<_>>());
+}
+
+#[test]
+fn the_book_answers_past_days_from_its_history() {
+    let p = portfolio(vec![project(
+        1,
+        &[(date(2021, 3, 1), Some(date(2021, 5, 10)))],
+    )]);
+    let mut book = WarningBook::default();
+    replay(
+        &p,
+        &rules(),
+        &mut book,
+        date(2021, 2, 1),
+        date(2021, 6, 1),
+        1,
+    );
+    let rebuilt = WarningBook::new(book.events().iter().rev().cloned().collect());
+    for day in [
+        date(2021, 3, 1),
+        date(2021, 3, 20),
+        date(2021, 5, 9),
+        date(2021, 5, 10),
+    ] {
+        assert_eq!(book.open_on(day), rebuilt.open_on(day), "{day}");
+    }
+    assert_eq!(
+        rebuilt.open_on(date(2021, 3, 20))[0].level,
+        WarningLevel::Warning
+    );
 }
 
 #[test]
