@@ -347,7 +347,7 @@ fn coordination_topic(body: &str) -> &'static str {
         "用地协调"
     } else if body.contains("铁路") {
         "审批手续"
-    } else if body.contains("电") {
+    } else if body.contains("电") || body.contains("燃气") || body.contains("通信") {
         "管线迁改"
     } else if body.contains("央企") {
         "征地拆迁"

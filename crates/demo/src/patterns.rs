@@ -148,6 +148,7 @@ fn problem(description: &str, with: Option<&str>) -> Problem {
 /// problems raised.
 pub fn remarks(
     spec: &Spec,
+    ordinal: usize,
     sched: &Sched,
     end: Day,
     rng: &mut ChaCha8Rng,
@@ -200,7 +201,23 @@ pub fn remarks(
             "巡查发现施工与设计方案有出入，园路铺装及苗木规格未按图施工，限期整改",
             None,
         )),
+        // About one ordinary project in thirty-seven needs another body for a few weeks after
+        // it starts (chosen by its position, so the random streams stay as they were).
+        None if ordinal % 37 == 5 && started + 7 <= end && end < started + 35 => {
+            let (description, body) = BLOCKERS[(ordinal / 37) % BLOCKERS.len()];
+            problems.push(problem(description, Some(body)));
+        }
         _ => {}
     }
     (prefix, problems)
 }
+
+/// Blockers that need an outside body, and the body.
+const BLOCKERS: [(&str, &str); 6] = [
+    ("施工范围内110千伏高压线需迁改，待电网公司排期停电", "电网"),
+    ("地下输油管线保护方案需央企管道公司审查同意", "央企"),
+    ("临时用地审批报省自然资源厅，尚未批复", "省直部门"),
+    ("中压燃气管道迁改需燃气公司配合实施", "燃气公司"),
+    ("通信光缆及基站迁移需三家运营商协调", "通信运营商"),
+    ("涉及国有铁路专用线道口改造，需铁路部门审批", "铁路"),
+];

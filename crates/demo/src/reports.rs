@@ -60,7 +60,7 @@ pub fn build(
             } else {
                 period.end + rng.random_range(0..=2_i64).days()
             };
-            let (prefix, problems) = patterns::remarks(spec, sched, end, rng);
+            let (prefix, problems) = patterns::remarks(spec, i, sched, end, rng);
             let note = format!("{prefix}{}", progress_note(spec, sched, &curve, start, end));
             reports.push(ProgressReport {
                 id: ReportId(reports.len() as i64 + 1),

@@ -291,7 +291,7 @@ fn coordination_tickets_name_the_outside_bodies_the_reports_raise() {
         assert_eq!(t.bodies.len(), 1);
         let body = &t.bodies[0];
         assert!(
-            ["部队", "铁路", "电力", "电网", "央企", "省"]
+            ["部队", "铁路", "电力", "电网", "央企", "省", "燃气", "通信"]
                 .iter()
                 .any(|b| body.contains(b))
         );
