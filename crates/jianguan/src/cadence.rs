@@ -292,3 +292,44 @@ pub async fn rules_set(db: &str, file: &std::path::Path, by: &str) -> Result<()>
     store.close().await;
     Ok(())
 }
+
+/// Writes the demo city's year of cadence (warnings, tracked items) after its records, in one
+/// transaction with one audit record.
+pub async fn write_demo_cadence(
+    store: &jianguan_store::Db,
+    city: &jianguan_domain::model::Portfolio,
+) -> Result<(usize, usize)> {
+    let demo = jianguan_demo::demo_cadence(city);
+    let counts = (demo.warnings.len(), demo.items.len());
+    let audit = AuditDraft {
+        at_ms: now_ms(),
+        actor: "demo".into(),
+        unit: None,
+        action: "cadence.demo".into(),
+        object: "cadence".into(),
+        result: Outcome::Success,
+        client: None,
+        changes: vec![
+            FieldChange {
+                field: "warning_events".into(),
+                before: None,
+                after: Some(counts.0.to_string()),
+            },
+            FieldChange {
+                field: "tracked_items".into(),
+                before: None,
+                after: Some(counts.1.to_string()),
+            },
+        ],
+    };
+    let write = jianguan_domain::store::CadenceWrite {
+        warnings: demo.warnings,
+        new_items: demo.items,
+        item_events: Vec::new(),
+    };
+    store
+        .record_cadence(&write, &[audit])
+        .await
+        .context("writing the demo city's warnings and tracked items")?;
+    Ok(counts)
+}

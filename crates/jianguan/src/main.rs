@@ -550,10 +550,13 @@ async fn demo(
             .await
             .context("writing the demo city")?;
         bar.finish_and_clear();
+        let (warnings, items) = cadence::write_demo_cadence(&store, &city).await?;
         eprintln!(
-            "已生成示例市：{} 个项目，{} 条填报，用时 {:.1} 秒",
+            "已生成示例市：{} 个项目，{} 条填报，{} 条警示记录，{} 件督办/协调/整改事项，用时 {:.1} 秒",
             city.projects.len(),
             city.reports.len(),
+            warnings,
+            items,
             started.elapsed().as_secs_f64()
         );
         create_demo_accounts(&store, &city).await?;

@@ -129,6 +129,45 @@ async fn demo_database(dir: &std::path::Path) -> String {
 }
 
 #[tokio::test]
+async fn the_demo_command_writes_a_year_of_cadence_and_week_40_carries_meetings_items() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("demo.db");
+    let db = db.to_str().unwrap();
+    // `demo` serves after writing; a port that is taken makes it stop right after the data.
+    let blocker = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = blocker.local_addr().unwrap().to_string();
+    let out = jianguan(&["demo", "--db", db, "--listen", &addr]);
+    assert_eq!(out.status.code(), Some(1), "{:?}", stderr_lines(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("条警示记录"), "{err}");
+    let run = || jianguan(&["dispatch", "--db", db, "--week", "2021-W40", "--json"]);
+    let (a, b) = (run(), run());
+    assert_eq!(a.status.code(), Some(0), "{:?}", stderr_lines(&a));
+    assert_eq!(a.stdout, b.stdout, "the same week twice is the same pack");
+    let pack: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
+    let len = |k: &str| pack[k].as_array().map_or(0, Vec::len);
+    assert!(len("overdue_milestones") > 0);
+    assert!(len("new_warnings") + len("escalated_warnings") > 0);
+    let carried = pack["open_supervision_items"].as_array().unwrap();
+    assert!(!carried.is_empty());
+    // Items decided at earlier meetings come back: some opened three weeks or more before.
+    assert!(
+        carried
+            .iter()
+            .any(|i| i["opened_on"].as_str().unwrap() <= "2021-09-13")
+    );
+    assert!(
+        carried
+            .iter()
+            .all(|i| i["source"].as_str().unwrap() < "2021-W40")
+    );
+    let text = jianguan(&["dispatch", "--db", db, "--week", "2021-W40"]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("历次调度会督办事项"), "{text}");
+    drop(blocker);
+}
+
+#[tokio::test]
 async fn a_rules_file_with_a_typo_is_refused_naming_the_line_and_the_rules_stay() {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = demo_database(dir.path()).await;
