@@ -220,8 +220,9 @@ pub async fn warnings_run(db: &str, from: Date, to: Option<Date>) -> Result<()> 
     let mut day = from;
     let (mut events, mut escalations) = (0, 0);
     let started = std::time::Instant::now();
+    let mut job = cadence::WarningJob::load(&store).await?;
     while day <= to {
-        let o = cadence::run_warning_job(&store, &model.portfolio, day, now_ms()).await?;
+        let o = job.run_day(&store, &model.portfolio, day, now_ms()).await?;
         events += o.warning_events;
         escalations += o.escalations;
         day = day.tomorrow()?;

@@ -90,59 +90,101 @@ pub struct WarningJobOutcome {
     pub escalations: usize,
 }
 
-/// The daily job for `day`: evaluates the ladder over the portfolio, records the changes
-/// against what is open, and escalates overdue tracked items — one transaction, one audit
-/// record. Running it twice for the same day records nothing the second time.
+/// The daily warning job's working set: the warnings' history, the tracked items and the rules
+/// in force, read once and kept up to date as days are run (so catching up a range of days
+/// reads the database once).
+pub struct WarningJob {
+    book: WarningBook,
+    items: Vec<TrackedItem>,
+    rules: WarningRules,
+}
+
+impl WarningJob {
+    /// Reads the working set.
+    pub async fn load(store: &dyn Store) -> Result<WarningJob, StoreError> {
+        let records = store.load_cadence().await?;
+        Ok(WarningJob {
+            book: WarningBook::new(records.warnings),
+            items: records.items,
+            rules: warning_rules(store).await?,
+        })
+    }
+
+    /// The job for `day`: evaluates the ladder over the portfolio, records the changes against
+    /// what is open, and escalates overdue tracked items — one transaction, one audit record.
+    /// Running a day twice records nothing the second time.
+    pub async fn run_day(
+        &mut self,
+        store: &dyn Store,
+        portfolio: &Portfolio,
+        day: Date,
+        now_ms: i64,
+    ) -> Result<WarningJobOutcome, StoreError> {
+        let assessments = warnings::evaluate(portfolio, &self.rules, &self.book, day);
+        let events = self
+            .book
+            .changes(portfolio, &assessments, day, self.rules.version);
+        let escalations = followup::due_escalations(&self.items, day, FollowUpRules::default());
+        let outcome = WarningJobOutcome {
+            warning_events: events.len(),
+            escalations: escalations.len(),
+        };
+        if events.is_empty() && escalations.is_empty() {
+            return Ok(outcome);
+        }
+        let audit = AuditDraft {
+            at_ms: now_ms,
+            actor: "system".into(),
+            unit: None,
+            action: "warnings.daily".into(),
+            object: format!("day:{day}"),
+            result: Outcome::Success,
+            client: None,
+            changes: vec![
+                FieldChange {
+                    field: "warning_events".into(),
+                    before: None,
+                    after: Some(events.len().to_string()),
+                },
+                FieldChange {
+                    field: "item_escalations".into(),
+                    before: None,
+                    after: Some(escalations.len().to_string()),
+                },
+                FieldChange {
+                    field: "rules_version".into(),
+                    before: None,
+                    after: Some(self.rules.version.to_string()),
+                },
+            ],
+        };
+        let write = CadenceWrite {
+            warnings: events,
+            new_items: Vec::new(),
+            item_events: escalations,
+        };
+        store.record_cadence(&write, &[audit]).await?;
+        // Ids were given by the store; the book only needs them for ordering within a day,
+        // which the events' order already gives.
+        self.book.extend(write.warnings);
+        for (id, event) in write.item_events {
+            if let Some(item) = self.items.iter_mut().find(|i| i.id == id) {
+                item.events.push(event);
+            }
+        }
+        Ok(outcome)
+    }
+}
+
+/// The daily job for `day` (see [`WarningJob::run_day`]), reading its working set first.
 pub async fn run_warning_job(
     store: &dyn Store,
     portfolio: &Portfolio,
     day: Date,
     now_ms: i64,
 ) -> Result<WarningJobOutcome, StoreError> {
-    let records = store.load_cadence().await?;
-    let rules = warning_rules(store).await?;
-    let book = WarningBook::new(records.warnings);
-    let assessments = warnings::evaluate(portfolio, &rules, &book, day);
-    let events = book.changes(portfolio, &assessments, day, rules.version);
-    let escalations = followup::due_escalations(&records.items, day, FollowUpRules::default());
-    let outcome = WarningJobOutcome {
-        warning_events: events.len(),
-        escalations: escalations.len(),
-    };
-    if events.is_empty() && escalations.is_empty() {
-        return Ok(outcome);
-    }
-    let audit = AuditDraft {
-        at_ms: now_ms,
-        actor: "system".into(),
-        unit: None,
-        action: "warnings.daily".into(),
-        object: format!("day:{day}"),
-        result: Outcome::Success,
-        client: None,
-        changes: vec![
-            FieldChange {
-                field: "warning_events".into(),
-                before: None,
-                after: Some(events.len().to_string()),
-            },
-            FieldChange {
-                field: "item_escalations".into(),
-                before: None,
-                after: Some(escalations.len().to_string()),
-            },
-            FieldChange {
-                field: "rules_version".into(),
-                before: None,
-                after: Some(rules.version.to_string()),
-            },
-        ],
-    };
-    let write = CadenceWrite {
-        warnings: events,
-        new_items: Vec::new(),
-        item_events: escalations,
-    };
-    store.record_cadence(&write, &[audit]).await?;
-    Ok(outcome)
+    WarningJob::load(store)
+        .await?
+        .run_day(store, portfolio, day, now_ms)
+        .await
 }

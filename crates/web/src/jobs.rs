@@ -169,6 +169,17 @@ pub fn spawn_daily_jobs(store: std::sync::Arc<dyn Store>, node: String) {
                 &node,
                 || async {
                     let model = store.load_read_model().await.map_err(|e| e.to_string())?;
+                    // Outside every reporting period (a campaign year that is over, like the
+                    // demo city's) there is no ladder to move.
+                    if !model
+                        .portfolio
+                        .periods
+                        .iter()
+                        .any(|p| p.start <= day && day <= p.end)
+                    {
+                        tracing::info!(%day, "no reporting period covers the day; no warnings");
+                        return Ok(());
+                    }
                     crate::cadence::run_warning_job(store.as_ref(), &model.portfolio, day, now_ms())
                         .await
                         .map(|o| {
