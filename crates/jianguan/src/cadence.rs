@@ -334,3 +334,117 @@ pub async fn write_demo_cadence(
         .context("writing the demo city's warnings and tracked items")?;
     Ok(counts)
 }
+
+/// The setting key of the reporting calendar (TOML, versioned).
+pub const CALENDAR_KEY: &str = "reporting_calendar";
+
+async fn calendar_in_force(
+    store: &jianguan_store::Db,
+) -> Result<(jianguan_domain::calendar::ReportingCalendar, Option<i64>)> {
+    use jianguan_domain::calendar::ReportingCalendar;
+    Ok(match store.setting(CALENDAR_KEY).await? {
+        Some(saved) => (
+            ReportingCalendar::from_toml(&saved.body)
+                .map_err(|e| anyhow::anyhow!("the stored reporting calendar is invalid: {e}"))?,
+            Some(saved.version),
+        ),
+        None => (ReportingCalendar::default(), None),
+    })
+}
+
+/// `jianguan calendar show`: the calendar in force and, for `year`, its periods.
+pub async fn calendar_show(db: &str, year: Option<i16>) -> Result<()> {
+    let store = jianguan_store::open_existing(db)
+        .await
+        .context("opening the database")?;
+    let (calendar, version) = calendar_in_force(&store).await?;
+    match version {
+        Some(v) => eprintln!("填报日历第 {v} 版"),
+        None => eprintln!("尚未保存填报日历，使用默认日历"),
+    }
+    let portfolio = store.load_read_model().await?.portfolio;
+    let year = year.or(portfolio.reporting_year()).unwrap_or(2021);
+    let stored: Vec<_> = portfolio
+        .periods
+        .iter()
+        .filter(|p| p.year == year)
+        .collect();
+    let periods = if stored.is_empty() {
+        println!("{year} 年尚未开设期次；按现行日历将为：");
+        calendar.periods(year, 1)
+    } else {
+        println!("{year} 年期次（已开设）：");
+        stored.into_iter().cloned().collect()
+    };
+    for p in periods {
+        println!(
+            "  第{:>2}期 {} 至 {}，{} {} 前报送",
+            p.seq, p.start, p.end, p.deadline, calendar.deadline_time
+        );
+    }
+    store.close().await;
+    Ok(())
+}
+
+/// `jianguan calendar set FILE`: validates and saves a new version of the calendar.
+pub async fn calendar_set(db: &str, file: &std::path::Path, by: &str) -> Result<()> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    jianguan_domain::calendar::ReportingCalendar::from_toml(&text)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let store = jianguan_store::open_existing(db)
+        .await
+        .context("opening the database")?;
+    let audit = AuditDraft {
+        at_ms: now_ms(),
+        actor: by.to_string(),
+        unit: None,
+        action: "settings.reporting_calendar".into(),
+        object: format!("setting:{CALENDAR_KEY}"),
+        result: Outcome::Success,
+        client: None,
+        changes: vec![FieldChange {
+            field: "body".into(),
+            before: None,
+            after: Some(format!("{} bytes", text.len())),
+        }],
+    };
+    let saved = store.save_setting(CALENDAR_KEY, &text, by, &audit).await?;
+    println!("已保存填报日历（第 {} 版）", saved.version);
+    store.close().await;
+    Ok(())
+}
+
+/// `jianguan calendar open --year Y`: lays out year Y's reporting periods from the calendar in
+/// force; refused if the year already has periods.
+pub async fn calendar_open(db: &str, year: i16, by: &str) -> Result<()> {
+    let store = jianguan_store::open_existing(db)
+        .await
+        .context("opening the database")?;
+    let (calendar, _) = calendar_in_force(&store).await?;
+    let existing = store.load_read_model().await?.portfolio.periods;
+    anyhow::ensure!(
+        !existing.iter().any(|p| p.year == year),
+        "{year} 年已开设期次，不能重复开设"
+    );
+    let first_id = existing.iter().map(|p| p.id.0).max().unwrap_or(0) + 1;
+    let periods = calendar.periods(year, first_id);
+    let count = periods.len();
+    let portfolio = jianguan_domain::model::Portfolio {
+        periods,
+        ..Default::default()
+    };
+    store
+        .append_portfolio(
+            &portfolio,
+            &jianguan_domain::store::Actor {
+                name: by.to_string(),
+            },
+            &|_, _| {},
+        )
+        .await
+        .context("writing the periods")?;
+    println!("已开设 {year} 年 {count} 个填报期次");
+    store.close().await;
+    Ok(())
+}

@@ -106,6 +106,12 @@ enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// The reporting calendar (TOML, versioned): `calendar show`, `calendar set FILE`,
+    /// `calendar open --year Y` (lays out a year's periods).
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
     /// Measure the dashboard on a database: reading the figures' inputs, computing the overview
     /// (district × category rates and the overdue list) and serving the overview page.
     Bench {
@@ -214,6 +220,42 @@ enum RulesCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum CalendarCommand {
+    /// Print the calendar in force and a year's periods.
+    Show {
+        /// Database: a file path, sqlite://PATH or postgres://….
+        #[arg(long, env = "JIANGUAN_DATABASE_URL")]
+        db: String,
+        /// The year (default: the year being reported on).
+        #[arg(long)]
+        year: Option<i16>,
+    },
+    /// Validate a calendar file and save it as the new version.
+    Set {
+        /// Database: a file path, sqlite://PATH or postgres://….
+        #[arg(long, env = "JIANGUAN_DATABASE_URL")]
+        db: String,
+        /// Who saves it (recorded in the audit trail).
+        #[arg(long, default_value = "cli")]
+        by: String,
+        /// The TOML file.
+        file: std::path::PathBuf,
+    },
+    /// Lay out a year's reporting periods from the calendar in force.
+    Open {
+        /// Database: a file path, sqlite://PATH or postgres://….
+        #[arg(long, env = "JIANGUAN_DATABASE_URL")]
+        db: String,
+        /// The year.
+        #[arg(long)]
+        year: i16,
+        /// Who opens it (recorded in the audit trail).
+        #[arg(long, default_value = "cli")]
+        by: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum AuditCommand {
     /// Check every audit record's hash and link, and the chain against the anchor file: names
     /// the first edited, deleted, inserted or reordered record, a cut-off tail or a rewritten
@@ -318,6 +360,11 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Rules {
             command: RulesCommand::Set { db, by, file },
         } => cadence::rules_set(&db, &file, &by).await,
+        Command::Calendar { command } => match command {
+            CalendarCommand::Show { db, year } => cadence::calendar_show(&db, year).await,
+            CalendarCommand::Set { db, by, file } => cadence::calendar_set(&db, &file, &by).await,
+            CalendarCommand::Open { db, year, by } => cadence::calendar_open(&db, year, &by).await,
+        },
         Command::Bench {
             db,
             year,

@@ -233,3 +233,33 @@ async fn the_warning_job_records_a_day_once() {
     assert_eq!(bad_week.status.code(), Some(1));
     assert!(stderr_lines(&bad_week)[0].contains("第 60 周"));
 }
+
+#[tokio::test]
+async fn a_new_year_is_laid_out_from_the_calendar_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = demo_database(dir.path()).await;
+    let bad = dir.path().join("cal.toml");
+    std::fs::write(
+        &bad,
+        jianguan_domain::calendar::DEFAULT_CALENDAR_TOML
+            .replace("\"2021-10-01\"", "\"2021-10-41\""),
+    )
+    .unwrap();
+    let out = jianguan(&["calendar", "set", "--db", &url, bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr_lines(&out)[0].contains("行"),
+        "{:?}",
+        stderr_lines(&out)
+    );
+    let open = || jianguan(&["calendar", "open", "--db", &url, "--year", "2022"]);
+    let first = open();
+    assert_eq!(first.status.code(), Some(0), "{:?}", stderr_lines(&first));
+    assert!(String::from_utf8_lossy(&first.stdout).contains("26 个填报期次"));
+    assert_eq!(open().status.code(), Some(1), "a year is opened once");
+    let shown = jianguan(&["calendar", "show", "--db", &url, "--year", "2022"]);
+    let text = String::from_utf8_lossy(&shown.stdout);
+    assert!(text.contains("已开设"), "{text}");
+    // 2022's first period ends Friday 14 January; due Sunday 16th → Monday 17th.
+    assert!(text.contains("2022-01-17"), "{text}");
+}
