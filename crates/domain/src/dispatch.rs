@@ -325,7 +325,7 @@ impl DispatchPack {
             .into_iter()
             .filter_map(|o| {
                 let project = names.project(o.project)?;
-                let m = project_milestone(p, o.project, &o.milestone)?;
+                let m = project.milestones.iter().find(|m| m.name == o.milestone)?.id;
                 let w = open_by_milestone.get(&(o.project, m));
                 Some(MilestoneLine {
                     project: names.project_ref(project),
@@ -498,18 +498,6 @@ impl DispatchPack {
             open_supervision_items,
         }
     }
-}
-
-fn project_milestone(
-    p: &Portfolio,
-    project: ProjectId,
-    name: &str,
-) -> Option<crate::model::MilestoneId> {
-    p.project(project)?
-        .milestones
-        .iter()
-        .find(|m| m.name == name)
-        .map(|m| m.id)
 }
 
 fn league<'a>(rows: impl Iterator<Item = (String, &'a Figures, Light)>) -> Vec<LeagueRow> {
