@@ -14,7 +14,8 @@ use jiff::civil::Date;
 use crate::filing::Filed;
 use crate::followup::{ItemEvent, ItemId, TrackedItem};
 use crate::model::{
-    Money, Portfolio, ProgressReport, Project, ProjectId, ReportId, ReportingPeriod, UnitId,
+    Money, PeriodId, Portfolio, ProgressReport, Project, ProjectId, ReportId, ReportingPeriod,
+    UnitId,
 };
 use crate::warnings::WarningEvent;
 
@@ -375,6 +376,9 @@ pub trait Store: Send + Sync {
 
     /// The cadence's records (warnings, tracked items, filing days).
     fn load_cadence(&self) -> BoxFuture<'_, Result<CadenceRecords, StoreError>>;
+
+    /// When each version of each report for `period` was filed (compliance reads one period).
+    fn load_filings(&self, period: PeriodId) -> BoxFuture<'_, Result<Vec<Filed>, StoreError>>;
 
     /// Stores a batch of cadence writes and `audit` in one transaction; returns the ids given
     /// to the new items, in order.

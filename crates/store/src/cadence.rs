@@ -168,6 +168,31 @@ macro_rules! backend_cadence {
                 })
             }
 
+            pub(crate) async fn load_filings(
+                pool: &Pool<Db>,
+                period: PeriodId,
+            ) -> Result<Vec<Filed>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT project_id, period_id, version, filed_on FROM progress_reports \
+                     WHERE period_id = $1 ORDER BY project_id, version",
+                )
+                .bind(period.0)
+                .fetch_all(pool)
+                .await
+                .map_err(backend_error)?;
+                rows.iter()
+                    .map(|r| {
+                        let filed: String = r.try_get("filed_on").map_err(backend_error)?;
+                        Ok(Filed {
+                            project: ProjectId(r.try_get("project_id").map_err(backend_error)?),
+                            period: PeriodId(r.try_get("period_id").map_err(backend_error)?),
+                            version: r.try_get::<i64, _>("version").map_err(backend_error)? as u16,
+                            filed_on: parse_date(&filed, "report filed")?,
+                        })
+                    })
+                    .collect()
+            }
+
             async fn next_id(
                 tx: &mut sqlx::Transaction<'static, Db>,
                 table: &'static str,

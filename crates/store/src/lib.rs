@@ -15,14 +15,14 @@ pub mod testing;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use jianguan_audit::{AuditDraft, AuditRecord};
+use jianguan_domain::followup::ItemId;
 use jianguan_domain::model::{Portfolio, ProjectId};
+use jianguan_domain::model::{ProgressReport, ReportId};
 use jianguan_domain::store::{
     AccountRecord, Actor, AuditQuery, BoxFuture, CadenceRecords, CadenceWrite, JobClaim, PhotoRef,
     Progress, ProjectRecord, ReadModel, RecordScope, SessionRecord, SettingVersion, Store,
     StoreError,
 };
-use jianguan_domain::followup::ItemId;
-use jianguan_domain::model::{ProgressReport, ReportId};
 
 pub use postgres::POSTGRES_MIGRATIONS;
 pub use sqlite::SQLITE_MIGRATIONS;
@@ -383,6 +383,13 @@ impl Store for Db {
 
     fn load_cadence(&self) -> BoxFuture<'_, Result<CadenceRecords, StoreError>> {
         Box::pin(async move { cadence_call!(self, load_cadence()) })
+    }
+
+    fn load_filings(
+        &self,
+        period: jianguan_domain::model::PeriodId,
+    ) -> BoxFuture<'_, Result<Vec<jianguan_domain::filing::Filed>, StoreError>> {
+        Box::pin(async move { cadence_call!(self, load_filings(period)) })
     }
 
     fn record_cadence<'a>(

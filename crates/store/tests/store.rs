@@ -1509,7 +1509,11 @@ async fn cadence_records_round_trip_with_ids_assigned_and_audited(db: Db) {
         .expect("the second batch is written");
     let loaded = db.load_cadence().await.expect("the cadence reads");
     assert_eq!(
-        loaded.warnings.iter().map(|w| (w.id, w.level)).collect::<Vec<_>>(),
+        loaded
+            .warnings
+            .iter()
+            .map(|w| (w.id, w.level))
+            .collect::<Vec<_>>(),
         vec![
             (1, Some(WarningLevel::Reminder)),
             (2, Some(WarningLevel::Warning)),
@@ -1524,6 +1528,20 @@ async fn cadence_records_round_trip_with_ids_assigned_and_audited(db: Db) {
     assert_eq!(loaded.items[1], expected);
     assert_eq!(loaded.items[1].state().status, ItemStatus::AwaitingCheck);
     assert_eq!(loaded.filings.len(), CITY.reports.len());
+    let period = &CITY.periods[10];
+    let filed = db
+        .load_filings(period.id)
+        .await
+        .expect("one period's filings read");
+    let mut expected: Vec<_> = CITY
+        .reports
+        .iter()
+        .filter(|r| r.period == period.id)
+        .map(jianguan_domain::filing::Filed::from)
+        .collect();
+    expected.sort_by_key(|f| (f.project, f.version));
+    assert!(!expected.is_empty());
+    assert_eq!(filed, expected);
     let trail = audit_trail(&db).await;
     assert!(trail.iter().any(|(_, a)| a == "item.claim_closure"));
     // A batch naming a milestone that does not exist writes nothing at all.
@@ -1535,7 +1553,11 @@ async fn cadence_records_round_trip_with_ids_assigned_and_audited(db: Db) {
         new_items: vec![ticket(project)],
         item_events: vec![],
     };
-    assert!(db.record_cadence(&broken, &[audit_draft("x")]).await.is_err());
+    assert!(
+        db.record_cadence(&broken, &[audit_draft("x")])
+            .await
+            .is_err()
+    );
     assert_eq!(row_counts(&db).await, before);
     assert_eq!(db.load_cadence().await.unwrap().items.len(), 2);
 }
@@ -1550,7 +1572,11 @@ async fn a_filed_report_sets_its_milestones_and_a_duplicate_version_writes_nothi
         .iter()
         .find(|p| p.milestones.iter().any(|m| m.actual.is_none()))
         .expect("some milestone is unreached in the demo");
-    let m = project.milestones.iter().find(|m| m.actual.is_none()).unwrap();
+    let m = project
+        .milestones
+        .iter()
+        .find(|m| m.actual.is_none())
+        .unwrap();
     let period = CITY.periods.last().unwrap();
     let version = CITY
         .reports
@@ -1578,7 +1604,11 @@ async fn a_filed_report_sets_its_milestones_and_a_duplicate_version_writes_nothi
         bytes: 2048,
     };
     let id = db
-        .file_report(&report, std::slice::from_ref(&photo), &audit_draft("report.file"))
+        .file_report(
+            &report,
+            std::slice::from_ref(&photo),
+            &audit_draft("report.file"),
+        )
         .await
         .expect("the report is filed");
     assert_eq!(db.report_photos(id).await.unwrap(), vec![photo.clone()]);
@@ -1587,22 +1617,46 @@ async fn a_filed_report_sets_its_milestones_and_a_duplicate_version_writes_nothi
         .await
         .unwrap()
         .unwrap();
-    let reached = record.project.milestones.iter().find(|x| x.id == m.id).unwrap();
+    let reached = record
+        .project
+        .milestones
+        .iter()
+        .find(|x| x.id == m.id)
+        .unwrap();
     assert_eq!(reached.actual, Some(period.end));
-    assert!(record.reports.iter().any(|r| r.id == id && r.version == version));
+    assert!(
+        record
+            .reports
+            .iter()
+            .any(|r| r.id == id && r.version == version)
+    );
     let before = row_counts(&db).await;
-    assert!(db.file_report(&report, &[photo], &audit_draft("report.file")).await.is_err());
+    assert!(
+        db.file_report(&report, &[photo], &audit_draft("report.file"))
+            .await
+            .is_err()
+    );
     assert_eq!(row_counts(&db).await, before);
 }
 
 async fn settings_are_versioned_and_the_latest_is_read(db: Db) {
     assert_eq!(db.setting("warning_rules").await.unwrap(), None);
     let v1 = db
-        .save_setting("warning_rules", "version = 1", "office", &audit_draft("settings.save"))
+        .save_setting(
+            "warning_rules",
+            "version = 1",
+            "office",
+            &audit_draft("settings.save"),
+        )
         .await
         .unwrap();
     let v2 = db
-        .save_setting("warning_rules", "version = 2", "office", &audit_draft("settings.save"))
+        .save_setting(
+            "warning_rules",
+            "version = 2",
+            "office",
+            &audit_draft("settings.save"),
+        )
         .await
         .unwrap();
     assert_eq!((v1.version, v2.version), (1, 2));

@@ -67,3 +67,6 @@ CREATE TABLE settings (
     saved_by TEXT NOT NULL,
     PRIMARY KEY (key, version)
 );
+
+-- Filing compliance reads one period's reports at a time.
+CREATE INDEX progress_reports_period ON progress_reports (period_id);
