@@ -7,9 +7,10 @@
 //! makes a change to the policy a one-line diff a reviewer can see.
 //!
 //! The table answers "may this role do this at all"; "to which projects" is the scope's job. An
-//! allowance on a campaign resource (portfolio, project, progress report) always applies within
-//! the account's scope; an allowance on an administrative resource (users, roles, policies, audit,
-//! backups) is system-wide.
+//! allowance on a campaign resource (portfolio, project, progress report, dispatch pack, warnings,
+//! tracked items) always applies within the account's scope; the campaign's settings (the warning
+//! rules) are one citywide configuration; an allowance on an administrative resource (users,
+//! roles, policies, audit, backups) is system-wide.
 
 use std::fmt;
 
@@ -27,6 +28,20 @@ pub enum Resource {
     Project,
     /// Progress reports (进度填报).
     ProgressReport,
+    /// The weekly dispatch pack (调度), read by the people at the meeting.
+    Dispatch,
+    /// Warnings of the ladder and the red/yellow/blue lights (警示提醒). Raised by the daily job,
+    /// never by a person, so no role creates or changes them.
+    Warning,
+    /// Tracked items: supervision items, coordination tickets, rectification orders (督办事项).
+    /// Creating one is issuing it; updating one is adding an event to its history (progress, a
+    /// claimed closure, a re-check, an escalation, an extension). Which unit may add which event
+    /// (the owner reports and claims, the issuer re-checks) is the follow-up engine's rule, checked
+    /// on every event.
+    TrackedItem,
+    /// The campaign's settings, e.g. the warning rules (业务配置): one citywide configuration, not
+    /// narrowed by scope, and not administrative (administrators see no campaign data).
+    Settings,
     /// User accounts (用户账户). Accounts are disabled, never deleted, so that audit records keep
     /// naming who acted.
     Users,
@@ -43,10 +58,14 @@ pub enum Resource {
 
 impl Resource {
     /// Every resource: the campaign ones, then the administrative ones.
-    pub const ALL: [Resource; 8] = [
+    pub const ALL: [Resource; 12] = [
         Resource::Portfolio,
         Resource::Project,
         Resource::ProgressReport,
+        Resource::Dispatch,
+        Resource::Warning,
+        Resource::TrackedItem,
+        Resource::Settings,
         Resource::Users,
         Resource::Roles,
         Resource::SecurityPolicy,
@@ -60,6 +79,10 @@ impl Resource {
             Resource::Portfolio => "portfolio",
             Resource::Project => "project",
             Resource::ProgressReport => "progress_report",
+            Resource::Dispatch => "dispatch",
+            Resource::Warning => "warning",
+            Resource::TrackedItem => "tracked_item",
+            Resource::Settings => "settings",
             Resource::Users => "users",
             Resource::Roles => "roles",
             Resource::SecurityPolicy => "security_policy",
@@ -79,6 +102,10 @@ impl Resource {
             Resource::Portfolio => "统计总览",
             Resource::Project => "项目",
             Resource::ProgressReport => "进度填报",
+            Resource::Dispatch => "调度",
+            Resource::Warning => "警示提醒",
+            Resource::TrackedItem => "督办事项",
+            Resource::Settings => "业务配置",
             Resource::Users => "用户账户",
             Resource::Roles => "角色",
             Resource::SecurityPolicy => "安全策略",
@@ -90,15 +117,27 @@ impl Resource {
     /// Whether this is a function of running the system rather than campaign data. Only
     /// administrators touch these, and administrators touch nothing else.
     pub fn is_administrative(self) -> bool {
-        !self.is_scoped()
+        matches!(
+            self,
+            Resource::Users
+                | Resource::Roles
+                | Resource::SecurityPolicy
+                | Resource::Audit
+                | Resource::Backup
+        )
     }
 
     /// Whether access is narrowed to the projects in the account's scope. True for campaign
-    /// data; administrative resources are system-wide.
+    /// data; the campaign's settings and the administrative resources are system-wide.
     pub fn is_scoped(self) -> bool {
         matches!(
             self,
-            Resource::Portfolio | Resource::Project | Resource::ProgressReport
+            Resource::Portfolio
+                | Resource::Project
+                | Resource::ProgressReport
+                | Resource::Dispatch
+                | Resource::Warning
+                | Resource::TrackedItem
         )
     }
 }
@@ -227,8 +266,13 @@ macro_rules! policy {
 /// The authorization policy: every allowance, and nothing else is allowed.
 ///
 /// Campaign roles only ever read and export, except where their work is writing: the command
-/// office manages the ledger, and responsible units file their reports. No one deletes a progress
-/// report (a correction is a new version). The three administrators are kept apart (三员分立):
+/// office manages the ledger and the warning rules, responsible units file their reports, the
+/// office and the sub-headquarters issue tracked items (督办、协调、整改), and every unit that can
+/// be an item's owner or issuer adds to its history (the follow-up engine decides which event
+/// fits whom). No one deletes a progress report (a correction is a new version) or a tracked
+/// item, and no one writes a warning: the daily job raises them. Responsible units are not at the
+/// dispatch meeting and do not read its pack (their own overdue milestones, warnings and items
+/// are on their pages). The three administrators are kept apart (三员分立):
 /// the system administrator runs accounts and backups but cannot grant roles or see the audit
 /// trail; the security administrator grants roles and sets policy but cannot create accounts or
 /// touch the audit trail; the audit administrator reads, verifies and exports the audit trail and
@@ -238,32 +282,56 @@ pub const POLICY: &[Rule] = policy! {
         Portfolio: [Read, Export],
         Project: [Read, Export],
         ProgressReport: [Read, Export],
+        Dispatch: [Read, Export],
+        Warning: [Read, Export],
+        TrackedItem: [Read, Export],
+        Settings: [Read],
     }
     HqOffice {
         Portfolio: [Read, Export],
         Project: [Read, Create, Update, Delete, Export],
         // The office files on a unit's behalf (代填) when a unit cannot.
         ProgressReport: [Read, Create, Update, Export],
+        Dispatch: [Read, Export],
+        Warning: [Read, Export],
+        TrackedItem: [Read, Create, Update, Export],
+        Settings: [Read, Update],
     }
     SubHqStaff {
         Portfolio: [Read, Export],
         Project: [Read, Export],
         ProgressReport: [Read, Export],
+        Dispatch: [Read, Export],
+        Warning: [Read, Export],
+        // A sub-headquarters issues coordination tickets and rectification orders on its line.
+        TrackedItem: [Read, Create, Update, Export],
+        Settings: [Read],
     }
     LeadUnitStaff {
         Portfolio: [Read, Export],
         Project: [Read, Export],
         ProgressReport: [Read, Export],
+        Dispatch: [Read, Export],
+        Warning: [Read, Export],
+        TrackedItem: [Read, Update, Export],
+        Settings: [Read],
     }
     DistrictStaff {
         Portfolio: [Read, Export],
         Project: [Read, Export],
         ProgressReport: [Read, Export],
+        Dispatch: [Read, Export],
+        Warning: [Read, Export],
+        TrackedItem: [Read, Update, Export],
+        Settings: [Read],
     }
     UnitReporter {
         Portfolio: [Read, Export],
         Project: [Read, Export],
         ProgressReport: [Read, Create, Update, Export],
+        Warning: [Read, Export],
+        TrackedItem: [Read, Update, Export],
+        Settings: [Read],
     }
     SystemAdmin {
         Users: [Read, Create, Update],
@@ -391,7 +459,7 @@ mod tests {
 
     #[test]
     fn the_matrix_covers_every_role_resource_and_action() {
-        assert_eq!(every_triple().count(), 9 * 8 * 7);
+        assert_eq!(every_triple().count(), 9 * 12 * 7);
         let allowed = every_triple()
             .filter(|&(r, res, a)| allows(r, res, a))
             .count();
@@ -531,9 +599,11 @@ mod tests {
     }
 
     #[test]
-    fn only_office_and_reporters_write_campaign_data_and_no_one_deletes_a_report() {
+    fn only_office_and_reporters_write_the_ledger_and_no_one_deletes_a_report() {
         for rule in POLICY {
-            if rule.resource.is_scoped() && rule.action.is_write() {
+            if matches!(rule.resource, Resource::Project | Resource::ProgressReport)
+                && rule.action.is_write()
+            {
                 assert!(
                     matches!(rule.role, Role::HqOffice | Role::UnitReporter),
                     "{rule:?}"
@@ -553,6 +623,57 @@ mod tests {
             Resource::Project,
             Action::Update
         ));
+    }
+
+    #[test]
+    fn no_one_writes_a_warning_and_only_the_office_changes_the_rules() {
+        for rule in POLICY {
+            if rule.resource == Resource::Warning {
+                assert!(!rule.action.is_write(), "{rule:?}");
+            }
+            if rule.resource == Resource::Settings && rule.action.is_write() {
+                assert_eq!(rule.role, Role::HqOffice, "{rule:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn items_are_issued_by_the_office_and_sub_hq_and_never_deleted() {
+        for role in Role::ALL {
+            assert_eq!(
+                allows(role, Resource::TrackedItem, Action::Create),
+                matches!(role, Role::HqOffice | Role::SubHqStaff),
+                "{role:?} issuing an item"
+            );
+            assert!(!allows(role, Resource::TrackedItem, Action::Delete));
+        }
+        // Every unit that can own an item can answer it.
+        for role in [
+            Role::SubHqStaff,
+            Role::LeadUnitStaff,
+            Role::DistrictStaff,
+            Role::UnitReporter,
+        ] {
+            assert!(
+                allows(role, Resource::TrackedItem, Action::Update),
+                "{role:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn settings_are_campaign_wide_neither_scoped_nor_administrative() {
+        assert!(!Resource::Settings.is_scoped());
+        assert!(!Resource::Settings.is_administrative());
+        for resource in Resource::ALL {
+            if resource != Resource::Settings {
+                assert_ne!(
+                    resource.is_scoped(),
+                    resource.is_administrative(),
+                    "{resource:?}"
+                );
+            }
+        }
     }
 
     #[test]
@@ -595,16 +716,16 @@ mod tests {
     #[test]
     fn the_policy_matrix_is_as_reviewed() {
         insta::assert_snapshot!(render_matrix(), @r"
-    role            portfolio project progress_report users roles security_policy audit backup
-    hq_leader       RE        RE      RE              -     -     -               -     -
-    hq_office       RE        RCUDE   RCUE            -     -     -               -     -
-    sub_hq_staff    RE        RE      RE              -     -     -               -     -
-    lead_unit_staff RE        RE      RE              -     -     -               -     -
-    district_staff  RE        RE      RE              -     -     -               -     -
-    unit_reporter   RE        RE      RCUE            -     -     -               -     -
-    system_admin    -         -       -               RCU   -     -               -     RCE
-    security_admin  -         -       -               R     RG    RU              -     -
-    audit_admin     -         -       -               -     -     -               REV   -
+    role            portfolio project progress_report dispatch warning tracked_item settings users roles security_policy audit backup
+    hq_leader       RE        RE      RE              RE       RE      RE           R        -     -     -               -     -
+    hq_office       RE        RCUDE   RCUE            RE       RE      RCUE         RU       -     -     -               -     -
+    sub_hq_staff    RE        RE      RE              RE       RE      RCUE         R        -     -     -               -     -
+    lead_unit_staff RE        RE      RE              RE       RE      RUE          R        -     -     -               -     -
+    district_staff  RE        RE      RE              RE       RE      RUE          R        -     -     -               -     -
+    unit_reporter   RE        RE      RCUE            -        RE      RUE          R        -     -     -               -     -
+    system_admin    -         -       -               -        -       -            -        RCU   -     -               -     RCE
+    security_admin  -         -       -               -        -       -            -        R     RG    RU              -     -
+    audit_admin     -         -       -               -        -       -            -        -     -     -               REV   -
     ");
     }
 }

@@ -325,7 +325,11 @@ impl DispatchPack {
             .into_iter()
             .filter_map(|o| {
                 let project = names.project(o.project)?;
-                let m = project.milestones.iter().find(|m| m.name == o.milestone)?.id;
+                let m = project
+                    .milestones
+                    .iter()
+                    .find(|m| m.name == o.milestone)?
+                    .id;
                 let w = open_by_milestone.get(&(o.project, m));
                 Some(MilestoneLine {
                     project: names.project_ref(project),
@@ -430,10 +434,9 @@ impl DispatchPack {
         let prev_to = week.previous().sunday();
         let before = Overview::compute_with(p, input.ledger, year, prev_to);
         let project_lights = warnings::project_lights(&open);
-        let (district_lights, category_lights) =
-            warnings::lights_by(p, year, &project_lights, input.rules.lights);
-        let district_light: HashMap<_, _> = district_lights.into_iter().collect();
-        let category_light: HashMap<_, _> = category_lights.into_iter().collect();
+        let lights = warnings::lights_by(p, year, &project_lights, input.rules.lights);
+        let district_light: HashMap<_, _> = lights.districts.into_iter().collect();
+        let category_light: HashMap<_, _> = lights.categories.into_iter().collect();
         let district_league = league(now.districts.iter().map(|b| {
             (
                 b.name.clone(),

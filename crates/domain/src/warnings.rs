@@ -822,13 +822,22 @@ pub fn group_light(
     }
 }
 
+/// The lights of districts and of categories, each in id order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroupLights {
+    /// Per district.
+    pub districts: Vec<(UnitId, Light)>,
+    /// Per category.
+    pub categories: Vec<(CategoryId, Light)>,
+}
+
 /// Lights of each district and each category, from the projects' lights.
 pub fn lights_by(
     portfolio: &Portfolio,
     year: i16,
     project_lights: &HashMap<ProjectId, Light>,
     rule: LightRule,
-) -> (Vec<(UnitId, Light)>, Vec<(CategoryId, Light)>) {
+) -> GroupLights {
     let mut districts: HashMap<UnitId, (u64, Vec<Light>)> = HashMap::new();
     let mut categories: HashMap<CategoryId, (u64, Vec<Light>)> = HashMap::new();
     for p in portfolio
@@ -854,7 +863,10 @@ pub fn lights_by(
         .map(|(id, (n, ls))| (id, group_light(n, ls, rule)))
         .collect();
     c.sort_by_key(|x| x.0);
-    (d, c)
+    GroupLights {
+        districts: d,
+        categories: c,
+    }
 }
 
 /// Runs the ladder day by day from `from` to `to` (both included), as the daily job would,

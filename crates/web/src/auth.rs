@@ -50,6 +50,19 @@ impl CurrentUser {
             .map_err(|e| AppError::forbidden(format, e.to_string()))
     }
 
+    /// The projects this user may take `action` on within `resource` (e.g. file reports for),
+    /// if the policy lets them take it at all.
+    pub fn scope_for(
+        &self,
+        resource: Resource,
+        action: Action,
+        format: Format,
+    ) -> Result<Scope, AppError> {
+        let unit = self.account.unit.unwrap_or(UnitId(0));
+        jianguan_access::scope::authorize(&self.roles, unit, resource, action)
+            .map_err(|e| AppError::forbidden(format, e.to_string()))
+    }
+
     /// Whether the user may take `action` on `resource`.
     pub fn may(&self, resource: Resource, action: Action) -> bool {
         policy::allows_any(&self.roles, resource, action)
@@ -239,7 +252,8 @@ pub async fn authenticate(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared_length.is_some_and(|n| n > crate::MAX_BODY_BYTES) {
+    let limit = crate::body_limit(request.method(), &path);
+    if declared_length.is_some_and(|n| n > limit) {
         // Refused before reading (the body limit layer also stops bodies without a length).
         let record = draft(
             "anonymous",
@@ -252,7 +266,7 @@ pub async fn authenticate(
         if let Err(e) = state.store().append_audit(&record).await {
             return AppError::store(format, e).into_response();
         }
-        return AppError::too_large(format).into_response();
+        return AppError::too_large(format, limit).into_response();
     }
     let key = client.clone().unwrap_or_else(|| "unknown".into());
     let limited = if path == "/login" && request.method() == Method::POST {

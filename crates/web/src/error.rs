@@ -42,8 +42,8 @@ pub enum ErrorKind {
     NotFound(String),
     /// Too many requests from this client: 429.
     TooMany,
-    /// The request body is too large: 413.
-    TooLarge,
+    /// The request body is larger than the route accepts (the limit in bytes): 413.
+    TooLarge(usize),
     /// Anything else: 500, details logged only.
     Internal(String),
 }
@@ -84,11 +84,11 @@ impl AppError {
         }
     }
 
-    /// A 413: the body is larger than accepted.
-    pub fn too_large(format: Format) -> AppError {
+    /// A 413: the body is larger than the route's `limit` in bytes.
+    pub fn too_large(format: Format, limit: usize) -> AppError {
         AppError {
             format,
-            kind: ErrorKind::TooLarge,
+            kind: ErrorKind::TooLarge(limit),
         }
     }
 
@@ -152,10 +152,10 @@ impl IntoResponse for AppError {
                 format!("未找到{what}"),
                 None,
             ),
-            ErrorKind::TooLarge => (
+            ErrorKind::TooLarge(limit) => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",
-                format!("提交的内容过大（上限 {} KB）", crate::MAX_BODY_BYTES / 1024),
+                format!("提交的内容过大（上限 {} KB）", limit / 1024),
                 None,
             ),
             ErrorKind::TooMany => (

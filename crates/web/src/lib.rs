@@ -13,6 +13,7 @@ mod assets;
 pub mod audit_pages;
 pub mod auth;
 pub mod cadence;
+mod cadence_pages;
 pub mod error;
 pub mod fmt;
 pub mod jobs;
@@ -54,6 +55,7 @@ pub struct AppState {
     limiter: limits::RateLimiter,
     anchors: std::sync::OnceLock<std::path::PathBuf>,
     network: std::sync::OnceLock<network::NetworkConfig>,
+    photos: std::sync::OnceLock<std::path::PathBuf>,
 }
 
 /// Today in the campaign's time zone (China Standard Time, a fixed +08:00).
@@ -78,6 +80,7 @@ impl AppState {
             limiter: limits::RateLimiter::default(),
             anchors: std::sync::OnceLock::new(),
             network: std::sync::OnceLock::new(),
+            photos: std::sync::OnceLock::new(),
         })
     }
 
@@ -140,6 +143,18 @@ impl AppState {
         self.anchors.get().map(|p| p.as_path())
     }
 
+    /// Names the directory report photos are stored in, each file named by the SHA-256 of its
+    /// bytes (set once, at start; `serve` puts it next to the database). Until it is set, reports
+    /// are filed without photos and a report that brings some is refused, naming the field.
+    pub fn set_photo_dir(&self, path: std::path::PathBuf) {
+        let _ = self.photos.set(path);
+    }
+
+    /// The photo directory, if one is configured.
+    pub fn photo_dir(&self) -> Option<&std::path::Path> {
+        self.photos.get().map(|p| p.as_path())
+    }
+
     /// Sets the network settings (once, at start; the defaults hold until then).
     pub fn set_network(&self, config: network::NetworkConfig) {
         let _ = self.network.set(config);
@@ -179,8 +194,26 @@ pub fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
-/// The largest request body accepted.
+/// The largest request body accepted, except on [`FILING_PATH`].
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The route that takes photos (`POST`): a progress report with up to three photos of up to
+/// 5 MiB each (`cadence_pages::photos::MAX_PHOTOS`, `MAX_PHOTO_BYTES`).
+pub const FILING_PATH: &str = "/filing";
+
+/// The largest body accepted on `POST` [`FILING_PATH`]: the photos and the form around them.
+pub const FILING_MAX_BODY_BYTES: usize =
+    cadence_pages::photos::MAX_PHOTOS * cadence_pages::photos::MAX_PHOTO_BYTES + MAX_BODY_BYTES;
+
+/// The largest body a request may carry: [`FILING_MAX_BODY_BYTES`] for filing a report,
+/// [`MAX_BODY_BYTES`] everywhere else.
+pub fn body_limit(method: &axum::http::Method, path: &str) -> usize {
+    if method == axum::http::Method::POST && path == FILING_PATH {
+        FILING_MAX_BODY_BYTES
+    } else {
+        MAX_BODY_BYTES
+    }
+}
 
 /// Headers every response carries: no inline script, no framing, no sniffing.
 async fn security_headers(mut response: axum::response::Response) -> axum::response::Response {

@@ -23,29 +23,97 @@ use crate::error::{AppError, Format};
 use crate::fmt;
 use crate::{AppState, Params, Snapshot};
 use axum::Extension;
-use jianguan_access::policy::Resource;
+use jianguan_access::policy::{Action, Resource};
 
 /// Page furniture shared by every page: title, breadcrumbs and the as-of form.
-struct Layout {
-    title: String,
+pub(crate) struct Layout {
+    pub(crate) title: String,
     /// Breadcrumbs after 总览: (label, link).
-    crumbs: Vec<(String, Option<String>)>,
+    pub(crate) crumbs: Vec<(String, Option<String>)>,
     /// The navigation entry to mark current.
-    nav: &'static str,
-    year: i16,
-    years: Vec<i16>,
-    as_of_iso: String,
-    as_of_cn: String,
+    pub(crate) nav: &'static str,
+    /// The navigation entries the user's roles may open: (key, label, link).
+    pub(crate) nav_links: Vec<(&'static str, &'static str, String)>,
+    pub(crate) year: i16,
+    pub(crate) years: Vec<i16>,
+    pub(crate) as_of_iso: String,
+    pub(crate) as_of_cn: String,
     /// `year=…&as_of=…`, appended to links so a pasted URL shows the same figures.
-    qs: String,
+    pub(crate) qs: String,
     /// The path the as-of form submits to.
-    path: String,
+    pub(crate) path: String,
+    /// Extra hidden fields the as-of form carries (e.g. the week of the dispatch page).
+    pub(crate) keep: Vec<(&'static str, String)>,
     /// Who is signed in, as the top bar shows them.
-    user: String,
+    pub(crate) user: String,
+    /// A class on `<body>`, e.g. `printview` for a page laid out for printing.
+    pub(crate) body_class: &'static str,
 }
 
+/// The left navigation by job (UI.md "Layout"): each entry with the policy that opens it, so a
+/// user sees only the pages their roles may open.
+const NAV: &[(&str, &str, &str, Resource, Action)] = &[
+    ("overview", "总览", "/", Resource::Portfolio, Action::Read),
+    (
+        "projects",
+        "项目",
+        "/projects",
+        Resource::Portfolio,
+        Action::Read,
+    ),
+    (
+        "filing",
+        "填报",
+        "/filing",
+        Resource::ProgressReport,
+        Action::Create,
+    ),
+    (
+        "compliance",
+        "报送",
+        "/compliance",
+        Resource::ProgressReport,
+        Action::Read,
+    ),
+    (
+        "dispatch",
+        "调度",
+        "/dispatch",
+        Resource::Dispatch,
+        Action::Read,
+    ),
+    (
+        "warnings",
+        "警示",
+        "/warnings",
+        Resource::Warning,
+        Action::Read,
+    ),
+    (
+        "items",
+        "督办",
+        "/items",
+        Resource::TrackedItem,
+        Action::Read,
+    ),
+    (
+        "quarterly",
+        "分析",
+        "/quarterly",
+        Resource::Portfolio,
+        Action::Read,
+    ),
+    (
+        "settings",
+        "设置",
+        "/settings/warnings",
+        Resource::Settings,
+        Action::Read,
+    ),
+];
+
 impl Layout {
-    fn new(
+    pub(crate) fn new(
         title: impl Into<String>,
         nav: &'static str,
         scope: Scope,
@@ -58,16 +126,25 @@ impl Layout {
             years.push(scope.year);
             years.sort_unstable();
         }
+        let qs = format!("year={}&as_of={}", scope.year, scope.as_of);
+        let nav_links = NAV
+            .iter()
+            .filter(|(_, _, _, resource, action)| user.may(*resource, *action))
+            .map(|(key, label, path, _, _)| (*key, *label, format!("{path}?{qs}")))
+            .collect();
         Layout {
             title: title.into(),
             crumbs: Vec::new(),
             nav,
+            nav_links,
             year: scope.year,
             years,
             as_of_iso: scope.as_of.to_string(),
             as_of_cn: fmt::date_cn(scope.as_of),
-            qs: format!("year={}&as_of={}", scope.year, scope.as_of),
+            qs,
             path: path.to_string(),
+            keep: Vec::new(),
+            body_class: "",
             user: match &user.unit_name {
                 Some(unit) => format!("{} · {}", unit, user.account.display_name),
                 None => user.account.display_name.clone(),
@@ -75,7 +152,7 @@ impl Layout {
         }
     }
 
-    fn crumb(mut self, label: impl Into<String>, href: Option<String>) -> Layout {
+    pub(crate) fn crumb(mut self, label: impl Into<String>, href: Option<String>) -> Layout {
         self.crumbs.push((label.into(), href));
         self
     }
@@ -164,7 +241,7 @@ struct ProjRow {
     invest_wan: String,
 }
 
-fn status_class(s: ProjectStatus) -> &'static str {
+pub(crate) fn status_class(s: ProjectStatus) -> &'static str {
     match s {
         ProjectStatus::Preliminary => "st-pre",
         ProjectStatus::UnderConstruction => "st-build",
@@ -308,7 +385,7 @@ fn completion_chart<Id: Copy>(
 }
 
 /// The category's position in the portfolio, which fixes its colour in every chart.
-fn category_color(portfolio: &Portfolio, id: CategoryId) -> String {
+pub(crate) fn category_color(portfolio: &Portfolio, id: CategoryId) -> String {
     let index = portfolio
         .categories
         .iter()
@@ -317,11 +394,11 @@ fn category_color(portfolio: &Portfolio, id: CategoryId) -> String {
     palette_color(index).to_string()
 }
 
-fn render(t: impl Template) -> Result<Response, AppError> {
+pub(crate) fn render(t: impl Template) -> Result<Response, AppError> {
     Ok(Html(t.render().map_err(AppError::render)?).into_response())
 }
 
-async fn html_snapshot(state: &AppState) -> Result<Arc<Snapshot>, AppError> {
+pub(crate) async fn html_snapshot(state: &AppState) -> Result<Arc<Snapshot>, AppError> {
     state
         .snapshot()
         .await
@@ -403,13 +480,16 @@ pub(crate) async fn overview(
 }
 
 /// An option of a filter select.
-struct Choice {
-    value: String,
-    label: String,
-    selected: bool,
+pub(crate) struct Choice {
+    pub(crate) value: String,
+    pub(crate) label: String,
+    pub(crate) selected: bool,
 }
 
-fn choices<'a>(items: impl Iterator<Item = (i64, &'a str)>, selected: Option<i64>) -> Vec<Choice> {
+pub(crate) fn choices<'a>(
+    items: impl Iterator<Item = (i64, &'a str)>,
+    selected: Option<i64>,
+) -> Vec<Choice> {
     items
         .map(|(id, name)| Choice {
             value: id.to_string(),
@@ -608,6 +688,9 @@ struct MilestoneLine {
 
 /// A report line of the project page.
 struct ReportLine {
+    id: jianguan_domain::model::ReportId,
+    /// Links to the report's photos.
+    photos: Vec<String>,
     period: String,
     version: String,
     filed: String,
@@ -631,6 +714,16 @@ struct ProjectPage {
     timeline: String,
     milestones: Vec<MilestoneLine>,
     reports: Vec<ReportLine>,
+    /// The project's light and warning history, when the user may read warnings.
+    warnings: Option<crate::cadence_pages::warnings::ProjectWarnings>,
+    /// The tracked items about the project: (link, kind, title, status, deadline).
+    items: Vec<(
+        String,
+        &'static str,
+        String,
+        crate::cadence_pages::Badge,
+        String,
+    )>,
 }
 
 pub(crate) async fn project(
@@ -791,6 +884,8 @@ pub(crate) async fn project(
             let per = periods.get(&r.period);
             let late = per.is_some_and(|per| r.filed_on > per.deadline);
             ReportLine {
+                id: r.id,
+                photos: Vec::new(),
                 period: per.map_or(String::new(), |per| {
                     format!(
                         "{}年第{}期（{} 至 {}）",
@@ -825,7 +920,42 @@ pub(crate) async fn project(
         })
         .collect();
     reports.reverse();
+    for line in &mut reports {
+        line.photos = state
+            .store()
+            .report_photos(line.id)
+            .await
+            .map_err(|e| AppError::store(Format::Html, e))?
+            .into_iter()
+            .map(|photo| format!("/projects/{id}/photos/{}", photo.sha256))
+            .collect();
+    }
+    let cadence = crate::cadence_pages::records(&state, Format::Html).await?;
+    let warnings = user.may(Resource::Warning, Action::Read).then(|| {
+        crate::cadence_pages::warnings::project_warnings(&cadence.warnings, pr, scope.as_of)
+    });
+    let items = if user.may(Resource::TrackedItem, Action::Read) {
+        cadence
+            .items
+            .iter()
+            .filter(|i| i.project == Some(pr.id))
+            .map(|i| {
+                let s = i.state();
+                (
+                    format!("/items/{}", i.id),
+                    i.kind.label(),
+                    i.title.clone(),
+                    crate::cadence_pages::status_badge(s.status),
+                    s.deadline.to_string(),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     render(ProjectPage {
+        warnings,
+        items,
         name: pr.name.clone(),
         facts,
         status: row.status.label().to_string(),

@@ -14,7 +14,9 @@ use jianguan_audit::{AuditDraft, Outcome};
 
 use crate::auth::{ClientAddr, CurrentUser};
 use crate::error::{AppError, Format};
-use crate::{AppState, account_pages, admin_pages, api, assets, audit_pages, auth, pages};
+use crate::{
+    AppState, account_pages, admin_pages, api, assets, audit_pages, auth, cadence_pages, pages,
+};
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +65,11 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     route(
         "GET",
+        "/projects/{id}/photos/{sha256}",
+        Policy(Resource::Project, Action::Read),
+    ),
+    route(
+        "GET",
         "/districts/{id}",
         Policy(Resource::Portfolio, Action::Read),
     ),
@@ -70,6 +77,54 @@ pub const ROUTES: &[RouteSpec] = &[
         "GET",
         "/categories/{id}",
         Policy(Resource::Portfolio, Action::Read),
+    ),
+    route("GET", "/dispatch", Policy(Resource::Dispatch, Action::Read)),
+    route("GET", "/warnings", Policy(Resource::Warning, Action::Read)),
+    route("GET", "/items", Policy(Resource::TrackedItem, Action::Read)),
+    route(
+        "POST",
+        "/items",
+        Policy(Resource::TrackedItem, Action::Create),
+    ),
+    route(
+        "GET",
+        "/items/{id}",
+        Policy(Resource::TrackedItem, Action::Read),
+    ),
+    route(
+        "POST",
+        "/items/{id}/events",
+        Policy(Resource::TrackedItem, Action::Update),
+    ),
+    route(
+        "GET",
+        "/filing",
+        Policy(Resource::ProgressReport, Action::Create),
+    ),
+    route(
+        "POST",
+        "/filing",
+        Policy(Resource::ProgressReport, Action::Create),
+    ),
+    route(
+        "GET",
+        "/compliance",
+        Policy(Resource::ProgressReport, Action::Read),
+    ),
+    route(
+        "GET",
+        "/quarterly",
+        Policy(Resource::Portfolio, Action::Read),
+    ),
+    route(
+        "GET",
+        "/settings/warnings",
+        Policy(Resource::Settings, Action::Read),
+    ),
+    route(
+        "POST",
+        "/settings/warnings",
+        Policy(Resource::Settings, Action::Update),
     ),
     route("GET", "/login", Public),
     route("POST", "/login", Public),
@@ -92,6 +147,26 @@ pub const ROUTES: &[RouteSpec] = &[
         "GET",
         "/api/v1/projects/{id}",
         Policy(Resource::Project, Action::Read),
+    ),
+    route(
+        "GET",
+        "/api/v1/dispatch",
+        Policy(Resource::Dispatch, Action::Read),
+    ),
+    route(
+        "GET",
+        "/api/v1/warnings",
+        Policy(Resource::Warning, Action::Read),
+    ),
+    route(
+        "GET",
+        "/api/v1/items",
+        Policy(Resource::TrackedItem, Action::Read),
+    ),
+    route(
+        "GET",
+        "/api/v1/compliance",
+        Policy(Resource::ProgressReport, Action::Read),
     ),
     route("GET", "/api/v1/openapi.json", SignedIn),
     route("GET", "/admin/users", Policy(Resource::Users, Action::Read)),
@@ -130,8 +205,24 @@ fn handler(spec: &RouteSpec) -> MethodRouter<Arc<AppState>> {
         ("GET", "/") => get(pages::overview),
         ("GET", "/projects") => get(pages::project_list),
         ("GET", "/projects/{id}") => get(pages::project),
+        ("GET", "/projects/{id}/photos/{sha256}") => get(cadence_pages::photos::serve),
         ("GET", "/districts/{id}") => get(pages::district),
         ("GET", "/categories/{id}") => get(pages::category),
+        ("GET", "/dispatch") => get(cadence_pages::dispatch::page),
+        ("GET", "/warnings") => get(cadence_pages::warnings::page),
+        ("GET", "/items") => get(cadence_pages::items::list),
+        ("POST", "/items") => post(cadence_pages::items::create),
+        ("GET", "/items/{id}") => get(cadence_pages::items::detail),
+        ("POST", "/items/{id}/events") => post(cadence_pages::items::add_event),
+        ("GET", "/filing") => get(cadence_pages::filing::page),
+        // The one route whose body may carry photos: its own, larger limit.
+        ("POST", "/filing") => post(cadence_pages::filing::submit).layer(
+            axum::extract::DefaultBodyLimit::max(crate::FILING_MAX_BODY_BYTES),
+        ),
+        ("GET", "/compliance") => get(cadence_pages::filing::compliance_page),
+        ("GET", "/quarterly") => get(cadence_pages::quarterly::page),
+        ("GET", "/settings/warnings") => get(cadence_pages::settings::page),
+        ("POST", "/settings/warnings") => post(cadence_pages::settings::save),
         ("GET", "/login") => get(auth::login_page),
         ("POST", "/login") => post(auth::login),
         ("POST", "/logout") => post(auth::logout),
@@ -142,6 +233,10 @@ fn handler(spec: &RouteSpec) -> MethodRouter<Arc<AppState>> {
         ("GET", "/api/v1/stats") => get(api::stats),
         ("GET", "/api/v1/projects") => get(api::projects),
         ("GET", "/api/v1/projects/{id}") => get(api::project),
+        ("GET", "/api/v1/dispatch") => get(cadence_pages::dispatch::api),
+        ("GET", "/api/v1/warnings") => get(cadence_pages::warnings::api),
+        ("GET", "/api/v1/items") => get(cadence_pages::items::api),
+        ("GET", "/api/v1/compliance") => get(cadence_pages::filing::compliance_api),
         ("GET", "/api/v1/openapi.json") => get(api::openapi),
         ("GET", "/admin/users") => get(admin_pages::users),
         ("POST", "/admin/users") => post(admin_pages::create),

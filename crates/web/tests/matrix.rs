@@ -11,8 +11,9 @@ use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use jianguan_access::Role;
 use jianguan_access::policy;
-use jianguan_domain::model::{Portfolio, Project};
-use jianguan_domain::store::{Actor, SessionRecord, Store};
+use jianguan_domain::followup::{EscalationLevel, ItemId, ItemKind, TrackedItem};
+use jianguan_domain::model::{Portfolio, ProgressReport, Project, ReportId};
+use jianguan_domain::store::{Actor, CadenceWrite, PhotoRef, SessionRecord, Store};
 use jianguan_web::routes::{Access, ROUTES};
 use tower::ServiceExt;
 
@@ -54,16 +55,88 @@ fn sees_all(role: Role) -> bool {
     matches!(role, Role::HqLeader | Role::HqOffice)
 }
 
-/// The concrete paths of a route pattern: (scope label, path).
+/// A tracked item about `project`, owned by its responsible unit and issued by its sub-HQ.
+fn item_about(project: &Project) -> TrackedItem {
+    TrackedItem {
+        id: ItemId(0),
+        kind: ItemKind::Coordination,
+        title: format!("{}：需协调", project.name),
+        detail: "需铁路部门配合".into(),
+        project: Some(project.id),
+        district: Some(project.district),
+        owner: project.responsible_unit,
+        issuer: project.sub_hq,
+        bodies: vec!["铁路".into()],
+        topic: "审批手续".into(),
+        source: "进度填报第20期".into(),
+        opened_on: jiff::civil::date(2021, 10, 1),
+        deadline: jiff::civil::date(2021, 10, 31),
+        level: EscalationLevel::District,
+        events: Vec::new(),
+    }
+}
+
+/// The bytes of the photo both projects' reports carry: a PNG signature is all the server checks.
+const PHOTO: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+
+fn photo_sha() -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(PHOTO)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Files a correction of `project`'s latest report carrying [`PHOTO`].
+async fn file_photo(db: &jianguan_store::Db, city: &Portfolio, project: &Project) {
+    let latest = city
+        .reports
+        .iter()
+        .filter(|r| r.project == project.id)
+        .max_by_key(|r| (r.period, r.version))
+        .expect("the project has reports");
+    let report = ProgressReport {
+        id: ReportId(0),
+        version: latest.version + 1,
+        milestones_reached: Vec::new(),
+        correction_reason: Some("附现场照片".into()),
+        ..latest.clone()
+    };
+    let audit = jianguan_audit::AuditDraft {
+        at_ms: 0,
+        actor: "t".into(),
+        unit: None,
+        action: "report.file".into(),
+        object: String::new(),
+        result: jianguan_audit::Outcome::Success,
+        client: None,
+        changes: vec![],
+    };
+    let photo = PhotoRef {
+        sha256: photo_sha(),
+        mime: "image/png".into(),
+        bytes: PHOTO.len() as i64,
+    };
+    db.file_report(&report, &[photo], &audit)
+        .await
+        .expect("a report with a photo");
+}
+
+/// The concrete paths of a route pattern: (scope label, path). `items` are the ids of the
+/// items about the own and the other project.
 fn paths(
     pattern: &str,
     own: &Project,
     other: &Project,
     account: i64,
+    items: (ItemId, ItemId),
 ) -> Vec<(&'static str, String)> {
     let fill = |p: &Project| {
+        let item = if p.id == own.id { items.0 } else { items.1 };
         pattern
             .replace("/admin/users/{id}", &format!("/admin/users/{account}"))
+            .replace("/items/{id}", &format!("/items/{item}"))
+            .replace("{sha256}", &photo_sha())
             .replace("/projects/{id}", &format!("/projects/{}", p.id))
             .replace("/districts/{id}", &format!("/districts/{}", p.district))
             .replace("/categories/{id}", &format!("/categories/{}", p.category))
@@ -183,15 +256,34 @@ async fn every_role_on_every_route_is_allowed_or_denied_as_the_policy_declares()
     )
     .await
     .expect("target account");
+    // A tracked item in the scope of the own project and one outside every scope of it.
+    let items = db
+        .record_cadence(
+            &CadenceWrite {
+                new_items: vec![item_about(own), item_about(other)],
+                ..CadenceWrite::default()
+            },
+            &[],
+        )
+        .await
+        .expect("items");
+    let items = (items[0], items[1]);
+    // A photo on a report of each project, stored where the server keeps photos.
+    file_photo(&db, &city, own).await;
+    file_photo(&db, &city, other).await;
+    let photos = dir.path().join("photos");
+    std::fs::create_dir_all(&photos).expect("photo dir");
+    std::fs::write(photos.join(photo_sha()), PHOTO).expect("photo file");
     let state = jianguan_web::AppState::with_today(Arc::new(db.clone()), || {
         jiff::civil::date(2026, 11, 28)
     });
+    state.set_photo_dir(photos);
     let app = jianguan_web::router(state);
     let version = db.data_version().await.expect("version");
 
     let mut cells = 0;
     for spec in ROUTES {
-        for (scope, path) in paths(spec.path, own, other, target) {
+        for (scope, path) in paths(spec.path, own, other, target, items) {
             // Anonymous.
             let (status, _) = call(&app, spec.method, &path, None).await;
             match spec.access {
@@ -234,16 +326,23 @@ async fn every_role_on_every_route_is_allowed_or_denied_as_the_policy_declares()
                     );
                     continue;
                 }
-                let project_route = spec.path.contains("/projects/{id}");
+                // Records by id (projects, tracked items) outside the scope are not found.
+                let project_route =
+                    spec.path.contains("/projects/{id}") || spec.path.contains("/items/{id}");
                 if project_route && scope == "other" && !sees_all(*role) {
                     assert_eq!(status, StatusCode::NOT_FOUND, "{who}: outside the scope");
                     assert!(!body.contains(&other.name), "{who}: nothing leaks");
                     assert_eq!(denials(&db).await, before + 1, "{who}: audited");
                 } else if spec.method == "POST" {
-                    // An allowed form post answers with the page (200, e.g. a validation
-                    // message) or a redirect back to it.
+                    // An allowed form post (empty here) answers with the page (200, or 422
+                    // with the form's errors) or a redirect back to it.
                     assert!(
-                        matches!(status, StatusCode::OK | StatusCode::SEE_OTHER),
+                        matches!(
+                            status,
+                            StatusCode::OK
+                                | StatusCode::SEE_OTHER
+                                | StatusCode::UNPROCESSABLE_ENTITY
+                        ),
                         "{who}: {status}"
                     );
                 } else {

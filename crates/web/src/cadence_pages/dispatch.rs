@@ -1,0 +1,553 @@
+//! The weekly dispatch pack (一周一调度) as a page, a printable view and JSON.
+//!
+//! Who reads it: the command office, its leaders, the sub-headquarters, the lead units and the
+//! districts — the people at the meeting (the policy's `Dispatch` resource). HQ roles see the
+//! whole pack. Everyone else sees it narrowed to their scope: the milestone, warning and item
+//! lists, the filing summary and the headline changes cover only their projects and items, while
+//! the league tables stay citywide, because the ranking is what the meeting announces to every
+//! district and lead unit alike.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use jianguan_access::policy::{Action, Resource};
+use jianguan_domain::calendar;
+use jianguan_domain::dispatch::{
+    DispatchPack, FilingSummary, Headline, ItemLine, LeagueRow, MilestoneLine, WarningLine, Week,
+};
+use jianguan_domain::filing;
+use jianguan_domain::model::Portfolio;
+use jianguan_domain::overview::Overview;
+use jianguan_domain::warnings::WarningLevel;
+
+use super::{Badge, ProjectIndex, Viewer, level_badge, light_badge, status_badge};
+use crate::api::Scope;
+use crate::auth::CurrentUser;
+use crate::cadence::{CadenceSnapshot, dispatch_pack, year_of};
+use crate::error::{AppError, Format};
+use crate::pages::{Choice, Layout, html_snapshot};
+use crate::{AppState, Params, Snapshot, fmt};
+
+/// Rows a section shows before "查看全部".
+const TOP: usize = 15;
+
+/// The week a request asks for: `week=2021-W40`; else the week of `as_of`; else the week of the
+/// default "as of" day of the year being reported on (its last week once the year is over).
+fn week_of(
+    params: &Params,
+    snap: &Snapshot,
+    today: jianguan_domain::Date,
+) -> Result<Week, AppError> {
+    if let Some(week) = params.choice("week", |v| Week::parse(v).ok(), "周次应写作 2021-W40")?
+    {
+        return Ok(week);
+    }
+    if let Some(d) = params.date("as_of")? {
+        return Ok(Week::of(d));
+    }
+    let year = match params.year("year")? {
+        Some(y) => y,
+        None => snap.portfolio.reporting_year().unwrap_or(today.year()),
+    };
+    Ok(Week::of(calendar::default_as_of(year, today)))
+}
+
+/// The pack of `week` as `viewer` may see it.
+fn pack_for(
+    snap: &Snapshot,
+    cadence: &CadenceSnapshot,
+    viewer: Viewer,
+    week: Week,
+) -> DispatchPack {
+    let pack = dispatch_pack(&snap.portfolio, &snap.ledger, cadence, week);
+    if viewer.sees_all() {
+        pack
+    } else {
+        narrow(pack, snap, cadence, viewer, week)
+    }
+}
+
+/// Narrows a pack to the viewer's projects and items; the league tables stay citywide.
+fn narrow(
+    mut pack: DispatchPack,
+    snap: &Snapshot,
+    cadence: &CadenceSnapshot,
+    viewer: Viewer,
+    week: Week,
+) -> DispatchPack {
+    let p = &snap.portfolio;
+    let projects = ProjectIndex::new(p);
+    let sees = |id| viewer.sees_project(&projects, id);
+    pack.overdue_milestones.retain(|l| sees(l.project.id));
+    pack.at_risk_milestones.retain(|l| sees(l.project.id));
+    pack.new_warnings.retain(|l| sees(l.project.id));
+    pack.escalated_warnings.retain(|l| sees(l.project.id));
+    let (from, to) = (week.monday(), week.sunday());
+    let open = cadence.warnings.open_on(to);
+    pack.open_warnings_by_level = WarningLevel::ALL
+        .into_iter()
+        .map(|level| {
+            let n = open
+                .iter()
+                .filter(|w| w.level == level && sees(w.project))
+                .count() as u64;
+            (level, n)
+        })
+        .collect();
+    let items: Vec<_> = cadence
+        .items
+        .iter()
+        .filter(|i| viewer.sees_item(i, &projects))
+        .collect();
+    let visible_items: std::collections::HashSet<i64> = items.iter().map(|i| i.id.0).collect();
+    for list in [
+        &mut pack.items_past_deadline,
+        &mut pack.stuck_items,
+        &mut pack.open_supervision_items,
+    ] {
+        list.retain(|l| visible_items.contains(&l.id));
+    }
+    pack.changes.projects_finished.retain(|r| sees(r.id));
+    pack.changes.items_opened = items
+        .iter()
+        .filter(|i| i.opened_on >= from && i.opened_on <= to)
+        .count() as u64;
+    pack.changes.items_closed = items
+        .iter()
+        .filter(|i| i.state_on(to).closed_on.is_some_and(|d| d >= from))
+        .count() as u64;
+    let year = pack.year;
+    let mine = |pr: &jianguan_domain::model::Project| viewer.scope.covers(pr);
+    pack.changes.milestones_reached = p
+        .projects
+        .iter()
+        .filter(|pr| pr.plan_for(year).is_some() && mine(pr))
+        .flat_map(|pr| &pr.milestones)
+        .filter(|m| m.actual.is_some_and(|a| a >= from && a <= to))
+        .count() as u64;
+    let prev = week.previous().sunday();
+    let now = Overview::compute_filtered(p, &snap.ledger, year, to, mine);
+    let before = Overview::compute_filtered(p, &snap.ledger, year, prev, mine);
+    pack.changes.now = Headline::from((&now.total, to));
+    pack.changes.before = Headline::from((&before.total, prev));
+    pack.filing = filing::last_closed_period(&p.periods, to)
+        .filter(|period| period.year == year)
+        .map(|period| {
+            let scoped = Portfolio {
+                projects: p.projects.iter().filter(|pr| mine(pr)).cloned().collect(),
+                ..Portfolio::default()
+            };
+            let c = filing::compliance(&scoped, &cadence.filings, period, to);
+            FilingSummary {
+                period_seq: period.seq,
+                deadline: period.deadline,
+                expected: c.total.expected,
+                on_time: c.total.on_time,
+                late: c.total.late,
+                missing: c.total.missing,
+                units_behind: c
+                    .by_unit
+                    .iter()
+                    .filter(|(_, n)| n.late + n.missing > 0)
+                    .map(|(u, n)| (p.unit_name(*u).to_string(), n.late, n.missing))
+                    .collect(),
+            }
+        });
+    pack
+}
+
+/// `GET /api/v1/dispatch?week=2021-W40`: the pack as JSON, narrowed to the reader's scope.
+pub(crate) async fn api(
+    State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let params = Params::new(query, Format::Json);
+    let viewer = Viewer::of(&user, Resource::Dispatch, Format::Json)?;
+    let snap = state
+        .snapshot()
+        .await
+        .map_err(|e| AppError::store(Format::Json, e))?;
+    let week = week_of(&params, &snap, state.today())?;
+    let cadence = super::records(&state, Format::Json).await?;
+    Ok(Json(pack_for(&snap, &cadence, viewer, week)).into_response())
+}
+
+/// A section of the page: the first rows, how many there are, and the link to all of them.
+struct Section<T> {
+    rows: Vec<T>,
+    total: String,
+    more: Option<String>,
+}
+
+impl<T> Section<T> {
+    fn new<S>(all: &[S], id: &str, full: Option<&str>, href: &str, row: impl Fn(&S) -> T) -> Self {
+        let everything = full == Some(id) || full == Some("all");
+        let shown = if everything {
+            all.len()
+        } else {
+            all.len().min(TOP)
+        };
+        Section {
+            rows: all[..shown].iter().map(row).collect(),
+            total: fmt::count(all.len() as u64),
+            more: (shown < all.len()).then(|| format!("{href}&full={id}#{id}")),
+        }
+    }
+}
+
+struct MsRow {
+    href: String,
+    project: String,
+    district: String,
+    unit: String,
+    milestone: String,
+    planned: String,
+    days: String,
+    level: Option<Badge>,
+    reason: String,
+}
+
+fn ms_row(l: &MilestoneLine, qs: &str) -> MsRow {
+    MsRow {
+        href: format!("/projects/{}?{qs}", l.project.id),
+        project: l.project.name.clone(),
+        district: l.project.district.clone(),
+        unit: l.project.unit.clone(),
+        milestone: l.milestone.clone(),
+        planned: l.planned.to_string(),
+        days: if l.days_overdue >= 0 {
+            format!("逾期 {} 天", l.days_overdue)
+        } else {
+            format!("{} 天后到期", -l.days_overdue)
+        },
+        level: l.level.map(level_badge),
+        reason: l.reason.clone().unwrap_or_default(),
+    }
+}
+
+struct WarnRow {
+    href: String,
+    project: String,
+    district: String,
+    milestone: String,
+    on: String,
+    previous: Option<Badge>,
+    level: Badge,
+    reason: String,
+}
+
+fn warn_row(l: &WarningLine, qs: &str) -> WarnRow {
+    WarnRow {
+        href: format!("/projects/{}?{qs}", l.project.id),
+        project: l.project.name.clone(),
+        district: l.project.district.clone(),
+        milestone: l.milestone.clone(),
+        on: l.on.to_string(),
+        previous: l.previous.map(level_badge),
+        level: level_badge(l.level),
+        reason: l.reason.clone(),
+    }
+}
+
+pub(crate) struct ItemRow {
+    pub(crate) href: String,
+    pub(crate) kind: &'static str,
+    pub(crate) title: String,
+    pub(crate) project: Option<(String, String)>,
+    pub(crate) owner: String,
+    pub(crate) bodies: String,
+    pub(crate) source: String,
+    pub(crate) level: String,
+    pub(crate) status: Badge,
+    pub(crate) opened: String,
+    pub(crate) deadline: String,
+    pub(crate) overdue: String,
+    pub(crate) idle: String,
+}
+
+fn item_row(l: &ItemLine, qs: &str) -> ItemRow {
+    ItemRow {
+        href: format!("/items/{}", l.id),
+        kind: l.kind.label(),
+        title: l.title.clone(),
+        project: l
+            .project
+            .as_ref()
+            .map(|p| (format!("/projects/{}?{qs}", p.id), p.name.clone())),
+        owner: l.owner.clone(),
+        bodies: l.bodies.join("、"),
+        source: l.source.clone(),
+        level: l.level.clone(),
+        status: status_badge(l.status),
+        opened: l.opened_on.to_string(),
+        deadline: l.deadline.to_string(),
+        overdue: if l.days_overdue > 0 {
+            format!("逾期 {} 天", l.days_overdue)
+        } else {
+            String::new()
+        },
+        idle: format!("{} 天", l.days_without_movement),
+    }
+}
+
+struct LeagueView {
+    rank: usize,
+    name: String,
+    projects: String,
+    node: String,
+    on_time: String,
+    completion: String,
+    investment: String,
+    overdue: String,
+    light: Badge,
+}
+
+fn league_view(r: &LeagueRow) -> LeagueView {
+    LeagueView {
+        rank: r.rank,
+        name: r.name.clone(),
+        projects: fmt::count(r.projects),
+        node: fmt::rate(r.node_completion),
+        on_time: fmt::rate(r.on_time),
+        completion: fmt::rate(r.project_completion),
+        investment: fmt::rate(r.investment_completion),
+        overdue: fmt::count(r.overdue_milestones),
+        light: light_badge(r.light),
+    }
+}
+
+/// A headline figure before and after the week.
+struct DeltaRow {
+    label: &'static str,
+    before: String,
+    now: String,
+    change: String,
+    class: &'static str,
+}
+
+fn deltas(before: &Headline, now: &Headline) -> Vec<DeltaRow> {
+    let rate = |label, b: Option<f64>, a: Option<f64>| DeltaRow {
+        label,
+        before: fmt::rate(b),
+        now: fmt::rate(a),
+        change: super::points(b, a),
+        class: super::trend_class(b, a),
+    };
+    let count = |label, b: u64, a: u64, lower_is_better: bool| DeltaRow {
+        label,
+        before: fmt::count(b),
+        now: fmt::count(a),
+        change: super::delta(b, a),
+        class: match (a.cmp(&b), lower_is_better) {
+            (std::cmp::Ordering::Equal, _) => "",
+            (std::cmp::Ordering::Greater, false) | (std::cmp::Ordering::Less, true) => "up",
+            _ => "down",
+        },
+    };
+    vec![
+        rate("节点完成率", before.node_completion, now.node_completion),
+        rate("按期完成率", before.on_time, now.on_time),
+        rate(
+            "项目完成率",
+            before.project_completion,
+            now.project_completion,
+        ),
+        rate(
+            "投资完成率",
+            before.investment_completion,
+            now.investment_completion,
+        ),
+        count(
+            "完工项目",
+            before.finished_projects,
+            now.finished_projects,
+            false,
+        ),
+        count(
+            "逾期节点",
+            before.overdue_milestones,
+            now.overdue_milestones,
+            true,
+        ),
+    ]
+}
+
+struct FilingView {
+    title: String,
+    expected: String,
+    on_time: String,
+    late: String,
+    missing: String,
+    rate: String,
+    units: Vec<(String, String, String)>,
+    href: String,
+}
+
+#[derive(Template)]
+#[template(path = "dispatch.html")]
+struct DispatchPage {
+    layout: Layout,
+    heading: String,
+    range: String,
+    week: String,
+    prev: String,
+    next: String,
+    print_href: String,
+    screen_href: String,
+    print: bool,
+    narrowed: bool,
+    deltas: Vec<DeltaRow>,
+    changes: String,
+    finished: Vec<(String, String)>,
+    finished_total: String,
+    finished_more: bool,
+    overdue: Section<MsRow>,
+    at_risk: Section<MsRow>,
+    new_warnings: Section<WarnRow>,
+    escalated: Section<WarnRow>,
+    open_by_level: Vec<(Badge, String)>,
+    past_deadline: Section<ItemRow>,
+    stuck: Section<ItemRow>,
+    supervision: Section<ItemRow>,
+    filing: Option<FilingView>,
+    districts: Vec<LeagueView>,
+    categories: Vec<LeagueView>,
+    may_record: bool,
+    owners: Vec<(&'static str, Vec<Choice>)>,
+    today: String,
+}
+
+/// `GET /dispatch?week=2021-W40[&print=1][&full=section]`.
+pub(crate) async fn page(
+    State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let params = Params::new(query, Format::Html);
+    let viewer = Viewer::of(&user, Resource::Dispatch, Format::Html)?;
+    let snap = html_snapshot(&state).await?;
+    let week = week_of(&params, &snap, state.today())?;
+    let print = params.flag("print")?;
+    let full = params.get("full");
+    let cadence = super::records(&state, Format::Html).await?;
+    let pack = pack_for(&snap, &cadence, viewer, week);
+    let (from, to) = (week.monday(), week.sunday());
+    let scope = Scope {
+        year: year_of(week),
+        as_of: to,
+    };
+    let mut layout = Layout::new(
+        format!("{}年第{}周调度", week.year, week.week),
+        "dispatch",
+        scope,
+        &snap,
+        "/dispatch",
+        &user,
+    )
+    .crumb("调度", None);
+    if print {
+        layout.body_class = "printview";
+    }
+    let qs = layout.qs.clone();
+    let here = format!("/dispatch?week={week}");
+    let c = &pack.changes;
+    let changes = format!(
+        "本周完成节点 {} 个，完工项目 {} 个；新交办事项 {} 件，办结 {} 件。",
+        fmt::count(c.milestones_reached),
+        fmt::count(c.projects_finished.len() as u64),
+        fmt::count(c.items_opened),
+        fmt::count(c.items_closed),
+    );
+    let filing = pack.filing.as_ref().map(|f| {
+        let seq = f.period_seq;
+        FilingView {
+            title: format!("{}年第{seq}期（{} 截止）", scope.year, f.deadline),
+            expected: fmt::count(f.expected),
+            on_time: fmt::count(f.on_time),
+            late: fmt::count(f.late),
+            missing: fmt::count(f.missing),
+            rate: fmt::rate(jianguan_domain::rates::Ratio::new(f.on_time, f.expected).value()),
+            units: f
+                .units_behind
+                .iter()
+                .map(|(name, late, missing)| {
+                    (name.clone(), fmt::count(*late), fmt::count(*missing))
+                })
+                .collect(),
+            href: format!("/compliance?year={}&period={seq}&as_of={to}", scope.year),
+        }
+    });
+    let page = DispatchPage {
+        heading: format!("{}年第{}周调度会议材料", week.year, week.week),
+        range: format!(
+            "{} — {}（数据截至 {}）",
+            fmt::date_cn(from),
+            fmt::date_cn(to),
+            fmt::date_cn(to)
+        ),
+        week: week.to_string(),
+        prev: format!("/dispatch?week={}", week.previous()),
+        next: format!("/dispatch?week={}", week.next()),
+        print_href: format!("{here}&print=1"),
+        screen_href: here.clone(),
+        print,
+        narrowed: !viewer.sees_all(),
+        deltas: deltas(&c.before, &c.now),
+        changes,
+        finished: c
+            .projects_finished
+            .iter()
+            .take(TOP)
+            .map(|p| (format!("/projects/{}?{qs}", p.id), p.name.clone()))
+            .collect(),
+        finished_total: fmt::count(c.projects_finished.len() as u64),
+        finished_more: c.projects_finished.len() > TOP,
+        overdue: Section::new(&pack.overdue_milestones, "overdue", full, &here, |l| {
+            ms_row(l, &qs)
+        }),
+        at_risk: Section::new(&pack.at_risk_milestones, "at-risk", full, &here, |l| {
+            ms_row(l, &qs)
+        }),
+        new_warnings: Section::new(&pack.new_warnings, "new-warnings", full, &here, |l| {
+            warn_row(l, &qs)
+        }),
+        escalated: Section::new(&pack.escalated_warnings, "escalated", full, &here, |l| {
+            warn_row(l, &qs)
+        }),
+        open_by_level: pack
+            .open_warnings_by_level
+            .iter()
+            .map(|(l, n)| (level_badge(*l), fmt::count(*n)))
+            .collect(),
+        past_deadline: Section::new(
+            &pack.items_past_deadline,
+            "past-deadline",
+            full,
+            &here,
+            |l| item_row(l, &qs),
+        ),
+        stuck: Section::new(&pack.stuck_items, "stuck", full, &here, |l| {
+            item_row(l, &qs)
+        }),
+        supervision: Section::new(
+            &pack.open_supervision_items,
+            "supervision",
+            full,
+            &here,
+            |l| item_row(l, &qs),
+        ),
+        filing,
+        districts: pack.district_league.iter().map(league_view).collect(),
+        categories: pack.category_league.iter().map(league_view).collect(),
+        may_record: user.may(Resource::TrackedItem, Action::Create),
+        owners: super::owner_choices(&snap.portfolio, None),
+        today: state.today().to_string(),
+        layout,
+    };
+    super::html(page)
+}

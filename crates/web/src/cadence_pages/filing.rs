@@ -1,0 +1,1272 @@
+//! Biweekly filing (两周一汇报) and its compliance.
+//!
+//! `GET /filing` lists the user's projects due for the current period (the one today falls in,
+//! or the last one begun) with how each stands, and with `project=ID` shows the phone-first form
+//! for one project. `POST /filing` reads the form (URL-encoded, or multipart with photos), checks
+//! the project is in the user's scope (else 404 and an audited denial, nothing stored), runs the
+//! domain's one gate [`check_filing`] (a refusal names the field: 422 with the form again), and
+//! stores the report with its photos' references in one transaction. A second identical submit
+//! is the same report. Problems that need another body open coordination tickets.
+//!
+//! `GET /compliance?period=N` shows, per period, who filed on time, late or not at all, by
+//! district and unit, and drills down to the projects.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{FromRequest, Multipart, Query, Request, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form, Json};
+use jianguan_access::policy::{Action, Resource};
+use jianguan_audit::{AuditDraft, FieldChange, Outcome};
+use jianguan_domain::Date;
+use jianguan_domain::filing::{
+    self, FilingCounts, FilingDecision, FilingError, check_filing, expected_to_file, filing_of,
+};
+use jianguan_domain::followup::{EscalationLevel, ItemId, ItemKind, TrackedItem};
+use jianguan_domain::model::{
+    MilestoneId, Money, PeriodId, Portfolio, Problem, ProgressReport, Project, ReportId,
+    ReportingPeriod, UnitId,
+};
+use jianguan_domain::store::{CadenceWrite, ProjectRecord};
+use serde::Serialize;
+
+use super::photos::{self, MAX_PHOTOS, Photo};
+use crate::api::Scope;
+use crate::auth::CurrentUser;
+use crate::cadence::CadenceSnapshot;
+use crate::error::{AppError, Format};
+use crate::pages::{Layout, html_snapshot};
+use crate::{AppState, Params, Snapshot, fmt};
+
+/// Problem rows the form offers.
+const PROBLEM_ROWS: usize = 3;
+
+/// Rows the project list shows before asking to search.
+const LIST_LIMIT: usize = 100;
+
+/// The Chinese name of a form field, for error messages.
+fn field_label(field: &str) -> &'static str {
+    match field {
+        "project" => "项目",
+        "period" => "期次",
+        "milestones" => "完成节点",
+        "investment_to_date" => "累计完成投资",
+        "note" => "进展情况",
+        "problems" => "存在问题",
+        "correction_reason" => "更正理由",
+        "photos" => "现场照片",
+        _ => "填报内容",
+    }
+}
+
+/// The period filing is for on `today`: the one `today` falls in, else the last one begun.
+fn current_period(periods: &[ReportingPeriod], today: Date) -> Option<&ReportingPeriod> {
+    periods
+        .iter()
+        .find(|p| p.start <= today && today <= p.end)
+        .or_else(|| {
+            periods
+                .iter()
+                .filter(|p| p.start <= today)
+                .max_by_key(|p| p.start)
+        })
+}
+
+fn period_label(p: &ReportingPeriod) -> String {
+    format!(
+        "{}年第{}期（{} 至 {}，{} 截止）",
+        p.year, p.seq, p.start, p.end, p.deadline
+    )
+}
+
+/// How a filing stands, as a word with a class.
+fn filing_badge(f: filing::Filing) -> super::Badge {
+    let (label, class) = match f {
+        filing::Filing::OnTime => ("按时".to_string(), "fl fl-ontime"),
+        filing::Filing::Late(d) => (format!("迟报 {d} 天"), "fl fl-late"),
+        filing::Filing::Missing => ("漏报".to_string(), "fl fl-missing"),
+        filing::Filing::Pending => ("待报".to_string(), "fl fl-pending"),
+    };
+    super::Badge {
+        label,
+        class: class.to_string(),
+    }
+}
+
+// --- The filing desk -------------------------------------------------------------------------
+
+struct DueRow {
+    href: String,
+    code: String,
+    name: String,
+    district: String,
+    unit: String,
+    status: super::Badge,
+    versions: usize,
+    action: &'static str,
+}
+
+/// A milestone line of the form.
+struct MilestoneInput {
+    id: i64,
+    name: String,
+    planned: String,
+    /// Reached before this period (read-only).
+    done: Option<String>,
+    checked: bool,
+    date: String,
+}
+
+/// What the form shows (typed, or the latest version's values).
+#[derive(Default)]
+struct FormValues {
+    investment: String,
+    note: String,
+    problems: Vec<(String, String)>,
+    correction_reason: String,
+    reached: HashMap<i64, String>,
+}
+
+struct FormView {
+    project_id: i64,
+    project: String,
+    code: String,
+    project_href: String,
+    period_id: i64,
+    milestones: Vec<MilestoneInput>,
+    values: FormValues,
+    previous_investment: Option<String>,
+    filed: Option<String>,
+    needs_reason: bool,
+    photos_enabled: bool,
+}
+
+#[derive(Template)]
+#[template(path = "filing.html")]
+struct FilingPage {
+    layout: Layout,
+    period: String,
+    periods: Vec<(String, String, bool)>,
+    counts: String,
+    rows: Vec<DueRow>,
+    more: Option<String>,
+    search: String,
+    todo_only: bool,
+    form: Option<FormView>,
+    errors: Vec<(String, String)>,
+    notice: String,
+    max_photos: usize,
+    max_photo_mb: usize,
+}
+
+/// The versions of a project's reports, as [`check_filing`] takes them.
+fn versions(record: &ProjectRecord) -> Vec<&ProgressReport> {
+    record.reports.iter().collect()
+}
+
+/// The latest version of `project`'s report for `period`, if any.
+fn latest_for<'a>(
+    record: &'a ProjectRecord,
+    period: &ReportingPeriod,
+) -> Option<&'a ProgressReport> {
+    record
+        .reports
+        .iter()
+        .filter(|r| r.period == period.id)
+        .max_by_key(|r| r.version)
+}
+
+#[expect(clippy::too_many_arguments, reason = "one page, its inputs")]
+async fn desk(
+    state: &AppState,
+    user: &CurrentUser,
+    snap: &Snapshot,
+    cadence: &CadenceSnapshot,
+    params: &Params,
+    form_for: Option<(ProjectRecord, PeriodId, Option<FormValues>)>,
+    errors: Vec<(String, String)>,
+    notice: String,
+) -> Result<Response, AppError> {
+    let today = state.today();
+    let p = &snap.portfolio;
+    let scope = user.scope_for(Resource::ProgressReport, Action::Create, Format::Html)?;
+    let year = match params.year("year")? {
+        Some(y) => y,
+        None => current_period(&p.periods, today)
+            .map(|x| x.year)
+            .or_else(|| p.reporting_year())
+            .unwrap_or(today.year()),
+    };
+    let in_year: Vec<&ReportingPeriod> = p
+        .periods
+        .iter()
+        .filter(|x| x.year == year && x.start <= today)
+        .collect();
+    let asked = params.id("period")?;
+    let chosen_id = form_for.as_ref().map(|(_, id, _)| *id);
+    let period = chosen_id
+        .and_then(|id| p.periods.iter().find(|x| x.id == id))
+        .or_else(|| asked.and_then(|seq| in_year.iter().copied().find(|x| i64::from(x.seq) == seq)))
+        .or_else(|| current_period(&p.periods, today).filter(|x| x.year == year))
+        .or_else(|| in_year.last().copied());
+    let layout_scope = Scope { year, as_of: today };
+    let mut layout = Layout::new("进度填报", "filing", layout_scope, snap, "/filing", user)
+        .crumb("进度填报", Some(format!("/filing?year={year}")));
+    let search = params.get("q").unwrap_or("").to_string();
+    let todo_only = params.get("show") != Some("all");
+    let Some(period) = period else {
+        return super::html(FilingPage {
+            layout,
+            period: String::new(),
+            periods: Vec::new(),
+            counts: String::new(),
+            rows: Vec::new(),
+            more: None,
+            search,
+            todo_only,
+            form: None,
+            errors,
+            notice,
+            max_photos: MAX_PHOTOS,
+            max_photo_mb: photos::MAX_PHOTO_BYTES / 1024 / 1024,
+        });
+    };
+    let periods = in_year
+        .iter()
+        .map(|x| {
+            (
+                format!("/filing?year={year}&period={}", x.seq),
+                format!("第{}期", x.seq),
+                x.id == period.id,
+            )
+        })
+        .collect();
+    let mut due: Vec<(&Project, filing::Filing, usize)> = p
+        .projects
+        .iter()
+        .filter(|pr| scope.covers(pr) && expected_to_file(pr, period))
+        .map(|pr| {
+            let v = cadence.filings.get(pr.id, period);
+            let filed = v.iter().filter(|f| f.filed_on <= today).count();
+            (pr, filing_of(v, period, today), filed)
+        })
+        .collect();
+    let mut counts = FilingCounts::default();
+    for (_, f, _) in &due {
+        match f {
+            filing::Filing::OnTime => counts.on_time += 1,
+            filing::Filing::Late(_) => counts.late += 1,
+            filing::Filing::Missing => counts.missing += 1,
+            filing::Filing::Pending => counts.pending += 1,
+        }
+        counts.expected += 1;
+    }
+    let needle = search.trim();
+    due.retain(|(pr, f, _)| {
+        (!todo_only || matches!(f, filing::Filing::Pending | filing::Filing::Missing))
+            && (needle.is_empty() || pr.name.contains(needle) || pr.code.contains(needle))
+    });
+    let matching = due.len();
+    let rows = due
+        .iter()
+        .take(LIST_LIMIT)
+        .map(|(pr, f, n)| DueRow {
+            href: format!(
+                "/filing?year={year}&period={}&project={}#form",
+                period.seq, pr.id
+            ),
+            code: pr.code.clone(),
+            name: pr.name.clone(),
+            district: p.unit_name(pr.district).to_string(),
+            unit: p.unit_name(pr.responsible_unit).to_string(),
+            status: filing_badge(*f),
+            versions: *n,
+            action: if *n == 0 { "填报" } else { "更正" },
+        })
+        .collect();
+    let form = form_for.map(|(record, _, typed)| form_view(state, p, &record, period, typed));
+    if let Some(f) = &form {
+        layout = layout.crumb(f.project.clone(), None);
+    }
+    super::html(FilingPage {
+        period: period_label(period),
+        periods,
+        counts: format!(
+            "应报 {}：按时 {}，迟报 {}，漏报 {}，待报 {}",
+            fmt::count(counts.expected),
+            fmt::count(counts.on_time),
+            fmt::count(counts.late),
+            fmt::count(counts.missing),
+            fmt::count(counts.pending)
+        ),
+        rows,
+        more: (matching > LIST_LIMIT).then(|| {
+            format!(
+                "共 {} 个项目，仅列前 {LIST_LIMIT} 个，请按名称或编码搜索",
+                fmt::count(matching as u64)
+            )
+        }),
+        search,
+        todo_only,
+        form,
+        errors,
+        notice,
+        max_photos: MAX_PHOTOS,
+        max_photo_mb: photos::MAX_PHOTO_BYTES / 1024 / 1024,
+        layout,
+    })
+}
+
+fn form_view(
+    state: &AppState,
+    p: &Portfolio,
+    record: &ProjectRecord,
+    period: &ReportingPeriod,
+    typed: Option<FormValues>,
+) -> FormView {
+    let pr = &record.project;
+    let today = state.today();
+    let latest = latest_for(record, period);
+    let previous = record
+        .reports
+        .iter()
+        .filter(|r| r.period.0 < period.id.0)
+        .max_by_key(|r| (r.period.0, r.version));
+    // Milestones reached in another period's report are shown as done; the rest can be ticked.
+    let elsewhere: HashMap<MilestoneId, Date> = record
+        .reports
+        .iter()
+        .filter(|r| r.period != period.id)
+        .flat_map(|r| r.milestones_reached.iter().copied())
+        .collect();
+    let values = typed.unwrap_or_else(|| match latest {
+        Some(r) => FormValues {
+            investment: format!("{:.2}", r.investment_to_date.wan()),
+            note: r.note.clone(),
+            problems: r
+                .problems
+                .iter()
+                .map(|pb| {
+                    (
+                        pb.description.clone(),
+                        pb.needs_coordination_with.clone().unwrap_or_default(),
+                    )
+                })
+                .collect(),
+            correction_reason: String::new(),
+            reached: r
+                .milestones_reached
+                .iter()
+                .map(|(m, d)| (m.0, d.to_string()))
+                .collect(),
+        },
+        None => FormValues::default(),
+    });
+    let mut values = values;
+    values.problems.resize(
+        PROBLEM_ROWS.max(values.problems.len()),
+        (String::new(), String::new()),
+    );
+    let milestones = pr
+        .milestones
+        .iter()
+        .map(|m| {
+            let in_this_period =
+                latest.is_some_and(|l| l.milestones_reached.iter().any(|(x, _)| *x == m.id));
+            let done = elsewhere
+                .get(&m.id)
+                .copied()
+                .or_else(|| m.actual.filter(|a| !in_this_period && *a <= today))
+                .filter(|_| !values.reached.contains_key(&m.id.0));
+            MilestoneInput {
+                id: m.id.0,
+                name: m.name.clone(),
+                planned: m.planned.to_string(),
+                done: done.map(|d| d.to_string()),
+                checked: values.reached.contains_key(&m.id.0),
+                date: values.reached.get(&m.id.0).cloned().unwrap_or_default(),
+            }
+        })
+        .collect();
+    FormView {
+        project_id: pr.id.0,
+        project: pr.name.clone(),
+        code: pr.code.clone(),
+        project_href: format!("/projects/{}", pr.id),
+        period_id: period.id.0,
+        milestones,
+        values,
+        previous_investment: previous.map(|r| fmt::wan(r.investment_to_date)),
+        filed: latest.map(|r| {
+            format!(
+                "本期已于 {} 填报（第 {} 版）{}",
+                r.filed_on,
+                r.version,
+                if r.filed_on > period.deadline {
+                    "，逾期填报"
+                } else {
+                    ""
+                }
+            )
+        }),
+        needs_reason: latest.is_some(),
+        photos_enabled: state.photo_dir().is_some(),
+    }
+    .with_unit(p, pr)
+}
+
+impl FormView {
+    fn with_unit(mut self, p: &Portfolio, pr: &Project) -> FormView {
+        self.project = format!("{}（{}）", pr.name, p.unit_name(pr.responsible_unit));
+        self
+    }
+}
+
+/// `GET /filing[?period=N][&project=ID]`.
+pub(crate) async fn page(
+    State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let params = Params::new(query, Format::Html);
+    let snap = html_snapshot(&state).await?;
+    let cadence = super::records(&state, Format::Html).await?;
+    let notice = match params.id("filed")? {
+        Some(id) => format!("已提交（报告编号 {id}）。重复提交相同内容不会另存。"),
+        None => String::new(),
+    };
+    let form_for = match params.id("project")? {
+        Some(id) => {
+            let record = crate::api::visible_project(&state, &user, id, Format::Html).await?;
+            let today = state.today();
+            let year = params.year("year")?;
+            let seq = params.id("period")?;
+            let period = snap
+                .portfolio
+                .periods
+                .iter()
+                .filter(|x| year.is_none_or(|y| x.year == y))
+                .find(|x| seq.is_some_and(|s| i64::from(x.seq) == s))
+                .or_else(|| current_period(&snap.portfolio.periods, today))
+                .map(|x| x.id);
+            period.map(|pid| (record, pid, None))
+        }
+        None => None,
+    };
+    desk(
+        &state,
+        &user,
+        &snap,
+        &cadence,
+        &params,
+        form_for,
+        Vec::new(),
+        notice,
+    )
+    .await
+}
+
+/// What a submitted form says, before checking.
+#[derive(Default)]
+struct Submitted {
+    fields: Vec<(String, String)>,
+    photos: Vec<(String, Vec<u8>)>,
+    photo_error: Option<String>,
+}
+
+impl Submitted {
+    fn get(&self, name: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.trim())
+    }
+
+    fn all(&self, name: &str) -> impl Iterator<Item = &str> {
+        self.fields
+            .iter()
+            .filter(move |(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+    }
+}
+
+/// Reads the form: multipart (with photos) or URL-encoded (without).
+async fn read_form(request: Request) -> Result<Submitted, AppError> {
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let bad = |e: String| AppError::bad_parameter(Format::Html, "form", e);
+    if !multipart {
+        let Form(fields) = Form::<Vec<(String, String)>>::from_request(request, &())
+            .await
+            .map_err(|e| bad(e.body_text()))?;
+        return Ok(Submitted {
+            fields,
+            ..Submitted::default()
+        });
+    }
+    let mut form = Multipart::from_request(request, &())
+        .await
+        .map_err(|e| bad(e.body_text()))?;
+    let mut out = Submitted::default();
+    while let Some(mut field) = form.next_field().await.map_err(|e| bad(e.body_text()))? {
+        let name = field.name().unwrap_or("").to_string();
+        if let Some(file_name) = field.file_name().map(str::to_string) {
+            if name != "photos" {
+                continue;
+            }
+            // Read at most one byte past the limit, then skip the rest: an oversized photo is
+            // refused with a message, not a broken connection.
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(|e| bad(e.body_text()))? {
+                if bytes.len() <= photos::MAX_PHOTO_BYTES {
+                    bytes.extend_from_slice(&chunk);
+                }
+            }
+            if file_name.is_empty() && bytes.is_empty() {
+                continue; // the file input left empty
+            }
+            if out.photos.len() == MAX_PHOTOS {
+                out.photo_error = Some(format!("每期最多上传 {MAX_PHOTOS} 张照片"));
+                continue;
+            }
+            out.photos.push((file_name, bytes));
+        } else {
+            let text = field.text().await.map_err(|e| bad(e.body_text()))?;
+            out.fields.push((name, text));
+        }
+    }
+    Ok(out)
+}
+
+/// The type of problem an outside body's coordination is usually about, for new tickets.
+fn coordination_topic(body: &str) -> &'static str {
+    if body.contains("部队") || body.contains('军') {
+        "用地协调"
+    } else if body.contains("铁路") || body.contains('省') {
+        "审批手续"
+    } else if body.contains('电') || body.contains("燃气") || body.contains("通信") {
+        "管线迁改"
+    } else if body.contains("央企") {
+        "征地拆迁"
+    } else {
+        "部门协调"
+    }
+}
+
+/// `POST /filing`: files one project's report for one period.
+pub(crate) async fn submit(
+    State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
+    request: Request,
+) -> Result<Response, AppError> {
+    let form = read_form(request).await?;
+    let snap = html_snapshot(&state).await?;
+    let cadence = super::records(&state, Format::Html).await?;
+    let today = state.today();
+    let empty = Params::new(HashMap::new(), Format::Html);
+    let refuse_plain = |field: &str, message: String| vec![(field.to_string(), message)];
+    let Some(project_id) = form.get("project").parse::<i64>().ok() else {
+        let errors = refuse_plain("project", "请先在列表中选择要填报的项目".into());
+        return super::unprocessable(
+            desk(
+                &state,
+                &user,
+                &snap,
+                &cadence,
+                &empty,
+                None,
+                errors,
+                String::new(),
+            )
+            .await,
+        );
+    };
+    // Outside the user's scope: 404 with an audited denial, before reading anything else.
+    let record = crate::api::visible_project(&state, &user, project_id, Format::Html).await?;
+    let p = &snap.portfolio;
+    let Some(period) = form
+        .get("period")
+        .parse::<i64>()
+        .ok()
+        .and_then(|id| p.periods.iter().find(|x| x.id.0 == id))
+    else {
+        let errors = refuse_plain("period", "请选择填报期次".into());
+        return super::unprocessable(
+            desk(
+                &state,
+                &user,
+                &snap,
+                &cadence,
+                &empty,
+                None,
+                errors,
+                String::new(),
+            )
+            .await,
+        );
+    };
+    let project = &record.project;
+    let mut errors: Vec<(String, String)> = Vec::new();
+    let typed = FormValues {
+        investment: form.get("investment_to_date").to_string(),
+        note: form.get("note").to_string(),
+        problems: (1..=PROBLEM_ROWS)
+            .map(|i| {
+                (
+                    form.get(&format!("problem_{i}")).to_string(),
+                    form.get(&format!("coordination_{i}")).to_string(),
+                )
+            })
+            .collect(),
+        correction_reason: form.get("correction_reason").to_string(),
+        reached: form
+            .all("reached")
+            .filter_map(|id| id.parse::<i64>().ok())
+            .map(|id| (id, form.get(&format!("date_{id}")).to_string()))
+            .collect(),
+    };
+    let mut milestones_reached = Vec::new();
+    let mut ids: Vec<i64> = typed.reached.keys().copied().collect();
+    ids.sort_unstable();
+    for id in ids {
+        let text = &typed.reached[&id];
+        let name = project
+            .milestones
+            .iter()
+            .find(|m| m.id.0 == id)
+            .map_or(id.to_string(), |m| m.name.clone());
+        match text.parse::<Date>() {
+            Ok(d) => milestones_reached.push((MilestoneId(id), d)),
+            Err(_) => errors.push((
+                "milestones".into(),
+                format!("请填写「{name}」的完成日期，格式 YYYY-MM-DD"),
+            )),
+        }
+    }
+    let investment = match typed.investment.replace([',', '，'], "").parse::<f64>() {
+        Ok(w) if w.is_finite() => Some(Money::from_wan(w)),
+        _ => {
+            errors.push((
+                "investment_to_date".into(),
+                "请填写累计完成投资（万元），如 1234.5".into(),
+            ));
+            None
+        }
+    };
+    if let Some(e) = &form.photo_error {
+        errors.push(("photos".into(), e.clone()));
+    }
+    let mut checked: Vec<Photo> = Vec::new();
+    for (name, bytes) in &form.photos {
+        match photos::check(name, bytes.clone()) {
+            Ok(photo) => checked.push(photo),
+            Err(message) => errors.push(("photos".into(), message)),
+        }
+    }
+    if !checked.is_empty() && state.photo_dir().is_none() {
+        errors.push((
+            "photos".into(),
+            "服务器未配置照片存储目录，暂不能上传照片，请联系系统管理员".into(),
+        ));
+    }
+    let problems: Vec<Problem> = typed
+        .problems
+        .iter()
+        .filter(|(d, _)| !d.is_empty())
+        .map(|(d, c)| Problem {
+            description: d.clone(),
+            needs_coordination_with: (!c.is_empty()).then(|| c.clone()),
+        })
+        .collect();
+    if typed
+        .problems
+        .iter()
+        .any(|(d, c)| d.is_empty() && !c.is_empty())
+    {
+        errors.push((
+            "problems".into(),
+            "填写了需协调单位的问题，请同时写明问题内容".into(),
+        ));
+    }
+    let show_again = |typed: FormValues, errors: Vec<(String, String)>| {
+        let params = Params::new(HashMap::new(), Format::Html);
+        let record = record.clone();
+        let state = &state;
+        let user = &user;
+        let snap = &snap;
+        let cadence = &cadence;
+        async move {
+            super::unprocessable(
+                desk(
+                    state,
+                    user,
+                    snap,
+                    cadence,
+                    &params,
+                    Some((record, period.id, Some(typed))),
+                    errors
+                        .into_iter()
+                        .map(|(f, m)| {
+                            let label = field_label(&f);
+                            (f, format!("{label}：{m}"))
+                        })
+                        .collect(),
+                    String::new(),
+                )
+                .await,
+            )
+        }
+    };
+    let Some(investment) = investment.filter(|_| errors.is_empty()) else {
+        return show_again(typed, errors).await;
+    };
+    let draft = ProgressReport {
+        id: ReportId(0),
+        project: project.id,
+        period: period.id,
+        version: 0,
+        filed_on: today,
+        investment_to_date: investment,
+        milestones_reached,
+        note: typed.note.clone(),
+        problems,
+        correction_reason: (!typed.correction_reason.is_empty())
+            .then(|| typed.correction_reason.clone()),
+    };
+    let decision = match check_filing(project, period, &versions(&record), &draft, today) {
+        Ok(d) => d,
+        Err(FilingError { field, message }) => {
+            return show_again(typed, vec![(field.to_string(), message)]).await;
+        }
+    };
+    let version = match decision {
+        FilingDecision::Unchanged(id) => return Ok(filed_redirect(period, project.id.0, id)),
+        FilingDecision::NewVersion(v) => v,
+    };
+    // The photos go to disk first: a stored report never names a missing photo (a photo left
+    // by a failed store call is harmless, being named by its content).
+    if let Some(dir) = state.photo_dir() {
+        let dir = dir.to_path_buf();
+        let to_store = checked.clone();
+        tokio::task::spawn_blocking(move || {
+            to_store
+                .iter()
+                .try_for_each(|photo| photos::store(&dir, photo))
+        })
+        .await
+        .map_err(|e| AppError::internal(Format::Html, format!("photo task: {e}")))?
+        .map_err(|e| AppError::internal(Format::Html, format!("storing a photo: {e}")))?;
+    }
+    let report = ProgressReport {
+        version,
+        ..draft.clone()
+    };
+    let change = |f: &str, v: String| FieldChange {
+        field: f.into(),
+        before: None,
+        after: Some(v),
+    };
+    let audit = AuditDraft {
+        at_ms: crate::auth::now_ms(),
+        actor: user.account.username.clone(),
+        unit: user.unit_name.clone(),
+        action: "report.file".into(),
+        object: format!("project:{} period:{}", project.id, period.id),
+        result: Outcome::Success,
+        client: None,
+        changes: vec![
+            change("project", project.id.to_string()),
+            change("period", period.id.to_string()),
+            change("version", version.to_string()),
+            change(
+                "investment_to_date",
+                report.investment_to_date.0.to_string(),
+            ),
+            change(
+                "milestones_reached",
+                report
+                    .milestones_reached
+                    .iter()
+                    .map(|(m, d)| format!("{m}:{d}"))
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+            change("photos", checked.len().to_string()),
+            change(
+                "correction_reason",
+                report.correction_reason.clone().unwrap_or_default(),
+            ),
+        ],
+    };
+    let refs: Vec<_> = checked.iter().map(Photo::reference).collect();
+    let id = match state.store().file_report(&report, &refs, &audit).await {
+        Ok(id) => id,
+        Err(e) => {
+            // Two identical submits racing: the other stored this version first. If what is
+            // stored now equals this draft, it is the same report.
+            let again =
+                crate::api::visible_project(&state, &user, project_id, Format::Html).await?;
+            match check_filing(project, period, &versions(&again), &draft, today) {
+                Ok(FilingDecision::Unchanged(id)) => {
+                    return Ok(filed_redirect(period, project.id.0, id));
+                }
+                _ => return Err(AppError::store(Format::Html, e)),
+            }
+        }
+    };
+    open_tickets(&state, &user, &snap, &record, period, &report).await?;
+    Ok(filed_redirect(period, project.id.0, id))
+}
+
+fn filed_redirect(period: &ReportingPeriod, project: i64, report: ReportId) -> Response {
+    Redirect::to(&format!(
+        "/filing?year={}&period={}&project={project}&filed={report}#form",
+        period.year, period.seq
+    ))
+    .into_response()
+}
+
+/// Opens a coordination ticket for each problem of `report` that names a body to coordinate
+/// with and that no earlier version of the project's reports raised: owned by the responsible
+/// unit, issued to (and re-checked by) the project's sub-headquarters, at district level.
+///
+/// A second transaction after the report's: the storage port has no call that files a report
+/// and opens items together. If it fails, the report stands and the error is shown.
+async fn open_tickets(
+    state: &AppState,
+    user: &CurrentUser,
+    snap: &Snapshot,
+    record: &ProjectRecord,
+    period: &ReportingPeriod,
+    report: &ProgressReport,
+) -> Result<(), AppError> {
+    let project = &record.project;
+    let raised_before = |pb: &Problem| {
+        record
+            .reports
+            .iter()
+            .flat_map(|r| &r.problems)
+            .any(|old| old == pb)
+    };
+    let today = report.filed_on;
+    let tickets: Vec<TrackedItem> = report
+        .problems
+        .iter()
+        .filter(|pb| !raised_before(pb))
+        .filter_map(|pb| {
+            let body = pb.needs_coordination_with.as_deref()?;
+            let topic = coordination_topic(body);
+            Some(TrackedItem {
+                id: ItemId(0),
+                kind: ItemKind::Coordination,
+                title: format!("{}：{topic}需{body}配合", project.name),
+                detail: pb.description.clone(),
+                project: Some(project.id),
+                district: Some(project.district),
+                owner: project.responsible_unit,
+                issuer: project.sub_hq,
+                bodies: body
+                    .split([',', '，', '、', ';', '；'])
+                    .map(|b| b.trim().to_string())
+                    .filter(|b| !b.is_empty())
+                    .collect(),
+                topic: topic.to_string(),
+                source: format!("进度填报第{}期", period.seq),
+                opened_on: today,
+                deadline: today
+                    .checked_add(jiff::Span::new().days(30))
+                    .unwrap_or(today),
+                level: EscalationLevel::District,
+                events: Vec::new(),
+            })
+        })
+        .collect();
+    if tickets.is_empty() {
+        return Ok(());
+    }
+    let audits: Vec<AuditDraft> = tickets
+        .iter()
+        .map(|t| AuditDraft {
+            at_ms: crate::auth::now_ms(),
+            actor: user.account.username.clone(),
+            unit: user.unit_name.clone(),
+            action: "item.open".into(),
+            object: format!("item:new project:{}", project.id),
+            result: Outcome::Success,
+            client: None,
+            changes: vec![
+                FieldChange {
+                    field: "kind".into(),
+                    before: None,
+                    after: Some(ItemKind::Coordination.code().into()),
+                },
+                FieldChange {
+                    field: "title".into(),
+                    before: None,
+                    after: Some(t.title.clone()),
+                },
+                FieldChange {
+                    field: "source".into(),
+                    before: None,
+                    after: Some(t.source.clone()),
+                },
+            ],
+        })
+        .collect();
+    let _ = snap;
+    state
+        .store()
+        .record_cadence(
+            &CadenceWrite {
+                new_items: tickets,
+                ..CadenceWrite::default()
+            },
+            &audits,
+        )
+        .await
+        .map_err(|e| AppError::store(Format::Html, e))?;
+    Ok(())
+}
+
+// --- Compliance ------------------------------------------------------------------------------
+
+/// The period a compliance request is about: `period=N` (its number in the year), else the
+/// last one closed by the as-of date, else the first of the year.
+fn compliance_period<'a>(
+    p: &'a Portfolio,
+    params: &Params,
+    scope: Scope,
+) -> Result<Option<&'a ReportingPeriod>, AppError> {
+    let in_year: Vec<&ReportingPeriod> =
+        p.periods.iter().filter(|x| x.year == scope.year).collect();
+    if let Some(seq) = params.id("period")? {
+        return match in_year.iter().find(|x| i64::from(x.seq) == seq) {
+            Some(x) => Ok(Some(x)),
+            None => Err(AppError::bad_parameter(
+                Format::Html,
+                "period",
+                format!("{} 年没有第 {seq} 期", scope.year),
+            )),
+        };
+    }
+    let closed: Vec<ReportingPeriod> = in_year.iter().map(|x| (*x).clone()).collect();
+    let last = filing::last_closed_period(&closed, scope.as_of).map(|x| x.id);
+    Ok(last
+        .and_then(|id| in_year.iter().copied().find(|x| x.id == id))
+        .or(in_year.first().copied()))
+}
+
+/// Counts as the page and API show them.
+#[derive(Debug, Clone, Serialize)]
+struct CountsView {
+    id: i64,
+    name: String,
+    expected: u64,
+    on_time: u64,
+    late: u64,
+    missing: u64,
+    pending: u64,
+    timeliness: Option<f64>,
+}
+
+fn counts_view(id: i64, name: &str, c: &FilingCounts) -> CountsView {
+    CountsView {
+        id,
+        name: name.to_string(),
+        expected: c.expected,
+        on_time: c.on_time,
+        late: c.late,
+        missing: c.missing,
+        pending: c.pending,
+        timeliness: c.timeliness().value(),
+    }
+}
+
+/// One project's filing as the drill-down and the API list it.
+#[derive(Debug, Clone, Serialize)]
+struct ProjectFilingView {
+    project_id: i64,
+    code: String,
+    name: String,
+    district: String,
+    unit: String,
+    status: &'static str,
+    days_late: Option<i64>,
+}
+
+struct ComplianceData {
+    period: ReportingPeriod,
+    total: CountsView,
+    by_district: Vec<CountsView>,
+    by_unit: Vec<CountsView>,
+    projects: Vec<ProjectFilingView>,
+}
+
+/// Compliance of `period` as of `as_of` over the projects `scope` covers; `projects` lists the
+/// late and missing ones, or all expected ones of `district`/`unit` when drilling down.
+fn compliance_data(
+    snap: &Snapshot,
+    cadence: &CadenceSnapshot,
+    scope: &jianguan_access::Scope,
+    period: &ReportingPeriod,
+    as_of: Date,
+    drill: Drill,
+) -> ComplianceData {
+    let p = &snap.portfolio;
+    let scoped;
+    let portfolio = if *scope == jianguan_access::Scope::All {
+        p
+    } else {
+        scoped = Portfolio {
+            projects: p
+                .projects
+                .iter()
+                .filter(|pr| scope.covers(pr))
+                .cloned()
+                .collect(),
+            ..Portfolio::default()
+        };
+        &scoped
+    };
+    let c = filing::compliance(portfolio, &cadence.filings, period, as_of);
+    let named = |rows: &[(UnitId, FilingCounts)]| {
+        rows.iter()
+            .map(|(u, n)| counts_view(u.0, p.unit_name(*u), n))
+            .collect::<Vec<_>>()
+    };
+    let projects = portfolio
+        .projects
+        .iter()
+        .filter(|pr| expected_to_file(pr, period))
+        .filter(|pr| match drill {
+            Drill::District(d) => pr.district == d,
+            Drill::Unit(u) => pr.responsible_unit == u,
+            Drill::Exceptions => true,
+        })
+        .filter_map(|pr| {
+            let f = filing_of(cadence.filings.get(pr.id, period), period, as_of);
+            if matches!(drill, Drill::Exceptions)
+                && !matches!(f, filing::Filing::Late(_) | filing::Filing::Missing)
+            {
+                return None;
+            }
+            Some(ProjectFilingView {
+                project_id: pr.id.0,
+                code: pr.code.clone(),
+                name: pr.name.clone(),
+                district: p.unit_name(pr.district).to_string(),
+                unit: p.unit_name(pr.responsible_unit).to_string(),
+                status: match f {
+                    filing::Filing::OnTime => "on_time",
+                    filing::Filing::Late(_) => "late",
+                    filing::Filing::Missing => "missing",
+                    filing::Filing::Pending => "pending",
+                },
+                days_late: match f {
+                    filing::Filing::Late(d) => Some(d),
+                    _ => None,
+                },
+            })
+        })
+        .collect();
+    ComplianceData {
+        period: period.clone(),
+        total: counts_view(0, "合计", &c.total),
+        by_district: named(&c.by_district),
+        by_unit: named(&c.by_unit),
+        projects,
+    }
+}
+
+/// Which projects the list under the tables shows.
+#[derive(Debug, Clone, Copy)]
+enum Drill {
+    /// The late and missing ones.
+    Exceptions,
+    /// Every expected project of a district.
+    District(UnitId),
+    /// Every expected project of a responsible unit.
+    Unit(UnitId),
+}
+
+fn drill_of(params: &Params) -> Result<Drill, AppError> {
+    Ok(match (params.id("district")?, params.id("unit")?) {
+        (Some(d), _) => Drill::District(UnitId(d)),
+        (None, Some(u)) => Drill::Unit(UnitId(u)),
+        _ => Drill::Exceptions,
+    })
+}
+
+/// `GET /api/v1/compliance?period=N`.
+pub(crate) async fn compliance_api(
+    State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let params = Params::new(query, Format::Json);
+    let visible = user.scope(Resource::ProgressReport, Format::Json)?;
+    let snap = state
+        .snapshot()
+        .await
+        .map_err(|e| AppError::store(Format::Json, e))?;
+    let scope = Scope::resolve(&params, &snap, state.today())?;
+    let drill = drill_of(&params)?;
+    let period = compliance_period(&snap.portfolio, &params, scope).map_err(|mut e| {
+        e.format = Format::Json;
+        e
+    })?;
+    let Some(period) = period else {
+        return Err(AppError::not_found(
+            Format::Json,
+            format!("{} 年的填报期次", scope.year),
+        ));
+    };
+    let cadence = super::records(&state, Format::Json).await?;
+    let d = compliance_data(&snap, &cadence, &visible, period, scope.as_of, drill);
+    Ok(Json(serde_json::json!({
+        "year": scope.year,
+        "as_of": scope.as_of,
+        "period": d.period,
+        "total": d.total,
+        "by_district": d.by_district,
+        "by_unit": d.by_unit,
+        "projects": d.projects,
+    }))
+    .into_response())
+}
+
+struct CountsRow {
+    href: Option<String>,
+    name: String,
+    expected: String,
+    on_time: String,
+    late: String,
+    missing: String,
+    pending: String,
+    rate: String,
+}
+
+fn counts_row(c: &CountsView, href: Option<String>) -> CountsRow {
+    CountsRow {
+        href,
+        name: c.name.clone(),
+        expected: fmt::count(c.expected),
+        on_time: fmt::count(c.on_time),
+        late: fmt::count(c.late),
+        missing: fmt::count(c.missing),
+        pending: fmt::count(c.pending),
+        rate: fmt::rate(c.timeliness),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "compliance.html")]
+struct CompliancePage {
+    layout: Layout,
+    period: String,
+    periods: Vec<(String, String, bool)>,
+    total: CountsRow,
+    districts: Vec<CountsRow>,
+    units: Vec<CountsRow>,
+    list_title: String,
+    list: Vec<(usize, String, String, String, String, String, super::Badge)>,
+    clear: Option<String>,
+}
+
+/// `GET /compliance?period=N[&district=ID|&unit=ID]`.
+pub(crate) async fn compliance_page(
+    State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let params = Params::new(query, Format::Html);
+    let visible = user.scope(Resource::ProgressReport, Format::Html)?;
+    let snap = html_snapshot(&state).await?;
+    let scope = Scope::resolve(&params, &snap, state.today())?;
+    let drill = drill_of(&params)?;
+    let p = &snap.portfolio;
+    let layout = Layout::new("填报情况", "compliance", scope, &snap, "/compliance", &user)
+        .crumb("填报情况", None);
+    let qs = layout.qs.clone();
+    let Some(period) = compliance_period(p, &params, scope)? else {
+        return super::html(CompliancePage {
+            layout,
+            period: format!("{} 年尚无填报期次", scope.year),
+            periods: Vec::new(),
+            total: counts_row(&counts_view(0, "合计", &FilingCounts::default()), None),
+            districts: Vec::new(),
+            units: Vec::new(),
+            list_title: String::new(),
+            list: Vec::new(),
+            clear: None,
+        });
+    };
+    let cadence = super::records(&state, Format::Html).await?;
+    let d = compliance_data(&snap, &cadence, &visible, period, scope.as_of, drill);
+    let base = format!("/compliance?{qs}&period={}", period.seq);
+    let list_title = match drill {
+        Drill::Exceptions => "迟报、漏报项目".to_string(),
+        Drill::District(u) | Drill::Unit(u) => format!("{}：应报项目", p.unit_name(u)),
+    };
+    let status_badge = |v: &ProjectFilingView| {
+        filing_badge(match (v.status, v.days_late) {
+            ("on_time", _) => filing::Filing::OnTime,
+            ("late", Some(d)) => filing::Filing::Late(d),
+            ("missing", _) => filing::Filing::Missing,
+            _ => filing::Filing::Pending,
+        })
+    };
+    let page = CompliancePage {
+        period: period_label(period),
+        periods: p
+            .periods
+            .iter()
+            .filter(|x| x.year == scope.year)
+            .map(|x| {
+                (
+                    format!("/compliance?{qs}&period={}", x.seq),
+                    format!("第{}期", x.seq),
+                    x.id == period.id,
+                )
+            })
+            .collect(),
+        total: counts_row(&d.total, None),
+        districts: d
+            .by_district
+            .iter()
+            .map(|c| counts_row(c, Some(format!("{base}&district={}#list", c.id))))
+            .collect(),
+        units: d
+            .by_unit
+            .iter()
+            .filter(|c| c.late + c.missing > 0 || !matches!(drill, Drill::Exceptions))
+            .map(|c| counts_row(c, Some(format!("{base}&unit={}#list", c.id))))
+            .collect(),
+        list_title,
+        list: d
+            .projects
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                (
+                    i + 1,
+                    format!("/projects/{}?{qs}", v.project_id),
+                    v.code.clone(),
+                    v.name.clone(),
+                    v.district.clone(),
+                    v.unit.clone(),
+                    status_badge(v),
+                )
+            })
+            .collect(),
+        clear: (!matches!(drill, Drill::Exceptions)).then(|| format!("{base}#list")),
+        layout,
+    };
+    super::html(page)
+}

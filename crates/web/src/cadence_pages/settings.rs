@@ -1,0 +1,304 @@
+//! The warning rules' settings page: the rules in force (TOML) with their version and history,
+//! and — for the command office — a form to save a new version. A file that does not parse or
+//! validate ([`WarningRules::from_toml`]) is refused with its line and reason, and the running
+//! rules stay as they are; a saved version is audited in the same transaction.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Form, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use jianguan_access::policy::{Action, Resource};
+use jianguan_audit::{AuditDraft, FieldChange, Outcome};
+use jianguan_domain::store::AuditQuery;
+use jianguan_domain::warnings::{DEFAULT_RULES_TOML, RulesError, WarningRules};
+
+use crate::api::Scope;
+use crate::auth::CurrentUser;
+use crate::cadence::WARNING_RULES_KEY;
+use crate::error::{AppError, Format};
+use crate::pages::{Layout, html_snapshot};
+use crate::{AppState, Params, fmt};
+
+/// The audit action of a saved version of the rules.
+const AUDIT_ACTION: &str = "settings.warning_rules";
+
+/// One saved version, as the history lists it.
+struct HistoryRow {
+    at: String,
+    by: String,
+    version: String,
+    rules_version: String,
+}
+
+#[derive(Template)]
+#[template(path = "settings_warnings.html")]
+struct SettingsPage {
+    layout: Layout,
+    body: String,
+    in_force: String,
+    summary: Vec<(String, String)>,
+    may_update: bool,
+    error: Option<String>,
+    notice: String,
+    history: Vec<HistoryRow>,
+}
+
+/// The text of the rules in force and a line saying which version they are.
+async fn in_force(state: &AppState) -> Result<(String, String, i64), AppError> {
+    let saved = state
+        .store()
+        .setting(WARNING_RULES_KEY)
+        .await
+        .map_err(|e| AppError::store(Format::Html, e))?;
+    Ok(match saved {
+        Some(s) => {
+            let at = jiff::Timestamp::from_millisecond(s.saved_at_ms)
+                .map(|t| jiff::tz::offset(8).to_datetime(t).date())
+                .map(fmt::date_cn)
+                .unwrap_or_default();
+            (
+                s.body,
+                format!("第 {} 版，{} 于 {at} 保存", s.version, s.saved_by),
+                s.version,
+            )
+        }
+        None => (
+            DEFAULT_RULES_TOML.to_string(),
+            "默认规则（尚未修改）".to_string(),
+            0,
+        ),
+    })
+}
+
+/// The rules as sentences, for readers who do not read TOML.
+fn summary(rules: &WarningRules) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = rules
+        .overdue
+        .iter()
+        .map(|r| (format!("逾期 ≥ {} 天", r.days), r.level.label().to_string()))
+        .collect();
+    if let Some(r) = rules.repeat {
+        out.push((
+            format!(
+                "{} 天内同一项目另有 {} 个节点达到{}",
+                r.within_days, r.count, r.from
+            ),
+            format!("至少{}", r.level.label()),
+        ));
+    }
+    if let Some(r) = rules.at_risk {
+        out.push((
+            format!(
+                "到期前 {} 天内，预测滞后 ≥ {} 天",
+                r.within_days, r.min_predicted_days
+            ),
+            "风险".to_string(),
+        ));
+    }
+    out.push((
+        format!(
+            "红灯项目占比 ≥ {:.0}% / 黄灯及以上占比 ≥ {:.0}%",
+            rules.lights.red_share * 100.0,
+            rules.lights.yellow_share * 100.0
+        ),
+        "县区、类别亮红灯 / 黄灯".to_string(),
+    ));
+    out
+}
+
+async fn history(state: &AppState) -> Result<Vec<HistoryRow>, AppError> {
+    let (records, _) = state
+        .store()
+        .audit_search(&AuditQuery {
+            action_prefix: Some(AUDIT_ACTION.to_string()),
+            limit: 50,
+            ..AuditQuery::default()
+        })
+        .await
+        .map_err(|e| AppError::store(Format::Html, e))?;
+    let after = |r: &jianguan_audit::AuditRecord, field: &str| {
+        r.changes
+            .iter()
+            .find(|c| c.field == field)
+            .and_then(|c| c.after.clone())
+            .unwrap_or_default()
+    };
+    Ok(records
+        .iter()
+        .map(|r| HistoryRow {
+            at: jiff::Timestamp::from_millisecond(r.at_ms)
+                .map(|t| {
+                    jiff::tz::offset(8)
+                        .to_datetime(t)
+                        .strftime("%Y-%m-%d %H:%M")
+                        .to_string()
+                })
+                .unwrap_or_default(),
+            by: r.actor.clone(),
+            version: after(r, "setting_version"),
+            rules_version: after(r, "rules_version"),
+        })
+        .collect())
+}
+
+async fn render_page(
+    state: &AppState,
+    user: &CurrentUser,
+    typed: Option<String>,
+    error: Option<String>,
+    notice: String,
+) -> Result<Response, AppError> {
+    let snap = html_snapshot(state).await?;
+    let today = state.today();
+    let year = snap.portfolio.reporting_year().unwrap_or(today.year());
+    let scope = Scope {
+        year,
+        as_of: jianguan_domain::calendar::default_as_of(year, today),
+    };
+    let layout = Layout::new(
+        "警示规则",
+        "settings",
+        scope,
+        &snap,
+        "/settings/warnings",
+        user,
+    )
+    .crumb("设置", None)
+    .crumb("警示规则", None);
+    let (body, line, _) = in_force(state).await?;
+    let rules = WarningRules::from_toml(&body).unwrap_or_default();
+    super::html(SettingsPage {
+        in_force: format!("{line}（规则 version = {}）", rules.version),
+        summary: summary(&rules),
+        body: typed.unwrap_or(body),
+        may_update: user.may(Resource::Settings, Action::Update),
+        error,
+        notice,
+        history: history(state).await?,
+        layout,
+    })
+}
+
+/// `GET /settings/warnings`.
+pub(crate) async fn page(
+    State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let params = Params::new(query, Format::Html);
+    let notice = match params.id("saved")? {
+        Some(v) => format!("已保存为第 {v} 版，次日起的警示按新规则计算。"),
+        None => String::new(),
+    };
+    render_page(&state, &user, None, None, notice).await
+}
+
+/// The 1-based line of the first line of `text` that starts with `key` (ignoring spaces).
+fn line_of_key(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| l.trim_start().starts_with(key))
+        .map(|i| i + 1)
+}
+
+/// `POST /settings/warnings` (form field `rules`): validates and saves a new version.
+pub(crate) async fn save(
+    State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let body = form
+        .get("rules")
+        .map(|b| b.replace("\r\n", "\n"))
+        .unwrap_or_default();
+    let refuse = |e: RulesError| {
+        let state = &state;
+        let user = &user;
+        let body = body.clone();
+        async move {
+            super::unprocessable(
+                render_page(
+                    state,
+                    user,
+                    Some(body),
+                    Some(format!("未保存，正在执行的规则不变。{e}")),
+                    String::new(),
+                )
+                .await,
+            )
+        }
+    };
+    let rules = match WarningRules::from_toml(&body) {
+        Ok(r) => r,
+        Err(e) => return refuse(e).await,
+    };
+    let (current_body, _, setting_version) = in_force(&state).await?;
+    if current_body.trim() == body.trim() {
+        return Ok(Redirect::to("/settings/warnings").into_response());
+    }
+    let current = WarningRules::from_toml(&current_body).unwrap_or_default();
+    if rules.version <= current.version {
+        return refuse(RulesError {
+            line: line_of_key(&body, "version"),
+            message: format!(
+                "version 须大于正在执行的第 {} 版（每次修改请将 version 加 1）",
+                current.version
+            ),
+        })
+        .await;
+    }
+    let change = |field: &str, before: String, after: String| FieldChange {
+        field: field.into(),
+        before: Some(before),
+        after: Some(after),
+    };
+    let audit = AuditDraft {
+        at_ms: crate::auth::now_ms(),
+        actor: user.account.username.clone(),
+        unit: user.unit_name.clone(),
+        action: AUDIT_ACTION.into(),
+        object: format!("setting:{WARNING_RULES_KEY}"),
+        result: Outcome::Success,
+        client: None,
+        changes: vec![
+            change(
+                "setting_version",
+                setting_version.to_string(),
+                (setting_version + 1).to_string(),
+            ),
+            change(
+                "rules_version",
+                current.version.to_string(),
+                rules.version.to_string(),
+            ),
+            change("body", current_body, body.clone()),
+        ],
+    };
+    let saved = state
+        .store()
+        .save_setting(WARNING_RULES_KEY, &body, &user.account.username, &audit)
+        .await
+        .map_err(|e| AppError::store(Format::Html, e))?;
+    Ok(Redirect::to(&format!("/settings/warnings?saved={}", saved.version)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_version_line_is_found_for_the_message() {
+        assert_eq!(line_of_key(DEFAULT_RULES_TOML, "version"), Some(2));
+        assert_eq!(line_of_key("a = 1\n  version = 3\n", "version"), Some(2));
+        assert_eq!(line_of_key("", "version"), None);
+    }
+
+    #[test]
+    fn the_default_rules_read_as_sentences() {
+        let lines = summary(&WarningRules::default());
+        assert_eq!(lines[0], ("逾期 ≥ 1 天".to_string(), "提醒".to_string()));
+        assert!(lines.iter().any(|(_, l)| l == "风险"));
+    }
+}

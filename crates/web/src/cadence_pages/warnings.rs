@@ -1,0 +1,509 @@
+//! The warnings ladder as people read it: the warnings open on a date (filtered by level,
+//! district and category), and the red/yellow/blue lights of districts and categories — over
+//! the reader's projects (HQ sees all; a unit sees its own, and lights computed over them).
+//! The project page shows one project's light and warning history ([`project_warnings`]).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use jianguan_access::policy::Resource;
+use jianguan_domain::Date;
+use jianguan_domain::model::{CategoryId, Portfolio, Project, ProjectId, UnitId, UnitKind};
+use jianguan_domain::warnings::{self, Light, LightRule, OpenWarning, WarningBook, WarningLevel};
+use serde::Serialize;
+
+use super::{Badge, ProjectIndex, Viewer, level_badge, light_badge};
+use crate::api::Scope;
+use crate::auth::CurrentUser;
+use crate::error::{AppError, Format};
+use crate::pages::{Choice, Layout, choices, html_snapshot};
+use crate::{AppState, Params, Snapshot, fmt};
+
+/// The filters of the list, from the query.
+struct Filters {
+    level: Option<WarningLevel>,
+    district: Option<UnitId>,
+    category: Option<CategoryId>,
+    page: u32,
+    per_page: u32,
+}
+
+impl Filters {
+    fn parse(params: &Params) -> Result<Filters, AppError> {
+        Ok(Filters {
+            level: params.choice(
+                "level",
+                WarningLevel::from_code,
+                "应为 at_risk、reminder、warning、supervised 或 summoned",
+            )?,
+            district: params.id("district")?.map(UnitId),
+            category: params.id("category")?.map(CategoryId),
+            page: params.page("page")?,
+            per_page: params.per_page("per_page")?,
+        })
+    }
+
+    fn keeps(&self, w: &OpenWarning, project: &Project) -> bool {
+        self.level.is_none_or(|l| w.level == l)
+            && self.district.is_none_or(|d| project.district == d)
+            && self.category.is_none_or(|c| project.category == c)
+    }
+}
+
+/// One open warning as the page and the API show it.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct WarningView {
+    project_id: ProjectId,
+    project_code: String,
+    project_name: String,
+    district_id: UnitId,
+    district: String,
+    category: String,
+    unit: String,
+    milestone: String,
+    level: WarningLevel,
+    level_label: &'static str,
+    since: Date,
+    changed_on: Date,
+    days_open: i64,
+    reason: String,
+}
+
+/// The light of one district or category over the reader's projects.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct LightView {
+    id: i64,
+    name: String,
+    projects: u64,
+    red: u64,
+    yellow: u64,
+    blue: u64,
+    light: Light,
+}
+
+/// Lights of the districts and categories that have projects in the reader's scope, each over
+/// those projects only.
+fn group_lights(
+    p: &Portfolio,
+    year: i16,
+    visible: impl Fn(&Project) -> bool,
+    project_lights: &HashMap<ProjectId, Light>,
+    rule: LightRule,
+) -> (Vec<LightView>, Vec<LightView>) {
+    #[derive(Default)]
+    struct Group {
+        lights: Vec<Light>,
+    }
+    let mut districts: HashMap<UnitId, Group> = HashMap::new();
+    let mut categories: HashMap<CategoryId, Group> = HashMap::new();
+    for pr in p
+        .projects
+        .iter()
+        .filter(|pr| pr.plan_for(year).is_some() && visible(pr))
+    {
+        let light = project_lights.get(&pr.id).copied().unwrap_or(Light::None);
+        districts.entry(pr.district).or_default().lights.push(light);
+        categories
+            .entry(pr.category)
+            .or_default()
+            .lights
+            .push(light);
+    }
+    let view = |id: i64, name: &str, g: &Group| {
+        let n = |l: Light| g.lights.iter().filter(|x| **x == l).count() as u64;
+        LightView {
+            id,
+            name: name.to_string(),
+            projects: g.lights.len() as u64,
+            red: n(Light::Red),
+            yellow: n(Light::Yellow),
+            blue: n(Light::Blue),
+            light: warnings::group_light(g.lights.len() as u64, g.lights.iter().copied(), rule),
+        }
+    };
+    let d = p
+        .units_of(UnitKind::District)
+        .filter_map(|u| districts.get(&u.id).map(|g| view(u.id.0, &u.name, g)))
+        .collect();
+    let c = p
+        .categories
+        .iter()
+        .filter_map(|cat| {
+            categories
+                .get(&cat.id)
+                .map(|g| view(cat.id.0, &cat.name, g))
+        })
+        .collect();
+    (d, c)
+}
+
+/// What the list and the API compute.
+struct Listing {
+    open: Vec<WarningView>,
+    by_level: Vec<(WarningLevel, u64)>,
+    districts: Vec<LightView>,
+    categories: Vec<LightView>,
+}
+
+fn listing(
+    snap: &Snapshot,
+    book: &WarningBook,
+    rule: LightRule,
+    viewer: Viewer,
+    scope: Scope,
+    filters: &Filters,
+) -> Listing {
+    let p = &snap.portfolio;
+    let projects = ProjectIndex::new(p);
+    let visible: Vec<(OpenWarning, &Project)> = book
+        .open_on(scope.as_of)
+        .into_iter()
+        .filter_map(|w| {
+            let pr = projects.get(w.project)?;
+            (pr.plan_for(scope.year).is_some() && viewer.scope.covers(pr)).then_some((w, pr))
+        })
+        .collect();
+    let open_all: Vec<OpenWarning> = visible.iter().map(|(w, _)| w.clone()).collect();
+    let project_lights = warnings::project_lights(&open_all);
+    let (districts, categories) = group_lights(
+        p,
+        scope.year,
+        |pr| viewer.scope.covers(pr),
+        &project_lights,
+        rule,
+    );
+    let by_level = WarningLevel::ALL
+        .into_iter()
+        .map(|l| {
+            (
+                l,
+                visible.iter().filter(|(w, _)| w.level == l).count() as u64,
+            )
+        })
+        .collect();
+    let mut open: Vec<WarningView> = visible
+        .iter()
+        .filter(|(w, pr)| filters.keeps(w, pr))
+        .map(|(w, pr)| WarningView {
+            project_id: pr.id,
+            project_code: pr.code.clone(),
+            project_name: pr.name.clone(),
+            district_id: pr.district,
+            district: p.unit_name(pr.district).to_string(),
+            category: p.category_name(pr.category).to_string(),
+            unit: p.unit_name(pr.responsible_unit).to_string(),
+            milestone: pr
+                .milestones
+                .iter()
+                .find(|m| m.id == w.milestone)
+                .map_or(String::new(), |m| m.name.clone()),
+            level: w.level,
+            level_label: w.level.label(),
+            since: w.since,
+            changed_on: w.changed_on,
+            days_open: super::days(w.since, scope.as_of),
+            reason: w.reason.clone(),
+        })
+        .collect();
+    open.sort_by(|a, b| {
+        b.level
+            .cmp(&a.level)
+            .then(a.since.cmp(&b.since))
+            .then(a.project_code.cmp(&b.project_code))
+    });
+    Listing {
+        open,
+        by_level,
+        districts,
+        categories,
+    }
+}
+
+/// `GET /api/v1/warnings`: open warnings (filtered, paged) and the lights.
+pub(crate) async fn api(
+    State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let params = Params::new(query, Format::Json);
+    let viewer = Viewer::of(&user, Resource::Warning, Format::Json)?;
+    let filters = Filters::parse(&params)?;
+    let snap = state
+        .snapshot()
+        .await
+        .map_err(|e| AppError::store(Format::Json, e))?;
+    let scope = Scope::resolve(&params, &snap, state.today())?;
+    let cadence = super::records(&state, Format::Json).await?;
+    let l = listing(
+        &snap,
+        &cadence.warnings,
+        cadence.rules.lights,
+        viewer,
+        scope,
+        &filters,
+    );
+    let total = l.open.len();
+    let start = ((filters.page - 1) * filters.per_page) as usize;
+    let items: Vec<&WarningView> = l
+        .open
+        .iter()
+        .skip(start)
+        .take(filters.per_page as usize)
+        .collect();
+    let counts: serde_json::Map<String, serde_json::Value> = l
+        .by_level
+        .iter()
+        .map(|(lv, n)| (lv.code().to_string(), (*n).into()))
+        .collect();
+    Ok(Json(serde_json::json!({
+        "year": scope.year,
+        "as_of": scope.as_of,
+        "rules_version": cadence.rules.version,
+        "total": total,
+        "page": filters.page,
+        "per_page": filters.per_page,
+        "items": items,
+        "open_by_level": counts,
+        "lights": {"districts": l.districts, "categories": l.categories},
+    }))
+    .into_response())
+}
+
+struct LightRow {
+    href: String,
+    name: String,
+    projects: String,
+    red: String,
+    yellow: String,
+    blue: String,
+    light: Badge,
+}
+
+fn light_rows(rows: &[LightView], href: impl Fn(i64) -> String) -> Vec<LightRow> {
+    rows.iter()
+        .map(|r| LightRow {
+            href: href(r.id),
+            name: r.name.clone(),
+            projects: fmt::count(r.projects),
+            red: fmt::count(r.red),
+            yellow: fmt::count(r.yellow),
+            blue: fmt::count(r.blue),
+            light: light_badge(r.light),
+        })
+        .collect()
+}
+
+struct WarnRow {
+    seq: usize,
+    href: String,
+    project: String,
+    code: String,
+    district: String,
+    category: String,
+    unit: String,
+    milestone: String,
+    level: Badge,
+    since: String,
+    days: String,
+    reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "warnings.html")]
+struct WarningsPage {
+    layout: Layout,
+    levels: Vec<Choice>,
+    districts: Vec<Choice>,
+    categories: Vec<Choice>,
+    per_pages: Vec<Choice>,
+    by_level: Vec<(Badge, String, String)>,
+    district_lights: Vec<LightRow>,
+    category_lights: Vec<LightRow>,
+    rows: Vec<WarnRow>,
+    total: String,
+    page: u32,
+    pages: u32,
+    prev: Option<String>,
+    next: Option<String>,
+    rules_version: u32,
+}
+
+/// `GET /warnings`.
+pub(crate) async fn page(
+    State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let params = Params::new(query, Format::Html);
+    let viewer = Viewer::of(&user, Resource::Warning, Format::Html)?;
+    let filters = Filters::parse(&params)?;
+    let snap = html_snapshot(&state).await?;
+    let scope = Scope::resolve(&params, &snap, state.today())?;
+    let cadence = super::records(&state, Format::Html).await?;
+    let l = listing(
+        &snap,
+        &cadence.warnings,
+        cadence.rules.lights,
+        viewer,
+        scope,
+        &filters,
+    );
+    let p = &snap.portfolio;
+    let layout = Layout::new("警示提醒", "warnings", scope, &snap, "/warnings", &user)
+        .crumb("警示提醒", None);
+    let qs = layout.qs.clone();
+    let filter_qs = |page: u32| {
+        let mut parts = vec![qs.clone()];
+        if let Some(l) = filters.level {
+            parts.push(format!("level={}", l.code()));
+        }
+        if let Some(d) = filters.district {
+            parts.push(format!("district={d}"));
+        }
+        if let Some(c) = filters.category {
+            parts.push(format!("category={c}"));
+        }
+        parts.push(format!("per_page={}&page={page}", filters.per_page));
+        format!("/warnings?{}", parts.join("&"))
+    };
+    let total = l.open.len() as u64;
+    let pages = (total.div_ceil(u64::from(filters.per_page)) as u32).max(1);
+    let start = (filters.page as usize - 1) * filters.per_page as usize;
+    let rows = l
+        .open
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(filters.per_page as usize)
+        .map(|(i, w)| WarnRow {
+            seq: i + 1,
+            href: format!("/projects/{}?{qs}", w.project_id),
+            project: w.project_name.clone(),
+            code: w.project_code.clone(),
+            district: w.district.clone(),
+            category: w.category.clone(),
+            unit: w.unit.clone(),
+            milestone: w.milestone.clone(),
+            level: level_badge(w.level),
+            since: w.since.to_string(),
+            days: format!("{} 天", w.days_open),
+            reason: w.reason.clone(),
+        })
+        .collect();
+    let page = WarningsPage {
+        levels: WarningLevel::ALL
+            .iter()
+            .map(|lv| Choice {
+                value: lv.code().to_string(),
+                label: lv.label().to_string(),
+                selected: filters.level == Some(*lv),
+            })
+            .collect(),
+        districts: choices(
+            p.units_of(UnitKind::District)
+                .map(|u| (u.id.0, u.name.as_str())),
+            filters.district.map(|d| d.0),
+        ),
+        categories: choices(
+            p.categories.iter().map(|c| (c.id.0, c.name.as_str())),
+            filters.category.map(|c| c.0),
+        ),
+        per_pages: [20u32, 50, 100]
+            .iter()
+            .map(|n| Choice {
+                value: n.to_string(),
+                label: format!("每页 {n} 条"),
+                selected: filters.per_page == *n,
+            })
+            .collect(),
+        by_level: l
+            .by_level
+            .iter()
+            .map(|(lv, n)| {
+                (
+                    level_badge(*lv),
+                    fmt::count(*n),
+                    format!("/warnings?{qs}&level={}", lv.code()),
+                )
+            })
+            .collect(),
+        district_lights: light_rows(&l.districts, |id| format!("/warnings?{qs}&district={id}")),
+        category_lights: light_rows(&l.categories, |id| format!("/warnings?{qs}&category={id}")),
+        rows,
+        total: fmt::count(total),
+        page: filters.page,
+        pages,
+        prev: (filters.page > 1).then(|| filter_qs(filters.page - 1)),
+        next: (filters.page < pages).then(|| filter_qs(filters.page + 1)),
+        rules_version: cadence.rules.version,
+        layout,
+    };
+    super::html(page)
+}
+
+/// One change of a milestone's warning on the project page.
+pub(crate) struct HistoryRow {
+    pub(crate) on: String,
+    pub(crate) milestone: String,
+    pub(crate) change: &'static str,
+    pub(crate) previous: Option<Badge>,
+    pub(crate) level: Option<Badge>,
+    pub(crate) reason: String,
+}
+
+/// A project's light on a date and its warnings' history up to then, newest first.
+pub(crate) struct ProjectWarnings {
+    pub(crate) light: Badge,
+    pub(crate) open: Vec<(String, Badge, String)>,
+    pub(crate) history: Vec<HistoryRow>,
+}
+
+/// The light and warning history of `project` as of `as_of`.
+pub(crate) fn project_warnings(
+    book: &WarningBook,
+    project: &Project,
+    as_of: Date,
+) -> ProjectWarnings {
+    let name = |id| {
+        project
+            .milestones
+            .iter()
+            .find(|m| m.id == id)
+            .map_or(String::new(), |m| m.name.clone())
+    };
+    let events: Vec<_> = book
+        .events()
+        .iter()
+        .filter(|e| e.project == project.id && e.on <= as_of)
+        .collect();
+    // Replaying just this project's events gives its open warnings without reading the others.
+    let own = WarningBook::new(events.iter().map(|e| (*e).clone()).collect());
+    let open = own.open_on(as_of);
+    let light = warnings::project_lights(&open)
+        .get(&project.id)
+        .copied()
+        .unwrap_or(Light::None);
+    ProjectWarnings {
+        light: light_badge(light),
+        open: open
+            .iter()
+            .map(|w| (name(w.milestone), level_badge(w.level), w.reason.clone()))
+            .collect(),
+        history: events
+            .iter()
+            .rev()
+            .map(|e| HistoryRow {
+                on: e.on.to_string(),
+                milestone: name(e.milestone),
+                change: e.change().label(),
+                previous: e.previous.map(level_badge),
+                level: e.level.map(level_badge),
+                reason: e.reason.clone(),
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,1217 @@
+//! The cadence through the real router, on both backends: the weekly dispatch pack (page, print
+//! view, JSON), warnings and lights, filing a report (round trip, idempotence, refusals that
+//! name the field and store nothing, photos), compliance, the follow-up of a tracked item from
+//! opening to verified closure, the warning rules' settings, and the quarterly analysis.
+//!
+//! The demo city's database holds no cadence records of its own here: each scenario makes what
+//! it needs through the store (the daily warning job) or through the forms, as users would.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use jianguan_access::Role;
+use jianguan_domain::filing::{Filing, ReportIndex, compliance};
+use jianguan_domain::model::{Portfolio, Project, UnitKind};
+use jianguan_domain::store::{SessionRecord, Store};
+use serde_json::Value;
+use tower::ServiceExt;
+
+// ---------------------------------------------------------------------------------------------
+// Fixture.
+
+/// The demo city behind the router, with a session per person the scenarios act as.
+struct App {
+    router: Router,
+    store: Arc<dyn Store>,
+    city: Portfolio,
+    /// The project the unit accounts are about: it has a report missing in period 25.
+    project: Project,
+    /// The period (id) whose report is missing.
+    period: i64,
+    photos: std::path::PathBuf,
+    cookies: HashMap<&'static str, String>,
+    _guards: (Box<dyn std::any::Any + Send>, tempfile::TempDir),
+}
+
+const PASSWORD: &str = "Yinghu#Spring2021";
+
+/// The day the tests run on: the demo's year 2021 is over.
+fn today() -> jiff::civil::Date {
+    jiff::civil::date(2026, 11, 28)
+}
+
+/// The first project whose report for period 25 was never filed.
+fn missing_report(city: &Portfolio) -> (Project, i64) {
+    let period = city
+        .periods
+        .iter()
+        .find(|p| p.year == 2021 && p.seq == 25)
+        .expect("period 25");
+    let index = ReportIndex::of_reports(&city.reports);
+    let c = compliance(city, &index, period, today());
+    let missing = c
+        .exceptions
+        .iter()
+        .find(|e| e.filing == Filing::Missing)
+        .expect("a missing report in period 25");
+    let project = city
+        .projects
+        .iter()
+        .find(|p| p.id == missing.project)
+        .expect("the project")
+        .clone();
+    (project, period.id.0)
+}
+
+async fn session(
+    store: &dyn Store,
+    name: &str,
+    unit: jianguan_domain::model::UnitId,
+    role: Role,
+) -> String {
+    let id = jianguan_web::auth::create_account(
+        store,
+        "test",
+        name,
+        name,
+        Some(unit),
+        &[role],
+        PASSWORD,
+        None,
+    )
+    .await
+    .expect("account");
+    let account = store.account(id).await.expect("reads").expect("exists");
+    let token = format!("{name}-token");
+    let now = jianguan_web::auth::now_ms();
+    let audit = jianguan_audit::AuditDraft {
+        at_ms: now,
+        actor: name.into(),
+        unit: None,
+        action: "login.success".into(),
+        object: format!("account:{id}"),
+        result: jianguan_audit::Outcome::Success,
+        client: None,
+        changes: vec![],
+    };
+    store
+        .record_login(
+            &account,
+            Some(&SessionRecord {
+                token_hash: jianguan_web::auth::token_hash(&token),
+                account_id: id,
+                created_at_ms: now,
+                last_seen_ms: now,
+            }),
+            &audit,
+        )
+        .await
+        .expect("session");
+    format!("jg_session={token}")
+}
+
+async fn app_over(db: jianguan_store::Db, guard: Box<dyn std::any::Any + Send>) -> App {
+    let city = jianguan_demo::demo_city();
+    db.create_portfolio(
+        &city,
+        &jianguan_domain::store::Actor {
+            name: "test".into(),
+        },
+        &|_, _| {},
+    )
+    .await
+    .expect("demo city");
+    let store: Arc<dyn Store> = Arc::new(db);
+    let (project, period) = missing_report(&city);
+    let hq = city
+        .units_of(UnitKind::CommandHq)
+        .next()
+        .expect("an office")
+        .id;
+    let stranger = city
+        .units_of(UnitKind::ResponsibleUnit)
+        .find(|u| u.id != project.responsible_unit)
+        .expect("another unit")
+        .id;
+    let mut cookies = HashMap::new();
+    for (name, unit, role) in [
+        ("leader", hq, Role::HqLeader),
+        ("office", hq, Role::HqOffice),
+        ("subhq", project.sub_hq, Role::SubHqStaff),
+        ("district", project.district, Role::DistrictStaff),
+        ("reporter", project.responsible_unit, Role::UnitReporter),
+        ("stranger", stranger, Role::UnitReporter),
+    ] {
+        cookies.insert(name, session(store.as_ref(), name, unit, role).await);
+    }
+    let photos = tempfile::tempdir().expect("photo dir");
+    let state = jianguan_web::AppState::with_today(store.clone(), today);
+    state.set_photo_dir(photos.path().join("photos"));
+    App {
+        router: jianguan_web::router(state),
+        store,
+        city,
+        project,
+        period,
+        photos: photos.path().join("photos"),
+        cookies,
+        _guards: (guard, photos),
+    }
+}
+
+async fn sqlite_app() -> App {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = jianguan_store::open(dir.path().join("c.db").to_str().expect("utf-8"))
+        .await
+        .expect("open");
+    app_over(db, Box::new(dir)).await
+}
+
+async fn postgres_app() -> App {
+    let schema = jianguan_store::testing::fresh_postgres_schema().await;
+    let db = jianguan_store::open(&schema.url).await.expect("open");
+    app_over(db, Box::new(schema)).await
+}
+
+/// One `#[tokio::test]` per scenario and backend (as in `tests/http.rs`).
+macro_rules! scenarios {
+    ($backend:ident, $fixture:path $(, #[$attr:meta])* $(,)?) => {
+        scenarios!(
+            @each $backend, $fixture, [$(#[$attr])*];
+            dispatch_pack_for_2021_w40_as_page_print_view_and_json,
+            a_district_reads_the_pack_narrowed_to_its_projects_with_citywide_league_tables,
+            warnings_and_lights_are_listed_and_shown_on_the_project_page,
+            filing_a_missing_report_changes_compliance_and_a_double_submit_files_once,
+            refused_reports_name_the_field_and_store_nothing,
+            a_report_outside_the_users_scope_is_refused_and_audited,
+            a_tracked_item_goes_from_opened_to_verified_closure_over_http,
+            warning_rules_are_refused_with_the_line_and_saved_as_a_new_version,
+            quarterly_analysis_renders_with_charts_and_tables,
+            navigation_shows_only_the_pages_a_role_may_open,
+        );
+    };
+    (@each $backend:ident, $fixture:path, $attrs:tt; $($scenario:ident),* $(,)?) => {
+        mod $backend {
+            scenarios!(@one $fixture, $attrs; $($scenario),*);
+        }
+    };
+    (@one $fixture:path, $attrs:tt;) => {};
+    (@one $fixture:path, [$($attrs:tt)*]; $scenario:ident $(, $rest:ident)*) => {
+        #[tokio::test]
+        $($attrs)*
+        async fn $scenario() {
+            let app = $fixture().await;
+            super::$scenario(&app).await;
+        }
+        scenarios!(@one $fixture, [$($attrs)*]; $($rest),*);
+    };
+}
+
+scenarios!(sqlite, super::sqlite_app);
+
+scenarios!(
+    postgres,
+    super::postgres_app,
+    #[cfg_attr(
+        not(pg_tests),
+        ignore = "set JIANGUAN_TEST_POSTGRES_URL to run the PostgreSQL contract tests"
+    )]
+);
+
+// ---------------------------------------------------------------------------------------------
+// Requests.
+
+struct Reply {
+    status: StatusCode,
+    location: String,
+    body: String,
+    bytes: Vec<u8>,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("JSON ({e}): {}", self.body))
+    }
+}
+
+impl App {
+    async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("response");
+        let status = response.status();
+        let location = response
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        Reply {
+            status,
+            location,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
+        }
+    }
+
+    async fn get(&self, who: &str, path: &str) -> Reply {
+        self.send(
+            Request::get(path)
+                .header(header::COOKIE, &self.cookies[who])
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+    }
+
+    /// `GET path` as `who`, expecting 200.
+    async fn page(&self, who: &str, path: &str) -> String {
+        let r = self.get(who, path).await;
+        assert_eq!(r.status, StatusCode::OK, "{who} GET {path}: {}", r.body);
+        r.body
+    }
+
+    async fn json(&self, who: &str, path: &str) -> Value {
+        let r = self.get(who, path).await;
+        assert_eq!(r.status, StatusCode::OK, "{who} GET {path}: {}", r.body);
+        r.json()
+    }
+
+    async fn post(&self, who: &str, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let body = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        self.send(
+            Request::post(path)
+                .header(header::COOKIE, &self.cookies[who])
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .expect("request"),
+        )
+        .await
+    }
+
+    /// A multipart form post: text fields and files (name, file name, bytes).
+    async fn post_multipart(
+        &self,
+        who: &str,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, Vec<u8>)],
+    ) -> Reply {
+        let boundary = "----jianguan-test-boundary";
+        let mut body: Vec<u8> = Vec::new();
+        for (k, v) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        for (k, file, bytes) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"; filename=\"{file}\"\r\nContent-Type: image/jpeg\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        self.send(
+            Request::post(path)
+                .header(header::COOKIE, &self.cookies[who])
+                .header(
+                    header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .header(header::CONTENT_LENGTH, body.len())
+                .body(Body::from(body))
+                .expect("request"),
+        )
+        .await
+    }
+
+    async fn audit_actions(&self) -> Vec<(String, String)> {
+        self.store
+            .audit_records(0, i64::MAX)
+            .await
+            .expect("audit")
+            .into_iter()
+            .map(|r| (r.action, r.object))
+            .collect()
+    }
+
+    /// Runs the daily warning job for `day`, as the scheduler would.
+    async fn warning_job(&self, day: jiff::civil::Date) {
+        let model = self.store.load_read_model().await.expect("read model");
+        jianguan_web::cadence::run_warning_job(self.store.as_ref(), &model.portfolio, day, 0)
+            .await
+            .expect("the warning job runs");
+    }
+
+    /// The report versions of the fixture's project for the fixture's period.
+    async fn versions(&self) -> usize {
+        let record = self
+            .store
+            .load_project(self.project.id, jianguan_domain::store::RecordScope::All)
+            .await
+            .expect("reads")
+            .expect("exists");
+        record
+            .reports
+            .iter()
+            .filter(|r| r.period.0 == self.period)
+            .count()
+    }
+}
+
+fn enc(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn array<'a>(v: &'a Value, key: &str) -> &'a Vec<Value> {
+    v[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("{key} is an array: {v}"))
+}
+
+/// The smallest valid PNG signature with a header chunk: enough for the magic-byte check.
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0";
+
+// ---------------------------------------------------------------------------------------------
+// 1. The dispatch pack.
+
+async fn dispatch_pack_for_2021_w40_as_page_print_view_and_json(app: &App) {
+    // The daily job ran on the Wednesday of week 40: the week's new warnings come from it.
+    app.warning_job(jiff::civil::date(2021, 10, 6)).await;
+    let pack = app.json("leader", "/api/v1/dispatch?week=2021-W40").await;
+    assert_eq!(pack["week"], "2021-W40");
+    assert_eq!(pack["from"], "2021-10-04");
+    assert_eq!(pack["to"], "2021-10-10");
+    for key in [
+        "overdue_milestones",
+        "at_risk_milestones",
+        "new_warnings",
+        "escalated_warnings",
+        "items_past_deadline",
+        "stuck_items",
+        "district_league",
+        "category_league",
+        "open_supervision_items",
+    ] {
+        assert!(pack[key].is_array(), "{key} in the pack");
+    }
+    assert!(!array(&pack, "overdue_milestones").is_empty());
+    assert!(
+        !array(&pack, "new_warnings").is_empty(),
+        "the job's warnings are new this week"
+    );
+    let districts = app.city.units_of(UnitKind::District).count();
+    assert_eq!(array(&pack, "district_league").len(), districts);
+    assert_eq!(pack["district_league"][0]["rank"], 1);
+    assert!(
+        pack["filing"]["period_seq"].as_u64().is_some(),
+        "last period's filing"
+    );
+    assert!(pack["changes"]["before"]["node_completion"].is_number());
+
+    let html = app.page("leader", "/dispatch?week=2021-W40").await;
+    for heading in [
+        "2021年第40周调度会议材料",
+        "一、本周变化",
+        "二、逾期节点",
+        "三、滞后风险节点",
+        "四、警示提醒",
+        "五、逾期未办结及卡壳事项",
+        "六、上期进度填报情况",
+        "七、排名",
+        "八、历次调度督办事项",
+    ] {
+        assert!(html.contains(heading), "the page has {heading}");
+    }
+    assert!(
+        html.contains("href=\"/dispatch?week=2021-W39\""),
+        "previous week"
+    );
+    assert!(
+        html.contains("href=\"/dispatch?week=2021-W41\""),
+        "next week"
+    );
+    assert!(
+        html.contains("/dispatch?week=2021-W40&#38;print=1"),
+        "the print view's link"
+    );
+    assert!(
+        html.contains("查看全部"),
+        "a long list shows its top and links to all"
+    );
+    assert!(
+        html.contains("class=\"light light-"),
+        "league tables carry lights"
+    );
+    // The leader may not record decisions; the office may.
+    assert!(!html.contains("记录为督办事项"));
+    let office = app.page("office", "/dispatch?week=2021-W40").await;
+    assert!(office.contains("记录为督办事项"));
+    // The full list of one section.
+    let full = app
+        .page("leader", "/dispatch?week=2021-W40&full=overdue")
+        .await;
+    assert!(full.matches("<tr>").count() > html.matches("<tr>").count());
+
+    let print = app.page("leader", "/dispatch?week=2021-W40&print=1").await;
+    assert!(print.contains("class=\"printview\""));
+    assert!(print.contains("src=\"/assets/print.js\""));
+    assert!(print.contains("data-print"));
+    let css = app.get("leader", "/assets/app.css").await.body;
+    assert!(css.contains("@media print") && css.contains("size: A4"));
+    let js = app.get("leader", "/assets/print.js").await;
+    assert_eq!(js.status, StatusCode::OK);
+
+    // Without a week: the last week of the finished campaign year.
+    let default = app.page("leader", "/dispatch").await;
+    assert!(default.contains("2021年第52周"), "the year's last week");
+    let bad = app.get("leader", "/api/v1/dispatch?week=2021-W60").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("week"), "{}", bad.body);
+    // Responsible units are not at the meeting.
+    assert_eq!(
+        app.get("reporter", "/dispatch").await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+async fn a_district_reads_the_pack_narrowed_to_its_projects_with_citywide_league_tables(app: &App) {
+    app.warning_job(jiff::civil::date(2021, 10, 6)).await;
+    let all = app.json("leader", "/api/v1/dispatch?week=2021-W40").await;
+    let mine = app.json("district", "/api/v1/dispatch?week=2021-W40").await;
+    let district = app
+        .city
+        .unit(app.project.district)
+        .expect("district")
+        .name
+        .clone();
+    let overdue = array(&mine, "overdue_milestones");
+    assert!(overdue.len() < array(&all, "overdue_milestones").len());
+    for line in overdue.iter().chain(array(&mine, "new_warnings")) {
+        assert_eq!(line["project"]["district"], district.as_str(), "{line}");
+    }
+    assert_eq!(
+        mine["district_league"], all["district_league"],
+        "league tables are citywide"
+    );
+    assert!(
+        mine["filing"]["expected"].as_u64() < all["filing"]["expected"].as_u64(),
+        "filing counts over the district's projects"
+    );
+    let html = app.page("district", "/dispatch?week=2021-W40").await;
+    assert!(html.contains("按您单位的范围筛选"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Warnings.
+
+async fn warnings_and_lights_are_listed_and_shown_on_the_project_page(app: &App) {
+    app.warning_job(jiff::civil::date(2021, 10, 6)).await;
+    let w = app
+        .json("leader", "/api/v1/warnings?as_of=2021-10-06")
+        .await;
+    let total = w["total"].as_u64().expect("total");
+    assert!(total > 0);
+    assert!(!array(&w["lights"], "districts").is_empty());
+    let counted: u64 = w["open_by_level"]
+        .as_object()
+        .expect("counts")
+        .values()
+        .map(|v| v.as_u64().expect("a count"))
+        .sum();
+    assert_eq!(counted, total);
+    let supervised = app
+        .json(
+            "leader",
+            "/api/v1/warnings?as_of=2021-10-06&level=supervised&per_page=100",
+        )
+        .await;
+    for item in array(&supervised, "items") {
+        assert_eq!(item["level"], "supervised");
+    }
+    // A district sees its own warnings and its own lights.
+    let mine = app
+        .json("district", "/api/v1/warnings?as_of=2021-10-06&per_page=100")
+        .await;
+    assert!(mine["total"].as_u64() < Some(total));
+    for item in array(&mine, "items") {
+        assert_eq!(item["district_id"], app.project.district.0);
+    }
+    assert_eq!(array(&mine["lights"], "districts").len(), 1);
+
+    let html = app.page("leader", "/warnings?as_of=2021-10-06").await;
+    assert!(html.contains("县区与类别亮灯") && html.contains("在办警示"));
+    assert!(html.contains("class=\"lv lv-"));
+    // The project page of a warned project shows its light and history.
+    let warned = &w["items"][0];
+    let page = app
+        .page(
+            "leader",
+            &format!("/projects/{}?as_of=2021-10-06", warned["project_id"]),
+        )
+        .await;
+    assert!(page.contains("警示记录") && page.contains("warning-history"));
+    assert!(page.contains("亮灯 <span class=\"light light-"));
+    let bad = app.get("leader", "/api/v1/warnings?level=loud").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Filing and compliance.
+
+async fn compliance_counts(app: &App) -> (u64, u64) {
+    let c = app
+        .json(
+            "leader",
+            "/api/v1/compliance?year=2021&period=25&as_of=2026-11-28",
+        )
+        .await;
+    (
+        c["total"]["missing"].as_u64().expect("missing"),
+        c["total"]["late"].as_u64().expect("late"),
+    )
+}
+
+async fn filing_a_missing_report_changes_compliance_and_a_double_submit_files_once(app: &App) {
+    let (missing, late) = compliance_counts(app).await;
+    let c = app
+        .json("leader", "/api/v1/compliance?year=2021&period=25")
+        .await;
+    assert!(
+        array(&c, "projects")
+            .iter()
+            .any(|p| p["project_id"] == app.project.id.0 && p["status"] == "missing"),
+        "the fixture's project is listed missing"
+    );
+    // The reporter's desk lists the project; its form opens.
+    let desk = app.page("reporter", "/filing?year=2021&period=25").await;
+    assert!(
+        desk.contains(&app.project.name),
+        "the missing project is due"
+    );
+    let form = app
+        .page(
+            "reporter",
+            &format!("/filing?year=2021&period=25&project={}", app.project.id),
+        )
+        .await;
+    assert!(
+        form.contains("累计完成投资（万元）") && form.contains("enctype=\"multipart/form-data\"")
+    );
+
+    let period = app.period.to_string();
+    let project = app.project.id.0.to_string();
+    let investment = format!("{:.2}", app.project.total_investment.wan());
+    let fields = [
+        ("project", project.as_str()),
+        ("period", period.as_str()),
+        ("investment_to_date", investment.as_str()),
+        ("note", "补报：本期按计划推进"),
+        ("problem_1", "铁路桥下管线迁改需协调"),
+        ("coordination_1", "铁路"),
+    ];
+    let first = app
+        .post_multipart(
+            "reporter",
+            "/filing",
+            &fields,
+            &[("photos", "现场.png", PNG.to_vec())],
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    assert!(first.location.contains("filed="), "{}", first.location);
+    assert_eq!(compliance_counts(app).await, (missing - 1, late + 1));
+    assert_eq!(app.versions().await, 1);
+    // The photo is stored once, named by the SHA-256 of its bytes.
+    let files: Vec<String> = std::fs::read_dir(&app.photos)
+        .expect("photo dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].len(), 64);
+    // The project page links the photo; it is served to those who may read the project.
+    let page = app
+        .page(
+            "reporter",
+            &format!("/projects/{}?as_of=2026-11-28", app.project.id),
+        )
+        .await;
+    let link = format!("/projects/{}/photos/{}", app.project.id, files[0]);
+    assert!(page.contains(&link), "the report links its photo");
+    let photo = app.get("district", &link).await;
+    assert_eq!(photo.status, StatusCode::OK);
+    assert_eq!(photo.bytes, PNG);
+    assert_eq!(
+        app.get("stranger", &link).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // The problem that needs the railway opened a coordination ticket.
+    let items = app
+        .json("reporter", "/api/v1/items?kind=coordination")
+        .await;
+    assert!(
+        array(&items, "items")
+            .iter()
+            .any(|i| i["bodies"][0] == "铁路" && i["project_id"] == app.project.id.0),
+        "{items}"
+    );
+    assert!(
+        app.audit_actions()
+            .await
+            .iter()
+            .any(|(a, _)| a == "report.file")
+    );
+
+    // The same form again: the same report.
+    let again = app
+        .post_multipart(
+            "reporter",
+            "/filing",
+            &fields,
+            &[("photos", "现场.png", PNG.to_vec())],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
+    assert_eq!(again.location, first.location, "the same report");
+    assert_eq!(app.versions().await, 1);
+    assert_eq!(compliance_counts(app).await, (missing - 1, late + 1));
+    // A changed figure without a reason is refused, naming the field.
+    let changed = app
+        .post(
+            "reporter",
+            "/filing",
+            &[
+                ("project", project.as_str()),
+                ("period", period.as_str()),
+                ("investment_to_date", "1"),
+                ("note", "补报：本期按计划推进"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(changed.body.contains("更正理由"), "{}", changed.body);
+    assert_eq!(app.versions().await, 1);
+
+    // The compliance page drills from a district to its projects.
+    let page = app
+        .page(
+            "leader",
+            &format!(
+                "/compliance?year=2021&period=25&district={}",
+                app.project.district
+            ),
+        )
+        .await;
+    assert!(page.contains(&app.project.name));
+    assert!(page.contains("迟报"));
+}
+
+async fn refused_reports_name_the_field_and_store_nothing(app: &App) {
+    let period = app.period.to_string();
+    let project = app.project.id.0.to_string();
+    let audit_before = app.audit_actions().await.len();
+    let milestone = app.project.milestones.last().expect("a milestone");
+    let m = milestone.id.0.to_string();
+    let date_field = format!("date_{m}");
+    // A milestone date in the future.
+    let future = app
+        .post(
+            "reporter",
+            "/filing",
+            &[
+                ("project", project.as_str()),
+                ("period", period.as_str()),
+                ("investment_to_date", "100"),
+                ("reached", m.as_str()),
+                (date_field.as_str(), "2027-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        future.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        future.body
+    );
+    assert!(
+        future.body.contains("完成节点") && future.body.contains("晚于今天"),
+        "{}",
+        future.body
+    );
+    assert!(
+        future.body.contains("href=\"#f-milestones\""),
+        "the summary links the field"
+    );
+    // A date that is not a date.
+    let garbled = app
+        .post(
+            "reporter",
+            "/filing",
+            &[
+                ("project", project.as_str()),
+                ("period", period.as_str()),
+                ("investment_to_date", "100"),
+                ("reached", m.as_str()),
+                (date_field.as_str(), "去年"),
+            ],
+        )
+        .await;
+    assert_eq!(garbled.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(garbled.body.contains(&milestone.name));
+    // Investment that is not a number.
+    let money = app
+        .post(
+            "reporter",
+            "/filing",
+            &[
+                ("project", project.as_str()),
+                ("period", period.as_str()),
+                ("investment_to_date", "很多"),
+            ],
+        )
+        .await;
+    assert_eq!(money.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(money.body.contains("累计完成投资"));
+    // A "photo" that is not an image, and one that is too big: refused by content, not name
+    // (and the big one is read, not cut off at 64 KiB).
+    let pdf = app
+        .post_multipart(
+            "reporter",
+            "/filing",
+            &[
+                ("project", project.as_str()),
+                ("period", period.as_str()),
+                ("investment_to_date", "100"),
+            ],
+            &[("photos", "现场.jpg", b"%PDF-1.7 a document".to_vec())],
+        )
+        .await;
+    assert_eq!(pdf.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", pdf.body);
+    assert!(pdf.body.contains("不是 JPEG 或 PNG"), "{}", pdf.body);
+    let mut big = PNG.to_vec();
+    big.resize(5 * 1024 * 1024 + 10, 0);
+    let huge = app
+        .post_multipart(
+            "reporter",
+            "/filing",
+            &[
+                ("project", project.as_str()),
+                ("period", period.as_str()),
+                ("investment_to_date", "100"),
+            ],
+            &[("photos", "big.png", big)],
+        )
+        .await;
+    assert_eq!(
+        huge.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        huge.body
+    );
+    assert!(huge.body.contains("超过 5 MB"));
+    // Nothing was stored by any of them.
+    assert_eq!(app.versions().await, 0);
+    assert!(
+        !app.photos.exists()
+            || std::fs::read_dir(&app.photos)
+                .expect("dir")
+                .next()
+                .is_none()
+    );
+    assert_eq!(
+        app.audit_actions().await.len(),
+        audit_before,
+        "no write, no audit record"
+    );
+    let record = app
+        .store
+        .load_project(app.project.id, jianguan_domain::store::RecordScope::All)
+        .await
+        .expect("reads")
+        .expect("exists");
+    let stored = record
+        .project
+        .milestones
+        .iter()
+        .find(|x| x.id == milestone.id)
+        .expect("milestone");
+    assert_eq!(
+        stored.actual, milestone.actual,
+        "the milestone is untouched"
+    );
+}
+
+async fn a_report_outside_the_users_scope_is_refused_and_audited(app: &App) {
+    let period = app.period.to_string();
+    let project = app.project.id.0.to_string();
+    let reply = app
+        .post(
+            "stranger",
+            "/filing",
+            &[
+                ("project", project.as_str()),
+                ("period", period.as_str()),
+                ("investment_to_date", "100"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert!(!reply.body.contains(&app.project.name), "nothing leaks");
+    assert_eq!(app.versions().await, 0);
+    assert!(
+        app.audit_actions()
+            .await
+            .iter()
+            .any(|(a, o)| a == "access.denied" && o == &format!("project:{project}"))
+    );
+    // The form of another unit's project is not shown either.
+    let form = app
+        .get("stranger", &format!("/filing?project={project}"))
+        .await;
+    assert_eq!(form.status, StatusCode::NOT_FOUND);
+    // A district reads compliance but does not file.
+    assert_eq!(
+        app.get("district", "/filing").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.get("district", "/compliance").await.status,
+        StatusCode::OK
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. One tracked item's life.
+
+async fn item_status(app: &App, who: &str, id: i64) -> String {
+    let items = app.json(who, "/api/v1/items?per_page=100").await;
+    array(&items, "items")
+        .iter()
+        .find(|i| i["id"] == id)
+        .map(|i| i["status"].as_str().expect("status").to_string())
+        .unwrap_or_else(|| panic!("item {id} visible to {who}"))
+}
+
+async fn a_tracked_item_goes_from_opened_to_verified_closure_over_http(app: &App) {
+    let owner = app.project.district.0.to_string();
+    let project = app.project.code.clone();
+    // A form without a title is refused, naming it.
+    let missing = app
+        .post(
+            "office",
+            "/items",
+            &[
+                ("kind", "supervision"),
+                ("owner", owner.as_str()),
+                ("deadline", "2026-12-31"),
+                ("detail", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(missing.body.contains("事项标题不能为空"));
+    // The office records a meeting decision for the district.
+    let opened = app
+        .post(
+            "office",
+            "/items",
+            &[
+                ("kind", "supervision"),
+                ("source", "2021-W40"),
+                ("title", "督办：某项目开工节点"),
+                ("detail", "2021-W40调度会议定：倒排工期，按期开工。"),
+                ("owner", owner.as_str()),
+                ("project", project.as_str()),
+                ("deadline", "2026-12-31"),
+            ],
+        )
+        .await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+    let path = opened.location.clone();
+    let id: i64 = path
+        .trim_start_matches("/items/")
+        .parse()
+        .expect("an item id");
+    let events = format!("{path}/events");
+    assert_eq!(item_status(app, "district", id).await, "open");
+    let page = app.page("district", &path).await;
+    assert!(page.contains("申请办结"), "the owner is offered the claim");
+    // Others outside the item see nothing, and the attempt is audited.
+    let stranger = app.get("stranger", &path).await;
+    assert_eq!(stranger.status, StatusCode::NOT_FOUND);
+    assert!(
+        app.audit_actions()
+            .await
+            .iter()
+            .any(|(a, o)| a == "access.denied" && o == &format!("item:{id}"))
+    );
+
+    let claim = |text: &'static str| {
+        let events = events.clone();
+        async move {
+            app.post(
+                "district",
+                &events,
+                &[("action", "claim_closure"), ("text", text)],
+            )
+            .await
+        }
+    };
+    let r = claim("已开工，附开工令").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(item_status(app, "office", id).await, "awaiting_check");
+    // The issuer rejects: the item reopens.
+    let r = app
+        .post(
+            "office",
+            &events,
+            &[("action", "reject"), ("text", "现场未见施工")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(item_status(app, "office", id).await, "open");
+    let r = claim("已进场施工，附照片编号 3 张").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // The owner cannot verify its own closure.
+    let r = app
+        .post(
+            "district",
+            &events,
+            &[("action", "verify"), ("text", "自查合格")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("只有交办单位可以复查"), "{}", r.body);
+    // Nor extend it.
+    let r = app
+        .post(
+            "district",
+            &events,
+            &[
+                ("action", "extend"),
+                ("to", "2027-03-01"),
+                ("text", "需要更多时间"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("只有交办单位可以延期"), "{}", r.body);
+    // An empty re-check note is refused by the engine.
+    let r = app
+        .post("office", &events, &[("action", "verify"), ("text", " ")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("说明不能为空"));
+    let r = app
+        .post(
+            "office",
+            &events,
+            &[("action", "verify"), ("text", "复查合格")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(item_status(app, "district", id).await, "closed");
+    let page = app.page("office", &path).await;
+    for word in [
+        "申请办结",
+        "复查未通过",
+        "复查通过",
+        "已进场施工，附照片编号 3 张",
+    ] {
+        assert!(page.contains(word), "the history shows {word}");
+    }
+    let audited: Vec<String> = app
+        .audit_actions()
+        .await
+        .into_iter()
+        .filter(|(_, o)| o == &format!("item:{id}"))
+        .map(|(a, _)| a)
+        .collect();
+    assert_eq!(
+        audited,
+        [
+            "access.denied",
+            "item.claim_closure",
+            "item.reject",
+            "item.claim_closure",
+            "item.verify"
+        ]
+    );
+    // The dispatch pack lists no closed item among the open supervision items.
+    let pack = app.json("office", "/api/v1/dispatch?week=2026-W48").await;
+    assert!(
+        array(&pack, "open_supervision_items")
+            .iter()
+            .all(|i| i["id"] != id)
+    );
+    // A district cannot issue items.
+    let r = app
+        .post("district", "/items", &[("kind", "supervision")])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Settings.
+
+async fn warning_rules_are_refused_with_the_line_and_saved_as_a_new_version(app: &App) {
+    let page = app.page("district", "/settings/warnings").await;
+    assert!(page.contains("默认规则（尚未修改）") && !page.contains("校验并保存"));
+    let broken = jianguan_domain::warnings::DEFAULT_RULES_TOML
+        .replace("version = 1", "version = 2")
+        .replace("days = 15", "days = \"fifteen\"");
+    let line = broken
+        .lines()
+        .position(|l| l.contains("fifteen"))
+        .expect("the broken line")
+        + 1;
+    let r = app
+        .post(
+            "office",
+            "/settings/warnings",
+            &[("rules", broken.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains(&format!("第{line}行")), "{}", r.body);
+    assert!(r.body.contains("正在执行的规则不变"));
+    // Rungs out of order are refused too, and a version not raised.
+    let unraised = jianguan_domain::warnings::DEFAULT_RULES_TOML.replace("days = 60", "days = 90");
+    let r = app
+        .post(
+            "office",
+            "/settings/warnings",
+            &[("rules", unraised.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("第2行") && r.body.contains("version"),
+        "{}",
+        r.body
+    );
+    assert!(
+        app.store
+            .setting(jianguan_web::cadence::WARNING_RULES_KEY)
+            .await
+            .expect("reads")
+            .is_none(),
+        "nothing saved"
+    );
+    // A valid change is a new version, audited.
+    let good = unraised.replace("version = 1", "version = 2");
+    let r = app
+        .post("office", "/settings/warnings", &[("rules", good.as_str())])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let saved = app
+        .store
+        .setting(jianguan_web::cadence::WARNING_RULES_KEY)
+        .await
+        .expect("reads")
+        .expect("saved");
+    assert_eq!(saved.version, 1);
+    assert_eq!(saved.saved_by, "office");
+    let page = app.page("leader", "/settings/warnings").await;
+    assert!(page.contains("第 1 版") && page.contains("逾期 ≥ 90 天"));
+    assert!(page.contains("rules-history"));
+    assert!(
+        app.audit_actions()
+            .await
+            .iter()
+            .any(|(a, _)| a == "settings.warning_rules")
+    );
+    // Only the office changes the rules.
+    let r = app
+        .post(
+            "district",
+            "/settings/warnings",
+            &[("rules", good.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. Quarterly analysis.
+
+async fn quarterly_analysis_renders_with_charts_and_tables(app: &App) {
+    let html = app.page("leader", "/quarterly?q=2021-Q3").await;
+    assert!(html.contains("2021年第三季度分析"));
+    assert!(html.contains("季初（2021年6月30日）与季末（2021年9月30日）"));
+    assert!(html.matches("<svg").count() >= 2, "trend and bar charts");
+    for id in [
+        "categories-table",
+        "districts-table",
+        "lead-units-table",
+        "movers-table",
+    ] {
+        assert!(html.contains(id), "{id}");
+    }
+    assert!(html.contains("个百分点"));
+    assert!(html.contains("href=\"/quarterly?q=2021-Q2\""));
+    let district = app.page("district", "/quarterly?q=2021-Q3").await;
+    assert!(district.contains("按您单位的范围统计"));
+    let bad = app.get("leader", "/quarterly?q=2021-Q9").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. Navigation.
+
+async fn navigation_shows_only_the_pages_a_role_may_open(app: &App) {
+    let nav = |html: &str| {
+        let start = html
+            .find("<nav class=\"sidenav\"")
+            .expect("side navigation");
+        let end = html[start..].find("</nav>").expect("its end") + start;
+        html[start..end].to_string()
+    };
+    let leader = nav(&app.page("leader", "/").await);
+    for label in [
+        "总览", "项目", "报送", "调度", "警示", "督办", "分析", "设置",
+    ] {
+        assert!(
+            leader.contains(&format!(">{label}</a>")),
+            "leader sees {label}"
+        );
+    }
+    assert!(!leader.contains(">填报</a>"), "the leader does not file");
+    let reporter = nav(&app.page("reporter", "/").await);
+    assert!(reporter.contains(">填报</a>"));
+    assert!(
+        !reporter.contains(">调度</a>"),
+        "responsible units are not at the meeting"
+    );
+}
