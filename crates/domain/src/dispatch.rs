@@ -434,9 +434,11 @@ impl DispatchPack {
         let prev_to = week.previous().sunday();
         let before = Overview::compute_with(p, input.ledger, year, prev_to);
         let project_lights = warnings::project_lights(&open);
-        let lights = warnings::lights_by(p, year, &project_lights, input.rules.lights);
-        let district_light: HashMap<_, _> = lights.districts.into_iter().collect();
-        let category_light: HashMap<_, _> = lights.categories.into_iter().collect();
+        let lights = warnings::lights_by(p, year, |_| true, &project_lights, input.rules.lights);
+        let district_light: HashMap<_, _> =
+            lights.districts.iter().map(|g| (g.id, g.light)).collect();
+        let category_light: HashMap<_, _> =
+            lights.categories.iter().map(|g| (g.id, g.light)).collect();
         let district_league = league(now.districts.iter().map(|b| {
             (
                 b.name.clone(),

@@ -822,50 +822,76 @@ pub fn group_light(
     }
 }
 
-/// The lights of districts and of categories, each in id order.
+/// A group's light (a district or category) and the counts behind it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct GroupLight<Id> {
+    /// The district or category.
+    pub id: Id,
+    /// Projects of the year in the group.
+    pub projects: u64,
+    /// Of those, with a red light.
+    pub red: u64,
+    /// With a yellow light.
+    pub yellow: u64,
+    /// With a blue light.
+    pub blue: u64,
+    /// The group's light.
+    pub light: Light,
+}
+
+/// The lights of districts and of categories that have projects, each in id order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GroupLights {
     /// Per district.
-    pub districts: Vec<(UnitId, Light)>,
+    pub districts: Vec<GroupLight<UnitId>>,
     /// Per category.
-    pub categories: Vec<(CategoryId, Light)>,
+    pub categories: Vec<GroupLight<CategoryId>>,
 }
 
-/// Lights of each district and each category, from the projects' lights.
+/// Lights of each district and each category over the projects of `year` that `visible` keeps
+/// (a reader's scope, or all), from the projects' lights.
 pub fn lights_by(
     portfolio: &Portfolio,
     year: i16,
+    visible: impl Fn(&Project) -> bool,
     project_lights: &HashMap<ProjectId, Light>,
     rule: LightRule,
 ) -> GroupLights {
-    let mut districts: HashMap<UnitId, (u64, Vec<Light>)> = HashMap::new();
-    let mut categories: HashMap<CategoryId, (u64, Vec<Light>)> = HashMap::new();
+    let mut districts: HashMap<UnitId, Vec<Light>> = HashMap::new();
+    let mut categories: HashMap<CategoryId, Vec<Light>> = HashMap::new();
     for p in portfolio
         .projects
         .iter()
-        .filter(|p| p.plan_for(year).is_some())
+        .filter(|p| p.plan_for(year).is_some() && visible(p))
     {
         let light = project_lights.get(&p.id).copied().unwrap_or(Light::None);
-        let entry = districts.entry(p.district).or_default();
-        entry.0 += 1;
-        entry.1.push(light);
-        let entry = categories.entry(p.category).or_default();
-        entry.0 += 1;
-        entry.1.push(light);
+        districts.entry(p.district).or_default().push(light);
+        categories.entry(p.category).or_default().push(light);
     }
-    let mut d: Vec<(UnitId, Light)> = districts
-        .into_iter()
-        .map(|(id, (n, ls))| (id, group_light(n, ls, rule)))
-        .collect();
-    d.sort_by_key(|x| x.0);
-    let mut c: Vec<(CategoryId, Light)> = categories
-        .into_iter()
-        .map(|(id, (n, ls))| (id, group_light(n, ls, rule)))
-        .collect();
-    c.sort_by_key(|x| x.0);
+    fn groups<Id: Ord + Copy>(
+        map: HashMap<Id, Vec<Light>>,
+        rule: LightRule,
+    ) -> Vec<GroupLight<Id>> {
+        let mut out: Vec<GroupLight<Id>> = map
+            .into_iter()
+            .map(|(id, ls)| {
+                let n = |l: Light| ls.iter().filter(|x| **x == l).count() as u64;
+                GroupLight {
+                    id,
+                    projects: ls.len() as u64,
+                    red: n(Light::Red),
+                    yellow: n(Light::Yellow),
+                    blue: n(Light::Blue),
+                    light: group_light(ls.len() as u64, ls.iter().copied(), rule),
+                }
+            })
+            .collect();
+        out.sort_by_key(|g| g.id);
+        out
+    }
     GroupLights {
-        districts: d,
-        categories: c,
+        districts: groups(districts, rule),
+        categories: groups(categories, rule),
     }
 }
 

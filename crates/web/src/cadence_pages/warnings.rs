@@ -13,7 +13,9 @@ use axum::{Extension, Json};
 use jianguan_access::policy::Resource;
 use jianguan_domain::Date;
 use jianguan_domain::model::{CategoryId, Portfolio, Project, ProjectId, UnitId, UnitKind};
-use jianguan_domain::warnings::{self, Light, LightRule, OpenWarning, WarningBook, WarningLevel};
+use jianguan_domain::warnings::{
+    self, GroupLight, Light, LightRule, OpenWarning, WarningBook, WarningLevel,
+};
 use serde::Serialize;
 
 use super::{Badge, ProjectIndex, Viewer, level_badge, light_badge};
@@ -86,7 +88,7 @@ pub(crate) struct LightView {
 }
 
 /// Lights of the districts and categories that have projects in the reader's scope, each over
-/// those projects only.
+/// those projects only (the grouping and the rule are the domain's `lights_by`).
 fn group_lights(
     p: &Portfolio,
     year: i16,
@@ -94,48 +96,31 @@ fn group_lights(
     project_lights: &HashMap<ProjectId, Light>,
     rule: LightRule,
 ) -> (Vec<LightView>, Vec<LightView>) {
-    #[derive(Default)]
-    struct Group {
-        lights: Vec<Light>,
-    }
-    let mut districts: HashMap<UnitId, Group> = HashMap::new();
-    let mut categories: HashMap<CategoryId, Group> = HashMap::new();
-    for pr in p
-        .projects
-        .iter()
-        .filter(|pr| pr.plan_for(year).is_some() && visible(pr))
-    {
-        let light = project_lights.get(&pr.id).copied().unwrap_or(Light::None);
-        districts.entry(pr.district).or_default().lights.push(light);
-        categories
-            .entry(pr.category)
-            .or_default()
-            .lights
-            .push(light);
-    }
-    let view = |id: i64, name: &str, g: &Group| {
-        let n = |l: Light| g.lights.iter().filter(|x| **x == l).count() as u64;
+    let lights = warnings::lights_by(p, year, visible, project_lights, rule);
+    fn view<Id>(id: i64, name: &str, g: &GroupLight<Id>) -> LightView {
         LightView {
             id,
             name: name.to_string(),
-            projects: g.lights.len() as u64,
-            red: n(Light::Red),
-            yellow: n(Light::Yellow),
-            blue: n(Light::Blue),
-            light: warnings::group_light(g.lights.len() as u64, g.lights.iter().copied(), rule),
+            projects: g.projects,
+            red: g.red,
+            yellow: g.yellow,
+            blue: g.blue,
+            light: g.light,
         }
-    };
+    }
     let d = p
         .units_of(UnitKind::District)
-        .filter_map(|u| districts.get(&u.id).map(|g| view(u.id.0, &u.name, g)))
+        .filter_map(|u| {
+            let g = lights.districts.iter().find(|g| g.id == u.id)?;
+            Some(view(u.id.0, &u.name, g))
+        })
         .collect();
     let c = p
         .categories
         .iter()
         .filter_map(|cat| {
-            categories
-                .get(&cat.id)
-                .map(|g| view(cat.id.0, &cat.name, g))
+            let g = lights.categories.iter().find(|g| g.id == cat.id)?;
+            Some(view(cat.id.0, &cat.name, g))
         })
         .collect();
     (d, c)
