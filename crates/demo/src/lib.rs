@@ -16,14 +16,20 @@
 //! [`demo_cadence`] (`cadence`) then gives the city its year of cadence records, read off the
 //! portfolio: the warnings of the daily ladder job, the coordination tickets the reports'
 //! blockers open, the rectification orders of on-site inspections, and the supervision items
-//! of the 52 weekly dispatch meetings.
+//! of the 52 weekly dispatch meetings. [`demo_assessment`] (`assessment`) gives it the
+//! monthly assessment's inputs: the figures the office enters per district and month and the
+//! media-coverage register.
 
+mod assessment;
 mod cadence;
 mod catalog;
 mod names;
 mod national;
 mod org;
 
+pub use assessment::{
+    CENTRAL_REPORTS, DemoAssessment, MARKETISATION_RATE, MECHANISED_RATE, demo_assessment,
+};
 pub use cadence::{DemoCadence, demo_cadence};
 pub use national::{NATIONAL_SEED, NationalSpec, national_base, national_city};
 mod patterns;

@@ -11,6 +11,9 @@ use std::pin::Pin;
 use jianguan_audit::{AuditDraft, AuditRecord};
 use jiff::civil::Date;
 
+use crate::assessment::{
+    Decision, EnteredValue, MediaReport, Month, Objection, ScoreRun, SubjectKind,
+};
 use crate::filing::Filed;
 use crate::followup::{ItemEvent, ItemId, TrackedItem};
 use crate::model::{
@@ -182,16 +185,13 @@ pub struct JobClaim {
     pub lease_ms: i64,
 }
 
-/// The cadence's records: the warnings' history, every tracked item with its events, and
-/// when each report version was filed.
+/// The cadence's records: the warnings' history and every tracked item with its events.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CadenceRecords {
     /// Every warning event, by day then id.
     pub warnings: Vec<WarningEvent>,
     /// Every tracked item with its history, by id.
     pub items: Vec<TrackedItem>,
-    /// When each report version was filed.
-    pub filings: Vec<Filed>,
 }
 
 /// A batch of cadence writes, stored in one transaction with its audit records: warning
@@ -228,6 +228,23 @@ pub struct SettingVersion {
     /// The text.
     pub body: String,
     /// When saved.
+    pub saved_at_ms: i64,
+    /// Who saved it.
+    pub saved_by: String,
+}
+
+/// One version of a year's scoring scheme (考核办法), as the TOML text the office saved. The
+/// version is the scheme's own (`version = N` in the file), so a run scored with version N can
+/// always read that text again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemeVersion {
+    /// The year it applies to.
+    pub year: i16,
+    /// Its version within the year, from 1.
+    pub version: u32,
+    /// The TOML text.
+    pub body: String,
+    /// When saved, ms since the epoch.
     pub saved_at_ms: i64,
     /// Who saved it.
     pub saved_by: String,
@@ -374,7 +391,8 @@ pub trait Store: Send + Sync {
         progress: Progress<'a>,
     ) -> BoxFuture<'a, Result<(), StoreError>>;
 
-    /// The cadence's records (warnings, tracked items, filing days).
+    /// The cadence's records: warnings and tracked items. (Filing days are read one period at
+    /// a time with [`Store::load_filings`]: all of them are millions of rows at scale.)
     fn load_cadence(&self) -> BoxFuture<'_, Result<CadenceRecords, StoreError>>;
 
     /// When each version of each report for `period` was filed (compliance reads one period).
@@ -415,4 +433,125 @@ pub trait Store: Send + Sync {
         saved_by: &'a str,
         audit: &'a AuditDraft,
     ) -> BoxFuture<'a, Result<SettingVersion, StoreError>>;
+    /// Version `version` of `year`'s scoring scheme, or the latest when `version` is `None`.
+    fn scheme(
+        &self,
+        year: i16,
+        version: Option<u32>,
+    ) -> BoxFuture<'_, Result<Option<SchemeVersion>, StoreError>>;
+
+    /// Every saved version of `year`'s scoring scheme, oldest first.
+    fn scheme_versions(&self, year: i16) -> BoxFuture<'_, Result<Vec<SchemeVersion>, StoreError>>;
+
+    /// Saves `body` (already read and checked by
+    /// [`crate::assessment::Scheme::from_toml`]) as `version` of `year`'s scheme, with
+    /// `audit`. Fails with [`StoreError::Invalid`] when `version` is not above every saved
+    /// version of the year: a version, once saved, is never replaced.
+    fn save_scheme<'a>(
+        &'a self,
+        year: i16,
+        version: u32,
+        body: &'a str,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<SchemeVersion, StoreError>>;
+
+    /// Appends entered indicator values (already passed
+    /// [`crate::assessment::Dictionary::check_entry`]) with `audit`, in one transaction; ids
+    /// are assigned by the store where 0. A correction is a new entry: entries are never
+    /// changed. Returns the ids, in order.
+    fn enter_values<'a>(
+        &'a self,
+        values: &'a [EnteredValue],
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<Vec<i64>, StoreError>>;
+
+    /// Every entered indicator value, oldest first (so a correction follows what it corrects).
+    fn entered_values(&self) -> BoxFuture<'_, Result<Vec<EnteredValue>, StoreError>>;
+
+    /// Adds entries to the media-coverage register (already passed
+    /// [`MediaReport::check`]) with `audit`, in one transaction; ids assigned where 0.
+    fn add_media_reports<'a>(
+        &'a self,
+        reports: &'a [MediaReport],
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<Vec<i64>, StoreError>>;
+
+    /// The media-coverage register, by id.
+    fn media_reports(&self) -> BoxFuture<'_, Result<Vec<MediaReport>, StoreError>>;
+
+    /// Stores a draft run of its month and kind, replacing the draft there was, with `audit`.
+    /// Fails with [`StoreError::Invalid`] when the run is published or the month and kind
+    /// already have a published run (a published month is frozen: see
+    /// [`Store::save_correction`]).
+    fn save_draft_run<'a>(
+        &'a self,
+        run: &'a ScoreRun,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+
+    /// Publishes the draft run of `month` and `kind` on `on` ([`ScoreRun::publish`]): the
+    /// stored draft itself, unchanged but for the publication, with `audit`. Fails with
+    /// [`StoreError::Invalid`] when there is no draft (nothing scored, or already published).
+    fn publish_run<'a>(
+        &'a self,
+        month: Month,
+        kind: SubjectKind,
+        on: Date,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<ScoreRun, StoreError>>;
+
+    /// Stores a correction of a published month ([`ScoreRun::rescore`]): a published run
+    /// whose version follows the latest, with a reason and the same scheme version; the
+    /// versions before are kept. Fails with [`StoreError::Invalid`] otherwise (two writers
+    /// racing to correct the same version cannot both succeed).
+    fn save_correction<'a>(
+        &'a self,
+        run: &'a ScoreRun,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+
+    /// The latest version of the run of `month` and `kind`, if scored.
+    fn latest_run(
+        &self,
+        month: Month,
+        kind: SubjectKind,
+    ) -> BoxFuture<'_, Result<Option<ScoreRun>, StoreError>>;
+
+    /// Every version of the run of `month` and `kind`, oldest first.
+    fn run_versions(
+        &self,
+        month: Month,
+        kind: SubjectKind,
+    ) -> BoxFuture<'_, Result<Vec<ScoreRun>, StoreError>>;
+
+    /// The latest version of each scored month of `year` for `kind`, by month (the league
+    /// table over months).
+    fn latest_runs(
+        &self,
+        year: i16,
+        kind: SubjectKind,
+    ) -> BoxFuture<'_, Result<Vec<ScoreRun>, StoreError>>;
+
+    /// Files an objection with `audit` (its object set to `objection:ID`): the store runs
+    /// [`Objection::check_new`] against the month's latest run and the objections already
+    /// filed inside the write transaction, so two racing objections to one line cannot both
+    /// be open. Returns the id. Fails with [`StoreError::Invalid`] naming the reason.
+    fn file_objection<'a>(
+        &'a self,
+        objection: &'a Objection,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<i64, StoreError>>;
+
+    /// Records the office's decision on objection `id` ([`Objection::decide`], checked in
+    /// the write transaction) with `audit`; a decision is recorded once and never changed.
+    /// Returns the decided objection.
+    fn decide_objection<'a>(
+        &'a self,
+        id: i64,
+        decision: &'a Decision,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<Objection, StoreError>>;
+
+    /// Every objection about `month` (any kind), with its decision, by id.
+    fn objections(&self, month: Month) -> BoxFuture<'_, Result<Vec<Objection>, StoreError>>;
 }

@@ -90,10 +90,9 @@ pub async fn run(db: &str, year: Option<i16>, as_of: Option<Date>, runs: usize) 
     let version = store.data_version().await?;
     let cadence = jianguan_web::cadence::load(&store, version).await?;
     println!(
-        "cadence records from storage: {} warning events, {} tracked items, {} filings: {}",
+        "cadence records from storage: {} warning events, {} tracked items: {}",
         cadence.warnings.events().len(),
         cadence.items.len(),
-        cadence.filings.len(),
         ms(started.elapsed())
     );
     let mut job_times = Vec::with_capacity(runs);
@@ -117,11 +116,19 @@ pub async fn run(db: &str, year: Option<i16>, as_of: Option<Date>, runs: usize) 
         ms(median(job_times))
     );
     let week = jianguan_domain::dispatch::Week::of(as_of);
+    let started = Instant::now();
+    let filings = cadence.pack_filings(&store, &portfolio, week).await?;
+    println!(
+        "filings of the period the pack judges ({} report versions): {}",
+        filings.len(),
+        ms(started.elapsed())
+    );
     let mut pack_times = Vec::with_capacity(runs);
     let mut sizes = (0, 0, 0);
     for _ in 0..runs {
         let t = Instant::now();
-        let pack = jianguan_web::cadence::dispatch_pack(&portfolio, &ledger, &cadence, week);
+        let pack =
+            jianguan_web::cadence::dispatch_pack(&portfolio, &ledger, &cadence, &filings, week);
         pack_times.push(t.elapsed());
         sizes = (
             pack.overdue_milestones.len(),
@@ -136,6 +143,56 @@ pub async fn run(db: &str, year: Option<i16>, as_of: Option<Date>, runs: usize) 
         sizes.2,
         ms(median(pack_times))
     );
+
+    // The monthly assessment of as_of's month: the entered values, the media register and the
+    // month's filings read, then districts and lead units measured and scored.
+    let month = jianguan_domain::assessment::Month::of(as_of);
+    let started = Instant::now();
+    let inputs = crate::assess::Inputs {
+        portfolio,
+        ledger,
+        warnings: cadence.warnings,
+        items: cadence.items,
+        entered: store.entered_values().await?,
+        media: store.media_reports().await?,
+        dictionary: jianguan_domain::assessment::default_dictionary(),
+    };
+    let filings = inputs.filings(&store, month).await?;
+    println!(
+        "assessment inputs from storage ({} entered values, {} media reports, {} filings due in {month}): {}",
+        inputs.entered.len(),
+        inputs.media.len(),
+        filings.len(),
+        ms(started.elapsed())
+    );
+    let scheme = match store.scheme(year, None).await? {
+        Some(saved) => Some(jianguan_domain::assessment::Scheme::from_toml(&saved.body)?),
+        None => jianguan_domain::assessment::Scheme::from_toml(
+            jianguan_domain::assessment::DEFAULT_SCHEME_TOML,
+        )
+        .ok()
+        .filter(|s| s.year == year),
+    };
+    match scheme {
+        Some(scheme) => {
+            let mut times = Vec::with_capacity(runs);
+            let mut subjects = 0;
+            for _ in 0..runs {
+                let t = Instant::now();
+                subjects = 0;
+                for kind in jianguan_domain::assessment::SubjectKind::ALL {
+                    let (_, scores) = inputs.score(&filings, &scheme, kind, month, None)?;
+                    subjects += scores.subjects.len();
+                }
+                times.push(t.elapsed());
+            }
+            println!(
+                "monthly scoring {month} (district + lead unit, {subjects} subjects): median {}",
+                ms(median(times))
+            );
+        }
+        None => println!("monthly scoring: no scoring scheme for {year}, skipped"),
+    }
 
     // Through the web layer: the snapshot is read once (as a server does at start), then every
     // request checks the data version, computes and renders.

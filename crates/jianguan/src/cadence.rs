@@ -35,10 +35,12 @@ pub async fn build_pack(store: &jianguan_store::Db, week: Week) -> Result<Dispat
     let model = store.load_read_model().await?;
     let ledger = InvestmentLedger::from_points(model.investment);
     let records = cadence::load(store, version).await?;
+    let filings = records.pack_filings(store, &model.portfolio, week).await?;
     Ok(cadence::dispatch_pack(
         &model.portfolio,
         &ledger,
         &records,
+        &filings,
         week,
     ))
 }

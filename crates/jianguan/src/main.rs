@@ -14,6 +14,7 @@ use jianguan_domain::store::{Actor, Store};
 use jianguan_web::api::Stats;
 use jianguan_web::{AppState, fmt};
 
+mod assess;
 mod bench;
 mod cadence;
 
@@ -44,6 +45,8 @@ enum Command {
         anchors: Option<std::path::PathBuf>,
         #[command(flatten)]
         network: NetworkArgs,
+        #[command(flatten)]
+        photos: PhotoArgs,
     },
     /// Serve the web UI and the JSON API.
     Serve {
@@ -58,6 +61,8 @@ enum Command {
         anchors: Option<std::path::PathBuf>,
         #[command(flatten)]
         network: NetworkArgs,
+        #[command(flatten)]
+        photos: PhotoArgs,
     },
     /// Print the headline figures of a year as of a date.
     Stats(StatsArgs),
@@ -112,6 +117,20 @@ enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
+    /// The monthly assessment (一月一考评): `score --month 2021-10` scores a month and prints its
+    /// league tables (a draft until published; a published month only with --rescore --reason);
+    /// `score publish --month 2021-10` publishes it.
+    Score(assess::ScoreArgs),
+    /// The scoring scheme (考核办法, TOML, versioned per year): `scheme show`, `scheme set FILE`.
+    Scheme {
+        #[command(subcommand)]
+        command: assess::SchemeCommand,
+    },
+    /// Entered assessment indicators: `indicator enter`.
+    Indicator {
+        #[command(subcommand)]
+        command: assess::IndicatorCommand,
+    },
     /// Measure the dashboard on a database: reading the figures' inputs, computing the overview
     /// (district × category rates and the overdue list) and serving the overview page.
     Bench {
@@ -128,6 +147,23 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         runs: usize,
     },
+}
+
+/// Where report photos are kept.
+#[derive(Debug, Args)]
+struct PhotoArgs {
+    /// Directory for report photos, each file named by its SHA-256 (default: `DB.photos`
+    /// beside a SQLite file; required for PostgreSQL to accept photos).
+    #[arg(long)]
+    photos: Option<std::path::PathBuf>,
+}
+
+impl PhotoArgs {
+    fn dir(&self, db: &str) -> Option<std::path::PathBuf> {
+        self.photos.clone().or_else(|| {
+            jianguan_web::anchors::default_anchor_path(db).map(|p| p.with_extension("photos"))
+        })
+    }
 }
 
 /// Where requests come from and who may reach administrator routes.
@@ -318,22 +354,25 @@ async fn run(cli: Cli) -> Result<()> {
             listen,
             anchors,
             network,
+            photos,
         } => {
             let anchors = anchors.or_else(|| jianguan_web::anchors::default_anchor_path(&db));
-            demo(&db, listen, anchors, network.config()?).await
+            let photos = photos.dir(&db);
+            demo(&db, listen, anchors, photos, network.config()?).await
         }
         Command::Serve {
             db,
             listen,
             anchors,
             network,
+            photos,
         } => {
             let network = network.config()?;
             let store = jianguan_store::open_existing(&db)
                 .await
                 .context("opening the database")?;
             let anchors = anchors.or_else(|| jianguan_web::anchors::default_anchor_path(&db));
-            serve(store, listen, anchors, network).await
+            serve(store, listen, anchors, photos.dir(&db), network).await
         }
         Command::Stats(args) => stats(args).await,
         Command::Gen { scale, db, seed } => gen_ledger(scale, &db, seed).await,
@@ -365,6 +404,9 @@ async fn run(cli: Cli) -> Result<()> {
             CalendarCommand::Set { db, by, file } => cadence::calendar_set(&db, &file, &by).await,
             CalendarCommand::Open { db, year, by } => cadence::calendar_open(&db, year, &by).await,
         },
+        Command::Score(args) => assess::score(args).await,
+        Command::Scheme { command } => assess::scheme(command).await,
+        Command::Indicator { command } => assess::indicator(command).await,
         Command::Bench {
             db,
             year,
@@ -566,6 +608,7 @@ async fn demo(
     db: &str,
     listen: SocketAddr,
     anchors: Option<std::path::PathBuf>,
+    photos: Option<std::path::PathBuf>,
     network: jianguan_web::network::NetworkConfig,
 ) -> Result<()> {
     let store = jianguan_store::open(db)
@@ -598,19 +641,25 @@ async fn demo(
             .context("writing the demo city")?;
         bar.finish_and_clear();
         let (warnings, items) = cadence::write_demo_cadence(&store, &city).await?;
+        let assessed = assess::write_demo_assessment(&store, &city)
+            .await
+            .context("writing the demo's monthly assessment")?;
         eprintln!(
-            "已生成示例市：{} 个项目，{} 条填报，{} 条警示记录，{} 件督办/协调/整改事项，用时 {:.1} 秒",
+            "已生成示例市：{} 个项目，{} 条填报，{} 条警示记录，{} 件督办/协调/整改事项，{} 条考评指标录入、{} 篇媒体报道、{} 个月度考评结果（1–11 月已发布），用时 {:.1} 秒",
             city.projects.len(),
             city.reports.len(),
             warnings,
             items,
+            assessed.entered,
+            assessed.media,
+            assessed.runs,
             started.elapsed().as_secs_f64()
         );
         create_demo_accounts(&store, &city).await?;
     } else {
         eprintln!("数据库已有数据，直接使用（不会覆盖）。");
     }
-    serve(store, listen, anchors, network).await
+    serve(store, listen, anchors, photos, network).await
 }
 
 /// How often a running server appends the audit chain's head to the anchor file.
@@ -620,6 +669,7 @@ async fn serve(
     store: jianguan_store::Db,
     listen: SocketAddr,
     anchors: Option<std::path::PathBuf>,
+    photos: Option<std::path::PathBuf>,
     network: jianguan_web::network::NetworkConfig,
 ) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
@@ -628,6 +678,11 @@ async fn serve(
     let addr = listener.local_addr()?;
     let state = AppState::new(Arc::new(store.clone()));
     state.set_network(network);
+    if let Some(dir) = photos {
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("creating the photo directory {}", dir.display()))?;
+        state.set_photo_dir(dir);
+    }
     // Read the data once before announcing the URL, so the first page is fast and /healthz
     // means ready.
     state.snapshot().await.context("reading the data")?;

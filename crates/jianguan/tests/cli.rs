@@ -164,6 +164,16 @@ async fn the_demo_command_writes_a_year_of_cadence_and_week_40_carries_meetings_
     let text = jianguan(&["dispatch", "--db", db, "--week", "2021-W40"]);
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("历次调度会督办事项"), "{text}");
+    // The year of monthly assessment: January–November published, December a draft.
+    assert!(err.contains("24 个月度考评结果"), "{err}");
+    for (month, published) in [("2021-01", true), ("2021-11", true), ("2021-12", false)] {
+        let out = jianguan(&["score", "--db", db, "--month", month, "--json"]);
+        assert_eq!(out.status.code(), Some(0), "{:?}", stderr_lines(&out));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        for run in json["runs"].as_array().unwrap() {
+            assert_eq!(run["published"], published, "{month} {}", run["kind"]);
+        }
+    }
     drop(blocker);
 }
 
@@ -262,4 +272,251 @@ async fn a_new_year_is_laid_out_from_the_calendar_once() {
     assert!(text.contains("已开设"), "{text}");
     // 2022's first period ends Friday 14 January; due Sunday 16th → Monday 17th.
     assert!(text.contains("2022-01-17"), "{text}");
+}
+
+/// `score --json` as JSON, after checking it succeeded.
+fn score_json(args: &[&str]) -> serde_json::Value {
+    let out = jianguan(args);
+    assert_eq!(out.status.code(), Some(0), "{:?}", stderr_lines(&out));
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+#[tokio::test]
+async fn scoring_a_month_twice_gives_identical_json_ranking_every_district() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = demo_database(dir.path()).await;
+    let run = || jianguan(&["score", "--db", &url, "--month", "2021-10", "--json"]);
+    let (a, b) = (run(), run());
+    assert_eq!(a.status.code(), Some(0), "{:?}", stderr_lines(&a));
+    assert_eq!(
+        a.stdout, b.stdout,
+        "the same month twice is the same result"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
+    assert_eq!(json["month"], "2021-10");
+    let runs = json["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 2, "districts and lead units");
+    let districts = &runs[0]["scores"]["subjects"];
+    assert_eq!(districts.as_array().unwrap().len(), 9);
+    assert_eq!(districts[0]["rank"], 1);
+    assert!(districts.as_array().unwrap().iter().all(|s| {
+        s["subject"]["name"]
+            .as_str()
+            .unwrap()
+            .ends_with(['区', '县'])
+    }));
+    assert_eq!(runs[0]["published"], false, "a draft until published");
+    let table = jianguan(&[
+        "score", "--db", &url, "--month", "2021-10", "--kind", "district",
+    ]);
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        text.contains("县区月度考评") && text.contains("望舒县"),
+        "{text}"
+    );
+    assert!(!text.contains("牵头单位月度考评"), "{text}");
+}
+
+#[tokio::test]
+async fn a_scheme_with_a_typo_is_refused_naming_the_line_and_the_scheme_in_force_stays() {
+    use jianguan_domain::assessment::DEFAULT_SCHEME_TOML;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = demo_database(dir.path()).await;
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let line_of =
+        |text: &str, needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
+
+    let typo = DEFAULT_SCHEME_TOML.replace("\"mechanised_cleaning\"", "\"mechanized_cleaning\"");
+    let path = write("typo.toml", &typo);
+    let out = jianguan(&["scheme", "set", "--db", &url, "--year", "2021", &path]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr_lines(&out).join(" ");
+    let line = line_of(&typo, "mechanized_cleaning");
+    assert!(
+        err.contains("typo.toml") && err.contains(&format!("第{line}行")),
+        "{err}"
+    );
+    assert!(err.contains("mechanized_cleaning"), "{err}");
+
+    let unbalanced = DEFAULT_SCHEME_TOML
+        .replace("version = 1", "version = 2")
+        .replace("weight = 0.35", "weight = 0.45");
+    let path = write("weights.toml", &unbalanced);
+    let out = jianguan(&["scheme", "set", "--db", &url, "--year", "2021", &path]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr_lines(&out).join(" ");
+    assert!(err.contains("权重之和"), "{err}");
+
+    let shown = jianguan(&["scheme", "show", "--db", &url, "--year", "2021"]);
+    assert_eq!(shown.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&shown.stderr).contains("默认办法"));
+    assert_eq!(String::from_utf8_lossy(&shown.stdout), DEFAULT_SCHEME_TOML);
+
+    // A good file is saved as the next version; the same version again is refused.
+    let good = DEFAULT_SCHEME_TOML
+        .replace("version = 1", "version = 2")
+        .replace("reward_top = 3", "reward_top = 2");
+    let path = write("good.toml", &good);
+    let out = jianguan(&["scheme", "set", "--db", &url, "--year", "2021", &path]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", stderr_lines(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("第 2 版"));
+    let again = jianguan(&["scheme", "set", "--db", &url, "--year", "2021", &path]);
+    assert_eq!(again.status.code(), Some(1));
+    let shown = jianguan(&["scheme", "show", "--db", &url, "--year", "2021"]);
+    assert!(String::from_utf8_lossy(&shown.stdout).contains("reward_top = 2"));
+    let other_year = jianguan(&["scheme", "set", "--db", &url, "--year", "2022", &path]);
+    assert_eq!(other_year.status.code(), Some(1));
+    let year_line = format!("第{}行", line_of(&good, "year = 2021"));
+    assert!(
+        stderr_lines(&other_year)[0].contains(&year_line),
+        "{:?}",
+        stderr_lines(&other_year)
+    );
+    let json = score_json(&["score", "--db", &url, "--month", "2021-10", "--json"]);
+    assert_eq!(json["runs"][0]["scheme_version"], 2);
+}
+
+#[tokio::test]
+async fn a_published_month_is_rescored_only_with_a_reason_as_a_new_version() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = demo_database(dir.path()).await;
+    let score = |extra: &[&str]| {
+        let mut args = vec![
+            "score", "--db", &url, "--month", "2021-10", "--kind", "district",
+        ];
+        args.extend_from_slice(extra);
+        jianguan(&args)
+    };
+    let draft = score(&["--json"]);
+    assert_eq!(draft.status.code(), Some(0), "{:?}", stderr_lines(&draft));
+    let publish = jianguan(&[
+        "score",
+        "publish",
+        "--db",
+        &url,
+        "--month",
+        "2021-10",
+        "--kind",
+        "district",
+        "--on",
+        "2021-11-05",
+    ]);
+    assert_eq!(
+        publish.status.code(),
+        Some(0),
+        "{:?}",
+        stderr_lines(&publish)
+    );
+    // Published: scoring again shows it unchanged.
+    let shown = score(&["--json"]);
+    assert!(String::from_utf8_lossy(&shown.stderr).contains("结果不变"));
+    let json: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    let draft: serde_json::Value = serde_json::from_slice(&draft.stdout).unwrap();
+    assert_eq!(json["runs"][0]["published_on"], "2021-11-05");
+    assert_eq!(
+        json["runs"][0]["scores"], draft["runs"][0]["scores"],
+        "frozen as drafted"
+    );
+    // Without a reason a rescore is refused; a reason alone is a usage error.
+    let refused = score(&["--rescore"]);
+    assert_eq!(refused.status.code(), Some(1));
+    let err = stderr_lines(&refused).join(" ");
+    assert!(err.contains("更正理由"), "{err}");
+    assert_eq!(score(&["--reason", "x"]).status.code(), Some(2));
+    let again = score(&["--json"]);
+    assert_eq!(
+        again.stdout, shown.stdout,
+        "a refused rescore changes nothing"
+    );
+    // With a reason it is a new published version; the first is kept.
+    let corrected = score(&["--rescore", "--reason", "映湖区市场化率录入有误", "--json"]);
+    assert_eq!(
+        corrected.status.code(),
+        Some(0),
+        "{:?}",
+        stderr_lines(&corrected)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&corrected.stdout).unwrap();
+    assert_eq!(json["runs"][0]["version"], 2);
+    assert_eq!(json["runs"][0]["published"], true);
+    assert_eq!(
+        json["runs"][0]["correction_reason"],
+        "映湖区市场化率录入有误"
+    );
+    let db = jianguan_store::open(&url).await.unwrap();
+    let month = jianguan_domain::assessment::Month::parse("2021-10").unwrap();
+    let versions = db
+        .run_versions(month, jianguan_domain::assessment::SubjectKind::District)
+        .await
+        .unwrap();
+    assert_eq!(
+        versions.iter().map(|r| r.version).collect::<Vec<_>>(),
+        [1, 2]
+    );
+    db.close().await;
+    // Nothing is left to publish.
+    let publish_again = jianguan(&[
+        "score", "publish", "--db", &url, "--month", "2021-10", "--kind", "district",
+    ]);
+    assert_eq!(publish_again.status.code(), Some(1));
+}
+
+#[tokio::test]
+async fn an_entered_rate_above_100_percent_is_refused_and_a_good_one_is_scored() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = demo_database(dir.path()).await;
+    let district_id = jianguan_demo::demo_city()
+        .units_of(jianguan_domain::model::UnitKind::District)
+        .next()
+        .unwrap()
+        .id
+        .0;
+    let district = district_id.to_string();
+    let enter = |unit: &str, value: &str| {
+        jianguan(&[
+            "indicator",
+            "enter",
+            "--db",
+            &url,
+            "--indicator",
+            "street_cleaning_marketisation",
+            "--unit",
+            unit,
+            "--month",
+            "2021-10",
+            "--value",
+            value,
+        ])
+    };
+    let out = enter(&district, "100.5");
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr_lines(&out).join(" ");
+    assert!(err.contains("超出范围") && err.contains("100.5"), "{err}");
+    // Only districts and lead units are scored.
+    assert_eq!(enter("1", "93.1").status.code(), Some(1));
+    let ok = enter(&district, "93.1");
+    assert_eq!(ok.status.code(), Some(0), "{:?}", stderr_lines(&ok));
+    let json = score_json(&[
+        "score", "--db", &url, "--month", "2021-10", "--kind", "district", "--json",
+    ]);
+    let card = json["runs"][0]["scores"]["subjects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["subject"]["id"] == district_id)
+        .unwrap()
+        .clone();
+    let line = card["systems"][0]["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["code"] == "street_cleaning_marketisation")
+        .unwrap()
+        .clone();
+    assert_eq!(line["value"], 93.1);
+    assert_eq!(line["points"], 100.0, "93.1 against a target of 90");
 }

@@ -53,6 +53,7 @@ macro_rules! backend_cadence {
                 Ok(())
             }
 
+            /// The warnings and tracked items.
             pub(crate) async fn load_cadence(
                 pool: &Pool<Db>,
             ) -> Result<CadenceRecords, StoreError> {
@@ -147,25 +148,7 @@ macro_rules! backend_cadence {
                     });
                 }
 
-                let mut filings = Vec::new();
-                let mut rows = sqlx::query(
-                    "SELECT project_id, period_id, version, filed_on FROM progress_reports",
-                )
-                .fetch(pool);
-                while let Some(r) = rows.try_next().await.map_err(backend_error)? {
-                    let filed: String = r.try_get("filed_on").map_err(backend_error)?;
-                    filings.push(Filed {
-                        project: ProjectId(r.try_get("project_id").map_err(backend_error)?),
-                        period: PeriodId(r.try_get("period_id").map_err(backend_error)?),
-                        version: r.try_get::<i64, _>("version").map_err(backend_error)? as u16,
-                        filed_on: parse_date(&filed, "report filed")?,
-                    });
-                }
-                Ok(CadenceRecords {
-                    warnings,
-                    items,
-                    filings,
-                })
+                Ok(CadenceRecords { warnings, items })
             }
 
             pub(crate) async fn load_filings(

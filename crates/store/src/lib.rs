@@ -6,6 +6,7 @@
 //! `migrations/README.md`); only opening and migrating differ per backend. This is the only
 //! crate that contains SQL.
 
+mod assessment;
 mod cadence;
 mod codec;
 mod postgres;
@@ -15,13 +16,17 @@ pub mod testing;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use jianguan_audit::{AuditDraft, AuditRecord};
+use jianguan_domain::Date;
+use jianguan_domain::assessment::{
+    Decision, EnteredValue, MediaReport, Month, Objection, ScoreRun, SubjectKind,
+};
 use jianguan_domain::followup::ItemId;
 use jianguan_domain::model::{Portfolio, ProjectId};
 use jianguan_domain::model::{ProgressReport, ReportId};
 use jianguan_domain::store::{
     AccountRecord, Actor, AuditQuery, BoxFuture, CadenceRecords, CadenceWrite, JobClaim, PhotoRef,
-    Progress, ProjectRecord, ReadModel, RecordScope, SessionRecord, SettingVersion, Store,
-    StoreError,
+    Progress, ProjectRecord, ReadModel, RecordScope, SchemeVersion, SessionRecord, SettingVersion,
+    Store, StoreError,
 };
 
 pub use postgres::POSTGRES_MIGRATIONS;
@@ -150,6 +155,16 @@ macro_rules! cadence_call {
         match $db {
             Db::Sqlite(pool) => cadence::sqlite_cadence::$f(pool, $($arg),*).await,
             Db::Postgres(pool) => cadence::postgres_cadence::$f(pool, $($arg),*).await,
+        }
+    };
+}
+
+/// Calls the assessment function `$f` of whichever backend `db` holds.
+macro_rules! assessment_call {
+    ($db:expr, $f:ident ( $($arg:expr),* )) => {
+        match $db {
+            Db::Sqlite(pool) => assessment::sqlite_assessment::$f(pool, $($arg),*).await,
+            Db::Postgres(pool) => assessment::postgres_assessment::$f(pool, $($arg),*).await,
         }
     };
 }
@@ -428,6 +443,123 @@ impl Store for Db {
         audit: &'a AuditDraft,
     ) -> BoxFuture<'a, Result<SettingVersion, StoreError>> {
         Box::pin(async move { cadence_call!(self, save_setting(key, body, saved_by, audit)) })
+    }
+
+    fn scheme(
+        &self,
+        year: i16,
+        version: Option<u32>,
+    ) -> BoxFuture<'_, Result<Option<SchemeVersion>, StoreError>> {
+        Box::pin(async move { assessment_call!(self, scheme(year, version)) })
+    }
+
+    fn scheme_versions(&self, year: i16) -> BoxFuture<'_, Result<Vec<SchemeVersion>, StoreError>> {
+        Box::pin(async move { assessment_call!(self, scheme_versions(year)) })
+    }
+
+    fn save_scheme<'a>(
+        &'a self,
+        year: i16,
+        version: u32,
+        body: &'a str,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<SchemeVersion, StoreError>> {
+        Box::pin(async move { assessment_call!(self, save_scheme(year, version, body, audit)) })
+    }
+
+    fn enter_values<'a>(
+        &'a self,
+        values: &'a [EnteredValue],
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<Vec<i64>, StoreError>> {
+        Box::pin(async move { assessment_call!(self, enter_values(values, audit)) })
+    }
+
+    fn entered_values(&self) -> BoxFuture<'_, Result<Vec<EnteredValue>, StoreError>> {
+        Box::pin(async move { assessment_call!(self, entered_values()) })
+    }
+
+    fn add_media_reports<'a>(
+        &'a self,
+        reports: &'a [MediaReport],
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<Vec<i64>, StoreError>> {
+        Box::pin(async move { assessment_call!(self, add_media_reports(reports, audit)) })
+    }
+
+    fn media_reports(&self) -> BoxFuture<'_, Result<Vec<MediaReport>, StoreError>> {
+        Box::pin(async move { assessment_call!(self, media_reports()) })
+    }
+
+    fn save_draft_run<'a>(
+        &'a self,
+        run: &'a ScoreRun,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move { assessment_call!(self, save_draft_run(run, audit)) })
+    }
+
+    fn publish_run<'a>(
+        &'a self,
+        month: Month,
+        kind: SubjectKind,
+        on: Date,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<ScoreRun, StoreError>> {
+        Box::pin(async move { assessment_call!(self, publish_run(month, kind, on, audit)) })
+    }
+
+    fn save_correction<'a>(
+        &'a self,
+        run: &'a ScoreRun,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move { assessment_call!(self, save_correction(run, audit)) })
+    }
+
+    fn latest_run(
+        &self,
+        month: Month,
+        kind: SubjectKind,
+    ) -> BoxFuture<'_, Result<Option<ScoreRun>, StoreError>> {
+        Box::pin(async move { assessment_call!(self, latest_run(month, kind)) })
+    }
+
+    fn run_versions(
+        &self,
+        month: Month,
+        kind: SubjectKind,
+    ) -> BoxFuture<'_, Result<Vec<ScoreRun>, StoreError>> {
+        Box::pin(async move { assessment_call!(self, run_versions(month, kind)) })
+    }
+
+    fn latest_runs(
+        &self,
+        year: i16,
+        kind: SubjectKind,
+    ) -> BoxFuture<'_, Result<Vec<ScoreRun>, StoreError>> {
+        Box::pin(async move { assessment_call!(self, latest_runs(year, kind)) })
+    }
+
+    fn file_objection<'a>(
+        &'a self,
+        objection: &'a Objection,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<i64, StoreError>> {
+        Box::pin(async move { assessment_call!(self, file_objection(objection, audit)) })
+    }
+
+    fn decide_objection<'a>(
+        &'a self,
+        id: i64,
+        decision: &'a Decision,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<Objection, StoreError>> {
+        Box::pin(async move { assessment_call!(self, decide_objection(id, decision, audit)) })
+    }
+
+    fn objections(&self, month: Month) -> BoxFuture<'_, Result<Vec<Objection>, StoreError>> {
+        Box::pin(async move { assessment_call!(self, objections(month)) })
     }
 }
 

@@ -91,6 +91,10 @@ macro_rules! backend_tests {
                 cadence_records_round_trip_with_ids_assigned_and_audited,
                 a_filed_report_sets_its_milestones_and_a_duplicate_version_writes_nothing,
                 settings_are_versioned_and_the_latest_is_read,
+                scoring_schemes_are_versioned_per_year_and_a_saved_version_is_never_replaced,
+                entered_values_and_media_reports_round_trip_and_a_bad_batch_writes_nothing,
+                a_published_run_is_frozen_and_a_correction_is_a_new_version_with_a_reason,
+                an_objection_is_filed_once_per_open_line_and_decided_once,
             );
             backend_tests!(@reopen [$(#[$attr])*] $fresh, $url;
                 reopening_keeps_the_data_and_does_not_migrate_again,
@@ -145,7 +149,7 @@ backend_tests!(
 static CITY: LazyLock<Portfolio> = LazyLock::new(jianguan_demo::demo_city);
 
 /// Every table that holds campaign data or its history.
-const TABLES: [&str; 16] = [
+const TABLES: [&str; 23] = [
     "units",
     "categories",
     "category_template_steps",
@@ -162,6 +166,13 @@ const TABLES: [&str; 16] = [
     "item_events",
     "report_photos",
     "settings",
+    "scoring_schemes",
+    "indicator_values",
+    "media_reports",
+    "media_report_projects",
+    "score_runs",
+    "objections",
+    "objection_decisions",
 ];
 
 fn tester() -> Actor {
@@ -1527,7 +1538,6 @@ async fn cadence_records_round_trip_with_ids_assigned_and_audited(db: Db) {
     assert_eq!(loaded.items.len(), 2);
     assert_eq!(loaded.items[1], expected);
     assert_eq!(loaded.items[1].state().status, ItemStatus::AwaitingCheck);
-    assert_eq!(loaded.filings.len(), CITY.reports.len());
     let period = &CITY.periods[10];
     let filed = db
         .load_filings(period.id)
@@ -1663,4 +1673,536 @@ async fn settings_are_versioned_and_the_latest_is_read(db: Db) {
     let latest = db.setting("warning_rules").await.unwrap().unwrap();
     assert_eq!((latest.version, latest.body.as_str()), (2, "version = 2"));
     assert_eq!(db.setting("other").await.unwrap(), None);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The monthly assessment's records.
+// ---------------------------------------------------------------------------------------------
+
+use jianguan_domain::assessment as assess;
+
+fn month(text: &str) -> assess::Month {
+    assess::Month::parse(text).expect("a month")
+}
+
+fn day(text: &str) -> jianguan_domain::Date {
+    text.parse().expect("a date")
+}
+
+/// Runs `sql` directly, bypassing the store (to show what the database itself refuses).
+async fn execute(db: &Db, sql: &'static str) -> Result<(), sqlx::Error> {
+    match db {
+        Db::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+        Db::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+    }
+}
+
+/// The row counts and data version, to show a refused write left nothing behind.
+async fn state(db: &Db) -> (Vec<(&'static str, i64)>, i64) {
+    (row_counts(db).await, db.data_version().await.unwrap())
+}
+
+fn assert_invalid<T: Debug>(what: &str, result: Result<T, StoreError>) -> String {
+    match result {
+        Err(StoreError::Invalid(why)) => why,
+        other => panic!("{what}: expected StoreError::Invalid, got {other:?}"),
+    }
+}
+
+fn first_of(kind: jianguan_domain::model::UnitKind) -> jianguan_domain::model::UnitId {
+    CITY.units_of(kind).next().expect("a unit of the kind").id
+}
+
+/// The demo city's `month` scored under the default scheme, without cadence records or media:
+/// a draft run.
+fn draft_run(
+    month: assess::Month,
+    kind: assess::SubjectKind,
+    entered: &[assess::EnteredValue],
+) -> assess::ScoreRun {
+    let ledger = jianguan_domain::rates::InvestmentLedger::new(&CITY);
+    let filings = jianguan_domain::filing::ReportIndex::of_reports(&CITY.reports);
+    let warnings = jianguan_domain::warnings::WarningBook::default();
+    let dictionary = assess::default_dictionary();
+    let input = assess::AssessmentInput {
+        portfolio: &CITY,
+        ledger: &ledger,
+        filings: &filings,
+        warnings: &warnings,
+        items: &[],
+        entered,
+        media: &[],
+        dictionary: &dictionary,
+    };
+    let measured = assess::measure_month(&input, kind, month);
+    let scheme = assess::Scheme::from_toml(assess::DEFAULT_SCHEME_TOML).expect("the default");
+    let scores = assess::score_measured(&measured, &scheme).expect("scores");
+    assess::ScoreRun::draft(measured, scores).expect("a draft")
+}
+
+fn marketisation(
+    unit: jianguan_domain::model::UnitId,
+    month: assess::Month,
+    value: f64,
+) -> assess::EnteredValue {
+    assess::EnteredValue {
+        id: 0,
+        indicator: "street_cleaning_marketisation".into(),
+        subject: unit,
+        month,
+        value,
+        note: "市城管局报送".into(),
+    }
+}
+
+async fn save_default_scheme(db: &Db) {
+    db.save_scheme(
+        2021,
+        1,
+        assess::DEFAULT_SCHEME_TOML,
+        &audit_draft("scheme.save"),
+    )
+    .await
+    .expect("the default scheme is saved");
+}
+
+async fn scoring_schemes_are_versioned_per_year_and_a_saved_version_is_never_replaced(db: Db) {
+    assert_eq!(db.scheme(2021, None).await.unwrap(), None);
+    save_default_scheme(&db).await;
+    let second = assess::DEFAULT_SCHEME_TOML.replace("version = 1", "version = 2");
+    let v2 = db
+        .save_scheme(2021, 2, &second, &audit_draft("scheme.save"))
+        .await
+        .expect("version 2 is saved");
+    assert_eq!((v2.year, v2.version), (2021, 2));
+    assert_eq!(v2.saved_by, "contract-test");
+    assert_eq!(db.scheme(2021, None).await.unwrap(), Some(v2.clone()));
+    let v1 = db.scheme(2021, Some(1)).await.unwrap().expect("version 1");
+    assert_eq!(v1.body, assess::DEFAULT_SCHEME_TOML);
+    assert_eq!(db.scheme(2021, Some(3)).await.unwrap(), None);
+    assert_eq!(db.scheme(2022, None).await.unwrap(), None);
+    let all = db.scheme_versions(2021).await.unwrap();
+    assert_eq!(all.iter().map(|s| s.version).collect::<Vec<_>>(), [1, 2]);
+    // A saved version is never replaced, and an older number is refused: nothing is written.
+    let before = state(&db).await;
+    for version in [2, 1] {
+        let why = assert_invalid(
+            "an old version",
+            db.save_scheme(2021, version, "x", &audit_draft("scheme.save"))
+                .await,
+        );
+        assert!(why.contains("第 2 版"), "{why}");
+    }
+    assert_eq!(state(&db).await, before);
+    assert_eq!(db.scheme(2021, None).await.unwrap(), Some(v2));
+    // Each year has versions of its own.
+    db.save_scheme(2022, 1, "year = 2022", &audit_draft("scheme.save"))
+        .await
+        .expect("another year starts at 1");
+}
+
+async fn entered_values_and_media_reports_round_trip_and_a_bad_batch_writes_nothing(db: Db) {
+    use assess::{MediaLevel, MediaReport};
+    use jianguan_domain::model::{UnitId, UnitKind};
+    create(&db, &CITY).await.expect("the demo city is written");
+    let district = first_of(UnitKind::District);
+    let oct = month("2021-10");
+    let mut values = vec![
+        marketisation(district, oct, 92.9),
+        assess::EnteredValue {
+            indicator: "mechanised_cleaning".into(),
+            value: 98.5,
+            ..marketisation(district, oct, 0.0)
+        },
+        marketisation(district, oct, 93.125),
+    ];
+    let ids = db
+        .enter_values(&values, &audit_draft("indicator.enter"))
+        .await
+        .expect("the values are entered");
+    assert_eq!(ids, [1, 2, 3]);
+    for (v, id) in values.iter_mut().zip(ids) {
+        v.id = id;
+    }
+    assert_eq!(db.entered_values().await.unwrap(), values, "oldest first");
+
+    let project = &CITY.projects[0];
+    let other = &CITY.projects[1];
+    let mut reports = vec![
+        MediaReport {
+            id: 0,
+            outlet: "人民日报".into(),
+            level: MediaLevel::Central,
+            date: day("2021-10-12"),
+            title: "老旧小区焕新颜".into(),
+            projects: vec![other.id, project.id],
+            unit: project.district,
+        },
+        MediaReport {
+            id: 0,
+            outlet: "示例日报".into(),
+            level: MediaLevel::City,
+            date: day("2021-10-13"),
+            title: "背街小巷变通途".into(),
+            projects: vec![],
+            unit: project.lead_unit,
+        },
+    ];
+    let ids = db
+        .add_media_reports(&reports, &audit_draft("media.add"))
+        .await
+        .expect("the register is written");
+    assert_eq!(ids, [1, 2]);
+    for (r, id) in reports.iter_mut().zip(ids) {
+        r.id = id;
+    }
+    assert_eq!(db.media_reports().await.unwrap(), reports);
+    let trail = audit_trail(&db).await;
+    assert!(trail.iter().any(|(_, a)| a == "indicator.enter"));
+    assert!(trail.iter().any(|(_, a)| a == "media.add"));
+
+    // A batch naming a unit or project that does not exist writes nothing at all.
+    let before = state(&db).await;
+    let bad_values = vec![
+        marketisation(district, oct, 90.0),
+        marketisation(UnitId(999_999), oct, 90.0),
+    ];
+    assert_invalid(
+        "a missing unit",
+        db.enter_values(&bad_values, &audit_draft("indicator.enter"))
+            .await,
+    );
+    let mut bad_report = reports[0].clone();
+    bad_report.id = 0;
+    bad_report.projects = vec![project.id, jianguan_domain::model::ProjectId(999_999)];
+    assert_invalid(
+        "a missing project",
+        db.add_media_reports(&[bad_report], &audit_draft("media.add"))
+            .await,
+    );
+    assert_eq!(state(&db).await, before);
+    // Entered values are append-only in the database itself: a correction is a new entry.
+    for sql in [
+        "UPDATE indicator_values SET value = 0 WHERE id = 1",
+        "DELETE FROM indicator_values WHERE id = 1",
+    ] {
+        let err = execute(&db, sql).await.expect_err("the database refuses");
+        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+    }
+    assert_eq!(db.entered_values().await.unwrap(), values);
+}
+
+async fn a_published_run_is_frozen_and_a_correction_is_a_new_version_with_a_reason(db: Db) {
+    use assess::SubjectKind::{District, LeadUnit};
+    create(&db, &CITY).await.expect("the demo city is written");
+    let oct = month("2021-10");
+    // A run names the scheme version it used, which must be stored.
+    let draft = draft_run(oct, District, &[]);
+    let before = state(&db).await;
+    assert_invalid(
+        "an unsaved scheme",
+        db.save_draft_run(&draft, &audit_draft("score.draft")).await,
+    );
+    assert_eq!(state(&db).await, before);
+    save_default_scheme(&db).await;
+
+    assert_eq!(db.latest_run(oct, District).await.unwrap(), None);
+    db.save_draft_run(&draft, &audit_draft("score.draft"))
+        .await
+        .expect("a draft is stored");
+    assert_eq!(
+        db.latest_run(oct, District).await.unwrap(),
+        Some(draft.clone())
+    );
+    // A draft is replaced by the next draft.
+    let district = first_of(jianguan_domain::model::UnitKind::District);
+    let entered = [marketisation(district, oct, 80.0)];
+    let redraft = draft.rescore(
+        draft_run(oct, District, &entered).measurements,
+        draft_run(oct, District, &entered).scores,
+        None,
+        day("2021-11-02"),
+    );
+    let redraft = redraft.expect("a draft is rescored freely");
+    assert_ne!(redraft, draft);
+    db.save_draft_run(&redraft, &audit_draft("score.draft"))
+        .await
+        .expect("the draft is replaced");
+    assert_eq!(
+        db.run_versions(oct, District).await.unwrap(),
+        std::slice::from_ref(&redraft)
+    );
+
+    let published = db
+        .publish_run(
+            oct,
+            District,
+            day("2021-11-05"),
+            &audit_draft("score.publish"),
+        )
+        .await
+        .expect("the draft is published");
+    assert_eq!(published, redraft.publish(day("2021-11-05")).unwrap());
+    assert_eq!(
+        db.latest_run(oct, District).await.unwrap(),
+        Some(published.clone())
+    );
+
+    // Published, the month is frozen: no draft over it, no second publication, no correction
+    // without a reason or out of sequence, and the database refuses a direct change.
+    let before = state(&db).await;
+    let why = assert_invalid(
+        "a draft over a published month",
+        db.save_draft_run(&redraft, &audit_draft("score.draft"))
+            .await,
+    );
+    assert!(why.contains("已发布"), "{why}");
+    assert_invalid(
+        "publishing twice",
+        db.publish_run(
+            oct,
+            District,
+            day("2021-11-06"),
+            &audit_draft("score.publish"),
+        )
+        .await,
+    );
+    let correction = published
+        .rescore(
+            redraft.measurements.clone(),
+            redraft.scores.clone(),
+            Some("县区报送的市场化率有误，已更正"),
+            day("2021-11-20"),
+        )
+        .expect("a correction with a reason");
+    assert_eq!(correction.version, 2);
+    let mut no_reason = correction.clone();
+    no_reason.correction_reason = None;
+    assert_invalid(
+        "a correction without a reason",
+        db.save_correction(&no_reason, &audit_draft("score.correct"))
+            .await,
+    );
+    let mut skipped = correction.clone();
+    skipped.version = 3;
+    assert_invalid(
+        "a correction skipping a version",
+        db.save_correction(&skipped, &audit_draft("score.correct"))
+            .await,
+    );
+    let mut other_scheme = correction.clone();
+    other_scheme.scheme_version = 2;
+    assert_invalid(
+        "a correction under another scheme version",
+        db.save_correction(&other_scheme, &audit_draft("score.correct"))
+            .await,
+    );
+    for sql in [
+        "UPDATE score_runs SET body = '{}'",
+        "DELETE FROM score_runs",
+    ] {
+        let err = execute(&db, sql).await.expect_err("the database refuses");
+        assert!(err.to_string().contains("frozen"), "{sql}: {err}");
+    }
+    assert_eq!(state(&db).await, before);
+    assert_eq!(
+        db.latest_run(oct, District).await.unwrap(),
+        Some(published.clone())
+    );
+
+    // A correction is a new published version; the one it corrects is kept.
+    db.save_correction(&correction, &audit_draft("score.correct"))
+        .await
+        .expect("the correction is stored");
+    assert_eq!(
+        db.run_versions(oct, District).await.unwrap(),
+        [published.clone(), correction.clone()]
+    );
+    assert_eq!(
+        db.latest_run(oct, District).await.unwrap(),
+        Some(correction.clone())
+    );
+    // A writer racing to store the same correction is refused.
+    assert_invalid(
+        "the same correction twice",
+        db.save_correction(&correction, &audit_draft("score.correct"))
+            .await,
+    );
+    // Months and kinds are separate runs; the year's latest runs come by month.
+    let sep = draft_run(month("2021-09"), District, &[]);
+    db.save_draft_run(&sep, &audit_draft("score.draft"))
+        .await
+        .unwrap();
+    assert_eq!(
+        db.latest_runs(2021, District).await.unwrap(),
+        [sep, correction]
+    );
+    assert_eq!(db.latest_runs(2021, LeadUnit).await.unwrap(), []);
+    assert_eq!(db.latest_runs(2022, District).await.unwrap(), []);
+    let trail = audit_trail(&db).await;
+    for action in ["score.draft", "score.publish", "score.correct"] {
+        assert!(trail.iter().any(|(_, a)| a == action), "{action}");
+    }
+}
+
+async fn an_objection_is_filed_once_per_open_line_and_decided_once(db: Db) {
+    use assess::{Decision, DisputedLine, Objection, ObjectionStatus, SubjectKind::District};
+    use jianguan_domain::model::UnitKind;
+    create(&db, &CITY).await.expect("the demo city is written");
+    save_default_scheme(&db).await;
+    let oct = month("2021-10");
+    let run = draft_run(oct, District, &[]);
+    db.save_draft_run(&run, &audit_draft("score.draft"))
+        .await
+        .unwrap();
+    let subject = run.scores.subjects[0].subject.id;
+    let objection = Objection {
+        id: 0,
+        subject,
+        kind: District,
+        month: oct,
+        run_version: 1,
+        line: DisputedLine::Deduction("warning".into()),
+        reason: "该节点已按期完成，警示系误发".into(),
+        evidence: "竣工验收记录（附件 sha256:ab…）".into(),
+        filed_on: day("2021-11-06"),
+        filed_by: "district".into(),
+        decision: None,
+    };
+    // A draft cannot be objected to; nothing is written.
+    let before = state(&db).await;
+    let why = assert_invalid(
+        "an objection to a draft",
+        db.file_objection(&objection, &audit_draft("objection.file"))
+            .await,
+    );
+    assert!(why.contains("尚未发布"), "{why}");
+    assert_eq!(state(&db).await, before);
+
+    db.publish_run(
+        oct,
+        District,
+        day("2021-11-05"),
+        &audit_draft("score.publish"),
+    )
+    .await
+    .unwrap();
+    let id = db
+        .file_objection(&objection, &audit_draft("objection.file"))
+        .await
+        .expect("the objection is filed");
+    assert_eq!(id, 1);
+    let filed = Objection {
+        id,
+        ..objection.clone()
+    };
+    assert_eq!(
+        db.objections(oct).await.unwrap(),
+        std::slice::from_ref(&filed)
+    );
+    let head = db.audit_head().await.unwrap().unwrap();
+    assert_eq!(head.object, "objection:1");
+
+    // While it is open the same line cannot be disputed again; after the window nothing can.
+    let before = state(&db).await;
+    let why = assert_invalid(
+        "a second open objection to the line",
+        db.file_objection(&objection, &audit_draft("objection.file"))
+            .await,
+    );
+    assert!(why.contains("待处理"), "{why}");
+    let late = Objection {
+        line: DisputedLine::Bonus("media_central".into()),
+        filed_on: day("2021-11-11"),
+        ..objection.clone()
+    };
+    assert_invalid(
+        "an objection after the window",
+        db.file_objection(&late, &audit_draft("objection.file"))
+            .await,
+    );
+    assert_eq!(state(&db).await, before);
+    let second = Objection {
+        line: DisputedLine::Indicator("node_completion".into()),
+        ..objection.clone()
+    };
+    let second_id = db
+        .file_objection(&second, &audit_draft("objection.file"))
+        .await
+        .expect("another line may be disputed");
+    assert_eq!(second_id, 2);
+
+    // The unit does not decide its own objection; the office does, once.
+    let office = first_of(UnitKind::CommandHq);
+    let rejection = Decision {
+        accepted: false,
+        on: day("2021-11-08"),
+        by: office,
+        reason: "经核实，节点于计划日后完成，警示无误".into(),
+    };
+    let before = state(&db).await;
+    assert_invalid(
+        "a unit deciding its own objection",
+        db.decide_objection(
+            id,
+            &Decision {
+                by: subject,
+                ..rejection.clone()
+            },
+            &audit_draft("objection.decide"),
+        )
+        .await,
+    );
+    assert_invalid(
+        "a decision on no objection",
+        db.decide_objection(99, &rejection, &audit_draft("objection.decide"))
+            .await,
+    );
+    assert_eq!(state(&db).await, before);
+    let decided = db
+        .decide_objection(id, &rejection, &audit_draft("objection.decide"))
+        .await
+        .expect("the office decides");
+    assert_eq!(decided.status(), ObjectionStatus::Rejected);
+    let before = state(&db).await;
+    assert_invalid(
+        "deciding twice",
+        db.decide_objection(
+            id,
+            &Decision {
+                accepted: true,
+                ..rejection.clone()
+            },
+            &audit_draft("objection.decide"),
+        )
+        .await,
+    );
+    assert_eq!(state(&db).await, before);
+    let accepted = db
+        .decide_objection(
+            second_id,
+            &Decision {
+                accepted: true,
+                reason: "数据口径有误".into(),
+                ..rejection.clone()
+            },
+            &audit_draft("objection.decide"),
+        )
+        .await
+        .unwrap();
+    assert!(accepted.correction_reason().unwrap().contains("#2"));
+    assert_eq!(db.objections(oct).await.unwrap(), [decided, accepted]);
+    assert_eq!(db.objections(month("2021-09")).await.unwrap(), []);
+    // A rejected objection's line may be disputed again.
+    db.file_objection(&objection, &audit_draft("objection.file"))
+        .await
+        .expect("a new objection once the first is decided");
+    // Objections and decisions are append-only in the database itself.
+    for sql in [
+        "UPDATE objections SET reason = 'x'",
+        "DELETE FROM objection_decisions",
+    ] {
+        let err = execute(&db, sql).await.expect_err("the database refuses");
+        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+    }
 }

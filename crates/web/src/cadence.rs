@@ -2,12 +2,15 @@
 //! filing, read once per data version ([`CadenceSnapshot`]); the dispatch pack built from them;
 //! and the daily job that moves the warnings ladder and escalates overdue items.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use jianguan_audit::{AuditDraft, FieldChange, Outcome};
 use jianguan_domain::Date;
 use jianguan_domain::dispatch::{DispatchInput, DispatchPack, Week};
 use jianguan_domain::filing::ReportIndex;
 use jianguan_domain::followup::{self, FollowUpRules, TrackedItem};
-use jianguan_domain::model::Portfolio;
+use jianguan_domain::model::{PeriodId, Portfolio};
 use jianguan_domain::rates::InvestmentLedger;
 use jianguan_domain::store::{CadenceWrite, Store, StoreError};
 use jianguan_domain::warnings::{self, WarningBook, WarningRules};
@@ -23,12 +26,43 @@ pub struct CadenceSnapshot {
     pub warnings: WarningBook,
     /// Every tracked item.
     pub items: Vec<TrackedItem>,
-    /// When each report version was filed.
-    pub filings: ReportIndex,
+    /// When each report version was filed, read one period at a time as pages ask for it
+    /// (every period at once is millions of rows at national scale).
+    filings: tokio::sync::Mutex<HashMap<PeriodId, Arc<ReportIndex>>>,
     /// The warning rules in force.
     pub rules: WarningRules,
     /// The follow-up rules in force.
     pub follow_up: FollowUpRules,
+}
+
+impl CadenceSnapshot {
+    /// When each version of each report for `period` was filed (read once per data version).
+    pub async fn filings(
+        &self,
+        store: &dyn Store,
+        period: PeriodId,
+    ) -> Result<Arc<ReportIndex>, StoreError> {
+        let mut cache = self.filings.lock().await;
+        if let Some(index) = cache.get(&period) {
+            return Ok(index.clone());
+        }
+        let index = Arc::new(ReportIndex::new(store.load_filings(period).await?));
+        cache.insert(period, index.clone());
+        Ok(index)
+    }
+
+    /// The filings a week's pack judges: those of the last period closed by the week's end.
+    pub async fn pack_filings(
+        &self,
+        store: &dyn Store,
+        portfolio: &Portfolio,
+        week: Week,
+    ) -> Result<Arc<ReportIndex>, StoreError> {
+        match jianguan_domain::filing::last_closed_period(&portfolio.periods, week.sunday()) {
+            Some(p) => self.filings(store, p.id).await,
+            None => Ok(Arc::default()),
+        }
+    }
 }
 
 /// Why the rules in the database could not be used.
@@ -51,7 +85,7 @@ pub async fn load(store: &dyn Store, version: i64) -> Result<CadenceSnapshot, St
         version,
         warnings: WarningBook::new(records.warnings),
         items: records.items,
-        filings: ReportIndex::new(records.filings),
+        filings: tokio::sync::Mutex::new(HashMap::new()),
         rules: warning_rules(store).await?,
         follow_up: FollowUpRules::default(),
     })
@@ -62,17 +96,19 @@ pub fn year_of(week: Week) -> i16 {
     week.sunday().year()
 }
 
-/// The dispatch pack of `week` over the records.
+/// The dispatch pack of `week` over the records (`filings` from
+/// [`CadenceSnapshot::pack_filings`]).
 pub fn dispatch_pack(
     portfolio: &Portfolio,
     ledger: &InvestmentLedger,
     cadence: &CadenceSnapshot,
+    filings: &ReportIndex,
     week: Week,
 ) -> DispatchPack {
     let input = DispatchInput {
         portfolio,
         ledger,
-        filings: &cadence.filings,
+        filings,
         warnings: &cadence.warnings,
         rules: &cadence.rules,
         items: &cadence.items,

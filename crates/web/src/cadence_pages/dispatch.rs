@@ -19,7 +19,7 @@ use jianguan_domain::calendar;
 use jianguan_domain::dispatch::{
     DispatchPack, FilingSummary, Headline, ItemLine, LeagueRow, MilestoneLine, WarningLine, Week,
 };
-use jianguan_domain::filing;
+use jianguan_domain::filing::{self, ReportIndex};
 use jianguan_domain::model::Portfolio;
 use jianguan_domain::overview::Overview;
 use jianguan_domain::warnings::WarningLevel;
@@ -60,14 +60,15 @@ fn week_of(
 fn pack_for(
     snap: &Snapshot,
     cadence: &CadenceSnapshot,
+    filings: &ReportIndex,
     viewer: Viewer,
     week: Week,
 ) -> DispatchPack {
-    let pack = dispatch_pack(&snap.portfolio, &snap.ledger, cadence, week);
+    let pack = dispatch_pack(&snap.portfolio, &snap.ledger, cadence, filings, week);
     if viewer.sees_all() {
         pack
     } else {
-        narrow(pack, snap, cadence, viewer, week)
+        narrow(pack, snap, cadence, filings, viewer, week)
     }
 }
 
@@ -76,6 +77,7 @@ fn narrow(
     mut pack: DispatchPack,
     snap: &Snapshot,
     cadence: &CadenceSnapshot,
+    filings: &ReportIndex,
     viewer: Viewer,
     week: Week,
 ) -> DispatchPack {
@@ -141,7 +143,7 @@ fn narrow(
                 projects: p.projects.iter().filter(|pr| mine(pr)).cloned().collect(),
                 ..Portfolio::default()
             };
-            let c = filing::compliance(&scoped, &cadence.filings, period, to);
+            let c = filing::compliance(&scoped, filings, period, to);
             FilingSummary {
                 period_seq: period.seq,
                 deadline: period.deadline,
@@ -174,7 +176,11 @@ pub(crate) async fn api(
         .map_err(|e| AppError::store(Format::Json, e))?;
     let week = week_of(&params, &snap, state.today())?;
     let cadence = super::records(&state, Format::Json).await?;
-    Ok(Json(pack_for(&snap, &cadence, viewer, week)).into_response())
+    let filings = cadence
+        .pack_filings(state.store(), &snap.portfolio, week)
+        .await
+        .map_err(|e| AppError::store(Format::Json, e))?;
+    Ok(Json(pack_for(&snap, &cadence, &filings, viewer, week)).into_response())
 }
 
 /// A section of the page: the first rows, how many there are, and the link to all of them.
@@ -435,7 +441,11 @@ pub(crate) async fn page(
     let print = params.flag("print")?;
     let full = params.get("full");
     let cadence = super::records(&state, Format::Html).await?;
-    let pack = pack_for(&snap, &cadence, viewer, week);
+    let filings = cadence
+        .pack_filings(state.store(), &snap.portfolio, week)
+        .await
+        .map_err(|e| AppError::store(Format::Html, e))?;
+    let pack = pack_for(&snap, &cadence, &filings, viewer, week);
     let (from, to) = (week.monday(), week.sunday());
     let scope = Scope {
         year: year_of(week),

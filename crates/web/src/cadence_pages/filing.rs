@@ -23,7 +23,8 @@ use jianguan_access::policy::{Action, Resource};
 use jianguan_audit::{AuditDraft, FieldChange, Outcome};
 use jianguan_domain::Date;
 use jianguan_domain::filing::{
-    self, FilingCounts, FilingDecision, FilingError, check_filing, expected_to_file, filing_of,
+    self, FilingCounts, FilingDecision, FilingError, ReportIndex, check_filing, expected_to_file,
+    filing_of,
 };
 use jianguan_domain::followup::{EscalationLevel, ItemId, ItemKind, TrackedItem};
 use jianguan_domain::model::{
@@ -244,12 +245,16 @@ async fn desk(
             )
         })
         .collect();
+    let filings = cadence
+        .filings(state.store(), period.id)
+        .await
+        .map_err(|e| AppError::store(Format::Html, e))?;
     let mut due: Vec<(&Project, filing::Filing, usize)> = p
         .projects
         .iter()
         .filter(|pr| scope.covers(pr) && expected_to_file(pr, period))
         .map(|pr| {
-            let v = cadence.filings.get(pr.id, period);
+            let v = filings.get(pr.id, period);
             let filed = v.iter().filter(|f| f.filed_on <= today).count();
             (pr, filing_of(v, period, today), filed)
         })
@@ -1012,7 +1017,7 @@ struct ComplianceData {
 /// late and missing ones, or all expected ones of `district`/`unit` when drilling down.
 fn compliance_data(
     snap: &Snapshot,
-    cadence: &CadenceSnapshot,
+    filings: &ReportIndex,
     scope: &jianguan_access::Scope,
     period: &ReportingPeriod,
     as_of: Date,
@@ -1034,7 +1039,7 @@ fn compliance_data(
         };
         &scoped
     };
-    let c = filing::compliance(portfolio, &cadence.filings, period, as_of);
+    let c = filing::compliance(portfolio, filings, period, as_of);
     let named = |rows: &[(UnitId, FilingCounts)]| {
         rows.iter()
             .map(|(u, n)| counts_view(u.0, p.unit_name(*u), n))
@@ -1050,7 +1055,7 @@ fn compliance_data(
             Drill::Exceptions => true,
         })
         .filter_map(|pr| {
-            let f = filing_of(cadence.filings.get(pr.id, period), period, as_of);
+            let f = filing_of(filings.get(pr.id, period), period, as_of);
             if matches!(drill, Drill::Exceptions)
                 && !matches!(f, filing::Filing::Late(_) | filing::Filing::Missing)
             {
@@ -1128,7 +1133,11 @@ pub(crate) async fn compliance_api(
         ));
     };
     let cadence = super::records(&state, Format::Json).await?;
-    let d = compliance_data(&snap, &cadence, &visible, period, scope.as_of, drill);
+    let filings = cadence
+        .filings(state.store(), period.id)
+        .await
+        .map_err(|e| AppError::store(Format::Json, e))?;
+    let d = compliance_data(&snap, &filings, &visible, period, scope.as_of, drill);
     Ok(Json(serde_json::json!({
         "year": scope.year,
         "as_of": scope.as_of,
@@ -1208,7 +1217,11 @@ pub(crate) async fn compliance_page(
         });
     };
     let cadence = super::records(&state, Format::Html).await?;
-    let d = compliance_data(&snap, &cadence, &visible, period, scope.as_of, drill);
+    let filings = cadence
+        .filings(state.store(), period.id)
+        .await
+        .map_err(|e| AppError::store(Format::Html, e))?;
+    let d = compliance_data(&snap, &filings, &visible, period, scope.as_of, drill);
     let base = format!("/compliance?{qs}&period={}", period.seq);
     let list_title = match drill {
         Drill::Exceptions => "迟报、漏报项目".to_string(),
