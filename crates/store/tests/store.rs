@@ -1570,6 +1570,26 @@ async fn cadence_records_round_trip_with_ids_assigned_and_audited(db: Db) {
     );
     assert_eq!(row_counts(&db).await, before);
     assert_eq!(db.load_cadence().await.unwrap().items.len(), 2);
+    // The histories are append-only in the database itself.
+    for sql in [
+        "UPDATE warning_events SET reason = 'x' WHERE id = 1",
+        "DELETE FROM warning_events WHERE id = 1",
+        "UPDATE item_events SET by_name = 'x' WHERE item_id = 2",
+        "DELETE FROM item_events WHERE item_id = 2",
+        "DELETE FROM tracked_items WHERE id = 1",
+    ] {
+        let refused = match &db {
+            Db::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+            Db::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+        };
+        let err = refused.expect_err("the database refuses");
+        let text = err.to_string();
+        assert!(
+            text.contains("append-only") || text.contains("never deleted"),
+            "{sql}: {text}"
+        );
+    }
+    assert_eq!(row_counts(&db).await, before);
 }
 
 async fn a_filed_report_sets_its_milestones_and_a_duplicate_version_writes_nothing(db: Db) {

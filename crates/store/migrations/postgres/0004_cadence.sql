@@ -70,3 +70,16 @@ CREATE TABLE settings (
 
 -- Filing compliance reads one period's reports at a time.
 CREATE INDEX progress_reports_period ON progress_reports (period_id);
+
+-- Warnings and tracked items' histories are never changed or removed.
+CREATE FUNCTION cadence_history_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '% rows are append-only', TG_TABLE_NAME;
+END;
+$$;
+CREATE TRIGGER warning_events_no_change BEFORE UPDATE OR DELETE ON warning_events
+    FOR EACH ROW EXECUTE FUNCTION cadence_history_append_only();
+CREATE TRIGGER item_events_no_change BEFORE UPDATE OR DELETE ON item_events
+    FOR EACH ROW EXECUTE FUNCTION cadence_history_append_only();
+CREATE TRIGGER tracked_items_no_delete BEFORE DELETE ON tracked_items
+    FOR EACH ROW EXECUTE FUNCTION cadence_history_append_only();

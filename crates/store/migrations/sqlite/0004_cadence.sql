@@ -70,3 +70,25 @@ CREATE TABLE settings (
 
 -- Filing compliance reads one period's reports at a time.
 CREATE INDEX progress_reports_period ON progress_reports (period_id);
+
+-- Warnings and tracked items' histories are never changed or removed.
+CREATE TRIGGER warning_events_no_update BEFORE UPDATE ON warning_events
+BEGIN
+    SELECT RAISE(ABORT, 'warning events are append-only');
+END;
+CREATE TRIGGER warning_events_no_delete BEFORE DELETE ON warning_events
+BEGIN
+    SELECT RAISE(ABORT, 'warning events are append-only');
+END;
+CREATE TRIGGER item_events_no_update BEFORE UPDATE ON item_events
+BEGIN
+    SELECT RAISE(ABORT, 'tracked-item events are append-only');
+END;
+CREATE TRIGGER item_events_no_delete BEFORE DELETE ON item_events
+BEGIN
+    SELECT RAISE(ABORT, 'tracked-item events are append-only');
+END;
+CREATE TRIGGER tracked_items_no_delete BEFORE DELETE ON tracked_items
+BEGIN
+    SELECT RAISE(ABORT, 'tracked items are never deleted');
+END;
