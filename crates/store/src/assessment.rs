@@ -90,7 +90,7 @@ macro_rules! backend_assessment {
         pub(crate) mod $module {
             use super::*;
             use crate::backend_error;
-            use crate::codec::$codec::{append_audit_tx, begin_write};
+            use crate::codec::$codec::{append_audit_tx, begin_write, bump_data_version, next_id};
             use jianguan_audit::AuditDraft;
             use jianguan_domain::Date;
             use sqlx::{Pool, QueryBuilder, Row};
@@ -98,27 +98,11 @@ macro_rules! backend_assessment {
             type Db = $db;
             type Tx = sqlx::Transaction<'static, Db>;
 
-            async fn bump_version(tx: &mut Tx) -> Result<(), StoreError> {
-                sqlx::query("UPDATE data_version SET version = version + 1 WHERE id = 1")
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(backend_error)?;
-                Ok(())
-            }
 
-            async fn next_id(tx: &mut Tx, table: &'static str) -> Result<i64, StoreError> {
-                let max: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-                    "SELECT MAX(id) FROM {table}"
-                )))
-                .fetch_one(&mut **tx)
-                .await
-                .map_err(backend_error)?;
-                Ok(max.unwrap_or(0) + 1)
-            }
 
             /// Bumps the data version and commits: the end of every write here.
             async fn finish(mut tx: Tx) -> Result<(), StoreError> {
-                bump_version(&mut tx).await?;
+                bump_data_version(&mut tx).await?;
                 tx.commit().await.map_err(backend_error)
             }
 

@@ -31,7 +31,7 @@ macro_rules! backend_cadence {
     ($module:ident, $codec:ident, $db:ty) => {
         pub(crate) mod $module {
             use super::*;
-            use crate::codec::$codec::{append_audit_tx, begin_write};
+            use crate::codec::$codec::{append_audit_tx, begin_write, bump_data_version, next_id};
             use crate::backend_error;
             use futures_util::TryStreamExt;
             use jianguan_audit::AuditDraft;
@@ -43,15 +43,6 @@ macro_rules! backend_cadence {
 
             type Db = $db;
 
-            async fn bump_version(
-                tx: &mut sqlx::Transaction<'static, Db>,
-            ) -> Result<(), StoreError> {
-                sqlx::query("UPDATE data_version SET version = version + 1 WHERE id = 1")
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(backend_error)?;
-                Ok(())
-            }
 
             /// The warnings and tracked items.
             pub(crate) async fn load_cadence(
@@ -176,18 +167,6 @@ macro_rules! backend_cadence {
                     .collect()
             }
 
-            async fn next_id(
-                tx: &mut sqlx::Transaction<'static, Db>,
-                table: &'static str,
-            ) -> Result<i64, StoreError> {
-                let max: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-                    "SELECT MAX(id) FROM {table}"
-                )))
-                .fetch_one(&mut **tx)
-                .await
-                .map_err(backend_error)?;
-                Ok(max.unwrap_or(0) + 1)
-            }
 
             async fn insert_item_events(
                 tx: &mut sqlx::Transaction<'static, Db>,
@@ -306,7 +285,7 @@ macro_rules! backend_cadence {
                 }
                 insert_item_events(&mut tx, &events).await?;
                 append_audit_tx(&mut tx, audit.to_vec()).await?;
-                bump_version(&mut tx).await?;
+                bump_data_version(&mut tx).await?;
                 tx.commit().await.map_err(backend_error)?;
                 Ok(ids)
             }
@@ -391,7 +370,7 @@ macro_rules! backend_cadence {
                 let mut audit = audit.clone();
                 audit.object = format!("report:{id}");
                 append_audit_tx(&mut tx, vec![audit]).await?;
-                bump_version(&mut tx).await?;
+                bump_data_version(&mut tx).await?;
                 tx.commit().await.map_err(backend_error)?;
                 Ok(ReportId(id))
             }
@@ -482,7 +461,7 @@ macro_rules! backend_cadence {
                 .await
                 .map_err(backend_error)?;
                 append_audit_tx(&mut tx, vec![audit.clone()]).await?;
-                bump_version(&mut tx).await?;
+                bump_data_version(&mut tx).await?;
                 tx.commit().await.map_err(backend_error)?;
                 Ok(saved)
             }

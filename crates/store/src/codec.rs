@@ -74,6 +74,32 @@ macro_rules! backend_codec {
                 pool.begin_with($begin).await.map_err(backend_error)
             }
 
+            /// Marks the data changed (every write's last statement before commit), so nodes
+            /// re-read their snapshots.
+            pub(crate) async fn bump_data_version(
+                tx: &mut sqlx::Transaction<'static, Db>,
+            ) -> Result<(), StoreError> {
+                sqlx::query("UPDATE data_version SET version = version + 1 WHERE id = 1")
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(backend_error)?;
+                Ok(())
+            }
+
+            /// The next id of `table` (its largest plus one), inside the writer's transaction.
+            pub(crate) async fn next_id(
+                tx: &mut sqlx::Transaction<'static, Db>,
+                table: &'static str,
+            ) -> Result<i64, StoreError> {
+                let max: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                    "SELECT MAX(id) FROM {table}"
+                )))
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(backend_error)?;
+                Ok(max.unwrap_or(0) + 1)
+            }
+
             fn audit_from_row(
                 r: &<Db as sqlx::Database>::Row,
             ) -> Result<AuditRecord, StoreError> {
@@ -1306,10 +1332,7 @@ macro_rules! backend_codec {
                     ],
                 ));
                 append_audit_tx(&mut tx, drafts).await?;
-                sqlx::query("UPDATE data_version SET version = version + 1 WHERE id = 1")
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend_error)?;
+                bump_data_version(&mut tx).await?;
                 tx.commit().await.map_err(backend_error)
             }
         }
