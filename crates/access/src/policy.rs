@@ -39,6 +39,14 @@ pub enum Resource {
     /// (the owner reports and claims, the issuer re-checks) is the follow-up engine's rule, checked
     /// on every event.
     TrackedItem,
+    /// The monthly assessment (月度考评): score runs, the scheme's application, entered
+    /// indicator values and the media register. Create = score a month, Update = publish or
+    /// correct it and enter values. League tables are read citywide; a unit's score card within
+    /// the scope.
+    Assessment,
+    /// An objection (申诉) to a line of a unit's monthly score: Create = file one for one's own
+    /// unit, Update = decide it (the office).
+    Objection,
     /// The campaign's settings, e.g. the warning rules (业务配置): one citywide configuration, not
     /// narrowed by scope, and not administrative (administrators see no campaign data).
     Settings,
@@ -58,13 +66,15 @@ pub enum Resource {
 
 impl Resource {
     /// Every resource: the campaign ones, then the administrative ones.
-    pub const ALL: [Resource; 12] = [
+    pub const ALL: [Resource; 14] = [
         Resource::Portfolio,
         Resource::Project,
         Resource::ProgressReport,
         Resource::Dispatch,
         Resource::Warning,
         Resource::TrackedItem,
+        Resource::Assessment,
+        Resource::Objection,
         Resource::Settings,
         Resource::Users,
         Resource::Roles,
@@ -82,6 +92,8 @@ impl Resource {
             Resource::Dispatch => "dispatch",
             Resource::Warning => "warning",
             Resource::TrackedItem => "tracked_item",
+            Resource::Assessment => "assessment",
+            Resource::Objection => "objection",
             Resource::Settings => "settings",
             Resource::Users => "users",
             Resource::Roles => "roles",
@@ -105,6 +117,8 @@ impl Resource {
             Resource::Dispatch => "调度",
             Resource::Warning => "警示提醒",
             Resource::TrackedItem => "督办事项",
+            Resource::Assessment => "月度考评",
+            Resource::Objection => "考评申诉",
             Resource::Settings => "业务配置",
             Resource::Users => "用户账户",
             Resource::Roles => "角色",
@@ -138,6 +152,8 @@ impl Resource {
                 | Resource::Dispatch
                 | Resource::Warning
                 | Resource::TrackedItem
+                | Resource::Assessment
+                | Resource::Objection
         )
     }
 }
@@ -285,6 +301,8 @@ pub const POLICY: &[Rule] = policy! {
         Dispatch: [Read, Export],
         Warning: [Read, Export],
         TrackedItem: [Read, Export],
+        Assessment: [Read, Export],
+        Objection: [Read],
         Settings: [Read],
     }
     HqOffice {
@@ -295,6 +313,10 @@ pub const POLICY: &[Rule] = policy! {
         Dispatch: [Read, Export],
         Warning: [Read, Export],
         TrackedItem: [Read, Create, Update, Export],
+        // The office scores, publishes and corrects the months, enters indicator values and
+        // decides objections.
+        Assessment: [Read, Create, Update, Export],
+        Objection: [Read, Update],
         Settings: [Read, Update],
     }
     SubHqStaff {
@@ -305,6 +327,8 @@ pub const POLICY: &[Rule] = policy! {
         Warning: [Read, Export],
         // A sub-headquarters issues coordination tickets and rectification orders on its line.
         TrackedItem: [Read, Create, Update, Export],
+        Assessment: [Read, Export],
+        Objection: [Read],
         Settings: [Read],
     }
     LeadUnitStaff {
@@ -314,6 +338,9 @@ pub const POLICY: &[Rule] = policy! {
         Dispatch: [Read, Export],
         Warning: [Read, Export],
         TrackedItem: [Read, Update, Export],
+        // A lead unit and a district are scored: they read their results and dispute a line.
+        Assessment: [Read, Export],
+        Objection: [Read, Create],
         Settings: [Read],
     }
     DistrictStaff {
@@ -323,6 +350,8 @@ pub const POLICY: &[Rule] = policy! {
         Dispatch: [Read, Export],
         Warning: [Read, Export],
         TrackedItem: [Read, Update, Export],
+        Assessment: [Read, Export],
+        Objection: [Read, Create],
         Settings: [Read],
     }
     UnitReporter {
@@ -459,7 +488,7 @@ mod tests {
 
     #[test]
     fn the_matrix_covers_every_role_resource_and_action() {
-        assert_eq!(every_triple().count(), 9 * 12 * 7);
+        assert_eq!(every_triple().count(), 9 * 14 * 7);
         let allowed = every_triple()
             .filter(|&(r, res, a)| allows(r, res, a))
             .count();
@@ -716,16 +745,16 @@ mod tests {
     #[test]
     fn the_policy_matrix_is_as_reviewed() {
         insta::assert_snapshot!(render_matrix(), @r"
-    role            portfolio project progress_report dispatch warning tracked_item settings users roles security_policy audit backup
-    hq_leader       RE        RE      RE              RE       RE      RE           R        -     -     -               -     -
-    hq_office       RE        RCUDE   RCUE            RE       RE      RCUE         RU       -     -     -               -     -
-    sub_hq_staff    RE        RE      RE              RE       RE      RCUE         R        -     -     -               -     -
-    lead_unit_staff RE        RE      RE              RE       RE      RUE          R        -     -     -               -     -
-    district_staff  RE        RE      RE              RE       RE      RUE          R        -     -     -               -     -
-    unit_reporter   RE        RE      RCUE            -        RE      RUE          R        -     -     -               -     -
-    system_admin    -         -       -               -        -       -            -        RCU   -     -               -     RCE
-    security_admin  -         -       -               -        -       -            -        R     RG    RU              -     -
-    audit_admin     -         -       -               -        -       -            -        -     -     -               REV   -
+    role            portfolio project progress_report dispatch warning tracked_item assessment objection settings users roles security_policy audit backup
+    hq_leader       RE        RE      RE              RE       RE      RE           RE         R         R        -     -     -               -     -
+    hq_office       RE        RCUDE   RCUE            RE       RE      RCUE         RCUE       RU        RU       -     -     -               -     -
+    sub_hq_staff    RE        RE      RE              RE       RE      RCUE         RE         R         R        -     -     -               -     -
+    lead_unit_staff RE        RE      RE              RE       RE      RUE          RE         RC        R        -     -     -               -     -
+    district_staff  RE        RE      RE              RE       RE      RUE          RE         RC        R        -     -     -               -     -
+    unit_reporter   RE        RE      RCUE            -        RE      RUE          -          -         R        -     -     -               -     -
+    system_admin    -         -       -               -        -       -            -          -         -        RCU   -     -               -     RCE
+    security_admin  -         -       -               -        -       -            -          -         -        R     RG    RU              -     -
+    audit_admin     -         -       -               -        -       -            -          -         -        -     -     -               REV   -
     ");
     }
 }

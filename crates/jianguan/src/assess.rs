@@ -13,19 +13,15 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
-use jianguan_audit::{AuditDraft, FieldChange, Outcome};
+use jianguan_audit::{AuditDraft, FieldChange};
 use jianguan_domain::Date;
 use jianguan_domain::assessment::{
-    AssessmentInput, DEFAULT_SCHEME_TOML, Decision, Dictionary, DisputedLine, EnteredValue,
-    Measurements, MediaReport, Month, MonthScores, Objection, Scheme, ScoreRun, SubjectKind,
-    default_dictionary, measure_month, score_measured,
+    DEFAULT_SCHEME_TOML, Decision, DisputedLine, EnteredValue, Month, Objection, Scheme, ScoreRun,
+    SubjectKind, default_dictionary,
 };
-use jianguan_domain::filing::ReportIndex;
-use jianguan_domain::followup::TrackedItem;
 use jianguan_domain::model::{Portfolio, UnitId, UnitKind};
-use jianguan_domain::rates::InvestmentLedger;
 use jianguan_domain::store::Store;
-use jianguan_domain::warnings::WarningBook;
+use jianguan_web::assessment::{self, Inputs, ScoreRequest, Stored, change, score_month};
 
 /// Which subjects a command covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -162,265 +158,10 @@ pub enum IndicatorCommand {
     },
 }
 
-fn now_ms() -> i64 {
-    jiff::Timestamp::now().as_millisecond()
-}
-
 fn audit(by: &str, action: &str, object: String, changes: Vec<FieldChange>) -> AuditDraft {
-    AuditDraft {
-        at_ms: now_ms(),
-        actor: by.to_string(),
-        unit: None,
-        action: action.to_string(),
-        object,
-        result: Outcome::Success,
-        client: None,
-        changes,
-    }
-}
-
-fn set(field: &str, before: Option<String>, after: impl ToString) -> FieldChange {
-    FieldChange {
-        field: field.to_string(),
-        before,
-        after: Some(after.to_string()),
-    }
-}
-
-fn run_object(month: Month, kind: SubjectKind, version: u32) -> String {
-    format!("score_run:{month}:{}:v{version}", kind.code())
-}
-
-// ---------------------------------------------------------------------------------------------
-// What a month is scored from.
-// ---------------------------------------------------------------------------------------------
-
-/// Everything but the filings a month is scored from, read once from the store.
-pub struct Inputs {
-    /// Units, projects with milestones and plans, periods (no reports).
-    pub portfolio: Portfolio,
-    /// Investment to date.
-    pub ledger: InvestmentLedger,
-    /// The warnings' history.
-    pub warnings: WarningBook,
-    /// Every tracked item.
-    pub items: Vec<TrackedItem>,
-    /// Entered values, oldest first.
-    pub entered: Vec<EnteredValue>,
-    /// The media register.
-    pub media: Vec<MediaReport>,
-    /// The indicators.
-    pub dictionary: Dictionary,
-}
-
-impl Inputs {
-    /// Reads the inputs from `store`.
-    pub async fn load(store: &dyn Store) -> Result<Inputs> {
-        let model = store.load_read_model().await?;
-        let cadence = store.load_cadence().await?;
-        Ok(Inputs {
-            portfolio: model.portfolio,
-            ledger: InvestmentLedger::from_points(model.investment),
-            warnings: WarningBook::new(cadence.warnings),
-            items: cadence.items,
-            entered: store.entered_values().await?,
-            media: store.media_reports().await?,
-            dictionary: default_dictionary(),
-        })
-    }
-
-    /// The filings of the reporting periods whose deadline falls in `month`: all the month's
-    /// filing indicators read.
-    pub async fn filings(&self, store: &dyn Store, month: Month) -> Result<ReportIndex> {
-        let mut filed = Vec::new();
-        for period in self
-            .portfolio
-            .periods
-            .iter()
-            .filter(|p| month.contains(p.deadline))
-        {
-            filed.extend(store.load_filings(period.id).await?);
-        }
-        Ok(ReportIndex::new(filed))
-    }
-
-    fn input<'a>(&'a self, filings: &'a ReportIndex) -> AssessmentInput<'a> {
-        AssessmentInput {
-            portfolio: &self.portfolio,
-            ledger: &self.ledger,
-            filings,
-            warnings: &self.warnings,
-            items: &self.items,
-            entered: &self.entered,
-            media: &self.media,
-            dictionary: &self.dictionary,
-        }
-    }
-
-    /// `month` measured and scored for `kind` under `scheme`, with each subject's movement
-    /// since `previous` (the month before's latest run) when given.
-    pub fn score(
-        &self,
-        filings: &ReportIndex,
-        scheme: &Scheme,
-        kind: SubjectKind,
-        month: Month,
-        previous: Option<&ScoreRun>,
-    ) -> Result<(Measurements, MonthScores)> {
-        scheme.check_units(&self.portfolio)?;
-        let measured = measure_month(&self.input(filings), kind, month);
-        let mut scores = score_measured(&measured, scheme)?;
-        if let Some(previous) = previous {
-            scores = scores.with_trend(&previous.scores);
-        }
-        Ok((measured, scores))
-    }
-}
-
-/// Reads and checks a stored scheme text.
-fn parse_stored(year: i16, version: u32, body: &str) -> Result<Scheme> {
-    Scheme::from_toml(body)
-        .map_err(|e| anyhow::anyhow!("the stored scheme {year} v{version} is invalid: {e}"))
-}
-
-/// The scheme `year` is scored with: version `version`, or the latest. When the year has none
-/// and the default scheme is for it, the default is saved as version 1 first, so every run
-/// points at a stored text.
-async fn scheme_for(
-    store: &dyn Store,
-    year: i16,
-    version: Option<u32>,
-    by: &str,
-) -> Result<Scheme> {
-    if let Some(saved) = store.scheme(year, version).await? {
-        return parse_stored(year, saved.version, &saved.body);
-    }
-    let default = Scheme::from_toml(DEFAULT_SCHEME_TOML).expect("the default scheme is valid");
-    anyhow::ensure!(
-        version.is_none() && default.year == year,
-        "{year} 年没有{}考评办法；请先用 jianguan scheme set --year {year} FILE 保存",
-        version.map(|v| format!("第 {v} 版")).unwrap_or_default()
-    );
-    save_default_scheme(store, by).await?;
-    Ok(default)
-}
-
-async fn save_default_scheme(store: &dyn Store, by: &str) -> Result<()> {
-    let default = Scheme::from_toml(DEFAULT_SCHEME_TOML).expect("the default scheme is valid");
-    store
-        .save_scheme(
-            default.year,
-            default.version,
-            DEFAULT_SCHEME_TOML,
-            &audit(
-                by,
-                "settings.scoring_scheme",
-                format!("scoring_scheme:{}", default.year),
-                vec![set("version", None, default.version)],
-            ),
-        )
-        .await
-        .context("saving the default scoring scheme")?;
-    Ok(())
-}
-
-/// The month before's latest run of `kind`, within the same year.
-async fn previous_run(
-    store: &dyn Store,
-    month: Month,
-    kind: SubjectKind,
-) -> Result<Option<ScoreRun>> {
-    let previous = month.previous();
-    if previous.year() != month.year() {
-        return Ok(None);
-    }
-    Ok(store.latest_run(previous, kind).await?)
-}
-
-/// What scoring a month did to its stored run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Stored {
-    /// A draft was stored (new or replacing the draft).
-    Draft,
-    /// The month is published and was left as it is.
-    Unchanged,
-    /// A correction was stored.
-    Corrected,
-}
-
-/// Scores `month` for `kind` and stores the result as the month's state allows.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one call site, each argument named there"
-)]
-async fn score_kind(
-    store: &dyn Store,
-    loaded: Option<&(Inputs, ReportIndex)>,
-    latest: Option<ScoreRun>,
-    month: Month,
-    kind: SubjectKind,
-    rescore: bool,
-    reason: Option<&str>,
-    by: &str,
-) -> Result<(ScoreRun, Stored)> {
-    if let Some(run) = latest.as_ref().filter(|r| r.published && !rescore) {
-        return Ok((run.clone(), Stored::Unchanged));
-    }
-    let (inputs, filings) = loaded.context("the month's inputs were not read")?;
-    let previous = previous_run(store, month, kind).await?;
-    let today = jianguan_web::today_in_china();
-    match latest {
-        Some(run) if run.published => {
-            jianguan_domain::assessment::can_rescore(true, reason)?;
-            let scheme = scheme_for(store, run.scheme_year, Some(run.scheme_version), by).await?;
-            let (measured, scores) =
-                inputs.score(filings, &scheme, kind, month, previous.as_ref())?;
-            let correction = run.rescore(measured, scores, reason, today)?;
-            store
-                .save_correction(
-                    &correction,
-                    &audit(
-                        by,
-                        "score.correct",
-                        run_object(month, kind, correction.version),
-                        vec![
-                            set("version", Some(run.version.to_string()), correction.version),
-                            set(
-                                "correction_reason",
-                                None,
-                                correction.correction_reason.clone().unwrap_or_default(),
-                            ),
-                        ],
-                    ),
-                )
-                .await?;
-            Ok((correction, Stored::Corrected))
-        }
-        draft => {
-            let scheme = scheme_for(store, month.year(), None, by).await?;
-            let (measured, scores) =
-                inputs.score(filings, &scheme, kind, month, previous.as_ref())?;
-            let run = match &draft {
-                Some(d) => d.rescore(measured, scores, None, today)?,
-                None => ScoreRun::draft(measured, scores)?,
-            };
-            store
-                .save_draft_run(
-                    &run,
-                    &audit(
-                        by,
-                        "score.draft",
-                        run_object(month, kind, run.version),
-                        vec![
-                            set("scheme_version", None, run.scheme_version),
-                            set("subjects", None, run.scores.subjects.len()),
-                        ],
-                    ),
-                )
-                .await?;
-            Ok((run, Stored::Draft))
-        }
-    }
+    let mut record = assessment::audit(by, None, action, object);
+    record.changes = changes;
+    record
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -486,17 +227,16 @@ pub async fn score(args: ScoreArgs) -> Result<()> {
                 kind.label()
             );
         }
-        let (run, stored) = score_kind(
-            &store,
-            loaded.as_ref(),
-            latest,
+        let request = ScoreRequest {
             month,
             kind,
-            args.rescore,
-            args.reason.as_deref(),
-            &args.by,
-        )
-        .await?;
+            rescore: args.rescore,
+            reason: args.reason.as_deref(),
+            by: &args.by,
+            unit: None,
+            today: jianguan_web::today_in_china(),
+        };
+        let (run, stored) = score_month(&store, loaded.as_ref(), latest, request).await?;
         eprintln!(
             "{month} {}：{}",
             kind.label(),
@@ -611,18 +351,7 @@ async fn publish(db: &str, month: Month, kind: KindArg, on: Option<Date>, by: &s
         .context("opening the database")?;
     let on = on.unwrap_or_else(jianguan_web::today_in_china);
     for &kind in kind.kinds() {
-        let run = store
-            .publish_run(
-                month,
-                kind,
-                on,
-                &audit(
-                    by,
-                    "score.publish",
-                    format!("score_run:{month}:{}", kind.code()),
-                    vec![set("published_on", None, on)],
-                ),
-            )
+        let run = assessment::publish(&store, month, kind, on, by, None)
             .await
             .with_context(|| format!("publishing {month} {}", kind.label()))?;
         println!(
@@ -644,7 +373,7 @@ async fn publish(db: &str, month: Month, kind: KindArg, on: Option<Date>, by: &s
 pub async fn scheme(command: SchemeCommand) -> Result<()> {
     match command {
         SchemeCommand::Show { db, year, version } => scheme_show(&db, year, version).await,
-        SchemeCommand::Set { db, year, by, file } => scheme_set(&db, year, &file, &by).await,
+        SchemeCommand::Set { db, year, by, file } => scheme_change(&db, year, &file, &by).await,
     }
 }
 
@@ -661,7 +390,7 @@ async fn scheme_show(db: &str, year: i16, version: Option<u32>) -> Result<()> {
             print!("{}", saved.body);
         }
         None => {
-            let default = Scheme::from_toml(DEFAULT_SCHEME_TOML).expect("the default is valid");
+            let default = assessment::default_scheme();
             anyhow::ensure!(
                 version.is_none() && default.year == year,
                 "{year} 年没有{}考评办法",
@@ -686,7 +415,7 @@ fn line_of(text: &str, key: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
-async fn scheme_set(db: &str, year: i16, file: &std::path::Path, by: &str) -> Result<()> {
+async fn scheme_change(db: &str, year: i16, file: &std::path::Path, by: &str) -> Result<()> {
     let text =
         std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
     let scheme =
@@ -721,7 +450,7 @@ async fn scheme_set(db: &str, year: i16, file: &std::path::Path, by: &str) -> Re
                 by,
                 "settings.scoring_scheme",
                 format!("scoring_scheme:{year}"),
-                vec![set("version", before, scheme.version)],
+                vec![change("version", before, scheme.version)],
             ),
         )
         .await
@@ -779,7 +508,7 @@ pub async fn indicator(command: IndicatorCommand) -> Result<()> {
                 &by,
                 "indicator.enter",
                 format!("indicator:{}:{}:{month}", entry.indicator, unit),
-                vec![set("value", None, entry.value)],
+                vec![change("value", None, entry.value)],
             ),
         )
         .await?;
@@ -820,7 +549,7 @@ pub async fn write_demo_assessment(store: &dyn Store, city: &Portfolio) -> Resul
                 by,
                 "indicator.enter",
                 "indicator_values".into(),
-                vec![set("entries", None, demo.entered.len())],
+                vec![change("entries", None, demo.entered.len())],
             ),
         )
         .await
@@ -832,13 +561,13 @@ pub async fn write_demo_assessment(store: &dyn Store, city: &Portfolio) -> Resul
                 by,
                 "media.add",
                 "media_reports".into(),
-                vec![set("reports", None, demo.media.len())],
+                vec![change("reports", None, demo.media.len())],
             ),
         )
         .await
         .context("writing the demo's media register")?;
-    save_default_scheme(store, by).await?;
-    let scheme = Scheme::from_toml(DEFAULT_SCHEME_TOML).expect("the default is valid");
+    assessment::save_default_scheme(store, by).await?;
+    let scheme = assessment::default_scheme();
 
     let inputs = Inputs::load(store).await?;
     let mut runs = 0;
@@ -853,7 +582,12 @@ pub async fn write_demo_assessment(store: &dyn Store, city: &Portfolio) -> Resul
             store
                 .save_draft_run(
                     &run,
-                    &audit(by, "score.draft", run_object(month, kind, 1), Vec::new()),
+                    &audit(
+                        by,
+                        "score.draft",
+                        assessment::run_object(month, kind, 1),
+                        Vec::new(),
+                    ),
                 )
                 .await?;
             let run = if m < 12 {
@@ -866,8 +600,8 @@ pub async fn write_demo_assessment(store: &dyn Store, city: &Portfolio) -> Resul
                         &audit(
                             by,
                             "score.publish",
-                            run_object(month, kind, 1),
-                            vec![set("published_on", None, on)],
+                            assessment::run_object(month, kind, 1),
+                            vec![change("published_on", None, on)],
                         ),
                     )
                     .await?
@@ -940,7 +674,7 @@ async fn demo_objections(store: &dyn Store, city: &Portfolio) -> Result<()> {
                 "office",
                 "objection.decide",
                 format!("objection:{id}"),
-                vec![set("status", Some("open".into()), "rejected")],
+                vec![change("status", Some("open".into()), "rejected")],
             ),
         )
         .await?;

@@ -148,15 +148,14 @@ pub async fn run(db: &str, year: Option<i16>, as_of: Option<Date>, runs: usize) 
     // month's filings read, then districts and lead units measured and scored.
     let month = jianguan_domain::assessment::Month::of(as_of);
     let started = Instant::now();
-    let inputs = crate::assess::Inputs {
+    let snapshot = Arc::new(jianguan_web::Snapshot {
+        version,
         portfolio,
         ledger,
-        warnings: cadence.warnings,
-        items: cadence.items,
-        entered: store.entered_values().await?,
-        media: store.media_reports().await?,
-        dictionary: jianguan_domain::assessment::default_dictionary(),
-    };
+    });
+    let inputs =
+        jianguan_web::assessment::Inputs::from_snapshots(&store, snapshot, Arc::new(cadence))
+            .await?;
     let filings = inputs.filings(&store, month).await?;
     println!(
         "assessment inputs from storage ({} entered values, {} media reports, {} filings due in {month}): {}",

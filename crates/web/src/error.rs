@@ -44,6 +44,8 @@ pub enum ErrorKind {
     TooMany,
     /// The request body is larger than the route accepts (the limit in bytes): 413.
     TooLarge(usize),
+    /// A form or request refused by a rule, with the rule's reason: 422.
+    Unprocessable(String),
     /// Anything else: 500, details logged only.
     Internal(String),
 }
@@ -116,6 +118,14 @@ impl AppError {
         }
     }
 
+    /// A 422 with the reason a rule refused the request.
+    pub fn unprocessable(format: Format, reason: impl Into<String>) -> AppError {
+        AppError {
+            format,
+            kind: ErrorKind::Unprocessable(reason.into()),
+        }
+    }
+
     /// A 500 from a template that failed to render.
     pub fn render(e: askama::Error) -> AppError {
         AppError {
@@ -162,6 +172,12 @@ impl IntoResponse for AppError {
                 StatusCode::TOO_MANY_REQUESTS,
                 "too_many_requests",
                 "请求过于频繁，请稍后再试".to_string(),
+                None,
+            ),
+            ErrorKind::Unprocessable(reason) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unprocessable",
+                format!("未处理：{reason}"),
                 None,
             ),
             ErrorKind::Internal(detail) => {

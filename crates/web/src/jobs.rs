@@ -196,6 +196,30 @@ pub fn spawn_daily_jobs(store: std::sync::Arc<dyn Store>, node: String) {
             if let Err(e) = outcome {
                 tracing::error!(error = %e, "the daily warning job failed");
             }
+            // Last month's scores, drafted once for the office to check and publish.
+            let today = crate::today_in_china();
+            let month = jianguan_domain::assessment::Month::of(today).previous();
+            let outcome = run_once(
+                store.as_ref(),
+                "assessment.monthly",
+                &month.to_string(),
+                &node,
+                || async {
+                    let inputs = crate::assessment::Inputs::load(store.as_ref())
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    match crate::assessment::run_monthly_job(store.as_ref(), inputs, today).await {
+                        Ok(Some(o)) => tracing::info!(month = %o.month, "monthly scores drafted"),
+                        Ok(None) => tracing::info!(%month, "not a campaign month; nothing scored"),
+                        Err(e) => return Err(e.to_string()),
+                    }
+                    Ok(())
+                },
+            )
+            .await;
+            if let Err(e) = outcome {
+                tracing::error!(error = %e, "the monthly assessment job failed");
+            }
         }
     });
 }

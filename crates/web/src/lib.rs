@@ -9,6 +9,8 @@ mod account_pages;
 mod admin_pages;
 pub mod anchors;
 pub mod api;
+pub mod assessment;
+mod assessment_pages;
 mod assets;
 pub mod audit_pages;
 pub mod auth;

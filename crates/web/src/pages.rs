@@ -97,6 +97,13 @@ const NAV: &[(&str, &str, &str, Resource, Action)] = &[
         Action::Read,
     ),
     (
+        "assessment",
+        "考评",
+        "/assessment",
+        Resource::Assessment,
+        Action::Read,
+    ),
+    (
         "quarterly",
         "分析",
         "/quarterly",

@@ -15,7 +15,8 @@ use jianguan_audit::{AuditDraft, Outcome};
 use crate::auth::{ClientAddr, CurrentUser};
 use crate::error::{AppError, Format};
 use crate::{
-    AppState, account_pages, admin_pages, api, assets, audit_pages, auth, cadence_pages, pages,
+    AppState, account_pages, admin_pages, api, assessment_pages, assets, audit_pages, auth,
+    cadence_pages, pages,
 };
 
 /// Who may call a route.
@@ -126,6 +127,61 @@ pub const ROUTES: &[RouteSpec] = &[
         "/settings/warnings",
         Policy(Resource::Settings, Action::Update),
     ),
+    route(
+        "GET",
+        "/assessment",
+        Policy(Resource::Assessment, Action::Read),
+    ),
+    route(
+        "POST",
+        "/assessment/score",
+        Policy(Resource::Assessment, Action::Create),
+    ),
+    route(
+        "POST",
+        "/assessment/publish",
+        Policy(Resource::Assessment, Action::Update),
+    ),
+    route(
+        "GET",
+        "/assessment/units/{id}",
+        Policy(Resource::Assessment, Action::Read),
+    ),
+    route(
+        "POST",
+        "/assessment/units/{id}/objections",
+        Policy(Resource::Objection, Action::Create),
+    ),
+    route(
+        "POST",
+        "/assessment/objections/{id}/decision",
+        Policy(Resource::Objection, Action::Update),
+    ),
+    route(
+        "GET",
+        "/assessment/scheme",
+        Policy(Resource::Assessment, Action::Read),
+    ),
+    route(
+        "POST",
+        "/assessment/scheme",
+        Policy(Resource::Assessment, Action::Update),
+    ),
+    route(
+        "GET",
+        "/indicators",
+        Policy(Resource::Assessment, Action::Read),
+    ),
+    route(
+        "GET",
+        "/indicators/{code}",
+        Policy(Resource::Assessment, Action::Read),
+    ),
+    route(
+        "POST",
+        "/indicators/{code}/values",
+        Policy(Resource::Assessment, Action::Update),
+    ),
     route("GET", "/login", Public),
     route("POST", "/login", Public),
     route("POST", "/logout", SignedIn),
@@ -167,6 +223,11 @@ pub const ROUTES: &[RouteSpec] = &[
         "GET",
         "/api/v1/compliance",
         Policy(Resource::ProgressReport, Action::Read),
+    ),
+    route(
+        "GET",
+        "/api/v1/scores",
+        Policy(Resource::Assessment, Action::Read),
     ),
     route("GET", "/api/v1/openapi.json", SignedIn),
     route("GET", "/admin/users", Policy(Resource::Users, Action::Read)),
@@ -223,6 +284,17 @@ fn handler(spec: &RouteSpec) -> MethodRouter<Arc<AppState>> {
         ("GET", "/quarterly") => get(cadence_pages::quarterly::page),
         ("GET", "/settings/warnings") => get(cadence_pages::settings::page),
         ("POST", "/settings/warnings") => post(cadence_pages::settings::save),
+        ("GET", "/assessment") => get(assessment_pages::league),
+        ("POST", "/assessment/score") => post(assessment_pages::score),
+        ("POST", "/assessment/publish") => post(assessment_pages::publish),
+        ("GET", "/assessment/units/{id}") => get(assessment_pages::card),
+        ("POST", "/assessment/units/{id}/objections") => post(assessment_pages::object),
+        ("POST", "/assessment/objections/{id}/decision") => post(assessment_pages::decide),
+        ("GET", "/assessment/scheme") => get(assessment_pages::scheme),
+        ("POST", "/assessment/scheme") => post(assessment_pages::save_scheme),
+        ("GET", "/indicators") => get(assessment_pages::indicators),
+        ("GET", "/indicators/{code}") => get(assessment_pages::indicator),
+        ("POST", "/indicators/{code}/values") => post(assessment_pages::enter),
         ("GET", "/login") => get(auth::login_page),
         ("POST", "/login") => post(auth::login),
         ("POST", "/logout") => post(auth::logout),
@@ -237,6 +309,7 @@ fn handler(spec: &RouteSpec) -> MethodRouter<Arc<AppState>> {
         ("GET", "/api/v1/warnings") => get(cadence_pages::warnings::api),
         ("GET", "/api/v1/items") => get(cadence_pages::items::api),
         ("GET", "/api/v1/compliance") => get(cadence_pages::filing::compliance_api),
+        ("GET", "/api/v1/scores") => get(assessment_pages::api),
         ("GET", "/api/v1/openapi.json") => get(api::openapi),
         ("GET", "/admin/users") => get(admin_pages::users),
         ("POST", "/admin/users") => post(admin_pages::create),

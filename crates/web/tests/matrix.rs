@@ -136,13 +136,22 @@ fn paths(
         pattern
             .replace("/admin/users/{id}", &format!("/admin/users/{account}"))
             .replace("/items/{id}", &format!("/items/{item}"))
+            .replace(
+                "/assessment/units/{id}",
+                &format!("/assessment/units/{}", p.district),
+            )
+            .replace("/assessment/objections/{id}", "/assessment/objections/1")
+            .replace("/indicators/{code}", "/indicators/node_completion")
             .replace("{sha256}", &photo_sha())
             .replace("/projects/{id}", &format!("/projects/{}", p.id))
             .replace("/districts/{id}", &format!("/districts/{}", p.district))
             .replace("/categories/{id}", &format!("/categories/{}", p.category))
             .replace("{*path}", "app.css")
     };
-    if pattern.contains("{id}") && !pattern.starts_with("/admin/") {
+    if pattern.contains("{id}")
+        && !pattern.starts_with("/admin/")
+        && !pattern.starts_with("/assessment/objections/")
+    {
         vec![("own", fill(own)), ("other", fill(other))]
     } else {
         vec![("any", fill(own))]

@@ -1,0 +1,265 @@
+//! The ledger's commands: `import ledger` (read an Excel or CSV ledger, check it against the
+//! records, show what would change, and write it in one transaction — or write an error report
+//! and change nothing) and `export ledger` (the ledger as the office's .xlsx).
+//!
+//! Parsing, checking and laying out are `jianguan_documents::ledger`'s; this module reads the
+//! file, draws the progress bar, calls the store and prints.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use jianguan_documents::ledger::{
+    AliasTable, ImportError, ImportOptions, ImportPlan, error_report, latest_from_investment,
+    latest_progress, ledger_workbook, plan_import, read_workbook,
+};
+use jianguan_domain::Date;
+use jianguan_domain::store::{Actor, ProjectImport, Store};
+
+/// `jianguan import …`.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import a project ledger (.xlsx, .xls or UTF-8 .csv): all of it or, on any error,
+    /// nothing (an error report is written instead).
+    Ledger(ImportLedgerArgs),
+}
+
+/// `jianguan import ledger`.
+#[derive(Debug, Args)]
+pub struct ImportLedgerArgs {
+    /// Database: a file path, sqlite://PATH or postgres://….
+    #[arg(long, env = "JIANGUAN_DATABASE_URL")]
+    db: String,
+    /// Show what would change (new, updated, unchanged projects) and write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// A TOML alias table for column names (replaces the built-in lists it names).
+    #[arg(long)]
+    aliases: Option<PathBuf>,
+    /// Where to write the error report (default: next to FILE, named FILE.错误报告.xlsx).
+    #[arg(long)]
+    errors: Option<PathBuf>,
+    /// Who imports (recorded in the audit trail).
+    #[arg(long, default_value = "cli")]
+    by: String,
+    /// The ledger file.
+    file: PathBuf,
+}
+
+/// `jianguan export …`.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Write the project ledger (milestones, status and latest progress) as .xlsx.
+    Ledger(ExportLedgerArgs),
+}
+
+/// `jianguan export ledger`.
+#[derive(Debug, Args)]
+pub struct ExportLedgerArgs {
+    /// Database: a file path, sqlite://PATH or postgres://….
+    #[arg(long, env = "JIANGUAN_DATABASE_URL")]
+    db: String,
+    /// The .xlsx file to write.
+    #[arg(long)]
+    out: PathBuf,
+    /// The date the status column is as of (default: today).
+    #[arg(long)]
+    as_of: Option<Date>,
+    /// Include each project's latest progress note (reads every report version; slow at
+    /// national scale).
+    #[arg(long)]
+    notes: bool,
+}
+
+/// Runs `import …`.
+pub async fn import(command: ImportCommand) -> Result<()> {
+    match command {
+        ImportCommand::Ledger(args) => import_ledger(args).await,
+    }
+}
+
+/// Runs `export …`.
+pub async fn export(command: ExportCommand) -> Result<()> {
+    match command {
+        ExportCommand::Ledger(args) => export_ledger(args).await,
+    }
+}
+
+fn bar(len: u64, what: &str) -> ProgressBar {
+    ProgressBar::new(len).with_style(
+        ProgressStyle::with_template(&format!("{{bar:40}} {{pos}}/{{len}} {what} {{elapsed}}"))
+            .expect("a valid progress template"),
+    )
+}
+
+fn default_report_path(file: &Path) -> PathBuf {
+    let stem = file
+        .file_stem()
+        .map_or_else(|| "台账".into(), |s| s.to_string_lossy().into_owned());
+    file.with_file_name(format!("{stem}.错误报告.xlsx"))
+}
+
+async fn import_ledger(args: ImportLedgerArgs) -> Result<()> {
+    let started = Instant::now();
+    let mut options = ImportOptions::default();
+    if let Some(path) = &args.aliases {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading the alias table {}", path.display()))?;
+        options.aliases = AliasTable::from_toml(&text)?;
+    }
+    // Refuse an oversized file before reading it into memory.
+    let size = std::fs::metadata(&args.file)
+        .with_context(|| format!("reading {}", args.file.display()))?
+        .len();
+    if size > options.limits.max_file_bytes {
+        return Err(ImportError::FileTooLarge {
+            size,
+            limit: options.limits.max_file_bytes,
+        }
+        .into());
+    }
+    let bytes =
+        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    let file_name = args
+        .file
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let store = jianguan_store::open_existing(&args.db)
+        .await
+        .context("opening the database")?;
+    // The plan is checked against this version: if anything is written meanwhile, the store
+    // refuses the import rather than apply a plan made from stale records.
+    let version = store.data_version().await?;
+    let read_model = store.load_read_model().await?;
+    let workbook = read_workbook(&bytes, &file_name, &options.limits)?;
+    let progress_bar = bar(workbook.rows() as u64, "行");
+    let plan = {
+        let shown = progress_bar.clone();
+        let progress = move |done: u64, total: u64| {
+            shown.set_length(total);
+            shown.set_position(done);
+        };
+        plan_import(&workbook, &read_model.portfolio, &options, &progress)
+    };
+    progress_bar.finish_and_clear();
+    let plan = match plan {
+        Ok(plan) => plan,
+        Err(ImportError::Invalid { errors, truncated }) => {
+            let path = args
+                .errors
+                .clone()
+                .unwrap_or_else(|| default_report_path(&args.file));
+            let report = error_report(&workbook, &errors).context("writing the error report")?;
+            std::fs::write(&path, report).with_context(|| format!("writing {}", path.display()))?;
+            for e in errors.iter().take(20) {
+                eprintln!("  {e}");
+            }
+            if errors.len() > 20 {
+                eprintln!("  …… 共 {} 处", errors.len());
+            }
+            anyhow::bail!(
+                "{}；错误报告（标出错误单元格）已写入 {}",
+                ImportError::Invalid { errors, truncated },
+                path.display()
+            );
+        }
+        Err(e) => return Err(e.into()),
+    };
+    print_plan(&plan);
+    if args.dry_run || plan.is_noop() {
+        if args.dry_run {
+            eprintln!("（试导入：未写入任何数据）");
+        }
+        return Ok(());
+    }
+    let import = ProjectImport {
+        new: plan.new.clone(),
+        updated: plan
+            .updated
+            .iter()
+            .map(|c| (c.new.clone(), c.fields.clone()))
+            .collect(),
+        source: format!("{file_name}（{size} 字节）"),
+        expected_version: version,
+    };
+    let actor = Actor { name: args.by };
+    let write_bar = bar((plan.new.len() + plan.updated.len()) as u64, "个项目");
+    let ids = {
+        let shown = write_bar.clone();
+        let progress = move |done: u64, total: u64| {
+            shown.set_length(total);
+            shown.set_position(done);
+        };
+        store
+            .import_projects(&import, &actor, &progress)
+            .await
+            .context("writing the import (nothing was written)")?
+    };
+    write_bar.finish_and_clear();
+    eprintln!(
+        "已导入：新增 {} 个项目，更新 {} 个，用时 {:.1} 秒",
+        ids.len(),
+        plan.updated.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Prints what a plan does: the summary, then up to 20 new and 20 updated projects.
+fn print_plan(plan: &ImportPlan) {
+    println!("{}", plan.summary());
+    for p in plan.new.iter().take(20) {
+        println!("  新增 {} {}", p.code, p.name);
+    }
+    if plan.new.len() > 20 {
+        println!("  …… 另有 {} 个新增", plan.new.len() - 20);
+    }
+    for c in plan.updated.iter().take(20) {
+        println!(
+            "  更新 {} {}：{}",
+            c.new.code,
+            c.new.name,
+            c.fields.join("、")
+        );
+    }
+    if plan.updated.len() > 20 {
+        println!("  …… 另有 {} 个更新", plan.updated.len() - 20);
+    }
+    if !plan.skipped_sheets.is_empty() {
+        println!(
+            "  未读取的工作表（无表头）：{}",
+            plan.skipped_sheets.join("、")
+        );
+    }
+    if !plan.ignored_columns.is_empty() {
+        println!("  未导入的列：{}", plan.ignored_columns.join("、"));
+    }
+}
+
+async fn export_ledger(args: ExportLedgerArgs) -> Result<()> {
+    let started = Instant::now();
+    let store = jianguan_store::open_existing(&args.db)
+        .await
+        .context("opening the database")?;
+    let as_of = args.as_of.unwrap_or_else(|| jiff::Zoned::now().date());
+    let (portfolio, latest) = if args.notes {
+        let portfolio = store.load_portfolio().await?;
+        let latest = latest_progress(&portfolio);
+        (portfolio, latest)
+    } else {
+        let model = store.load_read_model().await?;
+        let latest = latest_from_investment(&model.portfolio, &model.investment);
+        (model.portfolio, latest)
+    };
+    let bytes = ledger_workbook(&portfolio, &latest, as_of).context("laying out the ledger")?;
+    std::fs::write(&args.out, bytes).with_context(|| format!("writing {}", args.out.display()))?;
+    eprintln!(
+        "已导出 {} 个项目到 {}，用时 {:.1} 秒",
+        portfolio.projects.len(),
+        args.out.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

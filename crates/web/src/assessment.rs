@@ -1,0 +1,430 @@
+//! The monthly assessment as the server, its job and the CLI run it: what a month is scored
+//! from ([`Inputs`]), the scheme a year is scored with ([`scheme_for`]), scoring a month and
+//! storing the result as the month's state allows ([`score_month`]), publishing, and the
+//! monthly job that drafts last month's scores once across nodes ([`run_monthly_job`]).
+//!
+//! Scoring itself is the domain's ([`measure_month`], [`score_measured`]); this module only
+//! reads the records once, picks the scheme version and writes the run with its audit record.
+//! A published month is never overwritten: a correction is a new version with a reason.
+
+use std::sync::Arc;
+
+use jianguan_audit::{AuditDraft, FieldChange, Outcome};
+use jianguan_domain::Date;
+use jianguan_domain::assessment::{
+    AssessmentInput, DEFAULT_SCHEME_TOML, Dictionary, EnteredValue, Measurements, MediaReport,
+    Month, MonthScores, RunError, Scheme, ScoreError, ScoreRun, SubjectKind, default_dictionary,
+    measure_month, score_measured,
+};
+use jianguan_domain::filing::ReportIndex;
+use jianguan_domain::rates::InvestmentLedger;
+use jianguan_domain::store::{Store, StoreError};
+
+use crate::Snapshot;
+use crate::cadence::CadenceSnapshot;
+
+/// Why a month could not be scored, published or corrected.
+#[derive(Debug, thiserror::Error)]
+pub enum AssessmentError {
+    /// The database failed or refused.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The scheme does not fit the records (a unit it names is unknown, the wrong year).
+    #[error(transparent)]
+    Score(#[from] ScoreError),
+    /// The run's state forbids it (rescoring a published month without a reason, say).
+    #[error(transparent)]
+    Run(#[from] RunError),
+    /// The year has no scheme, or a stored scheme no longer parses.
+    #[error("{0}")]
+    Scheme(String),
+}
+
+/// The audit record of an assessment write by `by` (an account or `cli`).
+pub fn audit(by: &str, unit: Option<String>, action: &str, object: String) -> AuditDraft {
+    AuditDraft {
+        at_ms: crate::auth::now_ms(),
+        actor: by.to_string(),
+        unit,
+        action: action.to_string(),
+        object,
+        result: Outcome::Success,
+        client: None,
+        changes: Vec::new(),
+    }
+}
+
+/// A field set to `after` (from `before`), for an audit record.
+pub fn change(field: &str, before: Option<String>, after: impl ToString) -> FieldChange {
+    FieldChange {
+        field: field.to_string(),
+        before,
+        after: Some(after.to_string()),
+    }
+}
+
+/// The audit object of one version of a month's run.
+pub fn run_object(month: Month, kind: SubjectKind, version: u32) -> String {
+    format!("score_run:{month}:{}:v{version}", kind.code())
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a month is scored from.
+// ---------------------------------------------------------------------------------------------
+
+/// Everything but the filings a month is scored from: the server's snapshots (or the CLI's,
+/// read once), the entered values and the media register.
+pub struct Inputs {
+    /// Units, projects with milestones and plans, periods; investment to date.
+    pub snapshot: Arc<Snapshot>,
+    /// Warnings and tracked items.
+    pub cadence: Arc<CadenceSnapshot>,
+    /// Entered values, oldest first.
+    pub entered: Vec<EnteredValue>,
+    /// The media register.
+    pub media: Vec<MediaReport>,
+    /// The indicators.
+    pub dictionary: Dictionary,
+}
+
+impl Inputs {
+    /// Reads the inputs from `store` (the CLI; a server uses [`Inputs::from_snapshots`]).
+    pub async fn load(store: &dyn Store) -> Result<Inputs, StoreError> {
+        let version = store.data_version().await?;
+        let model = store.load_read_model().await?;
+        let snapshot = Arc::new(Snapshot {
+            version,
+            ledger: InvestmentLedger::from_points(model.investment),
+            portfolio: model.portfolio,
+        });
+        let cadence = Arc::new(crate::cadence::load(store, version).await?);
+        Inputs::from_snapshots(store, snapshot, cadence).await
+    }
+
+    /// The inputs over snapshots already held, reading only the entered values and the media
+    /// register.
+    pub async fn from_snapshots(
+        store: &dyn Store,
+        snapshot: Arc<Snapshot>,
+        cadence: Arc<CadenceSnapshot>,
+    ) -> Result<Inputs, StoreError> {
+        Ok(Inputs {
+            snapshot,
+            cadence,
+            entered: store.entered_values().await?,
+            media: store.media_reports().await?,
+            dictionary: default_dictionary(),
+        })
+    }
+
+    /// The filings of the reporting periods whose deadline falls in `month`: all the month's
+    /// filing indicators read.
+    pub async fn filings(
+        &self,
+        store: &dyn Store,
+        month: Month,
+    ) -> Result<ReportIndex, StoreError> {
+        let mut filed = Vec::new();
+        for period in self
+            .snapshot
+            .portfolio
+            .periods
+            .iter()
+            .filter(|p| month.contains(p.deadline))
+        {
+            filed.extend(store.load_filings(period.id).await?);
+        }
+        Ok(ReportIndex::new(filed))
+    }
+
+    /// The domain's view of the inputs with `filings`.
+    pub fn input<'a>(&'a self, filings: &'a ReportIndex) -> AssessmentInput<'a> {
+        AssessmentInput {
+            portfolio: &self.snapshot.portfolio,
+            ledger: &self.snapshot.ledger,
+            filings,
+            warnings: &self.cadence.warnings,
+            items: &self.cadence.items,
+            entered: &self.entered,
+            media: &self.media,
+            dictionary: &self.dictionary,
+        }
+    }
+
+    /// `month` measured and scored for `kind` under `scheme`, with each subject's movement
+    /// since `previous` (the month before's latest run) when given.
+    pub fn score(
+        &self,
+        filings: &ReportIndex,
+        scheme: &Scheme,
+        kind: SubjectKind,
+        month: Month,
+        previous: Option<&ScoreRun>,
+    ) -> Result<(Measurements, MonthScores), AssessmentError> {
+        scheme
+            .check_units(&self.snapshot.portfolio)
+            .map_err(ScoreError::from)?;
+        let measured = measure_month(&self.input(filings), kind, month);
+        let mut scores = score_measured(&measured, scheme)?;
+        if let Some(previous) = previous {
+            scores = scores.with_trend(&previous.scores);
+        }
+        Ok((measured, scores))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schemes.
+// ---------------------------------------------------------------------------------------------
+
+/// The default scheme (valid by its own tests).
+pub fn default_scheme() -> Scheme {
+    Scheme::from_toml(DEFAULT_SCHEME_TOML).expect("the default scoring scheme is valid")
+}
+
+/// Reads and checks a stored scheme text.
+pub fn parse_stored(year: i16, version: u32, body: &str) -> Result<Scheme, AssessmentError> {
+    Scheme::from_toml(body).map_err(|e| {
+        AssessmentError::Scheme(format!(
+            "已保存的 {year} 年考评办法第 {version} 版无效：{e}"
+        ))
+    })
+}
+
+/// The scheme `year` is scored with: version `version`, or the latest. When the year has none
+/// and the default scheme is for it, the default is saved as version 1 first, so every run
+/// points at a stored text.
+pub async fn scheme_for(
+    store: &dyn Store,
+    year: i16,
+    version: Option<u32>,
+    by: &str,
+) -> Result<Scheme, AssessmentError> {
+    if let Some(saved) = store.scheme(year, version).await? {
+        return parse_stored(year, saved.version, &saved.body);
+    }
+    let default = default_scheme();
+    if version.is_some() || default.year != year {
+        return Err(AssessmentError::Scheme(format!(
+            "{year} 年没有{}考评办法；请先保存（设置 › 考评办法，或 jianguan scheme set --year {year} FILE）",
+            version.map(|v| format!("第 {v} 版")).unwrap_or_default()
+        )));
+    }
+    save_default_scheme(store, by).await?;
+    Ok(default)
+}
+
+/// Saves the default scheme as its year's version.
+pub async fn save_default_scheme(store: &dyn Store, by: &str) -> Result<(), StoreError> {
+    let default = default_scheme();
+    let mut record = audit(
+        by,
+        None,
+        "settings.scoring_scheme",
+        format!("scoring_scheme:{}", default.year),
+    );
+    record.changes = vec![change("version", None, default.version)];
+    store
+        .save_scheme(default.year, default.version, DEFAULT_SCHEME_TOML, &record)
+        .await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scoring a month.
+// ---------------------------------------------------------------------------------------------
+
+/// The month before's latest run of `kind`, within the same year.
+pub async fn previous_run(
+    store: &dyn Store,
+    month: Month,
+    kind: SubjectKind,
+) -> Result<Option<ScoreRun>, StoreError> {
+    let previous = month.previous();
+    if previous.year() != month.year() {
+        return Ok(None);
+    }
+    store.latest_run(previous, kind).await
+}
+
+/// What scoring a month did to its stored run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    /// A draft was stored (new or replacing the draft).
+    Draft,
+    /// The month is published and was left as it is.
+    Unchanged,
+    /// A correction was stored.
+    Corrected,
+}
+
+/// A request to score one month for one kind of subject.
+#[derive(Debug, Clone, Copy)]
+pub struct ScoreRequest<'a> {
+    /// The month.
+    pub month: Month,
+    /// Districts or lead units.
+    pub kind: SubjectKind,
+    /// Score a published month again (a correction).
+    pub rescore: bool,
+    /// Why a published month is corrected (required then).
+    pub reason: Option<&'a str>,
+    /// Who scores (an account or `cli`), for the audit trail.
+    pub by: &'a str,
+    /// Their unit's name, if any.
+    pub unit: Option<&'a str>,
+    /// Today (a correction's publication day).
+    pub today: Date,
+}
+
+/// Scores `request.month` for `request.kind` and stores the result as the month's state allows:
+/// a month without a run or with a draft gets a (new) draft under the year's latest scheme; a
+/// published month is left as it is unless rescored, and then gets a correction — a new
+/// published version under the scheme version the month was published with, with the reason.
+/// `inputs` and `filings` are read only when something is scored.
+pub async fn score_month(
+    store: &dyn Store,
+    loaded: Option<&(Inputs, ReportIndex)>,
+    latest: Option<ScoreRun>,
+    request: ScoreRequest<'_>,
+) -> Result<(ScoreRun, Stored), AssessmentError> {
+    let ScoreRequest {
+        month,
+        kind,
+        rescore,
+        reason,
+        by,
+        unit,
+        today,
+    } = request;
+    if let Some(run) = latest.as_ref().filter(|r| r.published && !rescore) {
+        return Ok((run.clone(), Stored::Unchanged));
+    }
+    let Some((inputs, filings)) = loaded else {
+        return Err(AssessmentError::Scheme(
+            "the month's inputs were not read".into(),
+        ));
+    };
+    let previous = previous_run(store, month, kind).await?;
+    let unit = unit.map(str::to_string);
+    match latest {
+        Some(run) if run.published => {
+            jianguan_domain::assessment::can_rescore(true, reason)?;
+            let scheme = scheme_for(store, run.scheme_year, Some(run.scheme_version), by).await?;
+            let (measured, scores) =
+                inputs.score(filings, &scheme, kind, month, previous.as_ref())?;
+            let correction = run.rescore(measured, scores, reason, today)?;
+            let mut record = audit(
+                by,
+                unit,
+                "score.correct",
+                run_object(month, kind, correction.version),
+            );
+            record.changes = vec![
+                change("version", Some(run.version.to_string()), correction.version),
+                change(
+                    "correction_reason",
+                    None,
+                    correction.correction_reason.clone().unwrap_or_default(),
+                ),
+            ];
+            store.save_correction(&correction, &record).await?;
+            Ok((correction, Stored::Corrected))
+        }
+        draft => {
+            let scheme = scheme_for(store, month.year(), None, by).await?;
+            let (measured, scores) =
+                inputs.score(filings, &scheme, kind, month, previous.as_ref())?;
+            let run = match &draft {
+                Some(d) => d.rescore(measured, scores, None, today)?,
+                None => ScoreRun::draft(measured, scores)?,
+            };
+            let mut record = audit(
+                by,
+                unit,
+                "score.draft",
+                run_object(month, kind, run.version),
+            );
+            record.changes = vec![
+                change("scheme_version", None, run.scheme_version),
+                change("subjects", None, run.scores.subjects.len()),
+            ];
+            store.save_draft_run(&run, &record).await?;
+            Ok((run, Stored::Draft))
+        }
+    }
+}
+
+/// Publishes `month`'s draft of `kind` on `on`: from then on it is frozen.
+pub async fn publish(
+    store: &dyn Store,
+    month: Month,
+    kind: SubjectKind,
+    on: Date,
+    by: &str,
+    unit: Option<&str>,
+) -> Result<ScoreRun, StoreError> {
+    let mut record = audit(
+        by,
+        unit.map(str::to_string),
+        "score.publish",
+        format!("score_run:{month}:{}", kind.code()),
+    );
+    record.changes = vec![change("published_on", None, on)];
+    store.publish_run(month, kind, on, &record).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// The monthly job.
+// ---------------------------------------------------------------------------------------------
+
+/// The month the monthly job scores on `today`: the month before, if a reporting period's
+/// deadline fell in it (a campaign month), else none.
+pub fn month_to_score(portfolio: &jianguan_domain::model::Portfolio, today: Date) -> Option<Month> {
+    let month = Month::of(today).previous();
+    portfolio
+        .periods
+        .iter()
+        .any(|p| month.contains(p.deadline))
+        .then_some(month)
+}
+
+/// What the monthly job did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthlyOutcome {
+    /// The month scored.
+    pub month: Month,
+    /// Per kind, what became of the stored run.
+    pub stored: Vec<(SubjectKind, Stored)>,
+}
+
+/// The monthly job: scores last month for districts and lead units as drafts (a published
+/// month is left as it is), for the office to check and publish. Nothing to do outside the
+/// campaign's months.
+pub async fn run_monthly_job(
+    store: &dyn Store,
+    inputs: Inputs,
+    today: Date,
+) -> Result<Option<MonthlyOutcome>, AssessmentError> {
+    let Some(month) = month_to_score(&inputs.snapshot.portfolio, today) else {
+        return Ok(None);
+    };
+    let filings = inputs.filings(store, month).await?;
+    let loaded = (inputs, filings);
+    let mut stored = Vec::new();
+    for kind in SubjectKind::ALL {
+        let latest = store.latest_run(month, kind).await?;
+        let request = ScoreRequest {
+            month,
+            kind,
+            rescore: false,
+            reason: None,
+            by: "job:assessment.monthly",
+            unit: None,
+            today,
+        };
+        let (_, what) = score_month(store, Some(&loaded), latest, request).await?;
+        stored.push((kind, what));
+    }
+    Ok(Some(MonthlyOutcome { month, stored }))
+}
