@@ -166,6 +166,21 @@ pub enum RecordScope {
     Nothing,
 }
 
+/// A ledger import to write (built by the ledger reader's plan): all of it or none.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProjectImport {
+    /// Projects to create; ids and milestone ids 0 (the store assigns them).
+    pub new: Vec<Project>,
+    /// Projects to change, with the stored ids; a milestone with id 0 is new. With each, the
+    /// names of the fields that changed (for the audit trail).
+    pub updated: Vec<(Project, Vec<String>)>,
+    /// Where the import came from, e.g. `台账.xlsx（12,345 字节）`.
+    pub source: String,
+    /// The data version the plan was made against: the write is refused if the data changed
+    /// since (the plan would be stale).
+    pub expected_version: i64,
+}
+
 /// Progress of a long write, as (done, total) units.
 pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Send + Sync);
 
@@ -554,4 +569,18 @@ pub trait Store: Send + Sync {
 
     /// Every objection about `month` (any kind), with its decision, by id.
     fn objections(&self, month: Month) -> BoxFuture<'_, Result<Vec<Objection>, StoreError>>;
+
+    /// Writes a ledger import in one transaction: inserts `new` (ids assigned), replaces the
+    /// fields, year plans and milestones of `updated` (milestones matched by id; a milestone
+    /// that reports reference cannot be dropped), bumps the data version, and appends one audit
+    /// record per project (`project.import.create` / `project.import.update`, the changed
+    /// fields, the source). Refused with [`StoreError::Invalid`] if the data version is not
+    /// `expected_version`, a new project's code exists, or an updated project is gone. Returns
+    /// the ids of the new projects, in order.
+    fn import_projects<'a>(
+        &'a self,
+        import: &'a ProjectImport,
+        actor: &'a Actor,
+        progress: Progress<'a>,
+    ) -> BoxFuture<'a, Result<Vec<ProjectId>, StoreError>>;
 }

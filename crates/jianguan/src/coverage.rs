@@ -55,6 +55,10 @@ pub struct CoverageArgs {
     /// Baseline date: report before/after and each new facility's marginal gain.
     #[arg(long)]
     baseline: Option<jiff::civil::Date>,
+    /// Also count, per resident, the facilities of each type within this distance or time
+    /// (e.g. `1000`, `15min`).
+    #[arg(long)]
+    count_within: Option<String>,
     /// Output: .json, .geojson or .xlsx.
     #[arg(long)]
     out: PathBuf,
@@ -90,6 +94,11 @@ pub fn run(args: CoverageArgs) -> Result<()> {
             baseline: args.baseline,
             cutoff_m: None,
             point_distances: true,
+            count_within_m: args
+                .count_within
+                .as_deref()
+                .map(|t| parse_threshold(t, args.speed))
+                .transpose()?,
         },
         progress: true,
     };

@@ -64,7 +64,7 @@ pub struct ExportLedgerArgs {
     /// The .xlsx file to write.
     #[arg(long)]
     out: PathBuf,
-    /// The date the status column is as of (default: today).
+    /// The date the status column is as of (default: today in China).
     #[arg(long)]
     as_of: Option<Date>,
     /// Include each project's latest progress note (reads every report version; slow at
@@ -243,7 +243,7 @@ async fn export_ledger(args: ExportLedgerArgs) -> Result<()> {
     let store = jianguan_store::open_existing(&args.db)
         .await
         .context("opening the database")?;
-    let as_of = args.as_of.unwrap_or_else(|| jiff::Zoned::now().date());
+    let as_of = args.as_of.unwrap_or_else(jianguan_web::today_in_china);
     let (portfolio, latest) = if args.notes {
         let portfolio = store.load_portfolio().await?;
         let latest = latest_progress(&portfolio);

@@ -17,6 +17,9 @@ use jianguan_web::{AppState, fmt};
 mod assess;
 mod bench;
 mod cadence;
+mod coverage;
+mod ledger;
+mod report;
 
 /// jianguan (建管): the command platform of a city's construction & management campaign.
 #[derive(Debug, Parser)]
@@ -121,6 +124,22 @@ enum Command {
     /// league tables (a draft until published; a published month only with --rescore --reason);
     /// `score publish --month 2021-10` publishes it.
     Score(assess::ScoreArgs),
+    /// Import records from files (`import ledger FILE [--dry-run]`): all-or-nothing, with an
+    /// error report marking the bad cells.
+    Import {
+        #[command(subcommand)]
+        command: ledger::ImportCommand,
+    },
+    /// Export records as files (`export ledger --out FILE.xlsx`).
+    Export {
+        #[command(subcommand)]
+        command: ledger::ExportCommand,
+    },
+    /// Draft an office document from the data: `report summary --period 2021 --out FILE.docx`.
+    Report(report::ReportArgs),
+    /// Service coverage on the walking network: share of residents within a distance or time
+    /// of a facility type, per district, before and after, credited to projects.
+    Coverage(coverage::CoverageArgs),
     /// The scoring scheme (考核办法, TOML, versioned per year): `scheme show`, `scheme set FILE`.
     Scheme {
         #[command(subcommand)]
@@ -405,6 +424,10 @@ async fn run(cli: Cli) -> Result<()> {
             CalendarCommand::Open { db, year, by } => cadence::calendar_open(&db, year, &by).await,
         },
         Command::Score(args) => assess::score(args).await,
+        Command::Report(args) => report::report(args).await,
+        Command::Coverage(args) => coverage::run(args),
+        Command::Import { command } => ledger::import(command).await,
+        Command::Export { command } => ledger::export(command).await,
         Command::Scheme { command } => assess::scheme(command).await,
         Command::Indicator { command } => assess::indicator(command).await,
         Command::Bench {

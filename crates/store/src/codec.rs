@@ -1018,7 +1018,7 @@ macro_rules! backend_codec {
             }
 
             /// Inserts `rows` into `table` in chunks of multi-row `INSERT`s.
-            async fn insert_rows<'r, T>(
+            pub(crate) async fn insert_rows<'r, T>(
                 tx: &mut sqlx::Transaction<'static, Db>,
                 head: &'static str,
                 rows: &'r [T],

@@ -9,6 +9,7 @@
 mod assessment;
 mod cadence;
 mod codec;
+mod ledger;
 mod postgres;
 mod sqlite;
 pub mod testing;
@@ -560,6 +561,24 @@ impl Store for Db {
 
     fn objections(&self, month: Month) -> BoxFuture<'_, Result<Vec<Objection>, StoreError>> {
         Box::pin(async move { assessment_call!(self, objections(month)) })
+    }
+
+    fn import_projects<'a>(
+        &'a self,
+        import: &'a jianguan_domain::store::ProjectImport,
+        actor: &'a Actor,
+        progress: Progress<'a>,
+    ) -> BoxFuture<'a, Result<Vec<ProjectId>, StoreError>> {
+        Box::pin(async move {
+            match self {
+                Db::Sqlite(pool) => {
+                    ledger::sqlite_ledger::import_projects(pool, import, actor, progress).await
+                }
+                Db::Postgres(pool) => {
+                    ledger::postgres_ledger::import_projects(pool, import, actor, progress).await
+                }
+            }
+        })
     }
 }
 

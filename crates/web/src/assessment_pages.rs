@@ -424,6 +424,53 @@ pub(crate) async fn api(
     Ok(Json(serde_json::json!({ "month": month, "kind": kind, "run": run })).into_response())
 }
 
+/// `GET /assessment/bulletin.docx?month=2021-10`: the month's bulletin (通报) as a Word
+/// document, districts and lead units (a month not yet scored gives a document saying so).
+/// Without `month`, the latest scored month of the year being reported on.
+pub(crate) async fn bulletin_docx(
+    State(state): State<Arc<AppState>>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let params = Params::new(query, Format::Html);
+    let month = match month_param(&params, "month")? {
+        Some(m) => m,
+        None => {
+            let snap = html_snapshot(&state).await?;
+            let today = state.today();
+            let year = snap.portfolio.reporting_year().unwrap_or(today.year());
+            let runs = state
+                .store()
+                .latest_runs(year, SubjectKind::District)
+                .await
+                .map_err(store_err(Format::Html))?;
+            default_month(&runs, today)
+        }
+    };
+    let mut runs = Vec::new();
+    for kind in SubjectKind::ALL {
+        if let Some(run) = state
+            .store()
+            .latest_run(month, kind)
+            .await
+            .map_err(store_err(Format::Html))?
+        {
+            runs.push(run);
+        }
+    }
+    let dated = runs
+        .first()
+        .and_then(|r| r.published_on)
+        .unwrap_or_else(|| state.today());
+    let document =
+        jianguan_documents::reports::bulletin(&jianguan_documents::reports::BulletinInput {
+            runs: &runs,
+            issuer: jianguan_documents::reports::DEFAULT_ISSUER,
+            doc_number: None,
+            dated,
+        });
+    crate::download::docx(&document, &format!("月度考评通报-{month}.docx"))
+}
+
 fn form_params(form: HashMap<String, String>) -> Params {
     Params::new(form, Format::Html)
 }

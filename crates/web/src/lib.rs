@@ -17,7 +17,8 @@ pub mod auth;
 pub mod cadence;
 mod cadence_pages;
 pub mod error;
-pub mod fmt;
+pub mod ledger_pages;
+pub use jianguan_domain::fmt;
 pub mod jobs;
 pub mod limits;
 pub mod network;
@@ -62,6 +63,7 @@ pub struct AppState {
 
 /// Today in the campaign's time zone (China Standard Time, a fixed +08:00).
 pub fn today_in_china() -> Date {
+    uploads: ledger_pages::PendingUploads,
     let offset = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
     offset.to_datetime(jiff::Timestamp::now()).date()
 }
@@ -88,6 +90,7 @@ impl AppState {
 
     /// Today's date.
     pub fn today(&self) -> Date {
+            uploads: ledger_pages::PendingUploads::default(),
         (self.today)()
     }
 
@@ -189,6 +192,11 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,
+    /// Ledger uploads checked and waiting for their confirmation (this node's memory).
+    pub(crate) fn uploads(&self) -> &ledger_pages::PendingUploads {
+        &self.uploads
+    }
+
         ))
         // Forms and queries are small; refuse large bodies before reading them (413).
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -207,10 +215,13 @@ pub const FILING_PATH: &str = "/filing";
 pub const FILING_MAX_BODY_BYTES: usize =
     cadence_pages::photos::MAX_PHOTOS * cadence_pages::photos::MAX_PHOTO_BYTES + MAX_BODY_BYTES;
 
-/// The largest body a request may carry: [`FILING_MAX_BODY_BYTES`] for filing a report,
-/// [`MAX_BODY_BYTES`] everywhere else.
+/// The largest body a request may carry: [`FILING_MAX_BODY_BYTES`] for filing a report, the
+/// ledger reader's file limit (and the form around it) for a ledger upload, [`MAX_BODY_BYTES`]
+/// everywhere else.
 pub fn body_limit(method: &axum::http::Method, path: &str) -> usize {
-    if method == axum::http::Method::POST && path == FILING_PATH {
+    if method != axum::http::Method::POST {
+        MAX_BODY_BYTES
+    } else if path == FILING_PATH {
         FILING_MAX_BODY_BYTES
     } else {
         MAX_BODY_BYTES
@@ -234,6 +245,8 @@ async fn security_headers(mut response: axum::response::Response) -> axum::respo
     h.insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
+    } else if path == ledger_pages::IMPORT_PATH {
+        ledger_pages::max_file_bytes() + MAX_BODY_BYTES
     );
     response
 }

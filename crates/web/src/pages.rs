@@ -524,6 +524,10 @@ struct ProjectListPage {
     per_pages: Vec<Choice>,
     search: String,
     overdue: bool,
+    /// Whether the user may import a ledger (and so sees the link).
+    may_import: bool,
+    /// Whether the user may export the ledger.
+    may_export: bool,
     rows: Vec<ProjRow>,
     total: String,
     sorts: Vec<SortLink>,
@@ -647,6 +651,8 @@ pub(crate) async fn project_list(
         districts: choices(
             p.units_of(UnitKind::District)
                 .map(|u| (u.id.0, u.name.as_str())),
+        may_import: user.may(Resource::Project, Action::Create),
+        may_export: user.may(Resource::Project, Action::Export),
             q.district.map(|d| d.0),
         ),
         lead_units: choices(

@@ -16,7 +16,7 @@ use crate::auth::{ClientAddr, CurrentUser};
 use crate::error::{AppError, Format};
 use crate::{
     AppState, account_pages, admin_pages, api, assessment_pages, assets, audit_pages, auth,
-    cadence_pages, pages,
+    cadence_pages, ledger_pages, pages,
 };
 
 /// Who may call a route.
@@ -71,6 +71,31 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     route(
         "GET",
+        "/ledger/import",
+        Policy(Resource::Project, Action::Create),
+    ),
+    route(
+        "POST",
+        "/ledger/import",
+        Policy(Resource::Project, Action::Create),
+    ),
+    route(
+        "GET",
+        "/ledger/import/report/{token}",
+        Policy(Resource::Project, Action::Create),
+    ),
+    route(
+        "POST",
+        "/ledger/import/confirm",
+        Policy(Resource::Project, Action::Create),
+    ),
+    route(
+        "GET",
+        "/ledger/export.xlsx",
+        Policy(Resource::Project, Action::Export),
+    ),
+    route(
+        "GET",
         "/districts/{id}",
         Policy(Resource::Portfolio, Action::Read),
     ),
@@ -80,6 +105,11 @@ pub const ROUTES: &[RouteSpec] = &[
         Policy(Resource::Portfolio, Action::Read),
     ),
     route("GET", "/dispatch", Policy(Resource::Dispatch, Action::Read)),
+    route(
+        "GET",
+        "/dispatch.docx",
+        Policy(Resource::Dispatch, Action::Export),
+    ),
     route("GET", "/warnings", Policy(Resource::Warning, Action::Read)),
     route("GET", "/items", Policy(Resource::TrackedItem, Action::Read)),
     route(
@@ -141,6 +171,11 @@ pub const ROUTES: &[RouteSpec] = &[
         "POST",
         "/assessment/publish",
         Policy(Resource::Assessment, Action::Update),
+    ),
+    route(
+        "GET",
+        "/assessment/bulletin.docx",
+        Policy(Resource::Assessment, Action::Export),
     ),
     route(
         "GET",
@@ -282,9 +317,20 @@ fn handler(spec: &RouteSpec) -> MethodRouter<Arc<AppState>> {
         ),
         ("GET", "/compliance") => get(cadence_pages::filing::compliance_page),
         ("GET", "/quarterly") => get(cadence_pages::quarterly::page),
+        ("GET", "/ledger/import") => get(ledger_pages::page),
+        // The one route whose body is a ledger file: its own, larger limit.
+        ("POST", "/ledger/import") => {
+            post(ledger_pages::check).layer(axum::extract::DefaultBodyLimit::max(
+                crate::body_limit(&axum::http::Method::POST, ledger_pages::IMPORT_PATH),
+            ))
+        }
+        ("GET", "/ledger/import/report/{token}") => get(ledger_pages::report),
+        ("POST", "/ledger/import/confirm") => post(ledger_pages::confirm),
+        ("GET", "/ledger/export.xlsx") => get(ledger_pages::export),
         ("GET", "/settings/warnings") => get(cadence_pages::settings::page),
         ("POST", "/settings/warnings") => post(cadence_pages::settings::save),
         ("GET", "/assessment") => get(assessment_pages::league),
+        ("GET", "/dispatch.docx") => get(cadence_pages::dispatch::docx),
         ("POST", "/assessment/score") => post(assessment_pages::score),
         ("POST", "/assessment/publish") => post(assessment_pages::publish),
         ("GET", "/assessment/units/{id}") => get(assessment_pages::card),
@@ -302,6 +348,7 @@ fn handler(spec: &RouteSpec) -> MethodRouter<Arc<AppState>> {
         ("POST", "/account/totp") => post(account_pages::totp),
         ("GET", "/healthz") => get(|| async { "ok" }),
         ("GET", "/assets/{*path}") => get(assets::serve),
+        ("GET", "/assessment/bulletin.docx") => get(assessment_pages::bulletin_docx),
         ("GET", "/api/v1/stats") => get(api::stats),
         ("GET", "/api/v1/projects") => get(api::projects),
         ("GET", "/api/v1/projects/{id}") => get(api::project),

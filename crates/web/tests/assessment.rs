@@ -146,6 +146,20 @@ async fn a_month_is_scored_published_and_corrected_only_with_a_reason(app: &App)
     assert_eq!(latest, Some(2));
     let page = app.page("leader", "/assessment?month=2021-10").await;
     assert!(page.contains("补录10月媒体报道"), "the reason is shown");
+    // The bulletin downloads as a Word document carrying the league table.
+    let doc = app
+        .get("district", "/assessment/bulletin.docx?month=2021-10")
+        .await;
+    assert_eq!(doc.status, StatusCode::OK);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(doc.bytes)).expect("a docx");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("word/document.xml").expect("the body"),
+        &mut xml,
+    )
+    .expect("utf-8");
+    assert!(xml.contains("月度考评结果的通报"), "the title");
+    assert!(xml.contains("补录10月媒体报道"), "the correction's reason");
     // A district may read the table but not score.
     let r = app
         .post(
@@ -402,7 +416,7 @@ async fn entered_values_out_of_range_are_refused(app: &App) {
     let r = app
         .post(
             "office",
-    path,
+            path,
             &[("unit", &district), ("month", "2021-10"), ("value", "120")],
         )
         .await;
@@ -415,7 +429,7 @@ async fn entered_values_out_of_range_are_refused(app: &App) {
     let r = app
         .post(
             "office",
-    path,
+            path,
             &[
                 ("unit", &district),
                 ("month", "2021-10"),
@@ -432,7 +446,7 @@ async fn entered_values_out_of_range_are_refused(app: &App) {
     let r = app
         .post(
             "district",
-    path,
+            path,
             &[("unit", &district), ("month", "2021-10"), ("value", "99")],
         )
         .await;

@@ -127,6 +127,18 @@ async fn dispatch_pack_for_2021_w40_as_page_print_view_and_json(app: &App) {
         app.get("reporter", "/dispatch").await.status,
         StatusCode::FORBIDDEN
     );
+    // The pack as a Word document, for the meeting's papers.
+    let doc = app.get("leader", "/dispatch.docx?week=2021-W40").await;
+    assert_eq!(doc.status, StatusCode::OK);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(doc.bytes)).expect("a docx");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("word/document.xml").expect("the body"),
+        &mut xml,
+    )
+    .expect("utf-8");
+    assert!(xml.contains("第40周调度会材料"), "the title");
+    assert!(xml.contains("逾期节点"), "the overdue list");
 }
 
 async fn a_district_reads_the_pack_narrowed_to_its_projects_with_citywide_league_tables(app: &App) {

@@ -183,6 +183,28 @@ pub(crate) async fn api(
     Ok(Json(pack_for(&snap, &cadence, &filings, viewer, week)).into_response())
 }
 
+/// `GET /dispatch.docx?week=2021-W40`: the pack as a Word document (GB/T 9704 layout), narrowed
+/// to the reader's scope like the page.
+pub(crate) async fn docx(
+    State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let params = Params::new(query, Format::Html);
+    let viewer = Viewer::of(&user, Resource::Dispatch, Format::Html)?;
+    let snap = html_snapshot(&state).await?;
+    let week = week_of(&params, &snap, state.today())?;
+    let cadence = super::records(&state, Format::Html).await?;
+    let filings = cadence
+        .pack_filings(state.store(), &snap.portfolio, week)
+        .await
+        .map_err(|e| AppError::store(Format::Html, e))?;
+    let pack = pack_for(&snap, &cadence, &filings, viewer, week);
+    let document =
+        jianguan_documents::reports::dispatch(&pack, jianguan_documents::reports::DEFAULT_ISSUER);
+    crate::download::docx(&document, &format!("调度会材料-{week}.docx"))
+}
+
 /// A section of the page: the first rows, how many there are, and the link to all of them.
 struct Section<T> {
     rows: Vec<T>,
@@ -404,6 +426,7 @@ struct DispatchPage {
     prev: String,
     next: String,
     print_href: String,
+    docx_href: String,
     screen_href: String,
     print: bool,
     narrowed: bool,
@@ -504,6 +527,7 @@ pub(crate) async fn page(
         prev: format!("/dispatch?week={}", week.previous()),
         next: format!("/dispatch?week={}", week.next()),
         print_href: format!("{here}&print=1"),
+        docx_href: format!("/dispatch.docx?week={week}"),
         screen_href: here.clone(),
         print,
         narrowed: !viewer.sees_all(),

@@ -190,31 +190,7 @@ pub(crate) fn days(from: Date, to: Date) -> i64 {
     i64::from((to - from).get_days())
 }
 
-/// A change of a rate in percentage points, signed: `+0.52个百分点`; `—` when either side is
-/// missing.
-pub(crate) fn points(before: Option<f64>, after: Option<f64>) -> String {
-    match (before, after) {
-        (Some(b), Some(a)) => {
-            let d = (a - b) * 100.0;
-            if d.abs() < 0.005 {
-                "持平".to_string()
-            } else {
-                format!("{d:+.2}个百分点")
-            }
-        }
-        _ => "—".to_string(),
-    }
-}
-
-/// A change of a count, signed: `+3`, `-2`, `0`.
-pub(crate) fn delta(before: u64, after: u64) -> String {
-    let d = after as i128 - before as i128;
-    if d > 0 {
-        format!("+{}", crate::fmt::count(d))
-    } else {
-        crate::fmt::count(d)
-    }
-}
+pub(crate) use jianguan_domain::fmt::{delta, points};
 
 /// The CSS class of a signed change: improvements and setbacks read differently in print too
 /// (the text carries the sign).
@@ -223,21 +199,5 @@ pub(crate) fn trend_class(before: Option<f64>, after: Option<f64>) -> &'static s
         (Some(b), Some(a)) if a > b + 0.00005 => "up",
         (Some(b), Some(a)) if a + 0.00005 < b => "down",
         _ => "",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn changes_read_with_their_sign() {
-        assert_eq!(points(Some(0.90), Some(0.9052)), "+0.52个百分点");
-        assert_eq!(points(Some(0.95), Some(0.94)), "-1.00个百分点");
-        assert_eq!(points(Some(0.95), Some(0.95)), "持平");
-        assert_eq!(points(None, Some(0.95)), "—");
-        assert_eq!(delta(3, 1_250), "+1,247");
-        assert_eq!(delta(5, 2), "-3");
-        assert_eq!(delta(2, 2), "0");
     }
 }

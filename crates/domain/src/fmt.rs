@@ -1,8 +1,8 @@
 //! How numbers and dates are written for people: one place, so a figure reads the same on every
-//! page (UI.md "Numbers and dates").
+//! page and in every document (UI.md "Numbers and dates").
 
-use jianguan_domain::Date;
-use jianguan_domain::model::Money;
+use crate::Date;
+use crate::model::Money;
 
 /// A rate as the office quotes it: two decimals, `99%` rather than `99.00%`; `—` when there is
 /// nothing to measure.
@@ -47,6 +47,32 @@ pub fn date_cn(date: Date) -> String {
     format!("{}年{}月{}日", date.year(), date.month(), date.day())
 }
 
+/// A change of a rate in percentage points, signed: `+0.52个百分点`; `持平` when it did not
+/// move; `—` when either side is missing.
+pub fn points(before: Option<f64>, after: Option<f64>) -> String {
+    match (before, after) {
+        (Some(b), Some(a)) => {
+            let d = (a - b) * 100.0;
+            if d.abs() < 0.005 {
+                "持平".to_string()
+            } else {
+                format!("{d:+.2}个百分点")
+            }
+        }
+        _ => "—".to_string(),
+    }
+}
+
+/// A change of a count, signed: `+3`, `-2`, `0`.
+pub fn delta(before: u64, after: u64) -> String {
+    let d = i128::from(after) - i128::from(before);
+    if d > 0 {
+        format!("+{}", count(d))
+    } else {
+        count(d)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,5 +94,16 @@ mod tests {
         assert_eq!(wan(Money(12_345)), "1.23");
         assert_eq!(yi(Money(313_000_000)), "3.13");
         assert_eq!(date_cn(jiff::civil::date(2021, 5, 31)), "2021年5月31日");
+    }
+
+    #[test]
+    fn changes_read_with_their_sign() {
+        assert_eq!(points(Some(0.90), Some(0.9052)), "+0.52个百分点");
+        assert_eq!(points(Some(0.95), Some(0.94)), "-1.00个百分点");
+        assert_eq!(points(Some(0.95), Some(0.95)), "持平");
+        assert_eq!(points(None, Some(0.95)), "—");
+        assert_eq!(delta(3, 1_250), "+1,247");
+        assert_eq!(delta(5, 2), "-3");
+        assert_eq!(delta(2, 2), "0");
     }
 }

@@ -1,0 +1,160 @@
+//! The project ledger (项目台账) in Excel: read the office's own, messy workbooks into an
+//! [`ImportPlan`], and write the ledger back out ([`ledger_workbook`]) in the columns import
+//! reads, so export → import gives the same projects.
+//!
+//! Import runs in four pure steps, all-or-nothing:
+//!
+//! 1. [`read_workbook`]: bytes (.xlsx, .xls or .csv) → sheets of cells, behind [`Limits`]: file
+//!    size, and for .xlsx the zip's entries are decompressed (and thrown away) with a budget
+//!    *before* the spreadsheet reader opens them, so a zip bomb or a lying zip header is refused
+//!    cheaply; then rows, columns, cell length (Excel's own 32,767) and a time limit. A reader
+//!    panic on a hostile file is caught and reported as [`ImportError::Unreadable`].
+//! 2. Header detection per sheet ([`AliasTable`]): a title row and multi-row (merged) headers
+//!    above the column names are skipped or combined; names are compared after NFKC (full-width
+//!    letters, digits, brackets and spaces become half-width), without spaces and without a
+//!    bracketed part, which is read as a unit hint (（万元）, （亿元）, （元）). A line "单位：亿元"
+//!    above the header sets the default unit of the sheet's amounts; otherwise amounts are in
+//!    万元. Columns per milestone are recognised by the milestone's name plus 计划 / 实际.
+//! 3. Normalisation of every value (see [`values`]): amounts to [`Money`] yuan; dates as Excel
+//!    serials or date cells, `2021-05-31`, `2021/5/31`, `2021.5.31`, `2021年5月31日`,
+//!    `20210531`, and the month-only forms `2021年5月`, `2021-05`, `2021.5` (text or number).
+//!    **A month-only date means the month's last day**, for planned and actual dates alike: a
+//!    milestone planned for May is due by 31 May, and an actual date known only to the month is
+//!    never taken as earlier than it may have been. A number like 2021.1 is refused as ambiguous
+//!    (January, or October typed as 2021.10).
+//! 4. Validation against the [`Portfolio`] and comparison by ledger code (项目编号) with the
+//!    projects already stored → [`ImportPlan`] (new / updated with the fields that change /
+//!    unchanged). Blank rows and a totals row (合计, 总计, 小计) are skipped; a sheet without a
+//!    district column takes its district from the sheet's name (one sheet per district). Every
+//!    problem is a [`CellError`] naming sheet, row, column and what was expected; all are
+//!    collected (up to [`Limits::max_errors`]) and any one of them refuses the whole import.
+//!    [`error_report`] writes them back as an .xlsx copy of the input with the bad cells marked.
+//!
+//! .csv files must be UTF-8 (with or without a byte-order mark); a GB18030 file from an old
+//! Excel "CSV" save is refused with a message saying to save as "CSV UTF-8" or .xlsx.
+//!
+//! [`Money`]: jianguan_domain::model::Money
+//! [`Portfolio`]: jianguan_domain::model::Portfolio
+
+mod columns;
+mod export;
+mod limits;
+mod plan;
+mod read;
+mod report;
+pub mod values;
+
+pub use columns::{AliasError, AliasTable, DEFAULT_ALIASES_TOML};
+pub use export::{
+    LatestProgress, latest_from_investment, latest_progress, ledger_sheet, ledger_workbook,
+};
+pub use limits::Limits;
+pub use plan::{ImportOptions, ImportPlan, ProjectChange, import_ledger, plan_import};
+pub use read::{RawSheet, SourceFormat, Workbook, read_workbook};
+pub use report::error_report;
+
+/// One problem in a ledger, where Excel shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellError {
+    /// The sheet's name.
+    pub sheet: String,
+    /// The row, from 1 as Excel numbers it.
+    pub row: u32,
+    /// The column's letters (`A`, `AB`), or empty when the problem is a missing column.
+    pub column: String,
+    /// The column's header as the file wrote it (or the missing column's name).
+    pub header: String,
+    /// The cell's value as read (shortened when long).
+    pub value: String,
+    /// What was expected instead.
+    pub expected: String,
+}
+
+impl std::fmt::Display for CellError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}!{}{}「{}」: 值「{}」，{}",
+            self.sheet, self.column, self.row, self.header, self.value, self.expected
+        )
+    }
+}
+
+/// Why a ledger was not imported.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ImportError {
+    /// The file is larger than allowed.
+    #[error("文件过大：{size} 字节，上限 {limit} 字节")]
+    FileTooLarge {
+        /// Its size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// The compressed workbook would expand beyond the limits (a zip bomb, or a lying header).
+    #[error("文件解压后过大或压缩比异常（疑似压缩炸弹）：{0}")]
+    ZipBomb(String),
+    /// More rows, columns or sheets than allowed.
+    #[error("超出限制：{0}")]
+    TooBig(String),
+    /// A cell longer than Excel allows.
+    #[error("单元格 {sheet}!{cell} 有 {chars} 个字符，超过上限 {limit}")]
+    CellTooLong {
+        /// The sheet.
+        sheet: String,
+        /// The cell, e.g. `C7`.
+        cell: String,
+        /// Its length in characters.
+        chars: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// Reading took longer than allowed.
+    #[error("读取超时（上限 {0} 秒）")]
+    TimedOut(u64),
+    /// Not a workbook this reader understands, or a damaged one.
+    #[error("无法读取文件：{0}")]
+    Unreadable(String),
+    /// No sheet has a recognisable header row.
+    #[error("未找到表头：没有一个工作表含有「项目编号」「项目名称」等列名")]
+    NoHeader,
+    /// The ledger has errors; nothing was imported.
+    #[error("台账有 {} 处错误{}，未导入任何项目", errors.len(), if *truncated { "（仅列出前若干处）" } else { "" })]
+    Invalid {
+        /// The errors, in sheet and row order.
+        errors: Vec<CellError>,
+        /// Whether more errors were found than [`Limits::max_errors`].
+        truncated: bool,
+    },
+}
+
+/// Progress of a long import or export, as (done, total) rows.
+pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
+
+/// The letters of 0-based column `col`: 0 → `A`, 27 → `AB`.
+pub fn column_letters(col: u32) -> String {
+    let mut n = col + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        out.push(b'A' + rem as u8);
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_letters_follow_excel() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(27), "AB");
+        assert_eq!(column_letters(701), "ZZ");
+        assert_eq!(column_letters(702), "AAA");
+    }
+}

@@ -1,0 +1,473 @@
+//! Bytes → sheets of cells, behind the [`Limits`].
+
+use std::io::{Cursor, Read};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use calamine::{Data, Dimensions, Range, Reader, Xls, Xlsx};
+
+use super::limits::{Deadline, Limits};
+use super::{ImportError, column_letters};
+
+/// The kind of file a ledger came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceFormat {
+    /// Office Open XML workbook (.xlsx, .xlsm).
+    Xlsx,
+    /// Excel 97–2003 workbook (.xls).
+    Xls,
+    /// Comma-separated values, UTF-8.
+    Csv,
+}
+
+/// One sheet as read: its cells and, for .xlsx and .xls, its merged regions.
+#[derive(Debug, Clone)]
+pub struct RawSheet {
+    pub(crate) name: String,
+    pub(crate) range: Range<Data>,
+    pub(crate) merges: Vec<Dimensions>,
+}
+
+impl RawSheet {
+    /// The sheet's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Rows in the sheet's used range.
+    pub fn height(&self) -> usize {
+        self.range.height()
+    }
+}
+
+/// A workbook read within the limits, ready for header detection and validation.
+#[derive(Debug, Clone)]
+pub struct Workbook {
+    pub(crate) file_name: String,
+    pub(crate) format: SourceFormat,
+    pub(crate) sheets: Vec<RawSheet>,
+}
+
+impl Workbook {
+    /// The file name it was read from.
+    pub fn file_name(&self) -> &str {
+        &self.file_name
+    }
+
+    /// What kind of file it was.
+    pub fn format(&self) -> SourceFormat {
+        self.format
+    }
+
+    /// Its sheets, in workbook order.
+    pub fn sheets(&self) -> &[RawSheet] {
+        &self.sheets
+    }
+
+    /// Rows over all sheets (header and blank rows included).
+    pub fn rows(&self) -> usize {
+        self.sheets.iter().map(RawSheet::height).sum()
+    }
+}
+
+/// Reads a ledger file (.xlsx, .xls or UTF-8 .csv, told apart by content, with the file name's
+/// extension deciding only for text) within `limits`. Never panics: a damaged or hostile file
+/// is an [`ImportError`].
+pub fn read_workbook(
+    bytes: &[u8],
+    file_name: &str,
+    limits: &Limits,
+) -> Result<Workbook, ImportError> {
+    read_with_deadline(
+        bytes,
+        file_name,
+        limits,
+        &Deadline::after(limits.time_limit),
+    )
+}
+
+pub(crate) fn read_with_deadline(
+    bytes: &[u8],
+    file_name: &str,
+    limits: &Limits,
+    deadline: &Deadline,
+) -> Result<Workbook, ImportError> {
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(ImportError::FileTooLarge {
+            size: bytes.len() as u64,
+            limit: limits.max_file_bytes,
+        });
+    }
+    let format = if bytes.starts_with(b"PK\x03\x04") {
+        SourceFormat::Xlsx
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        SourceFormat::Xls
+    } else if file_name.to_lowercase().ends_with(".csv") {
+        SourceFormat::Csv
+    } else {
+        return Err(ImportError::Unreadable(
+            "不是 Excel 工作簿（.xlsx、.xls）或 CSV 文件".into(),
+        ));
+    };
+    let sheets = match format {
+        SourceFormat::Xlsx => {
+            check_zip(bytes, limits, deadline)?;
+            guarded(|| read_xlsx(bytes, limits, deadline))?
+        }
+        SourceFormat::Xls => guarded(|| read_xls(bytes, limits, deadline))?,
+        SourceFormat::Csv => vec![read_csv(bytes, file_name, limits)?],
+    };
+    let rows: usize = sheets.iter().map(RawSheet::height).sum();
+    if rows > limits.max_rows {
+        return Err(ImportError::TooBig(format!(
+            "共 {rows} 行，上限 {} 行",
+            limits.max_rows
+        )));
+    }
+    Ok(Workbook {
+        file_name: file_name.to_owned(),
+        format,
+        sheets,
+    })
+}
+
+/// Runs a reader, turning a panic inside it into an error: a hostile file must not bring the
+/// process down.
+fn guarded<T>(read: impl FnOnce() -> Result<T, ImportError>) -> Result<T, ImportError> {
+    catch_unwind(AssertUnwindSafe(read))
+        .unwrap_or_else(|_| Err(ImportError::Unreadable("文件已损坏，读取时出错".into())))
+}
+
+/// Decompresses every entry of the zip into nothing, with a budget, before calamine sees it: the
+/// declared sizes are checked first (cheap), then the real ones (a header may lie).
+fn check_zip(bytes: &[u8], limits: &Limits, deadline: &Deadline) -> Result<(), ImportError> {
+    let bad = |e: zip::result::ZipError| ImportError::Unreadable(format!("压缩包已损坏：{e}"));
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(bad)?;
+    if archive.len() > limits.max_zip_entries {
+        return Err(ImportError::ZipBomb(format!(
+            "{} 个压缩条目，上限 {}",
+            archive.len(),
+            limits.max_zip_entries
+        )));
+    }
+    let mut declared: u64 = 0;
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i).map_err(bad)?;
+        declared = declared.saturating_add(entry.size());
+        check_ratio(entry.size(), entry.compressed_size(), limits)?;
+    }
+    if declared > limits.max_uncompressed_bytes {
+        return Err(ImportError::ZipBomb(format!(
+            "声明解压后 {declared} 字节，上限 {} 字节",
+            limits.max_uncompressed_bytes
+        )));
+    }
+    let mut total: u64 = 0;
+    let mut buf = vec![0u8; 64 * 1024];
+    for i in 0..archive.len() {
+        deadline.check()?;
+        let mut entry = archive.by_index(i).map_err(bad)?;
+        let compressed = entry.compressed_size();
+        let mut size: u64 = 0;
+        loop {
+            let n = entry
+                .read(&mut buf)
+                .map_err(|e| ImportError::Unreadable(format!("压缩包已损坏：{e}")))?;
+            if n == 0 {
+                break;
+            }
+            size += n as u64;
+            total += n as u64;
+            if total > limits.max_uncompressed_bytes {
+                return Err(ImportError::ZipBomb(format!(
+                    "解压后超过 {} 字节",
+                    limits.max_uncompressed_bytes
+                )));
+            }
+            check_ratio(size, compressed, limits)?;
+        }
+    }
+    Ok(())
+}
+
+fn check_ratio(size: u64, compressed: u64, limits: &Limits) -> Result<(), ImportError> {
+    if size > 1 << 20 && size / compressed.max(1) > limits.max_compression_ratio {
+        return Err(ImportError::ZipBomb(format!(
+            "压缩比 {}:1，上限 {}:1",
+            size / compressed.max(1),
+            limits.max_compression_ratio
+        )));
+    }
+    Ok(())
+}
+
+fn unreadable(e: impl std::fmt::Display) -> ImportError {
+    ImportError::Unreadable(e.to_string())
+}
+
+fn read_xlsx(
+    bytes: &[u8],
+    limits: &Limits,
+    deadline: &Deadline,
+) -> Result<Vec<RawSheet>, ImportError> {
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
+    let names = book.sheet_names();
+    check_sheet_count(names.len(), limits)?;
+    let mut sheets = Vec::new();
+    for name in names {
+        deadline.check()?;
+        let range = stream_sheet(&mut book, &name, limits, deadline)?;
+        let merges = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
+        // Cell lengths were checked while streaming.
+        sheets.push(checked(name, range, merges, limits, false)?);
+    }
+    Ok(sheets)
+}
+
+/// Reads an .xlsx sheet cell by cell, refusing a cell beyond the row or column limit, a cell
+/// too long, or a used area too large *before* the grid is allocated: two cells at A1 and
+/// XFD1048576 would otherwise make calamine allocate seventeen billion cells.
+fn stream_sheet(
+    book: &mut Xlsx<Cursor<&[u8]>>,
+    name: &str,
+    limits: &Limits,
+    deadline: &Deadline,
+) -> Result<Range<Data>, ImportError> {
+    let mut reader = match book.worksheet_cells_reader(name) {
+        Ok(reader) => reader,
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Range::empty()),
+        Err(e) => return Err(unreadable(e)),
+    };
+    let mut cells = Vec::new();
+    let (mut top, mut left, mut bottom, mut right) = (u32::MAX, u32::MAX, 0u32, 0u32);
+    while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+        let (r, c) = cell.get_position();
+        let value = Data::from(cell.get_value().clone());
+        if value == Data::Empty {
+            continue;
+        }
+        if r as usize >= limits.max_rows {
+            return Err(ImportError::TooBig(format!(
+                "工作表「{name}」第 {} 行有数据，上限 {} 行",
+                r + 1,
+                limits.max_rows
+            )));
+        }
+        if c as usize >= limits.max_columns {
+            return Err(ImportError::TooBig(format!(
+                "工作表「{name}」第 {} 列有数据，上限 {} 列",
+                c + 1,
+                limits.max_columns
+            )));
+        }
+        if let Data::String(s) = &value
+            && s.len() > limits.max_cell_chars
+            && s.chars().count() > limits.max_cell_chars
+        {
+            return Err(ImportError::CellTooLong {
+                sheet: name.to_owned(),
+                cell: format!("{}{}", column_letters(c), r + 1),
+                chars: s.chars().count(),
+                limit: limits.max_cell_chars,
+            });
+        }
+        (top, left) = (top.min(r), left.min(c));
+        (bottom, right) = (bottom.max(r), right.max(c));
+        cells.push(calamine::Cell::new((r, c), value));
+        if cells.len() % 8192 == 0 {
+            deadline.check()?;
+        }
+    }
+    if !cells.is_empty() {
+        let area = (u64::from(bottom - top) + 1) * (u64::from(right - left) + 1);
+        if area > limits.max_cells {
+            return Err(ImportError::TooBig(format!(
+                "工作表「{name}」的数据区域有 {area} 个单元格，上限 {}",
+                limits.max_cells
+            )));
+        }
+    }
+    Ok(Range::from_sparse(cells))
+}
+
+fn read_xls(
+    bytes: &[u8],
+    limits: &Limits,
+    deadline: &Deadline,
+) -> Result<Vec<RawSheet>, ImportError> {
+    let mut book: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(unreadable)?;
+    let names = book.sheet_names();
+    check_sheet_count(names.len(), limits)?;
+    let mut sheets = Vec::new();
+    for name in names {
+        deadline.check()?;
+        let range = book.worksheet_range(&name).map_err(unreadable)?;
+        let merges = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
+        sheets.push(checked(name, range, merges, limits, true)?);
+    }
+    Ok(sheets)
+}
+
+fn check_sheet_count(count: usize, limits: &Limits) -> Result<(), ImportError> {
+    if count > limits.max_sheets {
+        return Err(ImportError::TooBig(format!(
+            "{count} 个工作表，上限 {}",
+            limits.max_sheets
+        )));
+    }
+    Ok(())
+}
+
+/// A sheet within the row, column, area and (with `cell_lengths`) cell-length limits.
+fn checked(
+    name: String,
+    range: Range<Data>,
+    merges: Vec<Dimensions>,
+    limits: &Limits,
+    cell_lengths: bool,
+) -> Result<RawSheet, ImportError> {
+    if range.height() > limits.max_rows {
+        return Err(ImportError::TooBig(format!(
+            "工作表「{name}」有 {} 行，上限 {} 行",
+            range.height(),
+            limits.max_rows
+        )));
+    }
+    if range.width() > limits.max_columns {
+        return Err(ImportError::TooBig(format!(
+            "工作表「{name}」有 {} 列，上限 {} 列",
+            range.width(),
+            limits.max_columns
+        )));
+    }
+    let area = range.height() as u64 * range.width() as u64;
+    if area > limits.max_cells {
+        return Err(ImportError::TooBig(format!(
+            "工作表「{name}」的数据区域有 {area} 个单元格，上限 {}",
+            limits.max_cells
+        )));
+    }
+    // .xlsx cells were checked while streaming; the others are checked here.
+    let to_check = if cell_lengths { usize::MAX } else { 0 };
+    for (row, col, value) in range.used_cells().take(to_check) {
+        if let Data::String(s) = value
+            && s.len() > limits.max_cell_chars
+        {
+            let chars = s.chars().count();
+            if chars > limits.max_cell_chars {
+                let (r0, c0) = range.start().unwrap_or((0, 0));
+                return Err(ImportError::CellTooLong {
+                    sheet: name,
+                    cell: format!("{}{}", column_letters(c0 + col as u32), r0 + row as u32 + 1),
+                    chars,
+                    limit: limits.max_cell_chars,
+                });
+            }
+        }
+    }
+    Ok(RawSheet {
+        name,
+        range,
+        merges,
+    })
+}
+
+/// A UTF-8 CSV file (RFC 4180 quoting) as one sheet named after the file.
+fn read_csv(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<RawSheet, ImportError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        ImportError::Unreadable(
+            "CSV 文件不是 UTF-8 编码：请在 Excel 中另存为「CSV UTF-8」或 .xlsx".into(),
+        )
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let rows = parse_csv(text, limits)?;
+    let height = rows.len();
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    if width > limits.max_columns {
+        return Err(ImportError::TooBig(format!(
+            "{width} 列，上限 {} 列",
+            limits.max_columns
+        )));
+    }
+    let mut range = if height == 0 || width == 0 {
+        Range::empty()
+    } else {
+        Range::new((0, 0), (height as u32 - 1, width as u32 - 1))
+    };
+    for (r, row) in rows.into_iter().enumerate() {
+        for (c, cell) in row.into_iter().enumerate() {
+            if !cell.is_empty() {
+                range.set_value((r as u32, c as u32), Data::String(cell));
+            }
+        }
+    }
+    let stem = file_name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(file_name)
+        .trim_end_matches(".csv")
+        .trim_end_matches(".CSV");
+    checked(stem.to_owned(), range, Vec::new(), limits, true)
+}
+
+fn parse_csv(text: &str, limits: &Limits) -> Result<Vec<Vec<String>>, ImportError> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    let mut field_started = false;
+    while let Some(ch) = chars.next() {
+        if quoted {
+            if ch == '"' {
+                if chars.peek() == Some(&'"') {
+                    field.push('"');
+                    chars.next();
+                } else {
+                    quoted = false;
+                }
+            } else {
+                field.push(ch);
+            }
+        } else {
+            match ch {
+                '"' if !field_started => {
+                    quoted = true;
+                    field_started = true;
+                }
+                ',' => {
+                    row.push(std::mem::take(&mut field));
+                    field_started = false;
+                }
+                '\r' => {}
+                '\n' => {
+                    row.push(std::mem::take(&mut field));
+                    rows.push(std::mem::take(&mut row));
+                    field_started = false;
+                    if rows.len() > limits.max_rows {
+                        return Err(ImportError::TooBig(format!("超过 {} 行", limits.max_rows)));
+                    }
+                }
+                _ => {
+                    field.push(ch);
+                    field_started = true;
+                }
+            }
+        }
+        if field.len() > limits.max_cell_chars * 4 {
+            return Err(ImportError::CellTooLong {
+                sheet: "CSV".into(),
+                cell: format!("{}{}", column_letters(row.len() as u32), rows.len() + 1),
+                chars: field.chars().count(),
+                limit: limits.max_cell_chars,
+            });
+        }
+    }
+    if quoted {
+        return Err(ImportError::Unreadable("CSV 文件的引号未闭合".into()));
+    }
+    if field_started || !field.is_empty() || !row.is_empty() {
+        row.push(field);
+        rows.push(row);
+    }
+    Ok(rows)
+}

@@ -1,0 +1,392 @@
+//! The office's ledger upload (台账导入) and export: upload an Excel or CSV ledger, see what it
+//! would change (new / updated / unchanged projects) or every bad cell with what was expected,
+//! download the error report (a copy of the file with the bad cells marked), then confirm. The
+//! import is all-or-nothing and checked against the data version the plan was made from.
+//!
+//! Between checking and confirming, the uploaded file is held in this node's memory (a few at a
+//! time, for 30 minutes, for the account that uploaded it) — behind a load balancer the office's
+//! session must stay on one node, as the confirm step names a token only that node knows.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Form, FromRequest, Multipart, Path, Query, Request, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use jianguan_documents::ledger::{
+    ImportError, ImportOptions, ImportPlan, error_report, plan_import, read_workbook,
+};
+use jianguan_domain::store::{Actor, ProjectImport};
+
+use crate::api::Scope;
+use crate::auth::CurrentUser;
+use crate::cadence_pages::{html, unprocessable};
+use crate::error::{AppError, Format};
+use crate::pages::{Layout, html_snapshot};
+use crate::{AppState, Params};
+
+/// The route that takes a ledger file (`POST`).
+pub const IMPORT_PATH: &str = "/ledger/import";
+
+/// The largest ledger file accepted (the reader's own limit, [`Limits::max_file_bytes`]).
+///
+/// [`Limits::max_file_bytes`]: jianguan_documents::ledger::Limits
+pub fn max_file_bytes() -> usize {
+    ImportOptions::default().limits.max_file_bytes as usize
+}
+
+/// Uploads held between checking and confirming.
+const PENDING: usize = 4;
+/// How long an upload waits for its confirmation.
+const PENDING_FOR: Duration = Duration::from_secs(30 * 60);
+
+/// An uploaded file waiting for its confirmation or its error report.
+struct Pending {
+    token: String,
+    account: i64,
+    at: Instant,
+    file_name: String,
+    bytes: Arc<Vec<u8>>,
+}
+
+/// The uploads this node holds.
+#[derive(Default)]
+pub struct PendingUploads(Mutex<Vec<Pending>>);
+
+impl PendingUploads {
+    fn put(&self, account: i64, file_name: String, bytes: Arc<Vec<u8>>) -> String {
+        let mut raw = [0u8; 16];
+        getrandom::fill(&mut raw).expect("the system's random source");
+        let token: String = raw.iter().map(|b| format!("{b:02x}")).collect();
+        let mut held = self.0.lock().expect("not poisoned");
+        held.retain(|p| p.at.elapsed() < PENDING_FOR);
+        if held.len() >= PENDING {
+            held.remove(0);
+        }
+        held.push(Pending {
+            token: token.clone(),
+            account,
+            at: Instant::now(),
+            file_name,
+            bytes,
+        });
+        token
+    }
+
+    fn get(&self, account: i64, token: &str) -> Option<(String, Arc<Vec<u8>>)> {
+        let held = self.0.lock().expect("not poisoned");
+        held.iter()
+            .find(|p| p.token == token && p.account == account && p.at.elapsed() < PENDING_FOR)
+            .map(|p| (p.file_name.clone(), p.bytes.clone()))
+    }
+
+    fn take(&self, account: i64, token: &str) {
+        let mut held = self.0.lock().expect("not poisoned");
+        held.retain(|p| !(p.token == token && p.account == account));
+    }
+}
+
+struct ErrorRow {
+    place: String,
+    value: String,
+    expected: String,
+}
+
+#[derive(Template)]
+#[template(path = "ledger_import.html")]
+struct ImportPage {
+    layout: Layout,
+    notice: String,
+    file_name: String,
+    error: Option<String>,
+    errors: Vec<ErrorRow>,
+    errors_total: usize,
+    report_href: Option<String>,
+    summary: Option<String>,
+    new: Vec<(String, String)>,
+    updated: Vec<(String, String, String)>,
+    more: String,
+    token: String,
+    max_mb: usize,
+}
+
+impl ImportPage {
+    async fn new(state: &AppState, user: &CurrentUser) -> Result<ImportPage, AppError> {
+        let snap = html_snapshot(state).await?;
+        let today = state.today();
+        let year = snap.portfolio.reporting_year().unwrap_or(today.year());
+        let scope = Scope {
+            year,
+            as_of: jianguan_domain::calendar::default_as_of(year, today),
+        };
+        let layout = Layout::new("台账导入", "projects", scope, &snap, IMPORT_PATH, user)
+            .crumb("项目", Some("/projects".into()))
+            .crumb("台账导入", None);
+        Ok(ImportPage {
+            layout,
+            notice: String::new(),
+            file_name: String::new(),
+            error: None,
+            errors: Vec::new(),
+            errors_total: 0,
+            report_href: None,
+            summary: None,
+            new: Vec::new(),
+            updated: Vec::new(),
+            more: String::new(),
+            token: String::new(),
+            max_mb: max_file_bytes() / (1024 * 1024),
+        })
+    }
+}
+
+/// `GET /ledger/import`: the upload form.
+pub(crate) async fn page(
+    State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let params = Params::new(query, Format::Html);
+    let mut page = ImportPage::new(&state, &user).await?;
+    if let (Some(new), Some(updated)) = (params.get("new"), params.get("updated")) {
+        page.notice = format!("已导入：新增 {new} 个项目，更新 {updated} 个。");
+    }
+    html(page)
+}
+
+/// Plans the import of `bytes` against the current records, off the async threads (parsing a
+/// large workbook takes seconds).
+async fn plan(
+    state: &AppState,
+    file_name: String,
+    bytes: Arc<Vec<u8>>,
+) -> Result<(i64, Result<ImportPlan, ImportError>), AppError> {
+    let snap = html_snapshot(state).await?;
+    let version = snap.version;
+    let planned = tokio::task::spawn_blocking(move || {
+        let options = ImportOptions::default();
+        let workbook = read_workbook(&bytes, &file_name, &options.limits)?;
+        plan_import(&workbook, &snap.portfolio, &options, &|_, _| {})
+    })
+    .await
+    .map_err(|e| AppError::internal(Format::Html, e.to_string()))?;
+    Ok((version, planned))
+}
+
+/// `POST /ledger/import` (multipart `file`): checks the file and shows what it would change,
+/// or every bad cell (422).
+pub(crate) async fn check(
+    State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
+    request: Request,
+) -> Result<Response, AppError> {
+    // A body that is not a multipart form, or a broken one, is a form without a file.
+    let mut upload = None;
+    if let Ok(mut form) = Multipart::from_request(request, &()).await {
+        while let Ok(Some(mut field)) = form.next_field().await {
+            if field.name() != Some("file") {
+                continue;
+            }
+            let name = field.file_name().unwrap_or("").to_string();
+            let mut bytes = Vec::new();
+            while let Ok(Some(chunk)) = field.chunk().await {
+                bytes.extend_from_slice(&chunk);
+            }
+            upload = Some((name, bytes));
+        }
+    }
+    let mut page = ImportPage::new(&state, &user).await?;
+    let Some((file_name, bytes)) = upload.filter(|(_, b)| !b.is_empty()) else {
+        page.error = Some("请选择台账文件（.xlsx、.xls 或 .csv）".into());
+        return unprocessable(html(page));
+    };
+    page.file_name = file_name.clone();
+    let bytes = Arc::new(bytes);
+    let (_, planned) = plan(&state, file_name.clone(), bytes.clone()).await?;
+    match planned {
+        Ok(plan) => {
+            page.summary = Some(plan.summary());
+            page.new = plan
+                .new
+                .iter()
+                .take(50)
+                .map(|p| (p.code.clone(), p.name.clone()))
+                .collect();
+            page.updated = plan
+                .updated
+                .iter()
+                .take(50)
+                .map(|c| (c.new.code.clone(), c.new.name.clone(), c.fields.join("、")))
+                .collect();
+            let shown = page.new.len() + page.updated.len();
+            let changes = plan.new.len() + plan.updated.len();
+            if changes > shown {
+                page.more = format!("（仅列出前 {shown} 个，共 {changes} 个）");
+            }
+            if changes > 0 {
+                page.token = state.uploads().put(user.account.id, file_name, bytes);
+            } else {
+                page.notice = "文件与现有台账一致，无需导入。".into();
+            }
+            html(page)
+        }
+        Err(ImportError::Invalid { errors, .. }) => {
+            page.errors_total = errors.len();
+            page.errors = errors
+                .iter()
+                .take(200)
+                .map(|e| ErrorRow {
+                    place: format!("{} 第{}行 {}列（{}）", e.sheet, e.row, e.column, e.header),
+                    value: e.value.clone(),
+                    expected: e.expected.clone(),
+                })
+                .collect();
+            let token = state.uploads().put(user.account.id, file_name, bytes);
+            page.report_href = Some(format!("/ledger/import/report/{token}"));
+            page.error = Some(format!(
+                "台账有 {} 处错误，未导入任何数据。请按错误报告修改后重新上传。",
+                errors.len()
+            ));
+            unprocessable(html(page))
+        }
+        Err(e) => {
+            page.error = Some(format!("未导入任何数据：{e}"));
+            unprocessable(html(page))
+        }
+    }
+}
+
+/// `GET /ledger/import/report/{token}`: the checked file with its bad cells marked.
+pub(crate) async fn report(
+    State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let Some((file_name, bytes)) = state.uploads().get(user.account.id, &token) else {
+        return Err(AppError::not_found(
+            Format::Html,
+            "该错误报告（已过期，请重新上传）",
+        ));
+    };
+    // The errors are those of the current records, as the page showed them.
+    let snap = html_snapshot(&state).await?;
+    let name = file_name.clone();
+    let bytes = tokio::task::spawn_blocking(move || {
+        let options = ImportOptions::default();
+        let workbook = read_workbook(&bytes, &name, &options.limits).map_err(|e| e.to_string())?;
+        let errors = match plan_import(&workbook, &snap.portfolio, &options, &|_, _| {}) {
+            Err(ImportError::Invalid { errors, .. }) => errors,
+            _ => Vec::new(),
+        };
+        error_report(&workbook, &errors).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| AppError::internal(Format::Html, e.to_string()))?
+    .map_err(|e| AppError::internal(Format::Html, e))?;
+    let stem = file_name
+        .rsplit_once('.')
+        .map_or(file_name.as_str(), |(s, _)| s);
+    Ok(crate::download::attachment(
+        bytes,
+        crate::download::XLSX,
+        &format!("{stem}.错误报告.xlsx"),
+    ))
+}
+
+/// `POST /ledger/import/confirm` (token): imports the checked file, all or nothing.
+pub(crate) async fn confirm(
+    State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let token = form.get("token").map(String::as_str).unwrap_or("");
+    let mut page = ImportPage::new(&state, &user).await?;
+    let Some((file_name, bytes)) = state.uploads().get(user.account.id, token) else {
+        page.error = Some("上传已过期或不存在，请重新上传台账".into());
+        return unprocessable(html(page));
+    };
+    let size = bytes.len();
+    let (version, planned) = plan(&state, file_name.clone(), bytes).await?;
+    let plan = match planned {
+        Ok(plan) => plan,
+        Err(e) => {
+            page.error = Some(format!("未导入任何数据：{e}"));
+            return unprocessable(html(page));
+        }
+    };
+    let import = ProjectImport {
+        new: plan.new.clone(),
+        updated: plan
+            .updated
+            .iter()
+            .map(|c| (c.new.clone(), c.fields.clone()))
+            .collect(),
+        source: format!("{file_name}（{size} 字节）"),
+        expected_version: version,
+    };
+    let actor = Actor {
+        name: user.account.username.clone(),
+    };
+    match state
+        .store()
+        .import_projects(&import, &actor, &|_, _| {})
+        .await
+    {
+        Ok(ids) => {
+            state.uploads().take(user.account.id, token);
+            Ok(Redirect::to(&format!(
+                "{IMPORT_PATH}?new={}&updated={}",
+                ids.len(),
+                plan.updated.len()
+            ))
+            .into_response())
+        }
+        Err(jianguan_domain::store::StoreError::Invalid(m)) => {
+            page.error = Some(format!("未导入任何数据：{m}"));
+            unprocessable(html(page))
+        }
+        Err(e) => Err(AppError::store(Format::Html, e)),
+    }
+}
+
+/// `GET /ledger/export.xlsx`: the ledger as the office keeps it (the projects the reader may
+/// see), with milestones and the latest investment.
+pub(crate) async fn export(
+    State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
+) -> Result<Response, AppError> {
+    let scope = user.scope(jianguan_access::policy::Resource::Portfolio, Format::Html)?;
+    let snap = html_snapshot(&state).await?;
+    let today = state.today();
+    let mut portfolio = snap.portfolio.clone();
+    portfolio.projects.retain(|p| scope.covers(p));
+    // Investment to date at the last period closed by today (the latest figure filed).
+    let last_end = portfolio
+        .periods
+        .iter()
+        .map(|p| p.end)
+        .filter(|end| *end <= today)
+        .max();
+    let investment: Vec<_> = match last_end {
+        Some(end) => portfolio
+            .projects
+            .iter()
+            .map(|p| (p.id, end, snap.ledger.to_date(p.id, end)))
+            .collect(),
+        None => Vec::new(),
+    };
+    let latest = jianguan_documents::ledger::latest_from_investment(&portfolio, &investment);
+    let bytes = tokio::task::spawn_blocking(move || {
+        jianguan_documents::ledger::ledger_workbook(&portfolio, &latest, today)
+    })
+    .await
+    .map_err(|e| AppError::internal(Format::Html, e.to_string()))?
+    .map_err(|e| AppError::internal(Format::Html, e.to_string()))?;
+    Ok(crate::download::attachment(
+        bytes,
+        crate::download::XLSX,
+        &format!("项目台账-{today}.xlsx"),
+    ))
+}

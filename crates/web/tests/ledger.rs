@@ -1,0 +1,133 @@
+//! The office's ledger upload through the real router, on both backends: the exported ledger
+//! re-uploaded changes nothing; a changed name is previewed, then imported on confirmation
+//! (audited); a file with bad cells is refused with every error listed and an error report to
+//! download, and nothing is stored; a district may not import.
+
+#[macro_use]
+mod common;
+
+use axum::http::StatusCode;
+use common::*;
+
+/// The ledger as the page exports it.
+async fn exported(app: &App) -> Vec<u8> {
+    let r = app.get("office", "/ledger/export.xlsx").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.bytes.starts_with(b"PK"), "an .xlsx (zip)");
+    r.bytes
+}
+
+/// The ledger's cells as text, sheet by sheet, rebuilt as a CSV the reader accepts (so the
+/// test can change a cell without an Excel writer of its own).
+fn as_csv(xlsx: &[u8]) -> String {
+    use calamine::{Reader, Xlsx};
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(xlsx.to_vec())).expect("an xlsx");
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).expect("the ledger sheet");
+    range
+        .rows()
+        .map(|row| {
+            row.iter()
+                .map(|c| {
+                    let t = c.to_string();
+                    if t.contains([',', '"', '\n']) {
+                        format!("\"{}\"", t.replace('"', "\"\""))
+                    } else {
+                        t
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+async fn upload(app: &App, who: &str, name: &str, bytes: Vec<u8>) -> Reply {
+    app.post_multipart(who, "/ledger/import", &[], &[("file", name, bytes)])
+        .await
+}
+
+async fn the_exported_ledger_imports_unchanged_and_a_change_is_confirmed(app: &App) {
+    let xlsx = exported(app).await;
+    let r = upload(app, "office", "台账.xlsx", xlsx.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("无需导入"), "{}", r.body);
+
+    let project = &app.project;
+    let csv = as_csv(&xlsx);
+    assert!(
+        csv.contains(&project.name),
+        "the ledger lists {}",
+        project.name
+    );
+    let renamed = format!("{}（二期）", project.name);
+    let changed = csv.replacen(&project.name, &renamed, 1);
+    let r = upload(app, "office", "台账.csv", changed.into_bytes()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains(&renamed), "the preview names the change");
+    let token = r
+        .body
+        .split("name=\"token\" value=\"")
+        .nth(1)
+        .and_then(|t| t.split('"').next())
+        .expect("a confirmation token")
+        .to_string();
+    let before = app.store.data_version().await.expect("version");
+    let r = app
+        .post("office", "/ledger/import/confirm", &[("token", &token)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(r.location.contains("updated=1"), "{}", r.location);
+    assert!(app.store.data_version().await.expect("version") > before);
+    let page = app
+        .page("office", &format!("/projects/{}", project.id))
+        .await;
+    assert!(page.contains(&renamed), "the project reads the new name");
+    // The token is spent.
+    let r = app
+        .post("office", "/ledger/import/confirm", &[("token", &token)])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+async fn a_ledger_with_bad_cells_is_refused_with_an_error_report(app: &App) {
+    let csv = as_csv(&exported(app).await);
+    let district = app.city.unit_name(app.project.district).to_string();
+    let bad = csv.replacen(&format!(",{district},"), ",不存在区,", 1);
+    assert_ne!(bad, csv, "a district cell was changed");
+    let before = app.store.data_version().await.expect("version");
+    let r = upload(app, "office", "台账.csv", bad.into_bytes()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("不存在区"), "the bad value is shown");
+    assert!(r.body.contains("第"), "the row is named");
+    assert_eq!(app.store.data_version().await.expect("version"), before);
+    let href = r
+        .body
+        .split("href=\"/ledger/import/report/")
+        .nth(1)
+        .and_then(|t| t.split('"').next())
+        .expect("an error report link");
+    let report = app
+        .get("office", &format!("/ledger/import/report/{href}"))
+        .await;
+    assert_eq!(report.status, StatusCode::OK);
+    assert!(report.bytes.starts_with(b"PK"), "an .xlsx");
+    // Another account cannot fetch it.
+    let r = app
+        .get("leader", &format!("/ledger/import/report/{href}"))
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "the leader may not import at all"
+    );
+    // A district may not upload.
+    let r = upload(app, "district", "台账.csv", b"x".to_vec()).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+scenarios!([
+    the_exported_ledger_imports_unchanged_and_a_change_is_confirmed,
+    a_ledger_with_bad_cells_is_refused_with_an_error_report,
+]);
