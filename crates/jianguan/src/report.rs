@@ -28,6 +28,9 @@ pub enum ReportKind {
 pub enum ReportFormat {
     /// Word, GB/T 9704 layout.
     Docx,
+    /// Excel: the month's scores for a bulletin; the district × category league table as of the
+    /// period's end for the others.
+    Xlsx,
 }
 
 /// `jianguan report`.
@@ -50,24 +53,93 @@ pub struct ReportArgs {
     out: std::path::PathBuf,
 }
 
+/// The period of a report, parsed by its kind.
+enum Period {
+    Week(jianguan_domain::dispatch::Week),
+    Month(jianguan_domain::assessment::Month),
+    Quarter(jianguan_domain::quarterly::Quarter),
+    Summary(SummaryPeriod),
+}
+
+impl Period {
+    fn parse(kind: ReportKind, text: &str) -> Result<Period> {
+        let bad = |expected: &str| anyhow::anyhow!("--period {text}: expected {expected}");
+        Ok(match kind {
+            ReportKind::Dispatch => Period::Week(
+                jianguan_domain::dispatch::Week::parse(text)
+                    .map_err(|_| bad("a week, e.g. 2021-W40"))?,
+            ),
+            ReportKind::Bulletin => Period::Month(
+                jianguan_domain::assessment::Month::parse(text)
+                    .map_err(|_| bad("a month, e.g. 2021-10"))?,
+            ),
+            ReportKind::Quarterly => Period::Quarter(
+                jianguan_domain::quarterly::Quarter::parse(text)
+                    .ok_or_else(|| bad("a quarter, e.g. 2021-Q3"))?,
+            ),
+            ReportKind::Summary => Period::Summary(
+                SummaryPeriod::parse(text)
+                    .ok_or_else(|| bad("a year (2021) or a first half (2021-H1)"))?,
+            ),
+        })
+    }
+
+    /// The campaign year and the last day the report covers.
+    fn year_and_end(&self) -> (i16, jianguan_domain::Date) {
+        match self {
+            Period::Week(w) => (jianguan_web::cadence::year_of(*w), w.sunday()),
+            Period::Month(m) => (m.year(), m.last_day()),
+            Period::Quarter(q) => (q.year(), q.last_day()),
+            Period::Summary(p) => (p.year(), p.last_day()),
+        }
+    }
+}
+
+/// The month's runs (districts, then lead units).
+async fn month_runs(
+    store: &jianguan_store::Db,
+    month: jianguan_domain::assessment::Month,
+) -> Result<Vec<jianguan_domain::assessment::ScoreRun>> {
+    let mut runs = Vec::new();
+    for kind in jianguan_domain::assessment::SubjectKind::ALL {
+        if let Some(run) = store.latest_run(month, kind).await? {
+            runs.push(run);
+        }
+    }
+    anyhow::ensure!(
+        !runs.is_empty(),
+        "{month} 尚未计分：先运行 jianguan score --month {month}"
+    );
+    Ok(runs)
+}
+
 /// `jianguan report …`.
 pub async fn report(args: ReportArgs) -> Result<()> {
     let started = std::time::Instant::now();
+    let period = Period::parse(args.kind, &args.period)?;
     let store = jianguan_store::open_existing(&args.db)
         .await
         .context("opening the database")?;
-    let document = match (args.kind, args.format) {
-        (ReportKind::Dispatch, ReportFormat::Docx) => {
-            let week = jianguan_domain::dispatch::Week::parse(&args.period)
-                .map_err(|e| anyhow::anyhow!("--period {}: {e}", args.period))?;
-            let pack = crate::cadence::build_pack(&store, week).await?;
-            reports::dispatch(&pack, reports::DEFAULT_ISSUER)
+    let today = jianguan_web::today_in_china();
+    let bytes = match (&period, args.format) {
+        (Period::Month(month), ReportFormat::Xlsx) => {
+            let runs = month_runs(&store, *month).await?;
+            let scores: Vec<_> = runs.into_iter().map(|r| r.scores).collect();
+            jianguan_documents::xlsx::scores_workbook(&scores)?
         }
-        (ReportKind::Quarterly, ReportFormat::Docx) => {
-            let quarter =
-                jianguan_domain::quarterly::Quarter::parse(&args.period).with_context(|| {
-                    format!("--period {}: expected a quarter, e.g. 2021-Q3", args.period)
-                })?;
+        (_, ReportFormat::Xlsx) => {
+            // The district × category league table as of the period's last day (or today).
+            let (year, end) = period.year_and_end();
+            let model = store.load_read_model().await?;
+            let ledger = InvestmentLedger::from_points(model.investment);
+            let overview = Overview::compute_with(&model.portfolio, &ledger, year, end.min(today));
+            jianguan_documents::xlsx::league_table_workbook(&model.portfolio, &overview)?
+        }
+        (Period::Week(week), ReportFormat::Docx) => {
+            let pack = crate::cadence::build_pack(&store, *week).await?;
+            to_docx(&reports::dispatch(&pack, reports::DEFAULT_ISSUER))?
+        }
+        (Period::Quarter(quarter), ReportFormat::Docx) => {
             let model = store.load_read_model().await?;
             let items = store.load_cadence().await?.items;
             let ledger = InvestmentLedger::from_points(model.investment);
@@ -75,68 +147,53 @@ pub async fn report(args: ReportArgs) -> Result<()> {
                 &model.portfolio,
                 &ledger,
                 &items,
-                quarter,
-                jianguan_web::today_in_china(),
+                *quarter,
+                today,
                 |_| true,
                 |_| true,
             );
-            reports::quarterly(&analysis, &model.portfolio, reports::DEFAULT_ISSUER)?
+            to_docx(&reports::quarterly(
+                &analysis,
+                &model.portfolio,
+                reports::DEFAULT_ISSUER,
+            )?)?
         }
-        (ReportKind::Bulletin, ReportFormat::Docx) => {
-            let month = jianguan_domain::assessment::Month::parse(&args.period)
-                .map_err(|e| anyhow::anyhow!("--period {}: {e}", args.period))?;
-            let mut runs = Vec::new();
-            for kind in jianguan_domain::assessment::SubjectKind::ALL {
-                if let Some(run) = store.latest_run(month, kind).await? {
-                    runs.push(run);
-                }
-            }
-            anyhow::ensure!(
-                !runs.is_empty(),
-                "{month} 尚未计分：先运行 jianguan score --month {month}"
-            );
-            let dated = runs[0]
-                .published_on
-                .unwrap_or_else(jianguan_web::today_in_china);
-            reports::bulletin(&reports::BulletinInput {
+        (Period::Month(month), ReportFormat::Docx) => {
+            let runs = month_runs(&store, *month).await?;
+            let dated = runs[0].published_on.unwrap_or(today);
+            to_docx(&reports::bulletin(&reports::BulletinInput {
                 runs: &runs,
                 issuer: reports::DEFAULT_ISSUER,
                 doc_number: None,
                 dated,
-            })
+            }))?
         }
-        (ReportKind::Summary, ReportFormat::Docx) => {
-            let period = SummaryPeriod::parse(&args.period).with_context(|| {
-                format!(
-                    "--period {}: expected a year (2021) or a first half (2021-H1)",
-                    args.period
-                )
-            })?;
+        (Period::Summary(summary_period), ReportFormat::Docx) => {
             let model = store.load_read_model().await?;
             let items = store.load_cadence().await?.items;
             let ledger = InvestmentLedger::from_points(model.investment);
-            let today = jianguan_web::today_in_china();
-            let as_of = period.last_day().min(today);
-            let overview = Overview::compute_with(&model.portfolio, &ledger, period.year(), as_of);
+            let as_of = summary_period.last_day().min(today);
             let read = started.elapsed();
             let drafting = std::time::Instant::now();
+            let overview =
+                Overview::compute_with(&model.portfolio, &ledger, summary_period.year(), as_of);
             let document = reports::summary(&SummaryInput {
                 portfolio: &model.portfolio,
                 overview: &overview,
                 items: &items,
-                period,
+                period: *summary_period,
                 issuer: reports::DEFAULT_ISSUER,
                 drafted_on: as_of,
             });
+            let bytes = to_docx(&document)?;
             eprintln!(
-                "读取 {:.2} 秒，起草 {:.1} 毫秒",
+                "读取 {:.2} 秒，计算、起草与排版 {:.1} 毫秒",
                 read.as_secs_f64(),
                 drafting.elapsed().as_secs_f64() * 1000.0
             );
-            document
+            bytes
         }
     };
-    let bytes = to_docx(&document)?;
     std::fs::write(&args.out, &bytes).with_context(|| format!("writing {}", args.out.display()))?;
     println!(
         "已生成 {}（{} 字节，用时 {:.2} 秒）",

@@ -471,6 +471,40 @@ pub(crate) async fn bulletin_docx(
     crate::download::docx(&document, &format!("月度考评通报-{month}.docx"))
 }
 
+/// `GET /assessment/scores.xlsx?month=2021-10`: the month's scores (every indicator's value
+/// and points, deductions, bonuses, totals, ranks) as a workbook, a sheet per kind.
+pub(crate) async fn scores_xlsx(
+    State(state): State<Arc<AppState>>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let params = Params::new(query, Format::Html);
+    let Some(month) = month_param(&params, "month")? else {
+        return Err(AppError::bad_parameter(
+            Format::Html,
+            "month",
+            "月份应写作 2021-10",
+        ));
+    };
+    let mut scores = Vec::new();
+    for kind in SubjectKind::ALL {
+        if let Some(run) = state
+            .store()
+            .latest_run(month, kind)
+            .await
+            .map_err(store_err(Format::Html))?
+        {
+            scores.push(run.scores);
+        }
+    }
+    let bytes = jianguan_documents::xlsx::scores_workbook(&scores)
+        .map_err(|e| AppError::internal(Format::Html, e.to_string()))?;
+    Ok(crate::download::attachment(
+        bytes,
+        crate::download::XLSX,
+        &format!("月度考评得分-{month}.xlsx"),
+    ))
+}
+
 fn form_params(form: HashMap<String, String>) -> Params {
     Params::new(form, Format::Html)
 }

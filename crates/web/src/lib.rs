@@ -16,6 +16,7 @@ pub mod audit_pages;
 pub mod auth;
 pub mod cadence;
 mod cadence_pages;
+mod download;
 pub mod error;
 pub mod ledger_pages;
 pub use jianguan_domain::fmt;
@@ -59,11 +60,11 @@ pub struct AppState {
     anchors: std::sync::OnceLock<std::path::PathBuf>,
     network: std::sync::OnceLock<network::NetworkConfig>,
     photos: std::sync::OnceLock<std::path::PathBuf>,
+    uploads: ledger_pages::PendingUploads,
 }
 
 /// Today in the campaign's time zone (China Standard Time, a fixed +08:00).
 pub fn today_in_china() -> Date {
-    uploads: ledger_pages::PendingUploads,
     let offset = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
     offset.to_datetime(jiff::Timestamp::now()).date()
 }
@@ -85,12 +86,12 @@ impl AppState {
             anchors: std::sync::OnceLock::new(),
             network: std::sync::OnceLock::new(),
             photos: std::sync::OnceLock::new(),
+            uploads: ledger_pages::PendingUploads::default(),
         })
     }
 
     /// Today's date.
     pub fn today(&self) -> Date {
-            uploads: ledger_pages::PendingUploads::default(),
         (self.today)()
     }
 
@@ -170,6 +171,11 @@ impl AppState {
         self.network.get_or_init(network::NetworkConfig::default)
     }
 
+    /// Ledger uploads checked and waiting for their confirmation (this node's memory).
+    pub(crate) fn uploads(&self) -> &ledger_pages::PendingUploads {
+        &self.uploads
+    }
+
     /// The request rate limiter of this node.
     pub fn limiter(&self) -> &limits::RateLimiter {
         &self.limiter
@@ -192,11 +198,6 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,
-    /// Ledger uploads checked and waiting for their confirmation (this node's memory).
-    pub(crate) fn uploads(&self) -> &ledger_pages::PendingUploads {
-        &self.uploads
-    }
-
         ))
         // Forms and queries are small; refuse large bodies before reading them (413).
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -223,6 +224,8 @@ pub fn body_limit(method: &axum::http::Method, path: &str) -> usize {
         MAX_BODY_BYTES
     } else if path == FILING_PATH {
         FILING_MAX_BODY_BYTES
+    } else if path == ledger_pages::IMPORT_PATH {
+        ledger_pages::max_file_bytes() + MAX_BODY_BYTES
     } else {
         MAX_BODY_BYTES
     }
@@ -245,8 +248,6 @@ async fn security_headers(mut response: axum::response::Response) -> axum::respo
     h.insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
-    } else if path == ledger_pages::IMPORT_PATH {
-        ledger_pages::max_file_bytes() + MAX_BODY_BYTES
     );
     response
 }

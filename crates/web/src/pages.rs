@@ -517,6 +517,10 @@ struct SortLink {
 #[template(path = "projects.html")]
 struct ProjectListPage {
     layout: Layout,
+    /// Whether the user may import a ledger (and so sees the link).
+    may_import: bool,
+    /// Whether the user may export the ledger.
+    may_export: bool,
     categories: Vec<Choice>,
     districts: Vec<Choice>,
     lead_units: Vec<Choice>,
@@ -524,10 +528,6 @@ struct ProjectListPage {
     per_pages: Vec<Choice>,
     search: String,
     overdue: bool,
-    /// Whether the user may import a ledger (and so sees the link).
-    may_import: bool,
-    /// Whether the user may export the ledger.
-    may_export: bool,
     rows: Vec<ProjRow>,
     total: String,
     sorts: Vec<SortLink>,
@@ -644,6 +644,8 @@ pub(crate) async fn project_list(
     let next = (page.page < pages).then(|| page_link(page.page + 1));
     let first_seq = (page.page as usize - 1) * page.per_page as usize + 1;
     render(ProjectListPage {
+        may_import: user.may(Resource::Project, Action::Create),
+        may_export: user.may(Resource::Project, Action::Export),
         categories: choices(
             p.categories.iter().map(|c| (c.id.0, c.name.as_str())),
             q.category.map(|c| c.0),
@@ -651,8 +653,6 @@ pub(crate) async fn project_list(
         districts: choices(
             p.units_of(UnitKind::District)
                 .map(|u| (u.id.0, u.name.as_str())),
-        may_import: user.may(Resource::Project, Action::Create),
-        may_export: user.may(Resource::Project, Action::Export),
             q.district.map(|d| d.0),
         ),
         lead_units: choices(

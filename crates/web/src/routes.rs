@@ -149,6 +149,11 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     route(
         "GET",
+        "/quarterly.docx",
+        Policy(Resource::Portfolio, Action::Export),
+    ),
+    route(
+        "GET",
         "/settings/warnings",
         Policy(Resource::Settings, Action::Read),
     ),
@@ -163,6 +168,21 @@ pub const ROUTES: &[RouteSpec] = &[
         Policy(Resource::Assessment, Action::Read),
     ),
     route(
+        "GET",
+        "/assessment/bulletin.docx",
+        Policy(Resource::Assessment, Action::Export),
+    ),
+    route(
+        "GET",
+        "/assessment/scores.xlsx",
+        Policy(Resource::Assessment, Action::Export),
+    ),
+    route(
+        "GET",
+        "/compliance.xlsx",
+        Policy(Resource::ProgressReport, Action::Export),
+    ),
+    route(
         "POST",
         "/assessment/score",
         Policy(Resource::Assessment, Action::Create),
@@ -171,11 +191,6 @@ pub const ROUTES: &[RouteSpec] = &[
         "POST",
         "/assessment/publish",
         Policy(Resource::Assessment, Action::Update),
-    ),
-    route(
-        "GET",
-        "/assessment/bulletin.docx",
-        Policy(Resource::Assessment, Action::Export),
     ),
     route(
         "GET",
@@ -302,9 +317,20 @@ fn handler(spec: &RouteSpec) -> MethodRouter<Arc<AppState>> {
         ("GET", "/projects") => get(pages::project_list),
         ("GET", "/projects/{id}") => get(pages::project),
         ("GET", "/projects/{id}/photos/{sha256}") => get(cadence_pages::photos::serve),
+        ("GET", "/ledger/import") => get(ledger_pages::page),
+        // The one route whose body is a ledger file: its own, larger limit.
+        ("POST", "/ledger/import") => {
+            post(ledger_pages::check).layer(axum::extract::DefaultBodyLimit::max(
+                crate::body_limit(&axum::http::Method::POST, ledger_pages::IMPORT_PATH),
+            ))
+        }
+        ("GET", "/ledger/import/report/{token}") => get(ledger_pages::report),
+        ("POST", "/ledger/import/confirm") => post(ledger_pages::confirm),
+        ("GET", "/ledger/export.xlsx") => get(ledger_pages::export),
         ("GET", "/districts/{id}") => get(pages::district),
         ("GET", "/categories/{id}") => get(pages::category),
         ("GET", "/dispatch") => get(cadence_pages::dispatch::page),
+        ("GET", "/dispatch.docx") => get(cadence_pages::dispatch::docx),
         ("GET", "/warnings") => get(cadence_pages::warnings::page),
         ("GET", "/items") => get(cadence_pages::items::list),
         ("POST", "/items") => post(cadence_pages::items::create),
@@ -317,20 +343,13 @@ fn handler(spec: &RouteSpec) -> MethodRouter<Arc<AppState>> {
         ),
         ("GET", "/compliance") => get(cadence_pages::filing::compliance_page),
         ("GET", "/quarterly") => get(cadence_pages::quarterly::page),
-        ("GET", "/ledger/import") => get(ledger_pages::page),
-        // The one route whose body is a ledger file: its own, larger limit.
-        ("POST", "/ledger/import") => {
-            post(ledger_pages::check).layer(axum::extract::DefaultBodyLimit::max(
-                crate::body_limit(&axum::http::Method::POST, ledger_pages::IMPORT_PATH),
-            ))
-        }
-        ("GET", "/ledger/import/report/{token}") => get(ledger_pages::report),
-        ("POST", "/ledger/import/confirm") => post(ledger_pages::confirm),
-        ("GET", "/ledger/export.xlsx") => get(ledger_pages::export),
+        ("GET", "/quarterly.docx") => get(cadence_pages::quarterly::docx),
         ("GET", "/settings/warnings") => get(cadence_pages::settings::page),
         ("POST", "/settings/warnings") => post(cadence_pages::settings::save),
         ("GET", "/assessment") => get(assessment_pages::league),
-        ("GET", "/dispatch.docx") => get(cadence_pages::dispatch::docx),
+        ("GET", "/assessment/bulletin.docx") => get(assessment_pages::bulletin_docx),
+        ("GET", "/assessment/scores.xlsx") => get(assessment_pages::scores_xlsx),
+        ("GET", "/compliance.xlsx") => get(cadence_pages::filing::compliance_xlsx),
         ("POST", "/assessment/score") => post(assessment_pages::score),
         ("POST", "/assessment/publish") => post(assessment_pages::publish),
         ("GET", "/assessment/units/{id}") => get(assessment_pages::card),
@@ -348,7 +367,6 @@ fn handler(spec: &RouteSpec) -> MethodRouter<Arc<AppState>> {
         ("POST", "/account/totp") => post(account_pages::totp),
         ("GET", "/healthz") => get(|| async { "ok" }),
         ("GET", "/assets/{*path}") => get(assets::serve),
-        ("GET", "/assessment/bulletin.docx") => get(assessment_pages::bulletin_docx),
         ("GET", "/api/v1/stats") => get(api::stats),
         ("GET", "/api/v1/projects") => get(api::projects),
         ("GET", "/api/v1/projects/{id}") => get(api::project),

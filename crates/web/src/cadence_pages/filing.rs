@@ -1186,6 +1186,47 @@ struct CompliancePage {
     list_title: String,
     list: Vec<(usize, String, String, String, String, String, super::Badge)>,
     clear: Option<String>,
+    /// The period's number, for the export link (0 when the year has none).
+    period_seq: u16,
+}
+
+/// `GET /compliance.xlsx?period=25`: the period's filing compliance as the office's workbook
+/// (by district, by unit, the late and missing projects), over the reader's projects.
+pub(crate) async fn compliance_xlsx(
+    State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let params = Params::new(query, Format::Html);
+    let visible = user.scope(Resource::ProgressReport, Format::Html)?;
+    let snap = html_snapshot(&state).await?;
+    let scope = Scope::resolve(&params, &snap, state.today())?;
+    let Some(period) = compliance_period(&snap.portfolio, &params, scope)? else {
+        return Err(AppError::not_found(Format::Html, "该填报期次"));
+    };
+    let cadence = super::records(&state, Format::Html).await?;
+    let filings = cadence
+        .filings(state.store(), period.id)
+        .await
+        .map_err(|e| AppError::store(Format::Html, e))?;
+    let scoped = Portfolio {
+        projects: snap
+            .portfolio
+            .projects
+            .iter()
+            .filter(|pr| visible.covers(pr))
+            .cloned()
+            .collect(),
+        ..Portfolio::default()
+    };
+    let c = filing::compliance(&scoped, &filings, period, scope.as_of);
+    let bytes = jianguan_documents::xlsx::compliance_workbook(&snap.portfolio, &c)
+        .map_err(|e| AppError::internal(Format::Html, e.to_string()))?;
+    Ok(crate::download::attachment(
+        bytes,
+        crate::download::XLSX,
+        &format!("填报情况-{}年第{}期.xlsx", period.year, period.seq),
+    ))
 }
 
 /// `GET /compliance?period=N[&district=ID|&unit=ID]`.
@@ -1214,6 +1255,7 @@ pub(crate) async fn compliance_page(
             list_title: String::new(),
             list: Vec::new(),
             clear: None,
+            period_seq: 0,
         });
     };
     let cadence = super::records(&state, Format::Html).await?;
@@ -1236,6 +1278,7 @@ pub(crate) async fn compliance_page(
         })
     };
     let page = CompliancePage {
+        period_seq: period.seq,
         period: period_label(period),
         periods: p
             .periods
