@@ -83,6 +83,18 @@ impl GridCity {
     /// Generates the network keeping only intersections for which `keep(east_m, north_m)`
     /// (offsets from the centre) is true, then the largest connected component.
     pub fn build_where(&self, keep: impl Fn(f64, f64) -> bool) -> Network {
+        self.build_with_lines(keep, |_| false)
+    }
+
+    /// Like [`GridCity::build_where`], but no segment of a grid line for which `line(k)` is
+    /// true is left out (`k`: the line's offset in blocks from the centre line, columns for
+    /// north–south segments and rows for east–west ones), so roads along those lines are
+    /// unbroken. The random stream is the same as `build_where`'s.
+    pub fn build_with_lines(
+        &self,
+        keep: impl Fn(f64, f64) -> bool,
+        line: impl Fn(i64) -> bool,
+    ) -> Network {
         let mut rng = Rng::new(self.seed);
         let (nx, ny) = (self.columns as usize, self.rows as usize);
         let mut index = vec![u32::MAX; nx * ny];
@@ -130,10 +142,11 @@ impl GridCity {
         for j in 0..ny {
             for i in 0..nx {
                 let here = index[j * nx + i];
-                if i + 1 < nx && rng.unit() >= self.missing_share {
+                let (ci, rj) = (i as i64 - (nx / 2) as i64, j as i64 - (ny / 2) as i64);
+                if i + 1 < nx && (rng.unit() >= self.missing_share || line(rj)) {
                     add(here, index[j * nx + i + 1], &lon, &lat, &mut edges);
                 }
-                if j + 1 < ny && rng.unit() >= self.missing_share {
+                if j + 1 < ny && (rng.unit() >= self.missing_share || line(ci)) {
                     add(here, index[(j + 1) * nx + i], &lon, &lat, &mut edges);
                 }
                 let d = self.diagonal_every as usize;
@@ -201,10 +214,14 @@ pub fn demo_city(districts: &[DemoDistrict], seed: u64) -> DemoCity {
     let width_m = haversine_m(x0, centre.1, x1, centre.1);
     let height_m = haversine_m(centre.0, y0, centre.0, y1);
     let spacing = 120.0;
+    // An even number of columns and rows puts intersections on whole multiples of the block
+    // from the centre, so every county road (a multiple of 1.2 km) is one straight grid line;
+    // with an odd number they sit half a block off and the roads fall apart.
+    let even = |n: u32| n + n % 2;
     let grid = GridCity {
         centre,
-        columns: (width_m / spacing) as u32 + 1,
-        rows: (height_m / spacing) as u32 + 1,
+        columns: even((width_m / spacing) as u32 + 1),
+        rows: even((height_m / spacing) as u32 + 1),
         spacing_m: spacing,
         missing_share: 0.06,
         diagonal_every: 40,
@@ -222,10 +239,16 @@ pub fn demo_city(districts: &[DemoDistrict], seed: u64) -> DemoCity {
             .iter()
             .any(|&((ce, cn), size)| ((e - ce).powi(2) + (n - cn).powi(2)).sqrt() < 3500.0 * size)
     };
-    let network = grid.build_where(|e, n| {
-        let on_road = |v: f64| (v / 1200.0 - (v / 1200.0).round()).abs() * 1200.0 < spacing * 0.5;
-        urban(e, n) || on_road(e) || on_road(n)
-    });
+    // County roads are never broken: they are what joins the districts into one network.
+    let road_every = (1200.0 / spacing) as i64;
+    let network = grid.build_with_lines(
+        |e, n| {
+            let on_road =
+                |v: f64| (v / 1200.0 - (v / 1200.0).round()).abs() * 1200.0 < spacing * 0.5;
+            urban(e, n) || on_road(e) || on_road(n)
+        },
+        |k| k % road_every == 0,
+    );
 
     // District boundaries: the Voronoi cell of each centre within the box, by clipping the box
     // with the bisector half-plane of every other centre (in local metres).

@@ -424,6 +424,19 @@ pub(crate) async fn api(
     Ok(Json(serde_json::json!({ "month": month, "kind": kind, "run": run })).into_response())
 }
 
+/// The latest scored month of the year being reported on (or the month before today's).
+async fn latest_scored_month(state: &AppState) -> Result<Month, AppError> {
+    let snap = html_snapshot(state).await?;
+    let today = state.today();
+    let year = snap.portfolio.reporting_year().unwrap_or(today.year());
+    let runs = state
+        .store()
+        .latest_runs(year, SubjectKind::District)
+        .await
+        .map_err(store_err(Format::Html))?;
+    Ok(default_month(&runs, today))
+}
+
 /// `GET /assessment/bulletin.docx?month=2021-10`: the month's bulletin (通报) as a Word
 /// document, districts and lead units (a month not yet scored gives a document saying so).
 /// Without `month`, the latest scored month of the year being reported on.
@@ -434,17 +447,7 @@ pub(crate) async fn bulletin_docx(
     let params = Params::new(query, Format::Html);
     let month = match month_param(&params, "month")? {
         Some(m) => m,
-        None => {
-            let snap = html_snapshot(&state).await?;
-            let today = state.today();
-            let year = snap.portfolio.reporting_year().unwrap_or(today.year());
-            let runs = state
-                .store()
-                .latest_runs(year, SubjectKind::District)
-                .await
-                .map_err(store_err(Format::Html))?;
-            default_month(&runs, today)
-        }
+        None => latest_scored_month(&state).await?,
     };
     let mut runs = Vec::new();
     for kind in SubjectKind::ALL {
@@ -472,18 +475,16 @@ pub(crate) async fn bulletin_docx(
 }
 
 /// `GET /assessment/scores.xlsx?month=2021-10`: the month's scores (every indicator's value
-/// and points, deductions, bonuses, totals, ranks) as a workbook, a sheet per kind.
+/// and points, deductions, bonuses, totals, ranks) as a workbook, a sheet per kind (none for a
+/// month not scored). Without `month`, the latest scored month.
 pub(crate) async fn scores_xlsx(
     State(state): State<Arc<AppState>>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     let params = Params::new(query, Format::Html);
-    let Some(month) = month_param(&params, "month")? else {
-        return Err(AppError::bad_parameter(
-            Format::Html,
-            "month",
-            "月份应写作 2021-10",
-        ));
+    let month = match month_param(&params, "month")? {
+        Some(m) => m,
+        None => latest_scored_month(&state).await?,
     };
     let mut scores = Vec::new();
     for kind in SubjectKind::ALL {

@@ -16,6 +16,8 @@ pub mod audit_pages;
 pub mod auth;
 pub mod cadence;
 mod cadence_pages;
+pub mod coverage;
+mod coverage_pages;
 mod download;
 pub mod error;
 pub mod ledger_pages;
@@ -55,6 +57,7 @@ pub struct AppState {
     store: Arc<dyn Store>,
     cache: RwLock<Option<Arc<Snapshot>>>,
     cadence_cache: RwLock<Option<Arc<cadence::CadenceSnapshot>>>,
+    coverage_cache: tokio::sync::Mutex<Option<Arc<coverage::Coverage>>>,
     today: fn() -> Date,
     limiter: limits::RateLimiter,
     anchors: std::sync::OnceLock<std::path::PathBuf>,
@@ -81,6 +84,7 @@ impl AppState {
             store,
             cache: RwLock::new(None),
             cadence_cache: RwLock::new(None),
+            coverage_cache: tokio::sync::Mutex::new(None),
             today,
             limiter: limits::RateLimiter::default(),
             anchors: std::sync::OnceLock::new(),
@@ -137,6 +141,23 @@ impl AppState {
         let snapshot = Arc::new(cadence::load(self.store.as_ref(), version).await?);
         *slot = Some(snapshot.clone());
         Ok(snapshot)
+    }
+
+    /// Walking coverage at `snapshot`'s data version (issue 8): the generated city, built on the
+    /// blocking pool on first use after a change; one request builds it while others wait.
+    pub async fn coverage(
+        &self,
+        snapshot: &Arc<Snapshot>,
+    ) -> Result<Arc<coverage::Coverage>, coverage::CoverageError> {
+        let mut slot = self.coverage_cache.lock().await;
+        if let Some(c) = slot.as_ref()
+            && c.version == snapshot.version
+        {
+            return Ok(c.clone());
+        }
+        let built = coverage::Coverage::build(snapshot.clone()).await?;
+        *slot = Some(built.clone());
+        Ok(built)
     }
 
     /// Names the audit anchor file the audit pages verify against (set once, at start).

@@ -111,6 +111,13 @@ const NAV: &[(&str, &str, &str, Resource, Action)] = &[
         Action::Read,
     ),
     (
+        "coverage",
+        "覆盖",
+        "/coverage",
+        Resource::Portfolio,
+        Action::Read,
+    ),
+    (
         "settings",
         "设置",
         "/settings/warnings",

@@ -149,6 +149,11 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     route(
         "GET",
+        "/coverage",
+        Policy(Resource::Portfolio, Action::Read),
+    ),
+    route(
+        "GET",
         "/quarterly.docx",
         Policy(Resource::Portfolio, Action::Export),
     ),
@@ -279,6 +284,11 @@ pub const ROUTES: &[RouteSpec] = &[
         "/api/v1/scores",
         Policy(Resource::Assessment, Action::Read),
     ),
+    route(
+        "GET",
+        "/api/v1/coverage",
+        Policy(Resource::Portfolio, Action::Read),
+    ),
     route("GET", "/api/v1/openapi.json", SignedIn),
     route("GET", "/admin/users", Policy(Resource::Users, Action::Read)),
     route(
@@ -343,6 +353,7 @@ fn handler(spec: &RouteSpec) -> MethodRouter<Arc<AppState>> {
         ),
         ("GET", "/compliance") => get(cadence_pages::filing::compliance_page),
         ("GET", "/quarterly") => get(cadence_pages::quarterly::page),
+        ("GET", "/coverage") => get(crate::coverage_pages::page),
         ("GET", "/quarterly.docx") => get(cadence_pages::quarterly::docx),
         ("GET", "/settings/warnings") => get(cadence_pages::settings::page),
         ("POST", "/settings/warnings") => post(cadence_pages::settings::save),
@@ -375,6 +386,7 @@ fn handler(spec: &RouteSpec) -> MethodRouter<Arc<AppState>> {
         ("GET", "/api/v1/items") => get(cadence_pages::items::api),
         ("GET", "/api/v1/compliance") => get(cadence_pages::filing::compliance_api),
         ("GET", "/api/v1/scores") => get(assessment_pages::api),
+        ("GET", "/api/v1/coverage") => get(crate::coverage_pages::api),
         ("GET", "/api/v1/openapi.json") => get(api::openapi),
         ("GET", "/admin/users") => get(admin_pages::users),
         ("POST", "/admin/users") => post(admin_pages::create),
