@@ -139,7 +139,7 @@ enum Command {
     Report(report::ReportArgs),
     /// Service coverage on the walking network: share of residents within a distance or time
     /// of a facility type, per district, before and after, credited to projects.
-    Coverage(coverage::CoverageArgs),
+    Coverage(Box<coverage::CoverageArgs>),
     /// The scoring scheme (考核办法, TOML, versioned per year): `scheme show`, `scheme set FILE`.
     Scheme {
         #[command(subcommand)]
@@ -425,7 +425,7 @@ async fn run(cli: Cli) -> Result<()> {
         },
         Command::Score(args) => assess::score(args).await,
         Command::Report(args) => report::report(args).await,
-        Command::Coverage(args) => coverage::run(args),
+        Command::Coverage(args) => coverage::run(*args).await,
         Command::Import { command } => ledger::import(command).await,
         Command::Export { command } => ledger::export(command).await,
         Command::Scheme { command } => assess::scheme(command).await,

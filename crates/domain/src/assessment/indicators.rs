@@ -596,6 +596,32 @@ pub fn default_dictionary() -> Dictionary {
                 count,
                 "本月创新做法获市级以上推广或肯定的项数",
             ),
+            // Service coverage on the walking network, written by `jianguan coverage --enter`
+            // from the district rows of its report (the share of residents within reach).
+            entered(
+                "green_coverage_400m",
+                "400米见园覆盖率",
+                "%",
+                Higher,
+                pct,
+                "步行 400 米（路网距离）内可达公园绿地的居民占比，由 jianguan coverage 计算后写入",
+            ),
+            entered(
+                "toilet_coverage_10min",
+                "10分钟如厕圈覆盖率",
+                "%",
+                Higher,
+                pct,
+                "步行 10 分钟（每分钟 80 米）内可达公厕的居民占比，由 jianguan coverage 计算后写入",
+            ),
+            entered(
+                "life_circle_coverage_15min",
+                "15分钟生活圈覆盖率",
+                "%",
+                Higher,
+                pct,
+                "步行 15 分钟内可达邻里中心的居民占比，由 jianguan coverage 计算后写入",
+            ),
         ],
     }
 }
