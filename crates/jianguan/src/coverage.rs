@@ -64,6 +64,11 @@ pub struct CoverageArgs {
     /// Output: .json, .geojson or .xlsx.
     #[arg(long)]
     out: PathBuf,
+    /// Add the database's finished projects (parks, toilets, neighbourhood centres, car parks
+    /// with a location) as facilities, each open from the day its annual plan was completed
+    /// (needs --db); with --baseline the report credits each with the residents it newly covers.
+    #[arg(long, requires = "db")]
+    projects: bool,
     /// Also enter the districts' shares as the month's values of this assessment indicator
     /// (e.g. `life_circle_coverage_15min`; needs --db, --month, --enter-type, --enter-threshold).
     #[arg(long, requires_all = ["db", "month", "enter_type", "enter_threshold"])]
@@ -189,7 +194,24 @@ pub async fn run(args: CoverageArgs) -> Result<()> {
         },
         progress: true,
     };
-    let output = jianguan_geo::run(&options, Vec::new()).context("computing coverage")?;
+    let projects = match (&args.db, args.projects) {
+        (Some(db), true) => {
+            use jianguan_domain::store::Store;
+            let store = jianguan_store::open_existing(db)
+                .await
+                .context("opening the database")?;
+            let portfolio = store.load_read_model().await?.portfolio;
+            store.close().await;
+            let facilities = jianguan_web::coverage::project_facilities(&portfolio);
+            eprintln!(
+                "coverage: {} finished projects with a location added as facilities",
+                facilities.len()
+            );
+            facilities
+        }
+        _ => Vec::new(),
+    };
+    let output = jianguan_geo::run(&options, projects).context("computing coverage")?;
     jianguan_geo::output::write_report(&args.out, &output.report, &output.population)
         .with_context(|| format!("writing {}", args.out.display()))?;
     let w = &output.report.warnings;
