@@ -8,30 +8,12 @@
 
 use jianguan_geo::edgelist::write_edge_list;
 use jianguan_geo::output::{districts_geojson, facilities_csv, population_csv};
-use jianguan_geo::synthetic::{DemoDistrict, demo_city};
+use jianguan_geo::synthetic::{demo_city, example_districts};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::path::PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| ".".into()));
     std::fs::create_dir_all(&dir)?;
-    // 示例市's nine districts: centres and relative sizes as in the demo crate.
-    let districts: Vec<DemoDistrict> = [
-        ("映湖区", (114.40, 29.27), 1.3),
-        ("青梧区", (114.36, 29.31), 1.2),
-        ("临岚区", (114.45, 29.32), 1.1),
-        ("鹭川区", (114.43, 29.23), 1.0),
-        ("云麓区", (114.34, 29.22), 1.0),
-        ("望舒县", (114.25, 29.15), 1.0),
-        ("松禾县", (114.55, 29.36), 0.9),
-        ("白芷县", (114.54, 29.14), 0.9),
-        ("示例高新区", (114.49, 29.27), 0.7),
-    ]
-    .into_iter()
-    .map(|(name, centre, size)| DemoDistrict {
-        name: name.into(),
-        centre,
-        size,
-    })
-    .collect();
+    let districts = example_districts();
     let city = demo_city(&districts, 2021);
     let (mut nodes, mut edges) = (Vec::new(), Vec::new());
     write_edge_list(&city.network, &mut nodes, &mut edges)?;

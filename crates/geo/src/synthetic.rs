@@ -173,6 +173,29 @@ pub struct DemoDistrict {
     pub size: f64,
 }
 
+/// 示例市's nine districts as the demo crate lays them out (name, map centre, relative size):
+/// what the examples and tests generate the demo city's network from.
+pub fn example_districts() -> Vec<DemoDistrict> {
+    [
+        ("映湖区", (114.40, 29.27), 1.3),
+        ("青梧区", (114.36, 29.31), 1.2),
+        ("临岚区", (114.45, 29.32), 1.1),
+        ("鹭川区", (114.43, 29.23), 1.0),
+        ("云麓区", (114.34, 29.22), 1.0),
+        ("望舒县", (114.25, 29.15), 1.0),
+        ("松禾县", (114.55, 29.36), 0.9),
+        ("白芷县", (114.54, 29.14), 0.9),
+        ("示例高新区", (114.49, 29.27), 0.7),
+    ]
+    .into_iter()
+    .map(|(name, centre, size)| DemoDistrict {
+        name: name.into(),
+        centre,
+        size,
+    })
+    .collect()
+}
+
 /// A generated city: network, district boundaries, residents and baseline facilities.
 #[derive(Debug, Clone)]
 pub struct DemoCity {

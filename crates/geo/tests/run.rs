@@ -13,24 +13,7 @@ use jiff::civil::date;
 
 /// 示例市's nine districts (centres as in the demo crate).
 fn districts() -> Vec<DemoDistrict> {
-    [
-        ("映湖区", (114.40, 29.27), 1.3),
-        ("青梧区", (114.36, 29.31), 1.2),
-        ("临岚区", (114.45, 29.32), 1.1),
-        ("鹭川区", (114.43, 29.23), 1.0),
-        ("云麓区", (114.34, 29.22), 1.0),
-        ("望舒县", (114.25, 29.15), 1.0),
-        ("松禾县", (114.55, 29.36), 0.9),
-        ("白芷县", (114.54, 29.14), 0.9),
-        ("示例高新区", (114.49, 29.27), 0.7),
-    ]
-    .into_iter()
-    .map(|(name, centre, size)| DemoDistrict {
-        name: name.into(),
-        centre,
-        size,
-    })
-    .collect()
+    jianguan_geo::synthetic::example_districts()
 }
 
 #[test]

@@ -100,12 +100,7 @@ async fn month_runs(
     store: &jianguan_store::Db,
     month: jianguan_domain::assessment::Month,
 ) -> Result<Vec<jianguan_domain::assessment::ScoreRun>> {
-    let mut runs = Vec::new();
-    for kind in jianguan_domain::assessment::SubjectKind::ALL {
-        if let Some(run) = store.latest_run(month, kind).await? {
-            runs.push(run);
-        }
-    }
+    let runs = jianguan_web::assessment::month_runs(store, month).await?;
     anyhow::ensure!(
         !runs.is_empty(),
         "{month} 尚未计分：先运行 jianguan score --month {month}"

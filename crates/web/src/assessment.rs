@@ -247,6 +247,17 @@ pub async fn previous_run(
     store.latest_run(previous, kind).await
 }
 
+/// The month's latest runs, districts first (a kind not scored is left out).
+pub async fn month_runs(store: &dyn Store, month: Month) -> Result<Vec<ScoreRun>, StoreError> {
+    let mut runs = Vec::new();
+    for kind in SubjectKind::ALL {
+        if let Some(run) = store.latest_run(month, kind).await? {
+            runs.push(run);
+        }
+    }
+    Ok(runs)
+}
+
 /// What scoring a month did to its stored run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stored {

@@ -449,17 +449,9 @@ pub(crate) async fn bulletin_docx(
         Some(m) => m,
         None => latest_scored_month(&state).await?,
     };
-    let mut runs = Vec::new();
-    for kind in SubjectKind::ALL {
-        if let Some(run) = state
-            .store()
-            .latest_run(month, kind)
-            .await
-            .map_err(store_err(Format::Html))?
-        {
-            runs.push(run);
-        }
-    }
+    let runs = assessment::month_runs(state.store(), month)
+        .await
+        .map_err(store_err(Format::Html))?;
     let dated = runs
         .first()
         .and_then(|r| r.published_on)
@@ -486,17 +478,12 @@ pub(crate) async fn scores_xlsx(
         Some(m) => m,
         None => latest_scored_month(&state).await?,
     };
-    let mut scores = Vec::new();
-    for kind in SubjectKind::ALL {
-        if let Some(run) = state
-            .store()
-            .latest_run(month, kind)
-            .await
-            .map_err(store_err(Format::Html))?
-        {
-            scores.push(run.scores);
-        }
-    }
+    let scores: Vec<_> = assessment::month_runs(state.store(), month)
+        .await
+        .map_err(store_err(Format::Html))?
+        .into_iter()
+        .map(|r| r.scores)
+        .collect();
     let bytes = jianguan_documents::xlsx::scores_workbook(&scores)
         .map_err(|e| AppError::internal(Format::Html, e.to_string()))?;
     Ok(crate::download::attachment(
