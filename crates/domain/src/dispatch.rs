@@ -18,6 +18,7 @@ use jiff::ToSpan;
 use jiff::civil::{Date, ISOWeekDate, Weekday};
 use serde::Serialize;
 
+use crate::acts::{self, ActKind, Dismissal};
 use crate::filing::{self, Compliance, ReportIndex};
 use crate::followup::{FollowUpRules, ItemKind, ItemStatus, TrackedItem};
 use crate::model::{Portfolio, ProjectId, UnitId};
@@ -289,8 +290,30 @@ pub struct DispatchPack {
     pub category_league: Vec<LeagueRow>,
     /// What changed since the last meeting.
     pub changes: Changes,
-    /// Supervision items of earlier meetings still open, oldest first.
+    /// Acts (督办 and 约谈) issued before the week's end and still open, oldest first: those
+    /// of earlier meetings and those the office issued on proposals.
     pub open_supervision_items: Vec<ItemLine>,
+    /// Acts issued in the week, each once.
+    pub acts_issued: Vec<ItemLine>,
+    /// Acts the rules propose at the week's end, for the meeting to issue or dismiss.
+    pub proposals: Vec<ProposalLine>,
+}
+
+/// A proposed act as the pack shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProposalLine {
+    /// The proposal's key (to issue or dismiss it).
+    pub key: String,
+    /// 督办 or 约谈.
+    pub act: ActKind,
+    /// The unit it would be issued to.
+    pub unit: String,
+    /// The title.
+    pub title: String,
+    /// Why.
+    pub reason: String,
+    /// How many projects it concerns.
+    pub projects: usize,
 }
 
 /// What a pack is built from.
@@ -307,6 +330,8 @@ pub struct DispatchInput<'a> {
     pub rules: &'a WarningRules,
     /// Every tracked item.
     pub items: &'a [TrackedItem],
+    /// Proposals of acts the office dismissed.
+    pub dismissals: &'a [Dismissal],
     /// Follow-up rules (stuck days).
     pub follow_up: FollowUpRules,
 }
@@ -418,10 +443,31 @@ impl DispatchPack {
         // until closed.
         let mut open_supervision_items: Vec<ItemLine> = live
             .iter()
-            .filter(|i| i.kind == ItemKind::Supervision && i.opened_on <= to)
+            .filter(|i| i.kind.is_act() && i.opened_on <= to)
             .map(|i| item_line(i))
             .collect();
         open_supervision_items.sort_by_key(|i| (i.opened_on, i.id));
+        let acts_issued: Vec<ItemLine> = acts::issued_between(input.items, from, to)
+            .map(|i| item_line(i))
+            .collect();
+        let proposals = acts::propose(
+            p,
+            &input.rules.proposals,
+            input.warnings,
+            input.items,
+            input.dismissals,
+            to,
+        )
+        .into_iter()
+        .map(|x| ProposalLine {
+            unit: names.unit(x.unit).to_string(),
+            key: x.key,
+            act: x.act,
+            title: x.title,
+            reason: x.reason,
+            projects: x.projects.len(),
+        })
+        .collect();
 
         let filing = filing::last_closed_period(&p.periods, to)
             .filter(|period| period.year == year)
@@ -433,7 +479,8 @@ impl DispatchPack {
         let now = Overview::compute_with(p, input.ledger, year, to);
         let prev_to = week.previous().sunday();
         let before = Overview::compute_with(p, input.ledger, year, prev_to);
-        let project_lights = warnings::project_lights(&open);
+        let project_lights =
+            warnings::project_lights(&open, acts::projects_under_acts(input.items, to));
         let lights = warnings::lights_by(p, year, |_| true, &project_lights, input.rules.lights);
         let district_light: HashMap<_, _> =
             lights.districts.iter().map(|g| (g.id, g.light)).collect();
@@ -501,6 +548,8 @@ impl DispatchPack {
                 items_closed,
             },
             open_supervision_items,
+            acts_issued,
+            proposals,
         }
     }
 }

@@ -1,6 +1,7 @@
-//! The follow-up engine: supervision items (督办事项) decided at dispatch meetings,
-//! coordination tickets (协调事项) with outside bodies, and rectification orders (整改) from
-//! on-site inspections are one kind of [`TrackedItem`]. Each has an owner unit, an issuer, a
+//! The follow-up engine: supervision items (督办事项) decided at dispatch meetings or issued by
+//! the office on a proposal, summonses (约谈) of a unit's head, coordination tickets (协调事项)
+//! with outside bodies, and rectification orders (整改) from on-site inspections are one kind of
+//! [`TrackedItem`]. Each has an owner unit, an issuer, a
 //! deadline, an escalation level (县区 → 分指挥部 → 总指挥部 → 市领导) and a history of
 //! [`ItemEvent`]s; a closure is claimed with evidence and verified by the issuer (复查), and a
 //! rejected closure reopens the item.
@@ -17,7 +18,7 @@ pub use crate::model::ItemId;
 use crate::model::{ProjectId, UnitId};
 
 /// What kind of item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemKind {
     /// 督办事项: a decision of a dispatch meeting.
@@ -26,14 +27,18 @@ pub enum ItemKind {
     Coordination,
     /// 整改: a finding of an on-site inspection.
     Rectification,
+    /// 约谈: a unit's head summoned by the command headquarters, followed up until the
+    /// rectification it demanded is verified.
+    Summons,
 }
 
 impl ItemKind {
     /// Every kind.
-    pub const ALL: [ItemKind; 3] = [
+    pub const ALL: [ItemKind; 4] = [
         ItemKind::Supervision,
         ItemKind::Coordination,
         ItemKind::Rectification,
+        ItemKind::Summons,
     ];
 
     /// The stored code.
@@ -42,6 +47,7 @@ impl ItemKind {
             ItemKind::Supervision => "supervision",
             ItemKind::Coordination => "coordination",
             ItemKind::Rectification => "rectification",
+            ItemKind::Summons => "summons",
         }
     }
 
@@ -56,8 +62,31 @@ impl ItemKind {
             ItemKind::Supervision => "督办事项",
             ItemKind::Coordination => "协调事项",
             ItemKind::Rectification => "整改事项",
+            ItemKind::Summons => "约谈",
         }
     }
+
+    /// Whether items of this kind are acts the command office issues to a unit (督办, 约谈):
+    /// what scores, bulletins, the dispatch pack and the lists count.
+    pub fn is_act(self) -> bool {
+        matches!(self, ItemKind::Supervision | ItemKind::Summons)
+    }
+}
+
+/// What an issued act records besides the item itself: the document, the projects concerned and,
+/// for a 约谈, who attended and the minutes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedAct {
+    /// 文号, e.g. "示建管督〔2021〕12号".
+    pub document_number: String,
+    /// The projects concerned (besides [`TrackedItem::project`], which names the main one).
+    pub projects: Vec<ProjectId>,
+    /// 约谈: who attended (empty for a 督办 notice).
+    pub attendees: String,
+    /// 约谈: the minutes (empty for a 督办 notice).
+    pub minutes: String,
+    /// The proposal it was issued on, if any (its key; see [`crate::acts::Proposal`]).
+    pub proposal: Option<String>,
 }
 
 /// Who is following an item, lowest first.
@@ -274,6 +303,9 @@ pub struct TrackedItem {
     pub level: EscalationLevel,
     /// Its history, in order.
     pub events: Vec<ItemEvent>,
+    /// The document and details of an act issued by the office (督办 notices and 约谈 issued
+    /// on a proposal; none for items decided at a meeting or opened otherwise).
+    pub act: Option<IssuedAct>,
 }
 
 /// An item's state on a date, read off its history.
@@ -327,6 +359,15 @@ pub enum ItemError {
 }
 
 impl TrackedItem {
+    /// Whether the item concerns `project`: its main project or one its act names.
+    pub fn concerns(&self, project: ProjectId) -> bool {
+        self.project == Some(project)
+            || self
+                .act
+                .as_ref()
+                .is_some_and(|a| a.projects.contains(&project))
+    }
+
     /// The item's state at the end of `on`.
     pub fn state_on(&self, on: Date) -> ItemState {
         let mut state = ItemState {

@@ -4,6 +4,7 @@
 //! `tests/purity.rs` keeps it so). Rates are defined once, in [`rates`], and every page, API
 //! response and document uses them through [`overview`].
 
+pub mod acts;
 pub mod assessment;
 pub mod calendar;
 pub mod dispatch;

@@ -553,6 +553,7 @@ mod tests {
             deadline,
             level: EscalationLevel::Hq,
             events: vec![],
+            act: None,
         }
     }
 

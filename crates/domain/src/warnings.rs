@@ -1,6 +1,10 @@
 //! The warnings ladder (警示提醒): a milestone that slips gets a warning whose level rises with
-//! its lateness — 提醒 → 警示 → 督办 → 约谈 — and a milestone about to slip is flagged 风险 before
-//! its due date. The thresholds are configuration ([`WarningRules`], read from TOML), not code.
+//! its lateness — 提醒 → 警示 — and a milestone about to slip is flagged 风险 before its due date.
+//! The thresholds are configuration ([`WarningRules`], read from TOML), not code.
+//!
+//! 督办 and 约谈 are not rungs of this ladder: they are acts the command office issues to a unit
+//! (a notice about a project, a unit's head summoned). The same rules file says when the office
+//! is *proposed* one ([`crate::acts`]); the office issues or dismisses each proposal.
 //!
 //! Warnings are a history of events, never deleted: each change of a milestone's level (raised,
 //! escalated, de-escalated, lifted) is one [`WarningEvent`]. The daily job asks [`evaluate`] what
@@ -14,6 +18,7 @@ use std::fmt;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use crate::acts::ProposalRules;
 use crate::model::{CategoryId, MilestoneId, Portfolio, Project, ProjectId, UnitId};
 use crate::rates;
 
@@ -27,20 +32,14 @@ pub enum WarningLevel {
     Reminder,
     /// 警示: a warning.
     Warning,
-    /// 督办: supervised by the command office.
-    Supervised,
-    /// 约谈: the unit's head is summoned for a talk.
-    Summoned,
 }
 
 impl WarningLevel {
     /// Every level, lowest first.
-    pub const ALL: [WarningLevel; 5] = [
+    pub const ALL: [WarningLevel; 3] = [
         WarningLevel::AtRisk,
         WarningLevel::Reminder,
         WarningLevel::Warning,
-        WarningLevel::Supervised,
-        WarningLevel::Summoned,
     ];
 
     /// The code stored and used in URLs and configuration.
@@ -49,8 +48,6 @@ impl WarningLevel {
             WarningLevel::AtRisk => "at_risk",
             WarningLevel::Reminder => "reminder",
             WarningLevel::Warning => "warning",
-            WarningLevel::Supervised => "supervised",
-            WarningLevel::Summoned => "summoned",
         }
     }
 
@@ -65,17 +62,15 @@ impl WarningLevel {
             WarningLevel::AtRisk => "风险",
             WarningLevel::Reminder => "提醒",
             WarningLevel::Warning => "警示",
-            WarningLevel::Supervised => "督办",
-            WarningLevel::Summoned => "约谈",
         }
     }
 
-    /// The light a project with an open warning of this level shows.
+    /// The light a project with an open warning of this level shows (red is for a project under
+    /// an issued 督办 or 约谈: see [`project_lights`]).
     pub fn light(self) -> Light {
         match self {
             WarningLevel::AtRisk | WarningLevel::Reminder => Light::Blue,
             WarningLevel::Warning => Light::Yellow,
-            WarningLevel::Supervised | WarningLevel::Summoned => Light::Red,
         }
     }
 }
@@ -186,10 +181,15 @@ pub struct WarningRules {
     pub at_risk: Option<AtRiskRule>,
     /// Lights of districts and categories.
     pub lights: LightRule,
+    /// When the office is proposed a 督办 or a 约谈 (none when the file has no `[proposals]`).
+    #[serde(default)]
+    pub proposals: ProposalRules,
 }
 
-/// The ladder the speech describes: ≥ 1 day 提醒, ≥ 15 警示, ≥ 30 督办, ≥ 60 约谈; two other
-/// 警示 in 60 days → 督办; 风险 within 14 days of the due date at a pace of 7 days late.
+/// The ladder: ≥ 1 day 提醒, ≥ 15 警示; two other 警示 in 60 days → 警示; 风险 within 14 days of
+/// the due date at a pace of 7 days late. 督办 is proposed for a project with a milestone 30 days
+/// overdue or three milestones warned in 90 days, 约谈 for a district with 25 projects at 警示 or
+/// a unit given 4 督办 in 90 days.
 pub const DEFAULT_RULES_TOML: &str = r#"# 警示提醒规则（指挥部办公室可修改；每次修改请将 version 加 1）
 version = 1
 
@@ -202,20 +202,12 @@ level = "reminder"     # 提醒
 days = 15
 level = "warning"      # 警示
 
-[[overdue]]
-days = 30
-level = "supervised"   # 督办
-
-[[overdue]]
-days = 60
-level = "summoned"     # 约谈
-
-# 同一项目 60 天内已有 2 个其他节点达到警示，则当前逾期节点至少督办
+# 同一项目 60 天内已有 2 个其他节点达到警示，则当前逾期节点至少警示
 [repeat]
 count = 2
 from = "warning"
 within_days = 60
-level = "supervised"
+level = "warning"
 
 # 到期前 14 天内，按进度预测将滞后 7 天及以上的节点标记为风险
 [at_risk]
@@ -226,6 +218,34 @@ min_predicted_days = 7
 [lights]
 red_share = 0.05
 yellow_share = 0.15
+
+# 督办、约谈是指挥部对单位的行动，由指挥部办公室签发。以下规则只提出建议，
+# 办公室逐条签发（文号、期限；约谈另记参加人员和纪要）或不予签发。
+# 同一对象的建议签发或不予签发后，quiet_days 天内不再提出。
+[proposals]
+quiet_days = 30
+
+# 督办（发给项目责任单位）：项目有节点逾期 ≥ days 天
+[[proposals.supervision]]
+when = "milestone_overdue"
+days = 30
+
+# 督办：项目 within_days 天内有 ≥ count 个节点达到警示
+[[proposals.supervision]]
+when = "repeated_warnings"
+count = 3
+within_days = 90
+
+# 约谈（县区负责人）：县区同时有 ≥ count 个项目处于警示
+[[proposals.summons]]
+when = "district_warnings"
+count = 25
+
+# 约谈（单位负责人）：单位 within_days 天内被督办 ≥ count 次
+[[proposals.summons]]
+when = "repeated_supervision"
+count = 4
+within_days = 90
 "#;
 
 impl Default for WarningRules {
@@ -252,7 +272,14 @@ impl WarningRules {
             message: e.message().to_string(),
         })?;
         rules.validate().map_err(|message| RulesError {
-            line: find_line(text, "[[overdue]]"),
+            line: find_line(
+                text,
+                if message.contains("proposals") {
+                    "[proposals]"
+                } else {
+                    "[[overdue]]"
+                },
+            ),
             message,
         })?;
         Ok(rules)
@@ -290,7 +317,7 @@ impl WarningRules {
         if !(0.0..=1.0).contains(&l.red_share) || !(0.0..=1.0).contains(&l.yellow_share) {
             return Err("[lights] 占比须在 0 到 1 之间".into());
         }
-        Ok(())
+        self.proposals.validate()
     }
 
     /// The level for a milestone overdue by `days`, if any rung applies.
@@ -605,10 +632,6 @@ pub struct LevelCounts {
     pub reminder: u64,
     /// 警示.
     pub warning: u64,
-    /// 督办.
-    pub supervised: u64,
-    /// 约谈.
-    pub summoned: u64,
 }
 
 impl LevelCounts {
@@ -618,8 +641,6 @@ impl LevelCounts {
             WarningLevel::AtRisk => self.at_risk += 1,
             WarningLevel::Reminder => self.reminder += 1,
             WarningLevel::Warning => self.warning += 1,
-            WarningLevel::Supervised => self.supervised += 1,
-            WarningLevel::Summoned => self.summoned += 1,
         }
     }
 
@@ -629,8 +650,6 @@ impl LevelCounts {
             WarningLevel::AtRisk => self.at_risk,
             WarningLevel::Reminder => self.reminder,
             WarningLevel::Warning => self.warning,
-            WarningLevel::Supervised => self.supervised,
-            WarningLevel::Summoned => self.summoned,
         }
     }
 }
@@ -780,13 +799,20 @@ fn assess_project(project: &Project, rules: &WarningRules, as_of: Date, out: &mu
     }
 }
 
-/// The light of each project with an open warning: its worst open level's light.
-pub fn project_lights(open: &[OpenWarning]) -> HashMap<ProjectId, Light> {
+/// The light of each project with an open warning or under an act: red while an issued 督办 or
+/// 约谈 concerning it is open (`under_acts`), else its worst open warning's light.
+pub fn project_lights(
+    open: &[OpenWarning],
+    under_acts: impl IntoIterator<Item = ProjectId>,
+) -> HashMap<ProjectId, Light> {
     let mut lights: HashMap<ProjectId, Light> = HashMap::new();
     for w in open {
         let light = w.level.light();
         let entry = lights.entry(w.project).or_insert(Light::None);
         *entry = (*entry).max(light);
+    }
+    for project in under_acts {
+        lights.insert(project, Light::Red);
     }
     lights
 }

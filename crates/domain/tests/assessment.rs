@@ -8,6 +8,7 @@ use jianguan_domain::assessment::{
     default_dictionary, measure_month, score_measured,
 };
 use jianguan_domain::filing::ReportIndex;
+use jianguan_domain::followup::{EscalationLevel, IssuedAct, ItemId, ItemKind, TrackedItem};
 use jianguan_domain::model::*;
 use jianguan_domain::rates::InvestmentLedger;
 use jianguan_domain::warnings::{WarningBook, WarningEvent, WarningLevel};
@@ -89,10 +90,33 @@ fn a_month_is_scored_kept_published_objected_to_and_corrected() {
         district: UnitId(5),
         on: date(2021, 10, 1),
         previous: Some(WarningLevel::Reminder),
-        level: Some(WarningLevel::Supervised),
-        reason: "逾期 30 天".into(),
+        level: Some(WarningLevel::Warning),
+        reason: "逾期 15 天".into(),
         rules_version: 1,
     }]);
+    // The office issued one 督办 notice to 西县住建局 about project 2 on 5 October.
+    let notice = TrackedItem {
+        id: ItemId(9),
+        kind: ItemKind::Supervision,
+        title: "督办：项目2节点逾期".into(),
+        detail: "节点逾期 34 天".into(),
+        project: Some(ProjectId(2)),
+        district: Some(UnitId(5)),
+        owner: UnitId(50),
+        issuer: UnitId(1),
+        bodies: vec![],
+        topic: "节点逾期".into(),
+        source: "督办建议 2021-10-05".into(),
+        opened_on: date(2021, 10, 5),
+        deadline: date(2021, 10, 19),
+        level: EscalationLevel::Hq,
+        events: vec![],
+        act: Some(IssuedAct {
+            document_number: "示建管督〔2021〕9号".into(),
+            projects: vec![ProjectId(2)],
+            ..IssuedAct::default()
+        }),
+    };
     let dictionary = default_dictionary();
     let month = Month::parse("2021-10").unwrap();
     let entered: Vec<EnteredValue> = [(4, 92.9), (5, 101.0)]
@@ -127,7 +151,7 @@ fn a_month_is_scored_kept_published_objected_to_and_corrected() {
         ledger: &ledger,
         filings: &filings,
         warnings: &warnings,
-        items: &[],
+        items: &[notice.clone()],
         entered: &stored,
         media: &media,
         dictionary: &dictionary,
@@ -148,6 +172,15 @@ fn a_month_is_scored_kept_published_objected_to_and_corrected() {
     assert_eq!(supervised.points, 1.0);
     assert!(matches!(
         supervised.records[..],
+        [RecordRef::Act {
+            item: ItemId(9),
+            ..
+        }]
+    ));
+    // The 警示 the milestone reached is deducted once, as a 警示, not again as a 督办.
+    let warned = west.deduction("warning").unwrap();
+    assert!(matches!(
+        warned.records[..],
         [RecordRef::Warning { event: 77, .. }]
     ));
 

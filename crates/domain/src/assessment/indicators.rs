@@ -48,10 +48,11 @@ pub enum ComputedIndicator {
     FilingsMissing,
     /// Warnings that reached 警示 in the month.
     WarningsWarning,
-    /// Warnings that reached 督办 in the month.
-    WarningsSupervised,
-    /// Warnings that reached 约谈 in the month.
-    WarningsSummoned,
+    /// 督办 issued to the subject in the month (decided at a dispatch meeting or issued on a
+    /// proposal): acts, each counted once.
+    ActsSupervision,
+    /// 约谈 of the subject (or one of its units) issued in the month.
+    ActsSummons,
     /// Tracked items open past their deadline at the month's end.
     ItemsOverdue,
     /// Share of rectifications first re-checked in the month that passed (一次复查通过率).
@@ -458,22 +459,22 @@ pub fn default_dictionary() -> Dictionary {
                 "本月新发或升级至警示的节点预警次数",
             ),
             computed(
-                "warnings_supervised",
+                "acts_supervision",
                 "督办",
                 "次",
                 Lower,
-                C::WarningsSupervised,
+                C::ActsSupervision,
                 count,
-                "本月新发或升级至督办的节点预警次数",
+                "本月指挥部签发的督办次数（调度会议定或依建议签发，每次计一次）",
             ),
             computed(
-                "warnings_summoned",
+                "acts_summons",
                 "约谈",
                 "次",
                 Lower,
-                C::WarningsSummoned,
+                C::ActsSummons,
                 count,
-                "本月新发或升级至约谈的节点预警次数",
+                "本月指挥部约谈的次数（每次计一次）",
             ),
             computed(
                 "items_overdue",

@@ -169,6 +169,17 @@ pub enum RecordRef {
         /// The day.
         on: Date,
     },
+    /// A 督办 or 约谈 issued in the month.
+    Act {
+        /// The item.
+        item: ItemId,
+        /// 督办 or 约谈.
+        act: ItemKind,
+        /// Its main project, if it names one.
+        project: Option<ProjectId>,
+        /// The day it was issued.
+        on: Date,
+    },
     /// A tracked item open past its deadline at the month's end.
     OverdueItem {
         /// The item.
@@ -324,8 +335,8 @@ struct Collected {
     late: Vec<RecordRef>,
     missing: Vec<RecordRef>,
     warning: Vec<RecordRef>,
-    supervised: Vec<RecordRef>,
-    summoned: Vec<RecordRef>,
+    supervision: Vec<RecordRef>,
+    summons: Vec<RecordRef>,
     overdue_items: Vec<RecordRef>,
     rectifications: Vec<RecordRef>,
     media: [Vec<RecordRef>; 3],
@@ -345,6 +356,8 @@ struct Collected {
 /// - warnings: events in the month that raised a warning at a level or escalated it into that
 ///   level (as [`WarningBook::counts_by_unit`] counts), for a district by the event's district,
 ///   for a lead unit by the project's lead unit;
+/// - acts: 督办 and 约谈 issued in the month (items of those kinds opened in it), each counted
+///   once, attributed as tracked items are;
 /// - tracked items: a district's are those naming it (or, naming no district, owned by it or by
 ///   one of its units); a lead unit's are those it owns or whose project it leads;
 /// - rectifications: those whose first re-check (the first 复查通过 or 复查未通过) falls in the
@@ -478,12 +491,8 @@ pub fn measure_month(input: &AssessmentInput<'_>, kind: SubjectKind, month: Mont
             level,
             on: e.on,
         };
-        let c = &mut collected[s];
-        match level {
-            WarningLevel::Warning => c.warning.push(record),
-            WarningLevel::Supervised => c.supervised.push(record),
-            WarningLevel::Summoned => c.summoned.push(record),
-            WarningLevel::AtRisk | WarningLevel::Reminder => {}
+        if level == WarningLevel::Warning {
+            collected[s].warning.push(record);
         }
     }
 
@@ -502,6 +511,18 @@ pub fn measure_month(input: &AssessmentInput<'_>, kind: SubjectKind, month: Mont
         let Some(s) = s else {
             continue;
         };
+        if item.kind.is_act() && month.contains(item.opened_on) {
+            let record = RecordRef::Act {
+                item: item.id,
+                act: item.kind,
+                project: item.project,
+                on: item.opened_on,
+            };
+            match item.kind {
+                ItemKind::Summons => collected[s].summons.push(record),
+                _ => collected[s].supervision.push(record),
+            }
+        }
         if let Some(days) = item.overdue_days(as_of) {
             collected[s].overdue_items.push(RecordRef::OverdueItem {
                 item: item.id,
@@ -613,8 +634,8 @@ fn measure_computed(computed: ComputedIndicator, f: &Figures, c: &Collected) -> 
         C::FilingsLate => Measure::count(c.late.clone()),
         C::FilingsMissing => Measure::count(c.missing.clone()),
         C::WarningsWarning => Measure::count(c.warning.clone()),
-        C::WarningsSupervised => Measure::count(c.supervised.clone()),
-        C::WarningsSummoned => Measure::count(c.summoned.clone()),
+        C::ActsSupervision => Measure::count(c.supervision.clone()),
+        C::ActsSummons => Measure::count(c.summons.clone()),
         C::ItemsOverdue => Measure::count(c.overdue_items.clone()),
         C::RectificationFirstPass => {
             let mut ratio = Ratio::default();

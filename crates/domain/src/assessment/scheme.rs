@@ -121,14 +121,14 @@ cap = 5
 [[deduction]]
 code = "supervised"
 name = "督办扣分"
-indicator = "warnings_supervised"
+indicator = "acts_supervision"
 points = 1
 cap = 6
 
 [[deduction]]
 code = "summoned"
 name = "约谈扣分"
-indicator = "warnings_summoned"
+indicator = "acts_summons"
 points = 2
 cap = 6
 
@@ -199,11 +199,12 @@ by = "score"
   max = 60
 
 # 奖优罚劣：前 reward_top 名表扬；后 accountability_bottom 名及当月有约谈的单位列入问责名单；
-# 当月有约谈的单位不列入表扬名单（名次并列时一并列入）。
+# 当月有约谈的单位不列入表扬名单（名次并列时一并列入）。被排除的名额不由后续名次递补；
+# 如需递补，写 reward_top_up = true。
 [lists]
 reward_top = 3
 accountability_bottom = 2
-accountability_if = "warnings_summoned"
+accountability_if = "acts_summons"
 reward_excludes_flagged = true
 "#;
 
@@ -432,11 +433,15 @@ pub struct Lists {
     pub reward_top: u32,
     /// How many of the worst are named (ties with the last one included).
     pub accountability_bottom: u32,
-    /// A count indicator (e.g. `warnings_summoned`) that puts any subject with a non-zero count
+    /// A count indicator (e.g. `acts_summons`) that puts any subject with a non-zero count
     /// on the accountability list, whatever its rank.
     pub accountability_if: Option<String>,
     /// Whether a subject flagged by `accountability_if` is left off the reward list.
     pub reward_excludes_flagged: bool,
+    /// Whether places left by excluded subjects are filled from lower ranks. Off unless the
+    /// scheme says so: "前3名表扬" praises only those of the top three not excluded.
+    #[serde(default)]
+    pub reward_top_up: bool,
 }
 
 /// A scoring scheme, checked: weights add up, every indicator is in the dictionary, tiers meet
@@ -554,6 +559,8 @@ struct RawLists {
     accountability_if: Option<Spanned<String>>,
     #[serde(default)]
     reward_excludes_flagged: bool,
+    #[serde(default)]
+    reward_top_up: bool,
 }
 
 /// Reads lines off spans of the scheme's text.
@@ -638,6 +645,7 @@ impl Scheme {
                 accountability_bottom: lists.accountability_bottom,
                 accountability_if,
                 reward_excludes_flagged: lists.reward_excludes_flagged,
+                reward_top_up: lists.reward_top_up,
             },
         })
     }

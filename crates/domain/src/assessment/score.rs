@@ -458,30 +458,32 @@ pub fn score_measured(m: &Measurements, scheme: &Scheme) -> Result<MonthScores, 
             accountability.push(entry(c, reasons));
         }
     }
-    // The reward list: the best N of those eligible (ties with the N-th included). A subject
-    // among the bottom N is never rewarded (so few subjects cannot land on both lists for
-    // their rank); a flagged one is not when the scheme says so.
+    // The reward list: the best N by rank (ties with the N-th included) less those excluded —
+    // a subject among the bottom N (so few subjects cannot land on both lists for their rank)
+    // and, when the scheme says so, a flagged one. Places left by the excluded stay empty
+    // unless the scheme opts in to topping the list up from lower ranks.
     let bottom = |c: &Card| {
         bottom_cut
             .flatten()
             .zip(c.score.rank)
             .is_some_and(|(cut, r)| r >= cut)
     };
-    let eligible: Vec<&Card> = cards
+    let excluded =
+        |c: &Card| bottom(c) || (scheme.lists.reward_excludes_flagged && c.flag.is_some());
+    let candidates: Vec<&Card> = cards
         .iter()
-        .filter(|c| c.ranked && !bottom(c))
-        .filter(|c| !(scheme.lists.reward_excludes_flagged && c.flag.is_some()))
+        .filter(|c| c.ranked && !(scheme.lists.reward_top_up && excluded(c)))
         .collect();
-    let top_n = (scheme.lists.reward_top as usize).min(eligible.len());
+    let top_n = (scheme.lists.reward_top as usize).min(candidates.len());
     let reward = match top_n {
         0 => Vec::new(),
         n => {
-            let cut = eligible[n - 1].score.rank;
-            eligible
+            let cut = candidates[n - 1].score.rank;
+            candidates
                 .iter()
-                .filter(|c| c.score.rank <= cut)
+                .filter(|c| c.score.rank <= cut && !excluded(c))
                 .map(|c| {
-                    let rank = c.score.rank.expect("eligible subjects are ranked");
+                    let rank = c.score.rank.expect("candidates are ranked");
                     entry(c, vec![ListReason::Top { rank }])
                 })
                 .collect()

@@ -121,6 +121,7 @@ fn item(
                 action,
             })
             .collect(),
+        act: None,
     }
 }
 
@@ -235,11 +236,11 @@ fn world() -> World {
         // 甲区 in October: a reminder (not scored), then 警示.
         warning(11, 1, 103, JIA, d(10, 16), None, Some(Reminder)),
         warning(12, 1, 103, JIA, d(10, 30), Some(Reminder), Some(Warning)),
-        // 乙县: straight to 约谈 by the repeat rule.
-        warning(20, 2, 202, YI, d(10, 5), Some(Supervised), Some(Summoned)),
-        // 丙区: 督办 in September, down to 警示 in October (a de-escalation reaches nothing).
-        warning(30, 3, 302, BING, d(9, 25), None, Some(Supervised)),
-        warning(31, 3, 302, BING, d(10, 3), Some(Supervised), Some(Warning)),
+        // 乙县: up to 警示 in October.
+        warning(20, 2, 202, YI, d(10, 5), Some(Reminder), Some(Warning)),
+        // 丙区: 警示 in September, down to 提醒 in October (a de-escalation reaches nothing).
+        warning(30, 3, 302, BING, d(9, 25), None, Some(Warning)),
+        warning(31, 3, 302, BING, d(10, 3), Some(Warning), Some(Reminder)),
     ]);
 
     let items = vec![
@@ -283,6 +284,21 @@ fn world() -> World {
             d(9, 1),
             d(9, 30),
             vec![(d(9, 18), UnitId(3), claim()), (d(9, 20), OFFICE, verify())],
+        ),
+        // 乙县's head summoned on 6 October about project 2 (an act the office issued).
+        TrackedItem {
+            project: Some(ProjectId(2)),
+            ..item(5, ItemKind::Summons, YI, YI, d(10, 6), d(11, 6), vec![])
+        },
+        // 丙区 given a 督办 in September: not October's.
+        item(
+            6,
+            ItemKind::Supervision,
+            BING,
+            BING,
+            d(9, 26),
+            d(10, 26),
+            vec![],
         ),
     ];
 
@@ -407,7 +423,7 @@ by = "score"
 [lists]
 reward_top = 1
 accountability_bottom = 1
-accountability_if = "warnings_summoned"
+accountability_if = "acts_summons"
 reward_excludes_flagged = true
 "#;
 

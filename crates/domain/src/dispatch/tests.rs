@@ -1,6 +1,7 @@
 use jiff::civil::date;
 
 use super::*;
+use crate::acts::ActKind;
 use crate::fixture::{portfolio, project};
 use crate::followup::{EscalationLevel, ItemAction, ItemEvent, ItemId};
 use crate::warnings::replay;
@@ -42,6 +43,7 @@ fn supervision(id: i64, opened: Date, deadline: Date) -> TrackedItem {
         deadline,
         level: EscalationLevel::Hq,
         events: vec![],
+        act: None,
     }
 }
 
@@ -96,6 +98,7 @@ fn the_pack_lists_what_the_meeting_needs_and_carries_open_supervision_items() {
         warnings: &book,
         rules: &rules,
         items: &items,
+        dismissals: &[],
         follow_up: FollowUpRules::default(),
     };
     let pack = DispatchPack::build(&input, Week::parse("2021-W40").unwrap(), 2021);
@@ -103,14 +106,23 @@ fn the_pack_lists_what_the_meeting_needs_and_carries_open_supervision_items() {
     assert_eq!(pack.overdue_milestones[0].days_overdue, 39);
     assert_eq!(
         pack.overdue_milestones[0].level,
-        Some(WarningLevel::Supervised)
+        Some(WarningLevel::Warning)
     );
-    // 1 Sept + 39 days overdue crossed no rung in week 40 (30 was on 1 Oct, week 39).
+    // 1 Sept + 39 days overdue crossed no rung in week 40 (15 was on 16 Sept, week 37).
     assert!(pack.new_warnings.is_empty());
     assert!(pack.escalated_warnings.is_empty());
-    let w39 = DispatchPack::build(&input, Week::parse("2021-W39").unwrap(), 2021);
-    assert_eq!(w39.escalated_warnings.len(), 1);
-    assert_eq!(w39.escalated_warnings[0].level, WarningLevel::Supervised);
+    let w37 = DispatchPack::build(&input, Week::parse("2021-W37").unwrap(), 2021);
+    assert_eq!(w37.escalated_warnings.len(), 1);
+    assert_eq!(w37.escalated_warnings[0].level, WarningLevel::Warning);
+    // 39 days overdue would propose a 督办, but the project is under one (item 1) already.
+    assert!(pack.proposals.is_empty(), "{:?}", pack.proposals);
+    // Item 1 was issued in week 36, item 3 in week 41: none in week 40.
+    assert!(pack.acts_issued.is_empty());
+    let w36 = DispatchPack::build(&input, Week::parse("2021-W36").unwrap(), 2021);
+    assert_eq!(
+        w36.acts_issued.iter().map(|i| i.id).collect::<Vec<_>>(),
+        [1, 2]
+    );
     assert_eq!(
         pack.open_supervision_items
             .iter()
@@ -124,7 +136,18 @@ fn the_pack_lists_what_the_meeting_needs_and_carries_open_supervision_items() {
     assert_eq!(pack.changes.projects_finished.len(), 1);
     assert_eq!(pack.changes.items_closed, 0);
     assert_eq!(pack.district_league.len(), 1);
+    // Red: project 1 is under an open 督办 (1 of the district's 2 projects).
     assert_eq!(pack.district_league[0].light, Light::Red);
+    let without_acts = DispatchInput {
+        items: &[],
+        ..input
+    };
+    let plain = DispatchPack::build(&without_acts, Week::parse("2021-W40").unwrap(), 2021);
+    // Without the act it is the 警示's yellow, and the rules propose a 督办 for project 1.
+    assert_eq!(plain.district_league[0].light, Light::Yellow);
+    assert_eq!(plain.proposals.len(), 1);
+    assert_eq!(plain.proposals[0].key, "supervision:project:1");
+    assert_eq!(plain.proposals[0].act, ActKind::Supervision);
     // Filing: both projects were expected for the period closed before 10 October; none filed.
     let f = pack.filing.as_ref().unwrap();
     assert_eq!((f.expected, f.missing), (2, 2));

@@ -22,6 +22,7 @@ fn ticket() -> TrackedItem {
         deadline: date(2021, 5, 31),
         level: EscalationLevel::District,
         events: vec![],
+        act: None,
     }
 }
 

@@ -15,15 +15,43 @@ fn the_default_rules_are_the_speech_ladder() {
     assert_eq!(r.level_for_overdue(14), Some(WarningLevel::Reminder));
     assert_eq!(r.level_for_overdue(15), Some(WarningLevel::Warning));
     assert_eq!(r.level_for_overdue(29), Some(WarningLevel::Warning));
-    assert_eq!(r.level_for_overdue(30), Some(WarningLevel::Supervised));
-    assert_eq!(r.level_for_overdue(59), Some(WarningLevel::Supervised));
-    assert_eq!(r.level_for_overdue(60), Some(WarningLevel::Summoned));
-    assert_eq!(r.level_for_overdue(400), Some(WarningLevel::Summoned));
+    // 督办 and 约谈 are acts the office issues, not rungs: the ladder stops at 警示 and the
+    // rules only propose acts.
+    assert_eq!(r.level_for_overdue(400), Some(WarningLevel::Warning));
+    assert_eq!(r.proposals.supervision.len(), 2);
+    assert_eq!(r.proposals.summons.len(), 2);
+}
+
+#[test]
+fn a_rung_asking_for_supervised_or_summoned_is_refused_naming_its_line() {
+    let text = DEFAULT_RULES_TOML.replace(
+        "level = \"warning\"      # 警示",
+        "level = \"warning\"\n\n[[overdue]]\ndays = 30\nlevel = \"supervised\"",
+    );
+    let err = WarningRules::from_toml(&text).unwrap_err();
+    let expected = text.lines().position(|l| l.contains("supervised")).unwrap() + 1;
+    assert_eq!(err.line, Some(expected), "{err}");
+    // A proposal rule with a zero threshold names the field.
+    let bad = DEFAULT_RULES_TOML.replace("count = 25", "count = 0");
+    let err = WarningRules::from_toml(&bad).unwrap_err();
+    assert!(
+        err.message.contains("proposals.summons") && err.message.contains("count"),
+        "{err}"
+    );
+    assert_eq!(
+        err.line,
+        bad.lines()
+            .position(|l| l.contains("[proposals]"))
+            .map(|n| n + 1)
+    );
+    // An unknown trigger is refused.
+    let bad = DEFAULT_RULES_TOML.replace("when = \"district_warnings\"", "when = \"district_red\"");
+    assert!(WarningRules::from_toml(&bad).is_err());
 }
 
 #[test]
 fn a_rules_file_out_of_order_is_refused_naming_a_line() {
-    let text = DEFAULT_RULES_TOML.replace("days = 15", "days = 45");
+    let text = DEFAULT_RULES_TOML.replace("days = 15", "days = 1");
     let err = WarningRules::from_toml(&text).unwrap_err();
     assert!(err.message.contains("递增"), "{err}");
     assert!(err.line.is_some());
@@ -81,33 +109,21 @@ fn a_milestone_climbs_the_ladder_and_the_warning_lifts_when_reached() {
                 Some(WarningLevel::Warning),
                 Change::Escalated
             ),
-            (
-                date(2021, 3, 31),
-                Some(WarningLevel::Supervised),
-                Change::Escalated
-            ),
-            (
-                date(2021, 4, 30),
-                Some(WarningLevel::Summoned),
-                Change::Escalated
-            ),
             (date(2021, 5, 10), None, Change::Lifted),
         ]
     );
-    assert!(events[4].reason.contains("已于 2021-05-10 完成"));
+    assert!(events[2].reason.contains("已于 2021-05-10 完成"));
     assert!(book.open_on(date(2021, 6, 1)).is_empty());
+    // Seventy days overdue is still 警示: the ladder has no higher rung.
     assert_eq!(
-        book.open_on(date(2021, 4, 1))[0].level,
-        WarningLevel::Supervised
+        book.open_on(date(2021, 5, 9))[0].level,
+        WarningLevel::Warning
     );
     assert_eq!(book.open_on(date(2021, 4, 1))[0].since, date(2021, 3, 2));
     // The month the warnings happened keeps counting them after the milestone is reached.
     let march = book.counts_by_unit(date(2021, 3, 1), date(2021, 3, 31));
     let c = march[&UnitId(3)];
-    assert_eq!(
-        (c.reminder, c.warning, c.supervised, c.summoned),
-        (1, 1, 1, 0)
-    );
+    assert_eq!((c.reminder, c.warning), (1, 1));
 }
 
 #[test]
@@ -175,10 +191,10 @@ fn the_pace_of_reached_milestones_flags_risk() {
 }
 
 #[test]
-fn repeated_warnings_supervise_and_the_raise_holds_until_new_rules() {
+fn repeated_warnings_raise_a_warning_and_the_raise_holds_until_new_rules() {
     // Milestones 1 and 2 reach 警示 on 16 and 25 January. The third, overdue from 2 February,
-    // is supervised at once by the repeat rule, and stays so after the earlier warnings age out
-    // of a 20-day window, while it only gets later.
+    // is at 警示 at once by the repeat rule (the ladder alone says 提醒), and stays so after the
+    // earlier warnings age out of a 20-day window, while it only gets later.
     let mut r = rules();
     r.repeat.as_mut().unwrap().within_days = 20;
     let p = portfolio(vec![project(
@@ -190,7 +206,7 @@ fn repeated_warnings_supervise_and_the_raise_holds_until_new_rules() {
         ],
     )]);
     let mut book = WarningBook::default();
-    let events = replay(&p, &r, &mut book, date(2021, 1, 1), date(2021, 2, 20), 1);
+    let events = replay(&p, &r, &mut book, date(2021, 1, 1), date(2021, 2, 9), 1);
     let third = |events: &[WarningEvent]| -> Vec<_> {
         events
             .iter()
@@ -203,20 +219,29 @@ fn repeated_warnings_supervise_and_the_raise_holds_until_new_rules() {
         third(&events),
         vec![
             (date(2021, 1, 18), Some(AtRisk), Change::Raised),
-            (date(2021, 2, 2), Some(Supervised), Change::Escalated),
+            (date(2021, 2, 2), Some(Warning), Change::Escalated),
         ]
     );
-    let supervised = events
+    let raised = events
         .iter()
         .find(|e| e.on == date(2021, 2, 2) && e.milestone == MilestoneId(103))
         .unwrap();
     assert!(
-        supervised.reason.contains("另有 2 个节点达到警示"),
+        raised.reason.contains("另有 2 个节点达到警示"),
         "{}",
-        supervised.reason
+        raised.reason
+    );
+    // 16 January is out of the 20-day window on 9 February; the raise holds.
+    assert_eq!(
+        book.open_on(date(2021, 2, 9))
+            .iter()
+            .find(|w| w.milestone == MilestoneId(103))
+            .unwrap()
+            .level,
+        Warning
     );
     // The office publishes version 2 without the repeat rule: the next day the warning falls
-    // back to the plain ladder (20 days overdue → 警示).
+    // back to the plain ladder (9 days overdue → 提醒), and climbs again at 15 days.
     let mut v2 = r.clone();
     v2.version = 2;
     v2.repeat = None;
@@ -224,16 +249,15 @@ fn repeated_warnings_supervise_and_the_raise_holds_until_new_rules() {
         &p,
         &v2,
         &mut book,
-        date(2021, 2, 21),
+        date(2021, 2, 10),
         date(2021, 5, 1),
         1000,
     );
     assert_eq!(
         third(&later),
         vec![
-            (date(2021, 2, 21), Some(Warning), Change::DeEscalated),
-            (date(2021, 3, 3), Some(Supervised), Change::Escalated),
-            (date(2021, 4, 2), Some(Summoned), Change::Escalated),
+            (date(2021, 2, 10), Some(Reminder), Change::DeEscalated),
+            (date(2021, 2, 16), Some(Warning), Change::Escalated),
             (date(2021, 4, 25), None, Change::Lifted),
         ]
     );
@@ -307,7 +331,6 @@ fn lights_follow_the_worst_open_level_and_the_group_shares() {
     assert_eq!(group_light(100, ls.clone(), rule), Light::Yellow);
     ls.push(Light::Red);
     assert_eq!(group_light(100, ls, rule), Light::Red);
-    assert_eq!(WarningLevel::Summoned.light(), Light::Red);
     assert_eq!(WarningLevel::Warning.light(), Light::Yellow);
     assert_eq!(WarningLevel::AtRisk.light(), Light::Blue);
 }

@@ -7,6 +7,12 @@ fn measure(kind: SubjectKind) -> (World, Measurements) {
     (w, m)
 }
 
+fn measure_in(kind: SubjectKind, month: &str) -> (World, Measurements) {
+    let w = world();
+    let m = measure_month(&w.input(), kind, Month::parse(month).unwrap());
+    (w, m)
+}
+
 fn milestone(project: i64, milestone: i64, planned: Date, actual: Option<Date>) -> RecordRef {
     RecordRef::Milestone {
         project: ProjectId(project),
@@ -14,6 +20,20 @@ fn milestone(project: i64, milestone: i64, planned: Date, actual: Option<Date>) 
         planned,
         actual,
     }
+}
+
+fn act_ids(m: &Measurements, subject: UnitId, code: &str) -> Vec<i64> {
+    m.subject(subject)
+        .unwrap()
+        .get(code)
+        .unwrap()
+        .records
+        .iter()
+        .map(|r| match r {
+            RecordRef::Act { item, .. } => item.0,
+            other => panic!("not an act: {other:?}"),
+        })
+        .collect()
 }
 
 fn event_ids(m: &Measurements, subject: UnitId, code: &str) -> Vec<i64> {
@@ -138,14 +158,28 @@ fn filing_counts_the_reports_due_in_the_month_judged_at_its_end() {
 }
 
 #[test]
+fn acts_count_what_the_office_issued_in_the_month_each_once() {
+    let (_, m) = measure(SubjectKind::District);
+    // 乙县: the 约谈 of 6 October, once, though its milestone also reached 警示.
+    assert_eq!(act_ids(&m, YI, "acts_summons"), [5]);
+    assert!(act_ids(&m, YI, "acts_supervision").is_empty());
+    // 丙区's 督办 was issued in September; 甲区's meeting 督办 too.
+    assert!(act_ids(&m, BING, "acts_supervision").is_empty());
+    assert!(act_ids(&m, JIA, "acts_supervision").is_empty());
+    let (_, sept) = measure_in(SubjectKind::District, "2021-09");
+    assert_eq!(act_ids(&sept, BING, "acts_supervision"), [6]);
+    assert_eq!(act_ids(&sept, JIA, "acts_supervision"), [1]);
+    assert!(act_ids(&sept, YI, "acts_summons").is_empty());
+}
+
+#[test]
 fn warnings_count_what_reached_a_level_in_the_month() {
     let (_, m) = measure(SubjectKind::District);
     // 甲区: the October 警示 only (September's, and October's 提醒, are not counted).
     assert_eq!(event_ids(&m, JIA, "warnings_warning"), [12]);
-    assert_eq!(event_ids(&m, YI, "warnings_summoned"), [20]);
-    // 丙区: a de-escalation to 警示 reaches nothing; its 督办 was in September.
+    assert_eq!(event_ids(&m, YI, "warnings_warning"), [20]);
+    // 丙区: a de-escalation reaches nothing; its 警示 was in September.
     assert!(event_ids(&m, BING, "warnings_warning").is_empty());
-    assert!(event_ids(&m, BING, "warnings_supervised").is_empty());
     assert_eq!(
         m.subject(BING).unwrap().value("warnings_warning"),
         Some(0.0)
@@ -165,8 +199,8 @@ fn warnings_count_what_reached_a_level_in_the_month() {
 #[test]
 fn a_lead_units_warnings_are_those_of_the_projects_it_leads() {
     let (_, m) = measure(SubjectKind::LeadUnit);
-    assert_eq!(event_ids(&m, HOUSING, "warnings_warning"), [12]);
-    assert_eq!(event_ids(&m, HOUSING, "warnings_summoned"), [20]);
+    assert_eq!(event_ids(&m, HOUSING, "warnings_warning"), [12, 20]);
+    assert_eq!(act_ids(&m, HOUSING, "acts_summons"), [5]);
     assert!(event_ids(&m, URBAN_MGMT, "warnings_warning").is_empty());
     let housing = m.subject(HOUSING).unwrap();
     // Projects 1 and 2: 4 of 5 milestones due were reached.

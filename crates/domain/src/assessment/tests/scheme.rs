@@ -45,10 +45,7 @@ fn the_default_scheme_is_valid_and_unifies_the_three_systems() {
     assert_eq!(s.tiers.by, TierBasis::Score);
     let tiers: Vec<&str> = s.tiers.tiers.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(tiers, ["好", "较好", "一般", "差"]);
-    assert_eq!(
-        s.lists.accountability_if.as_deref(),
-        Some("warnings_summoned")
-    );
+    assert_eq!(s.lists.accountability_if.as_deref(), Some("acts_summons"));
     // Indicators carry the dictionary's name, unit and direction.
     let overdue = s.indicator("items_overdue").unwrap();
     assert_eq!(overdue.direction, Direction::LowerIsBetter);
@@ -79,15 +76,11 @@ fn a_typo_in_an_indicator_code_is_refused_naming_its_line() {
     assert!(err.message.contains("on_tiem"), "{err}");
     // A deduction's indicator too.
     let text = DEFAULT_SCHEME_TOML.replace(
-        "indicator = \"warnings_supervised\"",
-        "indicator = \"warnings_supervise\"",
+        "indicator = \"acts_supervision\"",
+        "indicator = \"acts_supervise\"",
     );
     let err = refused(&text);
-    assert_eq!(
-        err.line,
-        Some(line_of(&text, "warnings_supervise\"")),
-        "{err}"
-    );
+    assert_eq!(err.line, Some(line_of(&text, "acts_supervise\"")), "{err}");
     assert!(
         err.to_string()
             .starts_with(&format!("第{}行: ", err.line.unwrap()))

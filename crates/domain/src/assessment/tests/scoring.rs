@@ -79,11 +79,11 @@ fn the_explanation_lists_the_records_behind_each_deduction_and_bonus() {
         .records
         .iter()
         .map(|r| match r {
-            RecordRef::Warning { event, .. } => *event,
+            RecordRef::Act { item, .. } => item.0,
             other => panic!("{other:?}"),
         })
         .collect();
-    assert_eq!(ids, [20]);
+    assert_eq!(ids, [5]);
     let missing = yi.deduction("filing_missing").unwrap();
     assert_eq!(
         (missing.points, &missing.records[..]),
@@ -107,7 +107,7 @@ fn the_explanation_lists_the_records_behind_each_deduction_and_bonus() {
     assert!(entry.reasons.iter().any(|r| matches!(
         r,
         ListReason::Flagged { indicator, count, records }
-            if indicator == "warnings_summoned" && *count == 1.0 && records == &summoned.records
+            if indicator == "acts_summons" && *count == 1.0 && records == &summoned.records
     )));
     assert!(scores.reward.iter().all(|e| e.subject.id != YI));
     // Every card adds up.
@@ -449,7 +449,7 @@ fn the_best_are_rewarded_and_the_worst_and_the_summoned_are_accountable() {
                 "甲区",
                 &[
                     ("public_satisfaction", Some(95.0)),
-                    ("warnings_summoned", Some(1.0)),
+                    ("acts_summons", Some(1.0)),
                 ],
             ),
             (
@@ -457,7 +457,7 @@ fn the_best_are_rewarded_and_the_worst_and_the_summoned_are_accountable() {
                 "乙县",
                 &[
                     ("public_satisfaction", Some(90.0)),
-                    ("warnings_summoned", Some(0.0)),
+                    ("acts_summons", Some(0.0)),
                 ],
             ),
             (6, "丙区", &[("public_satisfaction", Some(85.0))]),
@@ -466,10 +466,10 @@ fn the_best_are_rewarded_and_the_worst_and_the_summoned_are_accountable() {
         ],
     );
     let s = score_measured(&m, &small_scheme()).unwrap();
-    // 甲区 ranks first but had a 约谈: the reward goes to the best of the rest.
+    // 甲区 ranks first but had a 约谈: "前1名表扬" praises nobody — its place is not handed
+    // down to the next rank.
     assert_eq!(s.subject(JIA).unwrap().rank, Some(1));
-    assert_eq!(names(&s.reward), ["乙县"]);
-    assert_eq!(s.reward[0].reasons, [ListReason::Top { rank: 2 }]);
+    assert!(s.reward.is_empty(), "{:?}", names(&s.reward));
     // The bottom one, with the tie, and 甲区 for its 约谈.
     assert_eq!(names(&s.accountability), ["甲区", "丁县", "戊区"]);
     assert!(matches!(
@@ -492,6 +492,47 @@ fn the_best_are_rewarded_and_the_worst_and_the_summoned_are_accountable() {
     let text = SMALL_SCHEME.replace("reward_top = 1", "reward_top = 5");
     let s = score_measured(&m, &Scheme::from_toml(&text).unwrap()).unwrap();
     assert_eq!(names(&s.reward), ["乙县", "丙区"]);
+    // A scheme that opts in to topping up hands 甲区's place to the best of the rest.
+    let text = SMALL_SCHEME.replace(
+        "reward_excludes_flagged = true",
+        "reward_excludes_flagged = true\nreward_top_up = true",
+    );
+    let s = score_measured(&m, &Scheme::from_toml(&text).unwrap()).unwrap();
+    assert_eq!(names(&s.reward), ["乙县"]);
+    assert_eq!(s.reward[0].reasons, [ListReason::Top { rank: 2 }]);
+}
+
+#[test]
+fn the_top_three_less_the_excluded_are_praised_never_lower_ranks() {
+    // Eight districts ranked 1..8 by satisfaction; ranks 2–5 had a 约谈 in the month.
+    let rows: Vec<(i64, String, Vec<(&str, Option<f64>)>)> = (0..8)
+        .map(|i| {
+            let summoned = if (1..5).contains(&i) { 1.0 } else { 0.0 };
+            (
+                100 + i,
+                format!("区{i}"),
+                vec![
+                    ("public_satisfaction", Some(99.0 - i as f64)),
+                    ("acts_summons", Some(summoned)),
+                ],
+            )
+        })
+        .collect();
+    let borrowed: Vec<(i64, &str, &[(&str, Option<f64>)])> = rows
+        .iter()
+        .map(|(id, n, v)| (*id, n.as_str(), v.as_slice()))
+        .collect();
+    let m = measured(SubjectKind::District, &borrowed);
+    let text = SMALL_SCHEME.replace("reward_top = 1", "reward_top = 3");
+    let s = score_measured(&m, &Scheme::from_toml(&text).unwrap()).unwrap();
+    // Only rank 1 of the top three remains; rank 6 is not pulled up into the list.
+    assert_eq!(names(&s.reward), ["区0"]);
+    assert!(s.reward.iter().all(|e| e.rank.unwrap() <= 3));
+    // A top-up field the format does not know is refused, naming it.
+    let bad = text.replace("reward_top = 3", "reward_top = 3\nreward_fill = true");
+    let err = Scheme::from_toml(&bad).unwrap_err();
+    assert!(err.to_string().contains("reward_fill"), "{err}");
+    assert!(err.line.is_some());
 }
 
 #[test]
