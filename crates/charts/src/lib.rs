@@ -56,9 +56,9 @@ pub mod status {
     pub const REMIND: &str = "#2563eb";
     /// 警示: warning (amber).
     pub const WARN: &str = "#d97706";
-    /// 督办: supervised (red).
+    /// 红灯: a project under an open 督办 or 约谈 (red).
     pub const SUPERVISE: &str = "#dc2626";
-    /// 约谈: summoned for a talk (dark red).
+    /// 约谈 (dark red).
     pub const SUMMON: &str = "#7f1d1d";
     /// 完工: completed (green).
     pub const DONE: &str = "#16a34a";

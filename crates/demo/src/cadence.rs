@@ -12,6 +12,7 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
+use jianguan_domain::acts::{self, ActKind, Dismissal, IssueForm, Proposal};
 use jianguan_domain::dispatch::{DispatchInput, DispatchPack, Week};
 use jianguan_domain::filing::{self, ReportIndex};
 use jianguan_domain::followup::{
@@ -42,6 +43,8 @@ pub struct DemoCadence {
     pub warnings: Vec<WarningEvent>,
     /// Every tracked item, ids from 1 in the order opened, each with its history.
     pub items: Vec<TrackedItem>,
+    /// The act proposals the meetings dismissed, ids from 1.
+    pub dismissals: Vec<Dismissal>,
 }
 
 /// How many on-site inspections find something, besides those the reports already name.
@@ -64,6 +67,7 @@ pub fn demo_cadence(portfolio: &Portfolio) -> DemoCadence {
     let mut meetings = Meetings::new(&city, stream(6));
 
     let mut sim = Sim::default();
+    let mut summonses = 0;
     let mut day = new_year();
     while day <= year_end() {
         while coordination
@@ -87,11 +91,52 @@ pub fn demo_cadence(portfolio: &Portfolio) -> DemoCadence {
                 warnings: &book,
                 rules: &rules,
                 items: &sim.items,
+                dismissals: &sim.dismissals,
                 follow_up: FollowUpRules::default(),
             };
             let pack = DispatchPack::build(&input, week, DEMO_YEAR);
-            for o in meetings.decide(&pack, week, day, &sim.items) {
+            let proposals = acts::propose(
+                portfolio,
+                &rules.proposals,
+                &book,
+                &sim.items,
+                &sim.dismissals,
+                pack.to,
+            );
+            let decided = meetings.decide(&pack, week, day, &sim.items);
+            let decided_projects: Vec<ProjectId> =
+                decided.iter().filter_map(|o| o.item.project).collect();
+            for o in decided {
                 sim.open(o);
+            }
+            for proposal in proposals {
+                match proposal.act {
+                    // The meeting issues every 约谈 the rules propose.
+                    ActKind::Summons => {
+                        let o = meetings.summons(&proposal, day, &mut summonses);
+                        sim.open(o);
+                    }
+                    // A 督办 proposal is taken up by the meeting's own decisions, or dismissed
+                    // with the reason recorded.
+                    ActKind::Supervision => {
+                        if proposal
+                            .projects
+                            .iter()
+                            .any(|p| decided_projects.contains(p))
+                        {
+                            continue;
+                        }
+                        let mut d = proposal
+                            .dismiss(
+                                day,
+                                DEMO_ACCOUNT,
+                                "调度会已研究，由县区跟踪推进，暂不单独发督办通知",
+                            )
+                            .expect("a reason is given");
+                        d.id = sim.dismissals.len() as i64 + 1;
+                        sim.dismissals.push(d);
+                    }
+                }
             }
         }
         sim.run_day(day);
@@ -101,6 +146,7 @@ pub fn demo_cadence(portfolio: &Portfolio) -> DemoCadence {
     DemoCadence {
         warnings,
         items: sim.items,
+        dismissals: sim.dismissals,
     }
 }
 
@@ -273,6 +319,7 @@ impl Opening {
 struct Sim {
     items: Vec<TrackedItem>,
     pending: Vec<VecDeque<ItemEvent>>,
+    dismissals: Vec<Dismissal>,
 }
 
 impl Sim {
@@ -465,6 +512,7 @@ fn coordination_tickets(city: &City<'_>, rng: &mut ChaCha8Rng) -> VecDeque<Openi
             deadline: plus(opened_on, 30),
             level: EscalationLevel::District,
             events: Vec::new(),
+            act: None,
         });
         let mut notes = coordination_notes(topic).iter();
         let until = resolved.unwrap_or(plus(year_end(), 1));
@@ -725,6 +773,7 @@ fn rectification(
         deadline,
         level: EscalationLevel::District,
         events: Vec::new(),
+        act: None,
     });
     let days = days_between(on, deadline);
     if rng.random_bool(0.6) {
@@ -889,6 +938,38 @@ impl<'a, 'c> Meetings<'a, 'c> {
         decided
     }
 
+    /// The 约谈 the meeting on `day` issues on `proposal`: the unit's heads summoned that week,
+    /// the minutes, a month to rectify, then the rectification reported and verified.
+    fn summons(&mut self, proposal: &Proposal, day: Date, issued: &mut u32) -> Opening {
+        *issued += 1;
+        let name = self.city.unit_name(proposal.unit).to_string();
+        let talk = plus(day, self.rng.random_range(1..=3)).min(year_end());
+        let form = IssueForm {
+            document_number: format!("示建管约〔{DEMO_YEAR}〕{issued}号"),
+            deadline: plus(talk, 30),
+            detail: format!("责成{name}一个月内拿出整改措施，逐项销号"),
+            attendees: format!("{name}主要负责人、分管负责人；指挥部办公室主任、督查组"),
+            minutes: format!(
+                "指出{name}项目推进滞后、节点逾期较多；{name}作表态发言；要求倒排工期、压实责任，一个月内整改到位并书面报告。"
+            ),
+        };
+        let item = proposal
+            .issue(&form, self.city.hq, talk)
+            .expect("the demo's 约谈 is complete");
+        let mut o = Opening::new(item);
+        let report = plus(talk, self.rng.random_range(18..=28));
+        o.progress(plus(talk, 7), "已召开专题会议，制定整改方案".into());
+        o.claim(
+            report,
+            format!("{name}整改报告：滞后项目已逐项落实专班，逾期节点已销号过半"),
+        );
+        o.verify(
+            plus(report, self.rng.random_range(2..=5)),
+            "指挥部办公室复核，整改措施落实".into(),
+        );
+        o
+    }
+
     fn item(&mut self, c: Candidate, week: Week, day: Date) -> Opening {
         let city = self.city;
         let deadline = plus(day, 7 * self.rng.random_range(2..=4));
@@ -1009,6 +1090,7 @@ impl<'a, 'c> Meetings<'a, 'c> {
             deadline,
             level: EscalationLevel::Hq,
             events: Vec::new(),
+            act: None,
         });
         self.follow_up(&mut o, subject);
         o

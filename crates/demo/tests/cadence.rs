@@ -62,12 +62,7 @@ fn warnings_reach_every_level_and_the_lagging_county_is_warned_most() {
     let reached = |e: &&jianguan_domain::warnings::WarningEvent| {
         e.level.is_some_and(|l| e.previous.is_none_or(|p| l > p))
     };
-    for level in [
-        WarningLevel::Reminder,
-        WarningLevel::Warning,
-        WarningLevel::Supervised,
-        WarningLevel::Summoned,
-    ] {
+    for level in [WarningLevel::Reminder, WarningLevel::Warning] {
         assert!(
             w.iter().filter(reached).any(|e| e.level == Some(level)),
             "no warning reached {level}"
@@ -364,6 +359,7 @@ fn the_week_40_pack_shows_what_the_meeting_follows_up() {
         warnings: &book,
         rules: &rules,
         items: &CADENCE.items,
+        dismissals: &CADENCE.dismissals,
         follow_up: FollowUpRules::default(),
     };
     let week = Week::parse("2021-W40").unwrap();
@@ -391,4 +387,39 @@ fn the_week_40_pack_shows_what_the_meeting_follows_up() {
             .any(|i| i.kind == ItemKind::Coordination && !i.bodies.is_empty()),
         "a coordination ticket is behind"
     );
+}
+
+#[test]
+fn the_year_has_dozens_of_supervision_notices_and_a_few_summonses_each_issued_once() {
+    let supervision = of_kind(ItemKind::Supervision);
+    let summons = of_kind(ItemKind::Summons);
+    println!(
+        "督办 {}, 约谈 {}, dismissed proposals {}",
+        supervision.len(),
+        summons.len(),
+        CADENCE.dismissals.len()
+    );
+    assert!(
+        (24..=120).contains(&supervision.len()),
+        "{} 督办",
+        supervision.len()
+    );
+    for s in &summons {
+        let act = s.act.as_ref().expect("a 约谈 is issued with its document");
+        assert!(act.document_number.starts_with("示建管约〔2021〕"));
+        assert!(!act.attendees.is_empty() && !act.minutes.is_empty());
+        assert!(act.proposal.is_some(), "issued on a proposal");
+    }
+    assert!((1..=8).contains(&summons.len()), "{} 约谈", summons.len());
+    // Document numbers are distinct: each act is one document.
+    let numbers: HashSet<&str> = summons
+        .iter()
+        .filter_map(|s| s.act.as_ref().map(|a| a.document_number.as_str()))
+        .collect();
+    assert_eq!(numbers.len(), summons.len());
+    // Every dismissal carries who, when and why, and names a proposal the rules made that day.
+    for d in &CADENCE.dismissals {
+        assert!(!d.reason.is_empty() && d.by == "demo");
+        assert!(d.key.starts_with("supervision:"), "{}", d.key);
+    }
 }

@@ -108,6 +108,7 @@ fn the_week_40_pack_carries_the_headline_and_the_overdue_list() {
             warnings: &warnings,
             rules: &rules,
             items: &cadence.items,
+            dismissals: &cadence.dismissals,
             follow_up: FollowUpRules::default(),
         },
         week,

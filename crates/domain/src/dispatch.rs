@@ -448,7 +448,7 @@ impl DispatchPack {
             .collect();
         open_supervision_items.sort_by_key(|i| (i.opened_on, i.id));
         let acts_issued: Vec<ItemLine> = acts::issued_between(input.items, from, to)
-            .map(|i| item_line(i))
+            .map(item_line)
             .collect();
         let proposals = acts::propose(
             p,

@@ -11,6 +11,7 @@ use std::pin::Pin;
 use jianguan_audit::{AuditDraft, AuditRecord};
 use jiff::civil::Date;
 
+use crate::acts::Dismissal;
 use crate::assessment::{
     Decision, EnteredValue, MediaReport, Month, Objection, ScoreRun, SubjectKind,
 };
@@ -207,6 +208,8 @@ pub struct CadenceRecords {
     pub warnings: Vec<WarningEvent>,
     /// Every tracked item with its history, by id.
     pub items: Vec<TrackedItem>,
+    /// Proposals of acts the office dismissed, by id.
+    pub dismissals: Vec<Dismissal>,
 }
 
 /// A batch of cadence writes, stored in one transaction with its audit records: warning
@@ -220,6 +223,8 @@ pub struct CadenceWrite {
     pub new_items: Vec<TrackedItem>,
     /// Events to append to existing items, in order.
     pub item_events: Vec<(ItemId, ItemEvent)>,
+    /// Proposals the office dismissed (ids assigned by the store when 0).
+    pub dismissals: Vec<Dismissal>,
 }
 
 /// A photo attached to a report: stored outside the database under its content hash.

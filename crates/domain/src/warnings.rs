@@ -188,8 +188,8 @@ pub struct WarningRules {
 
 /// The ladder: ≥ 1 day 提醒, ≥ 15 警示; two other 警示 in 60 days → 警示; 风险 within 14 days of
 /// the due date at a pace of 7 days late. 督办 is proposed for a project with a milestone 30 days
-/// overdue or three milestones warned in 90 days, 约谈 for a district with 25 projects at 警示 or
-/// a unit given 4 督办 in 90 days.
+/// overdue or three milestones warned in 90 days, 约谈 for a district with 35 projects at 警示 or
+/// a unit given 5 督办 in 90 days.
 pub const DEFAULT_RULES_TOML: &str = r#"# 警示提醒规则（指挥部办公室可修改；每次修改请将 version 加 1）
 version = 1
 
@@ -239,12 +239,12 @@ within_days = 90
 # 约谈（县区负责人）：县区同时有 ≥ count 个项目处于警示
 [[proposals.summons]]
 when = "district_warnings"
-count = 25
+count = 35
 
 # 约谈（单位负责人）：单位 within_days 天内被督办 ≥ count 次
 [[proposals.summons]]
 when = "repeated_supervision"
-count = 4
+count = 5
 within_days = 90
 "#;
 

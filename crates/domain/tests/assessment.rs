@@ -151,7 +151,7 @@ fn a_month_is_scored_kept_published_objected_to_and_corrected() {
         ledger: &ledger,
         filings: &filings,
         warnings: &warnings,
-        items: &[notice.clone()],
+        items: std::slice::from_ref(&notice),
         entered: &stored,
         media: &media,
         dictionary: &dictionary,

@@ -323,12 +323,18 @@ pub async fn write_demo_cadence(
                 before: None,
                 after: Some(counts.1.to_string()),
             },
+            FieldChange {
+                field: "act_dismissals".into(),
+                before: None,
+                after: Some(demo.dismissals.len().to_string()),
+            },
         ],
     };
     let write = jianguan_domain::store::CadenceWrite {
         warnings: demo.warnings,
         new_items: demo.items,
         item_events: Vec::new(),
+        dismissals: demo.dismissals,
     };
     store
         .record_cadence(&write, &[audit])

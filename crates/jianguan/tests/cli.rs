@@ -182,8 +182,9 @@ async fn a_rules_file_with_a_typo_is_refused_naming_the_line_and_the_rules_stay(
     let dir = tempfile::tempdir().expect("temp dir");
     let url = demo_database(dir.path()).await;
     let bad = dir.path().join("rules.toml");
-    let text = jianguan_domain::warnings::DEFAULT_RULES_TOML.replace("\"summoned\"", "\"sumoned\"");
-    let line = text.lines().position(|l| l.contains("sumoned")).unwrap() + 1;
+    let text = jianguan_domain::warnings::DEFAULT_RULES_TOML
+        .replace("\"warning\"      # 警示", "\"warnign\"");
+    let line = text.lines().position(|l| l.contains("warnign")).unwrap() + 1;
     std::fs::write(&bad, &text).unwrap();
     let out = jianguan(&["rules", "set", "--db", &url, bad.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));

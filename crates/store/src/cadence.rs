@@ -4,8 +4,9 @@
 
 use std::collections::HashMap;
 
+use jianguan_domain::acts::{ActKind, Dismissal};
 use jianguan_domain::followup::{
-    EscalationLevel, ItemAction, ItemEvent, ItemId, ItemKind, TrackedItem,
+    EscalationLevel, IssuedAct, ItemAction, ItemEvent, ItemId, ItemKind, TrackedItem,
 };
 use jianguan_domain::model::*;
 use jianguan_domain::store::StoreError;
@@ -14,8 +15,13 @@ use jianguan_domain::warnings::{WarningEvent, WarningLevel};
 use crate::codec::{CHUNK, parse_date, unknown};
 
 fn level(text: Option<String>) -> Result<Option<WarningLevel>, StoreError> {
-    text.map(|t| WarningLevel::from_code(&t).ok_or_else(|| unknown("warning level", &t)))
-        .transpose()
+    text.map(|t| match t.as_str() {
+        // Before issue 13 the ladder had rungs above 警示 (督办, 约谈) that are now acts the
+        // office issues; the history stays as recorded and reads as the 警示 it was.
+        "supervised" | "summoned" => Ok(WarningLevel::Warning),
+        _ => WarningLevel::from_code(&t).ok_or_else(|| unknown("warning level", &t)),
+    })
+    .transpose()
 }
 
 fn action_json(action: &ItemAction) -> String {
@@ -117,6 +123,7 @@ macro_rules! backend_cadence {
                         level: EscalationLevel::from_code(&lvl)
                             .ok_or_else(|| unknown("escalation level", &lvl))?,
                         events: Vec::new(),
+                        act: None,
                     });
                 }
                 let rows = sqlx::query(
@@ -139,7 +146,55 @@ macro_rules! backend_cadence {
                     });
                 }
 
-                Ok(CadenceRecords { warnings, items })
+                let rows = sqlx::query(
+                    "SELECT item_id, document_number, projects, attendees, minutes, proposal_key \
+                     FROM item_acts ORDER BY item_id",
+                )
+                .fetch_all(pool)
+                .await
+                .map_err(backend_error)?;
+                for r in rows {
+                    let item: i64 = r.try_get("item_id").map_err(backend_error)?;
+                    let projects: String = r.try_get("projects").map_err(backend_error)?;
+                    let Some(i) = index.get(&item) else { continue };
+                    let projects: Vec<i64> = serde_json::from_str(&projects).map_err(|e| {
+                        StoreError::Invalid(format!("act {item} projects `{projects}`: {e}"))
+                    })?;
+                    items[*i].act = Some(IssuedAct {
+                        document_number: r.try_get("document_number").map_err(backend_error)?,
+                        projects: projects.into_iter().map(ProjectId).collect(),
+                        attendees: r.try_get("attendees").map_err(backend_error)?,
+                        minutes: r.try_get("minutes").map_err(backend_error)?,
+                        proposal: r.try_get("proposal_key").map_err(backend_error)?,
+                    });
+                }
+                let rows = sqlx::query(
+                    "SELECT id, proposal_key, act, unit_id, on_date, by_name, reason \
+                     FROM act_dismissals ORDER BY id",
+                )
+                .fetch_all(pool)
+                .await
+                .map_err(backend_error)?;
+                let mut dismissals = Vec::with_capacity(rows.len());
+                for r in rows {
+                    let act: String = r.try_get("act").map_err(backend_error)?;
+                    let on: String = r.try_get("on_date").map_err(backend_error)?;
+                    dismissals.push(Dismissal {
+                        id: r.try_get("id").map_err(backend_error)?,
+                        key: r.try_get("proposal_key").map_err(backend_error)?,
+                        act: ActKind::from_code(&act).ok_or_else(|| unknown("act", &act))?,
+                        unit: UnitId(r.try_get("unit_id").map_err(backend_error)?),
+                        on: parse_date(&on, "dismissal day")?,
+                        by: r.try_get("by_name").map_err(backend_error)?,
+                        reason: r.try_get("reason").map_err(backend_error)?,
+                    });
+                }
+
+                Ok(CadenceRecords {
+                    warnings,
+                    items,
+                    dismissals,
+                })
             }
 
             pub(crate) async fn load_filings(
@@ -257,6 +312,44 @@ macro_rules! backend_cadence {
                             .push_bind(i.level.code());
                     });
                     qb.build().execute(&mut *tx).await.map_err(backend_error)?;
+                }
+                for (id, i) in &items {
+                    let Some(act) = &i.act else { continue };
+                    let projects: Vec<i64> = act.projects.iter().map(|p| p.0).collect();
+                    sqlx::query(
+                        "INSERT INTO item_acts (item_id, document_number, projects, attendees, \
+                         minutes, proposal_key) VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(*id)
+                    .bind(act.document_number.clone())
+                    .bind(serde_json::to_string(&projects).expect("ids serialise"))
+                    .bind(act.attendees.clone())
+                    .bind(act.minutes.clone())
+                    .bind(act.proposal.clone())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                }
+                if !write.dismissals.is_empty() {
+                    let mut next = next_id(&mut tx, "act_dismissals").await?;
+                    for d in &write.dismissals {
+                        let id = if d.id > 0 { d.id } else { next };
+                        next = next.max(id + 1);
+                        sqlx::query(
+                            "INSERT INTO act_dismissals (id, proposal_key, act, unit_id, on_date, \
+                             by_name, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                        )
+                        .bind(id)
+                        .bind(d.key.clone())
+                        .bind(d.act.code())
+                        .bind(d.unit.0)
+                        .bind(d.on.to_string())
+                        .bind(d.by.clone())
+                        .bind(d.reason.clone())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend_error)?;
+                    }
                 }
                 let mut events: Vec<(i64, i64, &ItemEvent)> = items
                     .iter()

@@ -149,7 +149,7 @@ backend_tests!(
 static CITY: LazyLock<Portfolio> = LazyLock::new(jianguan_demo::demo_city);
 
 /// Every table that holds campaign data or its history.
-const TABLES: [&str; 23] = [
+const TABLES: [&str; 25] = [
     "units",
     "categories",
     "category_template_steps",
@@ -173,6 +173,8 @@ const TABLES: [&str; 23] = [
     "score_runs",
     "objections",
     "objection_decisions",
+    "item_acts",
+    "act_dismissals",
 ];
 
 fn tester() -> Actor {
@@ -1460,6 +1462,7 @@ fn ticket(project: &jianguan_domain::model::Project) -> jianguan_domain::followu
                 note: "已与供电公司对接".into(),
             },
         }],
+        act: None,
     }
 }
 
@@ -1493,6 +1496,7 @@ async fn cadence_records_round_trip_with_ids_assigned_and_audited(db: Db) {
         ],
         new_items: vec![ticket(project), ticket(project)],
         item_events: vec![],
+        dismissals: vec![],
     };
     let version = db.data_version().await.unwrap();
     let ids = db
@@ -1510,10 +1514,36 @@ async fn cadence_records_round_trip_with_ids_assigned_and_audited(db: Db) {
             evidence: "已迁改完成".into(),
         },
     };
+    // An issued 约谈 keeps its document, projects, attendees and minutes; a dismissed
+    // proposal is kept with who, when and why.
+    let summons = TrackedItem {
+        kind: ItemKind::Summons,
+        title: "约谈：映湖区".into(),
+        bodies: vec![],
+        events: vec![],
+        act: Some(IssuedAct {
+            document_number: "示建管约〔2021〕1号".into(),
+            projects: vec![project.id, CITY.projects[1].id],
+            attendees: "区政府分管副区长".into(),
+            minutes: "责成一个月内整改到位".into(),
+            proposal: Some(format!("summons:unit:{}", project.district.0)),
+        }),
+        ..ticket(project)
+    };
+    let dismissal = jianguan_domain::acts::Dismissal {
+        id: 0,
+        key: format!("supervision:project:{}", project.id.0),
+        act: jianguan_domain::acts::ActKind::Supervision,
+        unit: project.responsible_unit,
+        on: "2021-05-20".parse().unwrap(),
+        by: "office".into(),
+        reason: "已列入调度会议定事项".into(),
+    };
     let second = CadenceWrite {
         warnings: vec![warning(None, Some(WarningLevel::Warning), "2021-03-20")],
-        new_items: vec![],
+        new_items: vec![summons.clone()],
         item_events: vec![(ItemId(2), claim.clone())],
+        dismissals: vec![dismissal.clone()],
     };
     db.record_cadence(&second, &[audit_draft("item.claim_closure")])
         .await
@@ -1535,8 +1565,19 @@ async fn cadence_records_round_trip_with_ids_assigned_and_audited(db: Db) {
     let mut expected = ticket(project);
     expected.id = ItemId(2);
     expected.events.push(claim);
-    assert_eq!(loaded.items.len(), 2);
+    assert_eq!(loaded.items.len(), 3);
     assert_eq!(loaded.items[1], expected);
+    assert_eq!(
+        loaded.items[2],
+        TrackedItem {
+            id: ItemId(3),
+            ..summons
+        }
+    );
+    assert_eq!(
+        loaded.dismissals,
+        [jianguan_domain::acts::Dismissal { id: 1, ..dismissal }]
+    );
     assert_eq!(loaded.items[1].state().status, ItemStatus::AwaitingCheck);
     let period = &CITY.periods[10];
     let filed = db
@@ -1562,6 +1603,7 @@ async fn cadence_records_round_trip_with_ids_assigned_and_audited(db: Db) {
         warnings: vec![bad],
         new_items: vec![ticket(project)],
         item_events: vec![],
+        dismissals: vec![],
     };
     assert!(
         db.record_cadence(&broken, &[audit_draft("x")])
@@ -1569,7 +1611,7 @@ async fn cadence_records_round_trip_with_ids_assigned_and_audited(db: Db) {
             .is_err()
     );
     assert_eq!(row_counts(&db).await, before);
-    assert_eq!(db.load_cadence().await.unwrap().items.len(), 2);
+    assert_eq!(db.load_cadence().await.unwrap().items.len(), 3);
     // The histories are append-only in the database itself.
     for sql in [
         "UPDATE warning_events SET reason = 'x' WHERE id = 1",
@@ -1577,6 +1619,10 @@ async fn cadence_records_round_trip_with_ids_assigned_and_audited(db: Db) {
         "UPDATE item_events SET by_name = 'x' WHERE item_id = 2",
         "DELETE FROM item_events WHERE item_id = 2",
         "DELETE FROM tracked_items WHERE id = 1",
+        "UPDATE item_acts SET minutes = 'x' WHERE item_id = 3",
+        "DELETE FROM item_acts WHERE item_id = 3",
+        "UPDATE act_dismissals SET reason = 'x' WHERE id = 1",
+        "DELETE FROM act_dismissals WHERE id = 1",
     ] {
         let refused = match &db {
             Db::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
@@ -1585,7 +1631,9 @@ async fn cadence_records_round_trip_with_ids_assigned_and_audited(db: Db) {
         let err = refused.expect_err("the database refuses");
         let text = err.to_string();
         assert!(
-            text.contains("append-only") || text.contains("never deleted"),
+            text.contains("append-only")
+                || text.contains("never deleted")
+                || text.contains("never changed"),
             "{sql}: {text}"
         );
     }

@@ -792,6 +792,26 @@ impl Resolver<'_> {
                     href: Some(href),
                 }
             }
+            RecordRef::Act { item, on, .. } => {
+                let it = self.items.get(&item.0)?;
+                if !self.viewer.sees_item(it, &self.projects) {
+                    return None;
+                }
+                let number = it
+                    .act
+                    .as_ref()
+                    .map(|a| format!("（{}）", a.document_number))
+                    .unwrap_or_default();
+                RecordLine {
+                    text: format!(
+                        "{}「{}」{number}：{} 签发",
+                        it.kind.label(),
+                        it.title,
+                        fmt::date_cn(*on)
+                    ),
+                    href: Some(format!("/items/{}", item.0)),
+                }
+            }
             RecordRef::OverdueItem {
                 item,
                 deadline,

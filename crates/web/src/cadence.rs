@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use jianguan_audit::{AuditDraft, FieldChange, Outcome};
 use jianguan_domain::Date;
+use jianguan_domain::acts::Dismissal;
 use jianguan_domain::dispatch::{DispatchInput, DispatchPack, Week};
 use jianguan_domain::filing::ReportIndex;
 use jianguan_domain::followup::{self, FollowUpRules, TrackedItem};
@@ -26,6 +27,8 @@ pub struct CadenceSnapshot {
     pub warnings: WarningBook,
     /// Every tracked item.
     pub items: Vec<TrackedItem>,
+    /// Proposals of acts the office dismissed.
+    pub dismissals: Vec<Dismissal>,
     /// When each report version was filed, read one period at a time as pages ask for it
     /// (every period at once is millions of rows at national scale).
     filings: tokio::sync::Mutex<HashMap<PeriodId, Arc<ReportIndex>>>,
@@ -85,6 +88,7 @@ pub async fn load(store: &dyn Store, version: i64) -> Result<CadenceSnapshot, St
         version,
         warnings: WarningBook::new(records.warnings),
         items: records.items,
+        dismissals: records.dismissals,
         filings: tokio::sync::Mutex::new(HashMap::new()),
         rules: warning_rules(store).await?,
         follow_up: FollowUpRules::default(),
@@ -112,6 +116,7 @@ pub fn dispatch_pack(
         warnings: &cadence.warnings,
         rules: &cadence.rules,
         items: &cadence.items,
+        dismissals: &cadence.dismissals,
         follow_up: cadence.follow_up,
     };
     DispatchPack::build(&input, week, year_of(week))
@@ -198,6 +203,7 @@ impl WarningJob {
             warnings: events,
             new_items: Vec::new(),
             item_events: escalations,
+            dismissals: Vec::new(),
         };
         store.record_cadence(&write, &[audit]).await?;
         // Ids were given by the store; the book only needs them for ordering within a day,

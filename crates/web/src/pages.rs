@@ -952,7 +952,12 @@ pub(crate) async fn project(
     }
     let cadence = crate::cadence_pages::records(&state, Format::Html).await?;
     let warnings = user.may(Resource::Warning, Action::Read).then(|| {
-        crate::cadence_pages::warnings::project_warnings(&cadence.warnings, pr, scope.as_of)
+        crate::cadence_pages::warnings::project_warnings(
+            &cadence.warnings,
+            &cadence.items,
+            pr,
+            scope.as_of,
+        )
     });
     let items = if user.may(Resource::TrackedItem, Action::Read) {
         cadence

@@ -113,6 +113,21 @@ pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/warnings", Policy(Resource::Warning, Action::Read)),
     route("GET", "/items", Policy(Resource::TrackedItem, Action::Read)),
     route(
+        "GET",
+        "/acts",
+        Policy(Resource::TrackedItem, Action::Create),
+    ),
+    route(
+        "POST",
+        "/acts/issue",
+        Policy(Resource::TrackedItem, Action::Create),
+    ),
+    route(
+        "POST",
+        "/acts/dismiss",
+        Policy(Resource::TrackedItem, Action::Create),
+    ),
+    route(
         "POST",
         "/items",
         Policy(Resource::TrackedItem, Action::Create),
@@ -343,6 +358,9 @@ fn handler(spec: &RouteSpec) -> MethodRouter<Arc<AppState>> {
         ("GET", "/dispatch.docx") => get(cadence_pages::dispatch::docx),
         ("GET", "/warnings") => get(cadence_pages::warnings::page),
         ("GET", "/items") => get(cadence_pages::items::list),
+        ("GET", "/acts") => get(cadence_pages::acts::list),
+        ("POST", "/acts/issue") => post(cadence_pages::acts::issue),
+        ("POST", "/acts/dismiss") => post(cadence_pages::acts::dismiss),
         ("POST", "/items") => post(cadence_pages::items::create),
         ("GET", "/items/{id}") => get(cadence_pages::items::detail),
         ("POST", "/items/{id}/events") => post(cadence_pages::items::add_event),

@@ -24,6 +24,7 @@ scenarios!([
     warning_rules_are_refused_with_the_line_and_saved_as_a_new_version,
     quarterly_analysis_renders_with_charts_and_tables,
     navigation_shows_only_the_pages_a_role_may_open,
+    the_office_issues_or_dismisses_the_acts_the_rules_propose,
 ]);
 
 // ---------------------------------------------------------------------------------------------
@@ -73,7 +74,7 @@ async fn dispatch_pack_for_2021_w40_as_page_print_view_and_json(app: &App) {
         "五、逾期未办结及卡壳事项",
         "六、上期进度填报情况",
         "七、排名",
-        "八、历次调度督办事项",
+        "八、督办、约谈",
     ] {
         assert!(html.contains(heading), "the page has {heading}");
     }
@@ -186,15 +187,19 @@ async fn warnings_and_lights_are_listed_and_shown_on_the_project_page(app: &App)
         .map(|v| v.as_u64().expect("a count"))
         .sum();
     assert_eq!(counted, total);
-    let supervised = app
+    let warned = app
         .json(
             "leader",
-            "/api/v1/warnings?as_of=2021-10-06&level=supervised&per_page=100",
+            "/api/v1/warnings?as_of=2021-10-06&level=warning&per_page=100",
         )
         .await;
-    for item in array(&supervised, "items") {
-        assert_eq!(item["level"], "supervised");
+    assert!(!array(&warned, "items").is_empty());
+    for item in array(&warned, "items") {
+        assert_eq!(item["level"], "warning");
     }
+    // 督办 is an act, not a level of the ladder: asking for it is a bad request.
+    let act = app.get("leader", "/api/v1/warnings?level=supervised").await;
+    assert_eq!(act.status, StatusCode::BAD_REQUEST);
     // A district sees its own warnings and its own lights.
     let mine = app
         .json("district", "/api/v1/warnings?as_of=2021-10-06&per_page=100")
@@ -742,7 +747,7 @@ async fn warning_rules_are_refused_with_the_line_and_saved_as_a_new_version(app:
     assert!(r.body.contains(&format!("第{line}行")), "{}", r.body);
     assert!(r.body.contains("正在执行的规则不变"));
     // Rungs out of order are refused too, and a version not raised.
-    let unraised = jianguan_domain::warnings::DEFAULT_RULES_TOML.replace("days = 60", "days = 90");
+    let unraised = jianguan_domain::warnings::DEFAULT_RULES_TOML.replace("days = 15", "days = 20");
     let r = app
         .post(
             "office",
@@ -779,7 +784,7 @@ async fn warning_rules_are_refused_with_the_line_and_saved_as_a_new_version(app:
     assert_eq!(saved.version, 1);
     assert_eq!(saved.saved_by, "office");
     let page = app.page("leader", "/settings/warnings").await;
-    assert!(page.contains("第 1 版") && page.contains("逾期 ≥ 90 天"));
+    assert!(page.contains("第 1 版") && page.contains("逾期 ≥ 20 天"));
     assert!(page.contains("rules-history"));
     assert!(
         app.audit_actions()
@@ -849,4 +854,143 @@ async fn navigation_shows_only_the_pages_a_role_may_open(app: &App) {
         !reporter.contains(">调度</a>"),
         "responsible units are not at the meeting"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8. 督办 and 约谈 proposals, issued or dismissed by the office.
+
+/// The proposal keys listed on the `/acts` page, in order.
+fn proposal_keys(html: &str) -> Vec<String> {
+    html.match_indices("name=\"key\" value=\"")
+        .map(|(i, m)| {
+            let rest = &html[i + m.len()..];
+            rest[..rest.find('"').expect("quoted")].to_string()
+        })
+        .step_by(2) // each proposal has an issue form and a dismiss form
+        .collect()
+}
+
+async fn the_office_issues_or_dismisses_the_acts_the_rules_propose(app: &App) {
+    // Only those who may open items see or decide proposals.
+    assert_eq!(
+        app.get("district", "/acts").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = app
+        .post(
+            "district",
+            "/acts/dismiss",
+            &[("key", "x"), ("reason", "y")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    let html = app.page("office", "/acts").await;
+    assert!(html.contains("督办约谈建议"));
+    let keys = proposal_keys(&html);
+    assert!(
+        keys.len() >= 2,
+        "the demo's unfinished projects are proposed 督办"
+    );
+    assert!(
+        keys.iter()
+            .all(|k| k.starts_with("supervision:project:") || k.starts_with("summons:"))
+    );
+    let items_before = app.store.load_cadence().await.unwrap().items.len();
+
+    // Refusals name the field and store nothing.
+    let r = app
+        .post(
+            "office",
+            "/acts/issue",
+            &[
+                ("key", keys[0].as_str()),
+                ("document_number", " "),
+                ("deadline", "2026-12-12"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("文号不能为空"), "{}", r.body);
+    let r = app
+        .post(
+            "office",
+            "/acts/dismiss",
+            &[("key", keys[1].as_str()), ("reason", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("不予签发理由不能为空"), "{}", r.body);
+    let r = app
+        .post(
+            "office",
+            "/acts/issue",
+            &[
+                ("key", "supervision:project:0"),
+                ("document_number", "1号"),
+                ("deadline", "2026-12-12"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("不在待签发之列"), "{}", r.body);
+    assert_eq!(
+        app.store.load_cadence().await.unwrap().items.len(),
+        items_before
+    );
+
+    // Issued: a tracked item with its document, audited; no longer proposed.
+    let r = app
+        .post(
+            "office",
+            "/acts/issue",
+            &[
+                ("key", keys[0].as_str()),
+                ("document_number", "建管督〔2026〕1号"),
+                ("deadline", "2026-12-12"),
+                ("detail", "限期完成"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let records = app.store.load_cadence().await.unwrap();
+    assert_eq!(records.items.len(), items_before + 1);
+    let issued = records.items.last().unwrap();
+    assert_eq!(
+        issued.kind,
+        jianguan_domain::followup::ItemKind::Supervision
+    );
+    let act = issued.act.as_ref().expect("issued with its document");
+    assert_eq!(act.document_number, "建管督〔2026〕1号");
+    assert_eq!(act.proposal.as_deref(), Some(keys[0].as_str()));
+    // Dismissed: kept with who and why, audited; no longer proposed.
+    let r = app
+        .post(
+            "office",
+            "/acts/dismiss",
+            &[
+                ("key", keys[1].as_str()),
+                ("reason", "已列入调度会议定事项"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let records = app.store.load_cadence().await.unwrap();
+    assert_eq!(records.dismissals.len(), 1);
+    assert_eq!(records.dismissals[0].by, "office");
+    assert_eq!(records.dismissals[0].key, keys[1]);
+    let actions = app.audit_actions().await;
+    assert!(
+        actions
+            .iter()
+            .any(|(a, o)| a == "act.issue" && o.ends_with(&keys[0]))
+    );
+    assert!(
+        actions
+            .iter()
+            .any(|(a, o)| a == "act.dismiss" && o.ends_with(&keys[1]))
+    );
+    let after = proposal_keys(&app.page("office", "/acts").await);
+    assert!(!after.contains(&keys[0]) && !after.contains(&keys[1]));
+    assert_eq!(after.len(), keys.len() - 2);
 }

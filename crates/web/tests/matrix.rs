@@ -73,6 +73,7 @@ fn item_about(project: &Project) -> TrackedItem {
         deadline: jiff::civil::date(2021, 10, 31),
         level: EscalationLevel::District,
         events: Vec::new(),
+        act: None,
     }
 }
 

@@ -32,7 +32,7 @@ fn a_rung_asking_for_supervised_or_summoned_is_refused_naming_its_line() {
     let expected = text.lines().position(|l| l.contains("supervised")).unwrap() + 1;
     assert_eq!(err.line, Some(expected), "{err}");
     // A proposal rule with a zero threshold names the field.
-    let bad = DEFAULT_RULES_TOML.replace("count = 25", "count = 0");
+    let bad = DEFAULT_RULES_TOML.replace("count = 35", "count = 0");
     let err = WarningRules::from_toml(&bad).unwrap_err();
     assert!(
         err.message.contains("proposals.summons") && err.message.contains("count"),

@@ -110,9 +110,12 @@ fn narrow(
         &mut pack.items_past_deadline,
         &mut pack.stuck_items,
         &mut pack.open_supervision_items,
+        &mut pack.acts_issued,
     ] {
         list.retain(|l| visible_items.contains(&l.id));
     }
+    // Proposals are the office's deliberations, not the units' business.
+    pack.proposals.clear();
     pack.changes.projects_finished.retain(|r| sees(r.id));
     pack.changes.items_opened = items
         .iter()
@@ -443,6 +446,8 @@ struct DispatchPage {
     past_deadline: Section<ItemRow>,
     stuck: Section<ItemRow>,
     supervision: Section<ItemRow>,
+    acts_issued: Section<ItemRow>,
+    proposals: Vec<(String, String, String, String)>,
     filing: Option<FilingView>,
     districts: Vec<LeagueView>,
     categories: Vec<LeagueView>,
@@ -575,6 +580,21 @@ pub(crate) async fn page(
             &here,
             |l| item_row(l, &qs),
         ),
+        acts_issued: Section::new(&pack.acts_issued, "acts-issued", full, &here, |l| {
+            item_row(l, &qs)
+        }),
+        proposals: pack
+            .proposals
+            .iter()
+            .map(|x| {
+                (
+                    x.act.label().to_string(),
+                    x.unit.clone(),
+                    x.title.clone(),
+                    x.reason.clone(),
+                )
+            })
+            .collect(),
         filing,
         districts: pack.district_league.iter().map(league_view).collect(),
         categories: pack.category_league.iter().map(league_view).collect(),

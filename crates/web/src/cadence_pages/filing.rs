@@ -889,6 +889,7 @@ async fn open_tickets(
                     .unwrap_or(today),
                 level: EscalationLevel::District,
                 events: Vec::new(),
+                act: None,
             })
         })
         .collect();

@@ -612,6 +612,7 @@ pub(crate) async fn create(
             ItemKind::Supervision => "会议决定".to_string(),
             ItemKind::Coordination => "部门协调".to_string(),
             ItemKind::Rectification => "现场巡查".to_string(),
+            ItemKind::Summons => "约谈".to_string(),
         }
     } else {
         typed.topic.clone()
@@ -621,6 +622,7 @@ pub(crate) async fn create(
             ItemKind::Supervision => Week::of(today).to_string(),
             ItemKind::Coordination => format!("协调申请 {today}"),
             ItemKind::Rectification => format!("现场巡查 {today}"),
+            ItemKind::Summons => format!("约谈 {today}"),
         }
     } else {
         typed.source.clone()
@@ -641,6 +643,7 @@ pub(crate) async fn create(
         deadline,
         level: opening_level(p.unit(issuer).map(|u| u.kind)),
         events: Vec::new(),
+        act: None,
     };
     let change = |f: &str, v: String| FieldChange {
         field: f.into(),

@@ -7,6 +7,7 @@
 //! between the modules lives here: who sees which tracked item ([`Viewer`]), the badges of the
 //! warning ladder, lights and item states, and the 422 answer of a refused form.
 
+pub(crate) mod acts;
 pub(crate) mod dispatch;
 pub(crate) mod filing;
 pub(crate) mod items;

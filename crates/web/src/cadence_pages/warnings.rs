@@ -12,6 +12,8 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use jianguan_access::policy::Resource;
 use jianguan_domain::Date;
+use jianguan_domain::acts;
+use jianguan_domain::followup::TrackedItem;
 use jianguan_domain::model::{CategoryId, Portfolio, Project, ProjectId, UnitId, UnitKind};
 use jianguan_domain::warnings::{
     self, GroupLight, Light, LightRule, OpenWarning, WarningBook, WarningLevel,
@@ -40,7 +42,7 @@ impl Filters {
             level: params.choice(
                 "level",
                 WarningLevel::from_code,
-                "应为 at_risk、reminder、warning、supervised 或 summoned",
+                "应为 at_risk、reminder 或 warning",
             )?,
             district: params.id("district")?.map(UnitId),
             category: params.id("category")?.map(CategoryId),
@@ -137,6 +139,7 @@ struct Listing {
 fn listing(
     snap: &Snapshot,
     book: &WarningBook,
+    items: &[TrackedItem],
     rule: LightRule,
     viewer: Viewer,
     scope: Scope,
@@ -153,7 +156,8 @@ fn listing(
         })
         .collect();
     let open_all: Vec<OpenWarning> = visible.iter().map(|(w, _)| w.clone()).collect();
-    let project_lights = warnings::project_lights(&open_all);
+    let project_lights =
+        warnings::project_lights(&open_all, acts::projects_under_acts(items, scope.as_of));
     let (districts, categories) = group_lights(
         p,
         scope.year,
@@ -226,6 +230,7 @@ pub(crate) async fn api(
     let l = listing(
         &snap,
         &cadence.warnings,
+        &cadence.items,
         cadence.rules.lights,
         viewer,
         scope,
@@ -332,6 +337,7 @@ pub(crate) async fn page(
     let l = listing(
         &snap,
         &cadence.warnings,
+        &cadence.items,
         cadence.rules.lights,
         viewer,
         scope,
@@ -450,6 +456,7 @@ pub(crate) struct ProjectWarnings {
 /// The light and warning history of `project` as of `as_of`.
 pub(crate) fn project_warnings(
     book: &WarningBook,
+    items: &[TrackedItem],
     project: &Project,
     as_of: Date,
 ) -> ProjectWarnings {
@@ -468,7 +475,7 @@ pub(crate) fn project_warnings(
     // Replaying just this project's events gives its open warnings without reading the others.
     let own = WarningBook::new(events.iter().map(|e| (*e).clone()).collect());
     let open = own.open_on(as_of);
-    let light = warnings::project_lights(&open)
+    let light = warnings::project_lights(&open, acts::projects_under_acts(items, as_of))
         .get(&project.id)
         .copied()
         .unwrap_or(Light::None);

@@ -505,22 +505,18 @@ fn the_best_are_rewarded_and_the_worst_and_the_summoned_are_accountable() {
 #[test]
 fn the_top_three_less_the_excluded_are_praised_never_lower_ranks() {
     // Eight districts ranked 1..8 by satisfaction; ranks 2–5 had a 约谈 in the month.
-    let rows: Vec<(i64, String, Vec<(&str, Option<f64>)>)> = (0..8)
+    const NAMES: [&str; 8] = ["区0", "区1", "区2", "区3", "区4", "区5", "区6", "区7"];
+    let values: Vec<[(&str, Option<f64>); 2]> = (0..8)
         .map(|i| {
             let summoned = if (1..5).contains(&i) { 1.0 } else { 0.0 };
-            (
-                100 + i,
-                format!("区{i}"),
-                vec![
-                    ("public_satisfaction", Some(99.0 - i as f64)),
-                    ("acts_summons", Some(summoned)),
-                ],
-            )
+            [
+                ("public_satisfaction", Some(99.0 - i as f64)),
+                ("acts_summons", Some(summoned)),
+            ]
         })
         .collect();
-    let borrowed: Vec<(i64, &str, &[(&str, Option<f64>)])> = rows
-        .iter()
-        .map(|(id, n, v)| (*id, n.as_str(), v.as_slice()))
+    let borrowed: Vec<Row<'_>> = (0..8)
+        .map(|i| (100 + i as i64, NAMES[i], &values[i][..]))
         .collect();
     let m = measured(SubjectKind::District, &borrowed);
     let text = SMALL_SCHEME.replace("reward_top = 1", "reward_top = 3");
