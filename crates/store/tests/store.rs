@@ -1675,6 +1675,21 @@ async fn a_correction_that_no_longer_names_a_milestone_withdraws_its_actual_date
     use jianguan_domain::model::{Money, ReportId};
     use jianguan_domain::rates;
     create(&db, &CITY).await.expect("the demo city is written");
+    // The demo city holds the rule from the start: every milestone a current report version
+    // names has that version's date.
+    let mut by_project: std::collections::HashMap<_, Vec<&ProgressReport>> =
+        std::collections::HashMap::new();
+    for r in &CITY.reports {
+        by_project.entry(r.project).or_default().push(r);
+    }
+    for p in &CITY.projects {
+        let said = reached_in_reports(by_project.get(&p.id).into_iter().flatten().copied());
+        for m in &p.milestones {
+            if let Some((_, on)) = said.get(&m.id) {
+                assert_eq!(m.actual, Some(*on), "{} {}", p.code, m.name);
+            }
+        }
+    }
     let year = 2021;
     // A project with a milestone of the year never reached, and a period ended before the
     // year's end to report it in.
