@@ -293,7 +293,8 @@ pub(crate) struct ItemRow {
 
 fn item_row(l: &ItemLine, qs: &str) -> ItemRow {
     ItemRow {
-        href: format!("/items/{}", l.id),
+        // Opened on the pack's date, so the item reads the days the pack lists.
+        href: format!("/items/{}?{qs}", l.id),
         kind: l.kind.label(),
         title: l.title.clone(),
         project: l
