@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::model::{
-    PeriodId, Portfolio, ProgressReport, Project, ProjectId, ReportingPeriod, UnitId,
+    MilestoneId, PeriodId, Portfolio, ProgressReport, Project, ProjectId, ReportingPeriod, UnitId,
 };
 use crate::rates;
 
@@ -259,6 +259,72 @@ pub fn last_closed_period(periods: &[ReportingPeriod], on: Date) -> Option<&Repo
         .max_by_key(|p| p.deadline)
 }
 
+/// The current version of each (project, period) report among `reports`: the latest version
+/// replaces its period's whole report (earlier versions stay on record).
+pub fn current_versions<'a>(
+    reports: impl IntoIterator<Item = &'a ProgressReport>,
+) -> Vec<&'a ProgressReport> {
+    let mut latest: HashMap<(ProjectId, PeriodId), &'a ProgressReport> = HashMap::new();
+    for r in reports {
+        let slot = latest.entry((r.project, r.period)).or_insert(r);
+        if r.version > slot.version {
+            *slot = r;
+        }
+    }
+    let mut current: Vec<&ProgressReport> = latest.into_values().collect();
+    current.sort_by_key(|r| (r.project, r.period));
+    current
+}
+
+/// What the current versions of `reports` (one project's, any periods) say was reached: each
+/// milestone named by a current version, with that version's period and the date it gives. A
+/// milestone only an earlier, replaced version named is not reached: the correction withdrew
+/// it. This is the rule the store applies to a milestone's actual date when a version is saved.
+pub fn reached_in_reports<'a>(
+    reports: impl IntoIterator<Item = &'a ProgressReport>,
+) -> HashMap<MilestoneId, (PeriodId, Date)> {
+    let mut reached = HashMap::new();
+    for r in current_versions(reports) {
+        for (m, on) in &r.milestones_reached {
+            // Two current reports naming one milestone cannot pass the gate; were they stored,
+            // the earlier date would stand (as the store's rule takes it).
+            let slot = reached.entry(*m).or_insert((r.period, *on));
+            if *on < slot.1 {
+                *slot = (r.period, *on);
+            }
+        }
+    }
+    reached
+}
+
+/// The gate of a withdrawal the filer asks for in `period`'s report (unticking a milestone the
+/// form showed as reached): a milestone the current version of this period's report names may
+/// be withdrawn (the new version omits it, and being a change it needs a reason, which
+/// [`check_filing`] asks for); one another period's report names is withdrawn only by
+/// correcting that period's report, and is refused here naming the field.
+pub fn check_withdrawals(
+    project: &Project,
+    period: &ReportingPeriod,
+    earlier: &[&ProgressReport],
+    withdrawn: &[MilestoneId],
+) -> Result<(), FilingError> {
+    let reached = reached_in_reports(earlier.iter().copied());
+    for id in withdrawn {
+        let name = project
+            .milestones
+            .iter()
+            .find(|m| m.id == *id)
+            .map_or_else(|| id.to_string(), |m| m.name.clone());
+        if let Some((other, _)) = reached.get(id).filter(|(p, _)| *p != period.id) {
+            return Err(refuse(
+                "milestones",
+                format!("「{name}」由期次 {other} 的填报报完成，撤回须更正该期填报"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Why a report was refused: the field and what was expected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {message}")]
@@ -309,6 +375,7 @@ pub fn check_filing(
         .years()
         .and_then(|(first, _)| Date::new(first, 1, 1).ok())
         .unwrap_or(period.start);
+    let reached = reached_in_reports(earlier.iter().copied());
     let mut seen = Vec::new();
     for (milestone, on) in &draft.milestones_reached {
         let Some(m) = project.milestones.iter().find(|m| m.id == *milestone) else {
@@ -336,13 +403,12 @@ pub fn check_filing(
                 ),
             ));
         }
-        let elsewhere = earlier.iter().find(|r| {
-            r.period != period.id && r.milestones_reached.iter().any(|(id, _)| id == milestone)
-        });
-        if let Some(r) = elsewhere {
+        // Only the current version of another period's report counts: a milestone a correction
+        // withdrew there may be reported here.
+        if let Some((other, _)) = reached.get(milestone).filter(|(p, _)| *p != period.id) {
             return Err(refuse(
                 "milestones",
-                format!("「{}」已在期次 {} 的填报中报完成", m.name, r.period),
+                format!("「{}」已在期次 {other} 的填报中报完成", m.name),
             ));
         }
     }
@@ -389,7 +455,21 @@ pub fn check_filing(
     // Every later version is a correction and says why; once the period is closed that is the
     // rule the office cares about, so the message says so.
     if reason.is_none() {
-        let message = if today > period.deadline {
+        // A version replaces its period's whole report: a milestone the latest version named
+        // and this one does not is withdrawn, and the message says so.
+        let withdrawn: Vec<&str> = latest
+            .milestones_reached
+            .iter()
+            .filter(|(id, _)| !draft.milestones_reached.iter().any(|(d, _)| d == id))
+            .filter_map(|(id, _)| project.milestones.iter().find(|m| m.id == *id))
+            .map(|m| m.name.as_str())
+            .collect();
+        let message = if !withdrawn.is_empty() {
+            format!(
+                "撤回本期已报完成的节点「{}」属于更正，须填写更正理由",
+                withdrawn.join("」「")
+            )
+        } else if today > period.deadline {
             format!(
                 "第{}期已于 {} 截止，修改须填写更正理由",
                 period.seq, period.deadline

@@ -941,6 +941,76 @@ mod tests {
     }
 
     #[test]
+    fn a_suspended_project_leaves_the_investment_rate_of_every_line_as_of_its_suspension() {
+        let mut p = portfolio();
+        for (i, pr) in p.projects.iter_mut().enumerate() {
+            pr.year_plans[0].planned_investment = Money::from_wan(100.0 * (i as f64 + 1.0));
+        }
+        p.projects[2].suspended_on = Some(date(2021, 8, 1));
+        p.periods = vec![ReportingPeriod {
+            id: PeriodId(1),
+            year: 2021,
+            seq: 1,
+            start: date(2021, 6, 17),
+            end: date(2021, 6, 30),
+            deadline: date(2021, 7, 2),
+        }];
+        p.reports = p
+            .projects
+            .iter()
+            .map(|pr| ProgressReport {
+                id: ReportId(pr.id.0),
+                project: pr.id,
+                period: PeriodId(1),
+                version: 1,
+                filed_on: date(2021, 7, 1),
+                investment_to_date: Money::from_wan(10.0 * pr.id.0 as f64),
+                milestones_reached: vec![],
+                note: String::new(),
+                problems: vec![],
+                correction_reason: None,
+            })
+            .collect();
+        let before = Overview::compute(&p, 2021, date(2021, 7, 31));
+        let after = Overview::compute(&p, 2021, date(2021, 8, 1));
+        // Project 3 (乙县, 300万元 planned, 30万元 done) counts before, not from its suspension.
+        assert_eq!(before.total.investment.planned, Money::from_wan(1000.0));
+        assert_eq!(before.total.investment.completed, Money::from_wan(100.0));
+        assert_eq!(after.total.investment.planned, Money::from_wan(700.0));
+        assert_eq!(after.total.investment.completed, Money::from_wan(70.0));
+        assert_eq!(after.total.project_completion.denominator, 2);
+        // Every line follows the same rule: district, category, lead unit and cell.
+        let yi = &after.districts[1].figures;
+        assert_eq!(yi.investment.planned, Money::from_wan(400.0));
+        assert_eq!(yi.investment.completed, Money::from_wan(40.0));
+        assert_eq!(
+            after.categories[0].figures.investment,
+            after.total.investment
+        );
+        assert_eq!(
+            after.lead_units[0].figures.investment,
+            after.total.investment
+        );
+        let cells: Vec<MoneyRatio> = after.cells.iter().map(|c| c.figures.investment).collect();
+        assert_eq!(
+            cells.iter().map(|c| c.planned.0).sum::<i64>(),
+            after.total.investment.planned.0
+        );
+        // The sum of the per-project rates is the total.
+        let ledger = InvestmentLedger::new(&p);
+        let mut sum = MoneyRatio::default();
+        for pr in &p.projects {
+            sum.add(rates::investment_completion(
+                pr,
+                &ledger,
+                2021,
+                date(2021, 8, 1),
+            ));
+        }
+        assert_eq!(sum, after.total.investment);
+    }
+
+    #[test]
     fn lagging_projects_come_longest_overdue_first() {
         let p = portfolio();
         let ledger = InvestmentLedger::new(&p);

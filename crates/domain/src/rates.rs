@@ -349,7 +349,9 @@ impl InvestmentLedger {
 }
 
 /// 投资完成率 of one project for `year` as of `as_of`: investment completed in the year against
-/// the year's planned investment. Projects without a plan for the year have nothing planned.
+/// the year's planned investment. Projects without a plan for the year have nothing planned; a
+/// project suspended as of `as_of` leaves both sides, like every other rate's denominator (its
+/// reports stay on record and count again for a date before its suspension).
 pub fn investment_completion(
     project: &Project,
     ledger: &InvestmentLedger,
@@ -359,6 +361,9 @@ pub fn investment_completion(
     let Some(plan) = project.plan_for(year) else {
         return MoneyRatio::default();
     };
+    if is_suspended(project, as_of) {
+        return MoneyRatio::default();
+    }
     MoneyRatio {
         completed: ledger.in_year(project.id, year, as_of),
         planned: plan.planned_investment,
@@ -641,6 +646,37 @@ mod tests {
         assert_eq!(
             ledger.in_year(ProjectId(1), 2021, date(2022, 12, 31)),
             Money::from_wan(400.0)
+        );
+    }
+
+    #[test]
+    fn a_suspended_projects_investment_leaves_both_sides_from_its_suspension() {
+        let mut p = project(vec![], &[(2021, PlanKind::Construction)]);
+        p.suspended_on = Some(date(2021, 8, 1));
+        let portfolio = Portfolio {
+            projects: vec![p.clone()],
+            periods: vec![
+                period(1, 2021, date(2021, 6, 30)),
+                period(2, 2021, date(2021, 9, 30)),
+            ],
+            reports: vec![report(1, 1, 1, 100.0), report(2, 2, 1, 150.0)],
+            ..Portfolio::default()
+        };
+        let ledger = InvestmentLedger::new(&portfolio);
+        // Before its suspension it counts like any project, planned and completed.
+        let before = investment_completion(&p, &ledger, 2021, date(2021, 7, 31));
+        assert_eq!(before.planned, Money::from_wan(500.0));
+        assert_eq!(before.completed, Money::from_wan(100.0));
+        // From the day it is suspended, neither its plan nor its reports count.
+        for as_of in [date(2021, 8, 1), date(2021, 10, 1), date(2021, 12, 31)] {
+            let after = investment_completion(&p, &ledger, 2021, as_of);
+            assert_eq!(after, MoneyRatio::default(), "as of {as_of}");
+            assert_eq!(after.value(), None);
+        }
+        // Its reports stay on record.
+        assert_eq!(
+            ledger.in_year(ProjectId(1), 2021, date(2021, 12, 31)),
+            Money::from_wan(150.0)
         );
     }
 

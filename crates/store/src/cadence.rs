@@ -434,6 +434,27 @@ macro_rules! backend_cadence {
                         )));
                     }
                 }
+                // This version replaces its period's whole report: every milestone any version
+                // of the period named takes the date the current versions of the project's
+                // reports give it, or none (a correction that no longer names a milestone
+                // withdraws it). The rule of `jianguan_domain::filing::reached_in_reports`.
+                sqlx::query(
+                    "UPDATE milestones SET actual_on = ( \
+                         SELECT MIN(rm.reached_on) FROM report_milestones rm \
+                         JOIN progress_reports r ON r.id = rm.report_id \
+                         WHERE rm.milestone_id = milestones.id AND r.project_id = $1 \
+                         AND r.version = (SELECT MAX(v.version) FROM progress_reports v \
+                             WHERE v.project_id = r.project_id AND v.period_id = r.period_id)) \
+                     WHERE project_id = $1 AND id IN ( \
+                         SELECT rm.milestone_id FROM report_milestones rm \
+                         JOIN progress_reports r ON r.id = rm.report_id \
+                         WHERE r.project_id = $1 AND r.period_id = $2)",
+                )
+                .bind(report.project.0)
+                .bind(report.period.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_error)?;
                 for (i, p) in report.problems.iter().enumerate() {
                     sqlx::query(
                         "INSERT INTO report_problems (report_id, seq, description, \

@@ -375,6 +375,45 @@ macro_rules! backend_ledger {
                 Ok(())
             }
 
+            /// Refuses an actual date that differs from what the current versions of the
+            /// project's reports say of a milestone they name: that date is the reports'
+            /// (`jianguan_domain::filing::reached_in_reports`), changed by correcting the
+            /// report, not the ledger.
+            async fn check_reported_dates(
+                tx: &mut Tx,
+                p: &Project,
+                kept: &[&Milestone],
+            ) -> Result<(), StoreError> {
+                let reported: Vec<(i64, String)> = sqlx::query_as(
+                    "SELECT rm.milestone_id, MIN(rm.reached_on) FROM report_milestones rm \
+                     JOIN progress_reports r ON r.id = rm.report_id \
+                     WHERE r.project_id = $1 \
+                     AND r.version = (SELECT MAX(v.version) FROM progress_reports v \
+                         WHERE v.project_id = r.project_id AND v.period_id = r.period_id) \
+                     GROUP BY rm.milestone_id",
+                )
+                .bind(p.id.0)
+                .fetch_all(&mut **tx)
+                .await
+                .map_err(backend_error)?;
+                for m in kept {
+                    let Some((_, on)) = reported.iter().find(|(id, _)| *id == m.id.0) else {
+                        continue;
+                    };
+                    let actual = m.actual.map(|d| d.to_string());
+                    if actual.as_deref() != Some(on.as_str()) {
+                        return Err(refused(format!(
+                            "项目 {} 的节点「{}」实际日期以进度填报为准（{on}），台账不能改为{}；\
+                             请更正该期填报",
+                            p.code,
+                            m.name,
+                            actual.map_or_else(|| "空".to_string(), |d| format!(" {d}"))
+                        )));
+                    }
+                }
+                Ok(())
+            }
+
             /// Replaces the stored project `p`'s fields, year plans and milestones; new
             /// milestones take ids from `next_milestone`.
             async fn replace_project(
@@ -400,6 +439,7 @@ macro_rules! backend_ledger {
                 .await
                 .map_err(backend_error)?;
                 let changes = milestone_changes(p, &stored)?;
+                check_reported_dates(tx, p, &changes.kept).await?;
                 for (id, name) in &changes.dropped {
                     check_unreferenced(tx, p, *id, name).await?;
                     sqlx::query("DELETE FROM milestones WHERE id = $1")

@@ -55,6 +55,7 @@ macro_rules! backend_tests {
                 an_update_of_a_missing_project_is_refused_and_nothing_changes,
                 dropping_a_milestone_a_report_references_is_refused_and_nothing_changes,
                 dropping_a_milestone_a_warning_references_is_refused_and_nothing_changes,
+                changing_the_actual_date_a_report_gives_is_refused_and_nothing_changes,
                 each_imported_project_gets_an_audit_record_and_the_chain_verifies,
             );
         }
@@ -411,6 +412,39 @@ async fn dropping_a_milestone_a_report_references_is_refused_and_nothing_changes
         version,
     );
     assert_refused_unchanged(&db, &batch, &[&stored.code, &dropped.name, "进度报告"]).await;
+}
+
+async fn changing_the_actual_date_a_report_gives_is_refused_and_nothing_changes(db: Db) {
+    let version = db.data_version().await.unwrap();
+    let reported = reported_milestones();
+    let (stored, i) = CITY
+        .projects
+        .iter()
+        .find_map(|p| {
+            p.milestones
+                .iter()
+                .position(|m| reported.contains(&m.id) && m.actual.is_some())
+                .map(|i| (p, i))
+        })
+        .expect("the demo city has reports naming milestones");
+    let name = stored.milestones[i].name.clone();
+    for actual in [None, Some(date("2021-12-30"))] {
+        let mut updated = stored.clone();
+        updated.milestones[i].actual = actual;
+        let batch = import(
+            vec![],
+            vec![(updated, vec![format!("节点「{name}」实际日期")])],
+            version,
+        );
+        assert_refused_unchanged(&db, &batch, &[&stored.code, &name, "以进度填报为准"]).await;
+    }
+    // The same date, or another field changed, imports.
+    let mut renamed = stored.clone();
+    renamed.name = format!("{}（二期）", stored.name);
+    let batch = import(vec![], vec![(renamed, vec!["项目名称".into()])], version);
+    db.import_projects(&batch, &tester(), &no_progress)
+        .await
+        .expect("an unchanged actual date imports");
 }
 
 async fn dropping_a_milestone_a_warning_references_is_refused_and_nothing_changes(db: Db) {

@@ -90,6 +90,7 @@ macro_rules! backend_tests {
                 the_database_refuses_to_change_or_delete_an_audit_record,
                 cadence_records_round_trip_with_ids_assigned_and_audited,
                 a_filed_report_sets_its_milestones_and_a_duplicate_version_writes_nothing,
+                a_correction_that_no_longer_names_a_milestone_withdraws_its_actual_date,
                 settings_are_versioned_and_the_latest_is_read,
                 scoring_schemes_are_versioned_per_year_and_a_saved_version_is_never_replaced,
                 entered_values_and_media_reports_round_trip_and_a_bad_batch_writes_nothing,
@@ -1715,6 +1716,133 @@ async fn a_filed_report_sets_its_milestones_and_a_duplicate_version_writes_nothi
             .is_err()
     );
     assert_eq!(row_counts(&db).await, before);
+}
+
+async fn a_correction_that_no_longer_names_a_milestone_withdraws_its_actual_date(db: Db) {
+    use jianguan_domain::filing::reached_in_reports;
+    use jianguan_domain::model::{Money, ReportId};
+    use jianguan_domain::rates;
+    create(&db, &CITY).await.expect("the demo city is written");
+    // The demo city holds the rule from the start: every milestone a current report version
+    // names has that version's date.
+    let mut by_project: std::collections::HashMap<_, Vec<&ProgressReport>> =
+        std::collections::HashMap::new();
+    for r in &CITY.reports {
+        by_project.entry(r.project).or_default().push(r);
+    }
+    for p in &CITY.projects {
+        let said = reached_in_reports(by_project.get(&p.id).into_iter().flatten().copied());
+        for m in &p.milestones {
+            if let Some((_, on)) = said.get(&m.id) {
+                assert_eq!(m.actual, Some(*on), "{} {}", p.code, m.name);
+            }
+        }
+    }
+    let year = 2021;
+    // A project with a milestone of the year never reached, and a period ended before the
+    // year's end to report it in.
+    let (project, m) = CITY
+        .projects
+        .iter()
+        .find_map(|p| {
+            p.milestones
+                .iter()
+                .find(|m| m.actual.is_none() && m.planned.year() == year)
+                .map(|m| (p, m))
+        })
+        .expect("some milestone of 2021 is unreached in the demo");
+    let period = CITY
+        .periods
+        .iter()
+        .filter(|x| x.year == year && x.end > m.planned)
+        .nth(1)
+        .unwrap_or_else(|| CITY.periods.last().unwrap());
+    let current = CITY
+        .reports
+        .iter()
+        .filter(|r| r.project == project.id && r.period == period.id)
+        .max_by_key(|r| r.version);
+    let version = current.map_or(0, |r| r.version);
+    let base = current.cloned().unwrap_or(ProgressReport {
+        id: ReportId(0),
+        project: project.id,
+        period: period.id,
+        version: 0,
+        filed_on: period.deadline,
+        investment_to_date: Money::from_wan(1.0),
+        milestones_reached: vec![],
+        note: String::new(),
+        problems: vec![],
+        correction_reason: None,
+    });
+    let reached_on = period.end;
+    let mut original = base.clone();
+    original.version = version + 1;
+    original.filed_on = period.deadline;
+    original.milestones_reached.push((m.id, reached_on));
+    original.correction_reason = (version > 0).then(|| "补报节点".to_string());
+    db.file_report(&original, &[], &audit_draft("report.file"))
+        .await
+        .expect("the report is filed");
+    let corrected_on = period.deadline + jiff::Span::new().days(20);
+    let mut correction = base.clone();
+    correction.version = version + 2;
+    correction.filed_on = corrected_on;
+    correction.correction_reason = Some("节点未经验收，撤回".into());
+
+    // The "as of" dates: before the milestone's reported day, between that and the
+    // correction, and after it.
+    let dates = [
+        reached_on - jiff::Span::new().days(1),
+        reached_on,
+        corrected_on - jiff::Span::new().days(1),
+        corrected_on,
+        jiff::civil::date(year, 12, 31),
+    ];
+    let node_rate = |p: &jianguan_domain::model::Project, d| rates::node_completion(p, year, d);
+    let after_original = db.load_portfolio().await.unwrap();
+    let p1 = after_original.project(project.id).unwrap();
+    let m1 = p1.milestones.iter().find(|x| x.id == m.id).unwrap();
+    assert_eq!(m1.actual, Some(reached_on));
+    for d in dates {
+        assert_eq!(rates::reached_by(m1, d), d >= reached_on, "as of {d}");
+    }
+
+    db.file_report(&correction, &[], &audit_draft("report.file"))
+        .await
+        .expect("the correction is filed");
+    let after = db.load_portfolio().await.unwrap();
+    let p2 = after.project(project.id).unwrap();
+    let m2 = p2.milestones.iter().find(|x| x.id == m.id).unwrap();
+    assert_eq!(m2.actual, None, "the correction withdrew it");
+    // The read model agrees with what the current versions of the reports say.
+    let record = db
+        .load_project(project.id, RecordScope::All)
+        .await
+        .unwrap()
+        .unwrap();
+    let said = reached_in_reports(&record.reports);
+    assert!(!said.contains_key(&m.id));
+    for x in &p2.milestones {
+        if let Some((_, on)) = said.get(&x.id) {
+            assert_eq!(x.actual, Some(*on), "{}", x.name);
+        }
+    }
+    // At every date the project's figures are those it had before either version: the
+    // milestone is neither reached nor counted, and every other milestone is as it was.
+    for d in dates {
+        assert!(!rates::reached_by(m2, d), "as of {d}");
+        assert_eq!(node_rate(p2, d), node_rate(project, d), "as of {d}");
+        assert_eq!(
+            rates::status_as_of(p2, d),
+            rates::status_as_of(project, d),
+            "as of {d}"
+        );
+    }
+    assert_eq!(p2.milestones, project.milestones);
+    // Both versions stay on record.
+    assert!(record.reports.iter().any(|r| r.version == version + 1
+        && r.milestones_reached.contains(&(m.id, reached_on))));
 }
 
 async fn settings_are_versioned_and_the_latest_is_read(db: Db) {

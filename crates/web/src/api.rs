@@ -324,7 +324,8 @@ pub(crate) async fn project(
             seq: m.seq,
             name: &m.name,
             planned: m.planned,
-            actual: m.actual,
+            // Reached by the date, as every rate reads it.
+            actual: m.actual.filter(|a| *a <= scope.as_of),
             overdue_days: rates::overdue_days(m, scope.as_of),
             days_late: rates::days_late(m, scope.as_of),
         })

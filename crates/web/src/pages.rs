@@ -963,11 +963,12 @@ pub(crate) async fn project(
         cadence
             .items
             .iter()
-            .filter(|i| i.project == Some(pr.id))
+            .filter(|i| i.project == Some(pr.id) && i.opened_on <= scope.as_of)
             .map(|i| {
-                let s = i.state();
+                // As of the page's date, as the item's own page and the list read it.
+                let s = i.state_on(scope.as_of);
                 (
-                    format!("/items/{}", i.id),
+                    format!("/items/{}?year={}&as_of={}", i.id, scope.year, scope.as_of),
                     i.kind.label(),
                     i.title.clone(),
                     crate::cadence_pages::status_badge(s.status),

@@ -318,7 +318,10 @@ async fn filing_a_missing_report_changes_compliance_and_a_double_submit_files_on
     );
     // The problem that needs the railway opened a coordination ticket.
     let items = app
-        .json("reporter", "/api/v1/items?kind=coordination")
+        .json(
+            "reporter",
+            "/api/v1/items?kind=coordination&as_of=2026-11-28",
+        )
         .await;
     assert!(
         array(&items, "items")
@@ -555,7 +558,9 @@ async fn a_report_outside_the_users_scope_is_refused_and_audited(app: &App) {
 // 4. One tracked item's life.
 
 async fn item_status(app: &App, who: &str, id: i64) -> String {
-    let items = app.json(who, "/api/v1/items?per_page=100").await;
+    let items = app
+        .json(who, "/api/v1/items?per_page=100&as_of=2026-11-28")
+        .await;
     array(&items, "items")
         .iter()
         .find(|i| i["id"] == id)

@@ -187,3 +187,71 @@ fn the_last_closed_period_is_the_latest_deadline_before_the_day() {
         20
     );
 }
+
+#[test]
+fn a_correction_that_no_longer_names_a_milestone_withdraws_it() {
+    let p = portfolio(vec![project(
+        1,
+        &[(date(2021, 1, 5), None), (date(2021, 2, 5), None)],
+    )]);
+    let (pr, january) = (&p.projects[0], &p.periods[0]);
+    let mut original = report(1, 1, 1, date(2021, 1, 15), 5.0);
+    original.milestones_reached = vec![(MilestoneId(101), date(2021, 1, 10))];
+    assert_eq!(
+        reached_in_reports([&original]),
+        HashMap::from([(MilestoneId(101), (PeriodId(1), date(2021, 1, 10)))])
+    );
+    // Unticking it is a change: without a reason it is refused naming the field.
+    let mut unticked = report(0, 1, 0, date(2021, 1, 20), 5.0);
+    let today = date(2021, 1, 20);
+    let err = check_filing(pr, january, &[&original], &unticked, today).unwrap_err();
+    assert_eq!(err.field, "correction_reason");
+    assert!(
+        err.message.contains("撤回本期已报完成的节点「节点1」"),
+        "{err}"
+    );
+    assert_eq!(
+        check_withdrawals(pr, january, &[&original], &[MilestoneId(101)]),
+        Ok(())
+    );
+    unticked.correction_reason = Some("节点尚未验收，撤回".into());
+    assert_eq!(
+        check_filing(pr, january, &[&original], &unticked, today),
+        Ok(FilingDecision::NewVersion(2))
+    );
+    let mut correction = unticked.clone();
+    correction.id = ReportId(2);
+    correction.version = 2;
+    // The current version names nothing: the milestone is not reached any more.
+    assert!(reached_in_reports([&original, &correction]).is_empty());
+    assert_eq!(
+        current_versions([&original, &correction]),
+        vec![&correction]
+    );
+
+    // The next period may then report it (the withdrawn version no longer counts) …
+    let february = &p.periods[2];
+    let mut later = report(0, 3, 0, date(2021, 2, 12), 8.0);
+    later.milestones_reached = vec![(MilestoneId(101), date(2021, 2, 8))];
+    assert_eq!(
+        check_filing(
+            pr,
+            february,
+            &[&original, &correction],
+            &later,
+            date(2021, 2, 12)
+        ),
+        Ok(FilingDecision::NewVersion(1))
+    );
+    // … but not while January's current report still names it.
+    assert_eq!(
+        check_filing(pr, february, &[&original], &later, date(2021, 2, 12))
+            .unwrap_err()
+            .field,
+        "milestones"
+    );
+    // February cannot withdraw what January's report named: that is January's correction.
+    let err = check_withdrawals(pr, february, &[&original], &[MilestoneId(101)]).unwrap_err();
+    assert_eq!(err.field, "milestones");
+    assert!(err.message.contains("撤回须更正该期填报"), "{err}");
+}

@@ -15,7 +15,6 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use jianguan_access::policy::{Action, Resource};
-use jianguan_domain::calendar;
 use jianguan_domain::dispatch::{
     DispatchPack, FilingSummary, Headline, ItemLine, LeagueRow, MilestoneLine, WarningLine, Week,
 };
@@ -46,14 +45,8 @@ fn week_of(
     {
         return Ok(week);
     }
-    if let Some(d) = params.date("as_of")? {
-        return Ok(Week::of(d));
-    }
-    let year = match params.year("year")? {
-        Some(y) => y,
-        None => snap.portfolio.reporting_year().unwrap_or(today.year()),
-    };
-    Ok(Week::of(calendar::default_as_of(year, today)))
+    // Else the week of the 数据截至 date, chosen (or defaulted) as on every page.
+    Ok(Week::of(Scope::resolve(params, snap, today)?.as_of))
 }
 
 /// The pack of `week` as `viewer` may see it.
@@ -303,7 +296,8 @@ pub(crate) struct ItemRow {
 
 fn item_row(l: &ItemLine, qs: &str) -> ItemRow {
     ItemRow {
-        href: format!("/items/{}", l.id),
+        // Opened on the pack's date, so the item reads the days the pack lists.
+        href: format!("/items/{}?{qs}", l.id),
         kind: l.kind.label(),
         title: l.title.clone(),
         project: l

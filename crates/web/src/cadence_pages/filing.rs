@@ -1,8 +1,12 @@
 //! Biweekly filing (两周一汇报) and its compliance.
 //!
-//! `GET /filing` lists the user's projects due for the current period (the one today falls in,
-//! or the last one begun) with how each stands, and with `project=ID` shows the phone-first form
-//! for one project. `POST /filing` reads the form (URL-encoded, or multipart with photos), checks
+//! `GET /filing` lists the user's projects due for the current period (the one the 数据截至
+//! date falls in, or the last one begun; the date and year are chosen as on every page, by
+//! [`Scope::resolve`]) with how each stood on that date, and with `project=ID` shows the
+//! phone-first form for one project (filing is always today). The form offers the milestones
+//! not yet reached and those this period's report names (unticking one withdraws it: a
+//! correction, with a reason); one another period's report names is shown done, withdrawn only
+//! by correcting that period's report. `POST /filing` reads the form (URL-encoded, or multipart with photos), checks
 //! the project is in the user's scope (else 404 and an audited denial, nothing stored), runs the
 //! domain's one gate [`check_filing`] (a refusal names the field: 422 with the form again), and
 //! stores the report with its photos' references in one transaction. A second identical submit
@@ -115,6 +119,8 @@ struct MilestoneInput {
     id: i64,
     name: String,
     planned: String,
+    /// The current version of this period's report names it (unticking withdraws it).
+    in_this_period: bool,
     /// Reached before this period (read-only).
     done: Option<String>,
     checked: bool,
@@ -194,13 +200,10 @@ async fn desk(
     let today = state.today();
     let p = &snap.portfolio;
     let scope = user.scope_for(Resource::ProgressReport, Action::Create, Format::Html)?;
-    let year = match params.year("year")? {
-        Some(y) => y,
-        None => current_period(&p.periods, today)
-            .map(|x| x.year)
-            .or_else(|| p.reporting_year())
-            .unwrap_or(today.year()),
-    };
+    // The year and the 数据截至 date are chosen as on every page; the list says how each
+    // report stood on that date. Filing itself is always today, into any period begun by then.
+    let layout_scope = Scope::resolve(params, snap, today)?;
+    let (year, as_of) = (layout_scope.year, layout_scope.as_of);
     let in_year: Vec<&ReportingPeriod> = p
         .periods
         .iter()
@@ -211,11 +214,11 @@ async fn desk(
     let period = chosen_id
         .and_then(|id| p.periods.iter().find(|x| x.id == id))
         .or_else(|| asked.and_then(|seq| in_year.iter().copied().find(|x| i64::from(x.seq) == seq)))
-        .or_else(|| current_period(&p.periods, today).filter(|x| x.year == year))
+        .or_else(|| current_period(&p.periods, as_of.min(today)).filter(|x| x.year == year))
         .or_else(|| in_year.last().copied());
-    let layout_scope = Scope { year, as_of: today };
-    let mut layout = Layout::new("进度填报", "filing", layout_scope, snap, "/filing", user)
-        .crumb("进度填报", Some(format!("/filing?year={year}")));
+    let mut layout = Layout::new("进度填报", "filing", layout_scope, snap, "/filing", user);
+    let qs = layout.qs.clone();
+    layout = layout.crumb("进度填报", Some(format!("/filing?{qs}")));
     let search = params.get("q").unwrap_or("").to_string();
     let todo_only = params.get("show") != Some("all");
     let Some(period) = period else {
@@ -239,7 +242,7 @@ async fn desk(
         .iter()
         .map(|x| {
             (
-                format!("/filing?year={year}&period={}", x.seq),
+                format!("/filing?{qs}&period={}", x.seq),
                 format!("第{}期", x.seq),
                 x.id == period.id,
             )
@@ -255,8 +258,8 @@ async fn desk(
         .filter(|pr| scope.covers(pr) && expected_to_file(pr, period))
         .map(|pr| {
             let v = filings.get(pr.id, period);
-            let filed = v.iter().filter(|f| f.filed_on <= today).count();
-            (pr, filing_of(v, period, today), filed)
+            let filed = v.iter().filter(|f| f.filed_on <= as_of).count();
+            (pr, filing_of(v, period, as_of), filed)
         })
         .collect();
     let mut counts = FilingCounts::default();
@@ -279,10 +282,7 @@ async fn desk(
         .iter()
         .take(LIST_LIMIT)
         .map(|(pr, f, n)| DueRow {
-            href: format!(
-                "/filing?year={year}&period={}&project={}#form",
-                period.seq, pr.id
-            ),
+            href: format!("/filing?{qs}&period={}&project={}#form", period.seq, pr.id),
             code: pr.code.clone(),
             name: pr.name.clone(),
             district: p.unit_name(pr.district).to_string(),
@@ -340,12 +340,13 @@ fn form_view(
         .iter()
         .filter(|r| r.period.0 < period.id.0)
         .max_by_key(|r| (r.period.0, r.version));
-    // Milestones reached in another period's report are shown as done; the rest can be ticked.
-    let elsewhere: HashMap<MilestoneId, Date> = record
-        .reports
-        .iter()
-        .filter(|r| r.period != period.id)
-        .flat_map(|r| r.milestones_reached.iter().copied())
+    // Milestones the current report of another period names are shown as done (withdrawn by
+    // correcting that period's report); the rest can be ticked, and those this period's report
+    // names unticked (a correction).
+    let elsewhere: HashMap<MilestoneId, Date> = filing::reached_in_reports(&record.reports)
+        .into_iter()
+        .filter(|(_, (p, _))| *p != period.id)
+        .map(|(m, (_, on))| (m, on))
         .collect();
     let values = typed.unwrap_or_else(|| match latest {
         Some(r) => FormValues {
@@ -390,6 +391,7 @@ fn form_view(
                 id: m.id.0,
                 name: m.name.clone(),
                 planned: m.planned.to_string(),
+                in_this_period,
                 done: done.map(|d| d.to_string()),
                 checked: values.reached.contains_key(&m.id.0),
                 date: values.reached.get(&m.id.0).cloned().unwrap_or_default(),
@@ -447,15 +449,15 @@ pub(crate) async fn page(
         Some(id) => {
             let record = crate::api::visible_project(&state, &user, id, Format::Html).await?;
             let today = state.today();
-            let year = params.year("year")?;
+            let scope = Scope::resolve(&params, &snap, today)?;
             let seq = params.id("period")?;
             let period = snap
                 .portfolio
                 .periods
                 .iter()
-                .filter(|x| year.is_none_or(|y| x.year == y))
+                .filter(|x| x.year == scope.year)
                 .find(|x| seq.is_some_and(|s| i64::from(x.seq) == s))
-                .or_else(|| current_period(&snap.portfolio.periods, today))
+                .or_else(|| current_period(&snap.portfolio.periods, scope.as_of.min(today)))
                 .map(|x| x.id);
             period.map(|pid| (record, pid, None))
         }
@@ -744,6 +746,19 @@ pub(crate) async fn submit(
         correction_reason: (!typed.correction_reason.is_empty())
             .then(|| typed.correction_reason.clone()),
     };
+    // A milestone the form offered for ticking and the filer left unticked: withdrawn if this
+    // period's report named it; one another period's report names is refused here.
+    let withdrawn: Vec<MilestoneId> = form
+        .all("offered")
+        .filter_map(|id| id.parse::<i64>().ok())
+        .filter(|id| !typed.reached.contains_key(id))
+        .map(MilestoneId)
+        .collect();
+    if let Err(FilingError { field, message }) =
+        filing::check_withdrawals(project, period, &versions(&record), &withdrawn)
+    {
+        return show_again(typed, vec![(field.to_string(), message)]).await;
+    }
     let decision = match check_filing(project, period, &versions(&record), &draft, today) {
         Ok(d) => d,
         Err(FilingError { field, message }) => {
@@ -751,7 +766,9 @@ pub(crate) async fn submit(
         }
     };
     let version = match decision {
-        FilingDecision::Unchanged(id) => return Ok(filed_redirect(period, project.id.0, id)),
+        FilingDecision::Unchanged(id) => {
+            return Ok(filed_redirect(period, project.id.0, id, today));
+        }
         FilingDecision::NewVersion(v) => v,
     };
     // The photos go to disk first: a stored report never names a missing photo (a photo left
@@ -819,19 +836,25 @@ pub(crate) async fn submit(
                 crate::api::visible_project(&state, &user, project_id, Format::Html).await?;
             match check_filing(project, period, &versions(&again), &draft, today) {
                 Ok(FilingDecision::Unchanged(id)) => {
-                    return Ok(filed_redirect(period, project.id.0, id));
+                    return Ok(filed_redirect(period, project.id.0, id, today));
                 }
                 _ => return Err(AppError::store(Format::Html, e)),
             }
         }
     };
     open_tickets(&state, &user, &snap, &record, period, &report).await?;
-    Ok(filed_redirect(period, project.id.0, id))
+    Ok(filed_redirect(period, project.id.0, id, today))
 }
 
-fn filed_redirect(period: &ReportingPeriod, project: i64, report: ReportId) -> Response {
+/// Back to the form after filing, as of the filing day, so the list shows the report filed.
+fn filed_redirect(
+    period: &ReportingPeriod,
+    project: i64,
+    report: ReportId,
+    today: Date,
+) -> Response {
     Redirect::to(&format!(
-        "/filing?year={}&period={}&project={project}&filed={report}#form",
+        "/filing?year={}&as_of={today}&period={}&project={project}&filed={report}#form",
         period.year, period.seq
     ))
     .into_response()

@@ -100,17 +100,11 @@ impl Filters {
     }
 }
 
-/// The date items are read on: `as_of` when asked, else today — items are a working list, read
-/// as they stand now even when the figures' year is over.
+/// The date items are read on: the chosen 数据截至 date, defaulting as every page does
+/// ([`Scope::resolve`]: the year being reported on, today within it or its last day once it is
+/// over), so a list and the item it links to agree.
 fn items_scope(params: &Params, snap: &Snapshot, today: Date) -> Result<Scope, AppError> {
-    let year = match params.year("year")? {
-        Some(y) => y,
-        None => snap.portfolio.reporting_year().unwrap_or(today.year()),
-    };
-    Ok(Scope {
-        year,
-        as_of: params.date("as_of")?.unwrap_or(today),
-    })
+    Scope::resolve(params, snap, today)
 }
 
 /// One item as the list and the API show it, on a date.
@@ -402,7 +396,7 @@ async fn list_page(
             .take(filters.per_page as usize)
             .map(|(i, v)| Row {
                 seq: i + 1,
-                href: format!("/items/{}", v.id),
+                href: format!("/items/{}?{qs}", v.id),
                 kind: v.kind_label,
                 title: v.title.clone(),
                 project: v
@@ -755,34 +749,38 @@ struct ItemPage {
     levels: Vec<Choice>,
     deadline: String,
     today: String,
+    /// Events after the as-of date (not in the history shown).
+    later: usize,
+    /// `year=…&as_of=…` of the page, kept by its forms.
+    qs: String,
     form: EventForm,
     errors: Vec<(String, String)>,
 }
 
+#[expect(clippy::too_many_arguments, reason = "one page, its inputs")]
 fn item_page(
     state: &AppState,
     user: &CurrentUser,
     snap: &Snapshot,
     cadence: &CadenceSnapshot,
     item: &TrackedItem,
+    scope: Scope,
     form: EventForm,
     errors: Vec<(String, String)>,
 ) -> Result<Response, AppError> {
     let p = &snap.portfolio;
+    // Facts are read as of the chosen date, as the list reads them; the forms act today on the
+    // item as it stands now.
     let today = state.today();
-    let scope = Scope {
-        year: p.reporting_year().unwrap_or(today.year()),
-        as_of: today,
-    };
-    let layout = Layout::new(item.title.clone(), "items", scope, snap, "/items", user)
-        .crumb(
-            "督办事项",
-            Some(format!("/items?year={}&as_of={today}", scope.year)),
-        )
-        .crumb(item.title.clone(), None);
+    let on = scope.as_of.max(item.opened_on);
+    let path = format!("/items/{}", item.id);
+    let layout = Layout::new(item.title.clone(), "items", scope, snap, &path, user);
     let qs = layout.qs.clone();
-    let s = item.state();
-    let on_now = item.state_on(today.max(item.opened_on));
+    let layout = layout
+        .crumb("督办事项", Some(format!("/items?{qs}")))
+        .crumb(item.title.clone(), None);
+    let s = item.state_on(on);
+    let now = item.state();
     let unit = user.account.unit;
     let is_owner = unit == Some(item.owner);
     let is_issuer = unit == Some(item.issuer);
@@ -802,13 +800,13 @@ fn item_page(
     if let Some(d) = item.district {
         facts.push(("县区", p.unit_name(d).to_string()));
     }
-    if let Some(days) = item.overdue_days(today) {
+    if let Some(days) = item.overdue_days(on) {
         facts.push(("逾期", format!("{days} 天")));
     }
-    if item.is_stuck(today, cadence.follow_up.stuck_days) {
+    if item.is_stuck(on, cadence.follow_up.stuck_days) {
         facts.push((
             "卡壳",
-            format!("{} 天无进展", super::days(on_now.last_movement, today)),
+            format!("{} 天无进展", super::days(s.last_movement, on)),
         ));
     }
     if s.rejections > 0 {
@@ -836,6 +834,7 @@ fn item_page(
         history: item
             .events
             .iter()
+            .filter(|e| e.on <= on)
             .map(|e| HistoryRow {
                 on: e.on.to_string(),
                 unit: p.unit_name(e.unit).to_string(),
@@ -847,6 +846,7 @@ fn item_page(
         evidence: item
             .events
             .iter()
+            .filter(|e| e.on <= on)
             .filter_map(|e| match &e.action {
                 ItemAction::ClaimClosure { evidence } => Some((e.on.to_string(), evidence.clone())),
                 _ => None,
@@ -856,19 +856,21 @@ fn item_page(
         is_owner,
         is_issuer,
         may_escalate: is_issuer || is_owner,
-        open: s.status == ItemStatus::Open,
-        awaiting: s.status == ItemStatus::AwaitingCheck,
+        later: item.events.iter().filter(|e| e.on > on).count(),
+        open: now.status == ItemStatus::Open,
+        awaiting: now.status == ItemStatus::AwaitingCheck,
         levels: EscalationLevel::ALL
             .iter()
-            .filter(|l| **l > s.level)
+            .filter(|l| **l > now.level)
             .map(|l| Choice {
                 value: l.code().into(),
                 label: l.label().into(),
                 selected: false,
             })
             .collect(),
-        deadline: s.deadline.to_string(),
+        deadline: now.deadline.to_string(),
         today: today.to_string(),
+        qs,
         form,
         errors,
         layout,
@@ -876,13 +878,16 @@ fn item_page(
     super::html(page)
 }
 
-/// `GET /items/{id}`.
+/// `GET /items/{id}[?year=Y&as_of=D]`.
 pub(crate) async fn detail(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
+    let params = Params::new(query, Format::Html);
     let snap = html_snapshot(&state).await?;
+    let scope = items_scope(&params, &snap, state.today())?;
     let cadence = super::records(&state, Format::Html).await?;
     let item = visible_item(&state, &user, &snap, &cadence, &id).await?;
     item_page(
@@ -891,6 +896,7 @@ pub(crate) async fn detail(
         &snap,
         &cadence,
         &item,
+        scope,
         EventForm::default(),
         Vec::new(),
     )
@@ -932,9 +938,12 @@ pub(crate) async fn add_event(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
+    let params = Params::new(query, Format::Html);
     let snap = html_snapshot(&state).await?;
+    let scope = items_scope(&params, &snap, state.today())?;
     let cadence = super::records(&state, Format::Html).await?;
     let item = visible_item(&state, &user, &snap, &cadence, &id).await?;
     let field = |name: &str| {
@@ -954,6 +963,7 @@ pub(crate) async fn add_event(
             &snap,
             &cadence,
             &item,
+            scope,
             typed,
             vec![(field, message)],
         ))
@@ -1014,5 +1024,12 @@ pub(crate) async fn add_event(
         )
         .await
         .map_err(|e| AppError::store(Format::Html, e))?;
-    Ok(Redirect::to(&format!("/items/{}", item.id)).into_response())
+    // Back to the item as it stands now, the new event included.
+    Ok(Redirect::to(&format!(
+        "/items/{}?year={}&as_of={}",
+        item.id,
+        scope.year,
+        state.today()
+    ))
+    .into_response())
 }
