@@ -6,8 +6,10 @@
 //! `JIANGUAN_REQUIRE_LIBREOFFICE` is set (as `.ci/run` does), in which case a missing LibreOffice
 //! fails.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use jianguan_documents::ledger::{ImportOptions, import_ledger, latest_progress, ledger_workbook};
 use jiff::civil::Date;
@@ -41,9 +43,10 @@ impl Drop for TempDir {
 }
 
 /// Opens `file` in LibreOffice and saves it as .xlsx into `out` (a private profile, so parallel
-/// runs do not share one); the saved file's path.
+/// runs do not share one); the saved file's path. A LibreOffice that hangs is killed after
+/// five minutes and the test fails.
 fn resave_with_libreoffice(soffice: &Path, file: &Path, profile: &Path, out: &Path) -> PathBuf {
-    let output = Command::new(soffice)
+    let mut child = Command::new(soffice)
         .arg(format!(
             "-env:UserInstallation=file://{}",
             profile.display()
@@ -57,15 +60,30 @@ fn resave_with_libreoffice(soffice: &Path, file: &Path, profile: &Path, out: &Pa
         ])
         .arg(out)
         .arg(file)
-        .output()
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
         .expect("run soffice");
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for soffice") {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(300) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("soffice did not finish converting {}", file.display());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let mut stderr = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        let _ = e.read_to_string(&mut stderr);
+    }
     let saved = out.join(file.file_name().expect("a file name"));
     assert!(
-        output.status.success() && saved.is_file(),
-        "soffice failed ({}): {}{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+        status.success() && saved.is_file(),
+        "soffice failed ({status}): {stderr}"
     );
     saved
 }
