@@ -24,7 +24,9 @@
 //!    (January, or October typed as 2021.10).
 //! 4. Validation against the [`Portfolio`] and comparison by ledger code (项目编号) with the
 //!    projects already stored → [`ImportPlan`] (new / updated with the fields that change /
-//!    unchanged). Blank rows and a totals row (合计, 总计, 小计) are skipped; a sheet without a
+//!    unchanged), coordinates compared to 1e-7 degrees and amounts to 0.01 万元 (the precision
+//!    export writes, [`precision`]), so a ledger re-saved by a spreadsheet program is unchanged.
+//!    Blank rows and a totals row (合计, 总计, 小计) are skipped; a sheet without a
 //!    district column takes its district from the sheet's name (one sheet per district). Every
 //!    problem is a [`CellError`] naming sheet, row, column and what was expected; all are
 //!    collected (up to [`Limits::max_errors`]) and any one of them refuses the whole import.
@@ -40,6 +42,7 @@ mod columns;
 mod export;
 mod limits;
 mod plan;
+pub mod precision;
 mod read;
 mod report;
 pub mod values;

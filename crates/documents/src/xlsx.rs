@@ -37,7 +37,7 @@ pub enum ColumnFormat {
     Percent,
     /// A date: `yyyy-mm-dd`.
     Date,
-    /// A coordinate in degrees: `0.000000`.
+    /// A coordinate in degrees: `0.0000000` (the 7 decimals the ledger carries).
     Degrees,
 }
 
@@ -209,7 +209,7 @@ impl Formats {
             decimal: base.clone().set_num_format("0.00"),
             percent: base.clone().set_num_format("0.00%"),
             date: base.clone().set_num_format("yyyy-mm-dd"),
-            degrees: base.set_num_format("0.000000"),
+            degrees: base.set_num_format("0.0000000"),
         }
     }
 

@@ -1,14 +1,17 @@
 //! Ledger import against messy and hostile files built here (title rows, merged multi-row
 //! headers, every date form, units, full-width text, blank and totals rows, one sheet per
 //! district, wrong values, a zip bomb, a 10 MB cell, truncated and random bytes, CSV), the
-//! error report, and the round trip export → import of the demo city.
+//! error report, and the round trip export → import of the demo city (also with every value
+//! moved below the precision the ledger carries, as a spreadsheet program's re-save does).
 
 use std::io::{Cursor, Read, Write};
 
 use jianguan_documents::ledger::{
     AliasTable, CellError, ImportError, ImportOptions, ImportPlan, Limits, error_report,
-    import_ledger, latest_progress, ledger_workbook, plan_import, read_workbook,
+    import_ledger, latest_progress, ledger_sheet, ledger_workbook, plan_import, precision,
+    read_workbook,
 };
+use jianguan_documents::xlsx::{Sheet, Value, write_workbook};
 use jianguan_domain::model::*;
 use jiff::civil::Date;
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
@@ -1312,7 +1315,20 @@ fn export_then_import_gives_the_same_ledger() {
     )
     .unwrap();
     assert_eq!(plan.new.len(), city.projects.len());
-    let mut expected: Vec<Project> = city.projects.iter().cloned().map(without_ids).collect();
+    // Coordinates come back at the ledger's 7 decimals; everything else as stored.
+    let mut expected: Vec<Project> = city
+        .projects
+        .iter()
+        .cloned()
+        .map(without_ids)
+        .map(|mut p| {
+            p.location = p.location.map(|l| GeoPoint {
+                lon: precision::degrees(l.lon),
+                lat: precision::degrees(l.lat),
+            });
+            p
+        })
+        .collect();
     expected.sort_by(|a, b| a.code.cmp(&b.code));
     let mut got = plan.new.clone();
     got.sort_by(|a, b| a.code.cmp(&b.code));
@@ -1334,4 +1350,148 @@ fn export_then_import_gives_the_same_ledger() {
         again.updated.first().map(|c| &c.fields)
     );
     assert_eq!(again.unchanged, city.projects.len());
+}
+
+/// The column of `sheet` headed `header`.
+fn column_of(sheet: &Sheet, header: &str) -> usize {
+    sheet
+        .columns
+        .iter()
+        .position(|c| c.header == header)
+        .unwrap_or_else(|| panic!("no column {header}"))
+}
+
+/// The columns of `sheet` whose header ends with `suffix`.
+fn columns_ending(sheet: &Sheet, suffix: &str) -> Vec<usize> {
+    let found: Vec<usize> = (0..sheet.columns.len())
+        .filter(|&i| sheet.columns[i].header.ends_with(suffix))
+        .collect();
+    assert!(!found.is_empty(), "no column ends with {suffix}");
+    found
+}
+
+fn nudge(cell: &mut Value, by: f64) {
+    if let Value::Number(n) = cell {
+        *n += by;
+    }
+}
+
+fn demo_sheet(city: &Portfolio) -> Sheet {
+    ledger_sheet(city, &latest_progress(city), d(2021, 12, 31))
+}
+
+fn reimport(sheet: Sheet, city: &Portfolio) -> ImportPlan {
+    let bytes = write_workbook(&[sheet]).unwrap();
+    import_ledger(
+        &bytes,
+        "台账.xlsx",
+        city,
+        &ImportOptions::default(),
+        no_progress(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn values_moved_below_the_ledgers_precision_import_as_unchanged() {
+    let city = jianguan_demo::demo_city();
+    let mut sheet = demo_sheet(&city);
+    let (lon, lat) = (column_of(&sheet, "经度"), column_of(&sheet, "纬度"));
+    let total = column_of(&sheet, "总投资（万元）");
+    let plans = columns_ending(&sheet, "年计划投资（万元）");
+    let mut dates = columns_ending(&sheet, "计划日期");
+    dates.extend(columns_ending(&sheet, "实际日期"));
+    let mut moved = 0;
+    for (i, row) in sheet.rows.iter_mut().enumerate() {
+        let sign = if i % 2 == 0 { 1.0 } else { -1.0 };
+        // Coordinates by 1e-9 degrees (the ledger carries 1e-7), amounts by 0.001 and 0.0049
+        // 万元 (it carries 0.01), dates given a time of day (it carries days).
+        nudge(&mut row[lon], sign * 1e-9);
+        nudge(&mut row[lat], -sign * 1e-9);
+        nudge(&mut row[total], 0.001);
+        for &c in &plans {
+            nudge(&mut row[c], 0.0049);
+        }
+        for &c in &dates {
+            if let Value::Date(day) = row[c] {
+                row[c] = Value::Number(serial(day) + 0.75);
+                moved += 1;
+            }
+        }
+    }
+    assert!(moved > 1000, "dates moved: {moved}");
+    let plan = reimport(sheet, &city);
+    assert!(
+        plan.updated.is_empty(),
+        "{} updated, first: {:?}",
+        plan.updated.len(),
+        plan.updated
+            .first()
+            .map(|c| (&c.new.code, &c.fields, c.old.location, c.new.location))
+    );
+    assert!(plan.new.is_empty());
+    assert_eq!(plan.unchanged, city.projects.len());
+    assert!(plan.summary().contains("更新 0 个"), "{}", plan.summary());
+}
+
+#[test]
+fn values_changed_by_a_step_of_the_ledgers_precision_are_updates() {
+    let city = jianguan_demo::demo_city();
+    let mut sheet = demo_sheet(&city);
+    let lon = column_of(&sheet, "经度");
+    let total = column_of(&sheet, "总投资（万元）");
+    let plan_col = columns_ending(&sheet, "年计划投资（万元）")[0];
+    let actual = columns_ending(&sheet, "实际日期");
+    let code = |row: &[Value]| match &row[0] {
+        Value::Text(t) => t.clone(),
+        other => panic!("code {other:?}"),
+    };
+    // One step each: 1e-7 degrees, 0.01 万元 on the total and on a year's plan, one day.
+    nudge(&mut sheet.rows[0][lon], 1e-7);
+    nudge(&mut sheet.rows[1][total], 0.01);
+    let with_plan = (2..sheet.rows.len())
+        .find(|&r| matches!(sheet.rows[r][plan_col], Value::Number(_)))
+        .unwrap();
+    nudge(&mut sheet.rows[with_plan][plan_col], 0.01);
+    let (dated, date_col) = (with_plan + 1..sheet.rows.len())
+        .find_map(|r| {
+            actual
+                .iter()
+                .find(|&&c| matches!(sheet.rows[r][c], Value::Date(_)))
+                .map(|&c| (r, c))
+        })
+        .unwrap();
+    if let Value::Date(day) = sheet.rows[dated][date_col] {
+        sheet.rows[dated][date_col] = Value::Date(day.yesterday().unwrap());
+    }
+    let step = sheet.columns[date_col]
+        .header
+        .trim_end_matches("实际日期")
+        .to_owned();
+    let expected = [
+        (code(&sheet.rows[0]), vec!["位置".to_owned()]),
+        (code(&sheet.rows[1]), vec!["总投资".to_owned()]),
+        (code(&sheet.rows[with_plan]), vec!["年度计划".to_owned()]),
+        (
+            code(&sheet.rows[dated]),
+            vec![format!("节点「{step}」实际日期")],
+        ),
+    ];
+    let plan = reimport(sheet, &city);
+    let mut got: Vec<(String, Vec<String>)> = plan
+        .updated
+        .iter()
+        .map(|c| (c.new.code.clone(), c.fields.clone()))
+        .collect();
+    got.sort();
+    let mut expected = expected.to_vec();
+    expected.sort();
+    assert_eq!(got, expected);
+    assert_eq!(plan.unchanged, city.projects.len() - 4);
+    // The fields no one changed keep their stored values exactly, not the ledger's rounding.
+    for c in &plan.updated {
+        if !c.fields.contains(&"位置".to_owned()) {
+            assert_eq!(c.new.location, c.old.location, "{}", c.new.code);
+        }
+    }
 }

@@ -19,9 +19,10 @@ use jianguan_access::policy::{Action, Resource};
 use jianguan_domain::Date;
 use jianguan_domain::assessment::{
     AdjustmentLine, Decision, DisputedLine, EnteredValue, FilingStatus, ListReason, Method, Month,
-    Objection, RecordRef, Scheme, ScoreRun, Source, SubjectKind, SubjectScore, TierRange,
-    default_dictionary,
+    MonthScores, Objection, RecordRef, Scheme, ScoreRun, Source, SubjectKind, SubjectScore,
+    TierRange, default_dictionary,
 };
+use jianguan_domain::followup::TrackedItem;
 use jianguan_domain::model::{Portfolio, UnitId, UnitKind};
 use jianguan_domain::store::StoreError;
 
@@ -383,11 +384,14 @@ pub(crate) async fn league(
 /// `GET /api/v1/scores?month=2021-10&kind=district`: the month's latest run (published, a
 /// correction, or the draft: its scores with the records behind every line), `run: null` when
 /// the month has not been scored. Without `month`, the latest scored month of the year being
-/// reported on.
+/// reported on. Scores and lines are citywide; the records behind them are narrowed to the
+/// reader's scope exactly as the score card page narrows them ([`narrow_scores_json`]).
 pub(crate) async fn api(
     State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
+    let viewer = Viewer::of(&user, Resource::Assessment, Format::Json)?;
     let params = Params::new(query, Format::Json);
     let kind = params
         .choice("kind", SubjectKind::from_code, "应为 district 或 lead_unit")?
@@ -409,7 +413,16 @@ pub(crate) async fn api(
         }
     }
     .map_err(store_err(Format::Json))?;
-    let run = run.map(|run| {
+    let run = match run {
+        Some(run) => {
+            let snap = state.snapshot().await.map_err(store_err(Format::Json))?;
+            let cadence = crate::cadence_pages::records(&state, Format::Json).await?;
+            let scope = RecordScope::new(&snap.portfolio, viewer, &cadence.items);
+            Some((narrow_scores_json(&run.scores, &scope), run))
+        }
+        None => None,
+    };
+    let run = run.map(|(scores, run)| {
         serde_json::json!({
             "month": run.month,
             "version": run.version,
@@ -418,7 +431,7 @@ pub(crate) async fn api(
             "correction_reason": run.correction_reason,
             "scheme_year": run.scheme_year,
             "scheme_version": run.scheme_version,
-            "scores": run.scores,
+            "scores": scores,
         })
     });
     Ok(Json(serde_json::json!({ "month": month, "kind": kind, "run": run })).into_response())
@@ -694,11 +707,89 @@ struct CardPage {
     hidden_note: bool,
 }
 
-/// Names the records behind lines and decides which the reader may see.
-struct Resolver<'a> {
+/// Which records behind a line the reader may see named: records about a project when their
+/// scope covers the project, records about a tracked item when they see the item, and the media
+/// register and entered values always. A line's value and count stay as computed (counted, not
+/// named). The score card page ([`Resolver`]) and `/api/v1/scores` ([`narrow_scores_json`])
+/// both narrow with [`RecordScope::sees`], so they show the same records.
+pub(crate) struct RecordScope<'a> {
     projects: ProjectIndex<'a>,
     viewer: Viewer,
-    items: HashMap<i64, &'a jianguan_domain::followup::TrackedItem>,
+    items: HashMap<i64, &'a TrackedItem>,
+}
+
+impl<'a> RecordScope<'a> {
+    /// The scope of `viewer` over `portfolio`'s projects and the tracked `items`.
+    pub(crate) fn new(
+        portfolio: &'a Portfolio,
+        viewer: Viewer,
+        items: &'a [TrackedItem],
+    ) -> RecordScope<'a> {
+        RecordScope {
+            projects: ProjectIndex::new(portfolio),
+            viewer,
+            items: items.iter().map(|i| (i.id.0, i)).collect(),
+        }
+    }
+
+    /// Whether the reader may see `record` named.
+    pub(crate) fn sees(&self, record: &RecordRef) -> bool {
+        match record {
+            RecordRef::Milestone { project, .. }
+            | RecordRef::Filing { project, .. }
+            | RecordRef::Warning { project, .. } => {
+                self.viewer.sees_project(&self.projects, *project)
+            }
+            RecordRef::OverdueItem { item, .. } | RecordRef::Rectification { item, .. } => self
+                .items
+                .get(&item.0)
+                .is_some_and(|it| self.viewer.sees_item(it, &self.projects)),
+            RecordRef::Media { .. } | RecordRef::Entry { .. } => true,
+        }
+    }
+}
+
+/// A month's scores as JSON (`scores` serialised) narrowed to `scope`: every list of records
+/// (behind an indicator line, a deduction or bonus, a list entry's reason) keeps the records
+/// [`RecordScope::sees`] and gains `records_hidden`, how many it left out. A record that does not
+/// read back as a [`RecordRef`] is left out.
+pub(crate) fn narrow_scores_json(
+    scores: &MonthScores,
+    scope: &RecordScope<'_>,
+) -> serde_json::Value {
+    fn walk(value: &mut serde_json::Value, scope: &RecordScope<'_>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::Array(records)) = map.get_mut("records") {
+                    let before = records.len();
+                    records.retain(|r| {
+                        serde_json::from_value::<RecordRef>(r.clone()).is_ok_and(|r| scope.sees(&r))
+                    });
+                    let hidden = before - records.len();
+                    map.insert("records_hidden".into(), hidden.into());
+                }
+                for (key, v) in map.iter_mut() {
+                    if key != "records" {
+                        walk(v, scope);
+                    }
+                }
+            }
+            serde_json::Value::Array(values) => {
+                for v in values {
+                    walk(v, scope);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut value = serde_json::to_value(scores).unwrap_or(serde_json::Value::Null);
+    walk(&mut value, scope);
+    value
+}
+
+/// Names the records behind lines, those the reader may see ([`RecordScope`]).
+struct Resolver<'a> {
+    scope: RecordScope<'a>,
     media: HashMap<i64, &'a jianguan_domain::assessment::MediaReport>,
     entered: HashMap<i64, &'a EnteredValue>,
 }
@@ -709,7 +800,7 @@ impl Resolver<'_> {
         let mut shown = Vec::new();
         let mut hidden = 0;
         for r in records {
-            match self.line(r) {
+            match self.scope.sees(r).then(|| self.line(r)).flatten() {
                 Some(l) => shown.push(l),
                 None => hidden += 1,
             }
@@ -718,16 +809,14 @@ impl Resolver<'_> {
     }
 
     fn project(&self, id: jianguan_domain::model::ProjectId) -> Option<(String, String)> {
-        if !self.viewer.sees_project(&self.projects, id) {
-            return None;
-        }
-        let p = self.projects.get(id)?;
+        let p = self.scope.projects.get(id)?;
         Some((p.name.clone(), format!("/projects/{}", p.id)))
     }
 
     fn line(&self, record: &RecordRef) -> Option<RecordLine> {
         let milestone_name = |p: jianguan_domain::model::ProjectId, m| {
-            self.projects
+            self.scope
+                .projects
                 .get(p)
                 .and_then(|p| p.milestones.iter().find(|x| x.id == m))
                 .map(|m| m.name.clone())
@@ -817,10 +906,7 @@ impl Resolver<'_> {
                 deadline,
                 days,
             } => {
-                let it = self.items.get(&item.0)?;
-                if !self.viewer.sees_item(it, &self.projects) {
-                    return None;
-                }
+                let it = self.scope.items.get(&item.0)?;
                 RecordLine {
                     text: format!(
                         "{}「{}」：期限 {}，逾期 {days} 天",
@@ -836,10 +922,7 @@ impl Resolver<'_> {
                 checked_on,
                 passed,
             } => {
-                let it = self.items.get(&item.0)?;
-                if !self.viewer.sees_item(it, &self.projects) {
-                    return None;
-                }
+                let it = self.scope.items.get(&item.0)?;
                 RecordLine {
                     text: format!(
                         "整改「{}」：{} 首次复核{}",
@@ -1018,9 +1101,7 @@ async fn render_card(
         .map_err(store_err(Format::Html))?;
     let viewer = Viewer::of(user, Resource::Assessment, Format::Html)?;
     let resolver = Resolver {
-        projects: ProjectIndex::new(&snap.portfolio),
-        viewer,
-        items: cadence.items.iter().map(|i| (i.id.0, i)).collect(),
+        scope: RecordScope::new(&snap.portfolio, viewer, &cadence.items),
         media: media.iter().map(|m| (m.id, m)).collect(),
         entered: entered.iter().map(|e| (e.id, e)).collect(),
     };

@@ -1,6 +1,7 @@
 //! The ledger written out: one row per project in exactly the columns import reads, so that
 //! export → import gives the same projects, plus the status and latest progress (read-only
-//! columns import ignores).
+//! columns import ignores). Coordinates and amounts are written at the precision the ledger
+//! carries ([`super::precision`]), the precision import compares at.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -9,6 +10,7 @@ use jianguan_domain::rates::status_as_of;
 use jiff::civil::Date;
 use rust_xlsxwriter::XlsxError;
 
+use super::precision;
 use crate::xlsx::{Column, ColumnFormat as F, Sheet, Value, write_workbook};
 
 /// A project's latest progress report, as the ledger shows it.
@@ -186,17 +188,17 @@ pub fn ledger_sheet(
             s.parking_spaces.into(),
             s.toilets.into(),
             s.length_m.into(),
-            p.total_investment.wan().into(),
+            precision::wan(p.total_investment).into(),
             p.funding_source.as_str().into(),
-            p.location.map(|l| l.lon).into(),
-            p.location.map(|l| l.lat).into(),
+            p.location.map(|l| precision::degrees(l.lon)).into(),
+            p.location.map(|l| precision::degrees(l.lat)).into(),
             p.suspended_on.into(),
         ]);
         for y in &years {
             match p.plan_for(*y) {
                 Some(plan) => {
                     row.push(plan.kind.label().into());
-                    row.push(plan.planned_investment.wan().into());
+                    row.push(precision::wan(plan.planned_investment).into());
                 }
                 None => row.extend([Value::Empty, Value::Empty]),
             }
@@ -215,7 +217,7 @@ pub fn ledger_sheet(
             Some(l) => row.extend([
                 l.period.as_str().into(),
                 l.filed_on.into(),
-                l.investment_to_date.wan().into(),
+                precision::wan(l.investment_to_date).into(),
                 l.note.as_str().into(),
             ]),
             None => row.extend([Value::Empty, Value::Empty, Value::Empty, Value::Empty]),

@@ -12,6 +12,7 @@ use jiff::civil::Date;
 
 use super::columns::{AliasTable, ColumnKind, Field, Layout, MappedColumn, detect, is_totals};
 use super::limits::{Deadline, Limits};
+use super::precision;
 use super::read::{RawSheet, Workbook, read_with_deadline};
 use super::values::{self, key};
 use super::{CellError, ImportError, Progress, column_letters};
@@ -373,6 +374,7 @@ fn plan_with_deadline(
                         m.id = o.id;
                     }
                 }
+                keep_stored_at_precision(old, &mut project);
                 let fields = changed_fields(old, &project);
                 if fields.is_empty() {
                     plan.unchanged += 1;
@@ -909,7 +911,27 @@ fn milestones(
     (errors.list.len() == before).then_some(out)
 }
 
-/// The names of the fields in which `new` differs from `old`.
+/// Keeps the stored value wherever the ledger's value equals it at the precision the ledger
+/// carries ([`precision`]): a coordinate or an amount no person changed is not rewritten, even
+/// when another field of the project is.
+fn keep_stored_at_precision(old: &Project, new: &mut Project) {
+    if precision::same_money(old.total_investment, new.total_investment) {
+        new.total_investment = old.total_investment;
+    }
+    if precision::same_location(old.location, new.location) {
+        new.location = old.location;
+    }
+    for plan in &mut new.year_plans {
+        if let Some(o) = old.year_plans.iter().find(|o| o.year == plan.year)
+            && precision::same_money(o.planned_investment, plan.planned_investment)
+        {
+            plan.planned_investment = o.planned_investment;
+        }
+    }
+}
+
+/// The names of the fields in which `new` differs from `old`, coordinates and amounts compared
+/// at the precision the ledger carries, dates by day.
 fn changed_fields(old: &Project, new: &Project) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut check = |differs: bool, name: &str| {
@@ -927,11 +949,20 @@ fn changed_fields(old: &Project, new: &Project) -> Vec<String> {
     check(old.sub_hq != new.sub_hq, "分指挥部");
     check(old.build_type != new.build_type, "建设类型");
     check(old.scale != new.scale, "规模");
-    check(old.total_investment != new.total_investment, "总投资");
+    check(
+        !precision::same_money(old.total_investment, new.total_investment),
+        "总投资",
+    );
     check(old.funding_source != new.funding_source, "资金来源");
-    check(old.location != new.location, "位置");
+    check(
+        !precision::same_location(old.location, new.location),
+        "位置",
+    );
     check(old.suspended_on != new.suspended_on, "暂缓日期");
-    check(old.year_plans != new.year_plans, "年度计划");
+    check(
+        !precision::same_year_plans(&old.year_plans, &new.year_plans),
+        "年度计划",
+    );
     for m in &new.milestones {
         match old.milestones.iter().find(|o| o.name == m.name) {
             None => out.push(format!("节点「{}」（新增）", m.name)),
