@@ -740,7 +740,9 @@ impl<'a> RecordScope<'a> {
             | RecordRef::Warning { project, .. } => {
                 self.viewer.sees_project(&self.projects, *project)
             }
-            RecordRef::OverdueItem { item, .. } | RecordRef::Rectification { item, .. } => self
+            RecordRef::OverdueItem { item, .. }
+            | RecordRef::Rectification { item, .. }
+            | RecordRef::Act { item, .. } => self
                 .items
                 .get(&item.0)
                 .is_some_and(|it| self.viewer.sees_item(it, &self.projects)),
@@ -882,10 +884,7 @@ impl Resolver<'_> {
                 }
             }
             RecordRef::Act { item, on, .. } => {
-                let it = self.items.get(&item.0)?;
-                if !self.viewer.sees_item(it, &self.projects) {
-                    return None;
-                }
+                let it = self.scope.items.get(&item.0)?;
                 let number = it
                     .act
                     .as_ref()

@@ -391,6 +391,7 @@ async fn the_item_page_reads_the_date_its_list_was_read_on_and_both_default_like
             progress("2021-06-01", "已进场"),
             progress("2022-01-10", "次年续报进展"),
         ],
+        act: None,
     };
     let audit = jianguan_audit::AuditDraft {
         at_ms: 0,
