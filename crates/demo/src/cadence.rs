@@ -113,7 +113,7 @@ pub fn demo_cadence(portfolio: &Portfolio) -> DemoCadence {
                 match proposal.act {
                     // The meeting issues every 约谈 the rules propose.
                     ActKind::Summons => {
-                        let o = meetings.summons(&proposal, day, &mut summonses);
+                        let o = meetings.summons(&proposal, week, day, &mut summonses);
                         sim.open(o);
                     }
                     // A 督办 proposal is taken up by the meeting's own decisions, or dismissed
@@ -940,7 +940,7 @@ impl<'a, 'c> Meetings<'a, 'c> {
 
     /// The 约谈 the meeting on `day` issues on `proposal`: the unit's heads summoned that week,
     /// the minutes, a month to rectify, then the rectification reported and verified.
-    fn summons(&mut self, proposal: &Proposal, day: Date, issued: &mut u32) -> Opening {
+    fn summons(&mut self, proposal: &Proposal, week: Week, day: Date, issued: &mut u32) -> Opening {
         *issued += 1;
         let name = self.city.unit_name(proposal.unit).to_string();
         let talk = plus(day, self.rng.random_range(1..=3)).min(year_end());
@@ -953,9 +953,11 @@ impl<'a, 'c> Meetings<'a, 'c> {
                 "指出{name}项目推进滞后、节点逾期较多；{name}作表态发言；要求倒排工期、压实责任，一个月内整改到位并书面报告。"
             ),
         };
-        let item = proposal
+        let mut item = proposal
             .issue(&form, self.city.hq, talk)
             .expect("the demo's 约谈 is complete");
+        // Decided at the meeting over `week`'s pack, like the meeting's other decisions.
+        item.source = week.to_string();
         let mut o = Opening::new(item);
         let report = plus(talk, self.rng.random_range(18..=28));
         o.progress(plus(talk, 7), "已召开专题会议，制定整改方案".into());

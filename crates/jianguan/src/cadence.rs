@@ -202,11 +202,22 @@ pub fn render_text(p: &DispatchPack) -> String {
     }
     let _ = writeln!(
         out,
-        "\n十、历次调度会督办事项（在办 {} 件）",
-        p.open_supervision_items.len()
+        "\n十、督办、约谈（在办 {} 件，本周签发 {} 件）",
+        p.open_supervision_items.len(),
+        p.acts_issued.len()
     );
     for i in &p.open_supervision_items {
         item_line(&mut out, i);
+    }
+    if !p.proposals.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n十一、督办约谈建议（{} 条，待办公室签发或不予签发）",
+            p.proposals.len()
+        );
+        for x in &p.proposals {
+            let _ = writeln!(out, "  {} {} · {}（{}）", x.act.label(), x.unit, x.title, x.reason);
+        }
     }
     out
 }

@@ -668,7 +668,7 @@ async fn demo(
             .await
             .context("writing the demo's monthly assessment")?;
         eprintln!(
-            "已生成示例市：{} 个项目，{} 条填报，{} 条警示记录，{} 件督办/协调/整改事项，{} 条考评指标录入、{} 篇媒体报道、{} 个月度考评结果（1–11 月已发布），用时 {:.1} 秒",
+            "已生成示例市：{} 个项目，{} 条填报，{} 条警示记录，{} 件督办/约谈/协调/整改事项，{} 条考评指标录入、{} 篇媒体报道、{} 个月度考评结果（1–11 月已发布），用时 {:.1} 秒",
             city.projects.len(),
             city.reports.len(),
             warnings,

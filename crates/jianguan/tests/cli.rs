@@ -163,7 +163,7 @@ async fn the_demo_command_writes_a_year_of_cadence_and_week_40_carries_meetings_
     );
     let text = jianguan(&["dispatch", "--db", db, "--week", "2021-W40"]);
     let text = String::from_utf8_lossy(&text.stdout);
-    assert!(text.contains("历次调度会督办事项"), "{text}");
+    assert!(text.contains("十、督办、约谈（在办"), "{text}");
     // The year of monthly assessment: January–November published, December a draft.
     assert!(err.contains("24 个月度考评结果"), "{err}");
     for (month, published) in [("2021-01", true), ("2021-11", true), ("2021-12", false)] {
