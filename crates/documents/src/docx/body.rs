@@ -221,14 +221,25 @@ fn column_widths(table: &Table, total_weight: f64) -> Vec<u32> {
         }
     } else {
         let is_text = |i: usize| table.columns[i].align == Align::Left;
-        let fixed: f64 = (0..needs.len())
-            .filter(|i| !is_text(*i))
-            .map(|i| needs[i])
-            .sum();
-        if fixed < width && (0..needs.len()).any(is_text) {
-            let shares = by_weight(width - fixed, &is_text);
+        let fixed = |of: &[f64]| -> f64 {
             (0..needs.len())
-                .map(|i| if is_text(i) { shares[i] } else { needs[i] })
+                .filter(|i| !is_text(*i))
+                .map(|i| of[i])
+                .sum()
+        };
+        // The other columns' headers on one line too, if that leaves the text columns at
+        // least four characters each.
+        let texts = (0..needs.len()).filter(|i| is_text(*i)).count() as f64;
+        let four = cell_need("四个汉字");
+        let kept = if fixed(&header_needs) + texts * four <= width {
+            &header_needs
+        } else {
+            &needs
+        };
+        if fixed(kept) < width && texts > 0.0 {
+            let shares = by_weight(width - fixed(kept), &is_text);
+            (0..needs.len())
+                .map(|i| if is_text(i) { shares[i] } else { kept[i] })
                 .collect()
         } else {
             // Nothing fits: by weight, as the caller asked.
