@@ -1,8 +1,9 @@
 //! Every document drafted from the demo city, rendered by LibreOffice (Debian
 //! `libreoffice-writer-nogui`, `soffice --headless --convert-to pdf`) and read back with
 //! `pdftotext -layout` (`poppler-utils`): body lines hold 28 characters (Chinese characters
-//! count 1, half-width letters and digits ½), pages hold 22 lines, no number breaks across
-//! lines, the signature stays with the text, and every figure of a table stays on one line.
+//! count 1, half-width letters and digits ½), pages hold 22 lines (counted on pages of
+//! running text, and from the line pitch `pdftotext -bbox-layout` measures), no number
+//! breaks across lines, and the signature stays with the text.
 //!
 //! Skipped, with a message saying so, when `soffice` or `pdftotext` is not installed — unless
 //! `JIANGUAN_REQUIRE_LIBREOFFICE` is set (as `.ci/run` does), in which case it fails.
@@ -304,6 +305,47 @@ fn measure(text: &str, name: &str, signer: &str) -> Measured {
     }
 }
 
+/// One line of `pdftotext -bbox-layout`: its page and box, in points.
+#[derive(Debug, Clone, Copy)]
+struct LineBox {
+    page: usize,
+    y_min: f64,
+    y_max: f64,
+}
+
+/// The lines of `pdftotext -bbox-layout` output.
+fn line_boxes(xml: &str) -> Vec<LineBox> {
+    let attr = |tag: &str, name: &str| -> f64 {
+        let start = tag.find(&format!("{name}=\"")).expect("attribute") + name.len() + 2;
+        let end = start + tag[start..].find('"').expect("quoted");
+        tag[start..end].parse().expect("a number")
+    };
+    let mut out = Vec::new();
+    for (page, text) in xml.split("<page ").skip(1).enumerate() {
+        for tag in text.split("<line ").skip(1) {
+            let tag = &tag[..tag.find('>').expect("a tag")];
+            out.push(LineBox {
+                page,
+                y_min: attr(tag, "yMin"),
+                y_max: attr(tag, "yMax"),
+            });
+        }
+    }
+    out
+}
+
+/// The distances between consecutive lines of 3号 body text on a page (a box about 21 pt
+/// high; tables' 12 pt text is about 16 pt high), when they follow each other directly.
+fn body_pitches(lines: &[LineBox]) -> Vec<f64> {
+    let body = |l: &LineBox| (19.0..23.0).contains(&(l.y_max - l.y_min));
+    lines
+        .windows(2)
+        .filter(|w| w[0].page == w[1].page && body(&w[0]) && body(&w[1]))
+        .map(|w| w[1].y_min - w[0].y_min)
+        .filter(|dy| (20.0..40.0).contains(dy))
+        .collect()
+}
+
 fn convert(soffice: &Path, dir: &Path, files: &[PathBuf]) {
     let profile = dir.join("profile");
     let status = Command::new(soffice)
@@ -395,13 +437,35 @@ fn every_drafted_document_renders_28_characters_by_22_lines_in_libreoffice() {
             m.chinese_lines
         );
         chinese.extend(&m.chinese_lines);
+        // The line pitch, from the lines' positions: 28.95 pt between body lines, so 22
+        // lines fill the 225 mm text block (637.8 pt) and 23 do not.
+        let out = Command::new(&pdftotext)
+            .arg("-bbox-layout")
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext runs");
+        let pitches = body_pitches(&line_boxes(&String::from_utf8_lossy(&out.stdout)));
+        assert!(
+            pitches.len() >= 5,
+            "{name}: too few body lines: {pitches:?}"
+        );
+        assert!(
+            pitches.iter().all(|p| (p - 28.95).abs() < 0.2),
+            "{name}: body lines should be 28.95 pt apart: {pitches:?}"
+        );
+        let pitch = pitches.iter().sum::<f64>() / pitches.len() as f64;
+        let lines_per_page = (637.8 / pitch).floor();
+        assert_eq!(lines_per_page, 22.0, "{name}: pitch {pitch:.2} pt");
+
         for lines in &m.text_pages {
             assert!(*lines <= 22, "{name}: a page of {lines} lines\n{text}");
         }
         full_pages += m.text_pages.iter().filter(|l| **l == 22).count();
         report.push(format!(
             "{name}: {} full lines, mean {mean:.2} characters (Chinese-only lines {:?}); \
-             lines on pages of running text {:?}",
+             line pitch {pitch:.2} pt = {lines_per_page} lines a page; lines on pages of \
+             running text {:?}",
             m.full_lines.len(),
             m.chinese_lines,
             m.text_pages
