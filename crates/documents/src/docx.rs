@@ -12,10 +12,14 @@
 //!   (2 098), bottom 35 mm (1 984), left 28 mm (1 587), right 26 mm (1 474), so the text block
 //!   (版心) is 8 845 × 12 756 twips = 156 × 225 mm. Millimetres are converted with
 //!   `round(mm × 1440 / 25.4)`, halves up (see [`layout`]).
-//! - **22 lines × 28 characters** (§5.2.2): a `w:docGrid` of type `linesAndChars` with
-//!   `linePitch` 579 twips (the largest pitch of which 22 lines fit 12 756 twips: 28.95 pt)
-//!   and `charSpace` −842 (1/4096 pt added to the 16 pt body size, rounded down so 28
-//!   characters fit 8 845 twips). Body lines are set to exactly 579 twips.
+//! - **22 lines × 28 characters** (§5.2.2): a `w:docGrid` of type `lines` with `linePitch`
+//!   579 twips (the largest pitch of which 22 lines fit 12 756 twips: 28.95 pt), body lines
+//!   set to exactly 579 twips; and the characters' own spacing −5 twips (`w:spacing` in the
+//!   run properties of the defaults and Normal), a pitch of 15.75 pt of which 28 fit
+//!   8 845 twips and 29 do not. No extra space between Chinese text and digits
+//!   (`w:autoSpaceDE`/`DN` off). Numbers and Latin words are runs of their own marked English,
+//!   so that LibreOffice (which breaks Chinese text between any two characters) keeps them
+//!   whole.
 //! - **Fonts** (§7): body 3号 (16 pt, `w:sz` 32) 仿宋_GB2312; title 2号 (22 pt, 44)
 //!   方正小标宋简体, centred, lines broken where the title has `'\n'`; headings numbered
 //!   "一、" in 黑体, "（一）" in 楷体_GB2312, "1." in bold 仿宋_GB2312, "（1）" in 仿宋_GB2312,
@@ -46,7 +50,14 @@
 //!   table of eight or nine columns fits 156 mm), 黑体 header cells, single 0.5 pt borders,
 //!   as wide as the text block, header row repeated on every page (`w:tblHeader`), rows not
 //!   split across pages, column alignment per column (numbers right-aligned), a 黑体 4号
-//!   title above. Tables and pictures are set off the grid with single line spacing.
+//!   title above. Columns are as wide as their widest cell needs, so no figure wraps (what
+//!   is left goes to headers, then by weight; text columns wrap when the figures leave too
+//!   little). Tables and pictures are set off the grid with single line spacing.
+//! - **版记** (§7.4): 抄送 and 印发机关/印发日期 in 4号 between a thick line above and below
+//!   and a thin one between, as a table floating at the foot of the last page (Word and WPS
+//!   place it there; LibreOffice 7.4 sets it directly after the signature).
+//! - **The signature stays with the text**: the body's last paragraph, the attachments and
+//!   the signer are kept with what follows (`w:keepNext`).
 //! - **Pictures**: PNG, inline, centred, size in EMU (36 000 per mm), scaled down with the
 //!   aspect ratio kept to at most 156 × 200 mm, with a caption below.
 //! - **Language**: `zh-CN` in the document defaults, East Asian theme language zh-CN;
@@ -55,16 +66,15 @@
 //!   charts crate's SVG with `resvg` at 200 dpi using the machine's fonts (a CJK font such as
 //!   `fonts-wqy-microhei` must be installed for the Chinese labels).
 //!
-//! Renderers differ on the character grid. Word sets 3号 text at the grid's 15.79 pt pitch,
-//! 28 to a line (this is the grid Word itself writes for "每行 28 字"; WPS is meant to follow
-//! Word, not checked here). LibreOffice 7.4 gives every character wider than the pitch two
-//! grid cells and so shows about 14 characters a line; the line grid, fonts, margins, footers,
-//! repeated table headers and pictures it shows as intended.
+//! Renderers differ on the character grid: Word compresses 3号 text into the cells of a
+//! `linesAndChars` grid narrower than the font, LibreOffice 7.4 gives every such character two
+//! cells (about 14 a line). So the 28 characters come from the characters' spacing, which
+//! every renderer applies alike; `tests/libreoffice.rs` renders every drafted document with
+//! LibreOffice and counts characters a line and lines a page.
 //!
-//! Not implemented: 份号, 密级, 紧急程度 and 签发人; the 版记 (抄送, 印发机关 and 印发日期
-//! between lines at the foot of the last even page); sealed-document signatures; landscape
-//! table pages; the "first line of the last page must be text" rule (that depends on Word's
-//! line breaking, which only Word knows).
+//! Not implemented: 份号, 密级, 紧急程度 and 签发人; the 版记 on an even page of its own;
+//! sealed-document signatures; landscape table pages; the "first line of the last page must
+//! be text" rule (that depends on each renderer's line breaking).
 //!
 //! # Why the parts are written by hand
 //!
@@ -93,7 +103,7 @@ use zip::CompressionMethod;
 use zip::write::SimpleFileOptions;
 
 pub use model::{
-    Align, Block, Column, HeadingLevel, Image, OfficialDocument, Run, Signature, Table,
+    Align, Block, Column, HeadingLevel, Image, OfficialDocument, Record, Run, Signature, Table,
 };
 #[cfg(feature = "svg-png")]
 pub use svg::{CHART_DPI, svg_to_png};

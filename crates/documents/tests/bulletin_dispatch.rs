@@ -89,6 +89,40 @@ fn the_october_bulletin_ranks_every_district_and_names_the_lists() {
         "requirements left to the writer"
     );
     to_docx(&doc).expect("writes");
+
+    // 发文字号 and 版记 (GB/T 9704 §7.2.3, §7.4): the number given, or the office's prefix
+    // and the year with the sequence left for the office; 抄送, 印发机关 and 印发日期.
+    assert_eq!(doc.doc_number.as_deref(), Some("示建管办〔2021〕45号"));
+    let record = doc.record.as_ref().expect("a 版记");
+    assert!(!record.copies_to.is_empty());
+    assert_eq!(record.printer, DEFAULT_ISSUER);
+    assert_eq!(record.printed_on, "2021年11月5日");
+    let unnumbered = bulletin(&BulletinInput {
+        runs: std::slice::from_ref(&run),
+        issuer: DEFAULT_ISSUER,
+        doc_number: None,
+        dated: jiff::civil::date(2021, 11, 5),
+    });
+    assert_eq!(
+        unnumbered.doc_number.as_deref(),
+        Some("示建管办〔2021〕\u{3000}号")
+    );
+    let bytes = to_docx(&unnumbered).expect("writes");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(
+        &mut zip::ZipArchive::new(std::io::Cursor::new(bytes))
+            .expect("a zip")
+            .by_name("word/document.xml")
+            .expect("the body"),
+        &mut xml,
+    )
+    .expect("utf-8");
+    assert!(
+        xml.contains("JgDocNumber") && xml.contains("示建管办〔"),
+        "发文字号"
+    );
+    assert!(xml.contains("抄送：市委办公室"), "抄送");
+    assert!(xml.contains("印发</w:t>"), "印发机关和印发日期");
 }
 
 #[test]

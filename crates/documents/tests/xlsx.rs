@@ -176,6 +176,63 @@ fn the_scores_table_has_one_sheet_per_month_and_kind() {
         Some(&Data::String(first.subject.name.clone()))
     );
     assert_eq!(range.get_value((2, 5)), Some(&Data::Float(first.total)));
+
+    // Every indicator has its value, headed with its unit, and its points, headed as points:
+    // 望舒县's node completion is a rate of 95.72% scoring 78.60 points, not a "rate" of 78.60.
+    let header: Vec<String> = range
+        .rows()
+        .nth(1)
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert!(
+        !header
+            .iter()
+            .any(|h| h == "节点完成率" || h == "按期完成率"),
+        "a bare rate name over points: {header:?}"
+    );
+    let column = |h: &str| {
+        header
+            .iter()
+            .position(|x| x == h)
+            .unwrap_or_else(|| panic!("a column {h}: {header:?}"))
+    };
+    let wangshu = scores
+        .subjects
+        .iter()
+        .position(|s| s.subject.name == "望舒县")
+        .expect("望舒县 scored");
+    let card = &scores.subjects[wangshu];
+    for code in ["node_completion", "on_time"] {
+        let line = card.indicator(code).expect("scored");
+        assert_eq!(line.unit, "%");
+        let fraction = line.fraction.as_ref().expect("a rate has its fraction");
+        let rate = fraction.numerator as f64 / fraction.denominator as f64 * 100.0;
+        let value = range.get_value((
+            2 + wangshu as u32,
+            column(&format!("{}（%）", line.name)) as u32,
+        ));
+        let Some(Data::Float(value)) = value else {
+            panic!("{code}: value {value:?}")
+        };
+        assert!(
+            (value - rate).abs() < 0.005,
+            "{code}: {value} is the rate {rate}"
+        );
+        let points = range.get_value((
+            2 + wangshu as u32,
+            column(&format!("{}得分", line.name)) as u32,
+        ));
+        match line.points {
+            Some(p) => assert_eq!(points, Some(&Data::Float(p)), "{code} points"),
+            None => assert!(points.is_none_or(|d| *d == Data::Empty), "{code} points"),
+        }
+        assert_ne!(
+            line.points, line.value,
+            "{code}: points and value differ here"
+        );
+    }
 }
 
 #[test]

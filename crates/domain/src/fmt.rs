@@ -17,6 +17,63 @@ pub fn rate(value: Option<f64>) -> String {
     }
 }
 
+/// How many decimals a rate carries in prose (the office's choice; tables keep two).
+///
+/// The speech writes "节点完成率也达99%": by default prose rates are whole percentages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct ProsePrecision {
+    /// Decimals of the percentage, 0 (the default) to 2.
+    pub decimals: u8,
+}
+
+impl ProsePrecision {
+    /// The most decimals prose carries (as tables do).
+    pub const MAX_DECIMALS: u8 = 2;
+
+    /// A precision of `decimals`; `None` above [`ProsePrecision::MAX_DECIMALS`].
+    pub fn new(decimals: u8) -> Option<ProsePrecision> {
+        (decimals <= Self::MAX_DECIMALS).then_some(ProsePrecision { decimals })
+    }
+}
+
+/// A headline rate in a sentence, at the office's `precision`: `99%` for 0.9882 at the
+/// default, `98.82%` at two decimals, never a trailing `.0`; `—` when there is nothing to
+/// measure.
+///
+/// Rounding never claims a bound the value has not reached: a rate short of 100% is not
+/// written `100%` (0.9996 reads `99.96%` at the default), a rate above 0 is not written `0%`;
+/// such a value takes as many more decimals (up to two, then four) as it needs.
+pub fn prose_rate(value: Option<f64>, precision: ProsePrecision) -> String {
+    let Some(v) = value else {
+        return "—".to_string();
+    };
+    let percent = v * 100.0;
+    let mut decimals = usize::from(precision.decimals.min(ProsePrecision::MAX_DECIMALS));
+    loop {
+        let text = format!("{percent:.decimals$}");
+        let rounded: f64 = text.parse().unwrap_or(percent);
+        let false_bound =
+            (rounded >= 100.0 && percent < 100.0) || (rounded <= 0.0 && percent > 0.0);
+        if !false_bound || decimals >= 4 {
+            let text = if text.contains('.') {
+                text.trim_end_matches('0').trim_end_matches('.').to_string()
+            } else {
+                text
+            };
+            return format!("{text}%");
+        }
+        decimals += if decimals < 2 { 1 } else { 2 };
+    }
+}
+
+/// A percentage the office entered (e.g. a sanitation rate of 92.9), in prose with one
+/// decimal, as entered: `92.9%`; `98%` when the decimal is 0.
+pub fn entered_percent(percent: f64) -> String {
+    let text = format!("{percent:.1}");
+    let text = text.strip_suffix(".0").unwrap_or(&text);
+    format!("{text}%")
+}
+
 /// An integer with thousands separators.
 pub fn count(n: impl Into<i128>) -> String {
     let n: i128 = n.into();
@@ -83,6 +140,37 @@ mod tests {
         assert_eq!(rate(Some(0.99)), "99%");
         assert_eq!(rate(Some(1.0)), "100%");
         assert_eq!(rate(None), "—");
+    }
+
+    #[test]
+    fn prose_rates_are_written_at_the_offices_precision() {
+        let whole = ProsePrecision::default();
+        let two = ProsePrecision::new(2).expect("two decimals");
+        // The speech: 节点完成率也达99%.
+        assert_eq!(prose_rate(Some(0.9882), whole), "99%");
+        assert_eq!(prose_rate(Some(1222.0 / 1350.0), whole), "91%");
+        assert_eq!(prose_rate(Some(1222.0 / 1350.0), two), "90.52%");
+        assert_eq!(
+            prose_rate(Some(0.9), ProsePrecision::new(1).expect("one")),
+            "90%"
+        );
+        assert_eq!(prose_rate(Some(0.9882), two), rate(Some(0.9882)));
+        assert_eq!(prose_rate(Some(1.0), whole), "100%");
+        assert_eq!(prose_rate(Some(0.0), whole), "0%");
+        // No rounding up to everything, or down to nothing.
+        assert_eq!(prose_rate(Some(0.998), whole), "99.8%");
+        assert_eq!(prose_rate(Some(0.9996), whole), "99.96%");
+        assert_eq!(prose_rate(Some(0.99999), whole), "99.999%");
+        assert_eq!(prose_rate(Some(0.003), whole), "0.3%");
+        assert_eq!(prose_rate(None, whole), "—");
+        assert!(ProsePrecision::new(3).is_none());
+    }
+
+    #[test]
+    fn entered_percentages_keep_their_decimal() {
+        assert_eq!(entered_percent(92.9), "92.9%");
+        assert_eq!(entered_percent(98.46), "98.5%");
+        assert_eq!(entered_percent(98.0), "98%");
     }
 
     #[test]

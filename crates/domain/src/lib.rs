@@ -11,6 +11,7 @@ pub mod dispatch;
 pub mod filing;
 pub mod fmt;
 pub mod followup;
+pub mod highlights;
 pub mod model;
 pub mod overview;
 pub mod quarterly;

@@ -6,6 +6,7 @@ use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use jianguan_documents::docx::to_docx;
 use jianguan_documents::reports::{self, SummaryInput, SummaryPeriod};
+use jianguan_domain::highlights::Highlights;
 use jianguan_domain::overview::Overview;
 use jianguan_domain::rates::InvestmentLedger;
 use jianguan_domain::store::Store;
@@ -51,6 +52,21 @@ pub struct ReportArgs {
     /// Where to write it.
     #[arg(long)]
     out: std::path::PathBuf,
+    /// The document's date (成文日期, YYYY-MM-DD). By default a document about a past period
+    /// is dated at the period's end (a published bulletin on its publication day), one about
+    /// a period still running on today.
+    #[arg(long, value_parser = parse_date)]
+    date: Option<jianguan_domain::Date>,
+    /// Decimals of the rates written in sentences (0–2; tables always carry two). The default
+    /// writes whole percentages, as the speech does (节点完成率也达99%).
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=2))]
+    prose_decimals: u8,
+}
+
+fn parse_date(text: &str) -> Result<jianguan_domain::Date, String> {
+    text.trim()
+        .parse()
+        .map_err(|_| format!("--date {text}: expected a day, e.g. 2021-12-31"))
 }
 
 /// The period of a report, parsed by its kind.
@@ -116,6 +132,15 @@ pub async fn report(args: ReportArgs) -> Result<()> {
         .await
         .context("opening the database")?;
     let today = jianguan_web::today_in_china();
+    let precision = jianguan_domain::fmt::ProsePrecision::new(args.prose_decimals)
+        .context("--prose-decimals: 0 to 2")?;
+    // The day a document is signed: the period's last day, or today while it runs.
+    let (_, end) = period.year_and_end();
+    let dated = |doc: &mut jianguan_documents::docx::OfficialDocument| {
+        if let Some(date) = args.date {
+            reports::date_document(doc, date);
+        }
+    };
     let bytes = match (&period, args.format) {
         (Period::Month(month), ReportFormat::Xlsx) => {
             let runs = month_runs(&store, *month).await?;
@@ -132,7 +157,9 @@ pub async fn report(args: ReportArgs) -> Result<()> {
         }
         (Period::Week(week), ReportFormat::Docx) => {
             let pack = crate::cadence::build_pack(&store, *week).await?;
-            to_docx(&reports::dispatch(&pack, reports::DEFAULT_ISSUER))?
+            let mut doc = reports::dispatch(&pack, reports::DEFAULT_ISSUER);
+            dated(&mut doc);
+            to_docx(&doc)?
         }
         (Period::Quarter(quarter), ReportFormat::Docx) => {
             let model = store.load_read_model().await?;
@@ -147,38 +174,48 @@ pub async fn report(args: ReportArgs) -> Result<()> {
                 |_| true,
                 |_| true,
             );
-            to_docx(&reports::quarterly(
-                &analysis,
-                &model.portfolio,
-                reports::DEFAULT_ISSUER,
-            )?)?
+            let mut doc = reports::quarterly(&analysis, &model.portfolio, reports::DEFAULT_ISSUER)?;
+            dated(&mut doc);
+            to_docx(&doc)?
         }
         (Period::Month(month), ReportFormat::Docx) => {
             let runs = month_runs(&store, *month).await?;
-            let dated = runs[0].published_on.unwrap_or(today);
-            to_docx(&reports::bulletin(&reports::BulletinInput {
+            let on = args.date.or(runs[0].published_on).unwrap_or(end.min(today));
+            let doc = reports::bulletin(&reports::BulletinInput {
                 runs: &runs,
                 issuer: reports::DEFAULT_ISSUER,
                 doc_number: None,
-                dated,
-            }))?
+                dated: on,
+            });
+            to_docx(&doc)?
         }
         (Period::Summary(summary_period), ReportFormat::Docx) => {
             let model = store.load_read_model().await?;
             let items = store.load_cadence().await?.items;
             let ledger = InvestmentLedger::from_points(model.investment);
             let as_of = summary_period.last_day().min(today);
+            let entered = store.entered_values().await?;
+            let media = store.media_reports().await?;
             let read = started.elapsed();
             let drafting = std::time::Instant::now();
             let overview =
                 Overview::compute_with(&model.portfolio, &ledger, summary_period.year(), as_of);
+            let highlights = Highlights::compute(
+                &model.portfolio,
+                &entered,
+                &media,
+                summary_period.year(),
+                as_of,
+            );
             let document = reports::summary(&SummaryInput {
                 portfolio: &model.portfolio,
                 overview: &overview,
                 items: &items,
                 period: *summary_period,
                 issuer: reports::DEFAULT_ISSUER,
-                drafted_on: as_of,
+                drafted_on: args.date.unwrap_or(as_of),
+                highlights: &highlights,
+                precision,
             });
             let bytes = to_docx(&document)?;
             eprintln!(

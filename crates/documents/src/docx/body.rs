@@ -2,8 +2,10 @@
 //! document, in GB/T 9704-2012 order.
 
 use super::layout::{CHARS_PER_LINE, TEXT_WIDTH, mm_to_emu};
-use super::model::{Align, Block, HeadingLevel, Image, OfficialDocument, Run, Signature, Table};
-use super::parts::{R_NS, RED, W_NS, id, image_rid, section_properties};
+use super::model::{
+    Align, Block, HeadingLevel, Image, OfficialDocument, Record, Run, Signature, Table,
+};
+use super::parts::{R_NS, RED, TABLE_CELL_MARGIN, W_NS, id, image_rid, section_properties};
 use super::xml::{escape, run_text_into};
 use super::{DocxError, png_size};
 
@@ -11,6 +13,9 @@ use super::{DocxError, png_size};
 const MAX_IMAGE_WIDTH_MM: f64 = 156.0;
 /// The tallest a picture may be, leaving room for its caption on a 225 mm text block.
 const MAX_IMAGE_HEIGHT_MM: f64 = 200.0;
+/// Paragraph property keeping a paragraph on the page of the next.
+const KEEP_NEXT: &str = "<w:keepNext/>";
+
 /// The largest issuer size, 小初 (36 pt), in half-points.
 const MAX_ISSUER_HALF_POINTS: u32 = 72;
 
@@ -42,7 +47,15 @@ pub(crate) fn write(doc: &OfficialDocument) -> Result<Body, DocxError> {
         w.paragraph(id::ADDRESSEE, "", &[Run::plain(format!("{text}："))]);
     }
     let mut numbers = [0u32; 4];
+    // The signature keeps the body's last paragraph (and the attachments) on its page, so it
+    // is never left alone on a page of its own.
+    let closing = doc.signature.is_some();
     for (index, block) in doc.blocks.iter().enumerate() {
+        let keep = if closing && index + 1 == doc.blocks.len() {
+            KEEP_NEXT
+        } else {
+            ""
+        };
         match block {
             Block::Heading { level, text } => {
                 let i = level.index();
@@ -51,8 +64,8 @@ pub(crate) fn write(doc: &OfficialDocument) -> Result<Body, DocxError> {
                 let numbered = format!("{}{}", heading_number(*level, numbers[i]), text);
                 w.paragraph(id::HEADINGS[i], "", &[Run::plain(numbered)]);
             }
-            Block::Paragraph(runs) => w.paragraph(id::BODY, "", runs),
-            Block::Placeholder(what) => w.placeholder(what),
+            Block::Paragraph(runs) => w.paragraph(id::BODY, keep, runs),
+            Block::Placeholder(what) => w.placeholder(what, keep),
             Block::PageBreak => w
                 .xml
                 .push_str("<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>"),
@@ -60,12 +73,15 @@ pub(crate) fn write(doc: &OfficialDocument) -> Result<Body, DocxError> {
             Block::Image(image) => w.image(image, index)?,
         }
     }
-    w.attachments(&doc.attachments);
+    w.attachments(&doc.attachments, closing);
     if let Some(signature) = &doc.signature {
         w.signature(signature);
     }
     if let Some(note) = &doc.note {
         w.paragraph(id::NOTE, "", &[Run::plain(format!("（{note}）"))]);
+    }
+    if let Some(record) = &doc.record {
+        w.record(record);
     }
     // Word needs a paragraph, not a table, before the section properties: every table is
     // followed by an empty line (see `Writer::table`).
@@ -120,6 +136,164 @@ fn width_in_chars(text: &str) -> f64 {
         .sum()
 }
 
+/// Twips a table cell needs around its text: the cell margins (1.5 mm, 85 twips a side, see
+/// the table style) and a little slack for renderers whose fonts run wider.
+const CELL_PADDING: f64 = 2.0 * super::parts::TABLE_CELL_MARGIN as f64 + 60.0;
+
+/// The width in twips `text` needs in a table cell (小四, 12 pt) to stay on one line: Chinese
+/// characters 12 pt, half-width ones a little over half that (digits of the substitute fonts
+/// run wider than Times New Roman's).
+fn cell_need(text: &str) -> f64 {
+    let longest = text
+        .lines()
+        .map(|line| {
+            line.chars()
+                .map(|c| if c.is_ascii() { 0.56 } else { 1.0 })
+                .sum::<f64>()
+        })
+        .fold(0.0, f64::max);
+    (longest * f64::from(super::parts::SZ_TABLE) * 10.0 + CELL_PADDING).ceil()
+}
+
+/// The widths of `table`'s columns in twips, summing exactly to the text block's width.
+///
+/// Every column first gets what its widest body cell needs, so that no figure wraps; what is
+/// left goes to the headers that would otherwise wrap, then by weight. When the cells need
+/// more than the text block, the text columns (left-aligned) share what the others leave,
+/// by weight, and wrap; figures still do not.
+fn column_widths(table: &Table, total_weight: f64) -> Vec<u32> {
+    let width = f64::from(TEXT_WIDTH);
+    let needs: Vec<f64> = table
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, _)| {
+            table
+                .rows
+                .iter()
+                .map(|row| cell_need(&row[i]))
+                .fold(CELL_PADDING, f64::max)
+        })
+        .collect();
+    let header_needs: Vec<f64> = table
+        .columns
+        .iter()
+        .zip(&needs)
+        .map(|(c, need)| cell_need(&c.header).max(*need))
+        .collect();
+    let by_weight = |room: f64, eligible: &dyn Fn(usize) -> bool| -> Vec<f64> {
+        let weights: f64 = (0..table.columns.len())
+            .filter(|i| eligible(*i))
+            .map(|i| table.columns[i].weight)
+            .sum();
+        (0..table.columns.len())
+            .map(|i| {
+                if eligible(i) && weights > 0.0 {
+                    room * table.columns[i].weight / weights
+                } else {
+                    0.0
+                }
+            })
+            .collect()
+    };
+    let need: f64 = needs.iter().sum();
+    let mut widths: Vec<f64> = if need <= width {
+        let with_headers: f64 = header_needs.iter().sum();
+        if with_headers <= width {
+            let extra = by_weight(width - with_headers, &|_| true);
+            header_needs.iter().zip(extra).map(|(n, e)| n + e).collect()
+        } else {
+            // Not every header fits: the shortest shortfalls first, so that as many headers
+            // as can stay on one line do; the others wrap (at their natural breaks).
+            let mut widths = needs.clone();
+            let mut room = width - need;
+            let mut order: Vec<usize> = (0..needs.len()).collect();
+            order.sort_by(|a, b| {
+                (header_needs[*a] - needs[*a]).total_cmp(&(header_needs[*b] - needs[*b]))
+            });
+            for i in order {
+                let short = header_needs[i] - needs[i];
+                let given = short.min(room);
+                widths[i] += given;
+                room -= given;
+            }
+            widths
+        }
+    } else {
+        let is_text = |i: usize| table.columns[i].align == Align::Left;
+        let fixed = |of: &[f64]| -> f64 {
+            (0..needs.len())
+                .filter(|i| !is_text(*i))
+                .map(|i| of[i])
+                .sum()
+        };
+        // The other columns' headers on one line too, if that leaves the text columns at
+        // least four characters each.
+        let texts = (0..needs.len()).filter(|i| is_text(*i)).count() as f64;
+        let four = cell_need("四个汉字");
+        let kept = if fixed(&header_needs) + texts * four <= width {
+            &header_needs
+        } else {
+            &needs
+        };
+        if fixed(kept) < width && texts > 0.0 {
+            let shares = by_weight(width - fixed(kept), &is_text);
+            (0..needs.len())
+                .map(|i| if is_text(i) { shares[i] } else { kept[i] })
+                .collect()
+        } else {
+            // Nothing fits: by weight, as the caller asked.
+            table
+                .columns
+                .iter()
+                .map(|c| width * c.weight / total_weight)
+                .collect()
+        }
+    };
+    for w in &mut widths {
+        *w = w.floor();
+    }
+    let mut widths: Vec<u32> = widths.into_iter().map(|w| w as u32).collect();
+    let used: u32 = widths.iter().sum();
+    if let Some(last) = widths.last_mut() {
+        *last += TEXT_WIDTH.saturating_sub(used);
+    }
+    widths
+}
+
+/// `text` cut into the numbers and Latin words (`true`: an ASCII letter or digit, then ASCII
+/// letters, digits and `. , % - / :` not ending the segment) and what lies between (`false`).
+fn latin_segments(text: &str) -> Vec<(bool, &str)> {
+    let inner = |c: char| c.is_ascii_alphanumeric() || ".,%-/:".contains(c);
+    let mut out = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        match rest.find(|c: char| c.is_ascii_alphanumeric()) {
+            Some(0) => {
+                let mut end = rest.find(|c: char| !inner(c)).unwrap_or(rest.len());
+                // Trailing punctuation is the sentence's, not the number's (a "%" stays).
+                while end > 1 && ".,-/:".contains(&rest[end - 1..end]) {
+                    end -= 1;
+                }
+                out.push((true, &rest[..end]));
+                rest = &rest[end..];
+            }
+            Some(start) => {
+                out.push((false, &rest[..start]));
+                rest = &rest[start..];
+            }
+            None => {
+                out.push((false, rest));
+                rest = "";
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push((false, text));
+    }
+    out
+}
+
 /// Accumulates the document part.
 struct Writer {
     xml: String,
@@ -155,24 +329,41 @@ impl Writer {
     }
 
     /// A run of `text`, bold or not, with further run properties `rpr` (in schema order,
-    /// after `w:b`).
+    /// after `w:b`, before `w:lang`).
+    ///
+    /// Numbers and Latin words (`1,362`, `90.52%`, `2021-W40`) go in runs of their own marked
+    /// as English also for East Asian text: LibreOffice breaks Chinese text between any two
+    /// characters, digits included, unless their language is one whose words it keeps whole,
+    /// so without this a number could be split across two lines. Word keeps them whole anyway.
     fn run(&mut self, bold: bool, rpr: &str, text: &str) {
-        self.xml.push_str("<w:r>");
-        if bold || !rpr.is_empty() {
-            self.xml.push_str("<w:rPr>");
-            if bold {
-                self.xml.push_str("<w:b/><w:bCs/>");
+        for (latin, segment) in latin_segments(text) {
+            self.xml.push_str("<w:r>");
+            if bold || !rpr.is_empty() || latin {
+                self.xml.push_str("<w:rPr>");
+                if bold {
+                    self.xml.push_str("<w:b/><w:bCs/>");
+                }
+                self.xml.push_str(rpr);
+                if latin {
+                    self.xml
+                        .push_str("<w:lang w:val=\"en-US\" w:eastAsia=\"en-US\"/>");
+                }
+                self.xml.push_str("</w:rPr>");
             }
-            self.xml.push_str(rpr);
-            self.xml.push_str("</w:rPr>");
+            run_text_into(&mut self.xml, segment);
+            self.xml.push_str("</w:r>");
         }
-        run_text_into(&mut self.xml, text);
-        self.xml.push_str("</w:r>");
     }
 
     /// An empty body line (the "空一行" of the standard).
     fn blank_line(&mut self) {
         self.xml.push_str("<w:p/>");
+    }
+
+    /// An empty body line kept on the page of the next paragraph.
+    fn kept_blank_line(&mut self) {
+        self.xml
+            .push_str(&format!("<w:p><w:pPr>{KEEP_NEXT}</w:pPr></w:p>"));
     }
 
     /// 版头: the issuer in red, the document number and the red separator line below the
@@ -231,9 +422,9 @@ impl Writer {
     }
 
     /// A highlighted "（待撰写：…）" paragraph.
-    fn placeholder(&mut self, what: &str) {
+    fn placeholder(&mut self, what: &str, ppr: &str) {
         self.xml.push_str(&format!(
-            "<w:p><w:pPr><w:pStyle w:val=\"{}\"/></w:pPr>",
+            "<w:p><w:pPr><w:pStyle w:val=\"{}\"/>{ppr}</w:pPr>",
             id::PLACEHOLDER
         ));
         self.run(
@@ -270,16 +461,7 @@ impl Writer {
                 )));
             }
         }
-        // Widths in twips summing exactly to the text block's width.
-        let mut widths: Vec<u32> = table
-            .columns
-            .iter()
-            .map(|c| (f64::from(TEXT_WIDTH) * c.weight / total).floor() as u32)
-            .collect();
-        let used: u32 = widths.iter().sum();
-        if let Some(last) = widths.last_mut() {
-            *last += TEXT_WIDTH - used;
-        }
+        let widths = column_widths(table, total);
 
         if let Some(title) = &table.title {
             self.paragraph(id::CAPTION, "<w:keepNext/>", &[Run::plain(title.clone())]);
@@ -290,6 +472,7 @@ impl Writer {
         self.xml.push_str(&format!(
             "<w:tbl><w:tblPr><w:tblW w:w=\"{TEXT_WIDTH}\" w:type=\"dxa\"/><w:jc w:val=\"center\"/>\
 <w:tblBorders>{}{}{}{}{}{}</w:tblBorders><w:tblLayout w:type=\"fixed\"/>\
+<w:tblCellMar><w:left w:w=\"{TABLE_CELL_MARGIN}\" w:type=\"dxa\"/><w:right w:w=\"{TABLE_CELL_MARGIN}\" w:type=\"dxa\"/></w:tblCellMar>\
 <w:tblLook w:val=\"04A0\" w:firstRow=\"1\" w:lastRow=\"0\" w:firstColumn=\"0\" w:lastColumn=\"0\" w:noHBand=\"1\" w:noVBand=\"1\"/>\
 </w:tblPr><w:tblGrid>",
             border("top"),
@@ -390,11 +573,12 @@ impl Writer {
 
     /// 附件说明 (§7.3.4): one line below the body, "附件：" two characters in, the names
     /// numbered "1．" … when there are several, later names aligned under the first.
-    fn attachments(&mut self, names: &[String]) {
+    fn attachments(&mut self, names: &[String], keep: bool) {
         if names.is_empty() {
             return;
         }
-        self.blank_line();
+        let keep = if keep { KEEP_NEXT } else { "" };
+        self.kept_blank_line();
         let numbered = names.len() > 1;
         for (i, name) in names.iter().enumerate() {
             // Names carry no closing punctuation.
@@ -409,13 +593,13 @@ impl Writer {
             if i == 0 {
                 self.paragraph(
                     id::ATTACHMENT,
-                    "<w:ind w:leftChars=\"500\" w:left=\"1600\" w:hangingChars=\"300\" w:hanging=\"960\"/>",
+                    &format!("{keep}<w:ind w:leftChars=\"500\" w:left=\"1600\" w:hangingChars=\"300\" w:hanging=\"960\"/>"),
                     &[Run::plain(format!("附件：{label}"))],
                 );
             } else {
                 self.paragraph(
                     id::ATTACHMENT,
-                    "<w:ind w:leftChars=\"500\" w:left=\"1600\"/>",
+                    &format!("{keep}<w:ind w:leftChars=\"500\" w:left=\"1600\"/>"),
                     &[Run::plain(label)],
                 );
             }
@@ -438,10 +622,10 @@ impl Writer {
                 hundredths * super::layout::ONE_CHAR / 100
             )
         };
-        self.blank_line();
+        self.kept_blank_line();
         self.paragraph(
             id::SIGNATURE,
-            &ind(signer_right),
+            &format!("{KEEP_NEXT}{}", ind(signer_right)),
             &[Run::plain(signature.signer.clone())],
         );
         self.paragraph(
@@ -449,6 +633,73 @@ impl Writer {
             &ind(date_right),
             &[Run::plain(signature.date.clone())],
         );
+    }
+}
+
+impl Writer {
+    /// 版记 (§7.4) at the foot of the last page: a table as wide as the text block, floating
+    /// at the bottom margin, with a thick line above and below and a thin one between
+    /// 抄送 ("抄送：" one character in, names joined by "、", ending "。", wrapped lines
+    /// aligned after the colon) and the line of 印发机关 (one character in) and 印发日期
+    /// (one character from the right, "印发" added), all 4号 仿宋_GB2312.
+    fn record(&mut self, record: &Record) {
+        const THICK: u32 = 8; // 1 pt ≈ 0.35 mm, in eighths of a point.
+        const THIN: u32 = 6; // 0.75 pt ≈ 0.25 mm.
+        let line = |side: &str, sz: u32| {
+            format!("<w:{side} w:val=\"single\" w:sz=\"{sz}\" w:space=\"0\" w:color=\"000000\"/>")
+        };
+        let none = |side: &str| format!("<w:{side} w:val=\"nil\"/>");
+        self.xml.push_str(&format!(
+            "<w:tbl><w:tblPr><w:tblpPr w:leftFromText=\"0\" w:rightFromText=\"0\" \
+w:vertAnchor=\"margin\" w:horzAnchor=\"margin\" w:tblpXSpec=\"center\" w:tblpYSpec=\"bottom\"/>\
+<w:tblW w:w=\"{TEXT_WIDTH}\" w:type=\"dxa\"/><w:jc w:val=\"center\"/>\
+<w:tblBorders>{}{}{}{}{}{}</w:tblBorders><w:tblLayout w:type=\"fixed\"/>\
+<w:tblCellMar><w:left w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"0\" w:type=\"dxa\"/></w:tblCellMar>\
+<w:tblLook w:val=\"0000\" w:firstRow=\"0\" w:lastRow=\"0\" w:firstColumn=\"0\" w:lastColumn=\"0\" w:noHBand=\"1\" w:noVBand=\"1\"/>\
+</w:tblPr><w:tblGrid><w:gridCol w:w=\"{TEXT_WIDTH}\"/></w:tblGrid>",
+            line("top", THICK),
+            none("left"),
+            line("bottom", THICK),
+            none("right"),
+            line("insideH", THIN),
+            none("insideV"),
+        ));
+        let one = super::layout::ONE_CHAR;
+        let cell = |w: &mut Writer, ppr: &str, text: &str| {
+            w.xml.push_str(&format!(
+                "<w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:w=\"{TEXT_WIDTH}\" w:type=\"dxa\"/></w:tcPr>"
+            ));
+            w.paragraph(id::RECORD, ppr, &[Run::plain(text)]);
+            w.xml.push_str("</w:tc></w:tr>");
+        };
+        if !record.copies_to.is_empty() {
+            let names = record
+                .copies_to
+                .iter()
+                .map(|n| n.trim_end_matches(['。', '，', '、']))
+                .collect::<Vec<_>>()
+                .join("、");
+            // Wrapped lines align after "抄送：" (three characters of 14 pt).
+            let hanging = 3 * 280;
+            cell(
+                self,
+                &format!(
+                    "<w:ind w:left=\"{}\" w:right=\"{one}\" w:hanging=\"{hanging}\"/>",
+                    one + hanging
+                ),
+                &format!("抄送：{names}。"),
+            );
+        }
+        let tab = TEXT_WIDTH - one;
+        cell(
+            self,
+            &format!(
+                "<w:tabs><w:tab w:val=\"right\" w:pos=\"{tab}\"/></w:tabs><w:ind w:left=\"{one}\" w:right=\"{one}\"/>"
+            ),
+            &format!("{}\t{}印发", record.printer, record.printed_on),
+        );
+        self.xml.push_str("</w:tbl>");
+        self.blank_line();
     }
 }
 
@@ -466,6 +717,80 @@ mod tests {
         assert_eq!(heading_number(HeadingLevel::Third, 3), "3.");
         assert_eq!(heading_number(HeadingLevel::Fourth, 11), "（11）");
         assert_eq!(chinese_number(100), "100");
+    }
+
+    #[test]
+    fn table_columns_are_wide_enough_for_every_figure() {
+        use super::super::model::Column;
+        let num = |h: &str| Column::new(h, Align::Right);
+        let table = Table {
+            title: None,
+            columns: vec![
+                Column::new("类别", Align::Left).weight(2.0),
+                num("项目数"),
+                num("已开工"),
+                num("已完工"),
+                num("完成率"),
+                num("节点完成率"),
+                num("完成投资（亿元）").weight(1.4),
+                num("计划投资（万元）"),
+            ],
+            rows: vec![
+                [
+                    "公园、绿道、邮票绿地",
+                    "1,362",
+                    "1,362",
+                    "1,222",
+                    "90.52%",
+                    "98.82%",
+                    "126.92",
+                    "1,318,300.00",
+                ]
+                .map(String::from)
+                .to_vec(),
+            ],
+        };
+        let widths = column_widths(&table, 9.4);
+        assert_eq!(widths.iter().sum::<u32>(), TEXT_WIDTH);
+        for (i, w) in widths.iter().enumerate().skip(1) {
+            let need = cell_need(&table.rows[0][i]);
+            assert!(f64::from(*w) >= need, "column {i}: {w} < {need}");
+        }
+        // With room to spare, headers stay on one line too.
+        let short = Table {
+            title: None,
+            columns: table.columns[..5].to_vec(),
+            rows: vec![
+                ["老旧小区改造", "158", "158", "156", "98.73%"]
+                    .map(String::from)
+                    .to_vec(),
+            ],
+        };
+        let widths = column_widths(&short, 6.0);
+        for (i, w) in widths.iter().enumerate() {
+            let need = cell_need(&short.columns[i].header);
+            assert!(f64::from(*w) >= need, "header {i}: {w} < {need}");
+        }
+    }
+
+    #[test]
+    fn numbers_are_cut_out_of_chinese_text_whole() {
+        assert_eq!(
+            latin_segments("完成率90.52%，共1,362个。"),
+            vec![
+                (false, "完成率"),
+                (true, "90.52%"),
+                (false, "，共"),
+                (true, "1,362"),
+                (false, "个。")
+            ]
+        );
+        assert_eq!(
+            latin_segments("2021-W40."),
+            vec![(true, "2021-W40"), (false, ".")]
+        );
+        assert_eq!(latin_segments("仅中文"), vec![(false, "仅中文")]);
+        assert_eq!(latin_segments(""), vec![(false, "")]);
     }
 
     #[test]

@@ -56,20 +56,26 @@ pub const BODY_PT: u32 = 16;
 /// the usual templates). Body lines are set to exactly this.
 pub const LINE_PITCH: u32 = TEXT_HEIGHT / LINES_PER_PAGE;
 
-/// The document grid's `w:charSpace`: how much the character pitch differs from the body
-/// font size (16 pt), in 1/4096 pt, rounded down so that 28 characters fit the text block's
-/// width (8 845 twips / 28 = 15.7946 pt → −841.1 → −842).
-pub const CHAR_SPACE: i64 = {
-    let width = TEXT_WIDTH as i64;
-    let chars = CHARS_PER_LINE as i64;
-    let body = (BODY_PT * 20) as i64;
-    // (width / chars − body) twips × 4096 / 20, floored.
-    ((width - chars * body) * 4096).div_euclid(chars * 20)
-};
+/// The character pitch (字距) of body text in twips: the largest whole number of twips of which
+/// 28 fit the text block's width (8 845 / 28 = 315.9 → 315, i.e. 15.75 pt).
+pub const CHAR_PITCH: u32 = TEXT_WIDTH / CHARS_PER_LINE;
 
-// 22 lines fit at the pitch, and would not at one twip more.
+/// The character spacing (`w:spacing` of the runs, in twips) that sets 16 pt characters at
+/// [`CHAR_PITCH`]: −5 twips (−0.25 pt).
+///
+/// The pitch is set by spacing rather than by a `linesAndChars` document grid with a negative
+/// `w:charSpace`: Word compresses 3号 text into grid cells narrower than the font, but
+/// LibreOffice gives every character wider than a cell two cells (about 14 characters a line),
+/// while both set characters at their advance plus the spacing. So the same 28 characters a
+/// line show in Word, WPS and LibreOffice.
+pub const CHAR_SPACING: i32 = CHAR_PITCH as i32 - (BODY_PT * 20) as i32;
+
+// 22 lines fit at the pitch, and would not at one twip more; so do 28 characters.
 const _: () = assert!(
     LINE_PITCH * LINES_PER_PAGE <= TEXT_HEIGHT && (LINE_PITCH + 1) * LINES_PER_PAGE > TEXT_HEIGHT
+);
+const _: () = assert!(
+    CHAR_PITCH * CHARS_PER_LINE <= TEXT_WIDTH && (CHAR_PITCH + 1) * CHARS_PER_LINE > TEXT_WIDTH
 );
 
 /// One body character (3号, 16 pt) in twips: the "一字" of indents and page-number offsets.
@@ -97,11 +103,11 @@ mod tests {
     #[test]
     fn grid_fits_exactly_22_lines_and_28_characters() {
         assert_eq!(LINE_PITCH, 579);
-        assert_eq!(CHAR_SPACE, -842);
-        let pitch_pt = |space: i64| BODY_PT as f64 + space as f64 / 4096.0;
-        let width_pt = TEXT_WIDTH as f64 / 20.0;
-        assert!(pitch_pt(CHAR_SPACE) * 28.0 <= width_pt);
-        assert!(pitch_pt(CHAR_SPACE + 1) * 28.0 > width_pt);
+        assert_eq!((CHAR_PITCH, CHAR_SPACING), (315, -5));
+        // A first line indented two characters (of the font's size) still holds 26.
+        const { assert!(2 * ONE_CHAR + 26 * CHAR_PITCH <= TEXT_WIDTH) };
+        assert!(28 * (BODY_PT * 20).saturating_add_signed(CHAR_SPACING) <= TEXT_WIDTH);
+        const { assert!(29 * CHAR_PITCH > TEXT_WIDTH) };
     }
 
     #[test]

@@ -24,6 +24,19 @@ pub struct OfficialDocument {
     pub signature: Option<Signature>,
     /// 附注, e.g. "此件公开发布"; written in parentheses on the line below the date.
     pub note: Option<String>,
+    /// 版记: 抄送机关, 印发机关 and 印发日期 between lines at the foot of the last page.
+    pub record: Option<Record>,
+}
+
+/// 版记 (GB/T 9704-2012 §7.4): who else receives the document, who prints it and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// 抄送机关, e.g. ["市委办公室", "市政府办公室"]; none leaves the 抄送 line out.
+    pub copies_to: Vec<String>,
+    /// 印发机关, e.g. "示例市城市建管提升行动指挥部办公室".
+    pub printer: String,
+    /// 印发日期 in full, e.g. "2021年11月5日" ("印发" is added).
+    pub printed_on: String,
 }
 
 /// 发文机关署名 and 成文日期.

@@ -1,7 +1,7 @@
 //! The package's fixed parts: content types, relationships, styles, settings, font table,
 //! footers and document properties.
 
-use super::layout::{LINE_PITCH, ONE_CHAR, half_points, mm_to_twips};
+use super::layout::{CHAR_SPACING, LINE_PITCH, ONE_CHAR, half_points, mm_to_twips};
 use super::xml::escape;
 
 /// The main WordprocessingML namespace.
@@ -35,6 +35,9 @@ pub(crate) const SZ_PAGE_NUMBER: u32 = half_points(14);
 pub(crate) const SZ_TABLE: u32 = half_points(12);
 /// Caption size (4号): 28 half-points.
 pub(crate) const SZ_CAPTION: u32 = half_points(14);
+
+/// Left and right margin of table cells, in twips (1.5 mm).
+pub(crate) const TABLE_CELL_MARGIN: u32 = 85;
 
 /// Relationship id of the odd-page (default) footer.
 pub(crate) const RID_FOOTER_ODD: &str = "rIdFooterOdd";
@@ -225,9 +228,12 @@ impl Style<'_> {
 }
 
 /// Paragraph properties of text set off the grid with single line spacing (tables,
-/// pictures, captions, the issuer, page numbers): the grid would otherwise stretch characters
-/// larger or smaller than 3号 over whole grid cells and clip pictures to one grid line.
+/// pictures, captions, the issuer, page numbers): the grid would otherwise stretch lines
+/// to whole grid lines and clip pictures to one grid line.
 const OFF_GRID: &str = "<w:snapToGrid w:val=\"0\"/><w:spacing w:line=\"240\" w:lineRule=\"auto\"/>";
+
+/// Run properties of text off the body's character pitch: its natural spacing.
+const NATURAL_SPACING: &str = "<w:spacing w:val=\"0\"/>";
 
 /// Style ids, shared with the body writer.
 pub(crate) mod id {
@@ -261,19 +267,30 @@ pub(crate) mod id {
     pub const TABLE_HEADER: &str = "JgTableHeader";
     /// Page numbers.
     pub const PAGE_NUMBER: &str = "JgPageNumber";
+    /// 版记 lines.
+    pub const RECORD: &str = "JgRecord";
 }
 
-/// `word/styles.xml`. The document defaults carry the body text (仿宋_GB2312 3号, Times New
-/// Roman for Latin text, exact 28.95 pt lines, zh-CN); every other style changes only what
+/// The character spacing of body text, `w:spacing` in run properties (see
+/// [`CHAR_SPACING`]).
+fn body_spacing() -> String {
+    format!("<w:spacing w:val=\"{CHAR_SPACING}\"/>")
+}
+
+/// `word/styles.xml`. The document defaults carry the body text (仿宋_GB2312 3号 at a
+/// 15.75 pt character pitch, Times New Roman for Latin text, exact 28.95 pt lines, no extra
+/// space between Chinese and Latin text or digits, zh-CN); every other style changes only what
 /// differs, so the office can restyle a finished document in Word.
 pub(crate) fn styles() -> String {
     let body_font = fonts(FANGSONG, LATIN);
     let defaults = format!(
-        "<w:docDefaults><w:rPrDefault><w:rPr>{body_font}<w:kern w:val=\"2\"/>{}\
+        "<w:docDefaults><w:rPrDefault><w:rPr>{body_font}{}<w:kern w:val=\"2\"/>{}\
 <w:lang w:val=\"zh-CN\" w:eastAsia=\"zh-CN\" w:bidi=\"ar-SA\"/></w:rPr></w:rPrDefault>\
 <w:pPrDefault><w:pPr><w:widowControl w:val=\"0\"/>\
+<w:autoSpaceDE w:val=\"0\"/><w:autoSpaceDN w:val=\"0\"/>\
 <w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{LINE_PITCH}\" w:lineRule=\"exact\"/>\
 <w:jc w:val=\"both\"/></w:pPr></w:pPrDefault></w:docDefaults>",
+        body_spacing(),
         size(SZ_BODY)
     );
     let heading = |level: usize, font: &str, bold: bool| Style {
@@ -292,16 +309,16 @@ pub(crate) fn styles() -> String {
         ),
     };
     let styles = [
-        // The body font and size are repeated on Normal: Word and LibreOffice derive the
-        // grid's character pitch from Normal's own size (LibreOffice assumes 12 pt when
-        // Normal names none, and then sets every 16 pt character over two grid cells).
+        // The body font, pitch and size are repeated on Normal: readers do not all resolve
+        // Normal through the document defaults (LibreOffice assumes 12 pt when Normal names
+        // no size).
         Style {
             id: "Normal",
             name: "Normal",
             based_on: None,
             next: None,
             ppr: String::new(),
-            rpr: format!("{body_font}{}", size(SZ_BODY)),
+            rpr: format!("{body_font}{}{}", body_spacing(), size(SZ_BODY)),
         },
         Style {
             id: id::TITLE,
@@ -342,7 +359,10 @@ pub(crate) fn styles() -> String {
 <w:jc w:val=\"center\"/>",
                 mm_to_twips(35)
             ),
-            rpr: format!("{}<w:color w:val=\"{RED}\"/>", fonts(XIAOBIAOSONG, LATIN)),
+            rpr: format!(
+                "{}<w:color w:val=\"{RED}\"/>{NATURAL_SPACING}",
+                fonts(XIAOBIAOSONG, LATIN)
+            ),
         },
         Style {
             id: id::DOC_NUMBER,
@@ -390,7 +410,11 @@ pub(crate) fn styles() -> String {
             based_on: Some("Normal"),
             next: Some(id::BODY),
             ppr: format!("{OFF_GRID}<w:jc w:val=\"center\"/>"),
-            rpr: format!("{}{}", fonts(HEITI, LATIN), size(SZ_CAPTION)),
+            rpr: format!(
+                "{}{NATURAL_SPACING}{}",
+                fonts(HEITI, LATIN),
+                size(SZ_CAPTION)
+            ),
         },
         Style {
             id: id::FIGURE,
@@ -406,7 +430,7 @@ pub(crate) fn styles() -> String {
             based_on: Some("Normal"),
             next: Some(id::TABLE_TEXT),
             ppr: format!("{OFF_GRID}<w:jc w:val=\"center\"/>"),
-            rpr: size(SZ_TABLE),
+            rpr: format!("{NATURAL_SPACING}{}", size(SZ_TABLE)),
         },
         Style {
             id: id::TABLE_HEADER,
@@ -417,6 +441,16 @@ pub(crate) fn styles() -> String {
             rpr: fonts(HEITI, LATIN),
         },
         Style {
+            id: id::RECORD,
+            name: "版记",
+            based_on: Some("Normal"),
+            next: None,
+            ppr: "<w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"80\" w:after=\"80\" w:line=\"240\" w:lineRule=\"auto\"/>\
+<w:jc w:val=\"left\"/>"
+                .into(),
+            rpr: format!("{NATURAL_SPACING}{}", size(SZ_CAPTION)),
+        },
+        Style {
             id: id::PAGE_NUMBER,
             name: "页码",
             based_on: Some("Normal"),
@@ -424,7 +458,7 @@ pub(crate) fn styles() -> String {
             ppr: OFF_GRID.into(),
             // 半角宋体: digits, spaces and dashes all in 宋体.
             rpr: format!(
-                "<w:rFonts w:ascii=\"{SONGTI}\" w:hAnsi=\"{SONGTI}\" w:eastAsia=\"{SONGTI}\" w:cs=\"{SONGTI}\"/>{}",
+                "<w:rFonts w:ascii=\"{SONGTI}\" w:hAnsi=\"{SONGTI}\" w:eastAsia=\"{SONGTI}\" w:cs=\"{SONGTI}\"/>{NATURAL_SPACING}{}",
                 size(SZ_PAGE_NUMBER)
             ),
         },
@@ -439,14 +473,14 @@ pub(crate) fn styles() -> String {
             out.push_str(&xml);
         }
     }
-    out.push_str(
+    out.push_str(&format!(
         "<w:style w:type=\"character\" w:default=\"1\" w:styleId=\"DefaultParagraphFont\">\
 <w:name w:val=\"Default Paragraph Font\"/><w:uiPriority w:val=\"1\"/><w:semiHidden/></w:style>\
 <w:style w:type=\"table\" w:default=\"1\" w:styleId=\"TableNormal\"><w:name w:val=\"Normal Table\"/>\
 <w:semiHidden/><w:tblPr><w:tblInd w:w=\"0\" w:type=\"dxa\"/><w:tblCellMar><w:top w:w=\"0\" w:type=\"dxa\"/>\
-<w:left w:w=\"108\" w:type=\"dxa\"/><w:bottom w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"108\" w:type=\"dxa\"/>\
+<w:left w:w=\"{TABLE_CELL_MARGIN}\" w:type=\"dxa\"/><w:bottom w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"{TABLE_CELL_MARGIN}\" w:type=\"dxa\"/>\
 </w:tblCellMar></w:tblPr></w:style></w:styles>",
-    );
+    ));
     out
 }
 
@@ -473,7 +507,8 @@ pub(crate) fn footer(odd: bool) -> String {
     )
 }
 
-/// The section properties: A4, the GB/T 9704 margins, the two footers and the 22 × 28 grid.
+/// The section properties: A4, the GB/T 9704 margins, the two footers and the grid of 22
+/// lines (the 28 characters a line are the body's character pitch, see [`CHAR_SPACING`]).
 pub(crate) fn section_properties() -> String {
     use super::layout::*;
     format!(
@@ -483,7 +518,7 @@ pub(crate) fn section_properties() -> String {
 <w:pgMar w:top=\"{MARGIN_TOP}\" w:right=\"{MARGIN_RIGHT}\" w:bottom=\"{MARGIN_BOTTOM}\" w:left=\"{MARGIN_LEFT}\" \
 w:header=\"{HEADER_DISTANCE}\" w:footer=\"{FOOTER_DISTANCE}\" w:gutter=\"0\"/>\
 <w:cols w:space=\"425\"/>\
-<w:docGrid w:type=\"linesAndChars\" w:linePitch=\"{LINE_PITCH}\" w:charSpace=\"{CHAR_SPACE}\"/>\
+<w:docGrid w:type=\"lines\" w:linePitch=\"{LINE_PITCH}\"/>\
 </w:sectPr>"
     )
 }

@@ -5,7 +5,9 @@
 use jianguan_domain::assessment::{ListEntry, ListReason, ScoreRun, default_dictionary};
 use jianguan_domain::fmt;
 
-use crate::docx::{Align, Block, Column, HeadingLevel, OfficialDocument, Run, Signature, Table};
+use crate::docx::{
+    Align, Block, Column, HeadingLevel, OfficialDocument, Record, Run, Signature, Table,
+};
 
 /// What a bulletin is drafted from.
 pub struct BulletinInput<'a> {
@@ -13,10 +15,28 @@ pub struct BulletinInput<'a> {
     pub runs: &'a [ScoreRun],
     /// The issuing office.
     pub issuer: &'a str,
-    /// The document number, e.g. 示建管办〔2021〕45号, if given.
+    /// The document number, e.g. 示建管办〔2021〕45号; when not given, the office's prefix and
+    /// the year with the sequence left blank for the office to fill in at issue
+    /// (示建管办〔2021〕　号).
     pub doc_number: Option<String>,
     /// The day of the bulletin.
     pub dated: jianguan_domain::Date,
+}
+
+/// The prefix of the office's document numbers (发文机关代字).
+pub const DEFAULT_NUMBER_PREFIX: &str = "示建管办";
+
+/// Who receives a copy of the bulletin (抄送机关).
+pub const BULLETIN_COPIES: [&str; 4] = [
+    "市委办公室",
+    "市人大常委会办公室",
+    "市政府办公室",
+    "市政协办公室",
+];
+
+/// A document number with its sequence left blank: 示建管办〔2021〕　号.
+pub fn blank_doc_number(year: i16) -> String {
+    format!("{DEFAULT_NUMBER_PREFIX}〔{year}〕\u{3000}号")
 }
 
 fn reasons(entry: &ListEntry) -> String {
@@ -151,9 +171,14 @@ pub fn bulletin(input: &BulletinInput<'_>) -> OfficialDocument {
         "对考评结果有异议的，请于结果发布之日起{}日内向指挥部办公室提出申诉，并附佐证材料。",
         first.scores.scheme.objection_window_days
     )));
-    OfficialDocument {
+    super::finish(OfficialDocument {
         issuer: Some(input.issuer.to_string()),
-        doc_number: input.doc_number.clone(),
+        doc_number: Some(
+            input
+                .doc_number
+                .clone()
+                .unwrap_or_else(|| blank_doc_number(input.dated.year())),
+        ),
         title: format!(
             "关于{}年{}月城市建管提升行动\n月度考评结果的通报",
             month.year(),
@@ -167,5 +192,10 @@ pub fn bulletin(input: &BulletinInput<'_>) -> OfficialDocument {
             date: fmt::date_cn(input.dated),
         }),
         note: None,
-    }
+        record: Some(Record {
+            copies_to: BULLETIN_COPIES.iter().map(|s| s.to_string()).collect(),
+            printer: input.issuer.to_string(),
+            printed_on: fmt::date_cn(input.dated),
+        }),
+    })
 }

@@ -186,7 +186,7 @@ pub fn dispatch(pack: &DispatchPack, issuer: &str) -> OfficialDocument {
     }
     blocks.push(Block::heading(HeadingLevel::First, "本次调度会议定事项"));
     blocks.push(Block::placeholder("会议议定事项，会后录入平台形成督办事项"));
-    OfficialDocument {
+    super::finish(OfficialDocument {
         issuer: None,
         doc_number: None,
         title: format!(
@@ -201,5 +201,6 @@ pub fn dispatch(pack: &DispatchPack, issuer: &str) -> OfficialDocument {
             date: fmt::date_cn(pack.to),
         }),
         note: None,
-    }
+        record: None,
+    })
 }

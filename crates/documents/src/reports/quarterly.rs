@@ -282,7 +282,9 @@ fn recurring_names(rows: &[ProblemCount]) -> Vec<&str> {
         .collect()
 }
 
-/// The quarterly analysis as a document issued by `issuer`, dated the day it was computed.
+/// The quarterly analysis as a document issued by `issuer`, dated the last day it covers (the
+/// quarter's end once the quarter is over, not the day it was drafted; `jianguan report
+/// --date` signs it on another day with [`super::date_document`]).
 ///
 /// # Errors
 ///
@@ -477,7 +479,7 @@ pub fn quarterly(
         "针对停滞项目和反复出现的问题提出下季度工作措施，由办公室撰写",
     ));
 
-    Ok(OfficialDocument {
+    Ok(super::finish(OfficialDocument {
         issuer: None,
         doc_number: None,
         title: format!("城市建管提升行动{label}分析"),
@@ -486,8 +488,9 @@ pub fn quarterly(
         attachments: Vec::new(),
         signature: Some(Signature {
             signer: issuer.to_string(),
-            date: fmt::date_cn(analysis.computed_on),
+            date: fmt::date_cn(analysis.end),
         }),
         note: None,
-    })
+        record: None,
+    }))
 }

@@ -6,7 +6,9 @@
 
 use jianguan_domain::Date;
 use jianguan_domain::fmt;
+use jianguan_domain::fmt::ProsePrecision;
 use jianguan_domain::followup::{ItemKind, ItemStatus, TrackedItem};
+use jianguan_domain::highlights::Highlights;
 use jianguan_domain::model::Portfolio;
 use jianguan_domain::overview::{Figures, Overview, overdue_milestones};
 
@@ -70,8 +72,13 @@ pub struct SummaryInput<'a> {
     pub issuer: &'a str,
     /// The day the draft is made (the signature's date).
     pub drafted_on: Date,
+    /// The entered sanitation rates and the media register's counts as of the same day.
+    pub highlights: &'a Highlights,
+    /// How many decimals rates carry in sentences (tables keep two).
+    pub precision: ProsePrecision,
 }
 
+/// A rate in a table: two decimals.
 fn rate(r: jianguan_domain::rates::Ratio) -> String {
     fmt::rate(r.value())
 }
@@ -86,13 +93,13 @@ fn point(lead: &str, text: impl Into<String>) -> Block {
 }
 
 /// The sentence of one category's result (after its name), in the speech's words.
-fn category_sentence(f: &Figures) -> String {
+fn category_sentence(f: &Figures, precision: ProsePrecision) -> String {
     let mut s = format!(
         "计划实施{}个，已开工{}个，完工{}个，完工率{}",
         f.projects,
         f.started_projects,
         f.finished(),
-        rate(f.project_completion)
+        fmt::prose_rate(f.project_completion.value(), precision)
     );
     if f.investment.completed.0 > 0 {
         s.push_str(&format!(
@@ -137,7 +144,10 @@ pub fn summary(input: &SummaryInput<'_>) -> OfficialDocument {
         period,
         issuer,
         drafted_on,
+        highlights,
+        precision,
     } = *input;
+    let prose = |r: jianguan_domain::rates::Ratio| fmt::prose_rate(r.value(), precision);
     let t = &overview.total;
     let as_of = overview.as_of;
     let mut blocks = Vec::new();
@@ -151,14 +161,17 @@ pub fn summary(input: &SummaryInput<'_>) -> OfficialDocument {
         t.started_projects,
         t.planned(),
         t.finished(),
-        rate(t.project_completion),
+        prose(t.project_completion),
         t.preliminary_projects,
-        rate(t.node_completion),
-        rate(t.on_time),
+        prose(t.node_completion),
+        prose(t.on_time),
         fmt::yi(t.investment.planned),
         fmt::yi(t.investment.completed),
-        fmt::rate(t.investment.value()),
+        fmt::prose_rate(t.investment.value(), precision),
     )));
+    if let Some(text) = highlights_sentence(highlights) {
+        blocks.push(para(text));
+    }
     blocks.push(Block::heading(HeadingLevel::Second, "分类别推进情况"));
     for c in &overview.categories {
         if c.figures.projects == 0 {
@@ -166,7 +179,7 @@ pub fn summary(input: &SummaryInput<'_>) -> OfficialDocument {
         }
         blocks.push(point(
             &format!("{}。", c.name),
-            category_sentence(&c.figures),
+            category_sentence(&c.figures, precision),
         ));
     }
     blocks.push(Block::Table(category_table(overview)));
@@ -175,6 +188,18 @@ pub fn summary(input: &SummaryInput<'_>) -> OfficialDocument {
 
     // 二、存在问题.
     blocks.push(Block::heading(HeadingLevel::First, "存在的问题"));
+    // Categories behind: those with milestones due and missed by the date (a category with
+    // nothing due yet is on schedule, however few of its projects are finished), with their
+    // late projects by name. Before the year's end, completion is not yet due: they are
+    // measured by their milestones.
+    let year_end = as_of >= jiff::civil::date(overview.year, 12, 31);
+    let measure = |f: &Figures| {
+        if year_end {
+            f.project_completion.value()
+        } else {
+            f.node_completion.value()
+        }
+    };
     // Districts lagging: the lowest completion rates, named with their figures.
     let mut districts: Vec<_> = overview
         .districts
@@ -182,40 +207,44 @@ pub fn summary(input: &SummaryInput<'_>) -> OfficialDocument {
         .filter(|d| d.figures.planned() > 0)
         .collect();
     districts.sort_by(|a, b| {
-        a.figures
-            .project_completion
-            .value()
-            .partial_cmp(&b.figures.project_completion.value())
+        measure(&a.figures)
+            .partial_cmp(&measure(&b.figures))
             .unwrap_or(std::cmp::Ordering::Equal)
             .then(a.name.cmp(&b.name))
     });
-    if let Some(last) = districts.first() {
+    if let Some(last) = districts.first()
+        && last.figures.overdue_milestones > 0
+    {
         let f = &last.figures;
+        let (what, own, city) = if year_end {
+            ("项目完成率", f.project_completion, t.project_completion)
+        } else {
+            ("节点完成率", f.node_completion, t.node_completion)
+        };
         blocks.push(point(
             "县区推进不平衡。",
             format!(
-                "{}项目完成率{}，低于全市{}，{}个项目有逾期节点，共逾期{}个节点。",
+                "{}{what}{}，低于全市{}，{}个项目有逾期节点，共逾期{}个节点。",
                 last.name,
-                rate(f.project_completion),
-                rate(t.project_completion),
+                prose(own),
+                prose(city),
                 f.overdue_projects,
                 f.overdue_milestones
             ),
         ));
     }
-    // Categories behind, with their late projects by name.
     let overdue = overdue_milestones(portfolio, overview.year, as_of);
     let mut categories: Vec<_> = overview
         .categories
         .iter()
-        .filter(|c| c.figures.planned() > 0 && c.figures.finished() < c.figures.planned())
+        .filter(|c| c.figures.planned() > 0 && c.figures.overdue_milestones > 0)
+        .filter(|c| !year_end || c.figures.finished() < c.figures.planned())
         .collect();
     categories.sort_by(|a, b| {
-        a.figures
-            .project_completion
-            .value()
-            .partial_cmp(&b.figures.project_completion.value())
+        measure(&a.figures)
+            .partial_cmp(&measure(&b.figures))
             .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.name.cmp(&b.name))
     });
     for (n, c) in categories.iter().take(2).enumerate() {
         let mut names: Vec<&str> = Vec::new();
@@ -229,13 +258,23 @@ pub fn summary(input: &SummaryInput<'_>) -> OfficialDocument {
                 break;
             }
         }
-        let unfinished = c.figures.planned() - c.figures.finished();
-        let mut text = format!(
-            "{}完工率{}，尚有{}个项目未完成年度任务",
-            c.name,
-            rate(c.figures.project_completion),
-            unfinished
-        );
+        let f = &c.figures;
+        let mut text = if year_end {
+            format!(
+                "{}完工率{}，尚有{}个项目未完成年度任务",
+                c.name,
+                prose(f.project_completion),
+                f.planned() - f.finished()
+            )
+        } else {
+            format!(
+                "{}节点完成率{}，{}个项目有逾期节点，共逾期{}个节点",
+                c.name,
+                prose(f.node_completion),
+                f.overdue_projects,
+                f.overdue_milestones
+            )
+        };
         if !names.is_empty() {
             text.push_str(&format!("，其中{}等项目节点逾期", names.join("、")));
         }
@@ -269,7 +308,7 @@ pub fn summary(input: &SummaryInput<'_>) -> OfficialDocument {
         let examples: Vec<String> = rectifications
             .iter()
             .take(2)
-            .map(|i| format!("「{}」", i.title))
+            .map(|i| format!("“{}”", i.title))
             .collect();
         let still = if open == 0 {
             "目前均已整改到位".to_string()
@@ -309,7 +348,7 @@ pub fn summary(input: &SummaryInput<'_>) -> OfficialDocument {
         );
         if let Some(o) = oldest {
             text.push_str(&format!(
-                "，其中「{}」自{}起协调",
+                "，其中“{}”自{}起协调",
                 o.title,
                 fmt::date_cn(o.opened_on)
             ));
@@ -327,7 +366,7 @@ pub fn summary(input: &SummaryInput<'_>) -> OfficialDocument {
         "针对上述问题提出下一步工作措施，由办公室撰写",
     ));
 
-    OfficialDocument {
+    super::finish(OfficialDocument {
         issuer: None,
         doc_number: None,
         title: format!("示例市城市建管提升行动{}工作总结", period.label()),
@@ -339,7 +378,46 @@ pub fn summary(input: &SummaryInput<'_>) -> OfficialDocument {
             date: fmt::date_cn(drafted_on),
         }),
         note: None,
+        record: None,
+    })
+}
+
+/// The sentence of the entered sanitation rates and the media register, when there are any.
+fn highlights_sentence(h: &Highlights) -> Option<String> {
+    let mut parts = Vec::new();
+    let mut sanitation = Vec::new();
+    if let Some(r) = h.marketisation {
+        sanitation.push(format!(
+            "道路清扫保洁市场化率达{}",
+            fmt::entered_percent(r.percent)
+        ));
     }
+    if let Some(r) = h.mechanised {
+        sanitation.push(format!("机械化清扫率达{}", fmt::entered_percent(r.percent)));
+    }
+    if !sanitation.is_empty() {
+        parts.push(format!("长效管理持续加强，全市{}", sanitation.join("，")));
+    }
+    if h.central_media_reports > 0 || h.provincial_media_reports > 0 {
+        let mut media = Vec::new();
+        if h.central_media_reports > 0 {
+            media.push(format!(
+                "中央媒体报道{}篇",
+                fmt::count(h.central_media_reports as u64)
+            ));
+        }
+        if h.provincial_media_reports > 0 {
+            media.push(format!(
+                "省级媒体报道{}篇",
+                fmt::count(h.provincial_media_reports as u64)
+            ));
+        }
+        parts.push(format!("宣传报道形成声势，{}", media.join("、")));
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    Some(format!("{}。", parts.join("；")))
 }
 
 fn figures_row(name: &str, f: &Figures) -> Vec<String> {

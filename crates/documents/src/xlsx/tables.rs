@@ -187,19 +187,21 @@ pub fn compliance_workbook(
 }
 
 /// The monthly scores: per [`MonthScores`] (one per month and kind) a sheet named like
-/// `2021-10县区` with rank, subject, base, deductions, bonuses, total, tier and each indicator's
-/// points, in the domain's rank order.
+/// `2021-10县区` with rank, subject, base, deductions, bonuses, total, tier, then for each
+/// indicator two columns: its value in its unit (headed with the unit, e.g. 节点完成率（%）:
+/// 95.72) and the points it scored (e.g. 节点完成率得分: 78.60), in the domain's rank order.
 pub fn scores_workbook(months: &[MonthScores]) -> Result<Vec<u8>, XlsxError> {
     let mut sheets = Vec::new();
     for m in months {
-        let indicators: Vec<(String, String)> = m
+        // Code, name and unit of every indicator on the cards.
+        let indicators: Vec<(String, String, String)> = m
             .subjects
             .first()
             .map(|s| {
                 s.systems
                     .iter()
                     .flat_map(|sys| &sys.indicators)
-                    .map(|l| (l.code.clone(), l.name.clone()))
+                    .map(|l| (l.code.clone(), l.name.clone(), l.unit.clone()))
                     .collect()
             })
             .unwrap_or_default();
@@ -212,11 +214,25 @@ pub fn scores_workbook(months: &[MonthScores]) -> Result<Vec<u8>, XlsxError> {
             Column::new("总分", 9.0, F::Decimal),
             Column::new("等次", 8.0, F::Text),
         ];
-        columns.extend(
-            indicators
-                .iter()
-                .map(|(_, name)| Column::new(name.as_str(), 12.0, F::Decimal)),
-        );
+        for (code, name, unit) in &indicators {
+            // Whole-number values (counts) without decimals; rates and scores with two.
+            let whole = m.subjects.iter().all(|s| {
+                s.indicator(code)
+                    .and_then(|l| l.value)
+                    .is_none_or(|v| v.fract() == 0.0)
+            });
+            let value_header = if unit.is_empty() {
+                name.clone()
+            } else {
+                format!("{name}（{unit}）")
+            };
+            columns.push(Column::new(
+                value_header,
+                14.0,
+                if whole { F::Int } else { F::Decimal },
+            ));
+            columns.push(Column::new(format!("{name}得分"), 12.0, F::Decimal));
+        }
         let mut sheet = Sheet::new(format!("{}{}", m.month, m.kind.label()), columns);
         sheet.title = Some(format!(
             "{}{}考核得分（{}第{}版）",
@@ -235,11 +251,11 @@ pub fn scores_workbook(months: &[MonthScores]) -> Result<Vec<u8>, XlsxError> {
                 s.total.into(),
                 s.tier.clone().into(),
             ];
-            row.extend(
-                indicators
-                    .iter()
-                    .map(|(code, _)| s.indicator(code).and_then(|l| l.points).into()),
-            );
+            for (code, _, _) in &indicators {
+                let line = s.indicator(code);
+                row.push(line.and_then(|l| l.value).into());
+                row.push(line.and_then(|l| l.points).into());
+            }
             sheet.rows.push(row);
         }
         sheets.push(sheet);
