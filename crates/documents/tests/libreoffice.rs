@@ -101,6 +101,7 @@ fn drafted() -> Vec<(&'static str, OfficialDocument)> {
             warnings: &warnings,
             rules: &rules,
             items: &cadence.items,
+            dismissals: &cadence.dismissals,
             follow_up: FollowUpRules::default(),
         },
         Week::parse("2021-W40").expect("a week"),

@@ -216,7 +216,14 @@ pub fn render_text(p: &DispatchPack) -> String {
             p.proposals.len()
         );
         for x in &p.proposals {
-            let _ = writeln!(out, "  {} {} · {}（{}）", x.act.label(), x.unit, x.title, x.reason);
+            let _ = writeln!(
+                out,
+                "  {} {} · {}（{}）",
+                x.act.label(),
+                x.unit,
+                x.title,
+                x.reason
+            );
         }
     }
     out

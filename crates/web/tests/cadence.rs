@@ -969,6 +969,11 @@ async fn the_office_issues_or_dismisses_the_acts_the_rules_propose(app: &App) {
     let act = issued.act.as_ref().expect("issued with its document");
     assert_eq!(act.document_number, "建管督〔2026〕1号");
     assert_eq!(act.proposal.as_deref(), Some(keys[0].as_str()));
+    let page = app.page("office", &format!("/items/{}", issued.id.0)).await;
+    assert!(
+        page.contains("建管督〔2026〕1号") && page.contains("涉及项目"),
+        "{page}"
+    );
     // Dismissed: kept with who and why, audited; no longer proposed.
     let r = app
         .post(

@@ -175,7 +175,8 @@ pub fn dispatch(pack: &DispatchPack, issuer: &str) -> OfficialDocument {
     for (title, rows) in [
         ("逾期未办结事项", &pack.items_past_deadline),
         ("卡壳事项", &pack.stuck_items),
-        ("往期调度会督办事项（未办结）", &pack.open_supervision_items),
+        ("督办、约谈（未办结）", &pack.open_supervision_items),
+        ("本周签发的督办、约谈", &pack.acts_issued),
     ] {
         if rows.is_empty() {
             blocks.push(Block::paragraph(format!("{title}：无。")));
@@ -183,6 +184,20 @@ pub fn dispatch(pack: &DispatchPack, issuer: &str) -> OfficialDocument {
             blocks.push(Block::Table(items(title, rows)));
             blocks.extend(more(rows.len()));
         }
+    }
+    if !pack.proposals.is_empty() {
+        let shown: Vec<String> = pack
+            .proposals
+            .iter()
+            .take(10)
+            .map(|x| format!("{}（{}）", x.title, x.unit))
+            .collect();
+        blocks.push(Block::paragraph(format!(
+            "按警示规则，本周提出督办、约谈建议{}条，请会议研究，由指挥部办公室签发或不予签发：{}{}。",
+            pack.proposals.len(),
+            shown.join("；"),
+            if pack.proposals.len() > shown.len() { "等" } else { "" }
+        )));
     }
     blocks.push(Block::heading(HeadingLevel::First, "本次调度会议定事项"));
     blocks.push(Block::placeholder("会议议定事项，会后录入平台形成督办事项"));

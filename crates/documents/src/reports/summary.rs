@@ -161,7 +161,9 @@ pub fn summary(input: &SummaryInput<'_>) -> OfficialDocument {
         t.started_projects,
         t.planned(),
         t.finished(),
-        prose(t.project_completion),
+        // The campaign's headline result keeps the tables' two decimals, as the speech writes
+        // it (项目总完成率达90.52%); the other rates in prose follow the office's precision.
+        fmt::rate(t.project_completion.value()),
         t.preliminary_projects,
         prose(t.node_completion),
         prose(t.on_time),

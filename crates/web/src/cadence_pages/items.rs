@@ -23,7 +23,7 @@ use jianguan_domain::dispatch::Week;
 use jianguan_domain::followup::{
     self, EscalationLevel, ItemAction, ItemEvent, ItemId, ItemKind, ItemStatus, TrackedItem,
 };
-use jianguan_domain::model::{Portfolio, Project, UnitId, UnitKind};
+use jianguan_domain::model::{Portfolio, Project, ProjectId, UnitId, UnitKind};
 use jianguan_domain::store::CadenceWrite;
 use serde::Serialize;
 
@@ -796,6 +796,33 @@ fn item_page(
     ];
     if !item.bodies.is_empty() {
         facts.push(("需协调单位", item.bodies.join("、")));
+    }
+    if let Some(act) = &item.act {
+        facts.push(("文号", act.document_number.clone()));
+        // Projects the act names: those the reader may see by name, the others counted.
+        let viewer = Viewer::of(user, Resource::TrackedItem, Format::Html)?;
+        let projects = ProjectIndex::new(p);
+        let (named, hidden): (Vec<&ProjectId>, Vec<&ProjectId>) = act
+            .projects
+            .iter()
+            .partition(|id| viewer.sees_project(&projects, **id));
+        if !act.projects.is_empty() {
+            let mut text = named
+                .iter()
+                .filter_map(|id| projects.get(**id).map(|pr| pr.name.clone()))
+                .collect::<Vec<_>>()
+                .join("、");
+            if !hidden.is_empty() {
+                text = format!("{text}（另有 {} 个项目不在您的范围）", hidden.len());
+            }
+            facts.push(("涉及项目", text));
+        }
+        if !act.attendees.is_empty() {
+            facts.push(("参加人员", act.attendees.clone()));
+        }
+        if !act.minutes.is_empty() {
+            facts.push(("约谈纪要", act.minutes.clone()));
+        }
     }
     if let Some(d) = item.district {
         facts.push(("县区", p.unit_name(d).to_string()));
