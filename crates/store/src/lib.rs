@@ -605,4 +605,39 @@ mod tests {
             "postgres://u:***@h:5432/d"
         );
     }
+
+    /// Every released migration's checksum, as sqlx computes it (SHA-384 of the file), pinned in
+    /// `migrations/released.lock`: a released migration is never edited (a database created
+    /// before the edit would fail sqlx's check or never get the change); a change is a new
+    /// migration, whose line is then added to the lock.
+    #[test]
+    fn released_migrations_are_never_edited() {
+        let lock = include_str!("../migrations/released.lock");
+        let pinned: Vec<&str> = lock
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .collect();
+        let mut current = Vec::new();
+        for (backend, migrator) in [
+            ("sqlite", &SQLITE_MIGRATIONS),
+            ("postgres", &POSTGRES_MIGRATIONS),
+        ] {
+            for m in migrator.iter() {
+                let hex: String = m.checksum.iter().map(|b| format!("{b:02x}")).collect();
+                current.push(format!("{backend} {:04} {hex}", m.version));
+            }
+        }
+        for line in &pinned {
+            assert!(
+                current.iter().any(|c| c == line),
+                "released migration changed or removed: `{line}` — add a new migration instead"
+            );
+        }
+        for line in &current {
+            assert!(
+                pinned.contains(&line.as_str()),
+                "new migration not in migrations/released.lock; once it is released, add:\n{line}"
+            );
+        }
+    }
 }
