@@ -320,6 +320,29 @@ impl WarningRules {
         self.proposals.validate()
     }
 
+    /// Reads `text` as the successor of the rules in force, `current`: valid, and its version
+    /// raised. Warning events record the version that decided them, so two rule sets must never
+    /// share one; every writer (the settings page, `jianguan rules set`) passes this one gate.
+    pub fn successor_from_toml(
+        text: &str,
+        current: &WarningRules,
+    ) -> Result<WarningRules, RulesError> {
+        let rules = WarningRules::from_toml(text)?;
+        if rules.version <= current.version {
+            return Err(RulesError {
+                line: text
+                    .lines()
+                    .position(|l| l.trim_start().starts_with("version"))
+                    .map(|i| i + 1),
+                message: format!(
+                    "version 须大于正在执行的第 {} 版（每次修改请将 version 加 1）",
+                    current.version
+                ),
+            });
+        }
+        Ok(rules)
+    }
+
     /// The level for a milestone overdue by `days`, if any rung applies.
     pub fn level_for_overdue(&self, days: i64) -> Option<WarningLevel> {
         self.overdue

@@ -283,12 +283,14 @@ pub async fn rules_show(db: &str) -> Result<()> {
 pub async fn rules_set(db: &str, file: &std::path::Path, by: &str) -> Result<()> {
     let text =
         std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let rules =
-        WarningRules::from_toml(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    WarningRules::from_toml(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let store = jianguan_store::open_existing(db)
         .await
         .context("opening the database")?;
     let before = cadence::warning_rules(&store).await?;
+    // The same gate as the settings page: the version must rise.
+    let rules = WarningRules::successor_from_toml(&text, &before)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let audit = AuditDraft {
         at_ms: now_ms(),
         actor: by.to_string(),

@@ -205,6 +205,26 @@ async fn a_rules_file_with_a_typo_is_refused_naming_the_line_and_the_rules_stay(
     assert_eq!(out.status.code(), Some(0), "{:?}", stderr_lines(&out));
     let shown = jianguan(&["rules", "show", "--db", &url]);
     assert!(String::from_utf8_lossy(&shown.stdout).contains("days = 10"));
+
+    // A further change that keeps version 2 is refused, as the settings page refuses it: two
+    // rule sets never share the version that warning events record.
+    let unraised = dir.path().join("unraised.toml");
+    std::fs::write(
+        &unraised,
+        jianguan_domain::warnings::DEFAULT_RULES_TOML
+            .replace("version = 1", "version = 2")
+            .replace("days = 15", "days = 12"),
+    )
+    .unwrap();
+    let out = jianguan(&["rules", "set", "--db", &url, unraised.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr_lines(&out).join(" ");
+    assert!(
+        err.contains("第2行") && err.contains("version 须大于"),
+        "{err}"
+    );
+    let shown = jianguan(&["rules", "show", "--db", &url]);
+    assert!(String::from_utf8_lossy(&shown.stdout).contains("days = 10"));
 }
 
 #[tokio::test]

@@ -355,3 +355,21 @@ fn evaluating_a_day_twice_changes_nothing_the_second_time() {
     let second = book.changes(&p, &evaluate(&p, &rules(), &book, day), day, 1);
     assert!(second.is_empty(), "{second:?}");
 }
+
+#[test]
+fn a_successor_must_raise_the_version_naming_its_line() {
+    let current = rules();
+    let same = DEFAULT_RULES_TOML.replace("days = 15", "days = 20");
+    let err = WarningRules::successor_from_toml(&same, &current).unwrap_err();
+    assert_eq!(err.line, Some(2), "{err}");
+    assert!(err.message.contains("version 须大于"), "{err}");
+    let raised = same.replace("version = 1", "version = 2");
+    assert_eq!(
+        WarningRules::successor_from_toml(&raised, &current)
+            .unwrap()
+            .version,
+        2
+    );
+    // An invalid file is refused as from_toml refuses it.
+    assert!(WarningRules::successor_from_toml("version = 3", &current).is_err());
+}

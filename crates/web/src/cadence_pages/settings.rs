@@ -197,12 +197,6 @@ pub(crate) async fn page(
 }
 
 /// The 1-based line of the first line of `text` that starts with `key` (ignoring spaces).
-fn line_of_key(text: &str, key: &str) -> Option<usize> {
-    text.lines()
-        .position(|l| l.trim_start().starts_with(key))
-        .map(|i| i + 1)
-}
-
 /// `POST /settings/warnings` (form field `rules`): validates and saves a new version.
 pub(crate) async fn save(
     State(state): State<Arc<AppState>>,
@@ -230,25 +224,18 @@ pub(crate) async fn save(
             )
         }
     };
-    let rules = match WarningRules::from_toml(&body) {
-        Ok(r) => r,
-        Err(e) => return refuse(e).await,
-    };
+    if let Err(e) = WarningRules::from_toml(&body) {
+        return refuse(e).await;
+    }
     let (current_body, _, setting_version) = in_force(&state).await?;
     if current_body.trim() == body.trim() {
         return Ok(Redirect::to("/settings/warnings").into_response());
     }
     let current = WarningRules::from_toml(&current_body).unwrap_or_default();
-    if rules.version <= current.version {
-        return refuse(RulesError {
-            line: line_of_key(&body, "version"),
-            message: format!(
-                "version 须大于正在执行的第 {} 版（每次修改请将 version 加 1）",
-                current.version
-            ),
-        })
-        .await;
-    }
+    let rules = match WarningRules::successor_from_toml(&body, &current) {
+        Ok(r) => r,
+        Err(e) => return refuse(e).await,
+    };
     let change = |field: &str, before: String, after: String| FieldChange {
         field: field.into(),
         before: Some(before),
