@@ -276,13 +276,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_version_line_is_found_for_the_message() {
-        assert_eq!(line_of_key(DEFAULT_RULES_TOML, "version"), Some(2));
-        assert_eq!(line_of_key("a = 1\n  version = 3\n", "version"), Some(2));
-        assert_eq!(line_of_key("", "version"), None);
-    }
-
-    #[test]
     fn the_default_rules_read_as_sentences() {
         let lines = summary(&WarningRules::default());
         assert_eq!(lines[0], ("逾期 ≥ 1 天".to_string(), "提醒".to_string()));
