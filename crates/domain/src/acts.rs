@@ -174,9 +174,11 @@ pub struct Proposal {
     pub act: ActKind,
     /// The unit it would be issued to.
     pub unit: UnitId,
+    /// The project it is about, for a project's act (none for a unit's).
+    pub project: Option<ProjectId>,
     /// The district concerned.
     pub district: Option<UnitId>,
-    /// The projects concerned, in id order (the first is the main one for a project's 督办).
+    /// The projects concerned.
     pub projects: Vec<ProjectId>,
     /// A title for the item, e.g. "督办：某项目「开工」节点逾期 35 天".
     pub title: String,
@@ -252,9 +254,7 @@ impl Proposal {
             kind: self.act.item_kind(),
             title: self.title.clone(),
             detail,
-            project: (self.key.contains(":project:"))
-                .then(|| self.projects.first().copied())
-                .flatten(),
+            project: self.project,
             district: self.district,
             owner: self.unit,
             issuer,
@@ -336,6 +336,10 @@ pub fn propose(
                         key,
                         act,
                         unit,
+                        project: match subject {
+                            Subject::Project(id) => Some(id),
+                            Subject::Unit(_) => None,
+                        },
                         district,
                         projects,
                         title,
@@ -484,10 +488,10 @@ pub fn propose(
     found
         .into_values()
         .filter(|p| !decided_recently(&p.key))
-        .filter(|p| match (p.act, p.key.contains(":project:")) {
+        .filter(|p| match (p.act, p.project) {
             // A project under an open 督办 (however decided) is not proposed another.
-            (ActKind::Supervision, true) => {
-                !open_act(ItemKind::Supervision, &|i| i.concerns(p.projects[0]))
+            (ActKind::Supervision, Some(project)) => {
+                !open_act(ItemKind::Supervision, &|i| i.concerns(project))
             }
             // A unit with a 约谈 still being followed up is not summoned again.
             (ActKind::Summons, _) => !open_act(ItemKind::Summons, &|i| i.owner == p.unit),

@@ -165,6 +165,7 @@ fn issuing_refuses_what_the_document_lacks_naming_the_field() {
     let summons = Proposal {
         act: ActKind::Summons,
         key: "summons:unit:1".into(),
+        project: None,
         ..x.clone()
     };
     assert_eq!(
