@@ -17,11 +17,13 @@
 //! This crate is pure: no I/O, no clock, no async. Callers read records and anchor files and
 //! pass them in.
 
+mod action;
 mod anchor;
 mod encoding;
 mod record;
 mod verify;
 
+pub use action::AuditAction;
 pub use anchor::{Anchor, AnchorParseError, anchor_line, parse_anchor_file, parse_anchor_line};
 pub use encoding::{ENCODING_VERSION, GENESIS_PREV_HASH, encode, is_hash_hex, record_hash};
 pub use record::{AuditDraft, AuditRecord, FieldChange, Outcome, UnknownOutcome, seal};

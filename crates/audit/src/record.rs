@@ -107,6 +107,43 @@ pub struct AuditDraft {
     pub changes: Vec<FieldChange>,
 }
 
+impl AuditDraft {
+    /// A successful `action` by `actor` on `object` at `at_ms`, with no unit, client or changes
+    /// (set those fields as needed).
+    pub fn new(
+        at_ms: i64,
+        actor: impl Into<String>,
+        action: crate::AuditAction,
+        object: impl Into<String>,
+    ) -> AuditDraft {
+        AuditDraft {
+            at_ms,
+            actor: actor.into(),
+            unit: None,
+            action: action.code(),
+            object: object.into(),
+            result: Outcome::Success,
+            client: None,
+            changes: Vec::new(),
+        }
+    }
+
+    /// The draft with `field` changed from `before` to `after` added.
+    pub fn change(
+        mut self,
+        field: &str,
+        before: Option<String>,
+        after: impl ToString,
+    ) -> AuditDraft {
+        self.changes.push(FieldChange {
+            field: field.to_string(),
+            before,
+            after: Some(after.to_string()),
+        });
+        self
+    }
+}
+
 /// A sealed audit record: a draft plus its place in the chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditRecord {

@@ -37,6 +37,8 @@ mod plan;
 mod projects;
 mod reports;
 mod schedule;
+#[cfg(feature = "seed")]
+pub mod seed;
 
 use jianguan_domain::calendar::{CalendarRule, periods_of_year};
 use jianguan_domain::model::Portfolio;

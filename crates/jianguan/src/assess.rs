@@ -13,15 +13,15 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
-use jianguan_audit::{AuditDraft, FieldChange};
+use jianguan_app::Clock;
+use jianguan_app::assessment::{self, Inputs, ScoreRequest, Stored, change, score_month};
+use jianguan_audit::{AuditAction, AuditDraft, FieldChange};
 use jianguan_domain::Date;
 use jianguan_domain::assessment::{
-    DEFAULT_SCHEME_TOML, Decision, DisputedLine, EnteredValue, Month, Objection, Scheme, ScoreRun,
-    SubjectKind, default_dictionary,
+    DEFAULT_SCHEME_TOML, EnteredValue, Month, ScoreRun, SubjectKind, default_dictionary,
 };
-use jianguan_domain::model::{Portfolio, UnitId, UnitKind};
+use jianguan_domain::model::{UnitId, UnitKind};
 use jianguan_domain::store::Store;
-use jianguan_web::assessment::{self, Inputs, ScoreRequest, Stored, change, score_month};
 
 /// Which subjects a command covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -158,8 +158,8 @@ pub enum IndicatorCommand {
     },
 }
 
-fn audit(by: &str, action: &str, object: String, changes: Vec<FieldChange>) -> AuditDraft {
-    let mut record = assessment::audit(by, None, action, object);
+fn audit(by: &str, action: AuditAction, object: String, changes: Vec<FieldChange>) -> AuditDraft {
+    let mut record = assessment::audit(Clock::system(), by, None, action, object);
     record.changes = changes;
     record
 }
@@ -234,9 +234,10 @@ pub async fn score(args: ScoreArgs) -> Result<()> {
             reason: args.reason.as_deref(),
             by: &args.by,
             unit: None,
-            today: jianguan_web::today_in_china(),
+            today: jianguan_app::clock::today_in_china(),
         };
-        let (run, stored) = score_month(&store, loaded.as_ref(), latest, request).await?;
+        let (run, stored) =
+            score_month(&store, Clock::system(), loaded.as_ref(), latest, request).await?;
         eprintln!(
             "{month} {}：{}",
             kind.label(),
@@ -349,9 +350,9 @@ async fn publish(db: &str, month: Month, kind: KindArg, on: Option<Date>, by: &s
     let store = jianguan_store::open_existing(db)
         .await
         .context("opening the database")?;
-    let on = on.unwrap_or_else(jianguan_web::today_in_china);
+    let on = on.unwrap_or_else(jianguan_app::clock::today_in_china);
     for &kind in kind.kinds() {
-        let run = assessment::publish(&store, month, kind, on, by, None)
+        let run = assessment::publish(&store, Clock::system(), month, kind, on, by, None)
             .await
             .with_context(|| format!("publishing {month} {}", kind.label()))?;
         println!(
@@ -404,57 +405,17 @@ async fn scheme_show(db: &str, year: i16, version: Option<u32>) -> Result<()> {
     Ok(())
 }
 
-/// The line of `text` that sets `key` at the top level, for a message about it.
-fn line_of(text: &str, key: &str) -> Option<usize> {
-    text.lines()
-        .position(|l| {
-            l.trim_start()
-                .strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with('='))
-        })
-        .map(|i| i + 1)
-}
-
 async fn scheme_change(db: &str, year: i16, file: &std::path::Path, by: &str) -> Result<()> {
     let text =
         std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let scheme =
-        Scheme::from_toml(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-    if scheme.year != year {
-        anyhow::bail!(
-            "{}: {}办法的 year = {}，与 --year {year} 不符",
-            file.display(),
-            line_of(&text, "year")
-                .map(|l| format!("第{l}行: "))
-                .unwrap_or_default(),
-            scheme.year
-        );
-    }
     let store = jianguan_store::open_existing(db)
         .await
         .context("opening the database")?;
     let portfolio = store.load_read_model().await?.portfolio;
-    scheme
-        .check_units(&portfolio)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-    let before = store
-        .scheme(year, None)
-        .await?
-        .map(|s| s.version.to_string());
-    let saved = store
-        .save_scheme(
-            year,
-            scheme.version,
-            &text,
-            &audit(
-                by,
-                "settings.scoring_scheme",
-                format!("scoring_scheme:{year}"),
-                vec![change("version", before, scheme.version)],
-            ),
-        )
-        .await
-        .with_context(|| format!("{}", file.display()))?;
+    let (saved, scheme) =
+        assessment::save_scheme(&store, Clock::system(), &portfolio, year, &text, by, None)
+            .await
+            .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     println!(
         "已保存 {year} 年考评办法第 {} 版「{}」（{} 个考核体系，{} 项扣分、{} 项加分）",
         saved.version,
@@ -506,7 +467,7 @@ pub async fn indicator(command: IndicatorCommand) -> Result<()> {
             std::slice::from_ref(&entry),
             &audit(
                 &by,
-                "indicator.enter",
+                AuditAction::IndicatorEnter,
                 format!("indicator:{}:{}:{month}", entry.indicator, unit),
                 vec![change("value", None, entry.value)],
             ),
@@ -517,179 +478,5 @@ pub async fn indicator(command: IndicatorCommand) -> Result<()> {
         u.name, found.name, entry.value, found.unit, ids[0]
     );
     store.close().await;
-    Ok(())
-}
-
-// ---------------------------------------------------------------------------------------------
-// The demo city.
-// ---------------------------------------------------------------------------------------------
-
-/// What [`write_demo_assessment`] wrote.
-pub struct DemoCounts {
-    /// Entered values.
-    pub entered: usize,
-    /// Media reports.
-    pub media: usize,
-    /// Runs stored.
-    pub runs: usize,
-}
-
-/// Writes the demo city's assessment inputs (entered values, media register), the default
-/// scheme for its year, then scores every month of the year for districts and lead units and
-/// publishes all but December (published on the 5th of the month after), which stays a draft;
-/// and two objections of 映湖区 (the demo's district account): one to October, rejected by
-/// the office, one to November, open.
-pub async fn write_demo_assessment(store: &dyn Store, city: &Portfolio) -> Result<DemoCounts> {
-    let demo = jianguan_demo::demo_assessment(city);
-    let by = "demo";
-    store
-        .enter_values(
-            &demo.entered,
-            &audit(
-                by,
-                "indicator.enter",
-                "indicator_values".into(),
-                vec![change("entries", None, demo.entered.len())],
-            ),
-        )
-        .await
-        .context("writing the demo's indicator values")?;
-    store
-        .add_media_reports(
-            &demo.media,
-            &audit(
-                by,
-                "media.add",
-                "media_reports".into(),
-                vec![change("reports", None, demo.media.len())],
-            ),
-        )
-        .await
-        .context("writing the demo's media register")?;
-    assessment::save_default_scheme(store, by).await?;
-    let scheme = assessment::default_scheme();
-
-    let inputs = Inputs::load(store).await?;
-    let mut runs = 0;
-    let mut previous: [Option<ScoreRun>; 2] = [None, None];
-    for m in 1..=12 {
-        let month = Month::new(jianguan_demo::DEMO_YEAR, m).expect("a month");
-        let filings = inputs.filings(store, month).await?;
-        for (k, kind) in SubjectKind::ALL.into_iter().enumerate() {
-            let (measured, scores) =
-                inputs.score(&filings, &scheme, kind, month, previous[k].as_ref())?;
-            let run = ScoreRun::draft(measured, scores)?;
-            store
-                .save_draft_run(
-                    &run,
-                    &audit(
-                        by,
-                        "score.draft",
-                        assessment::run_object(month, kind, 1),
-                        Vec::new(),
-                    ),
-                )
-                .await?;
-            let run = if m < 12 {
-                let on = month.next().first_day() + jiff::ToSpan::days(4);
-                store
-                    .publish_run(
-                        month,
-                        kind,
-                        on,
-                        &audit(
-                            by,
-                            "score.publish",
-                            assessment::run_object(month, kind, 1),
-                            vec![change("published_on", None, on)],
-                        ),
-                    )
-                    .await?
-            } else {
-                run
-            };
-            runs += 1;
-            previous[k] = Some(run);
-        }
-    }
-    demo_objections(store, city).await?;
-    Ok(DemoCounts {
-        entered: demo.entered.len(),
-        media: demo.media.len(),
-        runs,
-    })
-}
-
-/// 映湖区 disputes a 警示 deduction of October (rejected) and a late-filing deduction of
-/// November (open).
-async fn demo_objections(store: &dyn Store, city: &Portfolio) -> Result<()> {
-    let district = city
-        .units_of(UnitKind::District)
-        .next()
-        .context("the demo has districts")?
-        .id;
-    let office = city
-        .units_of(UnitKind::CommandHq)
-        .next()
-        .context("the demo has an office")?
-        .id;
-    let day = |s: &str| -> Date { s.parse().expect("a date") };
-    let objection = |month: &str, line, reason: &str, evidence: &str, filed: &str| Objection {
-        id: 0,
-        subject: district,
-        kind: SubjectKind::District,
-        month: Month::parse(month).expect("a month"),
-        run_version: 1,
-        line,
-        reason: reason.into(),
-        evidence: evidence.into(),
-        filed_on: day(filed),
-        filed_by: "district".into(),
-        decision: None,
-    };
-    let october = objection(
-        "2021-10",
-        DisputedLine::Deduction("warning".into()),
-        "相关节点因管线迁改受阻，已报协调事项，不应计入警示扣分",
-        "协调事项办理记录、供电公司复函",
-        "2021-11-08",
-    );
-    let id = store
-        .file_objection(
-            &october,
-            &audit("district", "objection.file", String::new(), Vec::new()),
-        )
-        .await?;
-    let decision = Decision {
-        accepted: false,
-        on: day("2021-11-10"),
-        by: office,
-        reason: "管线迁改协调不影响节点计划，警示依规则生成，维持原结果".into(),
-    };
-    store
-        .decide_objection(
-            id,
-            &decision,
-            &audit(
-                "office",
-                "objection.decide",
-                format!("objection:{id}"),
-                vec![change("status", Some("open".into()), "rejected")],
-            ),
-        )
-        .await?;
-    let november = objection(
-        "2021-11",
-        DisputedLine::Deduction("filing_late".into()),
-        "第 22 期系统故障导致迟报，已当日补报",
-        "信息中心故障说明",
-        "2021-12-07",
-    );
-    store
-        .file_objection(
-            &november,
-            &audit("district", "objection.file", String::new(), Vec::new()),
-        )
-        .await?;
     Ok(())
 }

@@ -48,7 +48,7 @@ pub async fn run(db: &str, year: Option<i16>, as_of: Option<Date>, runs: usize) 
     println!("read model from storage (cold): {}", ms(load));
     println!("investment ledger index: {}", ms(index));
 
-    let today = jianguan_web::today_in_china();
+    let today = jianguan_app::clock::today_in_china();
     let year = year.or(portfolio.reporting_year()).unwrap_or(today.year());
     let as_of = as_of.unwrap_or_else(|| jianguan_domain::calendar::default_as_of(year, today));
     println!("year {year}, as of {as_of}");
@@ -88,7 +88,7 @@ pub async fn run(db: &str, year: Option<i16>, as_of: Option<Date>, runs: usize) 
     // should be and the events that takes) and the weekly dispatch pack.
     let started = Instant::now();
     let version = store.data_version().await?;
-    let cadence = jianguan_web::cadence::load(&store, version).await?;
+    let cadence = jianguan_app::cadence::load(&store, version).await?;
     println!(
         "cadence records from storage: {} warning events, {} tracked items: {}",
         cadence.warnings.events().len(),
@@ -128,7 +128,7 @@ pub async fn run(db: &str, year: Option<i16>, as_of: Option<Date>, runs: usize) 
     for _ in 0..runs {
         let t = Instant::now();
         let pack =
-            jianguan_web::cadence::dispatch_pack(&portfolio, &ledger, &cadence, &filings, week);
+            jianguan_app::cadence::dispatch_pack(&portfolio, &ledger, &cadence, &filings, week);
         pack_times.push(t.elapsed());
         sizes = (
             pack.overdue_milestones.len(),
@@ -148,13 +148,13 @@ pub async fn run(db: &str, year: Option<i16>, as_of: Option<Date>, runs: usize) 
     // month's filings read, then districts and lead units measured and scored.
     let month = jianguan_domain::assessment::Month::of(as_of);
     let started = Instant::now();
-    let snapshot = Arc::new(jianguan_web::Snapshot {
+    let snapshot = Arc::new(jianguan_app::Snapshot {
         version,
         portfolio,
         ledger,
     });
     let inputs =
-        jianguan_web::assessment::Inputs::from_snapshots(&store, snapshot, Arc::new(cadence))
+        jianguan_app::assessment::Inputs::from_snapshots(&store, snapshot, Arc::new(cadence))
             .await?;
     let filings = inputs.filings(&store, month).await?;
     println!(

@@ -4,14 +4,13 @@
 use std::fmt::Write as _;
 
 use anyhow::{Context, Result};
-use jianguan_audit::{AuditDraft, FieldChange, Outcome};
+use jianguan_app::Clock;
+use jianguan_app::cadence::{self, RulesSaved, WARNING_RULES_KEY};
 use jianguan_domain::Date;
 use jianguan_domain::dispatch::{DispatchPack, ItemLine, MilestoneLine, Week};
+use jianguan_domain::fmt;
 use jianguan_domain::rates::InvestmentLedger;
 use jianguan_domain::store::Store;
-use jianguan_domain::warnings::WarningRules;
-use jianguan_web::cadence::{self, WARNING_RULES_KEY};
-use jianguan_web::fmt;
 
 /// `jianguan dispatch`: prints the pack of `week`.
 pub async fn dispatch(db: &str, week: &str, json: bool) -> Result<()> {
@@ -242,7 +241,9 @@ pub async fn warnings_run(db: &str, from: Date, to: Option<Date>) -> Result<()> 
     let started = std::time::Instant::now();
     let mut job = cadence::WarningJob::load(&store).await?;
     while day <= to {
-        let o = job.run_day(&store, &model.portfolio, day, now_ms()).await?;
+        let o = job
+            .run_day(&store, &model.portfolio, day, Clock::system().now_ms())
+            .await?;
         events += o.warning_events;
         escalations += o.escalations;
         day = day.tomorrow()?;
@@ -253,10 +254,6 @@ pub async fn warnings_run(db: &str, from: Date, to: Option<Date>) -> Result<()> 
     );
     store.close().await;
     Ok(())
-}
-
-fn now_ms() -> i64 {
-    jiff::Timestamp::now().as_millisecond()
 }
 
 /// `jianguan rules show`: the warning rules in force.
@@ -278,106 +275,30 @@ pub async fn rules_show(db: &str) -> Result<()> {
     Ok(())
 }
 
-/// `jianguan rules set FILE`: validates and saves a new version of the warning rules; a refused
-/// file names the line and reason and changes nothing.
+/// `jianguan rules set FILE`: validates and saves a new version of the warning rules (the same
+/// gate as the settings page: the rules' version must rise); a refused file names the line and
+/// reason and changes nothing.
 pub async fn rules_set(db: &str, file: &std::path::Path, by: &str) -> Result<()> {
     let text =
         std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    WarningRules::from_toml(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let store = jianguan_store::open_existing(db)
         .await
         .context("opening the database")?;
-    let before = cadence::warning_rules(&store).await?;
-    // The same gate as the settings page: the version must rise.
-    let rules = WarningRules::successor_from_toml(&text, &before)
+    let saved = cadence::save_warning_rules(&store, Clock::system(), &text, by, None)
+        .await
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-    let audit = AuditDraft {
-        at_ms: now_ms(),
-        actor: by.to_string(),
-        unit: None,
-        action: "settings.warning_rules".into(),
-        object: format!("setting:{WARNING_RULES_KEY}"),
-        result: Outcome::Success,
-        client: None,
-        changes: vec![FieldChange {
-            field: "version".into(),
-            before: Some(before.version.to_string()),
-            after: Some(rules.version.to_string()),
-        }],
-    };
-    let saved = store
-        .save_setting(WARNING_RULES_KEY, &text, by, &audit)
-        .await?;
-    println!(
-        "已保存警示规则（存储第 {} 版，规则 version = {}）",
-        saved.version, rules.version
-    );
+    match saved {
+        RulesSaved::Unchanged => println!("规则与正在执行的相同，未保存新版本"),
+        RulesSaved::Saved {
+            setting,
+            rules_version,
+        } => println!(
+            "已保存警示规则（存储第 {} 版，规则 version = {rules_version}）",
+            setting.version
+        ),
+    }
     store.close().await;
     Ok(())
-}
-
-/// Writes the demo city's year of cadence (warnings, tracked items) after its records, in one
-/// transaction with one audit record.
-pub async fn write_demo_cadence(
-    store: &jianguan_store::Db,
-    city: &jianguan_domain::model::Portfolio,
-) -> Result<(usize, usize)> {
-    let demo = jianguan_demo::demo_cadence(city);
-    let counts = (demo.warnings.len(), demo.items.len());
-    let audit = AuditDraft {
-        at_ms: now_ms(),
-        actor: "demo".into(),
-        unit: None,
-        action: "cadence.demo".into(),
-        object: "cadence".into(),
-        result: Outcome::Success,
-        client: None,
-        changes: vec![
-            FieldChange {
-                field: "warning_events".into(),
-                before: None,
-                after: Some(counts.0.to_string()),
-            },
-            FieldChange {
-                field: "tracked_items".into(),
-                before: None,
-                after: Some(counts.1.to_string()),
-            },
-            FieldChange {
-                field: "act_dismissals".into(),
-                before: None,
-                after: Some(demo.dismissals.len().to_string()),
-            },
-        ],
-    };
-    let write = jianguan_domain::store::CadenceWrite {
-        warnings: demo.warnings,
-        new_items: demo.items,
-        item_events: Vec::new(),
-        dismissals: demo.dismissals,
-    };
-    store
-        .record_cadence(&write, &[audit])
-        .await
-        .context("writing the demo city's warnings and tracked items")?;
-    Ok(counts)
-}
-
-/// The setting key of the reporting calendar (TOML, versioned).
-pub const CALENDAR_KEY: &str = "reporting_calendar";
-
-async fn calendar_in_force(
-    store: &jianguan_store::Db,
-) -> Result<(jianguan_domain::calendar::ReportingCalendar, Option<i64>)> {
-    use jianguan_domain::calendar::ReportingCalendar;
-    Ok(match store.setting(CALENDAR_KEY).await? {
-        Some(saved) => (
-            ReportingCalendar::from_toml(&saved.body)
-                .map_err(|e| anyhow::anyhow!("the stored reporting calendar is invalid: {e}"))?,
-            Some(saved.version),
-        ),
-        None => (ReportingCalendar::default(), None),
-    })
 }
 
 /// `jianguan calendar show`: the calendar in force and, for `year`, its periods.
@@ -385,7 +306,7 @@ pub async fn calendar_show(db: &str, year: Option<i16>) -> Result<()> {
     let store = jianguan_store::open_existing(db)
         .await
         .context("opening the database")?;
-    let (calendar, version) = calendar_in_force(&store).await?;
+    let (calendar, version) = cadence::calendar_in_force(&store).await?;
     match version {
         Some(v) => eprintln!("填报日历第 {v} 版"),
         None => eprintln!("尚未保存填报日历，使用默认日历"),
@@ -418,26 +339,12 @@ pub async fn calendar_show(db: &str, year: Option<i16>) -> Result<()> {
 pub async fn calendar_set(db: &str, file: &std::path::Path, by: &str) -> Result<()> {
     let text =
         std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    jianguan_domain::calendar::ReportingCalendar::from_toml(&text)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let store = jianguan_store::open_existing(db)
         .await
         .context("opening the database")?;
-    let audit = AuditDraft {
-        at_ms: now_ms(),
-        actor: by.to_string(),
-        unit: None,
-        action: "settings.reporting_calendar".into(),
-        object: format!("setting:{CALENDAR_KEY}"),
-        result: Outcome::Success,
-        client: None,
-        changes: vec![FieldChange {
-            field: "body".into(),
-            before: None,
-            after: Some(format!("{} bytes", text.len())),
-        }],
-    };
-    let saved = store.save_setting(CALENDAR_KEY, &text, by, &audit).await?;
+    let saved = cadence::save_calendar(&store, Clock::system(), &text, by)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     println!("已保存填报日历（第 {} 版）", saved.version);
     store.close().await;
     Ok(())
@@ -449,29 +356,7 @@ pub async fn calendar_open(db: &str, year: i16, by: &str) -> Result<()> {
     let store = jianguan_store::open_existing(db)
         .await
         .context("opening the database")?;
-    let (calendar, _) = calendar_in_force(&store).await?;
-    let existing = store.load_read_model().await?.portfolio.periods;
-    anyhow::ensure!(
-        !existing.iter().any(|p| p.year == year),
-        "{year} 年已开设期次，不能重复开设"
-    );
-    let first_id = existing.iter().map(|p| p.id.0).max().unwrap_or(0) + 1;
-    let periods = calendar.periods(year, first_id);
-    let count = periods.len();
-    let portfolio = jianguan_domain::model::Portfolio {
-        periods,
-        ..Default::default()
-    };
-    store
-        .append_portfolio(
-            &portfolio,
-            &jianguan_domain::store::Actor {
-                name: by.to_string(),
-            },
-            &|_, _| {},
-        )
-        .await
-        .context("writing the periods")?;
+    let count = cadence::open_year(&store, year, by).await?;
     println!("已开设 {year} 年 {count} 个填报期次");
     store.close().await;
     Ok(())

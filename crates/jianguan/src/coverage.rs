@@ -202,7 +202,7 @@ pub async fn run(args: CoverageArgs) -> Result<()> {
                 .context("opening the database")?;
             let portfolio = store.load_read_model().await?.portfolio;
             store.close().await;
-            let facilities = jianguan_web::coverage::project_facilities(&portfolio);
+            let facilities = jianguan_app::coverage::project_facilities(&portfolio);
             eprintln!(
                 "coverage: {} finished projects with a location added as facilities",
                 facilities.len()
@@ -254,13 +254,14 @@ pub async fn run(args: CoverageArgs) -> Result<()> {
             &portfolio,
             &note,
         )?;
-        let mut record = jianguan_web::assessment::audit(
+        let mut record = jianguan_app::assessment::audit(
+            jianguan_app::Clock::system(),
             &args.by,
             None,
-            "indicator.enter",
+            jianguan_audit::AuditAction::IndicatorEnter,
             format!("indicator:{code}:{month}"),
         );
-        record.changes = vec![jianguan_web::assessment::change(
+        record.changes = vec![jianguan_app::assessment::change(
             "districts",
             None,
             entries.len(),

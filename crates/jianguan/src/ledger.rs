@@ -16,7 +16,7 @@ use jianguan_documents::ledger::{
     latest_progress, ledger_workbook, plan_import, read_workbook,
 };
 use jianguan_domain::Date;
-use jianguan_domain::store::{Actor, ProjectImport, Store};
+use jianguan_domain::store::Store;
 
 /// `jianguan import …`.
 #[derive(Debug, Subcommand)]
@@ -174,17 +174,6 @@ async fn import_ledger(args: ImportLedgerArgs) -> Result<()> {
         }
         return Ok(());
     }
-    let import = ProjectImport {
-        new: plan.new.clone(),
-        updated: plan
-            .updated
-            .iter()
-            .map(|c| (c.new.clone(), c.fields.clone()))
-            .collect(),
-        source: format!("{file_name}（{size} 字节）"),
-        expected_version: version,
-    };
-    let actor = Actor { name: args.by };
     let write_bar = bar((plan.new.len() + plan.updated.len()) as u64, "个项目");
     let ids = {
         let shown = write_bar.clone();
@@ -192,10 +181,17 @@ async fn import_ledger(args: ImportLedgerArgs) -> Result<()> {
             shown.set_length(total);
             shown.set_position(done);
         };
-        store
-            .import_projects(&import, &actor, &progress)
-            .await
-            .context("writing the import (nothing was written)")?
+        jianguan_app::ledger::write_plan(
+            &store,
+            &plan,
+            &file_name,
+            size as usize,
+            version,
+            &args.by,
+            &progress,
+        )
+        .await
+        .context("writing the import (nothing was written)")?
     };
     write_bar.finish_and_clear();
     eprintln!(
@@ -243,7 +239,9 @@ async fn export_ledger(args: ExportLedgerArgs) -> Result<()> {
     let store = jianguan_store::open_existing(&args.db)
         .await
         .context("opening the database")?;
-    let as_of = args.as_of.unwrap_or_else(jianguan_web::today_in_china);
+    let as_of = args
+        .as_of
+        .unwrap_or_else(jianguan_app::clock::today_in_china);
     let (portfolio, latest) = if args.notes {
         let portfolio = store.load_portfolio().await?;
         let latest = latest_progress(&portfolio);

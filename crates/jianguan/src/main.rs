@@ -8,11 +8,13 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
+use jianguan_app::Clock;
+use jianguan_app::portfolio::Stats;
 use jianguan_domain::Date;
+use jianguan_domain::fmt;
 use jianguan_domain::overview::Overview;
 use jianguan_domain::store::{Actor, Store};
-use jianguan_web::api::Stats;
-use jianguan_web::{AppState, fmt};
+use jianguan_web::AppState;
 
 mod assess;
 mod bench;
@@ -180,7 +182,7 @@ struct PhotoArgs {
 impl PhotoArgs {
     fn dir(&self, db: &str) -> Option<std::path::PathBuf> {
         self.photos.clone().or_else(|| {
-            jianguan_web::anchors::default_anchor_path(db).map(|p| p.with_extension("photos"))
+            jianguan_app::audit::default_anchor_path(db).map(|p| p.with_extension("photos"))
         })
     }
 }
@@ -375,7 +377,7 @@ async fn run(cli: Cli) -> Result<()> {
             network,
             photos,
         } => {
-            let anchors = anchors.or_else(|| jianguan_web::anchors::default_anchor_path(&db));
+            let anchors = anchors.or_else(|| jianguan_app::audit::default_anchor_path(&db));
             let photos = photos.dir(&db);
             demo(&db, listen, anchors, photos, network.config()?).await
         }
@@ -390,7 +392,7 @@ async fn run(cli: Cli) -> Result<()> {
             let store = jianguan_store::open_existing(&db)
                 .await
                 .context("opening the database")?;
-            let anchors = anchors.or_else(|| jianguan_web::anchors::default_anchor_path(&db));
+            let anchors = anchors.or_else(|| jianguan_app::audit::default_anchor_path(&db));
             serve(store, listen, anchors, photos.dir(&db), network).await
         }
         Command::Stats(args) => stats(args).await,
@@ -470,18 +472,20 @@ async fn user_add(
     } else {
         None
     };
-    let id = jianguan_web::auth::create_account(
+    let id = jianguan_app::accounts::create_account(
         &store,
+        Clock::system(),
         "cli",
-        username,
-        name,
-        unit.map(jianguan_domain::model::UnitId),
-        &[role],
-        password,
-        totp.clone(),
+        jianguan_app::accounts::NewAccount {
+            username,
+            display_name: name,
+            unit: unit.map(jianguan_domain::model::UnitId),
+            roles: &[role],
+            password,
+            totp_secret: totp.clone(),
+        },
     )
-    .await
-    .map_err(anyhow::Error::msg)?;
+    .await?;
     println!("已创建账户 {username}（编号 {id}，角色 {}）", role.label());
     if let Some(secret) = totp {
         println!("动态口令密钥（请录入手机验证器，仅显示一次）：{secret}");
@@ -490,81 +494,16 @@ async fn user_add(
     Ok(())
 }
 
-/// The demo's accounts, one per role: (user name, name, role, the kind of unit it belongs to).
-const DEMO_ACCOUNTS: [(
-    &str,
-    &str,
-    jianguan_access::Role,
-    jianguan_domain::model::UnitKind,
-); 9] = {
-    use jianguan_access::Role::*;
-    use jianguan_domain::model::UnitKind::*;
-    [
-        ("leader", "指挥部领导", HqLeader, CommandHq),
-        ("office", "指挥部办公室", HqOffice, CommandHq),
-        ("subhq", "分指挥部联络员", SubHqStaff, SubHq),
-        ("bureau", "牵头单位联络员", LeadUnitStaff, LeadUnit),
-        ("district", "县区联络员", DistrictStaff, District),
-        ("reporter", "责任单位填报员", UnitReporter, ResponsibleUnit),
-        ("sysadmin", "系统管理员", SystemAdmin, CommandHq),
-        ("secadmin", "安全管理员", SecurityAdmin, CommandHq),
-        ("auditor", "审计管理员", AuditAdmin, CommandHq),
-    ]
-};
-
-/// The demo accounts' password (the demo is for trying out, never for production data).
-const DEMO_PASSWORD: &str = "Yinghu#Spring2021";
-
-/// Creates the demo's accounts and prints them.
-async fn create_demo_accounts(
-    store: &jianguan_store::Db,
-    city: &jianguan_domain::model::Portfolio,
-) -> Result<()> {
-    println!("示例账户（密码均为 {DEMO_PASSWORD}；管理员另需动态口令）：");
-    for (username, name, role, kind) in DEMO_ACCOUNTS {
-        let unit = city.units_of(kind).next().map(|u| (u.id, u.name.clone()));
-        let totp = if role.is_administrator() {
-            Some(
-                jianguan_access::totp::TotpSecret::generate()
-                    .map_err(|e| anyhow::anyhow!("{e}"))?
-                    .to_base32(),
-            )
-        } else {
-            None
-        };
-        jianguan_web::auth::create_account(
-            store,
-            "demo",
-            username,
-            name,
-            unit.as_ref().map(|u| u.0),
-            &[role],
-            DEMO_PASSWORD,
-            totp.clone(),
-        )
-        .await
-        .map_err(anyhow::Error::msg)?;
-        println!(
-            "  {username:<10} {}（{}）{}",
-            role.label(),
-            unit.map(|u| u.1).unwrap_or_default(),
-            totp.map(|t| format!(" 动态口令密钥 {t}"))
-                .unwrap_or_default()
-        );
-    }
-    Ok(())
-}
-
 async fn audit_verify(db: &str, anchors: Option<std::path::PathBuf>) -> Result<()> {
     let store = jianguan_store::open_existing(db)
         .await
         .context("opening the database")?;
-    let path = anchors.or_else(|| jianguan_web::anchors::default_anchor_path(db));
+    let path = anchors.or_else(|| jianguan_app::audit::default_anchor_path(db));
     let anchors = match &path {
-        Some(p) => jianguan_web::anchors::read_anchors(p).map_err(anyhow::Error::msg)?,
+        Some(p) => jianguan_app::audit::read_anchors(p).map_err(anyhow::Error::msg)?,
         None => Vec::new(),
     };
-    let (intact, verdict) = jianguan_web::audit_pages::verify_chain(&store, &anchors).await?;
+    let (intact, verdict) = jianguan_app::audit::verify_chain(&store, &anchors).await?;
     anyhow::ensure!(intact, "{verdict}");
     println!(
         "{verdict}{}",
@@ -640,7 +579,6 @@ async fn demo(
     if store.is_empty().await? {
         let started = std::time::Instant::now();
         eprintln!("正在生成示例市 {} 年数据 …", jianguan_demo::DEMO_YEAR);
-        let city = jianguan_demo::demo_city();
         let bar = ProgressBar::new(0).with_style(
             ProgressStyle::with_template("{bar:40} {pos}/{len} 条记录 {elapsed}")
                 .expect("a valid progress template"),
@@ -652,33 +590,37 @@ async fn demo(
                 bar.set_position(done);
             }
         };
-        store
-            .create_portfolio(
-                &city,
-                &Actor {
-                    name: "demo".into(),
-                },
-                &progress,
-            )
+        let seeded = jianguan_demo::seed::seed_demo_city(&store, Clock::system(), &progress)
             .await
             .context("writing the demo city")?;
         bar.finish_and_clear();
-        let (warnings, items) = cadence::write_demo_cadence(&store, &city).await?;
-        let assessed = assess::write_demo_assessment(&store, &city)
-            .await
-            .context("writing the demo's monthly assessment")?;
         eprintln!(
             "已生成示例市：{} 个项目，{} 条填报，{} 条警示记录，{} 件督办/约谈/协调/整改事项，{} 条考评指标录入、{} 篇媒体报道、{} 个月度考评结果（1–11 月已发布），用时 {:.1} 秒",
-            city.projects.len(),
-            city.reports.len(),
-            warnings,
-            items,
-            assessed.entered,
-            assessed.media,
-            assessed.runs,
+            seeded.city.projects.len(),
+            seeded.city.reports.len(),
+            seeded.warnings,
+            seeded.items,
+            seeded.entered,
+            seeded.media,
+            seeded.runs,
             started.elapsed().as_secs_f64()
         );
-        create_demo_accounts(&store, &city).await?;
+        println!(
+            "示例账户（密码均为 {}；管理员另需动态口令）：",
+            jianguan_demo::seed::DEMO_PASSWORD
+        );
+        for a in &seeded.accounts {
+            println!(
+                "  {:<10} {}（{}）{}",
+                a.username,
+                a.role.label(),
+                a.unit,
+                a.totp_secret
+                    .as_ref()
+                    .map(|t| format!(" 动态口令密钥 {t}"))
+                    .unwrap_or_default()
+            );
+        }
     } else {
         eprintln!("数据库已有数据，直接使用（不会覆盖）。");
     }
@@ -711,18 +653,22 @@ async fn serve(
     state.snapshot().await.context("reading the data")?;
     if let Some(path) = &anchors {
         state.set_anchor_path(path.clone());
-        jianguan_web::anchors::spawn_anchor_task(
+        jianguan_app::audit::spawn_anchor_task(
             Arc::new(store.clone()),
             path.clone(),
             ANCHOR_PERIOD,
         );
     }
-    jianguan_web::jobs::spawn_daily_jobs(Arc::new(store.clone()), jianguan_web::jobs::node_name());
+    jianguan_app::jobs::spawn_daily_jobs(
+        Arc::new(store.clone()),
+        Clock::system(),
+        jianguan_app::jobs::node_name(),
+    );
     println!("jianguan 已启动：http://{addr}/");
     tracing::info!(%addr, backend = store.backend(), "serving");
     jianguan_web::serve(listener, state).await?;
     if let Some(path) = &anchors {
-        jianguan_web::anchors::write_anchor(&store, path).await?;
+        jianguan_app::audit::write_anchor(&store, path).await?;
     }
     store.close().await;
     Ok(())
@@ -735,7 +681,7 @@ async fn stats(args: StatsArgs) -> Result<()> {
     let model = store.load_read_model().await?;
     let portfolio = model.portfolio;
     let ledger = jianguan_domain::rates::InvestmentLedger::from_points(model.investment);
-    let today = jianguan_web::today_in_china();
+    let today = jianguan_app::clock::today_in_china();
     let year = args
         .year
         .or(portfolio.reporting_year())

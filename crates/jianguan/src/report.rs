@@ -103,7 +103,7 @@ impl Period {
     /// The campaign year and the last day the report covers.
     fn year_and_end(&self) -> (i16, jianguan_domain::Date) {
         match self {
-            Period::Week(w) => (jianguan_web::cadence::year_of(*w), w.sunday()),
+            Period::Week(w) => (jianguan_app::cadence::year_of(*w), w.sunday()),
             Period::Month(m) => (m.year(), m.last_day()),
             Period::Quarter(q) => (q.year(), q.last_day()),
             Period::Summary(p) => (p.year(), p.last_day()),
@@ -116,7 +116,7 @@ async fn month_runs(
     store: &jianguan_store::Db,
     month: jianguan_domain::assessment::Month,
 ) -> Result<Vec<jianguan_domain::assessment::ScoreRun>> {
-    let runs = jianguan_web::assessment::month_runs(store, month).await?;
+    let runs = jianguan_app::assessment::month_runs(store, month).await?;
     anyhow::ensure!(
         !runs.is_empty(),
         "{month} 尚未计分：先运行 jianguan score --month {month}"
@@ -131,7 +131,7 @@ pub async fn report(args: ReportArgs) -> Result<()> {
     let store = jianguan_store::open_existing(&args.db)
         .await
         .context("opening the database")?;
-    let today = jianguan_web::today_in_china();
+    let today = jianguan_app::clock::today_in_china();
     let precision = jianguan_domain::fmt::ProsePrecision::new(args.prose_decimals)
         .context("--prose-decimals: 0 to 2")?;
     // The day a document is signed: the period's last day, or today while it runs.

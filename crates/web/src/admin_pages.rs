@@ -126,20 +126,23 @@ pub(crate) async fn create(
             AppError::bad_parameter(Format::Html, "unit", "应为单位编号")
         })?)),
     };
-    let created = crate::auth::create_account(
+    let created = jianguan_app::accounts::create_account(
         state.store(),
+        state.clock(),
         &user.account.username,
-        field("username"),
-        field("name"),
-        unit,
-        &[],
-        form.get("password").map_or("", String::as_str),
-        None,
+        jianguan_app::accounts::NewAccount {
+            username: field("username"),
+            display_name: field("name"),
+            unit,
+            roles: &[],
+            password: form.get("password").map_or("", String::as_str),
+            totp_secret: None,
+        },
     )
     .await;
     match created {
         Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
-        Err(message) => users_page(&state, &user, &format!("未能创建账户：{message}")).await,
+        Err(e) => users_page(&state, &user, &format!("未能创建账户：{e}")).await,
     }
 }
 

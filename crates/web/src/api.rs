@@ -10,7 +10,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use jianguan_domain::Date;
 use jianguan_domain::model::{CategoryId, ProjectId, ProjectStatus, UnitId};
-use jianguan_domain::overview::{Figures, Overview, ProjectQuery, ProjectSort, list_projects};
+use jianguan_domain::overview::{Overview, ProjectQuery, ProjectSort, list_projects};
 use jianguan_domain::{calendar, rates};
 use serde::Serialize;
 
@@ -55,144 +55,7 @@ impl Scope {
     }
 }
 
-/// One breakdown line of [`Stats`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct StatsLine {
-    /// Category or district id.
-    pub id: i64,
-    /// Its name.
-    pub name: String,
-    /// Projects with a plan for the year.
-    pub projects: u64,
-    /// Projects in the annual construction plan.
-    pub planned: u64,
-    /// Projects whose annual plan is complete.
-    pub finished: u64,
-    /// 项目完成率.
-    pub project_completion_rate: Option<f64>,
-    /// 节点完成率.
-    pub node_completion_rate: Option<f64>,
-    /// 按期完成率.
-    pub on_time_rate: Option<f64>,
-    /// Investment completed in the year, yuan.
-    pub investment_completed: i64,
-    /// Investment planned for the year, yuan.
-    pub investment_planned: i64,
-    /// 投资完成率.
-    pub investment_completion_rate: Option<f64>,
-    /// Milestones overdue.
-    pub overdue_milestones: u64,
-    /// Finished projects by build type.
-    pub finished_new: u64,
-    /// Finished renovation projects.
-    pub finished_renovation: u64,
-    /// New parking spaces of finished projects.
-    pub finished_parking_spaces: i64,
-}
-
-impl StatsLine {
-    fn new(id: i64, name: &str, f: &Figures) -> StatsLine {
-        StatsLine {
-            id,
-            name: name.to_string(),
-            projects: f.projects,
-            planned: f.planned(),
-            finished: f.finished(),
-            project_completion_rate: f.project_completion.value(),
-            node_completion_rate: f.node_completion.value(),
-            on_time_rate: f.on_time.value(),
-            investment_completed: f.investment.completed.0,
-            investment_planned: f.investment.planned.0,
-            investment_completion_rate: f.investment.value(),
-            overdue_milestones: f.overdue_milestones,
-            finished_new: f.finished_by_build_type.new,
-            finished_renovation: f.finished_by_build_type.renovation,
-            finished_parking_spaces: f.finished_scale.parking_spaces,
-        }
-    }
-}
-
-/// The headline figures of a year as of a date: the body of `GET /api/v1/stats` and of
-/// `jianguan stats --json`. Rates are fractions (0.9052), amounts whole yuan.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Stats {
-    /// Campaign year.
-    pub year: i16,
-    /// As-of date.
-    pub as_of: Date,
-    /// Projects with a plan for the year.
-    pub projects: u64,
-    /// Projects in the annual construction plan.
-    pub annual_projects: u64,
-    /// Projects only in preliminary work or starting across the year.
-    pub preliminary_projects: u64,
-    /// Projects suspended.
-    pub suspended_projects: u64,
-    /// Projects that had started construction.
-    pub started_projects: u64,
-    /// Projects whose annual plan is complete.
-    pub finished_projects: u64,
-    /// 项目完成率.
-    pub project_completion_rate: Option<f64>,
-    /// 节点完成率.
-    pub node_completion_rate: Option<f64>,
-    /// Milestones due.
-    pub milestones_due: u64,
-    /// Milestones due and reached.
-    pub milestones_reached: u64,
-    /// 按期完成率.
-    pub on_time_rate: Option<f64>,
-    /// 投资完成率.
-    pub investment_completion_rate: Option<f64>,
-    /// Investment completed in the year, yuan.
-    pub investment_completed: i64,
-    /// Investment planned for the year, yuan.
-    pub investment_planned: i64,
-    /// Milestones overdue.
-    pub overdue_milestones: u64,
-    /// Projects with an overdue milestone.
-    pub overdue_projects: u64,
-    /// Per category.
-    pub categories: Vec<StatsLine>,
-    /// Per district.
-    pub districts: Vec<StatsLine>,
-}
-
-impl From<&Overview> for Stats {
-    fn from(o: &Overview) -> Stats {
-        let t = &o.total;
-        Stats {
-            year: o.year,
-            as_of: o.as_of,
-            projects: t.projects,
-            annual_projects: t.planned(),
-            preliminary_projects: t.preliminary_projects,
-            suspended_projects: t.suspended_projects,
-            started_projects: t.started_projects,
-            finished_projects: t.finished(),
-            project_completion_rate: t.project_completion.value(),
-            node_completion_rate: t.node_completion.value(),
-            milestones_due: t.node_completion.denominator,
-            milestones_reached: t.node_completion.numerator,
-            on_time_rate: t.on_time.value(),
-            investment_completion_rate: t.investment.value(),
-            investment_completed: t.investment.completed.0,
-            investment_planned: t.investment.planned.0,
-            overdue_milestones: t.overdue_milestones,
-            overdue_projects: t.overdue_projects,
-            categories: o
-                .categories
-                .iter()
-                .map(|b| StatsLine::new(b.id.0, &b.name, &b.figures))
-                .collect(),
-            districts: o
-                .districts
-                .iter()
-                .map(|b| StatsLine::new(b.id.0, &b.name, &b.figures))
-                .collect(),
-        }
-    }
-}
+pub use jianguan_app::portfolio::{Stats, StatsLine};
 
 async fn snapshot(state: &AppState) -> Result<Arc<Snapshot>, AppError> {
     state

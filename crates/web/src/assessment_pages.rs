@@ -16,6 +16,7 @@ use axum::Extension;
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Json, Redirect, Response};
 use jianguan_access::policy::{Action, Resource};
+use jianguan_audit::AuditAction;
 use jianguan_domain::Date;
 use jianguan_domain::assessment::{
     AdjustmentLine, Decision, DisputedLine, EnteredValue, FilingStatus, ListReason, Method, Month,
@@ -27,7 +28,7 @@ use jianguan_domain::model::{Portfolio, UnitId, UnitKind};
 use jianguan_domain::store::StoreError;
 
 use crate::api::Scope;
-use crate::assessment::{self, AssessmentError, Inputs, ScoreRequest, Stored};
+use crate::assessment::{self, AssessmentError, Inputs, SchemeSaveError, ScoreRequest, Stored};
 use crate::auth::CurrentUser;
 use crate::cadence_pages::{ProjectIndex, Viewer, html, unprocessable};
 use crate::error::{AppError, Format};
@@ -560,9 +561,10 @@ pub(crate) async fn score(
         unit: user.unit_name.as_deref(),
         today: state.today(),
     };
-    let (_, stored) = assessment::score_month(store, loaded.as_ref(), latest, request)
-        .await
-        .map_err(assessment_error)?;
+    let (_, stored) =
+        assessment::score_month(store, state.clock(), loaded.as_ref(), latest, request)
+            .await
+            .map_err(assessment_error)?;
     let done = match stored {
         Stored::Draft => "draft",
         Stored::Unchanged => "unchanged",
@@ -600,6 +602,7 @@ pub(crate) async fn publish(
     };
     assessment::publish(
         state.store(),
+        state.clock(),
         month,
         kind,
         state.today(),
@@ -1356,9 +1359,10 @@ pub(crate) async fn object(
         decision: None,
     };
     let mut record = assessment::audit(
+        state.clock(),
         &user.account.username,
         user.unit_name.clone(),
-        "objection.file",
+        AuditAction::ObjectionFile,
         String::new(),
     );
     record.changes = vec![
@@ -1418,9 +1422,10 @@ pub(crate) async fn decide(
         reason: reason.clone(),
     };
     let mut record = assessment::audit(
+        state.clock(),
         &user.account.username,
         user.unit_name.clone(),
-        "objection.decide",
+        AuditAction::ObjectionDecide,
         format!("objection:{id}"),
     );
     record.changes = vec![
@@ -1474,9 +1479,15 @@ pub(crate) async fn decide(
             unit: user.unit_name.as_deref(),
             today: state.today(),
         };
-        assessment::score_month(store, Some(&(inputs, filings)), latest, request)
-            .await
-            .map_err(assessment_error)?;
+        assessment::score_month(
+            store,
+            state.clock(),
+            Some(&(inputs, filings)),
+            latest,
+            request,
+        )
+        .await
+        .map_err(assessment_error)?;
     }
     Ok(Redirect::to(&format!(
         "/assessment/units/{unit}?month={month}&done={}",
@@ -1754,46 +1765,26 @@ pub(crate) async fn save_scheme(
     let Some(year) = year else {
         return refuse("请指明年度（year）".into()).await;
     };
-    let scheme = match Scheme::from_toml(&body) {
-        Ok(s) => s,
-        Err(e) => return refuse(e.to_string()).await,
-    };
-    if scheme.year != year {
-        return refuse(format!(
-            "办法的 year = {}，与所选 {year} 年不符",
-            scheme.year
-        ))
-        .await;
-    }
     let snap = html_snapshot(&state).await?;
-    if let Err(e) = scheme.check_units(&snap.portfolio) {
-        return refuse(e.to_string()).await;
-    }
-    let before = state
-        .store()
-        .scheme(year, None)
-        .await
-        .map_err(store_err(Format::Html))?
-        .map(|s| s.version.to_string());
-    let mut record = assessment::audit(
+    let saved = assessment::save_scheme(
+        state.store(),
+        state.clock(),
+        &snap.portfolio,
+        year,
+        &body,
         &user.account.username,
         user.unit_name.clone(),
-        "settings.scoring_scheme",
-        format!("scoring_scheme:{year}"),
-    );
-    record.changes = vec![assessment::change("version", before, scheme.version)];
-    match state
-        .store()
-        .save_scheme(year, scheme.version, &body, &record)
-        .await
-    {
-        Ok(saved) => Ok(Redirect::to(&format!(
+    )
+    .await;
+    match saved {
+        Ok((saved, _)) => Ok(Redirect::to(&format!(
             "/assessment/scheme?year={year}&saved={}",
             saved.version
         ))
         .into_response()),
-        Err(StoreError::Invalid(m)) => refuse(m).await,
-        Err(e) => Err(AppError::store(Format::Html, e)),
+        Err(SchemeSaveError::Store(StoreError::Invalid(m))) => refuse(m).await,
+        Err(SchemeSaveError::Store(e)) => Err(AppError::store(Format::Html, e)),
+        Err(e) => refuse(e.to_string()).await,
     }
 }
 
@@ -2124,9 +2115,10 @@ pub(crate) async fn enter(
         return again(format!("数值（value）：{e}")).await;
     }
     let mut record = assessment::audit(
+        state.clock(),
         &user.account.username,
         user.unit_name.clone(),
-        "indicator.enter",
+        AuditAction::IndicatorEnter,
         format!("indicator:{code}:{}:{month}", unit.0),
     );
     record.changes = vec![assessment::change("value", None, value)];

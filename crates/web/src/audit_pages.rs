@@ -9,7 +9,7 @@ use axum::Extension;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
-use jianguan_audit::{Anchor, AuditDraft, AuditRecord, FieldChange, Outcome};
+use jianguan_audit::{AuditDraft, AuditRecord, FieldChange, Outcome};
 use jianguan_domain::store::AuditQuery;
 
 use crate::auth::CurrentUser;
@@ -195,35 +195,6 @@ pub(crate) async fn audit_list(
     render_page(&state, &user, &params, None).await
 }
 
-/// Verifies the whole chain page by page against the anchors; the verdict in words.
-pub async fn verify_chain(
-    store: &dyn jianguan_domain::store::Store,
-    anchors: &[Anchor],
-) -> Result<(bool, String), jianguan_domain::store::StoreError> {
-    const BATCH: i64 = 10_000;
-    let mut base = Anchor::genesis();
-    let mut records = 0u64;
-    loop {
-        let page = store.audit_records(base.seq, BATCH).await?;
-        match jianguan_audit::verify_after(&base, &page, anchors) {
-            Ok(summary) => records += summary.records,
-            Err(e) => return Ok((false, format!("审计链校验失败：{e}"))),
-        }
-        match page.last() {
-            Some(last) if page.len() as i64 == BATCH => base = Anchor::of(last),
-            _ => break,
-        }
-    }
-    Ok((
-        true,
-        format!(
-            "审计链完整：共 {} 条记录，核对锚点 {} 个",
-            fmt::count(records),
-            anchors.len()
-        ),
-    ))
-}
-
 /// `GET /audit/verify`: the trail with the verdict of a full verification.
 pub(crate) async fn audit_verify(
     State(state): State<Arc<AppState>>,
@@ -232,12 +203,11 @@ pub(crate) async fn audit_verify(
 ) -> Result<Response, AppError> {
     let params = Params::new(query, Format::Html);
     let anchors = match state.anchor_path() {
-        Some(path) => {
-            crate::anchors::read_anchors(path).map_err(|e| AppError::internal(Format::Html, e))?
-        }
+        Some(path) => jianguan_app::audit::read_anchors(path)
+            .map_err(|e| AppError::internal(Format::Html, e))?,
         None => Vec::new(),
     };
-    let verdict = verify_chain(state.store(), &anchors)
+    let verdict = jianguan_app::audit::verify_chain(state.store(), &anchors)
         .await
         .map_err(|e| AppError::store(Format::Html, e))?;
     render_page(&state, &user, &params, Some(verdict)).await

@@ -11,7 +11,7 @@ use axum::extract::{ConnectInfo, Form, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use jianguan_access::password::{self, default_hasher};
+use jianguan_access::password;
 use jianguan_access::policy::{self, Action, Resource};
 use jianguan_access::session::{AccountPolicy, LockoutPolicy, LockoutState, SessionPolicy};
 use jianguan_access::totp::{Totp, TotpSecret};
@@ -592,68 +592,4 @@ pub async fn logout(
         HeaderValue::from_static("jg_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
     );
     response
-}
-
-/// Creates an account after checking its user name, password and role set: the one way
-/// accounts are made (the CLI's `user add` and the demo use it).
-#[allow(clippy::too_many_arguments)]
-pub async fn create_account(
-    store: &dyn jianguan_domain::store::Store,
-    actor: &str,
-    username: &str,
-    display_name: &str,
-    unit: Option<UnitId>,
-    roles: &[Role],
-    password: &str,
-    totp_secret: Option<String>,
-) -> Result<i64, String> {
-    let name = Username::parse(username).map_err(|e| format!("用户名：{e}"))?;
-    password::PasswordPolicy::STANDARD
-        .check(password, &name)
-        .map_err(|e| format!("密码：{e}"))?;
-    jianguan_access::roles::check_role_set(roles).map_err(|e| e.to_string())?;
-    let hash = default_hasher()
-        .hash(password)
-        .map_err(|e| format!("密码散列失败：{e}"))?;
-    let account = AccountRecord {
-        id: 0,
-        username: name.display().to_string(),
-        username_key: name.key().to_string(),
-        display_name: display_name.to_string(),
-        unit,
-        roles: roles.iter().map(|r| r.code().to_string()).collect(),
-        password_hash: hash,
-        totp_secret,
-        totp_last_step: None,
-        created_at_ms: now_ms(),
-        last_login_ms: None,
-        expires_on: None,
-        disabled_at_ms: None,
-        failed_logins: 0,
-        locked_until_ms: None,
-    };
-    let mut record = draft(
-        actor,
-        None,
-        "account.create",
-        String::new(),
-        Outcome::Success,
-        None,
-    );
-    record.changes = vec![
-        FieldChange {
-            field: "username".into(),
-            before: None,
-            after: Some(account.username.clone()),
-        },
-        FieldChange {
-            field: "roles".into(),
-            before: None,
-            after: Some(account.roles.join(",")),
-        },
-    ];
-    store
-        .create_account(&account, &record)
-        .await
-        .map_err(|e| e.to_string())
 }

@@ -18,7 +18,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jianguan_documents::ledger::{
     ImportError, ImportOptions, ImportPlan, error_report, plan_import, read_workbook,
 };
-use jianguan_domain::store::{Actor, ProjectImport};
 
 use crate::api::Scope;
 use crate::auth::CurrentUser;
@@ -316,23 +315,16 @@ pub(crate) async fn confirm(
             return unprocessable(html(page));
         }
     };
-    let import = ProjectImport {
-        new: plan.new.clone(),
-        updated: plan
-            .updated
-            .iter()
-            .map(|c| (c.new.clone(), c.fields.clone()))
-            .collect(),
-        source: format!("{file_name}（{size} 字节）"),
-        expected_version: version,
-    };
-    let actor = Actor {
-        name: user.account.username.clone(),
-    };
-    match state
-        .store()
-        .import_projects(&import, &actor, &|_, _| {})
-        .await
+    match jianguan_app::ledger::write_plan(
+        state.store(),
+        &plan,
+        &file_name,
+        size,
+        version,
+        &user.account.username,
+        &|_, _| {},
+    )
+    .await
     {
         Ok(ids) => {
             state.uploads().take(user.account.id, token);

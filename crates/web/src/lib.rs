@@ -7,22 +7,17 @@
 
 mod account_pages;
 mod admin_pages;
-pub mod anchors;
 pub mod api;
-pub mod assessment;
 mod assessment_pages;
 mod assets;
 pub mod audit_pages;
 pub mod auth;
-pub mod cadence;
 mod cadence_pages;
-pub mod coverage;
 mod coverage_pages;
 mod download;
 pub mod error;
 pub mod ledger_pages;
 pub use jianguan_domain::fmt;
-pub mod jobs;
 pub mod limits;
 pub mod network;
 mod pages;
@@ -33,153 +28,57 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
+use jianguan_app::{App, Clock};
 use jianguan_domain::Date;
-use jianguan_domain::model::Portfolio;
-use jianguan_domain::rates::InvestmentLedger;
-use jianguan_domain::store::{Store, StoreError};
-use tokio::sync::RwLock;
+use jianguan_domain::store::Store;
 
+// The use cases the pages call live in the application crate; these names keep the pages'
+// paths short.
+pub use jianguan_app::Snapshot;
+pub(crate) use jianguan_app::{assessment, cadence, coverage};
 pub use params::Params;
 
-/// The portfolio as of one data version, with what every request derives from it.
-#[derive(Debug)]
-pub struct Snapshot {
-    /// The data version it was read at.
-    pub version: i64,
-    /// The records, without report versions (pages read those per project).
-    pub portfolio: Portfolio,
-    /// Investment to date per project.
-    pub ledger: InvestmentLedger,
-}
-
-/// What every handler shares.
+/// What every handler shares: the application (store, clock, cached read models) and what only
+/// HTTP needs (rate limiter, network settings, pending uploads).
 pub struct AppState {
-    store: Arc<dyn Store>,
-    cache: RwLock<Option<Arc<Snapshot>>>,
-    cadence_cache: RwLock<Option<Arc<cadence::CadenceSnapshot>>>,
-    coverage_cache: tokio::sync::Mutex<Option<Arc<coverage::Coverage>>>,
-    today: fn() -> Date,
+    app: App,
     limiter: limits::RateLimiter,
-    anchors: std::sync::OnceLock<std::path::PathBuf>,
     network: std::sync::OnceLock<network::NetworkConfig>,
-    photos: std::sync::OnceLock<std::path::PathBuf>,
     uploads: ledger_pages::PendingUploads,
 }
 
-/// Today in the campaign's time zone (China Standard Time, a fixed +08:00).
-pub fn today_in_china() -> Date {
-    let offset = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
-    offset.to_datetime(jiff::Timestamp::now()).date()
+impl std::ops::Deref for AppState {
+    type Target = App;
+
+    fn deref(&self) -> &App {
+        &self.app
+    }
 }
 
 impl AppState {
     /// State over `store`, with today's date from the clock.
     pub fn new(store: Arc<dyn Store>) -> Arc<AppState> {
-        AppState::with_today(store, today_in_china)
+        AppState::with_clock(store, Clock::system())
     }
 
-    /// State over `store` with a chosen clock (tests fix the date).
+    /// State over `store` with a chosen day (tests fix the date).
     pub fn with_today(store: Arc<dyn Store>, today: fn() -> Date) -> Arc<AppState> {
+        AppState::with_clock(store, Clock::with_today(today))
+    }
+
+    /// State over `store` with `clock`.
+    pub fn with_clock(store: Arc<dyn Store>, clock: Clock) -> Arc<AppState> {
         Arc::new(AppState {
-            store,
-            cache: RwLock::new(None),
-            cadence_cache: RwLock::new(None),
-            coverage_cache: tokio::sync::Mutex::new(None),
-            today,
+            app: App::new(store, clock),
             limiter: limits::RateLimiter::default(),
-            anchors: std::sync::OnceLock::new(),
             network: std::sync::OnceLock::new(),
-            photos: std::sync::OnceLock::new(),
             uploads: ledger_pages::PendingUploads::default(),
         })
     }
 
-    /// Today's date.
-    pub fn today(&self) -> Date {
-        (self.today)()
-    }
-
-    /// The current snapshot, re-read when the data changed since it was taken.
-    pub async fn snapshot(&self) -> Result<Arc<Snapshot>, StoreError> {
-        let version = self.store.data_version().await?;
-        if let Some(s) = self.cache.read().await.as_ref()
-            && s.version == version
-        {
-            return Ok(s.clone());
-        }
-        let mut slot = self.cache.write().await;
-        if let Some(s) = slot.as_ref()
-            && s.version == version
-        {
-            return Ok(s.clone());
-        }
-        let model = self.store.load_read_model().await?;
-        let snapshot = Arc::new(Snapshot {
-            version,
-            ledger: InvestmentLedger::from_points(model.investment),
-            portfolio: model.portfolio,
-        });
-        *slot = Some(snapshot.clone());
-        Ok(snapshot)
-    }
-
-    /// The cadence's records (warnings, tracked items, filing days), re-read when the data
-    /// changed since they were read.
-    pub async fn cadence(&self) -> Result<Arc<cadence::CadenceSnapshot>, StoreError> {
-        let version = self.store.data_version().await?;
-        if let Some(s) = self.cadence_cache.read().await.as_ref()
-            && s.version == version
-        {
-            return Ok(s.clone());
-        }
-        let mut slot = self.cadence_cache.write().await;
-        if let Some(s) = slot.as_ref()
-            && s.version == version
-        {
-            return Ok(s.clone());
-        }
-        let snapshot = Arc::new(cadence::load(self.store.as_ref(), version).await?);
-        *slot = Some(snapshot.clone());
-        Ok(snapshot)
-    }
-
-    /// Walking coverage at `snapshot`'s data version (issue 8): the generated city, built on the
-    /// blocking pool on first use after a change; one request builds it while others wait.
-    pub async fn coverage(
-        &self,
-        snapshot: &Arc<Snapshot>,
-    ) -> Result<Arc<coverage::Coverage>, coverage::CoverageError> {
-        let mut slot = self.coverage_cache.lock().await;
-        if let Some(c) = slot.as_ref()
-            && c.version == snapshot.version
-        {
-            return Ok(c.clone());
-        }
-        let built = coverage::Coverage::build(snapshot.clone()).await?;
-        *slot = Some(built.clone());
-        Ok(built)
-    }
-
-    /// Names the audit anchor file the audit pages verify against (set once, at start).
-    pub fn set_anchor_path(&self, path: std::path::PathBuf) {
-        let _ = self.anchors.set(path);
-    }
-
-    /// The audit anchor file, if one is configured.
-    pub fn anchor_path(&self) -> Option<&std::path::Path> {
-        self.anchors.get().map(|p| p.as_path())
-    }
-
-    /// Names the directory report photos are stored in, each file named by the SHA-256 of its
-    /// bytes (set once, at start; `serve` puts it next to the database). Until it is set, reports
-    /// are filed without photos and a report that brings some is refused, naming the field.
-    pub fn set_photo_dir(&self, path: std::path::PathBuf) {
-        let _ = self.photos.set(path);
-    }
-
-    /// The photo directory, if one is configured.
-    pub fn photo_dir(&self) -> Option<&std::path::Path> {
-        self.photos.get().map(|p| p.as_path())
+    /// The application the handlers call.
+    pub fn app(&self) -> &App {
+        &self.app
     }
 
     /// Sets the network settings (once, at start; the defaults hold until then).
@@ -200,11 +99,6 @@ impl AppState {
     /// The request rate limiter of this node.
     pub fn limiter(&self) -> &limits::RateLimiter {
         &self.limiter
-    }
-
-    /// The storage behind the state.
-    pub fn store(&self) -> &dyn Store {
-        self.store.as_ref()
     }
 }
 

@@ -19,7 +19,13 @@ use jianguan_domain::model::UnitKind;
 /// The demo's entered values and media register, written as the demo does.
 async fn with_inputs(app: &App) {
     let demo = jianguan_demo::demo_assessment(&app.city);
-    let audit = jianguan_web::assessment::audit("test", None, "indicator.enter", "t".into());
+    let audit = jianguan_app::assessment::audit(
+        jianguan_app::Clock::system(),
+        "test",
+        None,
+        jianguan_audit::AuditAction::IndicatorEnter,
+        "t".into(),
+    );
     app.store
         .enter_values(&demo.entered, &audit)
         .await
@@ -479,13 +485,18 @@ async fn entered_values_out_of_range_are_refused(app: &App) {
 async fn the_monthly_job_drafts_last_month_once(app: &App) {
     with_inputs(app).await;
     let on = jiff::civil::date(2021, 11, 2);
-    let inputs = jianguan_web::assessment::Inputs::load(app.store.as_ref())
+    let inputs = jianguan_app::assessment::Inputs::load(app.store.as_ref())
         .await
         .expect("inputs");
-    let outcome = jianguan_web::assessment::run_monthly_job(app.store.as_ref(), inputs, on)
-        .await
-        .expect("the job runs")
-        .expect("October is a campaign month");
+    let outcome = jianguan_app::assessment::run_monthly_job(
+        app.store.as_ref(),
+        jianguan_app::Clock::system(),
+        inputs,
+        on,
+    )
+    .await
+    .expect("the job runs")
+    .expect("October is a campaign month");
     assert_eq!(outcome.month, october());
     assert_eq!(outcome.stored.len(), 2, "districts and lead units");
     for kind in SubjectKind::ALL {
@@ -498,11 +509,12 @@ async fn the_monthly_job_drafts_last_month_once(app: &App) {
         assert!(!run.published, "the job drafts; the office publishes");
     }
     // Outside the campaign's months there is nothing to score.
-    let inputs = jianguan_web::assessment::Inputs::load(app.store.as_ref())
+    let inputs = jianguan_app::assessment::Inputs::load(app.store.as_ref())
         .await
         .expect("inputs");
-    let none = jianguan_web::assessment::run_monthly_job(
+    let none = jianguan_app::assessment::run_monthly_job(
         app.store.as_ref(),
+        jianguan_app::Clock::system(),
         inputs,
         jiff::civil::date(2026, 11, 28),
     )

@@ -39,15 +39,18 @@ async fn app() -> App {
         ("district", Role::DistrictStaff, UnitKind::District),
         ("sysadmin", Role::SystemAdmin, UnitKind::CommandHq),
     ] {
-        jianguan_web::auth::create_account(
+        jianguan_app::accounts::create_account(
             &db,
+            jianguan_app::Clock::system(),
             "t",
-            name,
-            name,
-            unit(kind),
-            &[role],
-            PASSWORD,
-            None,
+            jianguan_app::accounts::NewAccount {
+                username: name,
+                display_name: name,
+                unit: unit(kind),
+                roles: &[role],
+                password: PASSWORD,
+                totp_secret: None,
+            },
         )
         .await
         .expect("account");
@@ -167,19 +170,22 @@ async fn usernames_match_after_normalisation_and_case_folding() {
         let (status, _, _) = send(&app.router, login_request(variant, PASSWORD)).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{variant}");
     }
-    let err = jianguan_web::auth::create_account(
+    let err = jianguan_app::accounts::create_account(
         &app.db,
+        jianguan_app::Clock::system(),
         "t",
-        "ＬＥＡＤＥＲ",
-        "x",
-        None,
-        &[Role::HqLeader],
-        PASSWORD,
-        None,
+        jianguan_app::accounts::NewAccount {
+            username: "ＬＥＡＤＥＲ",
+            display_name: "x",
+            unit: None,
+            roles: &[Role::HqLeader],
+            password: PASSWORD,
+            totp_secret: None,
+        },
     )
     .await
     .expect_err("the name is taken");
-    assert!(err.contains("duplicate"), "{err}");
+    assert!(err.to_string().contains("duplicate"), "{err}");
 }
 
 #[tokio::test]
@@ -397,20 +403,23 @@ async fn the_audit_administrator_reads_filters_verifies_and_exports_the_trail() 
 /// A session for `username` made directly (administrators would need their second factor).
 async fn session_for(app: &App, username: &str, role: Role) -> String {
     let hq = app.city.units_of(UnitKind::CommandHq).next().map(|u| u.id);
-    let id = jianguan_web::auth::create_account(
+    let id = jianguan_app::accounts::create_account(
         &app.db,
+        jianguan_app::Clock::system(),
         "t",
-        username,
-        username,
-        hq,
-        &[role],
-        PASSWORD,
-        None,
+        jianguan_app::accounts::NewAccount {
+            username: username,
+            display_name: username,
+            unit: hq,
+            roles: &[role],
+            password: PASSWORD,
+            totp_secret: None,
+        },
     )
     .await
     .expect("account");
     let account = app.db.account(id).await.expect("reads").expect("exists");
-    let now = jianguan_web::auth::now_ms();
+    let now = jianguan_app::clock::system_now_ms();
     let token = format!("{username}-token");
     let session = jianguan_domain::store::SessionRecord {
         token_hash: jianguan_web::auth::token_hash(&token),
@@ -549,7 +558,7 @@ async fn the_system_administrator_creates_accounts_and_the_security_administrato
 async fn the_daily_job_disables_accounts_unused_for_90_days_once() {
     let app = app().await;
     let day = 24 * 3600 * 1000;
-    let now = jianguan_web::auth::now_ms();
+    let now = jianguan_app::clock::system_now_ms();
     let job_day = now + 91 * day;
     // `district` was used 11 days before the job runs; `leader` and `sysadmin` never since
     // they were made, 91 days before.
@@ -574,7 +583,7 @@ async fn the_daily_job_disables_accounts_unused_for_90_days_once() {
         .record_login(&district, None, &record)
         .await
         .expect("saved");
-    let disabled = jianguan_web::jobs::disable_unused_accounts(&app.db, job_day)
+    let disabled = jianguan_app::accounts::disable_unused_accounts(&app.db, job_day)
         .await
         .expect("job runs");
     assert_eq!(disabled, 2, "the two unused accounts");
@@ -592,7 +601,7 @@ async fn the_daily_job_disables_accounts_unused_for_90_days_once() {
     assert!(state("leader").await && state("sysadmin").await);
     assert!(!state("district").await, "a used account stays");
     assert_eq!(
-        jianguan_web::jobs::disable_unused_accounts(&app.db, job_day)
+        jianguan_app::accounts::disable_unused_accounts(&app.db, job_day)
             .await
             .expect("runs"),
         0,
@@ -624,7 +633,7 @@ async fn a_user_turns_on_the_second_factor_and_then_needs_it_to_log_in() {
         .expect("a secret is offered")
         .to_string();
     let secret = jianguan_access::totp::TotpSecret::from_base32(&secret_text).expect("base32");
-    let now = (jianguan_web::auth::now_ms() / 1000) as u64;
+    let now = (jianguan_app::clock::system_now_ms() / 1000) as u64;
     // A wrong code does not turn it on.
     let (_, _, body) = send(
         &app.router,

@@ -63,15 +63,18 @@ async fn overview_and_project_page_render_in_headless_chromium() {
     )
     .await
     .expect("write demo city");
-    jianguan_web::auth::create_account(
+    jianguan_app::accounts::create_account(
         &db,
+        jianguan_app::Clock::system(),
         "test",
-        "leader",
-        "指挥部领导",
-        None,
-        &[jianguan_access::Role::HqLeader],
-        "Yinghu#Spring2021",
-        None,
+        jianguan_app::accounts::NewAccount {
+            username: "leader",
+            display_name: "指挥部领导",
+            unit: None,
+            roles: &[jianguan_access::Role::HqLeader],
+            password: "Yinghu#Spring2021",
+            totp_secret: None,
+        },
     )
     .await
     .expect("an account to log in with");

@@ -769,7 +769,7 @@ async fn warning_rules_are_refused_with_the_line_and_saved_as_a_new_version(app:
     );
     assert!(
         app.store
-            .setting(jianguan_web::cadence::WARNING_RULES_KEY)
+            .setting(jianguan_app::cadence::WARNING_RULES_KEY)
             .await
             .expect("reads")
             .is_none(),
@@ -783,7 +783,7 @@ async fn warning_rules_are_refused_with_the_line_and_saved_as_a_new_version(app:
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let saved = app
         .store
-        .setting(jianguan_web::cadence::WARNING_RULES_KEY)
+        .setting(jianguan_app::cadence::WARNING_RULES_KEY)
         .await
         .expect("reads")
         .expect("saved");

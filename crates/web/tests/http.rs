@@ -14,9 +14,9 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use http_body_util::BodyExt;
+use jianguan_domain::fmt;
 use jianguan_domain::model::Money;
 use jianguan_domain::store::{Actor, Store};
-use jianguan_web::fmt;
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -47,15 +47,18 @@ async fn demo_app(db: jianguan_store::Db, guard: Box<dyn std::any::Any + Send>) 
         .iter()
         .find(|u| u.kind == jianguan_domain::model::UnitKind::CommandHq)
         .map(|u| u.id);
-    jianguan_web::auth::create_account(
+    jianguan_app::accounts::create_account(
         &db,
+        jianguan_app::Clock::system(),
         "test",
-        "leader",
-        "指挥部领导",
-        hq,
-        &[jianguan_access::Role::HqLeader],
-        LEADER_PASSWORD,
-        None,
+        jianguan_app::accounts::NewAccount {
+            username: "leader",
+            display_name: "指挥部领导",
+            unit: hq,
+            roles: &[jianguan_access::Role::HqLeader],
+            password: LEADER_PASSWORD,
+            totp_secret: None,
+        },
     )
     .await
     .expect("the leader's account is created");

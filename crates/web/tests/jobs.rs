@@ -4,8 +4,8 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use jianguan_app::jobs::{RunOutcome, run_once};
 use jianguan_domain::store::Store;
-use jianguan_web::jobs::{RunOutcome, run_once};
 
 /// Two nodes, each with its own connection pool to the same database, each ticking the scheduler
 /// for the same slots; every slot's job body must run exactly once.
@@ -18,6 +18,7 @@ async fn two_nodes_run_each_slot_once(url: &str) {
         async move {
             run_once(
                 store.as_ref(),
+                jianguan_app::Clock::system(),
                 "daily-warnings",
                 &slot,
                 node,

@@ -218,21 +218,24 @@ async fn every_role_on_every_route_is_allowed_or_denied_as_the_policy_declares()
     let mut cookies = Vec::new();
     for role in Role::ALL {
         let name = format!("m_{}", role.code());
-        let id = jianguan_web::auth::create_account(
+        let id = jianguan_app::accounts::create_account(
             &db,
+            jianguan_app::Clock::system(),
             "t",
-            &name,
-            &name,
-            Some(unit_for(role, own, &city)),
-            &[role],
-            "Yinghu#Spring2021",
-            None,
+            jianguan_app::accounts::NewAccount {
+                username: &name,
+                display_name: &name,
+                unit: Some(unit_for(role, own, &city)),
+                roles: &[role],
+                password: "Yinghu#Spring2021",
+                totp_secret: None,
+            },
         )
         .await
         .expect("account");
         let account = db.account(id).await.expect("reads").expect("exists");
         let token = format!("token-{}", role.code());
-        let now = jianguan_web::auth::now_ms();
+        let now = jianguan_app::clock::system_now_ms();
         let session = SessionRecord {
             token_hash: jianguan_web::auth::token_hash(&token),
             account_id: id,
@@ -255,15 +258,18 @@ async fn every_role_on_every_route_is_allowed_or_denied_as_the_policy_declares()
         cookies.push((role, format!("jg_session={token}")));
     }
     // The account the administrator routes act on.
-    let target = jianguan_web::auth::create_account(
+    let target = jianguan_app::accounts::create_account(
         &db,
+        jianguan_app::Clock::system(),
         "t",
-        "m_target",
-        "m_target",
-        None,
-        &[],
-        "Yinghu#Spring2021",
-        None,
+        jianguan_app::accounts::NewAccount {
+            username: "m_target",
+            display_name: "m_target",
+            unit: None,
+            roles: &[],
+            password: "Yinghu#Spring2021",
+            totp_secret: None,
+        },
     )
     .await
     .expect("target account");

@@ -34,20 +34,23 @@ async fn serve(network: NetworkConfig) -> (std::net::SocketAddr, String, tempfil
     )
     .await
     .expect("demo city");
-    let id = jianguan_web::auth::create_account(
+    let id = jianguan_app::accounts::create_account(
         &db,
+        jianguan_app::Clock::system(),
         "t",
-        "auditor",
-        "审计管理员",
-        None,
-        &[jianguan_access::Role::AuditAdmin],
-        "Yinghu#Spring2021",
-        None,
+        jianguan_app::accounts::NewAccount {
+            username: "auditor",
+            display_name: "审计管理员",
+            unit: None,
+            roles: &[jianguan_access::Role::AuditAdmin],
+            password: "Yinghu#Spring2021",
+            totp_secret: None,
+        },
     )
     .await
     .expect("account");
     let account = db.account(id).await.expect("reads").expect("exists");
-    let now = jianguan_web::auth::now_ms();
+    let now = jianguan_app::clock::system_now_ms();
     let session = SessionRecord {
         token_hash: jianguan_web::auth::token_hash("net-token"),
         account_id: id,

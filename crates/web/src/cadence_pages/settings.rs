@@ -11,19 +11,16 @@ use axum::Extension;
 use axum::extract::{Form, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use jianguan_access::policy::{Action, Resource};
-use jianguan_audit::{AuditDraft, FieldChange, Outcome};
+use jianguan_audit::AuditAction;
 use jianguan_domain::store::AuditQuery;
 use jianguan_domain::warnings::{DEFAULT_RULES_TOML, RulesError, WarningRules};
 
 use crate::api::Scope;
 use crate::auth::CurrentUser;
-use crate::cadence::WARNING_RULES_KEY;
+use crate::cadence::{RulesSaveError, RulesSaved, WARNING_RULES_KEY};
 use crate::error::{AppError, Format};
 use crate::pages::{Layout, html_snapshot};
 use crate::{AppState, Params, fmt};
-
-/// The audit action of a saved version of the rules.
-const AUDIT_ACTION: &str = "settings.warning_rules";
 
 /// One saved version, as the history lists it.
 struct HistoryRow {
@@ -113,7 +110,7 @@ async fn history(state: &AppState) -> Result<Vec<HistoryRow>, AppError> {
     let (records, _) = state
         .store()
         .audit_search(&AuditQuery {
-            action_prefix: Some(AUDIT_ACTION.to_string()),
+            action_prefix: Some(AuditAction::SettingsWarningRules.code()),
             limit: 50,
             ..AuditQuery::default()
         })
@@ -196,7 +193,6 @@ pub(crate) async fn page(
     render_page(&state, &user, None, None, notice).await
 }
 
-/// The 1-based line of the first line of `text` that starts with `key` (ignoring spaces).
 /// `POST /settings/warnings` (form field `rules`): validates and saves a new version.
 pub(crate) async fn save(
     State(state): State<Arc<AppState>>,
@@ -224,51 +220,24 @@ pub(crate) async fn save(
             )
         }
     };
-    if let Err(e) = WarningRules::from_toml(&body) {
-        return refuse(e).await;
+    let saved = jianguan_app::cadence::save_warning_rules(
+        state.store(),
+        state.clock(),
+        &body,
+        &user.account.username,
+        user.unit_name.clone(),
+    )
+    .await;
+    match saved {
+        Ok(RulesSaved::Unchanged) => Ok(Redirect::to("/settings/warnings").into_response()),
+        Ok(RulesSaved::Saved { setting, .. }) => Ok(Redirect::to(&format!(
+            "/settings/warnings?saved={}",
+            setting.version
+        ))
+        .into_response()),
+        Err(RulesSaveError::Rules(e)) => refuse(e).await,
+        Err(RulesSaveError::Store(e)) => Err(AppError::store(Format::Html, e)),
     }
-    let (current_body, _, setting_version) = in_force(&state).await?;
-    if current_body.trim() == body.trim() {
-        return Ok(Redirect::to("/settings/warnings").into_response());
-    }
-    let current = WarningRules::from_toml(&current_body).unwrap_or_default();
-    let rules = match WarningRules::successor_from_toml(&body, &current) {
-        Ok(r) => r,
-        Err(e) => return refuse(e).await,
-    };
-    let change = |field: &str, before: String, after: String| FieldChange {
-        field: field.into(),
-        before: Some(before),
-        after: Some(after),
-    };
-    let audit = AuditDraft {
-        at_ms: crate::auth::now_ms(),
-        actor: user.account.username.clone(),
-        unit: user.unit_name.clone(),
-        action: AUDIT_ACTION.into(),
-        object: format!("setting:{WARNING_RULES_KEY}"),
-        result: Outcome::Success,
-        client: None,
-        changes: vec![
-            change(
-                "setting_version",
-                setting_version.to_string(),
-                (setting_version + 1).to_string(),
-            ),
-            change(
-                "rules_version",
-                current.version.to_string(),
-                rules.version.to_string(),
-            ),
-            change("body", current_body, body.clone()),
-        ],
-    };
-    let saved = state
-        .store()
-        .save_setting(WARNING_RULES_KEY, &body, &user.account.username, &audit)
-        .await
-        .map_err(|e| AppError::store(Format::Html, e))?;
-    Ok(Redirect::to(&format!("/settings/warnings?saved={}", saved.version)).into_response())
 }
 
 #[cfg(test)]

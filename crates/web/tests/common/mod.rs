@@ -103,21 +103,24 @@ pub async fn session(
     unit: jianguan_domain::model::UnitId,
     role: Role,
 ) -> String {
-    let id = jianguan_web::auth::create_account(
+    let id = jianguan_app::accounts::create_account(
         store,
+        jianguan_app::Clock::system(),
         "test",
-        name,
-        name,
-        Some(unit),
-        &[role],
-        PASSWORD,
-        None,
+        jianguan_app::accounts::NewAccount {
+            username: name,
+            display_name: name,
+            unit: Some(unit),
+            roles: &[role],
+            password: PASSWORD,
+            totp_secret: None,
+        },
     )
     .await
     .expect("account");
     let account = store.account(id).await.expect("reads").expect("exists");
     let token = format!("{name}-token");
-    let now = jianguan_web::auth::now_ms();
+    let now = jianguan_app::clock::system_now_ms();
     let audit = jianguan_audit::AuditDraft {
         at_ms: now,
         actor: name.into(),
@@ -347,7 +350,7 @@ impl App {
     /// Runs the daily warning job for `day`, as the scheduler would.
     pub async fn warning_job(&self, day: jiff::civil::Date) {
         let model = self.store.load_read_model().await.expect("read model");
-        jianguan_web::cadence::run_warning_job(self.store.as_ref(), &model.portfolio, day, 0)
+        jianguan_app::cadence::run_warning_job(self.store.as_ref(), &model.portfolio, day, 0)
             .await
             .expect("the warning job runs");
     }

@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use jianguan_audit::{AuditDraft, FieldChange, Outcome};
+use jianguan_audit::{AuditAction, AuditDraft, FieldChange};
 use jianguan_domain::Date;
 use jianguan_domain::assessment::{
     AssessmentInput, DEFAULT_SCHEME_TOML, Dictionary, EnteredValue, Measurements, MediaReport,
@@ -17,11 +17,11 @@ use jianguan_domain::assessment::{
     measure_month, score_measured,
 };
 use jianguan_domain::filing::ReportIndex;
-use jianguan_domain::rates::InvestmentLedger;
-use jianguan_domain::store::{Store, StoreError};
+use jianguan_domain::model::Portfolio;
+use jianguan_domain::store::{SchemeVersion, Store, StoreError};
 
-use crate::Snapshot;
 use crate::cadence::CadenceSnapshot;
+use crate::{Clock, Snapshot};
 
 /// Why a month could not be scored, published or corrected.
 #[derive(Debug, thiserror::Error)]
@@ -40,18 +40,17 @@ pub enum AssessmentError {
     Scheme(String),
 }
 
-/// The audit record of an assessment write by `by` (an account or `cli`).
-pub fn audit(by: &str, unit: Option<String>, action: &str, object: String) -> AuditDraft {
-    AuditDraft {
-        at_ms: crate::auth::now_ms(),
-        actor: by.to_string(),
-        unit,
-        action: action.to_string(),
-        object,
-        result: Outcome::Success,
-        client: None,
-        changes: Vec::new(),
-    }
+/// The audit record of an assessment write by `by` (an account or `cli`) at `clock`'s now.
+pub fn audit(
+    clock: Clock,
+    by: &str,
+    unit: Option<String>,
+    action: AuditAction,
+    object: String,
+) -> AuditDraft {
+    let mut record = AuditDraft::new(clock.now_ms(), by, action, object);
+    record.unit = unit;
+    record
 }
 
 /// A field set to `after` (from `before`), for an audit record.
@@ -90,14 +89,8 @@ pub struct Inputs {
 impl Inputs {
     /// Reads the inputs from `store` (the CLI; a server uses [`Inputs::from_snapshots`]).
     pub async fn load(store: &dyn Store) -> Result<Inputs, StoreError> {
-        let version = store.data_version().await?;
-        let model = store.load_read_model().await?;
-        let snapshot = Arc::new(Snapshot {
-            version,
-            ledger: InvestmentLedger::from_points(model.investment),
-            portfolio: model.portfolio,
-        });
-        let cadence = Arc::new(crate::cadence::load(store, version).await?);
+        let snapshot = Arc::new(Snapshot::load(store).await?);
+        let cadence = Arc::new(crate::cadence::load(store, snapshot.version).await?);
         Inputs::from_snapshots(store, snapshot, cadence).await
     }
 
@@ -196,6 +189,7 @@ pub fn parse_stored(year: i16, version: u32, body: &str) -> Result<Scheme, Asses
 /// points at a stored text.
 pub async fn scheme_for(
     store: &dyn Store,
+    clock: Clock,
     year: i16,
     version: Option<u32>,
     by: &str,
@@ -210,17 +204,22 @@ pub async fn scheme_for(
             version.map(|v| format!("第 {v} 版")).unwrap_or_default()
         )));
     }
-    save_default_scheme(store, by).await?;
+    save_default_scheme(store, clock, by).await?;
     Ok(default)
 }
 
 /// Saves the default scheme as its year's version.
-pub async fn save_default_scheme(store: &dyn Store, by: &str) -> Result<(), StoreError> {
+pub async fn save_default_scheme(
+    store: &dyn Store,
+    clock: Clock,
+    by: &str,
+) -> Result<(), StoreError> {
     let default = default_scheme();
     let mut record = audit(
+        clock,
         by,
         None,
-        "settings.scoring_scheme",
+        AuditAction::SettingsScoringScheme,
         format!("scoring_scheme:{}", default.year),
     );
     record.changes = vec![change("version", None, default.version)];
@@ -228,6 +227,82 @@ pub async fn save_default_scheme(store: &dyn Store, by: &str) -> Result<(), Stor
         .save_scheme(default.year, default.version, DEFAULT_SCHEME_TOML, &record)
         .await?;
     Ok(())
+}
+
+/// Why a scheme was not saved.
+#[derive(Debug, thiserror::Error)]
+pub enum SchemeSaveError {
+    /// The text is not a valid scheme (the message names the line).
+    #[error("{0}")]
+    Invalid(String),
+    /// The scheme's `year` is not the year it is saved for.
+    #[error("{}办法的 year = {found}，与所选 {year} 年不符", line.map(|l| format!("第{l}行: ")).unwrap_or_default())]
+    WrongYear {
+        /// The year it was saved for.
+        year: i16,
+        /// The year the text names.
+        found: i16,
+        /// The line that sets it.
+        line: Option<usize>,
+    },
+    /// A unit the scheme names is not in the portfolio.
+    #[error("{0}")]
+    Units(String),
+    /// The database refused or failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The line of `text` that sets `key` at the top level, for a message about it.
+fn line_of(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|i| i + 1)
+}
+
+/// Saves `body` as a new version of `year`'s scoring scheme, by `by` of `unit`: the one way the
+/// settings page and `jianguan scheme set` save one. The text must be a valid scheme for that
+/// year naming only units of `portfolio`; audited with the version before and after.
+pub async fn save_scheme(
+    store: &dyn Store,
+    clock: Clock,
+    portfolio: &Portfolio,
+    year: i16,
+    body: &str,
+    by: &str,
+    unit: Option<String>,
+) -> Result<(SchemeVersion, Scheme), SchemeSaveError> {
+    let scheme = Scheme::from_toml(body).map_err(|e| SchemeSaveError::Invalid(e.to_string()))?;
+    if scheme.year != year {
+        return Err(SchemeSaveError::WrongYear {
+            year,
+            found: scheme.year,
+            line: line_of(body, "year"),
+        });
+    }
+    scheme
+        .check_units(portfolio)
+        .map_err(|e| SchemeSaveError::Units(e.to_string()))?;
+    let before = store
+        .scheme(year, None)
+        .await?
+        .map(|s| s.version.to_string());
+    let mut record = audit(
+        clock,
+        by,
+        unit,
+        AuditAction::SettingsScoringScheme,
+        format!("scoring_scheme:{year}"),
+    );
+    record.changes = vec![change("version", before, scheme.version)];
+    let saved = store
+        .save_scheme(year, scheme.version, body, &record)
+        .await?;
+    Ok((saved, scheme))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -295,6 +370,7 @@ pub struct ScoreRequest<'a> {
 /// `inputs` and `filings` are read only when something is scored.
 pub async fn score_month(
     store: &dyn Store,
+    clock: Clock,
     loaded: Option<&(Inputs, ReportIndex)>,
     latest: Option<ScoreRun>,
     request: ScoreRequest<'_>,
@@ -321,14 +397,16 @@ pub async fn score_month(
     match latest {
         Some(run) if run.published => {
             jianguan_domain::assessment::can_rescore(true, reason)?;
-            let scheme = scheme_for(store, run.scheme_year, Some(run.scheme_version), by).await?;
+            let scheme =
+                scheme_for(store, clock, run.scheme_year, Some(run.scheme_version), by).await?;
             let (measured, scores) =
                 inputs.score(filings, &scheme, kind, month, previous.as_ref())?;
             let correction = run.rescore(measured, scores, reason, today)?;
             let mut record = audit(
+                clock,
                 by,
                 unit,
-                "score.correct",
+                AuditAction::ScoreCorrect,
                 run_object(month, kind, correction.version),
             );
             record.changes = vec![
@@ -343,7 +421,7 @@ pub async fn score_month(
             Ok((correction, Stored::Corrected))
         }
         draft => {
-            let scheme = scheme_for(store, month.year(), None, by).await?;
+            let scheme = scheme_for(store, clock, month.year(), None, by).await?;
             let (measured, scores) =
                 inputs.score(filings, &scheme, kind, month, previous.as_ref())?;
             let run = match &draft {
@@ -351,9 +429,10 @@ pub async fn score_month(
                 None => ScoreRun::draft(measured, scores)?,
             };
             let mut record = audit(
+                clock,
                 by,
                 unit,
-                "score.draft",
+                AuditAction::ScoreDraft,
                 run_object(month, kind, run.version),
             );
             record.changes = vec![
@@ -369,6 +448,7 @@ pub async fn score_month(
 /// Publishes `month`'s draft of `kind` on `on`: from then on it is frozen.
 pub async fn publish(
     store: &dyn Store,
+    clock: Clock,
     month: Month,
     kind: SubjectKind,
     on: Date,
@@ -376,9 +456,10 @@ pub async fn publish(
     unit: Option<&str>,
 ) -> Result<ScoreRun, StoreError> {
     let mut record = audit(
+        clock,
         by,
         unit.map(str::to_string),
-        "score.publish",
+        AuditAction::ScorePublish,
         format!("score_run:{month}:{}", kind.code()),
     );
     record.changes = vec![change("published_on", None, on)];
@@ -391,7 +472,7 @@ pub async fn publish(
 
 /// The month the monthly job scores on `today`: the month before, if a reporting period's
 /// deadline fell in it (a campaign month), else none.
-pub fn month_to_score(portfolio: &jianguan_domain::model::Portfolio, today: Date) -> Option<Month> {
+pub fn month_to_score(portfolio: &Portfolio, today: Date) -> Option<Month> {
     let month = Month::of(today).previous();
     portfolio
         .periods
@@ -414,6 +495,7 @@ pub struct MonthlyOutcome {
 /// campaign's months.
 pub async fn run_monthly_job(
     store: &dyn Store,
+    clock: Clock,
     inputs: Inputs,
     today: Date,
 ) -> Result<Option<MonthlyOutcome>, AssessmentError> {
@@ -434,7 +516,7 @@ pub async fn run_monthly_job(
             unit: None,
             today,
         };
-        let (_, what) = score_month(store, Some(&loaded), latest, request).await?;
+        let (_, what) = score_month(store, clock, Some(&loaded), latest, request).await?;
         stored.push((kind, what));
     }
     Ok(Some(MonthlyOutcome { month, stored }))

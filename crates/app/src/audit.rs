@@ -1,6 +1,7 @@
-//! Audit anchors: the audit chain's head, appended now and then to a file outside the database,
-//! so that a chain rewritten inside the database (every hash recomputed) no longer matches what
-//! the file recorded. `jianguan audit verify` reads the same file.
+//! The audit chain as operators check it: [`verify_chain`] (the audit page and `jianguan audit
+//! verify`), and anchors — the chain's head appended now and then to a file outside the
+//! database, so that a chain rewritten inside the database (every hash recomputed) no longer
+//! matches what the file recorded.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -8,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use jianguan_audit::{Anchor, parse_anchor_file};
+use jianguan_domain::fmt;
 use jianguan_domain::store::{Store, StoreError};
 
 /// Where a database's anchors go by default: beside a SQLite file (`demo.db.anchors`); none for
@@ -54,6 +56,36 @@ pub async fn write_anchor(store: &dyn Store, path: &Path) -> Result<Option<Ancho
         .and_then(|()| file.sync_all())
         .map_err(|e| StoreError::Backend(format!("{}: {e}", path.display())))?;
     Ok(Some(anchor))
+}
+
+/// Verifies the whole chain page by page against `anchors`; whether it is intact and the verdict
+/// in words.
+pub async fn verify_chain(
+    store: &dyn Store,
+    anchors: &[Anchor],
+) -> Result<(bool, String), StoreError> {
+    const BATCH: i64 = 10_000;
+    let mut base = Anchor::genesis();
+    let mut records = 0u64;
+    loop {
+        let page = store.audit_records(base.seq, BATCH).await?;
+        match jianguan_audit::verify_after(&base, &page, anchors) {
+            Ok(summary) => records += summary.records,
+            Err(e) => return Ok((false, format!("审计链校验失败：{e}"))),
+        }
+        match page.last() {
+            Some(last) if page.len() as i64 == BATCH => base = Anchor::of(last),
+            _ => break,
+        }
+    }
+    Ok((
+        true,
+        format!(
+            "审计链完整：共 {} 条记录，核对锚点 {} 个",
+            fmt::count(records),
+            anchors.len()
+        ),
+    ))
 }
 
 /// Writes an anchor every `period` for as long as the server runs.

@@ -9,7 +9,7 @@
 //! population, which `jianguan coverage` reads from files; the pages say so.
 //!
 //! The city (network, residents, facilities, all snapped) is built once per data version
-//! ([`Coverage::build`], cached by [`crate::AppState::coverage`]); each (baseline, as-of) pair's
+//! ([`Coverage::build`], cached by [`crate::App::coverage`]); each (baseline, as-of) pair's
 //! report is computed on first use and kept with it. Both run on the blocking pool.
 
 use std::sync::Arc;

@@ -4,18 +4,13 @@
 //! node may take over if the first dies mid-run.
 
 use std::future::Future;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use jianguan_domain::store::{JobClaim, Store, StoreError};
 
+use crate::Clock;
+
 /// How long a claim holds before another node may take over an unfinished run.
 pub const DEFAULT_LEASE_MS: i64 = 10 * 60 * 1000;
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
-}
 
 /// What became of one attempt to run a job for a slot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +42,7 @@ pub enum JobError {
 /// Runs `work` for (`job`, `slot`) if this node (`node`) wins the claim, and records it finished.
 pub async fn run_once<F, Fut>(
     store: &dyn Store,
+    clock: Clock,
     job: &str,
     slot: &str,
     node: &str,
@@ -60,7 +56,7 @@ where
         job: job.to_string(),
         slot: slot.to_string(),
         node: node.to_string(),
-        now_ms: now_ms(),
+        now_ms: clock.now_ms(),
         lease_ms: DEFAULT_LEASE_MS,
     };
     if !store.claim_job(&claim).await? {
@@ -72,7 +68,7 @@ where
         slot: slot.to_string(),
         message,
     })?;
-    store.finish_job(&claim, now_ms()).await?;
+    store.finish_job(&claim, clock.now_ms()).await?;
     Ok(RunOutcome::Ran)
 }
 
@@ -84,69 +80,22 @@ pub fn node_name() -> String {
     format!("{host}-{}", std::process::id())
 }
 
-/// The daily account job: disables accounts unused for 90 days or past their expiry date, each
-/// with an audit record. Returns how many it disabled.
-pub async fn disable_unused_accounts(store: &dyn Store, now_ms: i64) -> Result<usize, StoreError> {
-    use jianguan_access::session::{AccountBlock, AccountPolicy};
-    let mut disabled = 0;
-    for mut account in store.list_accounts().await? {
-        if account.disabled_at_ms.is_some() {
-            continue;
-        }
-        let expires_at = account.expires_on.and_then(|d| {
-            let next_day = d.tomorrow().ok()?;
-            jiff::tz::offset(8)
-                .to_timestamp(next_day.to_datetime(jiff::civil::Time::midnight()))
-                .ok()
-                .map(|t| t.as_millisecond())
-        });
-        let Err(block) = AccountPolicy::STANDARD.check(
-            account.created_at_ms,
-            account.last_login_ms,
-            expires_at,
-            now_ms,
-        ) else {
-            continue;
-        };
-        account.disabled_at_ms = Some(now_ms);
-        let record = jianguan_audit::AuditDraft {
-            at_ms: now_ms,
-            actor: "system".into(),
-            unit: None,
-            action: match block {
-                AccountBlock::Dormant { .. } => "account.disable.dormant".into(),
-                AccountBlock::Expired => "account.disable.expired".into(),
-            },
-            object: format!("account:{}", account.id),
-            result: jianguan_audit::Outcome::Success,
-            client: None,
-            changes: vec![jianguan_audit::FieldChange {
-                field: "disabled".into(),
-                before: Some("false".into()),
-                after: Some("true".into()),
-            }],
-        };
-        store.update_account(&account, true, &record).await?;
-        disabled += 1;
-    }
-    Ok(disabled)
-}
-
 /// Runs the daily jobs once a day across all nodes: every node ticks hourly; the first to claim
 /// the day's slot runs them.
-pub fn spawn_daily_jobs(store: std::sync::Arc<dyn Store>, node: String) {
+pub fn spawn_daily_jobs(store: std::sync::Arc<dyn Store>, clock: Clock, node: String) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             tick.tick().await;
-            let slot = crate::today_in_china().to_string();
+            let slot = clock.today().to_string();
             let outcome = run_once(
                 store.as_ref(),
+                clock,
                 "accounts.disable-unused",
                 &slot,
                 &node,
                 || async {
-                    disable_unused_accounts(store.as_ref(), now_ms())
+                    crate::accounts::disable_unused_accounts(store.as_ref(), clock.now_ms())
                         .await
                         .map(|n| {
                             tracing::info!(disabled = n, "unused or expired accounts disabled")
@@ -159,11 +108,12 @@ pub fn spawn_daily_jobs(store: std::sync::Arc<dyn Store>, node: String) {
                 tracing::error!(error = %e, "the daily account job failed");
             }
             // The warnings ladder for the last full day.
-            let Ok(day) = crate::today_in_china().yesterday() else {
+            let Ok(day) = clock.today().yesterday() else {
                 continue;
             };
             let outcome = run_once(
                 store.as_ref(),
+                clock,
                 "warnings.daily",
                 &day.to_string(),
                 &node,
@@ -180,16 +130,21 @@ pub fn spawn_daily_jobs(store: std::sync::Arc<dyn Store>, node: String) {
                         tracing::info!(%day, "no reporting period covers the day; no warnings");
                         return Ok(());
                     }
-                    crate::cadence::run_warning_job(store.as_ref(), &model.portfolio, day, now_ms())
-                        .await
-                        .map(|o| {
-                            tracing::info!(
-                                warning_events = o.warning_events,
-                                escalations = o.escalations,
-                                "daily warnings recorded"
-                            )
-                        })
-                        .map_err(|e| e.to_string())
+                    crate::cadence::run_warning_job(
+                        store.as_ref(),
+                        &model.portfolio,
+                        day,
+                        clock.now_ms(),
+                    )
+                    .await
+                    .map(|o| {
+                        tracing::info!(
+                            warning_events = o.warning_events,
+                            escalations = o.escalations,
+                            "daily warnings recorded"
+                        )
+                    })
+                    .map_err(|e| e.to_string())
                 },
             )
             .await;
@@ -197,10 +152,11 @@ pub fn spawn_daily_jobs(store: std::sync::Arc<dyn Store>, node: String) {
                 tracing::error!(error = %e, "the daily warning job failed");
             }
             // Last month's scores, drafted once for the office to check and publish.
-            let today = crate::today_in_china();
+            let today = clock.today();
             let month = jianguan_domain::assessment::Month::of(today).previous();
             let outcome = run_once(
                 store.as_ref(),
+                clock,
                 "assessment.monthly",
                 &month.to_string(),
                 &node,
@@ -208,7 +164,9 @@ pub fn spawn_daily_jobs(store: std::sync::Arc<dyn Store>, node: String) {
                     let inputs = crate::assessment::Inputs::load(store.as_ref())
                         .await
                         .map_err(|e| e.to_string())?;
-                    match crate::assessment::run_monthly_job(store.as_ref(), inputs, today).await {
+                    match crate::assessment::run_monthly_job(store.as_ref(), clock, inputs, today)
+                        .await
+                    {
                         Ok(Some(o)) => tracing::info!(month = %o.month, "monthly scores drafted"),
                         Ok(None) => tracing::info!(%month, "not a campaign month; nothing scored"),
                         Err(e) => return Err(e.to_string()),

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use jianguan_audit::{AuditDraft, FieldChange, Outcome};
+use jianguan_audit::{AuditAction, AuditDraft, FieldChange};
 use jianguan_domain::Date;
 use jianguan_domain::acts::Dismissal;
 use jianguan_domain::dispatch::{DispatchInput, DispatchPack, Week};
@@ -13,8 +13,11 @@ use jianguan_domain::filing::ReportIndex;
 use jianguan_domain::followup::{self, FollowUpRules, TrackedItem};
 use jianguan_domain::model::{PeriodId, Portfolio};
 use jianguan_domain::rates::InvestmentLedger;
-use jianguan_domain::store::{CadenceWrite, Store, StoreError};
-use jianguan_domain::warnings::{self, WarningBook, WarningRules};
+
+use crate::Clock;
+use jianguan_domain::calendar::ReportingCalendar;
+use jianguan_domain::store::{Actor, CadenceWrite, SettingVersion, Store, StoreError};
+use jianguan_domain::warnings::{self, RulesError, WarningBook, WarningRules};
 
 /// The setting key under which the office's warning rules (TOML) are versioned.
 pub const WARNING_RULES_KEY: &str = "warning_rules";
@@ -173,32 +176,15 @@ impl WarningJob {
         if events.is_empty() && escalations.is_empty() {
             return Ok(outcome);
         }
-        let audit = AuditDraft {
-            at_ms: now_ms,
-            actor: "system".into(),
-            unit: None,
-            action: "warnings.daily".into(),
-            object: format!("day:{day}"),
-            result: Outcome::Success,
-            client: None,
-            changes: vec![
-                FieldChange {
-                    field: "warning_events".into(),
-                    before: None,
-                    after: Some(events.len().to_string()),
-                },
-                FieldChange {
-                    field: "item_escalations".into(),
-                    before: None,
-                    after: Some(escalations.len().to_string()),
-                },
-                FieldChange {
-                    field: "rules_version".into(),
-                    before: None,
-                    after: Some(self.rules.version.to_string()),
-                },
-            ],
-        };
+        let audit = AuditDraft::new(
+            now_ms,
+            "system",
+            AuditAction::WarningsDaily,
+            format!("day:{day}"),
+        )
+        .change("warning_events", None, events.len())
+        .change("item_escalations", None, escalations.len())
+        .change("rules_version", None, self.rules.version);
         let write = CadenceWrite {
             warnings: events,
             new_items: Vec::new(),
@@ -229,4 +215,163 @@ pub async fn run_warning_job(
         .await?
         .run_day(store, portfolio, day, now_ms)
         .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings: the warning rules and the reporting calendar, each a versioned TOML text.
+// ---------------------------------------------------------------------------------------------
+
+/// Why new warning rules were not saved.
+#[derive(Debug, thiserror::Error)]
+pub enum RulesSaveError {
+    /// The text is not valid rules, or its version does not rise above the rules in force.
+    #[error(transparent)]
+    Rules(#[from] RulesError),
+    /// The database refused or failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What saving warning rules did.
+#[derive(Debug, Clone)]
+pub enum RulesSaved {
+    /// The text is the one in force; nothing was written.
+    Unchanged,
+    /// A new version was stored.
+    Saved {
+        /// The stored setting (its version counts saves).
+        setting: SettingVersion,
+        /// The rules' own version (what warning events record).
+        rules_version: u32,
+    },
+}
+
+/// Saves `body` as the new warning rules, by `by` of `unit`: the one gate for the settings page
+/// and `jianguan rules set`. The text must parse and its `version` must rise above the rules in
+/// force ([`WarningRules::successor_from_toml`]), so two rule sets never share the version that
+/// warning events record. Audited with the setting version, the rules version and the text.
+pub async fn save_warning_rules(
+    store: &dyn Store,
+    clock: Clock,
+    body: &str,
+    by: &str,
+    unit: Option<String>,
+) -> Result<RulesSaved, RulesSaveError> {
+    WarningRules::from_toml(body)?;
+    let saved = store.setting(WARNING_RULES_KEY).await?;
+    let (current_body, setting_version) = match &saved {
+        Some(s) => (s.body.clone(), s.version),
+        None => (warnings::DEFAULT_RULES_TOML.to_string(), 0),
+    };
+    if current_body.trim() == body.trim() {
+        return Ok(RulesSaved::Unchanged);
+    }
+    let current = WarningRules::from_toml(&current_body).unwrap_or_default();
+    let rules = WarningRules::successor_from_toml(body, &current)?;
+    let mut audit = AuditDraft::new(
+        clock.now_ms(),
+        by,
+        AuditAction::SettingsWarningRules,
+        format!("setting:{WARNING_RULES_KEY}"),
+    )
+    .change(
+        "setting_version",
+        Some(setting_version.to_string()),
+        setting_version + 1,
+    )
+    .change(
+        "rules_version",
+        Some(current.version.to_string()),
+        rules.version,
+    );
+    audit.changes.push(FieldChange {
+        field: "body".into(),
+        before: Some(current_body),
+        after: Some(body.to_string()),
+    });
+    audit.unit = unit;
+    let setting = store
+        .save_setting(WARNING_RULES_KEY, body, by, &audit)
+        .await?;
+    Ok(RulesSaved::Saved {
+        setting,
+        rules_version: rules.version,
+    })
+}
+
+/// The setting key of the reporting calendar (TOML, versioned).
+pub const CALENDAR_KEY: &str = "reporting_calendar";
+
+/// The reporting calendar in force and its stored version (none: the default calendar).
+pub async fn calendar_in_force(
+    store: &dyn Store,
+) -> Result<(ReportingCalendar, Option<i64>), StoreError> {
+    Ok(match store.setting(CALENDAR_KEY).await? {
+        Some(saved) => (
+            ReportingCalendar::from_toml(&saved.body).map_err(|e| {
+                StoreError::Invalid(format!("the stored reporting calendar is invalid: {e}"))
+            })?,
+            Some(saved.version),
+        ),
+        None => (ReportingCalendar::default(), None),
+    })
+}
+
+/// Why a calendar was not saved or a year not opened.
+#[derive(Debug, thiserror::Error)]
+pub enum CalendarError {
+    /// The text is not a valid calendar.
+    #[error("{0}")]
+    Invalid(String),
+    /// The year already has reporting periods.
+    #[error("{0} 年已开设期次，不能重复开设")]
+    AlreadyOpen(i16),
+    /// The database refused or failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Validates and saves a new version of the reporting calendar, audited.
+pub async fn save_calendar(
+    store: &dyn Store,
+    clock: Clock,
+    body: &str,
+    by: &str,
+) -> Result<SettingVersion, CalendarError> {
+    ReportingCalendar::from_toml(body).map_err(|e| CalendarError::Invalid(e.to_string()))?;
+    let audit = AuditDraft::new(
+        clock.now_ms(),
+        by,
+        AuditAction::SettingsReportingCalendar,
+        format!("setting:{CALENDAR_KEY}"),
+    )
+    .change("body", None, format!("{} bytes", body.len()));
+    Ok(store.save_setting(CALENDAR_KEY, body, by, &audit).await?)
+}
+
+/// Lays out `year`'s reporting periods from the calendar in force; refused if the year already
+/// has periods. Returns how many were opened.
+pub async fn open_year(store: &dyn Store, year: i16, by: &str) -> Result<usize, CalendarError> {
+    let (calendar, _) = calendar_in_force(store).await?;
+    let existing = store.load_read_model().await?.portfolio.periods;
+    if existing.iter().any(|p| p.year == year) {
+        return Err(CalendarError::AlreadyOpen(year));
+    }
+    let first_id = existing.iter().map(|p| p.id.0).max().unwrap_or(0) + 1;
+    let periods = calendar.periods(year, first_id);
+    let count = periods.len();
+    let portfolio = Portfolio {
+        periods,
+        ..Default::default()
+    };
+    store
+        .append_portfolio(
+            &portfolio,
+            &Actor {
+                name: by.to_string(),
+            },
+            &|_, _| {},
+        )
+        .await?;
+    Ok(count)
 }
