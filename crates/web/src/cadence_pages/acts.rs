@@ -11,7 +11,7 @@ use askama::Template;
 use axum::Extension;
 use axum::extract::{Form, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use jianguan_audit::{AuditDraft, FieldChange, Outcome};
+use jianguan_audit::{AuditAction, AuditDraft, FieldChange, Outcome};
 use jianguan_domain::Date;
 use jianguan_domain::acts::{self, ActKind, IssueForm, Proposal};
 use jianguan_domain::store::CadenceWrite;
@@ -174,7 +174,7 @@ async fn decide(
             .unwrap_or_default();
         write.new_items.push(item);
         (
-            "act.issue",
+            AuditAction::ActIssue,
             vec![
                 change("document_number", number),
                 change("deadline", deadline.to_string()),
@@ -190,15 +190,15 @@ async fn decide(
         };
         let reason = dismissal.reason.clone();
         write.dismissals.push(dismissal);
-        ("act.dismiss", vec![change("reason", reason)])
+        (AuditAction::ActDismiss, vec![change("reason", reason)])
     };
     changes.insert(0, change("act", proposal.act.code().into()));
     changes.insert(1, change("unit", proposal.unit.to_string()));
     let audit = AuditDraft {
-        at_ms: crate::auth::now_ms(),
+        at_ms: state.now_ms(),
         actor: user.account.username.clone(),
         unit: user.unit_name.clone(),
-        action: action.into(),
+        action: action.code(),
         object: format!("proposal:{}", proposal.key),
         result: Outcome::Success,
         client: None,

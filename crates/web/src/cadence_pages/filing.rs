@@ -24,7 +24,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form, Json};
 use jianguan_access::policy::{Action, Resource};
-use jianguan_audit::{AuditDraft, FieldChange, Outcome};
+use jianguan_audit::{AuditAction, AuditDraft, FieldChange, Outcome};
 use jianguan_domain::Date;
 use jianguan_domain::filing::{
     self, FilingCounts, FilingDecision, FilingError, ReportIndex, check_filing, expected_to_file,
@@ -795,10 +795,10 @@ pub(crate) async fn submit(
         after: Some(v),
     };
     let audit = AuditDraft {
-        at_ms: crate::auth::now_ms(),
+        at_ms: state.now_ms(),
         actor: user.account.username.clone(),
         unit: user.unit_name.clone(),
-        action: "report.file".into(),
+        action: AuditAction::ReportFile.code(),
         object: format!("project:{} period:{}", project.id, period.id),
         result: Outcome::Success,
         client: None,
@@ -922,10 +922,10 @@ async fn open_tickets(
     let audits: Vec<AuditDraft> = tickets
         .iter()
         .map(|t| AuditDraft {
-            at_ms: crate::auth::now_ms(),
+            at_ms: state.now_ms(),
             actor: user.account.username.clone(),
             unit: user.unit_name.clone(),
-            action: "item.open".into(),
+            action: AuditAction::ItemOpen.code(),
             object: format!("item:new project:{}", project.id),
             result: Outcome::Success,
             client: None,

@@ -17,7 +17,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Json};
 use jianguan_access::policy::{Action, Resource};
-use jianguan_audit::{AuditDraft, FieldChange, Outcome};
+use jianguan_audit::{AuditAction, AuditDraft, FieldChange, Outcome};
 use jianguan_domain::Date;
 use jianguan_domain::dispatch::Week;
 use jianguan_domain::followup::{
@@ -645,10 +645,10 @@ pub(crate) async fn create(
         after: Some(v),
     };
     let audit = AuditDraft {
-        at_ms: crate::auth::now_ms(),
+        at_ms: state.now_ms(),
         actor: user.account.username.clone(),
         unit: user.unit_name.clone(),
-        action: "item.open".into(),
+        action: AuditAction::ItemOpen.code(),
         object: format!(
             "item:new{}",
             item.project
@@ -1020,10 +1020,10 @@ pub(crate) async fn add_event(
     after.events.push(event.clone());
     let after = after.state();
     let audit = AuditDraft {
-        at_ms: crate::auth::now_ms(),
+        at_ms: state.now_ms(),
         actor: user.account.username.clone(),
         unit: user.unit_name.clone(),
-        action: format!("item.{}", event.action.code()),
+        action: AuditAction::ItemEvent(event.action.code()).code(),
         object: format!("item:{}", item.id),
         result: Outcome::Success,
         client: None,
