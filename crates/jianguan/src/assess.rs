@@ -20,7 +20,7 @@ use jianguan_domain::assessment::{
     SubjectKind, default_dictionary,
 };
 use jianguan_domain::model::{Portfolio, UnitId, UnitKind};
-use jianguan_domain::store::Store;
+use jianguan_domain::store::prelude::*;
 use jianguan_web::assessment::{self, Inputs, ScoreRequest, Stored, change, score_month};
 
 /// Which subjects a command covers.

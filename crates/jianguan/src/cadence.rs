@@ -8,7 +8,7 @@ use jianguan_audit::{AuditDraft, FieldChange, Outcome};
 use jianguan_domain::Date;
 use jianguan_domain::dispatch::{DispatchPack, ItemLine, MilestoneLine, Week};
 use jianguan_domain::rates::InvestmentLedger;
-use jianguan_domain::store::Store;
+use jianguan_domain::store::prelude::*;
 use jianguan_domain::warnings::WarningRules;
 use jianguan_web::cadence::{self, WARNING_RULES_KEY};
 use jianguan_web::fmt;

@@ -16,7 +16,8 @@ use jianguan_documents::ledger::{
     latest_progress, ledger_workbook, plan_import, read_workbook,
 };
 use jianguan_domain::Date;
-use jianguan_domain::store::{Actor, ProjectImport, Store};
+use jianguan_domain::store::prelude::*;
+use jianguan_domain::store::{Actor, ProjectImport};
 
 /// `jianguan import …`.
 #[derive(Debug, Subcommand)]

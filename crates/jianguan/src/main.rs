@@ -10,7 +10,8 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use jianguan_domain::Date;
 use jianguan_domain::overview::Overview;
-use jianguan_domain::store::{Actor, Store};
+use jianguan_domain::store::Actor;
+use jianguan_domain::store::prelude::*;
 use jianguan_web::api::Stats;
 use jianguan_web::{AppState, fmt};
 

@@ -8,7 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use jianguan_audit::{Anchor, parse_anchor_file};
-use jianguan_domain::store::{Store, StoreError};
+use jianguan_domain::store::StoreError;
+use jianguan_domain::store::prelude::*;
 
 /// Where a database's anchors go by default: beside a SQLite file (`demo.db.anchors`); none for
 /// a server database, whose anchor file must be named (`--anchors`).

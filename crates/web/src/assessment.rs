@@ -18,7 +18,8 @@ use jianguan_domain::assessment::{
 };
 use jianguan_domain::filing::ReportIndex;
 use jianguan_domain::rates::InvestmentLedger;
-use jianguan_domain::store::{Store, StoreError};
+use jianguan_domain::store::StoreError;
+use jianguan_domain::store::prelude::*;
 
 use crate::Snapshot;
 use crate::cadence::CadenceSnapshot;

@@ -652,8 +652,11 @@ pub async fn create_account(
             after: Some(account.roles.join(",")),
         },
     ];
-    store
-        .create_account(&account, &record)
-        .await
-        .map_err(|e| e.to_string())
+    store.create_account(&account, &record).await.map_err(|e| {
+        // A taken name reads "用户名已存在"; a failure's own text is only logged.
+        crate::error::store_refusal(&e).unwrap_or_else(|| {
+            tracing::error!(error = %e, "creating an account failed");
+            "服务器内部错误，请稍后重试或联系系统管理员".to_string()
+        })
+    })
 }

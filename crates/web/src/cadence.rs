@@ -13,7 +13,8 @@ use jianguan_domain::filing::ReportIndex;
 use jianguan_domain::followup::{self, FollowUpRules, TrackedItem};
 use jianguan_domain::model::{PeriodId, Portfolio};
 use jianguan_domain::rates::InvestmentLedger;
-use jianguan_domain::store::{CadenceWrite, Store, StoreError};
+use jianguan_domain::store::prelude::*;
+use jianguan_domain::store::{CadenceWrite, StoreError};
 use jianguan_domain::warnings::{self, WarningBook, WarningRules};
 
 /// The setting key under which the office's warning rules (TOML) are versioned.

@@ -6,7 +6,9 @@
 use std::future::Future;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use jianguan_domain::store::{JobClaim, Store, StoreError};
+use jianguan_domain::store::prelude::*;
+
+use jianguan_domain::store::{JobClaim, StoreError};
 
 /// How long a claim holds before another node may take over an unfinished run.
 pub const DEFAULT_LEASE_MS: i64 = 10 * 60 * 1000;

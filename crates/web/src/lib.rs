@@ -36,7 +36,8 @@ use axum::http::{HeaderValue, header};
 use jianguan_domain::Date;
 use jianguan_domain::model::Portfolio;
 use jianguan_domain::rates::InvestmentLedger;
-use jianguan_domain::store::{Store, StoreError};
+use jianguan_domain::store::StoreError;
+use jianguan_domain::store::prelude::*;
 use tokio::sync::RwLock;
 
 pub use params::Params;

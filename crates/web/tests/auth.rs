@@ -10,7 +10,8 @@ use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use jianguan_access::Role;
 use jianguan_domain::model::{Portfolio, UnitKind};
-use jianguan_domain::store::{Actor, Store};
+use jianguan_domain::store::Actor;
+use jianguan_domain::store::prelude::*;
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -179,7 +180,8 @@ async fn usernames_match_after_normalisation_and_case_folding() {
     )
     .await
     .expect_err("the name is taken");
-    assert!(err.contains("duplicate"), "{err}");
+    assert!(err.contains("用户名已存在"), "{err}");
+    assert!(!err.contains("UNIQUE"), "{err}");
 }
 
 #[tokio::test]
@@ -482,6 +484,19 @@ async fn the_system_administrator_creates_accounts_and_the_security_administrato
     .await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("密码"), "{body}");
+    // A taken name is refused naming the field, never in the database's words.
+    let (status, _, body) = send(
+        &app.router,
+        post_form(
+            "/admin/users",
+            &sys,
+            "username=NEWBIE&name=x&password=Yinghu%23Spring2021",
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("用户名已存在"), "{body}");
+    assert!(!body.contains("UNIQUE constraint"), "{body}");
     // The system administrator may not grant roles.
     let (status, _, _) = send(
         &app.router,

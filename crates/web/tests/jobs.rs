@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use jianguan_domain::store::Store;
+use jianguan_domain::store::prelude::*;
 use jianguan_web::jobs::{RunOutcome, run_once};
 
 /// Two nodes, each with its own connection pool to the same database, each ticking the scheduler
