@@ -7,8 +7,9 @@
 //! hangs off the project: a progress report, a milestone or a figure is in scope when its project
 //! is.
 //!
-//! Storage enforces the scope in the query itself ([`Scope::sql_filter`]), so an out-of-scope
-//! record is never fetched, not fetched and then hidden: a guessed ID finds nothing.
+//! Storage enforces the scope in the query itself (it takes [`Scope::record_scope`] and writes
+//! the predicate; SQL lives only in the store), so an out-of-scope record is never fetched, not
+//! fetched and then hidden: a guessed ID finds nothing.
 
 use jianguan_domain::model::{Project, UnitId};
 use serde::{Deserialize, Serialize};
@@ -32,52 +33,6 @@ pub enum Scope {
     ResponsibleUnit(UnitId),
     /// No project (administrators, who run the system but see no campaign data).
     None,
-}
-
-/// How storage narrows a query on `projects` to a [`Scope`]: a `WHERE` condition with at most
-/// one bound parameter.
-///
-/// There are three outcomes, not two, on purpose: "no condition" and "nothing matches" must never
-/// be confused, or an account with no campaign scope would fall through to seeing everything.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SqlFilter {
-    /// No narrowing: every row.
-    Everything,
-    /// Rows whose `column` equals `value`.
-    Column {
-        /// A column of the `projects` table: `district_id`, `sub_hq_id`, `lead_unit_id` or
-        /// `responsible_unit_id`. Always one of these literals, never user input, so it can be
-        /// spliced into the SQL text.
-        column: &'static str,
-        /// The unit id to bind.
-        value: i64,
-    },
-    /// No row at all.
-    Nothing,
-}
-
-impl SqlFilter {
-    /// The condition as SQL text for a `WHERE` clause, with `placeholder` (`?`, `$1`, `$3` …)
-    /// where the value is to be bound. `1 = 1` and `1 = 0` are used for the constant cases
-    /// because both SQLite and PostgreSQL accept them everywhere a condition goes.
-    ///
-    /// The column is unqualified; a query joining other tables that have the same column names
-    /// should match on [`SqlFilter::Column`] and qualify it itself.
-    pub fn predicate(&self, placeholder: &str) -> String {
-        match self {
-            SqlFilter::Everything => "1 = 1".to_owned(),
-            SqlFilter::Column { column, .. } => format!("{column} = {placeholder}"),
-            SqlFilter::Nothing => "1 = 0".to_owned(),
-        }
-    }
-
-    /// The value to bind to the placeholder, if the condition has one.
-    pub fn bind(&self) -> Option<i64> {
-        match self {
-            SqlFilter::Column { value, .. } => Some(*value),
-            SqlFilter::Everything | SqlFilter::Nothing => None,
-        }
-    }
 }
 
 impl Scope {
@@ -119,25 +74,6 @@ impl Scope {
             Scope::District(unit) => RecordScope::District(unit),
             Scope::ResponsibleUnit(unit) => RecordScope::ResponsibleUnit(unit),
             Scope::None => RecordScope::Nothing,
-        }
-    }
-
-    /// The same test as [`Scope::covers`], for storage to apply in SQL on the `projects` table:
-    /// `district_id`, `sub_hq_id`, `lead_unit_id` or `responsible_unit_id` equal to the unit id,
-    /// bound as one parameter. Queries on records below a project (milestones, reports) join to
-    /// `projects` and apply it there.
-    pub fn sql_filter(&self) -> SqlFilter {
-        let column = |column: &'static str, unit: UnitId| SqlFilter::Column {
-            column,
-            value: unit.0,
-        };
-        match *self {
-            Scope::All => SqlFilter::Everything,
-            Scope::Line(unit) => column("sub_hq_id", unit),
-            Scope::LeadUnit(unit) => column("lead_unit_id", unit),
-            Scope::District(unit) => column("district_id", unit),
-            Scope::ResponsibleUnit(unit) => column("responsible_unit_id", unit),
-            Scope::None => SqlFilter::Nothing,
         }
     }
 }
@@ -277,37 +213,30 @@ mod tests {
     }
 
     #[test]
-    fn sql_filter_names_the_projects_column_and_binds_the_unit() {
+    fn record_scope_names_the_same_unit_on_the_same_axis() {
+        use jianguan_domain::store::RecordScope;
         let cases = [
-            (Scope::Line(SUB_HQ), "sub_hq_id", SUB_HQ),
-            (Scope::LeadUnit(LEAD), "lead_unit_id", LEAD),
-            (Scope::District(DISTRICT_A), "district_id", DISTRICT_A),
+            (Scope::Line(SUB_HQ), RecordScope::Line(SUB_HQ)),
+            (Scope::LeadUnit(LEAD), RecordScope::LeadUnit(LEAD)),
+            (
+                Scope::District(DISTRICT_A),
+                RecordScope::District(DISTRICT_A),
+            ),
             (
                 Scope::ResponsibleUnit(BUILDER),
-                "responsible_unit_id",
-                BUILDER,
+                RecordScope::ResponsibleUnit(BUILDER),
             ),
         ];
-        for (scope, column, unit) in cases {
-            assert_eq!(
-                scope.sql_filter(),
-                SqlFilter::Column {
-                    column,
-                    value: unit.0
-                }
-            );
-            assert_eq!(scope.sql_filter().predicate("$2"), format!("{column} = $2"));
-            assert_eq!(scope.sql_filter().bind(), Some(unit.0));
+        for (scope, record) in cases {
+            assert_eq!(scope.record_scope(), record);
         }
     }
 
     #[test]
-    fn sql_filter_never_confuses_all_with_none() {
-        assert_eq!(Scope::All.sql_filter(), SqlFilter::Everything);
-        assert_eq!(Scope::All.sql_filter().predicate("?"), "1 = 1");
-        assert_eq!(Scope::None.sql_filter(), SqlFilter::Nothing);
-        assert_eq!(Scope::None.sql_filter().predicate("?"), "1 = 0");
-        assert_eq!(Scope::None.sql_filter().bind(), None);
+    fn record_scope_never_confuses_all_with_none() {
+        use jianguan_domain::store::RecordScope;
+        assert_eq!(Scope::All.record_scope(), RecordScope::All);
+        assert_eq!(Scope::None.record_scope(), RecordScope::Nothing);
     }
 
     #[test]

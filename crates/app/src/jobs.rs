@@ -5,7 +5,9 @@
 
 use std::future::Future;
 
-use jianguan_domain::store::{JobClaim, Store, StoreError};
+use jianguan_domain::store::prelude::*;
+
+use jianguan_domain::store::{JobClaim, StoreError};
 
 use crate::Clock;
 

@@ -26,7 +26,10 @@ use crate::warnings::WarningEvent;
 /// A boxed, sendable future, as the [`Store`] methods return.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// What can go wrong in storage, in terms callers can act on.
+/// What can go wrong in storage, in terms callers can act on. The texts carried by
+/// [`StoreError::Invalid`], [`StoreError::Conflict`] and [`StoreError::NotFound`] are written for
+/// people (Chinese where a page shows them); [`StoreError::Backend`] is for logs only and may hold
+/// a database's own words.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database holds data that is not a jianguan database.
@@ -45,12 +48,110 @@ pub enum StoreError {
     /// The write would overwrite existing campaign data.
     #[error("the database already holds campaign data")]
     NotEmpty,
-    /// A record breaks a rule of the domain (a reference to nothing, a duplicate code, …).
+    /// A record breaks a rule of the domain; the reason is fit to show.
     #[error("invalid record: {0}")]
     Invalid(String),
-    /// The database could not be reached or failed.
+    /// The write conflicts with what is stored now (a published month is frozen, a version
+    /// was taken by a writer racing this one); the reason is fit to show.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The data changed since the write was planned (a ledger import checked against an older
+    /// data version): nothing was written, plan again.
+    #[error("the data changed since the plan was made (version {expected}, now {found})")]
+    Stale {
+        /// The data version the plan was made against.
+        expected: i64,
+        /// The data version found when writing.
+        found: i64,
+    },
+    /// A value that must be unique is taken.
+    #[error("duplicate {field}{}", value.as_ref().map(|v| format!(" `{v}`")).unwrap_or_default())]
+    Duplicate {
+        /// What is duplicated.
+        field: Field,
+        /// The value, when the store knows it.
+        value: Option<String>,
+    },
+    /// The record the write is about does not exist; names it, fit to show.
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// A record refers to one that does not exist (a foreign key).
+    #[error("reference to a missing {}", field.as_ref().map_or("record".to_string(), |f| f.to_string()))]
+    MissingReference {
+        /// Which reference, when the backend says (PostgreSQL does, SQLite does not).
+        field: Option<Field>,
+    },
+    /// The database could not be reached or failed, or holds data it cannot read. The text is
+    /// for logs, never for users.
     #[error("database error: {0}")]
     Backend(String),
+}
+
+/// A field of the stored records that a [`StoreError`] names: a unique value, or a reference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Field {
+    /// An account's (normalised) user name.
+    Username,
+    /// A project's code.
+    ProjectCode,
+    /// A category's code.
+    CategoryCode,
+    /// A scoring scheme's version within its year.
+    SchemeVersion,
+    /// A score run's version of its month and kind.
+    RunVersion,
+    /// A progress report's version for its project and period.
+    ReportVersion,
+    /// A tracked item's event (its sequence number).
+    ItemEvent,
+    /// A setting's version.
+    SettingVersion,
+    /// The decision on an objection (made once).
+    ObjectionDecision,
+    /// An organisation unit.
+    Unit,
+    /// A project.
+    Project,
+    /// A category.
+    Category,
+    /// A milestone.
+    Milestone,
+    /// A reporting period.
+    Period,
+    /// A progress report.
+    Report,
+    /// An account.
+    Account,
+    /// A tracked item.
+    Item,
+    /// Anything else, as `table.column` (for logs; shown to users only generically).
+    Other(String),
+}
+
+impl std::fmt::Display for Field {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            Field::Username => "user name",
+            Field::ProjectCode => "project code",
+            Field::CategoryCode => "category code",
+            Field::SchemeVersion => "scheme version",
+            Field::RunVersion => "score run version",
+            Field::ReportVersion => "report version",
+            Field::ItemEvent => "item event",
+            Field::SettingVersion => "setting version",
+            Field::ObjectionDecision => "objection decision",
+            Field::Unit => "unit",
+            Field::Project => "project",
+            Field::Category => "category",
+            Field::Milestone => "milestone",
+            Field::Period => "reporting period",
+            Field::Report => "report",
+            Field::Account => "account",
+            Field::Item => "tracked item",
+            Field::Other(what) => what,
+        };
+        f.write_str(name)
+    }
 }
 
 /// Who made a write: every write is attributable, and its audit record names them.
@@ -270,8 +371,12 @@ pub struct SchemeVersion {
     pub saved_by: String,
 }
 
-/// The storage port.
-pub trait Store: Send + Sync {
+/// The storage port, one trait per aggregate; [`Store`] is all of them, and `Arc<dyn Store>` the
+/// handle the rest of jianguan holds. Calling a method on it needs its trait in scope:
+/// `use jianguan_domain::store::prelude::*;`.
+
+/// The campaign's records: the portfolio, its read model, one project, bulk writes and the ledger import.
+pub trait PortfolioStore: Send + Sync {
     /// The backend's name, e.g. `sqlite`.
     fn backend(&self) -> &'static str;
 
@@ -287,7 +392,7 @@ pub trait Store: Send + Sync {
 
     /// What the figures are computed from: every record except the reports' texts, with
     /// investment to date read off the reports (latest version per project and period). Far
-    /// smaller than [`Store::load_portfolio`] at scale; `portfolio.reports` is empty.
+    /// smaller than [`PortfolioStore::load_portfolio`] at scale; `portfolio.reports` is empty.
     fn load_read_model(&self) -> BoxFuture<'_, Result<ReadModel, StoreError>>;
 
     /// One project with its reports, or `None` if there is no such project within `scope`.
@@ -297,43 +402,218 @@ pub trait Store: Send + Sync {
         scope: RecordScope,
     ) -> BoxFuture<'_, Result<Option<ProjectRecord>, StoreError>>;
 
-    /// Claims a run of a scheduled job. True when this node got it: no node had claimed the
-    /// slot, or a claim expired without finishing. False when another node holds or finished it.
-    fn claim_job<'a>(&'a self, claim: &'a JobClaim) -> BoxFuture<'a, Result<bool, StoreError>>;
-
-    /// Marks a claimed run finished, so it is never run again for its slot.
-    fn finish_job<'a>(
+    /// Writes a whole portfolio into an empty database, in one transaction: all of it or
+    /// nothing. Fails with [`StoreError::NotEmpty`] if the database holds campaign data.
+    fn create_portfolio<'a>(
         &'a self,
-        claim: &'a JobClaim,
-        finished_ms: i64,
+        portfolio: &'a Portfolio,
+        actor: &'a Actor,
+        progress: Progress<'a>,
     ) -> BoxFuture<'a, Result<(), StoreError>>;
 
-    /// Appends one audit record, chained onto the current head in one transaction (concurrent
-    /// writers are serialised, so the chain never forks).
-    fn append_audit<'a>(
+    /// Adds the records of `portfolio` (whichever it holds) to the database in one transaction:
+    /// all of them or none. For bulk loads written in chunks; references must point at records
+    /// already stored or in the same chunk.
+    fn append_portfolio<'a>(
         &'a self,
-        draft: &'a AuditDraft,
-    ) -> BoxFuture<'a, Result<AuditRecord, StoreError>>;
+        portfolio: &'a Portfolio,
+        actor: &'a Actor,
+        progress: Progress<'a>,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
 
-    /// Audit records matching `query`, newest first, and how many match in all.
-    fn audit_search<'a>(
+    /// Writes a ledger import in one transaction: inserts `new` (ids assigned), replaces the
+    /// fields, year plans and milestones of `updated` (milestones matched by id; a milestone
+    /// that reports reference cannot be dropped), bumps the data version, and appends one audit
+    /// record per project (`project.import.create` / `project.import.update`, the changed
+    /// fields, the source). Refused with [`StoreError::Stale`] if the data version is not
+    /// `expected_version`, [`StoreError::Duplicate`] if a new project's code exists,
+    /// [`StoreError::NotFound`] if an updated project is gone, and [`StoreError::Invalid`]
+    /// when the import breaks a rule. Returns the ids of the new projects, in order.
+    fn import_projects<'a>(
         &'a self,
-        query: &'a AuditQuery,
-    ) -> BoxFuture<'a, Result<(Vec<AuditRecord>, i64), StoreError>>;
+        import: &'a ProjectImport,
+        actor: &'a Actor,
+        progress: Progress<'a>,
+    ) -> BoxFuture<'a, Result<Vec<ProjectId>, StoreError>>;
+}
 
-    /// The newest audit record (the chain head), if any.
-    fn audit_head(&self) -> BoxFuture<'_, Result<Option<AuditRecord>, StoreError>>;
+/// The cadence: warnings, tracked items, filings with their photos, and versioned settings.
+pub trait CadenceStore: Send + Sync {
+    /// The cadence's records: warnings and tracked items. (Filing days are read one period at
+    /// a time with [`CadenceStore::load_filings`]: all of them are millions of rows at scale.)
+    fn load_cadence(&self) -> BoxFuture<'_, Result<CadenceRecords, StoreError>>;
 
-    /// Audit records with `seq` above `after`, ascending, at most `limit` of them: the chain read
-    /// page by page, so verifying a million records holds only a page in memory.
-    fn audit_records(
+    /// When each version of each report for `period` was filed (compliance reads one period).
+    fn load_filings(&self, period: PeriodId) -> BoxFuture<'_, Result<Vec<Filed>, StoreError>>;
+
+    /// Stores a batch of cadence writes and `audit` in one transaction; returns the ids given
+    /// to the new items, in order.
+    fn record_cadence<'a>(
+        &'a self,
+        write: &'a CadenceWrite,
+        audit: &'a [AuditDraft],
+    ) -> BoxFuture<'a, Result<Vec<ItemId>, StoreError>>;
+
+    /// Stores a new report version (already passed [`crate::filing::check_filing`]) with its
+    /// photos' references, sets the reached milestones' actual dates, and writes `audit`, in
+    /// one transaction. Returns the report's id. A version that already exists is refused.
+    fn file_report<'a>(
+        &'a self,
+        report: &'a ProgressReport,
+        photos: &'a [PhotoRef],
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<ReportId, StoreError>>;
+
+    /// The photos of a report.
+    fn report_photos(&self, report: ReportId) -> BoxFuture<'_, Result<Vec<PhotoRef>, StoreError>>;
+
+    /// The latest version of the setting `key`, if it was ever saved.
+    fn setting<'a>(
+        &'a self,
+        key: &'a str,
+    ) -> BoxFuture<'a, Result<Option<SettingVersion>, StoreError>>;
+
+    /// Saves a new version of the setting `key` (version = latest + 1) with `audit`.
+    fn save_setting<'a>(
+        &'a self,
+        key: &'a str,
+        body: &'a str,
+        saved_by: &'a str,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<SettingVersion, StoreError>>;
+}
+
+/// The monthly assessment: scoring schemes, entered values, the media register, score runs and objections.
+pub trait AssessmentStore: Send + Sync {
+    /// Version `version` of `year`'s scoring scheme, or the latest when `version` is `None`.
+    fn scheme(
         &self,
-        after: i64,
-        limit: i64,
-    ) -> BoxFuture<'_, Result<Vec<AuditRecord>, StoreError>>;
+        year: i16,
+        version: Option<u32>,
+    ) -> BoxFuture<'_, Result<Option<SchemeVersion>, StoreError>>;
 
+    /// Every saved version of `year`'s scoring scheme, oldest first.
+    fn scheme_versions(&self, year: i16) -> BoxFuture<'_, Result<Vec<SchemeVersion>, StoreError>>;
+
+    /// Saves `body` (already read and checked by
+    /// [`crate::assessment::Scheme::from_toml`]) as `version` of `year`'s scheme, with
+    /// `audit`. Fails with [`StoreError::Conflict`] when `version` is not above every saved
+    /// version of the year: a version, once saved, is never replaced.
+    fn save_scheme<'a>(
+        &'a self,
+        year: i16,
+        version: u32,
+        body: &'a str,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<SchemeVersion, StoreError>>;
+
+    /// Appends entered indicator values (already passed
+    /// [`crate::assessment::Dictionary::check_entry`]) with `audit`, in one transaction; ids
+    /// are assigned by the store where 0. A correction is a new entry: entries are never
+    /// changed. Returns the ids, in order.
+    fn enter_values<'a>(
+        &'a self,
+        values: &'a [EnteredValue],
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<Vec<i64>, StoreError>>;
+
+    /// Every entered indicator value, oldest first (so a correction follows what it corrects).
+    fn entered_values(&self) -> BoxFuture<'_, Result<Vec<EnteredValue>, StoreError>>;
+
+    /// Adds entries to the media-coverage register (already passed
+    /// [`MediaReport::check`]) with `audit`, in one transaction; ids assigned where 0.
+    fn add_media_reports<'a>(
+        &'a self,
+        reports: &'a [MediaReport],
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<Vec<i64>, StoreError>>;
+
+    /// The media-coverage register, by id.
+    fn media_reports(&self) -> BoxFuture<'_, Result<Vec<MediaReport>, StoreError>>;
+
+    /// Stores a draft run of its month and kind, replacing the draft there was, with `audit`.
+    /// Fails with [`StoreError::Invalid`] when the run is published and
+    /// [`StoreError::Conflict`] when the month and kind already have a published run (a published month is frozen: see
+    /// [`AssessmentStore::save_correction`]).
+    fn save_draft_run<'a>(
+        &'a self,
+        run: &'a ScoreRun,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+
+    /// Publishes the draft run of `month` and `kind` on `on` ([`ScoreRun::publish`]): the
+    /// stored draft itself, unchanged but for the publication, with `audit`. Fails with
+    /// [`StoreError::Invalid`] when there is no draft (nothing scored, or already published).
+    fn publish_run<'a>(
+        &'a self,
+        month: Month,
+        kind: SubjectKind,
+        on: Date,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<ScoreRun, StoreError>>;
+
+    /// Stores a correction of a published month ([`ScoreRun::rescore`]): a published run
+    /// whose version follows the latest, with a reason and the same scheme version; the
+    /// versions before are kept. Fails with [`StoreError::Invalid`] otherwise, or
+    /// [`StoreError::Conflict`] when the version does not follow the latest (two writers racing
+    /// to correct the same version cannot both succeed).
+    fn save_correction<'a>(
+        &'a self,
+        run: &'a ScoreRun,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+
+    /// The latest version of the run of `month` and `kind`, if scored.
+    fn latest_run(
+        &self,
+        month: Month,
+        kind: SubjectKind,
+    ) -> BoxFuture<'_, Result<Option<ScoreRun>, StoreError>>;
+
+    /// Every version of the run of `month` and `kind`, oldest first.
+    fn run_versions(
+        &self,
+        month: Month,
+        kind: SubjectKind,
+    ) -> BoxFuture<'_, Result<Vec<ScoreRun>, StoreError>>;
+
+    /// The latest version of each scored month of `year` for `kind`, by month (the league
+    /// table over months).
+    fn latest_runs(
+        &self,
+        year: i16,
+        kind: SubjectKind,
+    ) -> BoxFuture<'_, Result<Vec<ScoreRun>, StoreError>>;
+
+    /// Files an objection with `audit` (its object set to `objection:ID`): the store runs
+    /// [`Objection::check_new`] against the month's latest run and the objections already
+    /// filed inside the write transaction, so two racing objections to one line cannot both
+    /// be open. Returns the id. Fails with [`StoreError::Invalid`] naming the reason.
+    fn file_objection<'a>(
+        &'a self,
+        objection: &'a Objection,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<i64, StoreError>>;
+
+    /// Records the office's decision on objection `id` ([`Objection::decide`], checked in
+    /// the write transaction) with `audit`; a decision is recorded once and never changed.
+    /// Returns the decided objection.
+    fn decide_objection<'a>(
+        &'a self,
+        id: i64,
+        decision: &'a Decision,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<Objection, StoreError>>;
+
+    /// Every objection about `month` (any kind), with its decision, by id.
+    fn objections(&self, month: Month) -> BoxFuture<'_, Result<Vec<Objection>, StoreError>>;
+}
+
+/// Accounts, logins and sessions.
+pub trait AccountStore: Send + Sync {
     /// Creates an account with its roles and records it in the audit trail, in one transaction.
-    /// Fails with [`StoreError::Invalid`] when the normalised user name is taken.
+    /// Fails with [`StoreError::Duplicate`] ([`Field::Username`]) when the normalised user
+    /// name is taken.
     fn create_account<'a>(
         &'a self,
         account: &'a AccountRecord,
@@ -391,201 +671,70 @@ pub trait Store: Send + Sync {
         token_hash: Option<&'a str>,
         audit: &'a AuditDraft,
     ) -> BoxFuture<'a, Result<(), StoreError>>;
+}
 
-    /// Writes a whole portfolio into an empty database, in one transaction: all of it or
-    /// nothing. Fails with [`StoreError::NotEmpty`] if the database holds campaign data.
-    fn create_portfolio<'a>(
+/// The audit trail: a hash chain appended to and read back.
+pub trait AuditStore: Send + Sync {
+    /// Appends one audit record, chained onto the current head in one transaction (concurrent
+    /// writers are serialised, so the chain never forks).
+    fn append_audit<'a>(
         &'a self,
-        portfolio: &'a Portfolio,
-        actor: &'a Actor,
-        progress: Progress<'a>,
-    ) -> BoxFuture<'a, Result<(), StoreError>>;
+        draft: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<AuditRecord, StoreError>>;
 
-    /// Adds the records of `portfolio` (whichever it holds) to the database in one transaction:
-    /// all of them or none. For bulk loads written in chunks; references must point at records
-    /// already stored or in the same chunk.
-    fn append_portfolio<'a>(
+    /// Audit records matching `query`, newest first, and how many match in all.
+    fn audit_search<'a>(
         &'a self,
-        portfolio: &'a Portfolio,
-        actor: &'a Actor,
-        progress: Progress<'a>,
-    ) -> BoxFuture<'a, Result<(), StoreError>>;
+        query: &'a AuditQuery,
+    ) -> BoxFuture<'a, Result<(Vec<AuditRecord>, i64), StoreError>>;
 
-    /// The cadence's records: warnings and tracked items. (Filing days are read one period at
-    /// a time with [`Store::load_filings`]: all of them are millions of rows at scale.)
-    fn load_cadence(&self) -> BoxFuture<'_, Result<CadenceRecords, StoreError>>;
+    /// The newest audit record (the chain head), if any.
+    fn audit_head(&self) -> BoxFuture<'_, Result<Option<AuditRecord>, StoreError>>;
 
-    /// When each version of each report for `period` was filed (compliance reads one period).
-    fn load_filings(&self, period: PeriodId) -> BoxFuture<'_, Result<Vec<Filed>, StoreError>>;
-
-    /// Stores a batch of cadence writes and `audit` in one transaction; returns the ids given
-    /// to the new items, in order.
-    fn record_cadence<'a>(
-        &'a self,
-        write: &'a CadenceWrite,
-        audit: &'a [AuditDraft],
-    ) -> BoxFuture<'a, Result<Vec<ItemId>, StoreError>>;
-
-    /// Stores a new report version (already passed [`crate::filing::check_filing`]) with its
-    /// photos' references, sets the reached milestones' actual dates, and writes `audit`, in
-    /// one transaction. Returns the report's id. A version that already exists is refused.
-    fn file_report<'a>(
-        &'a self,
-        report: &'a ProgressReport,
-        photos: &'a [PhotoRef],
-        audit: &'a AuditDraft,
-    ) -> BoxFuture<'a, Result<ReportId, StoreError>>;
-
-    /// The photos of a report.
-    fn report_photos(&self, report: ReportId) -> BoxFuture<'_, Result<Vec<PhotoRef>, StoreError>>;
-
-    /// The latest version of the setting `key`, if it was ever saved.
-    fn setting<'a>(
-        &'a self,
-        key: &'a str,
-    ) -> BoxFuture<'a, Result<Option<SettingVersion>, StoreError>>;
-
-    /// Saves a new version of the setting `key` (version = latest + 1) with `audit`.
-    fn save_setting<'a>(
-        &'a self,
-        key: &'a str,
-        body: &'a str,
-        saved_by: &'a str,
-        audit: &'a AuditDraft,
-    ) -> BoxFuture<'a, Result<SettingVersion, StoreError>>;
-    /// Version `version` of `year`'s scoring scheme, or the latest when `version` is `None`.
-    fn scheme(
+    /// Audit records with `seq` above `after`, ascending, at most `limit` of them: the chain read
+    /// page by page, so verifying a million records holds only a page in memory.
+    fn audit_records(
         &self,
-        year: i16,
-        version: Option<u32>,
-    ) -> BoxFuture<'_, Result<Option<SchemeVersion>, StoreError>>;
+        after: i64,
+        limit: i64,
+    ) -> BoxFuture<'_, Result<Vec<AuditRecord>, StoreError>>;
+}
 
-    /// Every saved version of `year`'s scoring scheme, oldest first.
-    fn scheme_versions(&self, year: i16) -> BoxFuture<'_, Result<Vec<SchemeVersion>, StoreError>>;
+/// Scheduled jobs run once across nodes.
+pub trait JobStore: Send + Sync {
+    /// Claims a run of a scheduled job. True when this node got it: no node had claimed the
+    /// slot, or a claim expired without finishing. False when another node holds or finished it.
+    fn claim_job<'a>(&'a self, claim: &'a JobClaim) -> BoxFuture<'a, Result<bool, StoreError>>;
 
-    /// Saves `body` (already read and checked by
-    /// [`crate::assessment::Scheme::from_toml`]) as `version` of `year`'s scheme, with
-    /// `audit`. Fails with [`StoreError::Invalid`] when `version` is not above every saved
-    /// version of the year: a version, once saved, is never replaced.
-    fn save_scheme<'a>(
+    /// Marks a claimed run finished, so it is never run again for its slot.
+    fn finish_job<'a>(
         &'a self,
-        year: i16,
-        version: u32,
-        body: &'a str,
-        audit: &'a AuditDraft,
-    ) -> BoxFuture<'a, Result<SchemeVersion, StoreError>>;
-
-    /// Appends entered indicator values (already passed
-    /// [`crate::assessment::Dictionary::check_entry`]) with `audit`, in one transaction; ids
-    /// are assigned by the store where 0. A correction is a new entry: entries are never
-    /// changed. Returns the ids, in order.
-    fn enter_values<'a>(
-        &'a self,
-        values: &'a [EnteredValue],
-        audit: &'a AuditDraft,
-    ) -> BoxFuture<'a, Result<Vec<i64>, StoreError>>;
-
-    /// Every entered indicator value, oldest first (so a correction follows what it corrects).
-    fn entered_values(&self) -> BoxFuture<'_, Result<Vec<EnteredValue>, StoreError>>;
-
-    /// Adds entries to the media-coverage register (already passed
-    /// [`MediaReport::check`]) with `audit`, in one transaction; ids assigned where 0.
-    fn add_media_reports<'a>(
-        &'a self,
-        reports: &'a [MediaReport],
-        audit: &'a AuditDraft,
-    ) -> BoxFuture<'a, Result<Vec<i64>, StoreError>>;
-
-    /// The media-coverage register, by id.
-    fn media_reports(&self) -> BoxFuture<'_, Result<Vec<MediaReport>, StoreError>>;
-
-    /// Stores a draft run of its month and kind, replacing the draft there was, with `audit`.
-    /// Fails with [`StoreError::Invalid`] when the run is published or the month and kind
-    /// already have a published run (a published month is frozen: see
-    /// [`Store::save_correction`]).
-    fn save_draft_run<'a>(
-        &'a self,
-        run: &'a ScoreRun,
-        audit: &'a AuditDraft,
+        claim: &'a JobClaim,
+        finished_ms: i64,
     ) -> BoxFuture<'a, Result<(), StoreError>>;
+}
 
-    /// Publishes the draft run of `month` and `kind` on `on` ([`ScoreRun::publish`]): the
-    /// stored draft itself, unchanged but for the publication, with `audit`. Fails with
-    /// [`StoreError::Invalid`] when there is no draft (nothing scored, or already published).
-    fn publish_run<'a>(
-        &'a self,
-        month: Month,
-        kind: SubjectKind,
-        on: Date,
-        audit: &'a AuditDraft,
-    ) -> BoxFuture<'a, Result<ScoreRun, StoreError>>;
+/// The whole storage port: every aggregate's trait. Implemented for whatever implements them all.
+pub trait Store:
+    PortfolioStore + CadenceStore + AssessmentStore + AccountStore + AuditStore + JobStore
+{
+}
 
-    /// Stores a correction of a published month ([`ScoreRun::rescore`]): a published run
-    /// whose version follows the latest, with a reason and the same scheme version; the
-    /// versions before are kept. Fails with [`StoreError::Invalid`] otherwise (two writers
-    /// racing to correct the same version cannot both succeed).
-    fn save_correction<'a>(
-        &'a self,
-        run: &'a ScoreRun,
-        audit: &'a AuditDraft,
-    ) -> BoxFuture<'a, Result<(), StoreError>>;
+impl<T> Store for T where
+    T: PortfolioStore
+        + CadenceStore
+        + AssessmentStore
+        + AccountStore
+        + AuditStore
+        + JobStore
+        + ?Sized
+{
+}
 
-    /// The latest version of the run of `month` and `kind`, if scored.
-    fn latest_run(
-        &self,
-        month: Month,
-        kind: SubjectKind,
-    ) -> BoxFuture<'_, Result<Option<ScoreRun>, StoreError>>;
-
-    /// Every version of the run of `month` and `kind`, oldest first.
-    fn run_versions(
-        &self,
-        month: Month,
-        kind: SubjectKind,
-    ) -> BoxFuture<'_, Result<Vec<ScoreRun>, StoreError>>;
-
-    /// The latest version of each scored month of `year` for `kind`, by month (the league
-    /// table over months).
-    fn latest_runs(
-        &self,
-        year: i16,
-        kind: SubjectKind,
-    ) -> BoxFuture<'_, Result<Vec<ScoreRun>, StoreError>>;
-
-    /// Files an objection with `audit` (its object set to `objection:ID`): the store runs
-    /// [`Objection::check_new`] against the month's latest run and the objections already
-    /// filed inside the write transaction, so two racing objections to one line cannot both
-    /// be open. Returns the id. Fails with [`StoreError::Invalid`] naming the reason.
-    fn file_objection<'a>(
-        &'a self,
-        objection: &'a Objection,
-        audit: &'a AuditDraft,
-    ) -> BoxFuture<'a, Result<i64, StoreError>>;
-
-    /// Records the office's decision on objection `id` ([`Objection::decide`], checked in
-    /// the write transaction) with `audit`; a decision is recorded once and never changed.
-    /// Returns the decided objection.
-    fn decide_objection<'a>(
-        &'a self,
-        id: i64,
-        decision: &'a Decision,
-        audit: &'a AuditDraft,
-    ) -> BoxFuture<'a, Result<Objection, StoreError>>;
-
-    /// Every objection about `month` (any kind), with its decision, by id.
-    fn objections(&self, month: Month) -> BoxFuture<'_, Result<Vec<Objection>, StoreError>>;
-
-    /// Writes a ledger import in one transaction: inserts `new` (ids assigned), replaces the
-    /// fields, year plans and milestones of `updated` (milestones matched by id; a milestone
-    /// that reports reference cannot be dropped), bumps the data version, and appends one audit
-    /// record per project (`project.import.create` / `project.import.update`, the changed
-    /// fields, the source). Refused with [`StoreError::Invalid`] if the data version is not
-    /// `expected_version`, a new project's code exists, or an updated project is gone. Returns
-    /// the ids of the new projects, in order.
-    fn import_projects<'a>(
-        &'a self,
-        import: &'a ProjectImport,
-        actor: &'a Actor,
-        progress: Progress<'a>,
-    ) -> BoxFuture<'a, Result<Vec<ProjectId>, StoreError>>;
+/// The port's traits, for calling their methods on a [`Store`]: `use
+/// jianguan_domain::store::prelude::*;`.
+pub mod prelude {
+    pub use super::{
+        AccountStore, AssessmentStore, AuditStore, CadenceStore, JobStore, PortfolioStore, Store,
+    };
 }

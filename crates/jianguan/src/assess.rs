@@ -21,7 +21,7 @@ use jianguan_domain::assessment::{
     DEFAULT_SCHEME_TOML, EnteredValue, Month, ScoreRun, SubjectKind, default_dictionary,
 };
 use jianguan_domain::model::{UnitId, UnitKind};
-use jianguan_domain::store::Store;
+use jianguan_domain::store::prelude::*;
 
 /// Which subjects a command covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

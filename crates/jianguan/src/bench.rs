@@ -10,7 +10,7 @@ use axum::http::Request;
 use jianguan_domain::Date;
 use jianguan_domain::overview::{Overview, overdue_milestones};
 use jianguan_domain::rates::InvestmentLedger;
-use jianguan_domain::store::Store;
+use jianguan_domain::store::prelude::*;
 use tower::ServiceExt;
 
 fn median(mut samples: Vec<Duration>) -> Duration {

@@ -10,7 +10,7 @@ use jianguan_domain::Date;
 use jianguan_domain::dispatch::{DispatchPack, ItemLine, MilestoneLine, Week};
 use jianguan_domain::fmt;
 use jianguan_domain::rates::InvestmentLedger;
-use jianguan_domain::store::Store;
+use jianguan_domain::store::prelude::*;
 
 /// `jianguan dispatch`: prints the pack of `week`.
 pub async fn dispatch(db: &str, week: &str, json: bool) -> Result<()> {

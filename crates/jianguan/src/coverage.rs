@@ -196,7 +196,7 @@ pub async fn run(args: CoverageArgs) -> Result<()> {
     };
     let projects = match (&args.db, args.projects) {
         (Some(db), true) => {
-            use jianguan_domain::store::Store;
+            use jianguan_domain::store::prelude::*;
             let store = jianguan_store::open_existing(db)
                 .await
                 .context("opening the database")?;
@@ -235,7 +235,7 @@ pub async fn run(args: CoverageArgs) -> Result<()> {
         &args.db,
         args.month,
     ) {
-        use jianguan_domain::store::Store;
+        use jianguan_domain::store::prelude::*;
         let threshold_m = parse_threshold(threshold, args.speed)?;
         let store = jianguan_store::open_existing(db)
             .await

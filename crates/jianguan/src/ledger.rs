@@ -16,7 +16,7 @@ use jianguan_documents::ledger::{
     latest_progress, ledger_workbook, plan_import, read_workbook,
 };
 use jianguan_domain::Date;
-use jianguan_domain::store::Store;
+use jianguan_domain::store::prelude::*;
 
 /// `jianguan import …`.
 #[derive(Debug, Subcommand)]

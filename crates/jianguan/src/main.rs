@@ -13,7 +13,8 @@ use jianguan_app::portfolio::Stats;
 use jianguan_domain::Date;
 use jianguan_domain::fmt;
 use jianguan_domain::overview::Overview;
-use jianguan_domain::store::{Actor, Store};
+use jianguan_domain::store::Actor;
+use jianguan_domain::store::prelude::*;
 use jianguan_web::AppState;
 
 mod assess;

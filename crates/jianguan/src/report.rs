@@ -9,7 +9,7 @@ use jianguan_documents::reports::{self, SummaryInput, SummaryPeriod};
 use jianguan_domain::highlights::Highlights;
 use jianguan_domain::overview::Overview;
 use jianguan_domain::rates::InvestmentLedger;
-use jianguan_domain::store::Store;
+use jianguan_domain::store::prelude::*;
 
 /// Which document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -4,7 +4,9 @@
 use std::io::Read;
 use std::process::{Command, Output};
 
-use jianguan_domain::store::{Actor, Store};
+use jianguan_domain::store::prelude::*;
+
+use jianguan_domain::store::Actor;
 
 fn jianguan(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_jianguan"))

@@ -18,14 +18,14 @@ use jianguan_domain::assessment::{
 use jianguan_domain::model::{ProjectId, UnitId};
 use jianguan_domain::store::{SchemeVersion, StoreError};
 
-use crate::codec::{CHUNK, parse_date, unknown};
+use crate::codec::{CHUNK, parse_date, unknown, unreadable};
 
 fn refused(e: impl Display) -> StoreError {
     StoreError::Invalid(e.to_string())
 }
 
 fn parse_month(text: &str) -> Result<Month, StoreError> {
-    Month::parse(text).map_err(|e| StoreError::Invalid(format!("stored month: {e}")))
+    Month::parse(text).map_err(|e| unreadable(format!("stored month: {e}")))
 }
 
 fn parse_kind(text: &str) -> Result<SubjectKind, StoreError> {
@@ -44,7 +44,7 @@ fn run_from_json(
     version: i64,
 ) -> Result<ScoreRun, StoreError> {
     let run: ScoreRun = serde_json::from_str(body).map_err(|e| {
-        StoreError::Invalid(format!(
+        unreadable(format!(
             "score run {month} {kind} v{version} is not valid: {e}"
         ))
     })?;
@@ -52,7 +52,7 @@ fn run_from_json(
         || run.kind.code() != kind
         || i64::from(run.version) != version
     {
-        return Err(StoreError::Invalid(format!(
+        return Err(unreadable(format!(
             "score run {month} {kind} v{version} holds the run of {} {} v{}",
             run.month,
             run.kind.code(),
@@ -85,6 +85,88 @@ fn year_range(year: i16) -> (String, String) {
     (format!("{year:04}-01"), format!("{year:04}-12"))
 }
 
+/// A `scoring_schemes` row.
+#[derive(sqlx::FromRow)]
+struct SchemeRow {
+    year: i64,
+    version: i64,
+    body: String,
+    saved_at_ms: i64,
+    saved_by: String,
+}
+
+impl From<SchemeRow> for SchemeVersion {
+    fn from(r: SchemeRow) -> SchemeVersion {
+        SchemeVersion {
+            year: r.year as i16,
+            version: r.version as u32,
+            body: r.body,
+            saved_at_ms: r.saved_at_ms,
+            saved_by: r.saved_by,
+        }
+    }
+}
+
+/// A `score_runs` row's key and body (the run itself is the JSON body).
+#[derive(sqlx::FromRow)]
+struct RunRow {
+    month: String,
+    kind: String,
+    version: i64,
+    body: String,
+}
+
+/// An objection joined with its decision, if any (`OBJECTION_SELECT`).
+#[derive(sqlx::FromRow)]
+struct ObjectionRow {
+    id: i64,
+    unit_id: i64,
+    kind: String,
+    month: String,
+    run_version: i64,
+    line_kind: String,
+    line_code: String,
+    reason: String,
+    evidence: String,
+    filed_on: String,
+    filed_by: String,
+    accepted: Option<i64>,
+    decided_on: Option<String>,
+    decided_by: Option<i64>,
+    decision_reason: Option<String>,
+}
+
+impl ObjectionRow {
+    fn into_objection(self) -> Result<Objection, StoreError> {
+        let decision = match self.accepted {
+            None => None,
+            Some(accepted) => {
+                let half = || unreadable(format!("objection {} has half a decision", self.id));
+                let on = self.decided_on.as_deref().ok_or_else(half)?;
+                Some(Decision {
+                    accepted: accepted == 1,
+                    on: parse_date(on, "objection decided")?,
+                    by: UnitId(self.decided_by.ok_or_else(half)?),
+                    reason: self.decision_reason.clone().ok_or_else(half)?,
+                })
+            }
+        };
+        Ok(Objection {
+            id: self.id,
+            subject: UnitId(self.unit_id),
+            kind: parse_kind(&self.kind)?,
+            month: parse_month(&self.month)?,
+            run_version: self.run_version as u32,
+            line: line_from(&self.line_kind, self.line_code)?,
+            reason: self.reason,
+            evidence: self.evidence,
+            filed_on: parse_date(&self.filed_on, "objection filed")?,
+            filed_by: self.filed_by,
+            decision,
+        })
+    }
+}
+
 macro_rules! backend_assessment {
     ($module:ident, $codec:ident, $db:ty) => {
         pub(crate) mod $module {
@@ -93,7 +175,7 @@ macro_rules! backend_assessment {
             use crate::codec::$codec::{append_audit_tx, begin_write, bump_data_version, next_id};
             use jianguan_audit::AuditDraft;
             use jianguan_domain::Date;
-            use sqlx::{Pool, QueryBuilder, Row};
+            use sqlx::{FromRow, Pool, QueryBuilder, Row};
 
             type Db = $db;
             type Tx = sqlx::Transaction<'static, Db>;
@@ -123,13 +205,7 @@ macro_rules! backend_assessment {
             fn scheme_from_row(
                 r: &<Db as sqlx::Database>::Row,
             ) -> Result<SchemeVersion, StoreError> {
-                Ok(SchemeVersion {
-                    year: r.try_get::<i64, _>("year").map_err(backend_error)? as i16,
-                    version: r.try_get::<i64, _>("version").map_err(backend_error)? as u32,
-                    body: r.try_get("body").map_err(backend_error)?,
-                    saved_at_ms: r.try_get("saved_at_ms").map_err(backend_error)?,
-                    saved_by: r.try_get("saved_by").map_err(backend_error)?,
-                })
+                SchemeRow::from_row(r).map_err(backend_error).map(SchemeVersion::from)
             }
 
             pub(crate) async fn scheme(
@@ -188,7 +264,7 @@ macro_rules! backend_assessment {
                         .await
                         .map_err(backend_error)?;
                 if let Some(latest) = latest.filter(|l| *l >= i64::from(version)) {
-                    return Err(StoreError::Invalid(format!(
+                    return Err(StoreError::Conflict(format!(
                         "{year} 年考评办法已有第 {latest} 版，新保存的版本号（version = {version}）须大于 {latest}"
                     )));
                 }
@@ -383,11 +459,8 @@ macro_rules! backend_assessment {
             // -------------------------------------------------------------------------------
 
             fn run_from_row(r: &<Db as sqlx::Database>::Row) -> Result<ScoreRun, StoreError> {
-                let month: String = r.try_get("month").map_err(backend_error)?;
-                let kind: String = r.try_get("kind").map_err(backend_error)?;
-                let version: i64 = r.try_get("version").map_err(backend_error)?;
-                let body: String = r.try_get("body").map_err(backend_error)?;
-                run_from_json(&body, &month, &kind, version)
+                let row = RunRow::from_row(r).map_err(backend_error)?;
+                run_from_json(&row.body, &row.month, &row.kind, row.version)
             }
 
             /// The stored versions of a month and kind, newest first: (version, published).
@@ -451,7 +524,7 @@ macro_rules! backend_assessment {
                 let mut tx = begin_audited(pool, audit.clone()).await?;
                 let stored = versions(&mut tx, run.month, run.kind).await?;
                 if let Some((version, _)) = stored.iter().find(|(_, published)| *published) {
-                    return Err(StoreError::Invalid(format!(
+                    return Err(StoreError::Conflict(format!(
                         "{} {}的考评结果已发布（第 {version} 版），不能再改；更正须填写理由重新计分",
                         run.month,
                         run.kind.label()
@@ -486,7 +559,7 @@ macro_rules! backend_assessment {
                     .await
                     .map_err(backend_error)?;
                     if updated.rows_affected() != 1 {
-                        return Err(StoreError::Invalid(format!(
+                        return Err(StoreError::Conflict(format!(
                             "the draft of {} {} changed meanwhile",
                             run.month,
                             run.kind.code()
@@ -535,7 +608,7 @@ macro_rules! backend_assessment {
                 .await
                 .map_err(backend_error)?;
                 if updated.rows_affected() != 1 {
-                    return Err(StoreError::Invalid(format!(
+                    return Err(StoreError::Conflict(format!(
                         "{month} {} v{} is no longer a draft",
                         kind.code(),
                         published.version
@@ -588,7 +661,7 @@ macro_rules! backend_assessment {
                     )));
                 }
                 if i64::from(run.version) != version + 1 {
-                    return Err(StoreError::Invalid(format!(
+                    return Err(StoreError::Conflict(format!(
                         "{} {}的最新结果为第 {version} 版，更正应为第 {} 版（不是第 {} 版）",
                         run.month,
                         run.kind.label(),
@@ -678,37 +751,9 @@ macro_rules! backend_assessment {
             fn objection_from_row(
                 r: &<Db as sqlx::Database>::Row,
             ) -> Result<Objection, StoreError> {
-                let kind: String = r.try_get("kind").map_err(backend_error)?;
-                let month: String = r.try_get("month").map_err(backend_error)?;
-                let line_kind: String = r.try_get("line_kind").map_err(backend_error)?;
-                let filed_on: String = r.try_get("filed_on").map_err(backend_error)?;
-                let accepted: Option<i64> = r.try_get("accepted").map_err(backend_error)?;
-                let decision = match accepted {
-                    None => None,
-                    Some(accepted) => {
-                        let on: String = r.try_get("decided_on").map_err(backend_error)?;
-                        Some(Decision {
-                            accepted: accepted == 1,
-                            on: parse_date(&on, "objection decided")?,
-                            by: UnitId(r.try_get("decided_by").map_err(backend_error)?),
-                            reason: r.try_get("decision_reason").map_err(backend_error)?,
-                        })
-                    }
-                };
-                Ok(Objection {
-                    id: r.try_get("id").map_err(backend_error)?,
-                    subject: UnitId(r.try_get("unit_id").map_err(backend_error)?),
-                    kind: parse_kind(&kind)?,
-                    month: parse_month(&month)?,
-                    run_version: r.try_get::<i64, _>("run_version").map_err(backend_error)?
-                        as u32,
-                    line: line_from(&line_kind, r.try_get("line_code").map_err(backend_error)?)?,
-                    reason: r.try_get("reason").map_err(backend_error)?,
-                    evidence: r.try_get("evidence").map_err(backend_error)?,
-                    filed_on: parse_date(&filed_on, "objection filed")?,
-                    filed_by: r.try_get("filed_by").map_err(backend_error)?,
-                    decision,
-                })
+                ObjectionRow::from_row(r)
+                    .map_err(backend_error)?
+                    .into_objection()
             }
 
             pub(crate) async fn file_objection(
@@ -791,7 +836,7 @@ macro_rules! backend_assessment {
                 .await
                 .map_err(backend_error)?;
                 let Some(row) = row else {
-                    return Err(StoreError::Invalid(format!("没有编号为 {id} 的申诉")));
+                    return Err(StoreError::NotFound(format!("编号为 {id} 的申诉")));
                 };
                 let decided = objection_from_row(&row)?
                     .decide(decision.clone())

@@ -30,7 +30,131 @@ fn action_json(action: &ItemAction) -> String {
 
 fn action_from_json(text: &str) -> Result<ItemAction, StoreError> {
     serde_json::from_str(text)
-        .map_err(|e| StoreError::Invalid(format!("item event `{text}` is not an action: {e}")))
+        .map_err(|e| crate::codec::unreadable(format!("item event `{text}` is not an action: {e}")))
+}
+
+/// A `warning_events` row.
+#[derive(sqlx::FromRow)]
+struct WarningRow {
+    id: i64,
+    project_id: i64,
+    milestone_id: i64,
+    unit_id: i64,
+    district_id: i64,
+    on_date: String,
+    previous_level: Option<String>,
+    level: Option<String>,
+    reason: String,
+    rules_version: i64,
+}
+
+impl WarningRow {
+    fn into_event(self) -> Result<WarningEvent, StoreError> {
+        Ok(WarningEvent {
+            id: self.id,
+            project: ProjectId(self.project_id),
+            milestone: MilestoneId(self.milestone_id),
+            unit: UnitId(self.unit_id),
+            district: UnitId(self.district_id),
+            on: parse_date(&self.on_date, "warning day")?,
+            previous: level(self.previous_level)?,
+            level: level(self.level)?,
+            reason: self.reason,
+            rules_version: self.rules_version as u32,
+        })
+    }
+}
+
+/// A `tracked_items` row (its events and act are read separately).
+#[derive(sqlx::FromRow)]
+struct ItemRow {
+    id: i64,
+    kind: String,
+    title: String,
+    detail: String,
+    project_id: Option<i64>,
+    district_id: Option<i64>,
+    owner_id: i64,
+    issuer_id: i64,
+    bodies: String,
+    topic: String,
+    source: String,
+    opened_on: String,
+    deadline_on: String,
+    level: String,
+}
+
+impl ItemRow {
+    fn into_item(self) -> Result<TrackedItem, StoreError> {
+        let id = self.id;
+        let bodies = &self.bodies;
+        Ok(TrackedItem {
+            id: ItemId(id),
+            kind: ItemKind::from_code(&self.kind)
+                .ok_or_else(|| unknown("item kind", &self.kind))?,
+            bodies: serde_json::from_str(bodies).map_err(|e| {
+                crate::codec::unreadable(format!("item {id} bodies `{bodies}`: {e}"))
+            })?,
+            opened_on: parse_date(&self.opened_on, "item opened")?,
+            deadline: parse_date(&self.deadline_on, "item deadline")?,
+            level: EscalationLevel::from_code(&self.level)
+                .ok_or_else(|| unknown("escalation level", &self.level))?,
+            title: self.title,
+            detail: self.detail,
+            project: self.project_id.map(ProjectId),
+            district: self.district_id.map(UnitId),
+            owner: UnitId(self.owner_id),
+            issuer: UnitId(self.issuer_id),
+            topic: self.topic,
+            source: self.source,
+            events: Vec::new(),
+            act: None,
+        })
+    }
+}
+
+/// An `item_events` row: (item id, event).
+#[derive(sqlx::FromRow)]
+struct ItemEventRow {
+    item_id: i64,
+    on_date: String,
+    unit_id: i64,
+    by_name: String,
+    action: String,
+}
+
+impl ItemEventRow {
+    fn into_event(self) -> Result<(i64, ItemEvent), StoreError> {
+        Ok((
+            self.item_id,
+            ItemEvent {
+                on: parse_date(&self.on_date, "item event day")?,
+                unit: UnitId(self.unit_id),
+                by: self.by_name,
+                action: action_from_json(&self.action)?,
+            },
+        ))
+    }
+}
+
+/// A filing: one report version's key and day.
+#[derive(sqlx::FromRow)]
+struct FiledRow {
+    project_id: i64,
+    period_id: i64,
+    version: i64,
+    filed_on: String,
+}
+
+impl FiledRow {
+    fn into_filed(self) -> Result<jianguan_domain::filing::Filed, StoreError> {
+        Ok(jianguan_domain::filing::Filed {
+            project: ProjectId(self.project_id),
+            period: PeriodId(self.period_id),
+            version: self.version as u16,
+            filed_on: parse_date(&self.filed_on, "report filed")?,
+        })
+    }
 }
 
 macro_rules! backend_cadence {
@@ -55,32 +179,18 @@ macro_rules! backend_cadence {
                 pool: &Pool<Db>,
             ) -> Result<CadenceRecords, StoreError> {
                 let mut warnings = Vec::new();
-                let mut rows = sqlx::query(
+                let mut rows = sqlx::query_as::<_, WarningRow>(
                     "SELECT id, project_id, milestone_id, unit_id, district_id, on_date, \
                      previous_level, level, reason, rules_version FROM warning_events \
                      ORDER BY on_date, id",
                 )
                 .fetch(pool);
                 while let Some(r) = rows.try_next().await.map_err(backend_error)? {
-                    let on: String = r.try_get("on_date").map_err(backend_error)?;
-                    warnings.push(WarningEvent {
-                        id: r.try_get("id").map_err(backend_error)?,
-                        project: ProjectId(r.try_get("project_id").map_err(backend_error)?),
-                        milestone: MilestoneId(r.try_get("milestone_id").map_err(backend_error)?),
-                        unit: UnitId(r.try_get("unit_id").map_err(backend_error)?),
-                        district: UnitId(r.try_get("district_id").map_err(backend_error)?),
-                        on: parse_date(&on, "warning day")?,
-                        previous: level(r.try_get("previous_level").map_err(backend_error)?)?,
-                        level: level(r.try_get("level").map_err(backend_error)?)?,
-                        reason: r.try_get("reason").map_err(backend_error)?,
-                        rules_version: r
-                            .try_get::<i64, _>("rules_version")
-                            .map_err(backend_error)? as u32,
-                    });
+                    warnings.push(r.into_event()?);
                 }
                 drop(rows);
 
-                let rows = sqlx::query(
+                let rows: Vec<ItemRow> = sqlx::query_as(
                     "SELECT id, kind, title, detail, project_id, district_id, owner_id, issuer_id, \
                      bodies, topic, source, opened_on, deadline_on, level FROM tracked_items \
                      ORDER BY id",
@@ -91,42 +201,10 @@ macro_rules! backend_cadence {
                 let mut items = Vec::with_capacity(rows.len());
                 let mut index: HashMap<i64, usize> = HashMap::new();
                 for r in rows {
-                    let kind: String = r.try_get("kind").map_err(backend_error)?;
-                    let lvl: String = r.try_get("level").map_err(backend_error)?;
-                    let bodies: String = r.try_get("bodies").map_err(backend_error)?;
-                    let opened: String = r.try_get("opened_on").map_err(backend_error)?;
-                    let deadline: String = r.try_get("deadline_on").map_err(backend_error)?;
-                    let id: i64 = r.try_get("id").map_err(backend_error)?;
-                    index.insert(id, items.len());
-                    items.push(TrackedItem {
-                        id: ItemId(id),
-                        kind: ItemKind::from_code(&kind).ok_or_else(|| unknown("item kind", &kind))?,
-                        title: r.try_get("title").map_err(backend_error)?,
-                        detail: r.try_get("detail").map_err(backend_error)?,
-                        project: r
-                            .try_get::<Option<i64>, _>("project_id")
-                            .map_err(backend_error)?
-                            .map(ProjectId),
-                        district: r
-                            .try_get::<Option<i64>, _>("district_id")
-                            .map_err(backend_error)?
-                            .map(UnitId),
-                        owner: UnitId(r.try_get("owner_id").map_err(backend_error)?),
-                        issuer: UnitId(r.try_get("issuer_id").map_err(backend_error)?),
-                        bodies: serde_json::from_str(&bodies).map_err(|e| {
-                            StoreError::Invalid(format!("item {id} bodies `{bodies}`: {e}"))
-                        })?,
-                        topic: r.try_get("topic").map_err(backend_error)?,
-                        source: r.try_get("source").map_err(backend_error)?,
-                        opened_on: parse_date(&opened, "item opened")?,
-                        deadline: parse_date(&deadline, "item deadline")?,
-                        level: EscalationLevel::from_code(&lvl)
-                            .ok_or_else(|| unknown("escalation level", &lvl))?,
-                        events: Vec::new(),
-                        act: None,
-                    });
+                    index.insert(r.id, items.len());
+                    items.push(r.into_item()?);
                 }
-                let rows = sqlx::query(
+                let rows: Vec<ItemEventRow> = sqlx::query_as(
                     "SELECT item_id, on_date, unit_id, by_name, action FROM item_events \
                      ORDER BY item_id, seq",
                 )
@@ -134,16 +212,9 @@ macro_rules! backend_cadence {
                 .await
                 .map_err(backend_error)?;
                 for r in rows {
-                    let item: i64 = r.try_get("item_id").map_err(backend_error)?;
-                    let on: String = r.try_get("on_date").map_err(backend_error)?;
-                    let action: String = r.try_get("action").map_err(backend_error)?;
+                    let (item, event) = r.into_event()?;
                     let Some(i) = index.get(&item) else { continue };
-                    items[*i].events.push(ItemEvent {
-                        on: parse_date(&on, "item event day")?,
-                        unit: UnitId(r.try_get("unit_id").map_err(backend_error)?),
-                        by: r.try_get("by_name").map_err(backend_error)?,
-                        action: action_from_json(&action)?,
-                    });
+                    items[*i].events.push(event);
                 }
 
                 let rows = sqlx::query(
@@ -158,7 +229,7 @@ macro_rules! backend_cadence {
                     let projects: String = r.try_get("projects").map_err(backend_error)?;
                     let Some(i) = index.get(&item) else { continue };
                     let projects: Vec<i64> = serde_json::from_str(&projects).map_err(|e| {
-                        StoreError::Invalid(format!("act {item} projects `{projects}`: {e}"))
+                        crate::codec::unreadable(format!("act {item} projects `{projects}`: {e}"))
                     })?;
                     items[*i].act = Some(IssuedAct {
                         document_number: r.try_get("document_number").map_err(backend_error)?,
@@ -201,25 +272,17 @@ macro_rules! backend_cadence {
                 pool: &Pool<Db>,
                 period: PeriodId,
             ) -> Result<Vec<Filed>, StoreError> {
-                let rows = sqlx::query(
+                sqlx::query_as::<_, FiledRow>(
                     "SELECT project_id, period_id, version, filed_on FROM progress_reports \
                      WHERE period_id = $1 ORDER BY project_id, version",
                 )
                 .bind(period.0)
                 .fetch_all(pool)
                 .await
-                .map_err(backend_error)?;
-                rows.iter()
-                    .map(|r| {
-                        let filed: String = r.try_get("filed_on").map_err(backend_error)?;
-                        Ok(Filed {
-                            project: ProjectId(r.try_get("project_id").map_err(backend_error)?),
-                            period: PeriodId(r.try_get("period_id").map_err(backend_error)?),
-                            version: r.try_get::<i64, _>("version").map_err(backend_error)? as u16,
-                            filed_on: parse_date(&filed, "report filed")?,
-                        })
-                    })
-                    .collect()
+                .map_err(backend_error)?
+                .into_iter()
+                .map(FiledRow::into_filed)
+                .collect()
             }
 
 

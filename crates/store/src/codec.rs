@@ -6,14 +6,19 @@ use std::collections::HashMap;
 
 use jianguan_domain::Date;
 use jianguan_domain::model::*;
-use jianguan_domain::store::StoreError;
+use jianguan_domain::store::{AccountRecord, RecordScope, SessionRecord, StoreError};
 
 /// Rows per multi-row `INSERT`, kept well under both engines' bind-parameter limits.
 pub(crate) const CHUNK: usize = 1000;
 
+/// Stored data this program cannot read: a backend failure (for the log), not the user's fault.
+pub(crate) fn unreadable(what: impl std::fmt::Display) -> StoreError {
+    StoreError::Backend(format!("unreadable stored data: {what}"))
+}
+
 pub(crate) fn parse_date(text: &str, what: &str) -> Result<Date, StoreError> {
     text.parse()
-        .map_err(|e| StoreError::Invalid(format!("{what}: `{text}` is not a date: {e}")))
+        .map_err(|e| unreadable(format!("{what}: `{text}` is not a date: {e}")))
 }
 
 fn parse_opt_date(text: Option<String>, what: &str) -> Result<Option<Date>, StoreError> {
@@ -23,13 +28,297 @@ fn parse_opt_date(text: Option<String>, what: &str) -> Result<Option<Date>, Stor
 fn parse_status(text: Option<String>) -> Result<Option<ProjectStatus>, StoreError> {
     text.map(|t| {
         ProjectStatus::from_code(&t)
-            .ok_or_else(|| StoreError::Invalid(format!("unknown project status `{t}`")))
+            .ok_or_else(|| unreadable(format!("unknown project status `{t}`")))
     })
     .transpose()
 }
 
 pub(crate) fn unknown(what: &str, code: &str) -> StoreError {
-    StoreError::Invalid(format!("unknown {what} `{code}`"))
+    unreadable(format!("unknown {what} `{code}`"))
+}
+
+/// A `projects` row, as [`PROJECT_COLUMNS`](sqlite_codec) reads it.
+#[derive(sqlx::FromRow)]
+pub(crate) struct ProjectRow {
+    id: i64,
+    code: String,
+    name: String,
+    category_id: i64,
+    sub_category: Option<String>,
+    district_id: i64,
+    street: String,
+    lead_unit_id: i64,
+    responsible_unit_id: i64,
+    sub_hq_id: i64,
+    build_type: String,
+    households: Option<i64>,
+    area_m2: Option<i64>,
+    parking_spaces: Option<i64>,
+    toilets: Option<i64>,
+    length_m: Option<i64>,
+    total_investment: i64,
+    funding_source: String,
+    lon: Option<f64>,
+    lat: Option<f64>,
+    suspended_on: Option<String>,
+}
+
+impl ProjectRow {
+    /// The project, without its year plans and milestones (read separately).
+    fn into_project(self) -> Result<Project, StoreError> {
+        Ok(Project {
+            id: ProjectId(self.id),
+            code: self.code,
+            name: self.name,
+            category: CategoryId(self.category_id),
+            sub_category: self.sub_category,
+            district: UnitId(self.district_id),
+            street: self.street,
+            lead_unit: UnitId(self.lead_unit_id),
+            responsible_unit: UnitId(self.responsible_unit_id),
+            sub_hq: UnitId(self.sub_hq_id),
+            build_type: BuildType::from_code(&self.build_type)
+                .ok_or_else(|| unknown("build type", &self.build_type))?,
+            scale: Scale {
+                households: self.households,
+                area_m2: self.area_m2,
+                parking_spaces: self.parking_spaces,
+                toilets: self.toilets,
+                length_m: self.length_m,
+            },
+            total_investment: Money(self.total_investment),
+            funding_source: self.funding_source,
+            location: self
+                .lon
+                .zip(self.lat)
+                .map(|(lon, lat)| GeoPoint { lon, lat }),
+            suspended_on: parse_opt_date(self.suspended_on, "suspended_on")?,
+            year_plans: Vec::new(),
+            milestones: Vec::new(),
+        })
+    }
+}
+
+/// A `milestones` row.
+#[derive(sqlx::FromRow)]
+pub(crate) struct MilestoneRow {
+    id: i64,
+    project_id: i64,
+    seq: i64,
+    name: String,
+    weight: i64,
+    enters: Option<String>,
+    planned_on: String,
+    actual_on: Option<String>,
+}
+
+impl MilestoneRow {
+    /// (project id, milestone).
+    fn into_milestone(self) -> Result<(i64, Milestone), StoreError> {
+        Ok((
+            self.project_id,
+            Milestone {
+                id: MilestoneId(self.id),
+                seq: self.seq as u16,
+                name: self.name,
+                weight: self.weight as u32,
+                enters: parse_status(self.enters)?,
+                planned: parse_date(&self.planned_on, "planned_on")?,
+                actual: parse_opt_date(self.actual_on, "actual_on")?,
+            },
+        ))
+    }
+}
+
+/// A `year_plans` row.
+#[derive(sqlx::FromRow)]
+pub(crate) struct YearPlanRow {
+    project_id: i64,
+    year: i64,
+    kind: String,
+    planned_investment: i64,
+}
+
+impl YearPlanRow {
+    /// (project id, plan).
+    fn into_plan(self) -> Result<(i64, YearPlan), StoreError> {
+        Ok((
+            self.project_id,
+            YearPlan {
+                year: self.year as i16,
+                kind: PlanKind::from_code(&self.kind)
+                    .ok_or_else(|| unknown("plan kind", &self.kind))?,
+                planned_investment: Money(self.planned_investment),
+            },
+        ))
+    }
+}
+
+/// A `reporting_periods` row.
+#[derive(sqlx::FromRow)]
+pub(crate) struct PeriodRow {
+    id: i64,
+    year: i64,
+    seq: i64,
+    start_on: String,
+    end_on: String,
+    deadline_on: String,
+}
+
+impl PeriodRow {
+    fn into_period(self) -> Result<ReportingPeriod, StoreError> {
+        Ok(ReportingPeriod {
+            id: PeriodId(self.id),
+            year: self.year as i16,
+            seq: self.seq as u16,
+            start: parse_date(&self.start_on, "start_on")?,
+            end: parse_date(&self.end_on, "end_on")?,
+            deadline: parse_date(&self.deadline_on, "deadline_on")?,
+        })
+    }
+}
+
+/// A `progress_reports` row (its reached milestones and problems are read separately).
+#[derive(sqlx::FromRow)]
+pub(crate) struct ReportRow {
+    id: i64,
+    project_id: i64,
+    period_id: i64,
+    version: i64,
+    filed_on: String,
+    investment_to_date: i64,
+    note: String,
+    correction_reason: Option<String>,
+}
+
+impl ReportRow {
+    fn into_report(self) -> Result<ProgressReport, StoreError> {
+        Ok(ProgressReport {
+            id: ReportId(self.id),
+            project: ProjectId(self.project_id),
+            period: PeriodId(self.period_id),
+            version: self.version as u16,
+            filed_on: parse_date(&self.filed_on, "filed_on")?,
+            investment_to_date: Money(self.investment_to_date),
+            milestones_reached: Vec::new(),
+            note: self.note,
+            problems: Vec::new(),
+            correction_reason: self.correction_reason,
+        })
+    }
+}
+
+/// An `audit_log` row.
+#[derive(sqlx::FromRow)]
+pub(crate) struct AuditRow {
+    seq: i64,
+    at_ms: i64,
+    actor: String,
+    unit: Option<String>,
+    action: String,
+    object: String,
+    result: String,
+    client: Option<String>,
+    changes: String,
+    prev_hash: String,
+    hash: String,
+}
+
+impl AuditRow {
+    pub(crate) fn into_record(self) -> Result<jianguan_audit::AuditRecord, StoreError> {
+        Ok(jianguan_audit::AuditRecord {
+            seq: self.seq,
+            at_ms: self.at_ms,
+            actor: self.actor,
+            unit: self.unit,
+            action: self.action,
+            object: self.object,
+            result: self
+                .result
+                .parse()
+                .map_err(|_| unknown("audit result", &self.result))?,
+            client: self.client,
+            changes: serde_json::from_str(&self.changes)
+                .map_err(|e| unreadable(format!("audit changes are not valid JSON: {e}")))?,
+            prev_hash: self.prev_hash,
+            hash: self.hash,
+        })
+    }
+}
+
+/// An `accounts` row (its roles are read separately).
+#[derive(sqlx::FromRow)]
+pub(crate) struct AccountRow {
+    id: i64,
+    username_key: String,
+    username: String,
+    display_name: String,
+    unit_id: Option<i64>,
+    password_hash: String,
+    totp_secret: Option<String>,
+    totp_last_step: Option<i64>,
+    created_at_ms: i64,
+    last_login_ms: Option<i64>,
+    expires_on: Option<String>,
+    disabled_at_ms: Option<i64>,
+    failed_logins: i64,
+    locked_until_ms: Option<i64>,
+}
+
+impl AccountRow {
+    fn into_account(self, roles: Vec<String>) -> Result<AccountRecord, StoreError> {
+        Ok(AccountRecord {
+            id: self.id,
+            username: self.username,
+            username_key: self.username_key,
+            display_name: self.display_name,
+            unit: self.unit_id.map(UnitId),
+            roles,
+            password_hash: self.password_hash,
+            totp_secret: self.totp_secret,
+            totp_last_step: self.totp_last_step,
+            created_at_ms: self.created_at_ms,
+            last_login_ms: self.last_login_ms,
+            expires_on: parse_opt_date(self.expires_on, "expires_on")?,
+            disabled_at_ms: self.disabled_at_ms,
+            failed_logins: self.failed_logins,
+            locked_until_ms: self.locked_until_ms,
+        })
+    }
+}
+
+/// A `sessions` row.
+#[derive(sqlx::FromRow)]
+pub(crate) struct SessionRow {
+    token_hash: String,
+    account_id: i64,
+    created_at_ms: i64,
+    last_seen_ms: i64,
+}
+
+impl From<SessionRow> for SessionRecord {
+    fn from(r: SessionRow) -> SessionRecord {
+        SessionRecord {
+            token_hash: r.token_hash,
+            account_id: r.account_id,
+            created_at_ms: r.created_at_ms,
+            last_seen_ms: r.last_seen_ms,
+        }
+    }
+}
+
+/// The one scope predicate: `scope` as a condition on `projects` with its unit id bound as `$2`
+/// (the column names are fixed text, never input). "Everything" and "nothing" stay distinct
+/// conditions, so a reader without campaign scope can never fall through to seeing all.
+pub(crate) fn scope_predicate(scope: RecordScope) -> (&'static str, i64) {
+    match scope {
+        RecordScope::All => ("$2 = $2", 0),
+        RecordScope::District(u) => ("district_id = $2", u.0),
+        RecordScope::Line(u) => ("sub_hq_id = $2", u.0),
+        RecordScope::LeadUnit(u) => ("lead_unit_id = $2", u.0),
+        RecordScope::ResponsibleUnit(u) => ("responsible_unit_id = $2", u.0),
+        RecordScope::Nothing => ("$2 <> $2", 0),
+    }
 }
 
 /// How an account is looked up.
@@ -100,30 +389,6 @@ macro_rules! backend_codec {
                 Ok(max.unwrap_or(0) + 1)
             }
 
-            fn audit_from_row(
-                r: &<Db as sqlx::Database>::Row,
-            ) -> Result<AuditRecord, StoreError> {
-                let result: String = r.try_get("result").map_err(backend_error)?;
-                let changes: String = r.try_get("changes").map_err(backend_error)?;
-                Ok(AuditRecord {
-                    seq: r.try_get("seq").map_err(backend_error)?,
-                    at_ms: r.try_get("at_ms").map_err(backend_error)?,
-                    actor: r.try_get("actor").map_err(backend_error)?,
-                    unit: r.try_get("unit").map_err(backend_error)?,
-                    action: r.try_get("action").map_err(backend_error)?,
-                    object: r.try_get("object").map_err(backend_error)?,
-                    result: result
-                        .parse()
-                        .map_err(|_| unknown("audit result", &result))?,
-                    client: r.try_get("client").map_err(backend_error)?,
-                    changes: serde_json::from_str(&changes).map_err(|e| {
-                        StoreError::Invalid(format!("audit changes are not valid JSON: {e}"))
-                    })?,
-                    prev_hash: r.try_get("prev_hash").map_err(backend_error)?,
-                    hash: r.try_get("hash").map_err(backend_error)?,
-                })
-            }
-
             const AUDIT_COLUMNS: &str =
                 "seq, at_ms, actor, unit, action, object, result, client, changes, prev_hash, hash";
 
@@ -140,13 +405,13 @@ macro_rules! backend_codec {
                 if let Some(lock) = lock {
                     sqlx::query(lock).execute(&mut **tx).await.map_err(backend_error)?;
                 }
-                let head = sqlx::query(sqlx::AssertSqlSafe(format!(
+                let head: Option<AuditRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                     "SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY seq DESC LIMIT 1"
                 )))
                 .fetch_optional(&mut **tx)
                 .await
                 .map_err(backend_error)?;
-                let mut prev = head.as_ref().map(audit_from_row).transpose()?;
+                let mut prev = head.map(AuditRow::into_record).transpose()?;
                 let mut sealed = Vec::with_capacity(drafts.len());
                 for draft in drafts {
                     let record = seal(draft, prev.as_ref());
@@ -202,44 +467,23 @@ macro_rules! backend_codec {
                 let sql = sqlx::AssertSqlSafe(format!(
                     "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE {condition}"
                 ));
-                let row = match key {
-                    AccountKey::Id(id) => sqlx::query(sql).bind(id).fetch_optional(pool).await,
+                let row: Option<AccountRow> = match key {
+                    AccountKey::Id(id) => sqlx::query_as(sql).bind(id).fetch_optional(pool).await,
                     AccountKey::Name(name) => {
-                        sqlx::query(sql).bind(name).fetch_optional(pool).await
+                        sqlx::query_as(sql).bind(name).fetch_optional(pool).await
                     }
                 }
                 .map_err(backend_error)?;
-                let Some(r) = row else {
+                let Some(row) = row else {
                     return Ok(None);
                 };
-                let id: i64 = r.try_get("id").map_err(backend_error)?;
                 let roles: Vec<String> =
                     sqlx::query_scalar("SELECT role FROM account_roles WHERE account_id = $1 ORDER BY role")
-                        .bind(id)
+                        .bind(row.id)
                         .fetch_all(pool)
                         .await
                         .map_err(backend_error)?;
-                let unit: Option<i64> = r.try_get("unit_id").map_err(backend_error)?;
-                Ok(Some(AccountRecord {
-                    id,
-                    username: r.try_get("username").map_err(backend_error)?,
-                    username_key: r.try_get("username_key").map_err(backend_error)?,
-                    display_name: r.try_get("display_name").map_err(backend_error)?,
-                    unit: unit.map(UnitId),
-                    roles,
-                    password_hash: r.try_get("password_hash").map_err(backend_error)?,
-                    totp_secret: r.try_get("totp_secret").map_err(backend_error)?,
-                    totp_last_step: r.try_get("totp_last_step").map_err(backend_error)?,
-                    created_at_ms: r.try_get("created_at_ms").map_err(backend_error)?,
-                    last_login_ms: r.try_get("last_login_ms").map_err(backend_error)?,
-                    expires_on: parse_opt_date(
-                        r.try_get("expires_on").map_err(backend_error)?,
-                        "expires_on",
-                    )?,
-                    disabled_at_ms: r.try_get("disabled_at_ms").map_err(backend_error)?,
-                    failed_logins: r.try_get("failed_logins").map_err(backend_error)?,
-                    locked_until_ms: r.try_get("locked_until_ms").map_err(backend_error)?,
-                }))
+                row.into_account(roles).map(Some)
             }
 
             /// The account with this normalised user name.
@@ -299,7 +543,7 @@ macro_rules! backend_codec {
                 .map_err(backend_error)?
                 .rows_affected();
                 if updated != 1 {
-                    return Err(StoreError::Invalid(format!("no account {}", a.id)));
+                    return Err(StoreError::NotFound(format!("账号（id {}）", a.id)));
                 }
                 sqlx::query("DELETE FROM account_roles WHERE account_id = $1")
                     .bind(a.id)
@@ -417,7 +661,7 @@ macro_rules! backend_codec {
                 pool: &Pool<Db>,
                 token_hash: &str,
             ) -> Result<Option<SessionRecord>, StoreError> {
-                let row = sqlx::query(
+                let row: Option<SessionRow> = sqlx::query_as(
                     "SELECT token_hash, account_id, created_at_ms, last_seen_ms FROM sessions \
                      WHERE token_hash = $1",
                 )
@@ -425,15 +669,7 @@ macro_rules! backend_codec {
                 .fetch_optional(pool)
                 .await
                 .map_err(backend_error)?;
-                row.map(|r| {
-                    Ok(SessionRecord {
-                        token_hash: r.try_get("token_hash").map_err(backend_error)?,
-                        account_id: r.try_get("account_id").map_err(backend_error)?,
-                        created_at_ms: r.try_get("created_at_ms").map_err(backend_error)?,
-                        last_seen_ms: r.try_get("last_seen_ms").map_err(backend_error)?,
-                    })
-                })
-                .transpose()
+                Ok(row.map(SessionRecord::from))
             }
 
             /// Notes a request on a session.
@@ -517,8 +753,12 @@ macro_rules! backend_codec {
                     .push_bind(q.limit)
                     .push(" OFFSET ")
                     .push_bind(q.offset);
-                let rows = qb.build().fetch_all(pool).await.map_err(backend_error)?;
-                let records = rows.iter().map(audit_from_row).collect::<Result<_, _>>()?;
+                let rows: Vec<AuditRow> =
+                    qb.build_query_as().fetch_all(pool).await.map_err(backend_error)?;
+                let records = rows
+                    .into_iter()
+                    .map(AuditRow::into_record)
+                    .collect::<Result<_, _>>()?;
                 Ok((records, total))
             }
 
@@ -526,14 +766,13 @@ macro_rules! backend_codec {
             pub(crate) async fn audit_head(
                 pool: &Pool<Db>,
             ) -> Result<Option<AuditRecord>, StoreError> {
-                sqlx::query(sqlx::AssertSqlSafe(format!(
+                sqlx::query_as::<_, AuditRow>(sqlx::AssertSqlSafe(format!(
                     "SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY seq DESC LIMIT 1"
                 )))
                 .fetch_optional(pool)
                 .await
                 .map_err(backend_error)?
-                .as_ref()
-                .map(audit_from_row)
+                .map(AuditRow::into_record)
                 .transpose()
             }
 
@@ -543,7 +782,7 @@ macro_rules! backend_codec {
                 after: i64,
                 limit: i64,
             ) -> Result<Vec<AuditRecord>, StoreError> {
-                sqlx::query(sqlx::AssertSqlSafe(format!(
+                sqlx::query_as::<_, AuditRow>(sqlx::AssertSqlSafe(format!(
                     "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"
                 )))
                 .bind(after)
@@ -551,8 +790,8 @@ macro_rules! backend_codec {
                 .fetch_all(pool)
                 .await
                 .map_err(backend_error)?
-                .iter()
-                .map(audit_from_row)
+                .into_iter()
+                .map(AuditRow::into_record)
                 .collect()
             }
 
@@ -560,124 +799,6 @@ macro_rules! backend_codec {
                  lead_unit_id, responsible_unit_id, sub_hq_id, build_type, households, area_m2, \
                  parking_spaces, toilets, length_m, total_investment, funding_source, lon, lat, \
                  suspended_on";
-
-            fn project_from_row(r: &<Db as sqlx::Database>::Row) -> Result<Project, StoreError> {
-                let build: String = r.try_get("build_type").map_err(backend_error)?;
-                let lon: Option<f64> = r.try_get("lon").map_err(backend_error)?;
-                let lat: Option<f64> = r.try_get("lat").map_err(backend_error)?;
-                Ok(Project {
-                    id: ProjectId(r.try_get("id").map_err(backend_error)?),
-                    code: r.try_get("code").map_err(backend_error)?,
-                    name: r.try_get("name").map_err(backend_error)?,
-                    category: CategoryId(r.try_get("category_id").map_err(backend_error)?),
-                    sub_category: r.try_get("sub_category").map_err(backend_error)?,
-                    district: UnitId(r.try_get("district_id").map_err(backend_error)?),
-                    street: r.try_get("street").map_err(backend_error)?,
-                    lead_unit: UnitId(r.try_get("lead_unit_id").map_err(backend_error)?),
-                    responsible_unit: UnitId(
-                        r.try_get("responsible_unit_id").map_err(backend_error)?,
-                    ),
-                    sub_hq: UnitId(r.try_get("sub_hq_id").map_err(backend_error)?),
-                    build_type: BuildType::from_code(&build)
-                        .ok_or_else(|| unknown("build type", &build))?,
-                    scale: Scale {
-                        households: r.try_get("households").map_err(backend_error)?,
-                        area_m2: r.try_get("area_m2").map_err(backend_error)?,
-                        parking_spaces: r.try_get("parking_spaces").map_err(backend_error)?,
-                        toilets: r.try_get("toilets").map_err(backend_error)?,
-                        length_m: r.try_get("length_m").map_err(backend_error)?,
-                    },
-                    total_investment: Money(r.try_get("total_investment").map_err(backend_error)?),
-                    funding_source: r.try_get("funding_source").map_err(backend_error)?,
-                    location: lon.zip(lat).map(|(lon, lat)| GeoPoint { lon, lat }),
-                    suspended_on: parse_opt_date(
-                        r.try_get("suspended_on").map_err(backend_error)?,
-                        "suspended_on",
-                    )?,
-                    year_plans: Vec::new(),
-                    milestones: Vec::new(),
-                })
-            }
-
-            fn milestone_from_row(
-                r: &<Db as sqlx::Database>::Row,
-            ) -> Result<(i64, Milestone), StoreError> {
-                let seq: i64 = r.try_get("seq").map_err(backend_error)?;
-                let weight: i64 = r.try_get("weight").map_err(backend_error)?;
-                let planned: String = r.try_get("planned_on").map_err(backend_error)?;
-                Ok((
-                    r.try_get("project_id").map_err(backend_error)?,
-                    Milestone {
-                        id: MilestoneId(r.try_get("id").map_err(backend_error)?),
-                        seq: seq as u16,
-                        name: r.try_get("name").map_err(backend_error)?,
-                        weight: weight as u32,
-                        enters: parse_status(r.try_get("enters").map_err(backend_error)?)?,
-                        planned: parse_date(&planned, "planned_on")?,
-                        actual: parse_opt_date(
-                            r.try_get("actual_on").map_err(backend_error)?,
-                            "actual_on",
-                        )?,
-                    },
-                ))
-            }
-
-            fn year_plan_from_row(
-                r: &<Db as sqlx::Database>::Row,
-            ) -> Result<(i64, YearPlan), StoreError> {
-                let kind: String = r.try_get("kind").map_err(backend_error)?;
-                let year: i64 = r.try_get("year").map_err(backend_error)?;
-                Ok((
-                    r.try_get("project_id").map_err(backend_error)?,
-                    YearPlan {
-                        year: year as i16,
-                        kind: PlanKind::from_code(&kind)
-                            .ok_or_else(|| unknown("plan kind", &kind))?,
-                        planned_investment: Money(
-                            r.try_get("planned_investment").map_err(backend_error)?,
-                        ),
-                    },
-                ))
-            }
-
-            fn period_from_row(
-                r: &<Db as sqlx::Database>::Row,
-            ) -> Result<ReportingPeriod, StoreError> {
-                let year: i64 = r.try_get("year").map_err(backend_error)?;
-                let seq: i64 = r.try_get("seq").map_err(backend_error)?;
-                let start: String = r.try_get("start_on").map_err(backend_error)?;
-                let end: String = r.try_get("end_on").map_err(backend_error)?;
-                let deadline: String = r.try_get("deadline_on").map_err(backend_error)?;
-                Ok(ReportingPeriod {
-                    id: PeriodId(r.try_get("id").map_err(backend_error)?),
-                    year: year as i16,
-                    seq: seq as u16,
-                    start: parse_date(&start, "start_on")?,
-                    end: parse_date(&end, "end_on")?,
-                    deadline: parse_date(&deadline, "deadline_on")?,
-                })
-            }
-
-            fn report_from_row(
-                r: &<Db as sqlx::Database>::Row,
-            ) -> Result<ProgressReport, StoreError> {
-                let version: i64 = r.try_get("version").map_err(backend_error)?;
-                let filed: String = r.try_get("filed_on").map_err(backend_error)?;
-                Ok(ProgressReport {
-                    id: ReportId(r.try_get("id").map_err(backend_error)?),
-                    project: ProjectId(r.try_get("project_id").map_err(backend_error)?),
-                    period: PeriodId(r.try_get("period_id").map_err(backend_error)?),
-                    version: version as u16,
-                    filed_on: parse_date(&filed, "filed_on")?,
-                    investment_to_date: Money(
-                        r.try_get("investment_to_date").map_err(backend_error)?,
-                    ),
-                    milestones_reached: Vec::new(),
-                    note: r.try_get("note").map_err(backend_error)?,
-                    problems: Vec::new(),
-                    correction_reason: r.try_get("correction_reason").map_err(backend_error)?,
-                })
-            }
 
             /// Fills the reports' reached milestones and problems, reading only the reports
             /// `where_clause` selects (bound to `param` when given).
@@ -811,30 +932,30 @@ macro_rules! backend_codec {
                 sql: &'static str,
                 filter: Option<i64>,
             ) -> Result<Vec<ReportingPeriod>, StoreError> {
-                let mut q = sqlx::query(sql);
+                let mut q = sqlx::query_as::<_, PeriodRow>(sql);
                 if let Some(id) = filter {
                     q = q.bind(id);
                 }
                 q.fetch_all(pool)
                     .await
                     .map_err(backend_error)?
-                    .iter()
-                    .map(period_from_row)
+                    .into_iter()
+                    .map(PeriodRow::into_period)
                     .collect()
             }
 
             /// Reads everything the campaign holds.
             pub(crate) async fn load_portfolio(pool: &Pool<Db>) -> Result<Portfolio, StoreError> {
                 let mut portfolio = load_records(pool).await?;
-                let mut reports = sqlx::query(
+                let mut reports = sqlx::query_as::<_, ReportRow>(
                     "SELECT id, project_id, period_id, version, filed_on, investment_to_date, note, \
                      correction_reason FROM progress_reports ORDER BY id",
                 )
                 .fetch_all(pool)
                 .await
                 .map_err(backend_error)?
-                .iter()
-                .map(report_from_row)
+                .into_iter()
+                .map(ReportRow::into_report)
                 .collect::<Result<Vec<_>, _>>()?;
                 attach_report_details(pool, &mut reports, None).await?;
                 portfolio.reports = reports;
@@ -857,7 +978,7 @@ macro_rules! backend_codec {
                 while let Some(r) = rows.try_next().await.map_err(backend_error)? {
                     let period: i64 = r.try_get("period_id").map_err(backend_error)?;
                     let end = *period_end.get(&period).ok_or_else(|| {
-                        StoreError::Invalid(format!("report for unknown period {period}"))
+                        unreadable(format!("report for unknown period {period}"))
                     })?;
                     all.push((
                         r.try_get("project_id").map_err(backend_error)?,
@@ -886,40 +1007,40 @@ macro_rules! backend_codec {
             async fn load_records(pool: &Pool<Db>) -> Result<Portfolio, StoreError> {
                 let units = load_units(pool).await?;
                 let categories = load_categories(pool).await?;
-                let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                let rows: Vec<ProjectRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                     "SELECT {PROJECT_COLUMNS} FROM projects ORDER BY id"
                 )))
                 .fetch_all(pool)
                 .await
                 .map_err(backend_error)?;
                 let mut projects = rows
-                    .iter()
-                    .map(project_from_row)
+                    .into_iter()
+                    .map(ProjectRow::into_project)
                     .collect::<Result<Vec<_>, _>>()?;
                 let index: HashMap<i64, usize> =
                     projects.iter().enumerate().map(|(i, p)| (p.id.0, i)).collect();
-                let plans = sqlx::query(
+                let plans = sqlx::query_as::<_, YearPlanRow>(
                     "SELECT project_id, year, kind, planned_investment FROM year_plans \
                      ORDER BY project_id, year",
                 )
                 .fetch_all(pool)
                 .await
                 .map_err(backend_error)?
-                .iter()
-                .map(year_plan_from_row)
+                .into_iter()
+                .map(YearPlanRow::into_plan)
                 .collect::<Result<Vec<_>, _>>()?;
                 for (i, list) in attach(&index, plans) {
                     projects[i].year_plans = list;
                 }
-                let milestones = sqlx::query(
+                let milestones = sqlx::query_as::<_, MilestoneRow>(
                     "SELECT id, project_id, seq, name, weight, enters, planned_on, actual_on \
                      FROM milestones ORDER BY project_id, seq",
                 )
                 .fetch_all(pool)
                 .await
                 .map_err(backend_error)?
-                .iter()
-                .map(milestone_from_row)
+                .into_iter()
+                .map(MilestoneRow::into_milestone)
                 .collect::<Result<Vec<_>, _>>()?;
                 for (i, list) in attach(&index, milestones) {
                     projects[i].milestones = list;
@@ -946,17 +1067,9 @@ macro_rules! backend_codec {
                 id: ProjectId,
                 scope: RecordScope,
             ) -> Result<Option<ProjectRecord>, StoreError> {
-                // The scope is part of the query: a project outside it is never read. The column
-                // names are fixed text here, the unit id a bound parameter.
-                let (predicate, unit) = match scope {
-                    RecordScope::All => ("$2 = $2", 0),
-                    RecordScope::District(u) => ("district_id = $2", u.0),
-                    RecordScope::Line(u) => ("sub_hq_id = $2", u.0),
-                    RecordScope::LeadUnit(u) => ("lead_unit_id = $2", u.0),
-                    RecordScope::ResponsibleUnit(u) => ("responsible_unit_id = $2", u.0),
-                    RecordScope::Nothing => ("$2 <> $2", 0),
-                };
-                let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+                // The scope is part of the query: a project outside it is never read.
+                let (predicate, unit) = scope_predicate(scope);
+                let row: Option<ProjectRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                     "SELECT {PROJECT_COLUMNS} FROM projects WHERE id = $1 AND {predicate}"
                 )))
                 .bind(id.0)
@@ -967,8 +1080,8 @@ macro_rules! backend_codec {
                 let Some(row) = row else {
                     return Ok(None);
                 };
-                let mut project = project_from_row(&row)?;
-                project.year_plans = sqlx::query(
+                let mut project = row.into_project()?;
+                project.year_plans = sqlx::query_as::<_, YearPlanRow>(
                     "SELECT project_id, year, kind, planned_investment FROM year_plans \
                      WHERE project_id = $1 ORDER BY year",
                 )
@@ -976,10 +1089,10 @@ macro_rules! backend_codec {
                 .fetch_all(pool)
                 .await
                 .map_err(backend_error)?
-                .iter()
-                .map(|r| year_plan_from_row(r).map(|(_, p)| p))
+                .into_iter()
+                .map(|r| r.into_plan().map(|(_, p)| p))
                 .collect::<Result<_, _>>()?;
-                project.milestones = sqlx::query(
+                project.milestones = sqlx::query_as::<_, MilestoneRow>(
                     "SELECT id, project_id, seq, name, weight, enters, planned_on, actual_on \
                      FROM milestones WHERE project_id = $1 ORDER BY seq",
                 )
@@ -987,10 +1100,10 @@ macro_rules! backend_codec {
                 .fetch_all(pool)
                 .await
                 .map_err(backend_error)?
-                .iter()
-                .map(|r| milestone_from_row(r).map(|(_, m)| m))
+                .into_iter()
+                .map(|r| r.into_milestone().map(|(_, m)| m))
                 .collect::<Result<_, _>>()?;
-                let mut reports = sqlx::query(
+                let mut reports = sqlx::query_as::<_, ReportRow>(
                     "SELECT id, project_id, period_id, version, filed_on, investment_to_date, note, \
                      correction_reason FROM progress_reports WHERE project_id = $1 ORDER BY id",
                 )
@@ -998,8 +1111,8 @@ macro_rules! backend_codec {
                 .fetch_all(pool)
                 .await
                 .map_err(backend_error)?
-                .iter()
-                .map(report_from_row)
+                .into_iter()
+                .map(ReportRow::into_report)
                 .collect::<Result<Vec<_>, _>>()?;
                 attach_report_details(pool, &mut reports, Some(id.0)).await?;
                 let periods = load_periods(
@@ -1352,3 +1465,29 @@ backend_codec!(
     // An arbitrary constant naming "the audit chain" among advisory locks.
     audit_lock = Some("SELECT pg_advisory_xact_lock(7316001)")
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scope_predicate_names_the_projects_column_and_binds_the_unit() {
+        let unit = UnitId(7);
+        for (scope, column) in [
+            (RecordScope::Line(unit), "sub_hq_id"),
+            (RecordScope::LeadUnit(unit), "lead_unit_id"),
+            (RecordScope::District(unit), "district_id"),
+            (RecordScope::ResponsibleUnit(unit), "responsible_unit_id"),
+        ] {
+            let (predicate, bound) = scope_predicate(scope);
+            assert_eq!(predicate, format!("{column} = $2"));
+            assert_eq!(bound, 7);
+        }
+    }
+
+    #[test]
+    fn the_scope_predicate_never_confuses_all_with_nothing() {
+        assert_eq!(scope_predicate(RecordScope::All).0, "$2 = $2");
+        assert_eq!(scope_predicate(RecordScope::Nothing).0, "$2 <> $2");
+    }
+}

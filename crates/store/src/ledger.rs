@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 
 use jianguan_audit::{AuditDraft, FieldChange, Outcome};
 use jianguan_domain::model::*;
-use jianguan_domain::store::{Actor, ProjectImport, StoreError};
+use jianguan_domain::store::{Actor, Field, ProjectImport, StoreError};
 
 use crate::codec::CHUNK;
 
@@ -72,11 +72,8 @@ fn refused(why: String) -> StoreError {
     StoreError::Invalid(why)
 }
 
-fn stale(expected: i64, current: i64) -> StoreError {
-    refused(format!(
-        "检查导入文件之后数据已有变化（检查时数据版本为 {expected}，现为 {current}），\
-         本次导入未写入任何数据，请重新运行导入"
-    ))
+fn stale(expected: i64, found: i64) -> StoreError {
+    StoreError::Stale { expected, found }
 }
 
 /// Checks the import's projects against the stored ones (code → id) before anything is
@@ -87,10 +84,10 @@ fn check_projects(import: &ProjectImport, stored: &HashMap<String, i64>) -> Resu
     let mut seen: HashSet<&str> = HashSet::new();
     for p in &import.new {
         if stored.contains_key(&p.code) {
-            return Err(refused(format!(
-                "项目编号 {} 已存在，不能作为新项目导入",
-                p.code
-            )));
+            return Err(StoreError::Duplicate {
+                field: Field::ProjectCode,
+                value: Some(p.code.clone()),
+            });
         }
         if !seen.insert(p.code.as_str()) {
             return Err(refused(format!("项目编号 {} 在导入中出现了两次", p.code)));
@@ -98,8 +95,8 @@ fn check_projects(import: &ProjectImport, stored: &HashMap<String, i64>) -> Resu
     }
     for (p, _) in &import.updated {
         if !ids.contains(&p.id.0) {
-            return Err(refused(format!(
-                "要更新的项目 {}（id {}）已不存在",
+            return Err(StoreError::NotFound(format!(
+                "要更新的项目 {}（id {}）",
                 p.code, p.id
             )));
         }

@@ -9,6 +9,7 @@
 mod assessment;
 mod cadence;
 mod codec;
+mod errors;
 mod ledger;
 mod postgres;
 mod sqlite;
@@ -16,20 +17,9 @@ pub mod testing;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use jianguan_audit::{AuditDraft, AuditRecord};
-use jianguan_domain::Date;
-use jianguan_domain::assessment::{
-    Decision, EnteredValue, MediaReport, Month, Objection, ScoreRun, SubjectKind,
-};
-use jianguan_domain::followup::ItemId;
-use jianguan_domain::model::{Portfolio, ProjectId};
-use jianguan_domain::model::{ProgressReport, ReportId};
-use jianguan_domain::store::{
-    AccountRecord, Actor, AuditQuery, BoxFuture, CadenceRecords, CadenceWrite, JobClaim, PhotoRef,
-    Progress, ProjectRecord, ReadModel, RecordScope, SchemeVersion, SessionRecord, SettingVersion,
-    Store, StoreError,
-};
+use jianguan_domain::store::StoreError;
 
+pub(crate) use errors::backend_error;
 pub use postgres::POSTGRES_MIGRATIONS;
 pub use sqlite::SQLITE_MIGRATIONS;
 
@@ -128,21 +118,6 @@ pub async fn open_existing(url: &str) -> Result<Db, StoreError> {
     }
 }
 
-fn backend_error(e: sqlx::Error) -> StoreError {
-    match &e {
-        sqlx::Error::Database(db) if db.is_unique_violation() => {
-            StoreError::Invalid(format!("duplicate record: {}", db.message()))
-        }
-        sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
-            StoreError::Invalid(format!("reference to a missing record: {}", db.message()))
-        }
-        sqlx::Error::Database(db) if db.is_check_violation() => {
-            StoreError::Invalid(format!("value out of range: {}", db.message()))
-        }
-        _ => StoreError::Backend(e.to_string()),
-    }
-}
-
 fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -154,8 +129,8 @@ fn now_ms() -> i64 {
 macro_rules! cadence_call {
     ($db:expr, $f:ident ( $($arg:expr),* )) => {
         match $db {
-            Db::Sqlite(pool) => cadence::sqlite_cadence::$f(pool, $($arg),*).await,
-            Db::Postgres(pool) => cadence::postgres_cadence::$f(pool, $($arg),*).await,
+            Db::Sqlite(pool) => $crate::cadence::sqlite_cadence::$f(pool, $($arg),*).await,
+            Db::Postgres(pool) => $crate::cadence::postgres_cadence::$f(pool, $($arg),*).await,
         }
     };
 }
@@ -164,8 +139,8 @@ macro_rules! cadence_call {
 macro_rules! assessment_call {
     ($db:expr, $f:ident ( $($arg:expr),* )) => {
         match $db {
-            Db::Sqlite(pool) => assessment::sqlite_assessment::$f(pool, $($arg),*).await,
-            Db::Postgres(pool) => assessment::postgres_assessment::$f(pool, $($arg),*).await,
+            Db::Sqlite(pool) => $crate::assessment::sqlite_assessment::$f(pool, $($arg),*).await,
+            Db::Postgres(pool) => $crate::assessment::postgres_assessment::$f(pool, $($arg),*).await,
         }
     };
 }
@@ -173,8 +148,8 @@ macro_rules! assessment_call {
 macro_rules! codec_call {
     ($db:expr, $f:ident ( $($arg:expr),* )) => {
         match $db {
-            Db::Sqlite(pool) => codec::sqlite_codec::$f(pool, $($arg),*).await,
-            Db::Postgres(pool) => codec::postgres_codec::$f(pool, $($arg),*).await,
+            Db::Sqlite(pool) => $crate::codec::sqlite_codec::$f(pool, $($arg),*).await,
+            Db::Postgres(pool) => $crate::codec::postgres_codec::$f(pool, $($arg),*).await,
         }
     };
 }
@@ -186,401 +161,7 @@ impl Db {
     }
 }
 
-impl Store for Db {
-    fn backend(&self) -> &'static str {
-        match self {
-            Db::Sqlite(_) => "sqlite",
-            Db::Postgres(_) => "postgres",
-        }
-    }
-
-    fn data_version(&self) -> BoxFuture<'_, Result<i64, StoreError>> {
-        Box::pin(async move {
-            dispatch!(self, pool => sqlx::query_scalar("SELECT version FROM data_version WHERE id = 1")
-                .fetch_one(pool)
-                .await
-                .map_err(backend_error))
-        })
-    }
-
-    fn is_empty(&self) -> BoxFuture<'_, Result<bool, StoreError>> {
-        Box::pin(async move {
-            let count: i64 = dispatch!(self, pool => sqlx::query_scalar(
-                "SELECT (SELECT COUNT(*) FROM units) + (SELECT COUNT(*) FROM projects)",
-            )
-            .fetch_one(pool)
-            .await
-            .map_err(backend_error)?);
-            Ok(count == 0)
-        })
-    }
-
-    fn load_portfolio(&self) -> BoxFuture<'_, Result<Portfolio, StoreError>> {
-        Box::pin(async move { codec_call!(self, load_portfolio()) })
-    }
-
-    fn load_project(
-        &self,
-        id: ProjectId,
-        scope: RecordScope,
-    ) -> BoxFuture<'_, Result<Option<ProjectRecord>, StoreError>> {
-        Box::pin(async move { codec_call!(self, load_project(id, scope)) })
-    }
-
-    fn create_portfolio<'a>(
-        &'a self,
-        portfolio: &'a Portfolio,
-        actor: &'a Actor,
-        progress: Progress<'a>,
-    ) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(
-            async move { codec_call!(self, insert_portfolio(portfolio, actor, progress, true)) },
-        )
-    }
-
-    fn append_portfolio<'a>(
-        &'a self,
-        portfolio: &'a Portfolio,
-        actor: &'a Actor,
-        progress: Progress<'a>,
-    ) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(
-            async move { codec_call!(self, insert_portfolio(portfolio, actor, progress, false)) },
-        )
-    }
-
-    fn append_audit<'a>(
-        &'a self,
-        draft: &'a AuditDraft,
-    ) -> BoxFuture<'a, Result<AuditRecord, StoreError>> {
-        Box::pin(async move { codec_call!(self, append_audit(draft)) })
-    }
-
-    fn create_account<'a>(
-        &'a self,
-        account: &'a AccountRecord,
-        audit: &'a AuditDraft,
-    ) -> BoxFuture<'a, Result<i64, StoreError>> {
-        Box::pin(async move { codec_call!(self, create_account(account, audit)) })
-    }
-
-    fn account_by_key<'a>(
-        &'a self,
-        username_key: &'a str,
-    ) -> BoxFuture<'a, Result<Option<AccountRecord>, StoreError>> {
-        Box::pin(async move { codec_call!(self, account_by_key(username_key)) })
-    }
-
-    fn list_accounts(&self) -> BoxFuture<'_, Result<Vec<AccountRecord>, StoreError>> {
-        Box::pin(async move { codec_call!(self, list_accounts()) })
-    }
-
-    fn update_account<'a>(
-        &'a self,
-        account: &'a AccountRecord,
-        end_sessions: bool,
-        audit: &'a AuditDraft,
-    ) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(async move { codec_call!(self, update_account(account, end_sessions, audit)) })
-    }
-
-    fn account(&self, id: i64) -> BoxFuture<'_, Result<Option<AccountRecord>, StoreError>> {
-        Box::pin(async move { codec_call!(self, account(id)) })
-    }
-
-    fn record_login<'a>(
-        &'a self,
-        account: &'a AccountRecord,
-        session: Option<&'a SessionRecord>,
-        audit: &'a AuditDraft,
-    ) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(async move { codec_call!(self, record_login(account, session, audit)) })
-    }
-
-    fn session<'a>(
-        &'a self,
-        token_hash: &'a str,
-    ) -> BoxFuture<'a, Result<Option<SessionRecord>, StoreError>> {
-        Box::pin(async move { codec_call!(self, session(token_hash)) })
-    }
-
-    fn touch_session<'a>(
-        &'a self,
-        token_hash: &'a str,
-        now_ms: i64,
-    ) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(async move { codec_call!(self, touch_session(token_hash, now_ms)) })
-    }
-
-    fn end_sessions<'a>(
-        &'a self,
-        account_id: i64,
-        token_hash: Option<&'a str>,
-        audit: &'a AuditDraft,
-    ) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(async move { codec_call!(self, end_sessions(account_id, token_hash, audit)) })
-    }
-
-    fn audit_search<'a>(
-        &'a self,
-        query: &'a AuditQuery,
-    ) -> BoxFuture<'a, Result<(Vec<AuditRecord>, i64), StoreError>> {
-        Box::pin(async move { codec_call!(self, audit_search(query)) })
-    }
-
-    fn audit_head(&self) -> BoxFuture<'_, Result<Option<AuditRecord>, StoreError>> {
-        Box::pin(async move { codec_call!(self, audit_head()) })
-    }
-
-    fn audit_records(
-        &self,
-        after: i64,
-        limit: i64,
-    ) -> BoxFuture<'_, Result<Vec<AuditRecord>, StoreError>> {
-        Box::pin(async move { codec_call!(self, audit_records(after, limit)) })
-    }
-
-    fn load_read_model(&self) -> BoxFuture<'_, Result<ReadModel, StoreError>> {
-        Box::pin(async move { codec_call!(self, load_read_model()) })
-    }
-
-    fn claim_job<'a>(&'a self, claim: &'a JobClaim) -> BoxFuture<'a, Result<bool, StoreError>> {
-        Box::pin(async move {
-            // An upsert that only takes over an expired, unfinished claim; RETURNING yields a row
-            // only when this node's claim was written. Both engines run it as one atomic statement.
-            let row: Option<String> = dispatch!(self, pool => sqlx::query_scalar(
-                "INSERT INTO job_runs (job, slot, node, claimed_at_ms, lease_until_ms) \
-                 VALUES ($1, $2, $3, $4, $5) \
-                 ON CONFLICT (job, slot) DO UPDATE SET node = excluded.node, \
-                 claimed_at_ms = excluded.claimed_at_ms, lease_until_ms = excluded.lease_until_ms \
-                 WHERE job_runs.finished_at_ms IS NULL \
-                 AND job_runs.lease_until_ms < excluded.claimed_at_ms \
-                 RETURNING node",
-            )
-            .bind(&claim.job)
-            .bind(&claim.slot)
-            .bind(&claim.node)
-            .bind(claim.now_ms)
-            .bind(claim.now_ms + claim.lease_ms)
-            .fetch_optional(pool)
-            .await
-            .map_err(backend_error)?);
-            Ok(row.is_some())
-        })
-    }
-
-    fn finish_job<'a>(
-        &'a self,
-        claim: &'a JobClaim,
-        finished_ms: i64,
-    ) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(async move {
-            let done = dispatch!(self, pool => sqlx::query(
-                "UPDATE job_runs SET finished_at_ms = $1 WHERE job = $2 AND slot = $3 AND node = $4",
-            )
-            .bind(finished_ms)
-            .bind(&claim.job)
-            .bind(&claim.slot)
-            .bind(&claim.node)
-            .execute(pool)
-            .await
-            .map_err(backend_error)?
-            .rows_affected());
-            if done == 1 {
-                Ok(())
-            } else {
-                Err(StoreError::Invalid(format!(
-                    "job {} for {} is not held by node {}",
-                    claim.job, claim.slot, claim.node
-                )))
-            }
-        })
-    }
-
-    fn load_cadence(&self) -> BoxFuture<'_, Result<CadenceRecords, StoreError>> {
-        Box::pin(async move { cadence_call!(self, load_cadence()) })
-    }
-
-    fn load_filings(
-        &self,
-        period: jianguan_domain::model::PeriodId,
-    ) -> BoxFuture<'_, Result<Vec<jianguan_domain::filing::Filed>, StoreError>> {
-        Box::pin(async move { cadence_call!(self, load_filings(period)) })
-    }
-
-    fn record_cadence<'a>(
-        &'a self,
-        write: &'a CadenceWrite,
-        audit: &'a [AuditDraft],
-    ) -> BoxFuture<'a, Result<Vec<ItemId>, StoreError>> {
-        Box::pin(async move { cadence_call!(self, record_cadence(write, audit)) })
-    }
-
-    fn file_report<'a>(
-        &'a self,
-        report: &'a ProgressReport,
-        photos: &'a [PhotoRef],
-        audit: &'a AuditDraft,
-    ) -> BoxFuture<'a, Result<ReportId, StoreError>> {
-        Box::pin(async move { cadence_call!(self, file_report(report, photos, audit)) })
-    }
-
-    fn report_photos(&self, report: ReportId) -> BoxFuture<'_, Result<Vec<PhotoRef>, StoreError>> {
-        Box::pin(async move { cadence_call!(self, report_photos(report)) })
-    }
-
-    fn setting<'a>(
-        &'a self,
-        key: &'a str,
-    ) -> BoxFuture<'a, Result<Option<SettingVersion>, StoreError>> {
-        Box::pin(async move { cadence_call!(self, setting(key)) })
-    }
-
-    fn save_setting<'a>(
-        &'a self,
-        key: &'a str,
-        body: &'a str,
-        saved_by: &'a str,
-        audit: &'a AuditDraft,
-    ) -> BoxFuture<'a, Result<SettingVersion, StoreError>> {
-        Box::pin(async move { cadence_call!(self, save_setting(key, body, saved_by, audit)) })
-    }
-
-    fn scheme(
-        &self,
-        year: i16,
-        version: Option<u32>,
-    ) -> BoxFuture<'_, Result<Option<SchemeVersion>, StoreError>> {
-        Box::pin(async move { assessment_call!(self, scheme(year, version)) })
-    }
-
-    fn scheme_versions(&self, year: i16) -> BoxFuture<'_, Result<Vec<SchemeVersion>, StoreError>> {
-        Box::pin(async move { assessment_call!(self, scheme_versions(year)) })
-    }
-
-    fn save_scheme<'a>(
-        &'a self,
-        year: i16,
-        version: u32,
-        body: &'a str,
-        audit: &'a AuditDraft,
-    ) -> BoxFuture<'a, Result<SchemeVersion, StoreError>> {
-        Box::pin(async move { assessment_call!(self, save_scheme(year, version, body, audit)) })
-    }
-
-    fn enter_values<'a>(
-        &'a self,
-        values: &'a [EnteredValue],
-        audit: &'a AuditDraft,
-    ) -> BoxFuture<'a, Result<Vec<i64>, StoreError>> {
-        Box::pin(async move { assessment_call!(self, enter_values(values, audit)) })
-    }
-
-    fn entered_values(&self) -> BoxFuture<'_, Result<Vec<EnteredValue>, StoreError>> {
-        Box::pin(async move { assessment_call!(self, entered_values()) })
-    }
-
-    fn add_media_reports<'a>(
-        &'a self,
-        reports: &'a [MediaReport],
-        audit: &'a AuditDraft,
-    ) -> BoxFuture<'a, Result<Vec<i64>, StoreError>> {
-        Box::pin(async move { assessment_call!(self, add_media_reports(reports, audit)) })
-    }
-
-    fn media_reports(&self) -> BoxFuture<'_, Result<Vec<MediaReport>, StoreError>> {
-        Box::pin(async move { assessment_call!(self, media_reports()) })
-    }
-
-    fn save_draft_run<'a>(
-        &'a self,
-        run: &'a ScoreRun,
-        audit: &'a AuditDraft,
-    ) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(async move { assessment_call!(self, save_draft_run(run, audit)) })
-    }
-
-    fn publish_run<'a>(
-        &'a self,
-        month: Month,
-        kind: SubjectKind,
-        on: Date,
-        audit: &'a AuditDraft,
-    ) -> BoxFuture<'a, Result<ScoreRun, StoreError>> {
-        Box::pin(async move { assessment_call!(self, publish_run(month, kind, on, audit)) })
-    }
-
-    fn save_correction<'a>(
-        &'a self,
-        run: &'a ScoreRun,
-        audit: &'a AuditDraft,
-    ) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(async move { assessment_call!(self, save_correction(run, audit)) })
-    }
-
-    fn latest_run(
-        &self,
-        month: Month,
-        kind: SubjectKind,
-    ) -> BoxFuture<'_, Result<Option<ScoreRun>, StoreError>> {
-        Box::pin(async move { assessment_call!(self, latest_run(month, kind)) })
-    }
-
-    fn run_versions(
-        &self,
-        month: Month,
-        kind: SubjectKind,
-    ) -> BoxFuture<'_, Result<Vec<ScoreRun>, StoreError>> {
-        Box::pin(async move { assessment_call!(self, run_versions(month, kind)) })
-    }
-
-    fn latest_runs(
-        &self,
-        year: i16,
-        kind: SubjectKind,
-    ) -> BoxFuture<'_, Result<Vec<ScoreRun>, StoreError>> {
-        Box::pin(async move { assessment_call!(self, latest_runs(year, kind)) })
-    }
-
-    fn file_objection<'a>(
-        &'a self,
-        objection: &'a Objection,
-        audit: &'a AuditDraft,
-    ) -> BoxFuture<'a, Result<i64, StoreError>> {
-        Box::pin(async move { assessment_call!(self, file_objection(objection, audit)) })
-    }
-
-    fn decide_objection<'a>(
-        &'a self,
-        id: i64,
-        decision: &'a Decision,
-        audit: &'a AuditDraft,
-    ) -> BoxFuture<'a, Result<Objection, StoreError>> {
-        Box::pin(async move { assessment_call!(self, decide_objection(id, decision, audit)) })
-    }
-
-    fn objections(&self, month: Month) -> BoxFuture<'_, Result<Vec<Objection>, StoreError>> {
-        Box::pin(async move { assessment_call!(self, objections(month)) })
-    }
-
-    fn import_projects<'a>(
-        &'a self,
-        import: &'a jianguan_domain::store::ProjectImport,
-        actor: &'a Actor,
-        progress: Progress<'a>,
-    ) -> BoxFuture<'a, Result<Vec<ProjectId>, StoreError>> {
-        Box::pin(async move {
-            match self {
-                Db::Sqlite(pool) => {
-                    ledger::sqlite_ledger::import_projects(pool, import, actor, progress).await
-                }
-                Db::Postgres(pool) => {
-                    ledger::postgres_ledger::import_projects(pool, import, actor, progress).await
-                }
-            }
-        })
-    }
-}
+mod port;
 
 #[cfg(test)]
 mod tests {

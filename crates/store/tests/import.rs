@@ -13,7 +13,8 @@ use std::sync::{LazyLock, Mutex};
 use jianguan_domain::model::{
     Milestone, MilestoneId, Money, PlanKind, Portfolio, Project, ProjectId, YearPlan,
 };
-use jianguan_domain::store::{Actor, CadenceWrite, ProjectImport, Store, StoreError};
+use jianguan_domain::store::prelude::*;
+use jianguan_domain::store::{Actor, CadenceWrite, Field, ProjectImport, StoreError};
 use jianguan_domain::warnings::{WarningEvent, WarningLevel};
 use jianguan_store::Db;
 use jianguan_store::testing::PostgresSchema;
@@ -155,17 +156,23 @@ async fn state(db: &Db) -> State {
     }
 }
 
-/// Runs `batch`, expects [`StoreError::Invalid`] with a message containing each of `words`,
-/// and checks that nothing changed.
-async fn assert_refused_unchanged(db: &Db, batch: &ProjectImport, words: &[&str]) {
+/// Runs `batch`, expects an error `expected` accepts whose text (its `Debug` form) contains
+/// each of `words`, and checks that nothing changed.
+async fn assert_refused_unchanged(
+    db: &Db,
+    batch: &ProjectImport,
+    expected: fn(&StoreError) -> bool,
+    words: &[&str],
+) {
     let before = state(db).await;
     match db.import_projects(batch, &tester(), &no_progress).await {
-        Err(StoreError::Invalid(why)) => {
+        Err(e) if expected(&e) => {
+            let why = format!("{e:?}");
             for word in words {
                 assert!(why.contains(word), "`{why}` does not name {word}");
             }
         }
-        other => panic!("expected StoreError::Invalid, got {other:?}"),
+        other => panic!("expected another refusal, got {other:?}"),
     }
     let after = state(db).await;
     assert_eq!(
@@ -180,6 +187,10 @@ async fn assert_refused_unchanged(db: &Db, batch: &ProjectImport, words: &[&str]
         after.portfolio == before.portfolio,
         "a refused import changed the records"
     );
+}
+
+fn is_invalid(e: &StoreError) -> bool {
+    matches!(e, StoreError::Invalid(_))
 }
 
 fn date(text: &str) -> jianguan_domain::Date {
@@ -347,7 +358,13 @@ async fn a_stale_expected_version_is_refused_and_nothing_changes(db: Db) {
             vec![(renamed.clone(), vec!["项目名称".into()])],
             stale,
         );
-        assert_refused_unchanged(&db, &batch, &["重新"]).await;
+        assert_refused_unchanged(
+            &db,
+            &batch,
+            |e| matches!(e, StoreError::Stale { expected, found } if expected != found),
+            &[],
+        )
+        .await;
     }
 }
 
@@ -362,7 +379,21 @@ async fn a_batch_with_a_taken_code_is_refused_and_writes_none_of_its_projects(db
         vec![],
         version,
     );
-    assert_refused_unchanged(&db, &batch, &[&taken, "已存在"]).await;
+    assert_refused_unchanged(
+        &db,
+        &batch,
+        |e| {
+            matches!(
+                e,
+                StoreError::Duplicate {
+                    field: Field::ProjectCode,
+                    value: Some(_)
+                }
+            )
+        },
+        &[&taken],
+    )
+    .await;
     // A code twice in one file is refused the same way.
     let batch = import(
         vec![
@@ -372,7 +403,7 @@ async fn a_batch_with_a_taken_code_is_refused_and_writes_none_of_its_projects(db
         vec![],
         version,
     );
-    assert_refused_unchanged(&db, &batch, &["DR2021-9202"]).await;
+    assert_refused_unchanged(&db, &batch, is_invalid, &["DR2021-9202"]).await;
 }
 
 async fn an_update_of_a_missing_project_is_refused_and_nothing_changes(db: Db) {
@@ -385,7 +416,13 @@ async fn an_update_of_a_missing_project_is_refused_and_nothing_changes(db: Db) {
         vec![(gone, vec!["项目名称".into()])],
         version,
     );
-    assert_refused_unchanged(&db, &batch, &["DR2021-9301", "不存在"]).await;
+    assert_refused_unchanged(
+        &db,
+        &batch,
+        |e| matches!(e, StoreError::NotFound(_)),
+        &["DR2021-9301"],
+    )
+    .await;
 }
 
 async fn dropping_a_milestone_a_report_references_is_refused_and_nothing_changes(db: Db) {
@@ -411,7 +448,13 @@ async fn dropping_a_milestone_a_report_references_is_refused_and_nothing_changes
         vec![(updated, vec![format!("节点「{}」（删除）", dropped.name)])],
         version,
     );
-    assert_refused_unchanged(&db, &batch, &[&stored.code, &dropped.name, "进度报告"]).await;
+    assert_refused_unchanged(
+        &db,
+        &batch,
+        is_invalid,
+        &[&stored.code, &dropped.name, "进度报告"],
+    )
+    .await;
 }
 
 async fn changing_the_actual_date_a_report_gives_is_refused_and_nothing_changes(db: Db) {
@@ -436,7 +479,13 @@ async fn changing_the_actual_date_a_report_gives_is_refused_and_nothing_changes(
             vec![(updated, vec![format!("节点「{name}」实际日期")])],
             version,
         );
-        assert_refused_unchanged(&db, &batch, &[&stored.code, &name, "以进度填报为准"]).await;
+        assert_refused_unchanged(
+            &db,
+            &batch,
+            is_invalid,
+            &[&stored.code, &name, "以进度填报为准"],
+        )
+        .await;
     }
     // The same date, or another field changed, imports.
     let mut renamed = stored.clone();
@@ -486,7 +535,13 @@ async fn dropping_a_milestone_a_warning_references_is_refused_and_nothing_change
         m.seq = k as u16 + 1;
     }
     let batch = import(vec![], vec![(updated, vec![])], version);
-    assert_refused_unchanged(&db, &batch, &[&stored.code, &warned.name, "预警"]).await;
+    assert_refused_unchanged(
+        &db,
+        &batch,
+        is_invalid,
+        &[&stored.code, &warned.name, "预警"],
+    )
+    .await;
 }
 
 async fn each_imported_project_gets_an_audit_record_and_the_chain_verifies(db: Db) {
@@ -596,7 +651,7 @@ async fn a_write_committed_while_the_import_runs_is_noticed_on_postgres() {
     );
     other.execute("COMMIT").await.unwrap();
     match running.await.expect("the import task") {
-        Err(StoreError::Invalid(why)) => assert!(why.contains("重新"), "{why}"),
+        Err(StoreError::Stale { expected, found }) => assert!(expected < found),
         other => panic!("expected a stale refusal, got {other:?}"),
     }
     assert_eq!(

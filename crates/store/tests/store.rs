@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{LazyLock, Mutex};
 
 use jianguan_domain::model::{MilestoneId, Portfolio, ProgressReport, ProjectId};
-use jianguan_domain::store::{Actor, JobClaim, RecordScope, Store, StoreError};
+use jianguan_domain::store::prelude::*;
+use jianguan_domain::store::{AccountRecord, Actor, Field, JobClaim, RecordScope, StoreError};
 use jianguan_store::testing::PostgresSchema;
 use jianguan_store::{Db, DbUrl, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
@@ -96,6 +97,8 @@ macro_rules! backend_tests {
                 entered_values_and_media_reports_round_trip_and_a_bad_batch_writes_nothing,
                 a_published_run_is_frozen_and_a_correction_is_a_new_version_with_a_reason,
                 an_objection_is_filed_once_per_open_line_and_decided_once,
+                a_taken_user_name_is_a_duplicate_naming_the_field,
+                an_account_of_a_missing_unit_is_a_missing_reference,
             );
             backend_tests!(@reopen [$(#[$attr])*] $fresh, $url;
                 reopening_keeps_the_data_and_does_not_migrate_again,
@@ -249,11 +252,16 @@ fn assert_same_portfolio(found: &Portfolio, expected: &Portfolio) {
     assert!(found == expected, "portfolios differ");
 }
 
-/// Asserts `result` is [`StoreError::Invalid`] and the database is as new.
-async fn assert_invalid_and_nothing_written(db: &Db, result: Result<(), StoreError>, before: i64) {
+/// Asserts `result` is an error `expected` accepts and the database is as new.
+async fn assert_refused_and_nothing_written(
+    db: &Db,
+    result: Result<(), StoreError>,
+    expected: fn(&StoreError) -> bool,
+    before: i64,
+) {
     match result {
-        Err(StoreError::Invalid(why)) => assert!(!why.is_empty()),
-        other => panic!("expected StoreError::Invalid, got {other:?}"),
+        Err(e) if expected(&e) => {}
+        other => panic!("expected another refusal, got {other:?}"),
     }
     assert!(
         db.is_empty().await.unwrap(),
@@ -453,7 +461,13 @@ async fn a_report_reaching_a_missing_milestone_is_invalid_and_nothing_is_written
         .expect("the demo city has a report that reaches a milestone");
     bad.reports[last].milestones_reached[0].0 = MilestoneId(missing);
     let result = create(&db, &bad).await;
-    assert_invalid_and_nothing_written(&db, result, before).await;
+    assert_refused_and_nothing_written(
+        &db,
+        result,
+        |e| matches!(e, StoreError::MissingReference { .. }),
+        before,
+    )
+    .await;
 }
 
 async fn a_duplicate_project_code_is_invalid_and_nothing_is_written(db: Db) {
@@ -462,7 +476,21 @@ async fn a_duplicate_project_code_is_invalid_and_nothing_is_written(db: Db) {
     let last = bad.projects.len() - 1;
     bad.projects[last].code = bad.projects[0].code.clone();
     let result = create(&db, &bad).await;
-    assert_invalid_and_nothing_written(&db, result, before).await;
+    assert_refused_and_nothing_written(
+        &db,
+        result,
+        |e| {
+            matches!(
+                e,
+                StoreError::Duplicate {
+                    field: Field::ProjectCode,
+                    ..
+                }
+            )
+        },
+        before,
+    )
+    .await;
 }
 
 async fn a_unit_under_a_missing_parent_is_invalid_and_nothing_is_written(db: Db) {
@@ -476,7 +504,13 @@ async fn a_unit_under_a_missing_parent_is_invalid_and_nothing_is_written(db: Db)
         .expect("the demo city has a unit with a parent");
     bad.units[child].parent = Some(jianguan_domain::model::UnitId(missing));
     let result = create(&db, &bad).await;
-    assert_invalid_and_nothing_written(&db, result, before).await;
+    assert_refused_and_nothing_written(
+        &db,
+        result,
+        |e| matches!(e, StoreError::MissingReference { .. }),
+        before,
+    )
+    .await;
 }
 
 async fn data_version_changes_on_a_write_and_not_on_reads(db: Db) {
@@ -1328,6 +1362,66 @@ async fn both_backends_migrate_to_the_same_tables_and_columns() {
     }
 }
 
+fn account(name: &str, unit: Option<jianguan_domain::model::UnitId>) -> AccountRecord {
+    AccountRecord {
+        id: 0,
+        username: name.into(),
+        username_key: name.to_lowercase(),
+        display_name: "测试".into(),
+        unit,
+        roles: vec![],
+        password_hash: "$argon2id$test".into(),
+        totp_secret: None,
+        totp_last_step: None,
+        created_at_ms: 1_638_316_800_000,
+        last_login_ms: None,
+        expires_on: None,
+        disabled_at_ms: None,
+        failed_logins: 0,
+        locked_until_ms: None,
+    }
+}
+
+/// The database's unique constraint on the normalised name reads back as the field, not as the
+/// database's text, and the refused account leaves nothing behind.
+async fn a_taken_user_name_is_a_duplicate_naming_the_field(db: Db) {
+    db.create_account(&account("Alice", None), &audit_draft("account.create"))
+        .await
+        .expect("the first account is stored");
+    let before = state(&db).await;
+    match db
+        .create_account(&account("ALICE", None), &audit_draft("account.create"))
+        .await
+    {
+        Err(StoreError::Duplicate {
+            field: Field::Username,
+            value: None,
+        }) => {}
+        other => panic!("expected a duplicate user name, got {other:?}"),
+    }
+    assert_eq!(state(&db).await, before);
+}
+
+/// A foreign-key violation is its own variant; PostgreSQL also says which reference it was.
+async fn an_account_of_a_missing_unit_is_a_missing_reference(db: Db) {
+    let before = state(&db).await;
+    let missing = jianguan_domain::model::UnitId(987_654);
+    match db
+        .create_account(
+            &account("bob", Some(missing)),
+            &audit_draft("account.create"),
+        )
+        .await
+    {
+        Err(StoreError::MissingReference { field }) => match db.backend() {
+            "postgres" => assert_eq!(field, Some(Field::Unit)),
+            _ => assert_eq!(field, None, "SQLite does not name the reference"),
+        },
+        other => panic!("expected a missing reference, got {other:?}"),
+    }
+    assert_eq!(state(&db).await, before);
+}
+
 fn audit_draft(action: &str) -> jianguan_audit::AuditDraft {
     jianguan_audit::AuditDraft {
         at_ms: 1_638_316_800_000,
@@ -1905,6 +1999,26 @@ fn assert_invalid<T: Debug>(what: &str, result: Result<T, StoreError>) -> String
     }
 }
 
+/// Asserts `result` is an error `expected` accepts; returns its text.
+fn assert_refused<T: Debug>(
+    what: &str,
+    result: Result<T, StoreError>,
+    expected: fn(&StoreError) -> bool,
+) -> String {
+    match result {
+        Err(e) if expected(&e) => e.to_string(),
+        other => panic!("{what}: expected another refusal, got {other:?}"),
+    }
+}
+
+fn is_conflict(e: &StoreError) -> bool {
+    matches!(e, StoreError::Conflict(_))
+}
+
+fn is_missing_reference(e: &StoreError) -> bool {
+    matches!(e, StoreError::MissingReference { .. })
+}
+
 fn first_of(kind: jianguan_domain::model::UnitKind) -> jianguan_domain::model::UnitId {
     CITY.units_of(kind).next().expect("a unit of the kind").id
 }
@@ -1982,10 +2096,11 @@ async fn scoring_schemes_are_versioned_per_year_and_a_saved_version_is_never_rep
     // A saved version is never replaced, and an older number is refused: nothing is written.
     let before = state(&db).await;
     for version in [2, 1] {
-        let why = assert_invalid(
+        let why = assert_refused(
             "an old version",
             db.save_scheme(2021, version, "x", &audit_draft("scheme.save"))
                 .await,
+            is_conflict,
         );
         assert!(why.contains("第 2 版"), "{why}");
     }
@@ -2063,18 +2178,20 @@ async fn entered_values_and_media_reports_round_trip_and_a_bad_batch_writes_noth
         marketisation(district, oct, 90.0),
         marketisation(UnitId(999_999), oct, 90.0),
     ];
-    assert_invalid(
+    assert_refused(
         "a missing unit",
         db.enter_values(&bad_values, &audit_draft("indicator.enter"))
             .await,
+        is_missing_reference,
     );
     let mut bad_report = reports[0].clone();
     bad_report.id = 0;
     bad_report.projects = vec![project.id, jianguan_domain::model::ProjectId(999_999)];
-    assert_invalid(
+    assert_refused(
         "a missing project",
         db.add_media_reports(&[bad_report], &audit_draft("media.add"))
             .await,
+        is_missing_reference,
     );
     assert_eq!(state(&db).await, before);
     // Entered values are append-only in the database itself: a correction is a new entry.
@@ -2095,9 +2212,10 @@ async fn a_published_run_is_frozen_and_a_correction_is_a_new_version_with_a_reas
     // A run names the scheme version it used, which must be stored.
     let draft = draft_run(oct, District, &[]);
     let before = state(&db).await;
-    assert_invalid(
+    assert_refused(
         "an unsaved scheme",
         db.save_draft_run(&draft, &audit_draft("score.draft")).await,
+        is_missing_reference,
     );
     assert_eq!(state(&db).await, before);
     save_default_scheme(&db).await;
@@ -2147,10 +2265,11 @@ async fn a_published_run_is_frozen_and_a_correction_is_a_new_version_with_a_reas
     // Published, the month is frozen: no draft over it, no second publication, no correction
     // without a reason or out of sequence, and the database refuses a direct change.
     let before = state(&db).await;
-    let why = assert_invalid(
+    let why = assert_refused(
         "a draft over a published month",
         db.save_draft_run(&redraft, &audit_draft("score.draft"))
             .await,
+        is_conflict,
     );
     assert!(why.contains("已发布"), "{why}");
     assert_invalid(
@@ -2181,10 +2300,11 @@ async fn a_published_run_is_frozen_and_a_correction_is_a_new_version_with_a_reas
     );
     let mut skipped = correction.clone();
     skipped.version = 3;
-    assert_invalid(
+    assert_refused(
         "a correction skipping a version",
         db.save_correction(&skipped, &audit_draft("score.correct"))
             .await,
+        is_conflict,
     );
     let mut other_scheme = correction.clone();
     other_scheme.scheme_version = 2;
@@ -2219,10 +2339,11 @@ async fn a_published_run_is_frozen_and_a_correction_is_a_new_version_with_a_reas
         Some(correction.clone())
     );
     // A writer racing to store the same correction is refused.
-    assert_invalid(
+    assert_refused(
         "the same correction twice",
         db.save_correction(&correction, &audit_draft("score.correct"))
             .await,
+        is_conflict,
     );
     // Months and kinds are separate runs; the year's latest runs come by month.
     let sep = draft_run(month("2021-09"), District, &[]);
@@ -2349,10 +2470,11 @@ async fn an_objection_is_filed_once_per_open_line_and_decided_once(db: Db) {
         )
         .await,
     );
-    assert_invalid(
+    assert_refused(
         "a decision on no objection",
         db.decide_objection(99, &rejection, &audit_draft("objection.decide"))
             .await,
+        |e| matches!(e, StoreError::NotFound(_)),
     );
     assert_eq!(state(&db).await, before);
     let decided = db

@@ -142,6 +142,12 @@ pub(crate) async fn create(
     .await;
     match created {
         Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
+        Err(jianguan_app::accounts::AccountError::Store(e)) => {
+            match crate::error::store_refusal(&e) {
+                Some(m) => users_page(&state, &user, &format!("未能创建账户：{m}")).await,
+                None => Err(AppError::store(Format::Html, e)),
+            }
+        }
         Err(e) => users_page(&state, &user, &format!("未能创建账户：{e}")).await,
     }
 }

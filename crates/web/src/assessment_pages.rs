@@ -31,7 +31,7 @@ use crate::api::Scope;
 use crate::assessment::{self, AssessmentError, Inputs, SchemeSaveError, ScoreRequest, Stored};
 use crate::auth::CurrentUser;
 use crate::cadence_pages::{ProjectIndex, Viewer, html, unprocessable};
-use crate::error::{AppError, Format};
+use crate::error::{AppError, Format, store_refusal};
 use crate::pages::{Layout, html_snapshot};
 use crate::{AppState, Params, fmt};
 
@@ -584,8 +584,10 @@ fn refused(message: impl Into<String>) -> AppError {
 
 fn assessment_error(e: AssessmentError) -> AppError {
     match e {
-        AssessmentError::Store(StoreError::Invalid(m)) => refused(m),
-        AssessmentError::Store(e) => AppError::store(Format::Html, e),
+        AssessmentError::Store(e) => match store_refusal(&e) {
+            Some(m) => refused(m),
+            None => AppError::store(Format::Html, e),
+        },
         other => refused(other.to_string()),
     }
 }
@@ -610,9 +612,9 @@ pub(crate) async fn publish(
         user.unit_name.as_deref(),
     )
     .await
-    .map_err(|e| match e {
-        StoreError::Invalid(m) => refused(m),
-        e => AppError::store(Format::Html, e),
+    .map_err(|e| match store_refusal(&e) {
+        Some(m) => refused(m),
+        None => AppError::store(Format::Html, e),
     })?;
     Ok(Redirect::to(&format!(
         "/assessment?month={month}&kind={}&done=published",
@@ -1374,8 +1376,10 @@ pub(crate) async fn object(
             Redirect::to(&format!("/assessment/units/{id}?month={month}&done=filed"))
                 .into_response(),
         ),
-        Err(StoreError::Invalid(m)) => again(m).await,
-        Err(e) => Err(AppError::store(Format::Html, e)),
+        Err(e) => match store_refusal(&e) {
+            Some(m) => again(m).await,
+            None => Err(AppError::store(Format::Html, e)),
+        },
     }
 }
 
@@ -1451,8 +1455,10 @@ pub(crate) async fn decide(
     };
     let decided = match store.decide_objection(id, &decision, &record).await {
         Ok(d) => d,
-        Err(StoreError::Invalid(m)) => return back(m).await,
-        Err(e) => return Err(AppError::store(Format::Html, e)),
+        Err(e) => match store_refusal(&e) {
+            Some(m) => return back(m).await,
+            None => return Err(AppError::store(Format::Html, e)),
+        },
     };
     if accepted {
         // The month is rescored with the objection as the correction's reason. Should this
@@ -1782,8 +1788,10 @@ pub(crate) async fn save_scheme(
             saved.version
         ))
         .into_response()),
-        Err(SchemeSaveError::Store(StoreError::Invalid(m))) => refuse(m).await,
-        Err(SchemeSaveError::Store(e)) => Err(AppError::store(Format::Html, e)),
+        Err(SchemeSaveError::Store(e)) => match store_refusal(&e) {
+            Some(m) => refuse(m).await,
+            None => Err(AppError::store(Format::Html, e)),
+        },
         Err(e) => refuse(e.to_string()).await,
     }
 }
@@ -2126,9 +2134,9 @@ pub(crate) async fn enter(
         .store()
         .enter_values(std::slice::from_ref(&entry), &record)
         .await
-        .map_err(|e| match e {
-            StoreError::Invalid(m) => refused(m),
-            e => AppError::store(Format::Html, e),
+        .map_err(|e| match store_refusal(&e) {
+            Some(m) => refused(m),
+            None => AppError::store(Format::Html, e),
         })?;
     Ok(Redirect::to(&format!(
         "/indicators/{code}?month={month}&kind={}&entered=1",

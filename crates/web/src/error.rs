@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use jianguan_domain::store::StoreError;
+use jianguan_domain::store::{Field, StoreError};
 
 /// Whether an error is answered as a page or as JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +46,9 @@ pub enum ErrorKind {
     TooLarge(usize),
     /// A form or request refused by a rule, with the rule's reason: 422.
     Unprocessable(String),
+    /// The request conflicts with what is stored now (a duplicate, a stale plan, a frozen
+    /// record), with the reason: 409.
+    Conflict(String),
     /// Anything else: 500, details logged only.
     Internal(String),
 }
@@ -110,12 +113,17 @@ impl AppError {
         }
     }
 
-    /// A 500 from a storage failure.
+    /// A storage failure answered by what it means: 409 for a conflict, a duplicate or a stale
+    /// plan, 404 for a missing record, 422 for a refused record, 500 for the rest (whose text,
+    /// possibly the database's own, is only logged).
     pub fn store(format: Format, e: StoreError) -> AppError {
-        AppError {
-            format,
-            kind: ErrorKind::Internal(e.to_string()),
-        }
+        let kind = match store_status(&e) {
+            StoreStatus::Conflict(m) => ErrorKind::Conflict(m),
+            StoreStatus::NotFound(what) => ErrorKind::NotFound(what),
+            StoreStatus::Refused(m) => ErrorKind::Unprocessable(m),
+            StoreStatus::Failed => ErrorKind::Internal(e.to_string()),
+        };
+        AppError { format, kind }
     }
 
     /// A 422 with the reason a rule refused the request.
@@ -132,6 +140,76 @@ impl AppError {
             format: Format::Html,
             kind: ErrorKind::Internal(e.to_string()),
         }
+    }
+}
+
+/// How a [`StoreError`] is answered.
+enum StoreStatus {
+    /// 409, with the message.
+    Conflict(String),
+    /// 404, naming what.
+    NotFound(String),
+    /// 422, with the message.
+    Refused(String),
+    /// 500.
+    Failed,
+}
+
+fn store_status(e: &StoreError) -> StoreStatus {
+    match e {
+        StoreError::Invalid(m) => StoreStatus::Refused(m.clone()),
+        StoreError::Conflict(m) => StoreStatus::Conflict(m.clone()),
+        StoreError::Stale { .. } => StoreStatus::Conflict(
+            "操作期间数据已有变化，本次未写入任何数据，请重新操作".to_string(),
+        ),
+        StoreError::Duplicate { field, value } => StoreStatus::Conflict(match value {
+            Some(v) => format!("{}“{v}”已存在", field_name(field)),
+            None => format!("{}已存在", field_name(field)),
+        }),
+        StoreError::NotFound(what) => StoreStatus::NotFound(what.clone()),
+        StoreError::MissingReference { field } => StoreStatus::Refused(match field {
+            Some(f) => format!("引用的{}不存在", field_name(f)),
+            None => "引用的记录不存在".to_string(),
+        }),
+        StoreError::NotEmpty => StoreStatus::Conflict("数据库中已有项目数据".to_string()),
+        StoreError::NotJianguan(_) | StoreError::NewerSchema { .. } | StoreError::Backend(_) => {
+            StoreStatus::Failed
+        }
+    }
+}
+
+/// The message to show for a store error that refused the request (a rule, a conflict, a
+/// duplicate, a stale plan, a missing record), for a form to show in place; `None` for a
+/// failure, which is answered with a 500 and only logged.
+pub fn store_refusal(e: &StoreError) -> Option<String> {
+    match store_status(e) {
+        StoreStatus::Conflict(m) | StoreStatus::Refused(m) => Some(m),
+        StoreStatus::NotFound(what) => Some(format!("未找到{what}")),
+        StoreStatus::Failed => None,
+    }
+}
+
+/// A field's name in messages.
+fn field_name(field: &Field) -> &'static str {
+    match field {
+        Field::Username => "用户名",
+        Field::ProjectCode => "项目编号",
+        Field::CategoryCode => "类别编码",
+        Field::SchemeVersion => "考评办法版本",
+        Field::RunVersion => "考评结果版本",
+        Field::ReportVersion => "进度填报版本",
+        Field::ItemEvent => "事项记录",
+        Field::SettingVersion => "设置版本",
+        Field::ObjectionDecision => "申诉的处理决定",
+        Field::Unit => "单位",
+        Field::Project => "项目",
+        Field::Category => "类别",
+        Field::Milestone => "节点",
+        Field::Period => "填报周期",
+        Field::Report => "进度报告",
+        Field::Account => "账号",
+        Field::Item => "督办事项",
+        Field::Other(_) => "记录",
     }
 }
 
@@ -180,6 +258,7 @@ impl IntoResponse for AppError {
                 format!("未处理：{reason}"),
                 None,
             ),
+            ErrorKind::Conflict(reason) => (StatusCode::CONFLICT, "conflict", reason, None),
             ErrorKind::Internal(detail) => {
                 tracing::error!(%detail, "request failed");
                 (
@@ -202,5 +281,63 @@ impl IntoResponse for AppError {
                 (status, Html(crate::pages::error_page(status, &message))).into_response()
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http_body_util::BodyExt;
+
+    /// The status and JSON body a store error is answered with.
+    async fn answer(e: StoreError) -> (StatusCode, String) {
+        let response = AppError::store(Format::Json, e).into_response();
+        let status = response.status();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        (status, String::from_utf8(body.to_vec()).unwrap())
+    }
+
+    #[tokio::test]
+    async fn each_store_error_has_its_status_and_a_message_naming_the_field() {
+        let duplicate = StoreError::Duplicate {
+            field: Field::Username,
+            value: None,
+        };
+        let (status, body) = answer(duplicate).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert!(body.contains("用户名已存在"), "{body}");
+        let code = StoreError::Duplicate {
+            field: Field::ProjectCode,
+            value: Some("DR2021-0001".into()),
+        };
+        let (status, body) = answer(code).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert!(body.contains("项目编号“DR2021-0001”已存在"), "{body}");
+        let stale = StoreError::Stale {
+            expected: 3,
+            found: 4,
+        };
+        assert_eq!(answer(stale).await.0, StatusCode::CONFLICT);
+        let conflict = StoreError::Conflict("已发布".into());
+        assert_eq!(answer(conflict).await.0, StatusCode::CONFLICT);
+        let missing = StoreError::NotFound("编号为 9 的申诉".into());
+        assert_eq!(answer(missing).await.0, StatusCode::NOT_FOUND);
+        let reference = StoreError::MissingReference {
+            field: Some(Field::Unit),
+        };
+        let (status, body) = answer(reference).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("引用的单位不存在"), "{body}");
+        let invalid = StoreError::Invalid("超出范围".into());
+        assert_eq!(answer(invalid).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+
+    #[tokio::test]
+    async fn a_backend_failure_never_shows_the_database_text() {
+        let failure = StoreError::Backend("UNIQUE constraint failed: accounts.username_key".into());
+        let (status, body) = answer(failure).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(!body.contains("UNIQUE"), "{body}");
+        assert!(!body.contains("accounts"), "{body}");
     }
 }

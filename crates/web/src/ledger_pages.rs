@@ -335,11 +335,13 @@ pub(crate) async fn confirm(
             ))
             .into_response())
         }
-        Err(jianguan_domain::store::StoreError::Invalid(m)) => {
-            page.error = Some(format!("未导入任何数据：{m}"));
-            unprocessable(html(page))
-        }
-        Err(e) => Err(AppError::store(Format::Html, e)),
+        Err(e) => match crate::error::store_refusal(&e) {
+            Some(m) => {
+                page.error = Some(format!("未导入任何数据：{m}"));
+                unprocessable(html(page))
+            }
+            None => Err(AppError::store(Format::Html, e)),
+        },
     }
 }
 

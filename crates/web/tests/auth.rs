@@ -10,7 +10,8 @@ use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use jianguan_access::Role;
 use jianguan_domain::model::{Portfolio, UnitKind};
-use jianguan_domain::store::{Actor, Store};
+use jianguan_domain::store::Actor;
+use jianguan_domain::store::prelude::*;
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -185,7 +186,14 @@ async fn usernames_match_after_normalisation_and_case_folding() {
     )
     .await
     .expect_err("the name is taken");
-    assert!(err.to_string().contains("duplicate"), "{err}");
+    let message = match &err {
+        jianguan_app::accounts::AccountError::Store(e) => {
+            jianguan_web::error::store_refusal(e).expect("a refusal fit to show")
+        }
+        other => panic!("expected a duplicate user name, got {other}"),
+    };
+    assert!(message.contains("用户名已存在"), "{message}");
+    assert!(!message.contains("UNIQUE"), "{message}");
 }
 
 #[tokio::test]
@@ -491,6 +499,19 @@ async fn the_system_administrator_creates_accounts_and_the_security_administrato
     .await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("密码"), "{body}");
+    // A taken name is refused naming the field, never in the database's words.
+    let (status, _, body) = send(
+        &app.router,
+        post_form(
+            "/admin/users",
+            &sys,
+            "username=NEWBIE&name=x&password=Yinghu%23Spring2021",
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("用户名已存在"), "{body}");
+    assert!(!body.contains("UNIQUE constraint"), "{body}");
     // The system administrator may not grant roles.
     let (status, _, _) = send(
         &app.router,

@@ -11,7 +11,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use fantoccini::{ClientBuilder, Locator};
-use jianguan_domain::store::{Actor, Store};
+use jianguan_domain::store::Actor;
+use jianguan_domain::store::prelude::*;
 
 /// Kills chromedriver when the test ends, however it ends.
 struct Driver(Child);

@@ -16,7 +16,8 @@ use axum::http::{HeaderMap, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use jianguan_domain::fmt;
 use jianguan_domain::model::Money;
-use jianguan_domain::store::{Actor, Store};
+use jianguan_domain::store::Actor;
+use jianguan_domain::store::prelude::*;
 use serde_json::Value;
 use tower::ServiceExt;
 

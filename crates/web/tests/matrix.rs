@@ -13,7 +13,8 @@ use jianguan_access::Role;
 use jianguan_access::policy;
 use jianguan_domain::followup::{EscalationLevel, ItemId, ItemKind, TrackedItem};
 use jianguan_domain::model::{Portfolio, ProgressReport, Project, ReportId};
-use jianguan_domain::store::{Actor, CadenceWrite, PhotoRef, SessionRecord, Store};
+use jianguan_domain::store::prelude::*;
+use jianguan_domain::store::{Actor, CadenceWrite, PhotoRef, SessionRecord};
 use jianguan_web::routes::{Access, ROUTES};
 use tower::ServiceExt;
 

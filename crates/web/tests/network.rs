@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use jianguan_domain::store::{Actor, SessionRecord, Store};
+use jianguan_domain::store::prelude::*;
+
+use jianguan_domain::store::{Actor, SessionRecord};
 use jianguan_web::network::{NetworkConfig, parse_ranges};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 

@@ -46,7 +46,8 @@ use http_body_util::BodyExt;
 use jianguan_access::Role;
 use jianguan_domain::filing::{Filing, ReportIndex, compliance};
 use jianguan_domain::model::{Portfolio, Project, UnitKind};
-use jianguan_domain::store::{SessionRecord, Store};
+use jianguan_domain::store::SessionRecord;
+use jianguan_domain::store::prelude::*;
 use serde_json::Value;
 use tower::ServiceExt;
 

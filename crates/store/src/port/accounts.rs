@@ -1,0 +1,70 @@
+//! Accounts, logins and sessions.
+
+use super::*;
+
+impl AccountStore for Db {
+    fn create_account<'a>(
+        &'a self,
+        account: &'a AccountRecord,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<i64, StoreError>> {
+        Box::pin(async move { codec_call!(self, create_account(account, audit)) })
+    }
+
+    fn account_by_key<'a>(
+        &'a self,
+        username_key: &'a str,
+    ) -> BoxFuture<'a, Result<Option<AccountRecord>, StoreError>> {
+        Box::pin(async move { codec_call!(self, account_by_key(username_key)) })
+    }
+
+    fn list_accounts(&self) -> BoxFuture<'_, Result<Vec<AccountRecord>, StoreError>> {
+        Box::pin(async move { codec_call!(self, list_accounts()) })
+    }
+
+    fn update_account<'a>(
+        &'a self,
+        account: &'a AccountRecord,
+        end_sessions: bool,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move { codec_call!(self, update_account(account, end_sessions, audit)) })
+    }
+
+    fn account(&self, id: i64) -> BoxFuture<'_, Result<Option<AccountRecord>, StoreError>> {
+        Box::pin(async move { codec_call!(self, account(id)) })
+    }
+
+    fn record_login<'a>(
+        &'a self,
+        account: &'a AccountRecord,
+        session: Option<&'a SessionRecord>,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move { codec_call!(self, record_login(account, session, audit)) })
+    }
+
+    fn session<'a>(
+        &'a self,
+        token_hash: &'a str,
+    ) -> BoxFuture<'a, Result<Option<SessionRecord>, StoreError>> {
+        Box::pin(async move { codec_call!(self, session(token_hash)) })
+    }
+
+    fn touch_session<'a>(
+        &'a self,
+        token_hash: &'a str,
+        now_ms: i64,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move { codec_call!(self, touch_session(token_hash, now_ms)) })
+    }
+
+    fn end_sessions<'a>(
+        &'a self,
+        account_id: i64,
+        token_hash: Option<&'a str>,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move { codec_call!(self, end_sessions(account_id, token_hash, audit)) })
+    }
+}

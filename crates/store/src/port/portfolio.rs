@@ -1,0 +1,89 @@
+//! The campaign's records.
+
+use super::*;
+
+impl PortfolioStore for Db {
+    fn backend(&self) -> &'static str {
+        match self {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    fn data_version(&self) -> BoxFuture<'_, Result<i64, StoreError>> {
+        Box::pin(async move {
+            dispatch!(self, pool => sqlx::query_scalar("SELECT version FROM data_version WHERE id = 1")
+                .fetch_one(pool)
+                .await
+                .map_err(backend_error))
+        })
+    }
+
+    fn is_empty(&self) -> BoxFuture<'_, Result<bool, StoreError>> {
+        Box::pin(async move {
+            let count: i64 = dispatch!(self, pool => sqlx::query_scalar(
+                "SELECT (SELECT COUNT(*) FROM units) + (SELECT COUNT(*) FROM projects)",
+            )
+            .fetch_one(pool)
+            .await
+            .map_err(backend_error)?);
+            Ok(count == 0)
+        })
+    }
+
+    fn load_portfolio(&self) -> BoxFuture<'_, Result<Portfolio, StoreError>> {
+        Box::pin(async move { codec_call!(self, load_portfolio()) })
+    }
+
+    fn load_read_model(&self) -> BoxFuture<'_, Result<ReadModel, StoreError>> {
+        Box::pin(async move { codec_call!(self, load_read_model()) })
+    }
+
+    fn load_project(
+        &self,
+        id: ProjectId,
+        scope: RecordScope,
+    ) -> BoxFuture<'_, Result<Option<ProjectRecord>, StoreError>> {
+        Box::pin(async move { codec_call!(self, load_project(id, scope)) })
+    }
+
+    fn create_portfolio<'a>(
+        &'a self,
+        portfolio: &'a Portfolio,
+        actor: &'a Actor,
+        progress: Progress<'a>,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(
+            async move { codec_call!(self, insert_portfolio(portfolio, actor, progress, true)) },
+        )
+    }
+
+    fn append_portfolio<'a>(
+        &'a self,
+        portfolio: &'a Portfolio,
+        actor: &'a Actor,
+        progress: Progress<'a>,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(
+            async move { codec_call!(self, insert_portfolio(portfolio, actor, progress, false)) },
+        )
+    }
+
+    fn import_projects<'a>(
+        &'a self,
+        import: &'a ProjectImport,
+        actor: &'a Actor,
+        progress: Progress<'a>,
+    ) -> BoxFuture<'a, Result<Vec<ProjectId>, StoreError>> {
+        Box::pin(async move {
+            match self {
+                Db::Sqlite(pool) => {
+                    ledger::sqlite_ledger::import_projects(pool, import, actor, progress).await
+                }
+                Db::Postgres(pool) => {
+                    ledger::postgres_ledger::import_projects(pool, import, actor, progress).await
+                }
+            }
+        })
+    }
+}
