@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Form, FromRequest, Multipart, Path, Query, Request, State};
+use axum::extract::{Form, FromRequest, Multipart, Path, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use jianguan_documents::ledger::{
     ImportError, ImportOptions, ImportPlan, error_report, plan_import, read_workbook,
@@ -22,9 +22,8 @@ use jianguan_domain::store::{Actor, ProjectImport};
 
 use crate::api::Scope;
 use crate::auth::CurrentUser;
-use crate::cadence_pages::{html, unprocessable};
-use crate::error::{AppError, Format};
-use crate::pages::{Layout, html_snapshot};
+use crate::error::AppError;
+use crate::view::{self, Layout};
 use crate::{AppState, Params};
 
 /// The route that takes a ledger file (`POST`).
@@ -114,7 +113,7 @@ struct ImportPage {
 
 impl ImportPage {
     async fn new(state: &AppState, user: &CurrentUser) -> Result<ImportPage, AppError> {
-        let snap = html_snapshot(state).await?;
+        let snap = view::snapshot(state).await?;
         let today = state.today();
         let year = snap.portfolio.reporting_year().unwrap_or(today.year());
         let scope = Scope {
@@ -146,14 +145,13 @@ impl ImportPage {
 pub(crate) async fn page(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Query(query): Query<HashMap<String, String>>,
+    params: Params,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Html);
     let mut page = ImportPage::new(&state, &user).await?;
     if let (Some(new), Some(updated)) = (params.get("new"), params.get("updated")) {
         page.notice = format!("已导入：新增 {new} 个项目，更新 {updated} 个。");
     }
-    html(page)
+    view::render(page)
 }
 
 /// Plans the import of `bytes` against the current records, off the async threads (parsing a
@@ -163,7 +161,7 @@ async fn plan(
     file_name: String,
     bytes: Arc<Vec<u8>>,
 ) -> Result<(i64, Result<ImportPlan, ImportError>), AppError> {
-    let snap = html_snapshot(state).await?;
+    let snap = view::snapshot(state).await?;
     let version = snap.version;
     let planned = tokio::task::spawn_blocking(move || {
         let options = ImportOptions::default();
@@ -171,7 +169,7 @@ async fn plan(
         plan_import(&workbook, &snap.portfolio, &options, &|_, _| {})
     })
     .await
-    .map_err(|e| AppError::internal(Format::Html, e.to_string()))?;
+    .map_err(|e| AppError::internal(e.to_string()))?;
     Ok((version, planned))
 }
 
@@ -200,7 +198,7 @@ pub(crate) async fn check(
     let mut page = ImportPage::new(&state, &user).await?;
     let Some((file_name, bytes)) = upload.filter(|(_, b)| !b.is_empty()) else {
         page.error = Some("请选择台账文件（.xlsx、.xls 或 .csv）".into());
-        return unprocessable(html(page));
+        return view::unprocessable(view::render(page));
     };
     page.file_name = file_name.clone();
     let bytes = Arc::new(bytes);
@@ -230,7 +228,7 @@ pub(crate) async fn check(
             } else {
                 page.notice = "文件与现有台账一致，无需导入。".into();
             }
-            html(page)
+            view::render(page)
         }
         Err(ImportError::Invalid { errors, .. }) => {
             page.errors_total = errors.len();
@@ -249,11 +247,11 @@ pub(crate) async fn check(
                 "台账有 {} 处错误，未导入任何数据。请按错误报告修改后重新上传。",
                 errors.len()
             ));
-            unprocessable(html(page))
+            view::unprocessable(view::render(page))
         }
         Err(e) => {
             page.error = Some(format!("未导入任何数据：{e}"));
-            unprocessable(html(page))
+            view::unprocessable(view::render(page))
         }
     }
 }
@@ -265,13 +263,10 @@ pub(crate) async fn report(
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
     let Some((file_name, bytes)) = state.uploads().get(user.account.id, &token) else {
-        return Err(AppError::not_found(
-            Format::Html,
-            "该错误报告（已过期，请重新上传）",
-        ));
+        return Err(AppError::not_found("该错误报告（已过期，请重新上传）"));
     };
     // The errors are those of the current records, as the page showed them.
-    let snap = html_snapshot(&state).await?;
+    let snap = view::snapshot(&state).await?;
     let name = file_name.clone();
     let bytes = tokio::task::spawn_blocking(move || {
         let options = ImportOptions::default();
@@ -283,8 +278,8 @@ pub(crate) async fn report(
         error_report(&workbook, &errors).map_err(|e| e.to_string())
     })
     .await
-    .map_err(|e| AppError::internal(Format::Html, e.to_string()))?
-    .map_err(|e| AppError::internal(Format::Html, e))?;
+    .map_err(|e| AppError::internal(e.to_string()))?
+    .map_err(AppError::internal)?;
     let stem = file_name
         .rsplit_once('.')
         .map_or(file_name.as_str(), |(s, _)| s);
@@ -305,7 +300,7 @@ pub(crate) async fn confirm(
     let mut page = ImportPage::new(&state, &user).await?;
     let Some((file_name, bytes)) = state.uploads().get(user.account.id, token) else {
         page.error = Some("上传已过期或不存在，请重新上传台账".into());
-        return unprocessable(html(page));
+        return view::unprocessable(view::render(page));
     };
     let size = bytes.len();
     let (version, planned) = plan(&state, file_name.clone(), bytes).await?;
@@ -313,7 +308,7 @@ pub(crate) async fn confirm(
         Ok(plan) => plan,
         Err(e) => {
             page.error = Some(format!("未导入任何数据：{e}"));
-            return unprocessable(html(page));
+            return view::unprocessable(view::render(page));
         }
     };
     let import = ProjectImport {
@@ -345,9 +340,9 @@ pub(crate) async fn confirm(
         }
         Err(jianguan_domain::store::StoreError::Invalid(m)) => {
             page.error = Some(format!("未导入任何数据：{m}"));
-            unprocessable(html(page))
+            view::unprocessable(view::render(page))
         }
-        Err(e) => Err(AppError::store(Format::Html, e)),
+        Err(e) => Err(AppError::store(e)),
     }
 }
 
@@ -357,8 +352,8 @@ pub(crate) async fn export(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
 ) -> Result<Response, AppError> {
-    let scope = user.scope(jianguan_access::policy::Resource::Portfolio, Format::Html)?;
-    let snap = html_snapshot(&state).await?;
+    let scope = user.scope(jianguan_access::policy::Resource::Portfolio)?;
+    let snap = view::snapshot(&state).await?;
     let today = state.today();
     let mut portfolio = snap.portfolio.clone();
     portfolio.projects.retain(|p| scope.covers(p));
@@ -382,8 +377,8 @@ pub(crate) async fn export(
         jianguan_documents::ledger::ledger_workbook(&portfolio, &latest, today)
     })
     .await
-    .map_err(|e| AppError::internal(Format::Html, e.to_string()))?
-    .map_err(|e| AppError::internal(Format::Html, e.to_string()))?;
+    .map_err(|e| AppError::internal(e.to_string()))?
+    .map_err(|e| AppError::internal(e.to_string()))?;
     Ok(crate::download::attachment(
         bytes,
         crate::download::XLSX,

@@ -26,8 +26,9 @@ pub mod jobs;
 pub mod limits;
 pub mod network;
 mod pages;
-mod params;
+pub mod params;
 pub mod routes;
+mod view;
 
 use std::sync::Arc;
 
@@ -210,11 +211,7 @@ impl AppState {
 
 /// The routes of the whole application.
 pub fn router(state: Arc<AppState>) -> Router {
-    routes::declared()
-        .route_layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            routes::authorize,
-        ))
+    routes::declared(&state)
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Form, Query, State};
+use axum::extract::{Form, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use jianguan_access::policy::{Action, Resource};
 use jianguan_audit::{AuditDraft, FieldChange, Outcome};
@@ -18,8 +18,8 @@ use jianguan_domain::warnings::{DEFAULT_RULES_TOML, RulesError, WarningRules};
 use crate::api::Scope;
 use crate::auth::CurrentUser;
 use crate::cadence::WARNING_RULES_KEY;
-use crate::error::{AppError, Format};
-use crate::pages::{Layout, html_snapshot};
+use crate::error::AppError;
+use crate::view::{self, Layout};
 use crate::{AppState, Params, fmt};
 
 /// The audit action of a saved version of the rules.
@@ -52,7 +52,7 @@ async fn in_force(state: &AppState) -> Result<(String, String, i64), AppError> {
         .store()
         .setting(WARNING_RULES_KEY)
         .await
-        .map_err(|e| AppError::store(Format::Html, e))?;
+        .map_err(AppError::store)?;
     Ok(match saved {
         Some(s) => {
             let at = jiff::Timestamp::from_millisecond(s.saved_at_ms)
@@ -118,7 +118,7 @@ async fn history(state: &AppState) -> Result<Vec<HistoryRow>, AppError> {
             ..AuditQuery::default()
         })
         .await
-        .map_err(|e| AppError::store(Format::Html, e))?;
+        .map_err(AppError::store)?;
     let after = |r: &jianguan_audit::AuditRecord, field: &str| {
         r.changes
             .iter()
@@ -151,7 +151,7 @@ async fn render_page(
     error: Option<String>,
     notice: String,
 ) -> Result<Response, AppError> {
-    let snap = html_snapshot(state).await?;
+    let snap = view::snapshot(state).await?;
     let today = state.today();
     let year = snap.portfolio.reporting_year().unwrap_or(today.year());
     let scope = Scope {
@@ -170,7 +170,7 @@ async fn render_page(
     .crumb("警示规则", None);
     let (body, line, _) = in_force(state).await?;
     let rules = WarningRules::from_toml(&body).unwrap_or_default();
-    super::html(SettingsPage {
+    view::render(SettingsPage {
         in_force: format!("{line}（规则 version = {}）", rules.version),
         summary: summary(&rules),
         body: typed.unwrap_or(body),
@@ -186,9 +186,8 @@ async fn render_page(
 pub(crate) async fn page(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Query(query): Query<HashMap<String, String>>,
+    params: Params,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Html);
     let notice = match params.id("saved")? {
         Some(v) => format!("已保存为第 {v} 版，次日起的警示按新规则计算。"),
         None => String::new(),
@@ -212,7 +211,7 @@ pub(crate) async fn save(
         let user = &user;
         let body = body.clone();
         async move {
-            super::unprocessable(
+            view::unprocessable(
                 render_page(
                     state,
                     user,
@@ -267,7 +266,7 @@ pub(crate) async fn save(
         .store()
         .save_setting(WARNING_RULES_KEY, &body, &user.account.username, &audit)
         .await
-        .map_err(|e| AppError::store(Format::Html, e))?;
+        .map_err(AppError::store)?;
     Ok(Redirect::to(&format!("/settings/warnings?saved={}", saved.version)).into_response())
 }
 
