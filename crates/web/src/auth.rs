@@ -300,7 +300,9 @@ pub async fn authenticate(
         Ok(None) if is_public(&path) => {}
         Ok(None) => {
             return match format {
-                Format::Json => AppError::unauthorized().into_response(),
+                Format::Json => AppError::unauthorized()
+                    .with_format(Format::Json)
+                    .into_response(),
                 Format::Html => {
                     let next = request
                         .uri()
