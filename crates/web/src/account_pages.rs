@@ -1,19 +1,20 @@
 //! The signed-in user's own account: its details and the optional second factor (TOTP), which
 //! any user may turn on and administrators must have.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Form, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
 use jianguan_access::totp::{Totp, TotpSecret};
 use jianguan_audit::{AuditDraft, FieldChange, Outcome};
 
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::error::{AppError, Format};
+use crate::error::AppError;
+use crate::params::{Fields, FromParams, TypedForm};
+use crate::view;
 
 #[derive(Template)]
 #[template(path = "account.html")]
@@ -47,12 +48,11 @@ fn page(
         offer,
         message,
     };
-    Ok(Html(view.render().map_err(AppError::render)?).into_response())
+    view::render(view)
 }
 
 fn offer(user: &CurrentUser) -> Result<(String, String), AppError> {
-    let secret =
-        TotpSecret::generate().map_err(|e| AppError::internal(Format::Html, e.to_string()))?;
+    let secret = TotpSecret::generate().map_err(|e| AppError::internal(e.to_string()))?;
     let uri = Totp::STANDARD.provisioning_uri(&secret, "jianguan", &user.account.username);
     Ok((secret.to_base32(), uri))
 }
@@ -67,21 +67,41 @@ pub(crate) async fn show(Extension(user): Extension<CurrentUser>) -> Result<Resp
     page(&user, offer, "")
 }
 
+/// The form of `POST /account/totp`.
+pub(crate) struct TotpForm {
+    /// `action=enable` (anything else turns the second factor off).
+    enable: bool,
+    /// The new secret, as the page offered it.
+    secret: String,
+    /// The code from the authenticator.
+    code: String,
+}
+
+impl FromParams for TotpForm {
+    fn from_params(f: &mut Fields<'_>) -> Self {
+        TotpForm {
+            enable: f.raw_opt("action").as_deref() == Some("enable"),
+            secret: f.raw("secret"),
+            code: f.raw("code"),
+        }
+    }
+}
+
 /// `POST /account/totp`: turns the second factor on once the user proves the new secret works
 /// (the code from their authenticator), or off (not for administrators, who must keep it).
 pub(crate) async fn totp(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Form(form): Form<HashMap<String, String>>,
+    TypedForm(form): TypedForm<TotpForm>,
 ) -> Result<Response, AppError> {
     let mut account = user.account.clone();
-    let enabling = form.get("action").map(String::as_str) == Some("enable");
+    let enabling = form.enable;
     if enabling {
-        let secret_text = form.get("secret").cloned().unwrap_or_default();
+        let secret_text = form.secret;
         let secret = TotpSecret::from_base32(&secret_text)
-            .map_err(|_| AppError::bad_parameter(Format::Html, "secret", "密钥无效"))?;
+            .map_err(|_| AppError::bad_parameter("secret", "密钥无效"))?;
         let now = crate::auth::now_ms();
-        let code = form.get("code").map_or("", |c| c.trim());
+        let code = form.code.trim();
         let Some(step) = Totp::STANDARD.verify(&secret, code, (now / 1000) as u64) else {
             return page(
                 &user,
@@ -122,6 +142,6 @@ pub(crate) async fn totp(
         .store()
         .update_account(&account, false, &record)
         .await
-        .map_err(|e| AppError::store(Format::Html, e))?;
+        .map_err(AppError::store)?;
     Ok(Redirect::to("/account").into_response())
 }

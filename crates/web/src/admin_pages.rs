@@ -2,21 +2,23 @@
 //! and sets expiry of accounts (but grants no role); the security administrator grants roles
 //! (but creates no account). Every change is audited with its before and after values.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Form, Path, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
 use jianguan_access::Role;
 use jianguan_access::policy::{Action, Resource};
 use jianguan_audit::{AuditDraft, FieldChange, Outcome};
+use jianguan_domain::Date;
 use jianguan_domain::model::UnitId;
 use jianguan_domain::store::AccountRecord;
 
 use crate::auth::CurrentUser;
-use crate::error::{AppError, Format};
+use crate::error::AppError;
+use crate::params::{Fields, FromParams, TypedForm};
+use crate::view;
 use crate::{AppState, fmt};
 
 /// One account as the list shows it.
@@ -60,11 +62,8 @@ async fn users_page(
         .store()
         .list_accounts()
         .await
-        .map_err(|e| AppError::store(Format::Html, e))?;
-    let snap = state
-        .snapshot()
-        .await
-        .map_err(|e| AppError::store(Format::Html, e))?;
+        .map_err(AppError::store)?;
+    let snap = state.snapshot().await.map_err(AppError::store)?;
     let rows = accounts
         .iter()
         .map(|a| AccountRow {
@@ -102,7 +101,7 @@ async fn users_page(
         may_grant: user.may(Resource::Roles, Action::Grant),
         message: message.to_string(),
     };
-    Ok(Html(page.render().map_err(AppError::render)?).into_response())
+    view::render(page)
 }
 
 /// `GET /admin/users`.
@@ -113,29 +112,42 @@ pub(crate) async fn users(
     users_page(&state, &user, "").await
 }
 
+/// The form of `POST /admin/users`.
+pub(crate) struct NewAccountForm {
+    username: String,
+    name: String,
+    unit: Option<UnitId>,
+    /// As typed (a password is not trimmed).
+    password: String,
+}
+
+impl FromParams for NewAccountForm {
+    fn from_params(f: &mut Fields<'_>) -> Self {
+        NewAccountForm {
+            username: f.text("username").unwrap_or_default(),
+            name: f.text("name").unwrap_or_default(),
+            unit: f.choice("unit", |v| v.parse().ok().map(UnitId), "应为单位编号"),
+            password: f.raw("password"),
+        }
+    }
+}
+
 /// `POST /admin/users`: a new account without roles (the security administrator grants them).
 pub(crate) async fn create(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Form(form): Form<HashMap<String, String>>,
+    TypedForm(form): TypedForm<NewAccountForm>,
 ) -> Result<Response, AppError> {
-    let field = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or("");
-    let unit = match field("unit") {
-        "" => None,
-        v => Some(UnitId(v.parse().map_err(|_| {
-            AppError::bad_parameter(Format::Html, "unit", "应为单位编号")
-        })?)),
-    };
     let created = jianguan_app::accounts::create_account(
         state.store(),
         state.clock(),
         &user.account.username,
         jianguan_app::accounts::NewAccount {
-            username: field("username"),
-            display_name: field("name"),
-            unit,
+            username: &form.username,
+            display_name: &form.name,
+            unit: form.unit,
             roles: &[],
-            password: form.get("password").map_or("", String::as_str),
+            password: &form.password,
             totp_secret: None,
         },
     )
@@ -145,7 +157,7 @@ pub(crate) async fn create(
         Err(jianguan_app::accounts::AccountError::Store(e)) => {
             match crate::error::store_refusal(&e) {
                 Some(m) => users_page(&state, &user, &format!("未能创建账户：{m}")).await,
-                None => Err(AppError::store(Format::Html, e)),
+                None => Err(AppError::store(e)),
             }
         }
         Err(e) => users_page(&state, &user, &format!("未能创建账户：{e}")).await,
@@ -153,15 +165,13 @@ pub(crate) async fn create(
 }
 
 async fn load(state: &AppState, id: &str) -> Result<AccountRecord, AppError> {
-    let id: i64 = id
-        .parse()
-        .map_err(|_| AppError::not_found(Format::Html, "该账户"))?;
+    let id: i64 = id.parse().map_err(|_| AppError::not_found("该账户"))?;
     state
         .store()
         .account(id)
         .await
-        .map_err(|e| AppError::store(Format::Html, e))?
-        .ok_or_else(|| AppError::not_found(Format::Html, "该账户"))
+        .map_err(AppError::store)?
+        .ok_or_else(|| AppError::not_found("该账户"))
 }
 
 fn change(field: &str, before: Option<String>, after: Option<String>) -> FieldChange {
@@ -190,27 +200,41 @@ fn draft(
     }
 }
 
+/// The form of `POST /admin/users/{id}/status`.
+pub(crate) struct StatusForm {
+    /// `disable` or `enable`; anything else leaves the account's state.
+    action: Option<String>,
+    /// A new expiry date (`Some(None)`: a blank field clears it; `None`: not sent, unchanged).
+    expires_on: Option<Option<Date>>,
+}
+
+impl FromParams for StatusForm {
+    fn from_params(f: &mut Fields<'_>) -> Self {
+        let sent = f.present("expires_on");
+        let date = f.choice("expires_on", |v| v.parse().ok(), "应为日期 YYYY-MM-DD");
+        StatusForm {
+            action: f.raw_opt("action"),
+            expires_on: sent.then_some(date),
+        }
+    }
+}
+
 /// `POST /admin/users/{id}/status`: disable or enable an account, set or clear its expiry date.
 pub(crate) async fn status(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<String>,
-    Form(form): Form<HashMap<String, String>>,
+    TypedForm(form): TypedForm<StatusForm>,
 ) -> Result<Response, AppError> {
     let before = load(&state, &id).await?;
     let mut after = before.clone();
-    match form.get("action").map(String::as_str) {
+    match form.action.as_deref() {
         Some("disable") => after.disabled_at_ms = Some(crate::auth::now_ms()),
         Some("enable") => after.disabled_at_ms = None,
         _ => {}
     }
-    if let Some(expiry) = form.get("expires_on").map(|v| v.trim()) {
-        after.expires_on = match expiry {
-            "" => None,
-            v => Some(v.parse().map_err(|_| {
-                AppError::bad_parameter(Format::Html, "expires_on", "应为日期 YYYY-MM-DD")
-            })?),
-        };
+    if let Some(expiry) = form.expires_on {
+        after.expires_on = expiry;
     }
     let changes = vec![
         change(
@@ -229,8 +253,23 @@ pub(crate) async fn status(
         .store()
         .update_account(&after, after.disabled_at_ms.is_some(), &record)
         .await
-        .map_err(|e| AppError::store(Format::Html, e))?;
+        .map_err(AppError::store)?;
     Ok(Redirect::to("/admin/users").into_response())
+}
+
+/// The form of `POST /admin/users/{id}/roles`: the roles checked (`role`, repeated; unknown
+/// codes ignored).
+pub(crate) struct RolesForm(Vec<Role>);
+
+impl FromParams for RolesForm {
+    fn from_params(f: &mut Fields<'_>) -> Self {
+        RolesForm(
+            f.all("role")
+                .iter()
+                .filter_map(|v| Role::from_code(v))
+                .collect(),
+        )
+    }
 }
 
 /// `POST /admin/users/{id}/roles`: sets the account's roles (form fields `role`, repeated). The
@@ -240,19 +279,14 @@ pub(crate) async fn roles(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    TypedForm(RolesForm(roles)): TypedForm<RolesForm>,
 ) -> Result<Response, AppError> {
     let before = load(&state, &id).await?;
-    let roles: Vec<Role> = form
-        .iter()
-        .filter(|(k, _)| k == "role")
-        .filter_map(|(_, v)| Role::from_code(v))
-        .collect();
     let unit_kind = match before.unit {
         Some(unit) => state
             .snapshot()
             .await
-            .map_err(|e| AppError::store(Format::Html, e))?
+            .map_err(AppError::store)?
             .portfolio
             .unit(unit)
             .map(|u| u.kind),
@@ -281,6 +315,6 @@ pub(crate) async fn roles(
         .store()
         .update_account(&after, true, &record)
         .await
-        .map_err(|e| AppError::store(Format::Html, e))?;
+        .map_err(AppError::store)?;
     Ok(Redirect::to("/admin/users").into_response())
 }

@@ -1,11 +1,10 @@
 //! The JSON API under `/api/v1/`, described by `/api/v1/openapi.json`. Its figures are the
 //! domain's ([`Overview`]); [`Stats`] is also what `jianguan stats --json` prints.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use jianguan_domain::Date;
@@ -15,20 +14,11 @@ use jianguan_domain::{calendar, rates};
 use serde::Serialize;
 
 use crate::auth::CurrentUser;
-use crate::error::{AppError, Format};
+use crate::error::AppError;
+use crate::params::{AsOfQuery, Fields, FromParams, Typed};
 use crate::{AppState, Params, Snapshot};
 use axum::Extension;
 use jianguan_access::policy::Resource;
-
-/// The API's paths, as the router serves them (from [`crate::routes::ROUTES`]) and the OpenAPI
-/// document must describe them.
-pub fn api_paths() -> Vec<&'static str> {
-    crate::routes::ROUTES
-        .iter()
-        .map(|r| r.path)
-        .filter(|p| p.starts_with("/api/"))
-        .collect()
-}
 
 /// The year and "as of" date a request is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,36 +33,35 @@ impl Scope {
     /// Reads `year` and `as_of` from the query, defaulting to the year being reported on and,
     /// within it, today (or its last day once it is over).
     pub fn resolve(params: &Params, snapshot: &Snapshot, today: Date) -> Result<Scope, AppError> {
-        let year = match params.year("year")? {
-            Some(y) => y,
-            None => snapshot.portfolio.reporting_year().unwrap_or(today.year()),
-        };
-        let as_of = match params.date("as_of")? {
-            Some(d) => d,
-            None => calendar::default_as_of(year, today),
-        };
-        Ok(Scope { year, as_of })
+        Ok(Scope::of(params.read()?, snapshot, today))
+    }
+
+    /// The scope a typed [`AsOfQuery`] asks for, with the same defaults as [`Scope::resolve`].
+    pub fn of(query: AsOfQuery, snapshot: &Snapshot, today: Date) -> Scope {
+        let year = query
+            .year
+            .unwrap_or_else(|| snapshot.portfolio.reporting_year().unwrap_or(today.year()));
+        let as_of = query
+            .as_of
+            .unwrap_or_else(|| calendar::default_as_of(year, today));
+        Scope { year, as_of }
     }
 }
 
 pub use jianguan_app::portfolio::{Stats, StatsLine};
 
 async fn snapshot(state: &AppState) -> Result<Arc<Snapshot>, AppError> {
-    state
-        .snapshot()
-        .await
-        .map_err(|e| AppError::store(Format::Json, e))
+    state.snapshot().await.map_err(AppError::store)
 }
 
 pub(crate) async fn stats(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Query(query): Query<HashMap<String, String>>,
+    Typed(when): Typed<AsOfQuery>,
 ) -> Result<Json<Stats>, AppError> {
-    let params = Params::new(query, Format::Json);
-    let visible = user.scope(Resource::Portfolio, Format::Json)?;
+    let visible = user.scope(Resource::Portfolio)?;
     let snap = snapshot(&state).await?;
-    let scope = Scope::resolve(&params, &snap, state.today())?;
+    let scope = Scope::of(when, &snap, state.today());
     let overview = Overview::compute_filtered(
         &snap.portfolio,
         &snap.ledger,
@@ -85,50 +74,55 @@ pub(crate) async fn stats(
 
 /// Reads the project list's filters from the query (shared by the page and the API).
 pub fn project_query(params: &Params) -> Result<ProjectQuery, AppError> {
-    Ok(ProjectQuery {
-        category: params.id("category")?.map(CategoryId),
-        district: params.id("district")?.map(UnitId),
-        lead_unit: params.id("lead_unit")?.map(UnitId),
-        status: params.choice(
-            "status",
-            ProjectStatus::from_code,
-            "应为 preliminary、under_construction、built、accepted、handed_over 或 suspended",
-        )?,
-        overdue_only: params.flag("overdue")?,
-        search: params.get("q").map(str::to_string),
-        sort: params
-            .choice(
-                "sort",
-                ProjectSort::from_code,
-                "应为 code、name、progress、overdue 或 investment",
-            )?
-            .unwrap_or_default(),
-        descending: params
-            .choice(
-                "order",
-                |v| match v {
-                    "asc" => Some(false),
-                    "desc" => Some(true),
-                    _ => None,
-                },
-                "应为 asc 或 desc",
-            )?
-            .unwrap_or(false),
-        page: params.page("page")?,
-        per_page: params.per_page("per_page")?,
-    })
+    params.read()
+}
+
+/// The project list's filters, every malformed one named.
+impl FromParams for ProjectQuery {
+    fn from_params(f: &mut Fields<'_>) -> Self {
+        ProjectQuery {
+            category: f.id("category").map(CategoryId),
+            district: f.id("district").map(UnitId),
+            lead_unit: f.id("lead_unit").map(UnitId),
+            status: f.choice(
+                "status",
+                ProjectStatus::from_code,
+                "应为 preliminary、under_construction、built、accepted、handed_over 或 suspended",
+            ),
+            overdue_only: f.flag("overdue"),
+            search: f.text("q"),
+            sort: f
+                .choice(
+                    "sort",
+                    ProjectSort::from_code,
+                    "应为 code、name、progress、overdue 或 investment",
+                )
+                .unwrap_or_default(),
+            descending: f
+                .choice(
+                    "order",
+                    |v| match v {
+                        "asc" => Some(false),
+                        "desc" => Some(true),
+                        _ => None,
+                    },
+                    "应为 asc 或 desc",
+                )
+                .unwrap_or(false),
+            page: f.page("page"),
+            per_page: f.per_page("per_page"),
+        }
+    }
 }
 
 pub(crate) async fn projects(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Query(query): Query<HashMap<String, String>>,
+    Typed((when, q)): Typed<(AsOfQuery, ProjectQuery)>,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Json);
-    let visible = user.scope(Resource::Portfolio, Format::Json)?;
+    let visible = user.scope(Resource::Portfolio)?;
     let snap = snapshot(&state).await?;
-    let scope = Scope::resolve(&params, &snap, state.today())?;
-    let q = project_query(&params)?;
+    let scope = Scope::of(when, &snap, state.today());
     let page = list_projects(
         &snap.portfolio,
         &snap.ledger,
@@ -163,15 +157,14 @@ pub(crate) async fn project(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
+    Typed(when): Typed<AsOfQuery>,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Json);
     let id: i64 = id
         .parse()
-        .map_err(|_| AppError::bad_parameter(Format::Json, "id", "应为正整数编号"))?;
+        .map_err(|_| AppError::bad_parameter("id", "应为正整数编号"))?;
     let snap = snapshot(&state).await?;
-    let scope = Scope::resolve(&params, &snap, state.today())?;
-    let record = visible_project(&state, &user, id, Format::Json).await?;
+    let scope = Scope::of(when, &snap, state.today());
+    let record = visible_project(&state, &user, id).await?;
     let p = &record.project;
     let row = jianguan_domain::overview::project_row(
         &snap.portfolio,
@@ -212,27 +205,19 @@ pub(crate) async fn visible_project(
     state: &AppState,
     user: &CurrentUser,
     id: i64,
-    format: Format,
 ) -> Result<jianguan_domain::store::ProjectRecord, AppError> {
-    let visible = user.scope(Resource::Project, format)?;
+    let visible = user.scope(Resource::Project)?;
     let record = state
         .store()
         .load_project(ProjectId(id), visible.record_scope())
         .await
-        .map_err(|e| AppError::store(format, e))?;
+        .map_err(AppError::store)?;
     match record {
         Some(record) => Ok(record),
         None if matches!(visible, jianguan_access::Scope::All) => {
-            Err(AppError::not_found(format, format!("项目 {id}")))
+            Err(AppError::not_found(format!("项目 {id}")))
         }
-        None => Err(deny(
-            state,
-            user,
-            &format!("project:{id}"),
-            format,
-            &format!("项目 {id}"),
-        )
-        .await),
+        None => Err(deny(state, user, &format!("project:{id}"), &format!("项目 {id}")).await),
     }
 }
 
@@ -242,7 +227,6 @@ pub(crate) async fn deny(
     state: &AppState,
     user: &CurrentUser,
     object: &str,
-    format: Format,
     what: &str,
 ) -> AppError {
     let record = jianguan_audit::AuditDraft {
@@ -256,8 +240,8 @@ pub(crate) async fn deny(
         changes: Vec::new(),
     };
     match state.store().append_audit(&record).await {
-        Ok(_) => AppError::not_found(format, what.to_string()),
-        Err(e) => AppError::store(format, e),
+        Ok(_) => AppError::not_found(what.to_string()),
+        Err(e) => AppError::store(e),
     }
 }
 

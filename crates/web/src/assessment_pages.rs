@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Json, Redirect, Response};
 use jianguan_access::policy::{Action, Resource};
 use jianguan_audit::AuditAction;
@@ -25,28 +25,33 @@ use jianguan_domain::assessment::{
 };
 use jianguan_domain::followup::TrackedItem;
 use jianguan_domain::model::{Portfolio, UnitId, UnitKind};
-use jianguan_domain::store::StoreError;
 
 use crate::api::Scope;
 use crate::assessment::{self, AssessmentError, Inputs, SchemeSaveError, ScoreRequest, Stored};
 use crate::auth::CurrentUser;
-use crate::cadence_pages::{ProjectIndex, Viewer, html, unprocessable};
-use crate::error::{AppError, Format, store_refusal};
-use crate::pages::{Layout, html_snapshot};
+use crate::cadence_pages::{ProjectIndex, Viewer};
+use crate::error::{AppError, store_refusal};
+use crate::params::{Fields, FromParams, TypedForm};
+use crate::view::{self, Layout};
 use crate::{AppState, Params, fmt};
 
 // ---------------------------------------------------------------------------------------------
 // Shared.
 // ---------------------------------------------------------------------------------------------
 
+/// What a `kind` field must be.
+const KIND: &str = "应为 district 或 lead_unit";
+/// What a month field must be.
+const MONTH: &str = "月份应写作 2021-10";
+
 fn kind_param(params: &Params) -> Result<SubjectKind, AppError> {
     Ok(params
-        .choice("kind", SubjectKind::from_code, "应为 district 或 lead_unit")?
+        .choice("kind", SubjectKind::from_code, KIND)?
         .unwrap_or(SubjectKind::District))
 }
 
 fn month_param(params: &Params, name: &str) -> Result<Option<Month>, AppError> {
-    params.choice(name, |v| Month::parse(v).ok(), "月份应写作 2021-10")
+    params.choice(name, |v| Month::parse(v).ok(), MONTH)
 }
 
 /// The month a page shows when none is asked for: the latest month of the year with a run,
@@ -56,10 +61,6 @@ fn default_month(runs: &[ScoreRun], today: Date) -> Month {
         .map(|r| r.month)
         .max()
         .unwrap_or_else(|| Month::of(today).previous())
-}
-
-fn store_err(format: Format) -> impl Fn(StoreError) -> AppError {
-    move |e| AppError::store(format, e)
 }
 
 fn two(v: f64) -> String {
@@ -183,11 +184,10 @@ fn list_why(reasons: &[ListReason]) -> String {
 pub(crate) async fn league(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Query(query): Query<HashMap<String, String>>,
+    params: Params,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Html);
     let kind = kind_param(&params)?;
-    let snap = html_snapshot(&state).await?;
+    let snap = view::snapshot(&state).await?;
     let today = state.today();
     let year = match month_param(&params, "month")? {
         Some(m) => m.year(),
@@ -200,7 +200,7 @@ pub(crate) async fn league(
     let runs = store
         .latest_runs(year, kind)
         .await
-        .map_err(store_err(Format::Html))?;
+        .map_err(AppError::store)?;
     let month = month_param(&params, "month")?.unwrap_or_else(|| default_month(&runs, today));
     let run = runs.iter().find(|r| r.month == month);
     let qs = |m: Month, k: SubjectKind| format!("/assessment?month={m}&kind={}", k.code());
@@ -319,7 +319,7 @@ pub(crate) async fn league(
     let objections_open = store
         .objections(month)
         .await
-        .map_err(store_err(Format::Html))?
+        .map_err(AppError::store)?
         .iter()
         .filter(|o| o.kind == kind && o.decision.is_none())
         .count();
@@ -339,7 +339,7 @@ pub(crate) async fn league(
         today,
     )
     .crumb("月度考评", None);
-    html(LeaguePage {
+    view::render(LeaguePage {
         month: format!("{} 年 {} 月", month.year(), month.month()),
         month_iso: month.to_string(),
         kind_label: kind.label(),
@@ -390,19 +390,18 @@ pub(crate) async fn league(
 pub(crate) async fn api(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Query(query): Query<HashMap<String, String>>,
+    params: Params,
 ) -> Result<Response, AppError> {
-    let viewer = Viewer::of(&user, Resource::Assessment, Format::Json)?;
-    let params = Params::new(query, Format::Json);
+    let viewer = Viewer::of(&user, Resource::Assessment)?;
     let kind = params
         .choice("kind", SubjectKind::from_code, "应为 district 或 lead_unit")?
         .unwrap_or(SubjectKind::District);
-    let month = params.choice("month", |v| Month::parse(v).ok(), "月份应写作 2021-10")?;
+    let month = params.choice("month", |v| Month::parse(v).ok(), MONTH)?;
     let store = state.store();
     let run = match month {
         Some(m) => store.latest_run(m, kind).await,
         None => {
-            let snap = state.snapshot().await.map_err(store_err(Format::Json))?;
+            let snap = state.snapshot().await.map_err(AppError::store)?;
             let year = snap
                 .portfolio
                 .reporting_year()
@@ -413,11 +412,11 @@ pub(crate) async fn api(
                 .map(|runs| runs.into_iter().max_by_key(|r| r.month))
         }
     }
-    .map_err(store_err(Format::Json))?;
+    .map_err(AppError::store)?;
     let run = match run {
         Some(run) => {
-            let snap = state.snapshot().await.map_err(store_err(Format::Json))?;
-            let cadence = crate::cadence_pages::records(&state, Format::Json).await?;
+            let snap = state.snapshot().await.map_err(AppError::store)?;
+            let cadence = crate::cadence_pages::records(&state).await?;
             let scope = RecordScope::new(&snap.portfolio, viewer, &cadence.items);
             Some((narrow_scores_json(&run.scores, &scope), run))
         }
@@ -440,14 +439,14 @@ pub(crate) async fn api(
 
 /// The latest scored month of the year being reported on (or the month before today's).
 async fn latest_scored_month(state: &AppState) -> Result<Month, AppError> {
-    let snap = html_snapshot(state).await?;
+    let snap = view::snapshot(state).await?;
     let today = state.today();
     let year = snap.portfolio.reporting_year().unwrap_or(today.year());
     let runs = state
         .store()
         .latest_runs(year, SubjectKind::District)
         .await
-        .map_err(store_err(Format::Html))?;
+        .map_err(AppError::store)?;
     Ok(default_month(&runs, today))
 }
 
@@ -456,16 +455,15 @@ async fn latest_scored_month(state: &AppState) -> Result<Month, AppError> {
 /// Without `month`, the latest scored month of the year being reported on.
 pub(crate) async fn bulletin_docx(
     State(state): State<Arc<AppState>>,
-    Query(query): Query<HashMap<String, String>>,
+    params: Params,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Html);
     let month = match month_param(&params, "month")? {
         Some(m) => m,
         None => latest_scored_month(&state).await?,
     };
     let runs = assessment::month_runs(state.store(), month)
         .await
-        .map_err(store_err(Format::Html))?;
+        .map_err(AppError::store)?;
     let dated = runs
         .first()
         .and_then(|r| r.published_on)
@@ -485,21 +483,20 @@ pub(crate) async fn bulletin_docx(
 /// month not scored). Without `month`, the latest scored month.
 pub(crate) async fn scores_xlsx(
     State(state): State<Arc<AppState>>,
-    Query(query): Query<HashMap<String, String>>,
+    params: Params,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Html);
     let month = match month_param(&params, "month")? {
         Some(m) => m,
         None => latest_scored_month(&state).await?,
     };
     let scores: Vec<_> = assessment::month_runs(state.store(), month)
         .await
-        .map_err(store_err(Format::Html))?
+        .map_err(AppError::store)?
         .into_iter()
         .map(|r| r.scores)
         .collect();
     let bytes = jianguan_documents::xlsx::scores_workbook(&scores)
-        .map_err(|e| AppError::internal(Format::Html, e.to_string()))?;
+        .map_err(|e| AppError::internal(e.to_string()))?;
     Ok(crate::download::attachment(
         bytes,
         crate::download::XLSX,
@@ -507,8 +504,112 @@ pub(crate) async fn scores_xlsx(
     ))
 }
 
-fn form_params(form: HashMap<String, String>) -> Params {
-    Params::new(form, Format::Html)
+/// `month` (optional) and `kind` (districts when absent): which month's results of which kind
+/// of unit a form is about.
+pub(crate) struct MonthKind {
+    month: Option<Month>,
+    kind: SubjectKind,
+}
+
+impl FromParams for MonthKind {
+    fn from_params(f: &mut Fields<'_>) -> Self {
+        MonthKind {
+            month: f.choice("month", |v| Month::parse(v).ok(), MONTH),
+            kind: f
+                .choice("kind", SubjectKind::from_code, KIND)
+                .unwrap_or(SubjectKind::District),
+        }
+    }
+}
+
+/// The rest of the form of `POST /assessment/score`: a correction of a published month, and
+/// why.
+pub(crate) struct ScoreForm {
+    rescore: bool,
+    /// Trimmed; `None` when blank.
+    reason: Option<String>,
+}
+
+impl FromParams for ScoreForm {
+    fn from_params(f: &mut Fields<'_>) -> Self {
+        ScoreForm {
+            rescore: f.flag("rescore"),
+            reason: f.text("reason"),
+        }
+    }
+}
+
+/// The form of `POST /assessment/units/{id}/objections`.
+pub(crate) struct ObjectionForm {
+    month: Option<Month>,
+    /// `indicator:…`, `deduction:…` or `bonus:…`.
+    line: Option<String>,
+    reason: String,
+    evidence: String,
+}
+
+impl FromParams for ObjectionForm {
+    fn from_params(f: &mut Fields<'_>) -> Self {
+        ObjectionForm {
+            month: f.choice("month", |v| Month::parse(v).ok(), MONTH),
+            reason: f.text("reason").unwrap_or_default(),
+            evidence: f.text("evidence").unwrap_or_default(),
+            line: f.text("line"),
+        }
+    }
+}
+
+/// The form of `POST /assessment/objections/{id}/decision`.
+pub(crate) struct DecisionForm {
+    accepted: bool,
+    reason: String,
+    month: Option<Month>,
+}
+
+impl FromParams for DecisionForm {
+    fn from_params(f: &mut Fields<'_>) -> Self {
+        DecisionForm {
+            accepted: f.flag("accepted"),
+            reason: f.text("reason").unwrap_or_default(),
+            month: f.choice("month", |v| Month::parse(v).ok(), MONTH),
+        }
+    }
+}
+
+/// The form of `POST /assessment/scheme`.
+pub(crate) struct SchemeForm {
+    year: Option<i16>,
+    /// The TOML text, line ends as `\n`.
+    scheme: String,
+}
+
+impl FromParams for SchemeForm {
+    fn from_params(f: &mut Fields<'_>) -> Self {
+        SchemeForm {
+            scheme: f.raw("scheme").replace("\r\n", "\n"),
+            year: f.year("year"),
+        }
+    }
+}
+
+/// The form of `POST /indicators/{code}/values`.
+pub(crate) struct EntryFields {
+    month: Option<Month>,
+    /// As typed (trimmed), parsed by the handler so a refusal can show it back.
+    value: String,
+    note: String,
+    unit: Option<UnitId>,
+}
+
+impl FromParams for EntryFields {
+    fn from_params(f: &mut Fields<'_>) -> Self {
+        EntryFields {
+            month: f.choice("month", |v| Month::parse(v).ok(), MONTH),
+            value: f.text("value").unwrap_or_default(),
+            note: f.text("note").unwrap_or_default(),
+            unit: f.id("unit").map(UnitId),
+        }
+    }
 }
 
 /// `POST /assessment/score` (month, kind, optional rescore + reason): scores a month (a draft)
@@ -516,38 +617,33 @@ fn form_params(form: HashMap<String, String>) -> Params {
 pub(crate) async fn score(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Form(form): Form<HashMap<String, String>>,
+    TypedForm((MonthKind { month, kind }, ScoreForm { rescore, reason })): TypedForm<(
+        MonthKind,
+        ScoreForm,
+    )>,
 ) -> Result<Response, AppError> {
-    let params = form_params(form);
-    let (Some(month), kind) = (month_param(&params, "month")?, kind_param(&params)?) else {
+    let Some(month) = month else {
         return Err(refused("请选择月份（month）"));
     };
-    let rescore = params.flag("rescore")?;
-    let reason = params
-        .get("reason")
-        .map(str::trim)
-        .filter(|r| !r.is_empty());
+    let reason = reason.as_deref();
     if rescore && !user.may(Resource::Assessment, Action::Update) {
-        return Err(AppError::forbidden(
-            Format::Html,
-            "更正已发布的结果须有发布权限",
-        ));
+        return Err(AppError::forbidden("更正已发布的结果须有发布权限"));
     }
     let store = state.store();
     let latest = store
         .latest_run(month, kind)
         .await
-        .map_err(store_err(Format::Html))?;
+        .map_err(AppError::store)?;
     let loaded = if latest.as_ref().is_none_or(|r| !r.published) || rescore {
-        let snapshot = html_snapshot(&state).await?;
-        let cadence = crate::cadence_pages::records(&state, Format::Html).await?;
+        let snapshot = view::snapshot(&state).await?;
+        let cadence = crate::cadence_pages::records(&state).await?;
         let inputs = Inputs::from_snapshots(store, snapshot, cadence)
             .await
-            .map_err(store_err(Format::Html))?;
+            .map_err(AppError::store)?;
         let filings = inputs
             .filings(store, month)
             .await
-            .map_err(store_err(Format::Html))?;
+            .map_err(AppError::store)?;
         Some((inputs, filings))
     } else {
         None
@@ -579,14 +675,14 @@ pub(crate) async fn score(
 
 /// A refused form, as a 422 page saying why.
 fn refused(message: impl Into<String>) -> AppError {
-    AppError::unprocessable(Format::Html, message)
+    AppError::unprocessable(message)
 }
 
 fn assessment_error(e: AssessmentError) -> AppError {
     match e {
         AssessmentError::Store(e) => match store_refusal(&e) {
             Some(m) => refused(m),
-            None => AppError::store(Format::Html, e),
+            None => AppError::store(e),
         },
         other => refused(other.to_string()),
     }
@@ -596,10 +692,9 @@ fn assessment_error(e: AssessmentError) -> AppError {
 pub(crate) async fn publish(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Form(form): Form<HashMap<String, String>>,
+    TypedForm(MonthKind { month, kind }): TypedForm<MonthKind>,
 ) -> Result<Response, AppError> {
-    let params = form_params(form);
-    let (Some(month), kind) = (month_param(&params, "month")?, kind_param(&params)?) else {
+    let Some(month) = month else {
         return Err(refused("请选择月份（month）"));
     };
     assessment::publish(
@@ -614,7 +709,7 @@ pub(crate) async fn publish(
     .await
     .map_err(|e| match store_refusal(&e) {
         Some(m) => refused(m),
-        None => AppError::store(Format::Html, e),
+        None => AppError::store(e),
     })?;
     Ok(Redirect::to(&format!(
         "/assessment?month={month}&kind={}&done=published",
@@ -1076,10 +1171,10 @@ async fn render_card(
     form: CardForm,
     notice: String,
 ) -> Result<Response, AppError> {
-    let snap = html_snapshot(state).await?;
+    let snap = view::snapshot(state).await?;
     let today = state.today();
     let Some(kind) = subject_kind_of(&snap.portfolio, unit) else {
-        return Err(AppError::not_found(Format::Html, "该考评对象"));
+        return Err(AppError::not_found("该考评对象"));
     };
     let name = snap.portfolio.unit_name(unit).to_string();
     let store = state.store();
@@ -1090,20 +1185,14 @@ async fn render_card(
     let runs = store
         .latest_runs(year, kind)
         .await
-        .map_err(store_err(Format::Html))?;
+        .map_err(AppError::store)?;
     let month = month.unwrap_or_else(|| default_month(&runs, today));
     let run = runs.iter().find(|r| r.month == month);
     let card = run.and_then(|r| r.scores.subject(unit));
-    let cadence = crate::cadence_pages::records(state, Format::Html).await?;
-    let media = store
-        .media_reports()
-        .await
-        .map_err(store_err(Format::Html))?;
-    let entered = store
-        .entered_values()
-        .await
-        .map_err(store_err(Format::Html))?;
-    let viewer = Viewer::of(user, Resource::Assessment, Format::Html)?;
+    let cadence = crate::cadence_pages::records(state).await?;
+    let media = store.media_reports().await.map_err(AppError::store)?;
+    let entered = store.entered_values().await.map_err(AppError::store)?;
+    let viewer = Viewer::of(user, Resource::Assessment)?;
     let resolver = Resolver {
         scope: RecordScope::new(&snap.portfolio, viewer, &cadence.items),
         media: media.iter().map(|m| (m.id, m)).collect(),
@@ -1162,7 +1251,7 @@ async fn render_card(
     let objections: Vec<Objection> = store
         .objections(month)
         .await
-        .map_err(store_err(Format::Html))?
+        .map_err(AppError::store)?
         .into_iter()
         .filter(|o| o.subject == unit && o.kind == kind)
         .collect();
@@ -1216,7 +1305,7 @@ async fn render_card(
         Some(format!("/assessment?month={month}&kind={}", kind.code())),
     )
     .crumb(name.clone(), None);
-    html(CardPage {
+    view::render(CardPage {
         unit_id: unit.0,
         kind_label: kind.label(),
         kind_code: kind.code(),
@@ -1282,9 +1371,8 @@ pub(crate) async fn card(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<i64>,
-    Query(query): Query<HashMap<String, String>>,
+    params: Params,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Html);
     let month = month_param(&params, "month")?;
     let notice = match params.get("done") {
         Some("filed") => "申诉已提交，等待指挥部办公室处理。".to_string(),
@@ -1306,13 +1394,15 @@ pub(crate) async fn object(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<i64>,
-    Form(form): Form<HashMap<String, String>>,
+    TypedForm(form): TypedForm<ObjectionForm>,
 ) -> Result<Response, AppError> {
     let unit = UnitId(id);
-    let params = form_params(form);
-    let month = month_param(&params, "month")?;
-    let reason = params.get("reason").unwrap_or("").trim().to_string();
-    let evidence = params.get("evidence").unwrap_or("").trim().to_string();
+    let ObjectionForm {
+        month,
+        line,
+        reason,
+        evidence,
+    } = form;
     let again = |error: String| {
         let state = &state;
         let user = &user;
@@ -1321,7 +1411,9 @@ pub(crate) async fn object(
             reason: reason.clone(),
             evidence: evidence.clone(),
         };
-        async move { unprocessable(render_card(state, user, unit, month, form, String::new()).await) }
+        async move {
+            view::unprocessable(render_card(state, user, unit, month, form, String::new()).await)
+        }
     };
     if user.account.unit != Some(unit) {
         return again("只能为本单位的考评结果提出申诉".into()).await;
@@ -1329,11 +1421,11 @@ pub(crate) async fn object(
     let Some(month) = month else {
         return again("请选择月份".into()).await;
     };
-    let snap = html_snapshot(&state).await?;
+    let snap = view::snapshot(&state).await?;
     let Some(kind) = subject_kind_of(&snap.portfolio, unit) else {
-        return Err(AppError::not_found(Format::Html, "该考评对象"));
+        return Err(AppError::not_found("该考评对象"));
     };
-    let line = match params.get("line").and_then(|l| l.split_once(':')) {
+    let line = match line.as_deref().and_then(|l| l.split_once(':')) {
         Some(("indicator", c)) => DisputedLine::Indicator(c.into()),
         Some(("deduction", c)) => DisputedLine::Deduction(c.into()),
         Some(("bonus", c)) => DisputedLine::Bonus(c.into()),
@@ -1343,7 +1435,7 @@ pub(crate) async fn object(
         .store()
         .latest_run(month, kind)
         .await
-        .map_err(store_err(Format::Html))?
+        .map_err(AppError::store)?
     else {
         return again(format!("{month} 尚未计分")).await;
     };
@@ -1378,7 +1470,7 @@ pub(crate) async fn object(
         ),
         Err(e) => match store_refusal(&e) {
             Some(m) => again(m).await,
-            None => Err(AppError::store(Format::Html, e)),
+            None => Err(AppError::store(e)),
         },
     }
 }
@@ -1390,25 +1482,26 @@ pub(crate) async fn decide(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<i64>,
-    Form(form): Form<HashMap<String, String>>,
+    TypedForm(DecisionForm {
+        accepted,
+        reason,
+        month,
+    }): TypedForm<DecisionForm>,
 ) -> Result<Response, AppError> {
-    let params = form_params(form);
-    let accepted = params.flag("accepted")?;
-    let reason = params.get("reason").unwrap_or("").trim().to_string();
-    let Some(month) = month_param(&params, "month")? else {
+    let Some(month) = month else {
         return Err(refused("请指明申诉所属月份（month）"));
     };
     let store = state.store();
     let Some(objection) = store
         .objections(month)
         .await
-        .map_err(store_err(Format::Html))?
+        .map_err(AppError::store)?
         .into_iter()
         .find(|o| o.id == id)
     else {
-        return Err(AppError::not_found(Format::Html, "该申诉"));
+        return Err(AppError::not_found("该申诉"));
     };
-    let snap = html_snapshot(&state).await?;
+    let snap = view::snapshot(&state).await?;
     let office = user
         .account
         .unit
@@ -1450,31 +1543,33 @@ pub(crate) async fn decide(
             evidence: String::new(),
         };
         async move {
-            unprocessable(render_card(state, user, unit, Some(month), form, String::new()).await)
+            view::unprocessable(
+                render_card(state, user, unit, Some(month), form, String::new()).await,
+            )
         }
     };
     let decided = match store.decide_objection(id, &decision, &record).await {
         Ok(d) => d,
         Err(e) => match store_refusal(&e) {
             Some(m) => return back(m).await,
-            None => return Err(AppError::store(Format::Html, e)),
+            None => return Err(AppError::store(e)),
         },
     };
     if accepted {
         // The month is rescored with the objection as the correction's reason. Should this
         // fail, the decision stands and the office rescores from the league table.
-        let cadence = crate::cadence_pages::records(&state, Format::Html).await?;
+        let cadence = crate::cadence_pages::records(&state).await?;
         let inputs = Inputs::from_snapshots(store, snap, cadence)
             .await
-            .map_err(store_err(Format::Html))?;
+            .map_err(AppError::store)?;
         let filings = inputs
             .filings(store, month)
             .await
-            .map_err(store_err(Format::Html))?;
+            .map_err(AppError::store)?;
         let latest = store
             .latest_run(month, decided.kind)
             .await
-            .map_err(store_err(Format::Html))?;
+            .map_err(AppError::store)?;
         let reason = decided.correction_reason();
         let request = ScoreRequest {
             month,
@@ -1644,20 +1739,14 @@ async fn render_scheme(
     error: Option<String>,
     notice: String,
 ) -> Result<Response, AppError> {
-    let snap = html_snapshot(state).await?;
+    let snap = view::snapshot(state).await?;
     let today = state.today();
     let year = year
         .or(snap.portfolio.reporting_year())
         .unwrap_or(today.year());
     let store = state.store();
-    let versions = store
-        .scheme_versions(year)
-        .await
-        .map_err(store_err(Format::Html))?;
-    let saved = store
-        .scheme(year, version)
-        .await
-        .map_err(store_err(Format::Html))?;
+    let versions = store.scheme_versions(year).await.map_err(AppError::store)?;
+    let saved = store.scheme(year, version).await.map_err(AppError::store)?;
     let (body, state_line) = match &saved {
         Some(s) => (
             s.body.clone(),
@@ -1683,7 +1772,7 @@ async fn render_scheme(
     )
     .crumb("月度考评", Some("/assessment".into()))
     .crumb("考评办法", None);
-    html(SchemePage {
+    view::render(SchemePage {
         year,
         title: scheme
             .as_ref()
@@ -1716,9 +1805,8 @@ async fn render_scheme(
 pub(crate) async fn scheme(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Query(query): Query<HashMap<String, String>>,
+    params: Params,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Html);
     let version = params.id("version")?.map(|v| v as u32);
     let notice = match params.id("saved")? {
         Some(v) => format!("已保存为第 {v} 版；此后计分的月份使用新版本，已发布的月份保持原版本。"),
@@ -1741,20 +1829,14 @@ pub(crate) async fn scheme(
 pub(crate) async fn save_scheme(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Form(form): Form<HashMap<String, String>>,
+    TypedForm(SchemeForm { year, scheme: body }): TypedForm<SchemeForm>,
 ) -> Result<Response, AppError> {
-    let body = form
-        .get("scheme")
-        .map(|b| b.replace("\r\n", "\n"))
-        .unwrap_or_default();
-    let params = form_params(form);
-    let year = params.year("year")?;
     let refuse = |message: String| {
         let state = &state;
         let user = &user;
         let body = body.clone();
         async move {
-            unprocessable(
+            view::unprocessable(
                 render_scheme(
                     state,
                     user,
@@ -1771,7 +1853,7 @@ pub(crate) async fn save_scheme(
     let Some(year) = year else {
         return refuse("请指明年度（year）".into()).await;
     };
-    let snap = html_snapshot(&state).await?;
+    let snap = view::snapshot(&state).await?;
     let saved = assessment::save_scheme(
         state.store(),
         state.clock(),
@@ -1790,7 +1872,7 @@ pub(crate) async fn save_scheme(
         .into_response()),
         Err(SchemeSaveError::Store(e)) => match store_refusal(&e) {
             Some(m) => refuse(m).await,
-            None => Err(AppError::store(Format::Html, e)),
+            None => Err(AppError::store(e)),
         },
         Err(e) => refuse(e.to_string()).await,
     }
@@ -1814,14 +1896,14 @@ pub(crate) async fn indicators(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
 ) -> Result<Response, AppError> {
-    let snap = html_snapshot(&state).await?;
+    let snap = view::snapshot(&state).await?;
     let today = state.today();
     let dictionary = default_dictionary();
     let media = state
         .store()
         .media_reports()
         .await
-        .map_err(store_err(Format::Html))?;
+        .map_err(AppError::store)?;
     let year = snap.portfolio.reporting_year().unwrap_or(today.year());
     let month = Month::new(year, 12).unwrap_or_else(|_| Month::of(today));
     let mut by_level: BTreeMap<&'static str, usize> = BTreeMap::new();
@@ -1833,7 +1915,7 @@ pub(crate) async fn indicators(
         .crumb("考评指标", None);
     let mut recent: Vec<_> = media.iter().collect();
     recent.sort_by(|a, b| b.date.cmp(&a.date).then(b.id.cmp(&a.id)));
-    html(IndicatorsPage {
+    view::render(IndicatorsPage {
         rows: dictionary
             .indicators
             .iter()
@@ -1920,9 +2002,9 @@ async fn render_indicator(
 ) -> Result<Response, AppError> {
     let dictionary = default_dictionary();
     let Some(indicator) = dictionary.get(code) else {
-        return Err(AppError::not_found(Format::Html, "该指标"));
+        return Err(AppError::not_found("该指标"));
     };
-    let snap = html_snapshot(state).await?;
+    let snap = view::snapshot(state).await?;
     let today = state.today();
     let year = month
         .map(|m| m.year())
@@ -1932,7 +2014,7 @@ async fn render_indicator(
         .store()
         .latest_runs(year, kind)
         .await
-        .map_err(store_err(Format::Html))?;
+        .map_err(AppError::store)?;
     let month = month.unwrap_or_else(|| default_month(&runs, today));
     let run = runs.iter().find(|r| r.month == month);
     // Values as the month's run measured them (what was scored), with the points they earned.
@@ -1998,7 +2080,7 @@ async fn render_indicator(
             (None, None) => "不限".into(),
         }
     };
-    html(IndicatorPage {
+    view::render(IndicatorPage {
         code: indicator.code.clone(),
         name: indicator.name.clone(),
         unit: indicator.unit.clone(),
@@ -2048,9 +2130,8 @@ pub(crate) async fn indicator(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
     Path(code): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
+    params: Params,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Html);
     let month = month_param(&params, "month")?;
     let kind = kind_param(&params)?;
     let notice = if params.get("entered").is_some() {
@@ -2072,14 +2153,14 @@ pub(crate) async fn enter(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
     Path(code): Path<String>,
-    Form(form): Form<HashMap<String, String>>,
+    TypedForm(EntryFields {
+        month,
+        value: value_text,
+        note,
+        unit,
+    }): TypedForm<EntryFields>,
 ) -> Result<Response, AppError> {
-    let params = form_params(form);
-    let month = month_param(&params, "month")?;
-    let value_text = params.get("value").unwrap_or("").trim().to_string();
-    let note = params.get("note").unwrap_or("").trim().to_string();
-    let snap = html_snapshot(&state).await?;
-    let unit = params.id("unit")?.map(UnitId);
+    let snap = view::snapshot(&state).await?;
     let kind = unit
         .and_then(|u| subject_kind_of(&snap.portfolio, u))
         .unwrap_or(SubjectKind::District);
@@ -2093,14 +2174,14 @@ pub(crate) async fn enter(
         };
         let code = code.clone();
         async move {
-            unprocessable(
+            view::unprocessable(
                 render_indicator(state, user, &code, month, kind, form, String::new()).await,
             )
         }
     };
     let dictionary = default_dictionary();
     if dictionary.get(&code).is_none() {
-        return Err(AppError::not_found(Format::Html, "该指标"));
+        return Err(AppError::not_found("该指标"));
     }
     let Some(month) = month else {
         return again("月份（month）应写作 2021-10".into()).await;
@@ -2136,7 +2217,7 @@ pub(crate) async fn enter(
         .await
         .map_err(|e| match store_refusal(&e) {
             Some(m) => refused(m),
-            None => AppError::store(Format::Html, e),
+            None => AppError::store(e),
         })?;
     Ok(Redirect::to(&format!(
         "/indicators/{code}?month={month}&kind={}&entered=1",

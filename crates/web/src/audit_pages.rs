@@ -1,19 +1,19 @@
 //! The audit administrator's pages: the trail with filters, verification of the hash chain
 //! against the anchor file, and export to Excel. Every export is itself audited.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use jianguan_audit::{AuditDraft, AuditRecord, FieldChange, Outcome};
 use jianguan_domain::store::AuditQuery;
 
 use crate::auth::CurrentUser;
-use crate::error::{AppError, Format};
+use crate::error::AppError;
+use crate::view;
 use crate::{AppState, Params, fmt};
 
 /// Rows per page of the trail.
@@ -136,7 +136,7 @@ fn filters_qs(params: &Params) -> String {
         .filter_map(|n| {
             params
                 .get(n)
-                .map(|v| format!("{n}={}", crate::pages::urlencode(v)))
+                .map(|v| format!("{n}={}", crate::params::urlencode(v)))
         })
         .collect::<Vec<_>>()
         .join("&")
@@ -153,7 +153,7 @@ async fn render_page(
         .store()
         .audit_search(&q)
         .await
-        .map_err(|e| AppError::store(Format::Html, e))?;
+        .map_err(AppError::store)?;
     let page = params.page("page")?;
     let pages = (total.max(1) as u64).div_ceil(PAGE as u64) as u32;
     let qs = filters_qs(params);
@@ -182,16 +182,15 @@ async fn render_page(
             jianguan_access::policy::Action::Verify,
         ),
     };
-    Ok(Html(page_view.render().map_err(AppError::render)?).into_response())
+    view::render(page_view)
 }
 
 /// `GET /audit`: the trail, newest first, with filters.
 pub(crate) async fn audit_list(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Query(query): Query<HashMap<String, String>>,
+    params: Params,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Html);
     render_page(&state, &user, &params, None).await
 }
 
@@ -199,17 +198,15 @@ pub(crate) async fn audit_list(
 pub(crate) async fn audit_verify(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Query(query): Query<HashMap<String, String>>,
+    params: Params,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Html);
     let anchors = match state.anchor_path() {
-        Some(path) => jianguan_app::audit::read_anchors(path)
-            .map_err(|e| AppError::internal(Format::Html, e))?,
+        Some(path) => jianguan_app::audit::read_anchors(path).map_err(AppError::internal)?,
         None => Vec::new(),
     };
     let verdict = jianguan_app::audit::verify_chain(state.store(), &anchors)
         .await
-        .map_err(|e| AppError::store(Format::Html, e))?;
+        .map_err(AppError::store)?;
     render_page(&state, &user, &params, Some(verdict)).await
 }
 
@@ -226,9 +223,8 @@ pub fn neutralise(value: &str) -> String {
 pub(crate) async fn audit_export(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Query(query): Query<HashMap<String, String>>,
+    params: Params,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Html);
     let mut q = audit_query(&params)?;
     q.offset = 0;
     q.limit = EXPORT_LIMIT;
@@ -247,13 +243,13 @@ pub(crate) async fn audit_export(
         .store()
         .append_audit(&record)
         .await
-        .map_err(|e| AppError::store(Format::Html, e))?;
+        .map_err(AppError::store)?;
     let (records, _) = state
         .store()
         .audit_search(&q)
         .await
-        .map_err(|e| AppError::store(Format::Html, e))?;
-    let bytes = workbook(&records).map_err(|e| AppError::internal(Format::Html, e.to_string()))?;
+        .map_err(AppError::store)?;
+    let bytes = workbook(&records).map_err(|e| AppError::internal(e.to_string()))?;
     Ok((
         [
             (

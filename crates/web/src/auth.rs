@@ -3,14 +3,14 @@
 //! page, health check and assets). Decisions come from `jianguan-access`; every login, failed
 //! login, denial and logout leaves an audit record.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use axum::extract::{ConnectInfo, Form, Query, Request, State};
+use askama::Template;
+use axum::extract::{ConnectInfo, Form, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use jianguan_access::password;
 use jianguan_access::policy::{self, Action, Resource};
 use jianguan_access::session::{AccountPolicy, LockoutPolicy, LockoutState, SessionPolicy};
@@ -23,8 +23,8 @@ use jianguan_domain::store::{AccountRecord, SessionRecord};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::AppState;
 use crate::error::{AppError, Format};
+use crate::{AppState, Params};
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "jg_session";
@@ -44,23 +44,18 @@ pub struct CurrentUser {
 
 impl CurrentUser {
     /// The projects this user may see, if the policy lets them read `resource` at all.
-    pub fn scope(&self, resource: Resource, format: Format) -> Result<Scope, AppError> {
+    pub fn scope(&self, resource: Resource) -> Result<Scope, AppError> {
         let unit = self.account.unit.unwrap_or(UnitId(0));
         jianguan_access::scope::authorize(&self.roles, unit, resource, Action::Read)
-            .map_err(|e| AppError::forbidden(format, e.to_string()))
+            .map_err(|e| AppError::forbidden(e.to_string()))
     }
 
     /// The projects this user may take `action` on within `resource` (e.g. file reports for),
     /// if the policy lets them take it at all.
-    pub fn scope_for(
-        &self,
-        resource: Resource,
-        action: Action,
-        format: Format,
-    ) -> Result<Scope, AppError> {
+    pub fn scope_for(&self, resource: Resource, action: Action) -> Result<Scope, AppError> {
         let unit = self.account.unit.unwrap_or(UnitId(0));
         jianguan_access::scope::authorize(&self.roles, unit, resource, action)
-            .map_err(|e| AppError::forbidden(format, e.to_string()))
+            .map_err(|e| AppError::forbidden(e.to_string()))
     }
 
     /// Whether the user may take `action` on `resource`.
@@ -116,8 +111,7 @@ pub fn token_hash(token: &str) -> String {
 /// A new random session token (256 bits from the operating system), hex.
 fn new_token() -> Result<String, AppError> {
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| AppError::internal(Format::Html, format!("no randomness: {e}")))?;
+    getrandom::fill(&mut bytes).map_err(|e| AppError::internal(format!("no randomness: {e}")))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
@@ -243,9 +237,11 @@ pub async fn authenticate(
             client,
         );
         if let Err(e) = state.store().append_audit(&record).await {
-            return AppError::store(format, e).into_response();
+            return AppError::store(e).with_format(format).into_response();
         }
-        return AppError::forbidden(format, "跨站请求被拒绝（请从本系统页面提交）").into_response();
+        return AppError::forbidden("跨站请求被拒绝（请从本系统页面提交）")
+            .with_format(format)
+            .into_response();
     }
     let declared_length = request
         .headers()
@@ -264,9 +260,11 @@ pub async fn authenticate(
             client.clone(),
         );
         if let Err(e) = state.store().append_audit(&record).await {
-            return AppError::store(format, e).into_response();
+            return AppError::store(e).with_format(format).into_response();
         }
-        return AppError::too_large(format, limit).into_response();
+        return AppError::too_large(limit)
+            .with_format(format)
+            .into_response();
     }
     let key = client.clone().unwrap_or_else(|| "unknown".into());
     let limited = if path == "/login" && request.method() == Method::POST {
@@ -286,9 +284,9 @@ pub async fn authenticate(
             client.clone(),
         );
         if let Err(e) = state.store().append_audit(&record).await {
-            return AppError::store(format, e).into_response();
+            return AppError::store(e).with_format(format).into_response();
         }
-        return AppError::too_many(format).into_response();
+        return AppError::too_many().with_format(format).into_response();
     }
     // An in-process caller (the benchmarks) may attach the user itself; a request from the
     // network cannot carry extensions, so this opens nothing to clients.
@@ -302,13 +300,15 @@ pub async fn authenticate(
         Ok(None) if is_public(&path) => {}
         Ok(None) => {
             return match format {
-                Format::Json => AppError::unauthorized(Format::Json).into_response(),
+                Format::Json => AppError::unauthorized()
+                    .with_format(Format::Json)
+                    .into_response(),
                 Format::Html => {
                     let next = request
                         .uri()
                         .path_and_query()
                         .map_or("/".to_string(), |p| p.to_string());
-                    Redirect::to(&format!("/login?next={}", crate::pages::urlencode(&next)))
+                    Redirect::to(&format!("/login?next={}", crate::params::urlencode(&next)))
                         .into_response()
                 }
             };
@@ -330,7 +330,7 @@ async fn current_user(
     };
     let hash = token_hash(&token);
     let store = state.store();
-    let fail = |e| AppError::store(Format::Html, e);
+    let fail = AppError::store;
     let Some(session) = store.session(&hash).await.map_err(fail)? else {
         return Ok(None);
     };
@@ -403,10 +403,32 @@ fn safe_next(next: &str) -> String {
     }
 }
 
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage<'a> {
+    message: &'a str,
+    next: &'a str,
+    username: &'a str,
+}
+
+/// The login page, with an error message when a login failed.
+fn login_form(status: StatusCode, message: &str, next: &str, username: &str) -> Response {
+    match (LoginPage {
+        message,
+        next,
+        username,
+    })
+    .render()
+    {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => AppError::render(e).into_response(),
+    }
+}
+
 /// `GET /login`.
-pub async fn login_page(Query(query): Query<HashMap<String, String>>) -> Response {
-    let next = query.get("next").map_or("/", String::as_str);
-    crate::pages::login_form(StatusCode::OK, "", &safe_next(next), "")
+pub async fn login_page(params: Params) -> Response {
+    let next = params.raw("next").unwrap_or("/");
+    login_form(StatusCode::OK, "", &safe_next(next), "")
 }
 
 /// `POST /login`: checks the password (and the second factor where required), locks after
@@ -419,9 +441,7 @@ pub async fn login(
 ) -> Response {
     let next = safe_next(&form.next);
     let typed = form.username.trim().to_string();
-    let refuse = |status: StatusCode, message: &str| {
-        crate::pages::login_form(status, message, &next, &typed)
-    };
+    let refuse = |status: StatusCode, message: &str| login_form(status, message, &next, &typed);
     let store = state.store();
     let now = now_ms();
     let audit = |actor: &str, action: &str, object: String, result: Outcome| {
@@ -430,7 +450,7 @@ pub async fn login(
     let account = match Username::parse(&typed) {
         Ok(name) => match store.account_by_key(name.key()).await {
             Ok(found) => found,
-            Err(e) => return AppError::store(Format::Html, e).into_response(),
+            Err(e) => return AppError::store(e).into_response(),
         },
         Err(_) => None,
     };
@@ -439,7 +459,7 @@ pub async fn login(
         password::verify_nobody(&form.password);
         let record = audit(&typed, "login.failed", "account:?".into(), Outcome::Failure);
         if let Err(e) = store.append_audit(&record).await {
-            return AppError::store(Format::Html, e).into_response();
+            return AppError::store(e).into_response();
         }
         return refuse(StatusCode::UNAUTHORIZED, "用户名或密码错误");
     };
@@ -472,7 +492,7 @@ pub async fn login(
     if let Some(message) = blocked {
         let record = audit(&account.username, "login.refused", object, Outcome::Denied);
         if let Err(e) = store.append_audit(&record).await {
-            return AppError::store(Format::Html, e).into_response();
+            return AppError::store(e).into_response();
         }
         return refuse(StatusCode::FORBIDDEN, &message);
     }
@@ -484,7 +504,7 @@ pub async fn login(
     if let Err(locked) = lockout.check(state_before, now) {
         let record = audit(&account.username, "login.locked", object, Outcome::Denied);
         if let Err(e) = store.append_audit(&record).await {
-            return AppError::store(Format::Html, e).into_response();
+            return AppError::store(e).into_response();
         }
         return refuse(StatusCode::TOO_MANY_REQUESTS, &locked.to_string());
     }
@@ -518,7 +538,7 @@ pub async fn login(
             after: Some(after.failures.to_string()),
         });
         if let Err(e) = store.record_login(&account, None, &record).await {
-            return AppError::store(Format::Html, e).into_response();
+            return AppError::store(e).into_response();
         }
         let message = if password_ok {
             "动态口令错误或未设置（管理员账户须使用动态口令）"
@@ -546,7 +566,7 @@ pub async fn login(
     };
     let record = audit(&account.username, "login.success", object, Outcome::Success);
     if let Err(e) = store.record_login(&account, Some(&session), &record).await {
-        return AppError::store(Format::Html, e).into_response();
+        return AppError::store(e).into_response();
     }
     let mut response = Redirect::to(&next).into_response();
     let secure = if tls || state.network().secure_cookies {
@@ -565,10 +585,10 @@ pub async fn login(
 pub async fn logout(
     State(state): State<Arc<AppState>>,
     user: Option<axum::Extension<CurrentUser>>,
-    Query(query): Query<HashMap<String, String>>,
+    params: Params,
 ) -> Response {
     if let Some(axum::Extension(user)) = user {
-        let everywhere = query.get("all").is_some_and(|v| v == "1");
+        let everywhere = params.raw("all") == Some("1");
         let record = draft(
             &user.account.username,
             user.unit_name.clone(),
@@ -583,7 +603,7 @@ pub async fn logout(
             .end_sessions(user.account.id, token, &record)
             .await
         {
-            return AppError::store(Format::Html, e).into_response();
+            return AppError::store(e).into_response();
         }
     }
     let mut response = Redirect::to("/login").into_response();

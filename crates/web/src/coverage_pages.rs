@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use jianguan_access::policy::Resource;
@@ -28,8 +28,9 @@ use crate::coverage::{
     self, CUTOFF_M, City, FacilityType, THRESHOLDS_M, TYPES, WALKING_SPEED_M_PER_MIN,
     threshold_label,
 };
-use crate::error::{AppError, Format};
-use crate::pages::{Choice, Layout, html_snapshot, render};
+use crate::error::AppError;
+use crate::params::{Fields, FromParams};
+use crate::view::{self, Choice, Layout};
 use crate::{AppState, Params, Snapshot, fmt};
 
 /// How many credited projects the page lists.
@@ -46,25 +47,32 @@ struct Selection {
 }
 
 fn selection(params: &Params) -> Result<Selection, AppError> {
-    let kind = params
-        .choice("type", coverage::facility_type, &type_expectation())?
-        .unwrap_or(&TYPES[0]);
-    let threshold_m = params
-        .choice(
-            "threshold",
-            |v| {
-                jianguan_geo::parse_threshold(v, WALKING_SPEED_M_PER_MIN)
-                    .ok()
-                    .filter(|m| THRESHOLDS_M.contains(m))
-            },
-            "应为 200、300、400、500、800、1000、1200（米）或 10min、15min",
-        )?
-        .unwrap_or(400.0);
-    Ok(Selection {
-        kind,
-        threshold_m,
-        district: params.id("district")?,
-    })
+    params.read()
+}
+
+/// The facility type, walking threshold and district a coverage request asks for.
+impl FromParams for Selection {
+    fn from_params(f: &mut Fields<'_>) -> Self {
+        let kind = f
+            .choice("type", coverage::facility_type, &type_expectation())
+            .unwrap_or(&TYPES[0]);
+        let threshold_m = f
+            .choice(
+                "threshold",
+                |v| {
+                    jianguan_geo::parse_threshold(v, WALKING_SPEED_M_PER_MIN)
+                        .ok()
+                        .filter(|m| THRESHOLDS_M.contains(m))
+                },
+                "应为 200、300、400、500、800、1000、1200（米）或 10min、15min",
+            )
+            .unwrap_or(400.0);
+        Selection {
+            kind,
+            threshold_m,
+            district: f.id("district"),
+        }
+    }
 }
 
 fn type_expectation() -> String {
@@ -96,9 +104,8 @@ async fn computed(
     state: &AppState,
     snap: &Arc<Snapshot>,
     scope: Scope,
-    format: Format,
 ) -> Result<Computed, AppError> {
-    let internal = |e: coverage::CoverageError| AppError::internal(format, e.to_string());
+    let internal = |e: coverage::CoverageError| AppError::internal(e.to_string());
     let coverage = state.coverage(snap).await.map_err(internal)?;
     let baseline = baseline_of(scope);
     let report = coverage
@@ -238,14 +245,13 @@ fn link(qs: &str, kind: &str, threshold_m: f64, district: Option<i64>) -> String
 pub(crate) async fn page(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Query(query): Query<HashMap<String, String>>,
+    params: Params,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Html);
-    let visible = user.scope(Resource::Portfolio, Format::Html)?;
-    let snap = html_snapshot(&state).await?;
+    let visible = user.scope(Resource::Portfolio)?;
+    let snap = view::snapshot(&state).await?;
     let scope = Scope::resolve(&params, &snap, state.today())?;
     let sel = selection(&params)?;
-    let computed = computed(&state, &snap, scope, Format::Html).await?;
+    let computed = computed(&state, &snap, scope).await?;
     let p = &snap.portfolio;
     let mut layout = Layout::new("服务覆盖", "coverage", scope, &snap, "/coverage", &user);
     let qs = layout.qs.clone();
@@ -264,7 +270,7 @@ pub(crate) async fn page(
     let district_index = match (computed.city(), sel.district) {
         (Some(city), Some(id)) => Some(
             city.district_index(jianguan_domain::model::UnitId(id))
-                .ok_or_else(|| AppError::not_found(Format::Html, "该县区的覆盖数据"))?,
+                .ok_or_else(|| AppError::not_found("该县区的覆盖数据"))?,
         ),
         _ => None,
     };
@@ -315,7 +321,7 @@ pub(crate) async fn page(
         layout,
     };
     let (Some(city), Some(report)) = (computed.city(), computed.report.as_ref()) else {
-        return render(page);
+        return view::render(page);
     };
     page.available = true;
     let kind = sel.kind.kind;
@@ -411,7 +417,7 @@ pub(crate) async fn page(
             people(w.population_unsnapped)
         );
     }
-    render(page)
+    view::render(page)
 }
 
 /// What a facility's marker says: a project's name if the reader may open it, else only what
@@ -527,21 +533,17 @@ struct ApiCredit<'a> {
 pub(crate) async fn api(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Query(query): Query<HashMap<String, String>>,
+    params: Params,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Json);
-    let visible = user.scope(Resource::Portfolio, Format::Json)?;
-    let snap = state
-        .snapshot()
-        .await
-        .map_err(|e| AppError::store(Format::Json, e))?;
+    let visible = user.scope(Resource::Portfolio)?;
+    let snap = state.snapshot().await.map_err(AppError::store)?;
     let scope = Scope::resolve(&params, &snap, state.today())?;
     let kind = params.choice("type", coverage::facility_type, &type_expectation())?;
     let threshold = match params.get("threshold") {
         None => None,
         Some(_) => Some(selection(&params)?.threshold_m),
     };
-    let computed = computed(&state, &snap, scope, Format::Json).await?;
+    let computed = computed(&state, &snap, scope).await?;
     let keep =
         |k: &str, t: f64| kind.is_none_or(|x| x.kind == k) && threshold.is_none_or(|x| x == t);
     let (rows, credit) = match (computed.city(), computed.report.as_ref()) {

@@ -41,7 +41,6 @@ pub(crate) fn attachment(bytes: Vec<u8>, content_type: &'static str, name: &str)
 
 /// `document` written as .docx and offered as `name`.
 pub(crate) fn docx(document: &OfficialDocument, name: &str) -> Result<Response, AppError> {
-    let bytes = to_docx(document)
-        .map_err(|e| AppError::internal(crate::error::Format::Html, e.to_string()))?;
+    let bytes = to_docx(document).map_err(|e| AppError::internal(e.to_string()))?;
     Ok(attachment(bytes, DOCX, name))
 }

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Form, FromRequest, Multipart, Path, Query, Request, State};
+use axum::extract::{Form, FromRequest, Multipart, Path, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use jianguan_documents::ledger::{
     ImportError, ImportOptions, ImportPlan, error_report, plan_import, read_workbook,
@@ -21,9 +21,8 @@ use jianguan_documents::ledger::{
 
 use crate::api::Scope;
 use crate::auth::CurrentUser;
-use crate::cadence_pages::{html, unprocessable};
-use crate::error::{AppError, Format};
-use crate::pages::{Layout, html_snapshot};
+use crate::error::AppError;
+use crate::view::{self, Layout};
 use crate::{AppState, Params};
 
 /// The route that takes a ledger file (`POST`).
@@ -113,7 +112,7 @@ struct ImportPage {
 
 impl ImportPage {
     async fn new(state: &AppState, user: &CurrentUser) -> Result<ImportPage, AppError> {
-        let snap = html_snapshot(state).await?;
+        let snap = view::snapshot(state).await?;
         let today = state.today();
         let year = snap.portfolio.reporting_year().unwrap_or(today.year());
         let scope = Scope {
@@ -145,14 +144,13 @@ impl ImportPage {
 pub(crate) async fn page(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Query(query): Query<HashMap<String, String>>,
+    params: Params,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Html);
     let mut page = ImportPage::new(&state, &user).await?;
     if let (Some(new), Some(updated)) = (params.get("new"), params.get("updated")) {
         page.notice = format!("已导入：新增 {new} 个项目，更新 {updated} 个。");
     }
-    html(page)
+    view::render(page)
 }
 
 /// Plans the import of `bytes` against the current records, off the async threads (parsing a
@@ -162,7 +160,7 @@ async fn plan(
     file_name: String,
     bytes: Arc<Vec<u8>>,
 ) -> Result<(i64, Result<ImportPlan, ImportError>), AppError> {
-    let snap = html_snapshot(state).await?;
+    let snap = view::snapshot(state).await?;
     let version = snap.version;
     let planned = tokio::task::spawn_blocking(move || {
         let options = ImportOptions::default();
@@ -170,7 +168,7 @@ async fn plan(
         plan_import(&workbook, &snap.portfolio, &options, &|_, _| {})
     })
     .await
-    .map_err(|e| AppError::internal(Format::Html, e.to_string()))?;
+    .map_err(|e| AppError::internal(e.to_string()))?;
     Ok((version, planned))
 }
 
@@ -199,7 +197,7 @@ pub(crate) async fn check(
     let mut page = ImportPage::new(&state, &user).await?;
     let Some((file_name, bytes)) = upload.filter(|(_, b)| !b.is_empty()) else {
         page.error = Some("请选择台账文件（.xlsx、.xls 或 .csv）".into());
-        return unprocessable(html(page));
+        return view::unprocessable(view::render(page));
     };
     page.file_name = file_name.clone();
     let bytes = Arc::new(bytes);
@@ -229,7 +227,7 @@ pub(crate) async fn check(
             } else {
                 page.notice = "文件与现有台账一致，无需导入。".into();
             }
-            html(page)
+            view::render(page)
         }
         Err(ImportError::Invalid { errors, .. }) => {
             page.errors_total = errors.len();
@@ -248,11 +246,11 @@ pub(crate) async fn check(
                 "台账有 {} 处错误，未导入任何数据。请按错误报告修改后重新上传。",
                 errors.len()
             ));
-            unprocessable(html(page))
+            view::unprocessable(view::render(page))
         }
         Err(e) => {
             page.error = Some(format!("未导入任何数据：{e}"));
-            unprocessable(html(page))
+            view::unprocessable(view::render(page))
         }
     }
 }
@@ -264,13 +262,10 @@ pub(crate) async fn report(
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
     let Some((file_name, bytes)) = state.uploads().get(user.account.id, &token) else {
-        return Err(AppError::not_found(
-            Format::Html,
-            "该错误报告（已过期，请重新上传）",
-        ));
+        return Err(AppError::not_found("该错误报告（已过期，请重新上传）"));
     };
     // The errors are those of the current records, as the page showed them.
-    let snap = html_snapshot(&state).await?;
+    let snap = view::snapshot(&state).await?;
     let name = file_name.clone();
     let bytes = tokio::task::spawn_blocking(move || {
         let options = ImportOptions::default();
@@ -282,8 +277,8 @@ pub(crate) async fn report(
         error_report(&workbook, &errors).map_err(|e| e.to_string())
     })
     .await
-    .map_err(|e| AppError::internal(Format::Html, e.to_string()))?
-    .map_err(|e| AppError::internal(Format::Html, e))?;
+    .map_err(|e| AppError::internal(e.to_string()))?
+    .map_err(AppError::internal)?;
     let stem = file_name
         .rsplit_once('.')
         .map_or(file_name.as_str(), |(s, _)| s);
@@ -304,7 +299,7 @@ pub(crate) async fn confirm(
     let mut page = ImportPage::new(&state, &user).await?;
     let Some((file_name, bytes)) = state.uploads().get(user.account.id, token) else {
         page.error = Some("上传已过期或不存在，请重新上传台账".into());
-        return unprocessable(html(page));
+        return view::unprocessable(view::render(page));
     };
     let size = bytes.len();
     let (version, planned) = plan(&state, file_name.clone(), bytes).await?;
@@ -312,7 +307,7 @@ pub(crate) async fn confirm(
         Ok(plan) => plan,
         Err(e) => {
             page.error = Some(format!("未导入任何数据：{e}"));
-            return unprocessable(html(page));
+            return view::unprocessable(view::render(page));
         }
     };
     match jianguan_app::ledger::write_plan(
@@ -338,9 +333,9 @@ pub(crate) async fn confirm(
         Err(e) => match crate::error::store_refusal(&e) {
             Some(m) => {
                 page.error = Some(format!("未导入任何数据：{m}"));
-                unprocessable(html(page))
+                view::unprocessable(view::render(page))
             }
-            None => Err(AppError::store(Format::Html, e)),
+            None => Err(AppError::store(e)),
         },
     }
 }
@@ -351,8 +346,8 @@ pub(crate) async fn export(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
 ) -> Result<Response, AppError> {
-    let scope = user.scope(jianguan_access::policy::Resource::Portfolio, Format::Html)?;
-    let snap = html_snapshot(&state).await?;
+    let scope = user.scope(jianguan_access::policy::Resource::Portfolio)?;
+    let snap = view::snapshot(&state).await?;
     let today = state.today();
     let mut portfolio = snap.portfolio.clone();
     portfolio.projects.retain(|p| scope.covers(p));
@@ -376,8 +371,8 @@ pub(crate) async fn export(
         jianguan_documents::ledger::ledger_workbook(&portfolio, &latest, today)
     })
     .await
-    .map_err(|e| AppError::internal(Format::Html, e.to_string()))?
-    .map_err(|e| AppError::internal(Format::Html, e.to_string()))?;
+    .map_err(|e| AppError::internal(e.to_string()))?
+    .map_err(|e| AppError::internal(e.to_string()))?;
     Ok(crate::download::attachment(
         bytes,
         crate::download::XLSX,

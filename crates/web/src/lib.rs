@@ -21,8 +21,9 @@ pub use jianguan_domain::fmt;
 pub mod limits;
 pub mod network;
 mod pages;
-mod params;
+pub mod params;
 pub mod routes;
+mod view;
 
 use std::sync::Arc;
 
@@ -104,11 +105,7 @@ impl AppState {
 
 /// The routes of the whole application.
 pub fn router(state: Arc<AppState>) -> Router {
-    routes::declared()
-        .route_layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            routes::authorize,
-        ))
+    routes::declared(&state)
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

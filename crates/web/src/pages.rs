@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, Uri};
-use axum::response::{Html, IntoResponse, Response};
+use axum::extract::{Path, State};
+use axum::http::Uri;
+use axum::response::Response;
 use jianguan_charts::{Bar, BarChart, palette_color};
 use jianguan_domain::model::{
     Category, CategoryId, Portfolio, Project, ProjectStatus, Unit, UnitId, UnitKind,
@@ -21,156 +21,12 @@ use crate::api::{Scope, project_query};
 use crate::auth::CurrentUser;
 use crate::error::{AppError, Format};
 use crate::fmt;
+use crate::params::urlencode;
+use crate::params::{AsOfQuery, Typed};
+use crate::view::{self, Choice, Layout, choices};
 use crate::{AppState, Params, Snapshot};
 use axum::Extension;
 use jianguan_access::policy::{Action, Resource};
-
-/// Page furniture shared by every page: title, breadcrumbs and the as-of form.
-pub(crate) struct Layout {
-    pub(crate) title: String,
-    /// Breadcrumbs after 总览: (label, link).
-    pub(crate) crumbs: Vec<(String, Option<String>)>,
-    /// The navigation entry to mark current.
-    pub(crate) nav: &'static str,
-    /// The navigation entries the user's roles may open: (key, label, link).
-    pub(crate) nav_links: Vec<(&'static str, &'static str, String)>,
-    pub(crate) year: i16,
-    pub(crate) years: Vec<i16>,
-    pub(crate) as_of_iso: String,
-    pub(crate) as_of_cn: String,
-    /// `year=…&as_of=…`, appended to links so a pasted URL shows the same figures.
-    pub(crate) qs: String,
-    /// The path the as-of form submits to.
-    pub(crate) path: String,
-    /// Extra hidden fields the as-of form carries (e.g. the week of the dispatch page).
-    pub(crate) keep: Vec<(&'static str, String)>,
-    /// Who is signed in, as the top bar shows them.
-    pub(crate) user: String,
-    /// A class on `<body>`, e.g. `printview` for a page laid out for printing.
-    pub(crate) body_class: &'static str,
-}
-
-/// The left navigation by job (UI.md "Layout"): each entry with the policy that opens it, so a
-/// user sees only the pages their roles may open.
-const NAV: &[(&str, &str, &str, Resource, Action)] = &[
-    ("overview", "总览", "/", Resource::Portfolio, Action::Read),
-    (
-        "projects",
-        "项目",
-        "/projects",
-        Resource::Portfolio,
-        Action::Read,
-    ),
-    (
-        "filing",
-        "填报",
-        "/filing",
-        Resource::ProgressReport,
-        Action::Create,
-    ),
-    (
-        "compliance",
-        "报送",
-        "/compliance",
-        Resource::ProgressReport,
-        Action::Read,
-    ),
-    (
-        "dispatch",
-        "调度",
-        "/dispatch",
-        Resource::Dispatch,
-        Action::Read,
-    ),
-    (
-        "warnings",
-        "警示",
-        "/warnings",
-        Resource::Warning,
-        Action::Read,
-    ),
-    (
-        "items",
-        "督办",
-        "/items",
-        Resource::TrackedItem,
-        Action::Read,
-    ),
-    (
-        "assessment",
-        "考评",
-        "/assessment",
-        Resource::Assessment,
-        Action::Read,
-    ),
-    (
-        "quarterly",
-        "分析",
-        "/quarterly",
-        Resource::Portfolio,
-        Action::Read,
-    ),
-    (
-        "coverage",
-        "覆盖",
-        "/coverage",
-        Resource::Portfolio,
-        Action::Read,
-    ),
-    (
-        "settings",
-        "设置",
-        "/settings/warnings",
-        Resource::Settings,
-        Action::Read,
-    ),
-];
-
-impl Layout {
-    pub(crate) fn new(
-        title: impl Into<String>,
-        nav: &'static str,
-        scope: Scope,
-        snap: &Snapshot,
-        path: &str,
-        user: &CurrentUser,
-    ) -> Layout {
-        let mut years = snap.portfolio.years();
-        if !years.contains(&scope.year) {
-            years.push(scope.year);
-            years.sort_unstable();
-        }
-        let qs = format!("year={}&as_of={}", scope.year, scope.as_of);
-        let nav_links = NAV
-            .iter()
-            .filter(|(_, _, _, resource, action)| user.may(*resource, *action))
-            .map(|(key, label, path, _, _)| (*key, *label, format!("{path}?{qs}")))
-            .collect();
-        Layout {
-            title: title.into(),
-            crumbs: Vec::new(),
-            nav,
-            nav_links,
-            year: scope.year,
-            years,
-            as_of_iso: scope.as_of.to_string(),
-            as_of_cn: fmt::date_cn(scope.as_of),
-            qs,
-            path: path.to_string(),
-            keep: Vec::new(),
-            body_class: "",
-            user: match &user.unit_name {
-                Some(unit) => format!("{} · {}", unit, user.account.display_name),
-                None => user.account.display_name.clone(),
-            },
-        }
-    }
-
-    pub(crate) fn crumb(mut self, label: impl Into<String>, href: Option<String>) -> Layout {
-        self.crumbs.push((label.into(), href));
-        self
-    }
-}
 
 /// A headline figure.
 struct Card {
@@ -408,17 +264,6 @@ pub(crate) fn category_color(portfolio: &Portfolio, id: CategoryId) -> String {
     palette_color(index).to_string()
 }
 
-pub(crate) fn render(t: impl Template) -> Result<Response, AppError> {
-    Ok(Html(t.render().map_err(AppError::render)?).into_response())
-}
-
-pub(crate) async fn html_snapshot(state: &AppState) -> Result<Arc<Snapshot>, AppError> {
-    state
-        .snapshot()
-        .await
-        .map_err(|e| AppError::store(Format::Html, e))
-}
-
 #[derive(Template)]
 #[template(path = "overview.html")]
 struct OverviewPage {
@@ -435,12 +280,11 @@ struct OverviewPage {
 pub(crate) async fn overview(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Query(query): Query<HashMap<String, String>>,
+    Typed(when): Typed<AsOfQuery>,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Html);
-    let visible = user.scope(Resource::Portfolio, Format::Html)?;
-    let snap = html_snapshot(&state).await?;
-    let scope = Scope::resolve(&params, &snap, state.today())?;
+    let visible = user.scope(Resource::Portfolio)?;
+    let snap = view::snapshot(&state).await?;
+    let scope = Scope::of(when, &snap, state.today());
     let o = Overview::compute_filtered(
         &snap.portfolio,
         &snap.ledger,
@@ -451,7 +295,7 @@ pub(crate) async fn overview(
     let layout = Layout::new("总览", "overview", scope, &snap, "/", &user);
     let qs = layout.qs.clone();
     let p = &snap.portfolio;
-    render(OverviewPage {
+    view::render(OverviewPage {
         cards: cards(&o.total, &qs, ""),
         empty: o.total.projects == 0,
         category_chart: completion_chart(
@@ -491,26 +335,6 @@ pub(crate) async fn overview(
         total: FigRow::new("合计", None, &o.total),
         layout,
     })
-}
-
-/// An option of a filter select.
-pub(crate) struct Choice {
-    pub(crate) value: String,
-    pub(crate) label: String,
-    pub(crate) selected: bool,
-}
-
-pub(crate) fn choices<'a>(
-    items: impl Iterator<Item = (i64, &'a str)>,
-    selected: Option<i64>,
-) -> Vec<Choice> {
-    items
-        .map(|(id, name)| Choice {
-            value: id.to_string(),
-            label: name.to_string(),
-            selected: selected == Some(id),
-        })
-        .collect()
 }
 
 /// A sortable column header.
@@ -555,20 +379,6 @@ fn with_param(params: &Params, names: &[&str], set: &[(&str, String)]) -> String
     parts.join("&")
 }
 
-/// Percent-encodes a query value.
-pub(crate) fn urlencode(v: &str) -> String {
-    let mut out = String::new();
-    for b in v.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
 const LIST_PARAMS: [&str; 12] = [
     "year",
     "as_of",
@@ -587,11 +397,10 @@ const LIST_PARAMS: [&str; 12] = [
 pub(crate) async fn project_list(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Query(query): Query<HashMap<String, String>>,
+    params: Params,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Html);
-    let visible = user.scope(Resource::Portfolio, Format::Html)?;
-    let snap = html_snapshot(&state).await?;
+    let visible = user.scope(Resource::Portfolio)?;
+    let snap = view::snapshot(&state).await?;
     let scope = Scope::resolve(&params, &snap, state.today())?;
     let q = project_query(&params)?;
     let page: Page<ProjectRow> = list_projects(
@@ -650,7 +459,7 @@ pub(crate) async fn project_list(
     let prev = (page.page > 1).then(|| page_link(page.page - 1));
     let next = (page.page < pages).then(|| page_link(page.page + 1));
     let first_seq = (page.page as usize - 1) * page.per_page as usize + 1;
-    render(ProjectListPage {
+    view::render(ProjectListPage {
         may_import: user.may(Resource::Project, Action::Create),
         may_export: user.may(Resource::Project, Action::Export),
         categories: choices(
@@ -750,15 +559,12 @@ pub(crate) async fn project(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
+    Typed(when): Typed<AsOfQuery>,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Html);
-    let id: i64 = id
-        .parse()
-        .map_err(|_| AppError::not_found(Format::Html, "该项目"))?;
-    let snap = html_snapshot(&state).await?;
-    let scope = Scope::resolve(&params, &snap, state.today())?;
-    let record = crate::api::visible_project(&state, &user, id, Format::Html).await?;
+    let id: i64 = id.parse().map_err(|_| AppError::not_found("该项目"))?;
+    let snap = view::snapshot(&state).await?;
+    let scope = Scope::of(when, &snap, state.today());
+    let record = crate::api::visible_project(&state, &user, id).await?;
     let p = &snap.portfolio;
     let pr: &Project = &record.project;
     let row = jianguan_domain::overview::project_row(p, &snap.ledger, pr, scope.year, scope.as_of);
@@ -945,12 +751,12 @@ pub(crate) async fn project(
             .store()
             .report_photos(line.id)
             .await
-            .map_err(|e| AppError::store(Format::Html, e))?
+            .map_err(AppError::store)?
             .into_iter()
             .map(|photo| format!("/projects/{id}/photos/{}", photo.sha256))
             .collect();
     }
-    let cadence = crate::cadence_pages::records(&state, Format::Html).await?;
+    let cadence = crate::cadence_pages::records(&state).await?;
     let warnings = user.may(Resource::Warning, Action::Read).then(|| {
         crate::cadence_pages::warnings::project_warnings(
             &cadence.warnings,
@@ -979,7 +785,7 @@ pub(crate) async fn project(
     } else {
         Vec::new()
     };
-    render(ProjectPage {
+    view::render(ProjectPage {
         warnings,
         items,
         name: pr.name.clone(),
@@ -1125,7 +931,7 @@ fn breakdown_page(
         Subject::District(_) => Some(category_color(p, CategoryId(id))),
         Subject::Category(c) => Some(category_color(p, c.id)),
     };
-    render(BreakdownPage {
+    view::render(BreakdownPage {
         heading,
         cards: cards(&o.total, &qs, &filter),
         chart: completion_chart(
@@ -1167,18 +973,17 @@ pub(crate) async fn district(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
+    Typed(when): Typed<AsOfQuery>,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Html);
-    let visible = user.scope(Resource::Portfolio, Format::Html)?;
-    let snap = html_snapshot(&state).await?;
+    let visible = user.scope(Resource::Portfolio)?;
+    let snap = view::snapshot(&state).await?;
     let unit = id
         .parse::<i64>()
         .ok()
         .and_then(|id| snap.portfolio.unit(UnitId(id)))
         .filter(|u| u.kind == UnitKind::District)
-        .ok_or_else(|| AppError::not_found(Format::Html, "该县区"))?;
-    let scope = Scope::resolve(&params, &snap, state.today())?;
+        .ok_or_else(|| AppError::not_found("该县区"))?;
+    let scope = Scope::of(when, &snap, state.today());
     breakdown_page(&snap, scope, Subject::District(unit), &user, &visible)
 }
 
@@ -1186,62 +991,17 @@ pub(crate) async fn category(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
+    Typed(when): Typed<AsOfQuery>,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Html);
-    let visible = user.scope(Resource::Portfolio, Format::Html)?;
-    let snap = html_snapshot(&state).await?;
+    let visible = user.scope(Resource::Portfolio)?;
+    let snap = view::snapshot(&state).await?;
     let category = id
         .parse::<i64>()
         .ok()
         .and_then(|id| snap.portfolio.category(CategoryId(id)))
-        .ok_or_else(|| AppError::not_found(Format::Html, "该类别"))?;
-    let scope = Scope::resolve(&params, &snap, state.today())?;
+        .ok_or_else(|| AppError::not_found("该类别"))?;
+    let scope = Scope::of(when, &snap, state.today());
     breakdown_page(&snap, scope, Subject::Category(category), &user, &visible)
-}
-
-#[derive(Template)]
-#[template(path = "login.html")]
-struct LoginPage<'a> {
-    message: &'a str,
-    next: &'a str,
-    username: &'a str,
-}
-
-/// The login page, with an error message when a login failed.
-pub(crate) fn login_form(
-    status: StatusCode,
-    message: &str,
-    next: &str,
-    username: &str,
-) -> Response {
-    match (LoginPage {
-        message,
-        next,
-        username,
-    })
-    .render()
-    {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => AppError::render(e).into_response(),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage<'a> {
-    status: u16,
-    message: &'a str,
-}
-
-/// The HTML body of an error response.
-pub(crate) fn error_page(status: StatusCode, message: &str) -> String {
-    ErrorPage {
-        status: status.as_u16(),
-        message,
-    }
-    .render()
-    .unwrap_or_else(|_| message.to_string())
 }
 
 pub(crate) async fn not_found(uri: Uri) -> AppError {
@@ -1250,5 +1010,5 @@ pub(crate) async fn not_found(uri: Uri) -> AppError {
     } else {
         Format::Html
     };
-    AppError::not_found(format, "该页面")
+    AppError::not_found("该页面").with_format(format)
 }

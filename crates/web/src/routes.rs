@@ -1,22 +1,26 @@
-//! Every route the server answers, declared once with who may call it. The router is built from
-//! this table (a route cannot exist without an entry), the authorization layer enforces it before
-//! any handler runs, and the authorization-matrix test walks it role by role.
+//! Every route the server answers, declared once: method, path, who may call it, what it
+//! answers (a page, JSON or a file) and its handler. The router is built from this table (a
+//! route cannot exist without an entry), each route's guard enforces its access before the
+//! handler runs and answers its errors in its format, and the authorization-matrix test walks
+//! the table role by role.
 
 use std::sync::Arc;
 
-use axum::extract::{MatchedPath, Request, State};
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::handler::Handler;
 use axum::http::Method;
-use axum::middleware::Next;
+use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodFilter, MethodRouter, on};
 use jianguan_access::policy::{Action, Resource};
 use jianguan_audit::{AuditDraft, Outcome};
 
 use crate::auth::{ClientAddr, CurrentUser};
-use crate::error::{AppError, Format};
+use crate::error::{AppError, Format, in_route_format};
 use crate::{
     AppState, account_pages, admin_pages, api, assessment_pages, assets, audit_pages, auth,
-    cadence_pages, ledger_pages, pages,
+    cadence_pages, coverage_pages, ledger_pages, pages,
 };
 
 /// Who may call a route.
@@ -30,429 +34,522 @@ pub enum Access {
     Policy(Resource, Action),
 }
 
-/// One route: method, path pattern (axum syntax) and access.
+/// What a route answers, and so how its errors are answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reply {
+    /// An HTML page (or a form's redirect); errors are pages.
+    Page,
+    /// JSON under `/api/`; errors are JSON.
+    Api,
+    /// A file download (a document, a workbook, a photo, an asset); errors are pages, since
+    /// downloads are opened from pages.
+    File,
+}
+
+impl Reply {
+    /// The format of the route's error answers.
+    pub fn error_format(self) -> Format {
+        match self {
+            Reply::Api => Format::Json,
+            Reply::Page | Reply::File => Format::Html,
+        }
+    }
+}
+
+/// One route's declaration: method, path pattern (axum syntax), access and reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RouteSpec {
     /// HTTP method.
-    pub method: &'static str,
+    pub method: Method,
     /// Path pattern, e.g. `/projects/{id}`.
     pub path: &'static str,
     /// Who may call it.
     pub access: Access,
+    /// What it answers.
+    pub reply: Reply,
 }
 
-const fn route(method: &'static str, path: &'static str, access: Access) -> RouteSpec {
-    RouteSpec {
-        method,
-        path,
-        access,
+/// A declared route: its declaration and its handler.
+pub struct Route {
+    /// The declaration.
+    pub spec: RouteSpec,
+    handler: MethodRouter<Arc<AppState>>,
+}
+
+impl Route {
+    fn new<H, T>(
+        reply: Reply,
+        method: Method,
+        path: &'static str,
+        access: Access,
+        handler: H,
+    ) -> Route
+    where
+        H: Handler<T, Arc<AppState>>,
+        T: 'static,
+    {
+        let filter = MethodFilter::try_from(method.clone())
+            .unwrap_or_else(|_| panic!("route {method} {path}: no method filter"));
+        Route {
+            spec: RouteSpec {
+                method,
+                path,
+                access,
+                reply,
+            },
+            handler: on(filter, handler),
+        }
+    }
+
+    /// A route answering an HTML page.
+    fn page<H, T>(method: Method, path: &'static str, access: Access, handler: H) -> Route
+    where
+        H: Handler<T, Arc<AppState>>,
+        T: 'static,
+    {
+        Route::new(Reply::Page, method, path, access, handler)
+    }
+
+    /// A route answering JSON.
+    fn api<H, T>(method: Method, path: &'static str, access: Access, handler: H) -> Route
+    where
+        H: Handler<T, Arc<AppState>>,
+        T: 'static,
+    {
+        Route::new(Reply::Api, method, path, access, handler)
+    }
+
+    /// A route answering a file download.
+    fn file<H, T>(method: Method, path: &'static str, access: Access, handler: H) -> Route
+    where
+        H: Handler<T, Arc<AppState>>,
+        T: 'static,
+    {
+        Route::new(Reply::File, method, path, access, handler)
+    }
+
+    /// Accepts bodies up to `bytes` (instead of the server-wide limit).
+    fn body_limit(mut self, bytes: usize) -> Route {
+        self.handler = self.handler.layer(DefaultBodyLimit::max(bytes));
+        self
     }
 }
 
 use Access::{Policy, Public, SignedIn};
+use Action::{Create, Export, Grant, Read, Update, Verify};
+use Resource::{
+    Assessment, Audit, Dispatch, Objection, Portfolio, ProgressReport, Project, Roles, Settings,
+    TrackedItem, Users, Warning,
+};
+
+const GET: Method = Method::GET;
+const POST: Method = Method::POST;
 
 /// The routes.
-pub const ROUTES: &[RouteSpec] = &[
-    route("GET", "/", Policy(Resource::Portfolio, Action::Read)),
-    route(
-        "GET",
-        "/projects",
-        Policy(Resource::Portfolio, Action::Read),
-    ),
-    route(
-        "GET",
-        "/projects/{id}",
-        Policy(Resource::Project, Action::Read),
-    ),
-    route(
-        "GET",
-        "/projects/{id}/photos/{sha256}",
-        Policy(Resource::Project, Action::Read),
-    ),
-    route(
-        "GET",
-        "/ledger/import",
-        Policy(Resource::Project, Action::Create),
-    ),
-    route(
-        "POST",
-        "/ledger/import",
-        Policy(Resource::Project, Action::Create),
-    ),
-    route(
-        "GET",
-        "/ledger/import/report/{token}",
-        Policy(Resource::Project, Action::Create),
-    ),
-    route(
-        "POST",
-        "/ledger/import/confirm",
-        Policy(Resource::Project, Action::Create),
-    ),
-    route(
-        "GET",
-        "/ledger/export.xlsx",
-        Policy(Resource::Project, Action::Export),
-    ),
-    route(
-        "GET",
-        "/districts/{id}",
-        Policy(Resource::Portfolio, Action::Read),
-    ),
-    route(
-        "GET",
-        "/categories/{id}",
-        Policy(Resource::Portfolio, Action::Read),
-    ),
-    route("GET", "/dispatch", Policy(Resource::Dispatch, Action::Read)),
-    route(
-        "GET",
-        "/dispatch.docx",
-        Policy(Resource::Dispatch, Action::Export),
-    ),
-    route("GET", "/warnings", Policy(Resource::Warning, Action::Read)),
-    route("GET", "/items", Policy(Resource::TrackedItem, Action::Read)),
-    route(
-        "GET",
-        "/acts",
-        Policy(Resource::TrackedItem, Action::Create),
-    ),
-    route(
-        "POST",
-        "/acts/issue",
-        Policy(Resource::TrackedItem, Action::Create),
-    ),
-    route(
-        "POST",
-        "/acts/dismiss",
-        Policy(Resource::TrackedItem, Action::Create),
-    ),
-    route(
-        "POST",
-        "/items",
-        Policy(Resource::TrackedItem, Action::Create),
-    ),
-    route(
-        "GET",
-        "/items/{id}",
-        Policy(Resource::TrackedItem, Action::Read),
-    ),
-    route(
-        "POST",
-        "/items/{id}/events",
-        Policy(Resource::TrackedItem, Action::Update),
-    ),
-    route(
-        "GET",
-        "/filing",
-        Policy(Resource::ProgressReport, Action::Create),
-    ),
-    route(
-        "POST",
-        "/filing",
-        Policy(Resource::ProgressReport, Action::Create),
-    ),
-    route(
-        "GET",
-        "/compliance",
-        Policy(Resource::ProgressReport, Action::Read),
-    ),
-    route(
-        "GET",
-        "/quarterly",
-        Policy(Resource::Portfolio, Action::Read),
-    ),
-    route(
-        "GET",
-        "/coverage",
-        Policy(Resource::Portfolio, Action::Read),
-    ),
-    route(
-        "GET",
-        "/quarterly.docx",
-        Policy(Resource::Portfolio, Action::Export),
-    ),
-    route(
-        "GET",
-        "/settings/warnings",
-        Policy(Resource::Settings, Action::Read),
-    ),
-    route(
-        "POST",
-        "/settings/warnings",
-        Policy(Resource::Settings, Action::Update),
-    ),
-    route(
-        "GET",
-        "/assessment",
-        Policy(Resource::Assessment, Action::Read),
-    ),
-    route(
-        "GET",
-        "/assessment/bulletin.docx",
-        Policy(Resource::Assessment, Action::Export),
-    ),
-    route(
-        "GET",
-        "/assessment/scores.xlsx",
-        Policy(Resource::Assessment, Action::Export),
-    ),
-    route(
-        "GET",
-        "/compliance.xlsx",
-        Policy(Resource::ProgressReport, Action::Export),
-    ),
-    route(
-        "POST",
-        "/assessment/score",
-        Policy(Resource::Assessment, Action::Create),
-    ),
-    route(
-        "POST",
-        "/assessment/publish",
-        Policy(Resource::Assessment, Action::Update),
-    ),
-    route(
-        "GET",
-        "/assessment/units/{id}",
-        Policy(Resource::Assessment, Action::Read),
-    ),
-    route(
-        "POST",
-        "/assessment/units/{id}/objections",
-        Policy(Resource::Objection, Action::Create),
-    ),
-    route(
-        "POST",
-        "/assessment/objections/{id}/decision",
-        Policy(Resource::Objection, Action::Update),
-    ),
-    route(
-        "GET",
-        "/assessment/scheme",
-        Policy(Resource::Assessment, Action::Read),
-    ),
-    route(
-        "POST",
-        "/assessment/scheme",
-        Policy(Resource::Assessment, Action::Update),
-    ),
-    route(
-        "GET",
-        "/indicators",
-        Policy(Resource::Assessment, Action::Read),
-    ),
-    route(
-        "GET",
-        "/indicators/{code}",
-        Policy(Resource::Assessment, Action::Read),
-    ),
-    route(
-        "POST",
-        "/indicators/{code}/values",
-        Policy(Resource::Assessment, Action::Update),
-    ),
-    route("GET", "/login", Public),
-    route("POST", "/login", Public),
-    route("POST", "/logout", SignedIn),
-    route("GET", "/account", SignedIn),
-    route("POST", "/account/totp", SignedIn),
-    route("GET", "/healthz", Public),
-    route("GET", "/assets/{*path}", Public),
-    route(
-        "GET",
-        "/api/v1/stats",
-        Policy(Resource::Portfolio, Action::Read),
-    ),
-    route(
-        "GET",
-        "/api/v1/projects",
-        Policy(Resource::Portfolio, Action::Read),
-    ),
-    route(
-        "GET",
-        "/api/v1/projects/{id}",
-        Policy(Resource::Project, Action::Read),
-    ),
-    route(
-        "GET",
-        "/api/v1/dispatch",
-        Policy(Resource::Dispatch, Action::Read),
-    ),
-    route(
-        "GET",
-        "/api/v1/warnings",
-        Policy(Resource::Warning, Action::Read),
-    ),
-    route(
-        "GET",
-        "/api/v1/items",
-        Policy(Resource::TrackedItem, Action::Read),
-    ),
-    route(
-        "GET",
-        "/api/v1/compliance",
-        Policy(Resource::ProgressReport, Action::Read),
-    ),
-    route(
-        "GET",
-        "/api/v1/scores",
-        Policy(Resource::Assessment, Action::Read),
-    ),
-    route(
-        "GET",
-        "/api/v1/coverage",
-        Policy(Resource::Portfolio, Action::Read),
-    ),
-    route("GET", "/api/v1/openapi.json", SignedIn),
-    route("GET", "/admin/users", Policy(Resource::Users, Action::Read)),
-    route(
-        "POST",
-        "/admin/users",
-        Policy(Resource::Users, Action::Create),
-    ),
-    route(
-        "POST",
-        "/admin/users/{id}/status",
-        Policy(Resource::Users, Action::Update),
-    ),
-    route(
-        "POST",
-        "/admin/users/{id}/roles",
-        Policy(Resource::Roles, Action::Grant),
-    ),
-    route("GET", "/audit", Policy(Resource::Audit, Action::Read)),
-    route(
-        "GET",
-        "/audit/verify",
-        Policy(Resource::Audit, Action::Verify),
-    ),
-    route(
-        "GET",
-        "/audit/export.xlsx",
-        Policy(Resource::Audit, Action::Export),
-    ),
-];
-
-/// The handler of a declared route. A declaration without a handler is a programming error
-/// caught the first time the router is built (every test builds it).
-fn handler(spec: &RouteSpec) -> MethodRouter<Arc<AppState>> {
-    match (spec.method, spec.path) {
-        ("GET", "/") => get(pages::overview),
-        ("GET", "/projects") => get(pages::project_list),
-        ("GET", "/projects/{id}") => get(pages::project),
-        ("GET", "/projects/{id}/photos/{sha256}") => get(cadence_pages::photos::serve),
-        ("GET", "/ledger/import") => get(ledger_pages::page),
-        // The one route whose body is a ledger file: its own, larger limit.
-        ("POST", "/ledger/import") => {
-            post(ledger_pages::check).layer(axum::extract::DefaultBodyLimit::max(
-                crate::body_limit(&axum::http::Method::POST, ledger_pages::IMPORT_PATH),
-            ))
-        }
-        ("GET", "/ledger/import/report/{token}") => get(ledger_pages::report),
-        ("POST", "/ledger/import/confirm") => post(ledger_pages::confirm),
-        ("GET", "/ledger/export.xlsx") => get(ledger_pages::export),
-        ("GET", "/districts/{id}") => get(pages::district),
-        ("GET", "/categories/{id}") => get(pages::category),
-        ("GET", "/dispatch") => get(cadence_pages::dispatch::page),
-        ("GET", "/dispatch.docx") => get(cadence_pages::dispatch::docx),
-        ("GET", "/warnings") => get(cadence_pages::warnings::page),
-        ("GET", "/items") => get(cadence_pages::items::list),
-        ("GET", "/acts") => get(cadence_pages::acts::list),
-        ("POST", "/acts/issue") => post(cadence_pages::acts::issue),
-        ("POST", "/acts/dismiss") => post(cadence_pages::acts::dismiss),
-        ("POST", "/items") => post(cadence_pages::items::create),
-        ("GET", "/items/{id}") => get(cadence_pages::items::detail),
-        ("POST", "/items/{id}/events") => post(cadence_pages::items::add_event),
-        ("GET", "/filing") => get(cadence_pages::filing::page),
-        // The one route whose body may carry photos: its own, larger limit.
-        ("POST", "/filing") => post(cadence_pages::filing::submit).layer(
-            axum::extract::DefaultBodyLimit::max(crate::FILING_MAX_BODY_BYTES),
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::page(GET, "/", Policy(Portfolio, Read), pages::overview),
+        Route::page(
+            GET,
+            "/projects",
+            Policy(Portfolio, Read),
+            pages::project_list,
         ),
-        ("GET", "/compliance") => get(cadence_pages::filing::compliance_page),
-        ("GET", "/quarterly") => get(cadence_pages::quarterly::page),
-        ("GET", "/coverage") => get(crate::coverage_pages::page),
-        ("GET", "/quarterly.docx") => get(cadence_pages::quarterly::docx),
-        ("GET", "/settings/warnings") => get(cadence_pages::settings::page),
-        ("POST", "/settings/warnings") => post(cadence_pages::settings::save),
-        ("GET", "/assessment") => get(assessment_pages::league),
-        ("GET", "/assessment/bulletin.docx") => get(assessment_pages::bulletin_docx),
-        ("GET", "/assessment/scores.xlsx") => get(assessment_pages::scores_xlsx),
-        ("GET", "/compliance.xlsx") => get(cadence_pages::filing::compliance_xlsx),
-        ("POST", "/assessment/score") => post(assessment_pages::score),
-        ("POST", "/assessment/publish") => post(assessment_pages::publish),
-        ("GET", "/assessment/units/{id}") => get(assessment_pages::card),
-        ("POST", "/assessment/units/{id}/objections") => post(assessment_pages::object),
-        ("POST", "/assessment/objections/{id}/decision") => post(assessment_pages::decide),
-        ("GET", "/assessment/scheme") => get(assessment_pages::scheme),
-        ("POST", "/assessment/scheme") => post(assessment_pages::save_scheme),
-        ("GET", "/indicators") => get(assessment_pages::indicators),
-        ("GET", "/indicators/{code}") => get(assessment_pages::indicator),
-        ("POST", "/indicators/{code}/values") => post(assessment_pages::enter),
-        ("GET", "/login") => get(auth::login_page),
-        ("POST", "/login") => post(auth::login),
-        ("POST", "/logout") => post(auth::logout),
-        ("GET", "/account") => get(account_pages::show),
-        ("POST", "/account/totp") => post(account_pages::totp),
-        ("GET", "/healthz") => get(|| async { "ok" }),
-        ("GET", "/assets/{*path}") => get(assets::serve),
-        ("GET", "/api/v1/stats") => get(api::stats),
-        ("GET", "/api/v1/projects") => get(api::projects),
-        ("GET", "/api/v1/projects/{id}") => get(api::project),
-        ("GET", "/api/v1/dispatch") => get(cadence_pages::dispatch::api),
-        ("GET", "/api/v1/warnings") => get(cadence_pages::warnings::api),
-        ("GET", "/api/v1/items") => get(cadence_pages::items::api),
-        ("GET", "/api/v1/compliance") => get(cadence_pages::filing::compliance_api),
-        ("GET", "/api/v1/scores") => get(assessment_pages::api),
-        ("GET", "/api/v1/coverage") => get(crate::coverage_pages::api),
-        ("GET", "/api/v1/openapi.json") => get(api::openapi),
-        ("GET", "/admin/users") => get(admin_pages::users),
-        ("POST", "/admin/users") => post(admin_pages::create),
-        ("POST", "/admin/users/{id}/status") => post(admin_pages::status),
-        ("POST", "/admin/users/{id}/roles") => post(admin_pages::roles),
-        ("GET", "/audit") => get(audit_pages::audit_list),
-        ("GET", "/audit/verify") => get(audit_pages::audit_verify),
-        ("GET", "/audit/export.xlsx") => get(audit_pages::audit_export),
-        (method, path) => unreachable!("route {method} {path} is declared but has no handler"),
+        Route::page(GET, "/projects/{id}", Policy(Project, Read), pages::project),
+        Route::file(
+            GET,
+            "/projects/{id}/photos/{sha256}",
+            Policy(Project, Read),
+            cadence_pages::photos::serve,
+        ),
+        Route::page(
+            GET,
+            "/ledger/import",
+            Policy(Project, Create),
+            ledger_pages::page,
+        ),
+        // The one route whose body is a ledger file: its own, larger limit.
+        Route::page(
+            POST,
+            "/ledger/import",
+            Policy(Project, Create),
+            ledger_pages::check,
+        )
+        .body_limit(crate::body_limit(&Method::POST, ledger_pages::IMPORT_PATH)),
+        Route::page(
+            GET,
+            "/ledger/import/report/{token}",
+            Policy(Project, Create),
+            ledger_pages::report,
+        ),
+        Route::page(
+            POST,
+            "/ledger/import/confirm",
+            Policy(Project, Create),
+            ledger_pages::confirm,
+        ),
+        Route::file(
+            GET,
+            "/ledger/export.xlsx",
+            Policy(Project, Export),
+            ledger_pages::export,
+        ),
+        Route::page(
+            GET,
+            "/districts/{id}",
+            Policy(Portfolio, Read),
+            pages::district,
+        ),
+        Route::page(
+            GET,
+            "/categories/{id}",
+            Policy(Portfolio, Read),
+            pages::category,
+        ),
+        Route::page(
+            GET,
+            "/dispatch",
+            Policy(Dispatch, Read),
+            cadence_pages::dispatch::page,
+        ),
+        Route::file(
+            GET,
+            "/dispatch.docx",
+            Policy(Dispatch, Export),
+            cadence_pages::dispatch::docx,
+        ),
+        Route::page(
+            GET,
+            "/warnings",
+            Policy(Warning, Read),
+            cadence_pages::warnings::page,
+        ),
+        Route::page(
+            GET,
+            "/items",
+            Policy(TrackedItem, Read),
+            cadence_pages::items::list,
+        ),
+        Route::page(
+            GET,
+            "/acts",
+            Policy(TrackedItem, Create),
+            cadence_pages::acts::list,
+        ),
+        Route::page(
+            POST,
+            "/acts/issue",
+            Policy(TrackedItem, Create),
+            cadence_pages::acts::issue,
+        ),
+        Route::page(
+            POST,
+            "/acts/dismiss",
+            Policy(TrackedItem, Create),
+            cadence_pages::acts::dismiss,
+        ),
+        Route::page(
+            POST,
+            "/items",
+            Policy(TrackedItem, Create),
+            cadence_pages::items::create,
+        ),
+        Route::page(
+            GET,
+            "/items/{id}",
+            Policy(TrackedItem, Read),
+            cadence_pages::items::detail,
+        ),
+        Route::page(
+            POST,
+            "/items/{id}/events",
+            Policy(TrackedItem, Update),
+            cadence_pages::items::add_event,
+        ),
+        Route::page(
+            GET,
+            "/filing",
+            Policy(ProgressReport, Create),
+            cadence_pages::filing::page,
+        ),
+        // The one route whose body may carry photos: its own, larger limit.
+        Route::page(
+            POST,
+            "/filing",
+            Policy(ProgressReport, Create),
+            cadence_pages::filing::submit,
+        )
+        .body_limit(crate::FILING_MAX_BODY_BYTES),
+        Route::page(
+            GET,
+            "/compliance",
+            Policy(ProgressReport, Read),
+            cadence_pages::filing::compliance_page,
+        ),
+        Route::page(
+            GET,
+            "/quarterly",
+            Policy(Portfolio, Read),
+            cadence_pages::quarterly::page,
+        ),
+        Route::page(
+            GET,
+            "/coverage",
+            Policy(Portfolio, Read),
+            coverage_pages::page,
+        ),
+        Route::file(
+            GET,
+            "/quarterly.docx",
+            Policy(Portfolio, Export),
+            cadence_pages::quarterly::docx,
+        ),
+        Route::page(
+            GET,
+            "/settings/warnings",
+            Policy(Settings, Read),
+            cadence_pages::settings::page,
+        ),
+        Route::page(
+            POST,
+            "/settings/warnings",
+            Policy(Settings, Update),
+            cadence_pages::settings::save,
+        ),
+        Route::page(
+            GET,
+            "/assessment",
+            Policy(Assessment, Read),
+            assessment_pages::league,
+        ),
+        Route::file(
+            GET,
+            "/assessment/bulletin.docx",
+            Policy(Assessment, Export),
+            assessment_pages::bulletin_docx,
+        ),
+        Route::file(
+            GET,
+            "/assessment/scores.xlsx",
+            Policy(Assessment, Export),
+            assessment_pages::scores_xlsx,
+        ),
+        Route::file(
+            GET,
+            "/compliance.xlsx",
+            Policy(ProgressReport, Export),
+            cadence_pages::filing::compliance_xlsx,
+        ),
+        Route::page(
+            POST,
+            "/assessment/score",
+            Policy(Assessment, Create),
+            assessment_pages::score,
+        ),
+        Route::page(
+            POST,
+            "/assessment/publish",
+            Policy(Assessment, Update),
+            assessment_pages::publish,
+        ),
+        Route::page(
+            GET,
+            "/assessment/units/{id}",
+            Policy(Assessment, Read),
+            assessment_pages::card,
+        ),
+        Route::page(
+            POST,
+            "/assessment/units/{id}/objections",
+            Policy(Objection, Create),
+            assessment_pages::object,
+        ),
+        Route::page(
+            POST,
+            "/assessment/objections/{id}/decision",
+            Policy(Objection, Update),
+            assessment_pages::decide,
+        ),
+        Route::page(
+            GET,
+            "/assessment/scheme",
+            Policy(Assessment, Read),
+            assessment_pages::scheme,
+        ),
+        Route::page(
+            POST,
+            "/assessment/scheme",
+            Policy(Assessment, Update),
+            assessment_pages::save_scheme,
+        ),
+        Route::page(
+            GET,
+            "/indicators",
+            Policy(Assessment, Read),
+            assessment_pages::indicators,
+        ),
+        Route::page(
+            GET,
+            "/indicators/{code}",
+            Policy(Assessment, Read),
+            assessment_pages::indicator,
+        ),
+        Route::page(
+            POST,
+            "/indicators/{code}/values",
+            Policy(Assessment, Update),
+            assessment_pages::enter,
+        ),
+        Route::page(GET, "/login", Public, auth::login_page),
+        Route::page(POST, "/login", Public, auth::login),
+        Route::page(POST, "/logout", SignedIn, auth::logout),
+        Route::page(GET, "/account", SignedIn, account_pages::show),
+        Route::page(POST, "/account/totp", SignedIn, account_pages::totp),
+        Route::page(GET, "/healthz", Public, || async { "ok" }),
+        Route::file(GET, "/assets/{*path}", Public, assets::serve),
+        Route::api(GET, "/api/v1/stats", Policy(Portfolio, Read), api::stats),
+        Route::api(
+            GET,
+            "/api/v1/projects",
+            Policy(Portfolio, Read),
+            api::projects,
+        ),
+        Route::api(
+            GET,
+            "/api/v1/projects/{id}",
+            Policy(Project, Read),
+            api::project,
+        ),
+        Route::api(
+            GET,
+            "/api/v1/dispatch",
+            Policy(Dispatch, Read),
+            cadence_pages::dispatch::api,
+        ),
+        Route::api(
+            GET,
+            "/api/v1/warnings",
+            Policy(Warning, Read),
+            cadence_pages::warnings::api,
+        ),
+        Route::api(
+            GET,
+            "/api/v1/items",
+            Policy(TrackedItem, Read),
+            cadence_pages::items::api,
+        ),
+        Route::api(
+            GET,
+            "/api/v1/compliance",
+            Policy(ProgressReport, Read),
+            cadence_pages::filing::compliance_api,
+        ),
+        Route::api(
+            GET,
+            "/api/v1/scores",
+            Policy(Assessment, Read),
+            assessment_pages::api,
+        ),
+        Route::api(
+            GET,
+            "/api/v1/coverage",
+            Policy(Portfolio, Read),
+            coverage_pages::api,
+        ),
+        Route::api(GET, "/api/v1/openapi.json", SignedIn, api::openapi),
+        Route::page(GET, "/admin/users", Policy(Users, Read), admin_pages::users),
+        Route::page(
+            POST,
+            "/admin/users",
+            Policy(Users, Create),
+            admin_pages::create,
+        ),
+        Route::page(
+            POST,
+            "/admin/users/{id}/status",
+            Policy(Users, Update),
+            admin_pages::status,
+        ),
+        Route::page(
+            POST,
+            "/admin/users/{id}/roles",
+            Policy(Roles, Grant),
+            admin_pages::roles,
+        ),
+        Route::page(GET, "/audit", Policy(Audit, Read), audit_pages::audit_list),
+        Route::page(
+            GET,
+            "/audit/verify",
+            Policy(Audit, Verify),
+            audit_pages::audit_verify,
+        ),
+        Route::file(
+            GET,
+            "/audit/export.xlsx",
+            Policy(Audit, Export),
+            audit_pages::audit_export,
+        ),
+    ]
+}
+
+/// The declarations of every route (for the authorization matrix and the OpenAPI check).
+pub fn specs() -> Vec<RouteSpec> {
+    routes().into_iter().map(|r| r.spec).collect()
+}
+
+/// The API's paths, as the router serves them; the OpenAPI document must describe them.
+pub fn api_paths() -> Vec<&'static str> {
+    specs()
+        .into_iter()
+        .filter(|s| s.reply == Reply::Api)
+        .map(|s| s.path)
+        .collect()
+}
+
+/// The router of every declared route: each route behind its guard, the routes of one path
+/// merged, and a method not declared for a path refused as "not found".
+pub fn declared(state: &Arc<AppState>) -> Router<Arc<AppState>> {
+    let mut paths: Vec<(&'static str, Format, MethodRouter<Arc<AppState>>)> = Vec::new();
+    for route in routes() {
+        let path = route.spec.path;
+        let format = route.spec.reply.error_format();
+        let guard = Guard {
+            state: state.clone(),
+            spec: Arc::new(route.spec),
+        };
+        let endpoint = route
+            .handler
+            .route_layer(from_fn_with_state(guard, authorize));
+        match paths.iter_mut().find(|(p, _, _)| *p == path) {
+            Some((_, _, methods)) => {
+                *methods = std::mem::take(methods).merge(endpoint);
+            }
+            None => paths.push((path, format, endpoint)),
+        }
     }
+    paths
+        .into_iter()
+        .fold(Router::new(), |router, (path, format, methods)| {
+            let refuse = move || async move { AppError::not_found("该页面").with_format(format) };
+            router.route(path, methods.fallback(refuse))
+        })
 }
 
-/// The router of every declared route, each method router merged per path.
-pub fn declared() -> axum::Router<Arc<AppState>> {
-    ROUTES.iter().fold(axum::Router::new(), |router, spec| {
-        router.route(spec.path, handler(spec))
-    })
+/// What a route's guard knows: the state (for the audit log and the network settings) and the
+/// route's declaration.
+#[derive(Clone)]
+struct Guard {
+    state: Arc<AppState>,
+    spec: Arc<RouteSpec>,
 }
 
-/// The declaration of the route a request matched.
-pub fn spec_of(method: &Method, path: &str) -> Option<&'static RouteSpec> {
-    ROUTES
-        .iter()
-        .find(|r| r.path == path && r.method == method.as_str())
-}
-
-/// Enforces [`ROUTES`] for matched routes: a signed-in route without a session is 401 (the
+/// Enforces a route's declaration: a signed-in route without a session is 401 (the
 /// authentication layer already sent pages to the login form), a policy route the roles do not
-/// allow is 403 with an audit record, before any handler reads anything.
-pub async fn authorize(
-    State(state): State<Arc<AppState>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let path = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|m| m.as_str().to_string())
-        .unwrap_or_default();
-    let format = if path.starts_with("/api/") {
-        Format::Json
-    } else {
-        Format::Html
-    };
-    let Some(spec) = spec_of(request.method(), &path) else {
-        // Only declared routes exist; a method not declared for a path is refused.
-        return AppError::not_found(format, "该页面").into_response();
-    };
+/// allow is 403 with an audit record, before any handler reads anything. The handler's errors
+/// are answered in the route's format.
+async fn authorize(State(guard): State<Guard>, request: Request, next: Next) -> Response {
+    let Guard { state, spec } = guard;
+    let format = spec.reply.error_format();
     let user = request.extensions().get::<CurrentUser>();
     let client_ip = request
         .extensions()
@@ -476,13 +573,15 @@ pub async fn authorize(
             changes: Vec::new(),
         };
         if let Err(e) = state.store().append_audit(&record).await {
-            return AppError::store(format, e).into_response();
+            return AppError::store(e).with_format(format).into_response();
         }
-        return AppError::forbidden(format, "管理功能只能从指定网络地址访问").into_response();
+        return AppError::forbidden("管理功能只能从指定网络地址访问")
+            .with_format(format)
+            .into_response();
     }
     let allowed = match (spec.access, user) {
         (Public, _) => true,
-        (_, None) => return AppError::unauthorized(format).into_response(),
+        (_, None) => return AppError::unauthorized().with_format(format).into_response(),
         (SignedIn, Some(_)) => true,
         (Policy(resource, action), Some(u)) => u.may(resource, action),
     };
@@ -503,9 +602,11 @@ pub async fn authorize(
             changes: Vec::new(),
         };
         if let Err(e) = state.store().append_audit(&record).await {
-            return AppError::store(format, e).into_response();
+            return AppError::store(e).with_format(format).into_response();
         }
-        return AppError::forbidden(format, "您的角色无此权限").into_response();
+        return AppError::forbidden("您的角色无此权限")
+            .with_format(format)
+            .into_response();
     }
-    next.run(request).await
+    in_route_format(next.run(request).await, format)
 }

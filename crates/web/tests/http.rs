@@ -1071,7 +1071,7 @@ async fn openapi_document_describes_exactly_the_api_paths(app: Router) {
     let doc = get_json(&app, "/api/v1/openapi.json").await;
     assert!(str_of(&doc["openapi"]).starts_with("3."), "OpenAPI 3");
     let paths = doc["paths"].as_object().expect("paths");
-    let served = jianguan_web::api::api_paths();
+    let served = jianguan_web::routes::api_paths();
     for path in &served {
         assert!(paths.contains_key(*path), "{path} is documented");
     }

@@ -1,7 +1,7 @@
 //! The authorization matrix, generated from the declarations: every role (and an anonymous
 //! caller) × every declared route × own/other scope, asserting allow or deny as the policy table
 //! says — and that a denial returns no data, changes nothing and is audited. The router is built
-//! only from `routes::ROUTES`, so no route can exist outside this matrix.
+//! only from `routes::routes()`, so no route can exist outside this matrix.
 
 use std::sync::Arc;
 
@@ -15,7 +15,7 @@ use jianguan_domain::followup::{EscalationLevel, ItemId, ItemKind, TrackedItem};
 use jianguan_domain::model::{Portfolio, ProgressReport, Project, ReportId};
 use jianguan_domain::store::prelude::*;
 use jianguan_domain::store::{Actor, CadenceWrite, PhotoRef, SessionRecord};
-use jianguan_web::routes::{Access, ROUTES};
+use jianguan_web::routes::{self, Access};
 use tower::ServiceExt;
 
 /// A project and another that differs from it on every scope axis.
@@ -300,10 +300,11 @@ async fn every_role_on_every_route_is_allowed_or_denied_as_the_policy_declares()
     let version = db.data_version().await.expect("version");
 
     let mut cells = 0;
-    for spec in ROUTES {
+    let specs = routes::specs();
+    for spec in &specs {
         for (scope, path) in paths(spec.path, own, other, target, items) {
             // Anonymous.
-            let (status, _) = call(&app, spec.method, &path, None).await;
+            let (status, _) = call(&app, spec.method.as_str(), &path, None).await;
             match spec.access {
                 // (A wrong password at POST /login is a 401 of its own, not a refusal.)
                 Access::Public => assert!(
@@ -325,7 +326,7 @@ async fn every_role_on_every_route_is_allowed_or_denied_as_the_policy_declares()
             for (role, cookie) in &cookies {
                 cells += 1;
                 let before = denials(&db).await;
-                let (status, body) = call(&app, spec.method, &path, Some(cookie)).await;
+                let (status, body) = call(&app, spec.method.as_str(), &path, Some(cookie)).await;
                 let allowed = match spec.access {
                     Access::Public | Access::SignedIn => true,
                     Access::Policy(resource, action) => policy::allows(*role, resource, action),
@@ -401,6 +402,6 @@ async fn every_role_on_every_route_is_allowed_or_denied_as_the_policy_declares()
     println!(
         "authorization matrix: {} roles + anonymous × {} routes × own/other = {cells} checked cells",
         Role::ALL.len(),
-        ROUTES.len()
+        specs.len()
     );
 }

@@ -18,8 +18,8 @@ use jianguan_domain::store::CadenceWrite;
 
 use crate::api::Scope;
 use crate::auth::CurrentUser;
-use crate::error::{AppError, Format};
-use crate::pages::{Layout, html_snapshot};
+use crate::error::AppError;
+use crate::view::{self, Layout};
 use crate::{AppState, Snapshot};
 
 /// One proposal as the page shows it.
@@ -46,8 +46,8 @@ struct ActsPage {
 
 /// The proposals made today.
 async fn proposals_today(state: &AppState) -> Result<(Arc<Snapshot>, Vec<Proposal>), AppError> {
-    let snap = html_snapshot(state).await?;
-    let cadence = super::records(state, Format::Html).await?;
+    let snap = view::snapshot(state).await?;
+    let cadence = super::records(state).await?;
     let list = acts::propose(
         &snap.portfolio,
         &cadence.rules.proposals,
@@ -87,7 +87,7 @@ async fn page(
     let layout = Layout::new("督办约谈建议", "items", scope, &snap, "/acts", user)
         .crumb("督办事项", Some("/items".into()))
         .crumb("督办约谈建议", None);
-    super::html(ActsPage {
+    view::render(ActsPage {
         layout,
         today: today.to_string(),
         deadline: (today + jiff::Span::new().days(14)).to_string(),
@@ -123,11 +123,11 @@ async fn decide(
     let refuse = |field: &str, message: String| (vec![(field.to_string(), message)], key.clone());
     let Some(proposal) = list.into_iter().find(|x| x.key == key) else {
         let (errors, k) = refuse("key", acts::ActError::NotProposed(key.clone()).to_string());
-        return super::unprocessable(page(state, user, errors, k).await);
+        return view::unprocessable(page(state, user, errors, k).await);
     };
     let Some(issuer) = user.account.unit else {
         let (errors, k) = refuse("key", "您的账户未归属单位，不能签发或不予签发".into());
-        return super::unprocessable(page(state, user, errors, k).await);
+        return view::unprocessable(page(state, user, errors, k).await);
     };
     let change = |f: &str, v: String| FieldChange {
         field: f.into(),
@@ -140,7 +140,7 @@ async fn decide(
             Ok(d) => d,
             Err(_) => {
                 let (errors, k) = refuse("deadline", "请填写办理期限，格式 YYYY-MM-DD".into());
-                return super::unprocessable(page(state, user, errors, k).await);
+                return view::unprocessable(page(state, user, errors, k).await);
             }
         };
         let issued = proposal.issue(
@@ -164,7 +164,7 @@ async fn decide(
                     _ => "deadline",
                 };
                 let (errors, k) = refuse(name, e.to_string());
-                return super::unprocessable(page(state, user, errors, k).await);
+                return view::unprocessable(page(state, user, errors, k).await);
             }
         };
         let number = item
@@ -185,7 +185,7 @@ async fn decide(
             Ok(d) => d,
             Err(e) => {
                 let (errors, k) = refuse("reason", e.to_string());
-                return super::unprocessable(page(state, user, errors, k).await);
+                return view::unprocessable(page(state, user, errors, k).await);
             }
         };
         let reason = dismissal.reason.clone();
@@ -208,7 +208,7 @@ async fn decide(
         .store()
         .record_cadence(&write, &[audit])
         .await
-        .map_err(|e| AppError::store(Format::Html, e))?;
+        .map_err(AppError::store)?;
     Ok(match ids.first() {
         Some(id) => Redirect::to(&format!("/items/{}", id.0)).into_response(),
         None => Redirect::to("/acts").into_response(),

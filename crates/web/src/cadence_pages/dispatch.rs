@@ -7,11 +7,10 @@
 //! the league tables stay citywide, because the ranking is what the meeting announces to every
 //! district and lead unit alike.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use jianguan_access::policy::{Action, Resource};
@@ -27,8 +26,9 @@ use super::{Badge, ProjectIndex, Viewer, level_badge, light_badge, status_badge}
 use crate::api::Scope;
 use crate::auth::CurrentUser;
 use crate::cadence::{CadenceSnapshot, dispatch_pack, year_of};
-use crate::error::{AppError, Format};
-use crate::pages::{Choice, Layout, html_snapshot};
+use crate::error::AppError;
+use crate::params::{AsOfQuery, Fields, FromParams, Typed};
+use crate::view::{self, Choice, Layout};
 use crate::{AppState, Params, Snapshot, fmt};
 
 /// Rows a section shows before "查看全部".
@@ -36,17 +36,30 @@ const TOP: usize = 15;
 
 /// The week a request asks for: `week=2021-W40`; else the week of `as_of`; else the week of the
 /// default "as of" day of the year being reported on (its last week once the year is over).
-fn week_of(
-    params: &Params,
-    snap: &Snapshot,
-    today: jianguan_domain::Date,
-) -> Result<Week, AppError> {
-    if let Some(week) = params.choice("week", |v| Week::parse(v).ok(), "周次应写作 2021-W40")?
-    {
-        return Ok(week);
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct WeekQuery {
+    week: Option<Week>,
+    /// Read only without `week` (as the week alone decides the pack).
+    when: AsOfQuery,
+}
+
+impl FromParams for WeekQuery {
+    fn from_params(f: &mut Fields<'_>) -> Self {
+        let week = f.choice("week", |v| Week::parse(v).ok(), "周次应写作 2021-W40");
+        let when = if week.is_none() {
+            AsOfQuery::from_params(f)
+        } else {
+            AsOfQuery::default()
+        };
+        WeekQuery { week, when }
     }
+}
+
+fn week_of(query: WeekQuery, snap: &Snapshot, today: jianguan_domain::Date) -> Week {
     // Else the week of the 数据截至 date, chosen (or defaulted) as on every page.
-    Ok(Week::of(Scope::resolve(params, snap, today)?.as_of))
+    query
+        .week
+        .unwrap_or_else(|| Week::of(Scope::of(query.when, snap, today).as_of))
 }
 
 /// The pack of `week` as `viewer` may see it.
@@ -162,20 +175,16 @@ fn narrow(
 pub(crate) async fn api(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Query(query): Query<HashMap<String, String>>,
+    Typed(query): Typed<WeekQuery>,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Json);
-    let viewer = Viewer::of(&user, Resource::Dispatch, Format::Json)?;
-    let snap = state
-        .snapshot()
-        .await
-        .map_err(|e| AppError::store(Format::Json, e))?;
-    let week = week_of(&params, &snap, state.today())?;
-    let cadence = super::records(&state, Format::Json).await?;
+    let viewer = Viewer::of(&user, Resource::Dispatch)?;
+    let snap = state.snapshot().await.map_err(AppError::store)?;
+    let week = week_of(query, &snap, state.today());
+    let cadence = super::records(&state).await?;
     let filings = cadence
         .pack_filings(state.store(), &snap.portfolio, week)
         .await
-        .map_err(|e| AppError::store(Format::Json, e))?;
+        .map_err(AppError::store)?;
     Ok(Json(pack_for(&snap, &cadence, &filings, viewer, week)).into_response())
 }
 
@@ -184,17 +193,16 @@ pub(crate) async fn api(
 pub(crate) async fn docx(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Query(query): Query<HashMap<String, String>>,
+    Typed(query): Typed<WeekQuery>,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Html);
-    let viewer = Viewer::of(&user, Resource::Dispatch, Format::Html)?;
-    let snap = html_snapshot(&state).await?;
-    let week = week_of(&params, &snap, state.today())?;
-    let cadence = super::records(&state, Format::Html).await?;
+    let viewer = Viewer::of(&user, Resource::Dispatch)?;
+    let snap = view::snapshot(&state).await?;
+    let week = week_of(query, &snap, state.today());
+    let cadence = super::records(&state).await?;
     let filings = cadence
         .pack_filings(state.store(), &snap.portfolio, week)
         .await
-        .map_err(|e| AppError::store(Format::Html, e))?;
+        .map_err(AppError::store)?;
     let pack = pack_for(&snap, &cadence, &filings, viewer, week);
     let document =
         jianguan_documents::reports::dispatch(&pack, jianguan_documents::reports::DEFAULT_ISSUER);
@@ -454,19 +462,18 @@ struct DispatchPage {
 pub(crate) async fn page(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Query(query): Query<HashMap<String, String>>,
+    params: Params,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Html);
-    let viewer = Viewer::of(&user, Resource::Dispatch, Format::Html)?;
-    let snap = html_snapshot(&state).await?;
-    let week = week_of(&params, &snap, state.today())?;
+    let viewer = Viewer::of(&user, Resource::Dispatch)?;
+    let snap = view::snapshot(&state).await?;
+    let week = week_of(params.read()?, &snap, state.today());
     let print = params.flag("print")?;
     let full = params.get("full");
-    let cadence = super::records(&state, Format::Html).await?;
+    let cadence = super::records(&state).await?;
     let filings = cadence
         .pack_filings(state.store(), &snap.portfolio, week)
         .await
-        .map_err(|e| AppError::store(Format::Html, e))?;
+        .map_err(AppError::store)?;
     let pack = pack_for(&snap, &cadence, &filings, viewer, week);
     let (from, to) = (week.monday(), week.sunday());
     let scope = Scope {
@@ -597,5 +604,5 @@ pub(crate) async fn page(
         today: state.today().to_string(),
         layout,
     };
-    super::html(page)
+    view::render(page)
 }

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{FromRequest, Multipart, Query, Request, State};
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form, Json};
@@ -42,8 +42,9 @@ use super::photos::{self, MAX_PHOTOS, Photo};
 use crate::api::Scope;
 use crate::auth::CurrentUser;
 use crate::cadence::CadenceSnapshot;
-use crate::error::{AppError, Format};
-use crate::pages::{Layout, html_snapshot};
+use crate::error::AppError;
+use crate::params::{AsOfQuery, Fields, FromParams, Typed};
+use crate::view::{self, Layout};
 use crate::{AppState, Params, Snapshot, fmt};
 
 /// Problem rows the form offers.
@@ -199,7 +200,7 @@ async fn desk(
 ) -> Result<Response, AppError> {
     let today = state.today();
     let p = &snap.portfolio;
-    let scope = user.scope_for(Resource::ProgressReport, Action::Create, Format::Html)?;
+    let scope = user.scope_for(Resource::ProgressReport, Action::Create)?;
     // The year and the 数据截至 date are chosen as on every page; the list says how each
     // report stood on that date. Filing itself is always today, into any period begun by then.
     let layout_scope = Scope::resolve(params, snap, today)?;
@@ -222,7 +223,7 @@ async fn desk(
     let search = params.get("q").unwrap_or("").to_string();
     let todo_only = params.get("show") != Some("all");
     let Some(period) = period else {
-        return super::html(FilingPage {
+        return view::render(FilingPage {
             layout,
             period: String::new(),
             periods: Vec::new(),
@@ -251,7 +252,7 @@ async fn desk(
     let filings = cadence
         .filings(state.store(), period.id)
         .await
-        .map_err(|e| AppError::store(Format::Html, e))?;
+        .map_err(AppError::store)?;
     let mut due: Vec<(&Project, filing::Filing, usize)> = p
         .projects
         .iter()
@@ -296,7 +297,7 @@ async fn desk(
     if let Some(f) = &form {
         layout = layout.crumb(f.project.clone(), None);
     }
-    super::html(FilingPage {
+    view::render(FilingPage {
         period: period_label(period),
         periods,
         counts: format!(
@@ -436,18 +437,17 @@ impl FormView {
 pub(crate) async fn page(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Query(query): Query<HashMap<String, String>>,
+    params: Params,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Html);
-    let snap = html_snapshot(&state).await?;
-    let cadence = super::records(&state, Format::Html).await?;
+    let snap = view::snapshot(&state).await?;
+    let cadence = super::records(&state).await?;
     let notice = match params.id("filed")? {
         Some(id) => format!("已提交（报告编号 {id}）。重复提交相同内容不会另存。"),
         None => String::new(),
     };
     let form_for = match params.id("project")? {
         Some(id) => {
-            let record = crate::api::visible_project(&state, &user, id, Format::Html).await?;
+            let record = crate::api::visible_project(&state, &user, id).await?;
             let today = state.today();
             let scope = Scope::resolve(&params, &snap, today)?;
             let seq = params.id("period")?;
@@ -507,7 +507,7 @@ async fn read_form(request: Request) -> Result<Submitted, AppError> {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
-    let bad = |e: String| AppError::bad_parameter(Format::Html, "form", e);
+    let bad = |e: String| AppError::bad_parameter("form", e);
     if !multipart {
         let Form(fields) = Form::<Vec<(String, String)>>::from_request(request, &())
             .await
@@ -573,14 +573,14 @@ pub(crate) async fn submit(
     request: Request,
 ) -> Result<Response, AppError> {
     let form = read_form(request).await?;
-    let snap = html_snapshot(&state).await?;
-    let cadence = super::records(&state, Format::Html).await?;
+    let snap = view::snapshot(&state).await?;
+    let cadence = super::records(&state).await?;
     let today = state.today();
-    let empty = Params::new(HashMap::new(), Format::Html);
+    let empty = Params::default();
     let refuse_plain = |field: &str, message: String| vec![(field.to_string(), message)];
     let Some(project_id) = form.get("project").parse::<i64>().ok() else {
         let errors = refuse_plain("project", "请先在列表中选择要填报的项目".into());
-        return super::unprocessable(
+        return view::unprocessable(
             desk(
                 &state,
                 &user,
@@ -595,7 +595,7 @@ pub(crate) async fn submit(
         );
     };
     // Outside the user's scope: 404 with an audited denial, before reading anything else.
-    let record = crate::api::visible_project(&state, &user, project_id, Format::Html).await?;
+    let record = crate::api::visible_project(&state, &user, project_id).await?;
     let p = &snap.portfolio;
     let Some(period) = form
         .get("period")
@@ -604,7 +604,7 @@ pub(crate) async fn submit(
         .and_then(|id| p.periods.iter().find(|x| x.id.0 == id))
     else {
         let errors = refuse_plain("period", "请选择填报期次".into());
-        return super::unprocessable(
+        return view::unprocessable(
             desk(
                 &state,
                 &user,
@@ -702,14 +702,14 @@ pub(crate) async fn submit(
         ));
     }
     let show_again = |typed: FormValues, errors: Vec<(String, String)>| {
-        let params = Params::new(HashMap::new(), Format::Html);
+        let params = Params::default();
         let record = record.clone();
         let state = &state;
         let user = &user;
         let snap = &snap;
         let cadence = &cadence;
         async move {
-            super::unprocessable(
+            view::unprocessable(
                 desk(
                     state,
                     user,
@@ -782,8 +782,8 @@ pub(crate) async fn submit(
                 .try_for_each(|photo| photos::store(&dir, photo))
         })
         .await
-        .map_err(|e| AppError::internal(Format::Html, format!("photo task: {e}")))?
-        .map_err(|e| AppError::internal(Format::Html, format!("storing a photo: {e}")))?;
+        .map_err(|e| AppError::internal(format!("photo task: {e}")))?
+        .map_err(|e| AppError::internal(format!("storing a photo: {e}")))?;
     }
     let report = ProgressReport {
         version,
@@ -832,13 +832,12 @@ pub(crate) async fn submit(
         Err(e) => {
             // Two identical submits racing: the other stored this version first. If what is
             // stored now equals this draft, it is the same report.
-            let again =
-                crate::api::visible_project(&state, &user, project_id, Format::Html).await?;
+            let again = crate::api::visible_project(&state, &user, project_id).await?;
             match check_filing(project, period, &versions(&again), &draft, today) {
                 Ok(FilingDecision::Unchanged(id)) => {
                     return Ok(filed_redirect(period, project.id.0, id, today));
                 }
-                _ => return Err(AppError::store(Format::Html, e)),
+                _ => return Err(AppError::store(e)),
             }
         }
     };
@@ -959,7 +958,7 @@ async fn open_tickets(
             &audits,
         )
         .await
-        .map_err(|e| AppError::store(Format::Html, e))?;
+        .map_err(AppError::store)?;
     Ok(())
 }
 
@@ -967,18 +966,17 @@ async fn open_tickets(
 
 /// The period a compliance request is about: `period=N` (its number in the year), else the
 /// last one closed by the as-of date, else the first of the year.
-fn compliance_period<'a>(
-    p: &'a Portfolio,
-    params: &Params,
+fn compliance_period(
+    p: &Portfolio,
+    period: Option<i64>,
     scope: Scope,
-) -> Result<Option<&'a ReportingPeriod>, AppError> {
+) -> Result<Option<&ReportingPeriod>, AppError> {
     let in_year: Vec<&ReportingPeriod> =
         p.periods.iter().filter(|x| x.year == scope.year).collect();
-    if let Some(seq) = params.id("period")? {
+    if let Some(seq) = period {
         return match in_year.iter().find(|x| i64::from(x.seq) == seq) {
             Some(x) => Ok(Some(x)),
             None => Err(AppError::bad_parameter(
-                Format::Html,
                 "period",
                 format!("{} 年没有第 {seq} 期", scope.year),
             )),
@@ -1124,43 +1122,50 @@ enum Drill {
     Unit(UnitId),
 }
 
-fn drill_of(params: &Params) -> Result<Drill, AppError> {
-    Ok(match (params.id("district")?, params.id("unit")?) {
-        (Some(d), _) => Drill::District(UnitId(d)),
-        (None, Some(u)) => Drill::Unit(UnitId(u)),
-        _ => Drill::Exceptions,
-    })
+/// What a compliance request asks for: the moment, the period (`period=N`, its number in the
+/// year) and the drill-down (`district=ID` or `unit=ID`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ComplianceQuery {
+    when: AsOfQuery,
+    period: Option<i64>,
+    drill: Drill,
+}
+
+impl FromParams for ComplianceQuery {
+    fn from_params(f: &mut Fields<'_>) -> Self {
+        let when = AsOfQuery::from_params(f);
+        let drill = match (f.id("district"), f.id("unit")) {
+            (Some(d), _) => Drill::District(UnitId(d)),
+            (None, Some(u)) => Drill::Unit(UnitId(u)),
+            _ => Drill::Exceptions,
+        };
+        ComplianceQuery {
+            when,
+            period: f.id("period"),
+            drill,
+        }
+    }
 }
 
 /// `GET /api/v1/compliance?period=N`.
 pub(crate) async fn compliance_api(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Query(query): Query<HashMap<String, String>>,
+    Typed(query): Typed<ComplianceQuery>,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Json);
-    let visible = user.scope(Resource::ProgressReport, Format::Json)?;
-    let snap = state
-        .snapshot()
-        .await
-        .map_err(|e| AppError::store(Format::Json, e))?;
-    let scope = Scope::resolve(&params, &snap, state.today())?;
-    let drill = drill_of(&params)?;
-    let period = compliance_period(&snap.portfolio, &params, scope).map_err(|mut e| {
-        e.format = Format::Json;
-        e
-    })?;
+    let visible = user.scope(Resource::ProgressReport)?;
+    let snap = view::snapshot(&state).await?;
+    let scope = Scope::of(query.when, &snap, state.today());
+    let drill = query.drill;
+    let period = compliance_period(&snap.portfolio, query.period, scope)?;
     let Some(period) = period else {
-        return Err(AppError::not_found(
-            Format::Json,
-            format!("{} 年的填报期次", scope.year),
-        ));
+        return Err(AppError::not_found(format!("{} 年的填报期次", scope.year)));
     };
-    let cadence = super::records(&state, Format::Json).await?;
+    let cadence = super::records(&state).await?;
     let filings = cadence
         .filings(state.store(), period.id)
         .await
-        .map_err(|e| AppError::store(Format::Json, e))?;
+        .map_err(AppError::store)?;
     let d = compliance_data(&snap, &filings, &visible, period, scope.as_of, drill);
     Ok(Json(serde_json::json!({
         "year": scope.year,
@@ -1219,20 +1224,19 @@ struct CompliancePage {
 pub(crate) async fn compliance_xlsx(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Query(query): Query<HashMap<String, String>>,
+    Typed(query): Typed<ComplianceQuery>,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Html);
-    let visible = user.scope(Resource::ProgressReport, Format::Html)?;
-    let snap = html_snapshot(&state).await?;
-    let scope = Scope::resolve(&params, &snap, state.today())?;
-    let Some(period) = compliance_period(&snap.portfolio, &params, scope)? else {
-        return Err(AppError::not_found(Format::Html, "该填报期次"));
+    let visible = user.scope(Resource::ProgressReport)?;
+    let snap = view::snapshot(&state).await?;
+    let scope = Scope::of(query.when, &snap, state.today());
+    let Some(period) = compliance_period(&snap.portfolio, query.period, scope)? else {
+        return Err(AppError::not_found("该填报期次"));
     };
-    let cadence = super::records(&state, Format::Html).await?;
+    let cadence = super::records(&state).await?;
     let filings = cadence
         .filings(state.store(), period.id)
         .await
-        .map_err(|e| AppError::store(Format::Html, e))?;
+        .map_err(AppError::store)?;
     let scoped = Portfolio {
         projects: snap
             .portfolio
@@ -1245,7 +1249,7 @@ pub(crate) async fn compliance_xlsx(
     };
     let c = filing::compliance(&scoped, &filings, period, scope.as_of);
     let bytes = jianguan_documents::xlsx::compliance_workbook(&snap.portfolio, &c)
-        .map_err(|e| AppError::internal(Format::Html, e.to_string()))?;
+        .map_err(|e| AppError::internal(e.to_string()))?;
     Ok(crate::download::attachment(
         bytes,
         crate::download::XLSX,
@@ -1257,19 +1261,18 @@ pub(crate) async fn compliance_xlsx(
 pub(crate) async fn compliance_page(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Query(query): Query<HashMap<String, String>>,
+    Typed(query): Typed<ComplianceQuery>,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Html);
-    let visible = user.scope(Resource::ProgressReport, Format::Html)?;
-    let snap = html_snapshot(&state).await?;
-    let scope = Scope::resolve(&params, &snap, state.today())?;
-    let drill = drill_of(&params)?;
+    let visible = user.scope(Resource::ProgressReport)?;
+    let snap = view::snapshot(&state).await?;
+    let scope = Scope::of(query.when, &snap, state.today());
+    let drill = query.drill;
     let p = &snap.portfolio;
     let layout = Layout::new("填报情况", "compliance", scope, &snap, "/compliance", &user)
         .crumb("填报情况", None);
     let qs = layout.qs.clone();
-    let Some(period) = compliance_period(p, &params, scope)? else {
-        return super::html(CompliancePage {
+    let Some(period) = compliance_period(p, query.period, scope)? else {
+        return view::render(CompliancePage {
             layout,
             period: format!("{} 年尚无填报期次", scope.year),
             periods: Vec::new(),
@@ -1282,11 +1285,11 @@ pub(crate) async fn compliance_page(
             period_seq: 0,
         });
     };
-    let cadence = super::records(&state, Format::Html).await?;
+    let cadence = super::records(&state).await?;
     let filings = cadence
         .filings(state.store(), period.id)
         .await
-        .map_err(|e| AppError::store(Format::Html, e))?;
+        .map_err(AppError::store)?;
     let d = compliance_data(&snap, &filings, &visible, period, scope.as_of, drill);
     let base = format!("/compliance?{qs}&period={}", period.seq);
     let list_title = match drill {
@@ -1348,5 +1351,5 @@ pub(crate) async fn compliance_page(
         clear: (!matches!(drill, Drill::Exceptions)).then(|| format!("{base}#list")),
         layout,
     };
-    super::html(page)
+    view::render(page)
 }

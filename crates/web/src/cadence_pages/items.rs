@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Json};
 use jianguan_access::policy::{Action, Resource};
@@ -31,8 +31,9 @@ use super::{Badge, ProjectIndex, Viewer, status_badge};
 use crate::api::Scope;
 use crate::auth::CurrentUser;
 use crate::cadence::CadenceSnapshot;
-use crate::error::{AppError, Format};
-use crate::pages::{Choice, Layout, html_snapshot};
+use crate::error::AppError;
+use crate::params::{Fields, FromParams};
+use crate::view::{self, Choice, Layout};
 use crate::{AppState, Params, Snapshot, fmt};
 
 /// The filters of the list.
@@ -58,23 +59,7 @@ fn status_from_code(code: &str) -> Option<ItemStatus> {
 
 impl Filters {
     fn parse(params: &Params) -> Result<Filters, AppError> {
-        Ok(Filters {
-            kind: params.choice(
-                "kind",
-                ItemKind::from_code,
-                "应为 supervision、coordination 或 rectification",
-            )?,
-            status: params.choice(
-                "status",
-                status_from_code,
-                "应为 open、awaiting_check 或 closed",
-            )?,
-            owner: params.id("owner")?.map(UnitId),
-            overdue: params.flag("overdue")?,
-            stuck: params.flag("stuck")?,
-            page: params.page("page")?,
-            per_page: params.per_page("per_page")?,
-        })
+        params.read()
     }
 
     /// The query string of the filters (without paging).
@@ -97,6 +82,29 @@ impl Filters {
         }
         parts.push(format!("per_page={}", self.per_page));
         parts.join("&")
+    }
+}
+
+/// The list's filters, every malformed one named.
+impl FromParams for Filters {
+    fn from_params(f: &mut Fields<'_>) -> Self {
+        Filters {
+            kind: f.choice(
+                "kind",
+                ItemKind::from_code,
+                "应为 supervision、coordination 或 rectification",
+            ),
+            status: f.choice(
+                "status",
+                status_from_code,
+                "应为 open、awaiting_check 或 closed",
+            ),
+            owner: f.id("owner").map(UnitId),
+            overdue: f.flag("overdue"),
+            stuck: f.flag("stuck"),
+            page: f.page("page"),
+            per_page: f.per_page("per_page"),
+        }
     }
 }
 
@@ -223,17 +231,13 @@ struct OwnerCounts {
 pub(crate) async fn api(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Query(query): Query<HashMap<String, String>>,
+    params: Params,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Json);
-    let viewer = Viewer::of(&user, Resource::TrackedItem, Format::Json)?;
+    let viewer = Viewer::of(&user, Resource::TrackedItem)?;
     let filters = Filters::parse(&params)?;
-    let snap = state
-        .snapshot()
-        .await
-        .map_err(|e| AppError::store(Format::Json, e))?;
+    let snap = state.snapshot().await.map_err(AppError::store)?;
     let scope = items_scope(&params, &snap, state.today())?;
-    let cadence = super::records(&state, Format::Json).await?;
+    let cadence = super::records(&state).await?;
     let rows = listing(&snap, &cadence, viewer, scope.as_of, &filters);
     let projects = ProjectIndex::new(&snap.portfolio);
     let visible: Vec<TrackedItem> = cadence
@@ -324,11 +328,11 @@ async fn list_page(
     form: NewItemForm,
     errors: Vec<(String, String)>,
 ) -> Result<Response, AppError> {
-    let viewer = Viewer::of(user, Resource::TrackedItem, Format::Html)?;
+    let viewer = Viewer::of(user, Resource::TrackedItem)?;
     let filters = Filters::parse(params)?;
-    let snap = html_snapshot(state).await?;
+    let snap = view::snapshot(state).await?;
     let scope = items_scope(params, &snap, state.today())?;
-    let cadence = super::records(state, Format::Html).await?;
+    let cadence = super::records(state).await?;
     let rows = listing(&snap, &cadence, viewer, scope.as_of, &filters);
     let p = &snap.portfolio;
     let layout =
@@ -435,16 +439,15 @@ async fn list_page(
         today: state.today().to_string(),
         layout,
     };
-    super::html(page)
+    view::render(page)
 }
 
 /// `GET /items`.
 pub(crate) async fn list(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Query(query): Query<HashMap<String, String>>,
+    params: Params,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Html);
     list_page(&state, &user, &params, NewItemForm::default(), Vec::new()).await
 }
 
@@ -490,7 +493,7 @@ pub(crate) async fn create(
         topic: field("topic"),
         source: field("source"),
     };
-    let snap = html_snapshot(&state).await?;
+    let snap = view::snapshot(&state).await?;
     let p = &snap.portfolio;
     let today = state.today();
     let mut errors: Vec<(String, String)> = Vec::new();
@@ -517,8 +520,7 @@ pub(crate) async fn create(
     } else {
         match find_project(p, &typed.project) {
             Some(pr) => {
-                let record =
-                    crate::api::visible_project(&state, &user, pr.id.0, Format::Html).await?;
+                let record = crate::api::visible_project(&state, &user, pr.id.0).await?;
                 Some(record.project)
             }
             None => {
@@ -588,8 +590,8 @@ pub(crate) async fn create(
     let (Some(kind), Some(owner), Some(deadline), Some(issuer), true) =
         (kind, owner, deadline, issuer, errors.is_empty())
     else {
-        let params = Params::new(HashMap::new(), Format::Html);
-        return super::unprocessable(list_page(&state, &user, &params, typed, errors).await);
+        let params = Params::default();
+        return view::unprocessable(list_page(&state, &user, &params, typed, errors).await);
     };
     let owner_unit = p.unit(owner);
     let district = project.as_ref().map(|pr| pr.district).or_else(|| {
@@ -675,7 +677,7 @@ pub(crate) async fn create(
             &[audit],
         )
         .await
-        .map_err(|e| AppError::store(Format::Html, e))?;
+        .map_err(AppError::store)?;
     let id = ids.first().map_or(0, |i| i.0);
     Ok(Redirect::to(&format!("/items/{id}")).into_response())
 }
@@ -689,25 +691,18 @@ async fn visible_item(
     cadence: &CadenceSnapshot,
     id: &str,
 ) -> Result<TrackedItem, AppError> {
-    let viewer = Viewer::of(user, Resource::TrackedItem, Format::Html)?;
+    let viewer = Viewer::of(user, Resource::TrackedItem)?;
     let Some(item) = id
         .parse::<i64>()
         .ok()
         .and_then(|id| cadence.items.iter().find(|i| i.id.0 == id))
     else {
-        return Err(AppError::not_found(Format::Html, "该事项"));
+        return Err(AppError::not_found("该事项"));
     };
     if viewer.sees_item(item, &ProjectIndex::new(&snap.portfolio)) {
         Ok(item.clone())
     } else {
-        Err(crate::api::deny(
-            state,
-            user,
-            &format!("item:{}", item.id),
-            Format::Html,
-            "该事项",
-        )
-        .await)
+        Err(crate::api::deny(state, user, &format!("item:{}", item.id), "该事项").await)
     }
 }
 
@@ -800,7 +795,7 @@ fn item_page(
     if let Some(act) = &item.act {
         facts.push(("文号", act.document_number.clone()));
         // Projects the act names: those the reader may see by name, the others counted.
-        let viewer = Viewer::of(user, Resource::TrackedItem, Format::Html)?;
+        let viewer = Viewer::of(user, Resource::TrackedItem)?;
         let projects = ProjectIndex::new(p);
         let (named, hidden): (Vec<&ProjectId>, Vec<&ProjectId>) = act
             .projects
@@ -902,7 +897,7 @@ fn item_page(
         errors,
         layout,
     };
-    super::html(page)
+    view::render(page)
 }
 
 /// `GET /items/{id}[?year=Y&as_of=D]`.
@@ -910,12 +905,11 @@ pub(crate) async fn detail(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
+    params: Params,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Html);
-    let snap = html_snapshot(&state).await?;
+    let snap = view::snapshot(&state).await?;
     let scope = items_scope(&params, &snap, state.today())?;
-    let cadence = super::records(&state, Format::Html).await?;
+    let cadence = super::records(&state).await?;
     let item = visible_item(&state, &user, &snap, &cadence, &id).await?;
     item_page(
         &state,
@@ -965,13 +959,12 @@ pub(crate) async fn add_event(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
+    params: Params,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Html);
-    let snap = html_snapshot(&state).await?;
+    let snap = view::snapshot(&state).await?;
     let scope = items_scope(&params, &snap, state.today())?;
-    let cadence = super::records(&state, Format::Html).await?;
+    let cadence = super::records(&state).await?;
     let item = visible_item(&state, &user, &snap, &cadence, &id).await?;
     let field = |name: &str| {
         form.get(name)
@@ -984,7 +977,7 @@ pub(crate) async fn add_event(
         to: field("to"),
     };
     let refuse = |typed: EventForm, field: String, message: String| {
-        super::unprocessable(item_page(
+        view::unprocessable(item_page(
             &state,
             &user,
             &snap,
@@ -1050,7 +1043,7 @@ pub(crate) async fn add_event(
             &[audit],
         )
         .await
-        .map_err(|e| AppError::store(Format::Html, e))?;
+        .map_err(AppError::store)?;
     // Back to the item as it stands now, the new event included.
     Ok(Redirect::to(&format!(
         "/items/{}?year={}&as_of={}",

@@ -19,8 +19,6 @@ pub(crate) mod warnings;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
 use jianguan_access::Scope;
 use jianguan_domain::Date;
 use jianguan_domain::followup::{ItemStatus, TrackedItem};
@@ -30,18 +28,12 @@ use jianguan_domain::warnings::{Light, WarningLevel};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::cadence::CadenceSnapshot;
-use crate::error::{AppError, Format};
-use crate::pages::Choice;
+use crate::error::AppError;
+use crate::view::Choice;
 
-/// The cadence's records at the current data version, or a 500 in `format`.
-pub(crate) async fn records(
-    state: &AppState,
-    format: Format,
-) -> Result<Arc<CadenceSnapshot>, AppError> {
-    state
-        .cadence()
-        .await
-        .map_err(|e| AppError::store(format, e))
+/// The cadence's records at the current data version, or a 500.
+pub(crate) async fn records(state: &AppState) -> Result<Arc<CadenceSnapshot>, AppError> {
+    state.cadence().await.map_err(AppError::store)
 }
 
 /// Projects by id, looked up once per request.
@@ -74,10 +66,9 @@ impl Viewer {
     pub(crate) fn of(
         user: &CurrentUser,
         resource: jianguan_access::policy::Resource,
-        format: Format,
     ) -> Result<Viewer, AppError> {
         Ok(Viewer {
-            scope: user.scope(resource, format)?,
+            scope: user.scope(resource)?,
             unit: user.account.unit,
         })
     }
@@ -144,18 +135,6 @@ pub(crate) fn status_badge(status: ItemStatus) -> Badge {
         label: status.label().to_string(),
         class: format!("item-st item-{}", status.code()),
     }
-}
-
-/// A form refused: the page again, with the errors, as 422.
-pub(crate) fn unprocessable(page: Result<Response, AppError>) -> Result<Response, AppError> {
-    let mut response = page?;
-    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(response)
-}
-
-/// Renders a template as HTML (200).
-pub(crate) fn html(t: impl askama::Template) -> Result<Response, AppError> {
-    Ok(Html(t.render().map_err(AppError::render)?).into_response())
 }
 
 /// The units an item may be given to, grouped by kind for a select: (group label, options).

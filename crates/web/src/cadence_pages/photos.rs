@@ -117,40 +117,38 @@ pub(crate) async fn serve(
     use axum::http::header;
     use axum::response::IntoResponse;
 
-    use crate::error::{AppError, Format};
-    let id: i64 = id
-        .parse()
-        .map_err(|_| AppError::not_found(Format::Html, "该项目"))?;
-    let record = crate::api::visible_project(&state, &user, id, Format::Html).await?;
+    use crate::error::AppError;
+    let id: i64 = id.parse().map_err(|_| AppError::not_found("该项目"))?;
+    let record = crate::api::visible_project(&state, &user, id).await?;
     let mut found = None;
     for report in &record.reports {
         let photos = state
             .store()
             .report_photos(report.id)
             .await
-            .map_err(|e| AppError::store(Format::Html, e))?;
+            .map_err(AppError::store)?;
         if let Some(photo) = photos.into_iter().find(|p| p.sha256 == sha256) {
             found = Some(photo);
             break;
         }
     }
     let (Some(photo), Some(dir)) = (found, state.photo_dir()) else {
-        return Err(AppError::not_found(Format::Html, "该照片"));
+        return Err(AppError::not_found("该照片"));
     };
     let path = path_of(dir, &photo.sha256);
     let bytes = tokio::task::spawn_blocking(move || std::fs::read(path))
         .await
-        .map_err(|e| AppError::internal(Format::Html, format!("photo task: {e}")))?
-        .map_err(|_| AppError::not_found(Format::Html, "该照片文件"))?;
+        .map_err(|e| AppError::internal(format!("photo task: {e}")))?
+        .map_err(|_| AppError::not_found("该照片文件"))?;
     let actual: String = Sha256::digest(&bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
     if actual != photo.sha256 {
-        return Err(AppError::internal(
-            Format::Html,
-            format!("photo {} does not match its hash", photo.sha256),
-        ));
+        return Err(AppError::internal(format!(
+            "photo {} does not match its hash",
+            photo.sha256
+        )));
     }
     Ok((
         [

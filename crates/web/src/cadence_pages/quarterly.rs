@@ -5,12 +5,11 @@
 //! Computed once by [`QuarterlyAnalysis::build`] over the reader's projects and items (the Word
 //! document formats the same value); this page only formats it, with server-drawn SVG charts.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use jianguan_access::policy::Resource;
 use jianguan_domain::overview::Figures;
@@ -21,9 +20,10 @@ use jianguan_domain::quarterly::{
 use super::{ProjectIndex, Viewer};
 use crate::api::Scope;
 use crate::auth::CurrentUser;
-use crate::error::{AppError, Format};
-use crate::pages::{Layout, html_snapshot};
-use crate::{AppState, Params, fmt};
+use crate::error::AppError;
+use crate::params::{AsOfQuery, Fields, FromParams, Typed};
+use crate::view::{self, Layout};
+use crate::{AppState, fmt};
 
 /// A rate at the quarter's start and end.
 struct RateCell {
@@ -128,20 +128,44 @@ struct QuarterlyPage {
 
 /// The quarter a request asks for: `q=2021-Q3`, else the quarter of `as_of` or of the default
 /// day of the year being reported on.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct QuarterQuery {
+    quarter: Option<Quarter>,
+    /// Read only without `q` (as the quarter alone decides the analysis).
+    when: AsOfQuery,
+}
+
+impl FromParams for QuarterQuery {
+    fn from_params(f: &mut Fields<'_>) -> Self {
+        let quarter = f.choice("q", Quarter::parse, "季度应写作 2021-Q3");
+        // `as_of` decides the quarter when `q` does not; `year` only when neither does.
+        let as_of = if quarter.is_none() {
+            f.date("as_of")
+        } else {
+            None
+        };
+        let year = if quarter.is_none() && as_of.is_none() {
+            f.year("year")
+        } else {
+            None
+        };
+        QuarterQuery {
+            quarter,
+            when: AsOfQuery { year, as_of },
+        }
+    }
+}
+
 fn quarter_of(
-    params: &Params,
+    query: QuarterQuery,
     snap: &crate::Snapshot,
     today: jianguan_domain::Date,
-) -> Result<Quarter, AppError> {
-    Ok(
-        match params.choice("q", Quarter::parse, "季度应写作 2021-Q3")? {
-            Some(q) => q,
-            None => match params.date("as_of")? {
-                Some(d) => Quarter::of(d),
-                None => Quarter::of(Scope::resolve(params, snap, today)?.as_of),
-            },
-        },
-    )
+) -> Quarter {
+    match (query.quarter, query.when.as_of) {
+        (Some(q), _) => q,
+        (None, Some(d)) => Quarter::of(d),
+        (None, None) => Quarter::of(Scope::of(query.when, snap, today).as_of),
+    }
 }
 
 /// `GET /quarterly.docx?q=2021-Q3`: the analysis as a Word document, over the reader's projects
@@ -149,14 +173,13 @@ fn quarter_of(
 pub(crate) async fn docx(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Query(query): Query<HashMap<String, String>>,
+    Typed(query): Typed<QuarterQuery>,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Html);
-    let viewer = Viewer::of(&user, Resource::Portfolio, Format::Html)?;
-    let snap = html_snapshot(&state).await?;
+    let viewer = Viewer::of(&user, Resource::Portfolio)?;
+    let snap = view::snapshot(&state).await?;
     let today = state.today();
-    let quarter = quarter_of(&params, &snap, today)?;
-    let cadence = super::records(&state, Format::Html).await?;
+    let quarter = quarter_of(query, &snap, today);
+    let cadence = super::records(&state).await?;
     let projects = ProjectIndex::new(&snap.portfolio);
     let analysis = QuarterlyAnalysis::build(
         &snap.portfolio,
@@ -172,7 +195,7 @@ pub(crate) async fn docx(
         &snap.portfolio,
         jianguan_documents::reports::DEFAULT_ISSUER,
     )
-    .map_err(|e| AppError::internal(Format::Html, e.to_string()))?;
+    .map_err(|e| AppError::internal(e.to_string()))?;
     crate::download::docx(&document, &format!("{}分析.docx", quarter.label()))
 }
 
@@ -180,15 +203,14 @@ pub(crate) async fn docx(
 pub(crate) async fn page(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Query(query): Query<HashMap<String, String>>,
+    Typed(query): Typed<QuarterQuery>,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Html);
-    let viewer = Viewer::of(&user, Resource::Portfolio, Format::Html)?;
-    let snap = html_snapshot(&state).await?;
+    let viewer = Viewer::of(&user, Resource::Portfolio)?;
+    let snap = view::snapshot(&state).await?;
     let today = state.today();
-    let quarter = quarter_of(&params, &snap, today)?;
+    let quarter = quarter_of(query, &snap, today);
     let p = &snap.portfolio;
-    let cadence = super::records(&state, Format::Html).await?;
+    let cadence = super::records(&state).await?;
     let projects = ProjectIndex::new(p);
     let analysis = QuarterlyAnalysis::build(
         p,
@@ -314,5 +336,5 @@ pub(crate) async fn page(
         narrowed: !viewer.sees_all(),
         layout,
     };
-    super::html(page)
+    view::render(page)
 }

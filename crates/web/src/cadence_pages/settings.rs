@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Form, Query, State};
+use axum::extract::{Form, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use jianguan_access::policy::{Action, Resource};
 use jianguan_audit::AuditAction;
@@ -18,8 +18,8 @@ use jianguan_domain::warnings::{DEFAULT_RULES_TOML, RulesError, WarningRules};
 use crate::api::Scope;
 use crate::auth::CurrentUser;
 use crate::cadence::{RulesSaveError, RulesSaved, WARNING_RULES_KEY};
-use crate::error::{AppError, Format};
-use crate::pages::{Layout, html_snapshot};
+use crate::error::AppError;
+use crate::view::{self, Layout};
 use crate::{AppState, Params, fmt};
 
 /// One saved version, as the history lists it.
@@ -49,7 +49,7 @@ async fn in_force(state: &AppState) -> Result<(String, String, i64), AppError> {
         .store()
         .setting(WARNING_RULES_KEY)
         .await
-        .map_err(|e| AppError::store(Format::Html, e))?;
+        .map_err(AppError::store)?;
     Ok(match saved {
         Some(s) => {
             let at = jiff::Timestamp::from_millisecond(s.saved_at_ms)
@@ -115,7 +115,7 @@ async fn history(state: &AppState) -> Result<Vec<HistoryRow>, AppError> {
             ..AuditQuery::default()
         })
         .await
-        .map_err(|e| AppError::store(Format::Html, e))?;
+        .map_err(AppError::store)?;
     let after = |r: &jianguan_audit::AuditRecord, field: &str| {
         r.changes
             .iter()
@@ -148,7 +148,7 @@ async fn render_page(
     error: Option<String>,
     notice: String,
 ) -> Result<Response, AppError> {
-    let snap = html_snapshot(state).await?;
+    let snap = view::snapshot(state).await?;
     let today = state.today();
     let year = snap.portfolio.reporting_year().unwrap_or(today.year());
     let scope = Scope {
@@ -167,7 +167,7 @@ async fn render_page(
     .crumb("警示规则", None);
     let (body, line, _) = in_force(state).await?;
     let rules = WarningRules::from_toml(&body).unwrap_or_default();
-    super::html(SettingsPage {
+    view::render(SettingsPage {
         in_force: format!("{line}（规则 version = {}）", rules.version),
         summary: summary(&rules),
         body: typed.unwrap_or(body),
@@ -183,9 +183,8 @@ async fn render_page(
 pub(crate) async fn page(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Query(query): Query<HashMap<String, String>>,
+    params: Params,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Html);
     let notice = match params.id("saved")? {
         Some(v) => format!("已保存为第 {v} 版，次日起的警示按新规则计算。"),
         None => String::new(),
@@ -208,7 +207,7 @@ pub(crate) async fn save(
         let user = &user;
         let body = body.clone();
         async move {
-            super::unprocessable(
+            view::unprocessable(
                 render_page(
                     state,
                     user,
@@ -236,7 +235,7 @@ pub(crate) async fn save(
         ))
         .into_response()),
         Err(RulesSaveError::Rules(e)) => refuse(e).await,
-        Err(RulesSaveError::Store(e)) => Err(AppError::store(Format::Html, e)),
+        Err(RulesSaveError::Store(e)) => Err(AppError::store(e)),
     }
 }
 

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use jianguan_access::policy::Resource;
@@ -23,8 +23,9 @@ use serde::Serialize;
 use super::{Badge, ProjectIndex, Viewer, level_badge, light_badge};
 use crate::api::Scope;
 use crate::auth::CurrentUser;
-use crate::error::{AppError, Format};
-use crate::pages::{Choice, Layout, choices, html_snapshot};
+use crate::error::AppError;
+use crate::params::{Fields, FromParams};
+use crate::view::{self, Choice, Layout, choices};
 use crate::{AppState, Params, Snapshot, fmt};
 
 /// The filters of the list, from the query.
@@ -38,23 +39,30 @@ struct Filters {
 
 impl Filters {
     fn parse(params: &Params) -> Result<Filters, AppError> {
-        Ok(Filters {
-            level: params.choice(
-                "level",
-                WarningLevel::from_code,
-                "应为 at_risk、reminder 或 warning",
-            )?,
-            district: params.id("district")?.map(UnitId),
-            category: params.id("category")?.map(CategoryId),
-            page: params.page("page")?,
-            per_page: params.per_page("per_page")?,
-        })
+        params.read()
     }
 
     fn keeps(&self, w: &OpenWarning, project: &Project) -> bool {
         self.level.is_none_or(|l| w.level == l)
             && self.district.is_none_or(|d| project.district == d)
             && self.category.is_none_or(|c| project.category == c)
+    }
+}
+
+/// The list's filters, every malformed one named.
+impl FromParams for Filters {
+    fn from_params(f: &mut Fields<'_>) -> Self {
+        Filters {
+            level: f.choice(
+                "level",
+                WarningLevel::from_code,
+                "应为 at_risk、reminder 或 warning",
+            ),
+            district: f.id("district").map(UnitId),
+            category: f.id("category").map(CategoryId),
+            page: f.page("page"),
+            per_page: f.per_page("per_page"),
+        }
     }
 }
 
@@ -216,17 +224,13 @@ fn listing(
 pub(crate) async fn api(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Query(query): Query<HashMap<String, String>>,
+    params: Params,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Json);
-    let viewer = Viewer::of(&user, Resource::Warning, Format::Json)?;
+    let viewer = Viewer::of(&user, Resource::Warning)?;
     let filters = Filters::parse(&params)?;
-    let snap = state
-        .snapshot()
-        .await
-        .map_err(|e| AppError::store(Format::Json, e))?;
+    let snap = state.snapshot().await.map_err(AppError::store)?;
     let scope = Scope::resolve(&params, &snap, state.today())?;
-    let cadence = super::records(&state, Format::Json).await?;
+    let cadence = super::records(&state).await?;
     let l = listing(
         &snap,
         &cadence.warnings,
@@ -326,14 +330,13 @@ struct WarningsPage {
 pub(crate) async fn page(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Query(query): Query<HashMap<String, String>>,
+    params: Params,
 ) -> Result<Response, AppError> {
-    let params = Params::new(query, Format::Html);
-    let viewer = Viewer::of(&user, Resource::Warning, Format::Html)?;
+    let viewer = Viewer::of(&user, Resource::Warning)?;
     let filters = Filters::parse(&params)?;
-    let snap = html_snapshot(&state).await?;
+    let snap = view::snapshot(&state).await?;
     let scope = Scope::resolve(&params, &snap, state.today())?;
-    let cadence = super::records(&state, Format::Html).await?;
+    let cadence = super::records(&state).await?;
     let l = listing(
         &snap,
         &cadence.warnings,
@@ -433,7 +436,7 @@ pub(crate) async fn page(
         rules_version: cadence.rules.version,
         layout,
     };
-    super::html(page)
+    view::render(page)
 }
 
 /// One change of a milestone's warning on the project page.

@@ -1,0 +1,199 @@
+//! What every page shares: the layout around it (title, breadcrumbs, navigation, the as-of
+//! form), the options of filter selects, and the one way a page is rendered. Page modules
+//! import this module, never each other's furniture.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use jianguan_access::policy::{Action, Resource};
+
+use crate::api::Scope;
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::{AppState, Snapshot, fmt};
+
+/// Page furniture shared by every page: title, breadcrumbs and the as-of form.
+pub(crate) struct Layout {
+    pub(crate) title: String,
+    /// Breadcrumbs after 总览: (label, link).
+    pub(crate) crumbs: Vec<(String, Option<String>)>,
+    /// The navigation entry to mark current.
+    pub(crate) nav: &'static str,
+    /// The navigation entries the user's roles may open: (key, label, link).
+    pub(crate) nav_links: Vec<(&'static str, &'static str, String)>,
+    pub(crate) year: i16,
+    pub(crate) years: Vec<i16>,
+    pub(crate) as_of_iso: String,
+    pub(crate) as_of_cn: String,
+    /// `year=…&as_of=…`, appended to links so a pasted URL shows the same figures.
+    pub(crate) qs: String,
+    /// The path the as-of form submits to.
+    pub(crate) path: String,
+    /// Extra hidden fields the as-of form carries (e.g. the week of the dispatch page).
+    pub(crate) keep: Vec<(&'static str, String)>,
+    /// Who is signed in, as the top bar shows them.
+    pub(crate) user: String,
+    /// A class on `<body>`, e.g. `printview` for a page laid out for printing.
+    pub(crate) body_class: &'static str,
+}
+
+/// The left navigation by job (UI.md "Layout"): each entry with the policy that opens it, so a
+/// user sees only the pages their roles may open.
+const NAV: &[(&str, &str, &str, Resource, Action)] = &[
+    ("overview", "总览", "/", Resource::Portfolio, Action::Read),
+    (
+        "projects",
+        "项目",
+        "/projects",
+        Resource::Portfolio,
+        Action::Read,
+    ),
+    (
+        "filing",
+        "填报",
+        "/filing",
+        Resource::ProgressReport,
+        Action::Create,
+    ),
+    (
+        "compliance",
+        "报送",
+        "/compliance",
+        Resource::ProgressReport,
+        Action::Read,
+    ),
+    (
+        "dispatch",
+        "调度",
+        "/dispatch",
+        Resource::Dispatch,
+        Action::Read,
+    ),
+    (
+        "warnings",
+        "警示",
+        "/warnings",
+        Resource::Warning,
+        Action::Read,
+    ),
+    (
+        "items",
+        "督办",
+        "/items",
+        Resource::TrackedItem,
+        Action::Read,
+    ),
+    (
+        "assessment",
+        "考评",
+        "/assessment",
+        Resource::Assessment,
+        Action::Read,
+    ),
+    (
+        "quarterly",
+        "分析",
+        "/quarterly",
+        Resource::Portfolio,
+        Action::Read,
+    ),
+    (
+        "coverage",
+        "覆盖",
+        "/coverage",
+        Resource::Portfolio,
+        Action::Read,
+    ),
+    (
+        "settings",
+        "设置",
+        "/settings/warnings",
+        Resource::Settings,
+        Action::Read,
+    ),
+];
+
+impl Layout {
+    pub(crate) fn new(
+        title: impl Into<String>,
+        nav: &'static str,
+        scope: Scope,
+        snap: &Snapshot,
+        path: &str,
+        user: &CurrentUser,
+    ) -> Layout {
+        let mut years = snap.portfolio.years();
+        if !years.contains(&scope.year) {
+            years.push(scope.year);
+            years.sort_unstable();
+        }
+        let qs = format!("year={}&as_of={}", scope.year, scope.as_of);
+        let nav_links = NAV
+            .iter()
+            .filter(|(_, _, _, resource, action)| user.may(*resource, *action))
+            .map(|(key, label, path, _, _)| (*key, *label, format!("{path}?{qs}")))
+            .collect();
+        Layout {
+            title: title.into(),
+            crumbs: Vec::new(),
+            nav,
+            nav_links,
+            year: scope.year,
+            years,
+            as_of_iso: scope.as_of.to_string(),
+            as_of_cn: fmt::date_cn(scope.as_of),
+            qs,
+            path: path.to_string(),
+            keep: Vec::new(),
+            body_class: "",
+            user: match &user.unit_name {
+                Some(unit) => format!("{} · {}", unit, user.account.display_name),
+                None => user.account.display_name.clone(),
+            },
+        }
+    }
+
+    pub(crate) fn crumb(mut self, label: impl Into<String>, href: Option<String>) -> Layout {
+        self.crumbs.push((label.into(), href));
+        self
+    }
+}
+
+/// An option of a filter select.
+pub(crate) struct Choice {
+    pub(crate) value: String,
+    pub(crate) label: String,
+    pub(crate) selected: bool,
+}
+
+pub(crate) fn choices<'a>(
+    items: impl Iterator<Item = (i64, &'a str)>,
+    selected: Option<i64>,
+) -> Vec<Choice> {
+    items
+        .map(|(id, name)| Choice {
+            value: id.to_string(),
+            label: name.to_string(),
+            selected: selected == Some(id),
+        })
+        .collect()
+}
+
+/// Renders a page's template as HTML (200).
+pub(crate) fn render(t: impl Template) -> Result<Response, AppError> {
+    Ok(Html(t.render().map_err(AppError::render)?).into_response())
+}
+
+/// A form refused: the page again, with the errors, as 422.
+pub(crate) fn unprocessable(page: Result<Response, AppError>) -> Result<Response, AppError> {
+    let mut response = page?;
+    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(response)
+}
+
+/// The current snapshot, or a 500.
+pub(crate) async fn snapshot(state: &AppState) -> Result<Arc<Snapshot>, AppError> {
+    state.snapshot().await.map_err(AppError::store)
+}
