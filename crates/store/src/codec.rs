@@ -342,7 +342,7 @@ macro_rules! backend_codec {
     ($module:ident, $db:ty, begin = $begin:expr, audit_lock = $audit_lock:expr) => {
         pub(crate) mod $module {
             use super::*;
-            use jianguan_audit::{AuditDraft, AuditRecord, FieldChange, Outcome, seal};
+            use jianguan_audit::{AuditAction, AuditDraft, AuditRecord, FieldChange, Outcome, seal};
             use jianguan_domain::store::{
                 AccountRecord, Actor, AuditQuery, Progress, ProjectRecord, ReadModel, RecordScope,
                 SessionRecord,
@@ -1399,11 +1399,11 @@ macro_rules! backend_codec {
                 // One audit record per project created (what it is, where, how big), and
                 // one for the whole write.
                 let at_ms = now_ms();
-                let draft = |action: &str, object: String, changes: Vec<FieldChange>| AuditDraft {
+                let draft = |action: AuditAction, object: String, changes: Vec<FieldChange>| AuditDraft {
                     at_ms,
                     actor: actor.name.clone(),
                     unit: None,
-                    action: action.to_string(),
+                    action: action.code(),
                     object,
                     result: Outcome::Success,
                     client: None,
@@ -1419,7 +1419,7 @@ macro_rules! backend_codec {
                     .iter()
                     .map(|pr| {
                         draft(
-                            "project.create",
+                            AuditAction::ProjectCreate,
                             format!("project:{}", pr.id),
                             vec![
                                 created("code", pr.code.clone()),
@@ -1433,7 +1433,11 @@ macro_rules! backend_codec {
                     })
                     .collect();
                 drafts.push(draft(
-                    if require_empty { "portfolio.create" } else { "portfolio.append" },
+                    if require_empty {
+                        AuditAction::PortfolioCreate
+                    } else {
+                        AuditAction::PortfolioAppend
+                    },
                     "portfolio".to_string(),
                     vec![
                         created("units", p.units.len().to_string()),

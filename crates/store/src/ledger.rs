@@ -12,7 +12,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use jianguan_audit::{AuditDraft, FieldChange, Outcome};
+use jianguan_audit::{AuditAction, AuditDraft, FieldChange, Outcome};
 use jianguan_domain::model::*;
 use jianguan_domain::store::{Actor, Field, ProjectImport, StoreError};
 
@@ -160,7 +160,7 @@ fn milestone_changes<'a>(
 /// The audit records of an import: one per project, new ones first.
 fn audit_drafts(import: &ProjectImport, ids: &[ProjectId], actor: &Actor) -> Vec<AuditDraft> {
     let at_ms = crate::now_ms();
-    let draft = |action: &str, id: ProjectId, mut changes: Vec<FieldChange>| {
+    let draft = |action: AuditAction, id: ProjectId, mut changes: Vec<FieldChange>| {
         changes.push(FieldChange {
             field: "source".to_string(),
             before: None,
@@ -170,7 +170,7 @@ fn audit_drafts(import: &ProjectImport, ids: &[ProjectId], actor: &Actor) -> Vec
             at_ms,
             actor: actor.name.clone(),
             unit: None,
-            action: action.to_string(),
+            action: action.code(),
             object: format!("project:{id}"),
             result: Outcome::Success,
             client: None,
@@ -187,7 +187,7 @@ fn audit_drafts(import: &ProjectImport, ids: &[ProjectId], actor: &Actor) -> Vec
         .zip(&import.new)
         .map(|(id, p)| {
             draft(
-                "project.import.create",
+                AuditAction::ProjectImportCreate,
                 *id,
                 vec![
                     created("code", p.code.clone()),
@@ -204,7 +204,7 @@ fn audit_drafts(import: &ProjectImport, ids: &[ProjectId], actor: &Actor) -> Vec
     // their values are in the project as stored after the write.
     drafts.extend(import.updated.iter().map(|(p, fields)| {
         draft(
-            "project.import.update",
+            AuditAction::ProjectImportUpdate,
             p.id,
             fields
                 .iter()

@@ -8,7 +8,7 @@ use axum::Extension;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use jianguan_access::totp::{Totp, TotpSecret};
-use jianguan_audit::{AuditDraft, FieldChange, Outcome};
+use jianguan_audit::{AuditAction, AuditDraft, FieldChange, Outcome};
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -100,7 +100,7 @@ pub(crate) async fn totp(
         let secret_text = form.secret;
         let secret = TotpSecret::from_base32(&secret_text)
             .map_err(|_| AppError::bad_parameter("secret", "密钥无效"))?;
-        let now = crate::auth::now_ms();
+        let now = state.now_ms();
         let code = form.code.trim();
         let Some(step) = Totp::STANDARD.verify(&secret, code, (now / 1000) as u64) else {
             return page(
@@ -120,13 +120,13 @@ pub(crate) async fn totp(
         account.totp_last_step = None;
     }
     let record = AuditDraft {
-        at_ms: crate::auth::now_ms(),
+        at_ms: state.now_ms(),
         actor: user.account.username.clone(),
         unit: user.unit_name.clone(),
         action: if enabling {
-            "totp.enable"
+            AuditAction::TotpEnable
         } else {
-            "totp.disable"
+            AuditAction::TotpDisable
         }
         .into(),
         object: format!("account:{}", account.id),

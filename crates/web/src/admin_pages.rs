@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use jianguan_access::Role;
 use jianguan_access::policy::{Action, Resource};
-use jianguan_audit::{AuditDraft, FieldChange, Outcome};
+use jianguan_audit::{AuditAction, AuditDraft, FieldChange, Outcome};
 use jianguan_domain::Date;
 use jianguan_domain::model::UnitId;
 use jianguan_domain::store::AccountRecord;
@@ -183,16 +183,17 @@ fn change(field: &str, before: Option<String>, after: Option<String>) -> FieldCh
 }
 
 fn draft(
+    state: &AppState,
     user: &CurrentUser,
-    action: &str,
+    action: AuditAction,
     account: &AccountRecord,
     changes: Vec<FieldChange>,
 ) -> AuditDraft {
     AuditDraft {
-        at_ms: crate::auth::now_ms(),
+        at_ms: state.now_ms(),
         actor: user.account.username.clone(),
         unit: user.unit_name.clone(),
-        action: action.into(),
+        action: action.code(),
         object: format!("account:{}", account.id),
         result: Outcome::Success,
         client: None,
@@ -229,7 +230,7 @@ pub(crate) async fn status(
     let before = load(&state, &id).await?;
     let mut after = before.clone();
     match form.action.as_deref() {
-        Some("disable") => after.disabled_at_ms = Some(crate::auth::now_ms()),
+        Some("disable") => after.disabled_at_ms = Some(state.now_ms()),
         Some("enable") => after.disabled_at_ms = None,
         _ => {}
     }
@@ -248,7 +249,7 @@ pub(crate) async fn status(
             after.expires_on.map(|d| d.to_string()),
         ),
     ];
-    let record = draft(&user, "account.update", &after, changes);
+    let record = draft(&state, &user, AuditAction::AccountUpdate, &after, changes);
     state
         .store()
         .update_account(&after, after.disabled_at_ms.is_some(), &record)
@@ -302,8 +303,9 @@ pub(crate) async fn roles(
     let mut after = before.clone();
     after.roles = roles.iter().map(|r| r.code().to_string()).collect();
     let record = draft(
+        &state,
         &user,
-        "role.grant",
+        AuditAction::RoleGrant,
         &after,
         vec![change(
             "roles",

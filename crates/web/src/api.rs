@@ -7,6 +7,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use jianguan_audit::AuditAction;
 use jianguan_domain::Date;
 use jianguan_domain::model::{CategoryId, ProjectId, ProjectStatus, UnitId};
 use jianguan_domain::overview::{Overview, ProjectQuery, ProjectSort, list_projects};
@@ -230,10 +231,10 @@ pub(crate) async fn deny(
     what: &str,
 ) -> AppError {
     let record = jianguan_audit::AuditDraft {
-        at_ms: crate::auth::now_ms(),
+        at_ms: state.now_ms(),
         actor: user.account.username.clone(),
         unit: user.unit_name.clone(),
-        action: "access.denied".into(),
+        action: AuditAction::AccessDenied.code(),
         object: object.to_string(),
         result: jianguan_audit::Outcome::Denied,
         client: None,

@@ -8,7 +8,7 @@ use axum::Extension;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use jianguan_audit::{AuditDraft, AuditRecord, FieldChange, Outcome};
+use jianguan_audit::{AuditAction, AuditDraft, AuditRecord, FieldChange, Outcome};
 use jianguan_domain::store::AuditQuery;
 
 use crate::auth::CurrentUser;
@@ -229,10 +229,10 @@ pub(crate) async fn audit_export(
     q.offset = 0;
     q.limit = EXPORT_LIMIT;
     let record = AuditDraft {
-        at_ms: crate::auth::now_ms(),
+        at_ms: state.now_ms(),
         actor: user.account.username.clone(),
         unit: user.unit_name.clone(),
-        action: "export.xlsx".into(),
+        action: AuditAction::ExportXlsx.code(),
         object: format!("audit_log?{}", filters_qs(&params)),
         result: Outcome::Success,
         client: None,

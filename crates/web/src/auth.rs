@@ -4,7 +4,6 @@
 //! login, denial and logout leaves an audit record.
 
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use askama::Template;
 use axum::extract::{ConnectInfo, Form, Request, State};
@@ -17,7 +16,7 @@ use jianguan_access::session::{AccountPolicy, LockoutPolicy, LockoutState, Sessi
 use jianguan_access::totp::{Totp, TotpSecret};
 use jianguan_access::username::Username;
 use jianguan_access::{Role, Scope};
-use jianguan_audit::{AuditDraft, FieldChange, Outcome};
+use jianguan_audit::{AuditAction, AuditDraft, FieldChange, Outcome};
 use jianguan_domain::model::UnitId;
 use jianguan_domain::store::{AccountRecord, SessionRecord};
 use serde::Deserialize;
@@ -91,13 +90,6 @@ impl CurrentUser {
             token_hash: String::new(),
         }
     }
-}
-
-/// Milliseconds since the Unix epoch.
-pub fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
 }
 
 /// SHA-256 of a session token, hex: what the database keeps instead of the token.
@@ -188,18 +180,19 @@ fn cross_site(request: &Request) -> bool {
 }
 
 fn draft(
+    at_ms: i64,
     actor: &str,
     unit: Option<String>,
-    action: &str,
+    action: AuditAction,
     object: String,
     result: Outcome,
     client: Option<String>,
 ) -> AuditDraft {
     AuditDraft {
-        at_ms: now_ms(),
+        at_ms,
         actor: actor.to_string(),
         unit,
-        action: action.to_string(),
+        action: action.code(),
         object,
         result,
         client,
@@ -229,9 +222,10 @@ pub async fn authenticate(
     ) && cross_site(&request)
     {
         let record = draft(
+            state.now_ms(),
             "anonymous",
             None,
-            "csrf.denied",
+            AuditAction::CsrfDenied,
             format!("{} {path}", request.method()),
             Outcome::Denied,
             client,
@@ -252,9 +246,10 @@ pub async fn authenticate(
     if declared_length.is_some_and(|n| n > limit) {
         // Refused before reading (the body limit layer also stops bodies without a length).
         let record = draft(
+            state.now_ms(),
             "anonymous",
             None,
-            "request.too_large",
+            AuditAction::RequestTooLarge,
             format!("{} {path}", request.method()),
             Outcome::Denied,
             client.clone(),
@@ -276,9 +271,10 @@ pub async fn authenticate(
     };
     if limited {
         let record = draft(
+            state.now_ms(),
             "anonymous",
             None,
-            "rate.limited",
+            AuditAction::RateLimited,
             format!("{} {path}", request.method()),
             Outcome::Denied,
             client.clone(),
@@ -342,16 +338,17 @@ async fn current_user(
         .iter()
         .filter_map(|r| Role::from_code(r))
         .collect();
-    let now = now_ms();
+    let now = state.now_ms();
     if account.disabled_at_ms.is_some()
         || SessionPolicy::for_roles(&roles)
             .expired(session.created_at_ms, session.last_seen_ms, now)
             .is_some()
     {
         let record = draft(
+            state.now_ms(),
             &account.username,
             None,
-            "session.expired",
+            AuditAction::SessionExpired,
             format!("account:{}", account.id),
             Outcome::Success,
             None,
@@ -443,9 +440,17 @@ pub async fn login(
     let typed = form.username.trim().to_string();
     let refuse = |status: StatusCode, message: &str| login_form(status, message, &next, &typed);
     let store = state.store();
-    let now = now_ms();
-    let audit = |actor: &str, action: &str, object: String, result: Outcome| {
-        draft(actor, None, action, object, result, client.clone())
+    let now = state.now_ms();
+    let audit = |actor: &str, action: AuditAction, object: String, result: Outcome| {
+        draft(
+            state.now_ms(),
+            actor,
+            None,
+            action,
+            object,
+            result,
+            client.clone(),
+        )
     };
     let account = match Username::parse(&typed) {
         Ok(name) => match store.account_by_key(name.key()).await {
@@ -457,7 +462,12 @@ pub async fn login(
     let Some(mut account) = account else {
         // Spend the time a real check takes, so timing does not tell which names exist.
         password::verify_nobody(&form.password);
-        let record = audit(&typed, "login.failed", "account:?".into(), Outcome::Failure);
+        let record = audit(
+            &typed,
+            AuditAction::LoginFailed,
+            "account:?".into(),
+            Outcome::Failure,
+        );
         if let Err(e) = store.append_audit(&record).await {
             return AppError::store(e).into_response();
         }
@@ -490,7 +500,12 @@ pub async fn login(
                 .map(|_| "账户已停用，请联系系统管理员".to_string())
         });
     if let Some(message) = blocked {
-        let record = audit(&account.username, "login.refused", object, Outcome::Denied);
+        let record = audit(
+            &account.username,
+            AuditAction::LoginRefused,
+            object,
+            Outcome::Denied,
+        );
         if let Err(e) = store.append_audit(&record).await {
             return AppError::store(e).into_response();
         }
@@ -502,7 +517,12 @@ pub async fn login(
         locked_until_ms: account.locked_until_ms,
     };
     if let Err(locked) = lockout.check(state_before, now) {
-        let record = audit(&account.username, "login.locked", object, Outcome::Denied);
+        let record = audit(
+            &account.username,
+            AuditAction::LoginLocked,
+            object,
+            Outcome::Denied,
+        );
         if let Err(e) = store.append_audit(&record).await {
             return AppError::store(e).into_response();
         }
@@ -531,7 +551,12 @@ pub async fn login(
         let after = lockout.after_failure(state_before, now);
         account.failed_logins = i64::from(after.failures);
         account.locked_until_ms = after.locked_until_ms;
-        let mut record = audit(&account.username, "login.failed", object, Outcome::Failure);
+        let mut record = audit(
+            &account.username,
+            AuditAction::LoginFailed,
+            object,
+            Outcome::Failure,
+        );
         record.changes.push(FieldChange {
             field: "failed_logins".into(),
             before: Some(state_before.failures.to_string()),
@@ -564,7 +589,12 @@ pub async fn login(
         created_at_ms: now,
         last_seen_ms: now,
     };
-    let record = audit(&account.username, "login.success", object, Outcome::Success);
+    let record = audit(
+        &account.username,
+        AuditAction::LoginSuccess,
+        object,
+        Outcome::Success,
+    );
     if let Err(e) = store.record_login(&account, Some(&session), &record).await {
         return AppError::store(e).into_response();
     }
@@ -590,9 +620,14 @@ pub async fn logout(
     if let Some(axum::Extension(user)) = user {
         let everywhere = params.raw("all") == Some("1");
         let record = draft(
+            state.now_ms(),
             &user.account.username,
             user.unit_name.clone(),
-            if everywhere { "logout.all" } else { "logout" },
+            if everywhere {
+                AuditAction::LogoutAll
+            } else {
+                AuditAction::Logout
+            },
             format!("account:{}", user.account.id),
             Outcome::Success,
             None,

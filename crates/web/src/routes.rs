@@ -14,7 +14,7 @@ use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, MethodRouter, on};
 use jianguan_access::policy::{Action, Resource};
-use jianguan_audit::{AuditDraft, Outcome};
+use jianguan_audit::{AuditAction, AuditDraft, Outcome};
 
 use crate::auth::{ClientAddr, CurrentUser};
 use crate::error::{AppError, Format, in_route_format};
@@ -559,10 +559,10 @@ async fn authorize(State(guard): State<Guard>, request: Request, next: Next) -> 
     let administrative = matches!(spec.access, Policy(resource, _) if resource.is_administrative());
     if administrative && !state.network().admin_allowed(client_ip) {
         let record = AuditDraft {
-            at_ms: auth::now_ms(),
+            at_ms: state.now_ms(),
             actor: user.map_or("anonymous".to_string(), |u| u.account.username.clone()),
             unit: user.and_then(|u| u.unit_name.clone()),
-            action: "access.denied".into(),
+            action: AuditAction::AccessDenied.code(),
             object: format!(
                 "{} {} (address not allowed)",
                 request.method(),
@@ -592,10 +592,10 @@ async fn authorize(State(guard): State<Guard>, request: Request, next: Next) -> 
             .get::<ClientAddr>()
             .and_then(|c| c.0.clone());
         let record = AuditDraft {
-            at_ms: auth::now_ms(),
+            at_ms: state.now_ms(),
             actor: user.account.username.clone(),
             unit: user.unit_name.clone(),
-            action: "access.denied".into(),
+            action: AuditAction::AccessDenied.code(),
             object: format!("{} {}", request.method(), request.uri().path()),
             result: Outcome::Denied,
             client,
