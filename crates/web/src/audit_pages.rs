@@ -10,6 +10,7 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use jianguan_audit::{Anchor, AuditDraft, AuditRecord, FieldChange, Outcome};
+use jianguan_documents::xlsx::neutralise;
 use jianguan_domain::store::AuditQuery;
 
 use crate::auth::CurrentUser;
@@ -241,15 +242,6 @@ pub(crate) async fn audit_verify(
         .await
         .map_err(|e| AppError::store(Format::Html, e))?;
     render_page(&state, &user, &params, Some(verdict)).await
-}
-
-/// A cell value that a spreadsheet will not run as a formula (`=`, `+`, `-`, `@` lead).
-pub fn neutralise(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    }
 }
 
 /// `GET /audit/export.xlsx`: the filtered trail as a workbook; the export is audited.
