@@ -16,6 +16,7 @@ use jianguan_domain::overview::{
     Breakdown, Figures, Overview, Page, ProjectRow, ProjectSort, lagging_projects, list_projects,
 };
 use jianguan_domain::rates;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::api::{Scope, project_query};
 use crate::auth::CurrentUser;
@@ -555,18 +556,14 @@ fn with_param(params: &Params, names: &[&str], set: &[(&str, String)]) -> String
     parts.join("&")
 }
 
-/// Percent-encodes a query value.
+/// Percent-encodes a query value: everything but RFC 3986's unreserved characters.
 pub(crate) fn urlencode(v: &str) -> String {
-    let mut out = String::new();
-    for b in v.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    utf8_percent_encode(v, UNRESERVED).to_string()
 }
 
 const LIST_PARAMS: [&str; 12] = [
