@@ -24,7 +24,7 @@ pub mod snap;
 pub mod svgmap;
 pub mod synthetic;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 pub use coverage::{CoverageSpec, PlacedFacilities, PlacedPopulation, compute, parse_threshold};
 pub use inputs::{District, Facility, PopulationPoint};
@@ -198,7 +198,8 @@ pub fn run(options: &Options, extra_facilities: Vec<Facility>) -> Result<RunOutp
     })
 }
 
-fn read_text(path: &Path) -> Result<String, GeoError> {
+#[cfg(feature = "osm")]
+fn read_text(path: &std::path::Path) -> Result<String, GeoError> {
     std::fs::read_to_string(path).map_err(|error| GeoError::Io {
         path: path.to_path_buf(),
         error,
