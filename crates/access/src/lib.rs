@@ -14,7 +14,7 @@
 //! - [`session`]: session timeouts, dormant and expired accounts, and lockout after failures.
 //!
 //! The only outside effect is reading OS randomness for salts and TOTP secrets; there is no
-//! database, network or async runtime here (a test in `tests/purity.rs` keeps it so).
+//! database, network or async runtime here (a test in `tests/it/purity.rs` keeps it so).
 
 pub mod password;
 pub mod policy;

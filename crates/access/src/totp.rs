@@ -10,7 +10,9 @@ use std::fmt;
 
 use data_encoding::BASE32_NOPAD;
 use hmac::{Hmac, KeyInit, Mac};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use sha1::Sha1;
+use subtle::ConstantTimeEq;
 
 /// A shared TOTP secret. Its `Debug` form hides the bytes, so it never reaches a log.
 #[derive(Clone, PartialEq, Eq)]
@@ -174,9 +176,8 @@ impl Totp {
         // the same time whatever the digits, so timing reveals nothing about the expected code.
         let mut matched = None;
         for step in first..=last {
-            if constant_time_eq(self.code_at_step(secret, step).as_bytes(), code.as_bytes())
-                && matched.is_none()
-            {
+            let expected = self.code_at_step(secret, step);
+            if bool::from(expected.as_bytes().ct_eq(code.as_bytes())) && matched.is_none() {
                 matched = Some(step);
             }
         }
@@ -201,10 +202,10 @@ impl Totp {
     pub fn provisioning_uri(&self, secret: &TotpSecret, issuer: &str, account: &str) -> String {
         format!(
             "otpauth://totp/{}:{}?secret={}&issuer={}&algorithm=SHA1&digits={}&period={}",
-            percent_encode(issuer),
-            percent_encode(account),
+            utf8_percent_encode(issuer, UNRESERVED),
+            utf8_percent_encode(account, UNRESERVED),
             secret.to_base32(),
-            percent_encode(issuer),
+            utf8_percent_encode(issuer, UNRESERVED),
             self.digits,
             self.period_secs,
         )
@@ -216,23 +217,13 @@ pub fn verify(secret: &TotpSecret, code: &str, unix_time: u64) -> Option<u64> {
     Totp::STANDARD.verify(secret, code, unix_time)
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// Percent-encodes everything but RFC 3986's unreserved characters, so Chinese issuer and
+/// RFC 3986's unreserved characters: everything else is percent-encoded, so Chinese issuer and
 /// account names survive the URI.
-fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 #[cfg(test)]
 mod tests {
@@ -384,6 +375,16 @@ mod tests {
             "otpauth://totp/%E5%BB%BA%E7%AE%A1:zhang.san?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ\
              &issuer=%E5%BB%BA%E7%AE%A1&algorithm=SHA1&digits=6&period=30"
         );
+    }
+
+    #[test]
+    fn the_provisioning_uri_encodes_all_but_unreserved_characters() {
+        let uri = Totp::STANDARD.provisioning_uri(&rfc_secret(), "A&B", "li si:1@x~y-z_w.v");
+        assert!(
+            uri.starts_with("otpauth://totp/A%26B:li%20si%3A1%40x~y-z_w.v?secret="),
+            "{uri}"
+        );
+        assert!(uri.contains("&issuer=A%26B&"), "{uri}");
     }
 
     #[test]

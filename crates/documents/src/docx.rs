@@ -69,7 +69,7 @@
 //! Renderers differ on the character grid: Word compresses 3号 text into the cells of a
 //! `linesAndChars` grid narrower than the font, LibreOffice 7.4 gives every such character two
 //! cells (about 14 a line). So the 28 characters come from the characters' spacing, which
-//! every renderer applies alike; `tests/libreoffice.rs` renders every drafted document with
+//! every renderer applies alike; `tests/it/libreoffice.rs` renders every drafted document with
 //! LibreOffice and counts characters a line and lines a page.
 //!
 //! Not implemented: 份号, 密级, 紧急程度 and 签发人; the 版记 on an even page of its own;

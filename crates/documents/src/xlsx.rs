@@ -305,7 +305,11 @@ mod tests {
         assert_eq!(neutralise("+86 10"), "'+86 10");
         assert_eq!(neutralise("-2"), "'-2");
         assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
+        // A leading tab or carriage return too: the audit trail's export relies on it.
+        assert_eq!(neutralise("\t=1"), "'\t=1");
+        assert_eq!(neutralise("\r=1"), "'\r=1");
         assert_eq!(neutralise("映湖区"), "映湖区");
+        assert_eq!(neutralise("a=1"), "a=1");
         assert_eq!(neutralise(""), "");
     }
 

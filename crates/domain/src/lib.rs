@@ -1,7 +1,7 @@
 //! The domain of jianguan (建管): the campaign's records and the rules read off them.
 //!
 //! This crate is pure: no I/O, no async runtime, no database or HTTP dependency (a test in
-//! `tests/purity.rs` keeps it so). Rates are defined once, in [`rates`], and every page, API
+//! `tests/it/purity.rs` keeps it so). Rates are defined once, in [`rates`], and every page, API
 //! response and document uses them through [`overview`].
 
 pub mod acts;

@@ -2,8 +2,8 @@
 //! facility of a type within a distance or time, on the street network, per district, before
 //! and after, credited to the projects that opened facilities.
 //!
-//! The pipeline: a [`network::Network`] (from OSM PBF, [`osm`], or an edge list, [`edgelist`],
-//! or generated, [`synthetic`]) → residents and facilities snapped to nodes ([`snap`]) →
+//! The pipeline: a [`network::Network`] (from OSM PBF, `osm` with the feature `osm`, or an edge
+//! list, [`edgelist`], or generated, [`synthetic`]) → residents and facilities snapped to nodes ([`snap`]) →
 //! one multi-source shortest-path pass per facility type ([`paths`]) → coverage, before/after
 //! and marginal gains ([`coverage`]) → a [`report::Report`] written as JSON, GeoJSON or Excel
 //! ([`output`]) and maps ([`svgmap`]). [`run`] does it all from file paths for the CLI.
@@ -14,6 +14,7 @@ pub mod coverage;
 pub mod edgelist;
 pub mod inputs;
 pub mod network;
+#[cfg(feature = "osm")]
 pub mod osm;
 pub mod output;
 pub mod paths;
@@ -23,7 +24,7 @@ pub mod snap;
 pub mod svgmap;
 pub mod synthetic;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 pub use coverage::{CoverageSpec, PlacedFacilities, PlacedPopulation, compute, parse_threshold};
 pub use inputs::{District, Facility, PopulationPoint};
@@ -93,7 +94,9 @@ pub enum GeoError {
 /// Where the walking network comes from.
 #[derive(Debug, Clone)]
 pub enum NetworkSource {
-    /// An OpenStreetMap PBF extract (facilities are read from it too, by the tag table).
+    /// An OpenStreetMap PBF extract (facilities are read from it too, by the tag table). Needs
+    /// the feature `osm`.
+    #[cfg(feature = "osm")]
     Osm(PathBuf),
     /// `nodes.csv` and `edges.csv`.
     EdgeList {
@@ -143,6 +146,7 @@ pub struct RunOutput {
 /// caller in `extra_facilities`.
 pub fn run(options: &Options, extra_facilities: Vec<Facility>) -> Result<RunOutput, GeoError> {
     let (network, mut facilities, mut notes) = match &options.network {
+        #[cfg(feature = "osm")]
         NetworkSource::Osm(path) => {
             let table = match &options.tag_table {
                 Some(p) => osm::TagTable::from_toml(&read_text(p)?)?,
@@ -194,7 +198,8 @@ pub fn run(options: &Options, extra_facilities: Vec<Facility>) -> Result<RunOutp
     })
 }
 
-fn read_text(path: &Path) -> Result<String, GeoError> {
+#[cfg(feature = "osm")]
+fn read_text(path: &std::path::Path) -> Result<String, GeoError> {
     std::fs::read_to_string(path).map_err(|error| GeoError::Io {
         path: path.to_path_buf(),
         error,

@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use jianguan_audit::{AuditAction, AuditDraft, AuditRecord, FieldChange, Outcome};
+use jianguan_documents::xlsx::neutralise;
 use jianguan_domain::store::AuditQuery;
 
 use crate::auth::CurrentUser;
@@ -208,15 +209,6 @@ pub(crate) async fn audit_verify(
         .await
         .map_err(AppError::store)?;
     render_page(&state, &user, &params, Some(verdict)).await
-}
-
-/// A cell value that a spreadsheet will not run as a formula (`=`, `+`, `-`, `@` lead).
-pub fn neutralise(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    }
 }
 
 /// `GET /audit/export.xlsx`: the filtered trail as a workbook; the export is audited.

@@ -4,6 +4,7 @@
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use jianguan_documents::docx::{OfficialDocument, to_docx};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::error::AppError;
 
@@ -12,14 +13,10 @@ const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessing
 /// The media type of an .xlsx workbook.
 pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-/// `name` percent-encoded for `filename*=UTF-8''…`.
+/// `name` percent-encoded for `filename*=UTF-8''…`: letters, digits, `-`, `_` and `.` stay.
 fn encoded(name: &str) -> String {
-    name.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    const KEPT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.');
+    utf8_percent_encode(name, KEPT).to_string()
 }
 
 /// `bytes` as an attachment named `name`.
@@ -43,4 +40,17 @@ pub(crate) fn attachment(bytes: Vec<u8>, content_type: &'static str, name: &str)
 pub(crate) fn docx(document: &OfficialDocument, name: &str) -> Result<Response, AppError> {
     let bytes = to_docx(document).map_err(|e| AppError::internal(e.to_string()))?;
     Ok(attachment(bytes, DOCX, name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_keep_letters_digits_and_three_marks_and_encode_the_rest() {
+        assert_eq!(
+            encoded("建管 a~b-c_d.docx"),
+            "%E5%BB%BA%E7%AE%A1%20a%7Eb-c_d.docx"
+        );
+    }
 }

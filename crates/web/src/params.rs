@@ -364,16 +364,14 @@ impl FromParams for AsOfQuery {
     }
 }
 
-/// Percent-encodes a query value (for links that carry a request's parameters on).
+/// Percent-encodes a query value (for links that carry a request's parameters on): everything
+/// but RFC 3986's unreserved characters.
 pub(crate) fn urlencode(v: &str) -> String {
-    let mut out = String::new();
-    for b in v.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+    const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    utf8_percent_encode(v, UNRESERVED).to_string()
 }

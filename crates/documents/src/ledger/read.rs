@@ -409,65 +409,188 @@ fn read_csv(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<RawSheet, 
     checked(stem.to_owned(), range, Vec::new(), limits, true)
 }
 
+/// The rows of a CSV text: RFC 4180 quoting as Excel writes it, CRLF, LF or CR line ends, rows
+/// of any length. Blank lines are rows too (the `csv` crate skips them), so that the row numbers
+/// in messages are the lines a spreadsheet shows.
 fn parse_csv(text: &str, limits: &Limits) -> Result<Vec<Vec<String>>, ImportError> {
+    // The `csv` crate ends a quoted field left open at the end of its input without a word. A
+    // sentinel line after the text tells: it is a record of its own when every quote was
+    // closed, and is swallowed by the open field otherwise.
+    const SENTINEL: &str = "\u{1}";
+    let bytes = text.as_bytes();
+    let input = bytes.chain(b"\n".as_slice()).chain(SENTINEL.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(input);
     let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    let mut field_started = false;
-    while let Some(ch) = chars.next() {
-        if quoted {
-            if ch == '"' {
-                if chars.peek() == Some(&'"') {
-                    field.push('"');
-                    chars.next();
-                } else {
-                    quoted = false;
-                }
-            } else {
-                field.push(ch);
+    let mut seen_record = false;
+    let mut pending: Option<csv::StringRecord> = None;
+    for record in reader.records() {
+        let record =
+            record.map_err(|e| ImportError::Unreadable(format!("CSV 文件无法读取：{e}")))?;
+        let Some(record) = pending.replace(record) else {
+            continue;
+        };
+        // Where the record's first field begins: after the line ends that the reader skipped.
+        let start = record
+            .position()
+            .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX))
+            .min(bytes.len());
+        let first = start
+            + bytes[start..]
+                .iter()
+                .take_while(|b| matches!(b, b'\r' | b'\n'))
+                .count();
+        let blank = line_ends_before(bytes, first).saturating_sub(usize::from(seen_record));
+        push_blank_rows(&mut rows, blank, limits)?;
+        seen_record = true;
+        let mut row = Vec::with_capacity(record.len());
+        for (col, field) in record.iter().enumerate() {
+            if field.len() > limits.max_cell_chars * 4 {
+                return Err(ImportError::CellTooLong {
+                    sheet: "CSV".into(),
+                    cell: format!("{}{}", column_letters(col as u32), rows.len() + 1),
+                    chars: field.chars().count(),
+                    limit: limits.max_cell_chars,
+                });
             }
-        } else {
-            match ch {
-                '"' if !field_started => {
-                    quoted = true;
-                    field_started = true;
-                }
-                ',' => {
-                    row.push(std::mem::take(&mut field));
-                    field_started = false;
-                }
-                '\r' => {}
-                '\n' => {
-                    row.push(std::mem::take(&mut field));
-                    rows.push(std::mem::take(&mut row));
-                    field_started = false;
-                    if rows.len() > limits.max_rows {
-                        return Err(ImportError::TooBig(format!("超过 {} 行", limits.max_rows)));
-                    }
-                }
-                _ => {
-                    field.push(ch);
-                    field_started = true;
-                }
-            }
+            row.push(field.to_owned());
         }
-        if field.len() > limits.max_cell_chars * 4 {
-            return Err(ImportError::CellTooLong {
-                sheet: "CSV".into(),
-                cell: format!("{}{}", column_letters(row.len() as u32), rows.len() + 1),
-                chars: field.chars().count(),
-                limit: limits.max_cell_chars,
-            });
-        }
+        push_row(&mut rows, row, limits)?;
     }
-    if quoted {
+    if pending.is_none_or(|last| last.len() != 1 || &last[0] != SENTINEL) {
         return Err(ImportError::Unreadable("CSV 文件的引号未闭合".into()));
     }
-    if field_started || !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        rows.push(row);
-    }
+    let blank = line_ends_before(bytes, bytes.len()).saturating_sub(usize::from(seen_record));
+    push_blank_rows(&mut rows, blank, limits)?;
     Ok(rows)
+}
+
+/// The line ends (CRLF, LF or a lone CR, each one) in the run of `\r` and `\n` that ends at
+/// `end`. A record's content never begins or ends with one, so between two records the run is
+/// the first one's line end and one per blank line.
+fn line_ends_before(bytes: &[u8], end: usize) -> usize {
+    let before = &bytes[..end];
+    let run_start = before
+        .iter()
+        .rposition(|b| !matches!(b, b'\r' | b'\n'))
+        .map_or(0, |i| i + 1);
+    let run = &before[run_start..];
+    run.iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && run.get(i + 1) != Some(&b'\n')))
+        .count()
+}
+
+fn push_blank_rows(
+    rows: &mut Vec<Vec<String>>,
+    count: usize,
+    limits: &Limits,
+) -> Result<(), ImportError> {
+    for _ in 0..count {
+        push_row(rows, vec![String::new()], limits)?;
+    }
+    Ok(())
+}
+
+fn push_row(
+    rows: &mut Vec<Vec<String>>,
+    row: Vec<String>,
+    limits: &Limits,
+) -> Result<(), ImportError> {
+    rows.push(row);
+    if rows.len() > limits.max_rows {
+        return Err(ImportError::TooBig(format!("超过 {} 行", limits.max_rows)));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Vec<Vec<String>> {
+        parse_csv(text, &Limits::default()).unwrap()
+    }
+
+    fn rows(rows: &[&[&str]]) -> Vec<Vec<String>> {
+        rows.iter()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn quoted_fields_keep_commas_newlines_and_doubled_quotes() {
+        let text =
+            "编号,名称\nJG-1,\"甲小区,一期\"\nJG-2,\"两行\n名称\"\nJG-3,\"说\"\"好\"\"的\"\n";
+        assert_eq!(
+            parse(text),
+            rows(&[
+                &["编号", "名称"],
+                &["JG-1", "甲小区,一期"],
+                &["JG-2", "两行\n名称"],
+                &["JG-3", "说\"好\"的"],
+            ])
+        );
+    }
+
+    #[test]
+    fn crlf_line_ends_leave_no_carriage_return_in_a_cell() {
+        assert_eq!(
+            parse("a,b\r\nc,\"d\r\ne\"\r\n"),
+            rows(&[&["a", "b"], &["c", "d\r\ne"]])
+        );
+        // A lone carriage return (old Mac files) ends a line too.
+        assert_eq!(parse("a\rb\r"), rows(&[&["a"], &["b"]]));
+    }
+
+    #[test]
+    fn blank_lines_are_rows_so_row_numbers_match_the_file() {
+        // Row numbers in error messages count the file's lines, blank ones too.
+        assert_eq!(
+            parse("a\n\nb,\"x\ny\"\n\n\nc"),
+            rows(&[&["a"], &[""], &["b", "x\ny"], &[""], &[""], &["c"]])
+        );
+        assert_eq!(parse("a\n\n"), rows(&[&["a"], &[""]]));
+        assert_eq!(parse("a\r\n\r\nb\r\n"), rows(&[&["a"], &[""], &["b"]]));
+        assert!(parse("").is_empty());
+    }
+
+    #[test]
+    fn a_quote_inside_an_unquoted_field_is_text_and_rows_may_differ_in_length() {
+        assert_eq!(
+            parse("5\" 屏,b\n1,2,3,\n"),
+            rows(&[&["5\" 屏", "b"], &["1", "2", "3", ""]])
+        );
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_unreadable() {
+        for text in ["a,\"b\nc,d\n", "a,\"b\"\"", "\""] {
+            match parse_csv(text, &Limits::default()) {
+                Err(ImportError::Unreadable(msg)) => assert!(msg.contains("引号"), "{msg}"),
+                other => panic!("{text:?}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn too_many_rows_or_too_long_a_cell_stop_the_reading() {
+        let limits = Limits {
+            max_rows: 2,
+            max_cell_chars: 2,
+            ..Limits::default()
+        };
+        assert!(matches!(
+            parse_csv("a\nb\nc\nd\n", &limits),
+            Err(ImportError::TooBig(_))
+        ));
+        match parse_csv("a,b\nc,0123456789\n", &limits) {
+            Err(ImportError::CellTooLong { sheet, cell, .. }) => {
+                assert_eq!((sheet.as_str(), cell.as_str()), ("CSV", "B2"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }

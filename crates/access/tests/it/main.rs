@@ -1,0 +1,5 @@
+//! The access crate's integration tests.
+//! One test binary for the crate (one link instead of one per file); each module was a file
+//! of its own under `tests/`.
+
+mod purity;

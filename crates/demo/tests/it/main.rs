@@ -1,0 +1,8 @@
+//! The demo city's integration tests.
+//! One test binary for the crate (one link instead of one per file); each module was a file
+//! of its own under `tests/`.
+
+mod assessment;
+mod cadence;
+mod figures;
+mod national;

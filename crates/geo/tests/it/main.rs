@@ -1,0 +1,9 @@
+//! The geo crate's integration tests.
+//! One test binary for the crate (one link instead of one per file); each module was a file
+//! of its own under `tests/`.
+
+mod credit;
+mod exactness;
+mod inputs;
+mod real_data;
+mod run;

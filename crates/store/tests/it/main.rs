@@ -1,0 +1,6 @@
+//! The store crate's integration tests.
+//! One test binary for the crate (one link instead of one per file); each module was a file
+//! of its own under `tests/`.
+
+mod import;
+mod store;
