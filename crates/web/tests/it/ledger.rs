@@ -3,11 +3,8 @@
 //! (audited); a file with bad cells is refused with every error listed and an error report to
 //! download, and nothing is stored; a district may not import.
 
-#[macro_use]
-mod common;
-
+use crate::common::*;
 use axum::http::StatusCode;
-use common::*;
 
 /// The ledger as the page exports it.
 async fn exported(app: &App) -> Vec<u8> {

@@ -8,11 +8,8 @@
 //! The demo city's database gets the demo's entered values and media register; everything
 //! else is done through the pages, as the office and the district would.
 
-#[macro_use]
-mod common;
-
+use crate::common::*;
 use axum::http::StatusCode;
-use common::*;
 use jianguan_domain::assessment::{Month, SubjectKind};
 use jianguan_domain::model::UnitKind;
 

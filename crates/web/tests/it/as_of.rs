@@ -5,13 +5,10 @@
 //! period's report named cannot be withdrawn from this period's form; the tracked-item pages and
 //! the filing desk read the 数据截至 date every page reads, and default to the same day.
 
-#[macro_use]
-mod common;
-
 use std::collections::HashMap;
 
+use crate::common::*;
 use axum::http::StatusCode;
-use common::*;
 use jianguan_domain::model::{Money, PlanKind, Project};
 use jianguan_domain::rates::InvestmentLedger;
 use serde_json::Value;

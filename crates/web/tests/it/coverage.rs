@@ -4,10 +4,7 @@
 //! at its end, the projects credited with the residents they alone brought within reach, the
 //! offline map, and the JSON rows.
 
-#[macro_use]
-mod common;
-
-use common::*;
+use crate::common::*;
 use jianguan_domain::model::UnitKind;
 use jianguan_domain::rates;
 

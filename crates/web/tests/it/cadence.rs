@@ -6,11 +6,8 @@
 //! The demo city's database holds no cadence records of its own here: each scenario makes what
 //! it needs through the store (the daily warning job) or through the forms, as users would.
 
-#[macro_use]
-mod common;
-
+use crate::common::*;
 use axum::http::StatusCode;
-use common::*;
 use jianguan_domain::model::UnitKind;
 
 scenarios!([

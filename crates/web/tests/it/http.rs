@@ -10,6 +10,7 @@
 
 use std::sync::Arc;
 
+use crate::common::enc;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
@@ -291,18 +292,6 @@ fn line<'a>(stats: &'a Value, list: &str, name_part: &str) -> &'a Value {
         .collect();
     assert_eq!(found.len(), 1, "one {list} line named like {name_part}");
     found[0]
-}
-
-/// Percent-encodes a query value.
-fn enc(v: &str) -> String {
-    v.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The text of an HTML fragment: tags removed, common entities decoded, trimmed.

@@ -4,14 +4,11 @@
 //! narrowing as the score card page, counted (`records_hidden`) but not named — while the office
 //! sees the records about every district's projects. On both backends.
 
-#[macro_use]
-mod common;
-
 use std::collections::BTreeSet;
 
+use crate::common::*;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::*;
 use jianguan_access::Role;
 use serde_json::Value;
 

@@ -1,0 +1,18 @@
+//! The web crate's integration tests, one test binary (one link) for all of them: the demo city
+//! behind the real router on SQLite and PostgreSQL (`common`), scenario by scenario.
+
+#[macro_use]
+mod common;
+
+mod as_of;
+mod assessment;
+mod auth;
+mod browser;
+mod cadence;
+mod coverage;
+mod http;
+mod jobs;
+mod ledger;
+mod matrix;
+mod network;
+mod record_scope;
