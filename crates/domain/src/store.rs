@@ -371,11 +371,12 @@ pub struct SchemeVersion {
     pub saved_by: String,
 }
 
-/// The storage port, one trait per aggregate; [`Store`] is all of them, and `Arc<dyn Store>` the
-/// handle the rest of jianguan holds. Calling a method on it needs its trait in scope:
-/// `use jianguan_domain::store::prelude::*;`.
+// The storage port, one trait per aggregate; `Store` is all of them, and `Arc<dyn Store>` the
+// handle the rest of jianguan holds. Calling a method on a concrete store (`Db`) needs its trait
+// in scope: `use jianguan_domain::store::prelude::*;`.
 
-/// The campaign's records: the portfolio, its read model, one project, bulk writes and the ledger import.
+/// The campaign's records: the portfolio, its read model, one project, bulk writes and the
+/// ledger import.
 pub trait PortfolioStore: Send + Sync {
     /// The backend's name, e.g. `sqlite`.
     fn backend(&self) -> &'static str;
