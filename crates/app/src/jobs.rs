@@ -116,7 +116,7 @@ pub fn spawn_daily_jobs(store: std::sync::Arc<dyn Store>, clock: Clock, node: St
             let outcome = run_once(
                 store.as_ref(),
                 clock,
-                "warnings.daily",
+                "warnings.daily", // the job's name (its audit records are AuditAction's)
                 &day.to_string(),
                 &node,
                 || async {

@@ -195,3 +195,42 @@ fn audit_actions_are_named_by_the_enum() {
         offending.join("\n")
     );
 }
+
+#[test]
+fn no_writer_spells_an_audit_action_code_by_hand() {
+    // The codes, read off the enum's own table (`AuditAction::X => "code"`).
+    let table = std::fs::read_to_string(workspace().join("crates/audit/src/action.rs"))
+        .expect("the audit action table");
+    let codes: Vec<String> = table
+        .lines()
+        .filter_map(|l| l.split_once("=> \""))
+        .filter_map(|(_, rest)| rest.split_once('"'))
+        .map(|(code, _)| format!("\"{code}\""))
+        .filter(|c| c.contains('.'))
+        .collect();
+    assert!(codes.len() > 30, "the table was not read: {codes:?}");
+    let mut offending = Vec::new();
+    for (name, src) in crates() {
+        if name == "audit" {
+            continue;
+        }
+        for file in sources(&src) {
+            let text = std::fs::read_to_string(&file).expect("a readable source file");
+            // Unit tests at the end of a file may name stored codes to check them.
+            let code = text.split("#[cfg(test)]").next().unwrap_or("");
+            for (n, line) in code.lines().enumerate() {
+                if line.contains("the job's name") {
+                    continue;
+                }
+                if let Some(c) = codes.iter().find(|c| line.contains(c.as_str())) {
+                    offending.push(format!("{}:{}: {c}", file.display(), n + 1));
+                }
+            }
+        }
+    }
+    assert!(
+        offending.is_empty(),
+        "an audit action code spelled by hand; use jianguan_audit::AuditAction:\n{}",
+        offending.join("\n")
+    );
+}

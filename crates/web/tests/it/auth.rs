@@ -416,7 +416,7 @@ async fn session_for(app: &App, username: &str, role: Role) -> String {
         jianguan_app::Clock::system(),
         "t",
         jianguan_app::accounts::NewAccount {
-            username: username,
+            username,
             display_name: username,
             unit: hq,
             roles: &[role],
