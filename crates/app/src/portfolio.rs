@@ -10,7 +10,7 @@ use jianguan_domain::Date;
 use jianguan_domain::model::Portfolio;
 use jianguan_domain::overview::{Figures, Overview};
 use jianguan_domain::rates::InvestmentLedger;
-use jianguan_domain::store::{Store, StoreError};
+use jianguan_domain::store::{ReadModel, Store, StoreError};
 use serde::Serialize;
 use tokio::sync::{Mutex, RwLock};
 
@@ -33,12 +33,16 @@ impl Snapshot {
     /// Reads the read model from `store` once (the CLI; a server keeps an [`App`]).
     pub async fn load(store: &dyn Store) -> Result<Snapshot, StoreError> {
         let version = store.data_version().await?;
-        let model = store.load_read_model().await?;
-        Ok(Snapshot {
+        Ok(Snapshot::of(version, store.load_read_model().await?))
+    }
+
+    /// The snapshot of a read model read at data version `version`.
+    pub fn of(version: i64, model: ReadModel) -> Snapshot {
+        Snapshot {
             version,
             ledger: InvestmentLedger::from_points(model.investment),
             portfolio: model.portfolio,
-        })
+        }
     }
 }
 
@@ -106,12 +110,7 @@ impl App {
         {
             return Ok(s.clone());
         }
-        let model = self.store.load_read_model().await?;
-        let snapshot = Arc::new(Snapshot {
-            version,
-            ledger: InvestmentLedger::from_points(model.investment),
-            portfolio: model.portfolio,
-        });
+        let snapshot = Arc::new(Snapshot::of(version, self.store.load_read_model().await?));
         *slot = Some(snapshot.clone());
         Ok(snapshot)
     }

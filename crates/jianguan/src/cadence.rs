@@ -9,7 +9,6 @@ use jianguan_app::cadence::{self, RulesSaved, WARNING_RULES_KEY};
 use jianguan_domain::Date;
 use jianguan_domain::dispatch::{DispatchPack, ItemLine, MilestoneLine, Week};
 use jianguan_domain::fmt;
-use jianguan_domain::rates::InvestmentLedger;
 use jianguan_domain::store::prelude::*;
 
 /// `jianguan dispatch`: prints the pack of `week`.
@@ -30,14 +29,14 @@ pub async fn dispatch(db: &str, week: &str, json: bool) -> Result<()> {
 
 /// Reads what a pack needs and builds it.
 pub async fn build_pack(store: &jianguan_store::Db, week: Week) -> Result<DispatchPack> {
-    let version = store.data_version().await?;
-    let model = store.load_read_model().await?;
-    let ledger = InvestmentLedger::from_points(model.investment);
-    let records = cadence::load(store, version).await?;
-    let filings = records.pack_filings(store, &model.portfolio, week).await?;
+    let snapshot = jianguan_app::Snapshot::load(store).await?;
+    let records = cadence::load(store, snapshot.version).await?;
+    let filings = records
+        .pack_filings(store, &snapshot.portfolio, week)
+        .await?;
     Ok(cadence::dispatch_pack(
-        &model.portfolio,
-        &ledger,
+        &snapshot.portfolio,
+        &snapshot.ledger,
         &records,
         &filings,
         week,

@@ -679,9 +679,9 @@ async fn stats(args: StatsArgs) -> Result<()> {
     let store = jianguan_store::open_existing(&args.db)
         .await
         .context("opening the database")?;
-    let model = store.load_read_model().await?;
-    let portfolio = model.portfolio;
-    let ledger = jianguan_domain::rates::InvestmentLedger::from_points(model.investment);
+    let jianguan_app::Snapshot {
+        portfolio, ledger, ..
+    } = jianguan_app::Snapshot::load(&store).await?;
     let today = jianguan_app::clock::today_in_china();
     let year = args
         .year
