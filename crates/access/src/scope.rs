@@ -144,6 +144,9 @@ mod tests {
                 year: 2021,
                 kind: PlanKind::Construction,
                 planned_investment: Money(0),
+                status: jianguan_domain::model::PlanStatus::Approved,
+                adjusted_investment: None,
+                cancelled_on: None,
             }],
             milestones: vec![],
         }

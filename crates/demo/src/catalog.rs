@@ -124,6 +124,12 @@ pub const STEPS: [(&str, Option<ProjectStatus>); 10] = [
     ("移交管养", Some(ProjectStatus::HandedOver)),
 ];
 
+/// Each step's default share of a project's duration, in percent, in [`STEPS`] order: a ledger
+/// that gives only a planned start (开工) and completion date derives the milestones from these.
+/// The approvals are due by the start; the works, acceptance and handover share the rest, so the
+/// completion date is the handover's.
+pub const SHARES: [u32; 10] = [0, 0, 0, 0, 0, 0, 60, 25, 10, 5];
+
 /// Index of 开工 in [`STEPS`].
 pub const START: usize = 5;
 /// Index of 主体完工 in [`STEPS`].
@@ -143,12 +149,15 @@ pub fn categories(org: &Org) -> Vec<Category> {
             template: STEPS
                 .iter()
                 .zip(row.weights)
-                .map(|((name, enters), weight)| TemplateStep {
+                .zip(SHARES)
+                .map(|(((name, enters), weight), share)| TemplateStep {
                     name: (*name).into(),
                     weight,
                     enters: *enters,
+                    share,
                 })
                 .collect(),
+            template_version: 1,
         })
         .collect()
 }

@@ -38,6 +38,10 @@ const STEPS: [(&str, u32, Option<ProjectStatus>); 6] = [
     ("竣工验收", 20, Some(ProjectStatus::Accepted)),
 ];
 
+// Each step's share of a project's duration (the derived dates of a start/end-only ledger): the
+// approvals are due by the start, the works take the rest.
+const SHARES: [u32; 6] = [0, 0, 0, 0, 85, 15];
+
 const LEADS: [&str; 7] = [
     "住建部门",
     "城管部门",
@@ -95,6 +99,7 @@ pub fn national_base(spec: &NationalSpec) -> Portfolio {
         kind: UnitKind::CommandHq,
         name: "全国城市建管提升行动指挥部办公室".into(),
         parent: None,
+        active: true,
     }];
     for (i, name) in LEADS.iter().enumerate() {
         units.push(Unit {
@@ -102,12 +107,14 @@ pub fn national_base(spec: &NationalSpec) -> Portfolio {
             kind: UnitKind::LeadUnit,
             name: (*name).into(),
             parent: None,
+            active: true,
         });
         units.push(Unit {
             id: UnitId(20 + i as i64),
             kind: UnitKind::SubHq,
             name: format!("{}分指挥部", name.trim_end_matches("部门")),
             parent: Some(UnitId(1)),
+            active: true,
         });
     }
     for city in 0..spec.cities() {
@@ -117,6 +124,7 @@ pub fn national_base(spec: &NationalSpec) -> Portfolio {
                 kind: UnitKind::District,
                 name: format!("示例{}市{}区", city + 1, d + 1),
                 parent: None,
+                active: true,
             });
             for k in 0..UNITS_PER_DISTRICT {
                 units.push(Unit {
@@ -124,6 +132,7 @@ pub fn national_base(spec: &NationalSpec) -> Portfolio {
                     kind: UnitKind::ResponsibleUnit,
                     name: format!("示例{}市{}区第{}建设单位", city + 1, d + 1, k + 1),
                     parent: Some(district_id(city, d)),
+                    active: true,
                 });
             }
         }
@@ -139,12 +148,15 @@ pub fn national_base(spec: &NationalSpec) -> Portfolio {
             lead_unit: UnitId(10 + (i % LEADS.len()) as i64),
             template: STEPS
                 .iter()
-                .map(|(name, weight, enters)| TemplateStep {
+                .zip(SHARES)
+                .map(|((name, weight, enters), share)| TemplateStep {
                     name: (*name).into(),
                     weight: *weight,
                     enters: *enters,
+                    share,
                 })
                 .collect(),
+            template_version: 1,
         })
         .collect();
     let mut periods = periods_of_year(2021, CalendarRule::default(), 1);
@@ -194,6 +206,8 @@ pub fn national_city(spec: &NationalSpec, base: &Portfolio, city: usize) -> Port
                     enters: *enters,
                     planned,
                     actual: reached.then(|| planned + slip.days()),
+                    derived: false,
+                    adjusted: None,
                 }
             })
             .collect();
@@ -207,6 +221,9 @@ pub fn national_city(spec: &NationalSpec, base: &Portfolio, city: usize) -> Port
                 year: *y,
                 kind: PlanKind::Construction,
                 planned_investment: Money(share * 10_000),
+                status: jianguan_domain::model::PlanStatus::Approved,
+                adjusted_investment: None,
+                cancelled_on: None,
             })
             .collect();
         // Reports from the period of the first milestone to the end of 2022.

@@ -150,6 +150,7 @@ fn push(units: &mut Vec<Unit>, kind: UnitKind, name: String, parent: Option<Unit
         kind,
         name,
         parent,
+        active: true,
     });
     id
 }

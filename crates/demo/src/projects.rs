@@ -118,6 +118,8 @@ fn milestones(cat: usize, sched: &Sched, next_id: &mut i64) -> Vec<Milestone> {
                 enters: *enters,
                 planned: date_of(sched.planned[i]),
                 actual: sched.actual[i].map(date_of),
+                derived: false,
+                adjusted: None,
             }
         })
         .collect()
@@ -131,6 +133,9 @@ fn money(spec: &Spec, total_wan: i64, rng: &mut ChaCha8Rng) -> (Vec<YearPlan>, i
         year,
         kind,
         planned_investment: Money::from_wan(wan as f64),
+        status: jianguan_domain::model::PlanStatus::Approved,
+        adjusted_investment: None,
+        cancelled_on: None,
     };
     if spec.kind == PlanKind::Preliminary {
         let total = total_wan * 3;

@@ -27,6 +27,9 @@ pub fn project(id: i64, milestones: &[(Date, Option<Date>)]) -> Project {
             year: 2021,
             kind: PlanKind::Construction,
             planned_investment: Money::from_wan(500.0),
+            status: crate::model::PlanStatus::Approved,
+            adjusted_investment: None,
+            cancelled_on: None,
         }],
         milestones: milestones
             .iter()
@@ -39,6 +42,8 @@ pub fn project(id: i64, milestones: &[(Date, Option<Date>)]) -> Project {
                 enters: None,
                 planned: *planned,
                 actual: *actual,
+                derived: false,
+                adjusted: None,
             })
             .collect(),
     }
@@ -52,6 +57,7 @@ pub fn portfolio(projects: Vec<Project>) -> Portfolio {
         kind,
         name: name.into(),
         parent: None,
+        active: true,
     };
     Portfolio {
         units: vec![
@@ -68,6 +74,7 @@ pub fn portfolio(projects: Vec<Project>) -> Portfolio {
             sub_hq: UnitId(4),
             lead_unit: UnitId(2),
             template: vec![],
+            template_version: 1,
         }],
         projects,
         periods: crate::calendar::periods_of_year(2021, Default::default(), 1),

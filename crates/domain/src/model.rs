@@ -151,6 +151,14 @@ pub struct Unit {
     pub name: String,
     /// The unit it belongs to (a responsible unit's district, say), if any.
     pub parent: Option<UnitId>,
+    /// Whether the unit is in use. A unit is deactivated, never deleted once referenced: its
+    /// projects, reports and scores keep naming it.
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// One step of a category's milestone template.
@@ -162,6 +170,11 @@ pub struct TemplateStep {
     pub weight: u32,
     /// The status a project enters when this milestone is reached, if it marks one.
     pub enters: Option<ProjectStatus>,
+    /// Its default share of a project's duration, in percent: a milestone's derived planned date
+    /// is the planned start plus the duration times the shares up to and including its own (see
+    /// [`Category::derive_dates`]). The shares of a template add up to 100.
+    #[serde(default)]
+    pub share: u32,
 }
 
 /// A project category (类别) with its milestone template and the units that lead it.
@@ -179,6 +192,37 @@ pub struct Category {
     pub lead_unit: UnitId,
     /// The milestone template (计划节点模板) new projects of the category start from.
     pub template: Vec<TemplateStep>,
+    /// The version of the category and its template, from 1; every saved change adds one. A
+    /// project's milestones are copied from the template, so a change never rewrites a plan.
+    #[serde(default = "first_version")]
+    pub template_version: u32,
+}
+
+fn first_version() -> u32 {
+    1
+}
+
+impl Category {
+    /// The planned date of every template step for a project planned from `start` to
+    /// `completion`: `start` plus the duration times the step's cumulative share (rounded to
+    /// the day), so a step with share 0 falls on the day of the step before it and the last
+    /// step on `completion` when the shares add up to 100. `None` when the template's shares do
+    /// not add up to 100 or `completion` is before `start`.
+    pub fn derive_dates(&self, start: Date, completion: Date) -> Option<Vec<Date>> {
+        if self.template.iter().map(|s| s.share).sum::<u32>() != 100 || completion < start {
+            return None;
+        }
+        let days = i64::from((completion - start).get_days());
+        let mut cumulative = 0i64;
+        self.template
+            .iter()
+            .map(|step| {
+                cumulative += i64::from(step.share);
+                let offset = (days * cumulative + 50) / 100;
+                start.checked_add(jiff::Span::new().days(offset)).ok()
+            })
+            .collect()
+    }
 }
 
 /// How a project builds: new, renovation or remediation.
@@ -330,6 +374,79 @@ pub struct YearPlan {
     pub kind: PlanKind,
     /// Investment planned for the year (年度计划投资).
     pub planned_investment: Money,
+    /// Where the plan is in its life: draft, submitted or approved (the baseline frozen).
+    #[serde(default)]
+    pub status: PlanStatus,
+    /// The year's investment as an approved plan change set it; the baseline stays in
+    /// `planned_investment`.
+    #[serde(default)]
+    pub adjusted_investment: Option<Money>,
+    /// The day an approved plan change cancelled the year's plan, if one did.
+    #[serde(default)]
+    pub cancelled_on: Option<Date>,
+}
+
+impl YearPlan {
+    /// An approved plan of `kind` for `year` with `planned_investment`, as the demo and bulk
+    /// loads write them.
+    pub fn approved(year: i16, kind: PlanKind, planned_investment: Money) -> YearPlan {
+        YearPlan {
+            year,
+            kind,
+            planned_investment,
+            status: PlanStatus::Approved,
+            adjusted_investment: None,
+            cancelled_on: None,
+        }
+    }
+}
+
+/// Where a project's annual plan is: prepared by its district or lead unit (draft), handed to
+/// the office (submitted), or approved by the office, which freezes the baseline.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanStatus {
+    /// 草拟: being prepared.
+    Draft,
+    /// 已报送: handed to the office for approval.
+    Submitted,
+    /// 已批准: approved; its milestones and investment are the baseline.
+    #[default]
+    Approved,
+}
+
+impl PlanStatus {
+    /// Every status, in order.
+    pub const ALL: [PlanStatus; 3] = [
+        PlanStatus::Draft,
+        PlanStatus::Submitted,
+        PlanStatus::Approved,
+    ];
+
+    /// Stable code for storage and the API.
+    pub fn code(self) -> &'static str {
+        match self {
+            PlanStatus::Draft => "draft",
+            PlanStatus::Submitted => "submitted",
+            PlanStatus::Approved => "approved",
+        }
+    }
+
+    /// Parses [`PlanStatus::code`].
+    pub fn from_code(code: &str) -> Option<PlanStatus> {
+        PlanStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// The Chinese name.
+    pub fn label(self) -> &'static str {
+        match self {
+            PlanStatus::Draft => "草拟",
+            PlanStatus::Submitted => "已报送",
+            PlanStatus::Approved => "已批准",
+        }
+    }
 }
 
 /// Category-dependent scale figures. Only those that apply to the category are set.
@@ -374,6 +491,22 @@ pub struct Milestone {
     pub planned: Date,
     /// The date it was reached, if it has been.
     pub actual: Option<Date>,
+    /// Whether `planned` was derived from the category template's shares rather than planned by
+    /// a person; cleared when the plan is approved.
+    #[serde(default)]
+    pub derived: bool,
+    /// The planned date as an approved plan change (计划调整) set it; the baseline stays in
+    /// `planned`.
+    #[serde(default)]
+    pub adjusted: Option<Date>,
+}
+
+impl Milestone {
+    /// The date the adjusted plan expects: the adjusted date where a plan change set one, else
+    /// the baseline.
+    pub fn adjusted_or_planned(&self) -> Date {
+        self.adjusted.unwrap_or(self.planned)
+    }
 }
 
 /// A project (项目) in the campaign's portfolio.

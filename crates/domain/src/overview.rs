@@ -782,6 +782,8 @@ mod tests {
                 enters: (seq == 2).then_some(ProjectStatus::UnderConstruction),
                 planned: date(2021, 3 * seq as i8, 1),
                 actual: (seq < 3 || reached_last).then(|| date(2021, 3 * seq as i8, 1)),
+                derived: false,
+                adjusted: None,
             })
             .collect();
         Project {
@@ -808,6 +810,9 @@ mod tests {
                 year: 2021,
                 kind,
                 planned_investment: Money(0),
+                status: crate::model::PlanStatus::Approved,
+                adjusted_investment: None,
+                cancelled_on: None,
             }],
             milestones,
         }
@@ -819,6 +824,7 @@ mod tests {
             kind,
             name: name.into(),
             parent: None,
+            active: true,
         };
         Portfolio {
             units: vec![
@@ -833,6 +839,7 @@ mod tests {
                 sub_hq: UnitId(300),
                 lead_unit: UnitId(100),
                 template: vec![],
+                template_version: 1,
             }],
             projects: vec![
                 project(1, 1, 1, true, PlanKind::Construction),

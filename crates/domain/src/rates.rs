@@ -385,6 +385,8 @@ mod tests {
             enters: None,
             planned,
             actual,
+            derived: false,
+            adjusted: None,
         }
     }
 
@@ -412,6 +414,9 @@ mod tests {
                     year: *year,
                     kind: *kind,
                     planned_investment: Money::from_wan(500.0),
+                    status: crate::model::PlanStatus::Approved,
+                    adjusted_investment: None,
+                    cancelled_on: None,
                 })
                 .collect(),
             milestones,

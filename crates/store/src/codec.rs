@@ -110,6 +110,8 @@ pub(crate) struct MilestoneRow {
     enters: Option<String>,
     planned_on: String,
     actual_on: Option<String>,
+    derived: bool,
+    adjusted_on: Option<String>,
 }
 
 impl MilestoneRow {
@@ -125,6 +127,8 @@ impl MilestoneRow {
                 enters: parse_status(self.enters)?,
                 planned: parse_date(&self.planned_on, "planned_on")?,
                 actual: parse_opt_date(self.actual_on, "actual_on")?,
+                derived: self.derived,
+                adjusted: parse_opt_date(self.adjusted_on, "adjusted_on")?,
             },
         ))
     }
@@ -137,6 +141,9 @@ pub(crate) struct YearPlanRow {
     year: i64,
     kind: String,
     planned_investment: i64,
+    status: String,
+    adjusted_investment: Option<i64>,
+    cancelled_on: Option<String>,
 }
 
 impl YearPlanRow {
@@ -149,6 +156,10 @@ impl YearPlanRow {
                 kind: PlanKind::from_code(&self.kind)
                     .ok_or_else(|| unknown("plan kind", &self.kind))?,
                 planned_investment: Money(self.planned_investment),
+                status: PlanStatus::from_code(&self.status)
+                    .ok_or_else(|| unknown("plan status", &self.status))?,
+                adjusted_investment: self.adjusted_investment.map(Money),
+                cancelled_on: parse_opt_date(self.cancelled_on, "cancelled_on")?,
             },
         ))
     }
@@ -859,7 +870,7 @@ macro_rules! backend_codec {
             }
 
             async fn load_units(pool: &Pool<Db>) -> Result<Vec<Unit>, StoreError> {
-                let rows = sqlx::query("SELECT id, kind, name, parent_id FROM units ORDER BY id")
+                let rows = sqlx::query("SELECT id, kind, name, parent_id, active FROM units ORDER BY id")
                     .fetch_all(pool)
                     .await
                     .map_err(backend_error)?;
@@ -873,6 +884,7 @@ macro_rules! backend_codec {
                                 .ok_or_else(|| unknown("unit kind", &kind))?,
                             name: r.try_get("name").map_err(backend_error)?,
                             parent: parent.map(UnitId),
+                            active: r.try_get("active").map_err(backend_error)?,
                         })
                     })
                     .collect()
@@ -880,7 +892,8 @@ macro_rules! backend_codec {
 
             async fn load_categories(pool: &Pool<Db>) -> Result<Vec<Category>, StoreError> {
                 let rows = sqlx::query(
-                    "SELECT id, code, name, sub_hq_id, lead_unit_id FROM categories ORDER BY id",
+                    "SELECT id, code, name, sub_hq_id, lead_unit_id, template_version FROM categories \
+                     ORDER BY id",
                 )
                 .fetch_all(pool)
                 .await
@@ -895,13 +908,16 @@ macro_rules! backend_codec {
                             sub_hq: UnitId(r.try_get("sub_hq_id").map_err(backend_error)?),
                             lead_unit: UnitId(r.try_get("lead_unit_id").map_err(backend_error)?),
                             template: Vec::new(),
+                            template_version: r
+                                .try_get::<i64, _>("template_version")
+                                .map_err(backend_error)? as u32,
                         })
                     })
                     .collect::<Result<Vec<_>, StoreError>>()?;
                 let index: HashMap<i64, usize> =
                     categories.iter().enumerate().map(|(i, c)| (c.id.0, i)).collect();
                 let steps = sqlx::query(
-                    "SELECT category_id, seq, name, weight, enters FROM category_template_steps \
+                    "SELECT category_id, seq, name, weight, enters, share FROM category_template_steps \
                      ORDER BY category_id, seq",
                 )
                 .fetch_all(pool)
@@ -917,6 +933,7 @@ macro_rules! backend_codec {
                                 name: r.try_get("name").map_err(backend_error)?,
                                 weight: weight as u32,
                                 enters: parse_status(r.try_get("enters").map_err(backend_error)?)?,
+                                share: r.try_get::<i64, _>("share").map_err(backend_error)? as u32,
                             },
                         ))
                     })
@@ -1020,7 +1037,8 @@ macro_rules! backend_codec {
                 let index: HashMap<i64, usize> =
                     projects.iter().enumerate().map(|(i, p)| (p.id.0, i)).collect();
                 let plans = sqlx::query_as::<_, YearPlanRow>(
-                    "SELECT project_id, year, kind, planned_investment FROM year_plans \
+                    "SELECT project_id, year, kind, planned_investment, status, adjusted_investment, \
+                     cancelled_on FROM year_plans \
                      ORDER BY project_id, year",
                 )
                 .fetch_all(pool)
@@ -1033,7 +1051,8 @@ macro_rules! backend_codec {
                     projects[i].year_plans = list;
                 }
                 let milestones = sqlx::query_as::<_, MilestoneRow>(
-                    "SELECT id, project_id, seq, name, weight, enters, planned_on, actual_on \
+                    "SELECT id, project_id, seq, name, weight, enters, planned_on, actual_on, derived, \
+                     adjusted_on \
                      FROM milestones ORDER BY project_id, seq",
                 )
                 .fetch_all(pool)
@@ -1082,7 +1101,8 @@ macro_rules! backend_codec {
                 };
                 let mut project = row.into_project()?;
                 project.year_plans = sqlx::query_as::<_, YearPlanRow>(
-                    "SELECT project_id, year, kind, planned_investment FROM year_plans \
+                    "SELECT project_id, year, kind, planned_investment, status, adjusted_investment, \
+                     cancelled_on FROM year_plans \
                      WHERE project_id = $1 ORDER BY year",
                 )
                 .bind(id.0)
@@ -1093,7 +1113,8 @@ macro_rules! backend_codec {
                 .map(|r| r.into_plan().map(|(_, p)| p))
                 .collect::<Result<_, _>>()?;
                 project.milestones = sqlx::query_as::<_, MilestoneRow>(
-                    "SELECT id, project_id, seq, name, weight, enters, planned_on, actual_on \
+                    "SELECT id, project_id, seq, name, weight, enters, planned_on, actual_on, derived, \
+                     adjusted_on \
                      FROM milestones WHERE project_id = $1 ORDER BY seq",
                 )
                 .bind(id.0)
@@ -1216,13 +1237,14 @@ macro_rules! backend_codec {
                 units.sort_by_key(|u| (u.parent.is_some(), u.id));
                 insert_rows(
                     &mut tx,
-                    "INSERT INTO units (id, kind, name, parent_id) ",
+                    "INSERT INTO units (id, kind, name, parent_id, active) ",
                     &units,
                     |mut b, u| {
                         b.push_bind(u.id.0)
                             .push_bind(u.kind.code())
                             .push_bind(u.name.clone())
-                            .push_bind(u.parent.map(|x| x.0));
+                            .push_bind(u.parent.map(|x| x.0))
+                            .push_bind(u.active);
                     },
                     &mut done,
                     total,
@@ -1231,14 +1253,16 @@ macro_rules! backend_codec {
                 .await?;
                 insert_rows(
                     &mut tx,
-                    "INSERT INTO categories (id, code, name, sub_hq_id, lead_unit_id) ",
+                    "INSERT INTO categories (id, code, name, sub_hq_id, lead_unit_id, \
+                     template_version) ",
                     &p.categories,
                     |mut b, c| {
                         b.push_bind(c.id.0)
                             .push_bind(c.code.clone())
                             .push_bind(c.name.clone())
                             .push_bind(c.sub_hq.0)
-                            .push_bind(c.lead_unit.0);
+                            .push_bind(c.lead_unit.0)
+                            .push_bind(i64::from(c.template_version));
                     },
                     &mut done,
                     total,
@@ -1247,14 +1271,16 @@ macro_rules! backend_codec {
                 .await?;
                 insert_rows(
                     &mut tx,
-                    "INSERT INTO category_template_steps (category_id, seq, name, weight, enters) ",
+                    "INSERT INTO category_template_steps (category_id, seq, name, weight, enters, \
+                     share) ",
                     &steps,
                     |mut b, (c, seq, s)| {
                         b.push_bind(*c)
                             .push_bind(*seq as i64)
                             .push_bind(s.name.clone())
                             .push_bind(i64::from(s.weight))
-                            .push_bind(s.enters.map(|e| e.code()));
+                            .push_bind(s.enters.map(|e| e.code()))
+                            .push_bind(i64::from(s.share));
                     },
                     &mut done,
                     total,
@@ -1298,13 +1324,17 @@ macro_rules! backend_codec {
                 .await?;
                 insert_rows(
                     &mut tx,
-                    "INSERT INTO year_plans (project_id, year, kind, planned_investment) ",
+                    "INSERT INTO year_plans (project_id, year, kind, planned_investment, status, \
+     adjusted_investment, cancelled_on) ",
                     &plans,
                     |mut b, (pid, y)| {
                         b.push_bind(*pid)
                             .push_bind(i64::from(y.year))
                             .push_bind(y.kind.code())
-                            .push_bind(y.planned_investment.0);
+                            .push_bind(y.planned_investment.0)
+                            .push_bind(y.status.code())
+                            .push_bind(y.adjusted_investment.map(|m| m.0))
+                            .push_bind(y.cancelled_on.map(|d| d.to_string()));
                     },
                     &mut done,
                     total,
@@ -1314,7 +1344,7 @@ macro_rules! backend_codec {
                 insert_rows(
                     &mut tx,
                     "INSERT INTO milestones (id, project_id, seq, name, weight, enters, planned_on, \
-                     actual_on) ",
+                     actual_on, derived, adjusted_on) ",
                     &milestones,
                     |mut b, (pid, m)| {
                         b.push_bind(m.id.0)
@@ -1324,7 +1354,9 @@ macro_rules! backend_codec {
                             .push_bind(i64::from(m.weight))
                             .push_bind(m.enters.map(|e| e.code()))
                             .push_bind(m.planned.to_string())
-                            .push_bind(m.actual.map(|d| d.to_string()));
+                            .push_bind(m.actual.map(|d| d.to_string()))
+                            .push_bind(m.derived)
+                            .push_bind(m.adjusted.map(|d| d.to_string()));
                     },
                     &mut done,
                     total,

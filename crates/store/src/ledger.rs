@@ -29,10 +29,10 @@ macro_rules! project_columns {
 }
 
 const PROJECT_INSERT: &str = concat!("INSERT INTO projects (id, ", project_columns!(), ") ");
-const YEAR_PLAN_INSERT: &str =
-    "INSERT INTO year_plans (project_id, year, kind, planned_investment) ";
+const YEAR_PLAN_INSERT: &str = "INSERT INTO year_plans (project_id, year, kind, planned_investment, status, \
+     adjusted_investment, cancelled_on) ";
 const MILESTONE_INSERT: &str = "INSERT INTO milestones (id, project_id, seq, name, weight, \
-     enters, planned_on, actual_on) ";
+     enters, planned_on, actual_on, derived, adjusted_on) ";
 
 /// One column's value, as both engines bind it.
 enum Value {
@@ -273,7 +273,10 @@ macro_rules! backend_ledger {
                         b.push_bind(*pid)
                             .push_bind(i64::from(y.year))
                             .push_bind(y.kind.code())
-                            .push_bind(y.planned_investment.0);
+                            .push_bind(y.planned_investment.0)
+                            .push_bind(y.status.code())
+                            .push_bind(y.adjusted_investment.map(|m| m.0))
+                            .push_bind(y.cancelled_on.map(|d| d.to_string()));
                     },
                     &mut n,
                     0,
@@ -300,7 +303,9 @@ macro_rules! backend_ledger {
                             .push_bind(i64::from(m.weight))
                             .push_bind(m.enters.map(|e| e.code()))
                             .push_bind(m.planned.to_string())
-                            .push_bind(m.actual.map(|d| d.to_string()));
+                            .push_bind(m.actual.map(|d| d.to_string()))
+                            .push_bind(m.derived)
+                            .push_bind(m.adjusted.map(|d| d.to_string()));
                     },
                     &mut n,
                     0,
@@ -451,7 +456,7 @@ macro_rules! backend_ledger {
                 for m in &changes.kept {
                     sqlx::query(
                         "UPDATE milestones SET seq = $1, name = $2, weight = $3, enters = $4, \
-                         planned_on = $5, actual_on = $6 WHERE id = $7 AND project_id = $8",
+                         planned_on = $5, actual_on = $6, derived = $7 WHERE id = $8 AND project_id = $9",
                     )
                     .bind(-i64::from(m.seq))
                     .bind(m.name.clone())
@@ -459,6 +464,7 @@ macro_rules! backend_ledger {
                     .bind(m.enters.map(|e| e.code()))
                     .bind(m.planned.to_string())
                     .bind(m.actual.map(|d| d.to_string()))
+                    .bind(m.derived)
                     .bind(m.id.0)
                     .bind(p.id.0)
                     .execute(&mut **tx)

@@ -756,6 +756,9 @@ fn year_plans(
             year: *year,
             kind: k,
             planned_investment: planned,
+            status: jianguan_domain::model::PlanStatus::Approved,
+            adjusted_investment: None,
+            cancelled_on: None,
         });
     }
     // The single-year form: 年度, 年度计划投资, 计划类型.
@@ -804,6 +807,9 @@ fn year_plans(
                     year: y,
                     kind: k,
                     planned_investment: planned,
+                    status: jianguan_domain::model::PlanStatus::Approved,
+                    adjusted_investment: None,
+                    cancelled_on: None,
                 });
             }
         }
@@ -905,6 +911,8 @@ fn milestones(
                 enters: step.enters,
                 planned,
                 actual,
+                derived: false,
+                adjusted: None,
             });
         }
     }

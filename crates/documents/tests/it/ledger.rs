@@ -25,11 +25,13 @@ fn portfolio() -> Portfolio {
         kind,
         name: name.into(),
         parent: parent.map(UnitId),
+        active: true,
     };
     let step = |name: &str, weight, enters| TemplateStep {
         name: name.into(),
         weight,
         enters,
+        share: 0,
     };
     Portfolio {
         units: vec![
@@ -54,6 +56,7 @@ fn portfolio() -> Portfolio {
                     step("开工", 30, Some(ProjectStatus::UnderConstruction)),
                     step("竣工验收", 50, Some(ProjectStatus::Accepted)),
                 ],
+                template_version: 1,
             },
             Category {
                 id: CategoryId(2),
@@ -65,6 +68,7 @@ fn portfolio() -> Portfolio {
                     step("开工", 50, Some(ProjectStatus::UnderConstruction)),
                     step("完工", 50, Some(ProjectStatus::Built)),
                 ],
+                template_version: 1,
             },
         ],
         ..Portfolio::default()
@@ -256,7 +260,10 @@ fn a_clean_ledger_imports_every_field() {
         vec![YearPlan {
             year: 2021,
             kind: PlanKind::Construction,
-            planned_investment: Money(8_000_000)
+            planned_investment: Money(8_000_000),
+            status: jianguan_domain::model::PlanStatus::Approved,
+            adjusted_investment: None,
+            cancelled_on: None,
         }]
     );
     let names: Vec<_> = p
@@ -595,7 +602,10 @@ fn a_single_year_plan_may_be_given_as_year_and_amount_columns() {
         vec![YearPlan {
             year: 2021,
             kind: PlanKind::Preliminary,
-            planned_investment: Money(8_000_000)
+            planned_investment: Money(8_000_000),
+            status: jianguan_domain::model::PlanStatus::Approved,
+            adjusted_investment: None,
+            cancelled_on: None,
         }]
     );
 }

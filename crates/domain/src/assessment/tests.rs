@@ -202,6 +202,7 @@ fn world() -> World {
         kind,
         name: name.into(),
         parent,
+        active: true,
     };
     portfolio.units.extend([
         unit(5, UnitKind::District, "乙县", None),

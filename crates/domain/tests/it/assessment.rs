@@ -20,6 +20,7 @@ fn unit(id: i64, kind: UnitKind, name: &str, parent: Option<i64>) -> Unit {
         kind,
         name: name.into(),
         parent: parent.map(UnitId),
+        active: true,
     }
 }
 
@@ -45,6 +46,9 @@ fn project(id: i64, district: i64, milestones: &[(Date, Option<Date>)]) -> Proje
             year: 2021,
             kind: PlanKind::Construction,
             planned_investment: Money::from_wan(400.0),
+            status: jianguan_domain::model::PlanStatus::Approved,
+            adjusted_investment: None,
+            cancelled_on: None,
         }],
         milestones: milestones
             .iter()
@@ -57,6 +61,8 @@ fn project(id: i64, district: i64, milestones: &[(Date, Option<Date>)]) -> Proje
                 enters: None,
                 planned: *planned,
                 actual: *actual,
+                derived: false,
+                adjusted: None,
             })
             .collect(),
     }

@@ -287,6 +287,9 @@ async fn an_update_replaces_fields_year_plans_and_milestones_matched_by_id(db: D
         year: last_year + 1,
         kind: PlanKind::Preliminary,
         planned_investment: Money(7_000),
+        status: jianguan_domain::model::PlanStatus::Approved,
+        adjusted_investment: None,
+        cancelled_on: None,
     });
     let dropped = updated.milestones.remove(updated.milestones.len() - 2);
     updated.milestones[0].planned = date("2021-12-20");
@@ -298,6 +301,8 @@ async fn an_update_replaces_fields_year_plans_and_milestones_matched_by_id(db: D
         enters: None,
         planned: date("2021-12-31"),
         actual: None,
+        derived: false,
+        adjusted: None,
     });
     for (i, m) in updated.milestones.iter_mut().enumerate() {
         m.seq = i as u16 + 1;
