@@ -47,6 +47,9 @@ pub enum Resource {
     /// An objection (申诉) to a line of a unit's monthly score: Create = file one for one's own
     /// unit, Update = decide it (the office).
     Objection,
+    /// Annual plans (年度计划): Create = submit a unit's drafts or request a plan change (计划调整)
+    /// for a project in scope; Update = approve plans and decide changes (the office).
+    Plan,
     /// The campaign's settings, e.g. the warning rules (业务配置): one citywide configuration, not
     /// narrowed by scope, and not administrative (administrators see no campaign data).
     Settings,
@@ -66,7 +69,7 @@ pub enum Resource {
 
 impl Resource {
     /// Every resource: the campaign ones, then the administrative ones.
-    pub const ALL: [Resource; 14] = [
+    pub const ALL: [Resource; 15] = [
         Resource::Portfolio,
         Resource::Project,
         Resource::ProgressReport,
@@ -75,6 +78,7 @@ impl Resource {
         Resource::TrackedItem,
         Resource::Assessment,
         Resource::Objection,
+        Resource::Plan,
         Resource::Settings,
         Resource::Users,
         Resource::Roles,
@@ -94,6 +98,7 @@ impl Resource {
             Resource::TrackedItem => "tracked_item",
             Resource::Assessment => "assessment",
             Resource::Objection => "objection",
+            Resource::Plan => "plan",
             Resource::Settings => "settings",
             Resource::Users => "users",
             Resource::Roles => "roles",
@@ -119,6 +124,7 @@ impl Resource {
             Resource::TrackedItem => "督办事项",
             Resource::Assessment => "月度考评",
             Resource::Objection => "考评申诉",
+            Resource::Plan => "年度计划",
             Resource::Settings => "业务配置",
             Resource::Users => "用户账户",
             Resource::Roles => "角色",
@@ -154,6 +160,7 @@ impl Resource {
                 | Resource::TrackedItem
                 | Resource::Assessment
                 | Resource::Objection
+                | Resource::Plan
         )
     }
 }
@@ -303,6 +310,7 @@ pub const POLICY: &[Rule] = policy! {
         TrackedItem: [Read, Export],
         Assessment: [Read, Export],
         Objection: [Read],
+        Plan: [Read],
         Settings: [Read],
     }
     HqOffice {
@@ -317,6 +325,8 @@ pub const POLICY: &[Rule] = policy! {
         // decides objections.
         Assessment: [Read, Create, Update, Export],
         Objection: [Read, Update],
+        // The office approves the year's plans and decides plan changes.
+        Plan: [Read, Create, Update],
         Settings: [Read, Update],
     }
     SubHqStaff {
@@ -329,6 +339,7 @@ pub const POLICY: &[Rule] = policy! {
         TrackedItem: [Read, Create, Update, Export],
         Assessment: [Read, Export],
         Objection: [Read],
+        Plan: [Read],
         Settings: [Read],
     }
     LeadUnitStaff {
@@ -341,6 +352,8 @@ pub const POLICY: &[Rule] = policy! {
         // A lead unit and a district are scored: they read their results and dispute a line.
         Assessment: [Read, Export],
         Objection: [Read, Create],
+        // Lead units, districts and responsible units submit plans and request changes.
+        Plan: [Read, Create],
         Settings: [Read],
     }
     DistrictStaff {
@@ -352,6 +365,7 @@ pub const POLICY: &[Rule] = policy! {
         TrackedItem: [Read, Update, Export],
         Assessment: [Read, Export],
         Objection: [Read, Create],
+        Plan: [Read, Create],
         Settings: [Read],
     }
     UnitReporter {
@@ -360,6 +374,7 @@ pub const POLICY: &[Rule] = policy! {
         ProgressReport: [Read, Create, Update, Export],
         Warning: [Read, Export],
         TrackedItem: [Read, Update, Export],
+        Plan: [Read, Create],
         Settings: [Read],
     }
     SystemAdmin {
@@ -488,7 +503,7 @@ mod tests {
 
     #[test]
     fn the_matrix_covers_every_role_resource_and_action() {
-        assert_eq!(every_triple().count(), 9 * 14 * 7);
+        assert_eq!(every_triple().count(), 9 * 15 * 7);
         let allowed = every_triple()
             .filter(|&(r, res, a)| allows(r, res, a))
             .count();
@@ -745,16 +760,16 @@ mod tests {
     #[test]
     fn the_policy_matrix_is_as_reviewed() {
         insta::assert_snapshot!(render_matrix(), @r"
-    role            portfolio project progress_report dispatch warning tracked_item assessment objection settings users roles security_policy audit backup
-    hq_leader       RE        RE      RE              RE       RE      RE           RE         R         R        -     -     -               -     -
-    hq_office       RE        RCUDE   RCUE            RE       RE      RCUE         RCUE       RU        RU       -     -     -               -     -
-    sub_hq_staff    RE        RE      RE              RE       RE      RCUE         RE         R         R        -     -     -               -     -
-    lead_unit_staff RE        RE      RE              RE       RE      RUE          RE         RC        R        -     -     -               -     -
-    district_staff  RE        RE      RE              RE       RE      RUE          RE         RC        R        -     -     -               -     -
-    unit_reporter   RE        RE      RCUE            -        RE      RUE          -          -         R        -     -     -               -     -
-    system_admin    -         -       -               -        -       -            -          -         -        RCU   -     -               -     RCE
-    security_admin  -         -       -               -        -       -            -          -         -        R     RG    RU              -     -
-    audit_admin     -         -       -               -        -       -            -          -         -        -     -     -               REV   -
+    role            portfolio project progress_report dispatch warning tracked_item assessment objection plan settings users roles security_policy audit backup
+    hq_leader       RE        RE      RE              RE       RE      RE           RE         R         R    R        -     -     -               -     -
+    hq_office       RE        RCUDE   RCUE            RE       RE      RCUE         RCUE       RU        RCU  RU       -     -     -               -     -
+    sub_hq_staff    RE        RE      RE              RE       RE      RCUE         RE         R         R    R        -     -     -               -     -
+    lead_unit_staff RE        RE      RE              RE       RE      RUE          RE         RC        RC   R        -     -     -               -     -
+    district_staff  RE        RE      RE              RE       RE      RUE          RE         RC        RC   R        -     -     -               -     -
+    unit_reporter   RE        RE      RCUE            -        RE      RUE          -          -         RC   R        -     -     -               -     -
+    system_admin    -         -       -               -        -       -            -          -         -    -        RCU   -     -               -     RCE
+    security_admin  -         -       -               -        -       -            -          -         -    -        R     RG    RU              -     -
+    audit_admin     -         -       -               -        -       -            -          -         -    -        -     -     -               REV   -
     ");
     }
 }

@@ -17,6 +17,7 @@ pub mod clock;
 pub mod coverage;
 pub mod jobs;
 pub mod ledger;
+pub mod plans;
 pub mod portfolio;
 
 pub use clock::Clock;

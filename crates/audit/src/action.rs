@@ -55,6 +55,16 @@ pub enum AuditAction {
     ProjectImportCreate,
     /// A project changed by a ledger import.
     ProjectImportUpdate,
+    /// Annual plans submitted to the office.
+    PlanSubmit,
+    /// Annual plans approved by the office (their baseline frozen).
+    PlanApprove,
+    /// A plan change (计划调整) requested.
+    PlanChangeRequest,
+    /// A plan change approved or rejected.
+    PlanChangeDecide,
+    /// Unfinished projects carried into the next year's plan.
+    PlanCarryOver,
     /// A progress report filed.
     ReportFile,
     /// The daily warning job's run for a day.
@@ -128,6 +138,11 @@ impl AuditAction {
             AuditAction::ProjectUpdate => "project.update",
             AuditAction::ProjectImportCreate => "project.import.create",
             AuditAction::ProjectImportUpdate => "project.import.update",
+            AuditAction::PlanSubmit => "plan.submit",
+            AuditAction::PlanApprove => "plan.approve",
+            AuditAction::PlanChangeRequest => "plan.change.request",
+            AuditAction::PlanChangeDecide => "plan.change.decide",
+            AuditAction::PlanCarryOver => "plan.carry_over",
             AuditAction::ReportFile => "report.file",
             AuditAction::WarningsDaily => "warnings.daily",
             AuditAction::CadenceDemo => "cadence.demo",

@@ -14,6 +14,7 @@ pub mod followup;
 pub mod highlights;
 pub mod model;
 pub mod overview;
+pub mod plan;
 pub mod quarterly;
 pub mod rates;
 pub mod store;

@@ -673,6 +673,21 @@ impl Portfolio {
             .or_else(|| self.years().last().copied())
     }
 
+    /// The year pages and commands show when none is asked for: the current year when the
+    /// campaign has reporting periods or plans in it, else the year being reported on (the demo
+    /// city's 2021), else the current year. A city that opens next year's plans in December
+    /// keeps showing this year until the new one begins.
+    pub fn default_year(&self, today: Date) -> i16 {
+        let current = today.year();
+        let in_use = self.periods.iter().any(|p| p.year == current)
+            || self.projects.iter().any(|p| p.plan_for(current).is_some());
+        if in_use {
+            current
+        } else {
+            self.reporting_year().unwrap_or(current)
+        }
+    }
+
     /// The years any project has a plan for, ascending.
     pub fn years(&self) -> Vec<i16> {
         let mut years: Vec<i16> = self

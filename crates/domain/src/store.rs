@@ -18,9 +18,10 @@ use crate::assessment::{
 use crate::filing::Filed;
 use crate::followup::{ItemEvent, ItemId, TrackedItem};
 use crate::model::{
-    Money, PeriodId, Portfolio, ProgressReport, Project, ProjectId, ReportId, ReportingPeriod,
-    UnitId,
+    Money, PeriodId, PlanStatus, Portfolio, ProgressReport, Project, ProjectId, ReportId,
+    ReportingPeriod, UnitId, YearPlan,
 };
+use crate::plan::PlanChange;
 use crate::warnings::WarningEvent;
 
 /// A boxed, sendable future, as the [`Store`] methods return.
@@ -715,14 +716,78 @@ pub trait JobStore: Send + Sync {
     ) -> BoxFuture<'a, Result<(), StoreError>>;
 }
 
+/// A decision on a pending plan change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanDecision {
+    /// The change decided.
+    pub id: i64,
+    /// Approved (true) or rejected.
+    pub approved: bool,
+    /// Who decided.
+    pub decided_by: String,
+    /// When, in milliseconds since the epoch.
+    pub at_ms: i64,
+    /// The office's note.
+    pub note: String,
+    /// On approval: the project as the change leaves it (see `plan::apply_change`); its
+    /// milestones' adjusted dates, its year plans' adjusted investment and cancellation day and
+    /// its suspension day are written. The baseline is never written here.
+    pub adjusted: Option<Project>,
+}
+
+/// Annual plans: submission and approval, plan changes (计划调整), carrying a year over.
+pub trait PlanStore: Send + Sync {
+    /// Moves the plans for `year` of `projects` to `to` (submitted or approved) where they are
+    /// in an earlier status; approving also records who and when and clears the milestones'
+    /// "derived" mark (the dates are the baseline now). One transaction with `audit`; returns
+    /// how many plans changed.
+    fn set_plan_status<'a>(
+        &'a self,
+        year: i16,
+        projects: &'a [ProjectId],
+        to: PlanStatus,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<usize, StoreError>>;
+
+    /// Every plan change, of `year` or of all years, oldest first.
+    fn plan_changes(&self, year: Option<i16>)
+    -> BoxFuture<'_, Result<Vec<PlanChange>, StoreError>>;
+
+    /// Records a requested plan change (pending) with `audit`; returns its id.
+    fn request_plan_change<'a>(
+        &'a self,
+        change: &'a PlanChange,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<i64, StoreError>>;
+
+    /// Decides a pending change and, on approval, writes the adjusted plan, in one transaction
+    /// with `audit`. [`StoreError::Conflict`] if the change is no longer pending,
+    /// [`StoreError::NotFound`] if there is no such change.
+    fn decide_plan_change<'a>(
+        &'a self,
+        decision: &'a PlanDecision,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+
+    /// Adds draft plans (`plans`, per project) for a new year, in one transaction with `audit`;
+    /// a project that has a plan for that year already is left as it is. Returns how many were
+    /// added.
+    fn add_year_plans<'a>(
+        &'a self,
+        plans: &'a [(ProjectId, YearPlan)],
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<usize, StoreError>>;
+}
+
 /// The whole storage port: every aggregate's trait. Implemented for whatever implements them all.
 pub trait Store:
-    PortfolioStore + CadenceStore + AssessmentStore + AccountStore + AuditStore + JobStore
+    PortfolioStore + CadenceStore + AssessmentStore + AccountStore + AuditStore + JobStore + PlanStore
 {
 }
 
 impl<T> Store for T where
     T: PortfolioStore
+        + PlanStore
         + CadenceStore
         + AssessmentStore
         + AccountStore
@@ -736,6 +801,7 @@ impl<T> Store for T where
 /// jianguan_domain::store::prelude::*;`.
 pub mod prelude {
     pub use super::{
-        AccountStore, AssessmentStore, AuditStore, CadenceStore, JobStore, PortfolioStore, Store,
+        AccountStore, AssessmentStore, AuditStore, CadenceStore, JobStore, PlanStore,
+        PortfolioStore, Store,
     };
 }

@@ -49,7 +49,7 @@ pub async fn run(db: &str, year: Option<i16>, as_of: Option<Date>, runs: usize) 
     println!("investment ledger index: {}", ms(index));
 
     let today = jianguan_app::clock::today_in_china();
-    let year = year.or(portfolio.reporting_year()).unwrap_or(today.year());
+    let year = year.unwrap_or_else(|| portfolio.default_year(today));
     let as_of = as_of.unwrap_or_else(|| jianguan_domain::calendar::default_as_of(year, today));
     println!("year {year}, as of {as_of}");
 

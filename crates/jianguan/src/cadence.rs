@@ -311,7 +311,8 @@ pub async fn calendar_show(db: &str, year: Option<i16>) -> Result<()> {
         None => eprintln!("尚未保存填报日历，使用默认日历"),
     }
     let portfolio = store.load_read_model().await?.portfolio;
-    let year = year.or(portfolio.reporting_year()).unwrap_or(2021);
+    let year =
+        year.unwrap_or_else(|| portfolio.default_year(jianguan_app::clock::today_in_china()));
     let stored: Vec<_> = portfolio
         .periods
         .iter()

@@ -22,6 +22,7 @@ mod bench;
 mod cadence;
 mod coverage;
 mod ledger;
+mod plan;
 mod report;
 
 /// jianguan (建管): the command platform of a city's construction & management campaign.
@@ -132,6 +133,12 @@ enum Command {
     Import {
         #[command(subcommand)]
         command: ledger::ImportCommand,
+    },
+    /// The annual plan: `plan show`, `plan approve --year Y [--unit NAME]` (the baseline
+    /// frozen), `plan carry-over --from Y` (unfinished projects into the next year).
+    Plan {
+        #[command(subcommand)]
+        command: plan::PlanCommand,
     },
     /// Export records as files (`export ledger --out FILE.xlsx`).
     Export {
@@ -431,6 +438,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Coverage(args) => coverage::run(*args).await,
         Command::Import { command } => ledger::import(command).await,
         Command::Export { command } => ledger::export(command).await,
+        Command::Plan { command } => plan::run(command).await,
         Command::Scheme { command } => assess::scheme(command).await,
         Command::Indicator { command } => assess::indicator(command).await,
         Command::Bench {
@@ -683,10 +691,7 @@ async fn stats(args: StatsArgs) -> Result<()> {
         portfolio, ledger, ..
     } = jianguan_app::Snapshot::load(&store).await?;
     let today = jianguan_app::clock::today_in_china();
-    let year = args
-        .year
-        .or(portfolio.reporting_year())
-        .unwrap_or(today.year());
+    let year = args.year.unwrap_or_else(|| portfolio.default_year(today));
     let as_of = args
         .as_of
         .unwrap_or_else(|| jianguan_domain::calendar::default_as_of(year, today));

@@ -11,6 +11,7 @@ mod cadence;
 mod codec;
 mod errors;
 mod ledger;
+mod plans;
 mod postgres;
 mod sqlite;
 pub mod testing;
@@ -131,6 +132,16 @@ macro_rules! cadence_call {
         match $db {
             Db::Sqlite(pool) => $crate::cadence::sqlite_cadence::$f(pool, $($arg),*).await,
             Db::Postgres(pool) => $crate::cadence::postgres_cadence::$f(pool, $($arg),*).await,
+        }
+    };
+}
+
+/// Calls the plans function `$f` of whichever backend `db` holds.
+macro_rules! plans_call {
+    ($db:expr, $f:ident ( $($arg:expr),* )) => {
+        match $db {
+            Db::Sqlite(pool) => $crate::plans::sqlite_plans::$f(pool, $($arg),*).await,
+            Db::Postgres(pool) => $crate::plans::postgres_plans::$f(pool, $($arg),*).await,
         }
     };
 }

@@ -41,7 +41,7 @@ impl Scope {
     pub fn of(query: AsOfQuery, snapshot: &Snapshot, today: Date) -> Scope {
         let year = query
             .year
-            .unwrap_or_else(|| snapshot.portfolio.reporting_year().unwrap_or(today.year()));
+            .unwrap_or_else(|| snapshot.portfolio.default_year(today));
         let as_of = query
             .as_of
             .unwrap_or_else(|| calendar::default_as_of(year, today));

@@ -193,8 +193,7 @@ pub(crate) async fn league(
         Some(m) => m.year(),
         None => params
             .year("year")?
-            .or(snap.portfolio.reporting_year())
-            .unwrap_or(today.year()),
+            .unwrap_or_else(|| snap.portfolio.default_year(today)),
     };
     let store = state.store();
     let runs = store
@@ -402,10 +401,7 @@ pub(crate) async fn api(
         Some(m) => store.latest_run(m, kind).await,
         None => {
             let snap = state.snapshot().await.map_err(AppError::store)?;
-            let year = snap
-                .portfolio
-                .reporting_year()
-                .unwrap_or(state.today().year());
+            let year = snap.portfolio.default_year(state.today());
             store
                 .latest_runs(year, kind)
                 .await
@@ -441,7 +437,7 @@ pub(crate) async fn api(
 async fn latest_scored_month(state: &AppState) -> Result<Month, AppError> {
     let snap = view::snapshot(state).await?;
     let today = state.today();
-    let year = snap.portfolio.reporting_year().unwrap_or(today.year());
+    let year = snap.portfolio.default_year(today);
     let runs = state
         .store()
         .latest_runs(year, SubjectKind::District)
@@ -1180,8 +1176,7 @@ async fn render_card(
     let store = state.store();
     let year = month
         .map(|m| m.year())
-        .or(snap.portfolio.reporting_year())
-        .unwrap_or(today.year());
+        .unwrap_or_else(|| snap.portfolio.default_year(today));
     let runs = store
         .latest_runs(year, kind)
         .await
@@ -1741,9 +1736,7 @@ async fn render_scheme(
 ) -> Result<Response, AppError> {
     let snap = view::snapshot(state).await?;
     let today = state.today();
-    let year = year
-        .or(snap.portfolio.reporting_year())
-        .unwrap_or(today.year());
+    let year = year.unwrap_or_else(|| snap.portfolio.default_year(today));
     let store = state.store();
     let versions = store.scheme_versions(year).await.map_err(AppError::store)?;
     let saved = store.scheme(year, version).await.map_err(AppError::store)?;
@@ -1904,7 +1897,7 @@ pub(crate) async fn indicators(
         .media_reports()
         .await
         .map_err(AppError::store)?;
-    let year = snap.portfolio.reporting_year().unwrap_or(today.year());
+    let year = snap.portfolio.default_year(today);
     let month = Month::new(year, 12).unwrap_or_else(|_| Month::of(today));
     let mut by_level: BTreeMap<&'static str, usize> = BTreeMap::new();
     for m in &media {
@@ -2008,8 +2001,7 @@ async fn render_indicator(
     let today = state.today();
     let year = month
         .map(|m| m.year())
-        .or(snap.portfolio.reporting_year())
-        .unwrap_or(today.year());
+        .unwrap_or_else(|| snap.portfolio.default_year(today));
     let runs = state
         .store()
         .latest_runs(year, kind)

@@ -7,6 +7,7 @@ mod assessment;
 mod audit;
 mod cadence;
 mod jobs;
+mod plans;
 mod portfolio;
 
 // The imports every aggregate's file takes (`use super::*`).

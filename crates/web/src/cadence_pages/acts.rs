@@ -68,7 +68,7 @@ async fn page(
     let (snap, list) = proposals_today(state).await?;
     let today = state.today();
     let scope = Scope {
-        year: snap.portfolio.reporting_year().unwrap_or(today.year()),
+        year: snap.portfolio.default_year(today),
         as_of: today,
     };
     let p = &snap.portfolio;

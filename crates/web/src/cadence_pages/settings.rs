@@ -150,7 +150,7 @@ async fn render_page(
 ) -> Result<Response, AppError> {
     let snap = view::snapshot(state).await?;
     let today = state.today();
-    let year = snap.portfolio.reporting_year().unwrap_or(today.year());
+    let year = snap.portfolio.default_year(today);
     let scope = Scope {
         year,
         as_of: jianguan_domain::calendar::default_as_of(year, today),

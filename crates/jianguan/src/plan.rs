@@ -1,0 +1,182 @@
+//! `jianguan plan`: the office's part of the annual plan from the command line — show a year's
+//! plans, approve them (all, or one unit's), and carry unfinished projects into the next year.
+
+use anyhow::{Context, Result, anyhow};
+use clap::Subcommand;
+use jianguan_app::Clock;
+use jianguan_app::plans::{self, Who};
+use jianguan_domain::model::{PlanStatus, Portfolio, Unit};
+use jianguan_domain::plan::{self as rules, PlanChangeStatus};
+use jianguan_domain::store::prelude::*;
+
+/// What `jianguan plan` does.
+#[derive(Debug, Subcommand)]
+pub enum PlanCommand {
+    /// A year's plans per district (draft, submitted, approved, derived milestones) and the plan
+    /// changes asked.
+    Show {
+        /// Database: a file path, sqlite://PATH or postgres://….
+        #[arg(long, env = "JIANGUAN_DATABASE_URL")]
+        db: String,
+        /// The plan year (default: the year being reported on).
+        #[arg(long)]
+        year: Option<i16>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approve a year's plans (drafts and submitted ones): the baseline is frozen, derived
+    /// milestone dates become planned ones. All projects, or those of one unit (name or id).
+    Approve {
+        /// Database: a file path, sqlite://PATH or postgres://….
+        #[arg(long, env = "JIANGUAN_DATABASE_URL")]
+        db: String,
+        /// The plan year.
+        #[arg(long)]
+        year: i16,
+        /// Only this unit's projects (its name or id): a district, lead unit or responsible unit.
+        #[arg(long)]
+        unit: Option<String>,
+    },
+    /// Carry a year's unfinished projects into the next year as draft plans.
+    CarryOver {
+        /// Database: a file path, sqlite://PATH or postgres://….
+        #[arg(long, env = "JIANGUAN_DATABASE_URL")]
+        db: String,
+        /// The year carried from (its projects get plans for the year after).
+        #[arg(long)]
+        from: i16,
+    },
+}
+
+/// Runs `jianguan plan …`.
+pub async fn run(command: PlanCommand) -> Result<()> {
+    match command {
+        PlanCommand::Show { db, year, json } => show(&db, year, json).await,
+        PlanCommand::Approve { db, year, unit } => approve(&db, year, unit.as_deref()).await,
+        PlanCommand::CarryOver { db, from } => carry_over(&db, from).await,
+    }
+}
+
+async fn load(db: &str) -> Result<(jianguan_store::Db, Portfolio)> {
+    let store = jianguan_store::open_existing(db)
+        .await
+        .context("opening the database")?;
+    let portfolio = store.load_portfolio().await?;
+    Ok((store, portfolio))
+}
+
+fn unit<'a>(portfolio: &'a Portfolio, name: Option<&str>) -> Result<Option<&'a Unit>> {
+    name.map(|n| plans::find_unit(portfolio, n).map_err(|e| anyhow!(e)))
+        .transpose()
+}
+
+async fn approve(db: &str, year: i16, unit_name: Option<&str>) -> Result<()> {
+    let (store, portfolio) = load(db).await?;
+    let unit = unit(&portfolio, unit_name)?;
+    let candidates = plans::projects_of(&portfolio, year, unit).count();
+    if candidates == 0 {
+        store.close().await;
+        return Err(anyhow!(
+            "{} 年没有{}的项目计划：请先导入台账",
+            year,
+            unit.map_or(String::new(), |u| format!("「{}」", u.name))
+        ));
+    }
+    let who = Who {
+        name: "cli",
+        unit: None,
+    };
+    let n = plans::set_status(
+        &store,
+        Clock::system(),
+        &portfolio,
+        year,
+        unit,
+        PlanStatus::Approved,
+        who,
+    )
+    .await?;
+    println!(
+        "已批准 {year} 年计划 {n} 项（{}共 {candidates} 项，其余此前已批准）；基线已冻结，此后的变更须走计划调整。",
+        unit.map_or(String::new(), |u| format!("{}，", u.name))
+    );
+    store.close().await;
+    Ok(())
+}
+
+async fn show(db: &str, year: Option<i16>, json: bool) -> Result<()> {
+    let (store, portfolio) = load(db).await?;
+    let today = jianguan_app::clock::today_in_china();
+    let year = year.unwrap_or_else(|| portfolio.default_year(today));
+    let changes = store.plan_changes(Some(year)).await?;
+    store.close().await;
+    let (by_district, total) = rules::tally_by_district(&portfolio, year);
+    let counts = rules::adjustment_counts(&portfolio, &changes, year);
+    if json {
+        let districts: Vec<serde_json::Value> = by_district
+            .iter()
+            .map(|(id, t)| {
+                serde_json::json!({
+                    "district": portfolio.unit_name(*id),
+                    "draft": t.draft,
+                    "submitted": t.submitted,
+                    "approved": t.approved,
+                    "cancelled": t.cancelled,
+                    "derived_milestones": t.derived_milestones,
+                    "changes": counts.by_district.get(id).copied().unwrap_or(0),
+                })
+            })
+            .collect();
+        let out = serde_json::json!({
+            "year": year,
+            "total": total,
+            "districts": districts,
+            "changes": changes.len(),
+            "pending_changes": changes.iter().filter(|c| c.status == PlanChangeStatus::Pending).count(),
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    println!("{year} 年计划：共 {} 项", total.total());
+    println!(
+        "{:<16}{:>6}{:>6}{:>6}{:>8}{:>8}",
+        "县区", "草拟", "已报送", "已批准", "推算节点", "调整申请"
+    );
+    for (id, t) in &by_district {
+        println!(
+            "{:<16}{:>6}{:>6}{:>6}{:>8}{:>8}",
+            portfolio.unit_name(*id),
+            t.draft,
+            t.submitted,
+            t.approved,
+            t.derived_milestones,
+            counts.by_district.get(id).copied().unwrap_or(0)
+        );
+    }
+    for c in &changes {
+        let code = portfolio
+            .project(c.request.project)
+            .map_or("?", |p| p.code.as_str());
+        println!(
+            "调整申请 {}：{} {} {}（{}）",
+            c.id,
+            code,
+            c.request.kind.label(),
+            c.status.label(),
+            c.request.reason
+        );
+    }
+    Ok(())
+}
+
+async fn carry_over(db: &str, from: i16) -> Result<()> {
+    let (store, portfolio) = load(db).await?;
+    let n = plans::carry_over(&store, Clock::system(), &portfolio, from, "cli").await?;
+    println!(
+        "已将 {from} 年未完成的 {n} 个项目结转为 {} 年草拟计划（剩余节点保持不变，年度投资待填报）。",
+        from + 1
+    );
+    store.close().await;
+    Ok(())
+}
