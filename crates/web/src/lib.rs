@@ -22,6 +22,7 @@ pub mod limits;
 pub mod network;
 mod pages;
 pub mod params;
+mod plan_pages;
 pub mod routes;
 mod view;
 

@@ -545,6 +545,9 @@ struct ProjectPage {
     reports: Vec<ReportLine>,
     /// The project's light and warning history, when the user may read warnings.
     warnings: Option<crate::cadence_pages::warnings::ProjectWarnings>,
+    /// Where to ask for a plan change (计划调整), when the user may and the year's plan is
+    /// approved.
+    change_link: Option<String>,
     /// The tracked items about the project: (link, kind, title, status, deadline).
     items: Vec<(
         String,
@@ -645,6 +648,19 @@ pub(crate) async fn project(
         ),
         ("总投资（万元）", fmt::wan(pr.total_investment)),
         ("年度计划", years),
+        (
+            "计划状态",
+            pr.plan_for(scope.year).map_or("—".into(), |y| {
+                let mut s = y.status.label().to_string();
+                if let Some(c) = y.cancelled_on {
+                    s.push_str(&format!("（自 {c} 取消）"));
+                }
+                if let Some(inv) = y.adjusted_investment {
+                    s.push_str(&format!("（年度投资调整为 {} 万元）", fmt::wan(inv)));
+                }
+                s
+            }),
+        ),
         ("资金来源", pr.funding_source.clone()),
         (
             "年度完成投资（万元）",
@@ -680,7 +696,11 @@ pub(crate) async fn project(
             MilestoneLine {
                 seq: m.seq,
                 name: m.name.clone(),
-                planned: m.planned.to_string(),
+                planned: match (m.derived, m.adjusted) {
+                    (_, Some(a)) if a != m.planned => format!("{}（调整为 {a}）", m.planned),
+                    (true, _) => format!("{}（推算）", m.planned),
+                    _ => m.planned.to_string(),
+                },
                 actual: m
                     .actual
                     .filter(|a| *a <= scope.as_of)
@@ -785,9 +805,15 @@ pub(crate) async fn project(
     } else {
         Vec::new()
     };
+    let change_link = (user.may(Resource::Plan, Action::Create)
+        && pr
+            .plan_for(scope.year)
+            .is_some_and(|y| y.status == jianguan_domain::model::PlanStatus::Approved))
+    .then(|| format!("/plans/change?project={}", pr.id));
     view::render(ProjectPage {
         warnings,
         items,
+        change_link,
         name: pr.name.clone(),
         facts,
         status: row.status.label().to_string(),

@@ -20,7 +20,7 @@ use crate::auth::{ClientAddr, CurrentUser};
 use crate::error::{AppError, Format, in_route_format};
 use crate::{
     AppState, account_pages, admin_pages, api, assessment_pages, assets, audit_pages, auth,
-    cadence_pages, coverage_pages, ledger_pages, pages,
+    cadence_pages, coverage_pages, ledger_pages, pages, plan_pages,
 };
 
 /// Who may call a route.
@@ -138,8 +138,8 @@ impl Route {
 use Access::{Policy, Public, SignedIn};
 use Action::{Create, Export, Grant, Read, Update, Verify};
 use Resource::{
-    Assessment, Audit, Dispatch, Objection, Portfolio, ProgressReport, Project, Roles, Settings,
-    TrackedItem, Users, Warning,
+    Assessment, Audit, Dispatch, Objection, Plan, Portfolio, ProgressReport, Project, Roles,
+    Settings, TrackedItem, Users, Warning,
 };
 
 const GET: Method = Method::GET;
@@ -399,6 +399,37 @@ pub fn routes() -> Vec<Route> {
             "/indicators/{code}/values",
             Policy(Assessment, Update),
             assessment_pages::enter,
+        ),
+        Route::page(GET, "/plans", Policy(Plan, Read), plan_pages::page),
+        Route::page(
+            POST,
+            "/plans/approve",
+            Policy(Plan, Update),
+            plan_pages::approve,
+        ),
+        Route::page(
+            POST,
+            "/plans/submit",
+            Policy(Plan, Create),
+            plan_pages::submit,
+        ),
+        Route::page(
+            GET,
+            "/plans/change",
+            Policy(Plan, Create),
+            plan_pages::change_form,
+        ),
+        Route::page(
+            POST,
+            "/plans/change",
+            Policy(Plan, Create),
+            plan_pages::request_change,
+        ),
+        Route::page(
+            POST,
+            "/plans/changes/{id}/decide",
+            Policy(Plan, Update),
+            plan_pages::decide,
         ),
         Route::page(GET, "/login", Public, auth::login_page),
         Route::page(POST, "/login", Public, auth::login),

@@ -50,6 +50,7 @@ const NAV: &[(&str, &str, &str, Resource, Action)] = &[
         Resource::Portfolio,
         Action::Read,
     ),
+    ("plans", "计划", "/plans", Resource::Plan, Action::Read),
     (
         "filing",
         "填报",

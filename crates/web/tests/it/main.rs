@@ -15,4 +15,5 @@ mod jobs;
 mod ledger;
 mod matrix;
 mod network;
+mod plans;
 mod record_scope;
