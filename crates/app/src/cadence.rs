@@ -39,6 +39,8 @@ pub struct CadenceSnapshot {
     pub rules: WarningRules,
     /// The follow-up rules in force.
     pub follow_up: FollowUpRules,
+    /// Every plan change (计划调整), for the pack's adjustment counts.
+    pub plan_changes: Vec<jianguan_domain::plan::PlanChange>,
 }
 
 impl CadenceSnapshot {
@@ -95,6 +97,7 @@ pub async fn load(store: &dyn Store, version: i64) -> Result<CadenceSnapshot, St
         filings: tokio::sync::Mutex::new(HashMap::new()),
         rules: warning_rules(store).await?,
         follow_up: FollowUpRules::default(),
+        plan_changes: store.plan_changes(None).await?,
     })
 }
 
@@ -121,6 +124,7 @@ pub fn dispatch_pack(
         items: &cadence.items,
         dismissals: &cadence.dismissals,
         follow_up: cadence.follow_up,
+        plan_changes: &cadence.plan_changes,
     };
     DispatchPack::build(&input, week, year_of(week))
 }

@@ -93,6 +93,7 @@ pub fn demo_cadence(portfolio: &Portfolio) -> DemoCadence {
                 items: &sim.items,
                 dismissals: &sim.dismissals,
                 follow_up: FollowUpRules::default(),
+                plan_changes: &[],
             };
             let pack = DispatchPack::build(&input, week, DEMO_YEAR);
             let proposals = acts::propose(

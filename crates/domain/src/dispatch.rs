@@ -297,6 +297,22 @@ pub struct DispatchPack {
     pub acts_issued: Vec<ItemLine>,
     /// Acts the rules propose at the week's end, for the meeting to issue or dismiss.
     pub proposals: Vec<ProposalLine>,
+    /// Plan changes (计划调整) asked in the year by the week's end, per district with any:
+    /// a district that keeps changing its plan is a matter for the meeting.
+    pub plan_adjustments: Vec<AdjustmentLine>,
+}
+
+/// One district's plan changes of the year, as the pack shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AdjustmentLine {
+    /// The district.
+    pub district: String,
+    /// Changes requested (approved, rejected or pending).
+    pub requested: usize,
+    /// Of them approved.
+    pub approved: usize,
+    /// Of them still pending.
+    pub pending: usize,
 }
 
 /// A proposed act as the pack shows it.
@@ -334,6 +350,47 @@ pub struct DispatchInput<'a> {
     pub dismissals: &'a [Dismissal],
     /// Follow-up rules (stuck days).
     pub follow_up: FollowUpRules,
+    /// Every plan change (计划调整) recorded.
+    pub plan_changes: &'a [crate::plan::PlanChange],
+}
+
+/// The year's plan changes asked by `to`, per district, most first.
+fn adjustment_lines(input: &DispatchInput<'_>, year: i16, to: Date) -> Vec<AdjustmentLine> {
+    use crate::plan::PlanChangeStatus;
+    // The end of the week's Sunday in China (UTC+8), as milliseconds since the epoch.
+    let days = i64::from((to - Date::constant(1970, 1, 1)).get_days());
+    let end_ms = (days + 1) * 86_400_000 - 8 * 3_600_000;
+    let mut by: HashMap<UnitId, AdjustmentLine> = HashMap::new();
+    for c in input
+        .plan_changes
+        .iter()
+        .filter(|c| c.request.year == year && c.requested_at_ms < end_ms)
+    {
+        let Some(p) = input.portfolio.project(c.request.project) else {
+            continue;
+        };
+        let line = by.entry(p.district).or_insert_with(|| AdjustmentLine {
+            district: input.portfolio.unit_name(p.district).to_string(),
+            requested: 0,
+            approved: 0,
+            pending: 0,
+        });
+        line.requested += 1;
+        let decided = c.decided_at_ms.is_some_and(|ms| ms < end_ms);
+        match c.status {
+            PlanChangeStatus::Approved if decided => line.approved += 1,
+            PlanChangeStatus::Pending => line.pending += 1,
+            _ if !decided => line.pending += 1,
+            _ => {}
+        }
+    }
+    let mut lines: Vec<AdjustmentLine> = by.into_values().collect();
+    lines.sort_by(|a, b| {
+        b.requested
+            .cmp(&a.requested)
+            .then(a.district.cmp(&b.district))
+    });
+    lines
 }
 
 impl DispatchPack {
@@ -524,7 +581,9 @@ impl DispatchPack {
             .filter(|i| i.state_on(to).closed_on.is_some_and(|d| d >= from))
             .count() as u64;
 
+        let plan_adjustments = adjustment_lines(input, year, to);
         DispatchPack {
+            plan_adjustments,
             week: week.to_string(),
             from,
             to,

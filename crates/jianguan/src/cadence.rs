@@ -351,13 +351,30 @@ pub async fn calendar_set(db: &str, file: &std::path::Path, by: &str) -> Result<
 }
 
 /// `jianguan calendar open --year Y`: lays out year Y's reporting periods from the calendar in
-/// force; refused if the year already has periods.
+/// force (refused if the year already has periods), then carries the previous year's unfinished
+/// projects into Y as draft plans (as `jianguan plan carry-over --from Y-1` does; running that
+/// again later adds only what is still missing).
 pub async fn calendar_open(db: &str, year: i16, by: &str) -> Result<()> {
     let store = jianguan_store::open_existing(db)
         .await
         .context("opening the database")?;
     let count = cadence::open_year(&store, year, by).await?;
     println!("已开设 {year} 年 {count} 个填报期次");
+    let portfolio = store.load_portfolio().await?;
+    let carried = jianguan_app::plans::carry_over(
+        &store,
+        jianguan_app::Clock::system(),
+        &portfolio,
+        year - 1,
+        by,
+    )
+    .await?;
+    if carried > 0 {
+        println!(
+            "已将 {} 年未完成的 {carried} 个项目结转为 {year} 年草拟计划：请各单位补填年度投资后报送，由指挥部办公室批准",
+            year - 1
+        );
+    }
     store.close().await;
     Ok(())
 }

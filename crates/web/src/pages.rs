@@ -22,7 +22,7 @@ use crate::auth::CurrentUser;
 use crate::error::{AppError, Format};
 use crate::fmt;
 use crate::params::urlencode;
-use crate::params::{AsOfQuery, Typed};
+use crate::params::{AsOfQuery, Fields, FromParams, Typed};
 use crate::view::{self, Choice, Layout, choices};
 use crate::{AppState, Params, Snapshot};
 use axum::Extension;
@@ -275,18 +275,50 @@ struct OverviewPage {
     categories: Vec<FigRow>,
     districts: Vec<FigRow>,
     total: FigRow,
+    /// Whether the figures are read against the adjusted plan rather than the baseline.
+    adjusted: bool,
+}
+
+/// The overview's query: the year and as-of date, and which plan the rates are read against.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct OverviewQuery {
+    when: AsOfQuery,
+    adjusted: bool,
+}
+
+impl FromParams for OverviewQuery {
+    fn from_params(f: &mut Fields<'_>) -> Self {
+        let when = AsOfQuery::from_params(f);
+        let adjusted = f
+            .choice(
+                "plan",
+                |v| match v {
+                    "baseline" => Some(false),
+                    "adjusted" => Some(true),
+                    _ => None,
+                },
+                "应为 baseline（基线）或 adjusted（调整后计划）",
+            )
+            .unwrap_or(false);
+        OverviewQuery { when, adjusted }
+    }
 }
 
 pub(crate) async fn overview(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Typed(when): Typed<AsOfQuery>,
+    Typed(query): Typed<OverviewQuery>,
 ) -> Result<Response, AppError> {
     let visible = user.scope(Resource::Portfolio)?;
     let snap = view::snapshot(&state).await?;
-    let scope = Scope::of(when, &snap, state.today());
+    let scope = Scope::of(query.when, &snap, state.today());
+    // Rates are read against the baseline; the adjusted plan only when asked (a copy with the
+    // approved changes' dates and amounts in place of the baseline's).
+    let adjusted_plan = query
+        .adjusted
+        .then(|| jianguan_domain::plan::adjusted_portfolio(&snap.portfolio));
     let o = Overview::compute_filtered(
-        &snap.portfolio,
+        adjusted_plan.as_ref().unwrap_or(&snap.portfolio),
         &snap.ledger,
         scope.year,
         scope.as_of,
@@ -296,6 +328,7 @@ pub(crate) async fn overview(
     let qs = layout.qs.clone();
     let p = &snap.portfolio;
     view::render(OverviewPage {
+        adjusted: query.adjusted,
         cards: cards(&o.total, &qs, ""),
         empty: o.total.projects == 0,
         category_chart: completion_chart(

@@ -361,6 +361,7 @@ fn the_week_40_pack_shows_what_the_meeting_follows_up() {
         items: &CADENCE.items,
         dismissals: &CADENCE.dismissals,
         follow_up: FollowUpRules::default(),
+        plan_changes: &[],
     };
     let week = Week::parse("2021-W40").unwrap();
     let pack = DispatchPack::build(&input, week, DEMO_YEAR);

@@ -144,6 +144,7 @@ fn the_week_40_pack_carries_the_headline_and_the_overdue_list() {
             items: &cadence.items,
             dismissals: &cadence.dismissals,
             follow_up: FollowUpRules::default(),
+            plan_changes: &[],
         },
         week,
         2021,

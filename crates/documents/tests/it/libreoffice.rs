@@ -103,6 +103,7 @@ fn drafted() -> Vec<(&'static str, OfficialDocument)> {
             items: &cadence.items,
             dismissals: &cadence.dismissals,
             follow_up: FollowUpRules::default(),
+            plan_changes: &[],
         },
         Week::parse("2021-W40").expect("a week"),
         2021,

@@ -100,6 +100,7 @@ fn the_pack_lists_what_the_meeting_needs_and_carries_open_supervision_items() {
         items: &items,
         dismissals: &[],
         follow_up: FollowUpRules::default(),
+        plan_changes: &[],
     };
     let pack = DispatchPack::build(&input, Week::parse("2021-W40").unwrap(), 2021);
     assert_eq!(pack.overdue_milestones.len(), 1);

@@ -450,6 +450,8 @@ struct DispatchPage {
     supervision: Section<ItemRow>,
     acts_issued: Section<ItemRow>,
     proposals: Vec<(String, String, String, String)>,
+    /// Plan changes of the year per district: (district, requested, approved, pending).
+    adjustments: Vec<(String, usize, usize, usize)>,
     filing: Option<FilingView>,
     districts: Vec<LeagueView>,
     categories: Vec<LeagueView>,
@@ -584,6 +586,11 @@ pub(crate) async fn page(
         acts_issued: Section::new(&pack.acts_issued, "acts-issued", full, &here, |l| {
             item_row(l, &qs)
         }),
+        adjustments: pack
+            .plan_adjustments
+            .iter()
+            .map(|a| (a.district.clone(), a.requested, a.approved, a.pending))
+            .collect(),
         proposals: pack
             .proposals
             .iter()
