@@ -298,6 +298,77 @@ async fn a_new_year_is_laid_out_from_the_calendar_once() {
     assert!(text.contains("2022-01-17"), "{text}");
 }
 
+/// `plan show --json` as JSON, after checking it succeeded.
+fn plan_json(url: &str, year: &str) -> serde_json::Value {
+    let out = jianguan(&["plan", "show", "--db", url, "--year", year, "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", stderr_lines(&out));
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+#[tokio::test]
+async fn opening_a_year_carries_unfinished_projects_and_the_office_approves_them_by_unit() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = demo_database(dir.path()).await;
+    let before = plan_json(&url, "2022");
+    let opened = jianguan(&["calendar", "open", "--db", &url, "--year", "2022"]);
+    assert_eq!(opened.status.code(), Some(0), "{:?}", stderr_lines(&opened));
+    let said = String::from_utf8_lossy(&opened.stdout).to_string();
+    assert!(said.contains("结转为 2022 年草拟计划"), "{said}");
+    let after = plan_json(&url, "2022");
+    let drafts = after["total"]["draft"].as_u64().expect("a count");
+    assert!(drafts > 0, "{after}");
+    assert_eq!(
+        before["total"]["draft"].as_u64(),
+        Some(0),
+        "the demo's own 2022 plans are approved"
+    );
+    // Carrying again adds nothing.
+    let again = jianguan(&["plan", "carry-over", "--db", &url, "--from", "2021"]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains(" 0 个项目"));
+
+    // An unknown unit is refused by name, nothing approved.
+    let unknown = jianguan(&[
+        "plan",
+        "approve",
+        "--db",
+        &url,
+        "--year",
+        "2022",
+        "--unit",
+        "不存在区",
+    ]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(stderr_lines(&unknown)[0].contains("不存在区"));
+    assert_eq!(
+        plan_json(&url, "2022")["total"]["draft"].as_u64(),
+        Some(drafts)
+    );
+
+    // One district by name, then the rest.
+    let district = after["districts"]
+        .as_array()
+        .expect("districts")
+        .iter()
+        .find(|d| d["draft"].as_u64() > Some(0))
+        .expect("a district with drafts");
+    let name = district["district"].as_str().expect("a name");
+    let its = district["draft"].as_u64().expect("a count");
+    let one = jianguan(&[
+        "plan", "approve", "--db", &url, "--year", "2022", "--unit", name,
+    ]);
+    assert_eq!(one.status.code(), Some(0), "{:?}", stderr_lines(&one));
+    let left = plan_json(&url, "2022")["total"]["draft"]
+        .as_u64()
+        .expect("a count");
+    assert!(
+        left <= drafts - its,
+        "{left} drafts left of {drafts} after {its}"
+    );
+    let all = jianguan(&["plan", "approve", "--db", &url, "--year", "2022"]);
+    assert_eq!(all.status.code(), Some(0), "{:?}", stderr_lines(&all));
+    assert_eq!(plan_json(&url, "2022")["total"]["draft"].as_u64(), Some(0));
+}
+
 /// `score --json` as JSON, after checking it succeeded.
 fn score_json(args: &[&str]) -> serde_json::Value {
     let out = jianguan(args);
