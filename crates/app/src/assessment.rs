@@ -141,6 +141,7 @@ impl Inputs {
             entered: &self.entered,
             media: &self.media,
             dictionary: &self.dictionary,
+            plan_changes: &self.cadence.plan_changes,
         }
     }
 

@@ -183,6 +183,14 @@ fn refuse(field: &'static str, message: impl Into<String>) -> PlanError {
     }
 }
 
+/// The day (China time, UTC+8) a change was requested.
+pub fn requested_on(change: &PlanChange) -> Date {
+    let days = (change.requested_at_ms + 8 * 3_600_000).div_euclid(86_400_000);
+    Date::constant(1970, 1, 1)
+        .checked_add(jiff::Span::new().days(days))
+        .unwrap_or(Date::MAX)
+}
+
 /// Checks a plan change request against the project as stored: the year's plan must be
 /// approved (a draft is edited directly), the reason given, and the kind's content sound —
 /// dates only for milestones of the project not yet reached, in sequence with the others; an

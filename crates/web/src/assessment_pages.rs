@@ -833,7 +833,8 @@ impl<'a> RecordScope<'a> {
         match record {
             RecordRef::Milestone { project, .. }
             | RecordRef::Filing { project, .. }
-            | RecordRef::Warning { project, .. } => {
+            | RecordRef::Warning { project, .. }
+            | RecordRef::PlanChange { project, .. } => {
                 self.viewer.sees_project(&self.projects, *project)
             }
             RecordRef::OverdueItem { item, .. }
@@ -921,6 +922,17 @@ impl Resolver<'_> {
                 .unwrap_or_default()
         };
         Some(match record {
+            RecordRef::PlanChange {
+                change,
+                project,
+                on,
+            } => {
+                let (name, href) = self.project(*project)?;
+                RecordLine {
+                    text: format!("{name} · 计划调整申请 {change}（{}）", fmt::date_cn(*on)),
+                    href: Some(href),
+                }
+            }
             RecordRef::Milestone {
                 project,
                 milestone,

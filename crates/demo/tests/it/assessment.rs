@@ -194,6 +194,7 @@ fn october_scored_from_the_demo_names_districts_on_both_lists() {
         entered: &DEMO.entered,
         media: &DEMO.media,
         dictionary: &dictionary,
+        plan_changes: &[],
     };
     let scheme = Scheme::from_toml(DEFAULT_SCHEME_TOML).unwrap();
     let scores = score_month(&input, &scheme, SubjectKind::District, month(10)).unwrap();

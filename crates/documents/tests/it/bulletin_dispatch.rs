@@ -46,6 +46,7 @@ fn the_october_bulletin_ranks_every_district_and_names_the_lists() {
         entered: &demo.entered,
         media: &demo.media,
         dictionary: &dictionary,
+        plan_changes: &[],
     };
     let scheme = Scheme::from_toml(DEFAULT_SCHEME_TOML).expect("the default scheme");
     let month = Month::new(2021, 10).expect("a month");

@@ -71,6 +71,7 @@ fn drafted() -> Vec<(&'static str, OfficialDocument)> {
         entered: &demo.entered,
         media: &demo.media,
         dictionary: &dictionary,
+        plan_changes: &[],
     };
     let scheme = Scheme::from_toml(DEFAULT_SCHEME_TOML).expect("the default scheme");
     let month = Month::new(2021, 10).expect("a month");

@@ -161,6 +161,7 @@ fn the_scores_table_has_one_sheet_per_month_and_kind() {
         entered: &demo.entered,
         media: &demo.media,
         dictionary: &dictionary,
+        plan_changes: &[],
     };
     let scheme = Scheme::from_toml(DEFAULT_SCHEME_TOML).unwrap();
     let month = Month::parse("2021-10").unwrap();

@@ -63,6 +63,9 @@ pub enum ComputedIndicator {
     MediaProvincial,
     /// Reports by city media in the month (register).
     MediaCity,
+    /// Plan changes (计划调整) requested in the month for the subject's projects, approved or
+    /// not: the speech's "随意调整改造计划".
+    PlanChanges,
 }
 
 /// Where an indicator's values come from.
@@ -475,6 +478,15 @@ pub fn default_dictionary() -> Dictionary {
                 C::ActsSummons,
                 count,
                 "本月指挥部约谈的次数（每次计一次）",
+            ),
+            computed(
+                "plan_changes",
+                "计划调整",
+                "次",
+                Lower,
+                C::PlanChanges,
+                count,
+                "本月为本单位项目提出的计划调整申请次数（含驳回的）",
             ),
             computed(
                 "items_overdue",

@@ -111,6 +111,8 @@ pub struct AssessmentInput<'a> {
     pub media: &'a [MediaReport],
     /// The indicators to measure.
     pub dictionary: &'a Dictionary,
+    /// Every plan change (计划调整) requested.
+    pub plan_changes: &'a [crate::plan::PlanChange],
 }
 
 /// How a report due in the month stood at the month's end, when it was not on time.
@@ -206,6 +208,15 @@ pub enum RecordRef {
         level: MediaLevel,
         /// The day it ran.
         date: Date,
+    },
+    /// A plan change (计划调整) requested in the month.
+    PlanChange {
+        /// The change's id.
+        change: i64,
+        /// The project.
+        project: ProjectId,
+        /// The day it was requested (China time).
+        on: Date,
     },
     /// An entered value.
     Entry {
@@ -340,6 +351,7 @@ struct Collected {
     overdue_items: Vec<RecordRef>,
     rectifications: Vec<RecordRef>,
     media: [Vec<RecordRef>; 3],
+    plan_changes: Vec<RecordRef>,
     entered: BTreeMap<String, (f64, i64)>,
 }
 
@@ -547,6 +559,21 @@ pub fn measure_month(input: &AssessmentInput<'_>, kind: SubjectKind, month: Mont
         }
     }
 
+    // Plan changes requested in the month, by the subject of their project.
+    for change in input.plan_changes {
+        let on = crate::plan::requested_on(change);
+        if !month.contains(on) {
+            continue;
+        }
+        if let Some(s) = project_subject(change.request.project) {
+            collected[s].plan_changes.push(RecordRef::PlanChange {
+                change: change.id,
+                project: change.request.project,
+                on,
+            });
+        }
+    }
+
     // The media-coverage register.
     for r in input.media.iter().filter(|r| month.contains(r.date)) {
         let Some(s) = unit_subject(r.unit) else {
@@ -647,5 +674,6 @@ fn measure_computed(computed: ComputedIndicator, f: &Figures, c: &Collected) -> 
         C::MediaCentral => Measure::count(c.media[0].clone()),
         C::MediaProvincial => Measure::count(c.media[1].clone()),
         C::MediaCity => Measure::count(c.media[2].clone()),
+        C::PlanChanges => Measure::count(c.plan_changes.clone()),
     }
 }

@@ -51,6 +51,7 @@ impl World {
             entered: &self.entered,
             media: &self.media,
             dictionary: &self.dictionary,
+            plan_changes: &[],
         }
     }
 }

@@ -161,6 +161,7 @@ fn a_month_is_scored_kept_published_objected_to_and_corrected() {
         entered: &stored,
         media: &media,
         dictionary: &dictionary,
+        plan_changes: &[],
     };
     let scheme = Scheme::from_toml(DEFAULT_SCHEME_TOML).unwrap();
     scheme.check_units(&portfolio).unwrap();

@@ -2043,6 +2043,7 @@ fn draft_run(
         entered,
         media: &[],
         dictionary: &dictionary,
+        plan_changes: &[],
     };
     let measured = assess::measure_month(&input, kind, month);
     let scheme = assess::Scheme::from_toml(assess::DEFAULT_SCHEME_TOML).expect("the default");

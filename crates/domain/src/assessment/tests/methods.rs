@@ -187,6 +187,7 @@ fn the_dictionary_has_unique_codes_and_every_computed_indicator_once() {
         C::MediaCentral,
         C::MediaProvincial,
         C::MediaCity,
+        C::PlanChanges,
     ] {
         assert_eq!(
             dict.indicators
