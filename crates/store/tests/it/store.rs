@@ -1355,7 +1355,7 @@ async fn both_backends_migrate_to_the_same_tables_and_columns() {
     for (table, columns) in on_sqlite.iter().chain(&on_postgres) {
         for (column, class, _) in columns {
             assert!(
-                ["integer", "text", "real"].contains(&class.as_str()),
+                ["integer", "text", "real", "boolean"].contains(&class.as_str()),
                 "{table}.{column} has an unexpected type {class}"
             );
         }
