@@ -352,6 +352,8 @@ struct ProjectListPage {
     may_import: bool,
     /// Whether the user may export the ledger.
     may_export: bool,
+    /// Whether the user may make projects by hand (within their scope).
+    may_create: bool,
     categories: Vec<Choice>,
     districts: Vec<Choice>,
     lead_units: Vec<Choice>,
@@ -462,6 +464,7 @@ pub(crate) async fn project_list(
     view::render(ProjectListPage {
         may_import: user.may(Resource::Project, Action::Create),
         may_export: user.may(Resource::Project, Action::Export),
+        may_create: user.may(Resource::Project, Action::Update),
         categories: choices(
             p.categories.iter().map(|c| (c.id.0, c.name.as_str())),
             q.category.map(|c| c.0),
@@ -536,6 +539,8 @@ struct ReportLine {
 struct ProjectPage {
     layout: Layout,
     name: String,
+    /// The edit form's link, when the user may edit projects (within their scope: this one is).
+    edit: Option<String>,
     facts: Vec<(&'static str, String)>,
     status: String,
     status_class: &'static str,
@@ -786,6 +791,9 @@ pub(crate) async fn project(
         Vec::new()
     };
     view::render(ProjectPage {
+        edit: user
+            .may(Resource::Project, Action::Update)
+            .then(|| format!("/projects/{id}/edit")),
         warnings,
         items,
         name: pr.name.clone(),
