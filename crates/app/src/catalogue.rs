@@ -58,7 +58,10 @@ pub async fn save_category(
         clock.now_ms(),
         by,
         action,
-        existing.map_or_else(|| "category:new".to_string(), |c| format!("category:{}", c.id)),
+        existing.map_or_else(
+            || "category:new".to_string(),
+            |c| format!("category:{}", c.id),
+        ),
     );
     record.unit = unit;
     record.changes = category_changes(existing, &category)
@@ -72,7 +75,11 @@ pub async fn save_category(
     record.changes.push(FieldChange {
         field: "template_version".to_string(),
         before: existing.map(|c| c.template_version.to_string()),
-        after: Some(existing.map_or(1, |_| category.template_version + 1).to_string()),
+        after: Some(
+            existing
+                .map_or(1, |_| category.template_version + 1)
+                .to_string(),
+        ),
     });
     Ok(store.save_category(&category, by, &record).await?)
 }

@@ -54,7 +54,13 @@ pub async fn create_project(
         expected_version: version,
     };
     let ids = store
-        .import_projects(&import, &Actor { name: by.to_string() }, &|_, _| {})
+        .import_projects(
+            &import,
+            &Actor {
+                name: by.to_string(),
+            },
+            &|_, _| {},
+        )
         .await?;
     ids.first()
         .copied()
@@ -93,7 +99,13 @@ pub async fn update_project(
         expected_version: version,
     };
     store
-        .import_projects(&import, &Actor { name: by.to_string() }, &|_, _| {})
+        .import_projects(
+            &import,
+            &Actor {
+                name: by.to_string(),
+            },
+            &|_, _| {},
+        )
         .await?;
     Ok(fields)
 }

@@ -8,7 +8,9 @@
 
 use std::collections::HashSet;
 
-use crate::model::{Category, CategoryId, Portfolio, ProjectStatus, TemplateStep, UnitId, UnitKind};
+use crate::model::{
+    Category, CategoryId, Portfolio, ProjectStatus, TemplateStep, UnitId, UnitKind,
+};
 
 /// The longest category name, in characters.
 pub const NAME_MAX: usize = 50;
@@ -78,7 +80,11 @@ impl CategoryInput {
 /// The code a new category gets when none is typed: `category_N`, N the first number from the
 /// count of categories plus one whose code is free.
 pub fn next_category_code(portfolio: &Portfolio) -> String {
-    let taken: HashSet<&str> = portfolio.categories.iter().map(|c| c.code.as_str()).collect();
+    let taken: HashSet<&str> = portfolio
+        .categories
+        .iter()
+        .map(|c| c.code.as_str())
+        .collect();
     (portfolio.categories.len() + 1..)
         .map(|n| format!("category_{n}"))
         .find(|code| !taken.contains(code.as_str()))
@@ -158,7 +164,13 @@ pub fn check_category(
         }
     };
 
-    let sub_hq = unit_of_kind(portfolio, &input.sub_hq, UnitKind::SubHq, "所属分指挥部", &mut problems);
+    let sub_hq = unit_of_kind(
+        portfolio,
+        &input.sub_hq,
+        UnitKind::SubHq,
+        "所属分指挥部",
+        &mut problems,
+    );
     let lead_unit = unit_of_kind(
         portfolio,
         &input.lead_unit,
@@ -431,7 +443,10 @@ mod tests {
             );
         }
         // 0 and 100 are the edges and fine.
-        let steps = vec![step("立项", "0", "0", ""), step("完工", "100", "100", "built")];
+        let steps = vec![
+            step("立项", "0", "0", ""),
+            step("完工", "100", "100", "built"),
+        ];
         assert!(check_category(&input(steps), None, &city()).is_ok());
     }
 
@@ -441,7 +456,10 @@ mod tests {
         steps[2].name = "开工".into();
         steps[3].name = String::new();
         let e = check_category(&input(steps), None, &city()).unwrap_err();
-        assert!(e.contains(&"第3个节点「开工」：名称与前面的节点重复".to_string()), "{e:?}");
+        assert!(
+            e.contains(&"第3个节点「开工」：名称与前面的节点重复".to_string()),
+            "{e:?}"
+        );
         assert!(e.contains(&"第4个节点：名称不能为空".to_string()), "{e:?}");
     }
 
@@ -458,7 +476,10 @@ mod tests {
         assert!(check_category(&input(steps), None, &city()).is_err());
         let mut steps = good_steps();
         steps[3].enters = "built".into();
-        assert!(check_category(&input(steps), None, &city()).is_err(), "the same status twice");
+        assert!(
+            check_category(&input(steps), None, &city()).is_err(),
+            "the same status twice"
+        );
     }
 
     #[test]
@@ -503,7 +524,10 @@ mod tests {
         i.name = stored.name.clone();
         i.code = "changed".into();
         let c = check_category(&i, Some(stored), &p).expect("valid");
-        assert_eq!((c.id, c.code.as_str(), c.template_version), (stored.id, "old_community", 1));
+        assert_eq!(
+            (c.id, c.code.as_str(), c.template_version),
+            (stored.id, "old_community", 1)
+        );
         let changes = category_changes(Some(stored), &c);
         assert_eq!(changes.len(), 1, "only the template changed: {changes:?}");
         assert_eq!(changes[0].0, "template");
@@ -513,8 +537,18 @@ mod tests {
     fn the_demo_conventions_hold_weights_and_shares_each_add_up_to_100() {
         let c = Category {
             template: vec![
-                TemplateStep { name: "a".into(), weight: 40, enters: None, share: 0 },
-                TemplateStep { name: "b".into(), weight: 60, enters: None, share: 100 },
+                TemplateStep {
+                    name: "a".into(),
+                    weight: 40,
+                    enters: None,
+                    share: 0,
+                },
+                TemplateStep {
+                    name: "b".into(),
+                    weight: 60,
+                    enters: None,
+                    share: 100,
+                },
             ],
             ..city().categories[0].clone()
         };

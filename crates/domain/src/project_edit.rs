@@ -12,11 +12,11 @@
 //! its plan, `XM` (项目), and the next four-digit number after the largest such code of that
 //! year, so codes are unique and sort in order of making.
 
-use crate::model::{
-    BuildType, Category, CategoryId, GeoPoint, Milestone, MilestoneId, Money, PlanKind,
-    PlanStatus, Portfolio, Project, ProjectId, Scale, UnitId, UnitKind, YearPlan,
-};
 use crate::Date;
+use crate::model::{
+    BuildType, Category, CategoryId, GeoPoint, Milestone, MilestoneId, Money, PlanKind, PlanStatus,
+    Portfolio, Project, ProjectId, UnitId, UnitKind, YearPlan,
+};
 
 /// The longest project name, in characters.
 pub const NAME_MAX: usize = 100;
@@ -86,14 +86,24 @@ impl ProjectInput {
             build_type: project.build_type.code().to_string(),
             total_investment: wan(project.total_investment),
             funding_source: project.funding_source.clone(),
-            lon: project.location.map(|l| l.lon.to_string()).unwrap_or_default(),
-            lat: project.location.map(|l| l.lat.to_string()).unwrap_or_default(),
+            lon: project
+                .location
+                .map(|l| l.lon.to_string())
+                .unwrap_or_default(),
+            lat: project
+                .location
+                .map(|l| l.lat.to_string())
+                .unwrap_or_default(),
             year: plan.map(|p| p.year.to_string()).unwrap_or_default(),
             plan_kind: plan.map(|p| p.kind.code().to_string()).unwrap_or_default(),
             planned_investment: plan.map(|p| wan(p.planned_investment)).unwrap_or_default(),
             start: String::new(),
             completion: String::new(),
-            milestone_dates: project.milestones.iter().map(|m| m.planned.to_string()).collect(),
+            milestone_dates: project
+                .milestones
+                .iter()
+                .map(|m| m.planned.to_string())
+                .collect(),
         }
     }
 }
@@ -178,7 +188,10 @@ fn coordinate(text: &str, (lo, hi): (f64, f64), field: &str, problems: &mut Prob
         _ => {
             problems.push(
                 field,
-                format!("须为 {lo}–{hi} 之间的度数（WGS-84，十进制，如 {}）", (lo + hi) / 2.0),
+                format!(
+                    "须为 {lo}–{hi} 之间的度数（WGS-84，十进制，如 {}）",
+                    (lo + hi) / 2.0
+                ),
             );
             0.0
         }
@@ -299,9 +312,7 @@ pub fn check_project(
                 if plan.kind != kind || plan.planned_investment != planned_investment {
                     p.push(
                         "年度计划",
-                        format!(
-                            "{year} 年计划已批准，计划类型和计划投资只能通过计划调整修改"
-                        ),
+                        format!("{year} 年计划已批准，计划类型和计划投资只能通过计划调整修改"),
                     );
                 }
             }
@@ -334,7 +345,8 @@ pub fn check_project(
         None => {
             let typed = input.code.trim();
             if typed.is_empty() {
-                year.map(|y| next_project_code(y, portfolio)).unwrap_or_default()
+                year.map(|y| next_project_code(y, portfolio))
+                    .unwrap_or_default()
             } else {
                 if typed.chars().count() > 40 {
                     p.push("项目编码", "不能超过 40 个字符");
@@ -361,7 +373,7 @@ pub fn check_project(
         responsible_unit,
         sub_hq,
         build_type,
-        scale: existing.map(|e| e.scale.clone()).unwrap_or_else(Scale::default),
+        scale: existing.map(|e| e.scale.clone()).unwrap_or_default(),
         total_investment,
         funding_source: input.funding_source.trim().to_string(),
         location,
@@ -381,11 +393,14 @@ fn planned_dates(
 ) -> Option<(Vec<Date>, bool)> {
     let start = date(&input.start, "计划开工日期", p);
     let completion = date(&input.completion, "计划完工日期", p);
-    match (start, completion, input.start.trim().is_empty(), input.completion.trim().is_empty()) {
+    match (
+        start,
+        completion,
+        input.start.trim().is_empty(),
+        input.completion.trim().is_empty(),
+    ) {
         (Some(start), Some(completion), _, _) => {
-            let Some(category) = category else {
-                return None;
-            };
+            let category = category?;
             if completion < start {
                 p.push("计划完工日期", "不能早于计划开工日期");
                 return None;
@@ -488,7 +503,11 @@ fn edited_milestones(
     category: Option<&Category>,
     p: &mut Problems,
 ) -> Vec<Milestone> {
-    let names: Vec<&str> = existing.milestones.iter().map(|m| m.name.as_str()).collect();
+    let names: Vec<&str> = existing
+        .milestones
+        .iter()
+        .map(|m| m.name.as_str())
+        .collect();
     let frozen = baseline_frozen(existing);
     let typed_start = !input.start.trim().is_empty() || !input.completion.trim().is_empty();
     if frozen {
@@ -540,11 +559,20 @@ pub fn changed_fields(before: &Project, after: &Project) -> Vec<String> {
     check("district_id", before.district != after.district);
     check("street", before.street != after.street);
     check("lead_unit_id", before.lead_unit != after.lead_unit);
-    check("responsible_unit_id", before.responsible_unit != after.responsible_unit);
+    check(
+        "responsible_unit_id",
+        before.responsible_unit != after.responsible_unit,
+    );
     check("sub_hq_id", before.sub_hq != after.sub_hq);
     check("build_type", before.build_type != after.build_type);
-    check("total_investment", before.total_investment != after.total_investment);
-    check("funding_source", before.funding_source != after.funding_source);
+    check(
+        "total_investment",
+        before.total_investment != after.total_investment,
+    );
+    check(
+        "funding_source",
+        before.funding_source != after.funding_source,
+    );
     check("location", before.location != after.location);
     check("year_plans", before.year_plans != after.year_plans);
     check("milestones", before.milestones != after.milestones);
@@ -632,7 +660,13 @@ mod tests {
         // 275 days: 0% → 3-01, 80% → +220 days, 100% → 12-01.
         assert_eq!(dates, vec![d(2021, 3, 1), d(2021, 10, 7), d(2021, 12, 1)]);
         assert!(pr.milestones.iter().all(|m| m.derived && m.id.0 == 0));
-        assert_eq!(pr.location, Some(GeoPoint { lon: 118.1, lat: 24.5 }));
+        assert_eq!(
+            pr.location,
+            Some(GeoPoint {
+                lon: 118.1,
+                lat: 24.5
+            })
+        );
     }
 
     #[test]
@@ -646,7 +680,10 @@ mod tests {
         let mut i = input();
         i.code = "2021-XM-0041".into();
         let e = check_project(&i, None, &city).unwrap_err();
-        assert_eq!(e, vec!["项目编码：「2021-XM-0041」已被其他项目使用".to_string()]);
+        assert_eq!(
+            e,
+            vec!["项目编码：「2021-XM-0041」已被其他项目使用".to_string()]
+        );
     }
 
     #[test]
@@ -667,10 +704,16 @@ mod tests {
         let mut i = input();
         i.lon = "73".into();
         i.lat = "54".into();
-        assert!(check_project(&i, None, &city()).is_ok(), "the edges are in range");
+        assert!(
+            check_project(&i, None, &city()).is_ok(),
+            "the edges are in range"
+        );
         i.lon = String::new();
         i.lat = " ".into();
-        assert_eq!(check_project(&i, None, &city()).expect("valid").location, None);
+        assert_eq!(
+            check_project(&i, None, &city()).expect("valid").location,
+            None
+        );
     }
 
     #[test]
@@ -687,12 +730,19 @@ mod tests {
                 "第3个节点「验收」：请填写计划日期".to_string(),
             ]
         );
-        i.milestone_dates = vec!["2021-03-01".into(), "2021-09-01".into(), "2021-09-01".into()];
+        i.milestone_dates = vec![
+            "2021-03-01".into(),
+            "2021-09-01".into(),
+            "2021-09-01".into(),
+        ];
         let pr = check_project(&i, None, &city()).expect("valid");
         assert!(pr.milestones.iter().all(|m| !m.derived));
         i.milestone_dates.clear();
         let e = check_project(&i, None, &city()).unwrap_err();
-        assert!(e[0].starts_with("计划日期：请填写计划开工和完工日期"), "{e:?}");
+        assert!(
+            e[0].starts_with("计划日期：请填写计划开工和完工日期"),
+            "{e:?}"
+        );
         i.start = "2021-12-02".into();
         i.completion = "2021-12-01".into();
         let e = check_project(&i, None, &city()).unwrap_err();
@@ -702,7 +752,17 @@ mod tests {
     #[test]
     fn every_field_is_named() {
         let e = check_project(&ProjectInput::default(), None, &city()).unwrap_err();
-        for field in ["项目名称", "项目类别", "所属县区", "责任单位", "建设性质", "总投资", "计划年度", "计划类型", "年度计划投资"] {
+        for field in [
+            "项目名称",
+            "项目类别",
+            "所属县区",
+            "责任单位",
+            "建设性质",
+            "总投资",
+            "计划年度",
+            "计划类型",
+            "年度计划投资",
+        ] {
             assert!(e.iter().any(|m| m.starts_with(field)), "{field}: {e:?}");
         }
         let mut i = input();
@@ -733,7 +793,10 @@ mod tests {
         assert_eq!(edited.milestones, stored.milestones);
         assert_eq!(edited.district, UnitId(5));
         assert_eq!(edited.code, stored.code);
-        assert_eq!(changed_fields(&stored, &edited), vec!["name", "district_id"]);
+        assert_eq!(
+            changed_fields(&stored, &edited),
+            vec!["name", "district_id"]
+        );
         // Dates typed differently are refused, as is a derivation or a new investment.
         let mut moved = i.clone();
         moved.milestone_dates[1] = "2021-11-01".into();
@@ -755,7 +818,10 @@ mod tests {
         let edited = check_project(&moved, Some(&stored), &city()).expect("draft");
         assert_eq!(edited.milestones[1].planned, d(2021, 11, 1));
         assert!(!edited.milestones[1].derived);
-        assert!(edited.milestones[0].derived, "an unchanged date keeps its mark");
+        assert!(
+            edited.milestones[0].derived,
+            "an unchanged date keeps its mark"
+        );
         assert_eq!(edited.milestones[1].id, MilestoneId(2));
     }
 

@@ -18,8 +18,8 @@ use crate::assessment::{
 use crate::filing::Filed;
 use crate::followup::{ItemEvent, ItemId, TrackedItem};
 use crate::model::{
-    Category, CategoryId, Money, PeriodId, Portfolio, ProgressReport, Project, ProjectId, ReportId, ReportingPeriod,
-    UnitId,
+    Category, CategoryId, Money, PeriodId, Portfolio, ProgressReport, Project, ProjectId, ReportId,
+    ReportingPeriod, UnitId,
 };
 use crate::warnings::WarningEvent;
 

@@ -51,13 +51,12 @@ macro_rules! backend_catalogue {
                     .await
                     .map_err(backend_error)?;
                 } else {
-                    let stored: Option<i64> = sqlx::query_scalar(
-                        "SELECT template_version FROM categories WHERE id = $1",
-                    )
-                    .bind(category.id.0)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(backend_error)?;
+                    let stored: Option<i64> =
+                        sqlx::query_scalar("SELECT template_version FROM categories WHERE id = $1")
+                            .bind(category.id.0)
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(backend_error)?;
                     let Some(stored) = stored else {
                         return Err(StoreError::NotFound(format!("类别 {}", category.id)));
                     };

@@ -272,7 +272,10 @@ async fn render_form(
         None => None,
     };
     let (heading, path) = match &stored {
-        Some(c) => (format!("修改类别：{}", c.name), format!("/categories/{}/edit", c.id)),
+        Some(c) => (
+            format!("修改类别：{}", c.name),
+            format!("/categories/{}/edit", c.id),
+        ),
         None => ("新建类别".to_string(), "/categories/new".to_string()),
     };
     let mut steps: Vec<StepRow> = form
@@ -288,7 +291,13 @@ async fn render_form(
             delete: *d,
         })
         .collect();
-    let blanks = form.input.steps.iter().rev().take_while(|s| s.is_blank()).count();
+    let blanks = form
+        .input
+        .steps
+        .iter()
+        .rev()
+        .take_while(|s| s.is_blank())
+        .count();
     for _ in blanks..SPARE_ROWS {
         steps.push(StepRow {
             name: String::new(),
@@ -316,7 +325,9 @@ async fn render_form(
         lines: unit_choices(&snap, UnitKind::SubHq, &form.input.sub_hq),
         leads: unit_choices(&snap, UnitKind::LeadUnit, &form.input.lead_unit),
         steps,
-        history: stored.as_ref().map(|c| format!("/categories/{}/history", c.id)),
+        history: stored
+            .as_ref()
+            .map(|c| format!("/categories/{}/history", c.id)),
         errors,
     };
     if page.errors.is_empty() {
@@ -444,9 +455,15 @@ pub(crate) async fn history(
         .collect();
     let title = format!("{}：版本记录", category.name);
     view::render(HistoryPage {
-        layout: layout(&state, &snap, &user, &title, &format!("/categories/{id}/history"))
-            .crumb("类别与节点模板", Some("/categories".to_string()))
-            .crumb(title.clone(), None),
+        layout: layout(
+            &state,
+            &snap,
+            &user,
+            &title,
+            &format!("/categories/{id}/history"),
+        )
+        .crumb("类别与节点模板", Some("/categories".to_string()))
+        .crumb(title.clone(), None),
         name: category.name.clone(),
         current: category.template_version,
         edit: user

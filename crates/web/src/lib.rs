@@ -22,8 +22,8 @@ pub use jianguan_domain::fmt;
 pub mod limits;
 pub mod network;
 mod pages;
-mod project_edit_pages;
 pub mod params;
+mod project_edit_pages;
 pub mod routes;
 mod view;
 

@@ -137,7 +137,13 @@ fn units<'a>(
         .map(|u| (u.id.to_string(), u.name.as_str()))
 }
 
-fn layout(state: &AppState, snap: &Snapshot, user: &CurrentUser, title: &str, path: &str) -> Layout {
+fn layout(
+    state: &AppState,
+    snap: &Snapshot,
+    user: &CurrentUser,
+    title: &str,
+    path: &str,
+) -> Layout {
     let today = state.today();
     let year = snap.portfolio.reporting_year().unwrap_or(today.year());
     let scope = Scope {
@@ -215,7 +221,9 @@ async fn render_form(
     let page = EditPage {
         layout: layout(state, &snap, user, &heading, &action).crumb(heading.clone(), None),
         categories: choices_of(
-            p.categories.iter().map(|c| (c.id.to_string(), c.name.as_str())),
+            p.categories
+                .iter()
+                .map(|c| (c.id.to_string(), c.name.as_str())),
             &input.category,
             "（请选择类别）",
         ),
@@ -235,14 +243,23 @@ async fn render_form(
             "（按类别默认）",
         ),
         responsible: choices_of(
-            units(&snap, UnitKind::ResponsibleUnit, scope, &input.responsible_unit),
+            units(
+                &snap,
+                UnitKind::ResponsibleUnit,
+                scope,
+                &input.responsible_unit,
+            ),
             &input.responsible_unit,
             "（请选择责任单位）",
         ),
         build_types: choices_of(
-            [BuildType::New, BuildType::Renovation, BuildType::Remediation]
-                .into_iter()
-                .map(|b| (b.code().to_string(), b.label())),
+            [
+                BuildType::New,
+                BuildType::Renovation,
+                BuildType::Remediation,
+            ]
+            .into_iter()
+            .map(|b| (b.code().to_string(), b.label())),
             &input.build_type,
             "（请选择）",
         ),
@@ -271,7 +288,11 @@ async fn render_form(
 
 /// The project `id` if the user may edit it: outside their scope it is not found (and the
 /// denial audited), as on the project page.
-async fn editable(state: &AppState, user: &CurrentUser, id: &str) -> Result<ProjectRecord, AppError> {
+async fn editable(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+) -> Result<ProjectRecord, AppError> {
     let id: i64 = id.parse().map_err(|_| AppError::not_found("该项目"))?;
     let scope = user.scope_for(Resource::Project, Action::Update)?;
     let record = state
@@ -282,7 +303,9 @@ async fn editable(state: &AppState, user: &CurrentUser, id: &str) -> Result<Proj
     match record {
         Some(r) => Ok(r),
         None if matches!(scope, AccessScope::All) => Err(AppError::not_found(format!("项目 {id}"))),
-        None => Err(crate::api::deny(state, user, &format!("project:{id}"), &format!("项目 {id}")).await),
+        None => Err(
+            crate::api::deny(state, user, &format!("project:{id}"), &format!("项目 {id}")).await,
+        ),
     }
 }
 
@@ -341,7 +364,9 @@ async fn refused(
     e: ProjectSaveError,
 ) -> Result<Response, AppError> {
     match e {
-        ProjectSaveError::Invalid(problems) => render_form(state, user, stored, input, problems).await,
+        ProjectSaveError::Invalid(problems) => {
+            render_form(state, user, stored, input, problems).await
+        }
         ProjectSaveError::Store(e) => match store_refusal(&e) {
             Some(message) => render_form(state, user, stored, input, vec![message]).await,
             None => Err(AppError::store(e)),

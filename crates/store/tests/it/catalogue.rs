@@ -198,7 +198,10 @@ async fn a_raced_save_or_a_taken_code_is_refused_and_writes_nothing(db: Db) {
         .unwrap_err();
     assert!(matches!(e, StoreError::NotFound(_)), "{e:?}");
     assert_eq!(db.data_version().await.expect("version"), version);
-    assert_eq!(db.load_portfolio().await.expect("reads").categories, saved.categories);
+    assert_eq!(
+        db.load_portfolio().await.expect("reads").categories,
+        saved.categories
+    );
     assert_eq!(
         db.category_versions(before.categories[0].id)
             .await

@@ -26,7 +26,9 @@ fn category_form(app: &App, name: &str, shares: [u32; 10]) -> Vec<(String, Strin
         fields.push((format!("share_{i}"), share.to_string()));
         fields.push((
             format!("enters_{i}"),
-            step.enters.map(|e| e.code().to_string()).unwrap_or_default(),
+            step.enters
+                .map(|e| e.code().to_string())
+                .unwrap_or_default(),
         ));
     }
     // A spare row left empty.
@@ -59,7 +61,11 @@ async fn milestones(app: &App) -> Vec<Vec<Milestone>> {
 async fn the_office_saves_a_template_as_version_2_and_no_plan_changes(app: &App) {
     let form = app.get("office", "/categories/1/edit").await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
-    assert!(form.body.contains("name=\"share_6\" value=\"60\""), "{}", form.body);
+    assert!(
+        form.body.contains("name=\"share_6\" value=\"60\""),
+        "{}",
+        form.body
+    );
     let before = milestones(app).await;
     let fields = category_form(app, "老旧小区综合改造", [0, 0, 0, 0, 0, 10, 50, 25, 10, 5]);
     let r = post(app, "office", "/categories/1/edit", &fields).await;
@@ -72,14 +78,23 @@ async fn the_office_saves_a_template_as_version_2_and_no_plan_changes(app: &App)
     let history = app.page("office", "/categories/1/history").await;
     assert!(history.contains("第 2 版"), "{history}");
     assert!(history.contains("老旧小区综合改造"), "{history}");
-    assert_eq!(milestones(app).await, before, "no project's milestones changed");
+    assert_eq!(
+        milestones(app).await,
+        before,
+        "no project's milestones changed"
+    );
     let actions = app.audit_actions().await;
     assert!(
-        actions.iter().any(|(a, o)| a == "category.save" && o == "category:1"),
+        actions
+            .iter()
+            .any(|(a, o)| a == "category.save" && o == "category:1"),
         "{actions:?}"
     );
     // The leader reads the catalogue but may not change it.
-    assert_eq!(app.get("leader", "/categories").await.status, StatusCode::OK);
+    assert_eq!(
+        app.get("leader", "/categories").await.status,
+        StatusCode::OK
+    );
     assert_eq!(
         app.get("leader", "/categories/1/edit").await.status,
         StatusCode::FORBIDDEN
@@ -91,7 +106,10 @@ async fn the_office_saves_a_template_as_version_2_and_no_plan_changes(app: &App)
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let list = app.page("office", "/categories").await;
     assert!(list.contains("口袋公园"), "{list}");
-    assert!(list.contains(&format!("category_{}", app.city.categories.len() + 1)), "{list}");
+    assert!(
+        list.contains(&format!("category_{}", app.city.categories.len() + 1)),
+        "{list}"
+    );
 }
 
 async fn a_template_whose_shares_add_to_95_is_refused_and_nothing_stored(app: &App) {
@@ -99,9 +117,19 @@ async fn a_template_whose_shares_add_to_95_is_refused_and_nothing_stored(app: &A
     let fields = category_form(app, "老旧小区改造（新）", [0, 0, 0, 0, 0, 0, 55, 25, 10, 5]);
     let r = post(app, "office", "/categories/1/edit", &fields).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert!(r.body.contains("各节点工期占比之和须为 100，现为 95"), "{}", r.body);
-    assert!(r.body.contains("value=\"老旧小区改造（新）\""), "the input is kept");
-    assert!(r.body.contains("name=\"share_6\" value=\"55\""), "the rows are kept");
+    assert!(
+        r.body.contains("各节点工期占比之和须为 100，现为 95"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("value=\"老旧小区改造（新）\""),
+        "the input is kept"
+    );
+    assert!(
+        r.body.contains("name=\"share_6\" value=\"55\""),
+        "the rows are kept"
+    );
     assert_eq!(app.store.data_version().await.expect("version"), version);
     let c = &app.store.load_portfolio().await.expect("reads").categories[0];
     assert_eq!(c, &app.city.categories[0], "nothing stored");
@@ -111,7 +139,11 @@ async fn a_template_whose_shares_add_to_95_is_refused_and_nothing_stored(app: &A
     let r = post(app, "office", "/categories/1/edit", &fields).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("现为 95"), "{}", r.body);
-    assert!(r.body.contains("各节点权重之和须为 100，现为 90"), "{}", r.body);
+    assert!(
+        r.body.contains("各节点权重之和须为 100，现为 90"),
+        "{}",
+        r.body
+    );
 }
 
 async fn a_district_edits_only_its_own_projects(app: &App) {
@@ -122,16 +154,23 @@ async fn a_district_edits_only_its_own_projects(app: &App) {
         .iter()
         .find(|p| p.district != own.district)
         .expect("another district's project");
-    let r = app.get("district", &format!("/projects/{}/edit", own.id)).await;
+    let r = app
+        .get("district", &format!("/projects/{}/edit", own.id))
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert!(r.body.contains("年度计划已批准"), "the demo's plans are approved");
+    assert!(
+        r.body.contains("年度计划已批准"),
+        "the demo's plans are approved"
+    );
     let denied = app
         .audit_actions()
         .await
         .iter()
         .filter(|(a, _)| a == "access.denied")
         .count();
-    let r = app.get("district", &format!("/projects/{}/edit", other.id)).await;
+    let r = app
+        .get("district", &format!("/projects/{}/edit", other.id))
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(!r.body.contains(&other.name));
     let version = app.store.data_version().await.expect("version");
@@ -152,7 +191,9 @@ async fn a_district_edits_only_its_own_projects(app: &App) {
     assert_eq!(after, denied + 2, "both refusals audited");
     assert_eq!(app.store.data_version().await.expect("version"), version);
     // A reporter may not edit projects at all.
-    let r = app.get("reporter", &format!("/projects/{}/edit", own.id)).await;
+    let r = app
+        .get("reporter", &format!("/projects/{}/edit", own.id))
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 
     // Its own project: the name changes, the approved baseline stays.
@@ -165,19 +206,31 @@ async fn a_district_edits_only_its_own_projects(app: &App) {
         ("responsible_unit".into(), own.responsible_unit.to_string()),
         ("sub_hq".into(), own.sub_hq.to_string()),
         ("build_type".into(), own.build_type.code().into()),
-        ("total_investment".into(), format!("{}", own.total_investment.wan())),
+        (
+            "total_investment".into(),
+            format!("{}", own.total_investment.wan()),
+        ),
         ("funding_source".into(), own.funding_source.clone()),
         ("milestones".into(), own.milestones.len().to_string()),
     ];
     let plan = own.year_plans.last().expect("a plan");
     fields.push(("plan_year".into(), plan.year.to_string()));
     fields.push(("plan_kind".into(), plan.kind.code().into()));
-    fields.push(("planned_investment".into(), format!("{}", plan.planned_investment.wan())));
+    fields.push((
+        "planned_investment".into(),
+        format!("{}", plan.planned_investment.wan()),
+    ));
     if let Some(l) = own.location {
         fields.push(("lon".into(), l.lon.to_string()));
         fields.push(("lat".into(), l.lat.to_string()));
     }
-    let r = post(app, "district", &format!("/projects/{}/edit", own.id), &fields).await;
+    let r = post(
+        app,
+        "district",
+        &format!("/projects/{}/edit", own.id),
+        &fields,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let stored = app
         .store
@@ -192,7 +245,13 @@ async fn a_district_edits_only_its_own_projects(app: &App) {
     let mut moved = fields.clone();
     moved.retain(|(k, _)| k != "district");
     moved.push(("district".into(), other.district.to_string()));
-    let r = post(app, "district", &format!("/projects/{}/edit", own.id), &moved).await;
+    let r = post(
+        app,
+        "district",
+        &format!("/projects/{}/edit", own.id),
+        &moved,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("管辖范围"), "{}", r.body);
 }
@@ -230,7 +289,10 @@ async fn a_project_made_by_hand_is_listed_with_derived_milestones(app: &App) {
     let form = app.get("office", "/projects/new").await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
     let list = app.page("office", "/projects").await;
-    assert!(list.contains("href=\"/projects/new\""), "a link from the list");
+    assert!(
+        list.contains("href=\"/projects/new\""),
+        "a link from the list"
+    );
     let district = app.project.district;
     let fields = new_project(app, "映湖区手工录入测试小区改造", district.0);
     let r = post(app, "office", "/projects/new", &fields).await;
@@ -250,7 +312,10 @@ async fn a_project_made_by_hand_is_listed_with_derived_milestones(app: &App) {
     assert_eq!(project.code, "2021-XM-0001");
     assert_eq!(project.lead_unit, app.city.categories[0].lead_unit);
     assert_eq!(project.year_plans[0].status, PlanStatus::Draft);
-    assert_eq!(project.milestones.len(), app.city.categories[0].template.len());
+    assert_eq!(
+        project.milestones.len(),
+        app.city.categories[0].template.len()
+    );
     assert!(project.milestones.iter().all(|m| m.derived));
     assert_eq!(
         project.milestones.last().map(|m| m.planned),
@@ -266,7 +331,10 @@ async fn a_project_made_by_hand_is_listed_with_derived_milestones(app: &App) {
         .await;
     assert!(list.contains("映湖区手工录入测试小区改造"), "{list}");
     let page = app.page("office", &format!("/projects/{id}")).await;
-    assert!(page.contains(&format!("/projects/{id}/edit")), "a link to edit");
+    assert!(
+        page.contains(&format!("/projects/{id}/edit")),
+        "a link to edit"
+    );
 
     // A district makes one in its own district, not in another.
     let other = app
