@@ -289,7 +289,9 @@ macro_rules! policy {
 /// The authorization policy: every allowance, and nothing else is allowed.
 ///
 /// Campaign roles only ever read and export, except where their work is writing: the command
-/// office manages the ledger and the warning rules, responsible units file their reports, the
+/// office manages the ledger and the warning rules (and the categories with their milestone
+/// templates), districts and lead units keep their own projects' records by hand, responsible
+/// units file their reports, the
 /// office and the sub-headquarters issue tracked items (督办、协调、整改), and every unit that can
 /// be an item's owner or issuer adds to its history (the follow-up engine decides which event
 /// fits whom). No one deletes a progress report (a correction is a new version) or a tracked
@@ -344,7 +346,9 @@ pub const POLICY: &[Rule] = policy! {
     }
     LeadUnitStaff {
         Portfolio: [Read, Export],
-        Project: [Read, Export],
+        // A lead unit and a district keep their own projects' records by hand (new ones and
+        // changes, within their scope); the ledger import (Create) stays the office's.
+        Project: [Read, Update, Export],
         ProgressReport: [Read, Export],
         Dispatch: [Read, Export],
         Warning: [Read, Export],
@@ -358,7 +362,7 @@ pub const POLICY: &[Rule] = policy! {
     }
     DistrictStaff {
         Portfolio: [Read, Export],
-        Project: [Read, Export],
+        Project: [Read, Update, Export],
         ProgressReport: [Read, Export],
         Dispatch: [Read, Export],
         Warning: [Read, Export],
@@ -648,11 +652,19 @@ mod tests {
             if matches!(rule.resource, Resource::Project | Resource::ProgressReport)
                 && rule.action.is_write()
             {
+                // Districts and lead units edit their own projects by hand (Update, within
+                // their scope); importing the ledger (Create) and deleting stay the office's.
+                let by_hand = rule.resource == Resource::Project
+                    && rule.action == Action::Update
+                    && matches!(rule.role, Role::DistrictStaff | Role::LeadUnitStaff);
                 assert!(
-                    matches!(rule.role, Role::HqOffice | Role::UnitReporter),
+                    by_hand || matches!(rule.role, Role::HqOffice | Role::UnitReporter),
                     "{rule:?}"
                 );
             }
+        }
+        for role in [Role::DistrictStaff, Role::LeadUnitStaff, Role::SubHqStaff] {
+            assert!(!allows(role, Resource::Project, Action::Create), "{role:?}");
         }
         for role in Role::ALL {
             assert!(!allows(role, Resource::ProgressReport, Action::Delete));
@@ -723,10 +735,10 @@ mod tests {
     #[test]
     fn require_names_the_denied_action_and_combines_roles() {
         assert_eq!(
-            require(&[Role::DistrictStaff], Resource::Project, Action::Update),
+            require(&[Role::DistrictStaff], Resource::Project, Action::Delete),
             Err(AccessError::Denied {
                 resource: Resource::Project,
-                action: Action::Update
+                action: Action::Delete
             })
         );
         assert!(require(&[], Resource::Portfolio, Action::Read).is_err());
@@ -764,8 +776,8 @@ mod tests {
     hq_leader       RE        RE      RE              RE       RE      RE           RE         R         R    R        -     -     -               -     -
     hq_office       RE        RCUDE   RCUE            RE       RE      RCUE         RCUE       RU        RCU  RU       -     -     -               -     -
     sub_hq_staff    RE        RE      RE              RE       RE      RCUE         RE         R         R    R        -     -     -               -     -
-    lead_unit_staff RE        RE      RE              RE       RE      RUE          RE         RC        RC   R        -     -     -               -     -
-    district_staff  RE        RE      RE              RE       RE      RUE          RE         RC        RC   R        -     -     -               -     -
+    lead_unit_staff RE        RUE     RE              RE       RE      RUE          RE         RC        RC   R        -     -     -               -     -
+    district_staff  RE        RUE     RE              RE       RE      RUE          RE         RC        RC   R        -     -     -               -     -
     unit_reporter   RE        RE      RCUE            -        RE      RUE          -          -         RC   R        -     -     -               -     -
     system_admin    -         -       -               -        -       -            -          -         -    -        RCU   -     -               -     RCE
     security_admin  -         -       -               -        -       -            -          -         -    -        R     RG    RU              -     -

@@ -249,11 +249,11 @@ mod tests {
                 &[Role::DistrictStaff],
                 DISTRICT_A,
                 Resource::Project,
-                Action::Update
+                Action::Create
             ),
             Err(AccessError::Denied {
                 resource: Resource::Project,
-                action: Action::Update
+                action: Action::Create
             })
         );
         assert!(

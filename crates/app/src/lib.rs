@@ -13,12 +13,14 @@ pub mod accounts;
 pub mod assessment;
 pub mod audit;
 pub mod cadence;
+pub mod catalogue;
 pub mod clock;
 pub mod coverage;
 pub mod jobs;
 pub mod ledger;
 pub mod plans;
 pub mod portfolio;
+pub mod projects;
 
 pub use clock::Clock;
 pub use portfolio::{App, Snapshot};

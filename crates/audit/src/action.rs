@@ -51,6 +51,10 @@ pub enum AuditAction {
     ProjectCreate,
     /// A project changed.
     ProjectUpdate,
+    /// A category made (name, line, lead unit, milestone template).
+    CategoryCreate,
+    /// A category or its milestone template saved as a new version.
+    CategorySave,
     /// A project created by a ledger import.
     ProjectImportCreate,
     /// A project changed by a ledger import.
@@ -136,6 +140,8 @@ impl AuditAction {
             AuditAction::PortfolioAppend => "portfolio.append",
             AuditAction::ProjectCreate => "project.create",
             AuditAction::ProjectUpdate => "project.update",
+            AuditAction::CategoryCreate => "category.create",
+            AuditAction::CategorySave => "category.save",
             AuditAction::ProjectImportCreate => "project.import.create",
             AuditAction::ProjectImportUpdate => "project.import.update",
             AuditAction::PlanSubmit => "plan.submit",

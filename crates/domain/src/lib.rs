@@ -7,6 +7,7 @@
 pub mod acts;
 pub mod assessment;
 pub mod calendar;
+pub mod catalogue;
 pub mod dispatch;
 pub mod filing;
 pub mod fmt;
@@ -15,6 +16,7 @@ pub mod highlights;
 pub mod model;
 pub mod overview;
 pub mod plan;
+pub mod project_edit;
 pub mod quarterly;
 pub mod rates;
 pub mod store;

@@ -18,8 +18,8 @@ use crate::assessment::{
 use crate::filing::Filed;
 use crate::followup::{ItemEvent, ItemId, TrackedItem};
 use crate::model::{
-    Money, PeriodId, PlanStatus, Portfolio, ProgressReport, Project, ProjectId, ReportId,
-    ReportingPeriod, UnitId, YearPlan,
+    Category, CategoryId, Money, PeriodId, PlanStatus, Portfolio, ProgressReport, Project,
+    ProjectId, ReportId, ReportingPeriod, UnitId, YearPlan,
 };
 use crate::plan::PlanChange;
 use crate::warnings::WarningEvent;
@@ -355,6 +355,20 @@ pub struct SettingVersion {
     pub saved_by: String,
 }
 
+/// One saved version of a category (name, code, line, lead unit and template), as the history
+/// lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CategoryVersion {
+    /// The category's version, from 1.
+    pub version: u32,
+    /// The category as saved (its `template_version` is `version`).
+    pub category: Category,
+    /// When saved, ms since the epoch.
+    pub saved_at_ms: i64,
+    /// Who saved it.
+    pub saved_by: String,
+}
+
 /// One version of a year's scoring scheme (考核办法), as the TOML text the office saved. The
 /// version is the scheme's own (`version = N` in the file), so a run scored with version N can
 /// always read that text again.
@@ -437,6 +451,28 @@ pub trait PortfolioStore: Send + Sync {
         actor: &'a Actor,
         progress: Progress<'a>,
     ) -> BoxFuture<'a, Result<Vec<ProjectId>, StoreError>>;
+
+    /// Saves a category (already passed [`crate::catalogue::check_category`]) in one
+    /// transaction: a new one (id 0) gets the next id and version 1; a stored one its fields,
+    /// its template steps replaced and its version raised by one — refused with
+    /// [`StoreError::Conflict`] when its stored version is not `category.template_version` (a
+    /// save raced this one) and [`StoreError::NotFound`] when it is gone. The saved category is
+    /// kept as a row of its history, `audit` (its object set to `category:ID`) appended and the
+    /// data version bumped. No project's milestones change: they were copied from the template
+    /// when each project was made. Returns the category as saved.
+    fn save_category<'a>(
+        &'a self,
+        category: &'a Category,
+        saved_by: &'a str,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<Category, StoreError>>;
+
+    /// Every saved version of a category, newest first (versions written before the history
+    /// was kept — the demo's version 1 — are not in it).
+    fn category_versions(
+        &self,
+        id: CategoryId,
+    ) -> BoxFuture<'_, Result<Vec<CategoryVersion>, StoreError>>;
 }
 
 /// The cadence: warnings, tracked items, filings with their photos, and versioned settings.

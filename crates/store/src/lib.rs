@@ -8,6 +8,7 @@
 
 mod assessment;
 mod cadence;
+mod catalogue;
 mod codec;
 mod errors;
 mod ledger;

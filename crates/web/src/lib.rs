@@ -13,6 +13,7 @@ mod assets;
 pub mod audit_pages;
 pub mod auth;
 mod cadence_pages;
+mod catalogue_pages;
 mod coverage_pages;
 mod download;
 pub mod error;
@@ -23,6 +24,7 @@ pub mod network;
 mod pages;
 pub mod params;
 mod plan_pages;
+mod project_edit_pages;
 pub mod routes;
 mod view;
 

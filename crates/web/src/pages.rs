@@ -385,6 +385,8 @@ struct ProjectListPage {
     may_import: bool,
     /// Whether the user may export the ledger.
     may_export: bool,
+    /// Whether the user may make projects by hand (within their scope).
+    may_create: bool,
     categories: Vec<Choice>,
     districts: Vec<Choice>,
     lead_units: Vec<Choice>,
@@ -495,6 +497,7 @@ pub(crate) async fn project_list(
     view::render(ProjectListPage {
         may_import: user.may(Resource::Project, Action::Create),
         may_export: user.may(Resource::Project, Action::Export),
+        may_create: user.may(Resource::Project, Action::Update),
         categories: choices(
             p.categories.iter().map(|c| (c.id.0, c.name.as_str())),
             q.category.map(|c| c.0),
@@ -569,6 +572,8 @@ struct ReportLine {
 struct ProjectPage {
     layout: Layout,
     name: String,
+    /// The edit form's link, when the user may edit projects (within their scope: this one is).
+    edit: Option<String>,
     facts: Vec<(&'static str, String)>,
     status: String,
     status_class: &'static str,
@@ -844,6 +849,9 @@ pub(crate) async fn project(
             .is_some_and(|y| y.status == jianguan_domain::model::PlanStatus::Approved))
     .then(|| format!("/plans/change?project={}", pr.id));
     view::render(ProjectPage {
+        edit: user
+            .may(Resource::Project, Action::Update)
+            .then(|| format!("/projects/{id}/edit")),
         warnings,
         items,
         change_link,

@@ -186,18 +186,15 @@ fn detail(project: Option<&Project>, r: &PlanChangeRequest) -> String {
 /// The year (and, for approval, a district) a plan form acts on.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct PlanForm {
-    year: i16,
+    /// The plan year; the year shown by default when absent.
+    year: Option<i16>,
     unit: Option<i64>,
 }
 
 impl FromParams for PlanForm {
     fn from_params(f: &mut Fields<'_>) -> Self {
-        let year = f.year("year");
-        if year.is_none() {
-            f.refuse("year", "必填：计划年度");
-        }
         PlanForm {
-            year: year.unwrap_or(0),
+            year: f.year("year"),
             unit: f.id("unit"),
         }
     }
@@ -217,6 +214,9 @@ pub(crate) async fn approve(
     TypedForm(form): TypedForm<PlanForm>,
 ) -> Result<Response, AppError> {
     let snap = view::snapshot(&state).await?;
+    let year = form
+        .year
+        .unwrap_or_else(|| snap.portfolio.default_year(state.today()));
     let unit: Option<&Unit> = match form.unit {
         Some(id) => Some(
             snap.portfolio
@@ -229,7 +229,7 @@ pub(crate) async fn approve(
         state.store(),
         state.clock(),
         &snap.portfolio,
-        form.year,
+        year,
         unit,
         PlanStatus::Approved,
         who(&user, &snap),
@@ -237,11 +237,10 @@ pub(crate) async fn approve(
     .await
     .map_err(AppError::store)?;
     let notice = format!(
-        "已批准{} {} 年计划 {n} 项，基线已冻结。",
-        unit.map_or(String::new(), |u| format!("{}", u.name)),
-        form.year
+        "已批准{} {year} 年计划 {n} 项，基线已冻结。",
+        unit.map_or(String::new(), |u| u.name.clone()),
     );
-    render(&state, &user, query_of(form.year), notice).await
+    render(&state, &user, query_of(year), notice).await
 }
 
 /// `POST /plans/submit`: a unit hands its drafts for the year to the office.
@@ -251,6 +250,9 @@ pub(crate) async fn submit(
     TypedForm(form): TypedForm<PlanForm>,
 ) -> Result<Response, AppError> {
     let snap = view::snapshot(&state).await?;
+    let year = form
+        .year
+        .unwrap_or_else(|| snap.portfolio.default_year(state.today()));
     let by = who(&user, &snap);
     let unit = by
         .unit
@@ -259,15 +261,15 @@ pub(crate) async fn submit(
         state.store(),
         state.clock(),
         &snap.portfolio,
-        form.year,
+        year,
         Some(unit),
         PlanStatus::Submitted,
         by,
     )
     .await
     .map_err(AppError::store)?;
-    let notice = format!("已报送 {} {} 年草拟计划 {n} 项。", unit.name, form.year);
-    render(&state, &user, query_of(form.year), notice).await
+    let notice = format!("已报送 {} {year} 年草拟计划 {n} 项。", unit.name);
+    render(&state, &user, query_of(year), notice).await
 }
 
 /// One milestone of the change form.
@@ -295,17 +297,13 @@ struct ChangePage {
 /// The project a change form is about.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ChangeQuery {
-    project: i64,
+    project: Option<i64>,
 }
 
 impl FromParams for ChangeQuery {
     fn from_params(f: &mut Fields<'_>) -> Self {
-        let project = f.id("project");
-        if project.is_none() {
-            f.refuse("project", "必填：项目编号");
-        }
         ChangeQuery {
-            project: project.unwrap_or(0),
+            project: f.id("project"),
         }
     }
 }
@@ -375,13 +373,20 @@ pub(crate) async fn change_form(
     Extension(user): Extension<CurrentUser>,
     Typed(query): Typed<ChangeQuery>,
 ) -> Result<Response, AppError> {
-    change_page(&state, &user, query.project, None, Vec::new()).await
+    match query.project {
+        Some(project) => change_page(&state, &user, project, None, Vec::new()).await,
+        None => {
+            let hint = "请在项目页点“申请计划调整”，为一个项目提出申请".to_string();
+            render(&state, &user, AsOfQuery::default(), hint).await
+        }
+    }
 }
 
 /// A plan change as the form sends it.
 #[derive(Debug, Clone)]
 pub(crate) struct ChangeForm {
-    project: i64,
+    /// The project; a form without one is answered with the plan page and a hint.
+    project: Option<i64>,
     year: i16,
     kind: PlanChangeKind,
     reason: String,
@@ -394,7 +399,7 @@ pub(crate) struct ChangeForm {
 
 impl FromParams for ChangeForm {
     fn from_params(f: &mut Fields<'_>) -> Self {
-        let project = f.id("project").unwrap_or(0);
+        let project = f.id("project");
         let year = f.year("year").unwrap_or(0);
         let kind = f
             .choice("kind", PlanChangeKind::from_code, "应为调整类型之一")
@@ -450,7 +455,11 @@ pub(crate) async fn request_change(
     TypedForm(form): TypedForm<ChangeForm>,
 ) -> Result<Response, AppError> {
     let snap = view::snapshot(&state).await?;
-    let project = project_in_scope(&user, &snap, form.project)?;
+    let Some(project_id) = form.project else {
+        let hint = "请在项目页点“申请计划调整”，为一个项目提出申请".to_string();
+        return view::unprocessable(render(&state, &user, AsOfQuery::default(), hint).await);
+    };
+    let project = project_in_scope(&user, &snap, project_id)?;
     let request = PlanChangeRequest {
         project: project.id,
         year: form.year,
@@ -480,7 +489,7 @@ pub(crate) async fn request_change(
             change_page(
                 &state,
                 &user,
-                form.project,
+                project_id,
                 Some(&form),
                 vec![(e.field.to_string(), e.message)],
             )
@@ -494,7 +503,8 @@ pub(crate) async fn request_change(
 /// The office's decision.
 #[derive(Debug, Clone)]
 pub(crate) struct DecideForm {
-    approve: bool,
+    /// Approve (true) or reject; a form without a decision is answered with the page.
+    approve: Option<bool>,
     note: String,
     year: Option<i16>,
 }
@@ -510,11 +520,8 @@ impl FromParams for DecideForm {
             },
             "应为 approve 或 reject",
         );
-        if approve.is_none() {
-            f.refuse("decision", "必填：批准或驳回");
-        }
         DecideForm {
-            approve: approve.unwrap_or(false),
+            approve,
             note: f.text("note").unwrap_or_default(),
             year: f.year("year"),
         }
@@ -532,12 +539,16 @@ pub(crate) async fn decide(
     let year = form
         .year
         .unwrap_or_else(|| snap.portfolio.default_year(state.today()));
+    let Some(approve) = form.approve else {
+        let hint = "请选择批准或驳回".to_string();
+        return view::unprocessable(render(&state, &user, query_of(year), hint).await);
+    };
     let notice = match plans::decide_change(
         state.store(),
         state.clock(),
         &snap.portfolio,
         id,
-        form.approve,
+        approve,
         &form.note,
         who(&user, &snap),
     )
@@ -545,7 +556,7 @@ pub(crate) async fn decide(
     {
         Ok(()) => format!(
             "调整申请 {id} 已{}。",
-            if form.approve { "批准" } else { "驳回" }
+            if approve { "批准" } else { "驳回" }
         ),
         Err(PlanUseError::Refused(e)) => {
             return view::unprocessable(render(&state, &user, query_of(year), e.to_string()).await);

@@ -20,7 +20,8 @@ use crate::auth::{ClientAddr, CurrentUser};
 use crate::error::{AppError, Format, in_route_format};
 use crate::{
     AppState, account_pages, admin_pages, api, assessment_pages, assets, audit_pages, auth,
-    cadence_pages, coverage_pages, ledger_pages, pages, plan_pages,
+    cadence_pages, catalogue_pages, coverage_pages, ledger_pages, pages, plan_pages,
+    project_edit_pages,
 };
 
 /// Who may call a route.
@@ -156,6 +157,31 @@ pub fn routes() -> Vec<Route> {
             pages::project_list,
         ),
         Route::page(GET, "/projects/{id}", Policy(Project, Read), pages::project),
+        // Projects by hand: the office any, a district or lead unit within its scope.
+        Route::page(
+            GET,
+            "/projects/new",
+            Policy(Project, Update),
+            project_edit_pages::new_form,
+        ),
+        Route::page(
+            POST,
+            "/projects/new",
+            Policy(Project, Update),
+            project_edit_pages::create,
+        ),
+        Route::page(
+            GET,
+            "/projects/{id}/edit",
+            Policy(Project, Update),
+            project_edit_pages::edit_form,
+        ),
+        Route::page(
+            POST,
+            "/projects/{id}/edit",
+            Policy(Project, Update),
+            project_edit_pages::update,
+        ),
         Route::file(
             GET,
             "/projects/{id}/photos/{sha256}",
@@ -205,6 +231,43 @@ pub fn routes() -> Vec<Route> {
             "/categories/{id}",
             Policy(Portfolio, Read),
             pages::category,
+        ),
+        // The catalogue: categories and their milestone templates, kept by the office.
+        Route::page(
+            GET,
+            "/categories",
+            Policy(Settings, Read),
+            catalogue_pages::list,
+        ),
+        Route::page(
+            GET,
+            "/categories/new",
+            Policy(Settings, Update),
+            catalogue_pages::new_form,
+        ),
+        Route::page(
+            POST,
+            "/categories/new",
+            Policy(Settings, Update),
+            catalogue_pages::create,
+        ),
+        Route::page(
+            GET,
+            "/categories/{id}/edit",
+            Policy(Settings, Update),
+            catalogue_pages::edit_form,
+        ),
+        Route::page(
+            POST,
+            "/categories/{id}/edit",
+            Policy(Settings, Update),
+            catalogue_pages::update,
+        ),
+        Route::page(
+            GET,
+            "/categories/{id}/history",
+            Policy(Settings, Read),
+            catalogue_pages::history,
         ),
         Route::page(
             GET,

@@ -108,6 +108,13 @@ const NAV: &[(&str, &str, &str, Resource, Action)] = &[
         Action::Read,
     ),
     (
+        "categories",
+        "类别",
+        "/categories",
+        Resource::Settings,
+        Action::Read,
+    ),
+    (
         "settings",
         "设置",
         "/settings/warnings",

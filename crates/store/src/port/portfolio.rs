@@ -1,6 +1,9 @@
 //! The campaign's records.
 
 use super::*;
+use crate::catalogue;
+use jianguan_domain::model::{Category, CategoryId};
+use jianguan_domain::store::CategoryVersion;
 
 impl PortfolioStore for Db {
     fn backend(&self) -> &'static str {
@@ -82,6 +85,40 @@ impl PortfolioStore for Db {
                 }
                 Db::Postgres(pool) => {
                     ledger::postgres_ledger::import_projects(pool, import, actor, progress).await
+                }
+            }
+        })
+    }
+
+    fn save_category<'a>(
+        &'a self,
+        category: &'a Category,
+        saved_by: &'a str,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<Category, StoreError>> {
+        Box::pin(async move {
+            match self {
+                Db::Sqlite(pool) => {
+                    catalogue::sqlite_catalogue::save_category(pool, category, saved_by, audit)
+                        .await
+                }
+                Db::Postgres(pool) => {
+                    catalogue::postgres_catalogue::save_category(pool, category, saved_by, audit)
+                        .await
+                }
+            }
+        })
+    }
+
+    fn category_versions(
+        &self,
+        id: CategoryId,
+    ) -> BoxFuture<'_, Result<Vec<CategoryVersion>, StoreError>> {
+        Box::pin(async move {
+            match self {
+                Db::Sqlite(pool) => catalogue::sqlite_catalogue::category_versions(pool, id).await,
+                Db::Postgres(pool) => {
+                    catalogue::postgres_catalogue::category_versions(pool, id).await
                 }
             }
         })

@@ -2,5 +2,6 @@
 //! One test binary for the crate (one link instead of one per file); each module was a file
 //! of its own under `tests/`.
 
+mod catalogue;
 mod import;
 mod store;

@@ -9,6 +9,7 @@ mod assessment;
 mod auth;
 mod browser;
 mod cadence;
+mod catalogue;
 mod coverage;
 mod http;
 mod jobs;

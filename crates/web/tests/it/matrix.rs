@@ -143,6 +143,7 @@ fn paths(
                 &format!("/assessment/units/{}", p.district),
             )
             .replace("/assessment/objections/{id}", "/assessment/objections/1")
+            .replace("/plans/changes/{id}", "/plans/changes/1")
             .replace("/indicators/{code}", "/indicators/node_completion")
             .replace("{sha256}", &photo_sha())
             .replace("/projects/{id}", &format!("/projects/{}", p.id))
@@ -154,6 +155,7 @@ fn paths(
     if pattern.contains("{id}")
         && !pattern.starts_with("/admin/")
         && !pattern.starts_with("/assessment/objections/")
+        && !pattern.starts_with("/plans/changes/")
     {
         vec![("own", fill(own)), ("other", fill(other))]
     } else {
