@@ -55,6 +55,8 @@ pub enum AuditAction {
     ProjectImportCreate,
     /// A project changed by a ledger import.
     ProjectImportUpdate,
+    /// A responsible unit created by a ledger import that named it.
+    UnitImportCreate,
     /// A progress report filed.
     ReportFile,
     /// The daily warning job's run for a day.
@@ -128,6 +130,7 @@ impl AuditAction {
             AuditAction::ProjectUpdate => "project.update",
             AuditAction::ProjectImportCreate => "project.import.create",
             AuditAction::ProjectImportUpdate => "project.import.update",
+            AuditAction::UnitImportCreate => "unit.import.create",
             AuditAction::ReportFile => "report.file",
             AuditAction::WarningsDaily => "warnings.daily",
             AuditAction::CadenceDemo => "cadence.demo",

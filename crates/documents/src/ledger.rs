@@ -52,7 +52,10 @@ pub use export::{
     LatestProgress, latest_from_investment, latest_progress, ledger_sheet, ledger_workbook,
 };
 pub use limits::Limits;
-pub use plan::{ImportOptions, ImportPlan, ProjectChange, import_ledger, plan_import};
+pub use plan::{
+    GeneratedCode, ImportOptions, ImportPlan, MAX_NAME_CHARS, NewUnit, ProjectChange, import_ledger,
+    plan_import,
+};
 pub use read::{RawSheet, SourceFormat, Workbook, read_workbook};
 pub use report::error_report;
 
@@ -118,8 +121,17 @@ pub enum ImportError {
     /// Not a workbook this reader understands, or a damaged one.
     #[error("无法读取文件：{0}")]
     Unreadable(String),
+    /// The file has no content.
+    #[error("文件是空的：请确认选对了文件，在 Excel 或 WPS 中打开、填好台账并保存后重新导入")]
+    Empty,
+    /// The workbook is protected by an opening password, so its content is encrypted.
+    #[error("工作簿设有打开密码（已加密），无法读取：请在 Excel 或 WPS 中打开它，取消密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后重新保存，再导入")]
+    Encrypted,
+    /// A Word document, not a workbook (often one renamed .xlsx).
+    #[error("这是 Word 文档，不是 Excel 工作簿（可能被改了扩展名）：请把台账表格复制到 Excel 或 WPS 表格中，另存为 .xlsx 后再导入")]
+    WordDocument,
     /// No sheet has a recognisable header row.
-    #[error("未找到表头：没有一个工作表含有「项目编号」「项目名称」等列名")]
+    #[error("未找到表头：没有一个工作表含有「项目名称」「项目类别」「县区」「责任单位」「总投资」等列名；请检查表头行（前 30 行内）")]
     NoHeader,
     /// The ledger has errors; nothing was imported.
     #[error("台账有 {} 处错误{}，未导入任何项目", errors.len(), if *truncated { "（仅列出前若干处）" } else { "" })]

@@ -129,6 +129,7 @@ fn new_project(template: &Project, code: &str) -> Project {
 
 fn import(new: Vec<Project>, updated: Vec<(Project, Vec<String>)>, version: i64) -> ProjectImport {
     ProjectImport {
+        new_units: Vec::new(),
         new,
         updated,
         source: "台账.xlsx（12,345 字节）".into(),
