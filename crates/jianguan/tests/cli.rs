@@ -681,10 +681,15 @@ async fn empty_city(dir: &std::path::Path) -> String {
 async fn a_code_less_start_and_end_only_csv_imports_into_a_city_without_projects() {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = empty_city(dir.path()).await;
-    let mut csv = "项目名称,项目类别,所属县区,牵头单位,责任单位,总投资（万元）,计划开工时间,计划完工时间\n"
-        .to_string();
+    let mut csv =
+        "项目名称,项目类别,所属县区,牵头单位,责任单位,总投资（万元）,计划开工时间,计划完工时间\n"
+            .to_string();
     for i in 1..=24 {
-        let unit = if i == 24 { "东湖区城投公司" } else { "东湖区住建局" };
+        let unit = if i == 24 {
+            "东湖区城投公司"
+        } else {
+            "东湖区住建局"
+        };
         let (start, end) = if i % 2 == 0 {
             ("2026-03-05", "2026/10/17")
         } else {
@@ -699,12 +704,27 @@ async fn a_code_less_start_and_end_only_csv_imports_into_a_city_without_projects
     let file = file.to_str().expect("utf-8");
 
     let dry = jianguan(&[
-        "import", "ledger", "--db", &url, file, "--year", "2026", "--dry-run",
+        "import",
+        "ledger",
+        "--db",
+        &url,
+        file,
+        "--year",
+        "2026",
+        "--dry-run",
     ]);
     let out = String::from_utf8_lossy(&dry.stdout);
-    assert_eq!(dry.status.code(), Some(0), "{out}\n{:?}", stderr_lines(&dry));
+    assert_eq!(
+        dry.status.code(),
+        Some(0),
+        "{out}\n{:?}",
+        stderr_lines(&dry)
+    );
     assert!(out.contains("新增 24 个项目"), "{out}");
-    assert!(out.contains("JG2026-0001") && out.contains("JG2026-0024"), "{out}");
+    assert!(
+        out.contains("JG2026-0001") && out.contains("JG2026-0024"),
+        "{out}"
+    );
     assert!(out.contains("新建责任单位 东湖区城投公司"), "{out}");
     assert!(out.contains("推算"), "{out}");
     let db = jianguan_store::open_existing(&url).await.expect("open");
@@ -744,6 +764,9 @@ async fn a_code_less_start_and_end_only_csv_imports_into_a_city_without_projects
     let again = jianguan(&["import", "ledger", "--db", &url, file, "--year", "2026"]);
     assert_eq!(again.status.code(), Some(0), "{:?}", stderr_lines(&again));
     let out = String::from_utf8_lossy(&again.stdout);
-    assert!(out.contains("JG2026-0025") && out.contains("JG2026-0048"), "{out}");
+    assert!(
+        out.contains("JG2026-0025") && out.contains("JG2026-0048"),
+        "{out}"
+    );
     db.close().await;
 }

@@ -260,23 +260,20 @@ fn audit_drafts(import: &ProjectImport, ids: &[ProjectId], actor: &Actor) -> Vec
             ],
         })
         .collect();
-    drafts.extend(ids
-        .iter()
-        .zip(&import.new)
-        .map(|(id, p)| {
-            draft(
-                AuditAction::ProjectImportCreate,
-                *id,
-                vec![
-                    created("code", p.code.clone()),
-                    created("name", p.name.clone()),
-                    created("district_id", p.district.to_string()),
-                    created("category_id", p.category.to_string()),
-                    created("milestones", p.milestones.len().to_string()),
-                    created("total_investment", p.total_investment.0.to_string()),
-                ],
-            )
-        }));
+    drafts.extend(ids.iter().zip(&import.new).map(|(id, p)| {
+        draft(
+            AuditAction::ProjectImportCreate,
+            *id,
+            vec![
+                created("code", p.code.clone()),
+                created("name", p.name.clone()),
+                created("district_id", p.district.to_string()),
+                created("category_id", p.category.to_string()),
+                created("milestones", p.milestones.len().to_string()),
+                created("total_investment", p.total_investment.0.to_string()),
+            ],
+        )
+    }));
     // The plan names the changed fields as the ledger's headers (总投资, 节点「开工」计划日期);
     // their values are in the project as stored after the write.
     drafts.extend(import.updated.iter().map(|(p, fields)| {

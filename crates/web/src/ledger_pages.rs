@@ -177,9 +177,8 @@ pub(crate) async fn page(
     if let (Some(new), Some(updated)) = (params.get("new"), params.get("updated")) {
         page.notice = format!("已导入：新增 {new} 个项目，更新 {updated} 个。");
         if let Some(units) = params.get("units").filter(|u| *u != "0") {
-            page.notice = format!(
-                "已导入：新增 {new} 个项目，更新 {updated} 个，新建责任单位 {units} 个。"
-            );
+            page.notice =
+                format!("已导入：新增 {new} 个项目，更新 {updated} 个，新建责任单位 {units} 个。");
         }
     }
     view::render(page)

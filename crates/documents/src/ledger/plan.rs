@@ -755,10 +755,12 @@ fn read_sheet(
                 match pass.seen.get(&r.project.code) {
                     Some((s, row)) => {
                         if let Some(m) = code_col {
-                            errors.push(ctx.error(
-                                m,
-                                format!("项目编号重复：与工作表「{s}」第 {row} 行相同"),
-                            ));
+                            errors.push(
+                                ctx.error(
+                                    m,
+                                    format!("项目编号重复：与工作表「{s}」第 {row} 行相同"),
+                                ),
+                            );
                         }
                     }
                     None => {
@@ -816,7 +818,11 @@ fn plan_kind(s: &str) -> Option<PlanKind> {
 
 /// The place of a cell, e.g. `G5`.
 fn place(ctx: &RowCtx<'_>, m: &MappedColumn) -> String {
-    format!("{}{}", column_letters(ctx.first_col + m.col as u32), ctx.row)
+    format!(
+        "{}{}",
+        column_letters(ctx.first_col + m.col as u32),
+        ctx.row
+    )
 }
 
 /// Reads one project row; `None` (with errors pushed) when it has problems.
@@ -1210,7 +1216,11 @@ fn year_plans(
     let filled = |m: Option<&MappedColumn>| {
         m.is_some_and(|m| !matches!(values::text(ctx.cell(m)), Ok(None)))
     };
-    let year = year.or(if year_col.is_none() { default_year } else { None });
+    let year = year.or(if year_col.is_none() {
+        default_year
+    } else {
+        None
+    });
     match year {
         Some(y) if filled(inv_col) || filled(kind_col) || year_col.is_some() => {
             if plans.iter().any(|p| p.year == y) {
@@ -1282,11 +1292,10 @@ fn milestones(
         }
     }
     let blank = |m: &MappedColumn| matches!(values::text(ctx.cell(m)), Ok(None));
-    let all_given = category.template.iter().all(|s| {
-        cols.planned
-            .get(s.name.as_str())
-            .is_some_and(|m| !blank(m))
-    });
+    let all_given = category
+        .template
+        .iter()
+        .all(|s| cols.planned.get(s.name.as_str()).is_some_and(|m| !blank(m)));
     let has_span_columns = cols.fields.contains_key(&Field::PlannedStart)
         && cols.fields.contains_key(&Field::PlannedCompletion);
     let derived: Option<Vec<Date>> = match span {
@@ -1315,7 +1324,11 @@ fn milestones(
             {
                 errors.push(ctx.error(
                     m,
-                    format!("必填：{}（或填写类别「{}」各节点的计划日期）", f.label(), category.name),
+                    format!(
+                        "必填：{}（或填写类别「{}」各节点的计划日期）",
+                        f.label(),
+                        category.name
+                    ),
                 ));
             }
         }

@@ -1344,11 +1344,14 @@ fn export_then_import_gives_the_same_ledger() {
     got.sort_by(|a, b| a.code.cmp(&b.code));
     // New projects' annual plans come in as drafts, for the office to approve.
     for p in &mut got {
-        for (y, e) in p
-            .year_plans
-            .iter_mut()
-            .zip(expected.iter().find(|e| e.code == p.code).map(|e| &e.year_plans).into_iter().flatten())
-        {
+        for (y, e) in p.year_plans.iter_mut().zip(
+            expected
+                .iter()
+                .find(|e| e.code == p.code)
+                .map(|e| &e.year_plans)
+                .into_iter()
+                .flatten(),
+        ) {
             assert_eq!(y.status, jianguan_domain::model::PlanStatus::Draft);
             y.status = e.status;
         }

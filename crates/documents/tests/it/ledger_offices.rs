@@ -67,7 +67,8 @@ fn d(y: i16, m: i8, day: i8) -> Date {
     Date::constant(y, m, day)
 }
 
-const HEAD: &str = "项目名称,项目类别,所属县区,牵头单位,责任单位,总投资（万元）,计划开工时间,计划完工时间";
+const HEAD: &str =
+    "项目名称,项目类别,所属县区,牵头单位,责任单位,总投资（万元）,计划开工时间,计划完工时间";
 
 /// The acceptance check's ledger: `n` rows like the office's, dates in both forms.
 fn office_csv(n: usize) -> String {
@@ -234,9 +235,8 @@ fn a_milestones_own_column_wins_over_the_derived_date() {
 
 #[test]
 fn completion_before_start_names_both_cells() {
-    let text = format!(
-        "{HEAD}\n甲,老旧小区改造,东湖区,市住建局,东湖区住建局,10,2026-09-01,2026-03-01\n"
-    );
+    let text =
+        format!("{HEAD}\n甲,老旧小区改造,东湖区,市住建局,东湖区住建局,10,2026-09-01,2026-03-01\n");
     let errs = errors(csv(&text, Some(2026)));
     assert_eq!(errs.len(), 1, "{errs:?}");
     assert_eq!((errs[0].column.as_str(), errs[0].row), ("H", 2));
@@ -246,9 +246,8 @@ fn completion_before_start_names_both_cells() {
 
 #[test]
 fn a_template_whose_shares_do_not_add_up_is_named() {
-    let text = format!(
-        "{HEAD}\n甲,农贸市场改造,东湖区,市住建局,东湖区住建局,10,2026-03-01,2026-09-01\n"
-    );
+    let text =
+        format!("{HEAD}\n甲,农贸市场改造,东湖区,市住建局,东湖区住建局,10,2026-03-01,2026-09-01\n");
     let errs = errors(csv(&text, Some(2026)));
     assert_eq!(errs.len(), 1, "{errs:?}");
     assert!(
@@ -271,7 +270,11 @@ fn build_type_defaults_from_the_category_name_and_says_so() {
     let types: Vec<BuildType> = plan.new.iter().map(|p| p.build_type).collect();
     assert_eq!(
         types,
-        [BuildType::Remediation, BuildType::New, BuildType::Renovation]
+        [
+            BuildType::Remediation,
+            BuildType::New,
+            BuildType::Renovation
+        ]
     );
     assert!(
         plan.notes
@@ -305,8 +308,18 @@ fn one_year_plan_for_the_year_given_with_the_total_as_its_investment() {
     assert_eq!(
         plans,
         [
-            (2026, PlanKind::Construction, Money(1_000_000), PlanStatus::Draft),
-            (2026, PlanKind::Preliminary, Money(2_000_000), PlanStatus::Draft),
+            (
+                2026,
+                PlanKind::Construction,
+                Money(1_000_000),
+                PlanStatus::Draft
+            ),
+            (
+                2026,
+                PlanKind::Preliminary,
+                Money(2_000_000),
+                PlanStatus::Draft
+            ),
         ]
     );
 }
@@ -325,8 +338,24 @@ fn xlsx(sheet: &str, rows: &[&[&str]]) -> Vec<u8> {
     wb.save_to_buffer().unwrap()
 }
 
-const XHEAD: [&str; 7] = ["项目名称", "项目类别", "县区", "责任单位", "总投资", "计划开工时间", "计划完工时间"];
-const XROW: [&str; 7] = ["甲", "老旧小区改造", "东湖区", "东湖区住建局", "10", "2027-03-01", "2027-09-30"];
+const XHEAD: [&str; 7] = [
+    "项目名称",
+    "项目类别",
+    "县区",
+    "责任单位",
+    "总投资",
+    "计划开工时间",
+    "计划完工时间",
+];
+const XROW: [&str; 7] = [
+    "甲",
+    "老旧小区改造",
+    "东湖区",
+    "东湖区住建局",
+    "10",
+    "2027-03-01",
+    "2027-09-30",
+];
 
 #[test]
 fn the_year_comes_from_the_option_then_the_title_row_then_the_sheet_name() {
@@ -334,7 +363,11 @@ fn the_year_comes_from_the_option_then_the_title_row_then_the_sheet_name() {
     let plan = import_with(&titled, "台账.xlsx", &portfolio(), None).unwrap();
     assert_eq!(plan.new[0].year_plans[0].year, 2027);
     assert_eq!(plan.new[0].code, "JG2027-0001");
-    assert!(plan.notes.iter().any(|n| n.contains("标题行")), "{:?}", plan.notes);
+    assert!(
+        plan.notes.iter().any(|n| n.contains("标题行")),
+        "{:?}",
+        plan.notes
+    );
     // The option wins over the title.
     let plan = import_with(&titled, "台账.xlsx", &portfolio(), Some(2026)).unwrap();
     assert_eq!(plan.new[0].year_plans[0].year, 2026);
@@ -379,7 +412,11 @@ fn unknown_responsible_units_are_proposed_under_their_district() {
     assert_eq!(plan.new[1].responsible_unit, u.placeholder);
     assert_eq!(plan.new[2].responsible_unit, plan.new_units[1].placeholder);
     assert_eq!(plan.new[3].responsible_unit, UnitId(7));
-    assert!(plan.summary().contains("新建责任单位 2 个"), "{}", plan.summary());
+    assert!(
+        plan.summary().contains("新建责任单位 2 个"),
+        "{}",
+        plan.summary()
+    );
 }
 
 #[test]
@@ -390,8 +427,16 @@ fn an_unknown_district_or_category_stays_an_error_listing_the_known_names() {
     );
     let errs = errors(csv(&text, Some(2026)));
     assert_eq!(errs.len(), 2, "{errs:?}");
-    assert!(errs[0].expected.contains("东湖区、西山区"), "{}", errs[0].expected);
-    assert!(errs[1].expected.contains("老旧小区改造"), "{}", errs[1].expected);
+    assert!(
+        errs[0].expected.contains("东湖区、西山区"),
+        "{}",
+        errs[0].expected
+    );
+    assert!(
+        errs[1].expected.contains("老旧小区改造"),
+        "{}",
+        errs[1].expected
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -482,14 +527,18 @@ fn a_damaged_spreadsheetml_is_unreadable_not_a_panic() {
 fn a_missing_required_column_is_one_error_naming_the_columns_found() {
     let mut text = "项目名称,项目类别,县区,总投资,计划开工时间,计划完工时间\n".to_owned();
     for i in 0..30 {
-        text.push_str(&format!("项目{i},老旧小区改造,东湖区,10,2026-03-01,2026-09-30\n"));
+        text.push_str(&format!(
+            "项目{i},老旧小区改造,东湖区,10,2026-03-01,2026-09-30\n"
+        ));
     }
     let errs = errors(csv(&text, Some(2026)));
     assert_eq!(errs.len(), 1, "{errs:?}");
     assert_eq!(errs[0].header, "责任单位");
     assert!(
         errs[0].expected.contains("缺少「责任单位」列")
-            && errs[0].expected.contains("项目名称、项目类别、县区、总投资"),
+            && errs[0]
+                .expected
+                .contains("项目名称、项目类别、县区、总投资"),
         "{}",
         errs[0].expected
     );
@@ -506,7 +555,15 @@ fn every_required_column_missing_is_one_error_each_whatever_the_rows() {
         "计划开工时间",
         "计划完工时间",
     ];
-    let values = ["甲", "老旧小区改造", "东湖区", "东湖区住建局", "10", "2026-03-01", "2026-09-30"];
+    let values = [
+        "甲",
+        "老旧小区改造",
+        "东湖区",
+        "东湖区住建局",
+        "10",
+        "2026-03-01",
+        "2026-09-30",
+    ];
     for skip in 0..all.len() {
         let pick = |row: &[&str]| -> String {
             row.iter()
@@ -524,13 +581,19 @@ fn every_required_column_missing_is_one_error_each_whatever_the_rows() {
         let errs = errors(csv(&text, Some(2026)));
         assert_eq!(errs.len(), 1, "without {}: {errs:?}", all[skip]);
         assert!(errs[0].expected.contains(all[skip]), "{}", errs[0].expected);
-        assert!(errs[0].expected.contains("本表的列"), "{}", errs[0].expected);
+        assert!(
+            errs[0].expected.contains("本表的列"),
+            "{}",
+            errs[0].expected
+        );
     }
 }
 
 #[test]
 fn a_missing_milestone_column_is_one_error_not_one_per_row() {
-    let mut text = "项目名称,项目类别,县区,责任单位,总投资,方案设计计划日期,开工计划日期,主体完工计划日期\n".to_owned();
+    let mut text =
+        "项目名称,项目类别,县区,责任单位,总投资,方案设计计划日期,开工计划日期,主体完工计划日期\n"
+            .to_owned();
     for i in 0..10 {
         text.push_str(&format!(
             "项目{i},老旧小区改造,东湖区,东湖区住建局,10,2026-01-01,2026-03-01,2026-06-01\n"

@@ -11,8 +11,8 @@ use std::collections::HashSet;
 use std::sync::{LazyLock, Mutex};
 
 use jianguan_domain::model::{
-    Milestone, MilestoneId, Money, PlanKind, Portfolio, Project, ProjectId, Unit, UnitId,
-    UnitKind, YearPlan,
+    Milestone, MilestoneId, Money, PlanKind, Portfolio, Project, ProjectId, Unit, UnitId, UnitKind,
+    YearPlan,
 };
 use jianguan_domain::store::prelude::*;
 use jianguan_domain::store::{Actor, CadenceWrite, Field, ProjectImport, StoreError};
@@ -728,7 +728,14 @@ async fn new_units_and_their_projects_land_in_one_transaction(db: Db) {
     assert_eq!(u2.id, UnitId(max_unit + 2));
     let responsible: Vec<UnitId> = ids
         .iter()
-        .map(|id| loaded.projects.iter().find(|p| p.id == *id).unwrap().responsible_unit)
+        .map(|id| {
+            loaded
+                .projects
+                .iter()
+                .find(|p| p.id == *id)
+                .unwrap()
+                .responsible_unit
+        })
         .collect();
     assert_eq!(responsible, [u1.id, u2.id, u1.id]);
     // Every new unit is audited, before the projects.
