@@ -528,7 +528,7 @@ fn read_spreadsheet_xml(
                             *b = (b.0.min(r), b.1.min(c), b.2.max(r), b.3.max(c));
                             sheet.cells.push(calamine::Cell::new((r, c), value));
                             count += 1;
-                            if count % 8192 == 0 {
+                            if count.is_multiple_of(8192) {
                                 deadline.check()?;
                             }
                         }
