@@ -4,7 +4,7 @@
 //! office's upload page and `jianguan import ledger` both call [`write_plan`].
 
 use jianguan_documents::ledger::ImportPlan;
-use jianguan_domain::model::ProjectId;
+use jianguan_domain::model::{ProjectId, Unit, UnitKind};
 use jianguan_domain::store::{Actor, Progress, ProjectImport, Store, StoreError};
 
 /// Where an import came from, for the audit trail: `台账.xlsx（12,345 字节）`.
@@ -15,6 +15,17 @@ pub fn source(file_name: &str, size: usize) -> String {
 /// The store's write of `plan`, made against data version `expected_version`.
 pub fn import_of(plan: &ImportPlan, source: String, expected_version: i64) -> ProjectImport {
     ProjectImport {
+        new_units: plan
+            .new_units
+            .iter()
+            .map(|u| Unit {
+                id: u.placeholder,
+                kind: UnitKind::ResponsibleUnit,
+                name: u.name.clone(),
+                parent: Some(u.district),
+                active: true,
+            })
+            .collect(),
         new: plan.new.clone(),
         updated: plan
             .updated
@@ -27,7 +38,8 @@ pub fn import_of(plan: &ImportPlan, source: String, expected_version: i64) -> Pr
 }
 
 /// Writes `plan` (from `file_name`, `size` bytes, planned at `expected_version`) by `by`: all
-/// or nothing, audited per project by the store. Returns the new projects' ids.
+/// or nothing — the responsible units it proposes are created in the same transaction —
+/// audited per unit and project by the store. Returns the new projects' ids.
 pub async fn write_plan(
     store: &dyn Store,
     plan: &ImportPlan,

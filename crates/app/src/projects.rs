@@ -52,6 +52,7 @@ pub async fn create_project(
         updated: Vec::new(),
         source: SOURCE.to_string(),
         expected_version: version,
+        new_units: Vec::new(),
     };
     let ids = store
         .import_projects(
@@ -97,6 +98,7 @@ pub async fn update_project(
         updated: vec![(project, fields.clone())],
         source: SOURCE.to_string(),
         expected_version: version,
+        new_units: Vec::new(),
     };
     store
         .import_projects(

@@ -69,6 +69,8 @@ pub enum AuditAction {
     PlanChangeDecide,
     /// Unfinished projects carried into the next year's plan.
     PlanCarryOver,
+    /// A responsible unit created by a ledger import that named it.
+    UnitImportCreate,
     /// A progress report filed.
     ReportFile,
     /// The daily warning job's run for a day.
@@ -149,6 +151,7 @@ impl AuditAction {
             AuditAction::PlanChangeRequest => "plan.change.request",
             AuditAction::PlanChangeDecide => "plan.change.decide",
             AuditAction::PlanCarryOver => "plan.carry_over",
+            AuditAction::UnitImportCreate => "unit.import.create",
             AuditAction::ReportFile => "report.file",
             AuditAction::WarningsDaily => "warnings.daily",
             AuditAction::CadenceDemo => "cadence.demo",

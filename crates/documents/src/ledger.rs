@@ -34,6 +34,40 @@
 //!
 //! .csv files must be UTF-8 (with or without a byte-order mark); a GB18030 file from an old
 //! Excel "CSV" save is refused with a message saying to save as "CSV UTF-8" or .xlsx.
+//! SpreadsheetML 2003 (the XML WPS and old Excel save, often named .xls) is recognised by its
+//! content and read with `quick-xml` (`ss:Index` gaps, `ss:MergeAcross`/`ss:MergeDown`,
+//! `DateTime` cells). An empty file ([`ImportError::Empty`]), a password-protected workbook
+//! (an OLE file with `EncryptionInfo`/`EncryptedPackage` streams, [`ImportError::Encrypted`])
+//! and a Word document renamed .xlsx ([`ImportError::WordDocument`]) are refused saying what
+//! to do.
+//!
+//! # The ledgers offices keep
+//!
+//! The columns a ledger must have are 项目名称, 项目类别, 县区 (or the sheet's name), 责任单位,
+//! 总投资, and either every milestone's planned date or 计划开工时间 and 计划完工时间; a missing
+//! column is one error naming it and listing the columns found, not one per row.
+//!
+//! - **Codes.** 项目编号 is optional. A row without one is always a new project; once the whole
+//!   ledger is read it gets `JG{year}-{NNNN}` (the year below; NNNN from 0001, four digits or
+//!   more), numbered on after the highest number with that prefix among the stored codes and
+//!   the ledger's own, in row order ([`ImportPlan::generated_codes`]).
+//! - **Milestones.** A milestone's own planned-date column wins; the others are derived from the
+//!   planned start and completion with the category's template shares
+//!   (`Category::derive_dates`) and marked `derived`. A template whose shares do not add up to
+//!   100 is an error naming the category; a completion before the start names both cells.
+//! - **The year** is [`ImportOptions::year`] (`--year`, the upload form), else a four-digit year
+//!   in a title row above the header (「2027年城建项目台账」), else in the sheet's name. A sheet
+//!   without year-plan columns gives each project one annual plan for that year: 年度建设 when
+//!   the planned completion (the last milestone's date) falls in it, 前期或跨年 otherwise, with
+//!   the **total investment as the planned investment**. A new project's annual plans are
+//!   drafts (`PlanStatus::Draft`); an updated project's keep their stored status.
+//! - **Defaults.** 街道 and 资金来源 default to empty; 建设类型 to the category name's: ending in
+//!   整治 → 整治, in 新建 or 建设 → 新建, otherwise 改造 ([`ImportPlan::notes`] says so).
+//! - **New units.** A responsible unit no stored unit is named is proposed as a new 责任单位
+//!   under the row's district ([`ImportPlan::new_units`], a placeholder id below zero in the
+//!   projects), created by the store in the import's transaction. An unknown district or
+//!   category stays an error listing the known names.
+//! - A project name longer than [`MAX_NAME_CHARS`] is refused naming its cell.
 //!
 //! [`Money`]: jianguan_domain::model::Money
 //! [`Portfolio`]: jianguan_domain::model::Portfolio
@@ -52,7 +86,10 @@ pub use export::{
     LatestProgress, latest_from_investment, latest_progress, ledger_sheet, ledger_workbook,
 };
 pub use limits::Limits;
-pub use plan::{ImportOptions, ImportPlan, ProjectChange, import_ledger, plan_import};
+pub use plan::{
+    GeneratedCode, ImportOptions, ImportPlan, MAX_NAME_CHARS, NewUnit, ProjectChange,
+    import_ledger, plan_import,
+};
 pub use read::{RawSheet, SourceFormat, Workbook, read_workbook};
 pub use report::error_report;
 
@@ -118,8 +155,23 @@ pub enum ImportError {
     /// Not a workbook this reader understands, or a damaged one.
     #[error("无法读取文件：{0}")]
     Unreadable(String),
+    /// The file has no content.
+    #[error("文件是空的：请确认选对了文件，在 Excel 或 WPS 中打开、填好台账并保存后重新导入")]
+    Empty,
+    /// The workbook is protected by an opening password, so its content is encrypted.
+    #[error(
+        "工作簿设有打开密码（已加密），无法读取：请在 Excel 或 WPS 中打开它，取消密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后重新保存，再导入"
+    )]
+    Encrypted,
+    /// A Word document, not a workbook (often one renamed .xlsx).
+    #[error(
+        "这是 Word 文档，不是 Excel 工作簿（可能被改了扩展名）：请把台账表格复制到 Excel 或 WPS 表格中，另存为 .xlsx 后再导入"
+    )]
+    WordDocument,
     /// No sheet has a recognisable header row.
-    #[error("未找到表头：没有一个工作表含有「项目编号」「项目名称」等列名")]
+    #[error(
+        "未找到表头：没有一个工作表含有「项目名称」「项目类别」「县区」「责任单位」「总投资」等列名；请检查表头行（前 30 行内）"
+    )]
     NoHeader,
     /// The ledger has errors; nothing was imported.
     #[error("台账有 {} 处错误{}，未导入任何项目", errors.len(), if *truncated { "（仅列出前若干处）" } else { "" })]

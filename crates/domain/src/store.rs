@@ -19,7 +19,7 @@ use crate::filing::Filed;
 use crate::followup::{ItemEvent, ItemId, TrackedItem};
 use crate::model::{
     Category, CategoryId, Money, PeriodId, PlanStatus, Portfolio, ProgressReport, Project,
-    ProjectId, ReportId, ReportingPeriod, UnitId, YearPlan,
+    ProjectId, ReportId, ReportingPeriod, Unit, UnitId, YearPlan,
 };
 use crate::plan::PlanChange;
 use crate::warnings::WarningEvent;
@@ -272,6 +272,10 @@ pub enum RecordScope {
 /// A ledger import to write (built by the ledger reader's plan): all of it or none.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectImport {
+    /// Responsible units the ledger names that are not stored yet, created in the same
+    /// transaction. Each carries a placeholder id below zero (`-1`, `-2`, …): a project's unit
+    /// fields that hold a placeholder are written with the id the store assigns to that unit.
+    pub new_units: Vec<Unit>,
     /// Projects to create; ids and milestone ids 0 (the store assigns them).
     pub new: Vec<Project>,
     /// Projects to change, with the stored ids; a milestone with id 0 is new. With each, the
@@ -437,7 +441,9 @@ pub trait PortfolioStore: Send + Sync {
         progress: Progress<'a>,
     ) -> BoxFuture<'a, Result<(), StoreError>>;
 
-    /// Writes a ledger import in one transaction: inserts `new` (ids assigned), replaces the
+    /// Writes a ledger import in one transaction: creates `new_units` first (ids assigned, the
+    /// projects' placeholder ids mapped to them, one `unit.import.create` audit record each),
+    /// inserts `new` (ids assigned), replaces the
     /// fields, year plans and milestones of `updated` (milestones matched by id; a milestone
     /// that reports reference cannot be dropped), bumps the data version, and appends one audit
     /// record per project (`project.import.create` / `project.import.update`, the changed

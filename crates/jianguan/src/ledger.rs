@@ -44,6 +44,11 @@ pub struct ImportLedgerArgs {
     /// Who imports (recorded in the audit trail).
     #[arg(long, default_value = "cli")]
     by: String,
+    /// The year the ledger plans (default: a year in the sheet's title row, e.g.
+    /// 「2027年城建项目台账」, else in the sheet's name). Rows without year columns get one annual
+    /// plan for it; made-up project codes carry it (JG{year}-NNNN).
+    #[arg(long, value_parser = clap::value_parser!(i16).range(1990..=2100))]
+    year: Option<i16>,
     /// The ledger file.
     file: PathBuf,
 }
@@ -103,7 +108,10 @@ fn default_report_path(file: &Path) -> PathBuf {
 
 async fn import_ledger(args: ImportLedgerArgs) -> Result<()> {
     let started = Instant::now();
-    let mut options = ImportOptions::default();
+    let mut options = ImportOptions {
+        year: args.year,
+        ..ImportOptions::default()
+    };
     if let Some(path) = &args.aliases {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("reading the alias table {}", path.display()))?;
@@ -203,9 +211,31 @@ async fn import_ledger(args: ImportLedgerArgs) -> Result<()> {
     Ok(())
 }
 
-/// Prints what a plan does: the summary, then up to 20 new and 20 updated projects.
+/// Prints what a plan does: the summary and what it assumed, the units it creates, every code
+/// it made up (to be written back into the office's ledger), then up to 20 new and 20 updated
+/// projects.
 fn print_plan(plan: &ImportPlan) {
     println!("{}", plan.summary());
+    for note in &plan.notes {
+        println!("  说明：{note}");
+    }
+    for u in &plan.new_units {
+        println!(
+            "  新建责任单位 {}（所属县区 {}；{}）",
+            u.name,
+            u.district_name,
+            u.rows_label()
+        );
+    }
+    if !plan.generated_codes.is_empty() {
+        println!(
+            "  生成的项目编号（共 {} 个，请填回台账的「项目编号」列，以后导入即按编号更新）：",
+            plan.generated_codes.len()
+        );
+        for g in &plan.generated_codes {
+            println!("    {} 第{}行 {} {}", g.sheet, g.row, g.code, g.name);
+        }
+    }
     for p in plan.new.iter().take(20) {
         println!("  新增 {} {}", p.code, p.name);
     }

@@ -691,3 +691,153 @@ async fn a_document_about_a_past_period_is_dated_at_its_end_unless_told_otherwis
     ]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+/// A city with units and one category (shares adding up to 100) and no projects, as
+/// `jianguan init` and `org import` leave it.
+async fn empty_city(dir: &std::path::Path) -> String {
+    use jianguan_domain::model::*;
+    let url = dir.join("city.db").to_str().expect("utf-8").to_string();
+    let db = jianguan_store::open(&url).await.expect("open");
+    let unit = |id, kind, name: &str, parent: Option<i64>| Unit {
+        id: UnitId(id),
+        kind,
+        name: name.into(),
+        parent: parent.map(UnitId),
+        active: true,
+    };
+    let step = |name: &str, weight, share, enters| TemplateStep {
+        name: name.into(),
+        weight,
+        enters,
+        share,
+    };
+    let city = Portfolio {
+        units: vec![
+            unit(1, UnitKind::CommandHq, "指挥部办公室", None),
+            unit(2, UnitKind::SubHq, "老旧小区分指挥部", Some(1)),
+            unit(3, UnitKind::LeadUnit, "市住建局", None),
+            unit(4, UnitKind::District, "东湖区", None),
+            unit(5, UnitKind::ResponsibleUnit, "东湖区住建局", Some(4)),
+        ],
+        categories: vec![Category {
+            id: CategoryId(1),
+            code: "old_community".into(),
+            name: "老旧小区改造".into(),
+            sub_hq: UnitId(2),
+            lead_unit: UnitId(3),
+            template: vec![
+                step("立项", 10, 0, None),
+                step("开工", 20, 0, Some(ProjectStatus::UnderConstruction)),
+                step("主体完工", 40, 70, None),
+                step("竣工验收", 30, 30, Some(ProjectStatus::Accepted)),
+            ],
+            template_version: 1,
+        }],
+        ..Portfolio::default()
+    };
+    db.create_portfolio(
+        &city,
+        &Actor {
+            name: "test".into(),
+        },
+        &|_, _| {},
+    )
+    .await
+    .expect("the empty city");
+    db.close().await;
+    url
+}
+
+#[tokio::test]
+async fn a_code_less_start_and_end_only_csv_imports_into_a_city_without_projects() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = empty_city(dir.path()).await;
+    let mut csv =
+        "项目名称,项目类别,所属县区,牵头单位,责任单位,总投资（万元）,计划开工时间,计划完工时间\n"
+            .to_string();
+    for i in 1..=24 {
+        let unit = if i == 24 {
+            "东湖区城投公司"
+        } else {
+            "东湖区住建局"
+        };
+        let (start, end) = if i % 2 == 0 {
+            ("2026-03-05", "2026/10/17")
+        } else {
+            ("2026/03/05", "2026-10-17")
+        };
+        csv.push_str(&format!(
+            "东湖区第{i}号老旧小区改造项目,老旧小区改造,东湖区,市住建局,{unit},1234.56,{start},{end}\n"
+        ));
+    }
+    let file = dir.path().join("ledger.csv");
+    std::fs::write(&file, csv).expect("write");
+    let file = file.to_str().expect("utf-8");
+
+    let dry = jianguan(&[
+        "import",
+        "ledger",
+        "--db",
+        &url,
+        file,
+        "--year",
+        "2026",
+        "--dry-run",
+    ]);
+    let out = String::from_utf8_lossy(&dry.stdout);
+    assert_eq!(
+        dry.status.code(),
+        Some(0),
+        "{out}\n{:?}",
+        stderr_lines(&dry)
+    );
+    assert!(out.contains("新增 24 个项目"), "{out}");
+    assert!(
+        out.contains("JG2026-0001") && out.contains("JG2026-0024"),
+        "{out}"
+    );
+    assert!(out.contains("新建责任单位 东湖区城投公司"), "{out}");
+    assert!(out.contains("推算"), "{out}");
+    let db = jianguan_store::open_existing(&url).await.expect("open");
+    assert!(
+        db.load_portfolio().await.expect("load").projects.is_empty(),
+        "a dry run writes nothing"
+    );
+
+    let real = jianguan(&["import", "ledger", "--db", &url, file, "--year", "2026"]);
+    assert_eq!(real.status.code(), Some(0), "{:?}", stderr_lines(&real));
+    let city = db.load_portfolio().await.expect("load");
+    assert_eq!(city.projects.len(), 24);
+    let new_unit = city
+        .units
+        .iter()
+        .find(|u| u.name == "东湖区城投公司")
+        .expect("the new unit is stored");
+    assert_eq!(new_unit.parent, Some(jianguan_domain::model::UnitId(4)));
+    let last = city
+        .projects
+        .iter()
+        .find(|p| p.code == "JG2026-0024")
+        .expect("the made-up code is stored");
+    assert_eq!(last.responsible_unit, new_unit.id);
+    assert_eq!(last.year_plans.len(), 1);
+    assert_eq!(last.year_plans[0].year, 2026);
+    assert_eq!(
+        last.year_plans[0].status,
+        jianguan_domain::model::PlanStatus::Draft
+    );
+    assert!(last.milestones.iter().all(|m| m.derived));
+    assert_eq!(
+        last.milestones.last().map(|m| m.planned.to_string()),
+        Some("2026-10-17".to_string())
+    );
+    // Rows without a code are always new: importing the file again adds 24 more.
+    let again = jianguan(&["import", "ledger", "--db", &url, file, "--year", "2026"]);
+    assert_eq!(again.status.code(), Some(0), "{:?}", stderr_lines(&again));
+    let out = String::from_utf8_lossy(&again.stdout);
+    assert!(
+        out.contains("JG2026-0025") && out.contains("JG2026-0048"),
+        "{out}"
+    );
+    db.close().await;
+}

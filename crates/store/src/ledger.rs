@@ -113,6 +113,58 @@ fn check_projects(import: &ProjectImport, stored: &HashMap<String, i64>) -> Resu
     Ok(())
 }
 
+/// Checks the import's new units (a placeholder id below zero each, all different, a name, a
+/// parent) and returns the import with every placeholder its projects name replaced by the id
+/// the store assigns: the units take ids `first`, `first + 1`, … in order.
+fn assign_unit_ids(import: &ProjectImport, first: i64) -> Result<ProjectImport, StoreError> {
+    let mut map: HashMap<i64, i64> = HashMap::new();
+    for (i, u) in import.new_units.iter().enumerate() {
+        if u.id.0 >= 0 || map.insert(u.id.0, first + i as i64).is_some() {
+            return Err(refused(format!(
+                "新单位「{}」的占位编号 {} 应为负数且不重复",
+                u.name, u.id
+            )));
+        }
+        if u.name.trim().is_empty() {
+            return Err(refused("新单位的名称不能为空".to_string()));
+        }
+    }
+    let unit = |id: UnitId| -> Result<UnitId, StoreError> {
+        if id.0 >= 0 {
+            return Ok(id);
+        }
+        map.get(&id.0).map(|id| UnitId(*id)).ok_or_else(|| {
+            refused(format!(
+                "项目引用的新单位占位编号 {id} 不在本次导入的新单位中"
+            ))
+        })
+    };
+    let remap = |p: &Project| -> Result<Project, StoreError> {
+        let mut p = p.clone();
+        p.district = unit(p.district)?;
+        p.lead_unit = unit(p.lead_unit)?;
+        p.responsible_unit = unit(p.responsible_unit)?;
+        p.sub_hq = unit(p.sub_hq)?;
+        Ok(p)
+    };
+    let mut units = import.new_units.clone();
+    for (i, u) in units.iter_mut().enumerate() {
+        u.id = UnitId(first + i as i64);
+        u.parent = u.parent.map(unit).transpose()?;
+    }
+    Ok(ProjectImport {
+        new_units: units,
+        new: import.new.iter().map(remap).collect::<Result<_, _>>()?,
+        updated: import
+            .updated
+            .iter()
+            .map(|(p, f)| Ok((remap(p)?, f.clone())))
+            .collect::<Result<_, StoreError>>()?,
+        source: import.source.clone(),
+        expected_version: import.expected_version,
+    })
+}
+
 /// What replacing a stored project's milestones does.
 struct MilestoneChanges<'a> {
     /// Stored milestones the import keeps (by id), with their new values.
@@ -182,24 +234,46 @@ fn audit_drafts(import: &ProjectImport, ids: &[ProjectId], actor: &Actor) -> Vec
         before: None,
         after: Some(value),
     };
-    let mut drafts: Vec<AuditDraft> = ids
+    let mut drafts: Vec<AuditDraft> = import
+        .new_units
         .iter()
-        .zip(&import.new)
-        .map(|(id, p)| {
-            draft(
-                AuditAction::ProjectImportCreate,
-                *id,
-                vec![
-                    created("code", p.code.clone()),
-                    created("name", p.name.clone()),
-                    created("district_id", p.district.to_string()),
-                    created("category_id", p.category.to_string()),
-                    created("milestones", p.milestones.len().to_string()),
-                    created("total_investment", p.total_investment.0.to_string()),
-                ],
-            )
+        .map(|u| AuditDraft {
+            at_ms,
+            actor: actor.name.clone(),
+            unit: None,
+            action: AuditAction::UnitImportCreate.code(),
+            object: format!("unit:{}", u.id),
+            result: Outcome::Success,
+            client: None,
+            changes: vec![
+                created("name", u.name.clone()),
+                created("kind", u.kind.code().to_string()),
+                created(
+                    "parent_id",
+                    u.parent.map_or_else(String::new, |p| p.to_string()),
+                ),
+                FieldChange {
+                    field: "source".to_string(),
+                    before: None,
+                    after: Some(import.source.clone()),
+                },
+            ],
         })
         .collect();
+    drafts.extend(ids.iter().zip(&import.new).map(|(id, p)| {
+        draft(
+            AuditAction::ProjectImportCreate,
+            *id,
+            vec![
+                created("code", p.code.clone()),
+                created("name", p.name.clone()),
+                created("district_id", p.district.to_string()),
+                created("category_id", p.category.to_string()),
+                created("milestones", p.milestones.len().to_string()),
+                created("total_investment", p.total_investment.0.to_string()),
+            ],
+        )
+    }));
     // The plan names the changed fields as the ledger's headers (总投资, 节点「开工」计划日期);
     // their values are in the project as stored after the write.
     drafts.extend(import.updated.iter().map(|(p, fields)| {
@@ -511,6 +585,33 @@ macro_rules! backend_ledger {
                         .into_iter()
                         .collect();
                 check_projects(import, &stored)?;
+                // New units first, so the projects' references point at rows already there.
+                let assigned;
+                let import = if import.new_units.is_empty() {
+                    import
+                } else {
+                    let first = next_id(&mut tx, "units").await?;
+                    assigned = assign_unit_ids(import, first)?;
+                    let units: Vec<&Unit> = assigned.new_units.iter().collect();
+                    let mut n = 0;
+                    insert_rows(
+                        &mut tx,
+                        "INSERT INTO units (id, kind, name, parent_id, active) ",
+                        &units,
+                        |mut b, u| {
+                            b.push_bind(u.id.0)
+                                .push_bind(u.kind.code())
+                                .push_bind(u.name.clone())
+                                .push_bind(u.parent.map(|x| x.0))
+                                .push_bind(u.active);
+                        },
+                        &mut n,
+                        0,
+                        &no_progress,
+                    )
+                    .await?;
+                    &assigned
+                };
 
                 let total = (import.new.len() + import.updated.len()) as u64;
                 let mut done = 0;

@@ -3,6 +3,12 @@
 //! download the error report (a copy of the file with the bad cells marked), then confirm. The
 //! import is all-or-nothing and checked against the data version the plan was made from.
 //!
+//! The form's 年度 (default: the portfolio's reporting year) is the ledger's year: rows without
+//! year columns get one annual plan for it and made-up codes carry it. The preview says what
+//! the import assumed (defaults, derived milestones), the responsible units it will create, every
+//! project code it made up (to be written back into the office's ledger) and the columns it
+//! does not import.
+//!
 //! Between checking and confirming, the uploaded file is held in this node's memory (a few at a
 //! time, for 30 minutes, for the account that uploaded it) — behind a load balancer the office's
 //! session must stay on one node, as the confirm step names a token only that node knows.
@@ -46,15 +52,19 @@ struct Pending {
     account: i64,
     at: Instant,
     file_name: String,
+    year: Option<i16>,
     bytes: Arc<Vec<u8>>,
 }
+
+/// A held upload: its file name, the year it was checked for and its bytes.
+type Held = (String, Option<i16>, Arc<Vec<u8>>);
 
 /// The uploads this node holds.
 #[derive(Default)]
 pub struct PendingUploads(Mutex<Vec<Pending>>);
 
 impl PendingUploads {
-    fn put(&self, account: i64, file_name: String, bytes: Arc<Vec<u8>>) -> String {
+    fn put(&self, account: i64, (file_name, year, bytes): Held) -> String {
         let mut raw = [0u8; 16];
         getrandom::fill(&mut raw).expect("the system's random source");
         let token: String = raw.iter().map(|b| format!("{b:02x}")).collect();
@@ -68,16 +78,17 @@ impl PendingUploads {
             account,
             at: Instant::now(),
             file_name,
+            year,
             bytes,
         });
         token
     }
 
-    fn get(&self, account: i64, token: &str) -> Option<(String, Arc<Vec<u8>>)> {
+    fn get(&self, account: i64, token: &str) -> Option<Held> {
         let held = self.0.lock().expect("not poisoned");
         held.iter()
             .find(|p| p.token == token && p.account == account && p.at.elapsed() < PENDING_FOR)
-            .map(|p| (p.file_name.clone(), p.bytes.clone()))
+            .map(|p| (p.file_name.clone(), p.year, p.bytes.clone()))
     }
 
     fn take(&self, account: i64, token: &str) {
@@ -108,6 +119,14 @@ struct ImportPage {
     more: String,
     token: String,
     max_mb: usize,
+    /// The form's year.
+    year: String,
+    notes: Vec<String>,
+    /// New units: name, district, rows.
+    new_units: Vec<(String, String, String)>,
+    /// Made-up codes: code, place, project name.
+    generated: Vec<(String, String, String)>,
+    ignored: String,
 }
 
 impl ImportPage {
@@ -136,6 +155,14 @@ impl ImportPage {
             more: String::new(),
             token: String::new(),
             max_mb: max_file_bytes() / (1024 * 1024),
+            year: snap
+                .portfolio
+                .reporting_year()
+                .map_or_else(String::new, |y| y.to_string()),
+            notes: Vec::new(),
+            new_units: Vec::new(),
+            generated: Vec::new(),
+            ignored: String::new(),
         })
     }
 }
@@ -149,6 +176,10 @@ pub(crate) async fn page(
     let mut page = ImportPage::new(&state, &user).await?;
     if let (Some(new), Some(updated)) = (params.get("new"), params.get("updated")) {
         page.notice = format!("已导入：新增 {new} 个项目，更新 {updated} 个。");
+        if let Some(units) = params.get("units").filter(|u| *u != "0") {
+            page.notice =
+                format!("已导入：新增 {new} 个项目，更新 {updated} 个，新建责任单位 {units} 个。");
+        }
     }
     view::render(page)
 }
@@ -157,13 +188,15 @@ pub(crate) async fn page(
 /// large workbook takes seconds).
 async fn plan(
     state: &AppState,
-    file_name: String,
-    bytes: Arc<Vec<u8>>,
+    (file_name, year, bytes): Held,
 ) -> Result<(i64, Result<ImportPlan, ImportError>), AppError> {
     let snap = view::snapshot(state).await?;
     let version = snap.version;
     let planned = tokio::task::spawn_blocking(move || {
-        let options = ImportOptions::default();
+        let options = ImportOptions {
+            year,
+            ..ImportOptions::default()
+        };
         let workbook = read_workbook(&bytes, &file_name, &options.limits)?;
         plan_import(&workbook, &snap.portfolio, &options, &|_, _| {})
     })
@@ -181,8 +214,13 @@ pub(crate) async fn check(
 ) -> Result<Response, AppError> {
     // A body that is not a multipart form, or a broken one, is a form without a file.
     let mut upload = None;
+    let mut year_text = String::new();
     if let Ok(mut form) = Multipart::from_request(request, &()).await {
         while let Ok(Some(mut field)) = form.next_field().await {
+            if field.name() == Some("year") {
+                year_text = field.text().await.unwrap_or_default().trim().to_string();
+                continue;
+            }
             if field.name() != Some("file") {
                 continue;
             }
@@ -195,16 +233,49 @@ pub(crate) async fn check(
         }
     }
     let mut page = ImportPage::new(&state, &user).await?;
+    let year = if year_text.is_empty() {
+        None
+    } else {
+        match year_text.parse::<i16>() {
+            Ok(y) if (1990..=2100).contains(&y) => Some(y),
+            _ => {
+                page.error = Some(format!("年度「{year_text}」应为四位年份，如 2026"));
+                page.year = year_text;
+                return view::unprocessable(view::render(page));
+            }
+        }
+    };
+    if let Some(y) = year {
+        page.year = y.to_string();
+    }
     let Some((file_name, bytes)) = upload.filter(|(_, b)| !b.is_empty()) else {
         page.error = Some("请选择台账文件（.xlsx、.xls 或 .csv）".into());
         return view::unprocessable(view::render(page));
     };
     page.file_name = file_name.clone();
     let bytes = Arc::new(bytes);
-    let (_, planned) = plan(&state, file_name.clone(), bytes.clone()).await?;
+    let (_, planned) = plan(&state, (file_name.clone(), year, bytes.clone())).await?;
     match planned {
         Ok(plan) => {
             page.summary = Some(plan.summary());
+            page.notes = plan.notes.clone();
+            page.new_units = plan
+                .new_units
+                .iter()
+                .map(|u| (u.name.clone(), u.district_name.clone(), u.rows_label()))
+                .collect();
+            page.generated = plan
+                .generated_codes
+                .iter()
+                .map(|g| {
+                    (
+                        g.code.clone(),
+                        format!("{} 第{}行", g.sheet, g.row),
+                        g.name.clone(),
+                    )
+                })
+                .collect();
+            page.ignored = plan.ignored_columns.join("、");
             page.new = plan
                 .new
                 .iter()
@@ -223,7 +294,9 @@ pub(crate) async fn check(
                 page.more = format!("（仅列出前 {shown} 个，共 {changes} 个）");
             }
             if changes > 0 {
-                page.token = state.uploads().put(user.account.id, file_name, bytes);
+                page.token = state
+                    .uploads()
+                    .put(user.account.id, (file_name, year, bytes));
             } else {
                 page.notice = "文件与现有台账一致，无需导入。".into();
             }
@@ -240,7 +313,9 @@ pub(crate) async fn check(
                     expected: e.expected.clone(),
                 })
                 .collect();
-            let token = state.uploads().put(user.account.id, file_name, bytes);
+            let token = state
+                .uploads()
+                .put(user.account.id, (file_name, year, bytes));
             page.report_href = Some(format!("/ledger/import/report/{token}"));
             page.error = Some(format!(
                 "台账有 {} 处错误，未导入任何数据。请按错误报告修改后重新上传。",
@@ -261,14 +336,17 @@ pub(crate) async fn report(
     Extension(user): Extension<CurrentUser>,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
-    let Some((file_name, bytes)) = state.uploads().get(user.account.id, &token) else {
+    let Some((file_name, year, bytes)) = state.uploads().get(user.account.id, &token) else {
         return Err(AppError::not_found("该错误报告（已过期，请重新上传）"));
     };
     // The errors are those of the current records, as the page showed them.
     let snap = view::snapshot(&state).await?;
     let name = file_name.clone();
     let bytes = tokio::task::spawn_blocking(move || {
-        let options = ImportOptions::default();
+        let options = ImportOptions {
+            year,
+            ..ImportOptions::default()
+        };
         let workbook = read_workbook(&bytes, &name, &options.limits).map_err(|e| e.to_string())?;
         let errors = match plan_import(&workbook, &snap.portfolio, &options, &|_, _| {}) {
             Err(ImportError::Invalid { errors, .. }) => errors,
@@ -297,12 +375,13 @@ pub(crate) async fn confirm(
 ) -> Result<Response, AppError> {
     let token = form.get("token").map(String::as_str).unwrap_or("");
     let mut page = ImportPage::new(&state, &user).await?;
-    let Some((file_name, bytes)) = state.uploads().get(user.account.id, token) else {
+    let Some((file_name, year, bytes)) = state.uploads().get(user.account.id, token) else {
         page.error = Some("上传已过期或不存在，请重新上传台账".into());
         return view::unprocessable(view::render(page));
     };
     let size = bytes.len();
-    let (version, planned) = plan(&state, file_name.clone(), bytes).await?;
+    // The same year as the check: the same codes and plans as the preview showed.
+    let (version, planned) = plan(&state, (file_name.clone(), year, bytes)).await?;
     let plan = match planned {
         Ok(plan) => plan,
         Err(e) => {
@@ -324,9 +403,10 @@ pub(crate) async fn confirm(
         Ok(ids) => {
             state.uploads().take(user.account.id, token);
             Ok(Redirect::to(&format!(
-                "{IMPORT_PATH}?new={}&updated={}",
+                "{IMPORT_PATH}?new={}&updated={}&units={}",
                 ids.len(),
-                plan.updated.len()
+                plan.updated.len(),
+                plan.new_units.len()
             ))
             .into_response())
         }

@@ -35,6 +35,8 @@ funding_source = ["资金来源", "资金渠道"]
 longitude = ["经度"]
 latitude = ["纬度"]
 suspended_on = ["暂缓日期", "暂缓时间"]
+planned_start = ["计划开工时间", "开工时间", "计划开工日期", "开工日期"]
+planned_completion = ["计划完工时间", "完工时间", "计划完工日期", "完工日期", "计划竣工时间", "计划竣工日期"]
 year = ["年度", "计划年度", "实施年度"]
 year_investment = ["年度计划投资", "年度投资计划", "本年计划投资", "计划投资"]
 year_kind = ["计划类型", "年度计划类型", "年度计划性质"]
@@ -73,6 +75,8 @@ pub(crate) enum Field {
     Longitude,
     Latitude,
     SuspendedOn,
+    PlannedStart,
+    PlannedCompletion,
     Year,
     YearInvestment,
     YearKind,
@@ -80,7 +84,7 @@ pub(crate) enum Field {
 }
 
 impl Field {
-    const ALL: [Field; 24] = [
+    const ALL: [Field; 26] = [
         Field::Code,
         Field::Name,
         Field::Category,
@@ -101,6 +105,8 @@ impl Field {
         Field::Longitude,
         Field::Latitude,
         Field::SuspendedOn,
+        Field::PlannedStart,
+        Field::PlannedCompletion,
         Field::Year,
         Field::YearInvestment,
         Field::YearKind,
@@ -130,6 +136,8 @@ impl Field {
             Field::Longitude => "longitude",
             Field::Latitude => "latitude",
             Field::SuspendedOn => "suspended_on",
+            Field::PlannedStart => "planned_start",
+            Field::PlannedCompletion => "planned_completion",
             Field::Year => "year",
             Field::YearInvestment => "year_investment",
             Field::YearKind => "year_kind",
@@ -160,6 +168,8 @@ impl Field {
             Field::Longitude => "经度",
             Field::Latitude => "纬度",
             Field::SuspendedOn => "暂缓日期",
+            Field::PlannedStart => "计划开工时间",
+            Field::PlannedCompletion => "计划完工时间",
             Field::Year => "年度",
             Field::YearInvestment => "年度计划投资",
             Field::YearKind => "计划类型",
@@ -306,6 +316,32 @@ pub(crate) struct Layout {
     pub(crate) ignored: Vec<String>,
     /// Yuan per unit of amounts whose header names no unit.
     pub(crate) default_factor: i64,
+    /// A year written in a title row above the header (「2027年城建项目台账」).
+    pub(crate) title_year: Option<i16>,
+}
+
+/// The first year 1990–2100 written as four digits of their own in `text` (「2027年…」,
+/// 「台账2027」), if any.
+pub(crate) fn year_in(text: &str) -> Option<i16> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() {
+            let start = i;
+            while i < chars.len() && chars[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i - start == 4 {
+                let year: i16 = chars[start..i].iter().collect::<String>().parse().ok()?;
+                if (1990..=2100).contains(&year) {
+                    return Some(year);
+                }
+            }
+        } else {
+            i += 1;
+        }
+    }
+    None
 }
 
 /// The key of a header and the unit a bracketed part (or a 万元/亿元 suffix) names.
@@ -415,9 +451,9 @@ fn label(cell: Option<&Data>) -> String {
 }
 
 /// Finds the header of `sheet`: the row among the first 30 where most cells are known column
-/// names, extended down by sub-header rows (no project code under the code column) and up by
-/// group rows (two or more different labels, merged cells filled); `None` when no row has three
-/// known names including the project code.
+/// names, extended down by sub-header rows (no project code or name under the code or name
+/// column) and up by group rows (two or more different labels, merged cells filled); `None`
+/// when no row has three known names including the project code or the project name.
 pub(crate) fn detect(
     sheet: &RawSheet,
     table: &AliasTable,
@@ -464,20 +500,33 @@ pub(crate) fn detect(
     else {
         return Ok(None);
     };
-    let code_col = grid[best].iter().position(|l| {
-        matches!(
-            table.classify(l, l, steps),
-            Some((ColumnKind::Field(Field::Code), _))
-        )
-    });
-    let Some(code_col) = code_col.filter(|_| score >= 3) else {
-        return Ok(None);
+    let column_of = |field: Field| {
+        grid[best].iter().position(|l| {
+            matches!(table.classify(l, l, steps), Some((ColumnKind::Field(f), _)) if f == field)
+        })
     };
-    // Sub-header rows: no project code of their own under the code column.
+    // The columns a data row fills and a sub-header row leaves blank (or repeats, merged):
+    // the code and the name, or else the first known column.
+    let mut anchors: Vec<usize> = [column_of(Field::Code), column_of(Field::Name)]
+        .into_iter()
+        .flatten()
+        .collect();
+    if anchors.is_empty() {
+        anchors.extend(grid[best].iter().position(|l| {
+            !l.is_empty()
+                && matches!(table.classify(l, l, steps), Some((k, _)) if k != ColumnKind::Field(Field::Ignore))
+        }));
+    }
+    if anchors.is_empty() || score < 3 {
+        return Ok(None);
+    }
+    // Sub-header rows: no project code or name of their own under those columns.
     let mut last = best;
     while last + 1 < height && last < best + 2 {
         let next = last + 1;
-        let code = &grid[next][code_col];
+        let blank_anchors = anchors
+            .iter()
+            .all(|&c| grid[next][c].is_empty() || grid[next][c] == grid[best][c]);
         let has_text = grid[next].iter().any(|l| !l.is_empty());
         let is_data = (0..width).any(|c| {
             matches!(
@@ -485,7 +534,7 @@ pub(crate) fn detect(
                 Some(Data::Float(_) | Data::Int(_) | Data::DateTime(_))
             )
         });
-        if has_text && !is_data && (code.is_empty() || *code == grid[best][code_col]) {
+        if has_text && !is_data && blank_anchors {
             last = next;
         } else {
             break;
@@ -521,8 +570,10 @@ pub(crate) fn detect(
         }
     }
     let mut default_factor = 10_000;
+    let mut title_year = None;
     for row in grid.iter().take(top) {
         for l in row {
+            title_year = title_year.or_else(|| year_in(l));
             let k = key(l);
             if let Some(pos) = k.find("单位:")
                 && let Some(f) = unit_in(&k[pos..])
@@ -579,6 +630,7 @@ pub(crate) fn detect(
         columns,
         ignored,
         default_factor,
+        title_year,
     }))
 }
 
@@ -596,6 +648,14 @@ pub(crate) fn is_totals(row: &[Data], table: &AliasTable) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn years_are_four_digits_of_their_own() {
+        assert_eq!(year_in("2027年城建项目台账"), Some(2027));
+        assert_eq!(year_in("台账（截至2021-12-31）"), Some(2021));
+        assert_eq!(year_in("第12345号"), None);
+        assert_eq!(year_in("项目台账"), None);
+    }
 
     #[test]
     fn header_keys_read_units_from_brackets() {
@@ -626,15 +686,25 @@ mod tests {
         );
         assert_eq!(kind("2022年度计划类型"), Some(ColumnKind::YearKind(2022)));
         assert_eq!(
-            kind("计划开工时间"),
+            kind("开工计划时间"),
             Some(ColumnKind::Planned("开工".into()))
+        );
+        assert_eq!(
+            kind("计划开工时间"),
+            Some(ColumnKind::Field(Field::PlannedStart))
+        );
+        assert_eq!(
+            kind("计划竣工时间"),
+            Some(ColumnKind::Field(Field::PlannedCompletion))
         );
         assert_eq!(
             kind("主体完工实际日期"),
             Some(ColumnKind::Actual("主体完工".into()))
         );
         assert_eq!(kind("开工"), None);
+        // Columns a ledger often has but import does not take are listed by name as ignored.
         assert_eq!(kind("联系人"), None);
+        assert_eq!(kind("建设内容"), None);
     }
 
     #[test]

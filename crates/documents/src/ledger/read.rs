@@ -17,6 +17,8 @@ pub enum SourceFormat {
     Xls,
     /// Comma-separated values, UTF-8.
     Csv,
+    /// SpreadsheetML 2003 (XML), as WPS and old Excel save it — often named .xls.
+    SpreadsheetXml,
 }
 
 /// One sheet as read: its cells and, for .xlsx and .xls, its merged regions.
@@ -97,10 +99,21 @@ pub(crate) fn read_with_deadline(
             limit: limits.max_file_bytes,
         });
     }
+    if bytes
+        .iter()
+        .all(|b| b.is_ascii_whitespace() || matches!(b, 0xEF | 0xBB | 0xBF))
+    {
+        return Err(ImportError::Empty);
+    }
     let format = if bytes.starts_with(b"PK\x03\x04") {
         SourceFormat::Xlsx
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        if is_encrypted(bytes) {
+            return Err(ImportError::Encrypted);
+        }
         SourceFormat::Xls
+    } else if is_spreadsheet_xml(bytes) {
+        SourceFormat::SpreadsheetXml
     } else if file_name.to_lowercase().ends_with(".csv") {
         SourceFormat::Csv
     } else {
@@ -115,8 +128,12 @@ pub(crate) fn read_with_deadline(
         }
         SourceFormat::Xls => guarded(|| read_xls(bytes, limits, deadline))?,
         SourceFormat::Csv => vec![read_csv(bytes, file_name, limits)?],
+        SourceFormat::SpreadsheetXml => guarded(|| read_spreadsheet_xml(bytes, limits, deadline))?,
     };
     let rows: usize = sheets.iter().map(RawSheet::height).sum();
+    if rows == 0 {
+        return Err(ImportError::Empty);
+    }
     if rows > limits.max_rows {
         return Err(ImportError::TooBig(format!(
             "共 {rows} 行，上限 {} 行",
@@ -142,6 +159,10 @@ fn guarded<T>(read: impl FnOnce() -> Result<T, ImportError>) -> Result<T, Import
 fn check_zip(bytes: &[u8], limits: &Limits, deadline: &Deadline) -> Result<(), ImportError> {
     let bad = |e: zip::result::ZipError| ImportError::Unreadable(format!("压缩包已损坏：{e}"));
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(bad)?;
+    let has = |name: &str| archive.file_names().any(|n| n.is_ok_and(|n| n == name));
+    if has("word/document.xml") && !has("xl/workbook.xml") {
+        return Err(ImportError::WordDocument);
+    }
     if archive.len() > limits.max_zip_entries {
         return Err(ImportError::ZipBomb(format!(
             "{} 个压缩条目，上限 {}",
@@ -294,7 +315,10 @@ fn read_xls(
     limits: &Limits,
     deadline: &Deadline,
 ) -> Result<Vec<RawSheet>, ImportError> {
-    let mut book: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(unreadable)?;
+    let mut book: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
+        calamine::XlsError::Password => ImportError::Encrypted,
+        e => unreadable(e),
+    })?;
     let names = book.sheet_names();
     check_sheet_count(names.len(), limits)?;
     let mut sheets = Vec::new();
@@ -305,6 +329,257 @@ fn read_xls(
         sheets.push(checked(name, range, merges, limits, true)?);
     }
     Ok(sheets)
+}
+
+/// Whether an OLE compound file holds an encrypted workbook: Office writes a password-protected
+/// .xlsx as a compound file with the streams `EncryptionInfo` and `EncryptedPackage` (their
+/// names stored as UTF-16).
+fn is_encrypted(bytes: &[u8]) -> bool {
+    let utf16 = |s: &str| -> Vec<u8> { s.encode_utf16().flat_map(u16::to_le_bytes).collect() };
+    let info = utf16("EncryptionInfo");
+    let package = utf16("EncryptedPackage");
+    bytes
+        .windows(info.len())
+        .any(|w| w == info.as_slice() || w.starts_with(&package[..info.len()]))
+}
+
+/// Whether `bytes` are a SpreadsheetML 2003 workbook: XML naming the Excel spreadsheet namespace
+/// or the `Excel.Sheet` processing instruction near its start, whatever the file is called.
+fn is_spreadsheet_xml(bytes: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
+    let t = head.trim_start_matches('\u{feff}').trim_start();
+    t.starts_with('<')
+        && (head.contains("urn:schemas-microsoft-com:office:spreadsheet")
+            || head.contains("progid=\"Excel.Sheet\""))
+}
+
+/// A sheet of a SpreadsheetML workbook being read.
+struct XmlSheet {
+    name: String,
+    cells: Vec<calamine::Cell<Data>>,
+    merges: Vec<Dimensions>,
+    bounds: Option<(u32, u32, u32, u32)>,
+}
+
+/// Reads a SpreadsheetML 2003 workbook: `<Worksheet ss:Name>` → `<Table>` → `<Row ss:Index>` →
+/// `<Cell ss:Index ss:MergeAcross ss:MergeDown>` → `<Data ss:Type="String|Number|DateTime|
+/// Boolean">` (text inside formatting tags included; comments skipped). Indexes count from 1
+/// and skip the cells and rows left out; a merged cell takes the columns it spans.
+fn read_spreadsheet_xml(
+    bytes: &[u8],
+    limits: &Limits,
+    deadline: &Deadline,
+) -> Result<Vec<RawSheet>, ImportError> {
+    use quick_xml::events::Event;
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        ImportError::Unreadable(
+            "XML 表格不是 UTF-8 编码：请在 Excel 或 WPS 中打开，另存为 .xlsx 后导入".into(),
+        )
+    })?;
+    let bad = |e: &dyn std::fmt::Display| ImportError::Unreadable(format!("XML 表格已损坏：{e}"));
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut sheets: Vec<XmlSheet> = Vec::new();
+    let mut current: Option<XmlSheet> = None;
+    let mut row: i64 = -1;
+    let mut col: u32 = 0;
+    let mut cell: Option<u32> = None;
+    let mut data: Option<(String, String)> = None;
+    let mut comment = 0usize;
+    let mut count = 0usize;
+    loop {
+        let event = reader.read_event().map_err(|e| bad(&e))?;
+        let (element, empty) = match &event {
+            Event::Start(e) => (Some(e), false),
+            Event::Empty(e) => (Some(e), true),
+            _ => (None, false),
+        };
+        if let Some(e) = element {
+            let attr = |name: &str| -> Option<String> {
+                e.attributes().flatten().find_map(|a| {
+                    (a.key.local_name().as_ref() == name).then(|| {
+                        a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                            .map(|v| v.into_owned())
+                            .unwrap_or_default()
+                    })
+                })
+            };
+            let index = |name: &str| -> Result<Option<u32>, ImportError> {
+                match attr(name) {
+                    None => Ok(None),
+                    Some(v) => v
+                        .trim()
+                        .parse::<u32>()
+                        .map(Some)
+                        .map_err(|_| bad(&format!("属性 {} 的值「{v}」不是数字", name))),
+                }
+            };
+            match e.local_name().as_ref() {
+                "Worksheet" => {
+                    if let Some(done) = current.take() {
+                        sheets.push(done);
+                    }
+                    check_sheet_count(sheets.len() + 1, limits)?;
+                    current = Some(XmlSheet {
+                        name: attr("Name").unwrap_or_else(|| format!("Sheet{}", sheets.len() + 1)),
+                        cells: Vec::new(),
+                        merges: Vec::new(),
+                        bounds: None,
+                    });
+                    row = -1;
+                    if empty {
+                        sheets.extend(current.take());
+                    }
+                }
+                "Row" => {
+                    row = match index("Index")? {
+                        Some(i) if i >= 1 => i64::from(i) - 1,
+                        _ => row + 1,
+                    };
+                    col = 0;
+                    if row as usize >= limits.max_rows {
+                        return Err(ImportError::TooBig(format!(
+                            "第 {} 行有数据，上限 {} 行",
+                            row + 1,
+                            limits.max_rows
+                        )));
+                    }
+                }
+                "Cell" => {
+                    if let Some(i) = index("Index")?.filter(|i| *i >= 1) {
+                        col = i - 1;
+                    }
+                    let across = index("MergeAcross")?.unwrap_or(0);
+                    let down = index("MergeDown")?.unwrap_or(0);
+                    if col as usize >= limits.max_columns
+                        || (col as usize).saturating_add(across as usize) >= limits.max_columns
+                    {
+                        return Err(ImportError::TooBig(format!(
+                            "第 {} 列有数据，上限 {} 列",
+                            col + 1,
+                            limits.max_columns
+                        )));
+                    }
+                    let r = row.max(0) as u32;
+                    if (across > 0 || down > 0)
+                        && let Some(s) = current.as_mut()
+                    {
+                        s.merges.push(Dimensions {
+                            start: (r, col),
+                            end: (r.saturating_add(down), col + across),
+                        });
+                    }
+                    if !empty {
+                        cell = Some(col);
+                    }
+                    col += 1 + across;
+                }
+                "Comment" if !empty => comment += 1,
+                "Data" if comment == 0 && cell.is_some() && !empty => {
+                    data = Some((attr("Type").unwrap_or_default(), String::new()));
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Text(t) => {
+                if let Some((_, buf)) = data.as_mut() {
+                    buf.push_str(&t.xml10_content());
+                }
+            }
+            Event::CData(t) => {
+                if let Some((_, buf)) = data.as_mut() {
+                    buf.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) => {
+                if let Some((_, buf)) = data.as_mut() {
+                    match r.resolve_char_ref().map_err(|e| bad(&e))? {
+                        Some(c) => buf.push(c),
+                        None => {
+                            let name = r.xml10_content();
+                            match quick_xml::escape::resolve_predefined_entity(&name) {
+                                Some(v) => buf.push_str(v),
+                                None => return Err(bad(&format!("未知的实体 &{name};"))),
+                            }
+                        }
+                    }
+                }
+            }
+            Event::End(e) => match e.local_name().as_ref() {
+                "Data" if comment == 0 => {
+                    if let (Some((kind, value)), Some(c), Some(sheet)) =
+                        (data.take(), cell, current.as_mut())
+                    {
+                        let r = row.max(0) as u32;
+                        let value = xml_value(&kind, value);
+                        if let Data::String(s) = &value
+                            && s.chars().count() > limits.max_cell_chars
+                        {
+                            return Err(ImportError::CellTooLong {
+                                sheet: sheet.name.clone(),
+                                cell: format!("{}{}", column_letters(c), r + 1),
+                                chars: s.chars().count(),
+                                limit: limits.max_cell_chars,
+                            });
+                        }
+                        if value != Data::Empty {
+                            let b = sheet.bounds.get_or_insert((r, c, r, c));
+                            *b = (b.0.min(r), b.1.min(c), b.2.max(r), b.3.max(c));
+                            sheet.cells.push(calamine::Cell::new((r, c), value));
+                            count += 1;
+                            if count.is_multiple_of(8192) {
+                                deadline.check()?;
+                            }
+                        }
+                    }
+                }
+                "Comment" => comment = comment.saturating_sub(1),
+                "Cell" => {
+                    cell = None;
+                    data = None;
+                }
+                "Worksheet" => sheets.extend(current.take()),
+                _ => {}
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    sheets.extend(current.take());
+    let mut out = Vec::with_capacity(sheets.len());
+    for s in sheets {
+        if let Some((top, left, bottom, right)) = s.bounds {
+            let area = (u64::from(bottom - top) + 1) * (u64::from(right - left) + 1);
+            if area > limits.max_cells {
+                return Err(ImportError::TooBig(format!(
+                    "工作表「{}」的数据区域有 {area} 个单元格，上限 {}",
+                    s.name, limits.max_cells
+                )));
+            }
+        }
+        let range = if s.cells.is_empty() {
+            Range::empty()
+        } else {
+            Range::from_sparse(s.cells)
+        };
+        out.push(checked(s.name, range, s.merges, limits, false)?);
+    }
+    Ok(out)
+}
+
+/// A SpreadsheetML `<Data>`'s value by its `ss:Type`.
+fn xml_value(kind: &str, value: String) -> Data {
+    match kind {
+        "Number" => match value.trim().parse::<f64>() {
+            Ok(f) => Data::Float(f),
+            Err(_) => Data::String(value),
+        },
+        "DateTime" if !value.trim().is_empty() => Data::DateTimeIso(value.trim().to_owned()),
+        "Boolean" => Data::Bool(matches!(value.trim(), "1" | "true" | "TRUE")),
+        _ if value.is_empty() => Data::Empty,
+        _ => Data::String(value),
+    }
 }
 
 fn check_sheet_count(count: usize, limits: &Limits) -> Result<(), ImportError> {

@@ -7,6 +7,7 @@ mod docx;
 mod docx_svg;
 mod ledger;
 mod ledger_libreoffice;
+mod ledger_offices;
 mod libreoffice;
 mod quarterly;
 mod summary;

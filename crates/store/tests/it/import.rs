@@ -11,7 +11,8 @@ use std::collections::HashSet;
 use std::sync::{LazyLock, Mutex};
 
 use jianguan_domain::model::{
-    Milestone, MilestoneId, Money, PlanKind, Portfolio, Project, ProjectId, YearPlan,
+    Milestone, MilestoneId, Money, PlanKind, Portfolio, Project, ProjectId, Unit, UnitId, UnitKind,
+    YearPlan,
 };
 use jianguan_domain::store::prelude::*;
 use jianguan_domain::store::{Actor, CadenceWrite, Field, ProjectImport, StoreError};
@@ -58,6 +59,8 @@ macro_rules! backend_tests {
                 dropping_a_milestone_a_warning_references_is_refused_and_nothing_changes,
                 changing_the_actual_date_a_report_gives_is_refused_and_nothing_changes,
                 each_imported_project_gets_an_audit_record_and_the_chain_verifies,
+                new_units_and_their_projects_land_in_one_transaction,
+                a_refused_import_creates_none_of_its_new_units,
             );
         }
     };
@@ -129,6 +132,7 @@ fn new_project(template: &Project, code: &str) -> Project {
 
 fn import(new: Vec<Project>, updated: Vec<(Project, Vec<String>)>, version: i64) -> ProjectImport {
     ProjectImport {
+        new_units: Vec::new(),
         new,
         updated,
         source: "台账.xlsx（12,345 字节）".into(),
@@ -665,4 +669,112 @@ async fn a_write_committed_while_the_import_runs_is_noticed_on_postgres() {
         "only the other write"
     );
     assert_eq!(db.load_portfolio().await.unwrap().projects.len(), projects);
+}
+
+// ---------------------------------------------------------------------------------------------
+// New responsible units (issue 15): created with the projects that name them, or not at all.
+// ---------------------------------------------------------------------------------------------
+
+/// A unit the ledger proposes, under `district`, with placeholder id `placeholder`.
+fn proposed(placeholder: i64, name: &str, district: UnitId) -> Unit {
+    Unit {
+        id: UnitId(placeholder),
+        kind: UnitKind::ResponsibleUnit,
+        name: name.to_string(),
+        parent: Some(district),
+        active: true,
+    }
+}
+
+async fn new_units_and_their_projects_land_in_one_transaction(db: Db) {
+    let version = db.data_version().await.unwrap();
+    let max_unit = CITY.units.iter().map(|u| u.id.0).max().unwrap();
+    let first = &CITY.projects[0];
+    let mut a = new_project(first, "DR2026-0001");
+    a.responsible_unit = UnitId(-1);
+    let mut b = new_project(first, "DR2026-0002");
+    b.responsible_unit = UnitId(-2);
+    let mut c = new_project(first, "DR2026-0003");
+    c.responsible_unit = UnitId(-1);
+    let mut batch = import(vec![a, b, c], vec![], version);
+    batch.new_units = vec![
+        proposed(-1, "导入测试城投公司", first.district),
+        proposed(-2, "导入测试街道办", first.district),
+    ];
+    let ids = db
+        .import_projects(&batch, &tester(), &no_progress)
+        .await
+        .expect("the import with new units is written");
+    assert_eq!(db.data_version().await.unwrap(), version + 1, "one bump");
+    let loaded = db.load_portfolio().await.unwrap();
+    let unit = |name: &str| {
+        loaded
+            .units
+            .iter()
+            .find(|u| u.name == name)
+            .unwrap_or_else(|| panic!("unit {name} is stored"))
+            .clone()
+    };
+    let (u1, u2) = (unit("导入测试城投公司"), unit("导入测试街道办"));
+    assert_eq!(
+        (u1.id, u1.kind, u1.parent, u1.active),
+        (
+            UnitId(max_unit + 1),
+            UnitKind::ResponsibleUnit,
+            Some(first.district),
+            true
+        )
+    );
+    assert_eq!(u2.id, UnitId(max_unit + 2));
+    let responsible: Vec<UnitId> = ids
+        .iter()
+        .map(|id| {
+            loaded
+                .projects
+                .iter()
+                .find(|p| p.id == *id)
+                .unwrap()
+                .responsible_unit
+        })
+        .collect();
+    assert_eq!(responsible, [u1.id, u2.id, u1.id]);
+    // Every new unit is audited, before the projects.
+    let records = db.audit_records(0, i64::MAX).await.unwrap();
+    let created: Vec<&str> = records
+        .iter()
+        .filter(|r| r.action == "unit.import.create")
+        .map(|r| r.object.as_str())
+        .collect();
+    assert_eq!(
+        created,
+        [
+            format!("unit:{}", u1.id).as_str(),
+            format!("unit:{}", u2.id).as_str()
+        ]
+    );
+}
+
+async fn a_refused_import_creates_none_of_its_new_units(db: Db) {
+    let version = db.data_version().await.unwrap();
+    let first = &CITY.projects[0];
+    let mut fresh = new_project(first, "DR2026-0001");
+    fresh.responsible_unit = UnitId(-1);
+    // The second project's code is taken: the whole import, its new unit too, is refused.
+    let mut taken = new_project(first, &CITY.projects[1].code);
+    taken.responsible_unit = UnitId(-1);
+    let mut batch = import(vec![fresh.clone(), taken], vec![], version);
+    batch.new_units = vec![proposed(-1, "导入测试城投公司", first.district)];
+    assert_refused_unchanged(
+        &db,
+        &batch,
+        |e| matches!(e, StoreError::Duplicate { .. }),
+        &[],
+    )
+    .await;
+    // A project naming a placeholder the import does not create is refused too.
+    let mut orphan = fresh;
+    orphan.responsible_unit = UnitId(-7);
+    let mut batch = import(vec![orphan], vec![], version);
+    batch.new_units = vec![proposed(-1, "导入测试城投公司", first.district)];
+    assert_refused_unchanged(&db, &batch, is_invalid, &["-7"]).await;
 }

@@ -124,7 +124,84 @@ async fn a_ledger_with_bad_cells_is_refused_with_an_error_report(app: &App) {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
 
+async fn a_code_less_ledger_for_the_forms_year_lists_made_up_codes_and_new_units(app: &App) {
+    let p = &app.project;
+    let district = app.city.unit_name(p.district).to_string();
+    let unit = app.city.unit_name(p.responsible_unit).to_string();
+    let category = app
+        .city
+        .categories
+        .iter()
+        .find(|c| c.id == p.category)
+        .expect("the project's category")
+        .name
+        .clone();
+    let csv = format!(
+        "项目名称,项目类别,所属县区,责任单位,总投资（万元）,计划开工时间,计划完工时间,联系人\n\
+         网页导入甲项目,{category},{district},{unit},100,2026-03-05,2026/10/17,张三\n\
+         网页导入乙项目,{category},{district},网页测试新建单位,200,2026/04/01,2027-06-30,李四\n"
+    );
+    let r = app
+        .post_multipart(
+            "office",
+            "/ledger/import",
+            &[("year", "2026")],
+            &[("file", "台账.csv", csv.into_bytes())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("id=\"generated-codes\""), "{}", r.body);
+    assert!(r.body.contains("JG2026-0001") && r.body.contains("JG2026-0002"));
+    assert!(r.body.contains("id=\"new-units\"") && r.body.contains("网页测试新建单位"));
+    assert!(r.body.contains("未导入的列：台账: 联系人"), "{}", r.body);
+    assert!(r.body.contains("推算"), "the derived milestones are said");
+    assert!(r.body.contains("value=\"2026\""), "the form keeps the year");
+    let token = r
+        .body
+        .split("name=\"token\" value=\"")
+        .nth(1)
+        .and_then(|t| t.split('"').next())
+        .expect("a confirmation token")
+        .to_string();
+    let r = app
+        .post("office", "/ledger/import/confirm", &[("token", &token)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(r.location.contains("new=2"), "{}", r.location);
+    assert!(r.location.contains("units=1"), "{}", r.location);
+    let city = app.store.load_portfolio().await.expect("load");
+    let made = city
+        .projects
+        .iter()
+        .find(|x| x.code == "JG2026-0002")
+        .expect("the made-up code is stored");
+    let new_unit = city
+        .units
+        .iter()
+        .find(|u| u.name == "网页测试新建单位")
+        .expect("the new unit is stored");
+    assert_eq!(made.responsible_unit, new_unit.id);
+    assert_eq!(new_unit.parent, Some(p.district));
+    assert_eq!(made.year_plans[0].year, 2026);
+    assert_eq!(
+        made.year_plans[0].kind,
+        jianguan_domain::model::PlanKind::Preliminary
+    );
+    // A year that is not one is refused before the file is read.
+    let r = app
+        .post_multipart(
+            "office",
+            "/ledger/import",
+            &[("year", "二〇二六")],
+            &[("file", "台账.csv", b"x".to_vec())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("四位年份"), "{}", r.body);
+}
+
 scenarios!([
     the_exported_ledger_imports_unchanged_and_a_change_is_confirmed,
     a_ledger_with_bad_cells_is_refused_with_an_error_report,
+    a_code_less_ledger_for_the_forms_year_lists_made_up_codes_and_new_units,
 ]);
