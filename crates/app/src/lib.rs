@@ -17,7 +17,9 @@ pub mod clock;
 pub mod coverage;
 pub mod jobs;
 pub mod ledger;
+pub mod org;
 pub mod portfolio;
+pub mod setup;
 
 pub use clock::Clock;
 pub use portfolio::{App, Snapshot};

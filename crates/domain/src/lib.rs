@@ -13,6 +13,7 @@ pub mod fmt;
 pub mod followup;
 pub mod highlights;
 pub mod model;
+pub mod org;
 pub mod overview;
 pub mod quarterly;
 pub mod rates;

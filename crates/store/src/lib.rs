@@ -11,6 +11,7 @@ mod cadence;
 mod codec;
 mod errors;
 mod ledger;
+mod org;
 mod postgres;
 mod sqlite;
 pub mod testing;

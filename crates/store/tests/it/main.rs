@@ -3,4 +3,5 @@
 //! of its own under `tests/`.
 
 mod import;
+mod org;
 mod store;
