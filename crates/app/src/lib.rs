@@ -19,7 +19,9 @@ pub mod jobs;
 pub mod ledger;
 pub mod org;
 pub mod portfolio;
+pub mod refusal;
 pub mod setup;
 
 pub use clock::Clock;
 pub use portfolio::{App, Snapshot};
+pub use refusal::refusal;

@@ -22,6 +22,7 @@ mod bench;
 mod cadence;
 mod coverage;
 mod ledger;
+mod org;
 mod report;
 
 /// jianguan (建管): the command platform of a city's construction & management campaign.
@@ -84,6 +85,15 @@ enum Command {
         /// Random seed; the same seed gives the same ledger on every backend.
         #[arg(long, default_value_t = jianguan_demo::NATIONAL_SEED)]
         seed: u64,
+    },
+    /// Set a city up in an empty database: the HQ office, the city's settings, the starter
+    /// catalogue of categories and the year's reporting periods. Refused if the database holds
+    /// campaign data.
+    Init(org::InitArgs),
+    /// The organisation: `org import FILE` (.xlsx/.csv: 单位名称, 类型, 上级单位), `org show`.
+    Org {
+        #[command(subcommand)]
+        command: org::OrgCommand,
     },
     /// Accounts: `user add` creates one (the first account of a production database, too).
     User {
@@ -233,9 +243,9 @@ enum UserCommand {
         /// unit_reporter, system_admin, security_admin or audit_admin.
         #[arg(long)]
         role: String,
-        /// The organisation unit's id (required for campaign roles).
+        /// The organisation unit: its exact name or its id (required for campaign roles).
         #[arg(long)]
-        unit: Option<i64>,
+        unit: Option<String>,
     },
 }
 
@@ -397,6 +407,8 @@ async fn run(cli: Cli) -> Result<()> {
             serve(store, listen, anchors, photos.dir(&db), network).await
         }
         Command::Stats(args) => stats(args).await,
+        Command::Init(args) => org::init(args).await,
+        Command::Org { command } => org::org(command).await,
         Command::Gen { scale, db, seed } => gen_ledger(scale, &db, seed).await,
         Command::User {
             command:
@@ -447,7 +459,7 @@ async fn user_add(
     username: &str,
     name: &str,
     role: &str,
-    unit: Option<i64>,
+    unit: Option<String>,
 ) -> Result<()> {
     let role =
         jianguan_access::Role::from_code(role).with_context(|| format!("unknown role `{role}`"))?;
@@ -464,6 +476,16 @@ async fn user_add(
     let store = jianguan_store::open(db)
         .await
         .context("opening the database")?;
+    let unit = match unit {
+        None => None,
+        Some(text) => match jianguan_app::org::resolve_unit(&store, &text).await {
+            Ok(u) => Some(u),
+            Err(jianguan_app::org::OrgError::Store(e)) => {
+                return Err(e).context("reading the units");
+            }
+            Err(e) => anyhow::bail!("--unit：{e}"),
+        },
+    };
     let totp = if jianguan_access::session::second_factor_required(&[role]) {
         Some(
             jianguan_access::totp::TotpSecret::generate()
@@ -473,25 +495,38 @@ async fn user_add(
     } else {
         None
     };
-    let id = jianguan_app::accounts::create_account(
+    let created = jianguan_app::accounts::create_account(
         &store,
         Clock::system(),
         "cli",
         jianguan_app::accounts::NewAccount {
             username,
             display_name: name,
-            unit: unit.map(jianguan_domain::model::UnitId),
+            unit: unit.as_ref().map(|u| u.id),
             roles: &[role],
             password,
             totp_secret: totp.clone(),
         },
     )
-    .await?;
-    println!("已创建账户 {username}（编号 {id}，角色 {}）", role.label());
+    .await;
+    store.close().await;
+    let id = match created {
+        Ok(id) => id,
+        Err(jianguan_app::accounts::AccountError::Store(e)) => match jianguan_app::refusal(&e) {
+            Some(why) => anyhow::bail!("{why}"),
+            None => return Err(e).context("writing the account"),
+        },
+        Err(e) => anyhow::bail!("{e}"),
+    };
+    println!(
+        "已创建账户 {username}（编号 {id}，角色 {}{}）",
+        role.label(),
+        unit.map(|u| format!("，单位 {}", u.name))
+            .unwrap_or_default()
+    );
     if let Some(secret) = totp {
         println!("动态口令密钥（请录入手机验证器，仅显示一次）：{secret}");
     }
-    store.close().await;
     Ok(())
 }
 
