@@ -47,6 +47,9 @@ pub enum Resource {
     /// An objection (申诉) to a line of a unit's monthly score: Create = file one for one's own
     /// unit, Update = decide it (the office).
     Objection,
+    /// The organisation's units (组织单位): the command office creates, renames, moves,
+    /// deactivates and reactivates them. Citywide, like the settings.
+    Organisation,
     /// The campaign's settings, e.g. the warning rules (业务配置): one citywide configuration, not
     /// narrowed by scope, and not administrative (administrators see no campaign data).
     Settings,
@@ -66,7 +69,7 @@ pub enum Resource {
 
 impl Resource {
     /// Every resource: the campaign ones, then the administrative ones.
-    pub const ALL: [Resource; 14] = [
+    pub const ALL: [Resource; 15] = [
         Resource::Portfolio,
         Resource::Project,
         Resource::ProgressReport,
@@ -75,6 +78,7 @@ impl Resource {
         Resource::TrackedItem,
         Resource::Assessment,
         Resource::Objection,
+        Resource::Organisation,
         Resource::Settings,
         Resource::Users,
         Resource::Roles,
@@ -94,6 +98,7 @@ impl Resource {
             Resource::TrackedItem => "tracked_item",
             Resource::Assessment => "assessment",
             Resource::Objection => "objection",
+            Resource::Organisation => "organisation",
             Resource::Settings => "settings",
             Resource::Users => "users",
             Resource::Roles => "roles",
@@ -119,6 +124,7 @@ impl Resource {
             Resource::TrackedItem => "督办事项",
             Resource::Assessment => "月度考评",
             Resource::Objection => "考评申诉",
+            Resource::Organisation => "组织单位",
             Resource::Settings => "业务配置",
             Resource::Users => "用户账户",
             Resource::Roles => "角色",
@@ -317,6 +323,8 @@ pub const POLICY: &[Rule] = policy! {
         // decides objections.
         Assessment: [Read, Create, Update, Export],
         Objection: [Read, Update],
+        // The office keeps the organisation: units created, renamed, moved, deactivated.
+        Organisation: [Read, Create, Update],
         Settings: [Read, Update],
     }
     SubHqStaff {
@@ -488,7 +496,7 @@ mod tests {
 
     #[test]
     fn the_matrix_covers_every_role_resource_and_action() {
-        assert_eq!(every_triple().count(), 9 * 14 * 7);
+        assert_eq!(every_triple().count(), 9 * 15 * 7);
         let allowed = every_triple()
             .filter(|&(r, res, a)| allows(r, res, a))
             .count();
@@ -692,10 +700,12 @@ mod tests {
 
     #[test]
     fn settings_are_campaign_wide_neither_scoped_nor_administrative() {
-        assert!(!Resource::Settings.is_scoped());
-        assert!(!Resource::Settings.is_administrative());
+        for citywide in [Resource::Settings, Resource::Organisation] {
+            assert!(!citywide.is_scoped());
+            assert!(!citywide.is_administrative());
+        }
         for resource in Resource::ALL {
-            if resource != Resource::Settings {
+            if resource != Resource::Settings && resource != Resource::Organisation {
                 assert_ne!(
                     resource.is_scoped(),
                     resource.is_administrative(),
@@ -745,16 +755,16 @@ mod tests {
     #[test]
     fn the_policy_matrix_is_as_reviewed() {
         insta::assert_snapshot!(render_matrix(), @r"
-    role            portfolio project progress_report dispatch warning tracked_item assessment objection settings users roles security_policy audit backup
-    hq_leader       RE        RE      RE              RE       RE      RE           RE         R         R        -     -     -               -     -
-    hq_office       RE        RCUDE   RCUE            RE       RE      RCUE         RCUE       RU        RU       -     -     -               -     -
-    sub_hq_staff    RE        RE      RE              RE       RE      RCUE         RE         R         R        -     -     -               -     -
-    lead_unit_staff RE        RE      RE              RE       RE      RUE          RE         RC        R        -     -     -               -     -
-    district_staff  RE        RE      RE              RE       RE      RUE          RE         RC        R        -     -     -               -     -
-    unit_reporter   RE        RE      RCUE            -        RE      RUE          -          -         R        -     -     -               -     -
-    system_admin    -         -       -               -        -       -            -          -         -        RCU   -     -               -     RCE
-    security_admin  -         -       -               -        -       -            -          -         -        R     RG    RU              -     -
-    audit_admin     -         -       -               -        -       -            -          -         -        -     -     -               REV   -
+    role            portfolio project progress_report dispatch warning tracked_item assessment objection organisation settings users roles security_policy audit backup
+    hq_leader       RE        RE      RE              RE       RE      RE           RE         R         -            R        -     -     -               -     -
+    hq_office       RE        RCUDE   RCUE            RE       RE      RCUE         RCUE       RU        RCU          RU       -     -     -               -     -
+    sub_hq_staff    RE        RE      RE              RE       RE      RCUE         RE         R         -            R        -     -     -               -     -
+    lead_unit_staff RE        RE      RE              RE       RE      RUE          RE         RC        -            R        -     -     -               -     -
+    district_staff  RE        RE      RE              RE       RE      RUE          RE         RC        -            R        -     -     -               -     -
+    unit_reporter   RE        RE      RCUE            -        RE      RUE          -          -         -            R        -     -     -               -     -
+    system_admin    -         -       -               -        -       -            -          -         -            -        RCU   -     -               -     RCE
+    security_admin  -         -       -               -        -       -            -          -         -            -        R     RG    RU              -     -
+    audit_admin     -         -       -               -        -       -            -          -         -            -        -     -     -               REV   -
     ");
     }
 }

@@ -701,6 +701,15 @@ async fn serve(
         jianguan_app::jobs::node_name(),
     );
     println!("jianguan 已启动：http://{addr}/");
+    if jianguan_app::setup::needs_setup(&store).await? {
+        let token = state
+            .open_setup()
+            .context("making the first-run token")?;
+        println!(
+            "数据库为空：请从管理网络（--admin-from）打开 http://{addr}/setup 初始化城市，一次性口令：{token}"
+        );
+        println!("（也可停止服务后用 jianguan init 初始化；城市建立后该页面和口令即失效。）");
+    }
     tracing::info!(%addr, backend = store.backend(), "serving");
     jianguan_web::serve(listener, state).await?;
     if let Some(path) = &anchors {

@@ -16,3 +16,4 @@ mod ledger;
 mod matrix;
 mod network;
 mod record_scope;
+mod setup;
