@@ -74,7 +74,9 @@ fn parent_text(units: &[Unit], parent: Option<UnitId>) -> String {
         Some(id) => units
             .iter()
             .find(|u| u.id == id)
-            .map_or(format!("编号 {id}"), |u| format!("{}（编号 {id}）", u.name)),
+            .map_or(format!("编号 {id}"), |u| {
+                format!("{}（编号 {id}）", u.name)
+            }),
     }
 }
 
@@ -156,9 +158,11 @@ pub async fn rename_unit(
         }
         let before = std::mem::replace(&mut unit.name, name);
         rules::check_unit(units, unit)?;
-        Ok(Some(
-            audit(clock, by, AuditAction::UnitRename, id).change("name", Some(before), &unit.name),
-        ))
+        Ok(Some(audit(clock, by, AuditAction::UnitRename, id).change(
+            "name",
+            Some(before),
+            &unit.name,
+        )))
     })
     .await
 }
@@ -256,7 +260,11 @@ pub fn plan_org_import(
         let name = match rules::check_name(&r.name) {
             Ok(n) => Some(n),
             Err(e) => {
-                errors.push(format!("第 {} 行「{col_name}」：{}", r.row, e.0.trim_start_matches("单位名称：")));
+                errors.push(format!(
+                    "第 {} 行「{col_name}」：{}",
+                    r.row,
+                    e.0.trim_start_matches("单位名称：")
+                ));
                 None
             }
         };
@@ -389,10 +397,9 @@ pub fn plan_org_import(
     let mut ordered: Vec<Unit> = Vec::with_capacity(new.len());
     let mut pending = new;
     while !pending.is_empty() {
-        let (ready, waiting): (Vec<Unit>, Vec<Unit>) = pending.into_iter().partition(|u| {
-            u.parent
-                .is_none_or(|p| placed.iter().any(|x| x.id == p))
-        });
+        let (ready, waiting): (Vec<Unit>, Vec<Unit>) = pending
+            .into_iter()
+            .partition(|u| u.parent.is_none_or(|p| placed.iter().any(|x| x.id == p)));
         if ready.is_empty() {
             for u in &waiting {
                 // Parents still pending: a row whose parent row was refused, or a cycle.
@@ -434,7 +441,9 @@ pub async fn import_org(
 ) -> Result<OrgImported, OrgError> {
     let rows = read_org_file(bytes, file_name).map_err(|e| OrgError::Rows(vec![e]))?;
     if rows.is_empty() {
-        return Err(OrgError::Rows(vec!["文件中没有单位（表头下没有数据行）".into()]));
+        return Err(OrgError::Rows(vec![
+            "文件中没有单位（表头下没有数据行）".into(),
+        ]));
     }
     let version = store.data_version().await?;
     let units = store.load_units().await?;
@@ -450,10 +459,19 @@ pub async fn import_org(
     let all: Vec<Unit> = units.iter().chain(&new).cloned().collect();
     let mut drafts: Vec<AuditDraft> = new.iter().map(|u| created(clock, by, u, &all)).collect();
     drafts.push(
-        AuditDraft::new(clock.now_ms(), by, AuditAction::OrgImport, format!("file:{file_name}"))
-            .change("source", None, format!("{file_name}（{} 字节）", bytes.len()))
-            .change("created", None, report.created.len().to_string())
-            .change("unchanged", None, report.unchanged.len().to_string()),
+        AuditDraft::new(
+            clock.now_ms(),
+            by,
+            AuditAction::OrgImport,
+            format!("file:{file_name}"),
+        )
+        .change(
+            "source",
+            None,
+            format!("{file_name}（{} 字节）", bytes.len()),
+        )
+        .change("created", None, report.created.len().to_string())
+        .change("unchanged", None, report.unchanged.len().to_string()),
     );
     store
         .save_units(
@@ -483,4 +501,68 @@ pub fn tree_lines(units: &[Unit]) -> Vec<String> {
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(row: usize, name: &str, kind: &str, parent: &str) -> OrgRow {
+        OrgRow {
+            row,
+            name: name.into(),
+            kind: kind.into(),
+            parent: parent.into(),
+        }
+    }
+
+    fn office() -> Vec<Unit> {
+        vec![Unit {
+            id: UnitId(1),
+            kind: UnitKind::CommandHq,
+            name: "指挥部办公室".into(),
+            parent: None,
+            active: true,
+        }]
+    }
+
+    #[test]
+    fn a_parent_may_come_below_its_child_and_parents_are_written_first() {
+        let rows = [
+            row(2, "东湖区住建局", "责任单位", "东湖区"),
+            row(3, "东湖区", "县区", "指挥部办公室"),
+        ];
+        let (new, report) = plan_org_import(&office(), &rows).unwrap();
+        assert_eq!(new[0].name, "东湖区");
+        assert_eq!(new[1].parent, Some(new[0].id));
+        assert_eq!(new[0].parent, Some(UnitId(1)));
+        assert_eq!(report.created.len(), 2);
+    }
+
+    #[test]
+    fn every_bad_row_is_named_with_its_column() {
+        let rows = [
+            row(2, "", "县区", ""),
+            row(3, "甲", "街道", ""),
+            row(4, "乙", "责任单位", "丙"),
+            row(5, "丁", "县区", ""),
+            row(6, "丁", "县区", ""),
+            row(7, "戊", "县区", "丁"),
+        ];
+        let errors = plan_org_import(&office(), &rows).unwrap_err();
+        let text = errors.join("\n");
+        assert!(text.contains("第 2 行「单位名称」：不能为空"), "{text}");
+        assert!(
+            text.contains(
+                "第 3 行「类型」：应为 分指挥部、牵头单位、县区、责任单位 之一，实为「街道」"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("第 4 行「上级单位」：「丙」"), "{text}");
+        assert!(
+            text.contains("第 6 行「单位名称」：「丁」与第 5 行重复"),
+            "{text}"
+        );
+        assert!(text.contains("第 7 行：上级单位：县区的上级应为"), "{text}");
+    }
 }

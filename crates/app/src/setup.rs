@@ -6,7 +6,9 @@ use jianguan_access::Role;
 use jianguan_access::password::PasswordPolicy;
 use jianguan_access::username::Username;
 use jianguan_audit::{AuditAction, AuditDraft};
-use jianguan_domain::model::{Category, CategoryId, Portfolio, TemplateStep, Unit, UnitId, UnitKind};
+use jianguan_domain::model::{
+    Category, CategoryId, Portfolio, TemplateStep, Unit, UnitId, UnitKind,
+};
 use jianguan_domain::store::{CityInit, Store, StoreError};
 use serde::{Deserialize, Serialize};
 
@@ -98,7 +100,9 @@ pub enum SetupError {
     #[error("{0}")]
     Invalid(String),
     /// The database already holds campaign data.
-    #[error("数据库中已有组织单位或项目，不能再次初始化（初始化只用于空数据库，原有数据未作任何改动）")]
+    #[error(
+        "数据库中已有组织单位或项目，不能再次初始化（初始化只用于空数据库，原有数据未作任何改动）"
+    )]
     NotEmpty,
     /// The database refused or failed.
     #[error(transparent)]
@@ -250,16 +254,26 @@ pub async fn init_city(
     };
     let now_ms = clock.now_ms();
     let audit = vec![
-        AuditDraft::new(now_ms, by, AuditAction::CityInit, format!("setting:{CITY_KEY}"))
-            .change("city", None, &settings.city)
-            .change("year", None, settings.year.to_string())
-            .change("issuer", None, &settings.issuer)
-            .change("doc_prefix", None, &settings.doc_prefix)
-            .change("categories", None, n_categories.to_string())
-            .change("periods", None, n_periods.to_string()),
-        AuditDraft::new(now_ms, by, AuditAction::UnitCreate, format!("unit:{}", office.id))
-            .change("name", None, &office.name)
-            .change("kind", None, office.kind.code()),
+        AuditDraft::new(
+            now_ms,
+            by,
+            AuditAction::CityInit,
+            format!("setting:{CITY_KEY}"),
+        )
+        .change("city", None, &settings.city)
+        .change("year", None, settings.year.to_string())
+        .change("issuer", None, &settings.issuer)
+        .change("doc_prefix", None, &settings.doc_prefix)
+        .change("categories", None, n_categories.to_string())
+        .change("periods", None, n_periods.to_string()),
+        AuditDraft::new(
+            now_ms,
+            by,
+            AuditAction::UnitCreate,
+            format!("unit:{}", office.id),
+        )
+        .change("name", None, &office.name)
+        .change("kind", None, office.kind.code()),
     ];
     store.init_city(&city, by, &audit).await?;
     Ok(CitySetUp {
@@ -381,8 +395,18 @@ mod tests {
         assert_eq!(cats[2].template[6].weight, 30);
         for c in &cats {
             assert_eq!(c.template.len(), 10, "{}", c.name);
-            assert_eq!(c.template.iter().map(|s| s.weight).sum::<u32>(), 100, "{}", c.name);
-            assert_eq!(c.template.iter().map(|s| s.share).sum::<u32>(), 100, "{}", c.name);
+            assert_eq!(
+                c.template.iter().map(|s| s.weight).sum::<u32>(),
+                100,
+                "{}",
+                c.name
+            );
+            assert_eq!(
+                c.template.iter().map(|s| s.share).sum::<u32>(),
+                100,
+                "{}",
+                c.name
+            );
             assert_eq!(c.sub_hq, UnitId(1));
         }
     }

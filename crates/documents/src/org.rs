@@ -85,6 +85,10 @@ mod tests {
     fn a_missing_header_is_named() {
         let err = read_org_file("单位名称,类型\n东湖区,县区\n".as_bytes(), "org.csv").unwrap_err();
         assert!(err.contains("上级单位"), "{err}");
-        assert!(read_org_file(b"a,b\n", "org.csv").unwrap_err().contains("表头"));
+        assert!(
+            read_org_file(b"a,b\n", "org.csv")
+                .unwrap_err()
+                .contains("表头")
+        );
     }
 }

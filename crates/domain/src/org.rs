@@ -22,11 +22,7 @@ pub fn allowed_parents(kind: UnitKind) -> &'static [Option<UnitKind>] {
         UnitKind::SubHq | UnitKind::LeadUnit | UnitKind::District => {
             &[None, Some(UnitKind::CommandHq)]
         }
-        UnitKind::ResponsibleUnit => &[
-            None,
-            Some(UnitKind::District),
-            Some(UnitKind::LeadUnit),
-        ],
+        UnitKind::ResponsibleUnit => &[None, Some(UnitKind::District), Some(UnitKind::LeadUnit)],
     }
 }
 
@@ -74,7 +70,9 @@ pub fn check_unit(units: &[Unit], unit: &Unit) -> Result<(), OrgRefusal> {
         Some(id) if id == unit.id => {
             return Err(refuse("上级单位：不能是本单位"));
         }
-        Some(id) => Some(find(id).ok_or_else(|| refuse(format!("上级单位：没有编号为 {id} 的单位")))?),
+        Some(id) => {
+            Some(find(id).ok_or_else(|| refuse(format!("上级单位：没有编号为 {id} 的单位")))?)
+        }
     };
     if !allowed_parents(unit.kind).contains(&parent.map(|p| p.kind)) {
         return Err(refuse(format!(
@@ -234,7 +232,11 @@ mod tests {
         assert!(check_unit(&units, &unit(5, UnitKind::SubHq, "城建分指挥部", Some(1))).is_ok());
         assert!(check_unit(&units, &unit(5, UnitKind::ResponsibleUnit, "甲", Some(4))).is_ok());
         let err = check_unit(&units, &unit(5, UnitKind::District, "西山区", Some(2))).unwrap_err();
-        assert!(err.0.starts_with("上级单位：县区的上级应为无上级单位或指挥部办公室"), "{err}");
+        assert!(
+            err.0
+                .starts_with("上级单位：县区的上级应为无上级单位或指挥部办公室"),
+            "{err}"
+        );
         let err = check_unit(&units, &unit(5, UnitKind::CommandHq, "另一个", None)).unwrap_err();
         assert!(err.0.starts_with("类型："), "{err}");
         assert!(check_unit(&units, &unit(5, UnitKind::CommandHq, "x", Some(1))).is_err());
@@ -244,11 +246,18 @@ mod tests {
     fn names_are_checked_and_unique_among_siblings() {
         let units = city();
         assert_eq!(
-            check_unit(&units, &unit(5, UnitKind::District, " ", None)).unwrap_err().0,
+            check_unit(&units, &unit(5, UnitKind::District, " ", None))
+                .unwrap_err()
+                .0,
             "单位名称：不能为空"
         );
         let long = "长".repeat(101);
-        assert!(check_unit(&units, &unit(5, UnitKind::District, &long, None)).unwrap_err().0.contains("100"));
+        assert!(
+            check_unit(&units, &unit(5, UnitKind::District, &long, None))
+                .unwrap_err()
+                .0
+                .contains("100")
+        );
         let err = check_unit(&units, &unit(5, UnitKind::District, "东湖区", Some(1))).unwrap_err();
         assert!(err.0.contains("已有县区「东湖区」（编号 2）"), "{err}");
         // Another parent, or an inactive twin, is fine.
@@ -266,14 +275,22 @@ mod tests {
         // first; a cycle through allowed kinds is caught by the walk.
         let mut moved = units[2].clone();
         moved.parent = Some(UnitId(3));
-        assert_eq!(check_unit(&units, &moved).unwrap_err().0, "上级单位：不能是本单位");
+        assert_eq!(
+            check_unit(&units, &moved).unwrap_err().0,
+            "上级单位：不能是本单位"
+        );
     }
 
     #[test]
     fn the_office_is_never_deactivated_nor_a_parent_before_its_children() {
         let units = city();
         assert!(check_deactivate(&units, &units[0]).is_err());
-        assert!(check_deactivate(&units, &units[1]).unwrap_err().0.contains("东湖区住建局"));
+        assert!(
+            check_deactivate(&units, &units[1])
+                .unwrap_err()
+                .0
+                .contains("东湖区住建局")
+        );
         assert!(check_deactivate(&units, &units[2]).is_ok());
     }
 
@@ -284,7 +301,10 @@ mod tests {
         assert_eq!(resolve(&units, "4").unwrap().id, UnitId(4));
         units.push(unit(5, UnitKind::ResponsibleUnit, "东湖区住建局", Some(4)));
         let err = resolve(&units, "东湖区住建局").unwrap_err();
-        assert!(err.0.contains("编号 3") && err.0.contains("编号 5"), "{err}");
+        assert!(
+            err.0.contains("编号 3") && err.0.contains("编号 5"),
+            "{err}"
+        );
         assert!(resolve(&units, "南区").is_err());
     }
 

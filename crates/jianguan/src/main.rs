@@ -702,9 +702,7 @@ async fn serve(
     );
     println!("jianguan 已启动：http://{addr}/");
     if jianguan_app::setup::needs_setup(&store).await? {
-        let token = state
-            .open_setup()
-            .context("making the first-run token")?;
+        let token = state.open_setup().context("making the first-run token")?;
         println!(
             "数据库为空：请从管理网络（--admin-from）打开 http://{addr}/setup 初始化城市，一次性口令：{token}"
         );

@@ -73,7 +73,10 @@ pub async fn init(args: InitArgs) -> Result<()> {
     };
     let s = &city.settings;
     println!("已初始化 {}（{} 年）：", s.city, s.year);
-    println!("  指挥部办公室：{}（编号 {}）", city.office.name, city.office.id);
+    println!(
+        "  指挥部办公室：{}（编号 {}）",
+        city.office.name, city.office.id
+    );
     println!("  发文机关：{}；文号前缀：{}", s.issuer, s.doc_prefix);
     println!(
         "  项目类别 {} 个（含节点模板），{} 年填报期次 {} 个",
@@ -84,9 +87,7 @@ pub async fn init(args: InitArgs) -> Result<()> {
     let db = &args.db;
     println!("  1. 导入组织（分指挥部、牵头单位、县区、责任单位）：");
     println!("     jianguan org import --db {db} 组织.xlsx   （列：单位名称、类型、上级单位）");
-    println!(
-        "     各类别的分指挥部和牵头单位暂为指挥部办公室，导入后请在「类别」页面重新指定。"
-    );
+    println!("     各类别的分指挥部和牵头单位暂为指挥部办公室，导入后请在「类别」页面重新指定。");
     println!("  2. 导入项目台账：jianguan import ledger --db {db} 台账.xlsx");
     println!("  3. 审定年度计划（plan approve）");
     println!(

@@ -322,6 +322,7 @@ impl IntoResponse for AppError {
 mod tests {
     use super::*;
     use http_body_util::BodyExt;
+    use jianguan_domain::store::Field;
 
     /// The status and JSON body a store error is answered with.
     async fn answer(e: StoreError) -> (StatusCode, String) {

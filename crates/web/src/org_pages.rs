@@ -102,11 +102,7 @@ impl FromParams for UnitForm {
 }
 
 /// The page again with the refusal (422), or the store's failure.
-async fn refused(
-    state: &AppState,
-    user: &CurrentUser,
-    e: OrgError,
-) -> Result<Response, AppError> {
+async fn refused(state: &AppState, user: &CurrentUser, e: OrgError) -> Result<Response, AppError> {
     let message = match e {
         OrgError::Store(e) => match jianguan_app::refusal(&e) {
             Some(m) => m,

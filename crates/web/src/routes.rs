@@ -407,7 +407,12 @@ pub fn routes() -> Vec<Route> {
         Route::page(GET, "/setup", FirstRun, setup_pages::page),
         Route::page(POST, "/setup", FirstRun, setup_pages::submit),
         Route::page(GET, "/org", Policy(Organisation, Read), org_pages::page),
-        Route::page(POST, "/org/units", Policy(Organisation, Create), org_pages::create),
+        Route::page(
+            POST,
+            "/org/units",
+            Policy(Organisation, Create),
+            org_pages::create,
+        ),
         Route::page(
             POST,
             "/org/units/{id}",

@@ -11,7 +11,7 @@ use axum::Extension;
 use axum::extract::State;
 use axum::response::Response;
 use jianguan_access::Role;
-use jianguan_app::setup::{CityInput, FirstAccount, FIRST_ROLES, SetupError, set_up_city};
+use jianguan_app::setup::{CityInput, FIRST_ROLES, FirstAccount, SetupError, set_up_city};
 use jianguan_audit::{AuditAction, AuditDraft, Outcome};
 use sha2::{Digest, Sha256};
 
@@ -84,7 +84,8 @@ impl FromParams for SetupForm {
                 .map(|r| {
                     (
                         *r,
-                        f.text(&format!("username_{}", r.code())).unwrap_or_default(),
+                        f.text(&format!("username_{}", r.code()))
+                            .unwrap_or_default(),
                         f.raw(&format!("password_{}", r.code())),
                     )
                 })

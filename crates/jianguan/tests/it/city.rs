@@ -75,13 +75,21 @@ fn a_city_is_set_up_once_its_organisation_imported_and_a_reporter_added_by_unit_
     // The same again fails, naming why, and writes nothing.
     let again = city.run(&["init", "--db", &db, "--city", "测试市", "--year", "2026"]);
     assert_eq!(again.status.code(), Some(1));
-    assert!(text(&again.stderr).contains("不能再次初始化"), "{}", text(&again.stderr));
+    assert!(
+        text(&again.stderr).contains("不能再次初始化"),
+        "{}",
+        text(&again.stderr)
+    );
 
     let csv = city.path("org.csv");
     std::fs::write(&csv, ORG_CSV).expect("write org.csv");
     let import = city.run(&["org", "import", "--db", &db, &csv]);
     assert!(import.status.success(), "{}", text(&import.stderr));
-    assert!(text(&import.stdout).contains("新建 7 个单位"), "{}", text(&import.stdout));
+    assert!(
+        text(&import.stdout).contains("新建 7 个单位"),
+        "{}",
+        text(&import.stdout)
+    );
     // Importing the same file again changes nothing.
     let import = city.run(&["org", "import", "--db", &db, &csv]);
     assert!(import.status.success(), "{}", text(&import.stderr));
@@ -108,15 +116,26 @@ fn a_city_is_set_up_once_its_organisation_imported_and_a_reporter_added_by_unit_
     };
     let user = add("rep1");
     assert!(user.status.success(), "{}", text(&user.stderr));
-    assert!(text(&user.stdout).contains("单位 东湖区住建局"), "{}", text(&user.stdout));
+    assert!(
+        text(&user.stdout).contains("单位 东湖区住建局"),
+        "{}",
+        text(&user.stdout)
+    );
     // A taken user name is refused in Chinese.
     let dup = add("REP1");
     assert_eq!(dup.status.code(), Some(1));
-    assert!(text(&dup.stderr).contains("用户名已存在"), "{}", text(&dup.stderr));
+    assert!(
+        text(&dup.stderr).contains("用户名已存在"),
+        "{}",
+        text(&dup.stderr)
+    );
 
     let show = city.run(&["org", "show", "--db", &db]);
     let tree = text(&show.stdout);
-    assert!(tree.contains("\n  东湖区住建局（责任单位，编号 7）"), "{tree}");
+    assert!(
+        tree.contains("\n  东湖区住建局（责任单位，编号 7）"),
+        "{tree}"
+    );
 
     let stats = city.run(&["stats", "--db", &db, "--json"]);
     assert!(stats.status.success(), "{}", text(&stats.stderr));
@@ -159,11 +178,25 @@ fn a_unit_name_that_is_not_there_is_refused_by_user_add() {
     );
     let out = jianguan(
         &[
-            "user", "add", "--db", &db, "--username", "rep1", "--name", "x", "--role",
-            "unit_reporter", "--unit", "南湖区",
+            "user",
+            "add",
+            "--db",
+            &db,
+            "--username",
+            "rep1",
+            "--name",
+            "x",
+            "--role",
+            "unit_reporter",
+            "--unit",
+            "南湖区",
         ],
         Some("Reporter#East-2027-ok\n"),
     );
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("没有名为「南湖区」的在用单位"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("没有名为「南湖区」的在用单位"),
+        "{}",
+        text(&out.stderr)
+    );
 }

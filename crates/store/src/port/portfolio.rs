@@ -119,5 +119,4 @@ impl PortfolioStore for Db {
             }
         })
     }
-
 }

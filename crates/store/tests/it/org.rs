@@ -12,13 +12,17 @@ use jianguan_store::Db;
 async fn fresh_sqlite() -> (Box<dyn std::any::Any>, Db) {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let path = dir.path().join("jianguan.db").display().to_string();
-    let db = jianguan_store::open(&path).await.expect("a new SQLite file opens");
+    let db = jianguan_store::open(&path)
+        .await
+        .expect("a new SQLite file opens");
     (Box::new(dir), db)
 }
 
 async fn fresh_postgres() -> (Box<dyn std::any::Any>, Db) {
     let guard = jianguan_store::testing::fresh_postgres_schema().await;
-    let db = jianguan_store::open(&guard.url).await.expect("a new schema opens");
+    let db = jianguan_store::open(&guard.url)
+        .await
+        .expect("a new schema opens");
     (Box::new(guard), db)
 }
 
@@ -91,7 +95,9 @@ async fn units_are_created_and_changed_in_one_transaction_or_not_at_all(db: Db) 
         .await
         .unwrap();
     // The same write again is stale: nothing is written.
-    let stale = db.save_units(&write, &[draft(AuditAction::UnitCreate)]).await;
+    let stale = db
+        .save_units(&write, &[draft(AuditAction::UnitCreate)])
+        .await;
     assert!(matches!(stale, Err(StoreError::Stale { .. })), "{stale:?}");
     let version = db.data_version().await.unwrap();
     let mut renamed = unit(2, UnitKind::District, "东湖新区", Some(1));
@@ -121,7 +127,10 @@ async fn units_are_created_and_changed_in_one_transaction_or_not_at_all(db: Db) 
             &[draft(AuditAction::UnitMove)],
         )
         .await;
-    assert!(matches!(missing, Err(StoreError::NotFound(_))), "{missing:?}");
+    assert!(
+        matches!(missing, Err(StoreError::NotFound(_))),
+        "{missing:?}"
+    );
     assert_eq!(db.load_units().await.unwrap().len(), 3);
     assert_eq!(db.data_version().await.unwrap(), version);
     assert_eq!(

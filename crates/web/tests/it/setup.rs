@@ -63,7 +63,12 @@ async fn send(router: &Router, mut request: Request<Body>, from: &str) -> Reply 
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    let bytes = response.into_body().collect().await.expect("body").to_bytes();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
     Reply {
         status,
         location,
@@ -91,12 +96,17 @@ async fn post(
         .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
         .collect::<Vec<_>>()
         .join("&");
-    let mut request = Request::post(path)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    let mut request =
+        Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
     if let Some(c) = cookie {
         request = request.header(header::COOKIE, c);
     }
-    send(router, request.body(Body::from(body)).expect("request"), from).await
+    send(
+        router,
+        request.body(Body::from(body)).expect("request"),
+        from,
+    )
+    .await
 }
 
 const LOCAL: &str = "127.0.0.1";
@@ -135,7 +145,10 @@ async fn an_empty_database_leads_every_page_to_the_setup_form() {
     let r = get(&run.router, "/setup", LOCAL, None).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.body.contains("初始化城市") && r.body.contains("审计管理员"));
-    assert_eq!(get(&run.router, "/healthz", LOCAL, None).await.status, StatusCode::OK);
+    assert_eq!(
+        get(&run.router, "/healthz", LOCAL, None).await.status,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -232,7 +245,10 @@ async fn a_refused_account_writes_no_city() {
 #[tokio::test]
 async fn the_office_keeps_its_units_on_the_organisation_page() {
     let run = first_run().await;
-    assert_eq!(submit(&run, &run.token.clone(), LOCAL).await.status, StatusCode::OK);
+    assert_eq!(
+        submit(&run, &run.token.clone(), LOCAL).await.status,
+        StatusCode::OK
+    );
     let hq = run.store.load_units().await.expect("units")[0].id;
     let office = session(run.store.as_ref(), "office2", hq, Role::HqOffice).await;
     let leader = session(run.store.as_ref(), "leader", hq, Role::HqLeader).await;
@@ -261,9 +277,13 @@ async fn the_office_keeps_its_units_on_the_organisation_page() {
     };
     let r = create("东湖区", "district", hq_id.clone()).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let district = run.store.load_units().await.expect("units")[1].id.to_string();
+    let district = run.store.load_units().await.expect("units")[1]
+        .id
+        .to_string();
     assert_eq!(
-        create("东湖区住建局", "responsible_unit", district.clone()).await.status,
+        create("东湖区住建局", "responsible_unit", district.clone())
+            .await
+            .status,
         StatusCode::SEE_OTHER
     );
     // A district under a district is refused, naming the field; nothing is written.
@@ -276,17 +296,27 @@ async fn the_office_keeps_its_units_on_the_organisation_page() {
     assert_eq!(run.store.load_units().await.expect("units").len(), 3);
 
     let unit = |id: &str, fields: &[(&str, &str)]| {
-        let (router, office, path) = (run.router.clone(), office.clone(), format!("/org/units/{id}"));
-        let fields: Vec<(String, String)> =
-            fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let (router, office, path) = (
+            run.router.clone(),
+            office.clone(),
+            format!("/org/units/{id}"),
+        );
+        let fields: Vec<(String, String)> = fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         async move {
-            let fields: Vec<(&str, &str)> =
-                fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let fields: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
             post(&router, &path, &fields, LOCAL, Some(&office)).await
         }
     };
     assert_eq!(
-        unit(&district, &[("action", "rename"), ("name", "东湖新区")]).await.status,
+        unit(&district, &[("action", "rename"), ("name", "东湖新区")])
+            .await
+            .status,
         StatusCode::SEE_OTHER
     );
     // A district with an active unit under it is not deactivated.
@@ -298,7 +328,9 @@ async fn the_office_keeps_its_units_on_the_organisation_page() {
         StatusCode::SEE_OTHER
     );
     assert_eq!(
-        unit("3", &[("action", "move"), ("parent", "")]).await.status,
+        unit("3", &[("action", "move"), ("parent", "")])
+            .await
+            .status,
         StatusCode::SEE_OTHER
     );
     let units = run.store.load_units().await.expect("units");
@@ -307,4 +339,32 @@ async fn the_office_keeps_its_units_on_the_organisation_page() {
     assert_eq!(units[2].parent, None);
     let page = get(&run.router, "/org", LOCAL, Some(&office)).await.body;
     assert!(page.contains("东湖新区") && page.contains("已停用"));
+}
+
+#[tokio::test]
+async fn every_page_of_a_city_without_projects_answers_without_failing() {
+    let run = first_run().await;
+    assert_eq!(
+        submit(&run, &run.token.clone(), LOCAL).await.status,
+        StatusCode::OK
+    );
+    let hq = run.store.load_units().await.expect("units")[0].id;
+    let office = session(run.store.as_ref(), "office2", hq, Role::HqOffice).await;
+    for spec in jianguan_web::routes::specs() {
+        if spec.method != axum::http::Method::GET || spec.path.contains('{') {
+            continue;
+        }
+        let r = get(&run.router, spec.path, LOCAL, Some(&office)).await;
+        assert!(
+            r.status.is_success()
+                || r.status == StatusCode::FORBIDDEN
+                || r.status == StatusCode::NOT_FOUND,
+            "GET {}: {} {}",
+            spec.path,
+            r.status,
+            r.body
+        );
+    }
+    let stats = get(&run.router, "/api/v1/stats", LOCAL, Some(&office)).await;
+    assert_eq!(stats.status, StatusCode::OK, "{}", stats.body);
 }
