@@ -50,6 +50,9 @@ pub enum Resource {
     /// Annual plans (年度计划): Create = submit a unit's drafts or request a plan change (计划调整)
     /// for a project in scope; Update = approve plans and decide changes (the office).
     Plan,
+    /// The organisation's units (组织单位): the command office creates, renames, moves,
+    /// deactivates and reactivates them. Citywide, like the settings.
+    Organisation,
     /// The campaign's settings, e.g. the warning rules (业务配置): one citywide configuration, not
     /// narrowed by scope, and not administrative (administrators see no campaign data).
     Settings,
@@ -69,7 +72,7 @@ pub enum Resource {
 
 impl Resource {
     /// Every resource: the campaign ones, then the administrative ones.
-    pub const ALL: [Resource; 15] = [
+    pub const ALL: [Resource; 16] = [
         Resource::Portfolio,
         Resource::Project,
         Resource::ProgressReport,
@@ -79,6 +82,7 @@ impl Resource {
         Resource::Assessment,
         Resource::Objection,
         Resource::Plan,
+        Resource::Organisation,
         Resource::Settings,
         Resource::Users,
         Resource::Roles,
@@ -99,6 +103,7 @@ impl Resource {
             Resource::Assessment => "assessment",
             Resource::Objection => "objection",
             Resource::Plan => "plan",
+            Resource::Organisation => "organisation",
             Resource::Settings => "settings",
             Resource::Users => "users",
             Resource::Roles => "roles",
@@ -125,6 +130,7 @@ impl Resource {
             Resource::Assessment => "月度考评",
             Resource::Objection => "考评申诉",
             Resource::Plan => "年度计划",
+            Resource::Organisation => "组织单位",
             Resource::Settings => "业务配置",
             Resource::Users => "用户账户",
             Resource::Roles => "角色",
@@ -329,6 +335,8 @@ pub const POLICY: &[Rule] = policy! {
         Objection: [Read, Update],
         // The office approves the year's plans and decides plan changes.
         Plan: [Read, Create, Update],
+        // The office keeps the organisation: units created, renamed, moved, deactivated.
+        Organisation: [Read, Create, Update],
         Settings: [Read, Update],
     }
     SubHqStaff {
@@ -507,7 +515,7 @@ mod tests {
 
     #[test]
     fn the_matrix_covers_every_role_resource_and_action() {
-        assert_eq!(every_triple().count(), 9 * 15 * 7);
+        assert_eq!(every_triple().count(), 9 * 16 * 7);
         let allowed = every_triple()
             .filter(|&(r, res, a)| allows(r, res, a))
             .count();
@@ -719,10 +727,12 @@ mod tests {
 
     #[test]
     fn settings_are_campaign_wide_neither_scoped_nor_administrative() {
-        assert!(!Resource::Settings.is_scoped());
-        assert!(!Resource::Settings.is_administrative());
+        for citywide in [Resource::Settings, Resource::Organisation] {
+            assert!(!citywide.is_scoped());
+            assert!(!citywide.is_administrative());
+        }
         for resource in Resource::ALL {
-            if resource != Resource::Settings {
+            if resource != Resource::Settings && resource != Resource::Organisation {
                 assert_ne!(
                     resource.is_scoped(),
                     resource.is_administrative(),
@@ -772,16 +782,16 @@ mod tests {
     #[test]
     fn the_policy_matrix_is_as_reviewed() {
         insta::assert_snapshot!(render_matrix(), @r"
-    role            portfolio project progress_report dispatch warning tracked_item assessment objection plan settings users roles security_policy audit backup
-    hq_leader       RE        RE      RE              RE       RE      RE           RE         R         R    R        -     -     -               -     -
-    hq_office       RE        RCUDE   RCUE            RE       RE      RCUE         RCUE       RU        RCU  RU       -     -     -               -     -
-    sub_hq_staff    RE        RE      RE              RE       RE      RCUE         RE         R         R    R        -     -     -               -     -
-    lead_unit_staff RE        RUE     RE              RE       RE      RUE          RE         RC        RC   R        -     -     -               -     -
-    district_staff  RE        RUE     RE              RE       RE      RUE          RE         RC        RC   R        -     -     -               -     -
-    unit_reporter   RE        RE      RCUE            -        RE      RUE          -          -         RC   R        -     -     -               -     -
-    system_admin    -         -       -               -        -       -            -          -         -    -        RCU   -     -               -     RCE
-    security_admin  -         -       -               -        -       -            -          -         -    -        R     RG    RU              -     -
-    audit_admin     -         -       -               -        -       -            -          -         -    -        -     -     -               REV   -
+    role            portfolio project progress_report dispatch warning tracked_item assessment objection plan organisation settings users roles security_policy audit backup
+    hq_leader       RE        RE      RE              RE       RE      RE           RE         R         R    -            R        -     -     -               -     -
+    hq_office       RE        RCUDE   RCUE            RE       RE      RCUE         RCUE       RU        RCU  RCU          RU       -     -     -               -     -
+    sub_hq_staff    RE        RE      RE              RE       RE      RCUE         RE         R         R    -            R        -     -     -               -     -
+    lead_unit_staff RE        RUE     RE              RE       RE      RUE          RE         RC        RC   -            R        -     -     -               -     -
+    district_staff  RE        RUE     RE              RE       RE      RUE          RE         RC        RC   -            R        -     -     -               -     -
+    unit_reporter   RE        RE      RCUE            -        RE      RUE          -          -         RC   -            R        -     -     -               -     -
+    system_admin    -         -       -               -        -       -            -          -         -    -            -        RCU   -     -               -     RCE
+    security_admin  -         -       -               -        -       -            -          -         -    -            -        R     RG    RU              -     -
+    audit_admin     -         -       -               -        -       -            -          -         -    -            -        -     -     -               REV   -
     ");
     }
 }

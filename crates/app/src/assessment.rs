@@ -493,13 +493,17 @@ pub struct MonthlyOutcome {
 
 /// The monthly job: scores last month for districts and lead units as drafts (a published
 /// month is left as it is), for the office to check and publish. Nothing to do outside the
-/// campaign's months.
+/// campaign's months, or while the city has no projects yet (a city just set up has no scheme
+/// either).
 pub async fn run_monthly_job(
     store: &dyn Store,
     clock: Clock,
     inputs: Inputs,
     today: Date,
 ) -> Result<Option<MonthlyOutcome>, AssessmentError> {
+    if inputs.snapshot.portfolio.projects.is_empty() {
+        return Ok(None);
+    }
     let Some(month) = month_to_score(&inputs.snapshot.portfolio, today) else {
         return Ok(None);
     };

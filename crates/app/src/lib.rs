@@ -18,9 +18,13 @@ pub mod clock;
 pub mod coverage;
 pub mod jobs;
 pub mod ledger;
+pub mod org;
 pub mod plans;
 pub mod portfolio;
 pub mod projects;
+pub mod refusal;
+pub mod setup;
 
 pub use clock::Clock;
 pub use portfolio::{App, Snapshot};
+pub use refusal::refusal;

@@ -107,6 +107,20 @@ pub enum AuditAction {
     ObjectionDecide,
     /// The audit trail exported as a workbook.
     ExportXlsx,
+    /// A city set up in an empty database (`jianguan init`, the first-run page).
+    CityInit,
+    /// An organisation unit created.
+    UnitCreate,
+    /// An organisation unit renamed.
+    UnitRename,
+    /// An organisation unit moved under another parent.
+    UnitMove,
+    /// An organisation unit deactivated.
+    UnitDeactivate,
+    /// An organisation unit reactivated.
+    UnitReactivate,
+    /// An organisation file imported (its units created in the same write).
+    OrgImport,
 }
 
 impl AuditAction {
@@ -170,6 +184,13 @@ impl AuditAction {
             AuditAction::ObjectionFile => "objection.file",
             AuditAction::ObjectionDecide => "objection.decide",
             AuditAction::ExportXlsx => "export.xlsx",
+            AuditAction::CityInit => "city.init",
+            AuditAction::UnitCreate => "unit.create",
+            AuditAction::UnitRename => "unit.rename",
+            AuditAction::UnitMove => "unit.move",
+            AuditAction::UnitDeactivate => "unit.deactivate",
+            AuditAction::UnitReactivate => "unit.reactivate",
+            AuditAction::OrgImport => "org.import",
         }
     }
 }

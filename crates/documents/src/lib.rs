@@ -5,5 +5,6 @@
 
 pub mod docx;
 pub mod ledger;
+pub mod org;
 pub mod reports;
 pub mod xlsx;

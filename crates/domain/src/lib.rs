@@ -14,6 +14,7 @@ pub mod fmt;
 pub mod followup;
 pub mod highlights;
 pub mod model;
+pub mod org;
 pub mod overview;
 pub mod plan;
 pub mod project_edit;

@@ -288,6 +288,30 @@ pub struct ProjectImport {
     pub expected_version: i64,
 }
 
+/// A change to the organisation (units created, renamed, moved, deactivated or reactivated),
+/// written in one transaction with its audit records. Units are never deleted.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UnitWrite {
+    /// Units to create, with the ids the caller chose (above every stored id), parents before
+    /// children.
+    pub new: Vec<Unit>,
+    /// Stored units with their new name, parent and active flag.
+    pub changed: Vec<Unit>,
+    /// The data version the change was checked against: refused with [`StoreError::Stale`] if
+    /// the data changed since (the checks would be stale).
+    pub expected_version: i64,
+}
+
+/// A city's first records, written by [`PortfolioStore::init_city`]: its units, categories and
+/// reporting periods (a [`Portfolio`] without projects) and its settings as (key, text).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CityInit {
+    /// Units, categories and periods, ids as given.
+    pub records: Portfolio,
+    /// Settings to save as their first version, as (key, body).
+    pub settings: Vec<(String, String)>,
+}
+
 /// Progress of a long write, as (done, total) units.
 pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Send + Sync);
 
@@ -479,6 +503,28 @@ pub trait PortfolioStore: Send + Sync {
         &self,
         id: CategoryId,
     ) -> BoxFuture<'_, Result<Vec<CategoryVersion>, StoreError>>;
+
+    /// Every organisation unit, by id (without reading the rest of the portfolio).
+    fn load_units(&self) -> BoxFuture<'_, Result<Vec<Unit>, StoreError>>;
+
+    /// Sets a city up in an empty database, in one transaction: its records, its settings
+    /// (each as version 1, saved by `saved_by`) and `audit`. Fails with
+    /// [`StoreError::NotEmpty`] if the database holds campaign data.
+    fn init_city<'a>(
+        &'a self,
+        city: &'a CityInit,
+        saved_by: &'a str,
+        audit: &'a [AuditDraft],
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+
+    /// Writes a change to the organisation with `audit`, in one transaction. Refused with
+    /// [`StoreError::Stale`] if the data version is not `write.expected_version`, and
+    /// [`StoreError::NotFound`] if a changed unit is gone.
+    fn save_units<'a>(
+        &'a self,
+        write: &'a UnitWrite,
+        audit: &'a [AuditDraft],
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
 }
 
 /// The cadence: warnings, tracked items, filings with their photos, and versioned settings.

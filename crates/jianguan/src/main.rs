@@ -22,6 +22,7 @@ mod bench;
 mod cadence;
 mod coverage;
 mod ledger;
+mod org;
 mod plan;
 mod report;
 
@@ -85,6 +86,15 @@ enum Command {
         /// Random seed; the same seed gives the same ledger on every backend.
         #[arg(long, default_value_t = jianguan_demo::NATIONAL_SEED)]
         seed: u64,
+    },
+    /// Set a city up in an empty database: the HQ office, the city's settings, the starter
+    /// catalogue of categories and the year's reporting periods. Refused if the database holds
+    /// campaign data.
+    Init(org::InitArgs),
+    /// The organisation: `org import FILE` (.xlsx/.csv: 单位名称, 类型, 上级单位), `org show`.
+    Org {
+        #[command(subcommand)]
+        command: org::OrgCommand,
     },
     /// Accounts: `user add` creates one (the first account of a production database, too).
     User {
@@ -240,9 +250,9 @@ enum UserCommand {
         /// unit_reporter, system_admin, security_admin or audit_admin.
         #[arg(long)]
         role: String,
-        /// The organisation unit's id (required for campaign roles).
+        /// The organisation unit: its exact name or its id (required for campaign roles).
         #[arg(long)]
-        unit: Option<i64>,
+        unit: Option<String>,
     },
 }
 
@@ -404,6 +414,8 @@ async fn run(cli: Cli) -> Result<()> {
             serve(store, listen, anchors, photos.dir(&db), network).await
         }
         Command::Stats(args) => stats(args).await,
+        Command::Init(args) => org::init(args).await,
+        Command::Org { command } => org::org(command).await,
         Command::Gen { scale, db, seed } => gen_ledger(scale, &db, seed).await,
         Command::User {
             command:
@@ -455,7 +467,7 @@ async fn user_add(
     username: &str,
     name: &str,
     role: &str,
-    unit: Option<i64>,
+    unit: Option<String>,
 ) -> Result<()> {
     let role =
         jianguan_access::Role::from_code(role).with_context(|| format!("unknown role `{role}`"))?;
@@ -472,6 +484,16 @@ async fn user_add(
     let store = jianguan_store::open(db)
         .await
         .context("opening the database")?;
+    let unit = match unit {
+        None => None,
+        Some(text) => match jianguan_app::org::resolve_unit(&store, &text).await {
+            Ok(u) => Some(u),
+            Err(jianguan_app::org::OrgError::Store(e)) => {
+                return Err(e).context("reading the units");
+            }
+            Err(e) => anyhow::bail!("--unit：{e}"),
+        },
+    };
     let totp = if jianguan_access::session::second_factor_required(&[role]) {
         Some(
             jianguan_access::totp::TotpSecret::generate()
@@ -481,25 +503,38 @@ async fn user_add(
     } else {
         None
     };
-    let id = jianguan_app::accounts::create_account(
+    let created = jianguan_app::accounts::create_account(
         &store,
         Clock::system(),
         "cli",
         jianguan_app::accounts::NewAccount {
             username,
             display_name: name,
-            unit: unit.map(jianguan_domain::model::UnitId),
+            unit: unit.as_ref().map(|u| u.id),
             roles: &[role],
             password,
             totp_secret: totp.clone(),
         },
     )
-    .await?;
-    println!("已创建账户 {username}（编号 {id}，角色 {}）", role.label());
+    .await;
+    store.close().await;
+    let id = match created {
+        Ok(id) => id,
+        Err(jianguan_app::accounts::AccountError::Store(e)) => match jianguan_app::refusal(&e) {
+            Some(why) => anyhow::bail!("{why}"),
+            None => return Err(e).context("writing the account"),
+        },
+        Err(e) => anyhow::bail!("{e}"),
+    };
+    println!(
+        "已创建账户 {username}（编号 {id}，角色 {}{}）",
+        role.label(),
+        unit.map(|u| format!("，单位 {}", u.name))
+            .unwrap_or_default()
+    );
     if let Some(secret) = totp {
         println!("动态口令密钥（请录入手机验证器，仅显示一次）：{secret}");
     }
-    store.close().await;
     Ok(())
 }
 
@@ -674,6 +709,13 @@ async fn serve(
         jianguan_app::jobs::node_name(),
     );
     println!("jianguan 已启动：http://{addr}/");
+    if jianguan_app::setup::needs_setup(&store).await? {
+        let token = state.open_setup().context("making the first-run token")?;
+        println!(
+            "数据库为空：请从管理网络（--admin-from）打开 http://{addr}/setup 初始化城市，一次性口令：{token}"
+        );
+        println!("（也可停止服务后用 jianguan init 初始化；城市建立后该页面和口令即失效。）");
+    }
     tracing::info!(%addr, backend = store.backend(), "serving");
     jianguan_web::serve(listener, state).await?;
     if let Some(path) = &anchors {

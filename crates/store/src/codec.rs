@@ -869,7 +869,7 @@ macro_rules! backend_codec {
                 Ok(())
             }
 
-            async fn load_units(pool: &Pool<Db>) -> Result<Vec<Unit>, StoreError> {
+            pub(crate) async fn load_units(pool: &Pool<Db>) -> Result<Vec<Unit>, StoreError> {
                 let rows = sqlx::query("SELECT id, kind, name, parent_id, active FROM units ORDER BY id")
                     .fetch_all(pool)
                     .await
@@ -1171,27 +1171,30 @@ macro_rules! backend_codec {
                 Ok(())
             }
 
-            /// Writes a portfolio's records in one transaction; with `require_empty`, only into
-            /// a database without campaign data.
-            pub(crate) async fn insert_portfolio(
-                pool: &Pool<Db>,
-                p: &Portfolio,
-                actor: &Actor,
-                progress: Progress<'_>,
-                require_empty: bool,
+            /// Refuses, inside a write transaction, a database that holds campaign data
+            /// (organisation units or projects).
+            pub(crate) async fn refuse_campaign_data(
+                tx: &mut sqlx::Transaction<'static, Db>,
             ) -> Result<(), StoreError> {
-                let mut tx = begin_write(pool).await?;
-                if require_empty {
-                    let existing: i64 = sqlx::query_scalar(
-                        "SELECT (SELECT COUNT(*) FROM units) + (SELECT COUNT(*) FROM projects)",
-                    )
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(backend_error)?;
-                    if existing > 0 {
-                        return Err(StoreError::NotEmpty);
-                    }
+                let existing: i64 = sqlx::query_scalar(
+                    "SELECT (SELECT COUNT(*) FROM units) + (SELECT COUNT(*) FROM projects)",
+                )
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(backend_error)?;
+                if existing > 0 {
+                    return Err(StoreError::NotEmpty);
                 }
+                Ok(())
+            }
+
+            /// Inserts a portfolio's records (ids as given) inside the caller's transaction;
+            /// returns how many milestones it wrote.
+            pub(crate) async fn insert_records(
+                tx: &mut sqlx::Transaction<'static, Db>,
+                p: &Portfolio,
+                progress: Progress<'_>,
+            ) -> Result<usize, StoreError> {
                 let steps: Vec<(i64, usize, &TemplateStep)> = p
                     .categories
                     .iter()
@@ -1236,7 +1239,7 @@ macro_rules! backend_codec {
                 let mut units: Vec<&Unit> = p.units.iter().collect();
                 units.sort_by_key(|u| (u.parent.is_some(), u.id));
                 insert_rows(
-                    &mut tx,
+                    tx,
                     "INSERT INTO units (id, kind, name, parent_id, active) ",
                     &units,
                     |mut b, u| {
@@ -1252,7 +1255,7 @@ macro_rules! backend_codec {
                 )
                 .await?;
                 insert_rows(
-                    &mut tx,
+                    tx,
                     "INSERT INTO categories (id, code, name, sub_hq_id, lead_unit_id, \
                      template_version) ",
                     &p.categories,
@@ -1270,7 +1273,7 @@ macro_rules! backend_codec {
                 )
                 .await?;
                 insert_rows(
-                    &mut tx,
+                    tx,
                     "INSERT INTO category_template_steps (category_id, seq, name, weight, enters, \
                      share) ",
                     &steps,
@@ -1288,7 +1291,7 @@ macro_rules! backend_codec {
                 )
                 .await?;
                 insert_rows(
-                    &mut tx,
+                    tx,
                     "INSERT INTO projects (id, code, name, category_id, sub_category, district_id, \
                      street, lead_unit_id, responsible_unit_id, sub_hq_id, build_type, households, \
                      area_m2, parking_spaces, toilets, length_m, total_investment, funding_source, \
@@ -1323,7 +1326,7 @@ macro_rules! backend_codec {
                 )
                 .await?;
                 insert_rows(
-                    &mut tx,
+                    tx,
                     "INSERT INTO year_plans (project_id, year, kind, planned_investment, status, \
      adjusted_investment, cancelled_on) ",
                     &plans,
@@ -1342,7 +1345,7 @@ macro_rules! backend_codec {
                 )
                 .await?;
                 insert_rows(
-                    &mut tx,
+                    tx,
                     "INSERT INTO milestones (id, project_id, seq, name, weight, enters, planned_on, \
                      actual_on, derived, adjusted_on) ",
                     &milestones,
@@ -1364,7 +1367,7 @@ macro_rules! backend_codec {
                 )
                 .await?;
                 insert_rows(
-                    &mut tx,
+                    tx,
                     "INSERT INTO reporting_periods (id, year, seq, start_on, end_on, deadline_on) ",
                     &p.periods,
                     |mut b, per| {
@@ -1381,7 +1384,7 @@ macro_rules! backend_codec {
                 )
                 .await?;
                 insert_rows(
-                    &mut tx,
+                    tx,
                     "INSERT INTO progress_reports (id, project_id, period_id, version, filed_on, \
                      investment_to_date, note, correction_reason) ",
                     &p.reports,
@@ -1401,7 +1404,7 @@ macro_rules! backend_codec {
                 )
                 .await?;
                 insert_rows(
-                    &mut tx,
+                    tx,
                     "INSERT INTO report_milestones (report_id, milestone_id, reached_on) ",
                     &reached,
                     |mut b, (rid, mid, on)| {
@@ -1413,7 +1416,7 @@ macro_rules! backend_codec {
                 )
                 .await?;
                 insert_rows(
-                    &mut tx,
+                    tx,
                     "INSERT INTO report_problems (report_id, seq, description, \
                      needs_coordination_with) ",
                     &problems,
@@ -1428,6 +1431,23 @@ macro_rules! backend_codec {
                     progress,
                 )
                 .await?;
+                Ok(milestones.len())
+            }
+
+            /// Writes a portfolio's records in one transaction; with `require_empty`, only into
+            /// a database without campaign data.
+            pub(crate) async fn insert_portfolio(
+                pool: &Pool<Db>,
+                p: &Portfolio,
+                actor: &Actor,
+                progress: Progress<'_>,
+                require_empty: bool,
+            ) -> Result<(), StoreError> {
+                let mut tx = begin_write(pool).await?;
+                if require_empty {
+                    refuse_campaign_data(&mut tx).await?;
+                }
+                let milestones = insert_records(&mut tx, p, progress).await?;
                 // One audit record per project created (what it is, where, how big), and
                 // one for the whole write.
                 let at_ms = now_ms();
@@ -1475,7 +1495,7 @@ macro_rules! backend_codec {
                         created("units", p.units.len().to_string()),
                         created("categories", p.categories.len().to_string()),
                         created("projects", p.projects.len().to_string()),
-                        created("milestones", milestones.len().to_string()),
+                        created("milestones", milestones.to_string()),
                         created("periods", p.periods.len().to_string()),
                         created("reports", p.reports.len().to_string()),
                     ],

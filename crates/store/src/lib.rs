@@ -12,6 +12,7 @@ mod catalogue;
 mod codec;
 mod errors;
 mod ledger;
+mod org;
 mod plans;
 mod postgres;
 mod sqlite;

@@ -41,6 +41,8 @@ struct UsersPage {
     user: String,
     rows: Vec<AccountRow>,
     roles: Vec<(&'static str, &'static str)>,
+    /// The active units an account may belong to, as (id, name with kind).
+    units: Vec<(i64, String)>,
     may_create: bool,
     may_update: bool,
     may_grant: bool,
@@ -96,6 +98,13 @@ async fn users_page(
         user: user.account.display_name.clone(),
         rows,
         roles: Role::ALL.iter().map(|r| (r.code(), r.label())).collect(),
+        units: snap
+            .portfolio
+            .units
+            .iter()
+            .filter(|u| u.active)
+            .map(|u| (u.id.0, format!("{}（{}）", u.name, u.kind.label())))
+            .collect(),
         may_create: user.may(Resource::Users, Action::Create),
         may_update: user.may(Resource::Users, Action::Update),
         may_grant: user.may(Resource::Roles, Action::Grant),
@@ -126,7 +135,7 @@ impl FromParams for NewAccountForm {
         NewAccountForm {
             username: f.text("username").unwrap_or_default(),
             name: f.text("name").unwrap_or_default(),
-            unit: f.choice("unit", |v| v.parse().ok().map(UnitId), "应为单位编号"),
+            unit: f.choice("unit", |v| v.parse().ok().map(UnitId), "应为单位"),
             password: f.raw("password"),
         }
     }

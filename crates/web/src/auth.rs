@@ -157,7 +157,10 @@ fn wants_json(path: &str) -> bool {
 
 /// Paths served without a session.
 fn is_public(path: &str) -> bool {
-    path == "/login" || path == "/healthz" || path.starts_with("/assets/")
+    path == "/login"
+        || path == "/healthz"
+        || path.starts_with("/assets/")
+        || path == crate::setup_pages::SETUP_PATH
 }
 
 /// A state-changing request must come from our own pages: its `Origin` (when sent) names this
@@ -283,6 +286,14 @@ pub async fn authenticate(
             return AppError::store(e).with_format(format).into_response();
         }
         return AppError::too_many().with_format(format).into_response();
+    }
+    // While the database waits for its city, every page leads to the first-run page.
+    if format == Format::Html
+        && path != crate::setup_pages::SETUP_PATH
+        && !is_public(&path)
+        && state.setup_pending().await
+    {
+        return Redirect::to(crate::setup_pages::SETUP_PATH).into_response();
     }
     // An in-process caller (the benchmarks) may attach the user itself; a request from the
     // network cannot carry extensions, so this opens nothing to clients.

@@ -11,7 +11,7 @@ use askama::Template;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use jianguan_domain::store::{Field, StoreError};
+use jianguan_domain::store::StoreError;
 
 /// Whether an error is answered as a page or as JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -193,62 +193,22 @@ enum StoreStatus {
     Failed,
 }
 
+/// The app's reading of a store error (one text for the pages and the CLI), as a status.
 fn store_status(e: &StoreError) -> StoreStatus {
-    match e {
-        StoreError::Invalid(m) => StoreStatus::Refused(m.clone()),
-        StoreError::Conflict(m) => StoreStatus::Conflict(m.clone()),
-        StoreError::Stale { .. } => StoreStatus::Conflict(
-            "操作期间数据已有变化，本次未写入任何数据，请重新操作".to_string(),
-        ),
-        StoreError::Duplicate { field, value } => StoreStatus::Conflict(match value {
-            Some(v) => format!("{}“{v}”已存在", field_name(field)),
-            None => format!("{}已存在", field_name(field)),
-        }),
-        StoreError::NotFound(what) => StoreStatus::NotFound(what.clone()),
-        StoreError::MissingReference { field } => StoreStatus::Refused(match field {
-            Some(f) => format!("引用的{}不存在", field_name(f)),
-            None => "引用的记录不存在".to_string(),
-        }),
-        StoreError::NotEmpty => StoreStatus::Conflict("数据库中已有项目数据".to_string()),
-        StoreError::NotJianguan(_) | StoreError::NewerSchema { .. } | StoreError::Backend(_) => {
-            StoreStatus::Failed
-        }
+    use jianguan_app::refusal::{StoreRefusal, classify};
+    match classify(e) {
+        Some(StoreRefusal::Conflict(m)) => StoreStatus::Conflict(m),
+        Some(StoreRefusal::NotFound(what)) => StoreStatus::NotFound(what),
+        Some(StoreRefusal::Refused(m)) => StoreStatus::Refused(m),
+        None => StoreStatus::Failed,
     }
 }
 
 /// The message to show for a store error that refused the request (a rule, a conflict, a
 /// duplicate, a stale plan, a missing record), for a form to show in place; `None` for a
-/// failure, which is answered with a 500 and only logged.
+/// failure, which is answered with a 500 and only logged. The app's [`jianguan_app::refusal`].
 pub fn store_refusal(e: &StoreError) -> Option<String> {
-    match store_status(e) {
-        StoreStatus::Conflict(m) | StoreStatus::Refused(m) => Some(m),
-        StoreStatus::NotFound(what) => Some(format!("未找到{what}")),
-        StoreStatus::Failed => None,
-    }
-}
-
-/// A field's name in messages.
-fn field_name(field: &Field) -> &'static str {
-    match field {
-        Field::Username => "用户名",
-        Field::ProjectCode => "项目编号",
-        Field::CategoryCode => "类别编码",
-        Field::SchemeVersion => "考评办法版本",
-        Field::RunVersion => "考评结果版本",
-        Field::ReportVersion => "进度填报版本",
-        Field::ItemEvent => "事项记录",
-        Field::SettingVersion => "设置版本",
-        Field::ObjectionDecision => "申诉的处理决定",
-        Field::Unit => "单位",
-        Field::Project => "项目",
-        Field::Category => "类别",
-        Field::Milestone => "节点",
-        Field::Period => "填报周期",
-        Field::Report => "进度报告",
-        Field::Account => "账号",
-        Field::Item => "督办事项",
-        Field::Other(_) => "记录",
-    }
+    jianguan_app::refusal(e)
 }
 
 /// Marks an error response whose format the route has still to choose.
@@ -362,6 +322,7 @@ impl IntoResponse for AppError {
 mod tests {
     use super::*;
     use http_body_util::BodyExt;
+    use jianguan_domain::store::Field;
 
     /// The status and JSON body a store error is answered with.
     async fn answer(e: StoreError) -> (StatusCode, String) {

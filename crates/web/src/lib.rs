@@ -21,11 +21,13 @@ pub mod ledger_pages;
 pub use jianguan_domain::fmt;
 pub mod limits;
 pub mod network;
+mod org_pages;
 mod pages;
 pub mod params;
 mod plan_pages;
 mod project_edit_pages;
 pub mod routes;
+mod setup_pages;
 mod view;
 
 use std::sync::Arc;
@@ -49,6 +51,8 @@ pub struct AppState {
     limiter: limits::RateLimiter,
     network: std::sync::OnceLock<network::NetworkConfig>,
     uploads: ledger_pages::PendingUploads,
+    /// The first-run page's one-time token, while the database waits for a city.
+    setup_token: std::sync::Mutex<Option<String>>,
 }
 
 impl std::ops::Deref for AppState {
@@ -77,6 +81,7 @@ impl AppState {
             limiter: limits::RateLimiter::default(),
             network: std::sync::OnceLock::new(),
             uploads: ledger_pages::PendingUploads::default(),
+            setup_token: std::sync::Mutex::new(None),
         })
     }
 
@@ -98,6 +103,44 @@ impl AppState {
     /// Ledger uploads checked and waiting for their confirmation (this node's memory).
     pub(crate) fn uploads(&self) -> &ledger_pages::PendingUploads {
         &self.uploads
+    }
+
+    /// Opens the first-run page (`/setup`) for an empty database: returns the one-time token
+    /// (32 hex digits from the operating system's random source) the page asks for, to be shown
+    /// on the console only. The token is void once the city exists.
+    pub fn open_setup(&self) -> std::io::Result<String> {
+        let mut bytes = [0u8; 16];
+        getrandom::fill(&mut bytes).map_err(|e| std::io::Error::other(e.to_string()))?;
+        let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        *self.setup_token.lock().expect("setup token lock") = Some(token.clone());
+        Ok(token)
+    }
+
+    /// The first-run token, if the page is open.
+    pub(crate) fn setup_token(&self) -> Option<String> {
+        self.setup_token.lock().expect("setup token lock").clone()
+    }
+
+    /// Voids the first-run token.
+    pub(crate) fn close_setup(&self) {
+        *self.setup_token.lock().expect("setup token lock") = None;
+    }
+
+    /// Whether the first-run page is open: a token was given out and the database still holds
+    /// no city (a city set up meanwhile, by `jianguan init` say, voids the token).
+    pub(crate) async fn setup_pending(&self) -> bool {
+        if self.setup_token().is_none() {
+            return false;
+        }
+        match jianguan_app::setup::needs_setup(self.store()).await {
+            Ok(true) => true,
+            Ok(false) => {
+                self.close_setup();
+                false
+            }
+            // Unknown: keep the other pages closed, the first-run page reports the failure.
+            Err(_) => true,
+        }
     }
 
     /// The request rate limiter of this node.

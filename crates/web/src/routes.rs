@@ -20,8 +20,8 @@ use crate::auth::{ClientAddr, CurrentUser};
 use crate::error::{AppError, Format, in_route_format};
 use crate::{
     AppState, account_pages, admin_pages, api, assessment_pages, assets, audit_pages, auth,
-    cadence_pages, catalogue_pages, coverage_pages, ledger_pages, pages, plan_pages,
-    project_edit_pages,
+    cadence_pages, catalogue_pages, coverage_pages, ledger_pages, org_pages, pages, plan_pages,
+    project_edit_pages, setup_pages,
 };
 
 /// Who may call a route.
@@ -33,6 +33,10 @@ pub enum Access {
     SignedIn,
     /// Accounts whose roles the policy table allows this resource and action.
     Policy(Resource, Action),
+    /// The first-run page: only while the database waits for its city (404 after), only from
+    /// the administrators' address ranges, signed in or not; the handler asks for the one-time
+    /// token printed on the server's console.
+    FirstRun,
 }
 
 /// What a route answers, and so how its errors are answered.
@@ -136,11 +140,11 @@ impl Route {
     }
 }
 
-use Access::{Policy, Public, SignedIn};
+use Access::{FirstRun, Policy, Public, SignedIn};
 use Action::{Create, Export, Grant, Read, Update, Verify};
 use Resource::{
-    Assessment, Audit, Dispatch, Objection, Plan, Portfolio, ProgressReport, Project, Roles,
-    Settings, TrackedItem, Users, Warning,
+    Assessment, Audit, Dispatch, Objection, Organisation, Plan, Portfolio, ProgressReport, Project,
+    Roles, Settings, TrackedItem, Users, Warning,
 };
 
 const GET: Method = Method::GET;
@@ -494,6 +498,21 @@ pub fn routes() -> Vec<Route> {
             Policy(Plan, Update),
             plan_pages::decide,
         ),
+        Route::page(GET, "/setup", FirstRun, setup_pages::page),
+        Route::page(POST, "/setup", FirstRun, setup_pages::submit),
+        Route::page(GET, "/org", Policy(Organisation, Read), org_pages::page),
+        Route::page(
+            POST,
+            "/org/units",
+            Policy(Organisation, Create),
+            org_pages::create,
+        ),
+        Route::page(
+            POST,
+            "/org/units/{id}",
+            Policy(Organisation, Update),
+            org_pages::update,
+        ),
         Route::page(GET, "/login", Public, auth::login_page),
         Route::page(POST, "/login", Public, auth::login),
         Route::page(POST, "/logout", SignedIn, auth::logout),
@@ -650,7 +669,13 @@ async fn authorize(State(guard): State<Guard>, request: Request, next: Next) -> 
         .get::<ClientAddr>()
         .and_then(|c| c.0.as_deref())
         .and_then(|a| a.parse::<std::net::IpAddr>().ok());
-    let administrative = matches!(spec.access, Policy(resource, _) if resource.is_administrative());
+    if spec.access == FirstRun && !state.setup_pending().await {
+        return AppError::not_found("该页面")
+            .with_format(format)
+            .into_response();
+    }
+    let administrative = spec.access == FirstRun
+        || matches!(spec.access, Policy(resource, _) if resource.is_administrative());
     if administrative && !state.network().admin_allowed(client_ip) {
         let record = AuditDraft {
             at_ms: state.now_ms(),
@@ -674,7 +699,7 @@ async fn authorize(State(guard): State<Guard>, request: Request, next: Next) -> 
             .into_response();
     }
     let allowed = match (spec.access, user) {
-        (Public, _) => true,
+        (Public | FirstRun, _) => true,
         (_, None) => return AppError::unauthorized().with_format(format).into_response(),
         (SignedIn, Some(_)) => true,
         (Policy(resource, action), Some(u)) => u.may(resource, action),

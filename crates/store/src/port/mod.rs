@@ -18,12 +18,12 @@ use jianguan_domain::assessment::{
 };
 use jianguan_domain::filing::Filed;
 use jianguan_domain::followup::ItemId;
-use jianguan_domain::model::{PeriodId, Portfolio, ProgressReport, ProjectId, ReportId};
+use jianguan_domain::model::{PeriodId, Portfolio, ProgressReport, ProjectId, ReportId, Unit};
 use jianguan_domain::store::{
     AccountRecord, AccountStore, Actor, AssessmentStore, AuditQuery, AuditStore, BoxFuture,
-    CadenceRecords, CadenceStore, CadenceWrite, JobClaim, JobStore, PhotoRef, PortfolioStore,
-    Progress, ProjectImport, ProjectRecord, ReadModel, RecordScope, SchemeVersion, SessionRecord,
-    SettingVersion, StoreError,
+    CadenceRecords, CadenceStore, CadenceWrite, CityInit, JobClaim, JobStore, PhotoRef,
+    PortfolioStore, Progress, ProjectImport, ProjectRecord, ReadModel, RecordScope, SchemeVersion,
+    SessionRecord, SettingVersion, StoreError, UnitWrite,
 };
 
-use crate::{Db, backend_error, ledger};
+use crate::{Db, backend_error, ledger, org};

@@ -110,6 +110,26 @@ impl PortfolioStore for Db {
         })
     }
 
+    fn load_units(&self) -> BoxFuture<'_, Result<Vec<Unit>, StoreError>> {
+        Box::pin(async move { codec_call!(self, load_units()) })
+    }
+
+    fn init_city<'a>(
+        &'a self,
+        city: &'a CityInit,
+        saved_by: &'a str,
+        audit: &'a [AuditDraft],
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            match self {
+                Db::Sqlite(pool) => org::sqlite_org::init_city(pool, city, saved_by, audit).await,
+                Db::Postgres(pool) => {
+                    org::postgres_org::init_city(pool, city, saved_by, audit).await
+                }
+            }
+        })
+    }
+
     fn category_versions(
         &self,
         id: CategoryId,
@@ -120,6 +140,19 @@ impl PortfolioStore for Db {
                 Db::Postgres(pool) => {
                     catalogue::postgres_catalogue::category_versions(pool, id).await
                 }
+            }
+        })
+    }
+
+    fn save_units<'a>(
+        &'a self,
+        write: &'a UnitWrite,
+        audit: &'a [AuditDraft],
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            match self {
+                Db::Sqlite(pool) => org::sqlite_org::save_units(pool, write, audit).await,
+                Db::Postgres(pool) => org::postgres_org::save_units(pool, write, audit).await,
             }
         })
     }

@@ -4,4 +4,5 @@
 
 mod catalogue;
 mod import;
+mod org;
 mod store;

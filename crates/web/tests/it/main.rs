@@ -18,3 +18,4 @@ mod matrix;
 mod network;
 mod plans;
 mod record_scope;
+mod setup;

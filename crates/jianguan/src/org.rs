@@ -1,0 +1,155 @@
+//! `jianguan init` (a city set up in an empty database) and `jianguan org import|show`, over
+//! `jianguan_app::setup` and `jianguan_app::org`.
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+use jianguan_app::Clock;
+use jianguan_app::org::OrgError;
+use jianguan_app::setup::{CityInput, SetupError};
+
+/// `jianguan init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Database: a file path, sqlite://PATH or postgres://…. Created if missing; refused if it
+    /// holds campaign data.
+    #[arg(long, env = "JIANGUAN_DATABASE_URL")]
+    db: String,
+    /// The city's name, e.g. 测试市.
+    #[arg(long)]
+    city: String,
+    /// The campaign year: its reporting periods are laid out.
+    #[arg(long)]
+    year: i16,
+    /// The issuing body of documents (default: 「{city}城市建管提升行动指挥部办公室」).
+    #[arg(long)]
+    issuer: Option<String>,
+    /// The document-number prefix (default: 建管办).
+    #[arg(long)]
+    doc_prefix: Option<String>,
+    /// Who sets it up (recorded in the audit trail).
+    #[arg(long, default_value = "cli")]
+    by: String,
+}
+
+/// `jianguan org …`.
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Import units from an .xlsx or .csv file (columns 单位名称, 类型, 上级单位): all or
+    /// nothing; units already stored are reported unchanged.
+    Import {
+        /// Database: a file path, sqlite://PATH or postgres://….
+        #[arg(long, env = "JIANGUAN_DATABASE_URL")]
+        db: String,
+        /// Who imports (recorded in the audit trail).
+        #[arg(long, default_value = "cli")]
+        by: String,
+        /// The file.
+        file: std::path::PathBuf,
+    },
+    /// Print the organisation as a tree.
+    Show {
+        /// Database: a file path, sqlite://PATH or postgres://….
+        #[arg(long, env = "JIANGUAN_DATABASE_URL")]
+        db: String,
+    },
+}
+
+pub async fn init(args: InitArgs) -> Result<()> {
+    let store = jianguan_store::open(&args.db)
+        .await
+        .context("opening the database")?;
+    let input = CityInput {
+        city: args.city,
+        year: args.year,
+        issuer: args.issuer,
+        doc_prefix: args.doc_prefix,
+    };
+    let result = jianguan_app::setup::init_city(&store, Clock::system(), &args.by, &input).await;
+    store.close().await;
+    let city = match result {
+        Ok(city) => city,
+        Err(SetupError::Store(e)) => return Err(e).context("writing the city"),
+        Err(e) => anyhow::bail!("{e}"),
+    };
+    let s = &city.settings;
+    println!("已初始化 {}（{} 年）：", s.city, s.year);
+    println!(
+        "  指挥部办公室：{}（编号 {}）",
+        city.office.name, city.office.id
+    );
+    println!("  发文机关：{}；文号前缀：{}", s.issuer, s.doc_prefix);
+    println!(
+        "  项目类别 {} 个（含节点模板），{} 年填报期次 {} 个",
+        city.categories, s.year, city.periods
+    );
+    println!();
+    println!("下一步：");
+    let db = &args.db;
+    println!("  1. 导入组织（分指挥部、牵头单位、县区、责任单位）：");
+    println!("     jianguan org import --db {db} 组织.xlsx   （列：单位名称、类型、上级单位）");
+    println!("     各类别的分指挥部和牵头单位暂为指挥部办公室，导入后请在「类别」页面重新指定。");
+    println!("  2. 导入项目台账：jianguan import ledger --db {db} 台账.xlsx");
+    println!("  3. 审定年度计划（plan approve）");
+    println!(
+        "  4. 创建账户（密码从标准输入读取）：jianguan user add --db {db} --username 用户名 --name 姓名 --role hq_office --unit 单位名称"
+    );
+    println!("  5. 启动服务：jianguan serve --db {db}");
+    Ok(())
+}
+
+pub async fn org(command: OrgCommand) -> Result<()> {
+    match command {
+        OrgCommand::Import { db, by, file } => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let store = jianguan_store::open_existing(&db)
+                .await
+                .context("opening the database")?;
+            let result =
+                jianguan_app::org::import_org(&store, Clock::system(), &by, &bytes, &name).await;
+            store.close().await;
+            let done = match result {
+                Ok(done) => done,
+                Err(OrgError::Rows(rows)) => {
+                    eprintln!("组织文件 {name} 有 {} 处错误，未导入任何单位：", rows.len());
+                    for r in &rows {
+                        eprintln!("  {r}");
+                    }
+                    anyhow::bail!("组织文件未导入");
+                }
+                Err(OrgError::Store(e)) => return Err(e).context("writing the units"),
+                Err(e) => anyhow::bail!("{e}"),
+            };
+            for (n, kind, id) in &done.created {
+                println!("  新建 {n}（{}，编号 {id}）", kind.label());
+            }
+            for (n, kind, id) in &done.unchanged {
+                println!("  未变 {n}（{}，编号 {id}）", kind.label());
+            }
+            println!(
+                "已导入 {name}：新建 {} 个单位，{} 个已有单位未变",
+                done.created.len(),
+                done.unchanged.len()
+            );
+            Ok(())
+        }
+        OrgCommand::Show { db } => {
+            let store = jianguan_store::open_existing(&db)
+                .await
+                .context("opening the database")?;
+            let units = jianguan_app::org::units(&store).await?;
+            store.close().await;
+            if units.is_empty() {
+                println!("还没有组织单位：请先用 jianguan init 初始化城市。");
+            }
+            for line in jianguan_app::org::tree_lines(&units) {
+                println!("{line}");
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! A real city sets itself up from an empty database: `init` (once only), `org import` (all or
+//! nothing, again unchanged), `user add --unit NAME`, and the figures and server on a city
+//! without projects.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn jianguan(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jianguan"))
+        .args(args)
+        .env_remove("JIANGUAN_DATABASE_URL")
+        .env("RUST_LOG", "off")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut input = child.stdin.take().expect("stdin");
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).expect("write stdin");
+    }
+    drop(input);
+    child.wait_with_output().expect("the binary ends")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+const ORG_CSV: &str = "单位名称,类型,上级单位
+城建分指挥部,分指挥部,
+市住建局,牵头单位,
+市城管局,牵头单位,
+东湖区,县区,
+西山区,县区,
+东湖区住建局,责任单位,东湖区
+西山区城管局,责任单位,西山区
+";
+
+struct City {
+    dir: tempfile::TempDir,
+}
+
+impl City {
+    fn new() -> City {
+        City {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    fn path(&self, name: &str) -> String {
+        self.dir.path().join(name).display().to_string()
+    }
+
+    fn db(&self) -> String {
+        self.path("city.db")
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        jianguan(args, None)
+    }
+}
+
+#[test]
+fn a_city_is_set_up_once_its_organisation_imported_and_a_reporter_added_by_unit_name() {
+    let city = City::new();
+    let db = city.db();
+    let init = city.run(&["init", "--db", &db, "--city", "测试市", "--year", "2026"]);
+    assert!(init.status.success(), "{}", text(&init.stderr));
+    let out = text(&init.stdout);
+    assert!(out.contains("测试市城市建管提升行动指挥部办公室"), "{out}");
+    assert!(out.contains("项目类别 11 个"), "{out}");
+    assert!(out.contains("jianguan org import"), "{out}");
+
+    // The same again fails, naming why, and writes nothing.
+    let again = city.run(&["init", "--db", &db, "--city", "测试市", "--year", "2026"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        text(&again.stderr).contains("不能再次初始化"),
+        "{}",
+        text(&again.stderr)
+    );
+
+    let csv = city.path("org.csv");
+    std::fs::write(&csv, ORG_CSV).expect("write org.csv");
+    let import = city.run(&["org", "import", "--db", &db, &csv]);
+    assert!(import.status.success(), "{}", text(&import.stderr));
+    assert!(
+        text(&import.stdout).contains("新建 7 个单位"),
+        "{}",
+        text(&import.stdout)
+    );
+    // Importing the same file again changes nothing.
+    let import = city.run(&["org", "import", "--db", &db, &csv]);
+    assert!(import.status.success(), "{}", text(&import.stderr));
+    assert!(text(&import.stdout).contains("新建 0 个单位，7 个已有单位未变"));
+
+    let add = |username: &str| {
+        jianguan(
+            &[
+                "user",
+                "add",
+                "--db",
+                &db,
+                "--username",
+                username,
+                "--name",
+                "填报员",
+                "--role",
+                "unit_reporter",
+                "--unit",
+                "东湖区住建局",
+            ],
+            Some("Reporter#East-2027-ok\n"),
+        )
+    };
+    let user = add("rep1");
+    assert!(user.status.success(), "{}", text(&user.stderr));
+    assert!(
+        text(&user.stdout).contains("单位 东湖区住建局"),
+        "{}",
+        text(&user.stdout)
+    );
+    // A taken user name is refused in Chinese.
+    let dup = add("REP1");
+    assert_eq!(dup.status.code(), Some(1));
+    assert!(
+        text(&dup.stderr).contains("用户名已存在"),
+        "{}",
+        text(&dup.stderr)
+    );
+
+    let show = city.run(&["org", "show", "--db", &db]);
+    let tree = text(&show.stdout);
+    assert!(
+        tree.contains("\n  东湖区住建局（责任单位，编号 7）"),
+        "{tree}"
+    );
+
+    let stats = city.run(&["stats", "--db", &db, "--json"]);
+    assert!(stats.status.success(), "{}", text(&stats.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&stats.stdout).expect("json");
+    assert_eq!(json["projects"], 0);
+}
+
+#[test]
+fn a_bad_organisation_file_is_refused_whole_naming_every_bad_row() {
+    let city = City::new();
+    let db = city.db();
+    assert!(
+        city.run(&["init", "--db", &db, "--city", "测试市", "--year", "2026"])
+            .status
+            .success()
+    );
+    let csv = city.path("bad.csv");
+    std::fs::write(
+        &csv,
+        "单位名称,类型,上级单位\n东湖区,县区,\n东湖区住建局,责任单位,南湖区\n市住建局,局,\n",
+    )
+    .expect("write");
+    let out = city.run(&["org", "import", "--db", &db, &csv]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("第 3 行「上级单位」：「南湖区」"), "{err}");
+    assert!(err.contains("第 4 行「类型」"), "{err}");
+    let tree = text(&city.run(&["org", "show", "--db", &db]).stdout);
+    assert!(!tree.contains("东湖区"), "nothing imported: {tree}");
+}
+
+#[test]
+fn a_unit_name_that_is_not_there_is_refused_by_user_add() {
+    let city = City::new();
+    let db = city.db();
+    assert!(
+        city.run(&["init", "--db", &db, "--city", "测试市", "--year", "2026"])
+            .status
+            .success()
+    );
+    let out = jianguan(
+        &[
+            "user",
+            "add",
+            "--db",
+            &db,
+            "--username",
+            "rep1",
+            "--name",
+            "x",
+            "--role",
+            "unit_reporter",
+            "--unit",
+            "南湖区",
+        ],
+        Some("Reporter#East-2027-ok\n"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("没有名为「南湖区」的在用单位"),
+        "{}",
+        text(&out.stderr)
+    );
+}

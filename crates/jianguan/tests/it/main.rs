@@ -1,0 +1,3 @@
+//! The binary's integration tests (one test binary; a module per topic).
+
+mod city;
