@@ -5,7 +5,7 @@
 
 use jianguan_audit::AuditAction;
 use jianguan_domain::model::{
-    Money, PlanKind, PlanStatus, Portfolio, Project, ProjectId, Unit, UnitId, UnitKind, YearPlan,
+    Money, PlanKind, PlanStatus, Portfolio, Project, ProjectId, Unit, UnitKind, YearPlan,
 };
 use jianguan_domain::plan::{self, PlanChange, PlanChangeRequest, PlanChangeStatus, PlanError};
 use jianguan_domain::store::{PlanDecision, Store, StoreError};
@@ -268,34 +268,4 @@ pub async fn carry_over(
         change("项目数", None, plans.len()),
     ];
     store.add_year_plans(&plans, &record).await
-}
-
-/// A unit named `name_or_id`: an id, or the exact name of one unit (active units first). An
-/// unknown or ambiguous name is an error listing what was found.
-pub fn find_unit<'a>(portfolio: &'a Portfolio, name_or_id: &str) -> Result<&'a Unit, String> {
-    let wanted = name_or_id.trim();
-    if let Ok(id) = wanted.parse::<i64>() {
-        return portfolio
-            .unit(UnitId(id))
-            .ok_or_else(|| format!("没有编号为 {id} 的单位"));
-    }
-    let named: Vec<&Unit> = portfolio
-        .units
-        .iter()
-        .filter(|u| u.name == wanted)
-        .collect();
-    let active: Vec<&Unit> = named.iter().copied().filter(|u| u.active).collect();
-    match (active.as_slice(), named.as_slice()) {
-        ([one], _) => Ok(one),
-        ([], [one]) => Ok(one),
-        ([], []) => Err(format!("没有名为「{wanted}」的单位")),
-        ([], many) | (many, _) => Err(format!(
-            "名为「{wanted}」的单位有 {} 个，请用编号：{}",
-            many.len(),
-            many.iter()
-                .map(|u| format!("{}（{}，编号 {}）", u.name, u.kind.label(), u.id))
-                .collect::<Vec<_>>()
-                .join("；")
-        )),
-    }
 }

@@ -67,8 +67,10 @@ async fn load(db: &str) -> Result<(jianguan_store::Db, Portfolio)> {
 }
 
 fn unit<'a>(portfolio: &'a Portfolio, name: Option<&str>) -> Result<Option<&'a Unit>> {
-    name.map(|n| plans::find_unit(portfolio, n).map_err(|e| anyhow!(e)))
-        .transpose()
+    name.map(|n| {
+        jianguan_domain::org::resolve(&portfolio.units, n).map_err(|e| anyhow!(e.to_string()))
+    })
+    .transpose()
 }
 
 async fn approve(db: &str, year: i16, unit_name: Option<&str>) -> Result<()> {
