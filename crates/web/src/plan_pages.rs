@@ -153,7 +153,10 @@ async fn render(
         total_derived: total.derived_milestones,
         changes,
         may_approve: user.may(Resource::Plan, Action::Update),
-        may_submit: user.may(Resource::Plan, Action::Create) && user.account.unit.is_some(),
+        // Units hand their drafts in; the office, which approves them, does not submit.
+        may_submit: user.may(Resource::Plan, Action::Create)
+            && !user.may(Resource::Plan, Action::Update)
+            && user.account.unit.is_some(),
         notice,
     })
 }

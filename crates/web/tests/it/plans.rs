@@ -17,6 +17,8 @@ async fn the_plan_overview_lists_the_years_plans_per_district(app: &App) {
     let district = app.city.unit_name(app.project.district);
     assert!(page.contains(district), "{district} listed");
     assert!(page.contains("已批准"), "{page}");
+    // The office approves; it does not submit drafts like a unit.
+    assert!(!page.contains("报送本单位"), "{page}");
     // The demo's plans are approved: approving again changes none.
     let r = app
         .post("office", "/plans/approve", &[("year", "2021")])
