@@ -216,34 +216,7 @@ pub(crate) async fn approve(
     Extension(user): Extension<CurrentUser>,
     TypedForm(form): TypedForm<PlanForm>,
 ) -> Result<Response, AppError> {
-    let snap = view::snapshot(&state).await?;
-    let year = form
-        .year
-        .unwrap_or_else(|| snap.portfolio.default_year(state.today()));
-    let unit: Option<&Unit> = match form.unit {
-        Some(id) => Some(
-            snap.portfolio
-                .unit(UnitId(id))
-                .ok_or_else(|| AppError::not_found("没有这个单位"))?,
-        ),
-        None => None,
-    };
-    let n = plans::set_status(
-        state.store(),
-        state.clock(),
-        &snap.portfolio,
-        year,
-        unit,
-        PlanStatus::Approved,
-        who(&user, &snap),
-    )
-    .await
-    .map_err(AppError::store)?;
-    let notice = format!(
-        "已批准{} {year} 年计划 {n} 项，基线已冻结。",
-        unit.map_or(String::new(), |u| u.name.clone()),
-    );
-    render(&state, &user, query_of(year), notice).await
+    move_plans(&state, &user, form, PlanStatus::Approved).await
 }
 
 /// `POST /plans/submit`: a unit hands its drafts for the year to the office.
@@ -252,27 +225,51 @@ pub(crate) async fn submit(
     Extension(user): Extension<CurrentUser>,
     TypedForm(form): TypedForm<PlanForm>,
 ) -> Result<Response, AppError> {
-    let snap = view::snapshot(&state).await?;
+    move_plans(&state, &user, form, PlanStatus::Submitted).await
+}
+
+/// Moves a year's plans to `to` and shows the page with what was done: approval of all plans
+/// or one unit's (the office); submission of the user's own unit's drafts.
+async fn move_plans(
+    state: &AppState,
+    user: &CurrentUser,
+    form: PlanForm,
+    to: PlanStatus,
+) -> Result<Response, AppError> {
+    let snap = view::snapshot(state).await?;
     let year = form
         .year
         .unwrap_or_else(|| snap.portfolio.default_year(state.today()));
-    let by = who(&user, &snap);
-    let unit = by
-        .unit
-        .ok_or_else(|| AppError::forbidden("账户没有所属单位，不能报送计划"))?;
+    let by = who(user, &snap);
+    let unit: Option<&Unit> = match (to, form.unit) {
+        (PlanStatus::Approved, Some(id)) => Some(
+            snap.portfolio
+                .unit(UnitId(id))
+                .ok_or_else(|| AppError::not_found("没有这个单位"))?,
+        ),
+        (PlanStatus::Approved, None) => None,
+        _ => Some(
+            by.unit
+                .ok_or_else(|| AppError::forbidden("账户没有所属单位，不能报送计划"))?,
+        ),
+    };
     let n = plans::set_status(
         state.store(),
         state.clock(),
         &snap.portfolio,
         year,
-        Some(unit),
-        PlanStatus::Submitted,
+        unit,
+        to,
         by,
     )
     .await
     .map_err(AppError::store)?;
-    let notice = format!("已报送 {} {year} 年草拟计划 {n} 项。", unit.name);
-    render(&state, &user, query_of(year), notice).await
+    let whose = unit.map_or(String::new(), |u| u.name.clone());
+    let notice = match to {
+        PlanStatus::Approved => format!("已批准{whose} {year} 年计划 {n} 项，基线已冻结。"),
+        _ => format!("已报送{whose} {year} 年草拟计划 {n} 项。"),
+    };
+    render(state, user, query_of(year), notice).await
 }
 
 /// One milestone of the change form.

@@ -25,6 +25,17 @@ async fn the_plan_overview_lists_the_years_plans_per_district(app: &App) {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.body.contains("已批准 2021 年计划 0 项"), "{}", r.body);
+    // A district submits its own drafts (none left: the demo's plans are approved).
+    let r = app
+        .post("district", "/plans/submit", &[("year", "2021")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.body
+            .contains(&format!("已报送{district} 2021 年草拟计划 0 项")),
+        "{}",
+        r.body
+    );
     // A reporter may not approve.
     let r = app
         .post("reporter", "/plans/approve", &[("year", "2021")])
