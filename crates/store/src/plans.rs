@@ -239,6 +239,9 @@ macro_rules! backend_plans {
                             .fetch_optional(&mut *tx)
                             .await
                             .map_err(backend_error)?;
+                    // Ended here, not left to the drop: a connection must not go back to the
+                    // pool idle in a transaction (it would hold its locks).
+                    tx.rollback().await.map_err(backend_error)?;
                     return Err(if exists.is_some() {
                         StoreError::Conflict("该调整申请已处理".into())
                     } else {
