@@ -121,6 +121,25 @@ pub async fn open_existing(url: &str) -> Result<Db, StoreError> {
     }
 }
 
+/// The pool's check of a connection before handing it out: it answers (the ping also waits for
+/// a rollback queued when a transaction was dropped) and is outside any transaction. A
+/// connection still counted inside one is closed, never reused: SQLite rolls a transaction
+/// back by itself when a commit meets a full disk or an I/O error, the driver's own rollback
+/// then fails, and every later `BEGIN` on that connection would be refused.
+fn usable<C: sqlx::Connection>(
+    conn: &mut C,
+    _: sqlx::pool::PoolConnectionMetadata,
+) -> futures_util::future::BoxFuture<'_, Result<bool, sqlx::Error>> {
+    Box::pin(async move {
+        conn.ping().await?;
+        let usable = !conn.is_in_transaction();
+        if !usable {
+            tracing::warn!("a database connection left inside a failed transaction is closed");
+        }
+        Ok(usable)
+    })
+}
+
 fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)

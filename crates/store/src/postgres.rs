@@ -31,6 +31,8 @@ pub(crate) async fn open(url: &str) -> Result<PgPool, StoreError> {
         .map_err(|e| StoreError::Backend(format!("{shown}: {e}")))?;
     let pool = PgPoolOptions::new()
         .max_connections(8)
+        .test_before_acquire(false)
+        .before_acquire(crate::usable)
         .acquire_timeout(Duration::from_secs(10))
         .connect_with(options)
         .await

@@ -92,6 +92,8 @@ pub(crate) async fn open(path: &Path) -> Result<SqlitePool, StoreError> {
         .foreign_keys(true);
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
+        .test_before_acquire(false)
+        .before_acquire(crate::usable)
         .connect_with(options)
         .await
         .map_err(|e| StoreError::Backend(format!("{}: {e}", path.display())))?;

@@ -2525,3 +2525,106 @@ async fn an_objection_is_filed_once_per_open_line_and_decided_once(db: Db) {
         assert!(err.to_string().contains("append-only"), "{sql}: {err}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Faults: a failed write leaves every connection usable.
+// ---------------------------------------------------------------------------------------------
+
+/// Sets SQLite's page limit on every connection of the pool at once (the limit is a
+/// connection's setting): at the file's current size the next page it needs fails with
+/// "database or disk is full", as a full disk does.
+async fn set_page_limit(pool: &SqlitePool, limit: Option<i64>) {
+    let mut held = Vec::new();
+    for _ in 0..pool.options().get_max_connections() {
+        let mut conn = pool.acquire().await.unwrap();
+        let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        let limit = limit.unwrap_or(pages);
+        let _: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "PRAGMA max_page_count = {limit}"
+        )))
+        .fetch_optional(&mut *conn)
+        .await
+        .unwrap();
+        held.push(conn);
+    }
+}
+
+#[tokio::test]
+async fn after_a_full_disk_is_freed_writes_succeed_without_a_restart() {
+    use jianguan_domain::store::CadenceWrite;
+    let (_dir, db) = fresh_sqlite().await;
+    create(&db, &CITY).await.expect("the demo city is written");
+    let project = &CITY.projects[0];
+    let big = |n: usize| CadenceWrite {
+        new_items: (0..n)
+            .map(|i| jianguan_domain::followup::TrackedItem {
+                detail: format!("{i}：{}", "管线迁改需供电公司配合。".repeat(200)),
+                ..ticket(project)
+            })
+            .collect(),
+        ..CadenceWrite::default()
+    };
+    let before = db.data_version().await.unwrap();
+    set_page_limit(sqlite_pool(&db), None).await;
+    // Every connection in turn meets the full disk (the pool hands them out in any order).
+    for attempt in 0..8 {
+        let err = db
+            .record_cadence(&big(50), &[audit_draft("item.create")])
+            .await
+            .expect_err("a write that needs pages fails while the disk is full");
+        assert!(
+            err.to_string().contains("full") || matches!(err, StoreError::Backend(_)),
+            "attempt {attempt}: {err}"
+        );
+    }
+    assert_eq!(
+        db.data_version().await.unwrap(),
+        before,
+        "nothing was written"
+    );
+    set_page_limit(sqlite_pool(&db), Some(1_073_741_823)).await;
+    for attempt in 0..8 {
+        db.record_cadence(&big(1), &[audit_draft("item.create")])
+            .await
+            .unwrap_or_else(|e| panic!("write {attempt} after space is freed: {e}"));
+    }
+    assert_eq!(db.data_version().await.unwrap(), before + 8);
+}
+
+/// SQLite rolls a transaction back by itself when a commit meets a full disk or an I/O error;
+/// the driver still counts it open, its own rollback then fails, and a connection in that
+/// state went back to the pool refusing every later `BEGIN` ("begin_with at non-zero
+/// transaction depth") until a restart. Here the rollback SQLite does is done by hand.
+#[tokio::test]
+async fn a_connection_whose_transaction_sqlite_rolled_back_is_not_used_again() {
+    use jianguan_domain::store::CadenceWrite;
+    let (_dir, db) = fresh_sqlite().await;
+    create(&db, &CITY).await.expect("the demo city is written");
+    let pool = sqlite_pool(&db);
+    let max = pool.options().get_max_connections();
+    // Break every connection of the pool, holding them so each is a different one.
+    let mut held = Vec::new();
+    for _ in 0..max {
+        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
+        sqlx::query("ROLLBACK").execute(&mut *tx).await.unwrap();
+        held.push(tx);
+    }
+    drop(held);
+    let write = CadenceWrite {
+        new_items: vec![ticket(&CITY.projects[0])],
+        ..CadenceWrite::default()
+    };
+    let before = db.data_version().await.unwrap();
+    for attempt in 0..(2 * max) {
+        db.record_cadence(&write, &[audit_draft("item.create")])
+            .await
+            .unwrap_or_else(|e| panic!("write {attempt} after the failed transactions: {e}"));
+    }
+    assert_eq!(
+        db.data_version().await.unwrap(),
+        before + i64::from(2 * max)
+    );
+}
