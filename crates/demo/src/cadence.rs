@@ -389,23 +389,6 @@ fn pick<'a, T: ?Sized>(rng: &mut ChaCha8Rng, options: &[&'a T]) -> &'a T {
 
 // --- 协调事项 -------------------------------------------------------------------------------
 
-/// The type of problem an outside body's coordination is about.
-fn coordination_topic(body: &str) -> &'static str {
-    if body.contains("部队") || body.contains("军") {
-        "用地协调"
-    } else if body.contains("铁路") {
-        "审批手续"
-    } else if body.contains("电") || body.contains("燃气") || body.contains("通信") {
-        "管线迁改"
-    } else if body.contains("央企") {
-        "征地拆迁"
-    } else if body.contains("省") {
-        "审批手续"
-    } else {
-        "部门协调"
-    }
-}
-
 /// What the owner reports while the body is being worked on, by topic.
 fn coordination_notes(topic: &str) -> &'static [&'static str] {
     match topic {
@@ -490,7 +473,7 @@ fn coordination_tickets(city: &City<'_>, rng: &mut ChaCha8Rng) -> VecDeque<Openi
             .iter()
             .find(|r| r.filed_on > last_raised && !raises(r))
             .map(|r| r.filed_on);
-        let topic = coordination_topic(body);
+        let topic = jianguan_domain::followup::coordination_topic(body);
         let period = city
             .portfolio
             .periods

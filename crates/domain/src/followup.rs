@@ -308,6 +308,70 @@ pub struct TrackedItem {
     pub act: Option<IssuedAct>,
 }
 
+/// The type of problem an outside body's coordination is usually about, for new tickets.
+pub fn coordination_topic(body: &str) -> &'static str {
+    if body.contains("部队") || body.contains('军') {
+        "用地协调"
+    } else if body.contains("铁路") {
+        "审批手续"
+    } else if body.contains('电') || body.contains("燃气") || body.contains("通信") {
+        "管线迁改"
+    } else if body.contains("央企") {
+        "征地拆迁"
+    } else if body.contains('省') {
+        "审批手续"
+    } else {
+        "部门协调"
+    }
+}
+
+/// The coordination tickets a filed report opens: one for each problem that names an outside
+/// body to coordinate with and that no earlier report of the project raised — owned by the
+/// responsible unit, issued to (and re-checked by) the project's sub-headquarters, at
+/// district level, due in 30 days. `period_seq` is the report's period number in its year.
+pub fn coordination_tickets(
+    project: &crate::model::Project,
+    earlier: &[crate::model::ProgressReport],
+    report: &crate::model::ProgressReport,
+    period_seq: u16,
+) -> Vec<TrackedItem> {
+    let raised_before = |pb: &crate::model::Problem| {
+        earlier.iter().flat_map(|r| &r.problems).any(|old| old == pb)
+    };
+    let today = report.filed_on;
+    report
+        .problems
+        .iter()
+        .filter(|pb| !raised_before(pb))
+        .filter_map(|pb| {
+            let body = pb.needs_coordination_with.as_deref()?;
+            let topic = coordination_topic(body);
+            Some(TrackedItem {
+                id: ItemId(0),
+                kind: ItemKind::Coordination,
+                title: format!("{}：{topic}需{body}配合", project.name),
+                detail: pb.description.clone(),
+                project: Some(project.id),
+                district: Some(project.district),
+                owner: project.responsible_unit,
+                issuer: project.sub_hq,
+                bodies: body
+                    .split([',', '，', '、', ';', '；'])
+                    .map(|b| b.trim().to_string())
+                    .filter(|b| !b.is_empty())
+                    .collect(),
+                topic: topic.to_string(),
+                source: format!("进度填报第{period_seq}期"),
+                opened_on: today,
+                deadline: today.checked_add(jiff::Span::new().days(30)).unwrap_or(today),
+                level: EscalationLevel::District,
+                events: Vec::new(),
+                act: None,
+            })
+        })
+        .collect()
+}
+
 /// An item's state on a date, read off its history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct ItemState {

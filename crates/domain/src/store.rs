@@ -545,13 +545,18 @@ pub trait CadenceStore: Send + Sync {
     ) -> BoxFuture<'a, Result<Vec<ItemId>, StoreError>>;
 
     /// Stores a new report version (already passed [`crate::filing::check_filing`]) with its
-    /// photos' references, sets the reached milestones' actual dates, and writes `audit`, in
-    /// one transaction. Returns the report's id. A version that already exists is refused.
+    /// photos' references, sets the reached milestones' actual dates, opens the coordination
+    /// `tickets` its problems raise ([`crate::followup::coordination_tickets`]), and writes
+    /// `audit` (its object set to the report) and `ticket_audit` (one per ticket, in order, its
+    /// object set to the item), in one transaction: a report is never stored without the
+    /// tickets it opens. Returns the report's id. A version that already exists is refused.
     fn file_report<'a>(
         &'a self,
         report: &'a ProgressReport,
         photos: &'a [PhotoRef],
         audit: &'a AuditDraft,
+        tickets: &'a [crate::followup::TrackedItem],
+        ticket_audit: &'a [AuditDraft],
     ) -> BoxFuture<'a, Result<ReportId, StoreError>>;
 
     /// The photos of a report.

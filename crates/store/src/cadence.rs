@@ -307,6 +307,75 @@ macro_rules! backend_cadence {
                 Ok(())
             }
 
+            /// Inserts new tracked items (ids given where 0, after the largest), their acts and
+            /// their events, inside the caller's transaction; returns the ids, in order.
+            async fn insert_new_items(
+                tx: &mut sqlx::Transaction<'static, Db>,
+                new_items: &[TrackedItem],
+            ) -> Result<Vec<ItemId>, StoreError> {
+                if new_items.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut next_item = next_id(tx, "tracked_items").await?;
+                let mut ids = Vec::with_capacity(new_items.len());
+                for item in new_items {
+                    let id = if item.id.0 > 0 { item.id.0 } else { next_item };
+                    next_item = next_item.max(id + 1);
+                    ids.push(ItemId(id));
+                }
+                let items: Vec<(i64, &TrackedItem)> =
+                    ids.iter().map(|i| i.0).zip(new_items).collect();
+                for chunk in items.chunks(CHUNK) {
+                    let mut qb: QueryBuilder<Db> = QueryBuilder::new(
+                        "INSERT INTO tracked_items (id, kind, title, detail, project_id, \
+                         district_id, owner_id, issuer_id, bodies, topic, source, opened_on, \
+                         deadline_on, level) ",
+                    );
+                    qb.push_values(chunk, |mut b, (id, i)| {
+                        b.push_bind(*id)
+                            .push_bind(i.kind.code())
+                            .push_bind(i.title.clone())
+                            .push_bind(i.detail.clone())
+                            .push_bind(i.project.map(|p| p.0))
+                            .push_bind(i.district.map(|d| d.0))
+                            .push_bind(i.owner.0)
+                            .push_bind(i.issuer.0)
+                            .push_bind(serde_json::to_string(&i.bodies).expect("strings serialise"))
+                            .push_bind(i.topic.clone())
+                            .push_bind(i.source.clone())
+                            .push_bind(i.opened_on.to_string())
+                            .push_bind(i.deadline.to_string())
+                            .push_bind(i.level.code());
+                    });
+                    qb.build().execute(&mut **tx).await.map_err(backend_error)?;
+                }
+                for (id, i) in &items {
+                    let Some(act) = &i.act else { continue };
+                    let projects: Vec<i64> = act.projects.iter().map(|p| p.0).collect();
+                    sqlx::query(
+                        "INSERT INTO item_acts (item_id, document_number, projects, attendees, \
+                         minutes, proposal_key) VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(*id)
+                    .bind(act.document_number.clone())
+                    .bind(serde_json::to_string(&projects).expect("ids serialise"))
+                    .bind(act.attendees.clone())
+                    .bind(act.minutes.clone())
+                    .bind(act.proposal.clone())
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(backend_error)?;
+                }
+                let events: Vec<(i64, i64, &ItemEvent)> = items
+                    .iter()
+                    .flat_map(|(id, i)| {
+                        i.events.iter().enumerate().map(move |(k, e)| (*id, k as i64 + 1, e))
+                    })
+                    .collect();
+                insert_item_events(tx, &events).await?;
+                Ok(ids)
+            }
+
             pub(crate) async fn record_cadence(
                 pool: &Pool<Db>,
                 write: &CadenceWrite,
@@ -343,56 +412,7 @@ macro_rules! backend_cadence {
                     qb.build().execute(&mut *tx).await.map_err(backend_error)?;
                 }
 
-                let mut next_item = next_id(&mut tx, "tracked_items").await?;
-                let mut ids = Vec::with_capacity(write.new_items.len());
-                for item in &write.new_items {
-                    let id = if item.id.0 > 0 { item.id.0 } else { next_item };
-                    next_item = next_item.max(id + 1);
-                    ids.push(ItemId(id));
-                }
-                let items: Vec<(i64, &TrackedItem)> =
-                    ids.iter().map(|i| i.0).zip(&write.new_items).collect();
-                for chunk in items.chunks(CHUNK) {
-                    let mut qb: QueryBuilder<Db> = QueryBuilder::new(
-                        "INSERT INTO tracked_items (id, kind, title, detail, project_id, \
-                         district_id, owner_id, issuer_id, bodies, topic, source, opened_on, \
-                         deadline_on, level) ",
-                    );
-                    qb.push_values(chunk, |mut b, (id, i)| {
-                        b.push_bind(*id)
-                            .push_bind(i.kind.code())
-                            .push_bind(i.title.clone())
-                            .push_bind(i.detail.clone())
-                            .push_bind(i.project.map(|p| p.0))
-                            .push_bind(i.district.map(|d| d.0))
-                            .push_bind(i.owner.0)
-                            .push_bind(i.issuer.0)
-                            .push_bind(serde_json::to_string(&i.bodies).expect("strings serialise"))
-                            .push_bind(i.topic.clone())
-                            .push_bind(i.source.clone())
-                            .push_bind(i.opened_on.to_string())
-                            .push_bind(i.deadline.to_string())
-                            .push_bind(i.level.code());
-                    });
-                    qb.build().execute(&mut *tx).await.map_err(backend_error)?;
-                }
-                for (id, i) in &items {
-                    let Some(act) = &i.act else { continue };
-                    let projects: Vec<i64> = act.projects.iter().map(|p| p.0).collect();
-                    sqlx::query(
-                        "INSERT INTO item_acts (item_id, document_number, projects, attendees, \
-                         minutes, proposal_key) VALUES ($1, $2, $3, $4, $5, $6)",
-                    )
-                    .bind(*id)
-                    .bind(act.document_number.clone())
-                    .bind(serde_json::to_string(&projects).expect("ids serialise"))
-                    .bind(act.attendees.clone())
-                    .bind(act.minutes.clone())
-                    .bind(act.proposal.clone())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend_error)?;
-                }
+                let ids = insert_new_items(&mut tx, &write.new_items).await?;
                 if !write.dismissals.is_empty() {
                     let mut next = next_id(&mut tx, "act_dismissals").await?;
                     for d in &write.dismissals {
@@ -414,12 +434,7 @@ macro_rules! backend_cadence {
                         .map_err(backend_error)?;
                     }
                 }
-                let mut events: Vec<(i64, i64, &ItemEvent)> = items
-                    .iter()
-                    .flat_map(|(id, i)| {
-                        i.events.iter().enumerate().map(move |(k, e)| (*id, k as i64 + 1, e))
-                    })
-                    .collect();
+                let mut events: Vec<(i64, i64, &ItemEvent)> = Vec::new();
                 // Appended events follow the item's last stored one.
                 let mut seqs: HashMap<i64, i64> = HashMap::new();
                 for (item, e) in &write.item_events {
@@ -451,7 +466,14 @@ macro_rules! backend_cadence {
                 report: &ProgressReport,
                 photos: &[PhotoRef],
                 audit: &AuditDraft,
+                tickets: &[TrackedItem],
+                ticket_audit: &[AuditDraft],
             ) -> Result<ReportId, StoreError> {
+                if tickets.len() != ticket_audit.len() {
+                    return Err(StoreError::Invalid(
+                        "each ticket opened with a report needs its audit record".into(),
+                    ));
+                }
                 let mut tx = begin_write(pool).await?;
                 let id = next_id(&mut tx, "progress_reports").await?;
                 sqlx::query(
@@ -544,9 +566,16 @@ macro_rules! backend_cadence {
                     .await
                     .map_err(backend_error)?;
                 }
+                let ticket_ids = insert_new_items(&mut tx, tickets).await?;
                 let mut audit = audit.clone();
                 audit.object = format!("report:{id}");
-                append_audit_tx(&mut tx, vec![audit]).await?;
+                let mut records = vec![audit];
+                records.extend(ticket_ids.iter().zip(ticket_audit).map(|(item, a)| {
+                    let mut a = a.clone();
+                    a.object = format!("item:{item} report:{id}");
+                    a
+                }));
+                append_audit_tx(&mut tx, records).await?;
                 bump_data_version(&mut tx).await?;
                 tx.commit().await.map_err(backend_error)?;
                 Ok(ReportId(id))

@@ -24,8 +24,15 @@ impl CadenceStore for Db {
         report: &'a ProgressReport,
         photos: &'a [PhotoRef],
         audit: &'a AuditDraft,
+        tickets: &'a [jianguan_domain::followup::TrackedItem],
+        ticket_audit: &'a [AuditDraft],
     ) -> BoxFuture<'a, Result<ReportId, StoreError>> {
-        Box::pin(async move { cadence_call!(self, file_report(report, photos, audit)) })
+        Box::pin(async move {
+            cadence_call!(
+                self,
+                file_report(report, photos, audit, tickets, ticket_audit)
+            )
+        })
     }
 
     fn report_photos(&self, report: ReportId) -> BoxFuture<'_, Result<Vec<PhotoRef>, StoreError>> {

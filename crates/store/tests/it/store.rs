@@ -91,6 +91,7 @@ macro_rules! backend_tests {
                 the_database_refuses_to_change_or_delete_an_audit_record,
                 cadence_records_round_trip_with_ids_assigned_and_audited,
                 a_filed_report_sets_its_milestones_and_a_duplicate_version_writes_nothing,
+                a_report_and_the_tickets_it_opens_are_one_write,
                 a_correction_that_no_longer_names_a_milestone_withdraws_its_actual_date,
                 settings_are_versioned_and_the_latest_is_read,
                 scoring_schemes_are_versioned_per_year_and_a_saved_version_is_never_replaced,
@@ -1781,6 +1782,8 @@ async fn a_filed_report_sets_its_milestones_and_a_duplicate_version_writes_nothi
             &report,
             std::slice::from_ref(&photo),
             &audit_draft("report.file"),
+            &[],
+            &[],
         )
         .await
         .expect("the report is filed");
@@ -1805,11 +1808,79 @@ async fn a_filed_report_sets_its_milestones_and_a_duplicate_version_writes_nothi
     );
     let before = row_counts(&db).await;
     assert!(
-        db.file_report(&report, &[photo], &audit_draft("report.file"))
+        db.file_report(&report, &[photo], &audit_draft("report.file"), &[], &[])
             .await
             .is_err()
     );
     assert_eq!(row_counts(&db).await, before);
+}
+
+async fn a_report_and_the_tickets_it_opens_are_one_write(db: Db) {
+    use jianguan_domain::followup::coordination_tickets;
+    use jianguan_domain::model::{Money, PeriodId, Problem, ReportId, UnitId};
+    create(&db, &CITY).await.expect("the demo city is written");
+    let project = &CITY.projects[0];
+    let period = CITY.periods.last().unwrap();
+    let earlier: Vec<ProgressReport> = CITY
+        .reports
+        .iter()
+        .filter(|r| r.project == project.id)
+        .cloned()
+        .collect();
+    let version = earlier
+        .iter()
+        .filter(|r| r.period == period.id)
+        .map(|r| r.version)
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let report = ProgressReport {
+        id: ReportId(0),
+        project: project.id,
+        period: PeriodId(period.id.0),
+        version,
+        filed_on: period.deadline,
+        investment_to_date: Money::from_wan(10.0),
+        milestones_reached: vec![],
+        note: String::new(),
+        problems: vec![Problem {
+            description: "红线内 110kV 线路待迁改".into(),
+            needs_coordination_with: Some("国网供电公司、燃气公司".into()),
+        }],
+        correction_reason: (version > 1).then(|| "补报问题".to_string()),
+    };
+    let tickets = coordination_tickets(project, &earlier, &report, period.seq);
+    assert_eq!(tickets.len(), 1, "one new problem naming bodies opens one ticket");
+    assert_eq!(tickets[0].bodies, ["国网供电公司", "燃气公司"]);
+    let one = [audit_draft("item.open")];
+
+    // A ticket that cannot be stored (its owner does not exist) takes the report with it.
+    let before = row_counts(&db).await;
+    let broken = vec![jianguan_domain::followup::TrackedItem {
+        owner: UnitId(987_654),
+        ..tickets[0].clone()
+    }];
+    db.file_report(&report, &[], &audit_draft("report.file"), &broken, &one)
+        .await
+        .expect_err("a ticket naming a missing unit is refused");
+    assert_eq!(row_counts(&db).await, before, "neither the report nor the ticket");
+
+    let items_before = db.load_cadence().await.unwrap().items.len();
+    let id = db
+        .file_report(&report, &[], &audit_draft("report.file"), &tickets, &one)
+        .await
+        .expect("the report and its ticket are filed");
+    let items = db.load_cadence().await.unwrap().items;
+    assert_eq!(items.len(), items_before + 1);
+    let opened = items.iter().max_by_key(|i| i.id.0).unwrap();
+    assert_eq!(opened.title, tickets[0].title);
+    let trail = db.audit_records(0, i64::MAX).await.unwrap();
+    let objects: Vec<&str> = trail.iter().rev().take(2).map(|r| r.object.as_str()).collect();
+    assert!(
+        objects.contains(&format!("report:{id}").as_str())
+            && objects.contains(&format!("item:{} report:{id}", opened.id).as_str()),
+        "{objects:?}"
+    );
 }
 
 async fn a_correction_that_no_longer_names_a_milestone_withdraws_its_actual_date(db: Db) {
@@ -1875,7 +1946,7 @@ async fn a_correction_that_no_longer_names_a_milestone_withdraws_its_actual_date
     original.filed_on = period.deadline;
     original.milestones_reached.push((m.id, reached_on));
     original.correction_reason = (version > 0).then(|| "补报节点".to_string());
-    db.file_report(&original, &[], &audit_draft("report.file"))
+    db.file_report(&original, &[], &audit_draft("report.file"), &[], &[])
         .await
         .expect("the report is filed");
     let corrected_on = period.deadline + jiff::Span::new().days(20);
@@ -1902,7 +1973,7 @@ async fn a_correction_that_no_longer_names_a_milestone_withdraws_its_actual_date
         assert_eq!(rates::reached_by(m1, d), d >= reached_on, "as of {d}");
     }
 
-    db.file_report(&correction, &[], &audit_draft("report.file"))
+    db.file_report(&correction, &[], &audit_draft("report.file"), &[], &[])
         .await
         .expect("the correction is filed");
     let after = db.load_portfolio().await.unwrap();

@@ -30,12 +30,12 @@ use jianguan_domain::filing::{
     self, FilingCounts, FilingDecision, FilingError, ReportIndex, check_filing, expected_to_file,
     filing_of,
 };
-use jianguan_domain::followup::{EscalationLevel, ItemId, ItemKind, TrackedItem};
+use jianguan_domain::followup::{ItemKind, coordination_tickets};
 use jianguan_domain::model::{
     MilestoneId, Money, PeriodId, Portfolio, Problem, ProgressReport, Project, ReportId,
     ReportingPeriod, UnitId,
 };
-use jianguan_domain::store::{CadenceWrite, ProjectRecord};
+use jianguan_domain::store::ProjectRecord;
 use serde::Serialize;
 
 use super::photos::{self, MAX_PHOTOS, Photo};
@@ -551,21 +551,6 @@ async fn read_form(request: Request) -> Result<Submitted, AppError> {
     Ok(out)
 }
 
-/// The type of problem an outside body's coordination is usually about, for new tickets.
-fn coordination_topic(body: &str) -> &'static str {
-    if body.contains("部队") || body.contains('军') {
-        "用地协调"
-    } else if body.contains("铁路") || body.contains('省') {
-        "审批手续"
-    } else if body.contains('电') || body.contains("燃气") || body.contains("通信") {
-        "管线迁改"
-    } else if body.contains("央企") {
-        "征地拆迁"
-    } else {
-        "部门协调"
-    }
-}
-
 /// `POST /filing`: files one project's report for one period.
 pub(crate) async fn submit(
     State(state): State<Arc<AppState>>,
@@ -827,7 +812,25 @@ pub(crate) async fn submit(
         ],
     };
     let refs: Vec<_> = checked.iter().map(Photo::reference).collect();
-    let id = match state.store().file_report(&report, &refs, &audit).await {
+    let tickets = coordination_tickets(&record.project, &record.reports, &report, period.seq);
+    let ticket_audit: Vec<AuditDraft> = tickets
+        .iter()
+        .map(|t| AuditDraft {
+            action: AuditAction::ItemOpen.code(),
+            object: format!("item:new project:{}", project.id),
+            changes: vec![
+                change("kind", ItemKind::Coordination.code().into()),
+                change("title", t.title.clone()),
+                change("source", t.source.clone()),
+            ],
+            ..audit.clone()
+        })
+        .collect();
+    let filed = state
+        .store()
+        .file_report(&report, &refs, &audit, &tickets, &ticket_audit)
+        .await;
+    let id = match filed {
         Ok(id) => id,
         Err(e) => {
             // Two identical submits racing: the other stored this version first. If what is
@@ -841,7 +844,6 @@ pub(crate) async fn submit(
             }
         }
     };
-    open_tickets(&state, &user, &snap, &record, period, &report).await?;
     Ok(filed_redirect(period, project.id.0, id, today))
 }
 
@@ -857,109 +859,6 @@ fn filed_redirect(
         period.year, period.seq
     ))
     .into_response()
-}
-
-/// Opens a coordination ticket for each problem of `report` that names a body to coordinate
-/// with and that no earlier version of the project's reports raised: owned by the responsible
-/// unit, issued to (and re-checked by) the project's sub-headquarters, at district level.
-///
-/// A second transaction after the report's: the storage port has no call that files a report
-/// and opens items together. If it fails, the report stands and the error is shown.
-async fn open_tickets(
-    state: &AppState,
-    user: &CurrentUser,
-    snap: &Snapshot,
-    record: &ProjectRecord,
-    period: &ReportingPeriod,
-    report: &ProgressReport,
-) -> Result<(), AppError> {
-    let project = &record.project;
-    let raised_before = |pb: &Problem| {
-        record
-            .reports
-            .iter()
-            .flat_map(|r| &r.problems)
-            .any(|old| old == pb)
-    };
-    let today = report.filed_on;
-    let tickets: Vec<TrackedItem> = report
-        .problems
-        .iter()
-        .filter(|pb| !raised_before(pb))
-        .filter_map(|pb| {
-            let body = pb.needs_coordination_with.as_deref()?;
-            let topic = coordination_topic(body);
-            Some(TrackedItem {
-                id: ItemId(0),
-                kind: ItemKind::Coordination,
-                title: format!("{}：{topic}需{body}配合", project.name),
-                detail: pb.description.clone(),
-                project: Some(project.id),
-                district: Some(project.district),
-                owner: project.responsible_unit,
-                issuer: project.sub_hq,
-                bodies: body
-                    .split([',', '，', '、', ';', '；'])
-                    .map(|b| b.trim().to_string())
-                    .filter(|b| !b.is_empty())
-                    .collect(),
-                topic: topic.to_string(),
-                source: format!("进度填报第{}期", period.seq),
-                opened_on: today,
-                deadline: today
-                    .checked_add(jiff::Span::new().days(30))
-                    .unwrap_or(today),
-                level: EscalationLevel::District,
-                events: Vec::new(),
-                act: None,
-            })
-        })
-        .collect();
-    if tickets.is_empty() {
-        return Ok(());
-    }
-    let audits: Vec<AuditDraft> = tickets
-        .iter()
-        .map(|t| AuditDraft {
-            at_ms: state.now_ms(),
-            actor: user.account.username.clone(),
-            unit: user.unit_name.clone(),
-            action: AuditAction::ItemOpen.code(),
-            object: format!("item:new project:{}", project.id),
-            result: Outcome::Success,
-            client: None,
-            changes: vec![
-                FieldChange {
-                    field: "kind".into(),
-                    before: None,
-                    after: Some(ItemKind::Coordination.code().into()),
-                },
-                FieldChange {
-                    field: "title".into(),
-                    before: None,
-                    after: Some(t.title.clone()),
-                },
-                FieldChange {
-                    field: "source".into(),
-                    before: None,
-                    after: Some(t.source.clone()),
-                },
-            ],
-        })
-        .collect();
-    let _ = snap;
-    state
-        .store()
-        .record_cadence(
-            &CadenceWrite {
-                new_items: tickets,
-                ..CadenceWrite::default()
-            },
-            &audits,
-        )
-        .await
-        .map_err(AppError::store)?;
-    Ok(())
 }
 
 // --- Compliance ------------------------------------------------------------------------------

@@ -119,7 +119,7 @@ async fn file_photo(db: &jianguan_store::Db, city: &Portfolio, project: &Project
         mime: "image/png".into(),
         bytes: PHOTO.len() as i64,
     };
-    db.file_report(&report, &[photo], &audit)
+    db.file_report(&report, &[photo], &audit, &[], &[])
         .await
         .expect("a report with a photo");
 }
