@@ -12,9 +12,9 @@ use std::sync::Arc;
 use jianguan_audit::{AuditAction, AuditDraft, FieldChange};
 use jianguan_domain::Date;
 use jianguan_domain::assessment::{
-    AssessmentInput, DEFAULT_SCHEME_TOML, Dictionary, EnteredValue, Measurements, MediaReport,
-    Month, MonthScores, RunError, Scheme, ScoreError, ScoreRun, SubjectKind, default_dictionary,
-    measure_month, score_measured,
+    AssessmentInput, DEFAULT_SCHEME_TOML, Decision, Dictionary, EnteredValue, Measurements,
+    MediaReport, Month, MonthScores, Objection, RunError, Scheme, ScoreError, ScoreRun,
+    SubjectKind, default_dictionary, measure_month, score_measured,
 };
 use jianguan_domain::filing::ReportIndex;
 use jianguan_domain::model::Portfolio;
@@ -364,6 +364,112 @@ pub struct ScoreRequest<'a> {
     pub today: Date,
 }
 
+/// The correction of the published `run` that `request` asks for (its reason required) with
+/// its audit record, not yet stored: the month scored again under the scheme version it was
+/// published with.
+async fn correct(
+    store: &dyn Store,
+    clock: Clock,
+    (inputs, filings): (&Inputs, &ReportIndex),
+    run: &ScoreRun,
+    previous: Option<&ScoreRun>,
+    request: ScoreRequest<'_>,
+) -> Result<(ScoreRun, AuditDraft), AssessmentError> {
+    let ScoreRequest {
+        month,
+        kind,
+        reason,
+        by,
+        unit,
+        today,
+        ..
+    } = request;
+    jianguan_domain::assessment::can_rescore(true, reason)?;
+    let scheme = scheme_for(store, clock, run.scheme_year, Some(run.scheme_version), by).await?;
+    let (measured, scores) = inputs.score(filings, &scheme, kind, month, previous)?;
+    let correction = run.rescore(measured, scores, reason, today)?;
+    let mut record = audit(
+        clock,
+        by,
+        unit.map(str::to_string),
+        AuditAction::ScoreCorrect,
+        run_object(month, kind, correction.version),
+    );
+    record.changes = vec![
+        change("version", Some(run.version.to_string()), correction.version),
+        change(
+            "correction_reason",
+            None,
+            correction.correction_reason.clone().unwrap_or_default(),
+        ),
+    ];
+    Ok((correction, record))
+}
+
+/// The office's decision on `objection`, stored with its audit record `record`. An accepted
+/// objection rescores its month: a published month's correction (its reason naming the
+/// objection) is stored in the decision's transaction; a month still in draft is scored again
+/// as a draft after it. `loaded` are the month's inputs (read by the caller's snapshot).
+pub async fn decide_objection(
+    store: &dyn Store,
+    clock: Clock,
+    loaded: &(Inputs, ReportIndex),
+    objection: &Objection,
+    decision: Decision,
+    record: &AuditDraft,
+    (by, unit): (&str, Option<&str>),
+) -> Result<Objection, AssessmentError> {
+    let today = decision.on;
+    let accepted = decision.accepted;
+    let reason = Objection {
+        decision: Some(decision.clone()),
+        ..objection.clone()
+    }
+    .correction_reason();
+    let request = ScoreRequest {
+        month: objection.month,
+        kind: objection.kind,
+        rescore: true,
+        reason: reason.as_deref(),
+        by,
+        unit,
+        today,
+    };
+    let latest = store.latest_run(objection.month, objection.kind).await?;
+    let published = latest.filter(|r| r.published && accepted);
+    let correction = match &published {
+        Some(run) => {
+            let previous = previous_run(store, objection.month, objection.kind).await?;
+            let (inputs, filings) = loaded;
+            Some(
+                correct(
+                    store,
+                    clock,
+                    (inputs, filings),
+                    run,
+                    previous.as_ref(),
+                    request,
+                )
+                .await?,
+            )
+        }
+        None => None,
+    };
+    let decided = store
+        .decide_objection(
+            objection.id,
+            &decision,
+            record,
+            correction.as_ref().map(|(run, audit)| (run, audit)),
+        )
+        .await?;
+    if accepted && published.is_none() {
+        let latest = store.latest_run(objection.month, objection.kind).await?;
+        score_month(store, clock, Some(loaded), latest, request).await?;
+    }
+    Ok(decided)
+}
+
 /// Scores `request.month` for `request.kind` and stores the result as the month's state allows:
 /// a month without a run or with a draft gets a (new) draft under the year's latest scheme; a
 /// published month is left as it is unless rescored, and then gets a correction — a new
@@ -380,10 +486,10 @@ pub async fn score_month(
         month,
         kind,
         rescore,
-        reason,
         by,
         unit,
         today,
+        ..
     } = request;
     if let Some(run) = latest.as_ref().filter(|r| r.published && !rescore) {
         return Ok((run.clone(), Stored::Unchanged));
@@ -397,27 +503,15 @@ pub async fn score_month(
     let unit = unit.map(str::to_string);
     match latest {
         Some(run) if run.published => {
-            jianguan_domain::assessment::can_rescore(true, reason)?;
-            let scheme =
-                scheme_for(store, clock, run.scheme_year, Some(run.scheme_version), by).await?;
-            let (measured, scores) =
-                inputs.score(filings, &scheme, kind, month, previous.as_ref())?;
-            let correction = run.rescore(measured, scores, reason, today)?;
-            let mut record = audit(
+            let (correction, record) = correct(
+                store,
                 clock,
-                by,
-                unit,
-                AuditAction::ScoreCorrect,
-                run_object(month, kind, correction.version),
-            );
-            record.changes = vec![
-                change("version", Some(run.version.to_string()), correction.version),
-                change(
-                    "correction_reason",
-                    None,
-                    correction.correction_reason.clone().unwrap_or_default(),
-                ),
-            ];
+                (inputs, filings),
+                &run,
+                previous.as_ref(),
+                request,
+            )
+            .await?;
             store.save_correction(&correction, &record).await?;
             Ok((correction, Stored::Corrected))
         }

@@ -308,6 +308,7 @@ async fn demo_objections(
                 format!("objection:{id}"),
                 vec![change("status", Some("open".into()), "rejected")],
             ),
+            None,
         )
         .await?;
     let november = objection(

@@ -336,7 +336,10 @@ pub fn coordination_tickets(
     period_seq: u16,
 ) -> Vec<TrackedItem> {
     let raised_before = |pb: &crate::model::Problem| {
-        earlier.iter().flat_map(|r| &r.problems).any(|old| old == pb)
+        earlier
+            .iter()
+            .flat_map(|r| &r.problems)
+            .any(|old| old == pb)
     };
     let today = report.filed_on;
     report
@@ -363,7 +366,9 @@ pub fn coordination_tickets(
                 topic: topic.to_string(),
                 source: format!("进度填报第{period_seq}期"),
                 opened_on: today,
-                deadline: today.checked_add(jiff::Span::new().days(30)).unwrap_or(today),
+                deadline: today
+                    .checked_add(jiff::Span::new().days(30))
+                    .unwrap_or(today),
                 level: EscalationLevel::District,
                 events: Vec::new(),
                 act: None,

@@ -692,12 +692,16 @@ pub trait AssessmentStore: Send + Sync {
 
     /// Records the office's decision on objection `id` ([`Objection::decide`], checked in
     /// the write transaction) with `audit`; a decision is recorded once and never changed.
-    /// Returns the decided objection.
+    /// An accepted objection's `correction` of a published month (its reason the objection's
+    /// [`Objection::correction_reason`], checked as [`AssessmentStore::save_correction`]
+    /// checks) is stored with its audit record in the same transaction: the decision never
+    /// stands without the correction it triggers. Returns the decided objection.
     fn decide_objection<'a>(
         &'a self,
         id: i64,
         decision: &'a Decision,
         audit: &'a AuditDraft,
+        correction: Option<(&'a ScoreRun, &'a AuditDraft)>,
     ) -> BoxFuture<'a, Result<Objection, StoreError>>;
 
     /// Every objection about `month` (any kind), with its decision, by id.

@@ -623,6 +623,14 @@ macro_rules! backend_assessment {
                 run: &ScoreRun,
                 audit: &AuditDraft,
             ) -> Result<(), StoreError> {
+                let mut tx = begin_audited(pool, audit.clone()).await?;
+                insert_correction(&mut tx, run).await?;
+                finish(tx).await
+            }
+
+            /// Checks a correction against the month's latest version and inserts it, inside
+            /// the caller's write transaction.
+            async fn insert_correction(tx: &mut Tx, run: &ScoreRun) -> Result<(), StoreError> {
                 jianguan_domain::assessment::can_rescore(true, run.correction_reason.as_deref())
                     .map_err(refused)?;
                 if !run.published || run.published_on.is_none() {
@@ -630,14 +638,13 @@ macro_rules! backend_assessment {
                         "a correction is published on the day it is made".into(),
                     ));
                 }
-                let mut tx = begin_audited(pool, audit.clone()).await?;
                 let latest = sqlx::query(
                     "SELECT version, published, scheme_year, scheme_version FROM score_runs \
                      WHERE month = $1 AND kind = $2 ORDER BY version DESC LIMIT 1",
                 )
                 .bind(run.month.to_string())
                 .bind(run.kind.code())
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut **tx)
                 .await
                 .map_err(backend_error)?;
                 let Some(latest) = latest else {
@@ -676,8 +683,7 @@ macro_rules! backend_assessment {
                         used: run.scheme_version,
                     }));
                 }
-                insert_run(&mut tx, run).await?;
-                finish(tx).await
+                insert_run(tx, run).await
             }
 
             pub(crate) async fn latest_run(
@@ -826,6 +832,7 @@ macro_rules! backend_assessment {
                 id: i64,
                 decision: &Decision,
                 audit: &AuditDraft,
+                correction: Option<(&ScoreRun, &AuditDraft)>,
             ) -> Result<Objection, StoreError> {
                 let mut tx = begin_audited(pool, audit.clone()).await?;
                 let row = sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -853,6 +860,20 @@ macro_rules! backend_assessment {
                 .execute(&mut *tx)
                 .await
                 .map_err(backend_error)?;
+                if let Some((run, audit)) = correction {
+                    // The correction an accepted objection triggers, in the decision's
+                    // transaction: it must name this objection and be about its month.
+                    if run.correction_reason != decided.correction_reason()
+                        || run.month != decided.month
+                        || run.kind != decided.kind
+                    {
+                        return Err(StoreError::Invalid(format!(
+                            "the correction is not the one accepting objection {id}"
+                        )));
+                    }
+                    append_audit_tx(&mut tx, vec![audit.clone()]).await?;
+                    insert_correction(&mut tx, run).await?;
+                }
                 finish(tx).await?;
                 Ok(decided)
             }

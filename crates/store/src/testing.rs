@@ -73,7 +73,11 @@ pub async fn fresh_postgres_schema() -> PostgresSchema {
     conn.close().await.ok();
     let separator = if database_url.contains('?') { '&' } else { '?' };
     PostgresSchema {
-        url: format!("{database_url}{separator}options[search_path]={schema}"),
+        // The schema's name is also the connections' application name, so dropping it can end
+        // whatever a failed test left behind (a transaction left open holds the schema's locks).
+        url: format!(
+            "{database_url}{separator}options[search_path]={schema}&application_name={schema}"
+        ),
         server: database_url,
         schema,
     }
@@ -93,6 +97,13 @@ impl Drop for PostgresSchema {
                 .expect("runtime");
             rt.block_on(async {
                 if let Ok(mut conn) = PgConnection::connect(&server).await {
+                    let _ = sqlx::query(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                         WHERE application_name = $1 AND pid <> pg_backend_pid()",
+                    )
+                    .bind(&schema)
+                    .execute(&mut conn)
+                    .await;
                     let _ = conn
                         .execute(sqlx::AssertSqlSafe(format!(
                             "DROP SCHEMA IF EXISTS {schema} CASCADE"

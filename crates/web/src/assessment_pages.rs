@@ -1555,47 +1555,31 @@ pub(crate) async fn decide(
             )
         }
     };
-    let decided = match store.decide_objection(id, &decision, &record).await {
-        Ok(d) => d,
-        Err(e) => match store_refusal(&e) {
+    let cadence = crate::cadence_pages::records(&state).await?;
+    let inputs = Inputs::from_snapshots(store, snap, cadence)
+        .await
+        .map_err(AppError::store)?;
+    let filings = inputs
+        .filings(store, month)
+        .await
+        .map_err(AppError::store)?;
+    let decided = assessment::decide_objection(
+        store,
+        state.clock(),
+        &(inputs, filings),
+        &objection,
+        decision,
+        &record,
+        (&user.account.username, user.unit_name.as_deref()),
+    )
+    .await;
+    match decided {
+        Ok(_) => {}
+        Err(assessment::AssessmentError::Store(e)) => match store_refusal(&e) {
             Some(m) => return back(m).await,
             None => return Err(AppError::store(e)),
         },
-    };
-    if accepted {
-        // The month is rescored with the objection as the correction's reason. Should this
-        // fail, the decision stands and the office rescores from the league table.
-        let cadence = crate::cadence_pages::records(&state).await?;
-        let inputs = Inputs::from_snapshots(store, snap, cadence)
-            .await
-            .map_err(AppError::store)?;
-        let filings = inputs
-            .filings(store, month)
-            .await
-            .map_err(AppError::store)?;
-        let latest = store
-            .latest_run(month, decided.kind)
-            .await
-            .map_err(AppError::store)?;
-        let reason = decided.correction_reason();
-        let request = ScoreRequest {
-            month,
-            kind: decided.kind,
-            rescore: true,
-            reason: reason.as_deref(),
-            by: &user.account.username,
-            unit: user.unit_name.as_deref(),
-            today: state.today(),
-        };
-        assessment::score_month(
-            store,
-            state.clock(),
-            Some(&(inputs, filings)),
-            latest,
-            request,
-        )
-        .await
-        .map_err(assessment_error)?;
+        Err(e) => return Err(assessment_error(e)),
     }
     Ok(Redirect::to(&format!(
         "/assessment/units/{unit}?month={month}&done={}",

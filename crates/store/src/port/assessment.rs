@@ -112,8 +112,11 @@ impl AssessmentStore for Db {
         id: i64,
         decision: &'a Decision,
         audit: &'a AuditDraft,
+        correction: Option<(&'a ScoreRun, &'a AuditDraft)>,
     ) -> BoxFuture<'a, Result<Objection, StoreError>> {
-        Box::pin(async move { assessment_call!(self, decide_objection(id, decision, audit)) })
+        Box::pin(async move {
+            assessment_call!(self, decide_objection(id, decision, audit, correction))
+        })
     }
 
     fn objections(&self, month: Month) -> BoxFuture<'_, Result<Vec<Objection>, StoreError>> {

@@ -1850,7 +1850,11 @@ async fn a_report_and_the_tickets_it_opens_are_one_write(db: Db) {
         correction_reason: (version > 1).then(|| "补报问题".to_string()),
     };
     let tickets = coordination_tickets(project, &earlier, &report, period.seq);
-    assert_eq!(tickets.len(), 1, "one new problem naming bodies opens one ticket");
+    assert_eq!(
+        tickets.len(),
+        1,
+        "one new problem naming bodies opens one ticket"
+    );
     assert_eq!(tickets[0].bodies, ["国网供电公司", "燃气公司"]);
     let one = [audit_draft("item.open")];
 
@@ -1863,7 +1867,11 @@ async fn a_report_and_the_tickets_it_opens_are_one_write(db: Db) {
     db.file_report(&report, &[], &audit_draft("report.file"), &broken, &one)
         .await
         .expect_err("a ticket naming a missing unit is refused");
-    assert_eq!(row_counts(&db).await, before, "neither the report nor the ticket");
+    assert_eq!(
+        row_counts(&db).await,
+        before,
+        "neither the report nor the ticket"
+    );
 
     let items_before = db.load_cadence().await.unwrap().items.len();
     let id = db
@@ -1875,7 +1883,12 @@ async fn a_report_and_the_tickets_it_opens_are_one_write(db: Db) {
     let opened = items.iter().max_by_key(|i| i.id.0).unwrap();
     assert_eq!(opened.title, tickets[0].title);
     let trail = db.audit_records(0, i64::MAX).await.unwrap();
-    let objects: Vec<&str> = trail.iter().rev().take(2).map(|r| r.object.as_str()).collect();
+    let objects: Vec<&str> = trail
+        .iter()
+        .rev()
+        .take(2)
+        .map(|r| r.object.as_str())
+        .collect();
     assert!(
         objects.contains(&format!("report:{id}").as_str())
             && objects.contains(&format!("item:{} report:{id}", opened.id).as_str()),
@@ -2539,18 +2552,19 @@ async fn an_objection_is_filed_once_per_open_line_and_decided_once(db: Db) {
                 ..rejection.clone()
             },
             &audit_draft("objection.decide"),
+            None,
         )
         .await,
     );
     assert_refused(
         "a decision on no objection",
-        db.decide_objection(99, &rejection, &audit_draft("objection.decide"))
+        db.decide_objection(99, &rejection, &audit_draft("objection.decide"), None)
             .await,
         |e| matches!(e, StoreError::NotFound(_)),
     );
     assert_eq!(state(&db).await, before);
     let decided = db
-        .decide_objection(id, &rejection, &audit_draft("objection.decide"))
+        .decide_objection(id, &rejection, &audit_draft("objection.decide"), None)
         .await
         .expect("the office decides");
     assert_eq!(decided.status(), ObjectionStatus::Rejected);
@@ -2564,27 +2578,74 @@ async fn an_objection_is_filed_once_per_open_line_and_decided_once(db: Db) {
                 ..rejection.clone()
             },
             &audit_draft("objection.decide"),
+            None,
         )
         .await,
     );
     assert_eq!(state(&db).await, before);
+    // Accepting corrects the published month in the decision's transaction; a correction
+    // that is not this objection's refuses both.
+    let acceptance = Decision {
+        accepted: true,
+        reason: "数据口径有误".into(),
+        ..rejection.clone()
+    };
+    let published = db.latest_run(oct, District).await.unwrap().unwrap();
+    let correction = |reason: &str| {
+        published
+            .rescore(
+                published.measurements.clone(),
+                published.scores.clone(),
+                Some(reason),
+                day("2021-11-08"),
+            )
+            .unwrap()
+    };
+    let before = state(&db).await;
+    assert_invalid(
+        "a correction naming another reason",
+        db.decide_objection(
+            second_id,
+            &acceptance,
+            &audit_draft("objection.decide"),
+            Some((&correction("另一理由"), &audit_draft("score.correct"))),
+        )
+        .await,
+    );
+    assert_eq!(
+        state(&db).await,
+        before,
+        "neither the decision nor the correction"
+    );
+    let reason = Objection {
+        id: second_id,
+        decision: Some(acceptance.clone()),
+        ..second.clone()
+    }
+    .correction_reason()
+    .unwrap();
     let accepted = db
         .decide_objection(
             second_id,
-            &Decision {
-                accepted: true,
-                reason: "数据口径有误".into(),
-                ..rejection.clone()
-            },
+            &acceptance,
             &audit_draft("objection.decide"),
+            Some((&correction(&reason), &audit_draft("score.correct"))),
         )
         .await
         .unwrap();
     assert!(accepted.correction_reason().unwrap().contains("#2"));
+    let latest = db.latest_run(oct, District).await.unwrap().unwrap();
+    assert_eq!(latest.version, published.version + 1);
+    assert_eq!(latest.correction_reason.as_deref(), Some(reason.as_str()));
     assert_eq!(db.objections(oct).await.unwrap(), [decided, accepted]);
     assert_eq!(db.objections(month("2021-09")).await.unwrap(), []);
-    // A rejected objection's line may be disputed again.
-    db.file_objection(&objection, &audit_draft("objection.file"))
+    // A rejected objection's line may be disputed again (in the corrected version).
+    let again = Objection {
+        run_version: latest.version,
+        filed_on: day("2021-11-09"),
+        ..objection.clone()
+    };
+    db.file_objection(&again, &audit_draft("objection.file"))
         .await
         .expect("a new objection once the first is decided");
     // Objections and decisions are append-only in the database itself.
