@@ -87,11 +87,12 @@ pub struct Manifest {
     /// The audit chain's head at the copy: its sequence number and hash.
     pub audit_head: Option<(i64, String)>,
     /// The campaign year of the figures.
-    pub year: i16,
+    pub year: Option<i16>,
     /// The date the figures are as of.
-    pub as_of: String,
-    /// The headline figures (`jianguan stats --json`) at the copy.
-    pub figures: serde_json::Value,
+    pub as_of: Option<String>,
+    /// The headline figures (`jianguan stats --json`) at the copy; `None` when this program
+    /// cannot read them (a copy taken before migrating an older schema).
+    pub figures: Option<serde_json::Value>,
     /// Every file of the backup but the manifest and the drill log.
     pub files: Vec<FileEntry>,
 }
@@ -250,7 +251,13 @@ pub async fn create(
         attempt += 1;
         let before = store.data_version().await?;
         let head = store.audit_head().await?.map(|h| (h.seq, h.hash));
-        let stats = figures(store, None, None).await?;
+        let stats = match figures(store, None, None).await {
+            Ok(stats) => Some(stats),
+            Err(e) => {
+                tracing::warn!(error = %e, "the figures could not be read; the backup records none");
+                None
+            }
+        };
         let copy = dbs.dump(url, out).await?;
         let unchanged = store.data_version().await? == before
             && store.audit_head().await?.map(|h| (h.seq, h.hash)) == head;
@@ -307,9 +314,13 @@ pub async fn create(
         created_at: timestamp(clock.now_ms()),
         data_version,
         audit_head: head,
-        year: stats.year,
-        as_of: stats.as_of.to_string(),
-        figures: serde_json::to_value(&stats).map_err(|e| BackupError::Refused(e.to_string()))?,
+        year: stats.as_ref().map(|s| s.year),
+        as_of: stats.as_ref().map(|s| s.as_of.to_string()),
+        figures: stats
+            .as_ref()
+            .map(serde_json::to_value)
+            .transpose()
+            .map_err(|e| BackupError::Refused(e.to_string()))?,
         files: entries,
     };
     let path = out.join(MANIFEST);
@@ -625,11 +636,20 @@ async fn drill(
         version == manifest.data_version,
         format!("{version}（清单 {}）", manifest.data_version),
     ));
-    let as_of: Date = manifest
-        .as_of
+    let (Some(year), Some(as_of), Some(expected)) =
+        (manifest.year, &manifest.as_of, &manifest.figures)
+    else {
+        checks.push((
+            "主要指标",
+            true,
+            "备份未记录指标（迁移前的旧结构备份），未比对".to_string(),
+        ));
+        return Ok(checks);
+    };
+    let as_of: Date = as_of
         .parse()
         .map_err(|e| BackupError::Refused(format!("manifest as_of: {e}")))?;
-    let stats = figures(store.as_ref(), Some(manifest.year), Some(as_of)).await?;
+    let stats = figures(store.as_ref(), Some(year), Some(as_of)).await?;
     // Through text, as the manifest's figures were read: a rate parsed back from JSON may
     // differ from the computed one in its last bit.
     let value: serde_json::Value = serde_json::to_string(&stats)
@@ -637,8 +657,8 @@ async fn drill(
         .map_err(|e| BackupError::Refused(e.to_string()))?;
     checks.push((
         "主要指标",
-        value == manifest.figures,
-        format!("{} 年，截至 {}", manifest.year, manifest.as_of),
+        &value == expected,
+        format!("{year} 年，截至 {as_of}"),
     ));
     Ok(checks)
 }
