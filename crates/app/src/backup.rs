@@ -702,7 +702,6 @@ pub fn prune(dir: &Path, keep: usize) -> Result<Vec<String>, BackupError> {
 
 /// Runs one scheduled backup if this node wins the slot (the `every_hours` period `now` falls
 /// in): a new timestamped directory under the schedule's, then the oldest beyond `keep` pruned.
-#[expect(clippy::too_many_arguments, reason = "the job's inputs, each distinct")]
 pub async fn run_scheduled(
     store: &dyn Store,
     dbs: &dyn Databases,
@@ -762,6 +761,88 @@ pub fn spawn_scheduled(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jianguan_domain::store::prelude::*;
+
+    /// The storage's copy and restore, as the binary hands them over.
+    struct Sqlite;
+
+    impl Databases for Sqlite {
+        fn dump<'a>(
+            &'a self,
+            url: &'a str,
+            dir: &'a Path,
+        ) -> BoxFuture<'a, Result<DatabaseCopy, StoreError>> {
+            Box::pin(async move {
+                let db = jianguan_store::backup::open_as_is(url).await?;
+                let d = jianguan_store::backup::dump(&db, url, dir).await;
+                db.close().await;
+                let d = d?;
+                Ok(DatabaseCopy {
+                    backend: d.backend.into(),
+                    file: d.file,
+                    schema_version: d.schema_version,
+                    pg_schema: d.pg_schema,
+                })
+            })
+        }
+        fn target_is_empty<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<bool, StoreError>> {
+            Box::pin(jianguan_store::backup::target_is_empty(url))
+        }
+        fn restore<'a>(
+            &'a self,
+            url: &'a str,
+            file: &'a Path,
+            pg_schema: Option<&'a str>,
+        ) -> BoxFuture<'a, Result<(), StoreError>> {
+            Box::pin(jianguan_store::backup::restore(url, file, pg_schema))
+        }
+        fn open<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<Arc<dyn Store>, StoreError>> {
+            Box::pin(
+                async move { Ok(Arc::new(jianguan_store::open(url).await?) as Arc<dyn Store>) },
+            )
+        }
+    }
+
+    #[tokio::test]
+    async fn a_scheduled_backup_runs_once_per_slot_is_audited_and_verifies() {
+        use crate::jobs::RunOutcome;
+        let dir = std::env::temp_dir().join(format!("jianguan-sched-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = dir.join("src.db").display().to_string();
+        let store = jianguan_store::open(&url).await.unwrap();
+        let side = SideFiles {
+            photos: None,
+            anchors: Some(dir.join("src.db.anchors")),
+        };
+        // A period far longer than the test: both runs fall in one slot.
+        let schedule = Schedule {
+            dir: dir.join("backups"),
+            every_hours: 1_000_000,
+            keep: 2,
+        };
+        let clock = Clock::system();
+        let first = run_scheduled(&store, &Sqlite, &url, &side, &schedule, clock, "node-a")
+            .await
+            .unwrap();
+        let second = run_scheduled(&store, &Sqlite, &url, &side, &schedule, clock, "node-b")
+            .await
+            .unwrap();
+        assert_eq!((first, second), (RunOutcome::Ran, RunOutcome::Skipped));
+        let made: Vec<PathBuf> = std::fs::read_dir(&schedule.dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(made.len(), 1, "{made:?}");
+        let head = store.audit_head().await.unwrap().unwrap();
+        assert_eq!(head.action, AuditAction::BackupCreate.code());
+        let drill = verify(&made[0], &Sqlite, None, None, clock, "test")
+            .await
+            .unwrap();
+        assert!(drill.passed(), "{:?}", drill.checks);
+        store.close().await;
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn scheduled_names_sort_by_time_and_pruning_keeps_the_newest() {
