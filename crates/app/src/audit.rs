@@ -4,6 +4,7 @@
 //! matches what the file recorded.
 
 use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -47,9 +48,11 @@ pub async fn write_anchor(store: &dyn Store, path: &Path) -> Result<Option<Ancho
     if last.is_some_and(|l| l.seq >= anchor.seq) {
         return Ok(None);
     }
+    // The anchor file is created private (0600), like every file jianguan keeps at rest.
     let mut file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
+        .mode(0o600)
         .open(path)
         .map_err(|e| StoreError::Backend(format!("{}: {e}", path.display())))?;
     writeln!(file, "{}", anchor.to_line())

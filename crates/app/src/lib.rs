@@ -12,6 +12,7 @@
 pub mod accounts;
 pub mod assessment;
 pub mod audit;
+pub mod backup;
 pub mod cadence;
 pub mod catalogue;
 pub mod clock;

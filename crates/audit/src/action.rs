@@ -95,6 +95,12 @@ pub enum AuditAction {
     IndicatorEnter,
     /// Media reports added to the register.
     MediaAdd,
+    /// A backup of the database, photos and anchors written.
+    BackupCreate,
+    /// A backup restored into an empty database (recorded in the restored one).
+    BackupRestore,
+    /// A restore drill: a backup restored into a scratch database and checked.
+    BackupVerify,
     /// A month scored as a draft.
     ScoreDraft,
     /// A month's scores published.
@@ -178,6 +184,9 @@ impl AuditAction {
             AuditAction::SettingsScoringScheme => "settings.scoring_scheme",
             AuditAction::IndicatorEnter => "indicator.enter",
             AuditAction::MediaAdd => "media.add",
+            AuditAction::BackupCreate => "backup.create",
+            AuditAction::BackupRestore => "backup.restore",
+            AuditAction::BackupVerify => "backup.verify",
             AuditAction::ScoreDraft => "score.draft",
             AuditAction::ScorePublish => "score.publish",
             AuditAction::ScoreCorrect => "score.correct",

@@ -14,7 +14,7 @@ use jianguan_domain::store::prelude::*;
 /// `jianguan dispatch`: prints the pack of `week`.
 pub async fn dispatch(db: &str, week: &str, json: bool) -> Result<()> {
     let week = Week::parse(week).map_err(anyhow::Error::msg)?;
-    let store = jianguan_store::open_existing(db)
+    let store = jianguan_store::open_read_only(db)
         .await
         .context("opening the database")?;
     let pack = build_pack(&store, week).await?;

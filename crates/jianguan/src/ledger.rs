@@ -266,7 +266,7 @@ fn print_plan(plan: &ImportPlan) {
 
 async fn export_ledger(args: ExportLedgerArgs) -> Result<()> {
     let started = Instant::now();
-    let store = jianguan_store::open_existing(&args.db)
+    let store = jianguan_store::open_read_only(&args.db)
         .await
         .context("opening the database")?;
     let as_of = args

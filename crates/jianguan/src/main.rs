@@ -18,6 +18,7 @@ use jianguan_domain::store::prelude::*;
 use jianguan_web::AppState;
 
 mod assess;
+mod backup;
 mod bench;
 mod cadence;
 mod coverage;
@@ -71,9 +72,18 @@ enum Command {
         network: NetworkArgs,
         #[command(flatten)]
         photos: PhotoArgs,
+        #[command(flatten)]
+        backups: ScheduleArgs,
     },
     /// Print the headline figures of a year as of a date.
     Stats(StatsArgs),
+    /// Back up the database, photos and audit anchors into a new directory with a manifest of
+    /// SHA-256 hashes (online); `backup verify DIR` runs the restore drill on one.
+    Backup(backup::BackupArgs),
+    /// Restore a backup into an empty database (and the photos and anchors beside it).
+    Restore(backup::RestoreArgs),
+    /// Bring a database's schema up to date, after taking a backup of it.
+    Migrate(backup::MigrateArgs),
     /// Generate a deterministic national-scale ledger (scale 1 ≈ 100,000 projects, 600,000
     /// milestones, 5,000,000 report versions) into an empty database.
     Gen {
@@ -203,6 +213,21 @@ impl PhotoArgs {
             jianguan_app::audit::default_anchor_path(db).map(|p| p.with_extension("photos"))
         })
     }
+}
+
+/// The scheduled backup of a server.
+#[derive(Debug, Args)]
+struct ScheduleArgs {
+    /// Back up into a new timestamped directory under DIR on a schedule (run once across
+    /// nodes); also where the backup taken before a migration goes.
+    #[arg(long)]
+    backup_dir: Option<std::path::PathBuf>,
+    /// Hours between scheduled backups.
+    #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..))]
+    backup_every: u32,
+    /// How many scheduled backups are kept (the oldest beyond are deleted).
+    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u64).range(1..))]
+    backup_keep: u64,
 }
 
 /// Where requests come from and who may reach administrator routes.
@@ -397,6 +422,11 @@ async fn run(cli: Cli) -> Result<()> {
         } => {
             let anchors = anchors.or_else(|| jianguan_app::audit::default_anchor_path(&db));
             let photos = photos.dir(&db);
+            let side = jianguan_app::backup::SideFiles {
+                photos: photos.clone(),
+                anchors: anchors.clone(),
+            };
+            backup::backup_before_migrating(&db, None, &side).await?;
             demo(&db, listen, anchors, photos, network.config()?).await
         }
         Command::Serve {
@@ -405,15 +435,43 @@ async fn run(cli: Cli) -> Result<()> {
             anchors,
             network,
             photos,
+            backups,
         } => {
             let network = network.config()?;
+            let anchors = anchors.or_else(|| jianguan_app::audit::default_anchor_path(&db));
+            let side = jianguan_app::backup::SideFiles {
+                photos: photos.dir(&db),
+                anchors: anchors.clone(),
+            };
+            if jianguan_store::backup::schema_state(&db).await?
+                != jianguan_store::backup::SchemaState::Missing
+            {
+                backup::backup_before_migrating(&db, backups.backup_dir.clone(), &side).await?;
+            }
             let store = jianguan_store::open_existing(&db)
                 .await
                 .context("opening the database")?;
-            let anchors = anchors.or_else(|| jianguan_app::audit::default_anchor_path(&db));
+            if let Some(dir) = backups.backup_dir {
+                jianguan_app::backup::spawn_scheduled(
+                    Arc::new(store.clone()),
+                    Arc::new(backup::StoreDatabases),
+                    db.clone(),
+                    side,
+                    jianguan_app::backup::Schedule {
+                        dir,
+                        every_hours: backups.backup_every,
+                        keep: usize::try_from(backups.backup_keep).unwrap_or(usize::MAX),
+                    },
+                    Clock::system(),
+                    jianguan_app::jobs::node_name(),
+                );
+            }
             serve(store, listen, anchors, photos.dir(&db), network).await
         }
         Command::Stats(args) => stats(args).await,
+        Command::Backup(args) => backup::backup(args).await,
+        Command::Restore(args) => backup::restore(args).await,
+        Command::Migrate(args) => backup::migrate(args).await,
         Command::Init(args) => org::init(args).await,
         Command::Org { command } => org::org(command).await,
         Command::Gen { scale, db, seed } => gen_ledger(scale, &db, seed).await,
@@ -539,7 +597,7 @@ async fn user_add(
 }
 
 async fn audit_verify(db: &str, anchors: Option<std::path::PathBuf>) -> Result<()> {
-    let store = jianguan_store::open_existing(db)
+    let store = jianguan_store::open_read_only(db)
         .await
         .context("opening the database")?;
     let path = anchors.or_else(|| jianguan_app::audit::default_anchor_path(db));
@@ -688,7 +746,7 @@ async fn serve(
     let state = AppState::new(Arc::new(store.clone()));
     state.set_network(network);
     if let Some(dir) = photos {
-        std::fs::create_dir_all(&dir)
+        jianguan_store::backup::create_private_dir(&dir)
             .with_context(|| format!("creating the photo directory {}", dir.display()))?;
         state.set_photo_dir(dir);
     }
@@ -726,7 +784,7 @@ async fn serve(
 }
 
 async fn stats(args: StatsArgs) -> Result<()> {
-    let store = jianguan_store::open_existing(&args.db)
+    let store = jianguan_store::open_read_only(&args.db)
         .await
         .context("opening the database")?;
     let jianguan_app::Snapshot {

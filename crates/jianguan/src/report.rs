@@ -128,7 +128,7 @@ async fn month_runs(
 pub async fn report(args: ReportArgs) -> Result<()> {
     let started = std::time::Instant::now();
     let period = Period::parse(args.kind, &args.period)?;
-    let store = jianguan_store::open_existing(&args.db)
+    let store = jianguan_store::open_read_only(&args.db)
         .await
         .context("opening the database")?;
     let today = jianguan_app::clock::today_in_china();

@@ -195,6 +195,9 @@ impl Db {
 
 mod port;
 
+pub mod backup;
+pub use backup::open_read_only;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,6 +16,26 @@ pub static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres
 
 /// Connects to `url` and brings its schema up to date.
 pub(crate) async fn open(url: &str) -> Result<PgPool, StoreError> {
+    let (pool, _) = open_unmigrated(url).await?;
+    POSTGRES_MIGRATIONS
+        .run(&pool)
+        .await
+        .map_err(|e| StoreError::Backend(format!("migrating {}: {e}", redact(url))))?;
+    Ok(pool)
+}
+
+/// The newest migration this program knows.
+pub(crate) fn known_version() -> i64 {
+    POSTGRES_MIGRATIONS
+        .iter()
+        .map(|m| m.version)
+        .max()
+        .unwrap_or(0)
+}
+
+/// Connects to `url` after refusing a foreign or newer schema, without migrating; the schema
+/// version found (`None`: an empty schema).
+pub(crate) async fn open_unmigrated(url: &str) -> Result<(PgPool, Option<i64>), StoreError> {
     let shown = redact(url);
     let options: PgConnectOptions = url
         .parse()
@@ -37,11 +57,7 @@ pub(crate) async fn open(url: &str) -> Result<PgPool, StoreError> {
         .connect_with(options)
         .await
         .map_err(|e| StoreError::Backend(format!("cannot connect to {shown}: {e}")))?;
-    let known = POSTGRES_MIGRATIONS
-        .iter()
-        .map(|m| m.version)
-        .max()
-        .unwrap_or(0);
+    let known = known_version();
     let tables: Vec<String> = sqlx::query_scalar(
         "SELECT table_name::text FROM information_schema.tables \
          WHERE table_schema = current_schema()",
@@ -49,6 +65,7 @@ pub(crate) async fn open(url: &str) -> Result<PgPool, StoreError> {
     .fetch_all(&pool)
     .await
     .map_err(|e| StoreError::Backend(format!("{shown}: {e}")))?;
+    let mut version = None;
     if !tables.is_empty() {
         if !tables.iter().any(|t| t == "jianguan_meta")
             || !tables.iter().any(|t| t == "_sqlx_migrations")
@@ -67,10 +84,7 @@ pub(crate) async fn open(url: &str) -> Result<PgPool, StoreError> {
             pool.close().await;
             return Err(StoreError::NewerSchema { found, known });
         }
+        version = Some(found);
     }
-    POSTGRES_MIGRATIONS
-        .run(&pool)
-        .await
-        .map_err(|e| StoreError::Backend(format!("migrating {shown}: {e}")))?;
-    Ok(pool)
+    Ok((pool, version))
 }

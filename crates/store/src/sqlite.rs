@@ -13,14 +13,14 @@ use sqlx::{ConnectOptions, Connection, SqlitePool};
 pub static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 
 /// What a read-only look at an existing file found.
-enum Found {
+pub(crate) enum Found {
     /// No tables at all: a new or empty file.
     Empty,
     /// A jianguan database whose newest applied migration is this version.
     Jianguan(i64),
 }
 
-async fn inspect(path: &Path) -> Result<Found, StoreError> {
+pub(crate) async fn inspect(path: &Path) -> Result<Found, StoreError> {
     let not_ours = |why: String| StoreError::NotJianguan(format!("{}: {why}", path.display()));
     // Read-only still creates `-wal` and `-shm` beside a WAL-mode file. Without a `-wal` file
     // there is nothing uncheckpointed to read, so open it immutable, which creates nothing; with
@@ -61,13 +61,29 @@ async fn inspect(path: &Path) -> Result<Found, StoreError> {
     Ok(found)
 }
 
-/// Opens (creating if missing) and migrates the SQLite database at `path`.
-pub(crate) async fn open(path: &Path) -> Result<SqlitePool, StoreError> {
-    let known = SQLITE_MIGRATIONS
+/// The newest migration this program knows.
+pub(crate) fn known_version() -> i64 {
+    SQLITE_MIGRATIONS
         .iter()
         .map(|m| m.version)
         .max()
-        .unwrap_or(0);
+        .unwrap_or(0)
+}
+
+/// Opens (creating if missing) and migrates the SQLite database at `path`.
+pub(crate) async fn open(path: &Path) -> Result<SqlitePool, StoreError> {
+    let pool = open_unmigrated(path).await?;
+    SQLITE_MIGRATIONS
+        .run(&pool)
+        .await
+        .map_err(|e| StoreError::Backend(format!("migrating {}: {e}", path.display())))?;
+    Ok(pool)
+}
+
+/// Opens the SQLite database at `path` (creating it, 0600, if missing) after refusing a foreign
+/// or newer file, without migrating it.
+pub(crate) async fn open_unmigrated(path: &Path) -> Result<SqlitePool, StoreError> {
+    let known = known_version();
     if path.exists() {
         if path.is_dir() {
             return Err(StoreError::NotJianguan(format!(
@@ -80,6 +96,11 @@ pub(crate) async fn open(path: &Path) -> Result<SqlitePool, StoreError> {
         {
             return Err(StoreError::NewerSchema { found, known });
         }
+    } else {
+        // The records are private: create the file 0600 before SQLite does (with the umask's
+        // 0644); SQLite gives its -wal and -shm files the database file's mode.
+        crate::backup::create_private_file(path)
+            .map_err(|e| StoreError::Backend(format!("{}: {e}", path.display())))?;
     }
     let options = SqliteConnectOptions::new()
         .filename(path)
@@ -90,16 +111,11 @@ pub(crate) async fn open(path: &Path) -> Result<SqlitePool, StoreError> {
         .synchronous(SqliteSynchronous::Full)
         .busy_timeout(Duration::from_secs(10))
         .foreign_keys(true);
-    let pool = SqlitePoolOptions::new()
+    SqlitePoolOptions::new()
         .max_connections(4)
         .test_before_acquire(false)
         .before_acquire(crate::usable)
         .connect_with(options)
         .await
-        .map_err(|e| StoreError::Backend(format!("{}: {e}", path.display())))?;
-    SQLITE_MIGRATIONS
-        .run(&pool)
-        .await
-        .map_err(|e| StoreError::Backend(format!("migrating {}: {e}", path.display())))?;
-    Ok(pool)
+        .map_err(|e| StoreError::Backend(format!("{}: {e}", path.display())))
 }

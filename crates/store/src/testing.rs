@@ -117,6 +117,19 @@ impl Drop for PostgresSchema {
     }
 }
 
+/// Makes a SQLite database at `path` with only the migrations up to `version` applied: a
+/// database written by an older release, for tests of what a newer program does with it.
+pub async fn sqlite_at_version(path: &std::path::Path, version: i64) {
+    let pool = crate::sqlite::open_unmigrated(path)
+        .await
+        .expect("create the file");
+    crate::SQLITE_MIGRATIONS
+        .run_to(version, &pool)
+        .await
+        .expect("the first migrations");
+    pool.close().await;
+}
+
 #[cfg(test)]
 mod tests {
     use super::with_database;

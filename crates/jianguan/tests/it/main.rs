@@ -1,3 +1,4 @@
 //! The binary's integration tests (one test binary; a module per topic).
 
+mod backup;
 mod city;

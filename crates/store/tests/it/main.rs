@@ -2,6 +2,7 @@
 //! One test binary for the crate (one link instead of one per file); each module was a file
 //! of its own under `tests/`.
 
+mod backup;
 mod catalogue;
 mod import;
 mod org;

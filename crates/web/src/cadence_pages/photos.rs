@@ -5,6 +5,7 @@
 //! match its name has been tampered with.
 
 use std::io::Write;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use jianguan_domain::store::PhotoRef;
@@ -85,7 +86,11 @@ pub fn store(dir: &Path, photo: &Photo) -> std::io::Result<()> {
     if target.exists() {
         return Ok(());
     }
-    std::fs::create_dir_all(dir)?;
+    // Photos are records at rest: the directory 0700, each file 0600.
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)?;
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
@@ -95,7 +100,11 @@ pub fn store(dir: &Path, photo: &Photo) -> std::io::Result<()> {
         std::process::id()
     ));
     let result = (|| {
-        let mut file = std::fs::File::create(&temp)?;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&temp)?;
         file.write_all(&photo.bytes)?;
         file.sync_all()?;
         std::fs::rename(&temp, &target)

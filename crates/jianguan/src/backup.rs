@@ -1,0 +1,315 @@
+//! `jianguan backup`, `backup verify`, `restore` and `migrate`: parse, call
+//! `jianguan_app::backup`, print. [`StoreDatabases`] hands the app the storage's copy and restore.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+use jianguan_app::Clock;
+use jianguan_app::backup::{DatabaseCopy, Databases, SideFiles};
+use jianguan_domain::store::{BoxFuture, Store, StoreError};
+use jianguan_store::backup::SchemaState;
+
+/// The storage's side of a backup.
+pub struct StoreDatabases;
+
+impl Databases for StoreDatabases {
+    fn dump<'a>(
+        &'a self,
+        url: &'a str,
+        dir: &'a Path,
+    ) -> BoxFuture<'a, Result<DatabaseCopy, StoreError>> {
+        Box::pin(async move {
+            // Not migrated: a backup taken before a migration copies the schema as it was.
+            let db = jianguan_store::backup::open_as_is(url).await?;
+            let dump = jianguan_store::backup::dump(&db, url, dir).await;
+            db.close().await;
+            let dump = dump?;
+            Ok(DatabaseCopy {
+                backend: dump.backend.to_string(),
+                file: dump.file,
+                schema_version: dump.schema_version,
+                pg_schema: dump.pg_schema,
+            })
+        })
+    }
+
+    fn target_is_empty<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(jianguan_store::backup::target_is_empty(url))
+    }
+
+    fn restore<'a>(
+        &'a self,
+        url: &'a str,
+        file: &'a Path,
+        pg_schema: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(jianguan_store::backup::restore(url, file, pg_schema))
+    }
+
+    fn open<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<Arc<dyn Store>, StoreError>> {
+        Box::pin(async move {
+            let db = jianguan_store::open(url).await?;
+            Ok(Arc::new(db) as Arc<dyn Store>)
+        })
+    }
+}
+
+/// `jianguan backup --db URL --out DIR`, or `jianguan backup verify DIR`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct BackupArgs {
+    #[command(subcommand)]
+    command: Option<BackupCommand>,
+    /// Database: a file path, sqlite://PATH or postgres://….
+    #[arg(long, env = "JIANGUAN_DATABASE_URL", required = true)]
+    db: Option<String>,
+    /// The backup directory: new, or empty.
+    #[arg(long, required = true)]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    side: SideArgs,
+}
+
+/// Where the photos and the anchors are (defaults beside a SQLite file).
+#[derive(Debug, Args)]
+pub struct SideArgs {
+    /// The photo directory (default: `DB.photos` beside a SQLite file).
+    #[arg(long)]
+    photos: Option<PathBuf>,
+    /// The audit anchor file (default: `DB.anchors` beside a SQLite file).
+    #[arg(long)]
+    anchors: Option<PathBuf>,
+}
+
+impl SideArgs {
+    fn files(&self, db: &str) -> SideFiles {
+        let anchors = self
+            .anchors
+            .clone()
+            .or_else(|| jianguan_app::audit::default_anchor_path(db));
+        SideFiles {
+            photos: self
+                .photos
+                .clone()
+                .or_else(|| anchors.as_ref().map(|p| p.with_extension("photos"))),
+            anchors,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum BackupCommand {
+    /// The restore drill: check the manifest, restore into a scratch database, verify the audit
+    /// chain against the backed-up anchors and recompute the figures. Exit 0 only if all match.
+    Verify {
+        /// The backup directory.
+        dir: PathBuf,
+        /// The source database, to record the drill in its audit trail.
+        #[arg(long)]
+        db: Option<String>,
+        /// An empty scratch database to restore into (required for a PostgreSQL backup; a
+        /// temporary SQLite file otherwise).
+        #[arg(long, env = "JIANGUAN_SCRATCH_URL")]
+        scratch: Option<String>,
+    },
+}
+
+/// `jianguan restore --from DIR --db URL`.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup directory.
+    #[arg(long)]
+    from: PathBuf,
+    /// The target database: a new or empty file, or an empty PostgreSQL schema.
+    #[arg(long)]
+    db: String,
+    #[command(flatten)]
+    side: SideArgs,
+}
+
+/// `jianguan migrate --db URL`.
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// Database: a file path, sqlite://PATH or postgres://….
+    #[arg(long, env = "JIANGUAN_DATABASE_URL")]
+    db: String,
+    /// Where the backup taken first goes (default: `DB.pre-migrate-<version>-<time>/` beside a
+    /// SQLite file; required for PostgreSQL).
+    #[arg(long)]
+    backup_dir: Option<PathBuf>,
+    #[command(flatten)]
+    side: SideArgs,
+}
+
+fn print_manifest(out: &Path, m: &jianguan_app::backup::Manifest) {
+    let bytes: u64 = m.files.iter().map(|f| f.size).sum();
+    println!(
+        "已备份到 {}：{} 数据库（结构版本 {}，数据版本 {}），{} 个文件共 {} 字节，审计链头 {}",
+        out.display(),
+        m.backend,
+        m.schema_version,
+        m.data_version,
+        m.files.len(),
+        bytes,
+        m.audit_head
+            .as_ref()
+            .map_or("无".to_string(), |(seq, _)| format!("第 {seq} 条"))
+    );
+}
+
+/// `jianguan backup …`.
+pub async fn backup(args: BackupArgs) -> Result<()> {
+    match args.command {
+        Some(BackupCommand::Verify { dir, db, scratch }) => verify(&dir, db, scratch).await,
+        None => {
+            let (Some(db), Some(out)) = (args.db, args.out) else {
+                anyhow::bail!("--db and --out are required");
+            };
+            let files = args.side.files(&db);
+            let m = take(&db, &out, &files).await?;
+            print_manifest(&out, &m);
+            Ok(())
+        }
+    }
+}
+
+/// A backup of `db` into `out`, recorded in the database (opened without migrating).
+async fn take(db: &str, out: &Path, side: &SideFiles) -> Result<jianguan_app::backup::Manifest> {
+    let store = jianguan_store::backup::open_as_is(db)
+        .await
+        .context("opening the database")?;
+    let result = jianguan_app::backup::create(
+        &store,
+        &StoreDatabases,
+        db,
+        out,
+        side,
+        Clock::system(),
+        "cli",
+    )
+    .await;
+    store.close().await;
+    Ok(result?)
+}
+
+async fn verify(dir: &Path, db: Option<String>, scratch: Option<String>) -> Result<()> {
+    let source = match &db {
+        Some(url) => Some(
+            jianguan_store::open_read_only(url)
+                .await
+                .context("opening the source database")?,
+        ),
+        None => None,
+    };
+    let drill = jianguan_app::backup::verify(
+        dir,
+        &StoreDatabases,
+        scratch.as_deref(),
+        source.as_ref().map(|s| s as &dyn Store),
+        Clock::system(),
+        "cli",
+    )
+    .await;
+    if let Some(s) = source {
+        s.close().await;
+    }
+    let drill = drill?;
+    for (what, ok, detail) in &drill.checks {
+        println!("{} {what}：{detail}", if *ok { "✓" } else { "✗" });
+    }
+    anyhow::ensure!(
+        drill.passed(),
+        "恢复演练未通过（记录见 {}）",
+        dir.join(jianguan_app::backup::DRILLS_LOG).display()
+    );
+    println!(
+        "恢复演练通过（记录见 {}）",
+        dir.join(jianguan_app::backup::DRILLS_LOG).display()
+    );
+    Ok(())
+}
+
+/// `jianguan restore …`.
+pub async fn restore(args: RestoreArgs) -> Result<()> {
+    let side = args.side.files(&args.db);
+    let restored = jianguan_app::backup::restore(
+        &args.from,
+        &StoreDatabases,
+        &args.db,
+        &side,
+        Clock::system(),
+        "cli",
+    )
+    .await?;
+    let m = &restored.manifest;
+    println!(
+        "已从 {} 恢复 {} 数据库（备份于 {}，结构版本 {}，数据版本 {}）到 {}",
+        args.from.display(),
+        m.backend,
+        m.created_at,
+        m.schema_version,
+        m.data_version,
+        jianguan_store::redact(&args.db)
+    );
+    if let (n, Some(dir)) = &restored.photos {
+        println!("照片 {n} 个 → {}", dir.display());
+    }
+    if let Some(a) = &restored.anchors {
+        println!("审计锚点 → {}", a.display());
+    }
+    Ok(())
+}
+
+/// Takes a backup first when `db` holds a schema older than this program (never for a missing
+/// or empty database); the backup's directory, if one was taken.
+pub async fn backup_before_migrating(
+    db: &str,
+    dir: Option<PathBuf>,
+    side: &SideFiles,
+) -> Result<Option<PathBuf>> {
+    let known = jianguan_store::backup::known_version(db)?;
+    let SchemaState::At(found) = jianguan_store::backup::schema_state(db)
+        .await
+        .context("opening the database")?
+    else {
+        return Ok(None);
+    };
+    if found >= known {
+        return Ok(None);
+    }
+    let stamp = jiff::Timestamp::now()
+        .strftime("%Y%m%dT%H%M%SZ")
+        .to_string();
+    let name = format!("pre-migrate-{found:04}-{stamp}");
+    let out = match dir {
+        Some(d) => d.join(name),
+        None => match jianguan_app::audit::default_anchor_path(db) {
+            Some(anchors) => anchors.with_extension(name),
+            None => anyhow::bail!(
+                "the schema is at version {found}, older than {known}: name where the backup taken before migrating goes (--backup-dir)"
+            ),
+        },
+    };
+    let m = take(db, &out, side)
+        .await
+        .context("backing up before migrating")?;
+    print_manifest(&out, &m);
+    Ok(Some(out))
+}
+
+/// `jianguan migrate …`.
+pub async fn migrate(args: MigrateArgs) -> Result<()> {
+    let side = args.side.files(&args.db);
+    backup_before_migrating(&args.db, args.backup_dir, &side).await?;
+    let store = jianguan_store::open_existing(&args.db)
+        .await
+        .context("migrating the database")?;
+    store.close().await;
+    println!(
+        "数据库结构已是最新（版本 {}）",
+        jianguan_store::backup::known_version(&args.db)?
+    );
+    Ok(())
+}
