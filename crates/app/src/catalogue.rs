@@ -54,7 +54,7 @@ pub async fn save_category(
     } else {
         AuditAction::CategoryCreate
     };
-    let mut record = AuditDraft::new(
+    let mut record = crate::client::draft(
         clock.now_ms(),
         by,
         action,

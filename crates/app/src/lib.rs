@@ -14,6 +14,7 @@ pub mod assessment;
 pub mod audit;
 pub mod cadence;
 pub mod catalogue;
+pub mod client;
 pub mod clock;
 pub mod coverage;
 pub mod jobs;

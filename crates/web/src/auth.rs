@@ -200,8 +200,8 @@ fn origin_of_url(url: &str) -> Option<(String, String, u16)> {
 
 /// A state-changing request must come from our own pages: its `Origin` (or, without one, its
 /// `Referer`) names this server's scheme, host and port, and the browser does not call it
-/// cross-site. SameSite=Lax cookies are the second line. `tls`: whether the client reached us
-/// over TLS (the scheme we are served as).
+/// cross-site. SameSite=Lax cookies are the second line. `tls`: whether we are served as
+/// `https` (a trusted proxy says so, or the server is configured as behind TLS).
 fn cross_site(request: &Request, tls: bool) -> bool {
     let headers = request.headers();
     let text = |name: header::HeaderName| headers.get(name).map(|v| v.to_str().unwrap_or("null"));
@@ -254,7 +254,9 @@ pub async fn authenticate(
     next: Next,
 ) -> Response {
     let asset = request.uri().path().starts_with("/assets/");
-    let mut response = check(state, request, next).await;
+    let (client, _) = client_of(&state, &request);
+    // The use cases' audit records take the client address from the request they serve.
+    let mut response = jianguan_app::client::scope(client, check(state, request, next)).await;
     if !asset {
         response
             .headers_mut()
@@ -276,7 +278,7 @@ async fn check(state: Arc<AppState>, mut request: Request, next: Next) -> Respon
     if !matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
-    ) && cross_site(&request, tls)
+    ) && cross_site(&request, tls || state.network().secure_cookies)
     {
         let record = draft(
             state.now_ms(),

@@ -162,7 +162,7 @@ mod tests {
             at_ms,
             actor: "anonymous".into(),
             unit: None,
-            action: "csrf.denied".into(),
+            action: jianguan_audit::AuditAction::CsrfDenied.code(),
             object: "POST /items/1/events".into(),
             result: Outcome::Denied,
             client: Some(client.into()),
