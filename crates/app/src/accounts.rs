@@ -4,7 +4,7 @@
 use jianguan_access::Role;
 use jianguan_access::password::{self, default_hasher};
 use jianguan_access::username::Username;
-use jianguan_audit::{AuditAction, AuditDraft};
+use jianguan_audit::AuditAction;
 use jianguan_domain::model::UnitId;
 use jianguan_domain::store::{AccountRecord, Store, StoreError};
 
@@ -106,8 +106,9 @@ pub async fn disable_unused_accounts(store: &dyn Store, now_ms: i64) -> Result<u
             AccountBlock::Dormant { .. } => AuditAction::AccountDisableDormant,
             AccountBlock::Expired => AuditAction::AccountDisableExpired,
         };
-        let record = crate::client::draft(now_ms, "system", action, format!("account:{}", account.id))
-            .change("disabled", Some("false".into()), "true");
+        let record =
+            crate::client::draft(now_ms, "system", action, format!("account:{}", account.id))
+                .change("disabled", Some("false".into()), "true");
         store.update_account(&account, true, &record).await?;
         disabled += 1;
     }

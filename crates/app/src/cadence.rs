@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use jianguan_audit::{AuditAction, AuditDraft, FieldChange};
+use jianguan_audit::{AuditAction, FieldChange};
 use jianguan_domain::Date;
 use jianguan_domain::acts::Dismissal;
 use jianguan_domain::dispatch::{DispatchInput, DispatchPack, Week};

@@ -5,7 +5,7 @@
 use jianguan_access::Role;
 use jianguan_access::password::PasswordPolicy;
 use jianguan_access::username::Username;
-use jianguan_audit::{AuditAction, AuditDraft};
+use jianguan_audit::AuditAction;
 use jianguan_domain::model::{
     Category, CategoryId, Portfolio, TemplateStep, Unit, UnitId, UnitKind,
 };
