@@ -4,7 +4,7 @@
 use jianguan_access::Role;
 use jianguan_access::password::{self, default_hasher};
 use jianguan_access::username::Username;
-use jianguan_audit::{AuditAction, AuditDraft};
+use jianguan_audit::AuditAction;
 use jianguan_domain::model::UnitId;
 use jianguan_domain::store::{AccountRecord, Store, StoreError};
 
@@ -74,7 +74,7 @@ pub async fn create_account(
         failed_logins: 0,
         locked_until_ms: None,
     };
-    let record = AuditDraft::new(now_ms, actor, AuditAction::AccountCreate, String::new())
+    let record = crate::client::draft(now_ms, actor, AuditAction::AccountCreate, String::new())
         .change("username", None, &account.username)
         .change("roles", None, account.roles.join(","));
     Ok(store.create_account(&account, &record).await?)
@@ -106,8 +106,9 @@ pub async fn disable_unused_accounts(store: &dyn Store, now_ms: i64) -> Result<u
             AccountBlock::Dormant { .. } => AuditAction::AccountDisableDormant,
             AccountBlock::Expired => AuditAction::AccountDisableExpired,
         };
-        let record = AuditDraft::new(now_ms, "system", action, format!("account:{}", account.id))
-            .change("disabled", Some("false".into()), "true");
+        let record =
+            crate::client::draft(now_ms, "system", action, format!("account:{}", account.id))
+                .change("disabled", Some("false".into()), "true");
         store.update_account(&account, true, &record).await?;
         disabled += 1;
     }

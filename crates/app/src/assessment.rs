@@ -48,7 +48,7 @@ pub fn audit(
     action: AuditAction,
     object: String,
 ) -> AuditDraft {
-    let mut record = AuditDraft::new(clock.now_ms(), by, action, object);
+    let mut record = crate::client::draft(clock.now_ms(), by, action, object);
     record.unit = unit;
     record
 }

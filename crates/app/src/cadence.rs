@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use jianguan_audit::{AuditAction, AuditDraft, FieldChange};
+use jianguan_audit::{AuditAction, FieldChange};
 use jianguan_domain::Date;
 use jianguan_domain::acts::Dismissal;
 use jianguan_domain::dispatch::{DispatchInput, DispatchPack, Week};
@@ -180,7 +180,7 @@ impl WarningJob {
         if events.is_empty() && escalations.is_empty() {
             return Ok(outcome);
         }
-        let audit = AuditDraft::new(
+        let audit = crate::client::draft(
             now_ms,
             "system",
             AuditAction::WarningsDaily,
@@ -272,7 +272,7 @@ pub async fn save_warning_rules(
     }
     let current = WarningRules::from_toml(&current_body).unwrap_or_default();
     let rules = WarningRules::successor_from_toml(body, &current)?;
-    let mut audit = AuditDraft::new(
+    let mut audit = crate::client::draft(
         clock.now_ms(),
         by,
         AuditAction::SettingsWarningRules,
@@ -343,7 +343,7 @@ pub async fn save_calendar(
     by: &str,
 ) -> Result<SettingVersion, CalendarError> {
     ReportingCalendar::from_toml(body).map_err(|e| CalendarError::Invalid(e.to_string()))?;
-    let audit = AuditDraft::new(
+    let audit = crate::client::draft(
         clock.now_ms(),
         by,
         AuditAction::SettingsReportingCalendar,

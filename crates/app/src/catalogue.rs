@@ -3,7 +3,7 @@
 //! audit record naming what changed), and the history read back. A saved template changes no
 //! project: each project's milestones were copied from the template when it was made.
 
-use jianguan_audit::{AuditAction, AuditDraft, FieldChange};
+use jianguan_audit::{AuditAction, FieldChange};
 use jianguan_domain::catalogue::{CategoryInput, category_changes, check_category};
 use jianguan_domain::model::{Category, CategoryId, Portfolio};
 use jianguan_domain::store::{CategoryVersion, Store, StoreError};
@@ -54,7 +54,7 @@ pub async fn save_category(
     } else {
         AuditAction::CategoryCreate
     };
-    let mut record = AuditDraft::new(
+    let mut record = crate::client::draft(
         clock.now_ms(),
         by,
         action,

@@ -15,6 +15,7 @@ pub mod audit;
 pub mod backup;
 pub mod cadence;
 pub mod catalogue;
+pub mod client;
 pub mod clock;
 pub mod coverage;
 pub mod jobs;

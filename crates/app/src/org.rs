@@ -55,7 +55,7 @@ pub fn kind_of(text: &str) -> Option<UnitKind> {
 }
 
 fn audit(clock: Clock, by: &str, action: AuditAction, unit: UnitId) -> AuditDraft {
-    AuditDraft::new(clock.now_ms(), by, action, format!("unit:{unit}"))
+    crate::client::draft(clock.now_ms(), by, action, format!("unit:{unit}"))
 }
 
 fn created(clock: Clock, by: &str, u: &Unit, units: &[Unit]) -> AuditDraft {
@@ -459,7 +459,7 @@ pub async fn import_org(
     let all: Vec<Unit> = units.iter().chain(&new).cloned().collect();
     let mut drafts: Vec<AuditDraft> = new.iter().map(|u| created(clock, by, u, &all)).collect();
     drafts.push(
-        AuditDraft::new(
+        crate::client::draft(
             clock.now_ms(),
             by,
             AuditAction::OrgImport,

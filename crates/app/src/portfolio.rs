@@ -4,6 +4,7 @@
 //! hold.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use jianguan_domain::Date;
@@ -55,6 +56,8 @@ pub struct App {
     coverage_cache: Mutex<Option<Arc<Coverage>>>,
     anchors: OnceLock<PathBuf>,
     photos: OnceLock<PathBuf>,
+    /// Read model loads, and the milliseconds they took in all (for metrics).
+    reloads: (AtomicU64, AtomicU64),
 }
 
 impl App {
@@ -68,7 +71,21 @@ impl App {
             coverage_cache: Mutex::new(None),
             anchors: OnceLock::new(),
             photos: OnceLock::new(),
+            reloads: (AtomicU64::new(0), AtomicU64::new(0)),
         }
+    }
+
+    /// How many times the read model was loaded, and the milliseconds that took in all.
+    pub fn reload_stats(&self) -> (u64, u64) {
+        (
+            self.reloads.0.load(Ordering::Relaxed),
+            self.reloads.1.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Whether a read model has been loaded (readiness).
+    pub async fn has_snapshot(&self) -> bool {
+        self.cache.read().await.is_some()
     }
 
     /// The storage behind the application.
@@ -110,7 +127,13 @@ impl App {
         {
             return Ok(s.clone());
         }
+        let started = std::time::Instant::now();
         let snapshot = Arc::new(Snapshot::of(version, self.store.load_read_model().await?));
+        self.reloads.0.fetch_add(1, Ordering::Relaxed);
+        self.reloads.1.fetch_add(
+            u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
         *slot = Some(snapshot.clone());
         Ok(snapshot)
     }

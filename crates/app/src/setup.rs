@@ -5,7 +5,7 @@
 use jianguan_access::Role;
 use jianguan_access::password::PasswordPolicy;
 use jianguan_access::username::Username;
-use jianguan_audit::{AuditAction, AuditDraft};
+use jianguan_audit::AuditAction;
 use jianguan_domain::model::{
     Category, CategoryId, Portfolio, TemplateStep, Unit, UnitId, UnitKind,
 };
@@ -254,7 +254,7 @@ pub async fn init_city(
     };
     let now_ms = clock.now_ms();
     let audit = vec![
-        AuditDraft::new(
+        crate::client::draft(
             now_ms,
             by,
             AuditAction::CityInit,
@@ -266,7 +266,7 @@ pub async fn init_city(
         .change("doc_prefix", None, &settings.doc_prefix)
         .change("categories", None, n_categories.to_string())
         .change("periods", None, n_periods.to_string()),
-        AuditDraft::new(
+        crate::client::draft(
             now_ms,
             by,
             AuditAction::UnitCreate,

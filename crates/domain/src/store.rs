@@ -428,6 +428,16 @@ pub trait PortfolioStore: Send + Sync {
     /// derive from it.
     fn data_version(&self) -> BoxFuture<'_, Result<i64, StoreError>>;
 
+    /// Whether the database takes writes: a write to the data version row, in a transaction
+    /// rolled back, so nothing changes (readiness: a database file opened read-only answers
+    /// reads and fails every write).
+    fn probe_write(&self) -> BoxFuture<'_, Result<(), StoreError>>;
+
+    /// The connection pool: connections open and idle (for metrics), where there is one.
+    fn pool_stats(&self) -> Option<(u32, usize)> {
+        None
+    }
+
     /// Whether the database holds no campaign data at all.
     fn is_empty(&self) -> BoxFuture<'_, Result<bool, StoreError>>;
 

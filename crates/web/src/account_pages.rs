@@ -131,7 +131,7 @@ pub(crate) async fn totp(
         .into(),
         object: format!("account:{}", account.id),
         result: Outcome::Success,
-        client: None,
+        client: user.client.clone(),
         changes: vec![FieldChange {
             field: "totp".into(),
             before: Some(user.account.totp_secret.is_some().to_string()),

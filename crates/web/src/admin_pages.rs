@@ -205,7 +205,7 @@ fn draft(
         action: action.code(),
         object: format!("account:{}", account.id),
         result: Outcome::Success,
-        client: None,
+        client: user.client.clone(),
         changes,
     }
 }

@@ -237,7 +237,7 @@ pub(crate) async fn deny(
         action: AuditAction::AccessDenied.code(),
         object: object.to_string(),
         result: jianguan_audit::Outcome::Denied,
-        client: None,
+        client: user.client.clone(),
         changes: Vec::new(),
     };
     match state.store().append_audit(&record).await {

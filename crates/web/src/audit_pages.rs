@@ -227,7 +227,7 @@ pub(crate) async fn audit_export(
         action: AuditAction::ExportXlsx.code(),
         object: format!("audit_log?{}", filters_qs(&params)),
         result: Outcome::Success,
-        client: None,
+        client: user.client.clone(),
         changes: Vec::new(),
     };
     // Audited before the data leaves: an export that cannot be recorded does not happen.

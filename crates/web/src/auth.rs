@@ -39,6 +39,8 @@ pub struct CurrentUser {
     pub unit_name: Option<String>,
     /// The hash of the session token this request came with.
     pub token_hash: String,
+    /// The client address of the request (for its audit records).
+    pub client: Option<String>,
 }
 
 impl CurrentUser {
@@ -88,6 +90,7 @@ impl CurrentUser {
             roles: vec![Role::HqLeader],
             unit_name: None,
             token_hash: String::new(),
+            client: None,
         }
     }
 }
@@ -159,27 +162,65 @@ fn wants_json(path: &str) -> bool {
 fn is_public(path: &str) -> bool {
     path == "/login"
         || path == "/healthz"
+        || path == "/readyz"
+        || path == "/metrics"
         || path.starts_with("/assets/")
         || path == crate::setup_pages::SETUP_PATH
 }
 
-/// A state-changing request must come from our own pages: its `Origin` (when sent) names this
-/// host, and the browser does not call it cross-site. SameSite=Lax cookies are the second line.
-fn cross_site(request: &Request) -> bool {
-    let headers = request.headers();
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    let origin_host = headers
-        .get(header::ORIGIN)
-        .and_then(|o| o.to_str().ok())
-        .map(|o| o.split_once("://").map_or(o, |(_, rest)| rest));
-    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
-    let origin_mismatch = match (origin_host, host) {
-        (Some("null"), _) => true,
-        (Some(origin), Some(host)) => origin != host,
-        (Some(_), None) => true,
-        (None, _) => false,
+/// An origin as scheme, host and port (the default port of the scheme when none is written).
+fn origin_parts(scheme: &str, authority: &str) -> Option<(String, String, u16)> {
+    let scheme = scheme.to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "http" => 80,
+        "https" => 443,
+        _ => return None,
     };
-    origin_mismatch || fetch_site == Some("cross-site")
+    let authority = authority.to_ascii_lowercase();
+    // `[::1]:8080`, `host:8080`, `host`.
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) if !port.contains(']') => (host.to_string(), port.parse().ok()?),
+        _ => (authority.clone(), default_port),
+    };
+    if host.is_empty() {
+        return None;
+    }
+    Some((scheme, host, port))
+}
+
+/// The origin of an `Origin` header or of a `Referer` URL.
+fn origin_of_url(url: &str) -> Option<(String, String, u16)> {
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.contains('@') {
+        return None;
+    }
+    origin_parts(scheme, authority)
+}
+
+/// A state-changing request must come from our own pages: its `Origin` (or, without one, its
+/// `Referer`) names this server's scheme, host and port, and the browser does not call it
+/// cross-site. SameSite=Lax cookies are the second line. `tls`: whether we are served as
+/// `https` (a trusted proxy says so, or the server is configured as behind TLS).
+fn cross_site(request: &Request, tls: bool) -> bool {
+    let headers = request.headers();
+    let text = |name: header::HeaderName| headers.get(name).map(|v| v.to_str().unwrap_or("null"));
+    let ours =
+        text(header::HOST).and_then(|host| origin_parts(if tls { "https" } else { "http" }, host));
+    let claimed = match (text(header::ORIGIN), text(header::REFERER)) {
+        (Some(origin), _) => Some(origin),
+        (None, Some(referer)) => Some(referer),
+        (None, None) => None,
+    };
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    let mismatch = match claimed {
+        None => false,
+        Some(claimed) => match (origin_of_url(claimed), &ours) {
+            (Some(theirs), Some(ours)) => theirs != *ours,
+            _ => true,
+        },
+    };
+    mismatch || fetch_site == Some("cross-site")
 }
 
 fn draft(
@@ -204,12 +245,27 @@ fn draft(
 }
 
 /// Runs before every handler: refuses cross-site writes, then finds the session; requests
-/// without one get the login page (pages) or 401 (API), except the public paths.
+/// without one get the login page (pages) or 401 (API), except the public paths. Every answer
+/// but a static asset carries `Cache-Control: no-store` (pages, JSON, downloads and the
+/// redirects to the login page alike), so nothing read behind a login stays in a cache.
 pub async fn authenticate(
     State(state): State<Arc<AppState>>,
-    mut request: Request,
+    request: Request,
     next: Next,
 ) -> Response {
+    let asset = request.uri().path().starts_with("/assets/");
+    let (client, _) = client_of(&state, &request);
+    // The use cases' audit records take the client address from the request they serve.
+    let mut response = jianguan_app::client::scope(client, check(state, request, next)).await;
+    if !asset {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+async fn check(state: Arc<AppState>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
     let format = if wants_json(&path) {
         Format::Json
@@ -222,7 +278,7 @@ pub async fn authenticate(
     if !matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
-    ) && cross_site(&request)
+    ) && cross_site(&request, tls || state.network().secure_cookies)
     {
         let record = draft(
             state.now_ms(),
@@ -233,7 +289,7 @@ pub async fn authenticate(
             Outcome::Denied,
             client,
         );
-        if let Err(e) = state.store().append_audit(&record).await {
+        if let Err(e) = state.deny(record).await {
             return AppError::store(e).with_format(format).into_response();
         }
         return AppError::forbidden("跨站请求被拒绝（请从本系统页面提交）")
@@ -257,7 +313,7 @@ pub async fn authenticate(
             Outcome::Denied,
             client.clone(),
         );
-        if let Err(e) = state.store().append_audit(&record).await {
+        if let Err(e) = state.deny(record).await {
             return AppError::store(e).with_format(format).into_response();
         }
         return AppError::too_large(limit)
@@ -282,7 +338,7 @@ pub async fn authenticate(
             Outcome::Denied,
             client.clone(),
         );
-        if let Err(e) = state.store().append_audit(&record).await {
+        if let Err(e) = state.deny(record).await {
             return AppError::store(e).with_format(format).into_response();
         }
         return AppError::too_many().with_format(format).into_response();
@@ -300,8 +356,9 @@ pub async fn authenticate(
     if request.extensions().get::<CurrentUser>().is_some() {
         return next.run(request).await;
     }
-    match current_user(&state, request.headers()).await {
+    match current_user(&state, request.headers(), client.clone()).await {
         Ok(Some(user)) => {
+            tracing::Span::current().record("user", user.account.id);
             request.extensions_mut().insert(user);
         }
         Ok(None) if is_public(&path) => {}
@@ -331,6 +388,7 @@ const TOUCH_EVERY_MS: i64 = 60_000;
 async fn current_user(
     state: &AppState,
     headers: &HeaderMap,
+    client: Option<String>,
 ) -> Result<Option<CurrentUser>, AppError> {
     let Some(token) = cookie_value(headers, SESSION_COOKIE) else {
         return Ok(None);
@@ -362,7 +420,7 @@ async fn current_user(
             AuditAction::SessionExpired,
             format!("account:{}", account.id),
             Outcome::Success,
-            None,
+            client,
         );
         store
             .end_sessions(account.id, Some(&hash), &record)
@@ -388,6 +446,7 @@ async fn current_user(
         roles,
         unit_name,
         token_hash: hash,
+        client,
     }))
 }
 
@@ -402,9 +461,19 @@ pub struct LoginForm {
     next: String,
 }
 
-/// Where to go after login: a local path only (never another site).
-fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+/// Where to go after login: a path on this site only (never another site), else `/`. A
+/// path starts with one `/`, holds no backslash and no control character (tab and newline
+/// included: browsers drop them, so `/\t/host` is `//host`), checked as written and
+/// percent-decoded.
+pub fn safe_next(next: &str) -> String {
+    fn local(path: &str) -> bool {
+        path.starts_with('/')
+            && !path.starts_with("//")
+            && !path.contains('\\')
+            && !path.chars().any(char::is_control)
+    }
+    let decoded = percent_encoding::percent_decode_str(next).decode_utf8_lossy();
+    if local(next) && local(&decoded) && next.len() <= 2_000 {
         next.to_string()
     } else {
         "/".to_string()
@@ -448,7 +517,15 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> Response {
     let next = safe_next(&form.next);
-    let typed = form.username.trim().to_string();
+    // A name longer than any account's is refused before any lookup, and the audit record
+    // keeps only its first characters (a stranger cannot write megabytes into the trail).
+    let too_long = form.username.chars().count() > crate::params::max_chars("username");
+    let typed: String = form
+        .username
+        .trim()
+        .chars()
+        .take(crate::params::max_chars("username"))
+        .collect();
     let refuse = |status: StatusCode, message: &str| login_form(status, message, &next, &typed);
     let store = state.store();
     let now = state.now_ms();
@@ -464,6 +541,7 @@ pub async fn login(
         )
     };
     let account = match Username::parse(&typed) {
+        Ok(_) if too_long => None,
         Ok(name) => match store.account_by_key(name.key()).await {
             Ok(found) => found,
             Err(e) => return AppError::store(e).into_response(),
@@ -641,7 +719,7 @@ pub async fn logout(
             },
             format!("account:{}", user.account.id),
             Outcome::Success,
-            None,
+            user.client.clone(),
         );
         let token = (!everywhere).then_some(user.token_hash.as_str());
         if let Err(e) = state
@@ -658,4 +736,49 @@ pub async fn logout(
         HeaderValue::from_static("jg_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
     );
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_accepts_only_paths_on_this_site() {
+        for bad in [
+            "",
+            "evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "\\/evil.example",
+            "/%5Cevil.example",
+            "/%09/evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/%0d%0aSet-Cookie:x",
+            "/%2F/evil.example",
+            "https://evil.example",
+            "/\u{7f}x",
+        ] {
+            assert_eq!(safe_next(bad), "/", "{bad:?}");
+        }
+        for good in ["/", "/projects?year=2021", "/projects/3", "/a%20b"] {
+            assert_eq!(safe_next(good), good);
+        }
+    }
+
+    #[test]
+    fn origins_compare_scheme_host_and_port() {
+        let http = |host| origin_parts("http", host);
+        assert_eq!(origin_of_url("http://x:80/p"), http("x"));
+        assert_eq!(
+            origin_of_url("https://x/p?q"),
+            origin_parts("https", "x:443")
+        );
+        assert_ne!(origin_of_url("https://x:8080"), http("x:8080"));
+        assert_ne!(origin_of_url("http://x:8081"), http("x:8080"));
+        assert_eq!(origin_of_url("http://[::1]:8080"), http("[::1]:8080"));
+        assert_eq!(origin_of_url("http://user@x/"), None);
+        assert_eq!(origin_of_url("ftp://x/"), None);
+        assert_eq!(origin_of_url("null"), None);
+    }
 }

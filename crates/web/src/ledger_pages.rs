@@ -13,13 +13,12 @@
 //! time, for 30 minutes, for the account that uploaded it) — behind a load balancer the office's
 //! session must stay on one node, as the confirm step names a token only that node knows.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Form, FromRequest, Multipart, Path, Request, State};
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use jianguan_documents::ledger::{
     ImportError, ImportOptions, ImportPlan, error_report, plan_import, read_workbook,
@@ -371,7 +370,7 @@ pub(crate) async fn report(
 pub(crate) async fn confirm(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Form(form): Form<HashMap<String, String>>,
+    crate::params::CheckedForm(form): crate::params::CheckedForm,
 ) -> Result<Response, AppError> {
     let token = form.get("token").map(String::as_str).unwrap_or("");
     let mut page = ImportPage::new(&state, &user).await?;

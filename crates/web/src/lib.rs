@@ -15,11 +15,14 @@ pub mod auth;
 mod cadence_pages;
 mod catalogue_pages;
 mod coverage_pages;
+pub mod denials;
 mod download;
 pub mod error;
+pub mod health;
 pub mod ledger_pages;
 pub use jianguan_domain::fmt;
 pub mod limits;
+pub mod metrics;
 pub mod network;
 mod org_pages;
 mod pages;
@@ -27,6 +30,7 @@ pub mod params;
 mod plan_pages;
 mod project_edit_pages;
 pub mod routes;
+pub mod server;
 mod setup_pages;
 mod view;
 
@@ -49,6 +53,8 @@ pub use params::Params;
 pub struct AppState {
     app: App,
     limiter: limits::RateLimiter,
+    denials: denials::DenialLog,
+    metrics: metrics::Metrics,
     network: std::sync::OnceLock<network::NetworkConfig>,
     uploads: ledger_pages::PendingUploads,
     /// The first-run page's one-time token, while the database waits for a city.
@@ -79,6 +85,8 @@ impl AppState {
         Arc::new(AppState {
             app: App::new(store, clock),
             limiter: limits::RateLimiter::default(),
+            denials: denials::DenialLog::default(),
+            metrics: metrics::Metrics::default(),
             network: std::sync::OnceLock::new(),
             uploads: ledger_pages::PendingUploads::default(),
             setup_token: std::sync::Mutex::new(None),
@@ -143,14 +151,37 @@ impl AppState {
         }
     }
 
+    /// The denials of this node being counted (see [`denials`]).
+    pub fn denials(&self) -> &denials::DenialLog {
+        &self.denials
+    }
+
+    /// The request metrics of this node; [`metrics::Metrics::add_source`] adds lines to
+    /// `/metrics` (a backup directory's age, say).
+    pub fn metrics(&self) -> &metrics::Metrics {
+        &self.metrics
+    }
+
+    /// Writes `denial` through the denial counter (see [`denials`]).
+    pub(crate) async fn deny(
+        &self,
+        denial: jianguan_audit::AuditDraft,
+    ) -> Result<(), jianguan_domain::store::StoreError> {
+        self.denials.record(self.store(), denial).await
+    }
+
     /// The request rate limiter of this node.
     pub fn limiter(&self) -> &limits::RateLimiter {
         &self.limiter
     }
 }
 
-/// The routes of the whole application.
+/// The routes of the whole application: each request gets an id, a tracing span and a log
+/// line, is counted for `/metrics`, passes [`auth::authenticate`] and its route's guard.
 pub fn router(state: Arc<AppState>) -> Router {
+    use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+    use tower_http::trace::TraceLayer;
+    let request_id = axum::http::HeaderName::from_static(metrics::REQUEST_ID);
     routes::declared(&state)
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
@@ -160,6 +191,31 @@ pub fn router(state: Arc<AppState>) -> Router {
         // Forms and queries are small; refuse large bodies before reading them (413).
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::count,
+        ))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(metrics::span)
+                .on_request(())
+                .on_response(
+                    |response: &axum::response::Response,
+                     latency: std::time::Duration,
+                     _: &tracing::Span| {
+                        tracing::info!(
+                            status = response.status().as_u16(),
+                            latency_ms = latency.as_secs_f64() * 1000.0,
+                            "answered"
+                        );
+                    },
+                ),
+        )
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(
+            request_id,
+            metrics::MakeId::default(),
+        ))
         .with_state(state)
 }
 
@@ -210,14 +266,43 @@ async fn security_headers(mut response: axum::response::Response) -> axum::respo
     response
 }
 
-/// Serves the application on `listener` until Ctrl-C or SIGTERM.
+/// Serves the application on `listener` until Ctrl-C or SIGTERM, under the default
+/// [`server::ServerLimits`].
 pub async fn serve(listener: tokio::net::TcpListener, state: Arc<AppState>) -> std::io::Result<()> {
-    axum::serve(
+    serve_with(
         listener,
-        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        state,
+        server::ServerLimits::default(),
+        shutdown_signal(),
     )
-    .with_graceful_shutdown(shutdown_signal())
     .await
+}
+
+/// Serves the application on `listener` under `limits` until `shutdown` completes; then
+/// writes the audit records of denials still being counted.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    state: Arc<AppState>,
+    limits: server::ServerLimits,
+    shutdown: impl std::future::Future<Output = ()> + Send,
+) -> std::io::Result<()> {
+    let flusher = {
+        let state = state.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(10));
+            loop {
+                every.tick().await;
+                state
+                    .denials()
+                    .flush_ended(state.store(), state.now_ms())
+                    .await;
+            }
+        })
+    };
+    let served = server::serve_router(listener, router(state.clone()), limits, shutdown).await;
+    flusher.abort();
+    state.denials().flush_all(state.store()).await;
+    served
 }
 
 async fn shutdown_signal() {

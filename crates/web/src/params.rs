@@ -151,8 +151,10 @@ impl Params {
         Ok(self.one(name, parse_per_page, PER_PAGE)?.unwrap_or(20))
     }
 
-    /// Reads a typed struct, every malformed field named in one 400.
+    /// Reads a typed struct, every malformed field named in one 400 (a field longer than
+    /// [`max_chars`] is malformed).
     pub fn read<T: FromParams>(&self) -> Result<T> {
+        check_lengths(self.all.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
         let mut fields = Fields {
             params: self,
             errors: Vec::new(),
@@ -290,6 +292,58 @@ impl Fields<'_> {
         } else {
             Err(AppError::bad_fields(self.errors))
         }
+    }
+}
+
+/// The longest value a field may have, in characters: names and titles 100 (a login name 64),
+/// the configuration texts edited in a page (rules, schemes) and the hidden fields that carry
+/// a form's rows bounded only by the body limit, everything else — notes, reasons, minutes —
+/// 2,000 (minutes 10,000).
+pub fn max_chars(name: &str) -> usize {
+    match name {
+        "username" => 64,
+        "name" | "display_name" | "title" | "code" | "doc_no" | "password" | "totp" => 100,
+        "minutes" => 10_000,
+        "rules" | "scheme" | "rows" | "milestones" | "next" => crate::MAX_BODY_BYTES,
+        _ => 2_000,
+    }
+}
+
+/// Every field longer than [`max_chars`] allows, named with its limit (a 400 with all of them).
+pub fn check_lengths<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<()> {
+    let mut errors: Vec<FieldError> = Vec::new();
+    for (name, value) in pairs {
+        let max = max_chars(name);
+        // Counting stops just past the limit: a long value costs no more than a short one.
+        if value.chars().take(max + 1).count() > max && !errors.iter().any(|e| e.name == name) {
+            errors.push(FieldError {
+                name: name.chars().take(64).collect(),
+                expected: format!("最多 {max} 个字符"),
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::bad_fields(errors))
+    }
+}
+
+/// A form body as a map of its fields (the last value of each name), each within
+/// [`max_chars`], or a 400 naming the fields that are too long.
+#[derive(Debug, Clone, Default)]
+pub struct CheckedForm(pub HashMap<String, String>);
+
+impl<S: Send + Sync> FromRequest<S> for CheckedForm {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> std::result::Result<Self, Response> {
+        let Form(pairs) = Form::<Vec<(String, String)>>::from_request(request, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        check_lengths(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .map_err(IntoResponse::into_response)?;
+        Ok(CheckedForm(pairs.into_iter().collect()))
     }
 }
 

@@ -37,6 +37,9 @@ pub enum Access {
     /// the administrators' address ranges, signed in or not; the handler asks for the one-time
     /// token printed on the server's console.
     FirstRun,
+    /// Anyone from the administrators' address ranges, signed in or not (the metrics a
+    /// monitoring system scrapes).
+    AdminNetwork,
 }
 
 /// What a route answers, and so how its errors are answered.
@@ -140,7 +143,7 @@ impl Route {
     }
 }
 
-use Access::{FirstRun, Policy, Public, SignedIn};
+use Access::{AdminNetwork, FirstRun, Policy, Public, SignedIn};
 use Action::{Create, Export, Grant, Read, Update, Verify};
 use Resource::{
     Assessment, Audit, Dispatch, Objection, Organisation, Plan, Portfolio, ProgressReport, Project,
@@ -518,7 +521,11 @@ pub fn routes() -> Vec<Route> {
         Route::page(POST, "/logout", SignedIn, auth::logout),
         Route::page(GET, "/account", SignedIn, account_pages::show),
         Route::page(POST, "/account/totp", SignedIn, account_pages::totp),
+        // Liveness: the process answers. Readiness: the database answers and takes writes, and
+        // the read model is loaded.
         Route::page(GET, "/healthz", Public, || async { "ok" }),
+        Route::page(GET, "/readyz", Public, crate::health::readyz),
+        Route::page(GET, "/metrics", AdminNetwork, crate::metrics::serve),
         Route::file(GET, "/assets/{*path}", Public, assets::serve),
         Route::api(GET, "/api/v1/stats", Policy(Portfolio, Read), api::stats),
         Route::api(
@@ -674,7 +681,7 @@ async fn authorize(State(guard): State<Guard>, request: Request, next: Next) -> 
             .with_format(format)
             .into_response();
     }
-    let administrative = spec.access == FirstRun
+    let administrative = matches!(spec.access, FirstRun | AdminNetwork)
         || matches!(spec.access, Policy(resource, _) if resource.is_administrative());
     if administrative && !state.network().admin_allowed(client_ip) {
         let record = AuditDraft {
@@ -691,7 +698,7 @@ async fn authorize(State(guard): State<Guard>, request: Request, next: Next) -> 
             client: client_ip.map(|ip| ip.to_string()),
             changes: Vec::new(),
         };
-        if let Err(e) = state.store().append_audit(&record).await {
+        if let Err(e) = state.deny(record).await {
             return AppError::store(e).with_format(format).into_response();
         }
         return AppError::forbidden("管理功能只能从指定网络地址访问")
@@ -699,7 +706,7 @@ async fn authorize(State(guard): State<Guard>, request: Request, next: Next) -> 
             .into_response();
     }
     let allowed = match (spec.access, user) {
-        (Public | FirstRun, _) => true,
+        (Public | FirstRun | AdminNetwork, _) => true,
         (_, None) => return AppError::unauthorized().with_format(format).into_response(),
         (SignedIn, Some(_)) => true,
         (Policy(resource, action), Some(u)) => u.may(resource, action),
@@ -720,7 +727,7 @@ async fn authorize(State(guard): State<Guard>, request: Request, next: Next) -> 
             client,
             changes: Vec::new(),
         };
-        if let Err(e) = state.store().append_audit(&record).await {
+        if let Err(e) = state.deny(record).await {
             return AppError::store(e).with_format(format).into_response();
         }
         return AppError::forbidden("您的角色无此权限")

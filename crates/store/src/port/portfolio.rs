@@ -22,6 +22,23 @@ impl PortfolioStore for Db {
         })
     }
 
+    fn probe_write(&self) -> BoxFuture<'_, Result<(), StoreError>> {
+        Box::pin(async move {
+            dispatch!(self, pool => {
+                let mut tx = pool.begin().await.map_err(backend_error)?;
+                sqlx::query("UPDATE data_version SET version = version WHERE id = 1")
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                tx.rollback().await.map_err(backend_error)
+            })
+        })
+    }
+
+    fn pool_stats(&self) -> Option<(u32, usize)> {
+        Some(dispatch!(self, pool => (pool.size(), pool.num_idle())))
+    }
+
     fn is_empty(&self) -> BoxFuture<'_, Result<bool, StoreError>> {
         Box::pin(async move {
             let count: i64 = dispatch!(self, pool => sqlx::query_scalar(

@@ -83,6 +83,7 @@ macro_rules! backend_tests {
                 a_duplicate_project_code_is_invalid_and_nothing_is_written,
                 a_unit_under_a_missing_parent_is_invalid_and_nothing_is_written,
                 data_version_changes_on_a_write_and_not_on_reads,
+                the_write_probe_succeeds_and_changes_nothing,
                 the_first_claim_of_a_slot_wins_and_other_nodes_are_refused_while_the_lease_holds,
                 a_claim_whose_lease_expired_unfinished_is_taken_over,
                 a_finished_run_is_never_claimed_again,
@@ -512,6 +513,25 @@ async fn a_unit_under_a_missing_parent_is_invalid_and_nothing_is_written(db: Db)
         before,
     )
     .await;
+}
+
+async fn the_write_probe_succeeds_and_changes_nothing(db: Db) {
+    create(&db, &CITY).await.expect("the demo city is written");
+    let version = db.data_version().await.unwrap();
+    let trail = audit_trail(&db).await;
+    db.probe_write()
+        .await
+        .expect("a writable database takes the probe");
+    db.probe_write()
+        .await
+        .expect("and again: nothing was left open");
+    assert_eq!(db.data_version().await.unwrap(), version, "data version");
+    assert_eq!(audit_trail(&db).await, trail, "audit trail");
+    let (open, idle) = db.pool_stats().expect("a pool");
+    assert!(
+        open >= 1 && idle <= open as usize,
+        "{open} open, {idle} idle"
+    );
 }
 
 async fn data_version_changes_on_a_write_and_not_on_reads(db: Db) {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use jianguan_audit::{AuditAction, AuditDraft, FieldChange, Outcome};
 use jianguan_domain::Date;
@@ -201,7 +201,7 @@ async fn decide(
         action: action.code(),
         object: format!("proposal:{}", proposal.key),
         result: Outcome::Success,
-        client: None,
+        client: user.client.clone(),
         changes,
     };
     let ids = state
@@ -219,7 +219,7 @@ async fn decide(
 pub(crate) async fn issue(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Form(form): Form<HashMap<String, String>>,
+    crate::params::CheckedForm(form): crate::params::CheckedForm,
 ) -> Result<Response, AppError> {
     decide(&state, &user, &form, true).await
 }
@@ -228,7 +228,7 @@ pub(crate) async fn issue(
 pub(crate) async fn dismiss(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Form(form): Form<HashMap<String, String>>,
+    crate::params::CheckedForm(form): crate::params::CheckedForm,
 ) -> Result<Response, AppError> {
     decide(&state, &user, &form, false).await
 }

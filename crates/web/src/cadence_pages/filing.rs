@@ -512,6 +512,7 @@ async fn read_form(request: Request) -> Result<Submitted, AppError> {
         let Form(fields) = Form::<Vec<(String, String)>>::from_request(request, &())
             .await
             .map_err(|e| bad(e.body_text()))?;
+        crate::params::check_lengths(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
         return Ok(Submitted {
             fields,
             ..Submitted::default()
@@ -548,6 +549,7 @@ async fn read_form(request: Request) -> Result<Submitted, AppError> {
             out.fields.push((name, text));
         }
     }
+    crate::params::check_lengths(out.fields.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
     Ok(out)
 }
 
@@ -786,7 +788,7 @@ pub(crate) async fn submit(
         action: AuditAction::ReportFile.code(),
         object: format!("project:{} period:{}", project.id, period.id),
         result: Outcome::Success,
-        client: None,
+        client: user.client.clone(),
         changes: vec![
             change("project", project.id.to_string()),
             change("period", period.id.to_string()),

@@ -9,11 +9,10 @@
 //! Who sees an item ([`Viewer::sees_item`]): HQ sees all; the owner and the issuer see theirs; a
 //! unit sees the items about projects in its scope.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Json};
 use jianguan_access::policy::{Action, Resource};
@@ -475,7 +474,7 @@ fn opening_level(kind: Option<UnitKind>) -> EscalationLevel {
 pub(crate) async fn create(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Form(form): Form<HashMap<String, String>>,
+    crate::params::CheckedForm(form): crate::params::CheckedForm,
 ) -> Result<Response, AppError> {
     let field = |name: &str| {
         form.get(name)
@@ -658,7 +657,7 @@ pub(crate) async fn create(
                 .unwrap_or_default()
         ),
         result: Outcome::Success,
-        client: None,
+        client: user.client.clone(),
         changes: vec![
             change("kind", kind.code().into()),
             change("title", item.title.clone()),
@@ -960,7 +959,7 @@ pub(crate) async fn add_event(
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<String>,
     params: Params,
-    Form(form): Form<HashMap<String, String>>,
+    crate::params::CheckedForm(form): crate::params::CheckedForm,
 ) -> Result<Response, AppError> {
     let snap = view::snapshot(&state).await?;
     let scope = items_scope(&params, &snap, state.today())?;
@@ -1019,7 +1018,7 @@ pub(crate) async fn add_event(
         action: AuditAction::ItemEvent(event.action.code()).code(),
         object: format!("item:{}", item.id),
         result: Outcome::Success,
-        client: None,
+        client: user.client.clone(),
         changes: vec![
             FieldChange {
                 field: "status".into(),

@@ -3,12 +3,11 @@
 //! validate ([`WarningRules::from_toml`]) is refused with its line and reason, and the running
 //! rules stay as they are; a saved version is audited in the same transaction.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use jianguan_access::policy::{Action, Resource};
 use jianguan_audit::AuditAction;
@@ -196,7 +195,7 @@ pub(crate) async fn page(
 pub(crate) async fn save(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    Form(form): Form<HashMap<String, String>>,
+    crate::params::CheckedForm(form): crate::params::CheckedForm,
 ) -> Result<Response, AppError> {
     let body = form
         .get("rules")

@@ -11,6 +11,7 @@ mod browser;
 mod cadence;
 mod catalogue;
 mod coverage;
+mod edge;
 mod http;
 mod jobs;
 mod ledger;
