@@ -219,7 +219,7 @@ impl LockoutPolicy {
     }
 }
 
-/// The security administrator's settings for logins (stored as the setting `security`, JSON).
+/// The security administrator's settings for logins (stored as the setting `security`, TOML).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SecuritySettings {
