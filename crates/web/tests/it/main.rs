@@ -16,6 +16,7 @@ mod jobs;
 mod ledger;
 mod matrix;
 mod network;
+mod passwords;
 mod plans;
 mod record_scope;
 mod setup;
