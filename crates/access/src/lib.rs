@@ -11,7 +11,8 @@
 //! - [`password`]: the password rules and the hashing interface (Argon2id today);
 //! - [`username`]: usernames that collide after Unicode normalisation and case folding;
 //! - [`totp`]: the RFC 6238 second factor;
-//! - [`session`]: session timeouts, dormant and expired accounts, and lockout after failures.
+//! - [`session`]: session timeouts, dormant and expired accounts, the security settings;
+//! - [`throttle`]: login throttling and lockout per (user name, source address).
 //!
 //! The only outside effect is reading OS randomness for salts and TOTP secrets; there is no
 //! database, network or async runtime here (a test in `tests/it/purity.rs` keeps it so).
@@ -21,6 +22,7 @@ pub mod policy;
 pub mod roles;
 pub mod scope;
 pub mod session;
+pub mod throttle;
 pub mod totp;
 pub mod username;
 

@@ -488,6 +488,28 @@ pub fn verify_nobody(password: &str) {
     let _ = PRODUCTION.verify(password, phc);
 }
 
+/// A temporary password for a reset, shown once to the security administrator: 16 characters
+/// from OS randomness, with lower and upper case letters, digits and a symbol (so it passes
+/// [`PasswordPolicy::STANDARD`]); look-alike characters (0/O, 1/l/I) left out.
+pub fn temporary_password() -> Result<String, getrandom::Error> {
+    const LOWER: &[u8] = b"abcdefghjkmnpqrstuvwxyz";
+    const UPPER: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ";
+    const DIGITS: &[u8] = b"23456789";
+    const ALL: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)?;
+    let pick = |set: &[u8], b: u8| set[usize::from(b) % set.len()] as char;
+    let mut out = String::with_capacity(17);
+    out.push(pick(UPPER, bytes[0]));
+    out.push(pick(LOWER, bytes[1]));
+    out.push(pick(DIGITS, bytes[2]));
+    for &b in &bytes[3..] {
+        out.push(pick(ALL, b));
+    }
+    out.insert(8, '-');
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -699,5 +721,15 @@ mod tests {
     #[test]
     fn verifying_for_an_unknown_user_returns_quietly() {
         verify_nobody("Tuo-jiang7Qiao");
+    }
+
+    #[test]
+    fn a_temporary_password_passes_the_policy_and_differs_each_time() {
+        let name = Username::parse("zhangsan").unwrap();
+        let a = temporary_password().unwrap();
+        let b = temporary_password().unwrap();
+        assert_ne!(a, b);
+        assert_eq!(a.chars().count(), 17);
+        assert_eq!(PasswordPolicy::STANDARD.check(&a, &name), Ok(()));
     }
 }

@@ -219,6 +219,51 @@ impl LockoutPolicy {
     }
 }
 
+/// The security administrator's settings for logins (stored as the setting `security`, TOML).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SecuritySettings {
+    /// 口令定期更换: a password older than this many days must be changed at the next request
+    /// (0: never expires).
+    pub max_password_age_days: u32,
+    /// Sessions one account may hold at once; a new login ends the oldest beyond it (at least 1).
+    pub max_sessions: u32,
+    /// Whether every account, not only the administrators', must use a second factor.
+    pub second_factor_for_all: bool,
+}
+
+impl Default for SecuritySettings {
+    fn default() -> Self {
+        SecuritySettings::STANDARD
+    }
+}
+
+impl SecuritySettings {
+    /// 90 days, 3 sessions, a second factor required of administrators only.
+    pub const STANDARD: SecuritySettings = SecuritySettings {
+        max_password_age_days: 90,
+        max_sessions: 3,
+        second_factor_for_all: false,
+    };
+
+    /// Whether a password set at `changed_at_ms` has expired by `now_ms` (at the limit itself).
+    pub fn password_expired(&self, changed_at_ms: i64, now_ms: i64) -> bool {
+        self.max_password_age_days > 0
+            && now_ms - changed_at_ms >= i64::from(self.max_password_age_days) * DAY_MS
+    }
+
+    /// Whether an account holding `roles` must pass a second factor: administrators always,
+    /// everyone when the setting says so.
+    pub fn second_factor_required(&self, roles: &[Role]) -> bool {
+        self.second_factor_for_all || second_factor_required(roles)
+    }
+
+    /// The sessions an account keeps (never fewer than one: the one being created).
+    pub fn sessions_kept(&self) -> u32 {
+        self.max_sessions.max(1)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -395,5 +440,40 @@ mod tests {
             Locked { minutes_left: 30 }.to_string(),
             "登录失败次数过多，账户已锁定，请 30 分钟后再试"
         );
+    }
+
+    #[test]
+    fn a_password_expires_at_its_maximum_age() {
+        let s = SecuritySettings::STANDARD;
+        assert!(!s.password_expired(T0, T0 + 90 * DAY_MS - 1));
+        assert!(s.password_expired(T0, T0 + 90 * DAY_MS));
+        let never = SecuritySettings {
+            max_password_age_days: 0,
+            ..s
+        };
+        assert!(!never.password_expired(T0, T0 + 10_000 * DAY_MS));
+    }
+
+    #[test]
+    fn the_setting_can_require_a_second_factor_of_everyone() {
+        let s = SecuritySettings::STANDARD;
+        assert!(!s.second_factor_required(&[Role::DistrictStaff]));
+        assert!(s.second_factor_required(&[Role::AuditAdmin]));
+        let all = SecuritySettings {
+            second_factor_for_all: true,
+            ..s
+        };
+        assert!(all.second_factor_required(&[Role::DistrictStaff]));
+        assert_eq!(
+            SecuritySettings {
+                max_sessions: 0,
+                ..s
+            }
+            .sessions_kept(),
+            1
+        );
+        let parsed: SecuritySettings = serde_json::from_str(r#"{"max_sessions":5}"#).unwrap();
+        assert_eq!(parsed.max_sessions, 5);
+        assert_eq!(parsed.max_password_age_days, 90);
     }
 }

@@ -1,8 +1,10 @@
 //! Accounts: the one way an account is made (pages, `jianguan user add` and the demo), and the
-//! daily job that disables accounts unused for too long or past their expiry.
+//! daily job that disables accounts unused for too long or past their expiry; passwords changed
+//! by their owner or reset by the security administrator; the security settings.
 
 use jianguan_access::Role;
 use jianguan_access::password::{self, default_hasher};
+use jianguan_access::session::SecuritySettings;
 use jianguan_access::username::Username;
 use jianguan_audit::AuditAction;
 use jianguan_domain::model::UnitId;
@@ -73,6 +75,8 @@ pub async fn create_account(
         disabled_at_ms: None,
         failed_logins: 0,
         locked_until_ms: None,
+        password_changed_at_ms: None,
+        must_change_password: false,
     };
     let record = crate::client::draft(now_ms, actor, AuditAction::AccountCreate, String::new())
         .change("username", None, &account.username)
@@ -113,4 +117,134 @@ pub async fn disable_unused_accounts(store: &dyn Store, now_ms: i64) -> Result<u
         disabled += 1;
     }
     Ok(disabled)
+}
+
+/// The setting holding [`SecuritySettings`] (TOML).
+pub const SECURITY_KEY: &str = "security";
+
+/// The security settings in force: the saved ones, or the standard ones if never saved (or
+/// unreadable, which the save path prevents).
+pub async fn security_settings(store: &dyn Store) -> Result<SecuritySettings, StoreError> {
+    Ok(match store.setting(SECURITY_KEY).await? {
+        Some(saved) => toml::from_str(&saved.body).unwrap_or_default(),
+        None => SecuritySettings::STANDARD,
+    })
+}
+
+/// The settings as the TOML text stored (read back by [`security_settings`]).
+fn settings_toml(s: &SecuritySettings) -> String {
+    format!(
+        "max_password_age_days = {}\nmax_sessions = {}\nsecond_factor_for_all = {}\n",
+        s.max_password_age_days, s.max_sessions, s.second_factor_for_all
+    )
+}
+
+/// Saves the security settings as a new version, audited as `security.settings.save`.
+pub async fn save_security_settings(
+    store: &dyn Store,
+    clock: Clock,
+    actor: &str,
+    settings: SecuritySettings,
+) -> Result<(), AccountError> {
+    if settings.max_sessions == 0 || settings.max_sessions > 100 {
+        return Err(AccountError::Invalid(
+            "同时在线会话数须在 1 到 100 之间".into(),
+        ));
+    }
+    if settings.max_password_age_days > 3650 {
+        return Err(AccountError::Invalid(
+            "口令最长使用期限不能超过 3650 天（0 表示不限）".into(),
+        ));
+    }
+    let before = security_settings(store).await?;
+    let body = settings_toml(&settings);
+    let record = crate::client::draft(
+        clock.now_ms(),
+        actor,
+        AuditAction::SecuritySettingsSave,
+        format!("setting:{SECURITY_KEY}"),
+    )
+    .change("security", Some(settings_toml(&before)), body.clone());
+    store
+        .save_setting(SECURITY_KEY, &body, actor, &record)
+        .await?;
+    Ok(())
+}
+
+/// A user changes their own password: the old one must be right, the new one pass the policy
+/// and differ from it. The account's other sessions end (`keep_session` is the caller's own,
+/// a token hash); audited as `password.change`.
+pub async fn change_password(
+    store: &dyn Store,
+    clock: Clock,
+    account: &AccountRecord,
+    old: &str,
+    new: &str,
+    keep_session: &str,
+) -> Result<(), AccountError> {
+    let invalid = AccountError::Invalid;
+    if !password::verify(old, &account.password_hash).unwrap_or(false) {
+        return Err(invalid("原密码不正确".into()));
+    }
+    let name = Username::parse(&account.username).map_err(|e| invalid(e.to_string()))?;
+    password::PasswordPolicy::STANDARD
+        .check(new, &name)
+        .map_err(|e| invalid(format!("新密码：{e}")))?;
+    if password::normalize(new) == password::normalize(old) {
+        return Err(invalid("新密码不能与原密码相同".into()));
+    }
+    let hash = default_hasher()
+        .hash(new)
+        .map_err(|e| invalid(format!("密码散列失败：{e}")))?;
+    let now_ms = clock.now_ms();
+    let record = crate::client::draft(
+        now_ms,
+        &account.username,
+        AuditAction::PasswordChange,
+        format!("account:{}", account.id),
+    )
+    .change("password", None, "changed");
+    store
+        .set_password(
+            account.id,
+            &hash,
+            now_ms,
+            false,
+            Some(keep_session),
+            &record,
+        )
+        .await?;
+    Ok(())
+}
+
+/// The security administrator resets an account's password: a new temporary password, returned
+/// to be shown once, that must be changed at the next login; every session of the account
+/// ends. Audited as `password.reset` by `actor`.
+pub async fn reset_password(
+    store: &dyn Store,
+    clock: Clock,
+    actor: &str,
+    account_id: i64,
+) -> Result<String, AccountError> {
+    let account = store
+        .account(account_id)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("账号（id {account_id}）")))?;
+    let temporary = password::temporary_password()
+        .map_err(|e| AccountError::Invalid(format!("无法生成临时密码：{e}")))?;
+    let hash = default_hasher()
+        .hash(&temporary)
+        .map_err(|e| AccountError::Invalid(format!("密码散列失败：{e}")))?;
+    let now_ms = clock.now_ms();
+    let record = crate::client::draft(
+        now_ms,
+        actor,
+        AuditAction::PasswordReset,
+        format!("account:{}", account.id),
+    )
+    .change("must_change_password", None, "true");
+    store
+        .set_password(account.id, &hash, now_ms, true, None, &record)
+        .await?;
+    Ok(temporary)
 }

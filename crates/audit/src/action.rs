@@ -43,6 +43,12 @@ pub enum AuditAction {
     TotpEnable,
     /// A second factor disabled.
     TotpDisable,
+    /// A user changed their own password.
+    PasswordChange,
+    /// The security administrator reset an account's password (a change forced at next login).
+    PasswordReset,
+    /// The security settings (password age, session limit, second factor for all) saved.
+    SecuritySettingsSave,
     /// A whole portfolio written into an empty database (demo, `gen`).
     PortfolioCreate,
     /// A chunk of a portfolio appended (`gen`).
@@ -158,6 +164,9 @@ impl AuditAction {
             AuditAction::RoleGrant => "role.grant",
             AuditAction::TotpEnable => "totp.enable",
             AuditAction::TotpDisable => "totp.disable",
+            AuditAction::PasswordChange => "password.change",
+            AuditAction::PasswordReset => "password.reset",
+            AuditAction::SecuritySettingsSave => "security.settings.save",
             AuditAction::PortfolioCreate => "portfolio.create",
             AuditAction::PortfolioAppend => "portfolio.append",
             AuditAction::ProjectCreate => "project.create",

@@ -217,6 +217,21 @@ pub struct AccountRecord {
     pub failed_logins: i64,
     /// Locked until this instant after too many failures.
     pub locked_until_ms: Option<i64>,
+    /// When the password was last set (`None`: when the account was made).
+    pub password_changed_at_ms: Option<i64>,
+    /// The password must be changed before anything else (after a reset, or once expired).
+    pub must_change_password: bool,
+}
+
+/// Failed logins from one source address against one (normalised) user name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoginThrottleRecord {
+    /// Consecutive failures.
+    pub failures: i64,
+    /// The last failure, ms since the epoch.
+    pub last_failure_ms: i64,
+    /// Locked out until this instant.
+    pub locked_until_ms: Option<i64>,
 }
 
 /// A login session, known by the hash of its cookie token.
@@ -757,6 +772,50 @@ pub trait AccountStore: Send + Sync {
         &'a self,
         account: &'a AccountRecord,
         session: Option<&'a SessionRecord>,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+
+    /// The failed logins of `source` against `username_key`.
+    fn login_throttle<'a>(
+        &'a self,
+        username_key: &'a str,
+        source: &'a str,
+    ) -> BoxFuture<'a, Result<Option<LoginThrottleRecord>, StoreError>>;
+
+    /// Records a failed (or refused) login: the (user name, source) pair's new state — rows
+    /// untouched since `prune_before_ms` are removed — and the audit record, in one transaction.
+    fn record_login_failure<'a>(
+        &'a self,
+        username_key: &'a str,
+        source: &'a str,
+        state: LoginThrottleRecord,
+        prune_before_ms: i64,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+
+    /// Records a successful login in one transaction: the account's login state (last login,
+    /// TOTP step, must-change flag), the new session, the end of the account's oldest sessions
+    /// beyond `keep_sessions` (the new one included), the (user name, source) pair's failures
+    /// cleared, and the audit record. Returns how many older sessions were ended.
+    fn record_login_success<'a>(
+        &'a self,
+        account: &'a AccountRecord,
+        session: &'a SessionRecord,
+        keep_sessions: u32,
+        source: &'a str,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<u64, StoreError>>;
+
+    /// Sets an account's password hash, when it was set and whether it must be changed, ends
+    /// its sessions except `keep_session` (a token hash), with the audit record, in one
+    /// transaction.
+    fn set_password<'a>(
+        &'a self,
+        account_id: i64,
+        password_hash: &'a str,
+        changed_at_ms: i64,
+        must_change: bool,
+        keep_session: Option<&'a str>,
         audit: &'a AuditDraft,
     ) -> BoxFuture<'a, Result<(), StoreError>>;
 

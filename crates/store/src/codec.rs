@@ -274,6 +274,8 @@ pub(crate) struct AccountRow {
     disabled_at_ms: Option<i64>,
     failed_logins: i64,
     locked_until_ms: Option<i64>,
+    password_changed_at_ms: Option<i64>,
+    must_change_password: bool,
 }
 
 impl AccountRow {
@@ -294,6 +296,8 @@ impl AccountRow {
             disabled_at_ms: self.disabled_at_ms,
             failed_logins: self.failed_logins,
             locked_until_ms: self.locked_until_ms,
+            password_changed_at_ms: self.password_changed_at_ms,
+            must_change_password: self.must_change_password,
         })
     }
 }
@@ -355,8 +359,8 @@ macro_rules! backend_codec {
             use super::*;
             use jianguan_audit::{AuditAction, AuditDraft, AuditRecord, FieldChange, Outcome, seal};
             use jianguan_domain::store::{
-                AccountRecord, Actor, AuditQuery, Progress, ProjectRecord, ReadModel, RecordScope,
-                SessionRecord,
+                AccountRecord, Actor, AuditQuery, LoginThrottleRecord, Progress, ProjectRecord,
+                ReadModel, RecordScope, SessionRecord,
             };
             use futures_util::TryStreamExt;
             use sqlx::{Pool, QueryBuilder, Row};
@@ -468,7 +472,8 @@ macro_rules! backend_codec {
 
             const ACCOUNT_COLUMNS: &str = "id, username_key, username, display_name, unit_id, \
                  password_hash, totp_secret, totp_last_step, created_at_ms, last_login_ms, expires_on, \
-                 disabled_at_ms, failed_logins, locked_until_ms";
+                 disabled_at_ms, failed_logins, locked_until_ms, password_changed_at_ms, \
+                 must_change_password";
 
             async fn account_where(
                 pool: &Pool<Db>,
@@ -593,7 +598,7 @@ macro_rules! backend_codec {
                     .map_err(backend_error)?;
                 sqlx::query(sqlx::AssertSqlSafe(format!(
                     "INSERT INTO accounts ({ACCOUNT_COLUMNS}) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
                 )))
                 .bind(id)
                 .bind(&a.username_key)
@@ -609,6 +614,8 @@ macro_rules! backend_codec {
                 .bind(a.disabled_at_ms)
                 .bind(a.failed_logins)
                 .bind(a.locked_until_ms)
+                .bind(a.password_changed_at_ms.or(Some(a.created_at_ms)))
+                .bind(a.must_change_password)
                 .execute(&mut *tx)
                 .await
                 .map_err(backend_error)?;
@@ -663,6 +670,170 @@ macro_rules! backend_codec {
                     .await
                     .map_err(backend_error)?;
                 }
+                append_audit_tx(&mut tx, vec![audit.clone()]).await?;
+                tx.commit().await.map_err(backend_error)
+            }
+
+            /// The failed logins of `source` against `username_key`.
+            pub(crate) async fn login_throttle(
+                pool: &Pool<Db>,
+                username_key: &str,
+                source: &str,
+            ) -> Result<Option<LoginThrottleRecord>, StoreError> {
+                let row: Option<(i64, i64, Option<i64>)> = sqlx::query_as(
+                    "SELECT failures, last_failure_ms, locked_until_ms FROM login_throttle \
+                     WHERE username_key = $1 AND source = $2",
+                )
+                .bind(username_key)
+                .bind(source)
+                .fetch_optional(pool)
+                .await
+                .map_err(backend_error)?;
+                Ok(row.map(|(failures, last_failure_ms, locked_until_ms)| LoginThrottleRecord {
+                    failures,
+                    last_failure_ms,
+                    locked_until_ms,
+                }))
+            }
+
+            /// Stores a failed login's throttle state (pruning stale rows) and its audit record.
+            pub(crate) async fn record_login_failure(
+                pool: &Pool<Db>,
+                username_key: &str,
+                source: &str,
+                state: LoginThrottleRecord,
+                prune_before_ms: i64,
+                audit: &AuditDraft,
+            ) -> Result<(), StoreError> {
+                let mut tx = begin_write(pool).await?;
+                sqlx::query("DELETE FROM login_throttle WHERE last_failure_ms < $1")
+                    .bind(prune_before_ms)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                sqlx::query(
+                    "INSERT INTO login_throttle \
+                     (username_key, source, failures, last_failure_ms, locked_until_ms) \
+                     VALUES ($1, $2, $3, $4, $5) \
+                     ON CONFLICT (username_key, source) DO UPDATE SET \
+                     failures = excluded.failures, last_failure_ms = excluded.last_failure_ms, \
+                     locked_until_ms = excluded.locked_until_ms",
+                )
+                .bind(username_key)
+                .bind(source)
+                .bind(state.failures)
+                .bind(state.last_failure_ms)
+                .bind(state.locked_until_ms)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_error)?;
+                append_audit_tx(&mut tx, vec![audit.clone()]).await?;
+                tx.commit().await.map_err(backend_error)
+            }
+
+            /// Stores a successful login: the account's state, the session, the oldest
+            /// sessions beyond the limit ended, the source's failures cleared, the audit record.
+            pub(crate) async fn record_login_success(
+                pool: &Pool<Db>,
+                a: &AccountRecord,
+                s: &SessionRecord,
+                keep_sessions: u32,
+                source: &str,
+                audit: &AuditDraft,
+            ) -> Result<u64, StoreError> {
+                let mut tx = begin_write(pool).await?;
+                sqlx::query(
+                    "UPDATE accounts SET failed_logins = $1, locked_until_ms = $2, \
+                     last_login_ms = $3, totp_last_step = $4, must_change_password = $5 \
+                     WHERE id = $6",
+                )
+                .bind(a.failed_logins)
+                .bind(a.locked_until_ms)
+                .bind(a.last_login_ms)
+                .bind(a.totp_last_step)
+                .bind(a.must_change_password)
+                .bind(a.id)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_error)?;
+                sqlx::query(
+                    "INSERT INTO sessions (token_hash, account_id, created_at_ms, last_seen_ms, client) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(&s.token_hash)
+                .bind(s.account_id)
+                .bind(s.created_at_ms)
+                .bind(s.last_seen_ms)
+                .bind(&audit.client)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_error)?;
+                let ended = sqlx::query(
+                    "DELETE FROM sessions WHERE account_id = $1 AND token_hash NOT IN \
+                     (SELECT token_hash FROM sessions WHERE account_id = $1 \
+                      ORDER BY created_at_ms DESC, token_hash = $3 DESC LIMIT $2)",
+                )
+                .bind(a.id)
+                .bind(i64::from(keep_sessions.max(1)))
+                .bind(&s.token_hash)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_error)?
+                .rows_affected();
+                sqlx::query("DELETE FROM login_throttle WHERE username_key = $1 AND source = $2")
+                    .bind(&a.username_key)
+                    .bind(source)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                let mut audit = audit.clone();
+                if ended > 0 {
+                    audit.changes.push(FieldChange {
+                        field: "sessions_ended".into(),
+                        before: None,
+                        after: Some(ended.to_string()),
+                    });
+                }
+                append_audit_tx(&mut tx, vec![audit]).await?;
+                tx.commit().await.map_err(backend_error)?;
+                Ok(ended)
+            }
+
+            /// Sets a password and ends the account's other sessions, with the audit record.
+            pub(crate) async fn set_password(
+                pool: &Pool<Db>,
+                account_id: i64,
+                password_hash: &str,
+                changed_at_ms: i64,
+                must_change: bool,
+                keep_session: Option<&str>,
+                audit: &AuditDraft,
+            ) -> Result<(), StoreError> {
+                let mut tx = begin_write(pool).await?;
+                let updated = sqlx::query(
+                    "UPDATE accounts SET password_hash = $1, password_changed_at_ms = $2, \
+                     must_change_password = $3 WHERE id = $4",
+                )
+                .bind(password_hash)
+                .bind(changed_at_ms)
+                .bind(must_change)
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_error)?
+                .rows_affected();
+                if updated != 1 {
+                    // Rolled back before refusing: the connection must not go back to the pool
+                    // idle in a transaction holding the audit writers' lock.
+                    tx.rollback().await.map_err(backend_error)?;
+                    return Err(StoreError::NotFound(format!("账号（id {account_id}）")));
+                }
+                sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2")
+                    .bind(account_id)
+                    .bind(keep_session.unwrap_or(""))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
                 append_audit_tx(&mut tx, vec![audit.clone()]).await?;
                 tx.commit().await.map_err(backend_error)
             }

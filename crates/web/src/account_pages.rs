@@ -1,5 +1,6 @@
-//! The signed-in user's own account: its details and the optional second factor (TOTP), which
-//! any user may turn on and administrators must have.
+//! The signed-in user's own account: its details, the optional second factor (TOTP, offered as
+//! a QR code drawn on the server), which any user may turn on and administrators must have, and
+//! the password change form (`/account/password`), which a reset or expired password forces.
 
 use std::sync::Arc;
 
@@ -24,7 +25,7 @@ struct AccountPage<'a> {
     unit: &'a str,
     roles: String,
     has_totp: bool,
-    /// A new secret offered for setting up, with its provisioning URI.
+    /// A new secret offered for setting up, with its provisioning URI drawn as an SVG QR code.
     offer: Option<(String, String)>,
     message: &'a str,
 }
@@ -54,7 +55,24 @@ fn page(
 fn offer(user: &CurrentUser) -> Result<(String, String), AppError> {
     let secret = TotpSecret::generate().map_err(|e| AppError::internal(e.to_string()))?;
     let uri = Totp::STANDARD.provisioning_uri(&secret, "jianguan", &user.account.username);
-    Ok((secret.to_base32(), uri))
+    Ok((secret.to_base32(), qr_svg(&uri)?))
+}
+
+/// `text` as a QR code in SVG (medium error correction, dark modules on white), for an
+/// authenticator app's camera. Drawn here, so no secret leaves the server for a QR service.
+pub(crate) fn qr_svg(text: &str) -> Result<String, AppError> {
+    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| AppError::internal(format!("二维码生成失败：{e}")))?;
+    let svg = code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(200, 200)
+        .dark_color(qrcode::render::svg::Color("#000000"))
+        .light_color(qrcode::render::svg::Color("#ffffff"))
+        .build();
+    // Inline in the page: the XML declaration has no place in HTML.
+    Ok(svg
+        .find("<svg")
+        .map_or(svg.clone(), |at| svg[at..].to_string()))
 }
 
 /// `GET /account`.
@@ -144,4 +162,79 @@ pub(crate) async fn totp(
         .await
         .map_err(AppError::store)?;
     Ok(Redirect::to("/account").into_response())
+}
+
+/// The password change form's path: every page leads here while a password must be changed.
+pub const PASSWORD_PATH: &str = "/account/password";
+
+#[derive(Template)]
+#[template(path = "account_password.html")]
+struct PasswordPage<'a> {
+    user: &'a str,
+    /// Whether the change is forced (a reset or expired password).
+    forced: bool,
+    message: &'a str,
+}
+
+fn password_page(user: &CurrentUser, message: &str) -> Result<Response, AppError> {
+    view::render(PasswordPage {
+        user: &user.account.display_name,
+        forced: user.account.must_change_password,
+        message,
+    })
+}
+
+/// `GET /account/password`.
+pub(crate) async fn password_form(
+    Extension(user): Extension<CurrentUser>,
+) -> Result<Response, AppError> {
+    password_page(&user, "")
+}
+
+/// The form of `POST /account/password`.
+pub(crate) struct PasswordForm {
+    old: String,
+    new: String,
+    confirm: String,
+}
+
+impl FromParams for PasswordForm {
+    fn from_params(f: &mut Fields<'_>) -> Self {
+        PasswordForm {
+            old: f.raw("old"),
+            new: f.raw("new"),
+            confirm: f.raw("confirm"),
+        }
+    }
+}
+
+/// `POST /account/password`: the user's own password changed (the old one required, the policy
+/// applied); the account's other sessions end, this one stays. A refused change shows the form
+/// again (422) with the reason.
+pub(crate) async fn change_password(
+    State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
+    TypedForm(form): TypedForm<PasswordForm>,
+) -> Result<Response, AppError> {
+    let refuse = |message: &str| view::unprocessable(password_page(&user, message));
+    if form.old.is_empty() || form.new.is_empty() {
+        return refuse("请填写原密码和新密码");
+    }
+    if form.new != form.confirm {
+        return refuse("两次输入的新密码不一致");
+    }
+    match jianguan_app::accounts::change_password(
+        state.store(),
+        state.clock(),
+        &user.account,
+        &form.old,
+        &form.new,
+        &user.token_hash,
+    )
+    .await
+    {
+        Ok(()) => Ok(Redirect::to("/account?changed=1").into_response()),
+        Err(jianguan_app::accounts::AccountError::Invalid(message)) => refuse(&message),
+        Err(jianguan_app::accounts::AccountError::Store(e)) => Err(AppError::store(e)),
+    }
 }

@@ -1,6 +1,8 @@
 //! Account administration, split as 等保 requires: the system administrator creates, disables
 //! and sets expiry of accounts (but grants no role); the security administrator grants roles
-//! (but creates no account). Every change is audited with its before and after values.
+//! (but creates no account), resets passwords and sets the security settings (password age,
+//! session limit, second factor for all). Every change is audited with its before and after
+//! values.
 
 use std::sync::Arc;
 
@@ -10,6 +12,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use jianguan_access::Role;
 use jianguan_access::policy::{Action, Resource};
+use jianguan_access::session::SecuritySettings;
 use jianguan_audit::{AuditAction, AuditDraft, FieldChange, Outcome};
 use jianguan_domain::Date;
 use jianguan_domain::model::UnitId;
@@ -46,6 +49,11 @@ struct UsersPage {
     may_create: bool,
     may_update: bool,
     may_grant: bool,
+    /// The security administrator: resets passwords, edits the security settings.
+    may_reset: bool,
+    security: SecuritySettings,
+    /// A password just reset, shown this once: (user name, temporary password).
+    temporary: Option<(String, String)>,
     message: String,
 }
 
@@ -60,6 +68,18 @@ async fn users_page(
     user: &CurrentUser,
     message: &str,
 ) -> Result<Response, AppError> {
+    users_page_with(state, user, message, None).await
+}
+
+async fn users_page_with(
+    state: &AppState,
+    user: &CurrentUser,
+    message: &str,
+    temporary: Option<(String, String)>,
+) -> Result<Response, AppError> {
+    let security = jianguan_app::accounts::security_settings(state.store())
+        .await
+        .map_err(AppError::store)?;
     let accounts = state
         .store()
         .list_accounts()
@@ -108,6 +128,9 @@ async fn users_page(
         may_create: user.may(Resource::Users, Action::Create),
         may_update: user.may(Resource::Users, Action::Update),
         may_grant: user.may(Resource::Roles, Action::Grant),
+        may_reset: user.may(Resource::SecurityPolicy, Action::Update),
+        security,
+        temporary,
         message: message.to_string(),
     };
     view::render(page)
@@ -328,4 +351,110 @@ pub(crate) async fn roles(
         .await
         .map_err(AppError::store)?;
     Ok(Redirect::to("/admin/users").into_response())
+}
+
+/// The form of `POST /admin/users/{id}/password`.
+pub(crate) struct ResetForm {
+    /// The button sends `confirm=1`; a reset is never a side effect of an empty request.
+    confirmed: bool,
+}
+
+impl FromParams for ResetForm {
+    fn from_params(f: &mut Fields<'_>) -> Self {
+        ResetForm {
+            confirmed: f.raw_opt("confirm").as_deref() == Some("1"),
+        }
+    }
+}
+
+/// `POST /admin/users/{id}/password`: the security administrator resets a password. The new
+/// temporary password is shown once on the page that answers; the account must change it at
+/// its next login, and its sessions end now.
+pub(crate) async fn reset_password(
+    State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
+    Path(id): Path<String>,
+    TypedForm(form): TypedForm<ResetForm>,
+) -> Result<Response, AppError> {
+    let account = load(&state, &id).await?;
+    if !form.confirmed {
+        return view::unprocessable(
+            users_page(&state, &user, "请使用“重置密码”按钮确认重置").await,
+        );
+    }
+    let temporary = jianguan_app::accounts::reset_password(
+        state.store(),
+        state.clock(),
+        &user.account.username,
+        account.id,
+    )
+    .await
+    .map_err(|e| match e {
+        jianguan_app::accounts::AccountError::Store(e) => AppError::store(e),
+        other => AppError::internal(other.to_string()),
+    })?;
+    let message = format!(
+        "已重置 {} 的密码。临时密码只显示这一次，请当面或通过安全渠道交给本人；下次登录须修改。",
+        account.username
+    );
+    users_page_with(
+        &state,
+        &user,
+        &message,
+        Some((account.username.clone(), temporary)),
+    )
+    .await
+}
+
+/// The form of `POST /admin/security`.
+pub(crate) struct SecurityForm {
+    max_password_age_days: Option<u32>,
+    max_sessions: Option<u32>,
+    second_factor_for_all: bool,
+}
+
+impl FromParams for SecurityForm {
+    fn from_params(f: &mut Fields<'_>) -> Self {
+        SecurityForm {
+            max_password_age_days: f.choice(
+                "max_password_age_days",
+                |v| v.parse().ok(),
+                "应为天数（0 表示不限）",
+            ),
+            max_sessions: f.choice("max_sessions", |v| v.parse().ok(), "应为正整数"),
+            second_factor_for_all: f.flag("second_factor_for_all"),
+        }
+    }
+}
+
+/// `POST /admin/security`: the security settings saved as a new version (audited).
+pub(crate) async fn security(
+    State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
+    TypedForm(form): TypedForm<SecurityForm>,
+) -> Result<Response, AppError> {
+    let (Some(max_password_age_days), Some(max_sessions)) =
+        (form.max_password_age_days, form.max_sessions)
+    else {
+        return view::unprocessable(
+            users_page(&state, &user, "请填写口令最长使用天数和同时在线会话数").await,
+        );
+    };
+    let settings = SecuritySettings {
+        max_password_age_days,
+        max_sessions,
+        second_factor_for_all: form.second_factor_for_all,
+    };
+    match jianguan_app::accounts::save_security_settings(
+        state.store(),
+        state.clock(),
+        &user.account.username,
+        settings,
+    )
+    .await
+    {
+        Ok(()) => Ok(Redirect::to("/admin/users").into_response()),
+        Err(jianguan_app::accounts::AccountError::Store(e)) => Err(AppError::store(e)),
+        Err(e) => view::unprocessable(users_page(&state, &user, &e.to_string()).await),
+    }
 }

@@ -12,13 +12,14 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use jianguan_access::password;
 use jianguan_access::policy::{self, Action, Resource};
-use jianguan_access::session::{AccountPolicy, LockoutPolicy, LockoutState, SessionPolicy};
+use jianguan_access::session::{AccountPolicy, SessionPolicy};
+use jianguan_access::throttle::{Refusal, ThrottlePolicy, ThrottleState};
 use jianguan_access::totp::{Totp, TotpSecret};
 use jianguan_access::username::Username;
 use jianguan_access::{Role, Scope};
 use jianguan_audit::{AuditAction, AuditDraft, FieldChange, Outcome};
 use jianguan_domain::model::UnitId;
-use jianguan_domain::store::{AccountRecord, SessionRecord};
+use jianguan_domain::store::{AccountRecord, LoginThrottleRecord, SessionRecord};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
@@ -86,6 +87,8 @@ impl CurrentUser {
                 disabled_at_ms: None,
                 failed_logins: 0,
                 locked_until_ms: None,
+                password_changed_at_ms: None,
+                must_change_password: false,
             },
             roles: vec![Role::HqLeader],
             unit_name: None,
@@ -359,6 +362,17 @@ async fn check(state: Arc<AppState>, mut request: Request, next: Next) -> Respon
     match current_user(&state, request.headers(), client.clone()).await {
         Ok(Some(user)) => {
             tracing::Span::current().record("user", user.account.id);
+            // A password reset or expired is changed before anything else.
+            if user.account.must_change_password && !may_pass_before_change(&path) {
+                return match format {
+                    Format::Json => AppError::forbidden("须先修改密码（请在“我的账户”中修改）")
+                        .with_format(Format::Json)
+                        .into_response(),
+                    Format::Html => {
+                        Redirect::to(crate::account_pages::PASSWORD_PATH).into_response()
+                    }
+                };
+            }
             request.extensions_mut().insert(user);
         }
         Ok(None) if is_public(&path) => {}
@@ -380,6 +394,12 @@ async fn check(state: Arc<AppState>, mut request: Request, next: Next) -> Respon
         Err(e) => return e.into_response(),
     }
     next.run(request).await
+}
+
+/// What a user whose password must be changed may still reach: the change form, logout and
+/// the public paths.
+fn may_pass_before_change(path: &str) -> bool {
+    path == crate::account_pages::PASSWORD_PATH || path == "/logout" || is_public(path)
 }
 
 /// Touch a session at most this often, so reading pages is not a write per request.
@@ -508,8 +528,23 @@ pub async fn login_page(params: Params) -> Response {
     login_form(StatusCode::OK, "", &safe_next(next), "")
 }
 
-/// `POST /login`: checks the password (and the second factor where required), locks after
-/// repeated failures, and on success starts a new session (a new token at every login).
+/// What every failed login is told, whatever failed: an unknown name, a wrong password, a
+/// missing or wrong second factor, a throttled or locked-out source. One message and one status,
+/// so the answer never says which names exist or which of them are locked.
+pub const LOGIN_FAILED: &str = "登录失败：用户名、密码或动态口令不正确，或尝试过于频繁，请稍后再试";
+
+/// The throttle key of a typed name: its normalised form, or (for text that is no user name)
+/// the text itself, cut short, so every name is throttled alike.
+fn throttle_key(typed: &str) -> String {
+    match Username::parse(typed) {
+        Ok(name) => name.key().to_string(),
+        Err(_) => typed.chars().take(64).collect::<String>().to_lowercase(),
+    }
+}
+
+/// `POST /login`: checks the password (and the second factor where required), throttles and
+/// locks per (user name, source address) (`jianguan_access::throttle`), and on success starts a
+/// new session (a new token at every login), ending the oldest beyond the session limit.
 pub async fn login(
     State(state): State<Arc<AppState>>,
     axum::Extension(ClientAddr(client)): axum::Extension<ClientAddr>,
@@ -526,9 +561,9 @@ pub async fn login(
         .chars()
         .take(crate::params::max_chars("username"))
         .collect();
-    let refuse = |status: StatusCode, message: &str| login_form(status, message, &next, &typed);
     let store = state.store();
     let now = state.now_ms();
+    let source = client.clone().unwrap_or_else(|| "unknown".into());
     let audit = |actor: &str, action: AuditAction, object: String, result: Outcome| {
         draft(
             state.now_ms(),
@@ -540,6 +575,21 @@ pub async fn login(
             client.clone(),
         )
     };
+    let settings = match jianguan_app::accounts::security_settings(store).await {
+        Ok(s) => s,
+        Err(e) => return AppError::store(e).into_response(),
+    };
+    let key = throttle_key(&typed);
+    let throttle = ThrottlePolicy::STANDARD;
+    let before = match store.login_throttle(&key, &source).await {
+        Ok(found) => found.map_or_else(ThrottleState::default, |t| ThrottleState {
+            failures: u32::try_from(t.failures).unwrap_or(u32::MAX),
+            last_failure_ms: t.last_failure_ms,
+            locked_until_ms: t.locked_until_ms,
+        }),
+        Err(e) => return AppError::store(e).into_response(),
+    };
+    let refused = throttle.check(before, now).err();
     let account = match Username::parse(&typed) {
         Ok(_) if too_long => None,
         Ok(name) => match store.account_by_key(name.key()).await {
@@ -548,26 +598,96 @@ pub async fn login(
         },
         Err(_) => None,
     };
-    let Some(mut account) = account else {
-        // Spend the time a real check takes, so timing does not tell which names exist.
-        password::verify_nobody(&form.password);
-        let record = audit(
-            &typed,
-            AuditAction::LoginFailed,
-            "account:?".into(),
-            Outcome::Failure,
-        );
-        if let Err(e) = store.append_audit(&record).await {
-            return AppError::store(e).into_response();
+    // Exactly one password hash is computed on every path (a dummy one when there is no account
+    // or the attempt is refused unchecked), so timing does not tell the cases apart either.
+    let password_ok = match (&account, refused) {
+        (Some(account), None) => {
+            password::verify(&form.password, &account.password_hash).unwrap_or(false)
         }
-        return refuse(StatusCode::UNAUTHORIZED, "用户名或密码错误");
+        _ => {
+            password::verify_nobody(&form.password);
+            false
+        }
     };
-    let object = format!("account:{}", account.id);
     let roles: Vec<Role> = account
-        .roles
         .iter()
+        .flat_map(|a| a.roles.iter())
         .filter_map(|r| Role::from_code(r))
         .collect();
+    // A code is good once: the step it was accepted at is kept, and an equal or earlier step
+    // is refused (a replayed code).
+    let accepted_step = account
+        .as_ref()
+        .and_then(|a| a.totp_secret.as_deref())
+        .and_then(|s| TotpSecret::from_base32(s).ok())
+        .and_then(|secret| {
+            Totp::STANDARD.verify_unused(
+                &secret,
+                form.totp.trim(),
+                (now / 1000) as u64,
+                account
+                    .as_ref()
+                    .and_then(|a| a.totp_last_step)
+                    .map(|s| s as u64),
+            )
+        });
+    // Administrators (and everyone, when the setting says so) must have a second factor;
+    // anyone who turned one on uses it too.
+    let needs_second_factor = settings.second_factor_required(&roles)
+        || account.as_ref().is_some_and(|a| a.totp_secret.is_some());
+    let second_factor_ok = !needs_second_factor || accepted_step.is_some();
+    let object = account
+        .as_ref()
+        .map_or_else(|| "account:?".to_string(), |a| format!("account:{}", a.id));
+    let actor = account
+        .as_ref()
+        .map_or_else(|| typed.clone(), |a| a.username.clone());
+    let (Some(mut account), true) = (account, password_ok && second_factor_ok) else {
+        let failed = |status: StatusCode| login_form(status, LOGIN_FAILED, &next, &typed);
+        if let Some(refusal) = refused {
+            // Not checked at all: the pair's state stays as it is (guessing on does not extend
+            // a lock), only the attempt is recorded.
+            let mut record = audit(&actor, AuditAction::LoginLocked, object, Outcome::Denied);
+            let until = match refusal {
+                Refusal::Wait { until_ms } | Refusal::Locked { until_ms } => until_ms,
+            };
+            record.changes.push(FieldChange {
+                field: "refused_until_ms".into(),
+                before: None,
+                after: Some(until.to_string()),
+            });
+            if let Err(e) = store.append_audit(&record).await {
+                return AppError::store(e).into_response();
+            }
+            return failed(StatusCode::UNAUTHORIZED);
+        }
+        let after = throttle.after_failure(before, now);
+        let mut record = audit(&actor, AuditAction::LoginFailed, object, Outcome::Failure);
+        record.changes.push(FieldChange {
+            field: "failures".into(),
+            before: Some(throttle.current(before, now).failures.to_string()),
+            after: Some(after.failures.to_string()),
+        });
+        let stored = LoginThrottleRecord {
+            failures: i64::from(after.failures),
+            last_failure_ms: after.last_failure_ms,
+            locked_until_ms: after.locked_until_ms,
+        };
+        if let Err(e) = store
+            .record_login_failure(
+                &key,
+                &source,
+                stored,
+                now - throttle.forget_after_ms,
+                &record,
+            )
+            .await
+        {
+            return AppError::store(e).into_response();
+        }
+        return failed(StatusCode::UNAUTHORIZED);
+    };
+    // Only someone holding the credentials learns that the account itself is blocked.
     let expires_at = account.expires_on.map(|d| {
         let next_day = d.tomorrow().unwrap_or(d);
         jiff::tz::offset(8)
@@ -598,79 +718,24 @@ pub async fn login(
         if let Err(e) = store.append_audit(&record).await {
             return AppError::store(e).into_response();
         }
-        return refuse(StatusCode::FORBIDDEN, &message);
-    }
-    let lockout = LockoutPolicy::STANDARD;
-    let state_before = LockoutState {
-        failures: account.failed_logins.max(0) as u32,
-        locked_until_ms: account.locked_until_ms,
-    };
-    if let Err(locked) = lockout.check(state_before, now) {
-        let record = audit(
-            &account.username,
-            AuditAction::LoginLocked,
-            object,
-            Outcome::Denied,
-        );
-        if let Err(e) = store.append_audit(&record).await {
-            return AppError::store(e).into_response();
-        }
-        return refuse(StatusCode::TOO_MANY_REQUESTS, &locked.to_string());
-    }
-    let password_ok = password::verify(&form.password, &account.password_hash).unwrap_or(false);
-    // Administrators must have a second factor; anyone who turned one on uses it too.
-    let needs_second_factor =
-        jianguan_access::session::second_factor_required(&roles) || account.totp_secret.is_some();
-    // A code is good once: the step it was accepted at is kept, and an equal or earlier step
-    // is refused (a replayed code).
-    let accepted_step = account
-        .totp_secret
-        .as_deref()
-        .and_then(|s| TotpSecret::from_base32(s).ok())
-        .and_then(|secret| {
-            Totp::STANDARD.verify_unused(
-                &secret,
-                form.totp.trim(),
-                (now / 1000) as u64,
-                account.totp_last_step.map(|s| s as u64),
-            )
-        });
-    let second_factor_ok = !needs_second_factor || accepted_step.is_some();
-    if !(password_ok && second_factor_ok) {
-        let after = lockout.after_failure(state_before, now);
-        account.failed_logins = i64::from(after.failures);
-        account.locked_until_ms = after.locked_until_ms;
-        let mut record = audit(
-            &account.username,
-            AuditAction::LoginFailed,
-            object,
-            Outcome::Failure,
-        );
-        record.changes.push(FieldChange {
-            field: "failed_logins".into(),
-            before: Some(state_before.failures.to_string()),
-            after: Some(after.failures.to_string()),
-        });
-        if let Err(e) = store.record_login(&account, None, &record).await {
-            return AppError::store(e).into_response();
-        }
-        let message = if password_ok {
-            "动态口令错误或未设置（管理员账户须使用动态口令）"
-        } else {
-            "用户名或密码错误"
-        };
-        return refuse(StatusCode::UNAUTHORIZED, message);
+        return login_form(StatusCode::FORBIDDEN, &message, &next, &typed);
     }
     let token = match new_token() {
         Ok(t) => t,
         Err(e) => return e.into_response(),
     };
-    let after = lockout.after_success(state_before);
-    account.failed_logins = i64::from(after.failures);
-    account.locked_until_ms = after.locked_until_ms;
+    account.failed_logins = 0;
+    account.locked_until_ms = None;
     account.last_login_ms = Some(now);
     if let Some(step) = accepted_step {
         account.totp_last_step = Some(step as i64);
+    }
+    // 口令定期更换: an expired password is changed before anything else.
+    let changed_at = account
+        .password_changed_at_ms
+        .unwrap_or(account.created_at_ms);
+    if settings.password_expired(changed_at, now) {
+        account.must_change_password = true;
     }
     let session = SessionRecord {
         token_hash: token_hash(&token),
@@ -684,10 +749,24 @@ pub async fn login(
         object,
         Outcome::Success,
     );
-    if let Err(e) = store.record_login(&account, Some(&session), &record).await {
+    if let Err(e) = store
+        .record_login_success(
+            &account,
+            &session,
+            settings.sessions_kept(),
+            &source,
+            &record,
+        )
+        .await
+    {
         return AppError::store(e).into_response();
     }
-    let mut response = Redirect::to(&next).into_response();
+    let target = if account.must_change_password {
+        crate::account_pages::PASSWORD_PATH.to_string()
+    } else {
+        next
+    };
+    let mut response = Redirect::to(&target).into_response();
     let secure = if tls || state.network().secure_cookies {
         "; Secure"
     } else {

@@ -147,7 +147,7 @@ use Access::{AdminNetwork, FirstRun, Policy, Public, SignedIn};
 use Action::{Create, Export, Grant, Read, Update, Verify};
 use Resource::{
     Assessment, Audit, Dispatch, Objection, Organisation, Plan, Portfolio, ProgressReport, Project,
-    Roles, Settings, TrackedItem, Users, Warning,
+    Roles, SecurityPolicy, Settings, TrackedItem, Users, Warning,
 };
 
 const GET: Method = Method::GET;
@@ -521,6 +521,18 @@ pub fn routes() -> Vec<Route> {
         Route::page(POST, "/logout", SignedIn, auth::logout),
         Route::page(GET, "/account", SignedIn, account_pages::show),
         Route::page(POST, "/account/totp", SignedIn, account_pages::totp),
+        Route::page(
+            GET,
+            "/account/password",
+            SignedIn,
+            account_pages::password_form,
+        ),
+        Route::page(
+            POST,
+            "/account/password",
+            SignedIn,
+            account_pages::change_password,
+        ),
         // Liveness: the process answers. Readiness: the database answers and takes writes, and
         // the read model is loaded.
         Route::page(GET, "/healthz", Public, || async { "ok" }),
@@ -595,6 +607,18 @@ pub fn routes() -> Vec<Route> {
             "/admin/users/{id}/roles",
             Policy(Roles, Grant),
             admin_pages::roles,
+        ),
+        Route::page(
+            POST,
+            "/admin/users/{id}/password",
+            Policy(SecurityPolicy, Update),
+            admin_pages::reset_password,
+        ),
+        Route::page(
+            POST,
+            "/admin/security",
+            Policy(SecurityPolicy, Update),
+            admin_pages::security,
         ),
         Route::page(GET, "/audit", Policy(Audit, Read), audit_pages::audit_list),
         Route::page(

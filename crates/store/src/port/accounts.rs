@@ -44,6 +44,70 @@ impl AccountStore for Db {
         Box::pin(async move { codec_call!(self, record_login(account, session, audit)) })
     }
 
+    fn login_throttle<'a>(
+        &'a self,
+        username_key: &'a str,
+        source: &'a str,
+    ) -> BoxFuture<'a, Result<Option<LoginThrottleRecord>, StoreError>> {
+        Box::pin(async move { codec_call!(self, login_throttle(username_key, source)) })
+    }
+
+    fn record_login_failure<'a>(
+        &'a self,
+        username_key: &'a str,
+        source: &'a str,
+        state: LoginThrottleRecord,
+        prune_before_ms: i64,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            codec_call!(
+                self,
+                record_login_failure(username_key, source, state, prune_before_ms, audit)
+            )
+        })
+    }
+
+    fn record_login_success<'a>(
+        &'a self,
+        account: &'a AccountRecord,
+        session: &'a SessionRecord,
+        keep_sessions: u32,
+        source: &'a str,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<u64, StoreError>> {
+        Box::pin(async move {
+            codec_call!(
+                self,
+                record_login_success(account, session, keep_sessions, source, audit)
+            )
+        })
+    }
+
+    fn set_password<'a>(
+        &'a self,
+        account_id: i64,
+        password_hash: &'a str,
+        changed_at_ms: i64,
+        must_change: bool,
+        keep_session: Option<&'a str>,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            codec_call!(
+                self,
+                set_password(
+                    account_id,
+                    password_hash,
+                    changed_at_ms,
+                    must_change,
+                    keep_session,
+                    audit
+                )
+            )
+        })
+    }
+
     fn session<'a>(
         &'a self,
         token_hash: &'a str,

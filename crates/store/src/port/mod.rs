@@ -21,9 +21,9 @@ use jianguan_domain::followup::ItemId;
 use jianguan_domain::model::{PeriodId, Portfolio, ProgressReport, ProjectId, ReportId, Unit};
 use jianguan_domain::store::{
     AccountRecord, AccountStore, Actor, AssessmentStore, AuditQuery, AuditStore, BoxFuture,
-    CadenceRecords, CadenceStore, CadenceWrite, CityInit, JobClaim, JobStore, PhotoRef,
-    PortfolioStore, Progress, ProjectImport, ProjectRecord, ReadModel, RecordScope, SchemeVersion,
-    SessionRecord, SettingVersion, StoreError, UnitWrite,
+    CadenceRecords, CadenceStore, CadenceWrite, CityInit, JobClaim, JobStore, LoginThrottleRecord,
+    PhotoRef, PortfolioStore, Progress, ProjectImport, ProjectRecord, ReadModel, RecordScope,
+    SchemeVersion, SessionRecord, SettingVersion, StoreError, UnitWrite,
 };
 
 use crate::{Db, backend_error, ledger, org};

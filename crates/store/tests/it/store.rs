@@ -101,6 +101,9 @@ macro_rules! backend_tests {
                 an_objection_is_filed_once_per_open_line_and_decided_once,
                 a_taken_user_name_is_a_duplicate_naming_the_field,
                 an_account_of_a_missing_unit_is_a_missing_reference,
+                a_password_set_is_stored_with_its_date_and_ends_the_other_sessions,
+                the_login_throttle_is_kept_per_name_and_source_and_cleared_by_a_success,
+                a_login_beyond_the_session_limit_ends_the_oldest_sessions,
             );
             backend_tests!(@reopen [$(#[$attr])*] $fresh, $url;
                 reopening_keeps_the_data_and_does_not_migrate_again,
@@ -1400,6 +1403,8 @@ fn account(name: &str, unit: Option<jianguan_domain::model::UnitId>) -> AccountR
         disabled_at_ms: None,
         failed_logins: 0,
         locked_until_ms: None,
+        password_changed_at_ms: None,
+        must_change_password: false,
     }
 }
 
@@ -2779,4 +2784,159 @@ async fn a_connection_whose_transaction_sqlite_rolled_back_is_not_used_again() {
         db.data_version().await.unwrap(),
         before + i64::from(2 * max)
     );
+}
+
+fn session(token: &str, account_id: i64, at: i64) -> jianguan_domain::store::SessionRecord {
+    jianguan_domain::store::SessionRecord {
+        token_hash: token.into(),
+        account_id,
+        created_at_ms: at,
+        last_seen_ms: at,
+    }
+}
+
+/// A new account's password counts from its creation; a set password is stored with its date
+/// and the must-change flag, and ends every session but the one kept.
+async fn a_password_set_is_stored_with_its_date_and_ends_the_other_sessions(db: Db) {
+    let id = db
+        .create_account(&account("carol", None), &audit_draft("account.create"))
+        .await
+        .unwrap();
+    let made = db.account(id).await.unwrap().unwrap();
+    assert_eq!(made.password_changed_at_ms, Some(made.created_at_ms));
+    assert!(!made.must_change_password);
+    let t0 = made.created_at_ms;
+    for (i, token) in ["a", "b", "c"].iter().enumerate() {
+        db.record_login_success(
+            &made,
+            &session(token, id, t0 + i as i64),
+            10,
+            "10.0.0.1",
+            &audit_draft("login.success"),
+        )
+        .await
+        .unwrap();
+    }
+    db.set_password(
+        id,
+        "$argon2id$new",
+        t0 + 5_000,
+        true,
+        Some("b"),
+        &audit_draft("password.reset"),
+    )
+    .await
+    .unwrap();
+    let after = db.account(id).await.unwrap().unwrap();
+    assert_eq!(after.password_hash, "$argon2id$new");
+    assert_eq!(after.password_changed_at_ms, Some(t0 + 5_000));
+    assert!(after.must_change_password);
+    assert!(db.session("a").await.unwrap().is_none());
+    assert!(db.session("b").await.unwrap().is_some());
+    assert!(db.session("c").await.unwrap().is_none());
+    db.set_password(
+        id,
+        "$argon2id$x",
+        t0 + 6_000,
+        false,
+        None,
+        &audit_draft("password.reset"),
+    )
+    .await
+    .unwrap();
+    assert!(db.session("b").await.unwrap().is_none());
+    assert!(!db.account(id).await.unwrap().unwrap().must_change_password);
+    assert!(matches!(
+        db.set_password(404, "h", 0, false, None, &audit_draft("password.reset"))
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+/// Failures are counted per (name, source), stale rows are pruned, and a success from the
+/// source clears its row only.
+async fn the_login_throttle_is_kept_per_name_and_source_and_cleared_by_a_success(db: Db) {
+    use jianguan_domain::store::LoginThrottleRecord;
+    let id = db
+        .create_account(&account("dave", None), &audit_draft("account.create"))
+        .await
+        .unwrap();
+    let dave = db.account(id).await.unwrap().unwrap();
+    let t0 = dave.created_at_ms;
+    let state = |n: i64, at: i64| LoginThrottleRecord {
+        failures: n,
+        last_failure_ms: at,
+        locked_until_ms: (n >= 10).then_some(at + 1),
+    };
+    let audit = audit_draft("login.failed");
+    db.record_login_failure("nobody", "10.0.0.9", state(1, t0), 0, &audit)
+        .await
+        .unwrap();
+    db.record_login_failure("dave", "10.0.0.1", state(1, t0 + 10), 0, &audit)
+        .await
+        .unwrap();
+    db.record_login_failure("dave", "10.0.0.1", state(10, t0 + 20), 0, &audit)
+        .await
+        .unwrap();
+    db.record_login_failure("dave", "10.0.0.2", state(2, t0 + 30), t0 + 5, &audit)
+        .await
+        .unwrap();
+    assert_eq!(
+        db.login_throttle("dave", "10.0.0.1").await.unwrap(),
+        Some(state(10, t0 + 20))
+    );
+    assert_eq!(
+        db.login_throttle("dave", "10.0.0.2").await.unwrap(),
+        Some(state(2, t0 + 30))
+    );
+    assert_eq!(db.login_throttle("dave", "10.0.0.3").await.unwrap(), None);
+    assert_eq!(
+        db.login_throttle("nobody", "10.0.0.9").await.unwrap(),
+        None,
+        "pruned"
+    );
+    db.record_login_success(
+        &dave,
+        &session("s", id, t0 + 40),
+        3,
+        "10.0.0.2",
+        &audit_draft("login.success"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(db.login_throttle("dave", "10.0.0.2").await.unwrap(), None);
+    assert!(
+        db.login_throttle("dave", "10.0.0.1")
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
+
+/// With a limit of two, a third login ends the oldest session and keeps the new one.
+async fn a_login_beyond_the_session_limit_ends_the_oldest_sessions(db: Db) {
+    let id = db
+        .create_account(&account("erin", None), &audit_draft("account.create"))
+        .await
+        .unwrap();
+    let erin = db.account(id).await.unwrap().unwrap();
+    let t0 = erin.created_at_ms;
+    let mut ended = Vec::new();
+    for (i, token) in ["old", "mid", "new"].iter().enumerate() {
+        ended.push(
+            db.record_login_success(
+                &erin,
+                &session(token, id, t0 + i as i64 * 1000),
+                2,
+                "10.0.0.1",
+                &audit_draft("login.success"),
+            )
+            .await
+            .unwrap(),
+        );
+    }
+    assert_eq!(ended, vec![0, 0, 1]);
+    assert!(db.session("old").await.unwrap().is_none());
+    assert!(db.session("mid").await.unwrap().is_some());
+    assert!(db.session("new").await.unwrap().is_some());
 }

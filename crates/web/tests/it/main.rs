@@ -17,6 +17,7 @@ mod jobs;
 mod ledger;
 mod matrix;
 mod network;
+mod passwords;
 mod plans;
 mod record_scope;
 mod setup;
