@@ -3,11 +3,10 @@
 //! Written once in a macro expanded per backend, like [`crate::cadence`], sharing
 //! [`crate::codec`]'s write transaction and audit chain.
 //!
-//! Every write appends its audit record first: on PostgreSQL that takes the audit chain's
-//! advisory lock (SQLite holds its write lock from `BEGIN IMMEDIATE`), so the checks a write
-//! makes against what is stored (a published month, the latest version, an open objection to
-//! the same line) cannot race another writer's. A refused write rolls back, audit record and
-//! all.
+//! Every write starts holding the one writer lock (`codec::begin_write`: PostgreSQL's advisory
+//! lock, SQLite's `BEGIN IMMEDIATE`), so the checks a write makes against what is stored (a
+//! published month, the latest version, an open objection to the same line) cannot race another
+//! writer's. A refused write rolls back, audit record and all.
 
 use std::fmt::Display;
 

@@ -354,7 +354,7 @@ fn attach<T>(parents: &HashMap<i64, usize>, rows: Vec<(i64, T)>) -> HashMap<usiz
 }
 
 macro_rules! backend_codec {
-    ($module:ident, $db:ty, begin = $begin:expr, audit_lock = $audit_lock:expr) => {
+    ($module:ident, $db:ty, begin = $begin:expr, writer_lock = $writer_lock:expr) => {
         pub(crate) mod $module {
             use super::*;
             use jianguan_audit::{AuditAction, AuditDraft, AuditRecord, FieldChange, Outcome, seal};
@@ -369,13 +369,22 @@ macro_rules! backend_codec {
 
             type Db = $db;
 
-            /// Starts a write transaction. Backend-specific because SQLite must take its write
-            /// lock up front (`BEGIN IMMEDIATE`): a deferred transaction that reads the audit head
-            /// and then writes could not wait for another writer and would fail instead.
+            /// Starts a write transaction holding the one writer lock up front, on both backends:
+            /// SQLite's `BEGIN IMMEDIATE`, PostgreSQL's transaction-scoped advisory lock. Every
+            /// write reads before it writes (the next id is the largest plus one, the audit head,
+            /// the checks of its gate) and every write appends to the one audit chain, so writers
+            /// are serial anyway; taking the lock at the start instead of at the audit append
+            /// keeps two writers from reading the same next id (PostgreSQL answered concurrent
+            /// filings with duplicate keys) or passing the same check.
             pub(crate) async fn begin_write(
                 pool: &Pool<Db>,
             ) -> Result<sqlx::Transaction<'static, Db>, StoreError> {
-                pool.begin_with($begin).await.map_err(backend_error)
+                let mut tx = pool.begin_with($begin).await.map_err(backend_error)?;
+                let lock: Option<&'static str> = $writer_lock;
+                if let Some(lock) = lock {
+                    sqlx::query(lock).execute(&mut *tx).await.map_err(backend_error)?;
+                }
+                Ok(tx)
             }
 
             /// Marks the data changed (every write's last statement before commit), so nodes
@@ -414,12 +423,8 @@ macro_rules! backend_codec {
                 tx: &mut sqlx::Transaction<'static, Db>,
                 drafts: Vec<AuditDraft>,
             ) -> Result<Option<AuditRecord>, StoreError> {
-                // PostgreSQL serialises chain writers with a transaction-scoped advisory lock;
-                // SQLite already holds its write lock (BEGIN IMMEDIATE).
-                let lock: Option<&'static str> = $audit_lock;
-                if let Some(lock) = lock {
-                    sqlx::query(lock).execute(&mut **tx).await.map_err(backend_error)?;
-                }
+                // The caller's transaction holds the writer lock (`begin_write`), so the head read
+                // here stays the head until commit.
                 let head: Option<AuditRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                     "SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY seq DESC LIMIT 1"
                 )))
@@ -1683,14 +1688,15 @@ backend_codec!(
     sqlite_codec,
     sqlx::Sqlite,
     begin = "BEGIN IMMEDIATE",
-    audit_lock = None
+    writer_lock = None
 );
 backend_codec!(
     postgres_codec,
     sqlx::Postgres,
     begin = "BEGIN",
-    // An arbitrary constant naming "the audit chain" among advisory locks.
-    audit_lock = Some("SELECT pg_advisory_xact_lock(7316001)")
+    // An arbitrary constant naming "the writer" among advisory locks, per schema: databases
+    // kept side by side in one PostgreSQL (schemas) do not wait for each other.
+    writer_lock = Some("SELECT pg_advisory_xact_lock(7316001, hashtext(current_schema()))")
 );
 
 #[cfg(test)]

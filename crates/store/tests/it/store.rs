@@ -109,6 +109,7 @@ macro_rules! backend_tests {
                 reopening_keeps_the_data_and_does_not_migrate_again,
                 two_handles_racing_for_one_slot_get_exactly_one_claim,
                 two_handles_appending_audit_records_at_once_keep_one_unbroken_chain,
+                two_handles_filing_reports_at_once_all_succeed_with_distinct_ids,
             );
         }
     };
@@ -1503,6 +1504,73 @@ async fn two_handles_appending_audit_records_at_once_keep_one_unbroken_chain(db:
     assert_eq!(records.len(), 50);
     let summary = jianguan_audit::verify(&records, &[]).expect("one unbroken chain");
     assert_eq!(summary.last_seq, Some(50));
+}
+
+/// Filings from two handles (two web nodes) at once: every one is written, none is refused for
+/// an id another writer took at the same moment (PostgreSQL took `MAX(id)+1` before its writer
+/// lock and answered duplicate keys), and the audit chain stays one.
+async fn two_handles_filing_reports_at_once_all_succeed_with_distinct_ids(db: Db, url: String) {
+    use jianguan_domain::model::{Money, PeriodId, ReportId};
+    create(&db, &CITY).await.expect("the demo city is written");
+    let other = jianguan_store::open(&url)
+        .await
+        .expect("a second handle opens");
+    let period = CITY.periods.last().unwrap();
+    let report_of = |project: &jianguan_domain::model::Project| {
+        let version = CITY
+            .reports
+            .iter()
+            .filter(|r| r.project == project.id && r.period == period.id)
+            .map(|r| r.version)
+            .max()
+            .unwrap_or(0)
+            + 1;
+        ProgressReport {
+            id: ReportId(0),
+            project: project.id,
+            period: PeriodId(period.id.0),
+            version,
+            filed_on: period.deadline,
+            investment_to_date: Money::from_wan(1.0),
+            milestones_reached: vec![],
+            note: "并发填报".into(),
+            problems: vec![],
+            correction_reason: (version > 1).then(|| "并发更正".to_string()),
+        }
+    };
+    let before = db.audit_records(0, i64::MAX).await.expect("reads").len();
+    let filings = CITY
+        .projects
+        .iter()
+        .take(40)
+        .enumerate()
+        .map(|(i, project)| {
+            let handle = if i % 2 == 0 {
+                db.clone()
+            } else {
+                other.clone()
+            };
+            let report = report_of(project);
+            async move {
+                handle
+                    .file_report(&report, &[], &audit_draft("report.file"), &[], &[])
+                    .await
+            }
+        });
+    let results = futures_util::future::join_all(filings).await;
+    let failed: Vec<String> = results
+        .iter()
+        .filter_map(|r| r.as_ref().err().map(|e| e.to_string()))
+        .collect();
+    assert!(failed.is_empty(), "concurrent filings failed: {failed:?}");
+    let mut ids: Vec<i64> = results.iter().map(|r| r.as_ref().unwrap().0).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 40, "every filing got its own id");
+    let records = db.audit_records(0, i64::MAX).await.expect("reads");
+    assert_eq!(records.len(), before + 40, "one audit record per filing");
+    jianguan_audit::verify(&records, &[]).expect("one unbroken chain");
+    other.close().await;
 }
 
 async fn load_project_outside_the_scope_reads_nothing(db: Db) {
