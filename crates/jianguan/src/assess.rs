@@ -199,7 +199,7 @@ pub async fn score(args: ScoreArgs) -> Result<()> {
         anyhow::bail!("--db and --month are required");
     };
     let started = Instant::now();
-    let store = jianguan_store::open_existing(&db)
+    let store = crate::backup::open_for_writing(&db)
         .await
         .context("opening the database")?;
     let mut latest = Vec::new();
@@ -347,7 +347,7 @@ pub fn league_table(run: &ScoreRun) -> String {
 
 /// `jianguan score publish`.
 async fn publish(db: &str, month: Month, kind: KindArg, on: Option<Date>, by: &str) -> Result<()> {
-    let store = jianguan_store::open_existing(db)
+    let store = crate::backup::open_for_writing(db)
         .await
         .context("opening the database")?;
     let on = on.unwrap_or_else(jianguan_app::clock::today_in_china);
@@ -379,7 +379,7 @@ pub async fn scheme(command: SchemeCommand) -> Result<()> {
 }
 
 async fn scheme_show(db: &str, year: i16, version: Option<u32>) -> Result<()> {
-    let store = jianguan_store::open_existing(db)
+    let store = jianguan_store::open_read_only(db)
         .await
         .context("opening the database")?;
     match store.scheme(year, version).await? {
@@ -408,7 +408,7 @@ async fn scheme_show(db: &str, year: i16, version: Option<u32>) -> Result<()> {
 async fn scheme_change(db: &str, year: i16, file: &std::path::Path, by: &str) -> Result<()> {
     let text =
         std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let store = jianguan_store::open_existing(db)
+    let store = crate::backup::open_for_writing(db)
         .await
         .context("opening the database")?;
     let portfolio = store.load_read_model().await?.portfolio;
@@ -449,7 +449,7 @@ pub async fn indicator(command: IndicatorCommand) -> Result<()> {
     };
     let dictionary = default_dictionary();
     let found = dictionary.check_entry(&entry)?;
-    let store = jianguan_store::open_existing(&db)
+    let store = crate::backup::open_for_writing(&db)
         .await
         .context("opening the database")?;
     let portfolio = store.load_read_model().await?.portfolio;

@@ -73,7 +73,7 @@ pub struct BackupArgs {
 }
 
 /// Where the photos and the anchors are (defaults beside a SQLite file).
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct SideArgs {
     /// The photo directory (default: `DB.photos` beside a SQLite file).
     #[arg(long)]
@@ -297,6 +297,24 @@ pub async fn backup_before_migrating(
         .context("backing up before migrating")?;
     print_manifest(&out, &m);
     Ok(Some(out))
+}
+
+/// Opens `db` for a command that writes: see [`back_up_if_older`].
+pub async fn open_for_writing(db: &str) -> Result<jianguan_store::Db> {
+    back_up_if_older(db).await?;
+    Ok(jianguan_store::open_existing(db).await?)
+}
+
+/// Before a command that writes opens `db` (and so migrates it): a database at an older schema
+/// is backed up first, beside a SQLite file with its photos and anchors; a PostgreSQL database
+/// is left to `jianguan migrate --backup-dir`, which the error names.
+pub async fn back_up_if_older(db: &str) -> Result<()> {
+    backup_before_migrating(db, None, &SideArgs::default().files(db))
+        .await
+        .with_context(|| {
+            format!("the database is older than this program: run `jianguan migrate --db {db} --backup-dir DIR` first")
+        })?;
+    Ok(())
 }
 
 /// `jianguan migrate …`.

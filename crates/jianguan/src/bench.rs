@@ -25,7 +25,7 @@ fn ms(d: Duration) -> String {
 /// Runs the measurements and prints one line per figure.
 pub async fn run(db: &str, year: Option<i16>, as_of: Option<Date>, runs: usize) -> Result<()> {
     let runs = runs.max(1);
-    let store = jianguan_store::open_existing(db)
+    let store = jianguan_store::open_read_only(db)
         .await
         .context("opening the database")?;
     println!("backend: {}", store.backend());

@@ -231,7 +231,7 @@ pub fn render_text(p: &DispatchPack) -> String {
 pub async fn warnings_run(db: &str, from: Date, to: Option<Date>) -> Result<()> {
     let to = to.unwrap_or(from);
     anyhow::ensure!(from <= to, "--to ({to}) is before --date ({from})");
-    let store = jianguan_store::open_existing(db)
+    let store = crate::backup::open_for_writing(db)
         .await
         .context("opening the database")?;
     let model = store.load_read_model().await?;
@@ -257,7 +257,7 @@ pub async fn warnings_run(db: &str, from: Date, to: Option<Date>) -> Result<()> 
 
 /// `jianguan rules show`: the warning rules in force.
 pub async fn rules_show(db: &str) -> Result<()> {
-    let store = jianguan_store::open_existing(db)
+    let store = jianguan_store::open_read_only(db)
         .await
         .context("opening the database")?;
     match store.setting(WARNING_RULES_KEY).await? {
@@ -280,7 +280,7 @@ pub async fn rules_show(db: &str) -> Result<()> {
 pub async fn rules_set(db: &str, file: &std::path::Path, by: &str) -> Result<()> {
     let text =
         std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let store = jianguan_store::open_existing(db)
+    let store = crate::backup::open_for_writing(db)
         .await
         .context("opening the database")?;
     let saved = cadence::save_warning_rules(&store, Clock::system(), &text, by, None)
@@ -302,7 +302,7 @@ pub async fn rules_set(db: &str, file: &std::path::Path, by: &str) -> Result<()>
 
 /// `jianguan calendar show`: the calendar in force and, for `year`, its periods.
 pub async fn calendar_show(db: &str, year: Option<i16>) -> Result<()> {
-    let store = jianguan_store::open_existing(db)
+    let store = jianguan_store::open_read_only(db)
         .await
         .context("opening the database")?;
     let (calendar, version) = cadence::calendar_in_force(&store).await?;
@@ -339,7 +339,7 @@ pub async fn calendar_show(db: &str, year: Option<i16>) -> Result<()> {
 pub async fn calendar_set(db: &str, file: &std::path::Path, by: &str) -> Result<()> {
     let text =
         std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let store = jianguan_store::open_existing(db)
+    let store = crate::backup::open_for_writing(db)
         .await
         .context("opening the database")?;
     let saved = cadence::save_calendar(&store, Clock::system(), &text, by)
@@ -355,7 +355,7 @@ pub async fn calendar_set(db: &str, file: &std::path::Path, by: &str) -> Result<
 /// projects into Y as draft plans (as `jianguan plan carry-over --from Y-1` does; running that
 /// again later adds only what is still missing).
 pub async fn calendar_open(db: &str, year: i16, by: &str) -> Result<()> {
-    let store = jianguan_store::open_existing(db)
+    let store = crate::backup::open_for_writing(db)
         .await
         .context("opening the database")?;
     let count = cadence::open_year(&store, year, by).await?;

@@ -197,7 +197,7 @@ pub async fn run(args: CoverageArgs) -> Result<()> {
     let projects = match (&args.db, args.projects) {
         (Some(db), true) => {
             use jianguan_domain::store::prelude::*;
-            let store = jianguan_store::open_existing(db)
+            let store = jianguan_store::open_read_only(db)
                 .await
                 .context("opening the database")?;
             let portfolio = store.load_read_model().await?.portfolio;
@@ -237,7 +237,7 @@ pub async fn run(args: CoverageArgs) -> Result<()> {
     ) {
         use jianguan_domain::store::prelude::*;
         let threshold_m = parse_threshold(threshold, args.speed)?;
-        let store = jianguan_store::open_existing(db)
+        let store = jianguan_store::open_read_only(db)
             .await
             .context("opening the database")?;
         let portfolio = store.load_read_model().await?.portfolio;

@@ -134,7 +134,7 @@ async fn import_ledger(args: ImportLedgerArgs) -> Result<()> {
         .file
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let store = jianguan_store::open_existing(&args.db)
+    let store = crate::backup::open_for_writing(&args.db)
         .await
         .context("opening the database")?;
     // The plan is checked against this version: if anything is written meanwhile, the store

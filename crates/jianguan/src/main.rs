@@ -539,6 +539,7 @@ async fn user_add(
         .read_line(&mut password)
         .context("reading the password from standard input")?;
     let password = password.trim_end_matches(['\r', '\n']);
+    backup::back_up_if_older(db).await?;
     let store = jianguan_store::open(db)
         .await
         .context("opening the database")?;
@@ -621,6 +622,7 @@ async fn gen_ledger(scale: f64, db: &str, seed: u64) -> Result<()> {
         scale.is_finite() && scale > 0.0 && scale <= 100.0,
         "--scale must be a number above 0 and at most 100, got {scale}"
     );
+    backup::back_up_if_older(db).await?;
     let store = jianguan_store::open(db)
         .await
         .context("opening the database")?;

@@ -4,6 +4,8 @@
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use jianguan_app::Clock;
+
+use crate::backup;
 use jianguan_app::org::OrgError;
 use jianguan_app::setup::{CityInput, SetupError};
 
@@ -55,6 +57,7 @@ pub enum OrgCommand {
 }
 
 pub async fn init(args: InitArgs) -> Result<()> {
+    backup::back_up_if_older(&args.db).await?;
     let store = jianguan_store::open(&args.db)
         .await
         .context("opening the database")?;
@@ -106,7 +109,7 @@ pub async fn org(command: OrgCommand) -> Result<()> {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let store = jianguan_store::open_existing(&db)
+            let store = crate::backup::open_for_writing(&db)
                 .await
                 .context("opening the database")?;
             let result =
@@ -138,7 +141,7 @@ pub async fn org(command: OrgCommand) -> Result<()> {
             Ok(())
         }
         OrgCommand::Show { db } => {
-            let store = jianguan_store::open_existing(&db)
+            let store = jianguan_store::open_read_only(&db)
                 .await
                 .context("opening the database")?;
             let units = jianguan_app::org::units(&store).await?;

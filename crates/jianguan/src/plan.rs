@@ -58,10 +58,15 @@ pub async fn run(command: PlanCommand) -> Result<()> {
     }
 }
 
-async fn load(db: &str) -> Result<(jianguan_store::Db, Portfolio)> {
-    let store = jianguan_store::open_existing(db)
-        .await
-        .context("opening the database")?;
+/// The database and its portfolio; `writing` opens it for a change (an older schema backed up,
+/// then migrated), otherwise read-only (an older schema refused).
+async fn load(db: &str, writing: bool) -> Result<(jianguan_store::Db, Portfolio)> {
+    let store = if writing {
+        crate::backup::open_for_writing(db).await
+    } else {
+        jianguan_store::open_read_only(db).await.map_err(Into::into)
+    }
+    .context("opening the database")?;
     let portfolio = store.load_portfolio().await?;
     Ok((store, portfolio))
 }
@@ -74,7 +79,7 @@ fn unit<'a>(portfolio: &'a Portfolio, name: Option<&str>) -> Result<Option<&'a U
 }
 
 async fn approve(db: &str, year: i16, unit_name: Option<&str>) -> Result<()> {
-    let (store, portfolio) = load(db).await?;
+    let (store, portfolio) = load(db, true).await?;
     let unit = unit(&portfolio, unit_name)?;
     let candidates = plans::projects_of(&portfolio, year, unit).count();
     if candidates == 0 {
@@ -108,7 +113,7 @@ async fn approve(db: &str, year: i16, unit_name: Option<&str>) -> Result<()> {
 }
 
 async fn show(db: &str, year: Option<i16>, json: bool) -> Result<()> {
-    let (store, portfolio) = load(db).await?;
+    let (store, portfolio) = load(db, false).await?;
     let today = jianguan_app::clock::today_in_china();
     let year = year.unwrap_or_else(|| portfolio.default_year(today));
     let changes = store.plan_changes(Some(year)).await?;
@@ -173,7 +178,7 @@ async fn show(db: &str, year: Option<i16>, json: bool) -> Result<()> {
 }
 
 async fn carry_over(db: &str, from: i16) -> Result<()> {
-    let (store, portfolio) = load(db).await?;
+    let (store, portfolio) = load(db, true).await?;
     let n = plans::carry_over(&store, Clock::system(), &portfolio, from, "cli").await?;
     println!(
         "已将 {from} 年未完成的 {n} 个项目结转为 {} 年草拟计划（剩余节点保持不变，年度投资待填报）。",

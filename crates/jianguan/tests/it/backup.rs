@@ -166,6 +166,11 @@ async fn stats_refuses_an_older_schema_untouched_and_migrate_backs_up_first() {
         vec!["stats", "--db", db],
         vec!["dispatch", "--db", db, "--week", "2021-W40"],
         vec!["audit", "verify", "--db", db],
+        vec!["rules", "show", "--db", db],
+        vec!["calendar", "show", "--db", db],
+        vec!["scheme", "show", "--db", db, "--year", "2021"],
+        vec!["org", "show", "--db", db],
+        vec!["plan", "show", "--db", db],
     ] {
         let out = jianguan(&args);
         assert_eq!(out.status.code(), Some(1), "{args:?}");
@@ -207,4 +212,29 @@ async fn stats_refuses_an_older_schema_untouched_and_migrate_backs_up_first() {
         })
         .count();
     assert_eq!(count, 1, "an up-to-date database is not backed up again");
+}
+
+/// A command that writes migrates the database it opens, so it backs an older one up first,
+/// like `migrate` (`warnings run` here; every writing command opens through the same function).
+#[tokio::test]
+async fn a_writing_command_backs_an_older_schema_up_before_migrating_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("old.db");
+    jianguan_store::testing::sqlite_at_version(&path, 6).await;
+    let db = path.to_str().unwrap();
+    let out = jianguan(&["warnings", "run", "--db", db, "--date", "2021-10-01"]);
+    let backups: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("old.db.pre-migrate-0006-"))
+        .collect();
+    assert_eq!(backups.len(), 1, "{backups:?}; {}", text(&out));
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join(&backups[0]).join("manifest.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(manifest["schema_version"], 6, "the copy is of the old schema");
+    // Migrated now: a read-only command opens it.
+    let stats = jianguan(&["rules", "show", "--db", db]);
+    assert_eq!(stats.status.code(), Some(0), "{}", text(&stats));
 }
