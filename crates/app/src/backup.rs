@@ -681,6 +681,23 @@ pub fn scheduled_name(now_ms: i64) -> String {
         .unwrap_or_else(|_| format!("jianguan-{now_ms}"))
 }
 
+/// How old the newest complete backup under `dir` is at `now_ms`, in seconds, by the time its
+/// manifest says it was taken (`None` when there is none yet; `/metrics` shows it so an alert
+/// can fire when backups stop).
+pub fn newest_backup_age_seconds(dir: &Path, now_ms: i64) -> Option<i64> {
+    let newest = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let text = std::fs::read_to_string(e.path().join(MANIFEST)).ok()?;
+            let manifest: Manifest = serde_json::from_str(&text).ok()?;
+            let at: jiff::Timestamp = manifest.created_at.parse().ok()?;
+            Some(at.as_millisecond())
+        })
+        .max()?;
+    Some((now_ms - newest).max(0) / 1000)
+}
+
 /// Deletes the oldest scheduled backups in `dir` beyond the newest `keep`; the names deleted.
 pub fn prune(dir: &Path, keep: usize) -> Result<Vec<String>, BackupError> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
@@ -840,6 +857,20 @@ mod tests {
             .await
             .unwrap();
         assert!(drill.passed(), "{:?}", drill.checks);
+        // What /metrics reports: the newest backup's age by its manifest, and the job's runs.
+        let now = clock.now_ms();
+        let age = newest_backup_age_seconds(&schedule.dir, now + 90_000).expect("one backup");
+        assert!((90..=90 + 600).contains(&age), "{age}");
+        assert_eq!(newest_backup_age_seconds(&dir.join("none"), now), None);
+        let counts = crate::jobs::job_counts();
+        let (_, scheduled) = counts
+            .iter()
+            .find(|(job, _)| job == "backup.scheduled")
+            .expect("the job is counted");
+        assert!(
+            scheduled.ran >= 1 && scheduled.skipped >= 1,
+            "{scheduled:?}"
+        );
         store.close().await;
         std::fs::remove_dir_all(&dir).unwrap();
     }

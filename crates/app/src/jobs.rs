@@ -3,7 +3,9 @@
 //! for); a node runs it only after winning the claim in the database, under a lease that another
 //! node may take over if the first dies mid-run.
 
+use std::collections::BTreeMap;
 use std::future::Future;
+use std::sync::Mutex;
 
 use jianguan_domain::store::prelude::*;
 
@@ -41,8 +43,60 @@ pub enum JobError {
     },
 }
 
+/// What this process did with one job's slots since it started (for `/metrics`).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct JobCounts {
+    /// Runs this node claimed and finished.
+    pub ran: u64,
+    /// Runs this node claimed that failed (in the job or in the database).
+    pub failed: u64,
+    /// Slots another node held or had finished.
+    pub skipped: u64,
+}
+
+/// Per job, since the process started. Process-wide, like the process's other metrics: jobs are
+/// run by whoever holds a store, not by one owner of state.
+static COUNTS: Mutex<BTreeMap<String, JobCounts>> = Mutex::new(BTreeMap::new());
+
+/// What every job did in this process since it started, by job name.
+pub fn job_counts() -> Vec<(String, JobCounts)> {
+    COUNTS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .map(|(job, c)| (job.clone(), *c))
+        .collect()
+}
+
+fn count(job: &str, outcome: &Result<RunOutcome, JobError>) {
+    let mut counts = COUNTS.lock().unwrap_or_else(|e| e.into_inner());
+    let c = counts.entry(job.to_string()).or_default();
+    match outcome {
+        Ok(RunOutcome::Ran) => c.ran += 1,
+        Ok(RunOutcome::Skipped) => c.skipped += 1,
+        Err(_) => c.failed += 1,
+    }
+}
+
 /// Runs `work` for (`job`, `slot`) if this node (`node`) wins the claim, and records it finished.
 pub async fn run_once<F, Fut>(
+    store: &dyn Store,
+    clock: Clock,
+    job: &str,
+    slot: &str,
+    node: &str,
+    work: F,
+) -> Result<RunOutcome, JobError>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<(), String>>,
+{
+    let outcome = claim_and_run(store, clock, job, slot, node, work).await;
+    count(job, &outcome);
+    outcome
+}
+
+async fn claim_and_run<F, Fut>(
     store: &dyn Store,
     clock: Clock,
     job: &str,

@@ -451,6 +451,7 @@ async fn run(cli: Cli) -> Result<()> {
             let store = jianguan_store::open_existing(&db)
                 .await
                 .context("opening the database")?;
+            let backup_dir = backups.backup_dir.clone();
             if let Some(dir) = backups.backup_dir {
                 jianguan_app::backup::spawn_scheduled(
                     Arc::new(store.clone()),
@@ -466,7 +467,7 @@ async fn run(cli: Cli) -> Result<()> {
                     jianguan_app::jobs::node_name(),
                 );
             }
-            serve(store, listen, anchors, photos.dir(&db), network).await
+            serve(store, listen, anchors, photos.dir(&db), network, backup_dir).await
         }
         Command::Stats(args) => stats(args).await,
         Command::Backup(args) => backup::backup(args).await,
@@ -728,7 +729,7 @@ async fn demo(
     } else {
         eprintln!("数据库已有数据，直接使用（不会覆盖）。");
     }
-    serve(store, listen, anchors, photos, network).await
+    serve(store, listen, anchors, photos, network, None).await
 }
 
 /// How often a running server appends the audit chain's head to the anchor file.
@@ -740,6 +741,7 @@ async fn serve(
     anchors: Option<std::path::PathBuf>,
     photos: Option<std::path::PathBuf>,
     network: jianguan_web::network::NetworkConfig,
+    backup_dir: Option<std::path::PathBuf>,
 ) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -747,6 +749,11 @@ async fn serve(
     let addr = listener.local_addr()?;
     let state = AppState::new(Arc::new(store.clone()));
     state.set_network(network);
+    if let Some(dir) = backup_dir {
+        state
+            .metrics()
+            .add_source(jianguan_web::metrics::backup_age(dir, Clock::system()));
+    }
     if let Some(dir) = photos {
         jianguan_store::backup::create_private_dir(&dir)
             .with_context(|| format!("creating the photo directory {}", dir.display()))?;

@@ -38,6 +38,21 @@ struct Series {
 /// Extra lines for `/metrics` from elsewhere (a backup directory's age, say): Prometheus text.
 pub type MetricsSource = Box<dyn Fn() -> String + Send + Sync>;
 
+/// The age of the newest complete backup under `dir` (a server given `--backup-dir`), so an
+/// alert can fire when backups stop; no sample until the first backup is taken.
+pub fn backup_age(dir: std::path::PathBuf, clock: jianguan_app::Clock) -> MetricsSource {
+    Box::new(move || {
+        let mut out = String::from(
+            "# HELP jianguan_backup_age_seconds Age of the newest complete backup.\n\
+             # TYPE jianguan_backup_age_seconds gauge\n",
+        );
+        if let Some(age) = jianguan_app::backup::newest_backup_age_seconds(&dir, clock.now_ms()) {
+            let _ = writeln!(out, "jianguan_backup_age_seconds {age}");
+        }
+        out
+    })
+}
+
 /// Request counts and latencies by (method, route, status).
 #[derive(Default)]
 pub struct Metrics {
@@ -74,6 +89,18 @@ impl Metrics {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(source);
+    }
+
+    /// The registered sources' lines, in the order they were added.
+    pub fn render_sources(&self, out: &mut String) {
+        for source in self
+            .sources
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+        {
+            out.push_str(&source());
+        }
     }
 
     /// The request series in the Prometheus text format.
@@ -227,6 +254,20 @@ pub async fn serve(State(state): State<std::sync::Arc<AppState>>) -> Response {
         "jianguan_read_model_reload_seconds_total {}",
         reload_ms as f64 / 1000.0
     );
+    let jobs = jianguan_app::jobs::job_counts();
+    if !jobs.is_empty() {
+        out.push_str("# HELP jianguan_job_runs_total Scheduled job slots by what this node did.\n");
+        out.push_str("# TYPE jianguan_job_runs_total counter\n");
+        for (job, c) in &jobs {
+            let job = escape(job);
+            for (outcome, n) in [("ran", c.ran), ("failed", c.failed), ("skipped", c.skipped)] {
+                let _ = writeln!(
+                    out,
+                    "jianguan_job_runs_total{{job=\"{job}\",outcome=\"{outcome}\"}} {n}"
+                );
+            }
+        }
+    }
     if let Some((size, idle)) = state.store().pool_stats() {
         out.push_str("# HELP jianguan_db_pool_connections Database connections open.\n");
         out.push_str("# TYPE jianguan_db_pool_connections gauge\n");
@@ -235,6 +276,7 @@ pub async fn serve(State(state): State<std::sync::Arc<AppState>>) -> Response {
         out.push_str("# TYPE jianguan_db_pool_idle gauge\n");
         let _ = writeln!(out, "jianguan_db_pool_idle {idle}");
     }
+    state.metrics().render_sources(&mut out);
     (
         StatusCode::OK,
         [(
@@ -268,5 +310,22 @@ mod tests {
             "jianguan_http_request_duration_seconds_bucket{method=\"GET\",route=\"/projects/{id}\",status=\"200\",le=\"0.5\"} 2"
         ));
         assert!(out.contains("status=\"404\"} 1"));
+    }
+
+    #[test]
+    fn added_sources_are_rendered_and_the_backup_age_has_no_sample_before_a_backup() {
+        let m = Metrics::default();
+        m.add_source(Box::new(|| "x_total 1\n".to_string()));
+        let dir = std::env::temp_dir().join(format!("jianguan-metrics-{}", std::process::id()));
+        m.add_source(backup_age(dir, jianguan_app::Clock::system()));
+        let mut out = String::new();
+        m.render_sources(&mut out);
+        assert!(out.starts_with("x_total 1\n"), "{out}");
+        assert!(
+            out.contains("# TYPE jianguan_backup_age_seconds gauge\n"),
+            "{out}"
+        );
+        assert!(!out.contains("jianguan_backup_age_seconds 0"), "{out}");
+        assert!(out.ends_with("gauge\n"), "no sample: {out}");
     }
 }

@@ -233,7 +233,10 @@ async fn a_writing_command_backs_an_older_schema_up_before_migrating_it() {
         &std::fs::read_to_string(dir.path().join(&backups[0]).join("manifest.json")).unwrap(),
     )
     .unwrap();
-    assert_eq!(manifest["schema_version"], 6, "the copy is of the old schema");
+    assert_eq!(
+        manifest["schema_version"], 6,
+        "the copy is of the old schema"
+    );
     // Migrated now: a read-only command opens it.
     let stats = jianguan(&["rules", "show", "--db", db]);
     assert_eq!(stats.status.code(), Some(0), "{}", text(&stats));
