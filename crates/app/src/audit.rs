@@ -67,17 +67,33 @@ pub async fn verify_chain(
     store: &dyn Store,
     anchors: &[Anchor],
 ) -> Result<(bool, String), StoreError> {
-    const BATCH: i64 = 10_000;
+    verify_in_pages(store, anchors, 10_000).await
+}
+
+async fn verify_in_pages(
+    store: &dyn Store,
+    anchors: &[Anchor],
+    batch: i64,
+) -> Result<(bool, String), StoreError> {
     let mut base = Anchor::genesis();
     let mut records = 0u64;
     loop {
-        let page = store.audit_records(base.seq, BATCH).await?;
-        match jianguan_audit::verify_after(&base, &page, anchors) {
+        let page = store.audit_records(base.seq, batch).await?;
+        let more = page.len() as i64 == batch;
+        // A full page may be followed by more: anchors past its end are checked by the page
+        // that holds them (or by the last page, which finds them cut off).
+        let upto = page.last().map_or(base.seq, |r| r.seq);
+        let here: Vec<Anchor> = anchors
+            .iter()
+            .filter(|a| !more || a.seq <= upto)
+            .cloned()
+            .collect();
+        match jianguan_audit::verify_after(&base, &page, &here) {
             Ok(summary) => records += summary.records,
             Err(e) => return Ok((false, format!("审计链校验失败：{e}"))),
         }
         match page.last() {
-            Some(last) if page.len() as i64 == BATCH => base = Anchor::of(last),
+            Some(last) if more => base = Anchor::of(last),
             _ => break,
         }
     }
@@ -119,5 +135,57 @@ mod tests {
             Some(PathBuf::from("/tmp/x.db.anchors"))
         );
         assert_eq!(default_anchor_path("postgres://u@h/db"), None);
+    }
+
+    /// A chain longer than one page verifies against an anchor on a later page (the first page
+    /// once read that anchor as "records missing"), and still fails when it is cut off or edited.
+    #[tokio::test]
+    async fn a_chain_of_several_pages_verifies_against_anchors_on_any_page() {
+        use jianguan_audit::{AuditAction, AuditDraft};
+        use jianguan_domain::store::prelude::*;
+        let dir = std::env::temp_dir().join(format!("jianguan-audit-pages-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = jianguan_store::open(&dir.join("a.db").display().to_string())
+            .await
+            .unwrap();
+        let mut anchors = Vec::new();
+        for i in 0..10 {
+            store
+                .append_audit(&AuditDraft::new(
+                    i,
+                    "test",
+                    AuditAction::BackupCreate,
+                    format!("object {i}"),
+                ))
+                .await
+                .unwrap();
+            if i == 3 || i == 9 {
+                anchors.push(Anchor::of(&store.audit_head().await.unwrap().unwrap()));
+            }
+        }
+        for batch in [1, 3, 4, 5, 10, 11] {
+            let (intact, verdict) = verify_in_pages(&store, &anchors, batch).await.unwrap();
+            assert!(intact, "batch {batch}: {verdict}");
+            assert!(verdict.contains("共 10 条记录"), "{verdict}");
+        }
+        // An anchor beyond the end: the chain was cut off, whatever the page size.
+        let mut beyond = anchors.clone();
+        beyond.push(Anchor {
+            seq: 11,
+            hash: "0".repeat(64),
+            at_ms: 0,
+        });
+        for batch in [3, 10, 11] {
+            let (intact, _) = verify_in_pages(&store, &beyond, batch).await.unwrap();
+            assert!(!intact, "batch {batch}: a missing tail passed");
+        }
+        // A wrong hash in an anchor on a later page.
+        let mut wrong = anchors.clone();
+        wrong[1].hash = "f".repeat(64);
+        let (intact, _) = verify_in_pages(&store, &wrong, 3).await.unwrap();
+        assert!(!intact, "an anchor disagreeing on page 4 passed");
+        store.close().await;
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
