@@ -15,7 +15,7 @@ use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use jianguan_audit::{AuditAction, AuditDraft};
+use jianguan_audit::AuditAction;
 use jianguan_domain::Date;
 use jianguan_domain::overview::Overview;
 use jianguan_domain::store::{BoxFuture, Store, StoreError};
@@ -330,7 +330,7 @@ pub async fn create(
     file.write_all(text.as_bytes())
         .and_then(|()| file.sync_all())
         .map_err(io_err(&path))?;
-    let record = AuditDraft::new(
+    let record = crate::client::draft(
         clock.now_ms(),
         actor,
         AuditAction::BackupCreate,
@@ -471,7 +471,7 @@ pub async fn restore(
         anchors = Some(target.to_path_buf());
     }
     let store = dbs.open(url).await?;
-    let record = AuditDraft::new(
+    let record = crate::client::draft(
         clock.now_ms(),
         actor,
         AuditAction::BackupRestore,
@@ -586,7 +586,7 @@ pub async fn verify(
         .and_then(|mut f| f.write_all(line.as_bytes()).and_then(|()| f.sync_all()))
         .map_err(io_err(&log))?;
     if let Some(store) = source {
-        let record = AuditDraft::new(
+        let record = crate::client::draft(
             clock.now_ms(),
             actor,
             AuditAction::BackupVerify,

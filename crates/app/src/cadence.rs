@@ -373,6 +373,7 @@ pub async fn open_year(store: &dyn Store, year: i16, by: &str) -> Result<usize, 
             &portfolio,
             &Actor {
                 name: by.to_string(),
+                client: crate::client::current(),
             },
             &|_, _| {},
         )

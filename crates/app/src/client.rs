@@ -1,7 +1,7 @@
 //! The client address of the request a use case serves, for its audit records. The web edge
 //! runs each request inside [`scope`]; the use cases' records take the address from there
-//! ([`draft`]), so no use case needs a parameter for it. Outside a request (the CLI, scheduled
-//! jobs) there is none, and the records say so.
+//! ([`draft`]), so no use case needs a parameter for it. The CLI runs each command inside
+//! [`scope`] too, naming its login and host. A scheduled job has none, and its records say so.
 
 use jianguan_audit::{AuditAction, AuditDraft};
 

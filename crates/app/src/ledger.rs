@@ -52,6 +52,7 @@ pub async fn write_plan(
     let import = import_of(plan, source(file_name, size), expected_version);
     let actor = Actor {
         name: by.to_string(),
+        client: crate::client::current(),
     };
     store.import_projects(&import, &actor, progress).await
 }

@@ -59,6 +59,7 @@ pub async fn create_project(
             &import,
             &Actor {
                 name: by.to_string(),
+                client: crate::client::current(),
             },
             &|_, _| {},
         )
@@ -105,6 +106,7 @@ pub async fn update_project(
             &import,
             &Actor {
                 name: by.to_string(),
+                client: crate::client::current(),
             },
             &|_, _| {},
         )

@@ -101,6 +101,7 @@ pub async fn seed_demo_city(
             &city,
             &Actor {
                 name: "demo".into(),
+                client: None,
             },
             progress,
         )

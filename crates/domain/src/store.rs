@@ -160,6 +160,9 @@ impl std::fmt::Display for Field {
 pub struct Actor {
     /// The account or process that writes, e.g. `demo` or a user name.
     pub name: String,
+    /// Where the write came from (the client address of a request, the CLI's user and host),
+    /// for the audit records the store makes for it.
+    pub client: Option<String>,
 }
 
 /// A project with everything its page shows: the project, its reporting periods and every

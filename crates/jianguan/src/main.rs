@@ -402,13 +402,30 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli)) {
+    match runtime.block_on(jianguan_app::client::scope(Some(cli_client()), run(cli))) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("jianguan: {}", format!("{e:#}").replace('\n', " "));
             ExitCode::FAILURE
         }
     }
+}
+
+/// Where a command-line write comes from, for its audit records (a server's requests carry
+/// their own address): the login and host, and the SSH client's address when there is one.
+fn cli_client() -> String {
+    let user = std::env::var("SUDO_USER")
+        .or_else(|_| std::env::var("USER"))
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "?".into());
+    let host = std::fs::read_to_string("/etc/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "?".into());
+    let via = std::env::var("SSH_CLIENT")
+        .ok()
+        .and_then(|c| c.split_whitespace().next().map(|ip| format!(" ssh {ip}")))
+        .unwrap_or_default();
+    format!("cli {user}@{host}{via}")
 }
 
 async fn run(cli: Cli) -> Result<()> {
@@ -632,7 +649,10 @@ async fn gen_ledger(scale: f64, db: &str, seed: u64) -> Result<()> {
         "the database already holds campaign data; gen writes only into an empty database"
     );
     let spec = jianguan_demo::NationalSpec { scale, seed };
-    let actor = Actor { name: "gen".into() };
+    let actor = Actor {
+        name: "gen".into(),
+        client: None,
+    };
     let started = std::time::Instant::now();
     let bar = ProgressBar::new(spec.projects() as u64).with_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} 个项目 {elapsed} 预计剩余 {eta}")

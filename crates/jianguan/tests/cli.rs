@@ -92,6 +92,7 @@ async fn stats_json_on_the_demo_city_carries_the_speech_figures() {
         &jianguan_demo::demo_city(),
         &Actor {
             name: "test".into(),
+            client: None,
         },
         &|_, _| {},
     )
@@ -122,6 +123,7 @@ async fn demo_database(dir: &std::path::Path) -> String {
         &jianguan_demo::demo_city(),
         &Actor {
             name: "test".into(),
+            client: None,
         },
         &|_, _| {},
     )
@@ -739,6 +741,7 @@ async fn empty_city(dir: &std::path::Path) -> String {
         &city,
         &Actor {
             name: "test".into(),
+            client: None,
         },
         &|_, _| {},
     )

@@ -1634,7 +1634,7 @@ macro_rules! backend_codec {
                     action: action.code(),
                     object,
                     result: Outcome::Success,
-                    client: None,
+                    client: actor.client.clone(),
                     changes,
                 };
                 let created = |field: &str, value: String| FieldChange {

@@ -225,7 +225,7 @@ fn audit_drafts(import: &ProjectImport, ids: &[ProjectId], actor: &Actor) -> Vec
             action: action.code(),
             object: format!("project:{id}"),
             result: Outcome::Success,
-            client: None,
+            client: actor.client.clone(),
             changes,
         }
     };
@@ -244,7 +244,7 @@ fn audit_drafts(import: &ProjectImport, ids: &[ProjectId], actor: &Actor) -> Vec
             action: AuditAction::UnitImportCreate.code(),
             object: format!("unit:{}", u.id),
             result: Outcome::Success,
-            client: None,
+            client: actor.client.clone(),
             changes: vec![
                 created("name", u.name.clone()),
                 created("kind", u.kind.code().to_string()),

@@ -16,6 +16,7 @@ use tower::ServiceExt;
 fn actor() -> Actor {
     Actor {
         name: "bench".into(),
+        client: None,
     }
 }
 

@@ -44,6 +44,7 @@ async fn demo_database(dir: &Path) -> String {
         &jianguan_demo::demo_city(),
         &Actor {
             name: "test".into(),
+            client: None,
         },
         &|_, _| {},
     )
@@ -95,6 +96,11 @@ async fn backup_verify_restore_gives_the_same_figures_and_an_intact_chain() {
     assert_eq!(
         head.action, "backup.verify",
         "the drill is in the source's trail"
+    );
+    let client = head.client.clone().unwrap_or_default();
+    assert!(
+        client.starts_with("cli ") && client.contains('@'),
+        "a command's audit record says where it came from: {client:?}"
     );
     trail.close().await;
 

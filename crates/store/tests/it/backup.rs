@@ -13,6 +13,7 @@ async fn seed(db: &Db) {
         &jianguan_demo::demo_city(),
         &Actor {
             name: "test".into(),
+            client: None,
         },
         &|_, _| {},
     )

@@ -59,9 +59,16 @@ backend_tests!(
 static CITY: LazyLock<Portfolio> = LazyLock::new(jianguan_demo::demo_city);
 
 async fn create_city(db: &Db) {
-    db.create_portfolio(&CITY, &Actor { name: "t".into() }, &|_, _| {})
-        .await
-        .expect("the demo city is written");
+    db.create_portfolio(
+        &CITY,
+        &Actor {
+            name: "t".into(),
+            client: None,
+        },
+        &|_, _| {},
+    )
+    .await
+    .expect("the demo city is written");
 }
 
 fn audit(action: AuditAction) -> AuditDraft {

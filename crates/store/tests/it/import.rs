@@ -99,6 +99,7 @@ static CITY: LazyLock<Portfolio> = LazyLock::new(jianguan_demo::demo_city);
 fn tester() -> Actor {
     Actor {
         name: "import-test".into(),
+        client: Some("192.0.2.7".into()),
     }
 }
 
@@ -605,6 +606,12 @@ async fn each_imported_project_gets_an_audit_record_and_the_chain_verifies(db: D
             .any(|c| c.field == "code" && c.after.as_deref() == Some("DR2021-9501"))
     );
     assert!(appended[2].changes.iter().any(|c| c.field == "项目名称"));
+    assert!(
+        appended
+            .iter()
+            .all(|r| r.client.as_deref() == Some("192.0.2.7")),
+        "every record names where the import came from"
+    );
     jianguan_audit::verify(&records, &[]).expect("the chain verifies");
 }
 
@@ -612,9 +619,9 @@ async fn each_imported_project_gets_an_audit_record_and_the_chain_verifies(db: D
 // PostgreSQL only: a write another node commits while the import runs.
 // ---------------------------------------------------------------------------------------------
 
-/// Another node's write holds the audit chain's lock (as every audited write does until it
-/// commits) and bumps the data version after the import checked it: the import, waiting for
-/// that lock to append its records, notices the change when it bumps and writes nothing.
+/// Another node's write holds the writer lock (as every write does from its first statement
+/// until it commits) and bumps the data version: the import waits for that lock before it reads
+/// anything, then finds the data changed since its plan was made and writes nothing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[cfg_attr(
     not(pg_tests),
@@ -632,9 +639,9 @@ async fn a_write_committed_while_the_import_runs_is_noticed_on_postgres() {
         .await
         .expect("a second connection");
     other.execute("BEGIN").await.unwrap();
-    // The constant `append_audit_tx` locks on (codec.rs).
+    // The lock `begin_write` takes (codec.rs).
     other
-        .execute("SELECT pg_advisory_xact_lock(7316001)")
+        .execute("SELECT pg_advisory_xact_lock(7316001, hashtext(current_schema()))")
         .await
         .unwrap();
     other
@@ -656,7 +663,7 @@ async fn a_write_committed_while_the_import_runs_is_noticed_on_postgres() {
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert!(
         !running.is_finished(),
-        "the import passed its first check and waits for the audit chain's lock"
+        "the import waits for the writer lock"
     );
     other.execute("COMMIT").await.unwrap();
     match running.await.expect("the import task") {

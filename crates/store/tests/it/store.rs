@@ -190,6 +190,7 @@ const TABLES: [&str; 25] = [
 fn tester() -> Actor {
     Actor {
         name: "contract-test".into(),
+        client: None,
     }
 }
 

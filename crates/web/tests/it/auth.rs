@@ -31,9 +31,16 @@ pub(crate) async fn app() -> App {
         .await
         .expect("open");
     let city = jianguan_demo::demo_city();
-    db.create_portfolio(&city, &Actor { name: "t".into() }, &|_, _| {})
-        .await
-        .expect("demo city");
+    db.create_portfolio(
+        &city,
+        &Actor {
+            name: "t".into(),
+            client: None,
+        },
+        &|_, _| {},
+    )
+    .await
+    .expect("demo city");
     let unit = |kind| city.units_of(kind).next().map(|u| u.id);
     for (name, role, kind) in [
         ("leader", Role::HqLeader, UnitKind::CommandHq),

@@ -59,6 +59,7 @@ async fn overview_and_project_page_render_in_headless_chromium() {
         &jianguan_demo::demo_city(),
         &Actor {
             name: "test".into(),
+            client: None,
         },
         &|_, _| {},
     )

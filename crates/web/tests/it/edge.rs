@@ -39,7 +39,10 @@ async fn served(
         .expect("open");
     db.create_portfolio(
         &jianguan_demo::demo_city(),
-        &jianguan_domain::store::Actor { name: "t".into() },
+        &jianguan_domain::store::Actor {
+            name: "t".into(),
+            client: None,
+        },
         &|_, _| {},
     )
     .await
@@ -395,7 +398,10 @@ async fn a_read_only_database_file_is_alive_but_not_ready() {
         .expect("open");
     db.create_portfolio(
         &jianguan_demo::demo_city(),
-        &jianguan_domain::store::Actor { name: "t".into() },
+        &jianguan_domain::store::Actor {
+            name: "t".into(),
+            client: None,
+        },
         &|_, _| {},
     )
     .await

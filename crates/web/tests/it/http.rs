@@ -39,6 +39,7 @@ async fn demo_app(db: jianguan_store::Db, guard: Box<dyn std::any::Any + Send>) 
         &jianguan_demo::demo_city(),
         &Actor {
             name: "test".into(),
+            client: None,
         },
         &|_, _| {},
     )

@@ -213,9 +213,16 @@ async fn every_role_on_every_route_is_allowed_or_denied_as_the_policy_declares()
         .await
         .expect("open");
     let city = jianguan_demo::demo_city();
-    db.create_portfolio(&city, &Actor { name: "t".into() }, &|_, _| {})
-        .await
-        .expect("demo city");
+    db.create_portfolio(
+        &city,
+        &Actor {
+            name: "t".into(),
+            client: None,
+        },
+        &|_, _| {},
+    )
+    .await
+    .expect("demo city");
     let (own, other) = own_and_other(&city);
     // One account and session per role (sessions made directly: login itself is tested in
     // tests/auth.rs, and administrators would need their second factor here).

@@ -31,7 +31,10 @@ async fn serve(network: NetworkConfig) -> (std::net::SocketAddr, String, tempfil
         .expect("open");
     db.create_portfolio(
         &jianguan_demo::demo_city(),
-        &Actor { name: "t".into() },
+        &Actor {
+            name: "t".into(),
+            client: None,
+        },
         &|_, _| {},
     )
     .await

@@ -154,6 +154,7 @@ pub async fn app_over(db: jianguan_store::Db, guard: Box<dyn std::any::Any + Sen
         &city,
         &jianguan_domain::store::Actor {
             name: "test".into(),
+            client: None,
         },
         &|_, _| {},
     )
