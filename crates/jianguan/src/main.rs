@@ -26,6 +26,7 @@ mod ledger;
 mod org;
 mod plan;
 mod report;
+mod security;
 
 /// jianguan (建管): the command platform of a city's construction & management campaign.
 #[derive(Debug, Parser)]
@@ -110,6 +111,12 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// The login settings: `security show`, `security set --max-password-age-days N
+    /// --max-sessions N --second-factor-for-all true|false`
+    Security {
+        #[command(subcommand)]
+        command: security::SecurityCommand,
     },
     /// The audit trail: verify its hash chain against the anchors written outside the database.
     Audit {
@@ -493,6 +500,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Init(args) => org::init(args).await,
         Command::Org { command } => org::org(command).await,
         Command::Gen { scale, db, seed } => gen_ledger(scale, &db, seed).await,
+        Command::Security { command } => security::security(command).await,
         Command::User {
             command:
                 UserCommand::Add {

@@ -844,3 +844,52 @@ async fn a_code_less_start_and_end_only_csv_imports_into_a_city_without_projects
     );
     db.close().await;
 }
+
+/// The login settings from the command line: shown, changed in part (the rest kept), a bad
+/// value refused naming the range with nothing saved, each change in the audit trail.
+#[tokio::test]
+async fn security_settings_are_shown_and_changed_in_part_and_a_bad_value_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = empty_city(dir.path()).await;
+    let show = |url: &str| {
+        let out = jianguan(&["security", "show", "--db", url]);
+        assert_eq!(out.status.code(), Some(0), "{:?}", stderr_lines(&out));
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let standard = show(&url);
+    assert!(standard.contains("口令最长使用期限：90 天"), "{standard}");
+    assert!(standard.contains("同时在线会话：3 个"), "{standard}");
+
+    let set = jianguan(&[
+        "security",
+        "set",
+        "--db",
+        &url,
+        "--max-sessions",
+        "1",
+        "--by",
+        "安全管理员",
+    ]);
+    assert_eq!(set.status.code(), Some(0), "{:?}", stderr_lines(&set));
+    let changed = show(&url);
+    assert!(changed.contains("同时在线会话：1 个"), "{changed}");
+    assert!(
+        changed.contains("口令最长使用期限：90 天"),
+        "the rest kept: {changed}"
+    );
+
+    let bad = jianguan(&["security", "set", "--db", &url, "--max-sessions", "0"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stderr_lines(&bad).join(" ").contains("1 到 100"),
+        "{:?}",
+        stderr_lines(&bad)
+    );
+    assert_eq!(show(&url), changed, "nothing saved by the refusal");
+
+    let db = jianguan_store::open(&url).await.expect("open");
+    let head = db.audit_head().await.expect("reads").expect("a record");
+    assert_eq!(head.action, "security.settings.save");
+    assert_eq!(head.actor, "安全管理员");
+    db.close().await;
+}
