@@ -18,7 +18,7 @@ use std::sync::Arc;
 use jianguan_audit::AuditAction;
 use jianguan_domain::Date;
 use jianguan_domain::overview::Overview;
-use jianguan_domain::store::{BoxFuture, Store, StoreError};
+use jianguan_domain::store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -34,40 +34,7 @@ pub const FORMAT: u32 = 1;
 const PHOTOS: &str = "photos";
 const ANCHORS: &str = "anchors";
 
-/// The database side of a backup, implemented by the storage (`jianguan-store`).
-pub trait Databases: Send + Sync {
-    /// Writes a consistent copy of the database at `url` into the directory `dir` while it is
-    /// in use.
-    fn dump<'a>(
-        &'a self,
-        url: &'a str,
-        dir: &'a Path,
-    ) -> BoxFuture<'a, Result<DatabaseCopy, StoreError>>;
-    /// Whether `url` is a missing or empty file or an empty schema.
-    fn target_is_empty<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<bool, StoreError>>;
-    /// Restores the copy `file` (of the PostgreSQL schema `pg_schema`) into the empty `url`.
-    fn restore<'a>(
-        &'a self,
-        url: &'a str,
-        file: &'a Path,
-        pg_schema: Option<&'a str>,
-    ) -> BoxFuture<'a, Result<(), StoreError>>;
-    /// Opens `url`, bringing its schema up to date.
-    fn open<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<Arc<dyn Store>, StoreError>>;
-}
-
-/// A database copied into a backup directory.
-#[derive(Debug, Clone)]
-pub struct DatabaseCopy {
-    /// `sqlite` or `postgres`.
-    pub backend: String,
-    /// The file written.
-    pub file: PathBuf,
-    /// The schema's migration version.
-    pub schema_version: i64,
-    /// The PostgreSQL schema dumped.
-    pub pg_schema: Option<String>,
-}
+pub use jianguan_domain::store::{DatabaseCopy, Databases};
 
 /// The manifest of a backup directory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -539,7 +506,19 @@ pub async fn verify(
         std::process::id(),
         clock.now_ms()
     ));
+    // A drill into a named PostgreSQL database restores into a schema of its own there, dropped
+    // afterwards, so the same scratch database serves every drill.
+    let scratch_schema = format!("jianguan_drill_{}_{}", std::process::id(), clock.now_ms());
     let scratch_url = match (scratch, manifest.backend.as_str()) {
+        (Some(url), _) if problems.is_empty() => {
+            match dbs.create_scratch(url, &scratch_schema).await {
+                Ok(made) => made,
+                Err(e) => {
+                    checks.push(("恢复到临时库", false, e.to_string()));
+                    return finish(dir, checks, source, clock, actor).await;
+                }
+            }
+        }
         (Some(url), _) => url.to_string(),
         (None, "sqlite") => temp.display().to_string(),
         (None, other) => {
@@ -555,11 +534,30 @@ pub async fn verify(
             Err(e) => checks.push(("恢复到临时库", false, e.to_string())),
         }
     }
-    if scratch.is_none() {
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", temp.display()));
+    match scratch {
+        None => {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", temp.display()));
+            }
+        }
+        Some(url) => {
+            if let Err(e) = dbs.drop_scratch(url, &scratch_schema).await {
+                tracing::warn!(error = %e, schema = scratch_schema, "the drill's scratch schema stays");
+            }
         }
     }
+    finish(dir, checks, source, clock, actor).await
+}
+
+/// The drill's verdict: appended to the backup's `drills.log` and, given the source database,
+/// recorded there as `backup.verify`.
+async fn finish(
+    dir: &Path,
+    checks: Vec<(&'static str, bool, String)>,
+    source: Option<&dyn Store>,
+    clock: Clock,
+    actor: &str,
+) -> Result<Drill, BackupError> {
     let drill = Drill { checks };
     let verdict = if drill.passed() {
         "通过"
@@ -780,46 +778,6 @@ mod tests {
     use super::*;
     use jianguan_domain::store::prelude::*;
 
-    /// The storage's copy and restore, as the binary hands them over.
-    struct Sqlite;
-
-    impl Databases for Sqlite {
-        fn dump<'a>(
-            &'a self,
-            url: &'a str,
-            dir: &'a Path,
-        ) -> BoxFuture<'a, Result<DatabaseCopy, StoreError>> {
-            Box::pin(async move {
-                let db = jianguan_store::backup::open_as_is(url).await?;
-                let d = jianguan_store::backup::dump(&db, url, dir).await;
-                db.close().await;
-                let d = d?;
-                Ok(DatabaseCopy {
-                    backend: d.backend.into(),
-                    file: d.file,
-                    schema_version: d.schema_version,
-                    pg_schema: d.pg_schema,
-                })
-            })
-        }
-        fn target_is_empty<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<bool, StoreError>> {
-            Box::pin(jianguan_store::backup::target_is_empty(url))
-        }
-        fn restore<'a>(
-            &'a self,
-            url: &'a str,
-            file: &'a Path,
-            pg_schema: Option<&'a str>,
-        ) -> BoxFuture<'a, Result<(), StoreError>> {
-            Box::pin(jianguan_store::backup::restore(url, file, pg_schema))
-        }
-        fn open<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<Arc<dyn Store>, StoreError>> {
-            Box::pin(
-                async move { Ok(Arc::new(jianguan_store::open(url).await?) as Arc<dyn Store>) },
-            )
-        }
-    }
-
     #[tokio::test]
     async fn a_scheduled_backup_runs_once_per_slot_is_audited_and_verifies() {
         use crate::jobs::RunOutcome;
@@ -839,12 +797,28 @@ mod tests {
             keep: 2,
         };
         let clock = Clock::system();
-        let first = run_scheduled(&store, &Sqlite, &url, &side, &schedule, clock, "node-a")
-            .await
-            .unwrap();
-        let second = run_scheduled(&store, &Sqlite, &url, &side, &schedule, clock, "node-b")
-            .await
-            .unwrap();
+        let first = run_scheduled(
+            &store,
+            &jianguan_store::backup::Backups,
+            &url,
+            &side,
+            &schedule,
+            clock,
+            "node-a",
+        )
+        .await
+        .unwrap();
+        let second = run_scheduled(
+            &store,
+            &jianguan_store::backup::Backups,
+            &url,
+            &side,
+            &schedule,
+            clock,
+            "node-b",
+        )
+        .await
+        .unwrap();
         assert_eq!((first, second), (RunOutcome::Ran, RunOutcome::Skipped));
         let made: Vec<PathBuf> = std::fs::read_dir(&schedule.dir)
             .unwrap()
@@ -853,9 +827,16 @@ mod tests {
         assert_eq!(made.len(), 1, "{made:?}");
         let head = store.audit_head().await.unwrap().unwrap();
         assert_eq!(head.action, AuditAction::BackupCreate.code());
-        let drill = verify(&made[0], &Sqlite, None, None, clock, "test")
-            .await
-            .unwrap();
+        let drill = verify(
+            &made[0],
+            &jianguan_store::backup::Backups,
+            None,
+            None,
+            clock,
+            "test",
+        )
+        .await
+        .unwrap();
         assert!(drill.passed(), "{:?}", drill.checks);
         // What /metrics reports: the newest backup's age by its manifest, and the job's runs.
         let now = clock.now_ms();

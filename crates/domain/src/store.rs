@@ -966,6 +966,60 @@ impl<T> Store for T where
 {
 }
 
+/// The database side of a backup, as files: copying a database whole while it is in use,
+/// restoring a copy into an empty one, scratch places for restore drills. Implemented by the
+/// storage (`jianguan_store::backup::Backups`); the backup use cases (`jianguan-app`) are given
+/// one.
+pub trait Databases: Send + Sync {
+    /// Writes a consistent copy of the database at `url` into the directory `dir` while it is
+    /// in use.
+    fn dump<'a>(
+        &'a self,
+        url: &'a str,
+        dir: &'a std::path::Path,
+    ) -> BoxFuture<'a, Result<DatabaseCopy, StoreError>>;
+    /// Whether `url` is a missing or empty file or an empty schema.
+    fn target_is_empty<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<bool, StoreError>>;
+    /// Restores the copy `file` (of the PostgreSQL schema `pg_schema`) into the empty `url`.
+    fn restore<'a>(
+        &'a self,
+        url: &'a str,
+        file: &'a std::path::Path,
+        pg_schema: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+    /// Opens `url`, bringing its schema up to date.
+    fn open<'a>(
+        &'a self,
+        url: &'a str,
+    ) -> BoxFuture<'a, Result<std::sync::Arc<dyn Store>, StoreError>>;
+    /// A new, empty place named `name` for a restore drill inside the PostgreSQL database `url`
+    /// (a schema of its own), as a URL; `url` itself for SQLite.
+    fn create_scratch<'a>(
+        &'a self,
+        url: &'a str,
+        name: &'a str,
+    ) -> BoxFuture<'a, Result<String, StoreError>>;
+    /// Removes what [`Databases::create_scratch`] made.
+    fn drop_scratch<'a>(
+        &'a self,
+        url: &'a str,
+        name: &'a str,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+}
+
+/// A database copied into a backup directory.
+#[derive(Debug, Clone)]
+pub struct DatabaseCopy {
+    /// `sqlite` or `postgres`.
+    pub backend: String,
+    /// The file written.
+    pub file: std::path::PathBuf,
+    /// The schema's migration version.
+    pub schema_version: i64,
+    /// The PostgreSQL schema dumped.
+    pub pg_schema: Option<String>,
+}
+
 /// The port's traits, for calling their methods on a [`Store`]: `use
 /// jianguan_domain::store::prelude::*;`.
 pub mod prelude {

@@ -1,60 +1,15 @@
 //! `jianguan backup`, `backup verify`, `restore` and `migrate`: parse, call
-//! `jianguan_app::backup`, print. [`StoreDatabases`] hands the app the storage's copy and restore.
+//! `jianguan_app::backup`, print. The storage's copy and
+//! restore are `jianguan_store::backup::Backups`.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use jianguan_app::Clock;
-use jianguan_app::backup::{DatabaseCopy, Databases, SideFiles};
-use jianguan_domain::store::{BoxFuture, Store, StoreError};
+use jianguan_app::backup::SideFiles;
+use jianguan_domain::store::Store;
 use jianguan_store::backup::SchemaState;
-
-/// The storage's side of a backup.
-pub struct StoreDatabases;
-
-impl Databases for StoreDatabases {
-    fn dump<'a>(
-        &'a self,
-        url: &'a str,
-        dir: &'a Path,
-    ) -> BoxFuture<'a, Result<DatabaseCopy, StoreError>> {
-        Box::pin(async move {
-            // Not migrated: a backup taken before a migration copies the schema as it was.
-            let db = jianguan_store::backup::open_as_is(url).await?;
-            let dump = jianguan_store::backup::dump(&db, url, dir).await;
-            db.close().await;
-            let dump = dump?;
-            Ok(DatabaseCopy {
-                backend: dump.backend.to_string(),
-                file: dump.file,
-                schema_version: dump.schema_version,
-                pg_schema: dump.pg_schema,
-            })
-        })
-    }
-
-    fn target_is_empty<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<bool, StoreError>> {
-        Box::pin(jianguan_store::backup::target_is_empty(url))
-    }
-
-    fn restore<'a>(
-        &'a self,
-        url: &'a str,
-        file: &'a Path,
-        pg_schema: Option<&'a str>,
-    ) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(jianguan_store::backup::restore(url, file, pg_schema))
-    }
-
-    fn open<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<Arc<dyn Store>, StoreError>> {
-        Box::pin(async move {
-            let db = jianguan_store::open(url).await?;
-            Ok(Arc::new(db) as Arc<dyn Store>)
-        })
-    }
-}
 
 /// `jianguan backup --db URL --out DIR`, or `jianguan backup verify DIR`.
 #[derive(Debug, Args)]
@@ -182,7 +137,7 @@ async fn take(db: &str, out: &Path, side: &SideFiles) -> Result<jianguan_app::ba
         .context("opening the database")?;
     let result = jianguan_app::backup::create(
         &store,
-        &StoreDatabases,
+        &jianguan_store::backup::Backups,
         db,
         out,
         side,
@@ -205,7 +160,7 @@ async fn verify(dir: &Path, db: Option<String>, scratch: Option<String>) -> Resu
     };
     let drill = jianguan_app::backup::verify(
         dir,
-        &StoreDatabases,
+        &jianguan_store::backup::Backups,
         scratch.as_deref(),
         source.as_ref().map(|s| s as &dyn Store),
         Clock::system(),
@@ -236,7 +191,7 @@ pub async fn restore(args: RestoreArgs) -> Result<()> {
     let side = args.side.files(&args.db);
     let restored = jianguan_app::backup::restore(
         &args.from,
-        &StoreDatabases,
+        &jianguan_store::backup::Backups,
         &args.db,
         &side,
         Clock::system(),

@@ -479,7 +479,7 @@ async fn run(cli: Cli) -> Result<()> {
             if let Some(dir) = backups.backup_dir {
                 jianguan_app::backup::spawn_scheduled(
                     Arc::new(store.clone()),
-                    Arc::new(backup::StoreDatabases),
+                    Arc::new(jianguan_store::backup::Backups),
                     db.clone(),
                     side,
                     jianguan_app::backup::Schedule {

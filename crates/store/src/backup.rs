@@ -7,8 +7,10 @@ use std::io;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
-use jianguan_domain::store::StoreError;
-use sqlx::Connection;
+use std::sync::Arc;
+
+use jianguan_domain::store::{BoxFuture, DatabaseCopy, Databases, Store, StoreError};
+use sqlx::{Connection, Executor};
 
 use crate::{Db, DbUrl, redact};
 
@@ -259,6 +261,81 @@ pub async fn target_is_empty(url: &str) -> Result<bool, StoreError> {
     ))
 }
 
+/// A place of its own for a restore drill inside the PostgreSQL database `url` names: the new,
+/// empty schema `name` (an identifier the caller makes, letters, digits and `_`), and a URL
+/// whose connections use only it. A URL that already names its schema (`options[search_path]`)
+/// is used as it is, and must be empty. [`drop_scratch`] removes the schema again, so drills can
+/// be repeated against one scratch database.
+pub async fn create_scratch(url: &str, name: &str) -> Result<String, StoreError> {
+    let DbUrl::Postgres(pg) = DbUrl::parse(url)? else {
+        return Ok(url.to_string());
+    };
+    if pg.contains("search_path") {
+        return Ok(pg);
+    }
+    check_identifier(name)?;
+    let mut conn = connect(&pg).await?;
+    conn.execute(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {name}")))
+        .await
+        .map_err(|e| StoreError::Backend(format!("creating the scratch schema {name}: {e}")))?;
+    conn.close().await.ok();
+    let separator = if pg.contains('?') { '&' } else { '?' };
+    Ok(format!(
+        "{pg}{separator}options[search_path]={name}&application_name={name}"
+    ))
+}
+
+/// Drops the scratch schema `name` that [`create_scratch`] made in the database `url` names,
+/// ending connections still using it. Nothing for a SQLite URL or a URL naming its own schema.
+pub async fn drop_scratch(url: &str, name: &str) -> Result<(), StoreError> {
+    let DbUrl::Postgres(pg) = DbUrl::parse(url)? else {
+        return Ok(());
+    };
+    if pg.contains("search_path") {
+        return Ok(());
+    }
+    check_identifier(name)?;
+    let mut conn = connect(&pg).await?;
+    sqlx::query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE application_name = $1 AND pid <> pg_backend_pid()",
+    )
+    .bind(name)
+    .execute(&mut conn)
+    .await
+    .map_err(backend)?;
+    conn.execute(sqlx::AssertSqlSafe(format!(
+        "DROP SCHEMA IF EXISTS {name} CASCADE"
+    )))
+    .await
+    .map_err(|e| StoreError::Backend(format!("dropping the scratch schema {name}: {e}")))?;
+    conn.close().await.ok();
+    Ok(())
+}
+
+fn check_identifier(name: &str) -> Result<(), StoreError> {
+    let ok = !name.is_empty()
+        && name.len() <= 63
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(format!(
+            "scratch schema name {name:?}: expected lowercase letters, digits and _"
+        )))
+    }
+}
+
+async fn connect(pg: &str) -> Result<sqlx::PgConnection, StoreError> {
+    let options: sqlx::postgres::PgConnectOptions = pg.parse().map_err(backend)?;
+    sqlx::PgConnection::connect_with(&options)
+        .await
+        .map_err(|e| StoreError::Backend(format!("{}: {e}", redact(pg))))
+}
+
 /// Restores the database copy `file` (of `pg_schema` for PostgreSQL) into the empty target
 /// `url`. Refused, with nothing written, when the target is not empty.
 pub async fn restore(url: &str, file: &Path, pg_schema: Option<&str>) -> Result<(), StoreError> {
@@ -355,6 +432,66 @@ pub async fn restore(url: &str, file: &Path, pg_schema: Option<&str>) -> Result<
             conn.close().await.ok();
             restored.and(renamed)
         }
+    }
+}
+
+/// The storage's side of a backup ([`jianguan_domain::store::Databases`]), for the backup use
+/// cases: each call opens what it needs by URL and closes it again.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Backups;
+
+impl Databases for Backups {
+    fn dump<'a>(
+        &'a self,
+        url: &'a str,
+        dir: &'a Path,
+    ) -> BoxFuture<'a, Result<DatabaseCopy, StoreError>> {
+        Box::pin(async move {
+            // Not migrated: a backup taken before a migration copies the schema as it was.
+            let db = open_as_is(url).await?;
+            let copied = dump(&db, url, dir).await;
+            db.close().await;
+            let copied = copied?;
+            Ok(DatabaseCopy {
+                backend: copied.backend.to_string(),
+                file: copied.file,
+                schema_version: copied.schema_version,
+                pg_schema: copied.pg_schema,
+            })
+        })
+    }
+
+    fn target_is_empty<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(target_is_empty(url))
+    }
+
+    fn restore<'a>(
+        &'a self,
+        url: &'a str,
+        file: &'a Path,
+        pg_schema: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(restore(url, file, pg_schema))
+    }
+
+    fn open<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<Arc<dyn Store>, StoreError>> {
+        Box::pin(async move { Ok(Arc::new(crate::open(url).await?) as Arc<dyn Store>) })
+    }
+
+    fn create_scratch<'a>(
+        &'a self,
+        url: &'a str,
+        name: &'a str,
+    ) -> BoxFuture<'a, Result<String, StoreError>> {
+        Box::pin(create_scratch(url, name))
+    }
+
+    fn drop_scratch<'a>(
+        &'a self,
+        url: &'a str,
+        name: &'a str,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(drop_scratch(url, name))
     }
 }
 

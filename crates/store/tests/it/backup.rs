@@ -141,6 +141,40 @@ async fn a_postgres_dump_restores_into_an_empty_database() {
             .is_err(),
         "a non-empty schema is refused"
     );
+    // Restore drills into that same database, now holding data: each gets a schema of its own,
+    // dropped afterwards, so the drill can be repeated.
+    let drill = format!("jianguan_drill_t{}", std::process::id());
+    for _ in 0..2 {
+        let scratch = backup::create_scratch(&target, &drill)
+            .await
+            .expect("scratch");
+        assert!(
+            scratch.contains(&format!("search_path]={drill}")),
+            "{scratch}"
+        );
+        backup::restore(&scratch, &dump.file, dump.pg_schema.as_deref())
+            .await
+            .expect("restored into the scratch schema");
+        let copy = jianguan_store::open(&scratch).await.expect("opens");
+        assert_eq!(fingerprint(&copy).await, before);
+        copy.close().await;
+        backup::drop_scratch(&target, &drill)
+            .await
+            .expect("dropped");
+        let left: Option<String> =
+            sqlx::query_scalar("SELECT nspname::text FROM pg_namespace WHERE nspname = $1")
+                .bind(&drill)
+                .fetch_optional(&mut sqlx::PgConnection::connect(&target).await.unwrap())
+                .await
+                .unwrap();
+        assert_eq!(left, None, "the scratch schema is gone");
+    }
+    assert!(
+        backup::create_scratch(&target, "Robert'); DROP TABLE x;--")
+            .await
+            .is_err(),
+        "a schema name is an identifier"
+    );
     db.close().await;
     admin
         .execute(sqlx::AssertSqlSafe(format!(
