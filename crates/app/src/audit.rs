@@ -75,6 +75,16 @@ async fn verify_in_pages(
     anchors: &[Anchor],
     batch: i64,
 ) -> Result<(bool, String), StoreError> {
+    let missing = store.missing_append_only_guards().await?;
+    if !missing.is_empty() {
+        return Ok((
+            false,
+            format!(
+                "审计表的只增保护（触发器）缺失：{}。记录可被改写而不留痕迹，请查明原因并用 jianguan migrate 之前的备份核对 (append-only triggers missing)",
+                missing.join("、")
+            ),
+        ));
+    }
     let mut base = Anchor::genesis();
     let mut records = 0u64;
     loop {
@@ -107,14 +117,18 @@ async fn verify_in_pages(
     ))
 }
 
-/// Writes an anchor every `period` for as long as the server runs.
-pub fn spawn_anchor_task(store: Arc<dyn Store>, path: PathBuf, period: Duration) {
+/// Writes an anchor into every file of `paths` every `period` for as long as the server runs:
+/// the anchor file beside the database and any copies (`--anchor-copy`, meant for a place the
+/// database host cannot rewrite). One failing target does not stop the others.
+pub fn spawn_anchor_task(store: Arc<dyn Store>, paths: Vec<PathBuf>, period: Duration) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(period);
         loop {
             tick.tick().await;
-            if let Err(e) = write_anchor(store.as_ref(), &path).await {
-                tracing::error!(error = %e, path = %path.display(), "writing the audit anchor failed");
+            for path in &paths {
+                if let Err(e) = write_anchor(store.as_ref(), path).await {
+                    tracing::error!(error = %e, path = %path.display(), "writing the audit anchor failed");
+                }
             }
         }
     });

@@ -869,6 +869,11 @@ pub trait AuditStore: Send + Sync {
         after: i64,
         limit: i64,
     ) -> BoxFuture<'_, Result<Vec<AuditRecord>, StoreError>>;
+
+    /// The database's append-only guards (the triggers refusing to change or delete audit
+    /// records and the other histories) that are missing: someone with the database's owner
+    /// rights dropped them, and the chain's verification says so. Empty when all are in place.
+    fn missing_append_only_guards(&self) -> BoxFuture<'_, Result<Vec<String>, StoreError>>;
 }
 
 /// Scheduled jobs run once across nodes.

@@ -53,6 +53,11 @@ enum Command {
         /// File the audit chain's head is appended to (default: `DB.anchors` beside a SQLite file).
         #[arg(long)]
         anchors: Option<std::path::PathBuf>,
+        /// A second file every anchor is also appended to: put it where the database host cannot
+        /// rewrite it (another machine's mount), so rewriting the database and the anchor file
+        /// beside it is still caught (`audit verify --anchors A --anchors B`).
+        #[arg(long)]
+        anchor_copy: Option<std::path::PathBuf>,
         #[command(flatten)]
         network: NetworkArgs,
         #[command(flatten)]
@@ -69,6 +74,11 @@ enum Command {
         /// File the audit chain's head is appended to (default: `DB.anchors` beside a SQLite file).
         #[arg(long)]
         anchors: Option<std::path::PathBuf>,
+        /// A second file every anchor is also appended to: put it where the database host cannot
+        /// rewrite it (another machine's mount), so rewriting the database and the anchor file
+        /// beside it is still caught (`audit verify --anchors A --anchors B`).
+        #[arg(long)]
+        anchor_copy: Option<std::path::PathBuf>,
         #[command(flatten)]
         network: NetworkArgs,
         #[command(flatten)]
@@ -371,9 +381,10 @@ enum AuditCommand {
         /// Database: a file path, sqlite://PATH or postgres://….
         #[arg(long, env = "JIANGUAN_DATABASE_URL")]
         db: String,
-        /// Anchor file (default: beside a SQLite file, `DB.anchors`).
+        /// Anchor file; repeat it to check the chain against each copy (default: beside a
+        /// SQLite file, `DB.anchors`).
         #[arg(long)]
-        anchors: Option<std::path::PathBuf>,
+        anchors: Vec<std::path::PathBuf>,
     },
 }
 
@@ -441,6 +452,7 @@ async fn run(cli: Cli) -> Result<()> {
             db,
             listen,
             anchors,
+            anchor_copy,
             network,
             photos,
         } => {
@@ -451,12 +463,21 @@ async fn run(cli: Cli) -> Result<()> {
                 anchors: anchors.clone(),
             };
             backup::backup_before_migrating(&db, None, &side).await?;
-            demo(&db, listen, anchors, photos, network.config()?).await
+            let serving = Serving {
+                listen,
+                anchors,
+                anchor_copy,
+                photos,
+                network: network.config()?,
+                backup_dir: None,
+            };
+            demo(&db, serving).await
         }
         Command::Serve {
             db,
             listen,
             anchors,
+            anchor_copy,
             network,
             photos,
             backups,
@@ -491,7 +512,15 @@ async fn run(cli: Cli) -> Result<()> {
                     jianguan_app::jobs::node_name(),
                 );
             }
-            serve(store, listen, anchors, photos.dir(&db), network, backup_dir).await
+            let serving = Serving {
+                listen,
+                anchors,
+                anchor_copy,
+                photos: photos.dir(&db),
+                network,
+                backup_dir,
+            };
+            serve(store, serving).await
         }
         Command::Stats(args) => stats(args).await,
         Command::Backup(args) => backup::backup(args).await,
@@ -623,23 +652,41 @@ async fn user_add(
     Ok(())
 }
 
-async fn audit_verify(db: &str, anchors: Option<std::path::PathBuf>) -> Result<()> {
+async fn audit_verify(db: &str, mut files: Vec<std::path::PathBuf>) -> Result<()> {
     let store = jianguan_store::open_read_only(db)
         .await
         .context("opening the database")?;
-    let path = anchors.or_else(|| jianguan_app::audit::default_anchor_path(db));
-    let anchors = match &path {
-        Some(p) => jianguan_app::audit::read_anchors(p).map_err(anyhow::Error::msg)?,
-        None => Vec::new(),
+    if files.is_empty() {
+        files.extend(jianguan_app::audit::default_anchor_path(db));
+    }
+    // The chain alone when no anchor file is known (PostgreSQL without --anchors); else once per
+    // file, so a copy kept elsewhere that disagrees with the one beside the database is named.
+    let targets: Vec<Option<std::path::PathBuf>> = if files.is_empty() {
+        vec![None]
+    } else {
+        files.into_iter().map(Some).collect()
     };
-    let (intact, verdict) = jianguan_app::audit::verify_chain(&store, &anchors).await?;
-    anyhow::ensure!(intact, "{verdict}");
-    println!(
-        "{verdict}{}",
-        path.map(|p| format!("（锚点文件 {}）", p.display()))
-            .unwrap_or_default()
-    );
+    let mut failed = Vec::new();
+    for path in &targets {
+        let anchors = match path {
+            Some(p) => jianguan_app::audit::read_anchors(p).map_err(anyhow::Error::msg)?,
+            None => Vec::new(),
+        };
+        let (intact, verdict) = jianguan_app::audit::verify_chain(&store, &anchors).await?;
+        let line = format!(
+            "{verdict}{}",
+            path.as_ref()
+                .map(|p| format!("（锚点文件 {}）", p.display()))
+                .unwrap_or_default()
+        );
+        if intact {
+            println!("{line}");
+        } else {
+            failed.push(line);
+        }
+    }
     store.close().await;
+    anyhow::ensure!(failed.is_empty(), "{}", failed.join("；"));
     Ok(())
 }
 
@@ -699,13 +746,7 @@ async fn gen_ledger(scale: f64, db: &str, seed: u64) -> Result<()> {
     Ok(())
 }
 
-async fn demo(
-    db: &str,
-    listen: SocketAddr,
-    anchors: Option<std::path::PathBuf>,
-    photos: Option<std::path::PathBuf>,
-    network: jianguan_web::network::NetworkConfig,
-) -> Result<()> {
+async fn demo(db: &str, serving: Serving) -> Result<()> {
     let store = jianguan_store::open(db)
         .await
         .context("opening the database")?;
@@ -757,20 +798,36 @@ async fn demo(
     } else {
         eprintln!("数据库已有数据，直接使用（不会覆盖）。");
     }
-    serve(store, listen, anchors, photos, network, None).await
+    serve(store, serving).await
+}
+
+/// How a server runs: where it listens, its files beside the database, its network settings.
+struct Serving {
+    listen: SocketAddr,
+    /// The anchor file the audit pages verify against.
+    anchors: Option<std::path::PathBuf>,
+    /// A second anchor target (`--anchor-copy`).
+    anchor_copy: Option<std::path::PathBuf>,
+    photos: Option<std::path::PathBuf>,
+    network: jianguan_web::network::NetworkConfig,
+    /// Where scheduled backups go (for `/metrics`).
+    backup_dir: Option<std::path::PathBuf>,
 }
 
 /// How often a running server appends the audit chain's head to the anchor file.
 const ANCHOR_PERIOD: std::time::Duration = std::time::Duration::from_secs(60);
 
-async fn serve(
-    store: jianguan_store::Db,
-    listen: SocketAddr,
-    anchors: Option<std::path::PathBuf>,
-    photos: Option<std::path::PathBuf>,
-    network: jianguan_web::network::NetworkConfig,
-    backup_dir: Option<std::path::PathBuf>,
-) -> Result<()> {
+async fn serve(store: jianguan_store::Db, serving: Serving) -> Result<()> {
+    let Serving {
+        listen,
+        anchors,
+        anchor_copy,
+        photos,
+        network,
+        backup_dir,
+    } = serving;
+    let anchor_targets: Vec<std::path::PathBuf> =
+        anchors.iter().chain(&anchor_copy).cloned().collect();
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;
@@ -792,9 +849,11 @@ async fn serve(
     state.snapshot().await.context("reading the data")?;
     if let Some(path) = &anchors {
         state.set_anchor_path(path.clone());
+    }
+    if !anchor_targets.is_empty() {
         jianguan_app::audit::spawn_anchor_task(
             Arc::new(store.clone()),
-            path.clone(),
+            anchor_targets.clone(),
             ANCHOR_PERIOD,
         );
     }
@@ -813,7 +872,7 @@ async fn serve(
     }
     tracing::info!(%addr, backend = store.backend(), "serving");
     jianguan_web::serve(listener, state).await?;
-    if let Some(path) = &anchors {
+    for path in &anchor_targets {
         jianguan_app::audit::write_anchor(&store, path).await?;
     }
     store.close().await;

@@ -11,6 +11,7 @@ mod cadence;
 mod catalogue;
 mod codec;
 mod errors;
+mod guards;
 mod ledger;
 mod org;
 mod plans;

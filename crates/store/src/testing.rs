@@ -130,6 +130,37 @@ pub async fn sqlite_at_version(path: &std::path::Path, version: i64) {
     pool.close().await;
 }
 
+/// Drops the append-only guard (trigger) `name`, as someone with the database owner's rights
+/// could: for tests showing that verification notices.
+pub async fn drop_append_only_guard(db: &crate::Db, name: &str) {
+    assert!(
+        crate::guards::SQLITE.contains(&name) || crate::guards::POSTGRES.contains(&name),
+        "{name} is not a guard"
+    );
+    match db {
+        crate::Db::Sqlite(pool) => pool
+            .execute(sqlx::AssertSqlSafe(format!("DROP TRIGGER {name}")))
+            .await
+            .map(drop),
+        crate::Db::Postgres(pool) => {
+            let table: String = sqlx::query_scalar(
+                "SELECT c.relname::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid \
+                 WHERE t.tgname = $1 AND c.relnamespace = current_schema()::regnamespace",
+            )
+            .bind(name)
+            .fetch_one(pool)
+            .await
+            .expect("the guard's table");
+            pool.execute(sqlx::AssertSqlSafe(format!(
+                "DROP TRIGGER {name} ON {table}"
+            )))
+            .await
+            .map(drop)
+        }
+    }
+    .expect("the guard is dropped");
+}
+
 #[cfg(test)]
 mod tests {
     use super::with_database;

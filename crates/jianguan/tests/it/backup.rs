@@ -247,3 +247,65 @@ async fn a_writing_command_backs_an_older_schema_up_before_migrating_it() {
     let stats = jianguan(&["rules", "show", "--db", db]);
     assert_eq!(stats.status.code(), Some(0), "{}", text(&stats));
 }
+
+/// `audit verify` checks the chain against every anchor file it is given (the copy kept where
+/// the database host cannot rewrite it): a copy that disagrees is named; and a dropped
+/// append-only guard fails the verification even though every hash still links.
+#[tokio::test]
+async fn audit_verify_names_the_anchor_copy_that_disagrees_and_a_dropped_guard() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = demo_database(dir.path()).await;
+    let beside = dir.path().join("demo.db.anchors");
+    let copy = dir.path().join("elsewhere.anchors");
+    std::fs::copy(&beside, &copy).unwrap();
+    let (a, b) = (beside.to_str().unwrap(), copy.to_str().unwrap());
+    let both = jianguan(&[
+        "audit",
+        "verify",
+        "--db",
+        &db,
+        "--anchors",
+        a,
+        "--anchors",
+        b,
+    ]);
+    assert_eq!(both.status.code(), Some(0), "{}", text(&both));
+    assert_eq!(
+        text(&both).matches("审计链完整").count(),
+        2,
+        "{}",
+        text(&both)
+    );
+
+    // The copy says the head had another hash: only the copy is named.
+    let line = std::fs::read_to_string(&copy).unwrap();
+    let mut parts: Vec<&str> = line.split_whitespace().collect();
+    let forged = "f".repeat(64);
+    parts[1] = &forged;
+    std::fs::write(&copy, format!("{}\n", parts.join(" "))).unwrap();
+    let out = jianguan(&[
+        "audit",
+        "verify",
+        "--db",
+        &db,
+        "--anchors",
+        a,
+        "--anchors",
+        b,
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("elsewhere.anchors"), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("demo.db.anchors"),
+        "the good one is reported good: {}",
+        text(&out)
+    );
+
+    // The guard against rewriting audit records is dropped.
+    let store = jianguan_store::open(&db).await.unwrap();
+    jianguan_store::testing::drop_append_only_guard(&store, "audit_log_no_delete").await;
+    store.close().await;
+    let out = jianguan(&["audit", "verify", "--db", &db]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("audit_log_no_delete"), "{}", text(&out));
+}

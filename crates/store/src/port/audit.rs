@@ -28,4 +28,35 @@ impl AuditStore for Db {
     ) -> BoxFuture<'_, Result<Vec<AuditRecord>, StoreError>> {
         Box::pin(async move { codec_call!(self, audit_records(after, limit)) })
     }
+
+    fn missing_append_only_guards(&self) -> BoxFuture<'_, Result<Vec<String>, StoreError>> {
+        Box::pin(async move {
+            let (expected, present): (&[&str], Vec<String>) = match self {
+                Db::Sqlite(pool) => (
+                    crate::guards::SQLITE,
+                    sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+                        .fetch_all(pool)
+                        .await
+                        .map_err(backend_error)?,
+                ),
+                Db::Postgres(pool) => (
+                    crate::guards::POSTGRES,
+                    sqlx::query_scalar(
+                        "SELECT t.tgname::text FROM pg_trigger t \
+                         JOIN pg_class c ON c.oid = t.tgrelid \
+                         WHERE c.relnamespace = current_schema()::regnamespace \
+                         AND NOT t.tgisinternal AND t.tgenabled <> 'D'",
+                    )
+                    .fetch_all(pool)
+                    .await
+                    .map_err(backend_error)?,
+                ),
+            };
+            Ok(expected
+                .iter()
+                .filter(|name| !present.iter().any(|p| p == *name))
+                .map(|name| (*name).to_string())
+                .collect())
+        })
+    }
 }

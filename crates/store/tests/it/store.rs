@@ -90,6 +90,7 @@ macro_rules! backend_tests {
                 slots_and_jobs_are_claimed_independently,
                 finishing_a_run_the_node_does_not_hold_is_an_error_and_changes_nothing,
                 the_database_refuses_to_change_or_delete_an_audit_record,
+                a_dropped_or_disabled_append_only_guard_is_reported_missing,
                 cadence_records_round_trip_with_ids_assigned_and_audited,
                 a_filed_report_sets_its_milestones_and_a_duplicate_version_writes_nothing,
                 a_report_and_the_tickets_it_opens_are_one_write,
@@ -1487,6 +1488,31 @@ async fn the_database_refuses_to_change_or_delete_an_audit_record(db: Db) {
         assert!(err.to_string().contains("append-only"), "{sql}: {err}");
     }
     assert_eq!(db.audit_records(0, 10).await.expect("reads"), vec![first]);
+}
+
+/// Someone with the owner's rights drops (or, on PostgreSQL, disables) the audit table's
+/// guards: the store names exactly those as missing, and nothing while all are in place.
+async fn a_dropped_or_disabled_append_only_guard_is_reported_missing(db: Db) {
+    assert_eq!(
+        db.missing_append_only_guards().await.expect("reads"),
+        Vec::<String>::new(),
+        "a migrated database has every guard"
+    );
+    jianguan_store::testing::drop_append_only_guard(&db, "audit_log_no_update").await;
+    if matches!(db, Db::Postgres(_)) {
+        execute(
+            &db,
+            "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_delete",
+        )
+        .await
+        .expect("disabled");
+    }
+    let missing = db.missing_append_only_guards().await.expect("reads");
+    let expected: Vec<&str> = match db {
+        Db::Sqlite(_) => vec!["audit_log_no_update"],
+        Db::Postgres(_) => vec!["audit_log_no_update", "audit_log_no_delete"],
+    };
+    assert_eq!(missing, expected);
 }
 
 async fn two_handles_appending_audit_records_at_once_keep_one_unbroken_chain(db: Db, url: String) {
