@@ -405,6 +405,8 @@ struct StatsArgs {
 }
 
 fn main() -> ExitCode {
+    // Only a build for the crash test has crash points; elsewhere this does nothing.
+    jianguan_store::crash::arm_from_env();
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(

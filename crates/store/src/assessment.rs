@@ -565,7 +565,9 @@ macro_rules! backend_assessment {
                         )));
                     }
                 }
-                finish(tx).await
+                bump_data_version(&mut tx).await?;
+                crate::crash::crash_point!("crash.07.scoring.before_commit");
+                tx.commit().await.map_err(backend_error)
             }
 
             pub(crate) async fn publish_run(
@@ -613,7 +615,10 @@ macro_rules! backend_assessment {
                         published.version
                     )));
                 }
-                finish(tx).await?;
+                bump_data_version(&mut tx).await?;
+                crate::crash::crash_point!("crash.08.publish.before_commit");
+                tx.commit().await.map_err(backend_error)?;
+                crate::crash::crash_point!("crash.09.publish.after_commit");
                 Ok(published)
             }
 

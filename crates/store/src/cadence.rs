@@ -492,6 +492,7 @@ macro_rules! backend_cadence {
                 .execute(&mut *tx)
                 .await
                 .map_err(backend_error)?;
+                crate::crash::crash_point!("crash.01.filing.after_report_insert");
                 for (m, on) in &report.milestones_reached {
                     sqlx::query(
                         "INSERT INTO report_milestones (report_id, milestone_id, reached_on) \
@@ -577,7 +578,9 @@ macro_rules! backend_cadence {
                 }));
                 append_audit_tx(&mut tx, records).await?;
                 bump_data_version(&mut tx).await?;
+                crate::crash::crash_point!("crash.02.filing.before_commit");
                 tx.commit().await.map_err(backend_error)?;
+                crate::crash::crash_point!("crash.03.filing.after_commit");
                 Ok(ReportId(id))
             }
 

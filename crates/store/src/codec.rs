@@ -458,6 +458,7 @@ macro_rules! backend_codec {
                             .push_bind(r.hash.clone());
                     });
                     qb.build().execute(&mut **tx).await.map_err(backend_error)?;
+                    crate::crash::crash_point!("crash.12.audit.after_append");
                 }
                 Ok(prev)
             }
@@ -635,6 +636,7 @@ macro_rules! backend_codec {
                 let mut audit = audit.clone();
                 audit.object = format!("account:{id}");
                 append_audit_tx(&mut tx, vec![audit]).await?;
+                crate::crash::crash_point!("crash.10.account.before_commit");
                 tx.commit().await.map_err(backend_error)?;
                 Ok(id)
             }
@@ -840,6 +842,7 @@ macro_rules! backend_codec {
                     .await
                     .map_err(backend_error)?;
                 append_audit_tx(&mut tx, vec![audit.clone()]).await?;
+                crate::crash::crash_point!("crash.11.password.before_commit");
                 tx.commit().await.map_err(backend_error)
             }
 

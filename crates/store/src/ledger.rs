@@ -639,6 +639,7 @@ macro_rules! backend_ledger {
                     insert_milestones(&mut tx, &milestones).await?;
                     done += chunk.len() as u64;
                     progress(done, total);
+                    crate::crash::crash_point!("crash.04.import.midway");
                 }
                 for (p, _) in &import.updated {
                     replace_project(&mut tx, p, &mut next_milestone).await?;
@@ -664,7 +665,9 @@ macro_rules! backend_ledger {
                             .map_err(backend_error)?;
                     return Err(stale(import.expected_version, now));
                 }
+                crate::crash::crash_point!("crash.05.import.before_commit");
                 tx.commit().await.map_err(backend_error)?;
+                crate::crash::crash_point!("crash.06.import.after_commit");
                 Ok(ids)
             }
         }

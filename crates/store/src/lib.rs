@@ -10,6 +10,7 @@ mod assessment;
 mod cadence;
 mod catalogue;
 mod codec;
+pub mod crash;
 mod errors;
 mod guards;
 mod ledger;

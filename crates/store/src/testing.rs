@@ -130,6 +130,17 @@ pub async fn sqlite_at_version(path: &std::path::Path, version: i64) {
     pool.close().await;
 }
 
+/// SQLite's own integrity check of `db` (`ok` when sound), for tests that crash a writer.
+pub async fn sqlite_integrity(db: &crate::Db) -> String {
+    match db {
+        crate::Db::Sqlite(pool) => sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(pool)
+            .await
+            .expect("integrity check"),
+        crate::Db::Postgres(_) => "ok".into(),
+    }
+}
+
 /// Drops the append-only guard (trigger) `name`, as someone with the database owner's rights
 /// could: for tests showing that verification notices.
 pub async fn drop_append_only_guard(db: &crate::Db, name: &str) {
