@@ -357,7 +357,7 @@ pub async fn save_calendar(
 /// has periods. Returns how many were opened.
 pub async fn open_year(store: &dyn Store, year: i16, by: &str) -> Result<usize, CalendarError> {
     let (calendar, _) = calendar_in_force(store).await?;
-    let existing = store.load_read_model().await?.portfolio.periods;
+    let existing = store.load_records().await?.periods;
     if existing.iter().any(|p| p.year == year) {
         return Err(CalendarError::AlreadyOpen(year));
     }

@@ -467,6 +467,12 @@ pub trait PortfolioStore: Send + Sync {
     /// smaller than [`PortfolioStore::load_portfolio`] at scale; `portfolio.reports` is empty.
     fn load_read_model(&self) -> BoxFuture<'_, Result<ReadModel, StoreError>>;
 
+    /// The records alone: units, categories, projects with milestones and plans, periods; no
+    /// reports and no investment read off them. What a command that plans changes to the
+    /// records (a ledger import, the organisation, coverage, entered values) needs, without
+    /// scanning every report version (millions at national scale).
+    fn load_records(&self) -> BoxFuture<'_, Result<Portfolio, StoreError>>;
+
     /// One project with its reports, or `None` if there is no such project within `scope`.
     fn load_project(
         &self,

@@ -411,7 +411,7 @@ async fn scheme_change(db: &str, year: i16, file: &std::path::Path, by: &str) ->
     let store = crate::backup::open_for_writing(db)
         .await
         .context("opening the database")?;
-    let portfolio = store.load_read_model().await?.portfolio;
+    let portfolio = store.load_records().await?;
     let (saved, scheme) =
         assessment::save_scheme(&store, Clock::system(), &portfolio, year, &text, by, None)
             .await
@@ -452,7 +452,7 @@ pub async fn indicator(command: IndicatorCommand) -> Result<()> {
     let store = crate::backup::open_for_writing(&db)
         .await
         .context("opening the database")?;
-    let portfolio = store.load_read_model().await?.portfolio;
+    let portfolio = store.load_records().await?;
     let Some(u) = portfolio.unit(entry.subject) else {
         anyhow::bail!("没有编号为 {unit} 的单位");
     };

@@ -310,7 +310,7 @@ pub async fn calendar_show(db: &str, year: Option<i16>) -> Result<()> {
         Some(v) => eprintln!("填报日历第 {v} 版"),
         None => eprintln!("尚未保存填报日历，使用默认日历"),
     }
-    let portfolio = store.load_read_model().await?.portfolio;
+    let portfolio = store.load_records().await?;
     let year =
         year.unwrap_or_else(|| portfolio.default_year(jianguan_app::clock::today_in_china()));
     let stored: Vec<_> = portfolio

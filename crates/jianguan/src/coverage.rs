@@ -200,7 +200,7 @@ pub async fn run(args: CoverageArgs) -> Result<()> {
             let store = jianguan_store::open_read_only(db)
                 .await
                 .context("opening the database")?;
-            let portfolio = store.load_read_model().await?.portfolio;
+            let portfolio = store.load_records().await?;
             store.close().await;
             let facilities = jianguan_app::coverage::project_facilities(&portfolio);
             eprintln!(
@@ -240,7 +240,7 @@ pub async fn run(args: CoverageArgs) -> Result<()> {
         let store = jianguan_store::open_read_only(db)
             .await
             .context("opening the database")?;
-        let portfolio = store.load_read_model().await?.portfolio;
+        let portfolio = store.load_records().await?;
         let note = format!(
             "jianguan coverage：{kind} 步行 {threshold_m:.0} 米内（{}）",
             args.out.display()

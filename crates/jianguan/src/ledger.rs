@@ -140,7 +140,8 @@ async fn import_ledger(args: ImportLedgerArgs) -> Result<()> {
     // The plan is checked against this version: if anything is written meanwhile, the store
     // refuses the import rather than apply a plan made from stale records.
     let version = store.data_version().await?;
-    let read_model = store.load_read_model().await?;
+    // The records alone: planning an import reads no report versions.
+    let records = store.load_records().await?;
     let workbook = read_workbook(&bytes, &file_name, &options.limits)?;
     let progress_bar = bar(workbook.rows() as u64, "行");
     let plan = {
@@ -149,7 +150,7 @@ async fn import_ledger(args: ImportLedgerArgs) -> Result<()> {
             shown.set_length(total);
             shown.set_position(done);
         };
-        plan_import(&workbook, &read_model.portfolio, &options, &progress)
+        plan_import(&workbook, &records, &options, &progress)
     };
     progress_bar.finish_and_clear();
     let plan = match plan {

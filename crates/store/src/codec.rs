@@ -1200,7 +1200,7 @@ macro_rules! backend_codec {
             }
 
             /// Reads every record but the reports.
-            async fn load_records(pool: &Pool<Db>) -> Result<Portfolio, StoreError> {
+            pub(crate) async fn load_records(pool: &Pool<Db>) -> Result<Portfolio, StoreError> {
                 let units = load_units(pool).await?;
                 let categories = load_categories(pool).await?;
                 let rows: Vec<ProjectRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(

@@ -59,6 +59,10 @@ impl PortfolioStore for Db {
         Box::pin(async move { codec_call!(self, load_read_model()) })
     }
 
+    fn load_records(&self) -> BoxFuture<'_, Result<Portfolio, StoreError>> {
+        Box::pin(async move { codec_call!(self, load_records()) })
+    }
+
     fn load_project(
         &self,
         id: ProjectId,

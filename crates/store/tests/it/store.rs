@@ -72,6 +72,7 @@ macro_rules! backend_tests {
         mod $backend {
             backend_tests!(@db [$(#[$attr])*] $fresh;
                 create_then_load_returns_the_portfolio_exactly,
+                the_records_alone_are_the_read_models_portfolio,
                 create_reports_progress_up_to_the_total,
                 create_is_attributed_to_the_actor_in_the_audit_trail,
                 load_project_returns_the_project_with_every_report_version_and_its_periods,
@@ -1598,6 +1599,17 @@ async fn two_handles_filing_reports_at_once_all_succeed_with_distinct_ids(db: Db
     assert_eq!(records.len(), before + 40, "one audit record per filing");
     jianguan_audit::verify(&records, &[]).expect("one unbroken chain");
     other.close().await;
+}
+
+/// What an import plans against (`load_records`) is the read model's portfolio, read without
+/// the report versions.
+async fn the_records_alone_are_the_read_models_portfolio(db: Db) {
+    create(&db, &CITY).await.expect("the demo city is written");
+    let records = db.load_records().await.expect("reads");
+    let model = db.load_read_model().await.expect("reads");
+    assert!(records.reports.is_empty());
+    assert!(!records.projects.is_empty());
+    assert_eq!(records, model.portfolio);
 }
 
 async fn load_project_outside_the_scope_reads_nothing(db: Db) {
