@@ -857,7 +857,7 @@ fn filed_redirect(
     today: Date,
 ) -> Response {
     Redirect::to(&format!(
-        "/filing?year={}&as_of={today}&period={}&project={project}&filed={report}#form",
+        "/filing?year={}&as_of={today}&period={}&project={project}&filed={report}#notice",
         period.year, period.seq
     ))
     .into_response()

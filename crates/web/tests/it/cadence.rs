@@ -289,6 +289,14 @@ async fn filing_a_missing_report_changes_compliance_and_a_double_submit_files_on
         .await;
     assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
     assert!(first.location.contains("filed="), "{}", first.location);
+    // Where the browser lands is the confirmation itself, not the form below it.
+    assert!(first.location.ends_with("#notice"), "{}", first.location);
+    let (landing, _) = first.location.split_once('#').expect("an anchor");
+    let landed = app.get("reporter", landing).await;
+    assert!(
+        landed.body.contains(r#"id="notice" role="status""#),
+        "the confirmation is there to land on"
+    );
     assert_eq!(compliance_counts(app).await, (missing - 1, late + 1));
     assert_eq!(app.versions().await, 1);
     // The photo is stored once, named by the SHA-256 of its bytes.
