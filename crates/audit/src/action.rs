@@ -107,6 +107,8 @@ pub enum AuditAction {
     BackupRestore,
     /// A restore drill: a backup restored into a scratch database and checked.
     BackupVerify,
+    /// TOTP seeds stored before there was a key, sealed with it.
+    SecretsSeal,
     /// A month scored as a draft.
     ScoreDraft,
     /// A month's scores published.
@@ -196,6 +198,7 @@ impl AuditAction {
             AuditAction::BackupCreate => "backup.create",
             AuditAction::BackupRestore => "backup.restore",
             AuditAction::BackupVerify => "backup.verify",
+            AuditAction::SecretsSeal => "secrets.seal",
             AuditAction::ScoreDraft => "score.draft",
             AuditAction::ScorePublish => "score.publish",
             AuditAction::ScoreCorrect => "score.correct",

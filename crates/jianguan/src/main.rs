@@ -22,6 +22,7 @@ mod backup;
 mod bench;
 mod cadence;
 mod coverage;
+mod keys;
 mod ledger;
 mod org;
 mod plan;
@@ -465,6 +466,7 @@ async fn run(cli: Cli) -> Result<()> {
                 anchors: anchors.clone(),
             };
             backup::backup_before_migrating(&db, None, &side).await?;
+            keys::install(&db, true)?;
             let serving = Serving {
                 listen,
                 anchors,
@@ -495,9 +497,11 @@ async fn run(cli: Cli) -> Result<()> {
             {
                 backup::backup_before_migrating(&db, backups.backup_dir.clone(), &side).await?;
             }
+            keys::install(&db, true)?;
             let store = jianguan_store::open_existing(&db)
                 .await
                 .context("opening the database")?;
+            keys::seal_plain(&store).await?;
             let backup_dir = backups.backup_dir.clone();
             if let Some(dir) = backups.backup_dir {
                 jianguan_app::backup::spawn_scheduled(
@@ -528,7 +532,10 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Backup(args) => backup::backup(args).await,
         Command::Restore(args) => backup::restore(args).await,
         Command::Migrate(args) => backup::migrate(args).await,
-        Command::Init(args) => org::init(args).await,
+        Command::Init(args) => {
+            keys::install(args.db(), true)?;
+            org::init(args).await
+        }
         Command::Org { command } => org::org(command).await,
         Command::Gen { scale, db, seed } => gen_ledger(scale, &db, seed).await,
         Command::Security { command } => security::security(command).await,
@@ -541,7 +548,10 @@ async fn run(cli: Cli) -> Result<()> {
                     role,
                     unit,
                 },
-        } => user_add(&db, &username, &name, &role, unit).await,
+        } => {
+            keys::install(&db, true)?;
+            user_add(&db, &username, &name, &role, unit).await
+        }
         Command::Audit {
             command: AuditCommand::Verify { db, anchors },
         } => audit_verify(&db, anchors).await,
@@ -800,6 +810,7 @@ async fn demo(db: &str, serving: Serving) -> Result<()> {
     } else {
         eprintln!("数据库已有数据，直接使用（不会覆盖）。");
     }
+    keys::seal_plain(&store).await?;
     serve(store, serving).await
 }
 

@@ -56,6 +56,13 @@ pub enum OrgCommand {
     },
 }
 
+impl InitArgs {
+    /// The database it sets up.
+    pub fn db(&self) -> &str {
+        &self.db
+    }
+}
+
 pub async fn init(args: InitArgs) -> Result<()> {
     backup::back_up_if_older(&args.db).await?;
     let store = jianguan_store::open(&args.db)

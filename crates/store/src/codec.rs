@@ -288,7 +288,7 @@ impl AccountRow {
             unit: self.unit_id.map(UnitId),
             roles,
             password_hash: self.password_hash,
-            totp_secret: self.totp_secret,
+            totp_secret: crate::secrets::open(self.totp_secret)?,
             totp_last_step: self.totp_last_step,
             created_at_ms: self.created_at_ms,
             last_login_ms: self.last_login_ms,
@@ -463,6 +463,46 @@ macro_rules! backend_codec {
                 Ok(prev)
             }
 
+            /// Seals the TOTP seeds stored in plain text, in one transaction with `audit`; how
+            /// many. Nothing (and no audit record) when there are none or no key.
+            pub(crate) async fn seal_plain_secrets(
+                pool: &Pool<Db>,
+                audit: &AuditDraft,
+            ) -> Result<usize, StoreError> {
+                if !crate::secrets::has_key() {
+                    return Ok(0);
+                }
+                let mut tx = begin_write(pool).await?;
+                let plain: Vec<(i64, String)> = sqlx::query_as(
+                    "SELECT id, totp_secret FROM accounts WHERE totp_secret IS NOT NULL \
+                     AND totp_secret NOT LIKE 'aes256gcm1:%' ORDER BY id",
+                )
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(backend_error)?;
+                if plain.is_empty() {
+                    return Ok(0);
+                }
+                for (id, secret) in &plain {
+                    sqlx::query("UPDATE accounts SET totp_secret = $1 WHERE id = $2")
+                        .bind(crate::secrets::seal(Some(secret))?)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend_error)?;
+                }
+                let mut audit = audit.clone();
+                audit.changes.push(FieldChange {
+                    field: "sealed_totp_secrets".into(),
+                    before: None,
+                    after: Some(plain.len().to_string()),
+                });
+                append_audit_tx(&mut tx, vec![audit]).await?;
+                bump_data_version(&mut tx).await?;
+                tx.commit().await.map_err(backend_error)?;
+                Ok(plain.len())
+            }
+
             /// Appends one audit record in a transaction of its own.
             pub(crate) async fn append_audit(
                 pool: &Pool<Db>,
@@ -557,7 +597,7 @@ macro_rules! backend_codec {
                 .bind(a.unit.map(|u| u.0))
                 .bind(a.expires_on.map(|d| d.to_string()))
                 .bind(a.disabled_at_ms)
-                .bind(&a.totp_secret)
+                .bind(crate::secrets::seal(a.totp_secret.as_deref())?)
                 .bind(a.totp_last_step)
                 .bind(a.id)
                 .execute(&mut *tx)
@@ -612,7 +652,7 @@ macro_rules! backend_codec {
                 .bind(&a.display_name)
                 .bind(a.unit.map(|u| u.0))
                 .bind(&a.password_hash)
-                .bind(&a.totp_secret)
+                .bind(crate::secrets::seal(a.totp_secret.as_deref())?)
                 .bind(a.totp_last_step)
                 .bind(a.created_at_ms)
                 .bind(a.last_login_ms)

@@ -17,6 +17,7 @@ mod ledger;
 mod org;
 mod plans;
 mod postgres;
+pub mod secrets;
 mod sqlite;
 pub mod testing;
 

@@ -59,10 +59,17 @@ fn text(out: &Output) -> String {
     )
 }
 
-/// The demo city, made once by `jianguan demo` and kept as a backup every case restores.
-fn base_backup() -> &'static Path {
-    static BASE: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_, backup) = BASE.get_or_init(|| {
+/// The demo city, made once by `jianguan demo`: its directory, the second-factor seeds the demo
+/// printed, and a backup every case restores.
+struct Base {
+    dir: tempfile::TempDir,
+    seeds: Vec<String>,
+    backup: PathBuf,
+}
+
+fn base() -> &'static Base {
+    static BASE: OnceLock<Base> = OnceLock::new();
+    BASE.get_or_init(|| {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("base.db");
         let mut server = Command::new(env!("CARGO_BIN_EXE_jianguan"))
@@ -80,10 +87,14 @@ fn base_backup() -> &'static Path {
             .expect("the demo starts");
         let mut out = std::io::BufReader::new(server.stdout.take().unwrap());
         let mut line = String::new();
+        let mut seeds = Vec::new();
         while !line.contains("已启动") {
             line.clear();
             let n = std::io::BufRead::read_line(&mut out, &mut line).unwrap();
             assert!(n > 0, "the demo ended before serving");
+            if let Some((_, seed)) = line.split_once("动态口令密钥 ") {
+                seeds.push(seed.trim().to_string());
+            }
         }
         // SIGTERM: the server stops gracefully (its last anchor written).
         let _ = Command::new("kill").arg(server.id().to_string()).status();
@@ -101,9 +112,53 @@ fn base_backup() -> &'static Path {
             None,
         );
         assert!(made.status.success(), "{}", text(&made));
-        (dir, backup)
-    });
-    backup
+        Base { dir, seeds, backup }
+    })
+}
+
+fn base_backup() -> &'static Path {
+    &base().backup
+}
+
+/// The demo's administrators' second-factor seeds are in the database only sealed, under a key
+/// in a private file beside it that no backup carries.
+#[test]
+fn second_factor_seeds_are_sealed_under_a_private_key_file_kept_out_of_backups() {
+    use std::os::unix::fs::PermissionsExt;
+    let base = base();
+    assert_eq!(
+        base.seeds.len(),
+        3,
+        "three administrators print their seeds"
+    );
+    let key = base.dir.path().join("base.db.key");
+    let mode = std::fs::metadata(&key)
+        .expect("the key file")
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o600);
+    for file in ["base.db", "base.db-wal"] {
+        let Ok(bytes) = std::fs::read(base.dir.path().join(file)) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        for seed in &base.seeds {
+            assert!(
+                !text.contains(seed.as_str()),
+                "{file} holds a seed in plain text"
+            );
+        }
+        assert!(text.contains("aes256gcm1:"), "{file}: sealed seeds");
+    }
+    let backed_up: Vec<String> = std::fs::read_dir(&base.backup)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !backed_up.iter().any(|n| n.contains("key")),
+        "{backed_up:?}"
+    );
 }
 
 /// A fresh copy of the demo city for one case.

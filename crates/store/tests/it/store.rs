@@ -102,6 +102,7 @@ macro_rules! backend_tests {
                 a_published_run_is_frozen_and_a_correction_is_a_new_version_with_a_reason,
                 an_objection_is_filed_once_per_open_line_and_decided_once,
                 a_taken_user_name_is_a_duplicate_naming_the_field,
+                a_totp_seed_is_stored_sealed_and_an_older_plain_one_is_sealed_on_request,
                 an_account_of_a_missing_unit_is_a_missing_reference,
                 a_password_set_is_stored_with_its_date_and_ends_the_other_sessions,
                 the_login_throttle_is_kept_per_name_and_source_and_cleared_by_a_success,
@@ -1430,6 +1431,78 @@ async fn a_taken_user_name_is_a_duplicate_naming_the_field(db: Db) {
         other => panic!("expected a duplicate user name, got {other:?}"),
     }
     assert_eq!(state(&db).await, before);
+}
+
+/// With the process's key installed, a TOTP seed is never in the database in plain text: it is
+/// sealed when written and opened when read; a seed an older version stored in plain text still
+/// reads, and `seal_plain_secrets` seals it (once, audited).
+async fn a_totp_seed_is_stored_sealed_and_an_older_plain_one_is_sealed_on_request(db: Db) {
+    use jianguan_store::secrets::{SEALED_PREFIX, SecretKey};
+    // One key for the whole test process (the first test to get here installs it).
+    static KEY: std::sync::LazyLock<SecretKey> =
+        std::sync::LazyLock::new(|| SecretKey::generate().unwrap());
+    jianguan_store::secrets::use_key(KEY.clone()).expect("the process's key");
+    let seed = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    let mut admin = account("admin", None);
+    admin.totp_secret = Some(seed.into());
+    let id = db
+        .create_account(&admin, &audit_draft("account.create"))
+        .await
+        .expect("stored");
+    let raw = |db: Db| async move {
+        let sql = "SELECT totp_secret FROM accounts WHERE username_key = 'admin'";
+        let value: Option<String> = match &db {
+            Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+            Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+        };
+        value.unwrap()
+    };
+    let stored = raw(db.clone()).await;
+    assert!(stored.starts_with(SEALED_PREFIX), "{stored}");
+    assert!(!stored.contains(seed));
+    let back = db.account_by_key("admin").await.unwrap().unwrap();
+    assert_eq!(back.totp_secret.as_deref(), Some(seed));
+    assert_eq!(back.id, id);
+
+    // As an older version left it: plain base32.
+    execute(
+        &db,
+        "UPDATE accounts SET totp_secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP'",
+    )
+    .await
+    .unwrap();
+    let back = db.account_by_key("admin").await.unwrap().unwrap();
+    assert_eq!(
+        back.totp_secret.as_deref(),
+        Some(seed),
+        "a plain seed still reads"
+    );
+    let audit = audit_draft("secrets.seal");
+    assert_eq!(
+        jianguan_store::secrets::seal_plain_secrets(&db, &audit)
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(raw(db.clone()).await.starts_with(SEALED_PREFIX));
+    assert_eq!(
+        jianguan_store::secrets::seal_plain_secrets(&db, &audit)
+            .await
+            .unwrap(),
+        0,
+        "nothing left to seal"
+    );
+    let head = db.audit_head().await.unwrap().unwrap();
+    assert_eq!(head.action, "secrets.seal");
+    assert_eq!(
+        db.account_by_key("admin")
+            .await
+            .unwrap()
+            .unwrap()
+            .totp_secret
+            .as_deref(),
+        Some(seed)
+    );
 }
 
 /// A foreign-key violation is its own variant; PostgreSQL also says which reference it was.
