@@ -848,9 +848,7 @@ async fn serve(store: jianguan_store::Db, serving: Serving) -> Result<()> {
     let state = AppState::new(Arc::new(store.clone()));
     state.set_network(network);
     if let Some(dir) = backup_dir {
-        state
-            .metrics()
-            .add_source(jianguan_web::metrics::backup_age(dir, Clock::system()));
+        state.watch_backups(dir);
     }
     if let Some(dir) = photos {
         jianguan_store::backup::create_private_dir(&dir)

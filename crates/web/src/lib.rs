@@ -162,6 +162,13 @@ impl AppState {
         &self.metrics
     }
 
+    /// Reports the age of the newest backup under `dir` on `/metrics` (a server given
+    /// `--backup-dir`).
+    pub fn watch_backups(&self, dir: std::path::PathBuf) {
+        self.metrics
+            .add_source(metrics::backup_age(dir, jianguan_app::Clock::system()));
+    }
+
     /// Writes `denial` through the denial counter (see [`denials`]).
     pub(crate) async fn deny(
         &self,
