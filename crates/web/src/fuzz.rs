@@ -79,7 +79,9 @@ async fn read_query<T: FromParams>(uri: &Uri) -> bool {
         .body(())
         .expect("a copied URI is valid")
         .into_parts();
-    Typed::<T>::from_request_parts(&mut parts, &()).await.is_ok()
+    Typed::<T>::from_request_parts(&mut parts, &())
+        .await
+        .is_ok()
 }
 
 #[cfg(test)]
