@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::followup::{EscalationLevel, IssuedAct, ItemId, ItemKind, ItemStatus, TrackedItem};
 use crate::model::{Portfolio, Project, ProjectId, UnitId};
 use crate::rates;
-use crate::warnings::{WarningBook, WarningLevel};
+use crate::warnings::{MAX_RULE_DAYS, WarningBook, WarningLevel};
 
 /// The two acts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -117,6 +117,12 @@ impl ProposalRules {
         if self.quiet_days < 0 {
             return Err("[proposals] quiet_days 须 ≥ 0".into());
         }
+        if self.quiet_days > MAX_RULE_DAYS {
+            return Err(format!(
+                "[proposals] quiet_days 须 ≤ {MAX_RULE_DAYS}（十年），得到 {}",
+                self.quiet_days
+            ));
+        }
         for (act, t) in self.triggers() {
             let bad = match t {
                 Trigger::MilestoneOverdue { days } => (days < 1).then_some("days"),
@@ -132,6 +138,20 @@ impl ProposalRules {
             };
             if let Some(field) = bad {
                 return Err(format!("[[proposals.{}]] 的 {field} 须 ≥ 1", act.code()));
+            }
+            let days = match t {
+                Trigger::MilestoneOverdue { days } => Some(("days", days)),
+                Trigger::RepeatedWarnings { within_days, .. }
+                | Trigger::RepeatedSupervision { within_days, .. } => {
+                    Some(("within_days", within_days))
+                }
+                Trigger::DistrictWarnings { .. } => None,
+            };
+            if let Some((field, days)) = days.filter(|(_, d)| *d > MAX_RULE_DAYS) {
+                return Err(format!(
+                    "[[proposals.{}]] 的 {field} 须 ≤ {MAX_RULE_DAYS}（十年），得到 {days}",
+                    act.code()
+                ));
             }
         }
         Ok(())

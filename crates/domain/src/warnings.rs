@@ -166,6 +166,12 @@ pub struct LightRule {
     pub yellow_share: f64,
 }
 
+/// The longest span of days a rules file may give (ten years): every day count — rungs,
+/// windows, lead times, quiet periods — is checked against it, so date arithmetic on them can
+/// never leave the calendar (a window of 11,111,111,160 days once passed validation and made the
+/// daily job panic).
+pub const MAX_RULE_DAYS: i64 = 3_660;
+
 /// The ladder as the office configures it. Versioned: the daily job records which version
 /// raised each warning.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -300,6 +306,13 @@ impl WarningRules {
         if self.overdue[0].days < 1 {
             return Err("逾期天数须 ≥ 1".into());
         }
+        let too_long = |days: i64| days > MAX_RULE_DAYS;
+        if let Some(r) = self.overdue.iter().find(|r| too_long(r.days)) {
+            return Err(format!(
+                "逾期天数须 ≤ {MAX_RULE_DAYS}（十年），得到 {}",
+                r.days
+            ));
+        }
         if self.overdue.iter().any(|r| r.level == WarningLevel::AtRisk) {
             return Err("风险等级只用于到期前（[at_risk]），不能作为逾期等级".into());
         }
@@ -308,10 +321,25 @@ impl WarningRules {
         {
             return Err("[repeat] 的 count 与 within_days 须 ≥ 1".into());
         }
+        if let Some(r) = self.repeat
+            && too_long(r.within_days)
+        {
+            return Err(format!(
+                "[repeat] 的 within_days 须 ≤ {MAX_RULE_DAYS}（十年），得到 {}",
+                r.within_days
+            ));
+        }
         if let Some(r) = self.at_risk
             && (r.within_days < 1 || r.min_predicted_days < 1)
         {
             return Err("[at_risk] 的 within_days 与 min_predicted_days 须 ≥ 1".into());
+        }
+        if let Some(r) = self.at_risk
+            && (too_long(r.within_days) || too_long(r.min_predicted_days))
+        {
+            return Err(format!(
+                "[at_risk] 的 within_days 与 min_predicted_days 须 ≤ {MAX_RULE_DAYS}（十年）"
+            ));
         }
         let l = self.lights;
         if !(0.0..=1.0).contains(&l.red_share) || !(0.0..=1.0).contains(&l.yellow_share) {

@@ -40,7 +40,7 @@ const CREDIT_ROWS: usize = 20;
 const MAP_WIDTH: u32 = 720;
 
 /// What a request asks for: the type, the threshold and optionally one district.
-struct Selection {
+pub(crate) struct Selection {
     kind: &'static FacilityType,
     threshold_m: f64,
     district: Option<i64>,

@@ -18,6 +18,8 @@ mod coverage_pages;
 pub mod denials;
 mod download;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod health;
 pub mod ledger_pages;
 pub use jianguan_domain::fmt;

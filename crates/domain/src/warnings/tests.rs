@@ -373,3 +373,37 @@ fn a_successor_must_raise_the_version_naming_its_line() {
     // An invalid file is refused as from_toml refuses it.
     assert!(WarningRules::successor_from_toml("version = 3", &current).is_err());
 }
+
+#[test]
+fn a_window_beyond_the_calendar_is_refused_not_a_panic_in_the_daily_job() {
+    // Found by `fuzz/run.sh` (warning_rules): `[repeat] within_days = 11111111160` passed
+    // validation and the daily job's `as_of - within_days` panicked.
+    let found = include_str!("fuzz_repeat_window.toml");
+    let err = WarningRules::from_toml(found).unwrap_err();
+    assert!(
+        err.message.contains("within_days") && err.message.contains("3660"),
+        "{err}"
+    );
+    // Every day count has the same bound; at the bound the job runs.
+    for (from, to) in [
+        ("within_days = 60", "within_days = 3661"),
+        ("\ndays = 15", "\ndays = 9223372036854775807"),
+        ("within_days = 14", "within_days = 3661"),
+        ("min_predicted_days = 7", "min_predicted_days = 3661"),
+        ("quiet_days = 30", "quiet_days = 3661"),
+        ("\ndays = 30", "\ndays = 3661"),
+        ("within_days = 90", "within_days = 3661"),
+    ] {
+        let text = DEFAULT_RULES_TOML.replacen(from, to, 1);
+        assert_ne!(text, DEFAULT_RULES_TOML, "{from}");
+        let err = WarningRules::from_toml(&text).unwrap_err();
+        assert!(err.message.contains("3660"), "{to}: {err}");
+    }
+    let at_bound = found.replace("11111111160", "3660");
+    let rules = WarningRules::from_toml(&at_bound).unwrap();
+    let p = portfolio(vec![project(1, &[(date(2021, 3, 1), None)])]);
+    let day = date(2021, 3, 17);
+    let book = WarningBook::default();
+    let events = book.changes(&p, &evaluate(&p, &rules, &book, day), day, 1);
+    assert_eq!(events.len(), 1, "{events:?}");
+}

@@ -36,7 +36,7 @@ use crate::view::{self, Choice, Layout};
 use crate::{AppState, Params, Snapshot, fmt};
 
 /// The filters of the list.
-struct Filters {
+pub(crate) struct Filters {
     kind: Option<ItemKind>,
     status: Option<ItemStatus>,
     owner: Option<UnitId>,

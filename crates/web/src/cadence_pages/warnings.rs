@@ -29,7 +29,7 @@ use crate::view::{self, Choice, Layout, choices};
 use crate::{AppState, Params, Snapshot, fmt};
 
 /// The filters of the list, from the query.
-struct Filters {
+pub(crate) struct Filters {
     level: Option<WarningLevel>,
     district: Option<UnitId>,
     category: Option<CategoryId>,
