@@ -849,7 +849,9 @@ pub(crate) async fn submit(
     Ok(filed_redirect(period, project.id.0, id, today))
 }
 
-/// Back to the form after filing, as of the filing day, so the list shows the report filed.
+/// Back to the form after filing, as of the filing day, so the list shows the report filed;
+/// the browser lands on the confirmation (`#notice`, at the top of the form) so a phone shows it
+/// where the user is.
 fn filed_redirect(
     period: &ReportingPeriod,
     project: i64,

@@ -289,13 +289,19 @@ async fn filing_a_missing_report_changes_compliance_and_a_double_submit_files_on
         .await;
     assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
     assert!(first.location.contains("filed="), "{}", first.location);
-    // Where the browser lands is the confirmation itself, not the form below it.
-    assert!(first.location.ends_with("#notice"), "{}", first.location);
-    let (landing, _) = first.location.split_once('#').expect("an anchor");
-    let landed = app.get("reporter", landing).await;
+    // The browser lands on the confirmation, which opens the form's section and announces.
+    let (landing, anchor) = first.location.split_once('#').expect("an anchor");
+    assert_eq!(anchor, "notice", "{}", first.location);
+    let landed = app.page("reporter", landing).await;
+    let section = landed
+        .find("<section id=\"form\"")
+        .expect("the form's section");
+    let notice = landed
+        .find("<p id=\"notice\" class=\"notice\" role=\"status\"")
+        .expect("the confirmation, announced");
     assert!(
-        landed.body.contains(r#"id="notice" role="status""#),
-        "the confirmation is there to land on"
+        notice > section && !landed[section..notice].contains("<h2>"),
+        "the confirmation opens the form's section: {landed}"
     );
     assert_eq!(compliance_counts(app).await, (missing - 1, late + 1));
     assert_eq!(app.versions().await, 1);

@@ -18,6 +18,7 @@ mod ledger;
 mod matrix;
 mod network;
 mod passwords;
+mod phones;
 mod plans;
 mod record_scope;
 mod setup;

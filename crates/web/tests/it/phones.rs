@@ -1,0 +1,452 @@
+//! Phones (issue 17 item 1): in real headless Chromium, log in as each of the demo's accounts
+//! and visit every page its navigation offers plus the main detail pages it links to (a
+//! project, a district, a category, an item, the filing form, …) at 360, 390 and 1440 CSS px
+//! wide. A page fails when it scrolls sideways (`scrollWidth > innerWidth`, naming the page,
+//! role, width and the element reaching furthest right) or, on a phone, when a tap target (a
+//! navigation link, a button, a checkbox's label) is less than 44 px high.
+//!
+//! One browser session per role. Screenshots of each role's home page and the filing form at
+//! 390 px and of the overview at 1440 px are written to `target/screenshots/`.
+//!
+//! Skipped, with a message saying so, when `chromedriver` is not installed — unless
+//! `JIANGUAN_REQUIRE_BROWSER` is set, in which case a missing browser fails.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use jianguan_access::totp::{Totp, TotpSecret};
+
+use super::browser::{Driver, find_chromedriver, free_port};
+
+/// The widths checked: two common phones and a desktop.
+const WIDTHS: [u32; 3] = [360, 390, 1440];
+
+/// Pages every account is sent to besides its navigation (an administrator's pages are not
+/// in the left navigation; another role gets the refusal page, which must fit too).
+const FIXED: [&str; 6] = [
+    "/account",
+    "/admin/users",
+    "/admin/security",
+    "/audit",
+    "/org",
+    "/indicators",
+];
+
+/// The detail pages followed from the pages visited: the first link of each kind (its path's
+/// prefix, then an id or a code).
+const DETAILS: [(&str, &str); 8] = [
+    ("project", "/projects/"),
+    ("district", "/districts/"),
+    ("category", "/categories/"),
+    ("item", "/items/"),
+    ("filing form", "/filing?"),
+    ("assessment unit", "/assessment/units/"),
+    ("indicator", "/indicators/"),
+    ("plan change", "/plans/change"),
+];
+
+/// Whether `link` is a detail page of the kind with this prefix: an id or a code follows the
+/// prefix (for the filing form: a project is chosen).
+fn is_detail(prefix: &str, link: &str) -> bool {
+    let Some(rest) = link.strip_prefix(prefix) else {
+        return false;
+    };
+    if prefix == "/filing?" {
+        return rest.contains("project=");
+    }
+    if prefix == "/plans/change" {
+        return true;
+    }
+    let id = rest.split(['?', '/']).next().unwrap_or_default();
+    let tail = &rest[id.len()..];
+    !id.is_empty()
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && id != "new"
+        && !tail.starts_with('/')
+}
+
+/// Measures the page: [scrollWidth, innerWidth, the element reaching furthest right (outside
+/// any box that scrolls or clips on its own), its right edge, the tap targets under 44 px].
+const MEASURE: &str = r#"
+const de = document.documentElement;
+function clipped(el) {
+  for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+    const o = getComputedStyle(p).overflowX;
+    if (o === 'auto' || o === 'scroll' || o === 'hidden' || o === 'clip') return true;
+  }
+  return false;
+}
+function name(el) {
+  let s = el.tagName.toLowerCase();
+  if (el.id) s += '#' + el.id;
+  if (typeof el.className === 'string' && el.className.trim()) s += '.' + el.className.trim().split(/\s+/).join('.');
+  const t = (el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 30);
+  return t ? s + ' "' + t + '"' : s;
+}
+function path(el) {
+  const parts = [];
+  for (let e = el; e && e !== document.body && parts.length < 4; e = e.parentElement) parts.unshift(name(e).split(' "')[0]);
+  return parts.join(' > ') + ' ' + (name(el).split(' "')[1] ? '"' + name(el).split(' "')[1] : '');
+}
+let widest = null, right = 0;
+for (const el of document.body.querySelectorAll('*')) {
+  const r = el.getBoundingClientRect();
+  if (r.width === 0 && r.height === 0) continue;
+  if (r.right > right && !clipped(el)) { right = r.right; widest = el; }
+}
+const small = [];
+if (window.innerWidth < 760) {
+  for (const el of document.querySelectorAll('.sidenav a, button, a.button, input[type=checkbox] + label, .topbar a')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    if (getComputedStyle(el).visibility === 'hidden') continue;
+    if (r.height < 43.5) small.push(name(el) + ' ' + Math.round(r.height) + 'px');
+  }
+}
+return [de.scrollWidth, window.innerWidth, widest ? path(widest) : '', Math.round(right), small.slice(0, 5)];
+"#;
+
+/// Every anchor's path and query on the page.
+const LINKS: &str = r#"
+return Array.from(document.querySelectorAll('a[href]')).map(a => {
+  const u = new URL(a.href, location.href);
+  return u.origin === location.origin ? u.pathname + u.search : '';
+}).filter(h => h);
+"#;
+
+fn screenshots_dir() -> PathBuf {
+    let dir = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../target/screenshots"
+    ));
+    std::fs::create_dir_all(&dir).expect("create target/screenshots");
+    dir
+}
+
+async fn shoot(client: &Client, file: &str) {
+    let png = client.screenshot().await.expect("screenshot");
+    assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
+    std::fs::write(screenshots_dir().join(file), &png).expect("write screenshot");
+}
+
+/// Sets the viewport (not the window) to `width` CSS px.
+async fn set_width(client: &Client, width: u32) {
+    let height = if width < 760 { 844 } else { 900 };
+    client
+        .set_window_size(width, height)
+        .await
+        .expect("resize window");
+    let inner = client
+        .execute("return window.innerWidth;", vec![])
+        .await
+        .expect("innerWidth")
+        .as_u64()
+        .expect("a number");
+    if inner != u64::from(width) {
+        let outer = u64::from(width) + (u64::from(width) - inner.min(u64::from(width)));
+        client
+            .set_window_size(u32::try_from(outer).expect("a width"), height)
+            .await
+            .expect("resize window");
+    }
+}
+
+/// What one role's walk found: pages × widths checked, failures, the widest page at 390 px.
+#[derive(Default)]
+struct Walk {
+    checked: usize,
+    pages: usize,
+    failures: Vec<String>,
+    widest_390: (u64, String),
+}
+
+async fn walk_role(
+    client: &Client,
+    base: &str,
+    username: &str,
+    role: &str,
+    totp: Option<&str>,
+) -> Walk {
+    client
+        .goto(&format!("{base}/login"))
+        .await
+        .expect("open login");
+    client
+        .find(Locator::Id("username"))
+        .await
+        .expect("user name field")
+        .send_keys(username)
+        .await
+        .expect("type user name");
+    client
+        .find(Locator::Id("password"))
+        .await
+        .expect("password field")
+        .send_keys(jianguan_demo::seed::DEMO_PASSWORD)
+        .await
+        .expect("type password");
+    if let Some(secret) = totp {
+        let secret = TotpSecret::from_base32(secret).expect("the demo's TOTP secret");
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("after 1970")
+            .as_secs();
+        client
+            .find(Locator::Id("totp"))
+            .await
+            .expect("TOTP field")
+            .send_keys(&Totp::STANDARD.code(&secret, now))
+            .await
+            .expect("type TOTP");
+    }
+    client
+        .find(Locator::Css("form.login button"))
+        .await
+        .expect("login button")
+        .click()
+        .await
+        .expect("submit");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let url = client.current_url().await.expect("current url");
+        if url.path() != "/login" {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{role} ({username}) could not log in:\n{}",
+            client.source().await.unwrap_or_default()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let mut walk = Walk::default();
+    set_width(client, 390).await;
+    shoot(client, &format!("home-{username}-390.png")).await;
+
+    // The home page first, then what the navigation offers, then the fixed pages.
+    let home = client.current_url().await.expect("home url");
+    let mut queue: Vec<(String, String)> = vec![(
+        "home".into(),
+        format!(
+            "{}{}",
+            home.path(),
+            home.query().map_or(String::new(), |q| format!("?{q}"))
+        ),
+    )];
+    queue.push(("overview".into(), "/".into()));
+    client.goto(&format!("{base}/")).await.expect("overview");
+    let nav: Vec<String> = serde_json::from_value(
+        client
+            .execute(
+                "return Array.from(document.querySelectorAll('.sidenav a')).map(a => { const u = new URL(a.href); return u.pathname + u.search; });",
+                vec![],
+            )
+            .await
+            .expect("navigation links"),
+    )
+    .expect("a list of links");
+    for href in nav {
+        queue.push((format!("nav {href}"), href));
+    }
+    for href in FIXED {
+        queue.push((href.to_string(), href.to_string()));
+    }
+    let mut found: BTreeSet<&str> = BTreeSet::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut at = 0;
+    while at < queue.len() {
+        let (label, href) = queue[at].clone();
+        at += 1;
+        if !seen.insert(href.clone()) {
+            continue;
+        }
+        client
+            .goto(&format!("{base}{href}"))
+            .await
+            .unwrap_or_else(|e| panic!("{role}: open {href}: {e}"));
+        walk.pages += 1;
+        // Widths in alternating order so each page costs one load and two resizes.
+        let widths: Vec<u32> = if walk.pages % 2 == 0 {
+            WIDTHS.to_vec()
+        } else {
+            WIDTHS.iter().rev().copied().collect()
+        };
+        for width in widths {
+            set_width(client, width).await;
+            let m = client.execute(MEASURE, vec![]).await.expect("measure");
+            walk.checked += 1;
+            let scroll = m[0].as_u64().unwrap_or_default();
+            let inner = m[1].as_u64().unwrap_or_default();
+            if inner != u64::from(width) {
+                walk.failures.push(format!(
+                    "{role} {href} @{width}: the viewport is {inner} px, not {width} px"
+                ));
+            }
+            if width == 390 && scroll > walk.widest_390.0 {
+                walk.widest_390 = (scroll, format!("{href} ({role})"));
+            }
+            if scroll > inner {
+                walk.failures.push(format!(
+                    "{role} {href} @{width}px: scrollWidth {scroll} > innerWidth {inner}; \
+                     widest element {} (right edge {} px)",
+                    m[2].as_str().unwrap_or_default(),
+                    m[3]
+                ));
+            }
+            if let Some(small) = m[4].as_array().filter(|s| !s.is_empty()) {
+                walk.failures.push(format!(
+                    "{role} {href} @{width}px: tap targets under 44 px high: {small:?}"
+                ));
+            }
+        }
+        if label == "filing form" {
+            set_width(client, 390).await;
+            shoot(client, &format!("filing-form-{username}-390.png")).await;
+            // The whole form on one tall phone screen, to look at the flow end to end.
+            client
+                .set_window_size(390, 2400)
+                .await
+                .expect("resize window");
+            shoot(client, &format!("filing-form-{username}-390-full.png")).await;
+        }
+        if href.split('?').next() == Some("/") && username == "leader" {
+            set_width(client, 1440).await;
+            shoot(client, "overview-leader-1440.png").await;
+            set_width(client, 390).await;
+            shoot(client, "overview-leader-390.png").await;
+        }
+        // Follow the first detail link of each kind not yet visited.
+        let links: Vec<String> =
+            serde_json::from_value(client.execute(LINKS, vec![]).await.expect("links"))
+                .expect("a list of links");
+        for (kind, prefix) in DETAILS {
+            if found.contains(kind) {
+                continue;
+            }
+            if let Some(link) = links.iter().find(|l| is_detail(prefix, l)) {
+                found.insert(kind);
+                queue.push((kind.to_string(), link.clone()));
+            }
+        }
+    }
+    walk
+}
+
+#[tokio::test]
+async fn no_page_scrolls_sideways_on_a_phone_for_any_role() {
+    let Some(chromedriver) = find_chromedriver() else {
+        assert!(
+            std::env::var_os("JIANGUAN_REQUIRE_BROWSER").is_none(),
+            "JIANGUAN_REQUIRE_BROWSER is set but chromedriver is not installed \
+             (apt-get install chromium chromium-driver fonts-wqy-microhei)"
+        );
+        eprintln!("SKIPPED phone-width browser test: chromedriver not installed");
+        return;
+    };
+
+    // The seeded demo (records, a year of cadence and assessment, one account per role) on a
+    // real SQLite file, served on a real socket.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = jianguan_store::open(dir.path().join("demo.db").to_str().expect("utf-8 path"))
+        .await
+        .expect("open database");
+    let seeded =
+        jianguan_demo::seed::seed_demo_city(&db, jianguan_app::Clock::system(), &|_, _| {})
+            .await
+            .expect("seed the demo");
+    let state =
+        jianguan_web::AppState::with_today(Arc::new(db), || jiff::civil::date(2026, 11, 28));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    tokio::spawn(async move {
+        axum::serve(listener, jianguan_web::router(state))
+            .await
+            .expect("serve");
+    });
+
+    let port = free_port();
+    let _driver = Driver(
+        Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver"),
+    );
+
+    let mut total = Walk::default();
+    for account in &seeded.accounts {
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+                    "--window-size=390,844",
+                    format!("--user-data-dir={}", dir.path().join(account.username).display()),
+                ]
+            }),
+        );
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let client = loop {
+            let attempt = ClientBuilder::rustls()
+                .expect("TLS setup")
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await;
+            match attempt {
+                Ok(c) => break c,
+                Err(e) if Instant::now() > deadline => panic!("chromedriver did not start: {e}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+            }
+        };
+        let role = format!("{:?}", account.role);
+        let walk = walk_role(
+            &client,
+            &base,
+            account.username,
+            &role,
+            account.totp_secret.as_deref(),
+        )
+        .await;
+        client.close().await.expect("close browser");
+        eprintln!(
+            "{role}: {} pages, {} page×width checks, widest at 390 px: {} px {}",
+            walk.pages, walk.checked, walk.widest_390.0, walk.widest_390.1
+        );
+        total.checked += walk.checked;
+        total.pages += walk.pages;
+        total.failures.extend(walk.failures);
+        if walk.widest_390.0 > total.widest_390.0 {
+            total.widest_390 = walk.widest_390;
+        }
+    }
+    eprintln!(
+        "checked {} pages × widths over {} roles ({} page visits); widest page at 390 px: {} px {}",
+        total.checked,
+        seeded.accounts.len(),
+        total.pages,
+        total.widest_390.0,
+        total.widest_390.1
+    );
+    assert!(
+        total.pages >= seeded.accounts.len() * FIXED.len(),
+        "every role visits its pages"
+    );
+    assert!(
+        total.failures.is_empty(),
+        "{} failures:\n{}",
+        total.failures.len(),
+        total.failures.join("\n")
+    );
+}
