@@ -336,6 +336,14 @@ async fn walk_role(
                 .expect("resize window");
             shoot(client, &format!("filing-form-{username}-390-full.png")).await;
         }
+        if href.split('?').next() == Some("/projects") && username == "leader" {
+            // The project list as cards, on one tall phone screen.
+            client
+                .set_window_size(390, 2400)
+                .await
+                .expect("resize window");
+            shoot(client, "project-list-leader-390-full.png").await;
+        }
         if href.split('?').next() == Some("/") && username == "leader" {
             set_width(client, 1440).await;
             shoot(client, "overview-leader-1440.png").await;
