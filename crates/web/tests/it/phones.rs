@@ -5,8 +5,9 @@
 //! role, width and the element reaching furthest right) or, on a phone, when a tap target (a
 //! navigation link, a button, a checkbox's label) is less than 44 px high.
 //!
-//! One browser session per role. Screenshots of each role's home page and the filing form at
-//! 390 px and of the overview at 1440 px are written to `target/screenshots/`.
+//! One browser session per role. Screenshots of each role's home page, the filing form and every
+//! page the leader visits at 390 px, and of the overview at 1440 px, are written to
+//! `target/screenshots/`.
 //!
 //! Skipped, with a message saying so, when `chromedriver` is not installed — unless
 //! `JIANGUAN_REQUIRE_BROWSER` is set, in which case a missing browser fails.
@@ -133,25 +134,33 @@ async fn shoot(client: &Client, file: &str) {
     std::fs::write(screenshots_dir().join(file), &png).expect("write screenshot");
 }
 
-/// Sets the viewport (not the window) to `width` CSS px.
+/// Sets the viewport (not the window) to `width` CSS px: resizes the window, waits for the
+/// viewport to follow (the browser resizes asynchronously) and corrects for any window chrome.
 async fn set_width(client: &Client, width: u32) {
     let height = if width < 760 { 844 } else { 900 };
-    client
-        .set_window_size(width, height)
-        .await
-        .expect("resize window");
-    let inner = client
-        .execute("return window.innerWidth;", vec![])
-        .await
-        .expect("innerWidth")
-        .as_u64()
-        .expect("a number");
-    if inner != u64::from(width) {
-        let outer = u64::from(width) + (u64::from(width) - inner.min(u64::from(width)));
+    let mut outer = i64::from(width);
+    for _ in 0..3 {
         client
             .set_window_size(u32::try_from(outer).expect("a width"), height)
             .await
             .expect("resize window");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let inner = loop {
+            let inner = client
+                .execute("return window.innerWidth;", vec![])
+                .await
+                .expect("innerWidth")
+                .as_i64()
+                .expect("a number");
+            if inner == i64::from(width) || Instant::now() > deadline {
+                break inner;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        if inner == i64::from(width) {
+            return;
+        }
+        outer += i64::from(width) - inner;
     }
 }
 
@@ -287,6 +296,19 @@ async fn walk_role(
                     "{role} {href} @{width}: the viewport is {inner} px, not {width} px"
                 ));
             }
+            if width == 390 && username == "leader" {
+                // Every page the leader sees, at phone width, to look at.
+                let path = href.split('?').next().unwrap_or_default();
+                let slug = path.trim_matches('/').replace('/', "_");
+                shoot(
+                    client,
+                    &format!(
+                        "leader-390-{}.png",
+                        if slug.is_empty() { "home" } else { &slug }
+                    ),
+                )
+                .await;
+            }
             if width == 390 && scroll > walk.widest_390.0 {
                 walk.widest_390 = (scroll, format!("{href} ({role})"));
             }
@@ -313,6 +335,14 @@ async fn walk_role(
                 .await
                 .expect("resize window");
             shoot(client, &format!("filing-form-{username}-390-full.png")).await;
+        }
+        if href.split('?').next() == Some("/projects") && username == "leader" {
+            // The project list as cards, on one tall phone screen.
+            client
+                .set_window_size(390, 2400)
+                .await
+                .expect("resize window");
+            shoot(client, "project-list-leader-390-full.png").await;
         }
         if href.split('?').next() == Some("/") && username == "leader" {
             set_width(client, 1440).await;
