@@ -128,12 +128,16 @@ where
     Ok(RunOutcome::Ran)
 }
 
+/// This machine's host name (`node` when it cannot be read).
+pub fn host_name() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "node".into())
+}
+
 /// A name for this node: host name and process id, unique among nodes on one database.
 pub fn node_name() -> String {
-    let host = std::fs::read_to_string("/etc/hostname")
-        .map(|h| h.trim().to_string())
-        .unwrap_or_else(|_| "node".into());
-    format!("{host}-{}", std::process::id())
+    format!("{}-{}", host_name(), std::process::id())
 }
 
 /// Runs the daily jobs once a day across all nodes: every node ticks hourly; the first to claim

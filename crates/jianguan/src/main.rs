@@ -439,9 +439,7 @@ fn cli_client() -> String {
         .or_else(|_| std::env::var("USER"))
         .or_else(|_| std::env::var("LOGNAME"))
         .unwrap_or_else(|_| "?".into());
-    let host = std::fs::read_to_string("/etc/hostname")
-        .map(|h| h.trim().to_string())
-        .unwrap_or_else(|_| "?".into());
+    let host = jianguan_app::jobs::host_name();
     let via = std::env::var("SSH_CLIENT")
         .ok()
         .and_then(|c| c.split_whitespace().next().map(|ip| format!(" ssh {ip}")))
