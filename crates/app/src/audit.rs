@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use jianguan_audit::{Anchor, parse_anchor_file};
 use jianguan_domain::fmt;
-use jianguan_domain::store::{Store, StoreError};
+use jianguan_domain::store::{ScoreIntegrity, Store, StoreError};
 
 /// Where a database's anchors go by default: beside a SQLite file (`demo.db.anchors`); none for
 /// a server database, whose anchor file must be named (`--anchors`).
@@ -85,6 +85,7 @@ async fn verify_in_pages(
             ),
         ));
     }
+    let suite = store.crypto_suite().await?;
     let mut base = Anchor::genesis();
     let mut records = 0u64;
     loop {
@@ -98,7 +99,7 @@ async fn verify_in_pages(
             .filter(|a| !more || a.seq <= upto)
             .cloned()
             .collect();
-        match jianguan_audit::verify_after(&base, &page, &here) {
+        match jianguan_audit::verify_after(&base, &page, &here, suite) {
             Ok(summary) => records += summary.records,
             Err(e) => return Ok((false, format!("审计链校验失败：{e}"))),
         }
@@ -107,14 +108,58 @@ async fn verify_in_pages(
             _ => break,
         }
     }
+    let scores = store.check_score_integrity().await?;
+    if !scores.broken.is_empty() {
+        return Ok((
+            false,
+            format!(
+                "审计链完整，但已发布考评结果的完整性校验码不符：{}。发布后的结果被改动过，请用备份核对 (published scores changed since publication)",
+                scores.broken.join("、")
+            ),
+        ));
+    }
     Ok((
         true,
         format!(
-            "审计链完整：共 {} 条记录，核对锚点 {} 个",
+            "审计链完整：共 {} 条记录，核对锚点 {} 个（{}）；{}",
             fmt::count(records),
-            anchors.len()
+            anchors.len(),
+            suite.suite.label_zh(),
+            score_verdict(&scores)
         ),
     ))
+}
+
+/// The published scores' part of the verdict, in words.
+fn score_verdict(s: &ScoreIntegrity) -> String {
+    let mut parts = vec![format!(
+        "已发布考评结果 {} 份校验码相符",
+        fmt::count(s.keyed + s.unkeyed)
+    )];
+    if s.unkeyed > 0 {
+        parts.push(format!(
+            "其中 {} 份发布时未配置密钥，仅能发现误改，不能发现伪造",
+            fmt::count(s.unkeyed)
+        ));
+    }
+    if s.needs_key > 0 {
+        parts.push(format!(
+            "{} 份需要原密钥才能核对（{}）",
+            fmt::count(s.needs_key),
+            if s.wrong_key {
+                "当前密钥文件不是生成校验码时所用的密钥"
+            } else {
+                "未找到密钥文件"
+            }
+        ));
+    }
+    if s.without_code > 0 {
+        parts.push(format!(
+            "{} 份发布于校验码启用之前，无校验码",
+            fmt::count(s.without_code)
+        ));
+    }
+    parts.join("，")
 }
 
 /// Writes an anchor into every file of `paths` every `period` for as long as the server runs:

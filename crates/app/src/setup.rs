@@ -78,6 +78,8 @@ pub struct CityInput {
     pub issuer: Option<String>,
     /// The document-number prefix; default [`DEFAULT_DOC_PREFIX`].
     pub doc_prefix: Option<String>,
+    /// The cryptographic suite: SHA-256/AES (default) or SM3/SM4 (商用密码).
+    pub crypto: jianguan_audit::CryptoSuite,
 }
 
 /// What a city was set up with.
@@ -251,6 +253,7 @@ pub async fn init_city(
             ..Default::default()
         },
         settings: vec![(CITY_KEY.to_string(), body)],
+        crypto: input.crypto,
     };
     let now_ms = clock.now_ms();
     let audit = vec![
@@ -264,6 +267,7 @@ pub async fn init_city(
         .change("year", None, settings.year.to_string())
         .change("issuer", None, &settings.issuer)
         .change("doc_prefix", None, &settings.doc_prefix)
+        .change("crypto_suite", None, input.crypto.as_str())
         .change("categories", None, n_categories.to_string())
         .change("periods", None, n_periods.to_string()),
         crate::client::draft(

@@ -1,4 +1,4 @@
-//! The canonical byte encoding of a record and its chained SHA-256 hash.
+//! The canonical byte encoding of a record and its chained hash (SHA-256 or SM3).
 //!
 //! Layout (all integers big-endian; a *string* is its UTF-8 length as `u64` then its bytes; an
 //! *optional string* is `0x00` for `None` or `0x01` then the string):
@@ -19,14 +19,14 @@
 //!
 //! Every variable-length part is length-prefixed, so the encoding is injective: two records
 //! that differ in any field but `hash` (even only in where one string ends and the next starts,
-//! or in `None` versus `Some("")`) encode differently. `hash = SHA-256(encoding)`, i.e. SHA-256
-//! of the previous hash followed by the encoding of the rest.
+//! or in `None` versus `Some("")`) encode differently. `hash = H(encoding)`, i.e. the hash of the
+//! previous hash followed by the encoding of the rest, where `H` is the database's
+//! [suite](crate::CryptoSuite)'s hash: SHA-256, or SM3 (商用密码).
 
 use std::fmt;
 
-use sha2::{Digest, Sha256};
-
 use crate::record::AuditRecord;
+use crate::suite::{ChainSuite, CryptoSuite};
 
 /// Version byte of the canonical encoding; bumped if the layout ever changes.
 pub const ENCODING_VERSION: u8 = 1;
@@ -47,9 +47,9 @@ pub fn encode(record: &AuditRecord) -> Vec<u8> {
 
 /// The hash `record` should carry given its contents and `prev_hash`, as lowercase hex.
 ///
-/// A record is intact when `record.hash == record_hash(&record)`.
-pub fn record_hash(record: &AuditRecord) -> String {
-    chain_hash(record, &mut Vec::new()).to_string()
+/// A record is intact when `record.hash == record_hash(&record, CryptoSuite::Intl)`.
+pub fn record_hash(record: &AuditRecord, suite: impl Into<ChainSuite>) -> String {
+    chain_hash(record, suite.into().at(record.seq), &mut Vec::new()).to_string()
 }
 
 /// Whether `s` has the shape of a stored hash: exactly 64 lowercase hex digits.
@@ -79,10 +79,11 @@ pub(crate) fn encode_into(record: &AuditRecord, buf: &mut Vec<u8>) {
     }
 }
 
-/// Computes the hash of `record`, using `buf` as scratch space for the encoding.
-pub(crate) fn chain_hash(record: &AuditRecord, buf: &mut Vec<u8>) -> HexHash {
+/// Computes the hash of `record` with the database's suite (SHA-256 or SM3), using `buf` as
+/// scratch space for the encoding.
+pub(crate) fn chain_hash(record: &AuditRecord, suite: CryptoSuite, buf: &mut Vec<u8>) -> HexHash {
     encode_into(record, buf);
-    HexHash::of(&Sha256::digest(buf.as_slice()))
+    HexHash::of(&suite.digest(buf.as_slice()))
 }
 
 fn put_len(buf: &mut Vec<u8>, len: usize) {
@@ -137,6 +138,7 @@ impl fmt::Display for HexHash {
 mod tests {
     use super::*;
     use crate::record::{AuditDraft, FieldChange, Outcome, seal};
+    use sha2::Digest;
 
     fn base() -> AuditRecord {
         seal(
@@ -155,6 +157,7 @@ mod tests {
                 }],
             },
             None,
+            CryptoSuite::Intl,
         )
     }
 
@@ -167,11 +170,24 @@ mod tests {
     #[test]
     fn hash_is_sha256_of_the_encoding_in_lowercase_hex() {
         let r = base();
-        let digest = Sha256::digest(encode(&r));
+        let digest = sha2::Sha256::digest(encode(&r));
         let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(r.hash, hex);
-        assert_eq!(record_hash(&r), hex);
+        assert_eq!(record_hash(&r, CryptoSuite::Intl), hex);
         assert!(is_hash_hex(&r.hash));
+    }
+
+    #[test]
+    fn under_the_sm_suite_the_hash_is_sm3_of_the_same_encoding() {
+        let intl = base();
+        let sm = seal(intl.draft(), None, CryptoSuite::Sm);
+        let digest = sm3::Sm3::digest(encode(&sm));
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(sm.hash, hex);
+        assert_eq!(encode(&sm), encode(&intl), "one encoding, two hashes");
+        assert_ne!(sm.hash, intl.hash);
+        assert!(is_hash_hex(&sm.hash));
+        assert_eq!(record_hash(&sm, CryptoSuite::Intl), intl.hash);
     }
 
     #[test]

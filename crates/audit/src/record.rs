@@ -6,6 +6,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::encoding::{GENESIS_PREV_HASH, chain_hash};
+use crate::suite::ChainSuite;
 
 /// How the audited action ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -167,7 +168,8 @@ pub struct AuditRecord {
     pub changes: Vec<FieldChange>,
     /// Hash of the previous record (lowercase hex); [`GENESIS_PREV_HASH`] for the first one.
     pub prev_hash: String,
-    /// SHA-256 of this record's [canonical encoding](crate::encode), lowercase hex.
+    /// Hash (SHA-256 or SM3, by the database's suite) of this record's
+    /// [canonical encoding](crate::encode), lowercase hex.
     pub hash: String,
 }
 
@@ -189,11 +191,15 @@ impl AuditRecord {
 
 /// Chains `draft` after `prev` (the current chain head, `None` for an empty chain): assigns
 /// `seq = prev.seq + 1` (or 1), `prev_hash = prev.hash` (or [`GENESIS_PREV_HASH`]) and computes
-/// `hash`.
+/// `hash` with the chain's `suite` (the database's, for this record's `seq`).
 ///
 /// The caller must pass the real head and store the result in the same transaction, so that two
 /// concurrent writers cannot both chain to the same head.
-pub fn seal(draft: AuditDraft, prev: Option<&AuditRecord>) -> AuditRecord {
+pub fn seal(
+    draft: AuditDraft,
+    prev: Option<&AuditRecord>,
+    suite: impl Into<ChainSuite>,
+) -> AuditRecord {
     let (seq, prev_hash) = match prev {
         Some(p) => (p.seq.saturating_add(1), p.hash.clone()),
         None => (1, GENESIS_PREV_HASH.to_owned()),
@@ -221,6 +227,6 @@ pub fn seal(draft: AuditDraft, prev: Option<&AuditRecord>) -> AuditRecord {
         prev_hash,
         hash: String::new(),
     };
-    record.hash = chain_hash(&record, &mut Vec::new()).to_string();
+    record.hash = chain_hash(&record, suite.into().at(seq), &mut Vec::new()).to_string();
     record
 }

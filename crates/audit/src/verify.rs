@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::anchor::Anchor;
 use crate::encoding::chain_hash;
 use crate::record::AuditRecord;
+use crate::suite::ChainSuite;
 
 /// What a successful verification covered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -143,12 +144,16 @@ impl VerifyError {
 ///
 /// `records` must come in storage order (by `seq`); owned records and references both work.
 /// `anchors` may be in any order. An empty chain with no anchors passes.
-pub fn verify<I>(records: I, anchors: &[Anchor]) -> Result<VerifySummary, VerifyError>
+pub fn verify<I>(
+    records: I,
+    anchors: &[Anchor],
+    suite: impl Into<ChainSuite>,
+) -> Result<VerifySummary, VerifyError>
 where
     I: IntoIterator,
     I::Item: Borrow<AuditRecord>,
 {
-    verify_after(&Anchor::genesis(), records, anchors)
+    verify_after(&Anchor::genesis(), records, anchors, suite)
 }
 
 /// Verifies a chain whose records up to `base.seq` have been pruned: the first record must be
@@ -160,11 +165,13 @@ pub fn verify_after<I>(
     base: &Anchor,
     records: I,
     anchors: &[Anchor],
+    suite: impl Into<ChainSuite>,
 ) -> Result<VerifySummary, VerifyError>
 where
     I: IntoIterator,
     I::Item: Borrow<AuditRecord>,
 {
+    let suite = suite.into();
     let mut pending: Vec<&Anchor> = anchors.iter().filter(|a| a.seq > base.seq).collect();
     pending.sort_by_key(|a| a.seq);
     let mut pending = pending.into_iter().peekable();
@@ -203,7 +210,7 @@ where
             return Err(VerifyError::Duplicate { seq });
         }
 
-        let intact = chain_hash(record, &mut scratch).as_str() == record.hash;
+        let intact = chain_hash(record, suite.at(seq), &mut scratch).as_str() == record.hash;
         let linked = record.prev_hash == prev_hash;
         match (intact, linked) {
             (true, true) => {}

@@ -8,7 +8,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use jianguan_audit::{AuditDraft, AuditRecord};
+use jianguan_audit::{AuditDraft, AuditRecord, ChainSuite, CryptoSuite};
 use jiff::civil::Date;
 
 use crate::acts::Dismissal;
@@ -328,6 +328,9 @@ pub struct CityInit {
     pub records: Portfolio,
     /// Settings to save as their first version, as (key, body).
     pub settings: Vec<(String, String)>,
+    /// The cryptographic suite chosen for the database (from the setup's own audit records on;
+    /// refused if another was chosen before).
+    pub crypto: CryptoSuite,
 }
 
 /// Progress of a long write, as (done, total) units.
@@ -880,6 +883,40 @@ pub trait AuditStore: Send + Sync {
     /// records and the other histories) that are missing: someone with the database's owner
     /// rights dropped them, and the chain's verification says so. Empty when all are in place.
     fn missing_append_only_guards(&self) -> BoxFuture<'_, Result<Vec<String>, StoreError>>;
+
+    /// The database's cryptographic suite (its audit chain's hash, its secrets' cipher, its
+    /// scores' integrity codes) and the first audit record hashed with it;
+    /// [`CryptoSuite::Intl`] from record 1 for a database set up before the choice.
+    fn crypto_suite(&self) -> BoxFuture<'_, Result<ChainSuite, StoreError>>;
+
+    /// Records the suite chosen at setup, from the next audit record on. Chosen once: the suite
+    /// already recorded is no change, another is refused.
+    fn choose_crypto_suite<'a>(
+        &'a self,
+        suite: CryptoSuite,
+        by: &'a str,
+        at_ms: i64,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+
+    /// Checks every published score run's integrity code against its stored content.
+    fn check_score_integrity(&self) -> BoxFuture<'_, Result<ScoreIntegrity, StoreError>>;
+}
+
+/// What checking the published score runs' integrity codes found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScoreIntegrity {
+    /// Runs whose code (an HMAC under the secret key) matches.
+    pub keyed: u64,
+    /// Runs whose code is a plain digest (published without a secret key) and matches.
+    pub unkeyed: u64,
+    /// Runs published before integrity codes existed (no code to check).
+    pub without_code: u64,
+    /// Runs whose code needs the secret key this process does not have (or has another of).
+    pub needs_key: u64,
+    /// Whether this process's key is another than the one the codes were made with.
+    pub wrong_key: bool,
+    /// Runs whose content or code changed since publication: `2026-10 district v2`.
+    pub broken: Vec<String>,
 }
 
 /// Scheduled jobs run once across nodes.

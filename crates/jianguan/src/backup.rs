@@ -257,6 +257,9 @@ pub async fn backup_before_migrating(
 /// Opens `db` for a command that writes: see [`back_up_if_older`].
 pub async fn open_for_writing(db: &str) -> Result<jianguan_store::Db> {
     back_up_if_older(db).await?;
+    // A write may seal a secret or publish scores, whose integrity code is keyed: use the
+    // database's key when it has one (never made here: `init`, `serve` and `user add` make it).
+    crate::keys::install(db, false)?;
     Ok(jianguan_store::open_existing(db).await?)
 }
 

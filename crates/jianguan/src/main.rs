@@ -59,6 +59,10 @@ enum Command {
         /// beside it is still caught (`audit verify --anchors A --anchors B`).
         #[arg(long)]
         anchor_copy: Option<std::path::PathBuf>,
+        /// The cryptographic suite of a newly generated demo database: `intl` (SHA-256/AES) or
+        /// `sm` (商用密码 SM3/SM4), as `init --crypto`.
+        #[arg(long, default_value = "intl", value_parser = org::parse_suite)]
+        crypto: jianguan_audit::CryptoSuite,
         #[command(flatten)]
         network: NetworkArgs,
         #[command(flatten)]
@@ -454,6 +458,7 @@ async fn run(cli: Cli) -> Result<()> {
             listen,
             anchors,
             anchor_copy,
+            crypto,
             network,
             photos,
         } => {
@@ -473,7 +478,7 @@ async fn run(cli: Cli) -> Result<()> {
                 network: network.config()?,
                 backup_dir: None,
             };
-            demo(&db, serving).await
+            demo(&db, crypto, serving).await
         }
         Command::Serve {
             db,
@@ -663,6 +668,9 @@ async fn user_add(
 }
 
 async fn audit_verify(db: &str, mut files: Vec<std::path::PathBuf>) -> Result<()> {
+    // The key checks the published scores' keyed integrity codes; without it they are counted
+    // as needing the key.
+    keys::install(db, false)?;
     let store = jianguan_store::open_read_only(db)
         .await
         .context("opening the database")?;
@@ -756,11 +764,15 @@ async fn gen_ledger(scale: f64, db: &str, seed: u64) -> Result<()> {
     Ok(())
 }
 
-async fn demo(db: &str, serving: Serving) -> Result<()> {
+async fn demo(db: &str, crypto: jianguan_audit::CryptoSuite, serving: Serving) -> Result<()> {
     let store = jianguan_store::open(db)
         .await
         .context("opening the database")?;
     if store.is_empty().await? {
+        store
+            .choose_crypto_suite(crypto, "demo", Clock::system().now_ms())
+            .await
+            .context("recording the crypto suite")?;
         let started = std::time::Instant::now();
         eprintln!("正在生成示例市 {} 年数据 …", jianguan_demo::DEMO_YEAR);
         let bar = ProgressBar::new(0).with_style(

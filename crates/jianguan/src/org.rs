@@ -28,9 +28,20 @@ pub struct InitArgs {
     /// The document-number prefix (default: 建管办).
     #[arg(long)]
     doc_prefix: Option<String>,
+    /// The cryptographic suite, fixed for the database's life: `intl` (SHA-256 audit chain,
+    /// AES-256-GCM secrets, HMAC-SHA-256 score integrity codes) or `sm` (商用密码, GB/T 39786:
+    /// SM3, SM4-GCM, HMAC-SM3).
+    #[arg(long, default_value = "intl", value_parser = parse_suite)]
+    crypto: jianguan_audit::CryptoSuite,
     /// Who sets it up (recorded in the audit trail).
     #[arg(long, default_value = "cli")]
     by: String,
+}
+
+/// `--crypto`'s value.
+pub fn parse_suite(text: &str) -> Result<jianguan_audit::CryptoSuite, String> {
+    text.parse()
+        .map_err(|e: jianguan_audit::UnknownSuite| e.to_string())
 }
 
 /// `jianguan org …`.
@@ -73,6 +84,7 @@ pub async fn init(args: InitArgs) -> Result<()> {
         year: args.year,
         issuer: args.issuer,
         doc_prefix: args.doc_prefix,
+        crypto: args.crypto,
     };
     let result = jianguan_app::setup::init_city(&store, Clock::system(), &args.by, &input).await;
     store.close().await;
@@ -88,6 +100,7 @@ pub async fn init(args: InitArgs) -> Result<()> {
         city.office.name, city.office.id
     );
     println!("  发文机关：{}；文号前缀：{}", s.issuer, s.doc_prefix);
+    println!("  密码算法：{}", args.crypto.label_zh());
     println!(
         "  项目类别 {} 个（含节点模板），{} 年填报期次 {} 个",
         city.categories, s.year, city.periods

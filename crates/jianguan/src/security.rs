@@ -7,6 +7,8 @@ use clap::Subcommand;
 use jianguan_app::Clock;
 use jianguan_app::accounts::{save_security_settings, security_settings};
 
+use jianguan_domain::store::AuditStore;
+
 use crate::backup;
 
 /// `jianguan security …`.
@@ -45,8 +47,10 @@ pub async fn security(command: SecurityCommand) -> Result<()> {
                 .await
                 .context("opening the database")?;
             let s = security_settings(&store).await?;
+            let suite = store.crypto_suite().await?;
             store.close().await;
             print_settings(&s);
+            println!("  密码算法：{}（初始化时选定）", suite.suite.label_zh());
         }
         SecurityCommand::Set {
             db,

@@ -115,6 +115,35 @@ struct RunRow {
     body: String,
 }
 
+/// The integrity code of a published run as stored: the database suite's HMAC (under the secret
+/// key's subkey; a plain digest without a key) of its key fields, publication date and body text.
+fn run_integrity_code(
+    suite: jianguan_audit::CryptoSuite,
+    month: &str,
+    kind: &str,
+    version: i64,
+    published_on: &str,
+    body: &str,
+) -> String {
+    let key = crate::secrets::key().map(|k| k.bytes().as_slice());
+    jianguan_audit::integrity_code(
+        suite,
+        key,
+        &[month, kind, &version.to_string(), published_on, body],
+    )
+}
+
+/// A published run's stored fields, as the integrity check reads them.
+#[derive(sqlx::FromRow)]
+struct PublishedRunRow {
+    month: String,
+    kind: String,
+    version: i64,
+    published_on: String,
+    body: String,
+    integrity_code: Option<String>,
+}
+
 /// An objection joined with its decision, if any (`OBJECTION_SELECT`).
 #[derive(sqlx::FromRow)]
 struct ObjectionRow {
@@ -171,7 +200,10 @@ macro_rules! backend_assessment {
         pub(crate) mod $module {
             use super::*;
             use crate::backend_error;
-            use crate::codec::$codec::{append_audit_tx, begin_write, bump_data_version, next_id};
+            use crate::codec::$codec::{
+                append_audit_tx, begin_write, bump_data_version, key_matches, next_id,
+                suite_for_keyed_write,
+            };
             use jianguan_audit::AuditDraft;
             use jianguan_domain::Date;
             use sqlx::{FromRow, Pool, QueryBuilder, Row};
@@ -488,10 +520,23 @@ macro_rules! backend_assessment {
             }
 
             async fn insert_run(tx: &mut Tx, run: &ScoreRun) -> Result<(), StoreError> {
+                let body = run_json(run);
+                let integrity_code = match run.published_on.filter(|_| run.published) {
+                    Some(on) => Some(run_integrity_code(
+                        suite_for_keyed_write(tx).await?,
+                        &run.month.to_string(),
+                        run.kind.code(),
+                        i64::from(run.version),
+                        &on.to_string(),
+                        &body,
+                    )),
+                    None => None,
+                };
                 sqlx::query(
                     "INSERT INTO score_runs (month, kind, version, scheme_year, scheme_version, \
-                     published, published_on, correction_reason, saved_at_ms, body) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                     published, published_on, correction_reason, saved_at_ms, body, \
+                     integrity_code) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                 )
                 .bind(run.month.to_string())
                 .bind(run.kind.code())
@@ -502,7 +547,8 @@ macro_rules! backend_assessment {
                 .bind(run.published_on.map(|d| d.to_string()))
                 .bind(run.correction_reason.clone())
                 .bind(crate::now_ms())
-                .bind(run_json(run))
+                .bind(body)
+                .bind(integrity_code)
                 .execute(&mut **tx)
                 .await
                 .map_err(backend_error)?;
@@ -595,13 +641,24 @@ macro_rules! backend_assessment {
                 };
                 let draft = run_from_row(&row)?;
                 let published = draft.publish(on).map_err(refused)?;
+                let body = run_json(&published);
+                let integrity_code = run_integrity_code(
+                    suite_for_keyed_write(&mut tx).await?,
+                    &month.to_string(),
+                    kind.code(),
+                    i64::from(published.version),
+                    &on.to_string(),
+                    &body,
+                );
                 let updated = sqlx::query(
                     "UPDATE score_runs SET published = 1, published_on = $1, saved_at_ms = $2, \
-                     body = $3 WHERE month = $4 AND kind = $5 AND version = $6 AND published = 0",
+                     body = $3, integrity_code = $4 \
+                     WHERE month = $5 AND kind = $6 AND version = $7 AND published = 0",
                 )
                 .bind(on.to_string())
                 .bind(crate::now_ms())
-                .bind(run_json(&published))
+                .bind(body)
+                .bind(integrity_code)
                 .bind(month.to_string())
                 .bind(kind.code())
                 .bind(i64::from(published.version))
@@ -620,6 +677,51 @@ macro_rules! backend_assessment {
                 tx.commit().await.map_err(backend_error)?;
                 crate::crash::crash_point!("crash.09.publish.after_commit");
                 Ok(published)
+            }
+
+            /// Checks every published run's integrity code against its stored fields.
+            pub(crate) async fn check_score_integrity(
+                pool: &Pool<Db>,
+            ) -> Result<jianguan_domain::store::ScoreIntegrity, StoreError> {
+                use jianguan_audit::IntegrityCheck;
+                let mut found = jianguan_domain::store::ScoreIntegrity::default();
+                let mut conn = pool.acquire().await.map_err(backend_error)?;
+                // With another key than the codes were made with, a keyed code cannot be told
+                // from a changed run: those are counted as needing the right key instead.
+                found.wrong_key = key_matches(&mut conn).await? == Some(false);
+                drop(conn);
+                let key = crate::secrets::key()
+                    .filter(|_| !found.wrong_key)
+                    .map(|k| k.bytes().as_slice());
+                let rows: Vec<PublishedRunRow> = sqlx::query_as(
+                    "SELECT month, kind, version, published_on, body, integrity_code \
+                     FROM score_runs WHERE published = 1 ORDER BY month, kind, version",
+                )
+                .fetch_all(pool)
+                .await
+                .map_err(backend_error)?;
+                for r in rows {
+                    let Some(code) = &r.integrity_code else {
+                        found.without_code += 1;
+                        continue;
+                    };
+                    let fields = [
+                        r.month.as_str(),
+                        r.kind.as_str(),
+                        &r.version.to_string(),
+                        r.published_on.as_str(),
+                        r.body.as_str(),
+                    ];
+                    match jianguan_audit::check_integrity_code(key, code, &fields) {
+                        IntegrityCheck::Keyed => found.keyed += 1,
+                        IntegrityCheck::Unkeyed => found.unkeyed += 1,
+                        IntegrityCheck::NeedsKey => found.needs_key += 1,
+                        IntegrityCheck::Broken | IntegrityCheck::Malformed => found
+                            .broken
+                            .push(format!("{} {} v{}", r.month, r.kind, r.version)),
+                    }
+                }
+                Ok(found)
             }
 
             pub(crate) async fn save_correction(

@@ -354,10 +354,19 @@ fn attach<T>(parents: &HashMap<i64, usize>, rows: Vec<(i64, T)>) -> HashMap<usiz
 }
 
 macro_rules! backend_codec {
-    ($module:ident, $db:ty, begin = $begin:expr, writer_lock = $writer_lock:expr) => {
+    (
+        $module:ident,
+        $db:ty,
+        begin = $begin:expr,
+        writer_lock = $writer_lock:expr,
+        table_exists = $table_exists:expr
+    ) => {
         pub(crate) mod $module {
             use super::*;
-            use jianguan_audit::{AuditAction, AuditDraft, AuditRecord, FieldChange, Outcome, seal};
+            use jianguan_audit::{
+                AuditAction, AuditDraft, AuditRecord, ChainSuite, CryptoSuite, FieldChange, Outcome,
+                seal,
+            };
             use jianguan_domain::store::{
                 AccountRecord, Actor, AuditQuery, LoginThrottleRecord, Progress, ProjectRecord,
                 ReadModel, RecordScope, SessionRecord,
@@ -413,6 +422,149 @@ macro_rules! backend_codec {
                 Ok(max.unwrap_or(0) + 1)
             }
 
+            /// The database's crypto suite (`crypto_suite`, migration 0010) and the first audit
+            /// record it hashes: `intl` from record 1 without a row — or without the table, in a
+            /// database at an older schema that is being backed up before it is migrated.
+            pub(crate) async fn chain_suite(
+                conn: &mut <Db as sqlx::Database>::Connection,
+            ) -> Result<ChainSuite, StoreError> {
+                let tables: i64 = sqlx::query_scalar($table_exists)
+                    .bind("crypto_suite")
+                    .fetch_one(&mut *conn)
+                    .await
+                    .map_err(backend_error)?;
+                if tables == 0 {
+                    return Ok(CryptoSuite::Intl.into());
+                }
+                let stored: Option<(String, i64)> =
+                    sqlx::query_as("SELECT suite, from_seq FROM crypto_suite WHERE id = 1")
+                        .fetch_optional(&mut *conn)
+                        .await
+                        .map_err(backend_error)?;
+                match stored {
+                    None => Ok(CryptoSuite::Intl.into()),
+                    Some((name, from_seq)) => Ok(ChainSuite {
+                        suite: name
+                            .parse()
+                            .map_err(|e: jianguan_audit::UnknownSuite| crate::codec::unreadable(e))?,
+                        from_seq,
+                    }),
+                }
+            }
+
+            /// The database's crypto suite (for secrets and integrity codes).
+            pub(crate) async fn crypto_suite(
+                conn: &mut <Db as sqlx::Database>::Connection,
+            ) -> Result<CryptoSuite, StoreError> {
+                Ok(chain_suite(conn).await?.suite)
+            }
+
+            /// The database's suite for a write that uses the secret key (a sealed secret, a keyed
+            /// integrity code): the key's check value is recorded by the first such write, and a
+            /// key other than the recorded one is refused, so one database never mixes two keys.
+            pub(crate) async fn suite_for_keyed_write(
+                conn: &mut <Db as sqlx::Database>::Connection,
+            ) -> Result<CryptoSuite, StoreError> {
+                let suite = crypto_suite(&mut *conn).await?;
+                let Some(key) = crate::secrets::key() else {
+                    return Ok(suite);
+                };
+                let value = key.check_value(suite);
+                let stored: Option<String> =
+                    sqlx::query_scalar("SELECT check_value FROM secret_key_check WHERE id = 1")
+                        .fetch_optional(&mut *conn)
+                        .await
+                        .map_err(backend_error)?;
+                match stored {
+                    Some(stored) if stored == value => {}
+                    Some(_) => return Err(StoreError::Invalid(crate::secrets::WRONG_KEY.into())),
+                    None => {
+                        sqlx::query(
+                            "INSERT INTO secret_key_check (id, check_value, recorded_at_ms) \
+                             VALUES (1, $1, $2)",
+                        )
+                        .bind(value)
+                        .bind(now_ms())
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(backend_error)?;
+                    }
+                }
+                Ok(suite)
+            }
+
+            /// Whether this process's key is the one the database's keyed values were made with:
+            /// `None` when there is no key or nothing keyed yet.
+            pub(crate) async fn key_matches(
+                conn: &mut <Db as sqlx::Database>::Connection,
+            ) -> Result<Option<bool>, StoreError> {
+                let Some(key) = crate::secrets::key() else {
+                    return Ok(None);
+                };
+                let suite = crypto_suite(&mut *conn).await?;
+                let stored: Option<String> =
+                    sqlx::query_scalar("SELECT check_value FROM secret_key_check WHERE id = 1")
+                        .fetch_optional(&mut *conn)
+                        .await
+                        .map_err(backend_error)?;
+                Ok(stored.map(|v| v == key.check_value(suite)))
+            }
+
+            /// Records the suite chosen at setup, in a transaction of its own.
+            pub(crate) async fn choose_crypto_suite(
+                pool: &Pool<Db>,
+                suite: CryptoSuite,
+                by: &str,
+                at_ms: i64,
+            ) -> Result<(), StoreError> {
+                let mut tx = begin_write(pool).await?;
+                record_crypto_suite(&mut tx, suite, by, at_ms).await?;
+                tx.commit().await.map_err(backend_error)
+            }
+
+            /// Records the suite chosen at setup, inside the caller's write, from the next audit
+            /// record on. Chosen once: the suite already recorded is no change, another refused.
+            pub(crate) async fn record_crypto_suite(
+                tx: &mut sqlx::Transaction<'static, Db>,
+                suite: CryptoSuite,
+                by: &str,
+                at_ms: i64,
+            ) -> Result<(), StoreError> {
+                let recorded: Option<String> =
+                    sqlx::query_scalar("SELECT suite FROM crypto_suite WHERE id = 1")
+                        .fetch_optional(&mut **tx)
+                        .await
+                        .map_err(backend_error)?;
+                if let Some(recorded) = recorded {
+                    let current = crypto_suite(&mut **tx).await?;
+                    return if recorded == suite.as_str() {
+                        Ok(())
+                    } else {
+                        Err(StoreError::Invalid(format!(
+                            "数据库已选定{}，不能改为{}：密码算法只在初始化时选择一次 (the crypto suite is chosen once)",
+                            current.label_zh(),
+                            suite.label_zh()
+                        )))
+                    };
+                }
+                let head: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM audit_log")
+                    .fetch_one(&mut **tx)
+                    .await
+                    .map_err(backend_error)?;
+                sqlx::query(
+                    "INSERT INTO crypto_suite (id, suite, from_seq, chosen_at_ms, chosen_by) \
+                     VALUES (1, $1, $2, $3, $4)",
+                )
+                .bind(suite.as_str())
+                .bind(head.unwrap_or(0) + 1)
+                .bind(at_ms)
+                .bind(by)
+                .execute(&mut **tx)
+                .await
+                .map_err(backend_error)?;
+                Ok(())
+            }
+
             const AUDIT_COLUMNS: &str =
                 "seq, at_ms, actor, unit, action, object, result, client, changes, prev_hash, hash";
 
@@ -432,9 +584,10 @@ macro_rules! backend_codec {
                 .await
                 .map_err(backend_error)?;
                 let mut prev = head.map(AuditRow::into_record).transpose()?;
+                let suite = chain_suite(&mut **tx).await?;
                 let mut sealed = Vec::with_capacity(drafts.len());
                 for draft in drafts {
-                    let record = seal(draft, prev.as_ref());
+                    let record = seal(draft, prev.as_ref(), suite);
                     prev = Some(record.clone());
                     sealed.push(record);
                 }
@@ -475,17 +628,19 @@ macro_rules! backend_codec {
                 let mut tx = begin_write(pool).await?;
                 let plain: Vec<(i64, String)> = sqlx::query_as(
                     "SELECT id, totp_secret FROM accounts WHERE totp_secret IS NOT NULL \
-                     AND totp_secret NOT LIKE 'aes256gcm1:%' ORDER BY id",
+                     AND totp_secret NOT LIKE 'aes256gcm1:%' AND totp_secret NOT LIKE 'sm4gcm1:%' \
+                     ORDER BY id",
                 )
                 .fetch_all(&mut *tx)
                 .await
                 .map_err(backend_error)?;
+                let suite = crypto_suite(&mut *tx).await?;
                 if plain.is_empty() {
                     return Ok(0);
                 }
                 for (id, secret) in &plain {
                     sqlx::query("UPDATE accounts SET totp_secret = $1 WHERE id = $2")
-                        .bind(crate::secrets::seal(Some(secret))?)
+                        .bind(crate::secrets::seal(Some(secret), suite)?)
                         .bind(id)
                         .execute(&mut *tx)
                         .await
@@ -589,6 +744,11 @@ macro_rules! backend_codec {
                 audit: &AuditDraft,
             ) -> Result<(), StoreError> {
                 let mut tx = begin_write(pool).await?;
+                let suite = if a.totp_secret.is_some() {
+                    suite_for_keyed_write(&mut tx).await?
+                } else {
+                    crypto_suite(&mut tx).await?
+                };
                 let updated = sqlx::query(
                     "UPDATE accounts SET display_name = $1, unit_id = $2, expires_on = $3, \
                      disabled_at_ms = $4, totp_secret = $5, totp_last_step = $6 WHERE id = $7",
@@ -597,7 +757,7 @@ macro_rules! backend_codec {
                 .bind(a.unit.map(|u| u.0))
                 .bind(a.expires_on.map(|d| d.to_string()))
                 .bind(a.disabled_at_ms)
-                .bind(crate::secrets::seal(a.totp_secret.as_deref())?)
+                .bind(crate::secrets::seal(a.totp_secret.as_deref(), suite)?)
                 .bind(a.totp_last_step)
                 .bind(a.id)
                 .execute(&mut *tx)
@@ -638,6 +798,11 @@ macro_rules! backend_codec {
                 audit: &AuditDraft,
             ) -> Result<i64, StoreError> {
                 let mut tx = begin_write(pool).await?;
+                let suite = if a.totp_secret.is_some() {
+                    suite_for_keyed_write(&mut tx).await?
+                } else {
+                    crypto_suite(&mut tx).await?
+                };
                 let id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM accounts")
                     .fetch_one(&mut *tx)
                     .await
@@ -652,7 +817,7 @@ macro_rules! backend_codec {
                 .bind(&a.display_name)
                 .bind(a.unit.map(|u| u.0))
                 .bind(&a.password_hash)
-                .bind(crate::secrets::seal(a.totp_secret.as_deref())?)
+                .bind(crate::secrets::seal(a.totp_secret.as_deref(), suite)?)
                 .bind(a.totp_last_step)
                 .bind(a.created_at_ms)
                 .bind(a.last_login_ms)
@@ -1731,7 +1896,8 @@ backend_codec!(
     sqlite_codec,
     sqlx::Sqlite,
     begin = "BEGIN IMMEDIATE",
-    writer_lock = None
+    writer_lock = None,
+    table_exists = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1"
 );
 backend_codec!(
     postgres_codec,
@@ -1739,7 +1905,9 @@ backend_codec!(
     begin = "BEGIN",
     // An arbitrary constant naming "the writer" among advisory locks, per schema: databases
     // kept side by side in one PostgreSQL (schemas) do not wait for each other.
-    writer_lock = Some("SELECT pg_advisory_xact_lock(7316001, hashtext(current_schema()))")
+    writer_lock = Some("SELECT pg_advisory_xact_lock(7316001, hashtext(current_schema()))"),
+    table_exists = "SELECT COUNT(*) FROM pg_tables \
+                    WHERE schemaname = current_schema() AND tablename = $1"
 );
 
 #[cfg(test)]

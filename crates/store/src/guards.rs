@@ -25,6 +25,8 @@ pub(crate) const SQLITE: &[&str] = &[
     "item_acts_no_delete",
     "act_dismissals_no_update",
     "act_dismissals_no_delete",
+    "crypto_suite_no_update",
+    "crypto_suite_no_delete",
 ];
 
 /// The guards on PostgreSQL.
@@ -41,6 +43,7 @@ pub(crate) const POSTGRES: &[&str] = &[
     "objection_decisions_no_change",
     "item_acts_no_change",
     "act_dismissals_no_change",
+    "crypto_suite_no_change",
 ];
 
 #[cfg(test)]

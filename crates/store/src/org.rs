@@ -11,7 +11,7 @@ macro_rules! backend_org {
             use crate::backend_error;
             use crate::codec::$codec::{
                 append_audit_tx, begin_write, bump_data_version, insert_records,
-                refuse_campaign_data,
+                record_crypto_suite, refuse_campaign_data,
             };
 
             type Db = $db;
@@ -24,8 +24,9 @@ macro_rules! backend_org {
             ) -> Result<(), StoreError> {
                 let mut tx = begin_write(pool).await?;
                 refuse_campaign_data(&mut tx).await?;
-                insert_records(&mut tx, &city.records, &|_, _| {}).await?;
                 let at_ms = crate::now_ms();
+                record_crypto_suite(&mut tx, city.crypto, saved_by, at_ms).await?;
+                insert_records(&mut tx, &city.records, &|_, _| {}).await?;
                 for (key, body) in &city.settings {
                     let latest: Option<i64> =
                         sqlx::query_scalar("SELECT MAX(version) FROM settings WHERE key = $1")

@@ -1,5 +1,6 @@
-//! Secrets at rest: the administrators' TOTP seeds are stored sealed with AES-256-GCM under a
-//! key kept outside the database (a key file created 0600 at `init`/`demo`, `DB.key` beside a
+//! Secrets at rest: the administrators' TOTP seeds are stored sealed with AES-256-GCM — or
+//! SM4-GCM in a database set up with the 商用密码 suite (`init --crypto sm`) — under a key kept
+//! outside the database (a key file created 0600 at `init`/`demo`, `DB.key` beside a
 //! SQLite file, or the environment variable `JIANGUAN_SECRET_KEY`), so a copy of the database
 //! alone — a backup, a stolen file — does not give the second factor away.
 //!
@@ -10,14 +11,26 @@
 
 use std::sync::OnceLock;
 
+use aes_gcm::aead::consts::U12;
 use aes_gcm::aead::{Aead, KeyInit};
-use aes_gcm::{Aes256Gcm, Nonce};
+use aes_gcm::{Aes256Gcm, AesGcm, Nonce};
 use data_encoding::HEXLOWER;
+use jianguan_audit::CryptoSuite;
 use jianguan_domain::store::StoreError;
 
-/// What a sealed value starts with: the algorithm and this format's version.
+/// What a value sealed with AES-256-GCM starts with: the algorithm and this format's version.
 pub const SEALED_PREFIX: &str = "aes256gcm1:";
+/// What a value sealed with SM4-GCM starts with.
+pub const SM4_SEALED_PREFIX: &str = "sm4gcm1:";
 const NONCE_BYTES: usize = 12;
+
+/// SM4 (GB/T 32907) in Galois/Counter mode with a 96-bit nonce, as AES-GCM is.
+type Sm4Gcm = AesGcm<sm4::Sm4, U12>;
+
+/// Whether `stored` is a sealed value (of either suite).
+pub fn is_sealed(stored: &str) -> bool {
+    stored.starts_with(SEALED_PREFIX) || stored.starts_with(SM4_SEALED_PREFIX)
+}
 
 /// A 256-bit key. Its `Debug` form hides the bytes.
 #[derive(Clone, PartialEq, Eq)]
@@ -57,18 +70,51 @@ impl SecretKey {
         HEXLOWER.encode(&self.0)
     }
 
-    /// Seals `plain`: `aes256gcm1:` and the hex of a random nonce and the ciphertext.
-    pub fn seal(&self, plain: &str) -> Result<String, StoreError> {
+    /// The key's check value under `suite`: shows which key a database's secrets were made with
+    /// without giving the key away.
+    pub fn check_value(&self, suite: CryptoSuite) -> String {
+        HEXLOWER.encode(&suite.subkey(&self.0, "key-check"))
+    }
+
+    /// The key's bytes, for the integrity codes (which derive a subkey of their own).
+    pub(crate) fn bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// SM4's 128-bit key: the first half of the `secret-seal` subkey (HMAC-SM3), so the 256-bit
+    /// key file serves both suites.
+    fn sm4_key(&self) -> [u8; 16] {
+        let sub = CryptoSuite::Sm.subkey(&self.0, "secret-seal");
+        let mut key = [0u8; 16];
+        key.copy_from_slice(&sub[..16]);
+        key
+    }
+
+    /// Seals `plain` with `suite`'s cipher: `aes256gcm1:` (or `sm4gcm1:`) and the hex of a
+    /// random nonce and the ciphertext.
+    pub fn seal(&self, plain: &str, suite: CryptoSuite) -> Result<String, StoreError> {
         let mut nonce = [0u8; NONCE_BYTES];
         getrandom::fill(&mut nonce)
             .map_err(|e| StoreError::Backend(format!("random source: {e}")))?;
-        let cipher = Aes256Gcm::new_from_slice(&self.0).expect("a 32-byte key");
-        let sealed = cipher
-            .encrypt(&Nonce::from(nonce), plain.as_bytes())
-            .map_err(|_| StoreError::Backend("sealing a secret failed".into()))?;
+        let nonce = Nonce::from(nonce);
+        let (prefix, sealed) = match suite {
+            CryptoSuite::Intl => (
+                SEALED_PREFIX,
+                Aes256Gcm::new_from_slice(&self.0)
+                    .expect("a 32-byte key")
+                    .encrypt(&nonce, plain.as_bytes()),
+            ),
+            CryptoSuite::Sm => (
+                SM4_SEALED_PREFIX,
+                Sm4Gcm::new_from_slice(&self.sm4_key())
+                    .expect("a 16-byte key")
+                    .encrypt(&nonce, plain.as_bytes()),
+            ),
+        };
+        let sealed = sealed.map_err(|_| StoreError::Backend("sealing a secret failed".into()))?;
         let mut bytes = nonce.to_vec();
         bytes.extend_from_slice(&sealed);
-        Ok(format!("{SEALED_PREFIX}{}", HEXLOWER.encode(&bytes)))
+        Ok(format!("{prefix}{}", HEXLOWER.encode(&bytes)))
     }
 
     /// Opens a value [`SecretKey::seal`] made; an error if it was sealed under another key or
@@ -80,17 +126,29 @@ impl SecretKey {
                     .to_string(),
             )
         };
-        let hex = sealed.strip_prefix(SEALED_PREFIX).ok_or_else(wrong)?;
+        let (suite, hex) = match sealed.strip_prefix(SEALED_PREFIX) {
+            Some(hex) => (CryptoSuite::Intl, hex),
+            None => (
+                CryptoSuite::Sm,
+                sealed.strip_prefix(SM4_SEALED_PREFIX).ok_or_else(wrong)?,
+            ),
+        };
         let bytes = HEXLOWER.decode(hex.as_bytes()).map_err(|_| wrong())?;
         if bytes.len() <= NONCE_BYTES {
             return Err(wrong());
         }
         let (nonce, body) = bytes.split_at(NONCE_BYTES);
         let nonce: [u8; NONCE_BYTES] = nonce.try_into().map_err(|_| wrong())?;
-        let cipher = Aes256Gcm::new_from_slice(&self.0).expect("a 32-byte key");
-        let plain = cipher
-            .decrypt(&Nonce::from(nonce), body)
-            .map_err(|_| wrong())?;
+        let nonce = Nonce::from(nonce);
+        let plain = match suite {
+            CryptoSuite::Intl => Aes256Gcm::new_from_slice(&self.0)
+                .expect("a 32-byte key")
+                .decrypt(&nonce, body),
+            CryptoSuite::Sm => Sm4Gcm::new_from_slice(&self.sm4_key())
+                .expect("a 16-byte key")
+                .decrypt(&nonce, body),
+        }
+        .map_err(|_| wrong())?;
         String::from_utf8(plain).map_err(|_| wrong())
     }
 }
@@ -109,15 +167,24 @@ pub fn use_key(key: SecretKey) -> Result<(), StoreError> {
     }
 }
 
+/// Why a write that uses the key was refused: the database's secrets were made with another.
+pub(crate) const WRONG_KEY: &str = "密钥与数据库不符：数据库中的加密数据是用另一个密钥生成的。请放回原来的密钥文件（SQLite 默认在数据库旁的 DB.key），或用 JIANGUAN_KEY_FILE / JIANGUAN_SECRET_KEY 指明 (the secret key is not the one this database's secrets were made with)";
+
 /// Whether this process has a key.
 pub fn has_key() -> bool {
     KEY.get().is_some()
 }
 
-/// A secret as stored: sealed when the process has a key, as it is otherwise.
-pub(crate) fn seal(plain: Option<&str>) -> Result<Option<String>, StoreError> {
+/// This process's key, for the integrity codes of published scores.
+pub(crate) fn key() -> Option<&'static SecretKey> {
+    KEY.get()
+}
+
+/// A secret as stored: sealed with the database's `suite` when the process has a key, as it is
+/// otherwise.
+pub(crate) fn seal(plain: Option<&str>, suite: CryptoSuite) -> Result<Option<String>, StoreError> {
     match (plain, KEY.get()) {
-        (Some(p), Some(key)) if !p.starts_with(SEALED_PREFIX) => key.seal(p).map(Some),
+        (Some(p), Some(key)) if !is_sealed(p) => key.seal(p, suite).map(Some),
         (p, _) => Ok(p.map(str::to_string)),
     }
 }
@@ -125,7 +192,7 @@ pub(crate) fn seal(plain: Option<&str>) -> Result<Option<String>, StoreError> {
 /// A secret as read: opened when sealed (which needs the key), as it is otherwise.
 pub(crate) fn open(stored: Option<String>) -> Result<Option<String>, StoreError> {
     match stored {
-        Some(s) if s.starts_with(SEALED_PREFIX) => match KEY.get() {
+        Some(s) if is_sealed(&s) => match KEY.get() {
             Some(key) => key.open(&s).map(Some),
             None => Err(StoreError::Invalid(
                 "数据库中的动态口令密钥已加密，但未找到密钥：请用 --key-file 指定密钥文件，或设置 JIANGUAN_SECRET_KEY（SQLite 默认读取数据库旁的 DB.key） (the database holds sealed secrets and no key was given)"
@@ -158,10 +225,20 @@ mod tests {
 
     #[test]
     fn a_sealed_value_opens_with_its_key_only_and_never_twice_the_same() {
+        for (suite, prefix) in [
+            (CryptoSuite::Intl, SEALED_PREFIX),
+            (CryptoSuite::Sm, SM4_SEALED_PREFIX),
+        ] {
+            sealing_under(suite, prefix);
+        }
+    }
+
+    fn sealing_under(suite: CryptoSuite, prefix: &str) {
         let key = SecretKey::generate().unwrap();
-        let a = key.seal("JBSWY3DPEHPK3PXP").unwrap();
-        let b = key.seal("JBSWY3DPEHPK3PXP").unwrap();
-        assert!(a.starts_with(SEALED_PREFIX));
+        let a = key.seal("JBSWY3DPEHPK3PXP", suite).unwrap();
+        let b = key.seal("JBSWY3DPEHPK3PXP", suite).unwrap();
+        assert!(a.starts_with(prefix), "{a}");
+        assert!(is_sealed(&a));
         assert!(!a.contains("JBSWY3DPEHPK3PXP"));
         assert_ne!(a, b, "a fresh nonce each time");
         assert_eq!(key.open(&a).unwrap(), "JBSWY3DPEHPK3PXP");
@@ -174,7 +251,32 @@ mod tests {
             key.open(&String::from_utf8(changed).unwrap()).is_err(),
             "changed"
         );
-        assert!(key.open("aes256gcm1:00").is_err(), "too short");
+        assert!(key.open(&format!("{prefix}00")).is_err(), "too short");
+        // A value of one suite relabelled as the other's does not open.
+        let other_prefix = if prefix == SEALED_PREFIX {
+            SM4_SEALED_PREFIX
+        } else {
+            SEALED_PREFIX
+        };
+        assert!(
+            key.open(&a.replacen(prefix, other_prefix, 1)).is_err(),
+            "relabelled"
+        );
+    }
+
+    #[test]
+    fn sm4_is_the_gb_t_32907_cipher() {
+        use sm4::cipher::{BlockEncrypt, KeyInit as _};
+        // GB/T 32907-2016 appendix A, example 1: key = plaintext = 0123456789abcdeffedcba9876543210.
+        let bytes: [u8; 16] = HEXLOWER
+            .decode(b"0123456789abcdeffedcba9876543210")
+            .unwrap()
+            .try_into()
+            .unwrap();
+        let cipher = sm4::Sm4::new(&bytes.into());
+        let mut block = bytes.into();
+        cipher.encrypt_block(&mut block);
+        assert_eq!(HEXLOWER.encode(&block), "681edf34d206965e86b3e94f536e4246");
     }
 
     #[test]

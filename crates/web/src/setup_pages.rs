@@ -12,7 +12,7 @@ use axum::extract::State;
 use axum::response::Response;
 use jianguan_access::Role;
 use jianguan_app::setup::{CityInput, FIRST_ROLES, FirstAccount, SetupError, set_up_city};
-use jianguan_audit::{AuditAction, AuditDraft, Outcome};
+use jianguan_audit::{AuditAction, AuditDraft, CryptoSuite, Outcome};
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
@@ -39,6 +39,8 @@ struct SetupPage {
     year: String,
     issuer: String,
     doc_prefix: String,
+    /// The chosen suite's name (`intl` or `sm`).
+    crypto: String,
     accounts: Vec<AccountField>,
     message: String,
 }
@@ -68,6 +70,7 @@ pub(crate) struct SetupForm {
     year: Option<i16>,
     issuer: String,
     doc_prefix: String,
+    crypto: String,
     accounts: Vec<(Role, String, String)>,
 }
 
@@ -79,6 +82,7 @@ impl FromParams for SetupForm {
             year: f.year("year"),
             issuer: f.text("issuer").unwrap_or_default(),
             doc_prefix: f.text("doc_prefix").unwrap_or_default(),
+            crypto: f.text("crypto").unwrap_or_default(),
             accounts: FIRST_ROLES
                 .iter()
                 .map(|r| {
@@ -101,6 +105,11 @@ fn page_of(form: &SetupForm, message: &str) -> Result<Response, AppError> {
         year: form.year.map(|y| y.to_string()).unwrap_or_default(),
         issuer: form.issuer.clone(),
         doc_prefix: form.doc_prefix.clone(),
+        crypto: if form.crypto.is_empty() {
+            CryptoSuite::Intl.as_str().to_string()
+        } else {
+            form.crypto.clone()
+        },
         accounts: form
             .accounts
             .iter()
@@ -154,11 +163,20 @@ pub(crate) async fn submit(
     let Some(year) = form.year else {
         return view::unprocessable(page_of(&form, "年度：不能为空"));
     };
+    let crypto = if form.crypto.is_empty() {
+        CryptoSuite::Intl
+    } else {
+        match form.crypto.parse::<CryptoSuite>() {
+            Ok(suite) => suite,
+            Err(e) => return view::unprocessable(page_of(&form, &format!("密码算法：{e}"))),
+        }
+    };
     let input = CityInput {
         city: form.city.clone(),
         year,
         issuer: Some(form.issuer.clone()),
         doc_prefix: Some(form.doc_prefix.clone()),
+        crypto,
     };
     let accounts: Vec<FirstAccount> = form
         .accounts

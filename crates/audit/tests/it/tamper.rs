@@ -2,9 +2,14 @@
 //! first bad record is named; intact chains pass.
 
 use jianguan_audit::{
-    Anchor, AuditDraft, AuditRecord, FieldChange, GENESIS_PREV_HASH, Outcome, VerifyError,
-    VerifySummary, anchor_line, parse_anchor_file, record_hash, seal, verify, verify_after,
+    Anchor, AuditDraft, AuditRecord, CryptoSuite, FieldChange, GENESIS_PREV_HASH, Outcome,
+    VerifyError, VerifySummary, anchor_line, parse_anchor_file, record_hash, seal, verify,
+    verify_after,
 };
+
+/// The tamper cases run on the international suite; `an_sm3_chain_…` below runs the same kind of
+/// case on SM3.
+const SUITE: CryptoSuite = CryptoSuite::Intl;
 
 fn draft(i: i64) -> AuditDraft {
     let actions = [
@@ -42,7 +47,7 @@ fn draft(i: i64) -> AuditDraft {
 fn chain(n: i64) -> Vec<AuditRecord> {
     let mut out: Vec<AuditRecord> = Vec::new();
     for i in 0..n {
-        let r = seal(draft(i), out.last());
+        let r = seal(draft(i), out.last(), SUITE);
         out.push(r);
     }
     out
@@ -64,12 +69,12 @@ fn rehash_from(records: &mut [AuditRecord], from: usize) {
         } else {
             records[i - 1].hash.clone()
         };
-        records[i].hash = record_hash(&records[i]);
+        records[i].hash = record_hash(&records[i], SUITE);
     }
 }
 
 fn fails(records: &[AuditRecord], anchors: &[Anchor]) -> VerifyError {
-    verify(records, anchors).expect_err("tampering must be detected")
+    verify(records, anchors, SUITE).expect_err("tampering must be detected")
 }
 
 // ---- intact chains ----
@@ -78,7 +83,7 @@ fn fails(records: &[AuditRecord], anchors: &[Anchor]) -> VerifyError {
 fn intact_chain_passes_without_anchors() {
     let records = chain(50);
     assert_eq!(
-        verify(&records, &[]),
+        verify(&records, &[], SUITE),
         Ok(VerifySummary {
             records: 50,
             first_seq: Some(1),
@@ -92,7 +97,7 @@ fn intact_chain_passes_without_anchors() {
 fn intact_chain_passes_with_anchors_given_in_any_order() {
     let records = chain(50);
     let anchors = anchors_at(&records, &[50, 10, 30, 30, 1]);
-    let summary = verify(&records, &anchors).expect("intact");
+    let summary = verify(&records, &anchors, SUITE).expect("intact");
     assert_eq!(summary.records, 50);
     assert_eq!(summary.anchors_checked, 5);
 }
@@ -102,16 +107,16 @@ fn owned_records_from_an_iterator_verify_like_borrowed_ones() {
     let records = chain(20);
     let anchors = anchors_at(&records, &[20]);
     assert_eq!(
-        verify(records.clone(), &anchors),
-        verify(&records, &anchors)
+        verify(records.clone(), &anchors, SUITE),
+        verify(&records, &anchors, SUITE)
     );
-    assert!(verify(records.into_iter(), &anchors).is_ok());
+    assert!(verify(records.into_iter(), &anchors, SUITE).is_ok());
 }
 
 #[test]
 fn empty_chain_without_anchors_passes() {
     assert_eq!(
-        verify(Vec::<AuditRecord>::new(), &[]),
+        verify(Vec::<AuditRecord>::new(), &[], SUITE),
         Ok(VerifySummary {
             records: 0,
             first_seq: None,
@@ -143,7 +148,7 @@ fn seal_numbers_from_1_and_chains_each_record_to_the_previous_hash() {
     assert_eq!(records[2].prev_hash, records[1].hash);
     assert_eq!(records[2].draft(), draft(2));
     for r in &records {
-        assert_eq!(r.hash, record_hash(r));
+        assert_eq!(r.hash, record_hash(r, SUITE));
     }
 }
 
@@ -158,7 +163,9 @@ fn anchor_file_written_line_by_line_reads_back_and_verifies() {
     let anchors = parse_anchor_file(&file).expect("well-formed");
     assert_eq!(anchors.len(), 3);
     assert_eq!(
-        verify(&records, &anchors).expect("intact").anchors_checked,
+        verify(&records, &anchors, SUITE)
+            .expect("intact")
+            .anchors_checked,
         3
     );
 }
@@ -192,7 +199,7 @@ fn editing_any_field_is_reported_as_altered_at_that_record() {
         ("change removed", |r| {
             r.changes.pop();
         }),
-        ("hash", |r| r.hash = record_hash(&chain(1)[0])),
+        ("hash", |r| r.hash = record_hash(&chain(1)[0], SUITE)),
     ];
     // Record 6 (index 5) has a unit, a client, two changes and a non-success result, so every
     // edit below really changes something.
@@ -230,7 +237,7 @@ fn editing_seq_is_named_at_the_record_whose_place_it_left() {
 fn editing_a_record_and_rehashing_it_alone_is_caught_by_the_next_link() {
     let mut records = chain(10);
     records[5].actor = "王五".into();
-    records[5].hash = record_hash(&records[5]);
+    records[5].hash = record_hash(&records[5], SUITE);
     assert_eq!(fails(&records, &[]), VerifyError::Replaced { seq: 6 });
 }
 
@@ -238,7 +245,7 @@ fn editing_a_record_and_rehashing_it_alone_is_caught_by_the_next_link() {
 fn first_record_not_chained_to_genesis_is_a_broken_link_at_record_1() {
     let mut records = chain(5);
     records[0].prev_hash = records[4].hash.clone();
-    records[0].hash = record_hash(&records[0]);
+    records[0].hash = record_hash(&records[0], SUITE);
     assert_eq!(fails(&records, &[]), VerifyError::BrokenLink { seq: 1 });
 }
 
@@ -294,7 +301,7 @@ fn deleting_records_after_the_last_anchor_goes_unnoticed_by_design() {
     let mut records = chain(10);
     let anchors = anchors_at(&records, &[5]);
     records.truncate(7);
-    assert!(verify(&records, &anchors).is_ok());
+    assert!(verify(&records, &anchors, SUITE).is_ok());
 }
 
 #[test]
@@ -324,6 +331,7 @@ fn forged_after(records: &[AuditRecord], after: usize) -> AuditRecord {
             changes: vec![],
         },
         Some(&records[after - 1]),
+        SUITE,
     )
 }
 
@@ -357,7 +365,7 @@ fn inserting_a_record_and_rehashing_the_tail_is_caught_by_the_next_anchor() {
     }
     rehash_from(&mut records, 6);
     assert!(
-        verify(&records, &[]).is_ok(),
+        verify(&records, &[], SUITE).is_ok(),
         "undetectable without anchors"
     );
     assert_eq!(
@@ -433,7 +441,7 @@ fn rewriting_the_chain_from_the_middle_is_caught_by_the_anchor() {
     records[59].changes.clear();
     rehash_from(&mut records, 59);
     assert!(
-        verify(&records, &[]).is_ok(),
+        verify(&records, &[], SUITE).is_ok(),
         "self-consistent without anchors"
     );
     let err = fails(&records, &anchors);
@@ -489,7 +497,7 @@ fn pruned_chain_verifies_after_its_base_anchor() {
     let records = chain(40);
     let anchors = anchors_at(&records, &[10, 20, 30]);
     let base = anchors[1].clone();
-    let summary = verify_after(&base, &records[20..], &anchors).expect("intact after 20");
+    let summary = verify_after(&base, &records[20..], &anchors, SUITE).expect("intact after 20");
     assert_eq!(summary.first_seq, Some(21));
     assert_eq!(summary.records, 20);
     assert_eq!(summary.anchors_checked, 1);
@@ -500,7 +508,7 @@ fn pruned_chain_missing_the_record_after_its_base_is_caught() {
     let records = chain(40);
     let base = Anchor::of(&records[19]);
     assert_eq!(
-        verify_after(&base, &records[21..], &[]),
+        verify_after(&base, &records[21..], &[], SUITE),
         Err(VerifyError::Missing { seq: 21, found: 22 })
     );
 }
@@ -632,9 +640,76 @@ fn random_single_tampering_is_always_detected_at_the_expected_record() {
             }
         };
         assert_eq!(
-            verify(&records, &anchors),
+            verify(&records, &anchors, SUITE),
             Err(expected),
             "round {round}: n={n} i={i} op={op}"
         );
     }
+}
+
+#[test]
+fn an_sm3_chain_verifies_under_its_own_suite_only_and_shows_tampering() {
+    let mut records: Vec<AuditRecord> = Vec::new();
+    for i in 0..40 {
+        let r = seal(draft(i), records.last(), CryptoSuite::Sm);
+        records.push(r);
+    }
+    let anchors = anchors_at(&records, &[10, 40]);
+    let summary = verify(&records, &anchors, CryptoSuite::Sm).expect("intact under SM3");
+    assert_eq!(summary.records, 40);
+    assert_eq!(summary.anchors_checked, 2);
+    // Read with the wrong suite, the very first record does not match its hash.
+    assert_eq!(
+        verify(&records, &anchors, CryptoSuite::Intl),
+        Err(VerifyError::Altered { seq: 1 })
+    );
+    // An edit, and an edit hidden by recomputing every SM3 hash after it.
+    let mut edited = records.clone();
+    edited[14].actor = "mallory".into();
+    assert_eq!(
+        verify(&edited, &anchors, CryptoSuite::Sm),
+        Err(VerifyError::Altered { seq: 15 })
+    );
+    for i in 14..edited.len() {
+        edited[i].prev_hash = edited[i - 1].hash.clone();
+        edited[i].hash = record_hash(&edited[i], CryptoSuite::Sm);
+    }
+    assert_eq!(
+        verify(&edited, &anchors, CryptoSuite::Sm),
+        Err(VerifyError::Rewritten { seq: 40, from: 11 })
+    );
+}
+
+#[test]
+fn a_chain_switching_to_sm3_at_a_record_verifies_only_with_that_switch() {
+    use jianguan_audit::ChainSuite;
+    let switch = ChainSuite {
+        suite: CryptoSuite::Sm,
+        from_seq: 4,
+    };
+    let mut records: Vec<AuditRecord> = Vec::new();
+    for i in 0..10 {
+        let r = seal(draft(i), records.last(), switch);
+        records.push(r);
+    }
+    // The first three are SHA-256 records, the rest SM3.
+    let sha = seal(draft(0), None, CryptoSuite::Intl);
+    assert_eq!(records[0].hash, sha.hash);
+    assert!(verify(&records, &[], switch).is_ok());
+    assert_eq!(
+        verify(&records, &[], CryptoSuite::Sm),
+        Err(VerifyError::Altered { seq: 1 })
+    );
+    assert_eq!(
+        verify(&records, &[], CryptoSuite::Intl),
+        Err(VerifyError::Altered { seq: 4 })
+    );
+    let later = ChainSuite {
+        from_seq: 5,
+        ..switch
+    };
+    assert_eq!(
+        verify(&records, &[], later),
+        Err(VerifyError::Altered { seq: 4 })
+    );
 }

@@ -176,6 +176,12 @@ fn restored(dir: &Path) -> String {
         None,
     );
     assert!(out.status.success(), "{}", text(&out));
+    // The key travels apart from the backup; put back beside the copy as an operator would.
+    std::fs::copy(
+        base().dir.path().join("base.db.key"),
+        dir.join("case.db.key"),
+    )
+    .expect("the key file is put back");
     db.to_str().unwrap().to_string()
 }
 

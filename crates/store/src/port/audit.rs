@@ -59,4 +59,32 @@ impl AuditStore for Db {
                 .collect())
         })
     }
+
+    fn crypto_suite(&self) -> BoxFuture<'_, Result<ChainSuite, StoreError>> {
+        Box::pin(async move {
+            match self {
+                Db::Sqlite(pool) => {
+                    let mut conn = pool.acquire().await.map_err(backend_error)?;
+                    crate::codec::sqlite_codec::chain_suite(&mut conn).await
+                }
+                Db::Postgres(pool) => {
+                    let mut conn = pool.acquire().await.map_err(backend_error)?;
+                    crate::codec::postgres_codec::chain_suite(&mut conn).await
+                }
+            }
+        })
+    }
+
+    fn choose_crypto_suite<'a>(
+        &'a self,
+        suite: CryptoSuite,
+        by: &'a str,
+        at_ms: i64,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move { codec_call!(self, choose_crypto_suite(suite, by, at_ms)) })
+    }
+
+    fn check_score_integrity(&self) -> BoxFuture<'_, Result<ScoreIntegrity, StoreError>> {
+        Box::pin(async move { assessment_call!(self, check_score_integrity()) })
+    }
 }

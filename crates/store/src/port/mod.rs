@@ -11,7 +11,7 @@ mod plans;
 mod portfolio;
 
 // The imports every aggregate's file takes (`use super::*`).
-use jianguan_audit::{AuditDraft, AuditRecord};
+use jianguan_audit::{AuditDraft, AuditRecord, ChainSuite, CryptoSuite};
 use jianguan_domain::Date;
 use jianguan_domain::assessment::{
     Decision, EnteredValue, MediaReport, Month, Objection, ScoreRun, SubjectKind,
@@ -23,7 +23,7 @@ use jianguan_domain::store::{
     AccountRecord, AccountStore, Actor, AssessmentStore, AuditQuery, AuditStore, BoxFuture,
     CadenceRecords, CadenceStore, CadenceWrite, CityInit, JobClaim, JobStore, LoginThrottleRecord,
     PhotoRef, PortfolioStore, Progress, ProjectImport, ProjectRecord, ReadModel, RecordScope,
-    SchemeVersion, SessionRecord, SettingVersion, StoreError, UnitWrite,
+    SchemeVersion, ScoreIntegrity, SessionRecord, SettingVersion, StoreError, UnitWrite,
 };
 
 use crate::{Db, backend_error, ledger, org};

@@ -612,7 +612,8 @@ async fn each_imported_project_gets_an_audit_record_and_the_chain_verifies(db: D
             .all(|r| r.client.as_deref() == Some("192.0.2.7")),
         "every record names where the import came from"
     );
-    jianguan_audit::verify(&records, &[]).expect("the chain verifies");
+    jianguan_audit::verify(&records, &[], jianguan_audit::CryptoSuite::Intl)
+        .expect("the chain verifies");
 }
 
 // ---------------------------------------------------------------------------------------------

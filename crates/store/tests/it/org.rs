@@ -43,6 +43,7 @@ fn city() -> CityInit {
             ..Default::default()
         },
         settings: vec![("city".into(), "city = \"测试市\"\n".into())],
+        ..Default::default()
     }
 }
 

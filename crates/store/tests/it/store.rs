@@ -103,6 +103,7 @@ macro_rules! backend_tests {
                 an_objection_is_filed_once_per_open_line_and_decided_once,
                 a_taken_user_name_is_a_duplicate_naming_the_field,
                 a_totp_seed_is_stored_sealed_and_an_older_plain_one_is_sealed_on_request,
+                under_the_sm_suite_the_chain_is_sm3_secrets_sm4_and_published_scores_carry_an_hmac_sm3_code,
                 an_account_of_a_missing_unit_is_a_missing_reference,
                 a_password_set_is_stored_with_its_date_and_ends_the_other_sessions,
                 the_login_throttle_is_kept_per_name_and_source_and_cleared_by_a_success,
@@ -338,7 +339,8 @@ async fn create_is_attributed_to_the_actor_in_the_audit_trail(db: Db) {
         Some("portfolio.create")
     );
     let records = db.audit_records(0, i64::MAX).await.expect("reads");
-    jianguan_audit::verify(&records, &[]).expect("the chain the store wrote verifies");
+    jianguan_audit::verify(&records, &[], jianguan_audit::CryptoSuite::Intl)
+        .expect("the chain the store wrote verifies");
 }
 
 async fn load_project_returns_the_project_with_every_report_version_and_its_periods(db: Db) {
@@ -1436,12 +1438,17 @@ async fn a_taken_user_name_is_a_duplicate_naming_the_field(db: Db) {
 /// With the process's key installed, a TOTP seed is never in the database in plain text: it is
 /// sealed when written and opened when read; a seed an older version stored in plain text still
 /// reads, and `seal_plain_secrets` seals it (once, audited).
-async fn a_totp_seed_is_stored_sealed_and_an_older_plain_one_is_sealed_on_request(db: Db) {
-    use jianguan_store::secrets::{SEALED_PREFIX, SecretKey};
-    // One key for the whole test process (the first test to get here installs it).
+/// One secret key for the whole test process (the first test to need it installs it).
+fn install_test_key() {
+    use jianguan_store::secrets::SecretKey;
     static KEY: std::sync::LazyLock<SecretKey> =
         std::sync::LazyLock::new(|| SecretKey::generate().unwrap());
     jianguan_store::secrets::use_key(KEY.clone()).expect("the process's key");
+}
+
+async fn a_totp_seed_is_stored_sealed_and_an_older_plain_one_is_sealed_on_request(db: Db) {
+    use jianguan_store::secrets::SEALED_PREFIX;
+    install_test_key();
     let seed = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
     let mut admin = account("admin", None);
     admin.totp_secret = Some(seed.into());
@@ -1566,6 +1573,122 @@ async fn the_database_refuses_to_change_or_delete_an_audit_record(db: Db) {
 
 /// Someone with the owner's rights drops (or, on PostgreSQL, disables) the audit table's
 /// guards: the store names exactly those as missing, and nothing while all are in place.
+/// A database set up with the 商用密码 suite (`init --crypto sm`): audit records from the choice
+/// on are SM3-chained (one refused login before it stays SHA-256), TOTP seeds are sealed with
+/// SM4-GCM, a published run carries an HMAC-SM3 integrity code, and a run changed behind the
+/// triggers' back is named by the check.
+async fn under_the_sm_suite_the_chain_is_sm3_secrets_sm4_and_published_scores_carry_an_hmac_sm3_code(
+    db: Db,
+) {
+    use assess::SubjectKind::District;
+    use jianguan_audit::{ChainSuite, CryptoSuite};
+    install_test_key();
+    // Before setup: a refused login on the empty database, SHA-256 as always.
+    db.append_audit(&audit_draft("login.failed"))
+        .await
+        .expect("appended");
+    assert_eq!(
+        db.crypto_suite().await.unwrap(),
+        ChainSuite::from(CryptoSuite::Intl)
+    );
+    db.choose_crypto_suite(CryptoSuite::Sm, "init", 1)
+        .await
+        .expect("chosen");
+    let chain = ChainSuite {
+        suite: CryptoSuite::Sm,
+        from_seq: 2,
+    };
+    assert_eq!(db.crypto_suite().await.unwrap(), chain);
+    db.choose_crypto_suite(CryptoSuite::Sm, "init", 2)
+        .await
+        .expect("the same suite again is no change");
+    assert_refused(
+        "another suite",
+        db.choose_crypto_suite(CryptoSuite::Intl, "init", 3).await,
+        |e| matches!(e, StoreError::Invalid(_)),
+    );
+    for sql in [
+        "UPDATE crypto_suite SET suite = 'intl'",
+        "DELETE FROM crypto_suite",
+    ] {
+        execute(&db, sql).await.expect_err("the database refuses");
+    }
+
+    create(&db, &CITY).await.expect("the demo city is written");
+    let seed = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    let mut admin = account("smadmin", None);
+    admin.totp_secret = Some(seed.into());
+    db.create_account(&admin, &audit_draft("account.create"))
+        .await
+        .expect("stored");
+    let raw: String = scalar(
+        &db,
+        "SELECT totp_secret FROM accounts WHERE username_key = 'smadmin'",
+    )
+    .await;
+    assert!(
+        raw.starts_with(jianguan_store::secrets::SM4_SEALED_PREFIX),
+        "{raw}"
+    );
+    let back = db.account_by_key("smadmin").await.unwrap().unwrap();
+    assert_eq!(back.totp_secret.as_deref(), Some(seed));
+
+    save_default_scheme(&db).await;
+    let oct = month("2021-10");
+    db.save_draft_run(&draft_run(oct, District, &[]), &audit_draft("score.draft"))
+        .await
+        .expect("a draft");
+    db.publish_run(
+        oct,
+        District,
+        day("2021-11-05"),
+        &audit_draft("score.publish"),
+    )
+    .await
+    .expect("published");
+    let code: String = scalar(
+        &db,
+        "SELECT integrity_code FROM score_runs WHERE published = 1",
+    )
+    .await;
+    assert!(code.starts_with("hmac-sm3:"), "{code}");
+    let found = db.check_score_integrity().await.unwrap();
+    assert_eq!((found.keyed, found.broken.len()), (1, 0), "{found:?}");
+
+    // The chain: SHA-256 for record 1, SM3 from record 2 on.
+    let records = db.audit_records(0, 1_000).await.unwrap();
+    assert!(records.len() > 5);
+    jianguan_audit::verify(&records, &[], chain).expect("the chain verifies under its suite");
+    assert_eq!(
+        jianguan_audit::verify(&records, &[], CryptoSuite::Intl),
+        Err(jianguan_audit::VerifyError::Altered { seq: 2 })
+    );
+
+    // Someone with the database's owner rights edits the published scores.
+    let guard = match db {
+        Db::Sqlite(_) => "score_runs_published_no_update",
+        Db::Postgres(_) => "score_runs_published_frozen",
+    };
+    jianguan_store::testing::drop_append_only_guard(&db, guard).await;
+    execute(
+        &db,
+        "UPDATE score_runs SET body = body || ' ' WHERE published = 1",
+    )
+    .await
+    .expect("changed");
+    let found = db.check_score_integrity().await.unwrap();
+    assert_eq!(found.broken, vec!["2021-10 district v1".to_string()]);
+}
+
+/// One text value a query reads.
+async fn scalar(db: &Db, sql: &'static str) -> String {
+    let value: Option<String> = match db {
+        Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+    };
+    value.expect("a value")
+}
+
 async fn a_dropped_or_disabled_append_only_guard_is_reported_missing(db: Db) {
     assert_eq!(
         db.missing_append_only_guards().await.expect("reads"),
@@ -1603,7 +1726,8 @@ async fn two_handles_appending_audit_records_at_once_keep_one_unbroken_chain(db:
     tokio::join!(write(db.clone(), "a"), write(other.clone(), "b"));
     let records = db.audit_records(0, i64::MAX).await.expect("reads");
     assert_eq!(records.len(), 50);
-    let summary = jianguan_audit::verify(&records, &[]).expect("one unbroken chain");
+    let summary = jianguan_audit::verify(&records, &[], jianguan_audit::CryptoSuite::Intl)
+        .expect("one unbroken chain");
     assert_eq!(summary.last_seq, Some(50));
 }
 
@@ -1670,7 +1794,8 @@ async fn two_handles_filing_reports_at_once_all_succeed_with_distinct_ids(db: Db
     assert_eq!(ids.len(), 40, "every filing got its own id");
     let records = db.audit_records(0, i64::MAX).await.expect("reads");
     assert_eq!(records.len(), before + 40, "one audit record per filing");
-    jianguan_audit::verify(&records, &[]).expect("one unbroken chain");
+    jianguan_audit::verify(&records, &[], jianguan_audit::CryptoSuite::Intl)
+        .expect("one unbroken chain");
     other.close().await;
 }
 

@@ -368,3 +368,45 @@ async fn every_page_of_a_city_without_projects_answers_without_failing() {
     let stats = get(&run.router, "/api/v1/stats", LOCAL, Some(&office)).await;
     assert_eq!(stats.status, StatusCode::OK, "{}", stats.body);
 }
+
+/// The page offers the crypto suite (商用密码 SM3/SM4 or SHA-256/AES). Chosen after a refused
+/// token (whose audit record is SHA-256), the suite applies from the setup's own records on and
+/// the whole chain verifies; a value that is neither suite is refused, naming the field.
+#[tokio::test]
+async fn the_setup_chooses_the_crypto_suite_from_its_own_records_on() {
+    use jianguan_audit::{ChainSuite, CryptoSuite};
+    let run = first_run().await;
+    let page = get(&run.router, "/setup", LOCAL, None).await;
+    assert!(
+        page.body.contains("name=\"crypto\" value=\"sm\""),
+        "{}",
+        page.body
+    );
+    let refused = submit(&run, "0123456789abcdef0123456789abcdef", LOCAL).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    let mut fields = form(&run.token);
+    fields.push(("crypto", "rot13".into()));
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = post(&run.router, "/setup", &pairs, LOCAL, None).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("密码算法："), "{}", r.body);
+    assert!(run.store.is_empty().await.expect("reads"));
+
+    fields.last_mut().expect("crypto").1 = "sm".into();
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = post(&run.router, "/setup", &pairs, LOCAL, None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        run.store.crypto_suite().await.expect("reads"),
+        ChainSuite {
+            suite: CryptoSuite::Sm,
+            from_seq: 2
+        }
+    );
+    let (intact, verdict) = jianguan_app::audit::verify_chain(run.store.as_ref(), &[])
+        .await
+        .expect("verifies");
+    assert!(intact, "{verdict}");
+    assert!(verdict.contains("商用密码"), "{verdict}");
+}
