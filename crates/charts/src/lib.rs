@@ -95,8 +95,29 @@ pub struct BarChart {
     pub max: Option<f64>,
     /// Optional vertical target line: its value and its label (e.g. `(0.9, "目标 90%")`).
     pub target: Option<(f64, String)>,
+    /// Where the value axis starts when not at zero, and the note saying so (e.g.
+    /// `(0.9, "横轴自 90% 起")`): values in a narrow band near the top (95.9% and 99.8%) then
+    /// show their difference. The axis carries a break mark and the note is written under the
+    /// bars. See [`axis_floor`].
+    pub from: Option<(f64, String)>,
     /// Width of the drawing in viewBox units (px at 100% zoom).
     pub width: u32,
+}
+
+/// Where a rate chart's axis should start so that close values show their difference: a whole
+/// tenth below the smallest value when every value is at least 50% and they span less than a
+/// quarter of the scale; `None` (start at zero) otherwise.
+pub fn axis_floor(values: impl IntoIterator<Item = f64>) -> Option<f64> {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in values {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !lo.is_finite() || lo < 0.5 || hi - lo >= 0.25 {
+        return None;
+    }
+    let floor = ((lo - 0.02) * 10.0).floor() / 10.0;
+    (floor > 0.0).then_some(floor)
 }
 
 impl BarChart {
@@ -115,13 +136,17 @@ impl BarChart {
         if let Some((_, label)) = &self.target {
             desc.push(label.clone());
         }
+        if let Some((_, note)) = &self.from {
+            desc.push(note.clone());
+        }
         let id = chart_id(&self.title, &desc);
         if self.bars.is_empty() {
             return empty_chart(out, &id, &self.title, w);
         }
 
         let header = TITLE_H + if self.target.is_some() { 18.0 } else { 0.0 };
-        let h = header + ROW_H * self.bars.len() as f64 + PAD;
+        let footer = if self.from.is_some() { 18.0 } else { 0.0 };
+        let h = header + ROW_H * self.bars.len() as f64 + PAD + footer;
         let label_max = w * 0.4;
         let label_w = widest(self.bars.iter().map(|b| b.label.as_str())).min(label_max);
         let value_w = widest(self.bars.iter().map(|b| b.display.as_str()));
@@ -130,7 +155,12 @@ impl BarChart {
         let target = self.target.as_ref().map(|t| t.0);
         let data_max = largest(self.bars.iter().map(|b| b.value).chain(target));
         let max = positive(self.max.or(Some(data_max))).unwrap_or(1.0);
-        let x_of = |v: f64| x0 + plot_w * v.max(0.0).min(max) / max;
+        let lo = self
+            .from
+            .as_ref()
+            .map_or(0.0, |f| f.0)
+            .clamp(0.0, max * 0.99);
+        let x_of = |v: f64| x0 + plot_w * (v.max(lo).min(max) - lo) / (max - lo);
 
         open_svg(out, &id, &self.title, &desc.join("; "), w, h)?;
         for (i, bar) in self.bars.iter().enumerate() {
@@ -161,7 +191,18 @@ impl BarChart {
                 out.push_str("</a>");
             }
         }
-        line(out, [x0, header, x0, h - PAD], AXIS, "")?;
+        let bottom = h - PAD - footer;
+        line(out, [x0, header, x0, bottom], AXIS, "")?;
+        if let Some((_, note)) = &self.from {
+            // A break mark across the axis's foot: the axis does not start at zero.
+            write!(
+                out,
+                r#"<path d="M{} {} l8 -4 m-8 9 l8 -4" stroke="{AXIS}" fill="none"/>"#,
+                num(x0 - 4.0),
+                num(bottom - 2.0),
+            )?;
+            text(out, x0, bottom + 14.0, "start", note)?;
+        }
         if let Some((value, label)) = &self.target {
             let x = x_of(*value);
             let anchor = if x + text_width(label) / 2.0 > w - PAD {
@@ -170,7 +211,7 @@ impl BarChart {
                 "middle"
             };
             write!(out, "<g><title>{}</title>", esc(label))?;
-            line(out, [x, header - 4.0, x, h - PAD], AXIS, DASHED)?;
+            line(out, [x, header - 4.0, x, bottom], AXIS, DASHED)?;
             text(out, x, header - 8.0, anchor, label)?;
             out.push_str("</g>");
         }
@@ -394,12 +435,14 @@ fn positive(max: Option<f64>) -> Option<f64> {
     max.filter(|m| m.is_finite() && *m > 0.0)
 }
 
-/// Writes the root `<svg>` with its accessible title and description, and the visible title.
+/// Writes the root `<svg>` with its accessible title and description, and the visible title. Its
+/// width is the drawing's own, so a page shows it at its type size (never blown up to a wide box);
+/// the stylesheet's `max-width: 100%` shrinks it on a phone.
 fn open_svg(out: &mut String, id: &str, title: &str, desc: &str, w: f64, h: f64) -> fmt::Result {
     write!(
         out,
         concat!(
-            r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="100%" role="img" "#,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" role="img" "#,
             r#"aria-labelledby="{id}-title" aria-describedby="{id}-desc" font-family='{font}' font-size="{size}" fill="{ink}">"#,
             r#"<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>"#,
             r#"<text x="{pad}" y="18" font-size="15" font-weight="bold">{title}</text>"#,

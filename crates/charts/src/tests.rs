@@ -17,6 +17,7 @@ fn bar_chart(bars: Vec<Bar>) -> BarChart {
         bars,
         max: Some(1.0),
         target: None,
+        from: None,
         width: 480,
     }
 }
@@ -85,14 +86,15 @@ fn empty_charts_render_a_complete_svg_saying_no_data() {
 }
 
 #[test]
-fn root_svg_is_accessible_and_scales_to_its_container() {
+fn root_svg_is_accessible_and_drawn_at_its_own_width() {
     let svg = bar_chart(vec![
         bar("东城区", 0.9052, "90.52%"),
         bar("西城区", 0.8, "80%"),
     ])
     .to_svg();
     assert!(svg.starts_with(r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 480 "#));
-    assert!(svg.contains(r#"width="100%""#));
+    // Its own width: a wide page does not enlarge its text past the page's type size.
+    assert!(svg.contains(r#"viewBox="0 0 480 "#) && svg.contains(r#" width="480" "#));
     let id = attrs(&svg, "svg", "aria-labelledby").remove(0);
     assert!(svg.contains(&format!(r#"<title id="{id}">各区开工率</title>"#)));
     assert!(svg.contains("<desc id=\"") && svg.contains(">东城区: 90.52%; 西城区: 80%</desc>"));
@@ -355,4 +357,43 @@ fn line_chart_snapshot() {
             .to_svg()
             .replace("><", ">\n<")
     );
+}
+
+#[test]
+fn close_rates_get_an_axis_from_a_tenth_below_marked_as_such() {
+    assert_eq!(axis_floor([0.959, 0.998]), Some(0.9));
+    assert_eq!(axis_floor([0.921, 0.93]), Some(0.9));
+    assert_eq!(
+        axis_floor([0.905, 0.99]),
+        Some(0.8),
+        "room below the smallest"
+    );
+    assert_eq!(axis_floor([0.4, 0.45]), None, "low values keep zero");
+    assert_eq!(axis_floor([0.6, 0.9]), None, "a wide spread keeps zero");
+    assert_eq!(axis_floor(Vec::<f64>::new()), None);
+
+    let mut chart = bar_chart(vec![
+        bar("甲区", 0.959, "95.90%"),
+        bar("乙区", 0.998, "99.80%"),
+    ]);
+    chart.max = Some(1.0);
+    let zero = chart.to_svg();
+    chart.from = Some((0.9, "横轴自 90.00% 起，以显示差异".into()));
+    let zoomed = chart.to_svg();
+    let widths = |svg: &str| -> Vec<f64> {
+        attrs(svg, "rect", "width")
+            .iter()
+            .map(|w| w.parse().unwrap())
+            .collect()
+    };
+    let (z, m) = (widths(&zero), widths(&zoomed));
+    // From zero the two bars differ by 4% of their length; from 90% the shorter is 60% of the other.
+    assert!(z[0] / z[1] > 0.95, "{z:?}");
+    assert!(m[0] / m[1] < 0.65, "{m:?}");
+    assert!(zoomed.contains(">横轴自 90.00% 起，以显示差异</text>"));
+    assert!(
+        zoomed.contains("; 横轴自 90.00% 起，以显示差异</desc>"),
+        "the note is in the description"
+    );
+    assert!(!zero.contains("横轴自"));
 }

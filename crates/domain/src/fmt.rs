@@ -4,16 +4,13 @@
 use crate::Date;
 use crate::model::Money;
 
-/// A rate as the office quotes it: two decimals, `99%` rather than `99.00%`; `—` when there is
-/// nothing to measure.
+/// A rate in a table, card or list: always two decimals (`99.00%`, `90.52%`, `90.70%`), so the
+/// figures of one column read alike and line up; `—` when there is nothing to measure. Prose
+/// quotes rates as the office does, with [`prose_rate`].
 pub fn rate(value: Option<f64>) -> String {
     match value {
         None => "—".to_string(),
-        Some(v) => {
-            let text = format!("{:.2}", v * 100.0);
-            let text = text.strip_suffix(".00").unwrap_or(&text);
-            format!("{text}%")
-        }
+        Some(v) => format!("{:.2}%", v * 100.0),
     }
 }
 
@@ -137,8 +134,9 @@ mod tests {
     #[test]
     fn rates_read_as_the_office_quotes_them() {
         assert_eq!(rate(Some(1222.0 / 1350.0)), "90.52%");
-        assert_eq!(rate(Some(0.99)), "99%");
-        assert_eq!(rate(Some(1.0)), "100%");
+        assert_eq!(rate(Some(0.99)), "99.00%");
+        assert_eq!(rate(Some(0.907)), "90.70%");
+        assert_eq!(rate(Some(1.0)), "100.00%");
         assert_eq!(rate(None), "—");
     }
 

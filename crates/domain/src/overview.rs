@@ -303,6 +303,46 @@ impl Sums {
     }
 }
 
+/// The headline figures of the projects `filter` keeps at each month's end of `year` up to
+/// `as_of` (the last point is `as_of` itself): the year's trend the overview draws. Only totals
+/// are summed (no breakdowns), one pass over the projects per point.
+pub fn year_trend(
+    portfolio: &Portfolio,
+    ledger: &InvestmentLedger,
+    year: i16,
+    as_of: Date,
+    filter: impl Fn(&Project) -> bool,
+) -> Vec<(Date, Figures)> {
+    let Ok(first) = Date::new(year, 1, 1) else {
+        return Vec::new();
+    };
+    let end = as_of.min(Date::new(year, 12, 31).unwrap_or(as_of));
+    let mut points = Vec::new();
+    let mut month = first;
+    while month <= end {
+        let month_end = month.last_of_month();
+        points.push(month_end.min(end));
+        month = month_end.tomorrow().unwrap_or(month_end);
+        if month == month_end {
+            break;
+        }
+    }
+    let projects: Vec<&Project> = portfolio.projects.iter().filter(|p| filter(p)).collect();
+    points
+        .into_iter()
+        .map(|d| {
+            let mut total = Figures::default();
+            for c in projects
+                .iter()
+                .filter_map(|p| Contribution::of(p, ledger, year, d))
+            {
+                total.add(&c);
+            }
+            (d, total)
+        })
+        .collect()
+}
+
 impl Overview {
     /// Computes the overview of `year` as of `as_of`.
     pub fn compute(portfolio: &Portfolio, year: i16, as_of: Date) -> Overview {
@@ -849,6 +889,44 @@ mod tests {
             ],
             ..Portfolio::default()
         }
+    }
+
+    #[test]
+    fn the_year_trend_is_the_totals_at_each_month_end_and_ends_with_the_overview_of_the_day() {
+        let p = portfolio();
+        let ledger = InvestmentLedger::new(&p);
+        let as_of = date(2021, 6, 15);
+        let trend = year_trend(&p, &ledger, 2021, as_of, |_| true);
+        let days: Vec<Date> = trend.iter().map(|(d, _)| *d).collect();
+        assert_eq!(
+            days,
+            [
+                date(2021, 1, 31),
+                date(2021, 2, 28),
+                date(2021, 3, 31),
+                date(2021, 4, 30),
+                date(2021, 5, 31),
+                as_of
+            ]
+        );
+        // Each point is what the overview computes for that day.
+        for (d, figures) in &trend {
+            assert_eq!(
+                *figures,
+                Overview::compute_filtered(&p, &ledger, 2021, *d, |_| true).total
+            );
+        }
+        // Rates move as milestones fall due and are reached (March and June here).
+        let node = |i: usize| trend[i].1.node_completion;
+        assert_ne!(node(1), node(2));
+        // A later day gives the whole year; a day before it nothing; the filter applies.
+        assert_eq!(
+            year_trend(&p, &ledger, 2021, date(2022, 3, 1), |_| true).len(),
+            12
+        );
+        assert!(year_trend(&p, &ledger, 2021, date(2020, 12, 31), |_| true).is_empty());
+        let none = year_trend(&p, &ledger, 2021, as_of, |_| false);
+        assert!(none.iter().all(|(_, f)| f.projects == 0));
     }
 
     #[test]

@@ -21,6 +21,7 @@ use crate::view;
 #[template(path = "account.html")]
 struct AccountPage<'a> {
     user: &'a str,
+    admin_nav: Vec<(&'static str, &'static str)>,
     username: &'a str,
     unit: &'a str,
     roles: String,
@@ -37,6 +38,7 @@ fn page(
 ) -> Result<Response, AppError> {
     let view = AccountPage {
         user: &user.account.display_name,
+        admin_nav: view::admin_nav(user),
         username: &user.account.username,
         unit: user.unit_name.as_deref().unwrap_or(""),
         roles: user

@@ -42,6 +42,7 @@ struct AccountRow {
 #[template(path = "admin_users.html")]
 struct UsersPage {
     user: String,
+    admin_nav: Vec<(&'static str, &'static str)>,
     rows: Vec<AccountRow>,
     roles: Vec<(&'static str, &'static str)>,
     /// The active units an account may belong to, as (id, name with kind).
@@ -116,6 +117,7 @@ async fn users_page_with(
         .collect();
     let page = UsersPage {
         user: user.account.display_name.clone(),
+        admin_nav: view::admin_nav(user),
         rows,
         roles: Role::ALL.iter().map(|r| (r.code(), r.label())).collect(),
         units: snap

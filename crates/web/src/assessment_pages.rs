@@ -2038,11 +2038,20 @@ async fn render_indicator(
     let chart = if bars.is_empty() {
         String::new()
     } else {
+        // Percentages close together (95.9 and 99.8) get an axis that shows the gap.
+        let from = (indicator.unit == "%")
+            .then(|| jianguan_charts::axis_floor(bars.iter().map(|b| b.value / 100.0)))
+            .flatten()
+            .map(|floor| {
+                let at = (floor * 100.0).round();
+                (at, format!("横轴自 {at}% 起，以显示差异"))
+            });
         jianguan_charts::BarChart {
             title: format!("{} {month}", indicator.name),
             bars,
             max: (indicator.unit == "%").then_some(100.0),
             target: None,
+            from,
             width: 760,
         }
         .to_svg()

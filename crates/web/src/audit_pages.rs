@@ -114,6 +114,7 @@ impl From<&AuditRecord> for Row {
 #[template(path = "audit.html")]
 struct AuditPage {
     user: String,
+    admin_nav: Vec<(&'static str, &'static str)>,
     rows: Vec<Row>,
     total: String,
     page: u32,
@@ -161,6 +162,7 @@ async fn render_page(
     let link = |n: u32| format!("/audit?{qs}&page={n}");
     let page_view = AuditPage {
         user: user.account.display_name.clone(),
+        admin_nav: view::admin_nav(user),
         rows: records.iter().map(Row::from).collect(),
         total: fmt::count(total),
         page,

@@ -21,6 +21,7 @@ pub mod error;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod health;
+mod home;
 pub mod ledger_pages;
 pub use jianguan_domain::fmt;
 pub mod limits;

@@ -249,6 +249,18 @@ fn completion_chart<Id: Copy>(
             .collect(),
         max: Some(1.0),
         target: Some((1.0, "目标 100%".to_string())),
+        from: jianguan_charts::axis_floor(
+            lines
+                .iter()
+                .filter(|b| b.figures.planned() > 0)
+                .filter_map(|b| b.figures.project_completion.value()),
+        )
+        .map(|floor| {
+            (
+                floor,
+                format!("横轴自 {} 起，以显示差异", fmt::rate(Some(floor))),
+            )
+        }),
         width: 640,
     }
     .to_svg()
@@ -277,6 +289,10 @@ struct OverviewPage {
     total: FigRow,
     /// Whether the figures are read against the adjusted plan rather than the baseline.
     adjusted: bool,
+    /// The last closed week: warnings ladder, filing, overdue items, the district league.
+    situation: Option<crate::cadence_pages::dispatch::Situation>,
+    /// The year's headline rates month by month (SVG).
+    trend_chart: String,
 }
 
 /// The overview's query: the year and as-of date, and which plan the rates are read against.
@@ -327,10 +343,26 @@ pub(crate) async fn overview(
     let layout = Layout::new("总览", "overview", scope, &snap, "/", &user);
     let qs = layout.qs.clone();
     let p = &snap.portfolio;
+    let empty = o.total.projects == 0;
+    let situation = if empty {
+        None
+    } else {
+        let viewer = crate::cadence_pages::Viewer::of(&user, Resource::Portfolio)?;
+        Some(crate::cadence_pages::dispatch::situation(&state, &snap, viewer, scope.as_of).await?)
+    };
+    let trend = jianguan_domain::overview::year_trend(
+        adjusted_plan.as_ref().unwrap_or(&snap.portfolio),
+        &snap.ledger,
+        scope.year,
+        scope.as_of,
+        |pr| visible.covers(pr),
+    );
     view::render(OverviewPage {
+        situation,
+        trend_chart: trend_chart(scope.year, &trend),
         adjusted: query.adjusted,
         cards: cards(&o.total, &qs, ""),
-        empty: o.total.projects == 0,
+        empty,
         category_chart: completion_chart(
             "各类别项目完成率",
             &o.categories,
@@ -368,6 +400,31 @@ pub(crate) async fn overview(
         total: FigRow::new("合计", None, &o.total),
         layout,
     })
+}
+
+/// The year's headline rates at each month's end, one line each (0–100%, so a line's height is
+/// its rate).
+fn trend_chart(year: i16, trend: &[(jianguan_domain::Date, Figures)]) -> String {
+    let series = jianguan_domain::quarterly::TREND_RATES
+        .iter()
+        .map(|(name, rate)| jianguan_charts::LineSeries {
+            name: (*name).to_string(),
+            color: None,
+            points: trend
+                .iter()
+                .map(|(d, f)| (format!("{}月", d.month()), rate(f).unwrap_or(0.0)))
+                .collect(),
+        })
+        .collect();
+    jianguan_charts::LineChart {
+        title: format!("{year} 年主要比率走势（各月末）"),
+        series,
+        y_max: Some(1.0),
+        y_format: jianguan_charts::ValueFormat::Percent,
+        width: 760,
+        height: 300,
+    }
+    .to_svg()
 }
 
 /// A sortable column header.
@@ -494,21 +551,27 @@ pub(crate) async fn project_list(
     let prev = (page.page > 1).then(|| page_link(page.page - 1));
     let next = (page.page < pages).then(|| page_link(page.page + 1));
     let first_seq = (page.page as usize - 1) * page.per_page as usize + 1;
+    let reach = view::Reach::of(p, &visible);
     view::render(ProjectListPage {
         may_import: user.may(Resource::Project, Action::Create),
         may_export: user.may(Resource::Project, Action::Export),
         may_create: user.may(Resource::Project, Action::Update),
         categories: choices(
-            p.categories.iter().map(|c| (c.id.0, c.name.as_str())),
+            p.categories
+                .iter()
+                .filter(|c| reach.categories.contains(&c.id))
+                .map(|c| (c.id.0, c.name.as_str())),
             q.category.map(|c| c.0),
         ),
         districts: choices(
             p.units_of(UnitKind::District)
+                .filter(|u| reach.districts.contains(&u.id))
                 .map(|u| (u.id.0, u.name.as_str())),
             q.district.map(|d| d.0),
         ),
         lead_units: choices(
             p.units_of(UnitKind::LeadUnit)
+                .filter(|u| reach.lead_units.contains(&u.id))
                 .map(|u| (u.id.0, u.name.as_str())),
             q.lead_unit.map(|d| d.0),
         ),
@@ -1050,6 +1113,13 @@ pub(crate) async fn district(
         .and_then(|id| snap.portfolio.unit(UnitId(id)))
         .filter(|u| u.kind == UnitKind::District)
         .ok_or_else(|| AppError::not_found("该县区"))?;
+    let own = visible == jianguan_access::scope::Scope::District(unit.id);
+    if !own && !opens(&visible, &snap.portfolio, |p| p.district == unit.id) {
+        return Err(AppError::forbidden(format!(
+            "无权查看{}：只能查看本单位负责的县区",
+            unit.name
+        )));
+    }
     let scope = Scope::of(when, &snap, state.today());
     breakdown_page(&snap, scope, Subject::District(unit), &user, &visible)
 }
@@ -1067,8 +1137,31 @@ pub(crate) async fn category(
         .ok()
         .and_then(|id| snap.portfolio.category(CategoryId(id)))
         .ok_or_else(|| AppError::not_found("该类别"))?;
+    let own = matches!(visible, jianguan_access::scope::Scope::LeadUnit(u) if u == category.lead_unit)
+        || matches!(visible, jianguan_access::scope::Scope::Line(u) if u == category.sub_hq);
+    if !own && !opens(&visible, &snap.portfolio, |p| p.category == category.id) {
+        return Err(AppError::forbidden(format!(
+            "无权查看{}：只能查看本单位负责的类别",
+            category.name
+        )));
+    }
     let scope = Scope::of(when, &snap, state.today());
     breakdown_page(&snap, scope, Subject::Category(category), &user, &visible)
+}
+
+/// Whether a reader seeing `visible` may open the page of a district or category (the projects
+/// `in_subject` picks): the HQ always, anyone else when it holds a project they may see — so a
+/// liaison opening another district is told they may not, instead of shown a page of zeros.
+fn opens(
+    visible: &jianguan_access::scope::Scope,
+    portfolio: &Portfolio,
+    in_subject: impl Fn(&Project) -> bool,
+) -> bool {
+    *visible == jianguan_access::scope::Scope::All
+        || portfolio
+            .projects
+            .iter()
+            .any(|p| in_subject(p) && visible.covers(p))
 }
 
 pub(crate) async fn not_found(uri: Uri) -> AppError {

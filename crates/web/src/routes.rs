@@ -20,8 +20,8 @@ use crate::auth::{ClientAddr, CurrentUser};
 use crate::error::{AppError, Format, in_route_format};
 use crate::{
     AppState, account_pages, admin_pages, api, assessment_pages, assets, audit_pages, auth,
-    cadence_pages, catalogue_pages, coverage_pages, ledger_pages, org_pages, pages, plan_pages,
-    project_edit_pages, setup_pages,
+    cadence_pages, catalogue_pages, coverage_pages, home, ledger_pages, org_pages, pages,
+    plan_pages, project_edit_pages, setup_pages,
 };
 
 /// Who may call a route.
@@ -156,7 +156,8 @@ const POST: Method = Method::POST;
 /// The routes.
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::page(GET, "/", Policy(Portfolio, Read), pages::overview),
+        // Each user's home: the overview, or a redirect to the page their work is on.
+        Route::page(GET, "/", SignedIn, home::home),
         Route::page(
             GET,
             "/projects",

@@ -12,13 +12,16 @@ use jianguan_access::policy::{Action, Resource};
 use crate::api::Scope;
 use crate::auth::CurrentUser;
 use crate::error::AppError;
+use crate::home::Home;
 use crate::{AppState, Snapshot, fmt};
 
 /// Page furniture shared by every page: title, breadcrumbs and the as-of form.
 pub(crate) struct Layout {
     pub(crate) title: String,
-    /// Breadcrumbs after 总览: (label, link).
+    /// Breadcrumbs after the home link: (label, link).
     pub(crate) crumbs: Vec<(String, Option<String>)>,
+    /// The home link's label (总览, or 首页 where home is another page).
+    pub(crate) home_label: &'static str,
     /// The navigation entry to mark current.
     pub(crate) nav: &'static str,
     /// The navigation entries the user's roles may open: (key, label, link).
@@ -42,6 +45,7 @@ pub(crate) struct Layout {
 /// The left navigation by job (UI.md "Layout"): each entry with the policy that opens it, so a
 /// user sees only the pages their roles may open.
 const NAV: &[(&str, &str, &str, Resource, Action)] = &[
+    // The home entry (`/`): labelled and kept or dropped by `home::home_of`.
     ("overview", "总览", "/", Resource::Portfolio, Action::Read),
     (
         "projects",
@@ -138,14 +142,26 @@ impl Layout {
             years.sort_unstable();
         }
         let qs = format!("year={}&as_of={}", scope.year, scope.as_of);
+        // The first entry is the user's home: 总览 where that is the overview, 首页 where it is
+        // their district or category, none where it is the filing page (its own entry).
+        let home = crate::home::home_of(user, &snap.portfolio);
         let nav_links = NAV
             .iter()
             .filter(|(_, _, _, resource, action)| user.may(*resource, *action))
-            .map(|(key, label, path, _, _)| (*key, *label, format!("{path}?{qs}")))
+            .filter(|(key, ..)| *key != "overview" || home != Home::Page("/filing".into()))
+            .map(|(key, label, path, _, _)| {
+                let label = if *key == "overview" {
+                    home.label()
+                } else {
+                    *label
+                };
+                (*key, label, format!("{path}?{qs}"))
+            })
             .collect();
         Layout {
             title: title.into(),
             crumbs: Vec::new(),
+            home_label: home.label(),
             nav,
             nav_links,
             year: scope.year,
@@ -166,6 +182,51 @@ impl Layout {
     pub(crate) fn crumb(mut self, label: impl Into<String>, href: Option<String>) -> Layout {
         self.crumbs.push((label.into(), href));
         self
+    }
+}
+
+/// The links in the header of the pages outside the campaign layout (accounts, audit trail, my
+/// account): what the user's roles open, so an administrator moves between their own pages and a
+/// campaign user finds the way back to their home.
+pub(crate) fn admin_nav(user: &CurrentUser) -> Vec<(&'static str, &'static str)> {
+    let mut links = Vec::new();
+    if user.may(Resource::Portfolio, Action::Read) {
+        links.push(("首页", "/"));
+    }
+    if user.may(Resource::Users, Action::Read) {
+        links.push(("账户管理", "/admin/users"));
+    }
+    if user.may(Resource::Audit, Action::Read) {
+        links.push(("审计记录", "/audit"));
+    }
+    links.push(("我的账户", "/account"));
+    links
+}
+
+/// The districts, categories and lead units holding a project a reader may see: the filters of
+/// a list offer only these (a district liaison is not offered the other districts).
+pub(crate) struct Reach {
+    pub(crate) districts: std::collections::HashSet<jianguan_domain::model::UnitId>,
+    pub(crate) categories: std::collections::HashSet<jianguan_domain::model::CategoryId>,
+    pub(crate) lead_units: std::collections::HashSet<jianguan_domain::model::UnitId>,
+}
+
+impl Reach {
+    pub(crate) fn of(
+        portfolio: &jianguan_domain::model::Portfolio,
+        visible: &jianguan_access::scope::Scope,
+    ) -> Reach {
+        let mut reach = Reach {
+            districts: Default::default(),
+            categories: Default::default(),
+            lead_units: Default::default(),
+        };
+        for p in portfolio.projects.iter().filter(|p| visible.covers(p)) {
+            reach.districts.insert(p.district);
+            reach.categories.insert(p.category);
+            reach.lead_units.insert(p.lead_unit);
+        }
+        reach
     }
 }
 

@@ -100,6 +100,7 @@ pub fn finished_chart(
             .collect(),
         max: None,
         target: None,
+        from: None,
         width: 640,
     }
 }

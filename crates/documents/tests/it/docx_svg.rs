@@ -24,6 +24,7 @@ fn chart() -> String {
             .collect(),
         max: Some(1.0),
         target: Some((0.85, "目标 85%".into())),
+        from: None,
         width: 640,
     }
     .to_svg()

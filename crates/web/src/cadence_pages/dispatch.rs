@@ -328,19 +328,19 @@ fn item_row(l: &ItemLine, qs: &str) -> ItemRow {
     }
 }
 
-struct LeagueView {
-    rank: usize,
-    name: String,
-    projects: String,
-    node: String,
-    on_time: String,
-    completion: String,
-    investment: String,
-    overdue: String,
-    light: Badge,
+pub(crate) struct LeagueView {
+    pub(crate) rank: usize,
+    pub(crate) name: String,
+    pub(crate) projects: String,
+    pub(crate) node: String,
+    pub(crate) on_time: String,
+    pub(crate) completion: String,
+    pub(crate) investment: String,
+    pub(crate) overdue: String,
+    pub(crate) light: Badge,
 }
 
-fn league_view(r: &LeagueRow) -> LeagueView {
+pub(crate) fn league_view(r: &LeagueRow) -> LeagueView {
     LeagueView {
         rank: r.rank,
         name: r.name.clone(),
@@ -352,6 +352,94 @@ fn league_view(r: &LeagueRow) -> LeagueView {
         overdue: fmt::count(r.overdue_milestones),
         light: light_badge(r.light),
     }
+}
+
+/// The week's situation as the overview tells it: the pack of the last closed week (its Sunday
+/// on or before the overview's date) as the reader may see it — the very pack the meeting reads,
+/// so the overview's counts are the meeting's.
+pub(crate) struct Situation {
+    /// 「第 40 周（10月4日—10月10日）」.
+    pub(crate) week: String,
+    /// The pack's page.
+    pub(crate) href: String,
+    /// Open warnings by level, the worst first: (badge, count).
+    pub(crate) ladder: Vec<(Badge, String)>,
+    /// 「本周新增 3 条，升级 1 条」.
+    pub(crate) warnings_moved: String,
+    /// The last closed period's filing: 「第 19 期按时报送率 96.15%（应报 …）」 and its page.
+    pub(crate) filing: Option<(String, String)>,
+    /// Tracked items past their deadline and stuck.
+    pub(crate) items: String,
+    pub(crate) items_href: String,
+    /// The district league table, ranked, with lights.
+    pub(crate) districts: Vec<LeagueView>,
+}
+
+/// The situation of the last week closed by `as_of`.
+pub(crate) async fn situation(
+    state: &AppState,
+    snap: &Snapshot,
+    viewer: Viewer,
+    as_of: jianguan_domain::Date,
+) -> Result<Situation, AppError> {
+    let mut week = Week::of(as_of);
+    if week.sunday() > as_of {
+        week = week.previous();
+    }
+    let cadence = super::records(state).await?;
+    let filings = cadence
+        .pack_filings(state.store(), &snap.portfolio, week)
+        .await
+        .map_err(AppError::store)?;
+    let pack = pack_for(snap, &cadence, &filings, viewer, week);
+    let year = year_of(week);
+    let mut ladder: Vec<(Badge, String)> = pack
+        .open_warnings_by_level
+        .iter()
+        .map(|(level, n)| (level_badge(*level), fmt::count(*n)))
+        .collect();
+    ladder.reverse();
+    Ok(Situation {
+        week: format!(
+            "第 {} 周（{}—{}）",
+            week.week,
+            fmt::date_cn(week.monday()),
+            fmt::date_cn(week.sunday())
+        ),
+        href: format!("/dispatch?week={week}"),
+        ladder,
+        warnings_moved: format!(
+            "本周新增 {} 条，升级 {} 条",
+            fmt::count(pack.new_warnings.len() as u64),
+            fmt::count(pack.escalated_warnings.len() as u64)
+        ),
+        filing: pack.filing.as_ref().map(|f| {
+            (
+                format!(
+                    "第 {} 期（{} 截止）按时报送率 {}：应报 {}，按时 {}，逾期 {}，未报 {}",
+                    f.period_seq,
+                    fmt::date_cn(f.deadline),
+                    fmt::rate(jianguan_domain::rates::Ratio::new(f.on_time, f.expected).value()),
+                    fmt::count(f.expected),
+                    fmt::count(f.on_time),
+                    fmt::count(f.late),
+                    fmt::count(f.missing)
+                ),
+                format!(
+                    "/compliance?year={year}&period={}&as_of={}",
+                    f.period_seq,
+                    week.sunday()
+                ),
+            )
+        }),
+        items: format!(
+            "逾期未办结 {} 件，卡壳 {} 件",
+            fmt::count(pack.items_past_deadline.len() as u64),
+            fmt::count(pack.stuck_items.len() as u64)
+        ),
+        items_href: format!("/items?year={year}&as_of={}&overdue=1", week.sunday()),
+        districts: pack.district_league.iter().map(league_view).collect(),
+    })
 }
 
 /// A headline figure before and after the week.

@@ -347,6 +347,7 @@ pub(crate) async fn page(
         &filters,
     );
     let p = &snap.portfolio;
+    let reach = view::Reach::of(p, &viewer.scope);
     let layout = Layout::new("警示提醒", "warnings", scope, &snap, "/warnings", &user)
         .crumb("警示提醒", None);
     let qs = layout.qs.clone();
@@ -399,11 +400,15 @@ pub(crate) async fn page(
             .collect(),
         districts: choices(
             p.units_of(UnitKind::District)
+                .filter(|u| reach.districts.contains(&u.id))
                 .map(|u| (u.id.0, u.name.as_str())),
             filters.district.map(|d| d.0),
         ),
         categories: choices(
-            p.categories.iter().map(|c| (c.id.0, c.name.as_str())),
+            p.categories
+                .iter()
+                .filter(|c| reach.categories.contains(&c.id))
+                .map(|c| (c.id.0, c.name.as_str())),
             filters.category.map(|c| c.0),
         ),
         per_pages: [20u32, 50, 100]

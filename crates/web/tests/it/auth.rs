@@ -309,8 +309,12 @@ async fn an_administrator_sees_no_campaign_data() {
     let cookie = &session_for(&app, "sysadmin2", Role::SystemAdmin).await;
     let (status, _, _) = send(&app.router, get("/api/v1/stats", cookie)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _, _) = send(&app.router, get("/", cookie)).await;
+    // Campaign pages stay closed; `/` leads to the administrator's own page instead of a 403.
+    let (status, _, _) = send(&app.router, get("/projects", cookie)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, headers, _) = send(&app.router, get("/", cookie)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/admin/users");
 }
 
 #[tokio::test]

@@ -190,7 +190,11 @@ async fn overview_and_project_page_render_in_headless_chromium() {
         .find_all(Locator::Css("figure.chart svg"))
         .await
         .expect("charts");
-    assert_eq!(charts.len(), 2, "two completion charts on the overview");
+    assert_eq!(
+        charts.len(),
+        3,
+        "the year's trend and two completion charts on the overview"
+    );
 
     // Follow the overdue card to the list, then open the first (longest overdue) project.
     client

@@ -865,7 +865,7 @@ async fn navigation_shows_only_the_pages_a_role_may_open(app: &App) {
         );
     }
     assert!(!leader.contains(">填报</a>"), "the leader does not file");
-    let reporter = nav(&app.page("reporter", "/").await);
+    let reporter = nav(&app.page("reporter", "/filing").await);
     assert!(reporter.contains(">填报</a>"));
     assert!(
         !reporter.contains(">调度</a>"),

@@ -372,6 +372,26 @@ async fn every_role_on_every_route_is_allowed_or_denied_as_the_policy_declares()
                     assert_eq!(status, StatusCode::NOT_FOUND, "{who}: outside the scope");
                     assert!(!body.contains(&other.name), "{who}: nothing leaks");
                     assert_eq!(denials(&db).await, before + 1, "{who}: audited");
+                } else if spec.path == "/" {
+                    // Each user's home: the overview, or a redirect to the page their work is on.
+                    assert!(
+                        matches!(status, StatusCode::OK | StatusCode::SEE_OTHER),
+                        "{who}: {status}"
+                    );
+                } else if (spec.path == "/districts/{id}" || spec.path == "/categories/{id}")
+                    && scope == "other"
+                    && !sees_all(*role)
+                {
+                    // A district or category holding nothing the reader may see is refused
+                    // (无权查看) rather than shown as zeros; one holding some of their projects opens.
+                    assert!(
+                        matches!(status, StatusCode::OK | StatusCode::FORBIDDEN),
+                        "{who}: {status}"
+                    );
+                    assert!(
+                        !body.contains(&other.name),
+                        "{who}: other units' data hidden"
+                    );
                 } else if spec.path == "/ledger/import/report/{token}" {
                     // No upload holds that token: nothing to report.
                     assert_eq!(status, StatusCode::NOT_FOUND, "{who}");

@@ -201,8 +201,14 @@ async fn a_reset_password_is_shown_once_and_must_be_changed_before_anything_else
             .contains(&"password.reset".to_string())
     );
     // The account's sessions ended with the reset.
-    let (status, _, _) = send(&app.router, get("/", &before)).await;
+    let (status, headers, _) = send(&app.router, get("/projects", &before)).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(
+        headers[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .starts_with("/login")
+    );
     // The temporary password logs in, straight to the change form …
     let encoded = temporary.replace('#', "%23");
     let (status, headers, _) = send(&app.router, login_request("district", &encoded)).await;
@@ -236,7 +242,8 @@ async fn a_reset_password_is_shown_once_and_must_be_changed_before_anything_else
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let (status, _, _) = send(&app.router, get("/", &cookie)).await;
+    // Changed: pages open again (the district liaison's home is their district).
+    let (status, _, _) = send(&app.router, get("/projects", &cookie)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         !app.db

@@ -104,6 +104,20 @@ pub async fn session(
     unit: jianguan_domain::model::UnitId,
     role: Role,
 ) -> String {
+    session_of(store, name, Some(unit), role).await
+}
+
+/// A signed-in administrator (no unit; no second factor asked of a session made here).
+pub async fn admin_session(store: &dyn Store, name: &str, role: Role) -> String {
+    session_of(store, name, None, role).await
+}
+
+async fn session_of(
+    store: &dyn Store,
+    name: &str,
+    unit: Option<jianguan_domain::model::UnitId>,
+    role: Role,
+) -> String {
     let id = jianguan_app::accounts::create_account(
         store,
         jianguan_app::Clock::system(),
@@ -111,7 +125,7 @@ pub async fn session(
         jianguan_app::accounts::NewAccount {
             username: name,
             display_name: name,
-            unit: Some(unit),
+            unit,
             roles: &[role],
             password: PASSWORD,
             totp_secret: None,
