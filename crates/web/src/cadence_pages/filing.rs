@@ -136,6 +136,9 @@ struct FormValues {
     problems: Vec<(String, String)>,
     correction_reason: String,
     reached: HashMap<i64, String>,
+    /// Dates typed beside milestones left unticked: refused (never silently dropped) and shown
+    /// again as typed.
+    unticked_dates: HashMap<i64, String>,
 }
 
 struct FormView {
@@ -369,6 +372,7 @@ fn form_view(
                 .iter()
                 .map(|(m, d)| (m.0, d.to_string()))
                 .collect(),
+            unticked_dates: HashMap::new(),
         },
         None => FormValues::default(),
     });
@@ -395,7 +399,12 @@ fn form_view(
                 in_this_period,
                 done: done.map(|d| d.to_string()),
                 checked: values.reached.contains_key(&m.id.0),
-                date: values.reached.get(&m.id.0).cloned().unwrap_or_default(),
+                date: values
+                    .reached
+                    .get(&m.id.0)
+                    .or_else(|| values.unticked_dates.get(&m.id.0))
+                    .cloned()
+                    .unwrap_or_default(),
             }
         })
         .collect();
@@ -624,7 +633,16 @@ pub(crate) async fn submit(
             .filter_map(|id| id.parse::<i64>().ok())
             .map(|id| (id, form.get(&format!("date_{id}")).to_string()))
             .collect(),
+        unticked_dates: HashMap::new(),
     };
+    let mut typed = typed;
+    typed.unticked_dates = form
+        .all("offered")
+        .filter_map(|id| id.parse::<i64>().ok())
+        .filter(|id| !typed.reached.contains_key(id))
+        .map(|id| (id, form.get(&format!("date_{id}")).trim().to_string()))
+        .filter(|(_, date)| !date.is_empty())
+        .collect();
     let mut milestones_reached = Vec::new();
     let mut ids: Vec<i64> = typed.reached.keys().copied().collect();
     ids.sort_unstable();
@@ -642,6 +660,19 @@ pub(crate) async fn submit(
                 format!("请填写「{name}」的完成日期，格式 YYYY-MM-DD"),
             )),
         }
+    }
+    let mut unticked: Vec<i64> = typed.unticked_dates.keys().copied().collect();
+    unticked.sort_unstable();
+    for id in unticked {
+        let name = project
+            .milestones
+            .iter()
+            .find(|m| m.id.0 == id)
+            .map_or(id.to_string(), |m| m.name.clone());
+        errors.push((
+            "milestones".into(),
+            format!("「{name}」填写了完成日期但未勾选：已完成请勾选，未完成请清空日期"),
+        ));
     }
     let investment = match typed.investment.replace([',', '，'], "").parse::<f64>() {
         Ok(w) if w.is_finite() => Some(Money::from_wan(w)),

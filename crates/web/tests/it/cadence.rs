@@ -444,6 +444,39 @@ async fn refused_reports_name_the_field_and_store_nothing(app: &App) {
         .await;
     assert_eq!(garbled.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(garbled.body.contains(&milestone.name));
+    // A date typed beside a milestone left unticked is refused, not dropped, and kept.
+    let unticked = app
+        .post(
+            "reporter",
+            "/filing",
+            &[
+                ("project", project.as_str()),
+                ("period", period.as_str()),
+                ("investment_to_date", "100"),
+                ("offered", m.as_str()),
+                (date_field.as_str(), "2026-11-02"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        unticked.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        unticked.body
+    );
+    assert!(
+        unticked
+            .body
+            .contains(&format!("「{}」填写了完成日期但未勾选", milestone.name)),
+        "{}",
+        unticked.body
+    );
+    assert!(
+        unticked
+            .body
+            .contains(&format!("name=\"{date_field}\" value=\"2026-11-02\"")),
+        "the typed date is shown again"
+    );
     // Investment that is not a number.
     let money = app
         .post(
