@@ -130,6 +130,10 @@ pub fn delta(before: u64, after: u64) -> String {
     }
 }
 
+/// The names the software itself acts under, which no person's account may take (a page
+/// could not tell them apart in [`actor`]).
+pub const SOFTWARE_ACTORS: [&str; 3] = ["system", "demo", "cli"];
+
 /// Who did something, for people: the names the software acts under (`system` for the
 /// scheduled jobs, `demo` for the demo city's history, `cli` or `cli alice@host` for the command
 /// line) read as 系统, 示例数据 and 命令行; a person's user name is shown as it is.
