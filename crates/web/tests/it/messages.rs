@@ -196,3 +196,34 @@ async fn a_score_card_writes_money_in_wan_yuan_and_indicators_by_name() {
     assert!(missing.contains("道路清扫保洁市场化率"), "{missing}");
     assert!(!missing.contains('_'), "{missing}");
 }
+
+#[tokio::test]
+async fn an_account_under_a_software_name_or_a_unit_not_listed_is_refused_in_chinese() {
+    let app = app().await;
+    let sys = session_for(&app, "sys4", Role::SystemAdmin).await;
+    let password = enc("Yinghu#Spring2021");
+    let (status, _, page) = send(
+        &app.router,
+        post_form(
+            "/admin/users",
+            &sys,
+            &format!("username=System&name=x&password={password}"),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("System 是系统保留的名称"), "{page}");
+    let (status, _, page) = send(
+        &app.router,
+        post_form(
+            "/admin/users",
+            &sys,
+            &format!("username=ghost&name=x&unit=999999&password={password}"),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("所选单位不存在"), "{page}");
+    assert!(!page.contains("FOREIGN KEY"), "{page}");
+    assert!(page.contains("value=\"ghost\""), "{page}");
+}
