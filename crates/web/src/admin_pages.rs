@@ -159,7 +159,8 @@ fn unit_groups(units: &[jianguan_domain::model::Unit]) -> Vec<(&'static str, Vec
     groups
 }
 
-/// `GET /admin/users` (`?created=ID` or `?saved=ID` after a write, to confirm it).
+/// `GET /admin/users` (`?created=ID`, `?saved=ID` or `?security=saved` after a write, to
+/// confirm it).
 pub(crate) async fn users(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
@@ -183,6 +184,8 @@ pub(crate) async fn users(
         )
     } else if let Some(id) = params.id("saved")? {
         format!("已保存账户 {} 的修改。", named(id).await?)
+    } else if params.get("security") == Some("saved") {
+        "已保存安全设置。".to_string()
     } else {
         String::new()
     };
@@ -517,7 +520,7 @@ pub(crate) async fn security(
     )
     .await
     {
-        Ok(()) => Ok(Redirect::to("/admin/users").into_response()),
+        Ok(()) => Ok(Redirect::to("/admin/users?security=saved").into_response()),
         Err(jianguan_app::accounts::AccountError::Store(e)) => Err(AppError::store(e)),
         Err(e) => view::unprocessable(users_page(&state, &user, &e.to_string()).await),
     }

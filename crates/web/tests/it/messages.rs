@@ -227,3 +227,26 @@ async fn an_account_under_a_software_name_or_a_unit_not_listed_is_refused_in_chi
     assert!(!page.contains("FOREIGN KEY"), "{page}");
     assert!(page.contains("value=\"ghost\""), "{page}");
 }
+
+#[tokio::test]
+async fn saved_security_settings_are_confirmed() {
+    let app = app().await;
+    let sec = session_for(&app, "sec6", Role::SecurityAdmin).await;
+    let (status, headers, _) = send(
+        &app.router,
+        post_form(
+            "/admin/security",
+            &sec,
+            "max_password_age_days=60&max_sessions=2",
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let location = headers["location"].to_str().expect("ascii").to_string();
+    let (_, _, page) = send(&app.router, get(&location, &sec)).await;
+    assert!(page.contains("已保存安全设置"), "{page}");
+    assert!(page.contains("value=\"60\""), "{page}");
+    // The plain page says nothing was just saved.
+    let (_, _, page) = send(&app.router, get("/admin/users", &sec)).await;
+    assert!(!page.contains("已保存安全设置"), "{page}");
+}
