@@ -51,6 +51,12 @@ pub async fn create_account(
 ) -> Result<i64, AccountError> {
     let invalid = AccountError::Invalid;
     let name = Username::parse(new.username).map_err(|e| invalid(format!("用户名：{e}")))?;
+    if jianguan_domain::fmt::SOFTWARE_ACTORS.contains(&name.key()) {
+        return Err(invalid(format!(
+            "用户名：{} 是系统保留的名称，请换一个",
+            name.display()
+        )));
+    }
     password::PasswordPolicy::STANDARD
         .check(new.password, &name)
         .map_err(|e| invalid(format!("密码：{e}")))?;
@@ -81,7 +87,14 @@ pub async fn create_account(
     let record = crate::client::draft(now_ms, actor, AuditAction::AccountCreate, String::new())
         .change("username", None, &account.username)
         .change("roles", None, account.roles.join(","));
-    Ok(store.create_account(&account, &record).await?)
+    match store.create_account(&account, &record).await {
+        Ok(id) => Ok(id),
+        // An account refers to nothing but its unit.
+        Err(StoreError::MissingReference { .. }) => {
+            Err(invalid("单位：所选单位不存在，请从列表中选择".into()))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The daily account job: disables accounts unused for 90 days or past their expiry date, each

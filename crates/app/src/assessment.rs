@@ -237,7 +237,7 @@ pub enum SchemeSaveError {
     #[error("{0}")]
     Invalid(String),
     /// The scheme's `year` is not the year it is saved for.
-    #[error("{}办法的 year = {found}，与所选 {year} 年不符", line.map(|l| format!("第{l}行: ")).unwrap_or_default())]
+    #[error("{}办法的 year = {found}，与所选 {year} 年不符", line.map(|l| format!("第{l}行：")).unwrap_or_default())]
     WrongYear {
         /// The year it was saved for.
         year: i16,

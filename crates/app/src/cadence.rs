@@ -75,7 +75,7 @@ impl CadenceSnapshot {
 
 /// Why the rules in the database could not be used.
 fn stored_rules_error(e: warnings::RulesError) -> StoreError {
-    StoreError::Invalid(format!("the stored warning rules are invalid: {e}"))
+    StoreError::Invalid(format!("已保存的警示规则无法使用：{e}"))
 }
 
 /// The warning rules in force: the latest saved version, or the defaults.
@@ -312,9 +312,8 @@ pub async fn calendar_in_force(
 ) -> Result<(ReportingCalendar, Option<i64>), StoreError> {
     Ok(match store.setting(CALENDAR_KEY).await? {
         Some(saved) => (
-            ReportingCalendar::from_toml(&saved.body).map_err(|e| {
-                StoreError::Invalid(format!("the stored reporting calendar is invalid: {e}"))
-            })?,
+            ReportingCalendar::from_toml(&saved.body)
+                .map_err(|e| StoreError::Invalid(format!("已保存的填报日历无法使用：{e}")))?,
             Some(saved.version),
         ),
         None => (ReportingCalendar::default(), None),

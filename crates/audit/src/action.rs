@@ -146,6 +146,93 @@ impl AuditAction {
         }
     }
 
+    /// The action in Chinese, as the audit pages show it beside the code: `访问被拒绝`.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            AuditAction::AccessDenied => "访问被拒绝",
+            AuditAction::CsrfDenied => "跨站请求被拒绝",
+            AuditAction::RateLimited => "请求过于频繁被拒绝",
+            AuditAction::RequestTooLarge => "提交内容过大被拒绝",
+            AuditAction::LoginSuccess => "登录成功",
+            AuditAction::LoginFailed => "登录失败",
+            AuditAction::LoginRefused => "登录被拒绝",
+            AuditAction::LoginLocked => "登录被锁定",
+            AuditAction::Logout => "退出登录",
+            AuditAction::LogoutAll => "退出全部会话",
+            AuditAction::SessionExpired => "会话过期",
+            AuditAction::AccountCreate => "新建账户",
+            AuditAction::AccountUpdate => "修改账户",
+            AuditAction::AccountDisableDormant => "停用长期未用账户",
+            AuditAction::AccountDisableExpired => "停用过期账户",
+            AuditAction::RoleGrant => "授予角色",
+            AuditAction::TotpEnable => "启用动态口令",
+            AuditAction::TotpDisable => "停用动态口令",
+            AuditAction::PasswordChange => "修改密码",
+            AuditAction::PasswordReset => "重置密码",
+            AuditAction::SecuritySettingsSave => "保存安全设置",
+            AuditAction::PortfolioCreate => "写入项目库",
+            AuditAction::PortfolioAppend => "追加项目库",
+            AuditAction::ProjectCreate => "新建项目",
+            AuditAction::ProjectUpdate => "修改项目",
+            AuditAction::CategoryCreate => "新建类别",
+            AuditAction::CategorySave => "保存类别",
+            AuditAction::ProjectImportCreate => "台账导入新建项目",
+            AuditAction::ProjectImportUpdate => "台账导入修改项目",
+            AuditAction::PlanSubmit => "报送年度计划",
+            AuditAction::PlanApprove => "批准年度计划",
+            AuditAction::PlanChangeRequest => "申请计划调整",
+            AuditAction::PlanChangeDecide => "审批计划调整",
+            AuditAction::PlanCarryOver => "结转下年计划",
+            AuditAction::UnitImportCreate => "台账导入新建单位",
+            AuditAction::ReportFile => "进度填报",
+            AuditAction::WarningsDaily => "每日警示计算",
+            AuditAction::CadenceDemo => "写入示例调度数据",
+            AuditAction::ItemOpen => "新建事项",
+            AuditAction::ItemEvent(event) => item_event_label(event),
+            AuditAction::ActIssue => "签发督办/约谈",
+            AuditAction::ActDismiss => "不予签发督办/约谈",
+            AuditAction::SettingsWarningRules => "保存警示规则",
+            AuditAction::SettingsReportingCalendar => "保存填报日历",
+            AuditAction::SettingsScoringScheme => "保存考评办法",
+            AuditAction::IndicatorEnter => "录入指标值",
+            AuditAction::MediaAdd => "登记媒体报道",
+            AuditAction::BackupCreate => "备份",
+            AuditAction::BackupRestore => "恢复备份",
+            AuditAction::BackupVerify => "恢复演练",
+            AuditAction::SecretsSeal => "加密动态口令密钥",
+            AuditAction::ScoreDraft => "考评计分（草稿）",
+            AuditAction::ScorePublish => "发布考评结果",
+            AuditAction::ScoreCorrect => "更正考评结果",
+            AuditAction::ObjectionFile => "提出申诉",
+            AuditAction::ObjectionDecide => "处理申诉",
+            AuditAction::ExportXlsx => "导出审计记录",
+            AuditAction::CityInit => "初始化城市",
+            AuditAction::UnitCreate => "新建单位",
+            AuditAction::UnitRename => "单位更名",
+            AuditAction::UnitMove => "调整上级单位",
+            AuditAction::UnitDeactivate => "停用单位",
+            AuditAction::UnitReactivate => "恢复单位",
+            AuditAction::OrgImport => "导入组织机构",
+        }
+    }
+
+    /// The Chinese label of a stored code (`access.denied` → 访问被拒绝, `item.close` → …);
+    /// `None` for a code this version does not know (a page shows the code alone).
+    pub fn label_of_code(code: &str) -> Option<&'static str> {
+        if let Some(event) = code.strip_prefix("item.")
+            && code != "item.open"
+        {
+            return ITEM_EVENTS
+                .iter()
+                .find(|(c, _)| *c == event)
+                .map(|(_, label)| *label);
+        }
+        FIXED
+            .iter()
+            .find(|a| a.fixed_code() == code)
+            .map(|a| a.label_zh())
+    }
+
     fn fixed_code(self) -> &'static str {
         match self {
             AuditAction::AccessDenied => "access.denied",
@@ -216,6 +303,91 @@ impl AuditAction {
     }
 }
 
+/// Every action with a fixed code, for reading a stored code back.
+const FIXED: [AuditAction; 63] = [
+    AuditAction::AccessDenied,
+    AuditAction::CsrfDenied,
+    AuditAction::RateLimited,
+    AuditAction::RequestTooLarge,
+    AuditAction::LoginSuccess,
+    AuditAction::LoginFailed,
+    AuditAction::LoginRefused,
+    AuditAction::LoginLocked,
+    AuditAction::Logout,
+    AuditAction::LogoutAll,
+    AuditAction::SessionExpired,
+    AuditAction::AccountCreate,
+    AuditAction::AccountUpdate,
+    AuditAction::AccountDisableDormant,
+    AuditAction::AccountDisableExpired,
+    AuditAction::RoleGrant,
+    AuditAction::TotpEnable,
+    AuditAction::TotpDisable,
+    AuditAction::PasswordChange,
+    AuditAction::PasswordReset,
+    AuditAction::SecuritySettingsSave,
+    AuditAction::PortfolioCreate,
+    AuditAction::PortfolioAppend,
+    AuditAction::ProjectCreate,
+    AuditAction::ProjectUpdate,
+    AuditAction::CategoryCreate,
+    AuditAction::CategorySave,
+    AuditAction::ProjectImportCreate,
+    AuditAction::ProjectImportUpdate,
+    AuditAction::PlanSubmit,
+    AuditAction::PlanApprove,
+    AuditAction::PlanChangeRequest,
+    AuditAction::PlanChangeDecide,
+    AuditAction::PlanCarryOver,
+    AuditAction::UnitImportCreate,
+    AuditAction::ReportFile,
+    AuditAction::WarningsDaily,
+    AuditAction::CadenceDemo,
+    AuditAction::ItemOpen,
+    AuditAction::ActIssue,
+    AuditAction::ActDismiss,
+    AuditAction::SettingsWarningRules,
+    AuditAction::SettingsReportingCalendar,
+    AuditAction::SettingsScoringScheme,
+    AuditAction::IndicatorEnter,
+    AuditAction::MediaAdd,
+    AuditAction::BackupCreate,
+    AuditAction::BackupRestore,
+    AuditAction::BackupVerify,
+    AuditAction::SecretsSeal,
+    AuditAction::ScoreDraft,
+    AuditAction::ScorePublish,
+    AuditAction::ScoreCorrect,
+    AuditAction::ObjectionFile,
+    AuditAction::ObjectionDecide,
+    AuditAction::ExportXlsx,
+    AuditAction::CityInit,
+    AuditAction::UnitCreate,
+    AuditAction::UnitRename,
+    AuditAction::UnitMove,
+    AuditAction::UnitDeactivate,
+    AuditAction::UnitReactivate,
+    AuditAction::OrgImport,
+];
+
+/// The events of a tracked item (`item.{event}`), by the code the follow-up records use.
+const ITEM_EVENTS: [(&str, &str); 6] = [
+    ("progress", "事项进展"),
+    ("escalate", "事项升级"),
+    ("extend", "事项延期"),
+    ("claim_closure", "申请办结"),
+    ("verify", "复查通过"),
+    ("reject", "复查未通过"),
+];
+
+/// An item event's label by its code; events this version does not know read as 事项办理.
+fn item_event_label(event: &str) -> &'static str {
+    ITEM_EVENTS
+        .iter()
+        .find(|(c, _)| *c == event)
+        .map_or("事项办理", |(_, label)| *label)
+}
+
 impl fmt::Display for AuditAction {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.code())
@@ -241,5 +413,23 @@ mod tests {
         );
         assert_eq!(AuditAction::ItemEvent("close").code(), "item.close");
         assert_eq!(String::from(AuditAction::ExportXlsx), "export.xlsx");
+    }
+
+    #[test]
+    fn every_stored_code_reads_back_as_its_chinese_label() {
+        for action in FIXED {
+            assert_eq!(
+                AuditAction::label_of_code(&action.code()),
+                Some(action.label_zh()),
+                "{action}"
+            );
+            assert!(!action.label_zh().is_ascii(), "{action}");
+        }
+        assert_eq!(
+            AuditAction::label_of_code("access.denied"),
+            Some("访问被拒绝")
+        );
+        assert_eq!(AuditAction::label_of_code("item.verify"), Some("复查通过"));
+        assert_eq!(AuditAction::label_of_code("no.such"), None);
     }
 }

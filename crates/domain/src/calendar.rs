@@ -100,7 +100,7 @@ impl Default for ReportingCalendar {
 
 /// Why a calendar was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}{message}", line.map(|l| format!("第{l}行: ")).unwrap_or_default())]
+#[error("{}{message}", line.map(|l| format!("第{l}行：")).unwrap_or_default())]
 pub struct CalendarError {
     /// The line, when known.
     pub line: Option<usize>,
@@ -115,7 +115,7 @@ impl ReportingCalendar {
             line: e
                 .span()
                 .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1),
-            message: e.message().to_string(),
+            message: crate::toml_zh::message(&e),
         })?;
         if !(1..=62).contains(&calendar.period_days) {
             return Err(CalendarError {

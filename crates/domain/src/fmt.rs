@@ -127,9 +127,38 @@ pub fn delta(before: u64, after: u64) -> String {
     }
 }
 
+/// The names the software itself acts under, which no person's account may take (a page
+/// could not tell them apart in [`actor`]).
+pub const SOFTWARE_ACTORS: [&str; 3] = ["system", "demo", "cli"];
+
+/// Who did something, for people: the names the software acts under (`system` for the
+/// scheduled jobs, `demo` for the demo city's history, `cli` or `cli alice@host` for the command
+/// line) read as 系统, 示例数据 and 命令行; a person's user name is shown as it is.
+pub fn actor(name: &str) -> String {
+    match name {
+        "system" => "系统".to_string(),
+        "demo" => "示例数据".to_string(),
+        "cli" => "命令行".to_string(),
+        _ => match name.strip_prefix("cli ") {
+            Some(who) => format!("命令行（{who}）"),
+            None => name.to_string(),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_software_acts_under_chinese_names_and_people_under_their_own() {
+        assert_eq!(actor("system"), "系统");
+        assert_eq!(actor("demo"), "示例数据");
+        assert_eq!(actor("cli"), "命令行");
+        assert_eq!(actor("cli root@host"), "命令行（root@host）");
+        assert_eq!(actor("office"), "office");
+        assert_eq!(actor("client"), "client");
+    }
 
     #[test]
     fn rates_read_as_the_office_quotes_them() {

@@ -21,6 +21,7 @@ pub mod project_edit;
 pub mod quarterly;
 pub mod rates;
 pub mod store;
+pub mod toml_zh;
 pub mod warnings;
 
 #[cfg(test)]

@@ -262,7 +262,7 @@ impl Default for WarningRules {
 
 /// Why a rules file was refused: the line (1-based, when known) and the reason.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}{message}", line.map(|l| format!("第{l}行: ")).unwrap_or_default())]
+#[error("{}{message}", line.map(|l| format!("第{l}行：")).unwrap_or_default())]
 pub struct RulesError {
     /// The line the problem is on.
     pub line: Option<usize>,
@@ -275,7 +275,7 @@ impl WarningRules {
     pub fn from_toml(text: &str) -> Result<WarningRules, RulesError> {
         let rules: WarningRules = toml::from_str(text).map_err(|e| RulesError {
             line: e.span().map(|s| line_of(text, s.start)),
-            message: e.message().to_string(),
+            message: crate::toml_zh::message(&e),
         })?;
         rules.validate().map_err(|message| RulesError {
             line: find_line(

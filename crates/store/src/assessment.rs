@@ -578,9 +578,9 @@ macro_rules! backend_assessment {
                 let draft = stored.first().map_or(1, |(v, _)| *v);
                 if i64::from(run.version) != draft {
                     return Err(StoreError::Invalid(format!(
-                        "the draft of {} {} is version {draft}, not {}",
+                        "{} {}考评草稿已是第 {draft} 版，不是第 {} 版，请刷新后重试",
                         run.month,
-                        run.kind.code(),
+                        run.kind.label(),
                         run.version
                     )));
                 }
@@ -605,9 +605,9 @@ macro_rules! backend_assessment {
                     .map_err(backend_error)?;
                     if updated.rows_affected() != 1 {
                         return Err(StoreError::Conflict(format!(
-                            "the draft of {} {} changed meanwhile",
+                            "{} {}考评草稿在此期间已被他人修改，请刷新后重试",
                             run.month,
-                            run.kind.code()
+                            run.kind.label()
                         )));
                     }
                 }

@@ -22,7 +22,7 @@ use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::params::{Fields, FromParams, TypedForm};
 use crate::view;
-use crate::{AppState, fmt};
+use crate::{AppState, Params, fmt};
 
 /// One account as the list shows it.
 struct AccountRow {
@@ -45,8 +45,10 @@ struct UsersPage {
     admin_nav: Vec<(&'static str, &'static str)>,
     rows: Vec<AccountRow>,
     roles: Vec<(&'static str, &'static str)>,
-    /// The active units an account may belong to, as (id, name with kind).
-    units: Vec<(i64, String)>,
+    /// The active units an account may belong to, by kind: (kind, [(id, name)]).
+    unit_groups: Vec<(&'static str, Vec<(i64, String)>)>,
+    /// What the new-account form shows: what was typed, after a refusal.
+    typed: Typed,
     may_create: bool,
     may_update: bool,
     may_grant: bool,
@@ -56,6 +58,16 @@ struct UsersPage {
     /// A password just reset, shown this once: (user name, temporary password).
     temporary: Option<(String, String)>,
     message: String,
+    /// A write that succeeded, said once.
+    notice: String,
+}
+
+/// The new-account form's fields as typed (never the password), kept after a refusal.
+#[derive(Default)]
+struct Typed {
+    username: String,
+    name: String,
+    unit: Option<i64>,
 }
 
 fn last_login(at: Option<i64>) -> String {
@@ -69,7 +81,7 @@ async fn users_page(
     user: &CurrentUser,
     message: &str,
 ) -> Result<Response, AppError> {
-    users_page_with(state, user, message, None).await
+    users_page_with(state, user, message, None, Typed::default(), String::new()).await
 }
 
 async fn users_page_with(
@@ -77,6 +89,8 @@ async fn users_page_with(
     user: &CurrentUser,
     message: &str,
     temporary: Option<(String, String)>,
+    typed: Typed,
+    notice: String,
 ) -> Result<Response, AppError> {
     let security = jianguan_app::accounts::security_settings(state.store())
         .await
@@ -120,13 +134,8 @@ async fn users_page_with(
         admin_nav: view::admin_nav(user),
         rows,
         roles: Role::ALL.iter().map(|r| (r.code(), r.label())).collect(),
-        units: snap
-            .portfolio
-            .units
-            .iter()
-            .filter(|u| u.active)
-            .map(|u| (u.id.0, format!("{}（{}）", u.name, u.kind.label())))
-            .collect(),
+        unit_groups: unit_groups(&snap.portfolio.units),
+        typed,
         may_create: user.may(Resource::Users, Action::Create),
         may_update: user.may(Resource::Users, Action::Update),
         may_grant: user.may(Resource::Roles, Action::Grant),
@@ -134,16 +143,55 @@ async fn users_page_with(
         security,
         temporary,
         message: message.to_string(),
+        notice,
     };
     view::render(page)
 }
 
-/// `GET /admin/users`.
+/// The active units grouped by kind, in the order kinds first appear (the office first).
+fn unit_groups(units: &[jianguan_domain::model::Unit]) -> Vec<(&'static str, Vec<(i64, String)>)> {
+    let mut groups: Vec<(&'static str, Vec<(i64, String)>)> = Vec::new();
+    for u in units.iter().filter(|u| u.active) {
+        let kind = u.kind.label();
+        match groups.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, members)) => members.push((u.id.0, u.name.clone())),
+            None => groups.push((kind, vec![(u.id.0, u.name.clone())])),
+        }
+    }
+    groups
+}
+
+/// `GET /admin/users` (`?created=ID`, `?saved=ID` or `?security=saved` after a write, to
+/// confirm it).
 pub(crate) async fn users(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
+    params: Params,
 ) -> Result<Response, AppError> {
-    users_page(&state, &user, "").await
+    let named = |id: i64| {
+        let state = &state;
+        async move {
+            Ok::<_, AppError>(
+                match state.store().account(id).await.map_err(AppError::store)? {
+                    Some(a) => format!("{}（{}）", a.display_name, a.username),
+                    None => format!("编号 {id}"),
+                },
+            )
+        }
+    };
+    let notice = if let Some(id) = params.id("created")? {
+        format!(
+            "已创建账户 {}。新账户没有角色，请安全管理员授予。",
+            named(id).await?
+        )
+    } else if let Some(id) = params.id("saved")? {
+        format!("已保存账户 {} 的修改。", named(id).await?)
+    } else if params.get("security") == Some("saved") {
+        "已保存安全设置。".to_string()
+    } else {
+        String::new()
+    };
+    users_page_with(&state, &user, "", None, Typed::default(), notice).await
 }
 
 /// The form of `POST /admin/users`.
@@ -186,16 +234,33 @@ pub(crate) async fn create(
         },
     )
     .await;
-    match created {
-        Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
+    let refused = match created {
+        Ok(id) => return Ok(Redirect::to(&format!("/admin/users?created={id}")).into_response()),
         Err(jianguan_app::accounts::AccountError::Store(e)) => {
             match crate::error::store_refusal(&e) {
-                Some(m) => users_page(&state, &user, &format!("未能创建账户：{m}")).await,
-                None => Err(AppError::store(e)),
+                Some(m) => m,
+                None => return Err(AppError::store(e)),
             }
         }
-        Err(e) => users_page(&state, &user, &format!("未能创建账户：{e}")).await,
-    }
+        Err(e) => e.to_string(),
+    };
+    // The form comes back as typed (but for the password), so one mistake costs one field.
+    let typed = Typed {
+        username: form.username,
+        name: form.name,
+        unit: form.unit.map(|u| u.0),
+    };
+    view::unprocessable(
+        users_page_with(
+            &state,
+            &user,
+            &format!("未能创建账户：{refused}"),
+            None,
+            typed,
+            String::new(),
+        )
+        .await,
+    )
 }
 
 async fn load(state: &AppState, id: &str) -> Result<AccountRecord, AppError> {
@@ -289,7 +354,7 @@ pub(crate) async fn status(
         .update_account(&after, after.disabled_at_ms.is_some(), &record)
         .await
         .map_err(AppError::store)?;
-    Ok(Redirect::to("/admin/users").into_response())
+    Ok(Redirect::to(&format!("/admin/users?saved={}", after.id)).into_response())
 }
 
 /// The form of `POST /admin/users/{id}/roles`: the roles checked (`role`, repeated; unknown
@@ -352,7 +417,7 @@ pub(crate) async fn roles(
         .update_account(&after, true, &record)
         .await
         .map_err(AppError::store)?;
-    Ok(Redirect::to("/admin/users").into_response())
+    Ok(Redirect::to(&format!("/admin/users?saved={}", after.id)).into_response())
 }
 
 /// The form of `POST /admin/users/{id}/password`.
@@ -402,8 +467,10 @@ pub(crate) async fn reset_password(
     users_page_with(
         &state,
         &user,
-        &message,
+        "",
         Some((account.username.clone(), temporary)),
+        Typed::default(),
+        message,
     )
     .await
 }
@@ -455,7 +522,7 @@ pub(crate) async fn security(
     )
     .await
     {
-        Ok(()) => Ok(Redirect::to("/admin/users").into_response()),
+        Ok(()) => Ok(Redirect::to("/admin/users?security=saved").into_response()),
         Err(jianguan_app::accounts::AccountError::Store(e)) => Err(AppError::store(e)),
         Err(e) => view::unprocessable(users_page(&state, &user, &e.to_string()).await),
     }

@@ -1205,6 +1205,7 @@ async fn render_card(
         media: media.iter().map(|m| (m.id, m)).collect(),
         entered: entered.iter().map(|e| (e.id, e)).collect(),
     };
+    let dictionary = default_dictionary();
     let mut hidden_note = false;
     let systems = card
         .map(|c| {
@@ -1221,12 +1222,11 @@ async fn render_card(
                         .map(|l| {
                             let (records, hidden) = resolver.lines(&l.records);
                             hidden_note |= hidden > 0;
-                            let value = match l.fraction {
-                                Some(f) if l.unit == "%" => format!(
-                                    "{}（{}/{}）",
+                            let value = match (l.fraction, dictionary.get(&l.code)) {
+                                (Some(f), Some(indicator)) if l.unit == "%" => format!(
+                                    "{}（{}）",
                                     value_text(l.value, &l.unit),
-                                    f.numerator,
-                                    f.denominator
+                                    indicator.fraction_text(f)
                                 ),
                                 _ => value_text(l.value, &l.unit),
                             };
@@ -1354,7 +1354,15 @@ async fn render_card(
         base: card.map_or("—".into(), |c| two(c.base)),
         deducted: card.map_or("—".into(), |c| two(c.deducted)),
         added: card.map_or("—".into(), |c| two(c.added)),
-        missing: card.map(|c| c.missing.clone()).unwrap_or_default(),
+        // Runs store the codes; people read the dictionary's names.
+        missing: card
+            .map(|c| {
+                c.missing
+                    .iter()
+                    .map(|code| dictionary.get(code).map_or(code, |i| &i.name).clone())
+                    .collect()
+            })
+            .unwrap_or_default(),
         systems,
         deductions,
         bonuses,
@@ -1739,7 +1747,7 @@ async fn render_scheme(
     let (body, state_line) = match &saved {
         Some(s) => (
             s.body.clone(),
-            format!("第 {} 版，{} 保存", s.version, s.saved_by),
+            format!("第 {} 版，{} 保存", s.version, fmt::actor(&s.saved_by)),
         ),
         None if version.is_none() && assessment::default_scheme().year == year => (
             jianguan_domain::assessment::DEFAULT_SCHEME_TOML.to_string(),

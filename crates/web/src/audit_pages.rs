@@ -79,9 +79,15 @@ fn audit_query(params: &Params) -> Result<AuditQuery, AppError> {
 struct Row {
     seq: i64,
     at: String,
+    /// The actor as people read it (系统 for `system`); `actor_code` is the stored name when
+    /// it differs.
     actor: String,
+    actor_code: Option<String>,
     unit: String,
+    /// The action in Chinese (the code alone when this version has no label for it), with
+    /// the stored code beside it.
     action: String,
+    action_code: Option<String>,
     object: String,
     result: &'static str,
     result_class: &'static str,
@@ -94,9 +100,12 @@ impl From<&AuditRecord> for Row {
         Row {
             seq: r.seq,
             at: local_time(r.at_ms),
-            actor: r.actor.clone(),
+            actor: fmt::actor(&r.actor),
+            actor_code: (fmt::actor(&r.actor) != r.actor).then(|| r.actor.clone()),
             unit: r.unit.clone().unwrap_or_default(),
-            action: r.action.clone(),
+            action: AuditAction::label_of_code(&r.action)
+                .map_or_else(|| r.action.clone(), str::to_string),
+            action_code: AuditAction::label_of_code(&r.action).map(|_| r.action.clone()),
             object: r.object.clone(),
             result: r.result.label_zh(),
             result_class: match r.result {
@@ -292,7 +301,10 @@ pub fn workbook(records: &[AuditRecord]) -> Result<Vec<u8>, rust_xlsxwriter::Xls
             local_time(r.at_ms),
             r.actor.clone(),
             r.unit.clone().unwrap_or_default(),
-            r.action.clone(),
+            match AuditAction::label_of_code(&r.action) {
+                Some(label) => format!("{label}（{}）", r.action),
+                None => r.action.clone(),
+            },
             r.object.clone(),
             r.result.label_zh().to_string(),
             r.client.clone().unwrap_or_default(),

@@ -446,7 +446,7 @@ pub(crate) async fn history(
                         .to_string()
                 })
                 .unwrap_or_default(),
-            by: v.saved_by,
+            by: crate::fmt::actor(&v.saved_by),
             line: p.unit_name(v.category.sub_hq).to_string(),
             lead: p.unit_name(v.category.lead_unit).to_string(),
             template: template_summary(&v.category.template),

@@ -134,7 +134,7 @@ async fn render(
                 kind: c.request.kind.label(),
                 detail: detail(project, &c.request),
                 reason: c.request.reason.clone(),
-                by: c.requested_by.clone(),
+                by: crate::fmt::actor(&c.requested_by),
                 status: c.status.label(),
                 pending: c.status == PlanChangeStatus::Pending,
                 note: c.decision_note.clone().unwrap_or_default(),

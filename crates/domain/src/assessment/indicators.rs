@@ -144,6 +144,24 @@ impl Indicator {
         self.range.integer
     }
 
+    /// What a rate is the share of, for people: `1,222/1,350` for counts; for investment
+    /// completed out of planned (stored in yuan) the amounts in 万元, as tables write money.
+    pub fn fraction_text(&self, fraction: super::Fraction) -> String {
+        if self.source == Source::Computed(ComputedIndicator::InvestmentCompletion) {
+            format!(
+                "完成 {} / 计划 {} 万元",
+                crate::fmt::wan(crate::model::Money(fraction.numerator)),
+                crate::fmt::wan(crate::model::Money(fraction.denominator))
+            )
+        } else {
+            format!(
+                "{}/{}",
+                crate::fmt::count(fraction.numerator),
+                crate::fmt::count(fraction.denominator)
+            )
+        }
+    }
+
     /// Whether `value` is acceptable for this indicator.
     pub fn check_value(&self, value: f64) -> Result<(), IndicatorError> {
         if !value.is_finite() {
@@ -636,5 +654,35 @@ pub fn default_dictionary() -> Dictionary {
                 "步行 15 分钟内可达邻里中心的居民占比，由 jianguan coverage 计算后写入",
             ),
         ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assessment::Fraction;
+
+    #[test]
+    fn investment_shares_read_in_wan_yuan_and_counts_with_separators() {
+        let dictionary = default_dictionary();
+        let investment = dictionary
+            .computed(ComputedIndicator::InvestmentCompletion)
+            .unwrap();
+        let yuan = Fraction {
+            numerator: 1_118_230_000,
+            denominator: 1_132_360_000,
+        };
+        assert_eq!(
+            investment.fraction_text(yuan),
+            "完成 111,823.00 / 计划 113,236.00 万元"
+        );
+        let nodes = dictionary
+            .computed(ComputedIndicator::NodeCompletion)
+            .unwrap();
+        let count = Fraction {
+            numerator: 1222,
+            denominator: 1350,
+        };
+        assert_eq!(nodes.fraction_text(count), "1,222/1,350");
     }
 }

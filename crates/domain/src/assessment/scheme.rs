@@ -210,7 +210,7 @@ reward_excludes_flagged = true
 
 /// Why a scheme was refused: the line (1-based, when known) and the reason.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}{message}", line.map(|l| format!("第{l}行: ")).unwrap_or_default())]
+#[error("{}{message}", line.map(|l| format!("第{l}行：")).unwrap_or_default())]
 pub struct SchemeError {
     /// The line the problem is on.
     pub line: Option<usize>,
@@ -595,7 +595,7 @@ impl Scheme {
         let t = Text(text);
         let raw: RawScheme = toml::from_str(text).map_err(|e| SchemeError {
             line: e.span().map(|s| t.line_at(s.start)),
-            message: e.message().trim().to_string(),
+            message: crate::toml_zh::message(&e),
         })?;
         let year = i16::try_from(*raw.year.get_ref())
             .ok()

@@ -859,7 +859,7 @@ fn item_page(
             .map(|e| HistoryRow {
                 on: e.on.to_string(),
                 unit: p.unit_name(e.unit).to_string(),
-                by: e.by.clone(),
+                by: fmt::actor(&e.by),
                 action: e.action.label(),
                 detail: describe(&e.action),
             })

@@ -57,7 +57,11 @@ async fn in_force(state: &AppState) -> Result<(String, String, i64), AppError> {
                 .unwrap_or_default();
             (
                 s.body,
-                format!("第 {} 版，{} 于 {at} 保存", s.version, s.saved_by),
+                format!(
+                    "第 {} 版，{} 于 {at} 保存",
+                    s.version,
+                    fmt::actor(&s.saved_by)
+                ),
                 s.version,
             )
         }
@@ -133,7 +137,7 @@ async fn history(state: &AppState) -> Result<Vec<HistoryRow>, AppError> {
                         .to_string()
                 })
                 .unwrap_or_default(),
-            by: r.actor.clone(),
+            by: fmt::actor(&r.actor),
             version: after(r, "setting_version"),
             rules_version: after(r, "rules_version"),
         })

@@ -512,7 +512,7 @@ async fn the_system_administrator_creates_accounts_and_the_security_administrato
         post_form("/admin/users", &sys, "username=weak&name=x&password=short"),
     )
     .await;
-    assert_eq!(status, StatusCode::OK);
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("密码"), "{body}");
     // A taken name is refused naming the field, never in the database's words.
     let (status, _, body) = send(
@@ -524,7 +524,7 @@ async fn the_system_administrator_creates_accounts_and_the_security_administrato
         ),
     )
     .await;
-    assert_eq!(status, StatusCode::OK);
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("用户名已存在"), "{body}");
     assert!(!body.contains("UNIQUE constraint"), "{body}");
     // The system administrator may not grant roles.

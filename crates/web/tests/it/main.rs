@@ -17,6 +17,7 @@ mod http;
 mod jobs;
 mod ledger;
 mod matrix;
+mod messages;
 mod network;
 mod passwords;
 mod phones;

@@ -83,7 +83,7 @@ fn a_typo_in_an_indicator_code_is_refused_naming_its_line() {
     assert_eq!(err.line, Some(line_of(&text, "acts_supervise\"")), "{err}");
     assert!(
         err.to_string()
-            .starts_with(&format!("第{}行: ", err.line.unwrap()))
+            .starts_with(&format!("第{}行：", err.line.unwrap()))
     );
 }
 
