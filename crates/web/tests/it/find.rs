@@ -586,7 +586,7 @@ async fn the_favicon_is_served_and_linked(app: &App) {
         "served without a session (the login page shows it)"
     );
     assert!(r.body.starts_with("<svg"), "an SVG");
-    for path in ["/", "/projects", "/help"] {
+    for path in ["/", "/projects", "/help", "/account"] {
         let html = app.page("district", path).await;
         assert!(
             html.contains("rel=\"icon\" href=\"/assets/favicon.svg\""),
@@ -617,6 +617,12 @@ async fn help_opens_for_every_role_with_the_domains_definitions(app: &App) {
         assert!(
             overview.contains("href=\"/help?"),
             "{who}: linked from the header"
+        );
+        // The pages with a header of their own link to it too.
+        let account = app.page(who, "/account").await;
+        assert!(
+            account.contains("href=\"/help\""),
+            "{who}: linked from /account"
         );
     }
     // Its own role comes first: the reporter's section heads the page.
