@@ -274,3 +274,38 @@ pub(crate) fn unprocessable(page: Result<Response, AppError>) -> Result<Response
 pub(crate) async fn snapshot(state: &AppState) -> Result<Arc<Snapshot>, AppError> {
     state.snapshot().await.map_err(AppError::store)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Pager;
+
+    fn numbers(p: &Pager) -> Vec<u32> {
+        p.numbers.iter().map(|(n, _, _)| *n).collect()
+    }
+
+    #[test]
+    fn a_page_beyond_the_last_is_the_last_with_its_neighbours_and_the_first() {
+        let p = Pager::new(999, 1362, 20, |n| format!("?page={n}"));
+        assert_eq!((p.page, p.pages), (69, 69));
+        assert_eq!(numbers(&p), [1, 0, 67, 68, 69]);
+        assert_eq!(p.prev.as_deref(), Some("?page=68"));
+        assert_eq!(p.next, None);
+        assert_eq!(p.total, "1,362");
+        assert_eq!(p.skip(20), 68 * 20);
+    }
+
+    #[test]
+    fn a_middle_page_shows_two_either_side_and_both_ends() {
+        let p = Pager::new(10, 1362, 20, |n| n.to_string());
+        assert_eq!(numbers(&p), [1, 0, 8, 9, 10, 11, 12, 0, 69]);
+        assert!(p.numbers.iter().any(|(n, _, current)| *n == 10 && *current));
+    }
+
+    #[test]
+    fn no_rows_is_one_empty_page() {
+        let p = Pager::new(3, 0, 20, |n| n.to_string());
+        assert_eq!((p.page, p.pages), (1, 1));
+        assert_eq!(numbers(&p), [1]);
+        assert_eq!((p.prev, p.next), (None, None));
+    }
+}
