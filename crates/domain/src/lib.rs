@@ -20,6 +20,7 @@ pub mod plan;
 pub mod project_edit;
 pub mod quarterly;
 pub mod rates;
+pub mod search;
 pub mod store;
 pub mod toml_zh;
 pub mod warnings;

@@ -657,7 +657,7 @@ pub struct Page<T> {
 impl<T> Page<T> {
     /// Number of pages (at least 1).
     pub fn pages(&self) -> u32 {
-        (self.total.div_ceil(u64::from(self.per_page.max(1))) as u32).max(1)
+        pages_for(self.total, self.per_page)
     }
 }
 
@@ -707,21 +707,23 @@ pub fn project_row(
     }
 }
 
-/// The project list for `year` as of `as_of`: projects with a plan for the year that `visible`
-/// keeps (the reader's scope) and that match the query's filters, sorted and paged.
-pub fn list_projects(
+/// The project list for `year` as of `as_of`, every page: projects with a plan for the year
+/// that `visible` keeps (the reader's scope) and that match the query's filters, sorted. The
+/// list's pages, its Excel export and the search all read this one selection.
+pub fn project_rows(
     portfolio: &Portfolio,
     ledger: &InvestmentLedger,
     year: i16,
     as_of: Date,
     query: &ProjectQuery,
     visible: impl Fn(&Project) -> bool,
-) -> Page<ProjectRow> {
+) -> Vec<ProjectRow> {
     let needle = query
         .search
         .as_deref()
         .map(str::trim)
-        .filter(|s| !s.is_empty());
+        .filter(|s| !s.is_empty())
+        .map(fold);
     let mut rows: Vec<ProjectRow> = portfolio
         .projects
         .iter()
@@ -730,7 +732,11 @@ pub fn list_projects(
         .filter(|p| query.district.is_none_or(|d| p.district == d))
         .filter(|p| query.lead_unit.is_none_or(|u| p.lead_unit == u))
         .filter(|p| {
-            needle.is_none_or(|n| p.name.contains(n) || p.code.contains(n) || p.street.contains(n))
+            needle.as_deref().is_none_or(|n| {
+                fold(&p.name).contains(n)
+                    || fold(&p.code).contains(n)
+                    || fold(&p.street).contains(n)
+            })
         })
         .map(|p| project_row(portfolio, ledger, p, year, as_of))
         .filter(|r| query.status.is_none_or(|s| r.status == s))
@@ -758,9 +764,38 @@ pub fn list_projects(
     if query.descending {
         rows.reverse();
     }
+    rows
+}
+
+/// Text as a search compares it: ASCII letters in lower case (codes are typed either way) and
+/// full-width forms folded to half-width (a phone's Chinese keyboard types `ＸＭ`).
+pub fn fold(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            c => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The number of pages `total` rows fill at `per_page` a page (at least 1).
+pub fn pages_for(total: u64, per_page: u32) -> u32 {
+    u32::try_from(total.div_ceil(u64::from(per_page.max(1))))
+        .unwrap_or(u32::MAX)
+        .max(1)
+}
+
+/// Page `page` (from 1) of `rows`, `per_page` rows a page; a page beyond the last is empty (the
+/// API's readers page until an empty page). Pages for people clamp the number first
+/// (`page.min(pages_for(..))`): a shared link outlives the rows it was made for, and a page
+/// must never show a total beside no rows.
+pub fn page_of<T>(rows: Vec<T>, page: u32, per_page: u32) -> Page<T> {
+    let per_page = per_page.max(1);
+    let page = page.max(1);
     let total = rows.len() as u64;
-    let per_page = query.per_page.max(1);
-    let skip = (query.page.max(1) - 1) as usize * per_page as usize;
+    let skip = (page - 1) as usize * per_page as usize;
     let items = rows
         .into_iter()
         .skip(skip)
@@ -769,9 +804,22 @@ pub fn list_projects(
     Page {
         items,
         total,
-        page: query.page.max(1),
+        page,
         per_page,
     }
+}
+
+/// The project list for `year` as of `as_of`: [`project_rows`], paged by [`page_of`].
+pub fn list_projects(
+    portfolio: &Portfolio,
+    ledger: &InvestmentLedger,
+    year: i16,
+    as_of: Date,
+    query: &ProjectQuery,
+    visible: impl Fn(&Project) -> bool,
+) -> Page<ProjectRow> {
+    let rows = project_rows(portfolio, ledger, year, as_of, query, visible);
+    page_of(rows, query.page, query.per_page)
 }
 
 /// The projects of a set that lag most as of the date: those with overdue milestones, longest

@@ -19,6 +19,48 @@ use crate::model::{
     Milestone, Money, PeriodId, PlanKind, Portfolio, Project, ProjectId, ProjectStatus,
 };
 
+/// How a figure is computed, in the words the help page shows: the functions below are the
+/// definitions, this is their description (kept beside them so the two change together).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Definition {
+    /// The figure's name, e.g. 节点完成率.
+    pub name: &'static str,
+    /// What it divides by what.
+    pub formula: &'static str,
+    /// What else a reader needs to know to read it right.
+    pub note: &'static str,
+}
+
+/// The campaign's figures, each as [`node_completion`], [`on_time`], [`annual_plan_complete`],
+/// [`investment_completion`] and [`overdue_days`] compute it.
+pub const DEFINITIONS: [Definition; 5] = [
+    Definition {
+        name: "节点完成率",
+        formula: "截至数据日已到计划日期且已完成的计划节点数 ÷ 截至数据日已到计划日期的计划节点数",
+        note: "按年度基线计划日期计：节点计划日期在本年度且不晚于数据截至日即为“应完成”，实际完成日期不晚于数据截至日即为“已完成”。",
+    },
+    Definition {
+        name: "按期完成率",
+        formula: "在计划日期当天或之前完成的节点数 ÷ 应完成节点数",
+        note: "与节点完成率同一分母；延期后才完成的节点计入节点完成率，不计入按期完成率。",
+    },
+    Definition {
+        name: "项目完成率",
+        formula: "年度计划已全部完成的项目数 ÷ 列入年度建设计划的项目数",
+        note: "分母只含年度建设项目，开展前期或跨年开工的项目计入项目总数、不计入分母（如 1222 ÷ 1350，而非 ÷ 1362）。",
+    },
+    Definition {
+        name: "投资完成率",
+        formula: "年度完成投资 ÷ 年度计划投资",
+        note: "完成投资取各期填报的截至当期累计数；暂缓项目自暂缓之日起退出分子和分母。",
+    },
+    Definition {
+        name: "逾期节点",
+        formula: "已过计划日期仍未完成的节点；逾期天数 = 数据截至日 − 计划日期",
+        note: "暂缓项目的节点不计逾期。逾期天数达到警示规则的阈值时依次提示“提醒”“警示”。",
+    },
+];
+
 /// A count out of a count, e.g. 1222 of 1350 projects.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Ratio {

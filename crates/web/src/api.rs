@@ -78,6 +78,20 @@ pub fn project_query(params: &Params) -> Result<ProjectQuery, AppError> {
     params.read()
 }
 
+/// The project list's query as the pages read it (the list, its Excel export, the search):
+/// the filters strictly (a malformed one is named in a 400), the order leniently — an unknown
+/// sort key or direction is the default order, not an error page, since a column's link may
+/// outlive the column.
+pub(crate) fn page_project_query(params: &Params) -> Result<ProjectQuery, AppError> {
+    let mut q = project_query(&params.without(&["sort", "order"]))?;
+    q.sort = params
+        .get("sort")
+        .and_then(ProjectSort::from_code)
+        .unwrap_or_default();
+    q.descending = params.get("order") == Some("desc");
+    Ok(q)
+}
+
 /// The project list's filters, every malformed one named.
 impl FromParams for ProjectQuery {
     fn from_params(f: &mut Fields<'_>) -> Self {

@@ -18,6 +18,7 @@ mod coverage_pages;
 pub mod denials;
 mod download;
 pub mod error;
+mod find_pages;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod health;

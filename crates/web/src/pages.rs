@@ -13,11 +13,12 @@ use jianguan_domain::model::{
     Category, CategoryId, Portfolio, Project, ProjectStatus, Unit, UnitId, UnitKind,
 };
 use jianguan_domain::overview::{
-    Breakdown, Figures, Overview, Page, ProjectRow, ProjectSort, lagging_projects, list_projects,
+    Breakdown, Figures, Overview, ProjectQuery, ProjectRow, ProjectSort, lagging_projects, page_of,
+    project_rows,
 };
 use jianguan_domain::rates;
 
-use crate::api::{Scope, project_query};
+use crate::api::{Scope, page_project_query};
 use crate::auth::CurrentUser;
 use crate::error::{AppError, Format};
 use crate::fmt;
@@ -427,11 +428,63 @@ fn trend_chart(year: i16, trend: &[(jianguan_domain::Date, Figures)]) -> String 
     .to_svg()
 }
 
-/// A sortable column header.
-struct SortLink {
+/// A column header of the project table; a sortable one links to the list in its order.
+pub(crate) struct Head {
     label: &'static str,
-    href: String,
+    num: bool,
+    href: Option<String>,
+    /// ▲ or ▼ on the column the list is sorted by.
     mark: &'static str,
+    /// The `aria-sort` of the column the list is sorted by, empty on the others.
+    aria_sort: &'static str,
+}
+
+/// The project table's columns: (header, numeric, the sort it offers).
+const PROJ_COLUMNS: [(&str, bool, Option<ProjectSort>); 11] = [
+    ("序号", false, None),
+    ("编码", false, Some(ProjectSort::Code)),
+    ("项目名称", false, Some(ProjectSort::Name)),
+    ("类别", false, None),
+    ("县区", false, None),
+    ("牵头单位", false, None),
+    ("状态", false, None),
+    ("进度", true, Some(ProjectSort::Progress)),
+    ("逾期", false, Some(ProjectSort::Overdue)),
+    ("下一节点", false, None),
+    ("年度完成投资（万元）", true, Some(ProjectSort::Investment)),
+];
+
+/// Makes the list's link in a sort order (the sort, and whether descending).
+type SortLinkFn<'a> = &'a dyn Fn(ProjectSort, bool) -> String;
+
+/// The project table's headers; with `sorting` (the list's query and a link maker taking a sort
+/// and whether descending) the sortable ones link: the current column to its other direction,
+/// another column to ascending.
+fn proj_heads(sorting: Option<(&ProjectQuery, SortLinkFn<'_>)>) -> Vec<Head> {
+    PROJ_COLUMNS
+        .iter()
+        .map(|(label, num, sort)| {
+            let mut head = Head {
+                label,
+                num: *num,
+                href: None,
+                mark: "",
+                aria_sort: "",
+            };
+            if let (Some(sort), Some((q, link))) = (sort, sorting) {
+                let current = q.sort == *sort;
+                head.href = Some(link(*sort, current && !q.descending));
+                if current {
+                    (head.mark, head.aria_sort) = if q.descending {
+                        (" ▼", "descending")
+                    } else {
+                        (" ▲", "ascending")
+                    };
+                }
+            }
+            head
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -440,8 +493,8 @@ struct ProjectListPage {
     layout: Layout,
     /// Whether the user may import a ledger (and so sees the link).
     may_import: bool,
-    /// Whether the user may export the ledger.
-    may_export: bool,
+    /// The export of the filtered list (every page), when the user may export.
+    export: Option<String>,
     /// Whether the user may make projects by hand (within their scope).
     may_create: bool,
     categories: Vec<Choice>,
@@ -452,12 +505,8 @@ struct ProjectListPage {
     search: String,
     overdue: bool,
     rows: Vec<ProjRow>,
-    total: String,
-    sorts: Vec<SortLink>,
-    page: u32,
-    pages: u32,
-    prev: Option<String>,
-    next: Option<String>,
+    heads: Vec<Head>,
+    pager: view::Pager,
 }
 
 /// The query string of the list with one parameter changed (for sorting and paging links).
@@ -486,6 +535,24 @@ const LIST_PARAMS: [&str; 12] = [
     "per_page",
 ];
 
+/// The rows the list shows across its pages, for the reader: the page, its export and the
+/// search read them here, so the three never disagree.
+pub(crate) fn listed(
+    snap: &Snapshot,
+    scope: Scope,
+    q: &ProjectQuery,
+    visible: &jianguan_access::Scope,
+) -> Vec<ProjectRow> {
+    project_rows(
+        &snap.portfolio,
+        &snap.ledger,
+        scope.year,
+        scope.as_of,
+        q,
+        |pr| visible.covers(pr),
+    )
+}
+
 pub(crate) async fn project_list(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
@@ -494,15 +561,8 @@ pub(crate) async fn project_list(
     let visible = user.scope(Resource::Portfolio)?;
     let snap = view::snapshot(&state).await?;
     let scope = Scope::resolve(&params, &snap, state.today())?;
-    let q = project_query(&params)?;
-    let page: Page<ProjectRow> = list_projects(
-        &snap.portfolio,
-        &snap.ledger,
-        scope.year,
-        scope.as_of,
-        &q,
-        |pr| visible.covers(pr),
-    );
+    let q = page_project_query(&params)?;
+    let rows = listed(&snap, scope, &q, &visible);
     let p = &snap.portfolio;
     let layout =
         Layout::new("项目", "projects", scope, &snap, "/projects", &user).crumb("项目", None);
@@ -512,49 +572,38 @@ pub(crate) async fn project_list(
         ("year", scope.year.to_string()),
         ("as_of", scope.as_of.to_string()),
     ];
-    let sorts = [
-        ("编码", ProjectSort::Code),
-        ("项目名称", ProjectSort::Name),
-        ("进度", ProjectSort::Progress),
-        ("逾期", ProjectSort::Overdue),
-        ("年度完成投资", ProjectSort::Investment),
-    ]
-    .into_iter()
-    .map(|(label, sort)| {
-        let current = q.sort == sort;
-        let order = if current && !q.descending {
-            "desc"
-        } else {
-            "asc"
-        };
+    let sort_link = |sort: ProjectSort, descending: bool| {
         let mut set = fixed.to_vec();
         set.push(("sort", sort.code().to_string()));
-        set.push(("order", order.to_string()));
+        set.push(("order", if descending { "desc" } else { "asc" }.to_string()));
         set.push(("page", "1".to_string()));
-        SortLink {
-            label,
-            href: format!("/projects?{}", with_param(&params, &LIST_PARAMS, &set)),
-            mark: match (current, q.descending) {
-                (false, _) => "",
-                (true, false) => " ▲",
-                (true, true) => " ▼",
-            },
-        }
-    })
-    .collect();
+        format!("/projects?{}", with_param(&params, &LIST_PARAMS, &set))
+    };
     let page_link = |n: u32| {
         let mut set = fixed.to_vec();
         set.push(("page", n.to_string()));
         format!("/projects?{}", with_param(&params, &LIST_PARAMS, &set))
     };
-    let pages = page.pages();
-    let prev = (page.page > 1).then(|| page_link(page.page - 1));
-    let next = (page.page < pages).then(|| page_link(page.page + 1));
-    let first_seq = (page.page as usize - 1) * page.per_page as usize + 1;
+    let pager = view::Pager::new(q.page, rows.len() as u64, q.per_page, page_link);
+    let first_seq = pager.skip(q.per_page) + 1;
+    let page = page_of(rows, pager.page, q.per_page);
+    let export = user.may(Resource::Project, Action::Export).then(|| {
+        let mut set = fixed.to_vec();
+        set.push(("sort", q.sort.code().to_string()));
+        set.push((
+            "order",
+            if q.descending { "desc" } else { "asc" }.to_string(),
+        ));
+        let names: Vec<&str> = LIST_PARAMS
+            .into_iter()
+            .filter(|n| !["page", "per_page"].contains(n))
+            .collect();
+        format!("/projects.xlsx?{}", with_param(&params, &names, &set))
+    });
     let reach = view::Reach::of(p, &visible);
     view::render(ProjectListPage {
         may_import: user.may(Resource::Project, Action::Create),
-        may_export: user.may(Resource::Project, Action::Export),
+        export,
         may_create: user.may(Resource::Project, Action::Update),
         categories: choices(
             p.categories
@@ -594,14 +643,84 @@ pub(crate) async fn project_list(
         search: params.get("q").unwrap_or("").to_string(),
         overdue: q.overdue_only,
         rows: proj_rows(&page.items, first_seq, &qs),
-        total: fmt::count(page.total),
-        sorts,
-        page: page.page,
-        pages,
-        prev,
-        next,
+        heads: proj_heads(Some((&q, &sort_link))),
+        pager,
         layout,
     })
+}
+
+/// `GET /projects.xlsx`: the project list as filtered and sorted on the page — every page, the
+/// reader's scope — with the table's columns.
+pub(crate) async fn project_list_xlsx(
+    State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
+    params: Params,
+) -> Result<Response, AppError> {
+    use jianguan_documents::xlsx::{Column, ColumnFormat as F, Sheet, Value, write_workbook};
+    let visible = user.scope(Resource::Portfolio)?;
+    let snap = view::snapshot(&state).await?;
+    let scope = Scope::resolve(&params, &snap, state.today())?;
+    let q = page_project_query(&params)?;
+    let rows = listed(&snap, scope, &q, &visible);
+    let mut sheet = Sheet::new(
+        "项目列表",
+        vec![
+            Column::new("序号", 6.0, F::Int),
+            Column::new("编码", 14.0, F::Text),
+            Column::new("项目名称", 36.0, F::Text),
+            Column::new("类别", 16.0, F::Text),
+            Column::new("县区", 12.0, F::Text),
+            Column::new("牵头单位", 16.0, F::Text),
+            Column::new("状态", 8.0, F::Text),
+            Column::new("进度", 8.0, F::Percent),
+            Column::new("逾期节点", 9.0, F::Int),
+            Column::new("最长逾期（天）", 12.0, F::Int),
+            Column::new("下一节点", 16.0, F::Text),
+            Column::new("下一节点计划日期", 14.0, F::Date),
+            Column::new("年度完成投资（万元）", 18.0, F::Wan),
+        ],
+    );
+    sheet.title = Some(format!(
+        "{}年项目列表（截至{}，共{}个）",
+        scope.year,
+        scope.as_of,
+        rows.len()
+    ));
+    sheet.rows = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            vec![
+                Value::from((i + 1) as u64),
+                r.code.as_str().into(),
+                r.name.as_str().into(),
+                r.category_name.as_str().into(),
+                r.district_name.as_str().into(),
+                r.lead_unit_name.as_str().into(),
+                r.status.label().into(),
+                r.percent_complete.into(),
+                r.overdue_milestones.into(),
+                (r.overdue_milestones > 0)
+                    .then_some(r.max_overdue_days)
+                    .into(),
+                r.next_milestone
+                    .as_ref()
+                    .map(|(name, _)| name.as_str())
+                    .into(),
+                r.next_milestone.as_ref().map(|(_, d)| *d).into(),
+                r.investment_in_year.wan().into(),
+            ]
+        })
+        .collect();
+    let bytes = tokio::task::spawn_blocking(move || write_workbook(&[sheet]))
+        .await
+        .map_err(|e| AppError::internal(e.to_string()))?
+        .map_err(|e| AppError::internal(e.to_string()))?;
+    Ok(crate::download::attachment(
+        bytes,
+        crate::download::XLSX,
+        &format!("项目列表-{}.xlsx", scope.as_of),
+    ))
 }
 
 /// A milestone line of the project page.
@@ -958,6 +1077,7 @@ struct BreakdownPage {
     rows: Vec<FigRow>,
     total: FigRow,
     lagging: Vec<ProjRow>,
+    heads: Vec<Head>,
     lagging_href: String,
 }
 
@@ -1094,6 +1214,7 @@ fn breakdown_page(
             1,
             &qs,
         ),
+        heads: proj_heads(None),
         lagging_href: format!("/projects?{qs}{filter}&overdue=1&sort=overdue&order=desc"),
         layout,
     })

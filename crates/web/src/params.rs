@@ -79,6 +79,17 @@ impl Params {
         }
     }
 
+    /// These fields without `names` (read leniently elsewhere).
+    pub(crate) fn without(&self, names: &[&str]) -> Params {
+        Params::from_pairs(
+            self.all
+                .iter()
+                .filter(|(k, _)| !names.contains(&k.as_str()))
+                .cloned()
+                .collect(),
+        )
+    }
+
     /// The parameter's value, trimmed; `None` when absent or blank (an empty filter field).
     pub fn get(&self, name: &str) -> Option<&str> {
         self.map

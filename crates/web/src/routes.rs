@@ -20,8 +20,8 @@ use crate::auth::{ClientAddr, CurrentUser};
 use crate::error::{AppError, Format, in_route_format};
 use crate::{
     AppState, account_pages, admin_pages, api, assessment_pages, assets, audit_pages, auth,
-    cadence_pages, catalogue_pages, coverage_pages, home, ledger_pages, org_pages, pages,
-    plan_pages, project_edit_pages, setup_pages,
+    cadence_pages, catalogue_pages, coverage_pages, find_pages, home, ledger_pages, org_pages,
+    pages, plan_pages, project_edit_pages, setup_pages,
 };
 
 /// Who may call a route.
@@ -164,7 +164,15 @@ pub fn routes() -> Vec<Route> {
             Policy(Portfolio, Read),
             pages::project_list,
         ),
+        Route::file(
+            GET,
+            "/projects.xlsx",
+            Policy(Project, Export),
+            pages::project_list_xlsx,
+        ),
         Route::page(GET, "/projects/{id}", Policy(Project, Read), pages::project),
+        Route::page(GET, "/search", Policy(Portfolio, Read), find_pages::search),
+        Route::page(GET, "/help", SignedIn, find_pages::help),
         // Projects by hand: the office any, a district or lead unit within its scope.
         Route::page(
             GET,
@@ -295,11 +303,23 @@ pub fn routes() -> Vec<Route> {
             Policy(Warning, Read),
             cadence_pages::warnings::page,
         ),
+        Route::file(
+            GET,
+            "/warnings.xlsx",
+            Policy(Warning, Export),
+            cadence_pages::warnings::xlsx,
+        ),
         Route::page(
             GET,
             "/items",
             Policy(TrackedItem, Read),
             cadence_pages::items::list,
+        ),
+        Route::file(
+            GET,
+            "/items.xlsx",
+            Policy(TrackedItem, Export),
+            cadence_pages::items::xlsx,
         ),
         Route::page(
             GET,

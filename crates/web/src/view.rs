@@ -40,6 +40,10 @@ pub(crate) struct Layout {
     pub(crate) user: String,
     /// A class on `<body>`, e.g. `printview` for a page laid out for printing.
     pub(crate) body_class: &'static str,
+    /// Whether the header offers the search box (the user may read the portfolio).
+    pub(crate) may_search: bool,
+    /// What the header's search box holds (the search page's query).
+    pub(crate) search: String,
 }
 
 /// The left navigation by job (UI.md "Layout"): each entry with the policy that opens it, so a
@@ -172,6 +176,8 @@ impl Layout {
             path: path.to_string(),
             keep: Vec::new(),
             body_class: "",
+            may_search: user.may(Resource::Portfolio, Action::Read),
+            search: String::new(),
             user: match &user.unit_name {
                 Some(unit) => format!("{} · {}", unit, user.account.display_name),
                 None => user.account.display_name.clone(),
@@ -250,6 +256,69 @@ pub(crate) fn choices<'a>(
         .collect()
 }
 
+/// A list's pager: where the reader is, how many pages and rows there are, and links to the
+/// neighbouring and numbered pages (the first, the last and two either side of the current one,
+/// with gaps shown as "…").
+pub(crate) struct Pager {
+    /// The page shown (from 1; a page beyond the last was clamped to it).
+    pub(crate) page: u32,
+    pub(crate) pages: u32,
+    /// Rows across all pages, written for people (1,362).
+    pub(crate) total: String,
+    pub(crate) prev: Option<String>,
+    pub(crate) next: Option<String>,
+    /// (number, link, whether it is the current page); a number 0 is a gap.
+    pub(crate) numbers: Vec<(u32, String, bool)>,
+}
+
+impl Pager {
+    /// The pager of `total` rows at `per_page` a page, the reader asking for `asked`; `link`
+    /// makes a page's URL. Returns the page to show (clamped to the last) with it.
+    pub(crate) fn new(
+        asked: u32,
+        total: u64,
+        per_page: u32,
+        link: impl Fn(u32) -> String,
+    ) -> Pager {
+        let pages = jianguan_domain::overview::pages_for(total, per_page);
+        let page = asked.clamp(1, pages);
+        let mut numbers = Vec::new();
+        let mut last_shown = 0;
+        for n in 1..=pages {
+            let near = n.abs_diff(page) <= 2;
+            if n == 1 || n == pages || near {
+                if n > last_shown + 1 {
+                    numbers.push((0, String::new(), false));
+                }
+                numbers.push((n, link(n), n == page));
+                last_shown = n;
+            } else if n < page {
+                continue;
+            } else {
+                // Past the window: jump straight to the last page.
+                if pages > n {
+                    numbers.push((0, String::new(), false));
+                    numbers.push((pages, link(pages), false));
+                }
+                break;
+            }
+        }
+        Pager {
+            page,
+            pages,
+            total: fmt::count(total),
+            prev: (page > 1).then(|| link(page - 1)),
+            next: (page < pages).then(|| link(page + 1)),
+            numbers,
+        }
+    }
+
+    /// The index of the first row of the page shown, from 0.
+    pub(crate) fn skip(&self, per_page: u32) -> usize {
+        (self.page as usize - 1) * per_page as usize
+    }
+}
+
 /// Renders a page's template as HTML (200).
 pub(crate) fn render(t: impl Template) -> Result<Response, AppError> {
     Ok(Html(t.render().map_err(AppError::render)?).into_response())
@@ -265,4 +334,39 @@ pub(crate) fn unprocessable(page: Result<Response, AppError>) -> Result<Response
 /// The current snapshot, or a 500.
 pub(crate) async fn snapshot(state: &AppState) -> Result<Arc<Snapshot>, AppError> {
     state.snapshot().await.map_err(AppError::store)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Pager;
+
+    fn numbers(p: &Pager) -> Vec<u32> {
+        p.numbers.iter().map(|(n, _, _)| *n).collect()
+    }
+
+    #[test]
+    fn a_page_beyond_the_last_is_the_last_with_its_neighbours_and_the_first() {
+        let p = Pager::new(999, 1362, 20, |n| format!("?page={n}"));
+        assert_eq!((p.page, p.pages), (69, 69));
+        assert_eq!(numbers(&p), [1, 0, 67, 68, 69]);
+        assert_eq!(p.prev.as_deref(), Some("?page=68"));
+        assert_eq!(p.next, None);
+        assert_eq!(p.total, "1,362");
+        assert_eq!(p.skip(20), 68 * 20);
+    }
+
+    #[test]
+    fn a_middle_page_shows_two_either_side_and_both_ends() {
+        let p = Pager::new(10, 1362, 20, |n| n.to_string());
+        assert_eq!(numbers(&p), [1, 0, 8, 9, 10, 11, 12, 0, 69]);
+        assert!(p.numbers.iter().any(|(n, _, current)| *n == 10 && *current));
+    }
+
+    #[test]
+    fn no_rows_is_one_empty_page() {
+        let p = Pager::new(3, 0, 20, |n| n.to_string());
+        assert_eq!((p.page, p.pages), (1, 1));
+        assert_eq!(numbers(&p), [1]);
+        assert_eq!((p.prev, p.next), (None, None));
+    }
 }

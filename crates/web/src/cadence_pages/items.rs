@@ -33,7 +33,7 @@ use crate::cadence::CadenceSnapshot;
 use crate::error::AppError;
 use crate::params::{Fields, FromParams};
 use crate::view::{self, Choice, Layout};
-use crate::{AppState, Params, Snapshot, fmt};
+use crate::{AppState, Params, Snapshot};
 
 /// The filters of the list.
 pub(crate) struct Filters {
@@ -267,6 +267,75 @@ pub(crate) async fn api(
     .into_response())
 }
 
+/// `GET /items.xlsx`: the tracked items as the list shows them — same filters, same readers,
+/// same order, on the same date — every page.
+pub(crate) async fn xlsx(
+    State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
+    params: Params,
+) -> Result<Response, AppError> {
+    use jianguan_documents::xlsx::{Column, ColumnFormat as F, Sheet, Value, write_workbook};
+    let viewer = Viewer::of(&user, Resource::TrackedItem)?;
+    let filters = Filters::parse(&params)?;
+    let snap = view::snapshot(&state).await?;
+    let scope = items_scope(&params, &snap, state.today())?;
+    let cadence = super::records(&state).await?;
+    let rows = listing(&snap, &cadence, viewer, scope.as_of, &filters);
+    let mut sheet = Sheet::new(
+        "督办事项",
+        vec![
+            Column::new("序号", 6.0, F::Int),
+            Column::new("编号", 8.0, F::Int),
+            Column::new("类型", 10.0, F::Text),
+            Column::new("事项", 36.0, F::Text),
+            Column::new("项目", 30.0, F::Text),
+            Column::new("责任单位", 22.0, F::Text),
+            Column::new("交办单位", 22.0, F::Text),
+            Column::new("跟踪层级", 10.0, F::Text),
+            Column::new("状态", 10.0, F::Text),
+            Column::new("交办日期", 12.0, F::Date),
+            Column::new("期限", 12.0, F::Date),
+            Column::new("逾期（天）", 10.0, F::Int),
+            Column::new("卡壳", 6.0, F::Text),
+        ],
+    );
+    sheet.title = Some(format!(
+        "督办事项（截至{}，共{}件）",
+        scope.as_of,
+        rows.len()
+    ));
+    sheet.rows = rows
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            vec![
+                Value::from((i + 1) as u64),
+                v.id.into(),
+                v.kind_label.into(),
+                v.title.as_str().into(),
+                v.project.as_deref().into(),
+                v.owner.as_str().into(),
+                v.issuer.as_str().into(),
+                v.level_label.into(),
+                v.status_label.into(),
+                v.opened_on.into(),
+                v.deadline.into(),
+                v.days_overdue.into(),
+                if v.stuck { "卡壳" } else { "" }.into(),
+            ]
+        })
+        .collect();
+    let bytes = tokio::task::spawn_blocking(move || write_workbook(&[sheet]))
+        .await
+        .map_err(|e| AppError::internal(e.to_string()))?
+        .map_err(|e| AppError::internal(e.to_string()))?;
+    Ok(crate::download::attachment(
+        bytes,
+        crate::download::XLSX,
+        &format!("督办事项-{}.xlsx", scope.as_of),
+    ))
+}
+
 struct Row {
     seq: usize,
     href: String,
@@ -307,11 +376,9 @@ struct ItemsPage {
     overdue: bool,
     stuck: bool,
     rows: Vec<Row>,
-    total: String,
-    page: u32,
-    pages: u32,
-    prev: Option<String>,
-    next: Option<String>,
+    pager: view::Pager,
+    /// The export of the filtered list (every page), when the user may export.
+    export: Option<String>,
     may_create: bool,
     form: NewItemForm,
     form_kinds: Vec<Choice>,
@@ -337,10 +404,12 @@ async fn list_page(
     let layout =
         Layout::new("督办事项", "items", scope, &snap, "/items", user).crumb("督办事项", None);
     let qs = layout.qs.clone();
-    let total = rows.len() as u64;
-    let pages = (total.div_ceil(u64::from(filters.per_page)) as u32).max(1);
     let link = |page: u32| format!("/items?{qs}&{}&page={page}", filters.query());
-    let start = (filters.page as usize - 1) * filters.per_page as usize;
+    let pager = view::Pager::new(filters.page, rows.len() as u64, filters.per_page, link);
+    let start = pager.skip(filters.per_page);
+    let export = user
+        .may(Resource::TrackedItem, Action::Export)
+        .then(|| format!("/items.xlsx?{qs}&{}", filters.query()));
     // The owners a filter can pick: those of the items the viewer sees.
     let projects = ProjectIndex::new(p);
     let mut owner_ids: Vec<UnitId> = cadence
@@ -418,11 +487,8 @@ async fn list_page(
                 stuck: v.stuck,
             })
             .collect(),
-        total: fmt::count(total),
-        page: filters.page,
-        pages,
-        prev: (filters.page > 1).then(|| link(filters.page - 1)),
-        next: (filters.page < pages).then(|| link(filters.page + 1)),
+        pager,
+        export,
         may_create: user.may(Resource::TrackedItem, Action::Create),
         form_kinds: ItemKind::ALL
             .iter()
@@ -859,7 +925,7 @@ fn item_page(
             .map(|e| HistoryRow {
                 on: e.on.to_string(),
                 unit: p.unit_name(e.unit).to_string(),
-                by: fmt::actor(&e.by),
+                by: crate::fmt::actor(&e.by),
                 action: e.action.label(),
                 detail: describe(&e.action),
             })

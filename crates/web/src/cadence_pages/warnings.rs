@@ -10,7 +10,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use jianguan_access::policy::Resource;
+use jianguan_access::policy::{Action, Resource};
 use jianguan_domain::Date;
 use jianguan_domain::acts;
 use jianguan_domain::followup::TrackedItem;
@@ -318,11 +318,9 @@ struct WarningsPage {
     district_lights: Vec<LightRow>,
     category_lights: Vec<LightRow>,
     rows: Vec<WarnRow>,
-    total: String,
-    page: u32,
-    pages: u32,
-    prev: Option<String>,
-    next: Option<String>,
+    pager: view::Pager,
+    /// The export of the filtered list (every page), when the user may export.
+    export: Option<String>,
     rules_version: u32,
 }
 
@@ -351,7 +349,7 @@ pub(crate) async fn page(
     let layout = Layout::new("警示提醒", "warnings", scope, &snap, "/warnings", &user)
         .crumb("警示提醒", None);
     let qs = layout.qs.clone();
-    let filter_qs = |page: u32| {
+    let filters_qs = {
         let mut parts = vec![qs.clone()];
         if let Some(l) = filters.level {
             parts.push(format!("level={}", l.code()));
@@ -362,17 +360,25 @@ pub(crate) async fn page(
         if let Some(c) = filters.category {
             parts.push(format!("category={c}"));
         }
-        parts.push(format!("per_page={}&page={page}", filters.per_page));
-        format!("/warnings?{}", parts.join("&"))
+        parts.join("&")
     };
-    let total = l.open.len() as u64;
-    let pages = (total.div_ceil(u64::from(filters.per_page)) as u32).max(1);
-    let start = (filters.page as usize - 1) * filters.per_page as usize;
+    let filter_qs = |page: u32| {
+        format!(
+            "/warnings?{filters_qs}&per_page={}&page={page}",
+            filters.per_page
+        )
+    };
+    let pager = view::Pager::new(
+        filters.page,
+        l.open.len() as u64,
+        filters.per_page,
+        filter_qs,
+    );
     let rows = l
         .open
         .iter()
         .enumerate()
-        .skip(start)
+        .skip(pager.skip(filters.per_page))
         .take(filters.per_page as usize)
         .map(|(i, w)| WarnRow {
             seq: i + 1,
@@ -389,6 +395,9 @@ pub(crate) async fn page(
             reason: w.reason.clone(),
         })
         .collect();
+    let export = user
+        .may(Resource::Warning, Action::Export)
+        .then(|| format!("/warnings.xlsx?{filters_qs}"));
     let page = WarningsPage {
         levels: WarningLevel::ALL
             .iter()
@@ -433,15 +442,86 @@ pub(crate) async fn page(
         district_lights: light_rows(&l.districts, |id| format!("/warnings?{qs}&district={id}")),
         category_lights: light_rows(&l.categories, |id| format!("/warnings?{qs}&category={id}")),
         rows,
-        total: fmt::count(total),
-        page: filters.page,
-        pages,
-        prev: (filters.page > 1).then(|| filter_qs(filters.page - 1)),
-        next: (filters.page < pages).then(|| filter_qs(filters.page + 1)),
+        pager,
+        export,
         rules_version: cadence.rules.version,
         layout,
     };
     view::render(page)
+}
+
+/// `GET /warnings.xlsx`: the open warnings as the list shows them — same filters, same scope,
+/// same order — every page.
+pub(crate) async fn xlsx(
+    State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
+    params: Params,
+) -> Result<Response, AppError> {
+    use jianguan_documents::xlsx::{Column, ColumnFormat as F, Sheet, Value, write_workbook};
+    let viewer = Viewer::of(&user, Resource::Warning)?;
+    let filters = Filters::parse(&params)?;
+    let snap = view::snapshot(&state).await?;
+    let scope = Scope::resolve(&params, &snap, state.today())?;
+    let cadence = super::records(&state).await?;
+    let l = listing(
+        &snap,
+        &cadence.warnings,
+        &cadence.items,
+        cadence.rules.lights,
+        viewer,
+        scope,
+        &filters,
+    );
+    let mut sheet = Sheet::new(
+        "在办警示",
+        vec![
+            Column::new("序号", 6.0, F::Int),
+            Column::new("项目编码", 14.0, F::Text),
+            Column::new("项目名称", 36.0, F::Text),
+            Column::new("县区", 12.0, F::Text),
+            Column::new("类别", 16.0, F::Text),
+            Column::new("责任单位", 24.0, F::Text),
+            Column::new("节点", 12.0, F::Text),
+            Column::new("等级", 8.0, F::Text),
+            Column::new("首次预警", 12.0, F::Date),
+            Column::new("持续（天）", 10.0, F::Int),
+            Column::new("原因", 40.0, F::Text),
+        ],
+    );
+    sheet.title = Some(format!(
+        "在办警示（截至{}，共{}条）",
+        scope.as_of,
+        l.open.len()
+    ));
+    sheet.rows = l
+        .open
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            vec![
+                Value::from((i + 1) as u64),
+                w.project_code.as_str().into(),
+                w.project_name.as_str().into(),
+                w.district.as_str().into(),
+                w.category.as_str().into(),
+                w.unit.as_str().into(),
+                w.milestone.as_str().into(),
+                w.level_label.into(),
+                w.since.into(),
+                w.days_open.into(),
+                w.reason.as_str().into(),
+            ]
+        })
+        .collect();
+    let bytes = tokio::task::spawn_blocking(move || write_workbook(&[sheet]))
+        .await
+        .map_err(|e| AppError::internal(e.to_string()))?
+        .map_err(|e| AppError::internal(e.to_string()))?;
+    Ok(crate::download::attachment(
+        bytes,
+        crate::download::XLSX,
+        &format!("在办警示-{}.xlsx", scope.as_of),
+    ))
 }
 
 /// One change of a milestone's warning on the project page.

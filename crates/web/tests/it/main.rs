@@ -12,6 +12,7 @@ mod cadence;
 mod catalogue;
 mod coverage;
 mod edge;
+mod find;
 mod homes;
 mod http;
 mod jobs;
