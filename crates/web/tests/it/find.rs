@@ -586,8 +586,13 @@ async fn the_favicon_is_served_and_linked(app: &App) {
         "served without a session (the login page shows it)"
     );
     assert!(r.body.starts_with("<svg"), "an SVG");
-    for path in ["/", "/projects", "/help", "/account"] {
-        let html = app.page("district", path).await;
+    for path in ["/projects", "/filing", "/help", "/account"] {
+        let who = if path == "/filing" {
+            "reporter"
+        } else {
+            "district"
+        };
+        let html = app.page(who, path).await;
         assert!(
             html.contains("rel=\"icon\" href=\"/assets/favicon.svg\""),
             "{path}"
@@ -612,8 +617,8 @@ async fn help_opens_for_every_role_with_the_domains_definitions(app: &App) {
                 d.name
             );
         }
-        // Every page links to it: the header and the footer.
-        let overview = app.page(who, "/").await;
+        // Every page links to it: the header and the footer (each role's own page here).
+        let overview = app.page(who, "/projects").await;
         assert!(
             overview.contains("href=\"/help?"),
             "{who}: linked from the header"
