@@ -324,18 +324,28 @@ struct WarningsPage {
     rules_version: u32,
 }
 
-/// `GET /warnings`.
-pub(crate) async fn page(
-    State(state): State<Arc<AppState>>,
-    Extension(user): Extension<CurrentUser>,
-    params: Params,
-) -> Result<Response, AppError> {
-    let viewer = Viewer::of(&user, Resource::Warning)?;
-    let filters = Filters::parse(&params)?;
-    let snap = view::snapshot(&state).await?;
-    let scope = Scope::resolve(&params, &snap, state.today())?;
-    let cadence = super::records(&state).await?;
-    let l = listing(
+/// What `/warnings` and its export read for one request: one snapshot, scope and filter set, so
+/// the export holds exactly the list's rows.
+struct ListRead {
+    viewer: Viewer,
+    filters: Filters,
+    snap: Arc<Snapshot>,
+    scope: Scope,
+    cadence: Arc<crate::cadence::CadenceSnapshot>,
+    listing: Listing,
+}
+
+async fn read_list(
+    state: &AppState,
+    user: &CurrentUser,
+    params: &Params,
+) -> Result<ListRead, AppError> {
+    let viewer = Viewer::of(user, Resource::Warning)?;
+    let filters = Filters::parse(params)?;
+    let snap = view::snapshot(state).await?;
+    let scope = Scope::resolve(params, &snap, state.today())?;
+    let cadence = super::records(state).await?;
+    let listing = listing(
         &snap,
         &cadence.warnings,
         &cadence.items,
@@ -344,6 +354,30 @@ pub(crate) async fn page(
         scope,
         &filters,
     );
+    Ok(ListRead {
+        viewer,
+        filters,
+        snap,
+        scope,
+        cadence,
+        listing,
+    })
+}
+
+/// `GET /warnings`.
+pub(crate) async fn page(
+    State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
+    params: Params,
+) -> Result<Response, AppError> {
+    let ListRead {
+        viewer,
+        filters,
+        snap,
+        scope,
+        cadence,
+        listing: l,
+    } = read_list(&state, &user, &params).await?;
     let p = &snap.portfolio;
     let reach = view::Reach::of(p, &viewer.scope);
     let layout = Layout::new("警示提醒", "warnings", scope, &snap, "/warnings", &user)
@@ -458,20 +492,9 @@ pub(crate) async fn xlsx(
     params: Params,
 ) -> Result<Response, AppError> {
     use jianguan_documents::xlsx::{Column, ColumnFormat as F, Sheet, Value, write_workbook};
-    let viewer = Viewer::of(&user, Resource::Warning)?;
-    let filters = Filters::parse(&params)?;
-    let snap = view::snapshot(&state).await?;
-    let scope = Scope::resolve(&params, &snap, state.today())?;
-    let cadence = super::records(&state).await?;
-    let l = listing(
-        &snap,
-        &cadence.warnings,
-        &cadence.items,
-        cadence.rules.lights,
-        viewer,
-        scope,
-        &filters,
-    );
+    let ListRead {
+        scope, listing: l, ..
+    } = read_list(&state, &user, &params).await?;
     let mut sheet = Sheet::new(
         "在办警示",
         vec![
