@@ -74,6 +74,19 @@ pub struct ReportingCalendar {
     /// Weekend days that are working days (调休).
     #[serde(default)]
     pub workdays: Vec<Date>,
+    /// A report whose investment to date exceeds the project's total investment this many times
+    /// is refused as a slip (元 typed for 万元); above the total itself it is accepted and the
+    /// filer asked to check it.
+    #[serde(default = "default_investment_refuse_multiple")]
+    pub investment_refuse_multiple: u32,
+}
+
+/// The multiple of the total investment beyond which a report is refused, when the calendar
+/// does not say.
+pub const DEFAULT_INVESTMENT_REFUSE_MULTIPLE: u32 = 3;
+
+fn default_investment_refuse_multiple() -> u32 {
+    DEFAULT_INVESTMENT_REFUSE_MULTIPLE
 }
 
 /// The default calendar: 14-day periods, due 2 days after the end at 17:00, with the 2021
@@ -82,6 +95,7 @@ pub const DEFAULT_CALENDAR_TOML: &str = r#"# 填报日历（指挥部办公室�
 period_days = 14            # 每期天数（两周一汇报）
 deadline_after_days = 2     # 期末后第几天截止
 deadline_time = "17:00:00"  # 截止时刻
+investment_refuse_multiple = 3  # 累计完成投资超过项目总投资几倍时拒收（超过总投资即提示核实）
 # 法定节假日（"年-月-日"）：截止日遇周末或节假日顺延至下一个工作日
 holidays = [
   "2021-01-01", "2021-02-11", "2021-02-12", "2021-02-15", "2021-02-16", "2021-02-17",
@@ -132,6 +146,15 @@ impl ReportingCalendar {
                 message: format!(
                     "deadline_after_days 须在 0 到 31 之间，得到 {}",
                     calendar.deadline_after_days
+                ),
+            });
+        }
+        if !(1..=100).contains(&calendar.investment_refuse_multiple) {
+            return Err(CalendarError {
+                line: None,
+                message: format!(
+                    "investment_refuse_multiple 须在 1 到 100 之间，得到 {}",
+                    calendar.investment_refuse_multiple
                 ),
             });
         }

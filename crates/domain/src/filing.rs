@@ -10,8 +10,10 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 use serde::Serialize;
 
+use crate::fmt;
 use crate::model::{
-    MilestoneId, PeriodId, Portfolio, ProgressReport, Project, ProjectId, ReportingPeriod, UnitId,
+    MilestoneId, Money, PeriodId, Portfolio, ProgressReport, Project, ProjectId, ReportingPeriod,
+    UnitId,
 };
 use crate::rates;
 
@@ -480,6 +482,41 @@ pub fn check_filing(
         return Err(refuse("correction_reason", message));
     }
     Ok(FilingDecision::NewVersion(latest.version + 1))
+}
+
+/// Refuses an investment to date beyond `refuse_multiple` times the project's total investment
+/// (the calendar's `investment_refuse_multiple`): such a figure is a slip, most often 元 typed
+/// where 万元 is asked. A project without a total investment is not checked.
+pub fn check_investment(
+    project: &Project,
+    investment_to_date: Money,
+    refuse_multiple: u32,
+) -> Result<(), FilingError> {
+    let total = project.total_investment;
+    if total.0 <= 0 || investment_to_date.0 <= total.0.saturating_mul(i64::from(refuse_multiple)) {
+        return Ok(());
+    }
+    Err(refuse(
+        "investment_to_date",
+        format!(
+            "累计完成投资 {} 万元超过项目总投资 {} 万元的 {refuse_multiple} 倍，请核对金额（单位为万元）后重填",
+            fmt::wan(investment_to_date),
+            fmt::wan(total)
+        ),
+    ))
+}
+
+/// The request to check a report whose investment to date is above the project's total
+/// investment but not beyond the refusal multiple; `None` when it is within the total.
+pub fn investment_above_total(project: &Project, investment_to_date: Money) -> Option<String> {
+    let total = project.total_investment;
+    (total.0 > 0 && investment_to_date > total).then(|| {
+        format!(
+            "请核实：累计完成投资 {} 万元超过项目总投资 {} 万元。如属实，请在项目信息中调整总投资；如有误，请更正本期填报",
+            fmt::wan(investment_to_date),
+            fmt::wan(total)
+        )
+    })
 }
 
 #[cfg(test)]

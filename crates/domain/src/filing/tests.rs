@@ -255,3 +255,28 @@ fn a_correction_that_no_longer_names_a_milestone_withdraws_it() {
     assert_eq!(err.field, "milestones");
     assert!(err.message.contains("撤回须更正该期填报"), "{err}");
 }
+
+#[test]
+fn an_investment_above_the_total_is_questioned_and_one_beyond_the_multiple_refused() {
+    let p = portfolio(vec![project(1, &[(date(2021, 1, 5), None)])]);
+    let mut pr = p.projects[0].clone();
+    pr.total_investment = Money::from_wan(58.0);
+    // Within the total: nothing to say.
+    assert_eq!(check_investment(&pr, Money::from_wan(58.0), 3), Ok(()));
+    assert_eq!(investment_above_total(&pr, Money::from_wan(58.0)), None);
+    // Above the total, within three times: accepted, with a request to check it.
+    assert_eq!(check_investment(&pr, Money::from_wan(174.0), 3), Ok(()));
+    let ask = investment_above_total(&pr, Money::from_wan(60.0)).expect("questioned");
+    assert!(ask.contains("60") && ask.contains("58"), "{ask}");
+    // Beyond three times (a 58 万元 toilet reported at 999,999,999,999 万元): refused, naming the field.
+    let refused = check_investment(&pr, Money::from_wan(174.01), 3).unwrap_err();
+    assert_eq!(refused.field, "investment_to_date");
+    assert!(refused.message.contains("3 倍"), "{}", refused.message);
+    assert!(check_investment(&pr, Money::from_wan(999_999_999_999.0), 3).is_err());
+    // The multiple is the calendar's: at 1 the total itself is the limit.
+    assert!(check_investment(&pr, Money::from_wan(58.01), 1).is_err());
+    // A project without a total investment is not checked.
+    pr.total_investment = Money(0);
+    assert_eq!(check_investment(&pr, Money::from_wan(1e6), 1), Ok(()));
+    assert_eq!(investment_above_total(&pr, Money::from_wan(1e6)), None);
+}

@@ -450,13 +450,23 @@ pub(crate) async fn page(
 ) -> Result<Response, AppError> {
     let snap = view::snapshot(&state).await?;
     let cadence = super::records(&state).await?;
-    let notice = match params.id("filed")? {
+    let filed = params.id("filed")?;
+    let mut notice = match filed {
         Some(id) => format!("已提交（报告编号 {id}）。重复提交相同内容不会另存。"),
         None => String::new(),
     };
     let form_for = match params.id("project")? {
         Some(id) => {
             let record = crate::api::visible_project(&state, &user, id).await?;
+            // A figure above the project's total investment was accepted; ask to check it.
+            if let Some(ask) = record
+                .reports
+                .iter()
+                .find(|r| filed.is_some_and(|f| r.id.0 == f))
+                .and_then(|r| filing::investment_above_total(&record.project, r.investment_to_date))
+            {
+                notice.push_str(&ask);
+            }
             let today = state.today();
             let scope = Scope::resolve(&params, &snap, today)?;
             let seq = params.id("period")?;
@@ -775,6 +785,16 @@ pub(crate) async fn submit(
     if let Err(FilingError { field, message }) =
         filing::check_withdrawals(project, period, &versions(&record), &withdrawn)
     {
+        return show_again(typed, vec![(field.to_string(), message)]).await;
+    }
+    let (calendar, _) = jianguan_app::cadence::calendar_in_force(state.store())
+        .await
+        .map_err(AppError::store)?;
+    if let Err(FilingError { field, message }) = filing::check_investment(
+        project,
+        draft.investment_to_date,
+        calendar.investment_refuse_multiple,
+    ) {
         return show_again(typed, vec![(field.to_string(), message)]).await;
     }
     let decision = match check_filing(project, period, &versions(&record), &draft, today) {

@@ -16,6 +16,7 @@ scenarios!([
     warnings_and_lights_are_listed_and_shown_on_the_project_page,
     filing_a_missing_report_changes_compliance_and_a_double_submit_files_once,
     refused_reports_name_the_field_and_store_nothing,
+    an_implausible_investment_is_refused_and_one_above_the_total_questioned,
     a_report_outside_the_users_scope_is_refused_and_audited,
     a_tracked_item_goes_from_opened_to_verified_closure_over_http,
     warning_rules_are_refused_with_the_line_and_saved_as_a_new_version,
@@ -320,7 +321,12 @@ async fn filing_a_missing_report_changes_compliance_and_a_double_submit_files_on
         )
         .await;
     let link = format!("/projects/{}/photos/{}", app.project.id, files[0]);
-    assert!(page.contains(&link), "the report links its photo");
+    assert!(
+        page.contains(&format!(
+            "<a href=\"{link}\" class=\"photo\" target=\"_blank\" rel=\"noopener\"><img src=\"{link}\" alt=\"现场照片 1（点击查看原图）\""
+        )),
+        "the report shows its photo as a thumbnail opening the full size: {page}"
+    );
     let photo = app.get("district", &link).await;
     assert_eq!(photo.status, StatusCode::OK);
     assert_eq!(photo.bytes, PNG);
@@ -557,6 +563,63 @@ async fn refused_reports_name_the_field_and_store_nothing(app: &App) {
     assert_eq!(
         stored.actual, milestone.actual,
         "the milestone is untouched"
+    );
+}
+
+async fn an_implausible_investment_is_refused_and_one_above_the_total_questioned(app: &App) {
+    let period = app.period.to_string();
+    let project = app.project.id.0.to_string();
+    let total = app.project.total_investment.wan();
+    let versions = app.versions().await;
+    // Beyond three times the total (the default calendar's multiple): refused, kept, nothing stored.
+    let slip = format!("{:.2}", total * 3.0 + 1.0);
+    let refused = app
+        .post(
+            "reporter",
+            "/filing",
+            &[
+                ("project", project.as_str()),
+                ("period", period.as_str()),
+                ("investment_to_date", slip.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("的 3 倍") && refused.body.contains("href=\"#f-investment_to_date\""),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains(&format!("value=\"{slip}\"")),
+        "the typed figure is kept"
+    );
+    assert_eq!(app.versions().await, versions);
+    // Above the total but within the multiple: filed, and the confirmation asks to check it.
+    let high = format!("{:.2}", total * 1.5);
+    let filed = app
+        .post(
+            "reporter",
+            "/filing",
+            &[
+                ("project", project.as_str()),
+                ("period", period.as_str()),
+                ("investment_to_date", high.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.body);
+    assert_eq!(app.versions().await, versions + 1);
+    let (landing, _) = filed.location.split_once('#').expect("an anchor");
+    let landed = app.page("reporter", landing).await;
+    assert!(
+        landed.contains("请核实：累计完成投资") && landed.contains("超过项目总投资"),
+        "{landed}"
     );
 }
 
