@@ -246,8 +246,30 @@ pub struct LineSeries {
     pub name: String,
     /// Line colour; `palette_color(series index)` when unset.
     pub color: Option<String>,
-    /// `(x label, value)` pairs; x labels are matched against the first series' labels.
+    /// `(x label, value)` pairs. A series may leave out a label where it has no value: its line
+    /// then starts (or resumes) at the next label it has, and draws nothing at zero.
     pub points: Vec<(String, f64)>,
+}
+
+/// The x axis of a line chart: every series' labels in their order, a label one series lacks
+/// placed after the label that precedes it in the series that has it.
+fn x_labels(series: &[LineSeries]) -> Vec<&str> {
+    let mut labels: Vec<&str> = Vec::new();
+    for s in series {
+        let mut after: Option<usize> = None;
+        for (label, _) in &s.points {
+            let at = match labels.iter().position(|l| *l == label.as_str()) {
+                Some(at) => at,
+                None => {
+                    let at = after.map_or(0, |a| a + 1);
+                    labels.insert(at, label.as_str());
+                    at
+                }
+            };
+            after = Some(at);
+        }
+    }
+    labels
 }
 
 /// A line chart over shared x labels (dates, weeks), with y gridlines and a legend.
@@ -287,10 +309,7 @@ impl LineChart {
         };
         let desc: Vec<String> = self.series.iter().map(describe).collect();
         let id = chart_id(&self.title, &desc);
-        let labels: Vec<&str> = self
-            .series
-            .first()
-            .map_or(vec![], |s| s.points.iter().map(|p| p.0.as_str()).collect());
+        let labels = x_labels(&self.series);
         if labels.is_empty() {
             return empty_chart(out, &id, &self.title, w);
         }

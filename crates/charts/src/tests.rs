@@ -397,3 +397,35 @@ fn close_rates_get_an_axis_from_a_tenth_below_marked_as_such() {
     );
     assert!(!zero.contains("横轴自"));
 }
+
+#[test]
+fn a_series_without_a_value_for_a_label_draws_no_point_there_and_the_axis_keeps_the_label() {
+    let series = |name: &str, points: &[(&str, f64)]| LineSeries {
+        name: name.to_owned(),
+        color: None,
+        points: points.iter().map(|(l, v)| ((*l).to_owned(), *v)).collect(),
+    };
+    // The first series has nothing to measure in January; the second has.
+    let chart = line_chart(vec![
+        series("节点完成率", &[("2月", 0.5), ("3月", 0.8)]),
+        series("开工率", &[("1月", 0.1), ("2月", 0.2), ("3月", 0.3)]),
+    ]);
+    let svg = chart.to_svg();
+    let labels: Vec<&str> = ["1月", "2月", "3月"]
+        .into_iter()
+        .filter(|l| svg.contains(&format!(">{l}</text>")))
+        .collect();
+    assert_eq!(labels, ["1月", "2月", "3月"], "every month on the axis");
+    assert_eq!(
+        attrs(&svg, "circle", "cx").len(),
+        2 + 3,
+        "no point drawn for the gap"
+    );
+    assert!(
+        !svg.contains("节点完成率 1月"),
+        "no January point for the first line"
+    );
+    // The axis order follows the series: January before February.
+    let at = |l: &str| svg.find(&format!(">{l}</text>")).unwrap();
+    assert!(at("1月") < at("2月") && at("2月") < at("3月"));
+}
