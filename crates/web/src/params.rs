@@ -440,3 +440,12 @@ pub(crate) fn urlencode(v: &str) -> String {
         .remove(b'~');
     utf8_percent_encode(v, UNRESERVED).to_string()
 }
+
+/// A list's `order` parameter: `desc` is descending, `asc` ascending.
+pub(crate) fn order_from_code(code: &str) -> Option<bool> {
+    match code {
+        "asc" => Some(false),
+        "desc" => Some(true),
+        _ => None,
+    }
+}

@@ -336,6 +336,53 @@ pub(crate) async fn snapshot(state: &AppState) -> Result<Arc<Snapshot>, AppError
     state.snapshot().await.map_err(AppError::store)
 }
 
+/// A column header of a list; a sortable one links to the list in its order.
+pub(crate) struct Head {
+    pub label: &'static str,
+    pub num: bool,
+    pub href: Option<String>,
+    /// ▲ or ▼ on the column the list is sorted by.
+    pub mark: &'static str,
+    /// The `aria-sort` of the column the list is sorted by, empty on the others.
+    pub aria_sort: &'static str,
+}
+
+/// Makes a list's link in a sort order (the sort, and whether descending).
+pub(crate) type SortLinkFn<'a, S> = &'a dyn Fn(S, bool) -> String;
+
+/// A list's column headers from its columns (label, numeric, the sort it offers). With `sorting`
+/// (the current sort and direction, and a link maker) the sortable ones link: the current column
+/// to its other direction, another column to ascending.
+pub(crate) fn sort_heads<S: Copy + PartialEq>(
+    columns: &[(&'static str, bool, Option<S>)],
+    sorting: Option<((S, bool), SortLinkFn<'_, S>)>,
+) -> Vec<Head> {
+    columns
+        .iter()
+        .map(|(label, num, sort)| {
+            let mut head = Head {
+                label,
+                num: *num,
+                href: None,
+                mark: "",
+                aria_sort: "",
+            };
+            if let (Some(sort), Some(((current, descending), link))) = (sort, sorting) {
+                let is_current = current == *sort;
+                head.href = Some(link(*sort, is_current && !descending));
+                if is_current {
+                    (head.mark, head.aria_sort) = if descending {
+                        (" ▼", "descending")
+                    } else {
+                        (" ▲", "ascending")
+                    };
+                }
+            }
+            head
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::Pager;

@@ -31,7 +31,7 @@ use crate::api::Scope;
 use crate::auth::CurrentUser;
 use crate::cadence::CadenceSnapshot;
 use crate::error::AppError;
-use crate::params::{Fields, FromParams};
+use crate::params::{Fields, FromParams, order_from_code};
 use crate::view::{self, Choice, Layout};
 use crate::{AppState, Params, Snapshot};
 
@@ -42,8 +42,83 @@ pub(crate) struct Filters {
     owner: Option<UnitId>,
     overdue: bool,
     stuck: bool,
+    sort: ItemSort,
+    descending: bool,
     page: u32,
     per_page: u32,
+}
+
+/// The columns the item list sorts by. Ties keep the default order (open items first, the
+/// longest overdue first, then by deadline).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ItemSort {
+    Overdue,
+    Kind,
+    Owner,
+    Status,
+    Deadline,
+}
+
+impl ItemSort {
+    const ALL: [ItemSort; 5] = [
+        ItemSort::Overdue,
+        ItemSort::Kind,
+        ItemSort::Owner,
+        ItemSort::Status,
+        ItemSort::Deadline,
+    ];
+
+    fn code(self) -> &'static str {
+        match self {
+            ItemSort::Overdue => "overdue",
+            ItemSort::Kind => "kind",
+            ItemSort::Owner => "owner",
+            ItemSort::Status => "status",
+            ItemSort::Deadline => "deadline",
+        }
+    }
+
+    fn from_code(code: &str) -> Option<ItemSort> {
+        ItemSort::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// Sorts rows already in the default order by this column.
+    fn apply(self, rows: &mut [ItemView], descending: bool) {
+        let cmp = |a: &ItemView, b: &ItemView| match self {
+            ItemSort::Overdue => a
+                .days_overdue
+                .unwrap_or(-1)
+                .cmp(&b.days_overdue.unwrap_or(-1)),
+            ItemSort::Kind => a.kind.code().cmp(b.kind.code()),
+            ItemSort::Owner => a.owner_id.0.cmp(&b.owner_id.0),
+            ItemSort::Status => a.status.code().cmp(b.status.code()),
+            ItemSort::Deadline => a.deadline.cmp(&b.deadline),
+        };
+        rows.sort_by(|a, b| if descending { cmp(b, a) } else { cmp(a, b) });
+    }
+}
+
+/// The item table's columns: (header, numeric, the sort it offers).
+const ITEM_COLUMNS: [(&str, bool, Option<ItemSort>); 10] = [
+    ("序号", false, None),
+    ("类型", false, Some(ItemSort::Kind)),
+    ("事项", false, None),
+    ("项目", false, None),
+    ("责任单位", false, Some(ItemSort::Owner)),
+    ("交办单位", false, None),
+    ("跟踪层级", false, None),
+    ("状态", false, Some(ItemSort::Status)),
+    ("期限", false, Some(ItemSort::Deadline)),
+    ("逾期/卡壳", false, Some(ItemSort::Overdue)),
+];
+
+/// A list's order as a query string.
+fn order_query(sort: ItemSort, descending: bool) -> String {
+    format!(
+        "sort={}&order={}",
+        sort.code(),
+        if descending { "desc" } else { "asc" }
+    )
 }
 
 fn status_from_code(code: &str) -> Option<ItemStatus> {
@@ -61,8 +136,17 @@ impl Filters {
         params.read()
     }
 
-    /// The query string of the filters (without paging).
+    /// The query string of the filters and the order (without paging).
     fn query(&self) -> String {
+        format!(
+            "{}&{}",
+            self.filter_query(),
+            order_query(self.sort, self.descending)
+        )
+    }
+
+    /// The query string of the filters (without order or paging).
+    fn filter_query(&self) -> String {
         let mut parts = Vec::new();
         if let Some(k) = self.kind {
             parts.push(format!("kind={}", k.code()));
@@ -87,6 +171,12 @@ impl Filters {
 /// The list's filters, every malformed one named.
 impl FromParams for Filters {
     fn from_params(f: &mut Fields<'_>) -> Self {
+        // An unknown order falls back to the default, as the project list does.
+        let sort = f
+            .raw_opt("sort")
+            .and_then(|c| ItemSort::from_code(&c))
+            .unwrap_or(ItemSort::Overdue);
+        let order = f.raw_opt("order").and_then(|c| order_from_code(&c));
         Filters {
             kind: f.choice(
                 "kind",
@@ -101,6 +191,9 @@ impl FromParams for Filters {
             owner: f.id("owner").map(UnitId),
             overdue: f.flag("overdue"),
             stuck: f.flag("stuck"),
+            sort,
+            // The default order is the longest overdue first.
+            descending: order.unwrap_or(sort == ItemSort::Overdue),
             page: f.page("page"),
             per_page: f.per_page("per_page"),
         }
@@ -214,6 +307,9 @@ fn listing(
             .then(a.deadline.cmp(&b.deadline))
             .then(a.id.cmp(&b.id))
     });
+    if (filters.sort, filters.descending) != (ItemSort::Overdue, true) {
+        filters.sort.apply(&mut rows, filters.descending);
+    }
     rows
 }
 
@@ -376,6 +472,7 @@ struct ItemsPage {
     overdue: bool,
     stuck: bool,
     rows: Vec<Row>,
+    heads: Vec<view::Head>,
     pager: view::Pager,
     /// The export of the filtered list (every page), when the user may export.
     export: Option<String>,
@@ -405,6 +502,17 @@ async fn list_page(
         Layout::new("督办事项", "items", scope, &snap, "/items", user).crumb("督办事项", None);
     let qs = layout.qs.clone();
     let link = |page: u32| format!("/items?{qs}&{}&page={page}", filters.query());
+    let sort_link = |sort: ItemSort, descending: bool| {
+        format!(
+            "/items?{qs}&{}&{}",
+            filters.filter_query(),
+            order_query(sort, descending)
+        )
+    };
+    let heads = view::sort_heads(
+        &ITEM_COLUMNS,
+        Some(((filters.sort, filters.descending), &sort_link)),
+    );
     let pager = view::Pager::new(filters.page, rows.len() as u64, filters.per_page, link);
     let start = pager.skip(filters.per_page);
     let export = user
@@ -423,6 +531,7 @@ async fn list_page(
     let selected_kind = ItemKind::from_code(&form.kind).unwrap_or(ItemKind::Supervision);
     let form_owner = form.owner.parse::<i64>().ok().map(UnitId);
     let page = ItemsPage {
+        heads,
         kinds: ItemKind::ALL
             .iter()
             .map(|k| Choice {

@@ -24,7 +24,7 @@ use super::{Badge, ProjectIndex, Viewer, level_badge, light_badge};
 use crate::api::Scope;
 use crate::auth::CurrentUser;
 use crate::error::AppError;
-use crate::params::{Fields, FromParams};
+use crate::params::{Fields, FromParams, order_from_code};
 use crate::view::{self, Choice, Layout, choices};
 use crate::{AppState, Params, Snapshot, fmt};
 
@@ -33,9 +33,72 @@ pub(crate) struct Filters {
     level: Option<WarningLevel>,
     district: Option<UnitId>,
     category: Option<CategoryId>,
+    sort: WarnSort,
+    descending: bool,
     page: u32,
     per_page: u32,
 }
+
+/// The columns the warning list sorts by. Ties keep the default order (level, then the oldest
+/// first), so a sort never shuffles equal rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WarnSort {
+    Level,
+    Project,
+    District,
+    Since,
+    Days,
+}
+
+impl WarnSort {
+    const ALL: [WarnSort; 5] = [
+        WarnSort::Level,
+        WarnSort::Project,
+        WarnSort::District,
+        WarnSort::Since,
+        WarnSort::Days,
+    ];
+
+    fn code(self) -> &'static str {
+        match self {
+            WarnSort::Level => "level",
+            WarnSort::Project => "project",
+            WarnSort::District => "district",
+            WarnSort::Since => "since",
+            WarnSort::Days => "days",
+        }
+    }
+
+    fn from_code(code: &str) -> Option<WarnSort> {
+        WarnSort::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// Sorts rows already in the default order by this column.
+    fn apply(self, rows: &mut [WarningView], descending: bool) {
+        let cmp = |a: &WarningView, b: &WarningView| match self {
+            WarnSort::Level => a.level.cmp(&b.level),
+            WarnSort::Project => a.project_code.cmp(&b.project_code),
+            WarnSort::District => a.district_id.0.cmp(&b.district_id.0),
+            WarnSort::Since => a.since.cmp(&b.since),
+            WarnSort::Days => a.days_open.cmp(&b.days_open),
+        };
+        rows.sort_by(|a, b| if descending { cmp(b, a) } else { cmp(a, b) });
+    }
+}
+
+/// The warning table's columns: (header, numeric, the sort it offers).
+const WARN_COLUMNS: [(&str, bool, Option<WarnSort>); 10] = [
+    ("序号", false, None),
+    ("项目", false, Some(WarnSort::Project)),
+    ("县区", false, Some(WarnSort::District)),
+    ("类别", false, None),
+    ("责任单位", false, None),
+    ("节点", false, None),
+    ("等级", false, Some(WarnSort::Level)),
+    ("首次预警", false, Some(WarnSort::Since)),
+    ("持续", true, Some(WarnSort::Days)),
+    ("原因", false, None),
+];
 
 impl Filters {
     fn parse(params: &Params) -> Result<Filters, AppError> {
@@ -52,6 +115,12 @@ impl Filters {
 /// The list's filters, every malformed one named.
 impl FromParams for Filters {
     fn from_params(f: &mut Fields<'_>) -> Self {
+        // An unknown order falls back to the default, as the project list does.
+        let sort = f
+            .raw_opt("sort")
+            .and_then(|c| WarnSort::from_code(&c))
+            .unwrap_or(WarnSort::Level);
+        let order = f.raw_opt("order").and_then(|c| order_from_code(&c));
         Filters {
             level: f.choice(
                 "level",
@@ -60,6 +129,9 @@ impl FromParams for Filters {
             ),
             district: f.id("district").map(UnitId),
             category: f.id("category").map(CategoryId),
+            sort,
+            // The default order is the most severe first.
+            descending: order.unwrap_or(sort == WarnSort::Level),
             page: f.page("page"),
             per_page: f.per_page("per_page"),
         }
@@ -212,6 +284,9 @@ fn listing(
             .then(a.since.cmp(&b.since))
             .then(a.project_code.cmp(&b.project_code))
     });
+    if (filters.sort, filters.descending) != (WarnSort::Level, true) {
+        filters.sort.apply(&mut open, filters.descending);
+    }
     Listing {
         open,
         by_level,
@@ -318,6 +393,9 @@ struct WarningsPage {
     district_lights: Vec<LightRow>,
     category_lights: Vec<LightRow>,
     rows: Vec<WarnRow>,
+    heads: Vec<view::Head>,
+    /// Whether the reader may open the proposals of acts (and so the text links them).
+    may_acts: bool,
     pager: view::Pager,
     /// The export of the filtered list (every page), when the user may export.
     export: Option<String>,
@@ -396,9 +474,32 @@ pub(crate) async fn page(
         }
         parts.join("&")
     };
+    let order_qs = |sort: WarnSort, descending: bool| {
+        format!(
+            "sort={}&order={}",
+            sort.code(),
+            if descending { "desc" } else { "asc" }
+        )
+    };
+    // The list's order travels with its pages and its export; a new order starts at page 1.
+    let sorted_qs = format!(
+        "{filters_qs}&{}",
+        order_qs(filters.sort, filters.descending)
+    );
+    let sort_link = |sort: WarnSort, descending: bool| {
+        format!(
+            "/warnings?{filters_qs}&{}&per_page={}",
+            order_qs(sort, descending),
+            filters.per_page
+        )
+    };
+    let heads = view::sort_heads(
+        &WARN_COLUMNS,
+        Some(((filters.sort, filters.descending), &sort_link)),
+    );
     let filter_qs = |page: u32| {
         format!(
-            "/warnings?{filters_qs}&per_page={}&page={page}",
+            "/warnings?{sorted_qs}&per_page={}&page={page}",
             filters.per_page
         )
     };
@@ -431,8 +532,10 @@ pub(crate) async fn page(
         .collect();
     let export = user
         .may(Resource::Warning, Action::Export)
-        .then(|| format!("/warnings.xlsx?{filters_qs}"));
+        .then(|| format!("/warnings.xlsx?{sorted_qs}"));
     let page = WarningsPage {
+        heads,
+        may_acts: user.may(Resource::TrackedItem, Action::Create),
         levels: WarningLevel::ALL
             .iter()
             .map(|lv| Choice {

@@ -24,6 +24,7 @@ scenarios!([
     a_page_beyond_the_last_shows_the_last_page_with_numbers,
     the_project_export_holds_the_filtered_sorted_rows_in_scope,
     warning_and_item_exports_hold_the_lists_rows,
+    warning_and_item_lists_sort_by_their_headers_and_exports_follow,
     the_favicon_is_served_and_linked,
     help_opens_for_every_role_with_the_domains_definitions,
 ]);
@@ -570,6 +571,90 @@ async fn warning_and_item_exports_hold_the_lists_rows(app: &App) {
             "{who}: another district's item only for the office"
         );
     }
+}
+
+async fn warning_and_item_lists_sort_by_their_headers_and_exports_follow(app: &App) {
+    app.warning_job(jiff::civil::date(2021, 10, 6)).await;
+    let own = &app.project;
+    app.store
+        .record_cadence(
+            &CadenceWrite {
+                new_items: vec![item_about(own, "甲事项"), item_about(own, "乙事项")],
+                ..CadenceWrite::default()
+            },
+            &[],
+        )
+        .await
+        .expect("items");
+    let cookie = &app.cookies["office"];
+    // Warnings by days open, shortest first; ties keep the default order.
+    let query = "as_of=2021-10-06&sort=days&order=asc";
+    let rows = api_all(app, "office", &format!("/api/v1/warnings?{query}")).await;
+    let days: Vec<i64> = rows
+        .iter()
+        .map(|w| w["days_open"].as_i64().expect("days"))
+        .collect();
+    assert!(days.len() > 1, "warnings to sort");
+    assert!(days.windows(2).all(|w| w[0] <= w[1]), "ascending: {days:?}");
+    let codes: Vec<String> = rows
+        .iter()
+        .map(|w| w["project_code"].as_str().unwrap_or("").to_string())
+        .collect();
+    let exported = download(app, cookie, &format!("/warnings.xlsx?{query}")).await;
+    assert_eq!(
+        column(&exported, "项目编码"),
+        codes,
+        "the export follows the order"
+    );
+    let html = app.page("office", &format!("/warnings?{query}")).await;
+    assert!(
+        html.contains("aria-sort=\"ascending\""),
+        "the sorted column is marked"
+    );
+    let html = unescape(&html);
+    assert!(
+        html.contains("sort=days&order=desc"),
+        "its header links the other direction"
+    );
+    assert!(html.contains("/warnings.xlsx?") && html.contains("sort=days&order=asc&per_page"));
+    // By project code, descending.
+    let rows = api_all(
+        app,
+        "office",
+        "/api/v1/warnings?as_of=2021-10-06&sort=project&order=desc",
+    )
+    .await;
+    let codes: Vec<&str> = rows
+        .iter()
+        .map(|w| w["project_code"].as_str().unwrap_or(""))
+        .collect();
+    assert!(codes.windows(2).all(|w| w[0] >= w[1]), "descending codes");
+    // Items by deadline.
+    let rows = api_all(
+        app,
+        "office",
+        "/api/v1/items?as_of=2021-10-06&sort=deadline&order=asc",
+    )
+    .await;
+    let deadlines: Vec<&str> = rows
+        .iter()
+        .map(|i| i["deadline"].as_str().unwrap_or(""))
+        .collect();
+    assert!(deadlines.len() >= 2);
+    assert!(deadlines.windows(2).all(|w| w[0] <= w[1]), "{deadlines:?}");
+    let html = app
+        .page("office", "/items?as_of=2021-10-06&sort=deadline&order=asc")
+        .await;
+    assert!(html.contains("aria-sort=\"ascending\""));
+    // An unknown order falls back to the default (the most severe first), as on /projects.
+    let fallback = api_all(
+        app,
+        "office",
+        "/api/v1/warnings?as_of=2021-10-06&sort=colour",
+    )
+    .await;
+    let default = api_all(app, "office", "/api/v1/warnings?as_of=2021-10-06").await;
+    assert_eq!(fallback, default);
 }
 
 async fn the_favicon_is_served_and_linked(app: &App) {
