@@ -40,6 +40,41 @@ pub struct FieldError {
     pub expected: String,
 }
 
+/// The Chinese name of a query or form parameter the pages use, so a refusal names the field as
+/// the page shows it (the code stays beside it for the API's callers).
+fn parameter_label(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "year" => "年度",
+        "as_of" => "截至日期",
+        "period" => "期次",
+        "month" => "月份",
+        "project" => "项目",
+        "page" => "页码",
+        "per_page" => "每页条数",
+        "sort" | "order" => "排序",
+        "district" => "县区",
+        "category" => "类别",
+        "lead" => "牵头单位",
+        "unit" | "units" => "单位",
+        "status" => "状态",
+        "level" => "等级",
+        "kind" | "type" => "类型",
+        "q" => "搜索词",
+        "from" => "起始日期",
+        "until" => "截止日期",
+        "actor" => "操作人",
+        "action" => "操作",
+        "result" => "结果",
+        "version" => "版本",
+        "filed" => "报告编号",
+        "threshold" => "阈值",
+        "investment_to_date" => "累计完成投资",
+        "correction_reason" => "更正理由",
+        "note" => "进展",
+        _ => return None,
+    })
+}
+
 /// What went wrong, in terms of the response.
 #[derive(Debug)]
 pub enum ErrorKind {
@@ -249,7 +284,10 @@ impl IntoResponse for AppError {
                 "bad_parameter",
                 fields
                     .iter()
-                    .map(|f| format!("参数 {} 无效：{}", f.name, f.expected))
+                    .map(|f| match parameter_label(&f.name) {
+                        Some(label) => format!("「{label}」（{}）无效：{}", f.name, f.expected),
+                        None => format!("参数 {} 无效：{}", f.name, f.expected),
+                    })
                     .collect::<Vec<_>>()
                     .join("；"),
                 fields.into_iter().next().map(|f| f.name),

@@ -524,14 +524,27 @@ async fn malformed_page_parameters_are_400_pages_naming_the_parameter(app: Route
     let district = u64_of(&stats["districts"][0]["id"]);
     let category = u64_of(&stats["categories"][0]["id"]);
     let project = u64_of(&a_lagging_project(&app).await["id"]);
+    // The page names the field as it is labelled, with its code beside.
     let cases = [
-        ("/?as_of=x".to_string(), "as_of"),
-        ("/?year=abc".to_string(), "year"),
-        ("/projects?per_page=7".to_string(), "per_page"),
-        ("/projects?status=bogus".to_string(), "status"),
-        (format!("/projects/{project}?as_of=2021-13-01"), "as_of"),
-        (format!("/districts/{district}?year=abc"), "year"),
-        (format!("/categories/{category}?as_of=2021-02-30"), "as_of"),
+        ("/?as_of=x".to_string(), "「截至日期」（as_of）"),
+        ("/?year=abc".to_string(), "「年度」（year）"),
+        (
+            "/projects?per_page=7".to_string(),
+            "「每页条数」（per_page）",
+        ),
+        ("/projects?status=bogus".to_string(), "「状态」（status）"),
+        (
+            format!("/projects/{project}?as_of=2021-13-01"),
+            "「截至日期」（as_of）",
+        ),
+        (
+            format!("/districts/{district}?year=abc"),
+            "「年度」（year）",
+        ),
+        (
+            format!("/categories/{category}?as_of=2021-02-30"),
+            "「截至日期」（as_of）",
+        ),
     ];
     for (uri, parameter) in cases {
         let reply = get(&app, &uri).await;
@@ -539,7 +552,7 @@ async fn malformed_page_parameters_are_400_pages_naming_the_parameter(app: Route
         let html = reply.html();
         assert!(html.contains("lang=\"zh-CN\""), "GET {uri}");
         assert!(
-            html.contains(&format!("参数 {parameter} 无效")),
+            html.contains(&format!("{parameter}无效")),
             "GET {uri}: {html}"
         );
     }
