@@ -39,7 +39,7 @@ pub fn install(db: &str, create: bool) -> Result<Option<PathBuf>> {
                 .and_then(|()| file.sync_all())
                 .with_context(|| format!("writing the key file {}", path.display()))?;
             eprintln!(
-                "已生成密钥文件 {}（加密动态口令密钥；请与数据库分开备份）",
+                "已生成密钥文件 {}（用于加密动态口令密钥、为已发布的评分结果生成完整性校验码；请与数据库分开备份，丢失后无法解开已加密的动态口令、无法核验评分）",
                 path.display()
             );
             key

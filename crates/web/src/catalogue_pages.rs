@@ -30,6 +30,8 @@ const MAX_ROWS: usize = 60;
 
 /// One category in the list.
 struct Row {
+    /// Whether the reader may open the category's page (and so it is linked).
+    opens: bool,
     id: i64,
     code: String,
     name: String,
@@ -192,10 +194,15 @@ pub(crate) async fn list(
         }
         None => String::new(),
     };
+    // A category's page is linked only for a reader who may open it.
+    let visible = user.scope(Resource::Portfolio).ok();
     let rows = p
         .categories
         .iter()
         .map(|c| Row {
+            opens: visible
+                .as_ref()
+                .is_some_and(|v| crate::pages::category_opens(v, p, c)),
             id: c.id.0,
             code: c.code.clone(),
             name: c.name.clone(),

@@ -24,7 +24,7 @@ use crate::error::{AppError, Format};
 use crate::fmt;
 use crate::params::urlencode;
 use crate::params::{AsOfQuery, Fields, FromParams, Typed};
-use crate::view::{self, Choice, Layout, choices};
+use crate::view::{self, Choice, Head, Layout, choices};
 use crate::{AppState, Params, Snapshot};
 use axum::Extension;
 use jianguan_access::policy::{Action, Resource};
@@ -411,9 +411,11 @@ fn trend_chart(year: i16, trend: &[(jianguan_domain::Date, Figures)]) -> String 
         .map(|(name, rate)| jianguan_charts::LineSeries {
             name: (*name).to_string(),
             color: None,
+            // A month with nothing to measure yet (January's node completion) has no point,
+            // not a point at zero.
             points: trend
                 .iter()
-                .map(|(d, f)| (format!("{}月", d.month()), rate(f).unwrap_or(0.0)))
+                .filter_map(|(d, f)| Some((format!("{}月", d.month()), rate(f)?)))
                 .collect(),
         })
         .collect();
@@ -426,17 +428,6 @@ fn trend_chart(year: i16, trend: &[(jianguan_domain::Date, Figures)]) -> String 
         height: 300,
     }
     .to_svg()
-}
-
-/// A column header of the project table; a sortable one links to the list in its order.
-pub(crate) struct Head {
-    label: &'static str,
-    num: bool,
-    href: Option<String>,
-    /// ▲ or ▼ on the column the list is sorted by.
-    mark: &'static str,
-    /// The `aria-sort` of the column the list is sorted by, empty on the others.
-    aria_sort: &'static str,
 }
 
 /// The project table's columns: (header, numeric, the sort it offers).
@@ -454,37 +445,13 @@ const PROJ_COLUMNS: [(&str, bool, Option<ProjectSort>); 11] = [
     ("年度完成投资（万元）", true, Some(ProjectSort::Investment)),
 ];
 
-/// Makes the list's link in a sort order (the sort, and whether descending).
-type SortLinkFn<'a> = &'a dyn Fn(ProjectSort, bool) -> String;
-
 /// The project table's headers; with `sorting` (the list's query and a link maker taking a sort
-/// and whether descending) the sortable ones link: the current column to its other direction,
-/// another column to ascending.
-fn proj_heads(sorting: Option<(&ProjectQuery, SortLinkFn<'_>)>) -> Vec<Head> {
-    PROJ_COLUMNS
-        .iter()
-        .map(|(label, num, sort)| {
-            let mut head = Head {
-                label,
-                num: *num,
-                href: None,
-                mark: "",
-                aria_sort: "",
-            };
-            if let (Some(sort), Some((q, link))) = (sort, sorting) {
-                let current = q.sort == *sort;
-                head.href = Some(link(*sort, current && !q.descending));
-                if current {
-                    (head.mark, head.aria_sort) = if q.descending {
-                        (" ▼", "descending")
-                    } else {
-                        (" ▲", "ascending")
-                    };
-                }
-            }
-            head
-        })
-        .collect()
+/// and whether descending) the sortable ones link (see [`view::sort_heads`]).
+fn proj_heads(sorting: Option<(&ProjectQuery, view::SortLinkFn<'_, ProjectSort>)>) -> Vec<Head> {
+    view::sort_heads(
+        &PROJ_COLUMNS,
+        sorting.map(|(q, link)| ((q.sort, q.descending), link)),
+    )
 }
 
 #[derive(Template)]
@@ -728,6 +695,8 @@ struct MilestoneLine {
     seq: u16,
     name: String,
     planned: String,
+    /// How the planned date came about, when not the baseline as entered (调整为 …, 推算).
+    planned_note: String,
     actual: String,
     state: String,
     state_class: &'static str,
@@ -739,6 +708,8 @@ struct ReportLine {
     /// Links to the report's photos.
     photos: Vec<String>,
     period: String,
+    /// The period's first and last day, each kept on one line.
+    period_days: Option<(String, String)>,
     version: String,
     filed: String,
     filed_class: &'static str,
@@ -916,10 +887,11 @@ pub(crate) async fn project(
             MilestoneLine {
                 seq: m.seq,
                 name: m.name.clone(),
-                planned: match (m.derived, m.adjusted) {
-                    (_, Some(a)) if a != m.planned => format!("{}（调整为 {a}）", m.planned),
-                    (true, _) => format!("{}（推算）", m.planned),
-                    _ => m.planned.to_string(),
+                planned: m.planned.to_string(),
+                planned_note: match (m.derived, m.adjusted) {
+                    (_, Some(a)) if a != m.planned => format!("调整为 {a}"),
+                    (true, _) => "推算".to_string(),
+                    _ => String::new(),
                 },
                 actual: m
                     .actual
@@ -953,11 +925,9 @@ pub(crate) async fn project(
                 id: r.id,
                 photos: Vec::new(),
                 period: per.map_or(String::new(), |per| {
-                    format!(
-                        "{}年第{}期（{} 至 {}）",
-                        per.year, per.seq, per.start, per.end
-                    )
+                    format!("{}年第{}期", per.year, per.seq)
                 }),
+                period_days: per.map(|per| (per.start.to_string(), per.end.to_string())),
                 version: if r.version == 1 {
                     "原始".into()
                 } else {
@@ -1055,6 +1025,7 @@ pub(crate) async fn project(
                         .actual
                         .filter(|a| *a <= scope.as_of)
                         .map(|a| a.to_string()),
+                    overdue_days: rates::overdue_days(m, scope.as_of),
                 })
                 .collect(),
             width: 760,
@@ -1245,6 +1216,18 @@ pub(crate) async fn district(
     breakdown_page(&snap, scope, Subject::District(unit), &user, &visible)
 }
 
+/// Whether a reader with this scope may open the category's page: the lead unit and the line
+/// that own it, or anyone who sees one of its projects.
+pub(crate) fn category_opens(
+    visible: &jianguan_access::scope::Scope,
+    portfolio: &Portfolio,
+    category: &Category,
+) -> bool {
+    let own = matches!(visible, jianguan_access::scope::Scope::LeadUnit(u) if *u == category.lead_unit)
+        || matches!(visible, jianguan_access::scope::Scope::Line(u) if *u == category.sub_hq);
+    own || opens(visible, portfolio, |p| p.category == category.id)
+}
+
 pub(crate) async fn category(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
@@ -1258,9 +1241,7 @@ pub(crate) async fn category(
         .ok()
         .and_then(|id| snap.portfolio.category(CategoryId(id)))
         .ok_or_else(|| AppError::not_found("该类别"))?;
-    let own = matches!(visible, jianguan_access::scope::Scope::LeadUnit(u) if u == category.lead_unit)
-        || matches!(visible, jianguan_access::scope::Scope::Line(u) if u == category.sub_hq);
-    if !own && !opens(&visible, &snap.portfolio, |p| p.category == category.id) {
+    if !category_opens(&visible, &snap.portfolio, category) {
         return Err(AppError::forbidden(format!(
             "无权查看{}：只能查看本单位负责的类别",
             category.name

@@ -635,7 +635,7 @@ pub fn default_dictionary() -> Dictionary {
                 "%",
                 Higher,
                 pct,
-                "步行 400 米（路网距离）内可达公园绿地的居民占比，由 jianguan coverage 计算后写入",
+                "步行 400 米（路网距离）内可达公园绿地的居民占比，由服务覆盖分析（覆盖分析页或命令行）计算后写入",
             ),
             entered(
                 "toilet_coverage_10min",
@@ -643,7 +643,7 @@ pub fn default_dictionary() -> Dictionary {
                 "%",
                 Higher,
                 pct,
-                "步行 10 分钟（每分钟 80 米）内可达公厕的居民占比，由 jianguan coverage 计算后写入",
+                "步行 10 分钟（每分钟 80 米）内可达公厕的居民占比，由服务覆盖分析（覆盖分析页或命令行）计算后写入",
             ),
             entered(
                 "life_circle_coverage_15min",
@@ -651,7 +651,7 @@ pub fn default_dictionary() -> Dictionary {
                 "%",
                 Higher,
                 pct,
-                "步行 15 分钟内可达邻里中心的居民占比，由 jianguan coverage 计算后写入",
+                "步行 15 分钟内可达邻里中心的居民占比，由服务覆盖分析（覆盖分析页或命令行）计算后写入",
             ),
         ],
     }

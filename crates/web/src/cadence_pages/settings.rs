@@ -171,7 +171,7 @@ async fn render_page(
     let (body, line, _) = in_force(state).await?;
     let rules = WarningRules::from_toml(&body).unwrap_or_default();
     view::render(SettingsPage {
-        in_force: format!("{line}（规则 version = {}）", rules.version),
+        in_force: format!("{line}（规则版本号 {}）", rules.version),
         summary: summary(&rules),
         body: typed.unwrap_or(body),
         may_update: user.may(Resource::Settings, Action::Update),

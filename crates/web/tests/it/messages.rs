@@ -126,7 +126,7 @@ async fn the_audit_trail_names_actions_and_the_software_in_chinese_with_the_code
     assert!(!page.contains("<td>access.denied</td>"), "{page}");
     let (_, _, page) = send(&app.router, get("/audit?actor=system", &auditor)).await;
     assert!(
-        page.contains("<td>系统 <code class=\"small\">system</code></td>"),
+        page.contains("<td translate=\"no\">系统 <code class=\"small\">system</code></td>"),
         "{page}"
     );
     assert!(page.contains("停用"), "{page}");

@@ -5,6 +5,13 @@
 //! role, width and the element reaching furthest right) or, on a phone, when a tap target (a
 //! navigation link, a button, a checkbox's label) is less than 44 px high.
 //!
+//! Each page is also checked once for GB/T 37668 basics — `lang="zh-CN"`, every form control
+//! labelled, the status colours' contrast, every link and control reachable by keyboard — for
+//! English left untranslated, for resources or images that failed to load, and every link it
+//! offers is fetched once per role: a 4xx or 5xx fails. The overview and the filing form are
+//! timed to first contentful paint under a phone profile (4× slower CPU, slow 4G) and the
+//! figures printed.
+//!
 //! One browser session per role. Screenshots of each role's home page, the filing form and every
 //! page the leader visits at 390 px, and of the overview at 1440 px, are written to
 //! `target/screenshots/`.
@@ -111,10 +118,92 @@ if (window.innerWidth < 760) {
 return [de.scrollWidth, window.innerWidth, widest ? path(widest) : '', Math.round(right), small.slice(0, 5)];
 "#;
 
+/// GB/T 37668 basics and the page's health, read once per page: [the page's `lang`, form
+/// controls without a label, text in the status colours below its contrast minimum (4.5:1, 3:1
+/// for large or bold-large text), links and controls the keyboard cannot reach, English words
+/// left untranslated on the Chinese page, resources that failed to load, broken images].
+const AUDIT: &str = r#"
+const rgba = c => (c.match(/[\d.]+/g) || [0, 0, 0, 0]).map(Number);
+const lum = ([r, g, b]) => {
+  const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+  return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+};
+const background = el => {
+  for (let e = el; e; e = e.parentElement) {
+    const c = rgba(getComputedStyle(e).backgroundColor);
+    if (c.length < 4 || c[3] > 0.5) return c;
+  }
+  return [255, 255, 255];
+};
+const shown = el => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden'; };
+const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.name ? '[name=' + el.name + ']' : '') + ' "' + (el.textContent || '').trim().slice(0, 24) + '"';
+const unlabeled = [];
+for (const el of document.querySelectorAll('input, select, textarea')) {
+  if (['hidden', 'submit', 'button', 'reset', 'image'].includes(el.type)) continue;
+  if (el.labels && el.labels.length) continue;
+  if (el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.title) continue;
+  unlabeled.push(name(el));
+}
+const contrast = [];
+for (const el of document.querySelectorAll('.status, .lv, .light, .item-st, .fl, .ms, .overdue, .stuck, .notice, .error-summary, .crumbs, .count, .small, .foot, a')) {
+  if (!shown(el) || !(el.textContent || '').trim()) continue;
+  const cs = getComputedStyle(el);
+  const fg = rgba(cs.color), bg = background(el);
+  const [a, b] = [lum(fg), lum(bg)];
+  const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  const px = parseFloat(cs.fontSize), bold = parseInt(cs.fontWeight) >= 700;
+  const min = (px >= 24 || (bold && px >= 18.66)) ? 3 : 4.5;
+  if (ratio < min) contrast.push(name(el) + ' ' + ratio.toFixed(2) + ':1 ' + cs.color + ' on rgb(' + bg.slice(0, 3).join(',') + ')');
+}
+const unreachable = [];
+for (const el of document.querySelectorAll('a[href], button, input, select, textarea, summary')) {
+  if (el.type === 'hidden' || el.disabled || !shown(el)) continue;
+  if (el.tabIndex < 0) unreachable.push(name(el));
+}
+const allowed = new Set(['excel', 'word', 'toml', 'pdf', 'api', 'json', 'openapi', 'totp', 'sha', 'hmac', 'gcm', 'csv', 'url', 'osm', 'openstreetmap', 'png', 'jpeg', 'jpg', 'http', 'https', 'aes', 'docx', 'xlsx', 'sqlite', 'postgresql', 'odbl', 'svg', 'wps', 'ssh', 'cli', 'jianguan', 'asc', 'desc', 'xls']);
+const english = [];
+if (document.documentElement.lang.startsWith('zh')) {
+  const skip = el => el.closest('script, style, code, pre, kbd, samp, textarea, .code, [translate=no], [lang]:not([lang^=zh])');
+  const check = (text, where) => {
+    for (const w of text.match(/[A-Za-z][A-Za-z-]*[A-Za-z]/g) || []) {
+      if (w.length >= 3 && !allowed.has(w.toLowerCase())) english.push(w + ' in ' + where);
+    }
+  };
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (!n.parentElement || skip(n.parentElement)) continue;
+    check(n.textContent, name(n.parentElement));
+  }
+  for (const el of document.querySelectorAll('[placeholder], [aria-label], [title], [alt]')) {
+    if (skip(el)) continue;
+    for (const at of ['placeholder', 'aria-label', 'title', 'alt']) { const v = el.getAttribute(at); if (v) check(v, name(el) + '@' + at); }
+  }
+}
+const failed = performance.getEntriesByType('resource').filter(e => e.responseStatus >= 400).map(e => e.name + ' ' + e.responseStatus);
+const broken = Array.from(document.images).filter(i => i.complete && i.naturalWidth === 0).map(i => i.src);
+return [document.documentElement.lang, unlabeled.slice(0, 5), contrast.slice(0, 5), unreachable.slice(0, 5), english.slice(0, 8), failed, broken];
+"#;
+
+/// Fetches each same-origin link (`arguments[0]`), four at a time, without following redirects;
+/// answers `[href, status]` pairs (0 for a redirect, -1 for a network failure).
+const FETCH_LINKS: &str = r#"
+const hrefs = arguments[0], done = arguments[arguments.length - 1];
+const out = []; let next = 0;
+async function worker() {
+  while (next < hrefs.length) {
+    const h = hrefs[next++];
+    try { const r = await fetch(h, { credentials: 'same-origin', redirect: 'manual' }); out.push([h, r.status]); }
+    catch (e) { out.push([h, -1]); }
+  }
+}
+Promise.all([worker(), worker(), worker(), worker()]).then(() => done(out));
+"#;
+
 /// Every anchor's path and query on the page.
 const LINKS: &str = r#"
 return Array.from(document.querySelectorAll('a[href]')).map(a => {
-  const u = new URL(a.href, location.href);
+  // An SVG link's href is an SVGAnimatedString; its attribute is the address.
+  const u = new URL(a.getAttribute('href'), location.href);
   return u.origin === location.origin ? u.pathname + u.search : '';
 }).filter(h => h);
 "#;
@@ -169,6 +258,12 @@ async fn set_width(client: &Client, width: u32) {
 struct Walk {
     checked: usize,
     pages: usize,
+    /// Links the pages offered, each fetched once.
+    links: BTreeSet<String>,
+    /// Links fetched, over every role.
+    link_count: usize,
+    /// Time to first paint of the pages measured under the phone profile.
+    paints: Vec<String>,
     failures: Vec<String>,
     widest_390: (u64, String),
 }
@@ -326,6 +421,7 @@ async fn walk_role(
                 ));
             }
         }
+        audit_page(client, role, &href, &mut walk).await;
         if label == "filing form" {
             set_width(client, 390).await;
             shoot(client, &format!("filing-form-{username}-390.png")).await;
@@ -364,7 +460,163 @@ async fn walk_role(
             }
         }
     }
+    // Time to first paint on a phone: the overview (the leader's home) and the filing form
+    // (the reporter's work).
+    let target = match username {
+        "leader" => Some(("overview".to_string(), "/".to_string())),
+        "reporter" => queue.iter().find(|(l, _)| l == "filing form").cloned(),
+        _ => None,
+    };
+    if let Some((label, href)) = target {
+        let (median, runs) = first_paint_on_a_phone(client, base, &href).await;
+        walk.paints.push(format!(
+            "{label} {href}: first contentful paint {median:.0} ms (runs {runs:.0?})"
+        ));
+    }
     walk
+}
+
+/// A Chrome DevTools command sent through chromedriver (`goog/cdp/execute`): the phone profile
+/// throttles the CPU and the network the way Lighthouse's mobile profile does.
+#[derive(Debug)]
+struct Cdp(&'static str, serde_json::Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        let body = serde_json::json!({ "cmd": self.0, "params": self.1 });
+        (axum::http::Method::POST, Some(body.to_string()))
+    }
+}
+
+async fn cdp(client: &Client, cmd: &'static str, params: serde_json::Value) {
+    client
+        .issue_cmd(Cdp(cmd, params))
+        .await
+        .unwrap_or_else(|e| panic!("DevTools {cmd}: {e}"));
+}
+
+/// The phone profile: a 390 px viewport, the CPU slowed four times, and Lighthouse's "slow 4G"
+/// network (150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up), with the cache off. `on` false
+/// lifts it.
+async fn phone_profile(client: &Client, on: bool) {
+    cdp(
+        client,
+        "Emulation.setCPUThrottlingRate",
+        serde_json::json!({ "rate": if on { 4 } else { 1 } }),
+    )
+    .await;
+    cdp(client, "Network.enable", serde_json::json!({})).await;
+    cdp(
+        client,
+        "Network.setCacheDisabled",
+        serde_json::json!({ "cacheDisabled": on }),
+    )
+    .await;
+    let conditions = if on {
+        serde_json::json!({ "offline": false, "latency": 150,
+            "downloadThroughput": 1_600_000 / 8, "uploadThroughput": 750_000 / 8 })
+    } else {
+        serde_json::json!({ "offline": false, "latency": 0,
+            "downloadThroughput": -1, "uploadThroughput": -1 })
+    };
+    cdp(client, "Network.emulateNetworkConditions", conditions).await;
+}
+
+/// The page's first contentful paint (ms since navigation), waiting up to five seconds for the
+/// browser to report it; -1 if it never does.
+const FIRST_PAINT: &str = r#"
+const done = arguments[arguments.length - 1];
+const seen = performance.getEntriesByName('first-contentful-paint')[0];
+if (seen) { done(seen.startTime); } else {
+  new PerformanceObserver(list => {
+    const p = list.getEntriesByName('first-contentful-paint')[0];
+    if (p) done(p.startTime);
+  }).observe({ type: 'paint', buffered: true });
+  setTimeout(() => done(-1), 5000);
+}
+"#;
+
+/// Time to first contentful paint of `href` under the phone profile, in ms: the median of three
+/// loads, with each load's figure.
+async fn first_paint_on_a_phone(client: &Client, base: &str, href: &str) -> (f64, Vec<f64>) {
+    set_width(client, 390).await;
+    phone_profile(client, true).await;
+    let mut runs = Vec::new();
+    for _ in 0..3 {
+        client
+            .goto(&format!("{base}{href}"))
+            .await
+            .unwrap_or_else(|e| panic!("open {href}: {e}"));
+        let fcp = client
+            .execute_async(FIRST_PAINT, vec![])
+            .await
+            .expect("paint timing")
+            .as_f64()
+            .unwrap_or(-1.0);
+        assert!(fcp > 0.0, "{href}: no first contentful paint recorded");
+        runs.push(fcp);
+    }
+    phone_profile(client, false).await;
+    let mut sorted = runs.clone();
+    sorted.sort_by(f64::total_cmp);
+    (sorted[1], runs)
+}
+
+/// The page's accessibility basics and health ([`AUDIT`]), then every link it offers not yet
+/// fetched in this role's walk: a 4xx or 5xx fails.
+async fn audit_page(client: &Client, role: &str, href: &str, walk: &mut Walk) {
+    let a = client.execute(AUDIT, vec![]).await.expect("audit");
+    if a[0].as_str() != Some("zh-CN") {
+        walk.failures
+            .push(format!("{role} {href}: lang is {}, not zh-CN", a[0]));
+    }
+    let named = [
+        (1, "form controls without a label"),
+        (2, "status text below its contrast minimum"),
+        (3, "links or controls the keyboard cannot reach"),
+        (4, "English left untranslated"),
+        (5, "resources that failed to load"),
+        (6, "broken images"),
+    ];
+    for (i, what) in named {
+        if let Some(found) = a[i].as_array().filter(|f| !f.is_empty()) {
+            walk.failures
+                .push(format!("{role} {href}: {what}: {found:?}"));
+        }
+    }
+    let links: Vec<String> =
+        serde_json::from_value(client.execute(LINKS, vec![]).await.expect("links"))
+            .expect("a list of links");
+    let fresh: Vec<String> = links
+        .into_iter()
+        .filter(|l| walk.links.insert(l.clone()))
+        .collect();
+    for batch in fresh.chunks(40) {
+        let answers = client
+            .execute_async(FETCH_LINKS, vec![serde_json::json!(batch)])
+            .await
+            .unwrap_or_else(|e| panic!("{role} {href}: fetching its links: {e}"));
+        for pair in answers.as_array().expect("pairs") {
+            let status = pair[1].as_i64().unwrap_or(-1);
+            if !(0..400).contains(&status) {
+                walk.failures.push(format!(
+                    "{role} {href}: the link {} answers {status}",
+                    pair[0].as_str().unwrap_or_default()
+                ));
+            }
+        }
+    }
 }
 
 #[tokio::test]
@@ -422,9 +674,11 @@ async fn no_page_scrolls_sideways_on_a_phone_for_any_role() {
                     "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-quic", "--no-first-run", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-                    "--window-size=390,844",
+                    "--window-size=390,844", "--lang=zh-CN",
                     format!("--user-data-dir={}", dir.path().join(account.username).display()),
-                ]
+                ],
+                // The Chinese interface, whatever the machine's locale.
+                "prefs": { "intl": { "accept_languages": "zh-CN,zh" } }
             }),
         );
         let deadline = Instant::now() + Duration::from_secs(30);
@@ -456,18 +710,29 @@ async fn no_page_scrolls_sideways_on_a_phone_for_any_role() {
         );
         total.checked += walk.checked;
         total.pages += walk.pages;
+        total.link_count += walk.links.len();
+        total.paints.extend(walk.paints);
         total.failures.extend(walk.failures);
         if walk.widest_390.0 > total.widest_390.0 {
             total.widest_390 = walk.widest_390;
         }
     }
     eprintln!(
-        "checked {} pages × widths over {} roles ({} page visits); widest page at 390 px: {} px {}",
+        "checked {} pages × widths over {} roles ({} page visits, {} links fetched); widest page at 390 px: {} px {}",
         total.checked,
         seeded.accounts.len(),
         total.pages,
+        total.link_count,
         total.widest_390.0,
         total.widest_390.1
+    );
+    for paint in &total.paints {
+        eprintln!("phone profile (4× CPU, slow 4G): {paint}");
+    }
+    assert_eq!(
+        total.paints.len(),
+        2,
+        "the overview and the filing form were timed"
     );
     assert!(
         total.pages >= seeded.accounts.len() * FIXED.len(),
