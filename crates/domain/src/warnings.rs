@@ -418,6 +418,7 @@ impl WarningRules {
         use std::fmt::Write as _;
         let mut t = String::new();
         // Writing into a String cannot fail.
+        t.push_str("# 警示提醒规则（由设置页表单保存；每次修改 version 加 1）\n");
         let _ = writeln!(t, "version = {}", self.version);
         for r in &self.overdue {
             let _ = write!(
