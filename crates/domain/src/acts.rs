@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::followup::{EscalationLevel, IssuedAct, ItemId, ItemKind, ItemStatus, TrackedItem};
 use crate::model::{Portfolio, Project, ProjectId, UnitId};
 use crate::rates;
-use crate::warnings::{MAX_RULE_DAYS, WarningBook, WarningLevel};
+use crate::warnings::{MAX_RULE_DAYS, RuleProblem, WarningBook, WarningLevel};
 
 /// The two acts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -112,18 +112,29 @@ fn default_quiet_days() -> i64 {
 }
 
 impl ProposalRules {
-    /// Checks the thresholds; the message names the field.
-    pub fn validate(&self) -> Result<(), String> {
-        if self.quiet_days < 0 {
-            return Err("[proposals] quiet_days 须 ≥ 0".into());
+    /// Checks the thresholds; the problem names the field (`proposals.quiet_days`,
+    /// `proposals.supervision.0.days` …).
+    pub fn check(&self) -> Result<(), RuleProblem> {
+        if self.quiet_days < 0 || self.quiet_days > MAX_RULE_DAYS {
+            return Err(RuleProblem {
+                field: "proposals.quiet_days".into(),
+                message: if self.quiet_days < 0 {
+                    "[proposals] quiet_days 须 ≥ 0".into()
+                } else {
+                    format!(
+                        "[proposals] quiet_days 须 ≤ {MAX_RULE_DAYS}（十年），得到 {}",
+                        self.quiet_days
+                    )
+                },
+            });
         }
-        if self.quiet_days > MAX_RULE_DAYS {
-            return Err(format!(
-                "[proposals] quiet_days 须 ≤ {MAX_RULE_DAYS}（十年），得到 {}",
-                self.quiet_days
-            ));
-        }
-        for (act, t) in self.triggers() {
+        for (act, i, t) in self.numbered_triggers() {
+            let refuse = |field: &str, message: String| {
+                Err(RuleProblem {
+                    field: format!("proposals.{}.{i}.{field}", act.code()),
+                    message,
+                })
+            };
             let bad = match t {
                 Trigger::MilestoneOverdue { days } => (days < 1).then_some("days"),
                 Trigger::RepeatedWarnings { count, within_days }
@@ -137,7 +148,10 @@ impl ProposalRules {
                 Trigger::DistrictWarnings { count } => (count == 0).then_some("count"),
             };
             if let Some(field) = bad {
-                return Err(format!("[[proposals.{}]] 的 {field} 须 ≥ 1", act.code()));
+                return refuse(
+                    field,
+                    format!("[[proposals.{}]] 的 {field} 须 ≥ 1", act.code()),
+                );
             }
             let days = match t {
                 Trigger::MilestoneOverdue { days } => Some(("days", days)),
@@ -148,13 +162,25 @@ impl ProposalRules {
                 Trigger::DistrictWarnings { .. } => None,
             };
             if let Some((field, days)) = days.filter(|(_, d)| *d > MAX_RULE_DAYS) {
-                return Err(format!(
-                    "[[proposals.{}]] 的 {field} 须 ≤ {MAX_RULE_DAYS}（十年），得到 {days}",
-                    act.code()
-                ));
+                return refuse(
+                    field,
+                    format!(
+                        "[[proposals.{}]] 的 {field} 须 ≤ {MAX_RULE_DAYS}（十年），得到 {days}",
+                        act.code()
+                    ),
+                );
             }
         }
         Ok(())
+    }
+
+    /// Every trigger with its act and its place in that act's list.
+    fn numbered_triggers(&self) -> impl Iterator<Item = (ActKind, usize, Trigger)> + '_ {
+        let supervision = self.supervision.iter().enumerate();
+        let summons = self.summons.iter().enumerate();
+        supervision
+            .map(|(i, t)| (ActKind::Supervision, i, *t))
+            .chain(summons.map(|(i, t)| (ActKind::Summons, i, *t)))
     }
 
     fn triggers(&self) -> impl Iterator<Item = (ActKind, Trigger)> + '_ {

@@ -51,7 +51,7 @@ pub use run::{
     can_rescore,
 };
 pub use scheme::{
-    Adjustment, DEFAULT_SCHEME_TOML, Lists, Method, MissingRule, Scheme, SchemeError,
+    Adjustment, DEFAULT_SCHEME_TOML, Lists, Method, MissingRule, Scheme, SchemeError, SchemeText,
     ScoredIndicator, System, TargetOverride, Tier, TierBasis, TierRange, Tiers,
 };
 pub use score::{

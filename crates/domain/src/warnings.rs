@@ -270,6 +270,16 @@ pub struct RulesError {
     pub message: String,
 }
 
+/// Why rules were refused, naming the field at fault (see [`WarningRules::check`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct RuleProblem {
+    /// The field, as a dotted path (`overdue.1.days`, `proposals.summons.0.count`).
+    pub field: String,
+    /// What is wrong, in Chinese.
+    pub message: String,
+}
+
 impl WarningRules {
     /// Reads and validates rules from TOML text; a refused file names the line and the reason.
     pub fn from_toml(text: &str) -> Result<WarningRules, RulesError> {
@@ -277,75 +287,194 @@ impl WarningRules {
             line: e.span().map(|s| line_of(text, s.start)),
             message: crate::toml_zh::message(&e),
         })?;
-        rules.validate().map_err(|message| RulesError {
+        rules.check().map_err(|p| RulesError {
             line: find_line(
                 text,
-                if message.contains("proposals") {
+                if p.field.starts_with("proposals") {
                     "[proposals]"
                 } else {
                     "[[overdue]]"
                 },
             ),
-            message,
+            message: p.message,
         })?;
         Ok(rules)
     }
 
-    fn validate(&self) -> Result<(), String> {
+    /// Checks the thresholds: the one validation of rules, whether read from TOML or built from
+    /// the settings form. A refusal names the field (`overdue.1.days`, `repeat.count`,
+    /// `lights.red_share`, `proposals.supervision.0.days` …) and says what is expected.
+    pub fn check(&self) -> Result<(), RuleProblem> {
+        let refuse = |field: String, message: String| Err(RuleProblem { field, message });
         if self.overdue.is_empty() {
-            return Err("至少需要一级逾期规则 [[overdue]]".into());
+            return refuse(
+                "overdue.0.days".into(),
+                "至少需要一级逾期规则 [[overdue]]".into(),
+            );
         }
-        for pair in self.overdue.windows(2) {
+        for (i, pair) in self.overdue.windows(2).enumerate() {
             if pair[1].days <= pair[0].days || pair[1].level <= pair[0].level {
-                return Err(format!(
-                    "逾期规则须按天数和等级递增：{}天{} 之后不能是 {}天{}",
-                    pair[0].days, pair[0].level, pair[1].days, pair[1].level
-                ));
+                let field = if pair[1].days <= pair[0].days {
+                    format!("overdue.{}.days", i + 1)
+                } else {
+                    format!("overdue.{}.level", i + 1)
+                };
+                return refuse(
+                    field,
+                    format!(
+                        "逾期规则须按天数和等级递增：{}天{} 之后不能是 {}天{}",
+                        pair[0].days, pair[0].level, pair[1].days, pair[1].level
+                    ),
+                );
             }
         }
         if self.overdue[0].days < 1 {
-            return Err("逾期天数须 ≥ 1".into());
+            return refuse("overdue.0.days".into(), "逾期天数须 ≥ 1".into());
         }
         let too_long = |days: i64| days > MAX_RULE_DAYS;
-        if let Some(r) = self.overdue.iter().find(|r| too_long(r.days)) {
-            return Err(format!(
-                "逾期天数须 ≤ {MAX_RULE_DAYS}（十年），得到 {}",
-                r.days
-            ));
-        }
-        if self.overdue.iter().any(|r| r.level == WarningLevel::AtRisk) {
-            return Err("风险等级只用于到期前（[at_risk]），不能作为逾期等级".into());
-        }
-        if let Some(r) = self.repeat
-            && (r.count == 0 || r.within_days < 1)
+        if let Some((i, r)) = self
+            .overdue
+            .iter()
+            .enumerate()
+            .find(|(_, r)| too_long(r.days))
         {
-            return Err("[repeat] 的 count 与 within_days 须 ≥ 1".into());
+            return refuse(
+                format!("overdue.{i}.days"),
+                format!("逾期天数须 ≤ {MAX_RULE_DAYS}（十年），得到 {}", r.days),
+            );
         }
-        if let Some(r) = self.repeat
-            && too_long(r.within_days)
+        if let Some(i) = self
+            .overdue
+            .iter()
+            .position(|r| r.level == WarningLevel::AtRisk)
         {
-            return Err(format!(
-                "[repeat] 的 within_days 须 ≤ {MAX_RULE_DAYS}（十年），得到 {}",
-                r.within_days
-            ));
+            return refuse(
+                format!("overdue.{i}.level"),
+                "风险等级只用于到期前（[at_risk]），不能作为逾期等级".into(),
+            );
         }
-        if let Some(r) = self.at_risk
-            && (r.within_days < 1 || r.min_predicted_days < 1)
-        {
-            return Err("[at_risk] 的 within_days 与 min_predicted_days 须 ≥ 1".into());
+        if let Some(r) = self.repeat {
+            let field = if r.count == 0 {
+                Some("repeat.count")
+            } else if r.within_days < 1 {
+                Some("repeat.within_days")
+            } else {
+                None
+            };
+            if let Some(field) = field {
+                return refuse(
+                    field.into(),
+                    "[repeat] 的 count 与 within_days 须 ≥ 1".into(),
+                );
+            }
+            if too_long(r.within_days) {
+                return refuse(
+                    "repeat.within_days".into(),
+                    format!(
+                        "[repeat] 的 within_days 须 ≤ {MAX_RULE_DAYS}（十年），得到 {}",
+                        r.within_days
+                    ),
+                );
+            }
         }
-        if let Some(r) = self.at_risk
-            && (too_long(r.within_days) || too_long(r.min_predicted_days))
-        {
-            return Err(format!(
-                "[at_risk] 的 within_days 与 min_predicted_days 须 ≤ {MAX_RULE_DAYS}（十年）"
-            ));
+        if let Some(r) = self.at_risk {
+            let field = if r.within_days < 1 || too_long(r.within_days) {
+                Some("at_risk.within_days")
+            } else if r.min_predicted_days < 1 || too_long(r.min_predicted_days) {
+                Some("at_risk.min_predicted_days")
+            } else {
+                None
+            };
+            if let Some(field) = field {
+                let message = if r.within_days < 1 || r.min_predicted_days < 1 {
+                    "[at_risk] 的 within_days 与 min_predicted_days 须 ≥ 1".to_string()
+                } else {
+                    format!(
+                        "[at_risk] 的 within_days 与 min_predicted_days 须 ≤ {MAX_RULE_DAYS}（十年）"
+                    )
+                };
+                return refuse(field.into(), message);
+            }
         }
         let l = self.lights;
-        if !(0.0..=1.0).contains(&l.red_share) || !(0.0..=1.0).contains(&l.yellow_share) {
-            return Err("[lights] 占比须在 0 到 1 之间".into());
+        for (field, share) in [
+            ("lights.red_share", l.red_share),
+            ("lights.yellow_share", l.yellow_share),
+        ] {
+            if !(0.0..=1.0).contains(&share) {
+                return refuse(
+                    field.into(),
+                    "[lights] 占比须在 0 到 1 之间（即 0% 到 100%）".into(),
+                );
+            }
         }
-        self.proposals.validate()
+        self.proposals.check()
+    }
+
+    /// The rules as a TOML file [`WarningRules::from_toml`] reads back to the same value: what
+    /// the settings form saves (without the default file's comments).
+    pub fn to_toml(&self) -> String {
+        use crate::acts::Trigger;
+        use std::fmt::Write as _;
+        let mut t = String::new();
+        // Writing into a String cannot fail.
+        t.push_str("# 警示提醒规则（由设置页表单保存；每次修改 version 加 1）\n");
+        let _ = writeln!(t, "version = {}", self.version);
+        for r in &self.overdue {
+            let _ = write!(
+                t,
+                "\n[[overdue]]\ndays = {}\nlevel = \"{}\"  # {}\n",
+                r.days,
+                r.level.code(),
+                r.level.label()
+            );
+        }
+        if let Some(r) = self.repeat {
+            let _ = write!(
+                t,
+                "\n[repeat]\ncount = {}\nfrom = \"{}\"\nwithin_days = {}\nlevel = \"{}\"\n",
+                r.count,
+                r.from.code(),
+                r.within_days,
+                r.level.code()
+            );
+        }
+        if let Some(r) = self.at_risk {
+            let _ = write!(
+                t,
+                "\n[at_risk]\nwithin_days = {}\nmin_predicted_days = {}\n",
+                r.within_days, r.min_predicted_days
+            );
+        }
+        let _ = write!(
+            t,
+            "\n[lights]\nred_share = {:?}\nyellow_share = {:?}\n",
+            self.lights.red_share, self.lights.yellow_share
+        );
+        let p = &self.proposals;
+        let _ = write!(t, "\n[proposals]\nquiet_days = {}\n", p.quiet_days);
+        for (act, list) in [("supervision", &p.supervision), ("summons", &p.summons)] {
+            for trigger in list {
+                let _ = write!(t, "\n[[proposals.{act}]]\n");
+                let _ = match *trigger {
+                    Trigger::MilestoneOverdue { days } => {
+                        write!(t, "when = \"milestone_overdue\"\ndays = {days}\n")
+                    }
+                    Trigger::RepeatedWarnings { count, within_days } => write!(
+                        t,
+                        "when = \"repeated_warnings\"\ncount = {count}\nwithin_days = {within_days}\n"
+                    ),
+                    Trigger::DistrictWarnings { count } => {
+                        write!(t, "when = \"district_warnings\"\ncount = {count}\n")
+                    }
+                    Trigger::RepeatedSupervision { count, within_days } => write!(
+                        t,
+                        "when = \"repeated_supervision\"\ncount = {count}\nwithin_days = {within_days}\n"
+                    ),
+                };
+            }
+        }
+        t
     }
 
     /// Reads `text` as the successor of the rules in force, `current`: valid, and its version
@@ -703,6 +832,21 @@ impl LevelCounts {
             WarningLevel::Warning => self.warning,
         }
     }
+}
+
+/// How many milestones each level `rules` would give at the end of `as_of`, given the history
+/// in `book`: the settings page's preview of new rules against the rules in force.
+pub fn count_levels(
+    portfolio: &Portfolio,
+    rules: &WarningRules,
+    book: &WarningBook,
+    as_of: Date,
+) -> LevelCounts {
+    let mut counts = LevelCounts::default();
+    for a in evaluate(portfolio, rules, book, as_of) {
+        counts.add(a.level);
+    }
+    counts
 }
 
 struct ProjectIndex<'a> {

@@ -32,8 +32,11 @@ use crate::auth::CurrentUser;
 use crate::cadence_pages::{ProjectIndex, Viewer};
 use crate::error::{AppError, store_refusal};
 use crate::params::{Fields, FromParams, TypedForm};
+use crate::rule_form::{Fieldset, FormValues};
 use crate::view::{self, Layout};
 use crate::{AppState, Params, fmt};
+
+mod scheme_form;
 
 // ---------------------------------------------------------------------------------------------
 // Shared.
@@ -1631,6 +1634,30 @@ struct SchemePage {
     may_update: bool,
     error: Option<String>,
     notice: String,
+    /// Whether the numbers form is offered (the office, on the version in force).
+    show_form: bool,
+    /// The form's fields, filled with the scheme in force or the values as typed.
+    fieldsets: Vec<Fieldset>,
+    /// The form's problems for the summary: (field id, message).
+    problems: Vec<(String, String)>,
+    /// The ranks preview: its caption and each unit's move.
+    preview: Option<(String, Vec<scheme_form::RankMove>)>,
+    /// Whether the TOML section opens by itself (a refused file is shown in it).
+    toml_open: bool,
+}
+
+/// What the scheme page shows besides the scheme.
+#[derive(Default)]
+struct SchemeShown {
+    /// The form as posted (none: filled from the scheme shown).
+    form: Option<FormValues>,
+    /// A TOML text as typed, refused.
+    typed: Option<String>,
+    /// A TOML text's refusal.
+    error: Option<String>,
+    /// The ranks preview.
+    preview: Option<(String, Vec<scheme_form::RankMove>)>,
+    notice: String,
 }
 
 /// One deduction or bonus as the scheme page lists it: kind, name, indicator, points, cap.
@@ -1734,9 +1761,7 @@ async fn render_scheme(
     user: &CurrentUser,
     year: Option<i16>,
     version: Option<u32>,
-    typed: Option<String>,
-    error: Option<String>,
-    notice: String,
+    extra: SchemeShown,
 ) -> Result<Response, AppError> {
     let snap = view::snapshot(state).await?;
     let today = state.today();
@@ -1756,6 +1781,22 @@ async fn render_scheme(
         None => (String::new(), format!("{year} 年尚无考评办法")),
     };
     let scheme = Scheme::from_toml(&body).ok();
+    let may_update = user.may(Resource::Assessment, Action::Update);
+    let latest = versions.iter().map(|v| v.version).max();
+    let show_form = may_update && scheme.is_some() && (version.is_none() || version == latest);
+    let form = match (&extra.form, &scheme) {
+        (Some(_), _) | (None, None) => None,
+        (None, Some(s)) => Some(scheme_form::scheme_values(s)),
+    };
+    let form = extra.form.as_ref().or(form.as_ref());
+    let mut fieldsets = scheme
+        .as_ref()
+        .map(scheme_form::scheme_fieldsets)
+        .unwrap_or_default();
+    if let Some(form) = form {
+        form.fill(&mut fieldsets);
+    }
+    let problems = form.map(FormValues::summary).unwrap_or_default();
     let (systems, adjustments, tiers, lists) = scheme.as_ref().map(scheme_view).unwrap_or_default();
     let shown = saved.as_ref().map(|s| s.version);
     let month = Month::new(year, 12).unwrap_or_else(|_| Month::of(today));
@@ -1790,10 +1831,15 @@ async fn render_scheme(
         adjustments,
         tiers,
         lists,
-        body: typed.unwrap_or(body),
-        may_update: user.may(Resource::Assessment, Action::Update),
-        error,
-        notice,
+        toml_open: extra.typed.is_some(),
+        body: extra.typed.unwrap_or(body),
+        may_update,
+        error: extra.error,
+        notice: extra.notice,
+        show_form,
+        fieldsets,
+        problems,
+        preview: extra.preview,
         layout,
     })
 }
@@ -1814,23 +1860,204 @@ pub(crate) async fn scheme(
         &user,
         params.year("year")?,
         version,
-        None,
-        None,
-        notice,
+        SchemeShown {
+            notice,
+            ..SchemeShown::default()
+        },
     )
     .await
 }
 
-/// `POST /assessment/scheme` (year, scheme = TOML): validates and saves a new version; a
-/// refused text names its line, and the scheme in force is unchanged.
+/// `POST /assessment/scheme`: the numbers form (`action=preview` scores the last scored month
+/// under the edited scheme beside the scheme in force, anything else saves it), or the TOML
+/// file (fields year, scheme). Either is checked by the scheme's one reader and saved as a new
+/// version through `jianguan_app::assessment::save_scheme`; a refusal answers 422 with what was
+/// typed, and the scheme in force is unchanged.
 pub(crate) async fn save_scheme(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
-    TypedForm(SchemeForm { year, scheme: body }): TypedForm<SchemeForm>,
+    crate::params::CheckedForm(form): crate::params::CheckedForm,
 ) -> Result<Response, AppError> {
-    let refuse = |message: String| {
+    if form.contains_key("scheme") {
+        let SchemeForm { year, scheme } = Params::new(form).read::<SchemeForm>()?;
+        return save_scheme_toml(&state, &user, year, scheme).await;
+    }
+    let snap = view::snapshot(&state).await?;
+    let refuse_whole = |year: Option<i16>, message: &str| {
         let state = &state;
         let user = &user;
+        let error = Some(format!("未保存，正在执行的办法不变。{message}"));
+        async move {
+            view::unprocessable(
+                render_scheme(
+                    state,
+                    user,
+                    year,
+                    None,
+                    SchemeShown {
+                        error,
+                        ..SchemeShown::default()
+                    },
+                )
+                .await,
+            )
+        }
+    };
+    let Some(year) = form.get("year").and_then(|y| y.trim().parse::<i16>().ok()) else {
+        return refuse_whole(None, "请指明年度（year）").await;
+    };
+    let preview = form.get("action").is_some_and(|a| a == "preview");
+    let mut values = FormValues::posted(form);
+    let store = state.store();
+    let versions = store.scheme_versions(year).await.map_err(AppError::store)?;
+    let base = match store.scheme(year, None).await.map_err(AppError::store)? {
+        Some(saved) => {
+            assessment::parse_stored(year, saved.version, &saved.body).map_err(assessment_error)?
+        }
+        None if assessment::default_scheme().year == year => assessment::default_scheme(),
+        None => {
+            return refuse_whole(Some(year), "该年度尚无考评办法，请先用 TOML 导入").await;
+        }
+    };
+    let next = versions
+        .iter()
+        .map(|v| v.version)
+        .max()
+        .unwrap_or(0)
+        .max(base.version)
+        + 1;
+    let refuse = |values: FormValues| {
+        let state = &state;
+        let user = &user;
+        async move {
+            view::unprocessable(
+                render_scheme(
+                    state,
+                    user,
+                    Some(year),
+                    None,
+                    SchemeShown {
+                        form: Some(values),
+                        ..SchemeShown::default()
+                    },
+                )
+                .await,
+            )
+        }
+    };
+    let Some((edited, body)) = scheme_form::scheme_from_form(&mut values, &base, next) else {
+        return refuse(values).await;
+    };
+    if preview {
+        let kind = SubjectKind::District;
+        let runs = store
+            .latest_runs(year, kind)
+            .await
+            .map_err(AppError::store)?;
+        let today = state.today();
+        // The last month scored, else the latest month of the year with data (a year over
+        // is previewed on its December).
+        let month = match runs.iter().map(|r| r.month).max() {
+            Some(m) => m,
+            None => {
+                let before = Month::of(today).previous();
+                if before.year() > year {
+                    Month::new(year, 12).unwrap_or(before)
+                } else {
+                    before
+                }
+            }
+        };
+        let cadence = crate::cadence_pages::records(&state).await?;
+        let inputs = Inputs::from_snapshots(store, snap, cadence)
+            .await
+            .map_err(AppError::store)?;
+        let filings = inputs
+            .filings(store, month)
+            .await
+            .map_err(AppError::store)?;
+        let (_, now) = inputs
+            .score(&filings, &base, kind, month, None)
+            .map_err(assessment_error)?;
+        let (_, after) = inputs
+            .score(&filings, &edited, kind, month, None)
+            .map_err(assessment_error)?;
+        let caption = format!(
+            "预览：{}年{}月各县区名次，现行第 {} 版与修改后对比（未保存）",
+            month.year(),
+            month.month(),
+            base.version
+        );
+        return render_scheme(
+            &state,
+            &user,
+            Some(year),
+            None,
+            SchemeShown {
+                form: Some(values),
+                preview: Some((caption, scheme_form::rank_moves(&now, after))),
+                notice: "预览只计算，不保存；正在执行的办法不变。".into(),
+                ..SchemeShown::default()
+            },
+        )
+        .await;
+    }
+    let unchanged = Scheme {
+        version: base.version,
+        ..edited.clone()
+    } == base;
+    if unchanged {
+        return render_scheme(
+            &state,
+            &user,
+            Some(year),
+            None,
+            SchemeShown {
+                notice: "办法未作修改，未保存新版本。".into(),
+                ..SchemeShown::default()
+            },
+        )
+        .await;
+    }
+    let saved = assessment::save_scheme(
+        store,
+        state.clock(),
+        &snap.portfolio,
+        year,
+        &body,
+        &user.account.username,
+        user.unit_name.clone(),
+    )
+    .await;
+    match saved {
+        Ok((saved, _)) => Ok(Redirect::to(&format!(
+            "/assessment/scheme?year={year}&saved={}",
+            saved.version
+        ))
+        .into_response()),
+        Err(SchemeSaveError::Store(e)) => match store_refusal(&e) {
+            Some(m) => {
+                values.refuse("systems", m);
+                refuse(values).await
+            }
+            None => Err(AppError::store(e)),
+        },
+        Err(e) => {
+            values.refuse("systems", e.to_string());
+            refuse(values).await
+        }
+    }
+}
+
+/// The TOML path: `body` checked and saved as `year`'s new version, or shown again with its line
+/// and reason.
+async fn save_scheme_toml(
+    state: &AppState,
+    user: &CurrentUser,
+    year: Option<i16>,
+    body: String,
+) -> Result<Response, AppError> {
+    let refuse = |message: String| {
         let body = body.clone();
         async move {
             view::unprocessable(
@@ -1839,9 +2066,11 @@ pub(crate) async fn save_scheme(
                     user,
                     year,
                     None,
-                    Some(body),
-                    Some(format!("未保存，正在执行的办法不变。{message}")),
-                    String::new(),
+                    SchemeShown {
+                        typed: Some(body),
+                        error: Some(format!("未保存，正在执行的办法不变。{message}")),
+                        ..SchemeShown::default()
+                    },
                 )
                 .await,
             )
@@ -1850,7 +2079,7 @@ pub(crate) async fn save_scheme(
     let Some(year) = year else {
         return refuse("请指明年度（year）".into()).await;
     };
-    let snap = view::snapshot(&state).await?;
+    let snap = view::snapshot(state).await?;
     let saved = assessment::save_scheme(
         state.store(),
         state.clock(),

@@ -34,6 +34,7 @@ pub mod params;
 mod plan_pages;
 mod project_edit_pages;
 pub mod routes;
+mod rule_form;
 pub mod server;
 mod setup_pages;
 mod view;

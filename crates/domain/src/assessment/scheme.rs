@@ -690,6 +690,193 @@ impl Scheme {
     }
 }
 
+/// A scheme written back as a TOML file, with the field each line sets: what the scheme form
+/// saves, so a form's numbers pass the same reading and checks as a typed file, and a refusal's
+/// line names the form field at fault.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchemeText {
+    /// The TOML text.
+    pub text: String,
+    /// For each line (index 0 is line 1), the field it sets as a dotted path (`system.0.weight`,
+    /// `system.1.indicator.2.target`, `deduction.0.cap`, `tiers.1.min`, `lists.reward_top`);
+    /// a table's header and its fixed keys name the table (`system.0`, `tiers.1`).
+    pub fields: Vec<String>,
+}
+
+impl SchemeText {
+    /// The field set on `line` (1-based).
+    pub fn field_at(&self, line: usize) -> Option<&str> {
+        line.checked_sub(1)
+            .and_then(|i| self.fields.get(i))
+            .map(String::as_str)
+    }
+
+    fn line(&mut self, field: impl Into<String>, text: String) {
+        self.text.push_str(&text);
+        self.text.push('\n');
+        self.fields.push(field.into());
+    }
+
+    fn blank(&mut self) {
+        self.line(String::new(), String::new());
+    }
+}
+
+/// A TOML basic string literal.
+fn quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A TOML float literal (`90.0`, `0.35`); the scheme's numbers are finite.
+fn float(x: f64) -> String {
+    format!("{x:?}")
+}
+
+impl Scheme {
+    /// The scheme as a file [`Scheme::from_toml`] reads back to the same scheme (per-unit
+    /// targets' line numbers aside; comments are not kept).
+    pub fn to_toml(&self) -> SchemeText {
+        let mut t = SchemeText {
+            text: String::new(),
+            fields: Vec::new(),
+        };
+        t.line("year", format!("year = {}", self.year));
+        t.line("version", format!("version = {}", self.version));
+        t.line("name", format!("name = {}", quoted(&self.name)));
+        let missing = match self.when_missing {
+            MissingRule::Reweight => "reweight",
+            MissingRule::Zero => "zero",
+        };
+        t.line(
+            "when_missing",
+            format!("when_missing = {}", quoted(missing)),
+        );
+        t.line(
+            "objection_window_days",
+            format!("objection_window_days = {}", self.objection_window_days),
+        );
+        for (i, s) in self.systems.iter().enumerate() {
+            let key = format!("system.{i}");
+            t.blank();
+            t.line(&key, "[[system]]".into());
+            t.line(&key, format!("code = {}", quoted(&s.code)));
+            t.line(&key, format!("name = {}", quoted(&s.name)));
+            t.line(
+                format!("{key}.weight"),
+                format!("weight = {}", float(s.weight)),
+            );
+            for (j, ind) in s.indicators.iter().enumerate() {
+                let key = format!("system.{i}.indicator.{j}");
+                t.blank();
+                t.line(&key, "[[system.indicator]]".into());
+                t.line(&key, format!("code = {}", quoted(&ind.code)));
+                t.line(
+                    format!("{key}.weight"),
+                    format!("weight = {}", float(ind.weight)),
+                );
+                t.line(&key, format!("method = {}", quoted(ind.method.code())));
+                let params: Vec<(&str, f64)> = match ind.method {
+                    Method::RatioToTarget { target } => vec![("target", target)],
+                    Method::Linear { worst, best } => vec![("worst", worst), ("best", best)],
+                    Method::Rank { step } => vec![("step", step)],
+                };
+                for (name, value) in params {
+                    t.line(
+                        format!("{key}.{name}"),
+                        format!("{name} = {}", float(value)),
+                    );
+                }
+                if !ind.overrides.is_empty() {
+                    let pairs: Vec<String> = ind
+                        .overrides
+                        .iter()
+                        .map(|o| format!("{} = {}", quoted(&o.unit), float(o.value)))
+                        .collect();
+                    t.line(
+                        format!("{key}.targets"),
+                        format!("targets = {{ {} }}", pairs.join(", ")),
+                    );
+                }
+            }
+        }
+        for (table, list) in [("deduction", &self.deductions), ("bonus", &self.bonuses)] {
+            for (i, a) in list.iter().enumerate() {
+                let key = format!("{table}.{i}");
+                t.blank();
+                t.line(&key, format!("[[{table}]]"));
+                t.line(&key, format!("code = {}", quoted(&a.code)));
+                t.line(&key, format!("name = {}", quoted(&a.name)));
+                t.line(&key, format!("indicator = {}", quoted(&a.indicator)));
+                t.line(
+                    format!("{key}.points"),
+                    format!("points = {}", float(a.points)),
+                );
+                t.line(format!("{key}.cap"), format!("cap = {}", float(a.cap)));
+            }
+        }
+        t.blank();
+        t.line("tiers", "[tiers]".into());
+        let by = match self.tiers.by {
+            TierBasis::Score => "score",
+            TierBasis::Rank => "rank",
+        };
+        t.line("tiers", format!("by = {}", quoted(by)));
+        for (i, tier) in self.tiers.tiers.iter().enumerate() {
+            let key = format!("tiers.{i}");
+            t.blank();
+            t.line(&key, "[[tiers.tier]]".into());
+            t.line(&key, format!("name = {}", quoted(&tier.name)));
+            match tier.range {
+                TierRange::Score { min, max } => {
+                    if let Some(min) = min {
+                        t.line(format!("{key}.min"), format!("min = {}", float(min)));
+                    }
+                    if let Some(max) = max {
+                        t.line(format!("{key}.max"), format!("max = {}", float(max)));
+                    }
+                }
+                TierRange::Rank { first, last } => {
+                    t.line(format!("{key}.first"), format!("first = {first}"));
+                    if let Some(last) = last {
+                        t.line(format!("{key}.last"), format!("last = {last}"));
+                    }
+                }
+            }
+        }
+        let l = &self.lists;
+        t.blank();
+        t.line("lists", "[lists]".into());
+        t.line("lists.reward_top", format!("reward_top = {}", l.reward_top));
+        t.line(
+            "lists.accountability_bottom",
+            format!("accountability_bottom = {}", l.accountability_bottom),
+        );
+        if let Some(code) = &l.accountability_if {
+            t.line(
+                "lists.accountability_if",
+                format!("accountability_if = {}", quoted(code)),
+            );
+        }
+        t.line(
+            "lists",
+            format!("reward_excludes_flagged = {}", l.reward_excludes_flagged),
+        );
+        t.line("lists", format!("reward_top_up = {}", l.reward_top_up));
+        t
+    }
+}
+
 fn check_systems(
     t: &Text<'_>,
     raw: &[Spanned<RawSystem>],

@@ -407,3 +407,53 @@ fn a_window_beyond_the_calendar_is_refused_not_a_panic_in_the_daily_job() {
     let events = book.changes(&p, &evaluate(&p, &rules, &book, day), day, 1);
     assert_eq!(events.len(), 1, "{events:?}");
 }
+
+#[test]
+fn rules_written_as_toml_read_back_to_the_same_rules() {
+    let r = rules();
+    assert_eq!(WarningRules::from_toml(&r.to_toml()).unwrap(), r);
+    let mut changed = r.clone();
+    changed.version = 7;
+    changed.repeat = None;
+    changed.lights.red_share = 0.1;
+    assert_eq!(
+        WarningRules::from_toml(&changed.to_toml()).unwrap(),
+        changed
+    );
+}
+
+#[test]
+fn a_refusal_names_the_field_at_fault() {
+    let mut r = rules();
+    r.overdue[1].days = 1;
+    assert_eq!(r.check().unwrap_err().field, "overdue.1.days");
+    let mut r = rules();
+    r.lights.yellow_share = 1.5;
+    let p = r.check().unwrap_err();
+    assert_eq!(p.field, "lights.yellow_share");
+    assert!(p.message.contains("0 到 1"), "{p}");
+    let mut r = rules();
+    r.proposals.summons[0] = crate::acts::Trigger::DistrictWarnings { count: 0 };
+    assert_eq!(r.check().unwrap_err().field, "proposals.summons.0.count");
+    let mut r = rules();
+    r.at_risk = Some(AtRiskRule {
+        within_days: 14,
+        min_predicted_days: 0,
+    });
+    assert_eq!(r.check().unwrap_err().field, "at_risk.min_predicted_days");
+    assert!(rules().check().is_ok());
+}
+
+#[test]
+fn level_counts_follow_the_rules_they_are_given() {
+    // One milestone due 1 March, unreached: 20 days overdue on 21 March.
+    let p = portfolio(vec![project(1, &[(date(2021, 3, 1), None)])]);
+    let day = date(2021, 3, 21);
+    let book = WarningBook::default();
+    let now = count_levels(&p, &rules(), &book, day);
+    assert_eq!((now.reminder, now.warning), (0, 1));
+    let mut later = rules();
+    later.overdue[1].days = 30;
+    let then = count_levels(&p, &later, &book, day);
+    assert_eq!((then.reminder, then.warning), (1, 0));
+}

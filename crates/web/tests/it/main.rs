@@ -24,5 +24,6 @@ mod passwords;
 mod phones;
 mod plans;
 mod record_scope;
+mod rule_forms;
 mod setup;
 mod story;

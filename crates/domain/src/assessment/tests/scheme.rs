@@ -339,3 +339,33 @@ fn a_scheme_without_systems_or_with_a_bad_year_is_refused() {
     let text = DEFAULT_SCHEME_TOML.replace("year = 2021", "year = 21");
     assert_eq!(refused(&text).line, Some(line_of(&text, "year = 21")));
 }
+
+#[test]
+fn a_scheme_written_as_toml_reads_back_to_the_same_scheme() {
+    let scheme = Scheme::from_toml(DEFAULT_SCHEME_TOML).unwrap();
+    let written = scheme.to_toml();
+    assert_eq!(Scheme::from_toml(&written.text).unwrap(), scheme);
+    assert_eq!(written.fields.len(), written.text.lines().count());
+}
+
+#[test]
+fn a_written_schemes_refusal_names_the_field_of_its_line() {
+    let mut scheme = Scheme::from_toml(DEFAULT_SCHEME_TOML).unwrap();
+    scheme.deductions[1].cap = -1.0;
+    let written = scheme.to_toml();
+    let err = Scheme::from_toml(&written.text).unwrap_err();
+    assert_eq!(written.field_at(err.line.unwrap()), Some("deduction.1.cap"));
+    assert!(err.message.contains("督办扣分"), "{err}");
+
+    let mut scheme = Scheme::from_toml(DEFAULT_SCHEME_TOML).unwrap();
+    scheme.systems[1].indicators[0].method = Method::Linear {
+        worst: 100.0,
+        best: 80.0,
+    };
+    let written = scheme.to_toml();
+    let err = Scheme::from_toml(&written.text).unwrap_err();
+    assert_eq!(
+        written.field_at(err.line.unwrap()),
+        Some("system.1.indicator.0.best")
+    );
+}
