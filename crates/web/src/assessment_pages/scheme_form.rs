@@ -72,9 +72,9 @@ fn method_params(method: &Method) -> Vec<(&'static str, f64)> {
 fn param_label(name: &str) -> &'static str {
     match name {
         "target" => "目标值",
-        "worst" => "0 分值（worst）",
-        "best" => "满分值（best）",
-        _ => "每名次减分（step）",
+        "worst" => "得 0 分的值",
+        "best" => "得满分的值",
+        _ => "每名次减分",
     }
 }
 
