@@ -93,7 +93,7 @@ impl Lang {
 
     /// `key` (a Chinese UI string) in this language; the key itself in Chinese, or where the
     /// catalogue has no entry.
-    pub fn t<'a>(self, key: &'a str) -> &'a str {
+    pub fn t(self, key: &str) -> &str {
         match self {
             Lang::Zh => key,
             Lang::En => ENGLISH.get(key).copied().unwrap_or(key),
