@@ -676,4 +676,10 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ("未到期", "not yet due"),
     ("{n}（调整为 {m}）", "{n} (adjusted to {m})"),
     ("{n}（推算）", "{n} (derived)"),
+    // Search hits.
+    ("（已停用）", " (disabled)"),
+    (
+        "责任单位 {n} · 期限 {m}",
+        "responsible unit {n} · deadline {m}",
+    ),
 ];

@@ -151,7 +151,7 @@ pub(crate) fn owner_choices(
     .into_iter()
     .map(|kind| {
         (
-            kind.label(),
+            crate::i18n::lang().t(kind.label()),
             portfolio
                 .units_of(kind)
                 .map(|u| Choice {
