@@ -19,6 +19,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
+use jianguan_access::Role;
 use jianguan_access::totp::{Totp, TotpSecret};
 
 use super::browser::{Driver, find_chromedriver, free_port};
@@ -413,52 +414,85 @@ async fn no_page_scrolls_sideways_on_a_phone_for_any_role() {
 
     let mut total = Walk::default();
     for account in &seeded.accounts {
-        let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            serde_json::json!({
-                "binary": "/usr/bin/chromium",
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-                    "--window-size=390,844",
-                    format!("--user-data-dir={}", dir.path().join(account.username).display()),
-                ]
-            }),
-        );
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let client = loop {
-            let attempt = ClientBuilder::rustls()
-                .expect("TLS setup")
-                .capabilities(caps.clone())
-                .connect(&format!("http://127.0.0.1:{port}"))
-                .await;
-            match attempt {
-                Ok(c) => break c,
-                Err(e) if Instant::now() > deadline => panic!("chromedriver did not start: {e}"),
-                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
-            }
+        // The larger type (适老化) must fit a phone too: walked again with its cookie for the
+        // leader and the reporter on site, the readers it is most for.
+        let passes: &[bool] = if matches!(account.role, Role::HqLeader | Role::UnitReporter) {
+            &[false, true]
+        } else {
+            &[false]
         };
-        let role = format!("{:?}", account.role);
-        let walk = walk_role(
-            &client,
-            &base,
-            account.username,
-            &role,
-            account.totp_secret.as_deref(),
-        )
-        .await;
-        client.close().await.expect("close browser");
-        eprintln!(
-            "{role}: {} pages, {} page×width checks, widest at 390 px: {} px {}",
-            walk.pages, walk.checked, walk.widest_390.0, walk.widest_390.1
-        );
-        total.checked += walk.checked;
-        total.pages += walk.pages;
-        total.failures.extend(walk.failures);
-        if walk.widest_390.0 > total.widest_390.0 {
-            total.widest_390 = walk.widest_390;
+        for &large in passes {
+            let mut caps = serde_json::Map::new();
+            caps.insert(
+                "goog:chromeOptions".into(),
+                serde_json::json!({
+                    "binary": "/usr/bin/chromium",
+                    "args": [
+                        "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                        "--disable-quic", "--no-first-run", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+                        "--window-size=390,844",
+                        // Chinese for the normal walk; English (longer words) with the large type.
+                        if large { "--accept-lang=en-US,en" } else { "--accept-lang=zh-CN,zh" },
+                        format!("--user-data-dir={}", dir.path().join(format!("{}-{large}", account.username)).display()),
+                    ]
+                }),
+            );
+            let deadline = Instant::now() + Duration::from_secs(30);
+            let client = loop {
+                let attempt = ClientBuilder::rustls()
+                    .expect("TLS setup")
+                    .capabilities(caps.clone())
+                    .connect(&format!("http://127.0.0.1:{port}"))
+                    .await;
+                match attempt {
+                    Ok(c) => break c,
+                    Err(e) if Instant::now() > deadline => {
+                        panic!("chromedriver did not start: {e}")
+                    }
+                    Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+                }
+            };
+            let role = if large {
+                format!("{:?} (large type)", account.role)
+            } else {
+                format!("{:?}", account.role)
+            };
+            if large {
+                client
+                    .goto(&format!("{base}/login"))
+                    .await
+                    .expect("open login");
+                client
+                    .execute(
+                        &format!(
+                            "document.cookie = '{}=1; path=/';",
+                            jianguan_web::i18n::LARGE_TYPE_COOKIE
+                        ),
+                        vec![],
+                    )
+                    .await
+                    .expect("the large-type cookie");
+            }
+            let walk = walk_role(
+                &client,
+                &base,
+                account.username,
+                &role,
+                account.totp_secret.as_deref(),
+            )
+            .await;
+            client.close().await.expect("close browser");
+            eprintln!(
+                "{role}: {} pages, {} page×width checks, widest at 390 px: {} px {}",
+                walk.pages, walk.checked, walk.widest_390.0, walk.widest_390.1
+            );
+            total.checked += walk.checked;
+            total.pages += walk.pages;
+            total.failures.extend(walk.failures);
+            if walk.widest_390.0 > total.widest_390.0 {
+                total.widest_390 = walk.widest_390;
+            }
         }
     }
     eprintln!(
