@@ -13,6 +13,7 @@ pub mod filing;
 pub mod fmt;
 pub mod followup;
 pub mod highlights;
+pub mod i18n;
 pub mod model;
 pub mod org;
 pub mod overview;

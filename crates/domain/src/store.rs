@@ -778,6 +778,18 @@ pub trait AccountStore: Send + Sync {
     /// The account with this id.
     fn account(&self, id: i64) -> BoxFuture<'_, Result<Option<AccountRecord>, StoreError>>;
 
+    /// The interface language the account's holder chose (`zh` or `en`); `None` when they chose
+    /// none (their browser's language applies).
+    fn account_lang(&self, account_id: i64) -> BoxFuture<'_, Result<Option<String>, StoreError>>;
+
+    /// Sets (or, with `None`, clears) the account's interface language. A display preference,
+    /// not a record: not audited.
+    fn set_account_lang<'a>(
+        &'a self,
+        account_id: i64,
+        lang: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+
     /// Records a login attempt's effect on the account (failure count, lock, last login) and its
     /// audit record in one transaction; on success also creates the session.
     fn record_login<'a>(

@@ -1067,6 +1067,38 @@ macro_rules! backend_codec {
                 Ok(row.map(SessionRecord::from))
             }
 
+            /// The account's chosen interface language.
+            pub(crate) async fn account_lang(
+                pool: &Pool<Db>,
+                account_id: i64,
+            ) -> Result<Option<String>, StoreError> {
+                let row: Option<(Option<String>,)> =
+                    sqlx::query_as("SELECT lang FROM account_preferences WHERE account_id = $1")
+                        .bind(account_id)
+                        .fetch_optional(pool)
+                        .await
+                        .map_err(backend_error)?;
+                Ok(row.and_then(|(lang,)| lang))
+            }
+
+            /// Sets or clears the account's interface language.
+            pub(crate) async fn set_account_lang(
+                pool: &Pool<Db>,
+                account_id: i64,
+                lang: Option<&str>,
+            ) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO account_preferences (account_id, lang) VALUES ($1, $2) \
+                     ON CONFLICT (account_id) DO UPDATE SET lang = excluded.lang",
+                )
+                .bind(account_id)
+                .bind(lang)
+                .execute(pool)
+                .await
+                .map_err(backend_error)?;
+                Ok(())
+            }
+
             /// Notes a request on a session.
             pub(crate) async fn touch_session(
                 pool: &Pool<Db>,

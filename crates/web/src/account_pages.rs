@@ -14,6 +14,7 @@ use jianguan_audit::{AuditAction, AuditDraft, FieldChange, Outcome};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppError;
+use crate::i18n::{Display, LARGE_TYPE_COOKIE, Lang};
 use crate::params::{Fields, FromParams, TypedForm};
 use crate::view;
 
@@ -29,13 +30,31 @@ struct AccountPage<'a> {
     /// A new secret offered for setting up, with its provisioning URI drawn as an SVG QR code.
     offer: Option<(String, String)>,
     message: &'a str,
+    /// The language choices: (code, name, whether it is the stored choice); the empty code
+    /// follows the browser.
+    languages: Vec<(&'static str, &'static str, bool)>,
+    display: Display,
 }
 
-fn page(
+async fn page(
+    state: &AppState,
     user: &CurrentUser,
     offer: Option<(String, String)>,
     message: &str,
 ) -> Result<Response, AppError> {
+    let display = crate::i18n::current();
+    let chosen = state
+        .store()
+        .account_lang(user.account.id)
+        .await
+        .map_err(AppError::store)?;
+    let chosen = chosen.as_deref().and_then(Lang::from_code);
+    let mut languages = vec![("", display.lang.t("跟随浏览器"), chosen.is_none())];
+    languages.extend(
+        Lang::ALL
+            .iter()
+            .map(|lang| (lang.code(), lang.name(), chosen == Some(*lang))),
+    );
     let view = AccountPage {
         user: &user.account.display_name,
         admin_nav: view::admin_nav(user),
@@ -44,12 +63,14 @@ fn page(
         roles: user
             .roles
             .iter()
-            .map(|r| r.label())
+            .map(|r| crate::i18n::lang().t(r.label()))
             .collect::<Vec<_>>()
-            .join("、"),
+            .join(crate::i18n::lang().t("、")),
         has_totp: user.account.totp_secret.is_some(),
         offer,
         message,
+        languages,
+        display,
     };
     view::render(view)
 }
@@ -78,13 +99,16 @@ pub(crate) fn qr_svg(text: &str) -> Result<String, AppError> {
 }
 
 /// `GET /account`.
-pub(crate) async fn show(Extension(user): Extension<CurrentUser>) -> Result<Response, AppError> {
+pub(crate) async fn show(
+    State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
+) -> Result<Response, AppError> {
     let offer = if user.account.totp_secret.is_none() {
         Some(offer(&user)?)
     } else {
         None
     };
-    page(&user, offer, "")
+    page(&state, &user, offer, "").await
 }
 
 /// The form of `POST /account/totp`.
@@ -124,17 +148,19 @@ pub(crate) async fn totp(
         let code = form.code.trim();
         let Some(step) = Totp::STANDARD.verify(&secret, code, (now / 1000) as u64) else {
             return page(
+                &state,
                 &user,
                 Some((secret_text, String::new())),
                 "动态口令不正确，请核对手机时间后重试",
-            );
+            )
+            .await;
         };
         account.totp_secret = Some(secret.to_base32());
         // The code that proved the secret is spent: it cannot also log in.
         account.totp_last_step = Some(step as i64);
     } else {
         if jianguan_access::session::second_factor_required(&user.roles) {
-            return page(&user, None, "管理员账户必须使用动态口令，不能关闭");
+            return page(&state, &user, None, "管理员账户必须使用动态口令，不能关闭").await;
         }
         account.totp_secret = None;
         account.totp_last_step = None;
@@ -167,6 +193,79 @@ pub(crate) async fn totp(
 }
 
 /// The password change form's path: every page leads here while a password must be changed.
+/// The form of `POST /account/language`.
+pub(crate) struct LanguageForm {
+    /// `zh`, `en`, or empty (follow the browser).
+    lang: String,
+}
+
+impl FromParams for LanguageForm {
+    fn from_params(f: &mut Fields<'_>) -> Self {
+        LanguageForm {
+            lang: f.raw("lang"),
+        }
+    }
+}
+
+/// `POST /account/language`: stores the interface language the user reads (or clears it, so
+/// their browser's language applies again). A code that is no language is refused (400).
+pub(crate) async fn language(
+    State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
+    TypedForm(form): TypedForm<LanguageForm>,
+) -> Result<Response, AppError> {
+    let lang = match form.lang.as_str() {
+        "" => None,
+        code => Some(
+            Lang::from_code(code)
+                .ok_or_else(|| AppError::bad_parameter("lang", "zh、en 或留空（跟随浏览器）"))?,
+        ),
+    };
+    state
+        .store()
+        .set_account_lang(user.account.id, lang.map(Lang::code))
+        .await
+        .map_err(AppError::store)?;
+    Ok(Redirect::to("/account").into_response())
+}
+
+/// The form of `POST /account/large-type`.
+pub(crate) struct LargeTypeForm {
+    /// Whether to turn the larger type on (`1`) or off.
+    large: bool,
+    /// The page to return to.
+    next: String,
+}
+
+impl FromParams for LargeTypeForm {
+    fn from_params(f: &mut Fields<'_>) -> Self {
+        LargeTypeForm {
+            large: f.raw_opt("large").as_deref() == Some("1"),
+            next: f.raw("next"),
+        }
+    }
+}
+
+/// How long the large-type cookie lasts: a year (it is a choice of this device, not a session).
+const LARGE_TYPE_MAX_AGE_S: u32 = 365 * 24 * 3600;
+
+/// `POST /account/large-type`: turns the larger type (适老化) on or off on this device (a
+/// cookie, so it holds on the login page too) and returns to the page the toggle was on.
+pub(crate) async fn large_type(TypedForm(form): TypedForm<LargeTypeForm>) -> Response {
+    let cookie = if form.large {
+        format!("{LARGE_TYPE_COOKIE}=1; Path=/; Max-Age={LARGE_TYPE_MAX_AGE_S}; SameSite=Lax")
+    } else {
+        format!("{LARGE_TYPE_COOKIE}=0; Path=/; Max-Age=0; SameSite=Lax")
+    };
+    let mut response = Redirect::to(&crate::auth::safe_next(&form.next)).into_response();
+    if let Ok(value) = axum::http::HeaderValue::from_str(&cookie) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::SET_COOKIE, value);
+    }
+    response
+}
+
 pub const PASSWORD_PATH: &str = "/account/password";
 
 #[derive(Template)]
@@ -176,6 +275,7 @@ struct PasswordPage<'a> {
     /// Whether the change is forced (a reset or expired password).
     forced: bool,
     message: &'a str,
+    display: Display,
 }
 
 fn password_page(user: &CurrentUser, message: &str) -> Result<Response, AppError> {
@@ -183,6 +283,7 @@ fn password_page(user: &CurrentUser, message: &str) -> Result<Response, AppError
         user: &user.account.display_name,
         forced: user.account.must_change_password,
         message,
+        display: crate::i18n::current(),
     })
 }
 

@@ -113,7 +113,7 @@ fn new_token() -> Result<String, AppError> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+pub(crate) fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -259,7 +259,14 @@ pub async fn authenticate(
     let asset = request.uri().path().starts_with("/assets/");
     let (client, _) = client_of(&state, &request);
     // The use cases' audit records take the client address from the request they serve.
-    let mut response = jianguan_app::client::scope(client, check(state, request, next)).await;
+    // The display preferences the headers ask for; a signed-in user's stored language
+    // overrides them in `check`.
+    let display = crate::i18n::Display::from_headers(request.headers());
+    let mut response = jianguan_app::client::scope(
+        client,
+        crate::i18n::scope(display, check(state, request, next)),
+    )
+    .await;
     if !asset {
         response
             .headers_mut()
@@ -373,7 +380,18 @@ async fn check(state: Arc<AppState>, mut request: Request, next: Next) -> Respon
                     }
                 };
             }
+            let chosen = match state.store().account_lang(user.account.id).await {
+                Ok(code) => code.as_deref().and_then(crate::i18n::Lang::from_code),
+                Err(e) => return AppError::store(e).with_format(format).into_response(),
+            };
             request.extensions_mut().insert(user);
+            if let Some(lang) = chosen {
+                let display = crate::i18n::Display {
+                    lang,
+                    ..crate::i18n::current()
+                };
+                return crate::i18n::scope(display, next.run(request)).await;
+            }
         }
         Ok(None) if is_public(&path) => {}
         Ok(None) => {
@@ -504,6 +522,7 @@ pub fn safe_next(next: &str) -> String {
 #[template(path = "login.html")]
 struct LoginPage<'a> {
     message: &'a str,
+    display: crate::i18n::Display,
     next: &'a str,
     username: &'a str,
 }
@@ -512,6 +531,7 @@ struct LoginPage<'a> {
 fn login_form(status: StatusCode, message: &str, next: &str, username: &str) -> Response {
     match (LoginPage {
         message,
+        display: crate::i18n::current(),
         next,
         username,
     })

@@ -259,11 +259,26 @@ pub fn in_route_format(mut response: Response, format: Format) -> Response {
     }
 }
 
+/// What a not-found names, in `lang`: the whole text when the catalogue holds it, else its
+/// leading word (`项目 12` → `project 12`), else as written.
+fn subject(lang: crate::i18n::Lang, what: &str) -> String {
+    if crate::i18n::Lang::Zh == lang || jianguan_domain::i18n::has_entry(what) {
+        return lang.t(what).to_string();
+    }
+    match what.split_once(' ') {
+        Some((word, rest)) if jianguan_domain::i18n::has_entry(word) => {
+            format!("{} {rest}", lang.t(word))
+        }
+        _ => what.to_string(),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
     status: u16,
     message: &'a str,
+    display: crate::i18n::Display,
 }
 
 /// The HTML body of an error response.
@@ -271,6 +286,7 @@ fn error_page(status: StatusCode, message: &str) -> String {
     ErrorPage {
         status: status.as_u16(),
         message,
+        display: crate::i18n::current(),
     }
     .render()
     .unwrap_or_else(|_| message.to_string())
@@ -278,6 +294,9 @@ fn error_page(status: StatusCode, message: &str) -> String {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        // The reader's language: the fixed texts are translated, and a reason passed in is when
+        // the catalogue holds it (otherwise it stays as written).
+        let lang = crate::i18n::lang();
         let (status, code, message, parameter) = match self.kind {
             ErrorKind::BadParameter(fields) => (
                 StatusCode::BAD_REQUEST,
@@ -285,56 +304,70 @@ impl IntoResponse for AppError {
                 fields
                     .iter()
                     .map(|f| match parameter_label(&f.name) {
-                        Some(label) => format!("「{label}」（{}）无效：{}", f.name, f.expected),
-                        None => format!("参数 {} 无效：{}", f.name, f.expected),
+                        Some(label) => format!(
+                            "{}{}",
+                            lang.tn2("「{n}」（{m}）无效：", lang.t(label), &f.name),
+                            lang.t(&f.expected)
+                        ),
+                        None => format!(
+                            "{}{}",
+                            lang.tn("参数 {n} 无效：", &f.name),
+                            lang.t(&f.expected)
+                        ),
                     })
                     .collect::<Vec<_>>()
-                    .join("；"),
+                    .join(lang.t("；")),
                 fields.into_iter().next().map(|f| f.name),
             ),
             ErrorKind::Unauthorized => (
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
-                "请先登录".to_string(),
+                lang.t("请先登录").to_string(),
                 None,
             ),
             ErrorKind::Forbidden(reason) => (
                 StatusCode::FORBIDDEN,
                 "forbidden",
-                format!("无权访问：{reason}"),
+                lang.tn("无权访问：{n}", lang.t(&reason)),
                 None,
             ),
             ErrorKind::NotFound(what) => (
                 StatusCode::NOT_FOUND,
                 "not_found",
-                format!("未找到{what}"),
+                lang.tn("未找到{n}", subject(lang, &what)),
                 None,
             ),
             ErrorKind::TooLarge(limit) => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",
-                format!("提交的内容过大（上限 {} KB）", limit / 1024),
+                lang.tn("提交的内容过大（上限 {n} KB）", limit / 1024),
                 None,
             ),
             ErrorKind::TooMany => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "too_many_requests",
-                "请求过于频繁，请稍后再试".to_string(),
+                lang.t("请求过于频繁，请稍后再试").to_string(),
                 None,
             ),
             ErrorKind::Unprocessable(reason) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "unprocessable",
-                format!("未处理：{reason}"),
+                lang.tn("未处理：{n}", lang.t(&reason)),
                 None,
             ),
-            ErrorKind::Conflict(reason) => (StatusCode::CONFLICT, "conflict", reason, None),
+            ErrorKind::Conflict(reason) => (
+                StatusCode::CONFLICT,
+                "conflict",
+                lang.t(&reason).to_string(),
+                None,
+            ),
             ErrorKind::Internal(detail) => {
                 tracing::error!(%detail, "request failed");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",
-                    "服务器内部错误，请稍后重试或联系系统管理员".to_string(),
+                    lang.t("服务器内部错误，请稍后重试或联系系统管理员")
+                        .to_string(),
                     None,
                 )
             }

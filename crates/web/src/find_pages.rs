@@ -100,7 +100,7 @@ pub(crate) async fn search(
     };
     let rows = crate::pages::listed(&snap, scope, &query, &visible);
     let projects = Group {
-        heading: "项目",
+        heading: crate::i18n::lang().t("项目"),
         total: rows.len(),
         more: (rows.len() > SHOWN)
             .then(|| format!("/projects?{qs}&q={}", urlencode(needle.text()))),
@@ -134,7 +134,7 @@ pub(crate) async fn search(
         named.as_ref().is_none_or(|n| n.contains(&u.id))
     });
     let units = Group {
-        heading: "单位",
+        heading: crate::i18n::lang().t("单位"),
         total: units.len(),
         more: None,
         hits: units
@@ -150,8 +150,12 @@ pub(crate) async fn search(
                 title: u.name.clone(),
                 detail: format!(
                     "{}{}",
-                    u.kind.label(),
-                    if u.active { "" } else { "（已停用）" }
+                    crate::i18n::lang().t(u.kind.label()),
+                    if u.active {
+                        ""
+                    } else {
+                        crate::i18n::lang().t("（已停用）")
+                    }
                 ),
             })
             .collect(),
@@ -165,7 +169,7 @@ pub(crate) async fn search(
             i.opened_on <= scope.as_of && viewer.sees_item(i, &index)
         });
         groups.push(Group {
-            heading: "督办事项",
+            heading: crate::i18n::lang().t("督办事项"),
             total: found.len(),
             more: None,
             hits: found
@@ -177,11 +181,14 @@ pub(crate) async fn search(
                         href: Some(format!("/items/{}?{qs}", i.id)),
                         title: i.title.clone(),
                         detail: format!(
-                            "{} · {} · 责任单位 {} · 期限 {}",
-                            i.kind.label(),
-                            s.status.label(),
-                            p.unit_name(i.owner),
-                            s.deadline
+                            "{} · {} · {}",
+                            crate::i18n::lang().t(i.kind.label()),
+                            crate::i18n::lang().t(s.status.label()),
+                            crate::i18n::lang().tn2(
+                                "责任单位 {n} · 期限 {m}",
+                                p.unit_name(i.owner),
+                                s.deadline
+                            )
                         ),
                     }
                 })
@@ -264,7 +271,7 @@ pub(crate) async fn help(
     let mut roles: Vec<RoleHelp> = Role::ALL
         .into_iter()
         .map(|r| RoleHelp {
-            role: r.label(),
+            role: crate::i18n::lang().t(r.label()),
             mine: user.roles.contains(&r),
             weekly: weekly(r),
         })

@@ -23,6 +23,7 @@ mod find_pages;
 pub mod fuzz;
 pub mod health;
 mod home;
+pub mod i18n;
 pub mod ledger_pages;
 pub use jianguan_domain::fmt;
 pub mod limits;

@@ -75,24 +75,25 @@ impl FigRow {
 /// What a set of projects delivered, in the words the summary uses: built by type, parking
 /// spaces, investment.
 fn outcome(f: &Figures) -> String {
+    let lang = crate::i18n::lang();
     let mut parts = Vec::new();
     let b = f.finished_by_build_type;
     if b.new > 0 && b.renovation > 0 {
-        parts.push(format!("新建 {} 个、改造 {} 个", b.new, b.renovation));
+        parts.push(lang.tn2("新建 {n} 个、改造 {m} 个", b.new, b.renovation));
     }
     if f.finished_scale.toilets > 0 {
-        parts.push(format!("公厕 {} 座", fmt::count(f.finished_scale.toilets)));
+        parts.push(lang.tn("公厕 {n} 座", fmt::count(f.finished_scale.toilets)));
     }
     if f.finished_scale.parking_spaces > 0 {
-        parts.push(format!(
-            "新增泊位 {} 个",
-            fmt::count(f.finished_scale.parking_spaces)
+        parts.push(lang.tn(
+            "新增泊位 {n} 个",
+            fmt::count(f.finished_scale.parking_spaces),
         ));
     }
     if let Some(done) = f.all_finished_on {
-        parts.push(format!("{}全部完工", fmt::date_cn(done)));
+        parts.push(lang.tn("{n}全部完工", lang.date(done)));
     }
-    parts.join("；")
+    parts.join(lang.t("；"))
 }
 
 /// One row of a project table.
@@ -122,6 +123,7 @@ pub(crate) fn status_class(s: ProjectStatus) -> &'static str {
 }
 
 fn proj_rows(rows: &[ProjectRow], first_seq: usize, qs: &str) -> Vec<ProjRow> {
+    let lang = crate::i18n::lang();
     rows.iter()
         .enumerate()
         .map(|(i, r)| ProjRow {
@@ -132,13 +134,14 @@ fn proj_rows(rows: &[ProjectRow], first_seq: usize, qs: &str) -> Vec<ProjRow> {
             category: r.category_name.clone(),
             district: r.district_name.clone(),
             lead_unit: r.lead_unit_name.clone(),
-            status: r.status.label().to_string(),
+            status: lang.t(r.status.label()).to_string(),
             status_class: status_class(r.status),
             progress: format!("{:.0}%", r.percent_complete * 100.0),
             overdue: if r.overdue_milestones > 0 {
-                format!(
-                    "{} 个，最长 {} 天",
-                    r.overdue_milestones, r.max_overdue_days
+                lang.tn2(
+                    "{n} 个，最长 {m} 天",
+                    r.overdue_milestones,
+                    r.max_overdue_days,
                 )
             } else {
                 String::new()
@@ -146,7 +149,7 @@ fn proj_rows(rows: &[ProjectRow], first_seq: usize, qs: &str) -> Vec<ProjRow> {
             next: r
                 .next_milestone
                 .as_ref()
-                .map(|(name, d)| format!("{name}（{d}）"))
+                .map(|(name, d)| lang.tn2("{n}（{m}）", name, d))
                 .unwrap_or_default(),
             invest_wan: fmt::wan(r.investment_in_year),
         })
@@ -154,57 +157,58 @@ fn proj_rows(rows: &[ProjectRow], first_seq: usize, qs: &str) -> Vec<ProjRow> {
 }
 
 fn cards(f: &Figures, qs: &str, scope_filter: &str) -> Vec<Card> {
+    let lang = crate::i18n::lang();
     vec![
         Card {
-            label: "项目总数",
+            label: lang.t("项目总数"),
             value: fmt::count(f.projects),
-            detail: format!(
-                "年度建设 {}，前期或跨年 {}",
+            detail: lang.tn2(
+                "年度建设 {n}，前期或跨年 {m}",
                 fmt::count(f.planned()),
-                fmt::count(f.preliminary_projects)
+                fmt::count(f.preliminary_projects),
             ),
             href: Some(format!("/projects?{qs}{scope_filter}")),
         },
         Card {
-            label: "项目完成率",
+            label: lang.t("项目完成率"),
             value: fmt::rate(f.project_completion.value()),
-            detail: format!(
-                "完成 {} / 计划 {}",
+            detail: lang.tn2(
+                "完成 {n} / 计划 {m}",
                 fmt::count(f.finished()),
-                fmt::count(f.planned())
+                fmt::count(f.planned()),
             ),
             href: None,
         },
         Card {
-            label: "节点完成率",
+            label: lang.t("节点完成率"),
             value: fmt::rate(f.node_completion.value()),
-            detail: format!(
-                "已完成 {} / 应完成 {}",
+            detail: lang.tn2(
+                "已完成 {n} / 应完成 {m}",
                 fmt::count(f.node_completion.numerator),
-                fmt::count(f.node_completion.denominator)
+                fmt::count(f.node_completion.denominator),
             ),
             href: None,
         },
         Card {
-            label: "按期完成率",
+            label: lang.t("按期完成率"),
             value: fmt::rate(f.on_time.value()),
-            detail: format!("按期 {} 个节点", fmt::count(f.on_time.numerator)),
+            detail: lang.tn("按期 {n} 个节点", fmt::count(f.on_time.numerator)),
             href: None,
         },
         Card {
-            label: "投资完成率",
+            label: lang.t("投资完成率"),
             value: fmt::rate(f.investment.value()),
-            detail: format!(
-                "完成 {} 亿元 / 计划 {} 亿元",
+            detail: lang.tn2(
+                "完成 {n} 亿元 / 计划 {m} 亿元",
                 fmt::yi(f.investment.completed),
-                fmt::yi(f.investment.planned)
+                fmt::yi(f.investment.planned),
             ),
             href: None,
         },
         Card {
-            label: "逾期节点",
+            label: lang.t("逾期节点"),
             value: fmt::count(f.overdue_milestones),
-            detail: format!("涉及 {} 个项目", fmt::count(f.overdue_projects)),
+            detail: lang.tn("涉及 {n} 个项目", fmt::count(f.overdue_projects)),
             href: Some(format!(
                 "/projects?{qs}{scope_filter}&overdue=1&sort=overdue&order=desc"
             )),
@@ -229,6 +233,7 @@ fn completion_chart<Id: Copy>(
         let vb = b.1.figures.project_completion.value().unwrap_or(0.0);
         va.total_cmp(&vb)
     });
+    let lang = crate::i18n::lang();
     BarChart {
         title: title.to_string(),
         bars: bars
@@ -240,16 +245,20 @@ fn completion_chart<Id: Copy>(
                 href: Some(href(b.id)),
                 color: color(i, b.id),
                 tooltip: Some(format!(
-                    "{}：完成 {} / 计划 {}，{}",
+                    "{}{}{}",
                     b.name,
-                    b.figures.finished(),
-                    b.figures.planned(),
-                    fmt::rate(b.figures.project_completion.value())
+                    lang.t("："),
+                    lang.tn2(
+                        "完成 {n} / 计划 {m}",
+                        b.figures.finished(),
+                        b.figures.planned()
+                    ) + lang.t("，")
+                        + &fmt::rate(b.figures.project_completion.value())
                 )),
             })
             .collect(),
         max: Some(1.0),
-        target: Some((1.0, "目标 100%".to_string())),
+        target: Some((1.0, lang.t("目标 100%").to_string())),
         from: jianguan_charts::axis_floor(
             lines
                 .iter()
@@ -259,7 +268,7 @@ fn completion_chart<Id: Copy>(
         .map(|floor| {
             (
                 floor,
-                format!("横轴自 {} 起，以显示差异", fmt::rate(Some(floor))),
+                lang.tn("横轴自 {n} 起，以显示差异", fmt::rate(Some(floor))),
             )
         }),
         width: 640,
@@ -342,6 +351,7 @@ pub(crate) async fn overview(
         |pr| visible.covers(pr),
     );
     let layout = Layout::new("总览", "overview", scope, &snap, "/", &user);
+    let lang = layout.lang();
     let qs = layout.qs.clone();
     let p = &snap.portfolio;
     let empty = o.total.projects == 0;
@@ -365,13 +375,13 @@ pub(crate) async fn overview(
         cards: cards(&o.total, &qs, ""),
         empty,
         category_chart: completion_chart(
-            "各类别项目完成率",
+            lang.t("各类别项目完成率"),
             &o.categories,
             |id| format!("/categories/{id}?{qs}"),
             |_, id| Some(category_color(p, id)),
         ),
         district_chart: completion_chart(
-            "各县区项目完成率",
+            lang.t("各县区项目完成率"),
             &o.districts,
             |id| format!("/districts/{id}?{qs}"),
             |_, _| None,
@@ -398,7 +408,7 @@ pub(crate) async fn overview(
                 )
             })
             .collect(),
-        total: FigRow::new("合计", None, &o.total),
+        total: FigRow::new(lang.t("合计"), None, &o.total),
         layout,
     })
 }
@@ -406,21 +416,22 @@ pub(crate) async fn overview(
 /// The year's headline rates at each month's end, one line each (0–100%, so a line's height is
 /// its rate).
 fn trend_chart(year: i16, trend: &[(jianguan_domain::Date, Figures)]) -> String {
+    let lang = crate::i18n::lang();
     let series = jianguan_domain::quarterly::TREND_RATES
         .iter()
         .map(|(name, rate)| jianguan_charts::LineSeries {
-            name: (*name).to_string(),
+            name: lang.t(name).to_string(),
             color: None,
             // A month with nothing to measure yet (January's node completion) has no point,
             // not a point at zero.
             points: trend
                 .iter()
-                .filter_map(|(d, f)| Some((format!("{}月", d.month()), rate(f)?)))
+                .filter_map(|(d, f)| Some((lang.tn("{n}月", d.month()), rate(f)?)))
                 .collect(),
         })
         .collect();
     jianguan_charts::LineChart {
-        title: format!("{year} 年主要比率走势（各月末）"),
+        title: lang.tn("{n} 年主要比率走势（各月末）", year),
         series,
         y_max: Some(1.0),
         y_format: jianguan_charts::ValueFormat::Percent,
@@ -595,7 +606,7 @@ pub(crate) async fn project_list(
             .iter()
             .map(|s| Choice {
                 value: s.code().to_string(),
-                label: s.label().to_string(),
+                label: layout.t(s.label()).to_string(),
                 selected: q.status == Some(*s),
             })
             .collect(),
@@ -603,7 +614,7 @@ pub(crate) async fn project_list(
             .iter()
             .map(|n| Choice {
                 value: n.to_string(),
-                label: format!("每页 {n} 条"),
+                label: layout.tn("每页 {n} 条", n),
                 selected: q.per_page == *n,
             })
             .collect(),
@@ -778,40 +789,41 @@ pub(crate) async fn project(
         )),
     )
     .crumb(pr.name.clone(), None);
+    let lang = crate::i18n::lang();
     let scale = &pr.scale;
     let mut scale_parts = Vec::new();
     if let Some(v) = scale.households {
-        scale_parts.push(format!("惠及 {} 户", fmt::count(v)));
+        scale_parts.push(lang.tn("惠及 {n} 户", fmt::count(v)));
     }
     if let Some(v) = scale.area_m2 {
-        scale_parts.push(format!("面积 {} 平方米", fmt::count(v)));
+        scale_parts.push(lang.tn("面积 {n} 平方米", fmt::count(v)));
     }
     if let Some(v) = scale.parking_spaces {
-        scale_parts.push(format!("泊位 {} 个", fmt::count(v)));
+        scale_parts.push(lang.tn("泊位 {n} 个", fmt::count(v)));
     }
     if let Some(v) = scale.toilets {
-        scale_parts.push(format!("公厕 {v} 座"));
+        scale_parts.push(lang.tn("公厕 {n} 座", v));
     }
     if let Some(v) = scale.length_m {
-        scale_parts.push(format!("长度 {} 米", fmt::count(v)));
+        scale_parts.push(lang.tn("长度 {n} 米", fmt::count(v)));
     }
     let years = pr
         .year_plans
         .iter()
         .map(|y| {
-            format!(
-                "{} 年（{}，计划投资 {} 万元）",
-                y.year,
-                y.kind.label(),
-                fmt::wan(y.planned_investment)
-            )
+            lang.tn("{n} 年", y.year)
+                + &lang.tn2(
+                    "（{n}，计划投资 {m} 万元）",
+                    lang.t(y.kind.label()),
+                    fmt::wan(y.planned_investment),
+                )
         })
         .collect::<Vec<_>>()
-        .join("；");
+        .join(lang.t("；"));
     let facts = vec![
-        ("项目编码", pr.code.clone()),
+        (lang.t("项目编码"), pr.code.clone()),
         (
-            "类别",
+            lang.t("类别"),
             format!(
                 "{}{}",
                 p.category_name(pr.category),
@@ -822,39 +834,45 @@ pub(crate) async fn project(
             ),
         ),
         (
-            "县区 · 街道",
+            lang.t("县区 · 街道"),
             format!("{} · {}", p.unit_name(pr.district), pr.street),
         ),
-        ("牵头单位", p.unit_name(pr.lead_unit).to_string()),
-        ("责任单位", p.unit_name(pr.responsible_unit).to_string()),
-        ("分指挥部", p.unit_name(pr.sub_hq).to_string()),
-        ("建设性质", pr.build_type.label().to_string()),
+        (lang.t("牵头单位"), p.unit_name(pr.lead_unit).to_string()),
         (
-            "建设规模",
+            lang.t("责任单位"),
+            p.unit_name(pr.responsible_unit).to_string(),
+        ),
+        (lang.t("分指挥部"), p.unit_name(pr.sub_hq).to_string()),
+        (
+            lang.t("建设性质"),
+            lang.t(pr.build_type.label()).to_string(),
+        ),
+        (
+            lang.t("建设规模"),
             if scale_parts.is_empty() {
                 "—".into()
             } else {
-                scale_parts.join("，")
+                scale_parts.join(lang.t("，"))
             },
         ),
-        ("总投资（万元）", fmt::wan(pr.total_investment)),
-        ("年度计划", years),
+        (lang.t("总投资（万元）"), fmt::wan(pr.total_investment)),
+        (lang.t("年度计划"), years),
         (
-            "计划状态",
+            lang.t("计划状态"),
             pr.plan_for(scope.year).map_or("—".into(), |y| {
-                let mut s = y.status.label().to_string();
+                let mut s = lang.t(y.status.label()).to_string();
                 if let Some(c) = y.cancelled_on {
-                    s.push_str(&format!("（自 {c} 取消）"));
+                    s.push_str(&lang.tn("（自 {n} 取消）", c));
                 }
                 if let Some(inv) = y.adjusted_investment {
-                    s.push_str(&format!("（年度投资调整为 {} 万元）", fmt::wan(inv)));
+                    s.push_str(&lang.tn("（年度投资调整为 {n} 万元）", fmt::wan(inv)));
                 }
                 s
             }),
         ),
-        ("资金来源", pr.funding_source.clone()),
+        (lang.t("资金来源"), pr.funding_source.clone()),
         (
-            "年度完成投资（万元）",
+            lang.t("年度完成投资（万元）"),
             format!(
                 "{}（{}）",
                 fmt::wan(row.investment_in_year),
@@ -864,7 +882,7 @@ pub(crate) async fn project(
             ),
         ),
         (
-            "前期占周期",
+            lang.t("前期占周期"),
             rates::preliminary_share(pr, scope.as_of)
                 .map_or("—".into(), |s| format!("{:.0}%", s * 100.0)),
         ),
@@ -874,23 +892,23 @@ pub(crate) async fn project(
         .iter()
         .map(|m| {
             let (state, class) = if let Some(d) = rates::overdue_days(m, scope.as_of) {
-                (format!("逾期 {d} 天"), "late")
+                (lang.tn("逾期 {n} 天", d), "late")
             } else if let Some(late) = rates::days_late(m, scope.as_of) {
                 if late > 0 {
-                    (format!("延期 {late} 天完成"), "done-late")
+                    (lang.tn("延期 {n} 天完成", late), "done-late")
                 } else {
-                    ("按期完成".to_string(), "done")
+                    (lang.t("按期完成").to_string(), "done")
                 }
             } else {
-                ("未到期".to_string(), "pending")
+                (lang.t("未到期").to_string(), "pending")
             };
             MilestoneLine {
                 seq: m.seq,
                 name: m.name.clone(),
                 planned: m.planned.to_string(),
                 planned_note: match (m.derived, m.adjusted) {
-                    (_, Some(a)) if a != m.planned => format!("调整为 {a}"),
-                    (true, _) => "推算".to_string(),
+                    (_, Some(a)) if a != m.planned => lang.tn("（调整为 {n}）", a),
+                    (true, _) => lang.t("（推算）").to_string(),
                     _ => String::new(),
                 },
                 actual: m

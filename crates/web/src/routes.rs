@@ -542,6 +542,13 @@ pub fn routes() -> Vec<Route> {
         Route::page(POST, "/logout", SignedIn, auth::logout),
         Route::page(GET, "/account", SignedIn, account_pages::show),
         Route::page(POST, "/account/totp", SignedIn, account_pages::totp),
+        Route::page(POST, "/account/language", SignedIn, account_pages::language),
+        Route::page(
+            POST,
+            "/account/large-type",
+            SignedIn,
+            account_pages::large_type,
+        ),
         Route::page(
             GET,
             "/account/password",

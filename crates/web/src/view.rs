@@ -13,6 +13,7 @@ use crate::api::Scope;
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::home::Home;
+use crate::i18n::{Display, Lang};
 use crate::{AppState, Snapshot, fmt};
 
 /// Page furniture shared by every page: title, breadcrumbs and the as-of form.
@@ -44,6 +45,8 @@ pub(crate) struct Layout {
     pub(crate) may_search: bool,
     /// What the header's search box holds (the search page's query).
     pub(crate) search: String,
+    /// The request's language and type size.
+    pub(crate) display: Display,
 }
 
 /// The left navigation by job (UI.md "Layout"): each entry with the policy that opens it, so a
@@ -149,6 +152,8 @@ impl Layout {
         // The first entry is the user's home: 总览 where that is the overview, 首页 where it is
         // their district or category, none where it is the filing page (its own entry).
         let home = crate::home::home_of(user, &snap.portfolio);
+        let display = crate::i18n::current();
+        let lang = display.lang;
         let nav_links = NAV
             .iter()
             .filter(|(_, _, _, resource, action)| user.may(*resource, *action))
@@ -159,25 +164,29 @@ impl Layout {
                 } else {
                     *label
                 };
-                (*key, label, format!("{path}?{qs}"))
+                (*key, lang.t(label), format!("{path}?{qs}"))
             })
             .collect();
+        // A title or crumb the catalogue holds is a UI string (项目, 总览); any other is data (a
+        // project's or district's name) and is shown as stored.
+        let title = title.into();
         Layout {
-            title: title.into(),
+            title: lang.t(&title).to_string(),
             crumbs: Vec::new(),
-            home_label: home.label(),
+            home_label: lang.t(home.label()),
             nav,
             nav_links,
             year: scope.year,
             years,
             as_of_iso: scope.as_of.to_string(),
-            as_of_cn: fmt::date_cn(scope.as_of),
+            as_of_cn: lang.date(scope.as_of),
             qs,
             path: path.to_string(),
             keep: Vec::new(),
             body_class: "",
             may_search: user.may(Resource::Portfolio, Action::Read),
             search: String::new(),
+            display,
             user: match &user.unit_name {
                 Some(unit) => format!("{} · {}", unit, user.account.display_name),
                 None => user.account.display_name.clone(),
@@ -185,8 +194,40 @@ impl Layout {
         }
     }
 
+    /// `key` (a Chinese UI string) in the reader's language.
+    pub(crate) fn t<'a>(&self, key: &'a str) -> &'a str {
+        self.display.lang.t(key)
+    }
+
+    /// `key` in the reader's language with `{n}` replaced by `n`.
+    pub(crate) fn tn(&self, key: &str, n: impl std::fmt::Display) -> String {
+        self.display.lang.tn(key, n)
+    }
+
+    /// `key` in the reader's language with `{n}` and `{m}` replaced by `n` and `m`.
+    pub(crate) fn tn2(
+        &self,
+        key: &str,
+        n: impl std::fmt::Display,
+        m: impl std::fmt::Display,
+    ) -> String {
+        self.display.lang.tn2(key, n, m)
+    }
+
+    /// The reader's language.
+    pub(crate) fn lang(&self) -> Lang {
+        self.display.lang
+    }
+
+    /// This page's path and as-of query, to come back to after a display toggle.
+    pub(crate) fn here(&self) -> String {
+        format!("{}?{}", self.path, self.qs)
+    }
+
     pub(crate) fn crumb(mut self, label: impl Into<String>, href: Option<String>) -> Layout {
-        self.crumbs.push((label.into(), href));
+        let label = label.into();
+        let label = self.display.lang.t(&label).to_string();
+        self.crumbs.push((label, href));
         self
     }
 }
@@ -195,6 +236,15 @@ impl Layout {
 /// account): what the user's roles open, so an administrator moves between their own pages and a
 /// campaign user finds the way back to their home.
 pub(crate) fn admin_nav(user: &CurrentUser) -> Vec<(&'static str, &'static str)> {
+    let lang = crate::i18n::lang();
+    admin_nav_keys(user)
+        .into_iter()
+        .map(|(label, href)| (lang.t(label), href))
+        .collect()
+}
+
+/// The links of [`admin_nav`], labelled in Chinese (the catalogue's keys).
+fn admin_nav_keys(user: &CurrentUser) -> Vec<(&'static str, &'static str)> {
     let mut links = Vec::new();
     if user.may(Resource::Portfolio, Action::Read) {
         links.push(("首页", "/"));
@@ -361,7 +411,7 @@ pub(crate) fn sort_heads<S: Copy + PartialEq>(
         .iter()
         .map(|(label, num, sort)| {
             let mut head = Head {
-                label,
+                label: crate::i18n::lang().t(label),
                 num: *num,
                 href: None,
                 mark: "",

@@ -35,6 +35,18 @@ impl AccountStore for Db {
         Box::pin(async move { codec_call!(self, account(id)) })
     }
 
+    fn account_lang(&self, account_id: i64) -> BoxFuture<'_, Result<Option<String>, StoreError>> {
+        Box::pin(async move { codec_call!(self, account_lang(account_id)) })
+    }
+
+    fn set_account_lang<'a>(
+        &'a self,
+        account_id: i64,
+        lang: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move { codec_call!(self, set_account_lang(account_id, lang)) })
+    }
+
     fn record_login<'a>(
         &'a self,
         account: &'a AccountRecord,

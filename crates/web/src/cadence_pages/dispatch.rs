@@ -399,31 +399,39 @@ pub(crate) async fn situation(
         .map(|(level, n)| (level_badge(*level), fmt::count(*n)))
         .collect();
     ladder.reverse();
+    let lang = crate::i18n::lang();
     Ok(Situation {
-        week: format!(
-            "第 {} 周（{}—{}）",
-            week.week,
-            fmt::date_cn(week.monday()),
-            fmt::date_cn(week.sunday())
-        ),
+        week: lang.tn("第 {n} 周", week.week)
+            + &lang.tn2(
+                "（{n}—{m}）",
+                lang.date(week.monday()),
+                lang.date(week.sunday()),
+            ),
         href: format!("/dispatch?week={week}"),
         ladder,
-        warnings_moved: format!(
-            "本周新增 {} 条，升级 {} 条",
+        warnings_moved: lang.tn2(
+            "本周新增 {n} 条，升级 {m} 条",
             fmt::count(pack.new_warnings.len() as u64),
-            fmt::count(pack.escalated_warnings.len() as u64)
+            fmt::count(pack.escalated_warnings.len() as u64),
         ),
         filing: pack.filing.as_ref().map(|f| {
             (
                 format!(
-                    "第 {} 期（{} 截止）按时报送率 {}：应报 {}，按时 {}，逾期 {}，未报 {}",
-                    f.period_seq,
-                    fmt::date_cn(f.deadline),
-                    fmt::rate(jianguan_domain::rates::Ratio::new(f.on_time, f.expected).value()),
-                    fmt::count(f.expected),
-                    fmt::count(f.on_time),
-                    fmt::count(f.late),
-                    fmt::count(f.missing)
+                    "{}{}{}{}",
+                    lang.tn2("第 {n} 期（{m} 截止）", f.period_seq, lang.date(f.deadline)),
+                    lang.tn2(
+                        "按时报送率 {n}：应报 {m}，",
+                        fmt::rate(
+                            jianguan_domain::rates::Ratio::new(f.on_time, f.expected).value()
+                        ),
+                        fmt::count(f.expected)
+                    ),
+                    lang.tn2(
+                        "按时 {n}，逾期 {m}，",
+                        fmt::count(f.on_time),
+                        fmt::count(f.late)
+                    ),
+                    lang.tn("未报 {n}", fmt::count(f.missing))
                 ),
                 format!(
                     "/compliance?year={year}&period={}&as_of={}",
@@ -432,10 +440,10 @@ pub(crate) async fn situation(
                 ),
             )
         }),
-        items: format!(
-            "逾期未办结 {} 件，卡壳 {} 件",
+        items: lang.tn2(
+            "逾期未办结 {n} 件，卡壳 {m} 件",
             fmt::count(pack.items_past_deadline.len() as u64),
-            fmt::count(pack.stuck_items.len() as u64)
+            fmt::count(pack.stuck_items.len() as u64),
         ),
         items_href: format!("/items?year={year}&as_of={}&overdue=1", week.sunday()),
         districts: pack.district_league.iter().map(league_view).collect(),

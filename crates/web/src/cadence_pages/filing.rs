@@ -82,19 +82,26 @@ fn current_period(periods: &[ReportingPeriod], today: Date) -> Option<&Reporting
 }
 
 fn period_label(p: &ReportingPeriod) -> String {
+    let lang = crate::i18n::lang();
     format!(
-        "{}年第{}期（{} 至 {}，{} 截止）",
-        p.year, p.seq, p.start, p.end, p.deadline
+        "{}{}",
+        lang.tn2("{n}年第{m}期", p.year, p.seq),
+        lang.tn2(
+            "（{n}，{m} 截止）",
+            lang.tn2("{n} 至 {m}", p.start, p.end),
+            p.deadline
+        )
     )
 }
 
 /// How a filing stands, as a word with a class.
 fn filing_badge(f: filing::Filing) -> super::Badge {
+    let lang = crate::i18n::lang();
     let (label, class) = match f {
-        filing::Filing::OnTime => ("按时".to_string(), "fl fl-ontime"),
-        filing::Filing::Late(d) => (format!("迟报 {d} 天"), "fl fl-late"),
-        filing::Filing::Missing => ("漏报".to_string(), "fl fl-missing"),
-        filing::Filing::Pending => ("待报".to_string(), "fl fl-pending"),
+        filing::Filing::OnTime => (lang.t("按时").to_string(), "fl fl-ontime"),
+        filing::Filing::Late(d) => (lang.tn("迟报 {n} 天", d), "fl fl-late"),
+        filing::Filing::Missing => (lang.t("漏报").to_string(), "fl fl-missing"),
+        filing::Filing::Pending => (lang.t("待报").to_string(), "fl fl-pending"),
     };
     super::Badge {
         label,
@@ -247,7 +254,7 @@ async fn desk(
         .map(|x| {
             (
                 format!("/filing?{qs}&period={}", x.seq),
-                format!("第{}期", x.seq),
+                layout.tn("第{n}期", x.seq),
                 x.id == period.id,
             )
         })
@@ -293,7 +300,11 @@ async fn desk(
             unit: p.unit_name(pr.responsible_unit).to_string(),
             status: filing_badge(*f),
             versions: *n,
-            action: if *n == 0 { "填报" } else { "更正" },
+            action: if *n == 0 {
+                layout.t("填报")
+            } else {
+                layout.t("更正")
+            },
         })
         .collect();
     let form = form_for.map(|(record, _, typed)| form_view(state, p, &record, period, typed));
@@ -304,18 +315,25 @@ async fn desk(
         period: period_label(period),
         periods,
         counts: format!(
-            "应报 {}：按时 {}，迟报 {}，漏报 {}，待报 {}",
-            fmt::count(counts.expected),
-            fmt::count(counts.on_time),
-            fmt::count(counts.late),
-            fmt::count(counts.missing),
-            fmt::count(counts.pending)
+            "{}{}{}",
+            layout.tn("应报 {n}：", fmt::count(counts.expected)),
+            layout.tn2(
+                "按时 {n}，迟报 {m}，",
+                fmt::count(counts.on_time),
+                fmt::count(counts.late)
+            ),
+            layout.tn2(
+                "漏报 {n}，待报 {m}",
+                fmt::count(counts.missing),
+                fmt::count(counts.pending)
+            )
         ),
         rows,
         more: (matching > LIST_LIMIT).then(|| {
-            format!(
-                "共 {} 个项目，仅列前 {LIST_LIMIT} 个，请按名称或编码搜索",
-                fmt::count(matching as u64)
+            layout.tn2(
+                "共 {n} 个项目，仅列前 {m} 个，请按名称或编码搜索",
+                fmt::count(matching as u64),
+                LIST_LIMIT,
             )
         }),
         search,
@@ -418,16 +436,13 @@ fn form_view(
         values,
         previous_investment: previous.map(|r| fmt::wan(r.investment_to_date)),
         filed: latest.map(|r| {
-            format!(
-                "本期已于 {} 填报（第 {} 版）{}",
-                r.filed_on,
-                r.version,
-                if r.filed_on > period.deadline {
-                    "，逾期填报"
+            let lang = crate::i18n::lang();
+            lang.tn2("本期已于 {n} 填报（第 {m} 版）", r.filed_on, r.version)
+                + if r.filed_on > period.deadline {
+                    lang.t("，逾期填报")
                 } else {
                     ""
                 }
-            )
         }),
         needs_reason: latest.is_some(),
         photos_enabled: state.photo_dir().is_some(),
@@ -452,7 +467,9 @@ pub(crate) async fn page(
     let cadence = super::records(&state).await?;
     let filed = params.id("filed")?;
     let mut notice = match filed {
-        Some(id) => format!("已提交（报告编号 {id}）。重复提交相同内容不会另存。"),
+        Some(id) => {
+            crate::i18n::lang().tn("已提交（报告编号 {n}）。重复提交相同内容不会另存。", id)
+        }
         None => String::new(),
     };
     let form_for = match params.id("project")? {

@@ -246,7 +246,7 @@ fn view(
     ItemView {
         id: item.id.0,
         kind: item.kind,
-        kind_label: item.kind.label(),
+        kind_label: crate::i18n::lang().t(item.kind.label()),
         title: item.title.clone(),
         project_id: item.project.map(|id| id.0),
         project: item
@@ -261,9 +261,9 @@ fn view(
         topic: item.topic.clone(),
         source: item.source.clone(),
         level: s.level,
-        level_label: s.level.label(),
+        level_label: crate::i18n::lang().t(s.level.label()),
         status: s.status,
-        status_label: s.status.label(),
+        status_label: crate::i18n::lang().t(s.status.label()),
         opened_on: item.opened_on,
         deadline: s.deadline,
         days_overdue: item.overdue_days(on),
@@ -536,7 +536,7 @@ async fn list_page(
             .iter()
             .map(|k| Choice {
                 value: k.code().into(),
-                label: k.label().into(),
+                label: crate::i18n::lang().t(k.label()).into(),
                 selected: filters.kind == Some(*k),
             })
             .collect(),
@@ -548,7 +548,7 @@ async fn list_page(
         .iter()
         .map(|s| Choice {
             value: s.code().into(),
-            label: s.label().into(),
+            label: crate::i18n::lang().t(s.label()).into(),
             selected: filters.status == Some(*s),
         })
         .collect(),
@@ -564,7 +564,7 @@ async fn list_page(
             .iter()
             .map(|n| Choice {
                 value: n.to_string(),
-                label: format!("每页 {n} 条"),
+                label: crate::i18n::lang().tn("每页 {n} 条", n),
                 selected: filters.per_page == *n,
             })
             .collect(),
@@ -603,7 +603,7 @@ async fn list_page(
             .iter()
             .map(|k| Choice {
                 value: k.code().into(),
-                label: k.label().into(),
+                label: crate::i18n::lang().t(k.label()).into(),
                 selected: *k == selected_kind,
             })
             .collect(),

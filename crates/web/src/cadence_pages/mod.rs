@@ -113,7 +113,7 @@ pub(crate) struct Badge {
 /// The badge of a warning level.
 pub(crate) fn level_badge(level: WarningLevel) -> Badge {
     Badge {
-        label: level.label().to_string(),
+        label: crate::i18n::lang().t(level.label()).to_string(),
         class: format!("lv lv-{}", level.code()),
     }
 }
@@ -122,8 +122,8 @@ pub(crate) fn level_badge(level: WarningLevel) -> Badge {
 pub(crate) fn light_badge(light: Light) -> Badge {
     Badge {
         label: match light {
-            Light::None => "无灯".to_string(),
-            other => other.label().to_string(),
+            Light::None => crate::i18n::lang().t("无灯").to_string(),
+            other => crate::i18n::lang().t(other.label()).to_string(),
         },
         class: format!("light light-{}", light.code()),
     }
@@ -132,7 +132,7 @@ pub(crate) fn light_badge(light: Light) -> Badge {
 /// The badge of an item's status.
 pub(crate) fn status_badge(status: ItemStatus) -> Badge {
     Badge {
-        label: status.label().to_string(),
+        label: crate::i18n::lang().t(status.label()).to_string(),
         class: format!("item-st item-{}", status.code()),
     }
 }
@@ -151,7 +151,7 @@ pub(crate) fn owner_choices(
     .into_iter()
     .map(|kind| {
         (
-            kind.label(),
+            crate::i18n::lang().t(kind.label()),
             portfolio
                 .units_of(kind)
                 .map(|u| Choice {

@@ -540,7 +540,7 @@ pub(crate) async fn page(
             .iter()
             .map(|lv| Choice {
                 value: lv.code().to_string(),
-                label: lv.label().to_string(),
+                label: crate::i18n::lang().t(lv.label()).to_string(),
                 selected: filters.level == Some(*lv),
             })
             .collect(),
@@ -561,7 +561,7 @@ pub(crate) async fn page(
             .iter()
             .map(|n| Choice {
                 value: n.to_string(),
-                label: format!("每页 {n} 条"),
+                label: crate::i18n::lang().tn("每页 {n} 条", n),
                 selected: filters.per_page == *n,
             })
             .collect(),

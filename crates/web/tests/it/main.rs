@@ -12,6 +12,7 @@ mod cadence;
 mod catalogue;
 mod coverage;
 mod edge;
+mod english;
 mod find;
 mod homes;
 mod http;

@@ -26,6 +26,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
+use jianguan_access::Role;
 use jianguan_access::totp::{Totp, TotpSecret};
 
 use super::browser::{Driver, find_chromedriver, free_port};
@@ -268,13 +269,40 @@ struct Walk {
     widest_390: (u64, String),
 }
 
+/// One walk of a role's pages: in Chinese at the normal type, or in English at the large type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    Chinese,
+    EnglishLarge,
+}
+
+impl Pass {
+    /// The `lang` every page must declare.
+    fn lang(self) -> &'static str {
+        match self {
+            Pass::Chinese => "zh-CN",
+            Pass::EnglishLarge => "en",
+        }
+    }
+
+    /// Added to the screenshots' names.
+    fn suffix(self) -> &'static str {
+        match self {
+            Pass::Chinese => "",
+            Pass::EnglishLarge => "-en-large",
+        }
+    }
+}
+
 async fn walk_role(
     client: &Client,
     base: &str,
     username: &str,
     role: &str,
     totp: Option<&str>,
+    pass: Pass,
 ) -> Walk {
+    let sfx = pass.suffix();
     client
         .goto(&format!("{base}/login"))
         .await
@@ -330,7 +358,7 @@ async fn walk_role(
 
     let mut walk = Walk::default();
     set_width(client, 390).await;
-    shoot(client, &format!("home-{username}-390.png")).await;
+    shoot(client, &format!("home-{username}{sfx}-390.png")).await;
 
     // The home page first, then what the navigation offers, then the fixed pages.
     let home = client.current_url().await.expect("home url");
@@ -398,7 +426,7 @@ async fn walk_role(
                 shoot(
                     client,
                     &format!(
-                        "leader-390-{}.png",
+                        "leader{sfx}-390-{}.png",
                         if slug.is_empty() { "home" } else { &slug }
                     ),
                 )
@@ -421,16 +449,16 @@ async fn walk_role(
                 ));
             }
         }
-        audit_page(client, role, &href, &mut walk).await;
+        audit_page(client, role, &href, pass.lang(), &mut walk).await;
         if label == "filing form" {
             set_width(client, 390).await;
-            shoot(client, &format!("filing-form-{username}-390.png")).await;
+            shoot(client, &format!("filing-form-{username}{sfx}-390.png")).await;
             // The whole form on one tall phone screen, to look at the flow end to end.
             client
                 .set_window_size(390, 2400)
                 .await
                 .expect("resize window");
-            shoot(client, &format!("filing-form-{username}-390-full.png")).await;
+            shoot(client, &format!("filing-form-{username}{sfx}-390-full.png")).await;
         }
         if href.split('?').next() == Some("/projects") && username == "leader" {
             // The project list as cards, on one tall phone screen.
@@ -438,13 +466,13 @@ async fn walk_role(
                 .set_window_size(390, 2400)
                 .await
                 .expect("resize window");
-            shoot(client, "project-list-leader-390-full.png").await;
+            shoot(client, &format!("project-list-leader{sfx}-390-full.png")).await;
         }
         if href.split('?').next() == Some("/") && username == "leader" {
             set_width(client, 1440).await;
-            shoot(client, "overview-leader-1440.png").await;
+            shoot(client, &format!("overview-leader{sfx}-1440.png")).await;
             set_width(client, 390).await;
-            shoot(client, "overview-leader-390.png").await;
+            shoot(client, &format!("overview-leader{sfx}-390.png")).await;
         }
         // Follow the first detail link of each kind not yet visited.
         let links: Vec<String> =
@@ -462,9 +490,9 @@ async fn walk_role(
     }
     // Time to first paint on a phone: the overview (the leader's home) and the filing form
     // (the reporter's work).
-    let target = match username {
-        "leader" => Some(("overview".to_string(), "/".to_string())),
-        "reporter" => queue.iter().find(|(l, _)| l == "filing form").cloned(),
+    let target = match (username, pass) {
+        ("leader", Pass::Chinese) => Some(("overview".to_string(), "/".to_string())),
+        ("reporter", Pass::Chinese) => queue.iter().find(|(l, _)| l == "filing form").cloned(),
         _ => None,
     };
     if let Some((label, href)) = target {
@@ -575,11 +603,11 @@ async fn first_paint_on_a_phone(client: &Client, base: &str, href: &str) -> (f64
 
 /// The page's accessibility basics and health ([`AUDIT`]), then every link it offers not yet
 /// fetched in this role's walk: a 4xx or 5xx fails.
-async fn audit_page(client: &Client, role: &str, href: &str, walk: &mut Walk) {
+async fn audit_page(client: &Client, role: &str, href: &str, lang: &str, walk: &mut Walk) {
     let a = client.execute(AUDIT, vec![]).await.expect("audit");
-    if a[0].as_str() != Some("zh-CN") {
+    if a[0].as_str() != Some(lang) {
         walk.failures
-            .push(format!("{role} {href}: lang is {}, not zh-CN", a[0]));
+            .push(format!("{role} {href}: lang is {}, not {lang}", a[0]));
     }
     let named = [
         (1, "form controls without a label"),
@@ -665,56 +693,95 @@ async fn no_page_scrolls_sideways_on_a_phone_for_any_role() {
 
     let mut total = Walk::default();
     for account in &seeded.accounts {
-        let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            serde_json::json!({
-                "binary": "/usr/bin/chromium",
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-                    "--window-size=390,844", "--lang=zh-CN",
-                    format!("--user-data-dir={}", dir.path().join(account.username).display()),
-                ],
-                // The Chinese interface, whatever the machine's locale.
-                "prefs": { "intl": { "accept_languages": "zh-CN,zh" } }
-            }),
-        );
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let client = loop {
-            let attempt = ClientBuilder::rustls()
-                .expect("TLS setup")
-                .capabilities(caps.clone())
-                .connect(&format!("http://127.0.0.1:{port}"))
-                .await;
-            match attempt {
-                Ok(c) => break c,
-                Err(e) if Instant::now() > deadline => panic!("chromedriver did not start: {e}"),
-                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
-            }
+        // The larger type (适老化) must fit a phone too: walked again with its cookie for the
+        // leader and the reporter on site, the readers it is most for.
+        let passes: &[bool] = if matches!(account.role, Role::HqLeader | Role::UnitReporter) {
+            &[false, true]
+        } else {
+            &[false]
         };
-        let role = format!("{:?}", account.role);
-        let walk = walk_role(
-            &client,
-            &base,
-            account.username,
-            &role,
-            account.totp_secret.as_deref(),
-        )
-        .await;
-        client.close().await.expect("close browser");
-        eprintln!(
-            "{role}: {} pages, {} page×width checks, widest at 390 px: {} px {}",
-            walk.pages, walk.checked, walk.widest_390.0, walk.widest_390.1
-        );
-        total.checked += walk.checked;
-        total.pages += walk.pages;
-        total.link_count += walk.links.len();
-        total.paints.extend(walk.paints);
-        total.failures.extend(walk.failures);
-        if walk.widest_390.0 > total.widest_390.0 {
-            total.widest_390 = walk.widest_390;
+        for &large in passes {
+            let mut caps = serde_json::Map::new();
+            caps.insert(
+                "goog:chromeOptions".into(),
+                serde_json::json!({
+                    "binary": "/usr/bin/chromium",
+                    "args": [
+                        "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                        "--disable-quic", "--no-first-run", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+                        "--window-size=390,844",
+                        if large { "--lang=en-US" } else { "--lang=zh-CN" },
+                        format!("--user-data-dir={}", dir.path().join(format!("{}-{large}", account.username)).display()),
+                    ],
+                    // Chinese for the normal walk, whatever the machine's locale; English (longer
+                    // words) with the large type.
+                    "prefs": { "intl": { "accept_languages": if large { "en-US,en" } else { "zh-CN,zh" } } }
+                }),
+            );
+            let deadline = Instant::now() + Duration::from_secs(30);
+            let client = loop {
+                let attempt = ClientBuilder::rustls()
+                    .expect("TLS setup")
+                    .capabilities(caps.clone())
+                    .connect(&format!("http://127.0.0.1:{port}"))
+                    .await;
+                match attempt {
+                    Ok(c) => break c,
+                    Err(e) if Instant::now() > deadline => {
+                        panic!("chromedriver did not start: {e}")
+                    }
+                    Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+                }
+            };
+            let role = if large {
+                format!("{:?} (large type)", account.role)
+            } else {
+                format!("{:?}", account.role)
+            };
+            if large {
+                client
+                    .goto(&format!("{base}/login"))
+                    .await
+                    .expect("open login");
+                client
+                    .execute(
+                        &format!(
+                            "document.cookie = '{}=1; path=/';",
+                            jianguan_web::i18n::LARGE_TYPE_COOKIE
+                        ),
+                        vec![],
+                    )
+                    .await
+                    .expect("the large-type cookie");
+            }
+            let pass = if large {
+                Pass::EnglishLarge
+            } else {
+                Pass::Chinese
+            };
+            let walk = walk_role(
+                &client,
+                &base,
+                account.username,
+                &role,
+                account.totp_secret.as_deref(),
+                pass,
+            )
+            .await;
+            client.close().await.expect("close browser");
+            eprintln!(
+                "{role}: {} pages, {} page×width checks, widest at 390 px: {} px {}",
+                walk.pages, walk.checked, walk.widest_390.0, walk.widest_390.1
+            );
+            total.checked += walk.checked;
+            total.pages += walk.pages;
+            total.link_count += walk.links.len();
+            total.paints.extend(walk.paints);
+            total.failures.extend(walk.failures);
+            if walk.widest_390.0 > total.widest_390.0 {
+                total.widest_390 = walk.widest_390;
+            }
         }
     }
     eprintln!(
