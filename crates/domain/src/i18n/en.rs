@@ -122,7 +122,6 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ("安全管理员", "Security administrator"),
     ("审计管理员", "Audit administrator"),
     // Errors (pages and the API's error envelope).
-    ("返回总览", "Back to the overview"),
     ("项目列表", "Project list"),
     ("参数 {n} 无效：", "Parameter {n} is invalid: "),
     ("请先登录", "Please sign in first"),

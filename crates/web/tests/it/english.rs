@@ -228,7 +228,7 @@ async fn api_errors_follow_the_accept_language_header(app: &App) {
     let page = get_with(app, &app.cookies["office"], "/projects/999999999", ENGLISH).await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert!(page.body.contains(r#"<html lang="en""#), "{}", page.body);
-    assert!(page.body.contains("Back to the overview"), "{}", page.body);
+    assert!(page.body.contains("Back to home"), "{}", page.body);
 }
 
 async fn the_large_type_toggle_sets_its_cookie_and_the_pages_class(app: &App) {

@@ -5,7 +5,7 @@
 //! role, width and the element reaching furthest right) or, on a phone, when a tap target (a
 //! navigation link, a button, a checkbox's label) is less than 44 px high.
 //!
-//! Each page is also checked once for GB/T 37668 basics — `lang="zh-CN"`, every form control
+//! Each page is also checked once for console errors, for GB/T 37668 basics — `lang="zh-CN"`, every form control
 //! labelled, the status colours' contrast, every link and control reachable by keyboard — for
 //! English left untranslated, for resources or images that failed to load, and every link it
 //! offers is fetched once per role: a 4xx or 5xx fails. The overview and the filing form are
@@ -504,32 +504,56 @@ async fn walk_role(
     walk
 }
 
-/// A Chrome DevTools command sent through chromedriver (`goog/cdp/execute`): the phone profile
-/// throttles the CPU and the network the way Lighthouse's mobile profile does.
+/// A chromedriver command beyond WebDriver's (its path under the session, and its body): a
+/// DevTools command (`goog/cdp/execute`) for the phone profile, the console's log (`se/log`).
 #[derive(Debug)]
-struct Cdp(&'static str, serde_json::Value);
+struct Chromedriver(&'static str, serde_json::Value);
 
-impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+impl fantoccini::wd::WebDriverCompatibleCommand for Chromedriver {
     fn endpoint(
         &self,
         base: &url::Url,
         session: Option<&str>,
     ) -> Result<url::Url, url::ParseError> {
         base.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session.unwrap_or_default()
+            "session/{}/{}",
+            session.unwrap_or_default(),
+            self.0
         ))
     }
 
     fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
-        let body = serde_json::json!({ "cmd": self.0, "params": self.1 });
-        (axum::http::Method::POST, Some(body.to_string()))
+        (axum::http::Method::POST, Some(self.1.to_string()))
     }
+}
+
+/// The browser console's errors since the last call (chromedriver's log, with
+/// `goog:loggingPrefs` asking for it): script errors, refused or failed loads.
+async fn console_errors(client: &Client) -> Vec<String> {
+    let entries = client
+        .issue_cmd(Chromedriver(
+            "se/log",
+            serde_json::json!({ "type": "browser" }),
+        ))
+        .await
+        .expect("the browser's console log");
+    entries
+        .as_array()
+        .map(|all| {
+            all.iter()
+                .filter(|e| e["level"] == "SEVERE")
+                .map(|e| e["message"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 async fn cdp(client: &Client, cmd: &'static str, params: serde_json::Value) {
     client
-        .issue_cmd(Cdp(cmd, params))
+        .issue_cmd(Chromedriver(
+            "goog/cdp/execute",
+            serde_json::json!({ "cmd": cmd, "params": params }),
+        ))
         .await
         .unwrap_or_else(|e| panic!("DevTools {cmd}: {e}"));
 }
@@ -604,6 +628,18 @@ async fn first_paint_on_a_phone(client: &Client, base: &str, href: &str) -> (f64
 /// The page's accessibility basics and health ([`AUDIT`]), then every link it offers not yet
 /// fetched in this role's walk: a 4xx or 5xx fails.
 async fn audit_page(client: &Client, role: &str, href: &str, lang: &str, walk: &mut Walk) {
+    // A page the walk opens on purpose for a role that may not (the refusal must fit too) logs
+    // its own 403 or 404; anything else the console says is a failure.
+    let own = format!("{href} - Failed to load resource");
+    let errors: Vec<String> = console_errors(client)
+        .await
+        .into_iter()
+        .filter(|e| !e.contains(&own))
+        .collect();
+    if !errors.is_empty() {
+        walk.failures
+            .push(format!("{role} {href}: console errors: {errors:?}"));
+    }
     let a = client.execute(AUDIT, vec![]).await.expect("audit");
     if a[0].as_str() != Some(lang) {
         walk.failures
@@ -718,6 +754,11 @@ async fn no_page_scrolls_sideways_on_a_phone_for_any_role() {
                     // words) with the large type.
                     "prefs": { "intl": { "accept_languages": if large { "en-US,en" } else { "zh-CN,zh" } } }
                 }),
+            );
+            // The console's errors, read after each page.
+            caps.insert(
+                "goog:loggingPrefs".into(),
+                serde_json::json!({ "browser": "ALL" }),
             );
             let deadline = Instant::now() + Duration::from_secs(30);
             let client = loop {
