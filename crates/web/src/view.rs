@@ -381,6 +381,13 @@ pub(crate) fn unprocessable(page: Result<Response, AppError>) -> Result<Response
     Ok(response)
 }
 
+/// `page` answered 409: a form shown again because the write lost a race to another writer.
+pub(crate) fn conflict(page: Result<Response, AppError>) -> Result<Response, AppError> {
+    let mut response = page?;
+    *response.status_mut() = StatusCode::CONFLICT;
+    Ok(response)
+}
+
 /// The current snapshot, or a 500.
 pub(crate) async fn snapshot(state: &AppState) -> Result<Arc<Snapshot>, AppError> {
     state.snapshot().await.map_err(AppError::store)

@@ -114,6 +114,7 @@ macro_rules! backend_tests {
                 two_handles_racing_for_one_slot_get_exactly_one_claim,
                 two_handles_appending_audit_records_at_once_keep_one_unbroken_chain,
                 two_handles_filing_reports_at_once_all_succeed_with_distinct_ids,
+                every_write_path_run_at_once_from_many_clients_succeeds_with_distinct_ids,
             );
         }
     };
@@ -1794,6 +1795,222 @@ async fn two_handles_filing_reports_at_once_all_succeed_with_distinct_ids(db: Db
     assert_eq!(ids.len(), 40, "every filing got its own id");
     let records = db.audit_records(0, i64::MAX).await.expect("reads");
     assert_eq!(records.len(), before + 40, "one audit record per filing");
+    jianguan_audit::verify(&records, &[], jianguan_audit::CryptoSuite::Intl)
+        .expect("one unbroken chain");
+    other.close().await;
+}
+
+/// Every write path the store offers, run at once from many clients on two handles of one
+/// database: every write succeeds (0 errors), every path's ids are distinct, the one setting
+/// written by all of them gets distinct versions, and the audit chain stays one unbroken chain
+/// with one record per write.
+async fn every_write_path_run_at_once_from_many_clients_succeeds_with_distinct_ids(
+    db: Db,
+    url: String,
+) {
+    use jianguan_domain::model::{CategoryId, Money, ReportId, UnitKind};
+    use jianguan_domain::plan::{PlanChange, PlanChangeKind, PlanChangeRequest, PlanChangeStatus};
+    use jianguan_domain::store::CadenceWrite;
+    use jianguan_domain::warnings::{WarningEvent, WarningLevel};
+    create(&db, &CITY).await.expect("the demo city is written");
+    let other = jianguan_store::open(&url)
+        .await
+        .expect("a second handle opens");
+    const PATHS: usize = 10;
+    const CLIENTS: usize = 4 * PATHS;
+    let period = CITY.periods.last().unwrap();
+    let district = first_of(UnitKind::District);
+    let before = db.audit_records(0, i64::MAX).await.expect("reads").len();
+    // What each client wrote: its path and the id (or version) the store gave it.
+    let writes = (0..CLIENTS).map(|i| {
+        let handle = if i % 2 == 0 {
+            db.clone()
+        } else {
+            other.clone()
+        };
+        let project = &CITY.projects[i];
+        async move {
+            let path = i % PATHS;
+            let id = match path {
+                0 => {
+                    let version = CITY
+                        .reports
+                        .iter()
+                        .filter(|r| r.project == project.id && r.period == period.id)
+                        .map(|r| r.version)
+                        .max()
+                        .unwrap_or(0)
+                        + 1;
+                    let report = ProgressReport {
+                        id: ReportId(0),
+                        project: project.id,
+                        period: period.id,
+                        version,
+                        filed_on: period.deadline,
+                        investment_to_date: Money::from_wan(1.0),
+                        milestones_reached: vec![],
+                        note: "并发填报".into(),
+                        problems: vec![],
+                        correction_reason: (version > 1).then(|| "并发更正".to_string()),
+                    };
+                    handle
+                        .file_report(&report, &[], &audit_draft("report.file"), &[], &[])
+                        .await
+                        .map(|id| id.0)
+                }
+                1 => {
+                    let m = &project.milestones[0];
+                    let write = CadenceWrite {
+                        warnings: vec![WarningEvent {
+                            id: 0,
+                            project: project.id,
+                            milestone: m.id,
+                            unit: project.responsible_unit,
+                            district: project.district,
+                            on: day("2021-03-02"),
+                            previous: None,
+                            level: Some(WarningLevel::Reminder),
+                            reason: "并发预警".into(),
+                            rules_version: 1,
+                        }],
+                        new_items: vec![ticket(project)],
+                        item_events: vec![],
+                        dismissals: vec![],
+                    };
+                    handle
+                        .record_cadence(&write, &[audit_draft("item.create")])
+                        .await
+                        .map(|ids| ids[0].0)
+                }
+                2 => {
+                    handle
+                        .create_account(
+                            &account(&format!("client{i}"), None),
+                            &audit_draft("account.create"),
+                        )
+                        .await
+                }
+                3 => handle
+                    .save_setting(
+                        "concurrency",
+                        &format!("client = {i}"),
+                        "office",
+                        &audit_draft("settings.save"),
+                    )
+                    .await
+                    .map(|v| v.version),
+                4 => handle
+                    .enter_values(
+                        &[marketisation(district, month("2021-10"), i as f64)],
+                        &audit_draft("indicator.enter"),
+                    )
+                    .await
+                    .map(|ids| ids[0]),
+                5 => handle
+                    .add_media_reports(
+                        &[assess::MediaReport {
+                            id: 0,
+                            outlet: "示例日报".into(),
+                            level: assess::MediaLevel::City,
+                            date: day("2021-10-13"),
+                            title: format!("并发报道{i}"),
+                            projects: vec![project.id],
+                            unit: project.district,
+                        }],
+                        &audit_draft("media.add"),
+                    )
+                    .await
+                    .map(|ids| ids[0]),
+                6 => {
+                    let change = PlanChange {
+                        id: 0,
+                        request: PlanChangeRequest {
+                            project: project.id,
+                            year: 2021,
+                            kind: PlanChangeKind::Investment,
+                            reason: "并发调整".into(),
+                            dates: vec![],
+                            investment: Some(Money::from_wan(10.0)),
+                            effective_on: None,
+                            scope: None,
+                            attachments: vec![],
+                        },
+                        requested_by: "reporter".into(),
+                        requested_unit: Some(project.responsible_unit),
+                        requested_at_ms: 1_638_316_800_000,
+                        status: PlanChangeStatus::Pending,
+                        decided_by: None,
+                        decided_at_ms: None,
+                        decision_note: None,
+                    };
+                    handle
+                        .request_plan_change(&change, &audit_draft("plan.change_request"))
+                        .await
+                }
+                7 => {
+                    let category = jianguan_domain::model::Category {
+                        id: CategoryId(0),
+                        code: format!("BF{i:02}"),
+                        name: format!("并发类别{i}"),
+                        ..CITY.categories[0].clone()
+                    };
+                    handle
+                        .save_category(&category, "office", &audit_draft("category.save"))
+                        .await
+                        .map(|c| c.id.0)
+                }
+                8 => handle
+                    .append_audit(&audit_draft("login.failed"))
+                    .await
+                    .map(|r| r.seq),
+                // One user name from one source failing from many clients: an upsert each.
+                _ => {
+                    let state = jianguan_domain::store::LoginThrottleRecord {
+                        failures: i as i64,
+                        last_failure_ms: 1_638_316_800_000,
+                        locked_until_ms: None,
+                    };
+                    handle
+                        .record_login_failure(
+                            "alice",
+                            "10.0.0.1",
+                            state,
+                            0,
+                            &audit_draft("login.failed"),
+                        )
+                        .await
+                        .map(|()| i as i64)
+                }
+            };
+            (path, id)
+        }
+    });
+    let results = futures_util::future::join_all(writes).await;
+    let failed: Vec<String> = results
+        .iter()
+        .filter_map(|(path, r)| r.as_ref().err().map(|e| format!("path {path}: {e}")))
+        .collect();
+    assert!(failed.is_empty(), "concurrent writes failed: {failed:?}");
+    for path in 0..PATHS {
+        let mut ids: Vec<i64> = results
+            .iter()
+            .filter(|(p, _)| *p == path)
+            .map(|(_, r)| *r.as_ref().unwrap())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(
+            ids.len(),
+            CLIENTS / PATHS,
+            "path {path}: every write got its own id"
+        );
+    }
+    let records = db.audit_records(0, i64::MAX).await.expect("reads");
+    assert_eq!(
+        records.len(),
+        before + CLIENTS,
+        "one audit record per write"
+    );
     jianguan_audit::verify(&records, &[], jianguan_audit::CryptoSuite::Intl)
         .expect("one unbroken chain");
     other.close().await;

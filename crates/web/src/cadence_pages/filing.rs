@@ -35,7 +35,7 @@ use jianguan_domain::model::{
     MilestoneId, Money, PeriodId, Portfolio, Problem, ProgressReport, Project, ReportId,
     ReportingPeriod, UnitId,
 };
-use jianguan_domain::store::ProjectRecord;
+use jianguan_domain::store::{Field, ProjectRecord, StoreError};
 use serde::Serialize;
 
 use super::photos::{self, MAX_PHOTOS, Photo};
@@ -906,15 +906,51 @@ pub(crate) async fn submit(
             // Two identical submits racing: the other stored this version first. If what is
             // stored now equals this draft, it is the same report.
             let again = crate::api::visible_project(&state, &user, project_id).await?;
-            match check_filing(project, period, &versions(&again), &draft, today) {
-                Ok(FilingDecision::Unchanged(id)) => {
-                    return Ok(filed_redirect(period, project.id.0, id, today));
-                }
-                _ => return Err(AppError::store(e)),
+            if let Ok(FilingDecision::Unchanged(id)) =
+                check_filing(project, period, &versions(&again), &draft, today)
+            {
+                return Ok(filed_redirect(period, project.id.0, id, today));
             }
+            if !is_version_race(&e) {
+                return Err(AppError::store(e));
+            }
+            // Two different reports racing: another filer stored this period's version first.
+            // A conflict (409), the form shown again over what is stored now with everything
+            // this filer typed, so nothing is lost and the filer decides whether to correct.
+            let stored = latest_for(&again, period).map_or(version, |r| r.version);
+            // The message links to the correction reason: resubmitting is a correction.
+            let message = format!(
+                "{}：本期进度刚由他人先行填报（现为第 {stored} 版），本次未保存；\
+                 您填写的内容已保留，请核对后填写更正理由再提交",
+                field_label("correction_reason")
+            );
+            let page = desk(
+                &state,
+                &user,
+                &snap,
+                &cadence,
+                &Params::default(),
+                Some((again, period.id, Some(typed))),
+                vec![("correction_reason".into(), message)],
+                String::new(),
+            )
+            .await;
+            return view::conflict(page);
         }
     };
     Ok(filed_redirect(period, project.id.0, id, today))
+}
+
+/// Whether a refused filing lost a race for its version: another filer stored a version of the
+/// same project's report for the same period between this filer's check and write.
+fn is_version_race(e: &StoreError) -> bool {
+    matches!(
+        e,
+        StoreError::Duplicate {
+            field: Field::ReportVersion | Field::Report,
+            ..
+        }
+    )
 }
 
 /// Back to the form after filing, as of the filing day, so the list shows the report filed;

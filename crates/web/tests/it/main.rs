@@ -10,6 +10,7 @@ mod auth;
 mod browser;
 mod cadence;
 mod catalogue;
+mod concurrency;
 mod coverage;
 mod edge;
 mod english;
