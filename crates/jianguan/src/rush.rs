@@ -639,7 +639,11 @@ async fn run_client(mut c: Client) -> Tally {
             if credit >= 1.0 {
                 credit -= 1.0;
             }
-            let path = if read_count % 2 == 0 { "/" } else { "/filing" };
+            let path = if read_count.is_multiple_of(2) {
+                "/"
+            } else {
+                "/filing"
+            };
             read_count += 1;
             let t = Instant::now();
             match read_page(&mut c.conn, path).await {
