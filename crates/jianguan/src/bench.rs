@@ -7,11 +7,52 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use axum::body::Body;
 use axum::http::Request;
+use clap::{Args, Subcommand};
 use jianguan_domain::Date;
 use jianguan_domain::overview::{Overview, overdue_milestones};
 use jianguan_domain::rates::InvestmentLedger;
 use jianguan_domain::store::prelude::*;
 use tower::ServiceExt;
+
+/// `jianguan bench`: the dashboard measured on a database, or (`bench rush`) the deadline rush
+/// over HTTP.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct BenchArgs {
+    #[command(subcommand)]
+    command: Option<BenchCommand>,
+    /// Database: a file path, sqlite://PATH or postgres://….
+    #[arg(long, env = "JIANGUAN_DATABASE_URL", required = true)]
+    db: Option<String>,
+    /// Campaign year (default: the year being reported on).
+    #[arg(long)]
+    year: Option<i16>,
+    /// As-of date YYYY-MM-DD (default: today, or the year's last day once it is over).
+    #[arg(long)]
+    as_of: Option<Date>,
+    /// Timed repetitions of each measurement (the median is reported).
+    #[arg(long, default_value_t = 20)]
+    runs: usize,
+}
+
+/// The measurements `bench` runs besides the dashboard's.
+#[derive(Debug, Subcommand)]
+enum BenchCommand {
+    /// The deadline rush: clients sign in to a running server on this machine and file reports
+    /// for the period due, with page reads mixed in; every acknowledged report is then checked
+    /// against the server (present, equal to what was sent, no duplicates). Exit 1 when
+    /// anything was lost or a request failed.
+    Rush(crate::rush::RushArgs),
+}
+
+/// Runs the subcommand asked for, else the dashboard's measurements.
+pub async fn dispatch(args: BenchArgs) -> Result<()> {
+    match (args.command, args.db) {
+        (Some(BenchCommand::Rush(rush)), _) => crate::rush::run(rush).await,
+        (None, Some(db)) => run(&db, args.year, args.as_of, args.runs).await,
+        (None, None) => anyhow::bail!("--db is required"),
+    }
+}
 
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort_unstable();

@@ -27,6 +27,7 @@ mod ledger;
 mod org;
 mod plan;
 mod report;
+mod rush;
 mod security;
 
 /// jianguan (建管): the command platform of a city's construction & management campaign.
@@ -203,21 +204,9 @@ enum Command {
         command: assess::IndicatorCommand,
     },
     /// Measure the dashboard on a database: reading the figures' inputs, computing the overview
-    /// (district × category rates and the overdue list) and serving the overview page.
-    Bench {
-        /// Database: a file path, sqlite://PATH or postgres://….
-        #[arg(long, env = "JIANGUAN_DATABASE_URL")]
-        db: String,
-        /// Campaign year (default: the year being reported on).
-        #[arg(long)]
-        year: Option<i16>,
-        /// As-of date YYYY-MM-DD (default: today, or the year's last day once it is over).
-        #[arg(long)]
-        as_of: Option<Date>,
-        /// Timed repetitions of each measurement (the median is reported).
-        #[arg(long, default_value_t = 20)]
-        runs: usize,
-    },
+    /// (district × category rates and the overdue list) and serving the overview page;
+    /// `bench rush --url URL` drives the deadline rush over HTTP against a server on this machine.
+    Bench(bench::BenchArgs),
 }
 
 /// Where report photos are kept.
@@ -581,12 +570,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Plan { command } => plan::run(command).await,
         Command::Scheme { command } => assess::scheme(command).await,
         Command::Indicator { command } => assess::indicator(command).await,
-        Command::Bench {
-            db,
-            year,
-            as_of,
-            runs,
-        } => bench::run(&db, year, as_of, runs).await,
+        Command::Bench(args) => bench::dispatch(args).await,
     }
 }
 
@@ -987,5 +971,36 @@ mod tests {
             Cli::try_parse_from(["jianguan", "stats", "--db", "x.db", "--as-of", "2021-13-01"])
                 .unwrap_err();
         assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
+    fn bench_measures_a_database_or_runs_the_rush_as_a_subcommand() {
+        let parse = |args: &[&str]| Cli::try_parse_from(args.iter().copied());
+        assert!(parse(&["jianguan", "bench", "--db", "x.db", "--runs", "3"]).is_ok());
+        assert!(
+            parse(&[
+                "jianguan",
+                "bench",
+                "rush",
+                "--url",
+                "http://127.0.0.1:8080"
+            ])
+            .is_ok()
+        );
+        assert_eq!(parse(&["jianguan", "bench"]).unwrap_err().exit_code(), 2);
+        assert_eq!(
+            parse(&[
+                "jianguan",
+                "bench",
+                "rush",
+                "--url",
+                "http://127.0.0.1:1",
+                "--read-share",
+                "2"
+            ])
+            .unwrap_err()
+            .exit_code(),
+            2
+        );
     }
 }

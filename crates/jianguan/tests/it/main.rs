@@ -3,3 +3,4 @@
 mod backup;
 mod city;
 mod crash;
+mod rush;
