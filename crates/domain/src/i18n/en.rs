@@ -702,8 +702,17 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ("返回首页", "Back to home"),
     ("{n} 至", "{n} to"),
     ("（逾期填报）", "(filed late)"),
-    ("现场照片 {n}（点击查看原图）", "Site photo {n} (open full size)"),
+    (
+        "现场照片 {n}（点击查看原图）",
+        "Site photo {n} (open full size)",
+    ),
     // Sortable list captions and column headings.
-    ("在办警示（默认等级高者在前；点击列标题排序）", "Open warnings (most severe first; click a column heading to sort)"),
-    ("事项列表（默认未办结在前、逾期久者在前；点击列标题排序）", "Items (open and longest overdue first; click a column heading to sort)"),
+    (
+        "在办警示（默认等级高者在前；点击列标题排序）",
+        "Open warnings (most severe first; click a column heading to sort)",
+    ),
+    (
+        "事项列表（默认未办结在前、逾期久者在前；点击列标题排序）",
+        "Items (open and longest overdue first; click a column heading to sort)",
+    ),
 ];
