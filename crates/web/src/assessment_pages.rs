@@ -1751,50 +1751,52 @@ fn scheme_view(scheme: &Scheme) -> SchemeView {
     let adjustments = scheme
         .deductions
         .iter()
-        .map(|a| adjust("扣分", a))
-        .chain(scheme.bonuses.iter().map(|a| adjust("加分", a)))
+        .map(|a| adjust(crate::i18n::lang().t("扣分"), a))
+        .chain(
+            scheme
+                .bonuses
+                .iter()
+                .map(|a| adjust(crate::i18n::lang().t("加分"), a)),
+        )
         .collect();
     let tiers = scheme
         .tiers
         .tiers
         .iter()
         .map(|t| {
+            let lang = crate::i18n::lang();
             let range = match t.range {
                 TierRange::Score { min, max } => match (min, max) {
-                    (Some(a), Some(b)) => format!("{a} ≤ 总分 < {b}"),
-                    (Some(a), None) => format!("总分 ≥ {a}"),
-                    (None, Some(b)) => format!("总分 < {b}"),
-                    (None, None) => "不限".into(),
+                    (Some(a), Some(b)) => lang.tn2("{n} ≤ 总分 < {m}", a, b),
+                    (Some(a), None) => lang.tn("总分 ≥ {n}", a),
+                    (None, Some(b)) => lang.tn("总分 < {n}", b),
+                    (None, None) => lang.t("不限").into(),
                 },
                 TierRange::Rank { first, last } => match last {
-                    Some(l) => format!("第 {first}–{l} 名"),
-                    None => format!("第 {first} 名及以后"),
+                    Some(l) => lang.tn("第 {n} 名", format!("{first}–{l}")),
+                    None => lang.tn("第 {n} 名及以后", first),
                 },
             };
             (t.name.clone(), range)
         })
         .collect();
     let l = &scheme.lists;
+    let lang = crate::i18n::lang();
     let mut lists = vec![
-        format!("表扬：总分前 {} 名", l.reward_top),
-        format!("问责：总分后 {} 名", l.accountability_bottom),
+        lang.tn("表扬：总分前 {n} 名", l.reward_top),
+        lang.tn("问责：总分后 {n} 名", l.accountability_bottom),
     ];
     if let Some(code) = &l.accountability_if {
         let name = default_dictionary()
             .get(code)
             .map(|i| i.name.clone())
             .unwrap_or_else(|| code.clone());
-        lists.push(format!(
-            "当月「{name}」不为零的单位，不论名次，列入问责名单"
-        ));
+        lists.push(lang.tn("当月「{n}」不为零的单位，不论名次，列入问责名单", name));
     }
     if l.reward_excludes_flagged {
-        lists.push("列入问责名单的单位不列入表扬名单".into());
+        lists.push(lang.t("列入问责名单的单位不列入表扬名单").into());
     }
-    lists.push(format!(
-        "结果发布后 {} 天内可申诉",
-        scheme.objection_window_days
-    ));
+    lists.push(lang.tn("结果发布后 {n} 天内可申诉", scheme.objection_window_days));
     (systems, adjustments, tiers, lists)
 }
 
@@ -1814,13 +1816,17 @@ async fn render_scheme(
     let (body, state_line) = match &saved {
         Some(s) => (
             s.body.clone(),
-            format!("第 {} 版，{} 保存", s.version, fmt::actor(&s.saved_by)),
+            crate::i18n::lang().tn2("第 {n} 版，{m}", s.version, fmt::actor(&s.saved_by))
+                + crate::i18n::lang().t(" 保存"),
         ),
         None if version.is_none() && assessment::default_scheme().year == year => (
             jianguan_domain::assessment::DEFAULT_SCHEME_TOML.to_string(),
-            "尚未保存，计分时使用默认办法".into(),
+            crate::i18n::lang().t("尚未保存，计分时使用默认办法").into(),
         ),
-        None => (String::new(), format!("{year} 年尚无考评办法")),
+        None => (
+            String::new(),
+            crate::i18n::lang().tn("{n} 年尚无考评办法", year),
+        ),
     };
     let scheme = Scheme::from_toml(&body).ok();
     let may_update = user.may(Resource::Assessment, Action::Update);
@@ -1843,7 +1849,7 @@ async fn render_scheme(
     let shown = saved.as_ref().map(|s| s.version);
     let month = Month::new(year, 12).unwrap_or_else(|_| Month::of(today));
     let layout = layout(
-        format!("{year} 年考评办法"),
+        crate::i18n::lang().tn("{n} 年考评办法", year),
         &snap,
         month,
         "/assessment/scheme",
@@ -1857,7 +1863,7 @@ async fn render_scheme(
         title: scheme
             .as_ref()
             .map(|s| s.name.clone())
-            .unwrap_or_else(|| format!("{year} 年考评办法")),
+            .unwrap_or_else(|| crate::i18n::lang().tn("{n} 年考评办法", year)),
         state: state_line,
         versions: versions
             .iter()

@@ -91,19 +91,19 @@ const TRANSLATED: &[&str] = &[
     "admin_nav.html",
     "categories.html",
     "org.html",
+    "coverage.html",
+    "settings_warnings.html",
+    "assessment_scheme.html",
 ];
 
 /// The templates not translated yet: their pages show in Chinese whatever the language.
 #[cfg(test)]
 const NOT_YET_TRANSLATED: &[&str] = &[
-    "assessment_scheme.html",
     "category_edit.html",
     "category_history.html",
-    "coverage.html",
     "ledger_import.html",
     "project_edit.html",
     "rule_form.html",
-    "settings_warnings.html",
     "setup.html",
     "setup_done.html",
 ];
