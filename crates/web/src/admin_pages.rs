@@ -41,6 +41,7 @@ struct AccountRow {
 #[derive(Template)]
 #[template(path = "admin_users.html")]
 struct UsersPage {
+    display: crate::i18n::Display,
     user: String,
     admin_nav: Vec<(&'static str, &'static str)>,
     rows: Vec<AccountRow>,
@@ -73,7 +74,7 @@ struct Typed {
 fn last_login(at: Option<i64>) -> String {
     at.and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
         .map(|t| fmt::date_cn(jiff::tz::offset(8).to_datetime(t).date()))
-        .unwrap_or_else(|| "从未".into())
+        .unwrap_or_else(|| crate::i18n::lang().t("从未").into())
 }
 
 async fn users_page(
@@ -115,25 +116,29 @@ async fn users_page_with(
                 .roles
                 .iter()
                 .filter_map(|r| Role::from_code(r))
-                .map(|r| r.label())
+                .map(|r| crate::i18n::lang().t(r.label()))
                 .collect::<Vec<_>>()
-                .join("、"),
+                .join(crate::i18n::lang().t("、")),
             role_codes: a.roles.clone(),
             last_login: last_login(a.last_login_ms),
             expires_on: a.expires_on.map(|d| d.to_string()).unwrap_or_default(),
-            status: if a.disabled_at_ms.is_some() {
+            status: crate::i18n::lang().t(if a.disabled_at_ms.is_some() {
                 "停用"
             } else {
                 "正常"
-            },
+            }),
             disabled: a.disabled_at_ms.is_some(),
         })
         .collect();
     let page = UsersPage {
+        display: crate::i18n::current(),
         user: user.account.display_name.clone(),
         admin_nav: view::admin_nav(user),
         rows,
-        roles: Role::ALL.iter().map(|r| (r.code(), r.label())).collect(),
+        roles: Role::ALL
+            .iter()
+            .map(|r| (r.code(), crate::i18n::lang().t(r.label())))
+            .collect(),
         unit_groups: unit_groups(&snap.portfolio.units),
         typed,
         may_create: user.may(Resource::Users, Action::Create),
@@ -152,7 +157,7 @@ async fn users_page_with(
 fn unit_groups(units: &[jianguan_domain::model::Unit]) -> Vec<(&'static str, Vec<(i64, String)>)> {
     let mut groups: Vec<(&'static str, Vec<(i64, String)>)> = Vec::new();
     for u in units.iter().filter(|u| u.active) {
-        let kind = u.kind.label();
+        let kind = crate::i18n::lang().t(u.kind.label());
         match groups.iter_mut().find(|(k, _)| *k == kind) {
             Some((_, members)) => members.push((u.id.0, u.name.clone())),
             None => groups.push((kind, vec![(u.id.0, u.name.clone())])),
@@ -174,20 +179,20 @@ pub(crate) async fn users(
             Ok::<_, AppError>(
                 match state.store().account(id).await.map_err(AppError::store)? {
                     Some(a) => format!("{}（{}）", a.display_name, a.username),
-                    None => format!("编号 {id}"),
+                    None => crate::i18n::lang().tn("编号 {n}", id),
                 },
             )
         }
     };
     let notice = if let Some(id) = params.id("created")? {
-        format!(
-            "已创建账户 {}。新账户没有角色，请安全管理员授予。",
-            named(id).await?
+        crate::i18n::lang().tn(
+            "已创建账户 {n}。新账户没有角色，请安全管理员授予。",
+            named(id).await?,
         )
     } else if let Some(id) = params.id("saved")? {
-        format!("已保存账户 {} 的修改。", named(id).await?)
+        crate::i18n::lang().tn("已保存账户 {n} 的修改。", named(id).await?)
     } else if params.get("security") == Some("saved") {
-        "已保存安全设置。".to_string()
+        crate::i18n::lang().t("已保存安全设置。").to_string()
     } else {
         String::new()
     };

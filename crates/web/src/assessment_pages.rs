@@ -95,19 +95,46 @@ fn layout(
 
 /// The month's run of `kind` as a page shows it, with its state in words.
 fn run_state(run: &ScoreRun) -> String {
+    let lang = crate::i18n::lang();
     let mut s = if run.published {
-        format!(
-            "第 {} 版，{} 发布",
+        lang.tn2(
+            "第 {n} 版，{m} 发布",
             run.version,
-            run.published_on.map(fmt::date_cn).unwrap_or_default()
+            run.published_on.map(|d| lang.date(d)).unwrap_or_default(),
         )
     } else {
-        format!("第 {} 版，草稿（未发布）", run.version)
+        lang.tn("第 {n} 版，草稿（未发布）", run.version)
     };
     if let Some(reason) = &run.correction_reason {
-        s.push_str(&format!("；更正理由：{reason}"));
+        s.push_str(&lang.tn("；更正理由：{n}", reason));
     }
     s
+}
+
+const MONTH_NAMES: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// A month with its year in the reader's language: 2021 年 10 月, or Oct 2021.
+fn month_name(month: Month) -> String {
+    match crate::i18n::lang() {
+        crate::i18n::Lang::Zh => format!("{} 年 {} 月", month.year(), month.month()),
+        crate::i18n::Lang::En => format!(
+            "{} {}",
+            MONTH_NAMES[(month.month() as usize).saturating_sub(1) % 12],
+            month.year()
+        ),
+    }
+}
+
+/// A month without its year in the reader's language: 10月, or Oct.
+fn month_short(month: Month) -> String {
+    match crate::i18n::lang() {
+        crate::i18n::Lang::Zh => format!("{}月", month.month()),
+        crate::i18n::Lang::En => {
+            MONTH_NAMES[(month.month() as usize).saturating_sub(1) % 12].to_string()
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -167,8 +194,8 @@ fn list_why(reasons: &[ListReason]) -> String {
     reasons
         .iter()
         .map(|r| match r {
-            ListReason::Top { rank } => format!("第 {rank} 名"),
-            ListReason::Bottom { rank } => format!("倒数，第 {rank} 名"),
+            ListReason::Top { rank } => crate::i18n::lang().tn("第 {n} 名", rank),
+            ListReason::Bottom { rank } => crate::i18n::lang().tn("倒数，第 {n} 名", rank),
             ListReason::Flagged {
                 indicator, count, ..
             } => {
@@ -176,11 +203,11 @@ fn list_why(reasons: &[ListReason]) -> String {
                     .get(indicator)
                     .map(|i| i.name.clone())
                     .unwrap_or_else(|| indicator.clone());
-                format!("{name} {count:.0} 次")
+                crate::i18n::lang().tn2("{n} {m} 次", name, format!("{count:.0}"))
             }
         })
         .collect::<Vec<_>>()
-        .join("；")
+        .join(crate::i18n::lang().t("；"))
 }
 
 /// `GET /assessment?month=2021-10&kind=district`.
@@ -207,10 +234,8 @@ pub(crate) async fn league(
     let run = runs.iter().find(|r| r.month == month);
     let qs = |m: Month, k: SubjectKind| format!("/assessment?month={m}&kind={}", k.code());
     let by_month: BTreeMap<Month, &ScoreRun> = runs.iter().map(|r| (r.month, r)).collect();
-    let month_heads: Vec<String> = by_month
-        .keys()
-        .map(|m| format!("{}月", m.month()))
-        .collect();
+    let month_heads: Vec<String> = by_month.keys().map(|m| month_short(*m)).collect();
+    let lang = crate::i18n::lang();
     let rows = run
         .map(|run| {
             run.scores
@@ -225,13 +250,16 @@ pub(crate) async fn league(
                                 _ => "rank-same",
                             };
                             let text = match t.rank_change {
-                                Some(r) if r != 0 => format!(
-                                    "名次{}{}位（上月第 {} 名）",
-                                    if r > 0 { "上升" } else { "下降" },
+                                Some(r) if r != 0 => lang.tn2(
+                                    if r > 0 {
+                                        "名次上升{n}位（上月第 {m} 名）"
+                                    } else {
+                                        "名次下降{n}位（上月第 {m} 名）"
+                                    },
                                     r.abs(),
-                                    t.previous_rank.map_or("—".into(), |p| p.to_string())
+                                    t.previous_rank.map_or("—".into(), |p| p.to_string()),
                                 ),
-                                _ => "名次不变".into(),
+                                _ => lang.t("名次不变").into(),
                             };
                             (t.arrow(), class, text)
                         }
@@ -242,10 +270,10 @@ pub(crate) async fn league(
                     };
                     let mut marks = Vec::new();
                     if listed(&run.scores.reward) {
-                        marks.push(("表扬", "mark-reward"));
+                        marks.push((lang.t("表扬"), "mark-reward"));
                     }
                     if listed(&run.scores.accountability) {
-                        marks.push(("问责", "mark-account"));
+                        marks.push((lang.t("问责"), "mark-account"));
                     }
                     LeagueRow {
                         rank: c.rank.map_or("—".into(), |r| r.to_string()),
@@ -299,7 +327,7 @@ pub(crate) async fn league(
                             .filter_map(|(m, r)| {
                                 r.scores
                                     .subject(c.subject.id)
-                                    .map(|s| (format!("{}月", m.month()), s.total))
+                                    .map(|s| (month_short(*m), s.total))
                             })
                             .collect(),
                     })
@@ -326,14 +354,16 @@ pub(crate) async fn league(
         .filter(|o| o.kind == kind && o.decision.is_none())
         .count();
     let notice = match params.get("done") {
-        Some("draft") => "已计分，存为草稿；核对后发布。".to_string(),
-        Some("published") => "已发布：结果冻结，此后更正须重新计分并说明理由。".to_string(),
-        Some("corrected") => "已更正：发布新版本，原版本保留。".to_string(),
-        Some("unchanged") => "该月已发布，结果不变。".to_string(),
+        Some("draft") => lang.t("已计分，存为草稿；核对后发布。").to_string(),
+        Some("published") => lang
+            .t("已发布：结果冻结，此后更正须重新计分并说明理由。")
+            .to_string(),
+        Some("corrected") => lang.t("已更正：发布新版本，原版本保留。").to_string(),
+        Some("unchanged") => lang.t("该月已发布，结果不变。").to_string(),
         _ => String::new(),
     };
     let layout = layout(
-        format!("{month} {}月度考评", kind.label()),
+        lang.tn2("{n} {m}月度考评", month, lang.t(kind.label())),
         &snap,
         month,
         "/assessment",
@@ -342,21 +372,21 @@ pub(crate) async fn league(
     )
     .crumb("月度考评", None);
     view::render(LeaguePage {
-        month: format!("{} 年 {} 月", month.year(), month.month()),
+        month: month_name(month),
         month_iso: month.to_string(),
-        kind_label: kind.label(),
+        kind_label: lang.t(kind.label()),
         kinds: SubjectKind::ALL
             .iter()
-            .map(|&k| (qs(month, k), k.label(), k == kind))
+            .map(|&k| (qs(month, k), lang.t(k.label()), k == kind))
             .collect(),
         months: (1..=12)
             .filter_map(|m| Month::new(year, m).ok())
             .filter(|m| by_month.contains_key(m) || *m == month)
-            .map(|m| (qs(m, kind), format!("{}月", m.month()), m == month))
+            .map(|m| (qs(m, kind), month_short(m), m == month))
             .collect(),
         state: run.map(run_state),
         scheme: run
-            .map(|r| format!("{}（第 {} 版）", r.scores.scheme.name, r.scheme_version))
+            .map(|r| r.scores.scheme.name.clone() + &lang.tn("（第 {n} 版）", r.scheme_version))
             .unwrap_or_default(),
         scheme_href: run
             .map(|r| {
@@ -1266,19 +1296,20 @@ async fn render_card(
         .filter(|o| o.subject == unit && o.kind == kind)
         .collect();
     let own = user.account.unit == Some(unit);
+    let lang = crate::i18n::lang();
     let (may_object, object_note) = match run {
         _ if !own || !user.may(Resource::Objection, Action::Create) => (false, String::new()),
         Some(r) if r.published => match r.objection_deadline() {
             Some(until) if today > until => {
-                (false, format!("申诉期已于 {} 结束。", fmt::date_cn(until)))
+                (false, lang.tn("申诉期已于 {n} 结束。", lang.date(until)))
             }
             Some(until) => (
                 true,
-                format!("可在 {} 前对任一行提出申诉。", fmt::date_cn(until)),
+                lang.tn("可在 {n} 前对任一行提出申诉。", lang.date(until)),
             ),
             None => (true, String::new()),
         },
-        _ => (false, "结果发布后方可申诉。".into()),
+        _ => (false, lang.t("结果发布后方可申诉。").into()),
     };
     let disputable = card
         .map(|c| {
@@ -1286,24 +1317,29 @@ async fn render_card(
                 .systems
                 .iter()
                 .flat_map(|s| &s.indicators)
-                .map(|l| (format!("indicator:{}", l.code), format!("指标：{}", l.name)))
+                .map(|l| {
+                    (
+                        format!("indicator:{}", l.code),
+                        lang.tn("指标：{n}", &l.name),
+                    )
+                })
                 .collect();
             out.extend(c.deductions.iter().filter(|d| d.points > 0.0).map(|d| {
                 (
                     format!("deduction:{}", d.code),
-                    format!("扣分项：{}", d.name),
+                    lang.tn("扣分项：{n}", &d.name),
                 )
             }));
             out.extend(
                 c.bonuses
                     .iter()
-                    .map(|d| (format!("bonus:{}", d.code), format!("加分项：{}", d.name))),
+                    .map(|d| (format!("bonus:{}", d.code), lang.tn("加分项：{n}", &d.name))),
             );
             out
         })
         .unwrap_or_default();
     let layout = layout(
-        format!("{name} {month} 考评"),
+        lang.tn2("{n} {m} 考评", &name, month),
         &snap,
         month,
         "/assessment",
@@ -1317,25 +1353,27 @@ async fn render_card(
     .crumb(name.clone(), None);
     view::render(CardPage {
         unit_id: unit.0,
-        kind_label: kind.label(),
+        kind_label: lang.t(kind.label()),
         kind_code: kind.code(),
-        month: format!("{} 年 {} 月", month.year(), month.month()),
+        month: month_name(month),
         month_iso: month.to_string(),
         months: runs
             .iter()
             .map(|r| {
                 (
                     format!("/assessment/units/{unit}?month={}", r.month),
-                    format!("{}月", r.month.month()),
+                    month_short(r.month),
                     r.month == month,
                 )
             })
             .collect(),
-        state: run.map(run_state).unwrap_or_else(|| "该月尚未计分".into()),
+        state: run
+            .map(run_state)
+            .unwrap_or_else(|| lang.t("该月尚未计分").into()),
         total: card.map_or("—".into(), |c| two(c.total)),
         rank: card
             .and_then(|c| c.rank)
-            .map_or("—".into(), |r| format!("第 {r} 名")),
+            .map_or("—".into(), |r| lang.tn("第 {n} 名", r)),
         tier: card
             .and_then(|c| c.tier.clone())
             .unwrap_or_else(|| "—".into()),
@@ -1343,13 +1381,13 @@ async fn render_card(
             .and_then(|c| c.trend.as_ref())
             .map(|t| {
                 format!(
-                    "{} 较上月 {:+.2} 分{}",
+                    "{} {}{}",
                     t.arrow(),
-                    t.total_change,
+                    lang.tn("较上月 {n} 分", format!("{:+.2}", t.total_change)),
                     match t.rank_change {
-                        Some(r) if r != 0 =>
-                            format!("，名次{}{}位", if r > 0 { "上升" } else { "下降" }, r.abs()),
-                        _ => "，名次不变".into(),
+                        Some(r) if r > 0 => lang.tn("，名次上升{n}位", r.abs()),
+                        Some(r) if r < 0 => lang.tn("，名次下降{n}位", r.abs()),
+                        _ => lang.t("，名次不变").into(),
                     }
                 )
             })
@@ -1393,9 +1431,13 @@ pub(crate) async fn card(
 ) -> Result<Response, AppError> {
     let month = month_param(&params, "month")?;
     let notice = match params.get("done") {
-        Some("filed") => "申诉已提交，等待指挥部办公室处理。".to_string(),
-        Some("accepted") => "申诉已采纳，该月已重新计分并发布更正版本。".to_string(),
-        Some("rejected") => "申诉已驳回。".to_string(),
+        Some("filed") => crate::i18n::lang()
+            .t("申诉已提交，等待指挥部办公室处理。")
+            .to_string(),
+        Some("accepted") => crate::i18n::lang()
+            .t("申诉已采纳，该月已重新计分并发布更正版本。")
+            .to_string(),
+        Some("rejected") => crate::i18n::lang().t("申诉已驳回。").to_string(),
         _ => String::new(),
     };
     let form = CardForm {
@@ -1709,50 +1751,52 @@ fn scheme_view(scheme: &Scheme) -> SchemeView {
     let adjustments = scheme
         .deductions
         .iter()
-        .map(|a| adjust("扣分", a))
-        .chain(scheme.bonuses.iter().map(|a| adjust("加分", a)))
+        .map(|a| adjust(crate::i18n::lang().t("扣分"), a))
+        .chain(
+            scheme
+                .bonuses
+                .iter()
+                .map(|a| adjust(crate::i18n::lang().t("加分"), a)),
+        )
         .collect();
     let tiers = scheme
         .tiers
         .tiers
         .iter()
         .map(|t| {
+            let lang = crate::i18n::lang();
             let range = match t.range {
                 TierRange::Score { min, max } => match (min, max) {
-                    (Some(a), Some(b)) => format!("{a} ≤ 总分 < {b}"),
-                    (Some(a), None) => format!("总分 ≥ {a}"),
-                    (None, Some(b)) => format!("总分 < {b}"),
-                    (None, None) => "不限".into(),
+                    (Some(a), Some(b)) => lang.tn2("{n} ≤ 总分 < {m}", a, b),
+                    (Some(a), None) => lang.tn("总分 ≥ {n}", a),
+                    (None, Some(b)) => lang.tn("总分 < {n}", b),
+                    (None, None) => lang.t("不限").into(),
                 },
                 TierRange::Rank { first, last } => match last {
-                    Some(l) => format!("第 {first}–{l} 名"),
-                    None => format!("第 {first} 名及以后"),
+                    Some(l) => lang.tn("第 {n} 名", format!("{first}–{l}")),
+                    None => lang.tn("第 {n} 名及以后", first),
                 },
             };
             (t.name.clone(), range)
         })
         .collect();
     let l = &scheme.lists;
+    let lang = crate::i18n::lang();
     let mut lists = vec![
-        format!("表扬：总分前 {} 名", l.reward_top),
-        format!("问责：总分后 {} 名", l.accountability_bottom),
+        lang.tn("表扬：总分前 {n} 名", l.reward_top),
+        lang.tn("问责：总分后 {n} 名", l.accountability_bottom),
     ];
     if let Some(code) = &l.accountability_if {
         let name = default_dictionary()
             .get(code)
             .map(|i| i.name.clone())
             .unwrap_or_else(|| code.clone());
-        lists.push(format!(
-            "当月「{name}」不为零的单位，不论名次，列入问责名单"
-        ));
+        lists.push(lang.tn("当月「{n}」不为零的单位，不论名次，列入问责名单", name));
     }
     if l.reward_excludes_flagged {
-        lists.push("列入问责名单的单位不列入表扬名单".into());
+        lists.push(lang.t("列入问责名单的单位不列入表扬名单").into());
     }
-    lists.push(format!(
-        "结果发布后 {} 天内可申诉",
-        scheme.objection_window_days
-    ));
+    lists.push(lang.tn("结果发布后 {n} 天内可申诉", scheme.objection_window_days));
     (systems, adjustments, tiers, lists)
 }
 
@@ -1772,13 +1816,17 @@ async fn render_scheme(
     let (body, state_line) = match &saved {
         Some(s) => (
             s.body.clone(),
-            format!("第 {} 版，{} 保存", s.version, fmt::actor(&s.saved_by)),
+            crate::i18n::lang().tn2("第 {n} 版，{m}", s.version, fmt::actor(&s.saved_by))
+                + crate::i18n::lang().t(" 保存"),
         ),
         None if version.is_none() && assessment::default_scheme().year == year => (
             jianguan_domain::assessment::DEFAULT_SCHEME_TOML.to_string(),
-            "尚未保存，计分时使用默认办法".into(),
+            crate::i18n::lang().t("尚未保存，计分时使用默认办法").into(),
         ),
-        None => (String::new(), format!("{year} 年尚无考评办法")),
+        None => (
+            String::new(),
+            crate::i18n::lang().tn("{n} 年尚无考评办法", year),
+        ),
     };
     let scheme = Scheme::from_toml(&body).ok();
     let may_update = user.may(Resource::Assessment, Action::Update);
@@ -1801,7 +1849,7 @@ async fn render_scheme(
     let shown = saved.as_ref().map(|s| s.version);
     let month = Month::new(year, 12).unwrap_or_else(|_| Month::of(today));
     let layout = layout(
-        format!("{year} 年考评办法"),
+        crate::i18n::lang().tn("{n} 年考评办法", year),
         &snap,
         month,
         "/assessment/scheme",
@@ -1815,7 +1863,7 @@ async fn render_scheme(
         title: scheme
             .as_ref()
             .map(|s| s.name.clone())
-            .unwrap_or_else(|| format!("{year} 年考评办法")),
+            .unwrap_or_else(|| crate::i18n::lang().tn("{n} 年考评办法", year)),
         state: state_line,
         versions: versions
             .iter()
@@ -2139,6 +2187,7 @@ pub(crate) async fn indicators(
     let layout = layout("考评指标".into(), &snap, month, "/indicators", &user, today)
         .crumb("月度考评", Some("/assessment".into()))
         .crumb("考评指标", None);
+    let lang = crate::i18n::lang();
     let mut recent: Vec<_> = media.iter().collect();
     recent.sort_by(|a, b| b.date.cmp(&a.date).then(b.id.cmp(&a.id)));
     view::render(IndicatorsPage {
@@ -2150,11 +2199,11 @@ pub(crate) async fn indicators(
                     format!("/indicators/{}", i.code),
                     i.code.clone(),
                     i.name.clone(),
-                    match i.source {
+                    lang.t(match i.source {
                         Source::Computed(_) => "系统计算",
                         Source::Entered => "录入",
-                    },
-                    i.direction.label(),
+                    }),
+                    lang.t(i.direction.label()),
                     i.description.clone(),
                 )
             })
@@ -2165,21 +2214,21 @@ pub(crate) async fn indicators(
             .map(|m| {
                 (
                     fmt::date_cn(m.date),
-                    m.level.label(),
+                    lang.t(m.level.label()),
                     m.outlet.clone(),
                     m.title.clone(),
                     snap.portfolio.unit_name(m.unit).to_string(),
                 )
             })
             .collect(),
-        media_counts: format!(
-            "共 {} 篇：{}",
+        media_counts: lang.tn2(
+            "共 {n} 篇：{m}",
             media.len(),
             by_level
                 .iter()
-                .map(|(l, n)| format!("{l} {n} 篇"))
+                .map(|(l, n)| lang.tn2("{n} {m} 篇", lang.t(l), n))
                 .collect::<Vec<_>>()
-                .join("，")
+                .join(lang.t("，")),
         ),
         layout,
     })
@@ -2281,7 +2330,7 @@ async fn render_indicator(
             .flatten()
             .map(|floor| {
                 let at = (floor * 100.0).round();
-                (at, format!("横轴自 {at}% 起，以显示差异"))
+                (at, crate::i18n::lang().tn("横轴自 {n}% 起，以显示差异", at))
             });
         jianguan_charts::BarChart {
             title: format!("{} {month}", indicator.name),
@@ -2305,13 +2354,14 @@ async fn render_indicator(
     )
     .crumb("考评指标", Some("/indicators".into()))
     .crumb(indicator.name.clone(), None);
+    let lang = crate::i18n::lang();
     let range = {
         let r = &indicator.range;
         match (r.min, r.max) {
             (Some(a), Some(b)) => format!("{a} – {b}"),
             (Some(a), None) => format!("≥ {a}"),
             (None, Some(b)) => format!("≤ {b}"),
-            (None, None) => "不限".into(),
+            (None, None) => lang.t("不限").into(),
         }
     };
     view::render(IndicatorPage {
@@ -2319,28 +2369,22 @@ async fn render_indicator(
         name: indicator.name.clone(),
         unit: indicator.unit.clone(),
         description: indicator.description.clone(),
-        source: if entered {
+        source: lang.t(if entered {
             "录入或导入"
         } else {
             "由系统记录计算"
-        },
-        direction: indicator.direction.label(),
+        }),
+        direction: lang.t(indicator.direction.label()),
         range,
-        month: format!("{} 年 {} 月", month.year(), month.month()),
+        month: month_name(month),
         month_iso: month.to_string(),
         kinds: SubjectKind::ALL
             .iter()
-            .map(|&k| (qs(month, k), k.label(), k == kind))
+            .map(|&k| (qs(month, k), lang.t(k.label()), k == kind))
             .collect(),
         months: runs
             .iter()
-            .map(|r| {
-                (
-                    qs(r.month, kind),
-                    format!("{}月", r.month.month()),
-                    r.month == month,
-                )
-            })
+            .map(|r| (qs(r.month, kind), month_short(r.month), r.month == month))
             .collect(),
         rows,
         chart,
@@ -2369,7 +2413,9 @@ pub(crate) async fn indicator(
     let month = month_param(&params, "month")?;
     let kind = kind_param(&params)?;
     let notice = if params.get("entered").is_some() {
-        "已录入；重新计分后计入该月考评（已发布的月份须更正）。".to_string()
+        crate::i18n::lang()
+            .t("已录入；重新计分后计入该月考评（已发布的月份须更正）。")
+            .to_string()
     } else {
         String::new()
     };

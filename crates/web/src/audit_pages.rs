@@ -107,7 +107,7 @@ impl From<&AuditRecord> for Row {
                 .map_or_else(|| r.action.clone(), str::to_string),
             action_code: AuditAction::label_of_code(&r.action).map(|_| r.action.clone()),
             object: r.object.clone(),
-            result: r.result.label_zh(),
+            result: crate::i18n::lang().t(r.result.label_zh()),
             result_class: match r.result {
                 Outcome::Success => "done",
                 Outcome::Failure => "done-late",
@@ -122,6 +122,7 @@ impl From<&AuditRecord> for Row {
 #[derive(Template)]
 #[template(path = "audit.html")]
 struct AuditPage {
+    display: crate::i18n::Display,
     user: String,
     admin_nav: Vec<(&'static str, &'static str)>,
     rows: Vec<Row>,
@@ -170,6 +171,7 @@ async fn render_page(
     let qs = filters_qs(params);
     let link = |n: u32| format!("/audit?{qs}&page={n}");
     let page_view = AuditPage {
+        display: crate::i18n::current(),
         user: user.account.display_name.clone(),
         admin_nav: view::admin_nav(user),
         rows: records.iter().map(Row::from).collect(),

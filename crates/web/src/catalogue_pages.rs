@@ -190,7 +190,10 @@ pub(crate) async fn list(
     let notice = match params.id("saved")? {
         Some(id) => {
             let name = p.category_name(CategoryId(id));
-            format!("已保存「{name}」。已有项目的计划节点不变，新建项目按新模板生成节点。")
+            crate::i18n::lang().tn(
+                "已保存「{n}」。已有项目的计划节点不变，新建项目按新模板生成节点。",
+                name,
+            )
         }
         None => String::new(),
     };

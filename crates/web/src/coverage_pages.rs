@@ -184,7 +184,25 @@ struct LegendEntry {
     label: String,
 }
 
+/// A walking threshold in the reader's language: 400米 or 400 m, 10分钟 or 10 min.
+fn threshold_text(metres: f64) -> String {
+    let label = threshold_label(metres);
+    match crate::i18n::lang() {
+        crate::i18n::Lang::Zh => label,
+        crate::i18n::Lang::En => {
+            if let Some(n) = label.strip_suffix("分钟") {
+                format!("{n} min")
+            } else if let Some(n) = label.strip_suffix('米') {
+                format!("{n} m")
+            } else {
+                label
+            }
+        }
+    }
+}
+
 fn legend() -> Vec<LegendEntry> {
+    let lang = crate::i18n::lang();
     let mut from = 0.0;
     let mut out = Vec::new();
     for (limit, colour) in svgmap::BANDS {
@@ -192,16 +210,16 @@ fn legend() -> Vec<LegendEntry> {
         out.push(LegendEntry {
             colour,
             label: if from == 0.0 {
-                format!("{to:.0}米以内")
+                lang.tn("{n}米以内", format!("{to:.0}"))
             } else {
-                format!("{from:.0}–{to:.0}米")
+                lang.tn("{n}米", format!("{from:.0}–{to:.0}"))
             },
         });
         from = to;
     }
     out.push(LegendEntry {
         colour: svgmap::UNREACHED_COLOUR,
-        label: format!("{CUTOFF_M:.0}米以外或不可达"),
+        label: lang.tn("{n}米以外或不可达", format!("{CUTOFF_M:.0}")),
     });
     out
 }
@@ -254,6 +272,7 @@ pub(crate) async fn page(
     let computed = computed(&state, &snap, scope).await?;
     let p = &snap.portfolio;
     let mut layout = Layout::new("服务覆盖", "coverage", scope, &snap, "/coverage", &user);
+    let lang = crate::i18n::lang();
     let qs = layout.qs.clone();
     // On a district's page the first crumb leads back to the whole city.
     let city_link = sel
@@ -283,7 +302,7 @@ pub(crate) async fn page(
         .iter()
         .map(|t| Choice {
             value: t.kind.to_string(),
-            label: t.label.to_string(),
+            label: lang.t(t.label).to_string(),
             selected: t.kind == sel.kind.kind,
         })
         .collect();
@@ -292,23 +311,25 @@ pub(crate) async fn page(
         .map(|&m| Choice {
             value: format!("{m:.0}"),
             label: match threshold_label(m) {
-                l if l.ends_with("分钟") => format!("{m:.0}米（{l}）"),
-                l => l,
+                l if l.ends_with("分钟") => {
+                    lang.tn2("{n}米（{m}）", format!("{m:.0}"), threshold_text(m))
+                }
+                _ => threshold_text(m),
             },
             selected: m == sel.threshold_m,
         })
         .collect();
     let mut page = CoveragePage {
         available: false,
-        kind_label: sel.kind.label,
-        threshold: threshold_label(sel.threshold_m),
+        kind_label: lang.t(sel.kind.label),
+        threshold: threshold_text(sel.threshold_m),
         district_name,
         types,
         thresholds,
         district_value: sel.district.map(|d| d.to_string()).unwrap_or_default(),
         city_href: city_link,
-        baseline_cn: fmt::date_cn(computed.baseline),
-        as_of_cn: fmt::date_cn(scope.as_of),
+        baseline_cn: lang.date(computed.baseline),
+        as_of_cn: lang.date(scope.as_of),
         headlines: Vec::new(),
         rows: Vec::new(),
         city: None,
@@ -336,14 +357,23 @@ pub(crate) async fn page(
                 .find(|c| c.kind == t.kind && at(c) && c.district.is_none())?;
             Some(Headline {
                 href: link(&qs, t.kind, sel.threshold_m, sel.district),
-                text: format!(
-                    "{}{}{}新增{}覆盖居民{}人",
-                    fmt::count(c.new_facilities as i64),
-                    t.measure,
-                    t.label,
-                    threshold_label(sel.threshold_m),
-                    people(c.gain)
-                ),
+                text: match lang {
+                    crate::i18n::Lang::Zh => format!(
+                        "{}{}{}新增{}覆盖居民{}人",
+                        fmt::count(c.new_facilities as i64),
+                        t.measure,
+                        t.label,
+                        threshold_label(sel.threshold_m),
+                        people(c.gain)
+                    ),
+                    crate::i18n::Lang::En => format!(
+                        "{} new {}: {} more residents within {}",
+                        fmt::count(c.new_facilities as i64),
+                        lang.t(t.label),
+                        people(c.gain),
+                        threshold_text(sel.threshold_m),
+                    ),
+                },
                 current: t.kind == kind,
             })
         })
@@ -355,7 +385,7 @@ pub(crate) async fn page(
         .filter(|c| c.kind == kind && at(c))
     {
         match &c.district {
-            None => page.city = Some(district_row(c, "全市".into(), None, false)),
+            None => page.city = Some(district_row(c, lang.t("全市").into(), None, false)),
             Some(name) => {
                 let i = city.districts.iter().position(|d| &d.name == name);
                 let unit = i.map(|i| city.district_units[i].0);
@@ -412,9 +442,9 @@ pub(crate) async fn page(
     );
     let w = &report.warnings;
     if w.population_unsnapped > 0.0 {
-        page.unplaced = format!(
-            "{} 名居民无法接入路网，计为未覆盖。",
-            people(w.population_unsnapped)
+        page.unplaced = lang.tn(
+            "{n} 名居民无法接入路网，计为未覆盖。",
+            people(w.population_unsnapped),
         );
     }
     view::render(page)

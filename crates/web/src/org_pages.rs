@@ -30,6 +30,7 @@ struct UnitRow {
 #[derive(Template)]
 #[template(path = "org.html")]
 struct OrgPage {
+    display: crate::i18n::Display,
     user: String,
     rows: Vec<UnitRow>,
     kinds: Vec<(&'static str, &'static str)>,
@@ -50,7 +51,7 @@ async fn org_page(
             id: u.id.0,
             indent: "\u{3000}".repeat(depth),
             name: u.name.clone(),
-            kind: u.kind.label(),
+            kind: crate::i18n::lang().t(u.kind.label()),
             parent: u.parent.map_or(0, |p| p.0),
             active: u.active,
         })
@@ -58,15 +59,22 @@ async fn org_page(
     let parents = units
         .iter()
         .filter(|u| u.active && u.kind != UnitKind::ResponsibleUnit && u.kind != UnitKind::SubHq)
-        .map(|u| (u.id.0, format!("{}（{}）", u.name, u.kind.label())))
+        .map(|u| {
+            (
+                u.id.0,
+                u.name.clone()
+                    + &crate::i18n::lang().tn("（{n}）", crate::i18n::lang().t(u.kind.label())),
+            )
+        })
         .collect();
     view::render(OrgPage {
+        display: crate::i18n::current(),
         user: user.account.display_name.clone(),
         rows,
         kinds: UnitKind::ALL
             .iter()
             .filter(|k| **k != UnitKind::CommandHq)
-            .map(|k| (k.code(), k.label()))
+            .map(|k| (k.code(), crate::i18n::lang().t(k.label())))
             .collect(),
         parents,
         message: message.to_string(),

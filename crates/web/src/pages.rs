@@ -1063,6 +1063,7 @@ struct BreakdownPage {
     cards: Vec<Card>,
     chart: String,
     table_title: &'static str,
+    table_first: &'static str,
     rows: Vec<FigRow>,
     total: FigRow,
     lagging: Vec<ProjRow>,
@@ -1131,16 +1132,18 @@ fn breakdown_page(
     let qs = layout.qs.clone();
     let filter = subject.filter();
     // The other axis: (id, name, figures) per line, the list parameter, and bar colours.
-    let (lines, param, heading, chart_title, table_title) = match &subject {
+    let lang = crate::i18n::lang();
+    let (lines, param, heading, chart_title, table_title, table_first) = match &subject {
         Subject::District(_) => (
             o.categories
                 .iter()
                 .map(|b| (b.id.0, b.name.as_str(), &b.figures))
                 .collect::<Vec<_>>(),
             "category",
-            format!("{name}：{} 年建管提升行动", scope.year),
-            format!("{name} 各类别项目完成率"),
+            lang.tn2("{n}：{m} 年建管提升行动", &name, scope.year),
+            lang.tn("{n} 各类别项目完成率", &name),
             "分类别",
+            "类别",
         ),
         Subject::Category(c) => (
             o.districts
@@ -1148,14 +1151,15 @@ fn breakdown_page(
                 .map(|b| (b.id.0, b.name.as_str(), &b.figures))
                 .collect(),
             "district",
-            format!(
-                "{name}：{} 年（牵头单位 {}，{}）",
-                scope.year,
-                p.unit_name(c.lead_unit),
-                p.unit_name(c.sub_hq)
-            ),
-            format!("{name} 各县区项目完成率"),
+            lang.tn2("{n}：{m} 年", &name, scope.year)
+                + &lang.tn2(
+                    "（牵头单位 {n}，{m}）",
+                    p.unit_name(c.lead_unit),
+                    p.unit_name(c.sub_hq),
+                ),
+            lang.tn("{n} 各县区项目完成率", &name),
             "分县区",
+            "县区",
         ),
     };
     let breakdowns: Vec<Breakdown<i64>> = lines
@@ -1180,6 +1184,7 @@ fn breakdown_page(
             |_, id| color(id),
         ),
         table_title,
+        table_first,
         rows: breakdowns
             .iter()
             .map(|b| {
@@ -1190,7 +1195,7 @@ fn breakdown_page(
                 )
             })
             .collect(),
-        total: FigRow::new("合计", None, &o.total),
+        total: FigRow::new(lang.t("合计"), None, &o.total),
         lagging: proj_rows(
             &lagging_projects(
                 p,

@@ -131,11 +131,11 @@ async fn render(
                 id: c.id,
                 project: project.map_or(String::new(), |pr| format!("{} {}", pr.code, pr.name)),
                 href: format!("/projects/{}", c.request.project),
-                kind: c.request.kind.label(),
+                kind: crate::i18n::lang().t(c.request.kind.label()),
                 detail: detail(project, &c.request),
                 reason: c.request.reason.clone(),
                 by: crate::fmt::actor(&c.requested_by),
-                status: c.status.label(),
+                status: crate::i18n::lang().t(c.status.label()),
                 pending: c.status == PlanChangeStatus::Pending,
                 note: c.decision_note.clone().unwrap_or_default(),
             }
@@ -171,17 +171,17 @@ fn detail(project: Option<&Project>, r: &PlanChangeRequest) -> String {
                 let m = project.and_then(|p| p.milestones.iter().find(|m| m.id == *id));
                 match m {
                     Some(m) => format!("{}：{} → {d}", m.name, m.planned),
-                    None => format!("节点 {id} → {d}"),
+                    None => crate::i18n::lang().tn2("节点 {n} → {m}", id, d),
                 }
             })
             .collect::<Vec<_>>()
-            .join("；"),
-        PlanChangeKind::Investment => r
-            .investment
-            .map_or(String::new(), |m| format!("{:.2} 万元", m.wan())),
+            .join(crate::i18n::lang().t("；")),
+        PlanChangeKind::Investment => r.investment.map_or(String::new(), |m| {
+            crate::i18n::lang().tn("{n} 万元", format!("{:.2}", m.wan()))
+        }),
         PlanChangeKind::Suspension | PlanChangeKind::Cancellation => r
             .effective_on
-            .map_or(String::new(), |d| format!("自 {d} 起")),
+            .map_or(String::new(), |d| crate::i18n::lang().tn("自 {n} 起", d)),
         PlanChangeKind::Scope => r.scope.clone().unwrap_or_default(),
     }
 }
@@ -266,8 +266,14 @@ async fn move_plans(
     .map_err(AppError::store)?;
     let whose = unit.map_or(String::new(), |u| u.name.clone());
     let notice = match to {
-        PlanStatus::Approved => format!("已批准{whose} {year} 年计划 {n} 项，基线已冻结。"),
-        _ => format!("已报送{whose} {year} 年草拟计划 {n} 项。"),
+        PlanStatus::Approved => {
+            crate::i18n::lang().tn2("已批准{n} {m} 年计划", whose, year)
+                + &crate::i18n::lang().tn(" {n} 项，基线已冻结。", n)
+        }
+        _ => {
+            crate::i18n::lang().tn2("已报送{n} {m} 年草拟计划", whose, year)
+                + &crate::i18n::lang().tn(" {n} 项。", n)
+        }
     };
     render(state, user, query_of(year), notice).await
 }
@@ -349,7 +355,7 @@ async fn change_page(
         year,
         kinds: PlanChangeKind::ALL
             .into_iter()
-            .map(|k| (k.code(), k.label(), kind == Some(k)))
+            .map(|k| (k.code(), crate::i18n::lang().t(k.label()), kind == Some(k)))
             .collect(),
         milestones: project
             .milestones
@@ -554,9 +560,13 @@ pub(crate) async fn decide(
     )
     .await
     {
-        Ok(()) => format!(
-            "调整申请 {id} 已{}。",
-            if approve { "批准" } else { "驳回" }
+        Ok(()) => crate::i18n::lang().tn(
+            if approve {
+                "调整申请 {n} 已批准。"
+            } else {
+                "调整申请 {n} 已驳回。"
+            },
+            id,
         ),
         Err(PlanUseError::Refused(e)) => {
             return view::unprocessable(render(&state, &user, query_of(year), e.to_string()).await);

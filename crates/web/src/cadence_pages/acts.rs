@@ -75,7 +75,7 @@ async fn page(
     let rows = list
         .into_iter()
         .map(|x| Row {
-            act: x.act.label(),
+            act: crate::i18n::lang().t(x.act.label()),
             summons: x.act == ActKind::Summons,
             unit: p.unit(x.unit).map_or(String::new(), |u| u.name.clone()),
             projects: x.projects.len(),

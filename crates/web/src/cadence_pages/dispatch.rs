@@ -253,9 +253,9 @@ fn ms_row(l: &MilestoneLine, qs: &str) -> MsRow {
         milestone: l.milestone.clone(),
         planned: l.planned.to_string(),
         days: if l.days_overdue >= 0 {
-            format!("逾期 {} 天", l.days_overdue)
+            crate::i18n::lang().tn("逾期 {n} 天", l.days_overdue)
         } else {
-            format!("{} 天后到期", -l.days_overdue)
+            crate::i18n::lang().tn("{n} 天后到期", -l.days_overdue)
         },
         level: l.level.map(level_badge),
         reason: l.reason.clone().unwrap_or_default(),
@@ -320,11 +320,11 @@ fn item_row(l: &ItemLine, qs: &str) -> ItemRow {
         opened: l.opened_on.to_string(),
         deadline: l.deadline.to_string(),
         overdue: if l.days_overdue > 0 {
-            format!("逾期 {} 天", l.days_overdue)
+            crate::i18n::lang().tn("逾期 {n} 天", l.days_overdue)
         } else {
             String::new()
         },
-        idle: format!("{} 天", l.days_without_movement),
+        idle: crate::i18n::lang().tn("{n} 天", l.days_without_movement),
     }
 }
 
@@ -578,8 +578,9 @@ pub(crate) async fn page(
         year: year_of(week),
         as_of: to,
     };
+    let lang = crate::i18n::lang();
     let mut layout = Layout::new(
-        format!("{}年第{}周调度", week.year, week.week),
+        lang.tn2("{n}年第{m}周调度", week.year, week.week),
         "dispatch",
         scope,
         &snap,
@@ -593,17 +594,19 @@ pub(crate) async fn page(
     let qs = layout.qs.clone();
     let here = format!("/dispatch?week={week}");
     let c = &pack.changes;
-    let changes = format!(
-        "本周完成节点 {} 个，完工项目 {} 个；新交办事项 {} 件，办结 {} 件。",
+    let changes = lang.tn2(
+        "本周完成节点 {n} 个，完工项目 {m} 个；",
         fmt::count(c.milestones_reached),
         fmt::count(c.projects_finished.len() as u64),
+    ) + &lang.tn2(
+        "新交办事项 {n} 件，办结 {m} 件。",
         fmt::count(c.items_opened),
         fmt::count(c.items_closed),
     );
     let filing = pack.filing.as_ref().map(|f| {
         let seq = f.period_seq;
         FilingView {
-            title: format!("{}年第{seq}期（{} 截止）", scope.year, f.deadline),
+            title: lang.tn2("{n}年第{m}期", scope.year, seq) + &lang.tn("（{n} 截止）", f.deadline),
             expected: fmt::count(f.expected),
             on_time: fmt::count(f.on_time),
             late: fmt::count(f.late),
@@ -620,13 +623,9 @@ pub(crate) async fn page(
         }
     });
     let page = DispatchPage {
-        heading: format!("{}年第{}周调度会议材料", week.year, week.week),
-        range: format!(
-            "{} — {}（数据截至 {}）",
-            fmt::date_cn(from),
-            fmt::date_cn(to),
-            fmt::date_cn(to)
-        ),
+        heading: lang.tn2("{n}年第{m}周调度会议材料", week.year, week.week),
+        range: format!("{} — {}", lang.date(from), lang.date(to))
+            + &lang.tn("（数据截至 {n}）", lang.date(to)),
         week: week.to_string(),
         prev: format!("/dispatch?week={}", week.previous()),
         next: format!("/dispatch?week={}", week.next()),

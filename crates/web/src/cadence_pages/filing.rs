@@ -1281,7 +1281,7 @@ pub(crate) async fn compliance_page(
     let Some(period) = compliance_period(p, query.period, scope)? else {
         return view::render(CompliancePage {
             layout,
-            period: format!("{} 年尚无填报期次", scope.year),
+            period: crate::i18n::lang().tn("{n} 年尚无填报期次", scope.year),
             periods: Vec::new(),
             total: counts_row(&counts_view(0, "合计", &FilingCounts::default()), None),
             districts: Vec::new(),
@@ -1300,8 +1300,10 @@ pub(crate) async fn compliance_page(
     let d = compliance_data(&snap, &filings, &visible, period, scope.as_of, drill);
     let base = format!("/compliance?{qs}&period={}", period.seq);
     let list_title = match drill {
-        Drill::Exceptions => "迟报、漏报项目".to_string(),
-        Drill::District(u) | Drill::Unit(u) => format!("{}：应报项目", p.unit_name(u)),
+        Drill::Exceptions => crate::i18n::lang().t("迟报、漏报项目").to_string(),
+        Drill::District(u) | Drill::Unit(u) => {
+            crate::i18n::lang().tn("{n}：应报项目", p.unit_name(u))
+        }
     };
     let status_badge = |v: &ProjectFilingView| {
         filing_badge(match (v.status, v.days_late) {
@@ -1321,7 +1323,7 @@ pub(crate) async fn compliance_page(
             .map(|x| {
                 (
                     format!("/compliance?{qs}&period={}", x.seq),
-                    format!("第{}期", x.seq),
+                    crate::i18n::lang().tn("第{n}期", x.seq),
                     x.id == period.id,
                 )
             })

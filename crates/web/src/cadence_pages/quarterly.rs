@@ -226,8 +226,13 @@ pub(crate) async fn page(
         year: analysis.year,
         as_of: end,
     };
+    let lang = crate::i18n::lang();
+    let quarter_name = match lang {
+        crate::i18n::Lang::Zh => quarter.label(),
+        crate::i18n::Lang::En => format!("Q{} {}", quarter.number(), quarter.year()),
+    };
     let layout = Layout::new(
-        format!("{}分析", quarter.label()),
+        lang.tn("{n}分析", &quarter_name),
         "quarterly",
         scope,
         &snap,
@@ -244,9 +249,9 @@ pub(crate) async fn page(
         category: p.category_name(m.category).to_string(),
         start: format!("{:.0}%", m.start * 100.0),
         end: format!("{:.0}%", m.end * 100.0),
-        change: format!("{:+.0}个百分点", m.change() * 100.0),
+        change: lang.tn("{n}个百分点", format!("{:+.0}", m.change() * 100.0)),
         overdue: if m.overdue_milestones > 0 {
-            format!("{} 个", m.overdue_milestones)
+            lang.tn("{n} 个", m.overdue_milestones)
         } else {
             String::new()
         },
@@ -266,17 +271,16 @@ pub(crate) async fn page(
     };
 
     let page = QuarterlyPage {
-        heading: format!("{}分析", quarter.label()),
-        range: format!(
-            "季初（{}）与季末（{}）对比{}",
-            fmt::date_cn(start),
-            fmt::date_cn(end),
-            if analysis.is_complete() {
-                ""
-            } else {
-                "；本季度尚未结束，季末按今天计"
-            }
-        ),
+        heading: lang.tn("{n}分析", &quarter_name),
+        range: lang.tn2(
+            "季初（{n}）与季末（{m}）对比",
+            lang.date(start),
+            lang.date(end),
+        ) + if analysis.is_complete() {
+            ""
+        } else {
+            lang.t("；本季度尚未结束，季末按今天计")
+        },
         prev: format!("/quarterly?q={}", quarter.previous().code()),
         next: format!("/quarterly?q={}", quarter.next().code()),
         quarter: quarter.code(),

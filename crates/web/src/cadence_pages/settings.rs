@@ -84,21 +84,18 @@ async fn in_force(state: &AppState) -> Result<(String, String, i64), AppError> {
         Some(s) => {
             let at = jiff::Timestamp::from_millisecond(s.saved_at_ms)
                 .map(|t| jiff::tz::offset(8).to_datetime(t).date())
-                .map(fmt::date_cn)
+                .map(|d| crate::i18n::lang().date(d))
                 .unwrap_or_default();
             (
                 s.body,
-                format!(
-                    "第 {} 版，{} 于 {at} 保存",
-                    s.version,
-                    fmt::actor(&s.saved_by)
-                ),
+                crate::i18n::lang().tn2("第 {n} 版，{m}", s.version, fmt::actor(&s.saved_by))
+                    + &crate::i18n::lang().tn(" 于 {n} 保存", at),
                 s.version,
             )
         }
         None => (
             DEFAULT_RULES_TOML.to_string(),
-            "默认规则（尚未修改）".to_string(),
+            crate::i18n::lang().t("默认规则（尚未修改）").to_string(),
             0,
         ),
     })
@@ -106,36 +103,44 @@ async fn in_force(state: &AppState) -> Result<(String, String, i64), AppError> {
 
 /// The rules as sentences, for readers who do not read TOML.
 fn summary(rules: &WarningRules) -> Vec<(String, String)> {
+    let lang = crate::i18n::lang();
     let mut out: Vec<(String, String)> = rules
         .overdue
         .iter()
-        .map(|r| (format!("逾期 ≥ {} 天", r.days), r.level.label().to_string()))
+        .map(|r| {
+            (
+                lang.tn("逾期 ≥ {n} 天", r.days),
+                lang.t(r.level.label()).to_string(),
+            )
+        })
         .collect();
     if let Some(r) = rules.repeat {
         out.push((
-            format!(
-                "{} 天内同一项目另有 {} 个节点达到{}",
-                r.within_days, r.count, r.from
-            ),
-            format!("至少{}", r.level.label()),
+            lang.tn2(
+                "{n} 天内同一项目另有 {m} 个节点达到",
+                r.within_days,
+                r.count,
+            ) + lang.t(r.from.label()),
+            lang.tn("至少{n}", lang.t(r.level.label())),
         ));
     }
     if let Some(r) = rules.at_risk {
         out.push((
-            format!(
-                "到期前 {} 天内，预测滞后 ≥ {} 天",
-                r.within_days, r.min_predicted_days
+            lang.tn2(
+                "到期前 {n} 天内，预测滞后 ≥ {m} 天",
+                r.within_days,
+                r.min_predicted_days,
             ),
-            "风险".to_string(),
+            lang.t("风险").to_string(),
         ));
     }
     out.push((
-        format!(
-            "红灯项目占比 ≥ {:.0}% / 黄灯及以上占比 ≥ {:.0}%",
-            rules.lights.red_share * 100.0,
-            rules.lights.yellow_share * 100.0
+        lang.tn2(
+            "红灯项目占比 ≥ {n}% / 黄灯及以上占比 ≥ {m}%",
+            format!("{:.0}", rules.lights.red_share * 100.0),
+            format!("{:.0}", rules.lights.yellow_share * 100.0),
         ),
-        "县区、类别亮红灯 / 黄灯".to_string(),
+        lang.t("县区、类别亮红灯 / 黄灯").to_string(),
     ));
     out
 }
@@ -203,7 +208,7 @@ async fn render_page(
     let mut fieldsets = rules_fieldsets(&form);
     form.fill(&mut fieldsets);
     view::render(SettingsPage {
-        in_force: format!("{line}（规则版本号 {}）", rules.version),
+        in_force: line + &crate::i18n::lang().tn("（规则版本号 {n}）", rules.version),
         summary: summary(&rules),
         toml_open: shown.typed.is_some(),
         body: shown.typed.unwrap_or(body),
@@ -229,7 +234,7 @@ fn preview_rows(now: LevelCounts, edited: LevelCounts) -> Vec<(&'static str, u64
                 std::cmp::Ordering::Less => format!("−{}", a - b),
                 std::cmp::Ordering::Equal => "—".to_string(),
             };
-            (level.label(), a, b, change)
+            (crate::i18n::lang().t(level.label()), a, b, change)
         })
         .collect()
 }
