@@ -364,18 +364,22 @@ impl Conn {
         })
     }
 
-    /// Signs in and keeps the session cookie.
+    /// Signs in and keeps the cookies the server sets, as a browser would (the harness is an
+    /// outside client: it does not know the session cookie's name).
     async fn login(&mut self, user: &str, password: &str) -> Result<()> {
         let form = encode_form(&[("username", user), ("password", password)]);
         let reply = self
             .send(Method::POST, "/login", Some(form))
             .await
             .map_err(|e| anyhow::anyhow!("登录 {user}：{e}"))?;
-        let session = reply.cookies.iter().find_map(|c| {
-            let pair = c.split(';').next()?.trim();
-            pair.starts_with(&format!("{}=", jianguan_web::auth::SESSION_COOKIE))
-                .then(|| pair.to_string())
-        });
+        let pairs: Vec<&str> = reply
+            .cookies
+            .iter()
+            .filter_map(|c| c.split(';').next())
+            .map(str::trim)
+            .filter(|pair| pair.contains('='))
+            .collect();
+        let session = (!pairs.is_empty()).then(|| pairs.join("; "));
         match (reply.status, session) {
             (StatusCode::SEE_OTHER, Some(cookie)) => {
                 self.cookie = cookie;
