@@ -2078,11 +2078,7 @@ pub(crate) async fn save_scheme(
     )
     .await;
     match saved {
-        Ok((saved, _)) => Ok(Redirect::to(&format!(
-            "/assessment/scheme?year={year}&saved={}",
-            saved.version
-        ))
-        .into_response()),
+        Ok((saved, _)) => Ok(after_saving_scheme(year, saved.version)),
         Err(SchemeSaveError::Store(e)) => match store_refusal(&e) {
             Some(m) => {
                 values.refuse("systems", m);
@@ -2139,11 +2135,7 @@ async fn save_scheme_toml(
     )
     .await;
     match saved {
-        Ok((saved, _)) => Ok(Redirect::to(&format!(
-            "/assessment/scheme?year={year}&saved={}",
-            saved.version
-        ))
-        .into_response()),
+        Ok((saved, _)) => Ok(after_saving_scheme(year, saved.version)),
         Err(SchemeSaveError::Store(e)) => match store_refusal(&e) {
             Some(m) => refuse(m).await,
             None => Err(AppError::store(e)),
@@ -2504,4 +2496,8 @@ pub(crate) async fn enter(
         kind.code()
     ))
     .into_response())
+}
+/// Back to the scheme after a save, from the form or the TOML: the new version is announced.
+fn after_saving_scheme(year: i16, version: impl std::fmt::Display) -> Response {
+    Redirect::to(&format!("/assessment/scheme?year={year}&saved={version}")).into_response()
 }

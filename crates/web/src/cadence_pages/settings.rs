@@ -680,12 +680,7 @@ pub(crate) async fn save(
     )
     .await;
     match saved {
-        Ok(RulesSaved::Unchanged) => Ok(Redirect::to("/settings/warnings").into_response()),
-        Ok(RulesSaved::Saved { setting, .. }) => Ok(Redirect::to(&format!(
-            "/settings/warnings?saved={}",
-            setting.version
-        ))
-        .into_response()),
+        Ok(saved) => Ok(after_saving(saved)),
         Err(RulesSaveError::Rules(e)) => {
             values.refuse(
                 "overdue",
@@ -739,14 +734,19 @@ async fn save_toml(
     )
     .await;
     match saved {
-        Ok(RulesSaved::Unchanged) => Ok(Redirect::to("/settings/warnings").into_response()),
-        Ok(RulesSaved::Saved { setting, .. }) => Ok(Redirect::to(&format!(
-            "/settings/warnings?saved={}",
-            setting.version
-        ))
-        .into_response()),
+        Ok(saved) => Ok(after_saving(saved)),
         Err(RulesSaveError::Rules(e)) => refuse(e).await,
         Err(RulesSaveError::Store(e)) => Err(AppError::store(e)),
+    }
+}
+
+/// Back to the rules after a save, from the form or the TOML: the new version is announced.
+fn after_saving(saved: RulesSaved) -> Response {
+    match saved {
+        RulesSaved::Unchanged => Redirect::to("/settings/warnings").into_response(),
+        RulesSaved::Saved { setting, .. } => {
+            Redirect::to(&format!("/settings/warnings?saved={}", setting.version)).into_response()
+        }
     }
 }
 
