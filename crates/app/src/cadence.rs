@@ -59,6 +59,18 @@ impl CadenceSnapshot {
         Ok(index)
     }
 
+    /// Forgets the filings of `periods` read so far (they changed: a report was filed), so they
+    /// are read again when next asked for.
+    pub async fn forget_filings(&self, periods: &std::collections::BTreeSet<PeriodId>) {
+        if periods.is_empty() {
+            return;
+        }
+        let mut cache = self.filings.lock().await;
+        for p in periods {
+            cache.remove(p);
+        }
+    }
+
     /// The filings a week's pack judges: those of the last period closed by the week's end.
     pub async fn pack_filings(
         &self,

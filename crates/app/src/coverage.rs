@@ -271,7 +271,7 @@ type Reports = Vec<((Date, Date), Arc<Report>)>;
 /// so far, by (baseline, as-of).
 #[derive(Debug)]
 pub struct Coverage {
-    /// The data version the city was built from.
+    /// The data version of the records the city was built from (`Snapshot::records_version`).
     pub version: i64,
     /// The city; `None` when no project has a location.
     pub city: Option<City>,
@@ -281,7 +281,7 @@ pub struct Coverage {
 impl Coverage {
     /// Builds the city of `snapshot`'s portfolio on the blocking pool.
     pub async fn build(snapshot: Arc<Snapshot>) -> Result<Arc<Coverage>, CoverageError> {
-        let version = snapshot.version;
+        let version = snapshot.records_version;
         let city = tokio::task::spawn_blocking(move || City::build(&snapshot.portfolio))
             .await
             .map_err(|e| CoverageError::Task(e.to_string()))?;

@@ -64,6 +64,7 @@ pub fn projects_of<'a>(
     portfolio
         .projects
         .iter()
+        .map(|p| &**p)
         .filter(move |p| p.plan_for(year).is_some() && unit.is_none_or(|u| concerns(p, u)))
 }
 

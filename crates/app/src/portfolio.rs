@@ -1,19 +1,21 @@
-//! The portfolio as a node holds it: a [`Snapshot`] of the records at one data version, re-read
-//! when the database's data version changes, with the cadence's records and the walking coverage
-//! cached the same way. [`App`] is what the web server's state and the long-running CLI commands
+//! The portfolio as a node holds it: a [`Snapshot`] of the records at one data version, caught
+//! up from the database's change log when the data version moves, with the cadence's records and
+//! the walking coverage cached the same way. [`App`] is what the web server's state and the long-running CLI commands
 //! hold.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
+use std::time::Instant;
 
 use jianguan_domain::Date;
+use jianguan_domain::change::{self, Change};
 use jianguan_domain::model::Portfolio;
 use jianguan_domain::overview::{Figures, Overview};
 use jianguan_domain::rates::InvestmentLedger;
-use jianguan_domain::store::{ReadModel, Store, StoreError};
+use jianguan_domain::store::{ReadModel, ReadModelPart, Store, StoreError};
 use serde::Serialize;
-use tokio::sync::{Mutex, RwLock};
+use tokio::sync::Mutex;
 
 use crate::Clock;
 use crate::cadence::{self, CadenceSnapshot};
@@ -22,8 +24,12 @@ use crate::coverage::{Coverage, CoverageError};
 /// The portfolio as of one data version, with what every request derives from it.
 #[derive(Debug)]
 pub struct Snapshot {
-    /// The data version it was read at.
+    /// The data version it is current at.
     pub version: i64,
+    /// The data version at which its records last changed (later writes changed only what it
+    /// does not hold: scores, settings, the cadence); what is derived from the records alone,
+    /// walking coverage, is cached by it.
+    pub records_version: i64,
     /// The records, without report versions (pages read those per project).
     pub portfolio: Portfolio,
     /// Investment to date per project.
@@ -41,23 +47,85 @@ impl Snapshot {
     pub fn of(version: i64, model: ReadModel) -> Snapshot {
         Snapshot {
             version,
+            records_version: version,
             ledger: InvestmentLedger::from_points(model.investment),
             portfolio: model.portfolio,
         }
     }
+
+    /// This snapshot caught up to `version` by `change`, whose parts `part` holds (re-read after
+    /// the change was logged, so never older than `version`).
+    pub fn caught_up(&self, version: i64, change: &Change, part: ReadModelPart) -> Snapshot {
+        if change.leaves_portfolio() {
+            return Snapshot {
+                version,
+                records_version: self.records_version,
+                portfolio: self.portfolio.clone(),
+                ledger: self.ledger.clone(),
+            };
+        }
+        let (portfolio, ledger) = change::apply(&self.portfolio, &self.ledger, change, part);
+        Snapshot {
+            version,
+            records_version: version,
+            portfolio,
+            ledger,
+        }
+    }
+}
+
+/// Counts of how a node's read model was brought up to date (for metrics).
+#[derive(Debug, Default)]
+struct Refreshes {
+    /// Full reads, and the milliseconds they took in all.
+    full: (AtomicU64, AtomicU64),
+    /// Catch-ups from the change log, and the milliseconds they took in all.
+    partial: (AtomicU64, AtomicU64),
+}
+
+impl Refreshes {
+    fn count(pair: &(AtomicU64, AtomicU64), started: Instant) {
+        pair.0.fetch_add(1, Ordering::Relaxed);
+        pair.1.fetch_add(
+            u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
+    }
+
+    fn read(pair: &(AtomicU64, AtomicU64)) -> (u64, u64) {
+        (
+            pair.0.load(Ordering::Relaxed),
+            pair.1.load(Ordering::Relaxed),
+        )
+    }
+}
+
+/// A cached value with the latest data version it is known to be current at.
+struct Cached<T> {
+    value: Arc<T>,
+    current_at: i64,
 }
 
 /// A store with the read models a node caches over it, the clock and the node's file locations.
+///
+/// The read model is never re-read whole after a write: a node reads the change log since its
+/// snapshot's version and re-reads only what the changes name ([`Snapshot::caught_up`]), one
+/// task at a time while readers keep the snapshot they hold. A full read happens at the start,
+/// after a bulk write, or when the log no longer reaches back (pruned); while it runs, other
+/// readers are served the last snapshot and readiness says so ([`App::rebuilding`]).
 pub struct App {
     store: Arc<dyn Store>,
     clock: Clock,
-    cache: RwLock<Option<Arc<Snapshot>>>,
-    cadence_cache: RwLock<Option<Arc<CadenceSnapshot>>>,
+    cache: std::sync::RwLock<Option<Arc<Snapshot>>>,
+    /// Held by the one task bringing the snapshot up to date.
+    catching_up: Mutex<()>,
+    /// Set while a full read runs with a snapshot already held.
+    rebuilding: AtomicBool,
+    cadence_cache: Mutex<Option<Cached<CadenceSnapshot>>>,
     coverage_cache: Mutex<Option<Arc<Coverage>>>,
     anchors: OnceLock<PathBuf>,
     photos: OnceLock<PathBuf>,
-    /// Read model loads, and the milliseconds they took in all (for metrics).
-    reloads: (AtomicU64, AtomicU64),
+    refreshes: Refreshes,
 }
 
 impl App {
@@ -66,26 +134,41 @@ impl App {
         App {
             store,
             clock,
-            cache: RwLock::new(None),
-            cadence_cache: RwLock::new(None),
+            cache: std::sync::RwLock::new(None),
+            catching_up: Mutex::new(()),
+            rebuilding: AtomicBool::new(false),
+            cadence_cache: Mutex::new(None),
             coverage_cache: Mutex::new(None),
             anchors: OnceLock::new(),
             photos: OnceLock::new(),
-            reloads: (AtomicU64::new(0), AtomicU64::new(0)),
+            refreshes: Refreshes::default(),
         }
     }
 
-    /// How many times the read model was loaded, and the milliseconds that took in all.
+    /// How many times the read model was read whole, and the milliseconds that took in all.
     pub fn reload_stats(&self) -> (u64, u64) {
-        (
-            self.reloads.0.load(Ordering::Relaxed),
-            self.reloads.1.load(Ordering::Relaxed),
-        )
+        Refreshes::read(&self.refreshes.full)
+    }
+
+    /// How many times the read model caught up from the change log, and the milliseconds that
+    /// took in all.
+    pub fn catch_up_stats(&self) -> (u64, u64) {
+        Refreshes::read(&self.refreshes.partial)
     }
 
     /// Whether a read model has been loaded (readiness).
     pub async fn has_snapshot(&self) -> bool {
-        self.cache.read().await.is_some()
+        self.current().is_some()
+    }
+
+    /// The data version of the snapshot being served while a full read runs, if one runs
+    /// (readiness says so).
+    pub fn rebuilding(&self) -> Option<i64> {
+        if self.rebuilding.load(Ordering::Acquire) {
+            self.current().map(|s| s.version)
+        } else {
+            None
+        }
     }
 
     /// The storage behind the application.
@@ -113,57 +196,95 @@ impl App {
         self.clock.now_ms()
     }
 
-    /// The current snapshot, re-read when the data changed since it was taken.
+    fn current(&self) -> Option<Arc<Snapshot>> {
+        self.cache
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    fn install(&self, snapshot: Arc<Snapshot>) {
+        *self
+            .cache
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(snapshot);
+    }
+
+    /// The current snapshot: the one held if the data has not changed since, else caught up
+    /// from the change log (or read whole, see [`App`]).
     pub async fn snapshot(&self) -> Result<Arc<Snapshot>, StoreError> {
         let version = self.store.data_version().await?;
-        if let Some(s) = self.cache.read().await.as_ref()
-            && s.version == version
+        let held = self.current();
+        if let Some(s) = &held
+            && (s.version >= version || self.rebuilding.load(Ordering::Acquire))
         {
             return Ok(s.clone());
         }
-        let mut slot = self.cache.write().await;
-        if let Some(s) = slot.as_ref()
-            && s.version == version
-        {
-            return Ok(s.clone());
+        let _turn = self.catching_up.lock().await;
+        let Some(held) = self.current() else {
+            let started = Instant::now();
+            let version = self.store.data_version().await?;
+            let snapshot = Arc::new(Snapshot::of(version, self.store.load_read_model().await?));
+            Refreshes::count(&self.refreshes.full, started);
+            self.install(snapshot.clone());
+            return Ok(snapshot);
+        };
+        if held.version >= version {
+            return Ok(held);
         }
-        let started = std::time::Instant::now();
-        let snapshot = Arc::new(Snapshot::of(version, self.store.load_read_model().await?));
-        self.reloads.0.fetch_add(1, Ordering::Relaxed);
-        self.reloads.1.fetch_add(
-            u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-            Ordering::Relaxed,
-        );
-        *slot = Some(snapshot.clone());
-        Ok(snapshot)
+        let started = Instant::now();
+        let next = match self.store.changes_since(held.version).await? {
+            Some((reached, change)) if !change.needs_full_read() => {
+                let part = self.store.load_read_model_part(&change).await?;
+                let next = Arc::new(held.caught_up(reached, &change, part));
+                Refreshes::count(&self.refreshes.partial, started);
+                next
+            }
+            _ => {
+                let _flag = Rebuilding::set(&self.rebuilding);
+                let version = self.store.data_version().await?;
+                let next = Arc::new(Snapshot::of(version, self.store.load_read_model().await?));
+                Refreshes::count(&self.refreshes.full, started);
+                next
+            }
+        };
+        self.install(next.clone());
+        Ok(next)
     }
 
-    /// The cadence's records (warnings, tracked items, filing days), re-read when the data
-    /// changed since they were read.
+    /// The cadence's records (warnings, tracked items, filing days): the ones held if nothing
+    /// they hold changed since (a filing only drops its period's filings), else re-read.
     pub async fn cadence(&self) -> Result<Arc<CadenceSnapshot>, StoreError> {
         let version = self.store.data_version().await?;
-        if let Some(s) = self.cadence_cache.read().await.as_ref()
-            && s.version == version
-        {
-            return Ok(s.clone());
+        let mut slot = self.cadence_cache.lock().await;
+        if let Some(c) = slot.as_mut() {
+            if c.current_at >= version {
+                return Ok(c.value.clone());
+            }
+            if let Some((reached, change)) = self.store.changes_since(c.current_at).await?
+                && !change.cadence
+                && !change.needs_full_read()
+            {
+                c.value.forget_filings(&change.filings).await;
+                c.current_at = reached;
+                return Ok(c.value.clone());
+            }
         }
-        let mut slot = self.cadence_cache.write().await;
-        if let Some(s) = slot.as_ref()
-            && s.version == version
-        {
-            return Ok(s.clone());
-        }
-        let snapshot = Arc::new(cadence::load(self.store.as_ref(), version).await?);
-        *slot = Some(snapshot.clone());
-        Ok(snapshot)
+        let value = Arc::new(cadence::load(self.store.as_ref(), version).await?);
+        *slot = Some(Cached {
+            value: value.clone(),
+            current_at: version,
+        });
+        Ok(value)
     }
 
-    /// Walking coverage at `snapshot`'s data version (issue 8): the generated city, built on the
-    /// blocking pool on first use after a change; one caller builds it while others wait.
+    /// Walking coverage of `snapshot`'s records (issue 8): the generated city, built on the
+    /// blocking pool on first use after the records changed; one caller builds it while others
+    /// wait.
     pub async fn coverage(&self, snapshot: &Arc<Snapshot>) -> Result<Arc<Coverage>, CoverageError> {
         let mut slot = self.coverage_cache.lock().await;
         if let Some(c) = slot.as_ref()
-            && c.version == snapshot.version
+            && c.version == snapshot.records_version
         {
             return Ok(c.clone());
         }
@@ -192,6 +313,22 @@ impl App {
     /// The photo directory, if one is configured.
     pub fn photo_dir(&self) -> Option<&Path> {
         self.photos.get().map(|p| p.as_path())
+    }
+}
+
+/// Marks a full read in progress for as long as it lives (a request dropped mid-read clears it).
+struct Rebuilding<'a>(&'a AtomicBool);
+
+impl<'a> Rebuilding<'a> {
+    fn set(flag: &'a AtomicBool) -> Rebuilding<'a> {
+        flag.store(true, Ordering::Release);
+        Rebuilding(flag)
+    }
+}
+
+impl Drop for Rebuilding<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
     }
 }
 

@@ -298,11 +298,17 @@ fn report(
             .iter()
             .any(|m| m.actual.is_some_and(|a| a > since && a <= date))
     };
-    let mut candidates: Vec<&Project> = portfolio.projects.iter().filter(recent).collect();
+    let mut candidates: Vec<&Project> = portfolio
+        .projects
+        .iter()
+        .map(|p| &**p)
+        .filter(recent)
+        .collect();
     if candidates.is_empty() {
         candidates = portfolio
             .projects
             .iter()
+            .map(|p| &**p)
             .filter(|p| p.plan_for(DEMO_YEAR).is_some())
             .collect();
     }

@@ -244,7 +244,7 @@ impl<'a> City<'a> {
         City {
             portfolio,
             hq,
-            projects: portfolio.projects.iter().map(|p| (p.id, p)).collect(),
+            projects: portfolio.projects.iter().map(|p| (p.id, &**p)).collect(),
             unit_names: portfolio
                 .units
                 .iter()
@@ -608,6 +608,7 @@ impl Inspection {
                     .portfolio
                     .projects
                     .iter()
+                    .map(|p| &**p)
                     .filter(|p| rates::status_as_of(p, on) == ProjectStatus::UnderConstruction)
                     .filter(|p| !open_orders.contains(&p.id))
                     .filter(|p| city.row(p).is_some())

@@ -40,6 +40,8 @@ mod schedule;
 #[cfg(feature = "seed")]
 pub mod seed;
 
+use std::sync::Arc;
+
 use jianguan_domain::calendar::{CalendarRule, periods_of_year};
 use jianguan_domain::model::Portfolio;
 use jiff::ToSpan;
@@ -66,7 +68,7 @@ pub fn demo_city() -> Portfolio {
     Portfolio {
         units: org.units,
         categories,
-        projects: ledger.projects,
+        projects: ledger.projects.into_iter().map(Arc::new).collect(),
         periods,
         reports,
     }

@@ -6,6 +6,8 @@
 //! the chunks into a database without holding the whole ledger, and the same seed gives the same
 //! records on every backend. Unlike [`crate::demo_city`], it reproduces no speech figures.
 
+use std::sync::Arc;
+
 use jianguan_domain::calendar::{CalendarRule, periods_of_year};
 use jianguan_domain::model::*;
 use jiff::ToSpan;
@@ -314,7 +316,7 @@ pub fn national_city(spec: &NationalSpec, base: &Portfolio, city: usize) -> Port
     Portfolio {
         units: Vec::new(),
         categories: Vec::new(),
-        projects,
+        projects: projects.into_iter().map(Arc::new).collect(),
         periods: Vec::new(),
         reports,
     }

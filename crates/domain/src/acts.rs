@@ -354,7 +354,7 @@ pub fn propose(
     as_of: Date,
 ) -> Vec<Proposal> {
     let projects: HashMap<ProjectId, &Project> =
-        portfolio.projects.iter().map(|p| (p.id, p)).collect();
+        portfolio.projects.iter().map(|p| (p.id, &**p)).collect();
     let live = |p: &Project| !rates::is_suspended(p, as_of) && !p.year_plans.is_empty();
     let open = book.open_on(as_of);
     let mut found: BTreeMap<String, Proposal> = BTreeMap::new();

@@ -684,7 +684,9 @@ impl<'a> Names<'a> {
     }
 
     fn project(&self, id: ProjectId) -> Option<&'a crate::model::Project> {
-        self.projects.get(&id).map(|i| &self.portfolio.projects[*i])
+        self.projects
+            .get(&id)
+            .map(|i| &*self.portfolio.projects[*i])
     }
 
     fn unit(&self, id: UnitId) -> &'a str {

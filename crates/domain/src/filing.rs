@@ -211,7 +211,7 @@ pub fn compliance(
 }
 
 /// Filings indexed by project and period.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct ReportIndex {
     map: HashMap<(ProjectId, PeriodId), Vec<Filed>>,
 }

@@ -76,7 +76,7 @@ pub fn portfolio(projects: Vec<Project>) -> Portfolio {
             template: vec![],
             template_version: 1,
         }],
-        projects,
+        projects: projects.into_iter().map(std::sync::Arc::new).collect(),
         periods: crate::calendar::periods_of_year(2021, Default::default(), 1),
         reports: vec![],
     }

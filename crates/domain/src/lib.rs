@@ -8,6 +8,7 @@ pub mod acts;
 pub mod assessment;
 pub mod calendar;
 pub mod catalogue;
+pub mod change;
 pub mod dispatch;
 pub mod filing;
 pub mod fmt;

@@ -5,6 +5,7 @@
 //! date) is computed in [`crate::rates`] and [`crate::overview`], never stored.
 
 use std::fmt;
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -618,14 +619,15 @@ pub struct ProgressReport {
 
 /// Everything the campaign holds: the organisation, the categories, the projects with their
 /// milestones and plans, the reporting periods and every report version.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Portfolio {
     /// Organisation units.
     pub units: Vec<Unit>,
     /// Project categories.
     pub categories: Vec<Category>,
-    /// Projects with milestones and year plans.
-    pub projects: Vec<Project>,
+    /// Projects with milestones and year plans, each shared so that a node's next snapshot
+    /// keeps every project a write did not touch (see [`crate::change`]).
+    pub projects: Vec<Arc<Project>>,
     /// Reporting periods.
     pub periods: Vec<ReportingPeriod>,
     /// Progress reports, every version.
@@ -645,7 +647,7 @@ impl Portfolio {
 
     /// The project with `id`.
     pub fn project(&self, id: ProjectId) -> Option<&Project> {
-        self.projects.iter().find(|p| p.id == id)
+        self.projects.iter().find(|p| p.id == id).map(|p| &**p)
     }
 
     /// The units of one kind, in id order.

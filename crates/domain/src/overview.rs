@@ -327,7 +327,12 @@ pub fn year_trend(
             break;
         }
     }
-    let projects: Vec<&Project> = portfolio.projects.iter().filter(|p| filter(p)).collect();
+    let projects: Vec<&Project> = portfolio
+        .projects
+        .iter()
+        .map(|p| &**p)
+        .filter(|p| filter(p))
+        .collect();
     points
         .into_iter()
         .map(|d| {
@@ -369,7 +374,12 @@ impl Overview {
         as_of: Date,
         filter: impl Fn(&Project) -> bool,
     ) -> Overview {
-        let projects: Vec<&Project> = portfolio.projects.iter().filter(|p| filter(p)).collect();
+        let projects: Vec<&Project> = portfolio
+            .projects
+            .iter()
+            .map(|p| &**p)
+            .filter(|p| filter(p))
+            .collect();
         // At national scale the pass is split across the machine's cores; each part sums its
         // projects, and the parts are merged (sums commute, so the result does not depend on
         // the split).
@@ -853,6 +863,7 @@ mod tests {
     use super::*;
     use crate::model::*;
     use jiff::civil::date;
+    use std::sync::Arc;
 
     fn project(
         id: i64,
@@ -934,7 +945,10 @@ mod tests {
                 project(2, 1, 1, false, PlanKind::Construction),
                 project(3, 1, 2, true, PlanKind::Construction),
                 project(4, 1, 2, true, PlanKind::Preliminary),
-            ],
+            ]
+            .into_iter()
+            .map(Arc::new)
+            .collect(),
             ..Portfolio::default()
         }
     }
@@ -1017,7 +1031,7 @@ mod tests {
         let p = portfolio();
         let ledger = InvestmentLedger::new(&p);
         let as_of = date(2021, 12, 31);
-        let all: Vec<&Project> = p.projects.iter().collect();
+        let all: Vec<&Project> = p.projects.iter().map(|p| &**p).collect();
         let whole = Sums::of(&all, &ledger, 2021, as_of);
         for split in 0..=all.len() {
             let (a, b) = all.split_at(split);
@@ -1077,9 +1091,10 @@ mod tests {
     fn a_suspended_project_leaves_the_investment_rate_of_every_line_as_of_its_suspension() {
         let mut p = portfolio();
         for (i, pr) in p.projects.iter_mut().enumerate() {
-            pr.year_plans[0].planned_investment = Money::from_wan(100.0 * (i as f64 + 1.0));
+            Arc::make_mut(pr).year_plans[0].planned_investment =
+                Money::from_wan(100.0 * (i as f64 + 1.0));
         }
-        p.projects[2].suspended_on = Some(date(2021, 8, 1));
+        Arc::make_mut(&mut p.projects[2]).suspended_on = Some(date(2021, 8, 1));
         p.periods = vec![ReportingPeriod {
             id: PeriodId(1),
             year: 2021,

@@ -10,6 +10,7 @@
 //! their plans is an indicator ([`adjustment_counts`]).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -361,6 +362,13 @@ pub fn approve(project: &mut Project, year: i16) -> bool {
 pub fn adjusted_portfolio(portfolio: &Portfolio) -> Portfolio {
     let mut adjusted = portfolio.clone();
     for p in &mut adjusted.projects {
+        // A project without adjustments stays shared with the baseline portfolio.
+        let adjusted_any = p.milestones.iter().any(|m| m.adjusted.is_some())
+            || p.year_plans.iter().any(|y| y.adjusted_investment.is_some());
+        if !adjusted_any {
+            continue;
+        }
+        let p = Arc::make_mut(p);
         for m in &mut p.milestones {
             m.planned = m.adjusted_or_planned();
         }
@@ -593,7 +601,7 @@ mod tests {
         assert_eq!(p.milestones[last].planned, baseline);
         assert_eq!(p.milestones[last].adjusted, Some(baseline + 30.days()));
         let portfolio = Portfolio {
-            projects: vec![p.clone()],
+            projects: vec![Arc::new(p.clone())],
             ..Portfolio::default()
         };
         let adjusted = adjusted_portfolio(&portfolio);

@@ -674,7 +674,7 @@ mod tests {
         let mut city = city();
         let mut first = check_project(&input(), None, &city).expect("valid");
         first.code = "2021-XM-0041".into();
-        city.projects.push(first);
+        city.projects.push(std::sync::Arc::new(first));
         assert_eq!(next_project_code(2021, &city), "2021-XM-0042");
         assert_eq!(next_project_code(2022, &city), "2022-XM-0001");
         let mut i = input();

@@ -11,6 +11,7 @@
 //! - A rate with nothing in its denominator is `None` ("nothing due yet"), never 0% or 100%.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use serde::{Serialize, Serializer};
@@ -290,14 +291,12 @@ pub fn preliminary_share(project: &Project, as_of: Date) -> Option<f64> {
 /// latest version of its report counts, and "to date" is the last period ended on or before a
 /// date.
 ///
-/// Laid out flat — one sorted array of points, one slice per project — because the overview
-/// looks up every project's figure on every request.
-#[derive(Debug, Clone, Default)]
+/// One shared, sorted list of points per project, so that a node's next snapshot shares every
+/// project's list a write did not touch ([`InvestmentLedger::with_projects`]).
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct InvestmentLedger {
-    /// Per project: where its points lie in `points`.
-    slices: HashMap<ProjectId, (u32, u32), IdHasher>,
-    /// (period end, investment to date), grouped by project, ascending by period end.
-    points: Vec<(Date, Money)>,
+    /// Per project: (period end, investment to date), ascending by period end.
+    points: HashMap<ProjectId, Arc<[(Date, Money)]>, IdHasher>,
 }
 
 /// A hasher for integer ids: a multiply-shift, far cheaper than the default SipHash for the
@@ -357,26 +356,42 @@ impl InvestmentLedger {
     pub fn from_points(
         points: impl IntoIterator<Item = (ProjectId, Date, Money)>,
     ) -> InvestmentLedger {
+        let mut ledger = InvestmentLedger::default();
+        ledger.insert_grouped(points);
+        ledger
+    }
+
+    /// This ledger with the points of `projects` replaced by `points` (theirs as re-read after
+    /// a write; a project without points has none left). Every other project's list is shared.
+    pub fn with_projects(
+        &self,
+        projects: impl IntoIterator<Item = ProjectId>,
+        points: impl IntoIterator<Item = (ProjectId, Date, Money)>,
+    ) -> InvestmentLedger {
+        let mut next = self.clone();
+        for p in projects {
+            next.points.remove(&p);
+        }
+        next.insert_grouped(points);
+        next
+    }
+
+    fn insert_grouped(&mut self, points: impl IntoIterator<Item = (ProjectId, Date, Money)>) {
         let mut all: Vec<(ProjectId, Date, Money)> = points.into_iter().collect();
         all.sort_unstable_by_key(|(project, end, _)| (*project, *end));
-        let mut slices: HashMap<ProjectId, (u32, u32), IdHasher> =
-            HashMap::with_capacity_and_hasher(all.len() / 16, IdHasher);
-        let mut points = Vec::with_capacity(all.len());
-        for (i, (project, end, money)) in all.into_iter().enumerate() {
-            let slot = slices.entry(project).or_insert((i as u32, 0));
-            slot.1 += 1;
-            points.push((end, money));
+        self.points.reserve(all.len() / 16);
+        for run in all.chunk_by(|a, b| a.0 == b.0) {
+            let list: Arc<[(Date, Money)]> = run.iter().map(|(_, end, m)| (*end, *m)).collect();
+            self.points.insert(run[0].0, list);
         }
-        InvestmentLedger { slices, points }
     }
 
     /// Investment completed from the project's start up to the last period ended on or before
     /// `date`.
     pub fn to_date(&self, project: ProjectId, date: Date) -> Money {
-        let Some(&(start, len)) = self.slices.get(&project) else {
+        let Some(list) = self.points.get(&project) else {
             return Money(0);
         };
-        let list = &self.points[start as usize..(start + len) as usize];
         let idx = list.partition_point(|(end, _)| *end <= date);
         if idx == 0 { Money(0) } else { list[idx - 1].1 }
     }
@@ -639,7 +654,7 @@ mod tests {
     fn a_report_corrected_after_the_period_replaces_the_original_figure() {
         let p = project(vec![], &[(2021, PlanKind::Construction)]);
         let portfolio = Portfolio {
-            projects: vec![p.clone()],
+            projects: vec![Arc::new(p.clone())],
             periods: vec![
                 period(1, 2021, date(2021, 6, 30)),
                 period(2, 2021, date(2021, 7, 14)),
@@ -677,7 +692,7 @@ mod tests {
             ],
         );
         let portfolio = Portfolio {
-            projects: vec![p.clone()],
+            projects: vec![Arc::new(p.clone())],
             periods: vec![
                 period(1, 2021, date(2021, 12, 31)),
                 period(2, 2022, date(2022, 3, 31)),
@@ -701,7 +716,7 @@ mod tests {
         let mut p = project(vec![], &[(2021, PlanKind::Construction)]);
         p.suspended_on = Some(date(2021, 8, 1));
         let portfolio = Portfolio {
-            projects: vec![p.clone()],
+            projects: vec![Arc::new(p.clone())],
             periods: vec![
                 period(1, 2021, date(2021, 6, 30)),
                 period(2, 2021, date(2021, 9, 30)),

@@ -187,6 +187,20 @@ pub struct ReadModel {
     pub investment: Vec<(ProjectId, Date, Money)>,
 }
 
+/// The parts of the read model a [`crate::change::Change`] names, re-read after a write
+/// ([`PortfolioStore::load_read_model_part`]); applied by [`crate::change::apply`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReadModelPart {
+    /// Every unit, when units changed.
+    pub units: Option<Vec<Unit>>,
+    /// Every category, when categories changed.
+    pub categories: Option<Vec<Category>>,
+    /// The touched projects that still exist, with milestones and plans.
+    pub projects: Vec<Project>,
+    /// Investment to date of the touched projects per period end (latest version).
+    pub investment: Vec<(ProjectId, Date, Money)>,
+}
+
 /// An account as stored: identity, unit, roles (by code), credentials and login state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountRecord {
@@ -469,6 +483,20 @@ pub trait PortfolioStore: Send + Sync {
     /// investment to date read off the reports (latest version per project and period). Far
     /// smaller than [`PortfolioStore::load_portfolio`] at scale; `portfolio.reports` is empty.
     fn load_read_model(&self) -> BoxFuture<'_, Result<ReadModel, StoreError>>;
+
+    /// The changes logged after data version `version`, merged, and the version they reach;
+    /// `None` when the log no longer reaches back that far (a full re-read is needed).
+    fn changes_since(
+        &self,
+        version: i64,
+    ) -> BoxFuture<'_, Result<Option<(i64, crate::change::Change)>, StoreError>>;
+
+    /// Re-reads the parts of the read model `change` names (never a full read: the caller
+    /// re-reads everything when [`crate::change::Change::needs_full_read`]).
+    fn load_read_model_part<'a>(
+        &'a self,
+        change: &'a crate::change::Change,
+    ) -> BoxFuture<'a, Result<ReadModelPart, StoreError>>;
 
     /// The records alone: units, categories, projects with milestones and plans, periods; no
     /// reports and no investment read off them. What a command that plans changes to the

@@ -856,7 +856,7 @@ struct ProjectIndex<'a> {
 impl<'a> ProjectIndex<'a> {
     fn new(portfolio: &'a Portfolio) -> Self {
         ProjectIndex {
-            by_id: portfolio.projects.iter().map(|p| (p.id, p)).collect(),
+            by_id: portfolio.projects.iter().map(|p| (p.id, &**p)).collect(),
         }
     }
 

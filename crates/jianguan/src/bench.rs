@@ -191,6 +191,7 @@ pub async fn run(db: &str, year: Option<i16>, as_of: Option<Date>, runs: usize) 
     let started = Instant::now();
     let snapshot = Arc::new(jianguan_app::Snapshot {
         version,
+        records_version: version,
         portfolio,
         ledger,
     });

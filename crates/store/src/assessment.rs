@@ -204,6 +204,7 @@ macro_rules! backend_assessment {
                 append_audit_tx, begin_write, bump_data_version, key_matches, next_id,
                 suite_for_keyed_write,
             };
+            use jianguan_domain::change::Change;
             use jianguan_audit::AuditDraft;
             use jianguan_domain::Date;
             use sqlx::{FromRow, Pool, QueryBuilder, Row};
@@ -213,9 +214,11 @@ macro_rules! backend_assessment {
 
 
 
-            /// Bumps the data version and commits: the end of every write here.
+            /// Bumps the data version and commits: the end of every write here. Scores, schemes
+            /// and objections are read per request, not cached by nodes: the logged change is
+            /// empty.
             async fn finish(mut tx: Tx) -> Result<(), StoreError> {
-                bump_data_version(&mut tx).await?;
+                bump_data_version(&mut tx, &Change::default()).await?;
                 tx.commit().await.map_err(backend_error)
             }
 
@@ -611,7 +614,7 @@ macro_rules! backend_assessment {
                         )));
                     }
                 }
-                bump_data_version(&mut tx).await?;
+                bump_data_version(&mut tx, &Change::default()).await?;
                 crate::crash::crash_point!("crash.07.scoring.before_commit");
                 tx.commit().await.map_err(backend_error)
             }
@@ -672,7 +675,7 @@ macro_rules! backend_assessment {
                         published.version
                     )));
                 }
-                bump_data_version(&mut tx).await?;
+                bump_data_version(&mut tx, &Change::default()).await?;
                 crate::crash::crash_point!("crash.08.publish.before_commit");
                 tx.commit().await.map_err(backend_error)?;
                 crate::crash::crash_point!("crash.09.publish.after_commit");

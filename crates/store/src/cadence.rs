@@ -162,6 +162,7 @@ macro_rules! backend_cadence {
         pub(crate) mod $module {
             use super::*;
             use crate::codec::$codec::{append_audit_tx, begin_write, bump_data_version, next_id};
+            use jianguan_domain::change::Change;
             use crate::backend_error;
             use futures_util::TryStreamExt;
             use jianguan_audit::AuditDraft;
@@ -456,7 +457,7 @@ macro_rules! backend_cadence {
                 }
                 insert_item_events(&mut tx, &events).await?;
                 append_audit_tx(&mut tx, audit.to_vec()).await?;
-                bump_data_version(&mut tx).await?;
+                bump_data_version(&mut tx, &Change::cadence()).await?;
                 tx.commit().await.map_err(backend_error)?;
                 Ok(ids)
             }
@@ -577,7 +578,8 @@ macro_rules! backend_cadence {
                     a
                 }));
                 append_audit_tx(&mut tx, records).await?;
-                bump_data_version(&mut tx).await?;
+                bump_data_version(&mut tx, &Change::filing(report.project, report.period, !tickets.is_empty()))
+                    .await?;
                 crate::crash::crash_point!("crash.02.filing.before_commit");
                 tx.commit().await.map_err(backend_error)?;
                 crate::crash::crash_point!("crash.03.filing.after_commit");
@@ -670,7 +672,7 @@ macro_rules! backend_cadence {
                 .await
                 .map_err(backend_error)?;
                 append_audit_tx(&mut tx, vec![audit.clone()]).await?;
-                bump_data_version(&mut tx).await?;
+                bump_data_version(&mut tx, &Change::cadence()).await?;
                 tx.commit().await.map_err(backend_error)?;
                 Ok(saved)
             }

@@ -22,6 +22,7 @@ macro_rules! backend_catalogue {
             use crate::backend_error;
             use crate::codec::$codec::{append_audit_tx, begin_write, bump_data_version, next_id};
             use jianguan_audit::AuditDraft;
+            use jianguan_domain::change::Change;
             use sqlx::{Pool, Row};
 
             type Db = $db;
@@ -115,7 +116,11 @@ macro_rules! backend_catalogue {
                 let mut audit = audit.clone();
                 audit.object = format!("category:{}", saved.id);
                 append_audit_tx(&mut tx, vec![audit]).await?;
-                bump_data_version(&mut tx).await?;
+                let change = Change {
+                    categories: true,
+                    ..Change::default()
+                };
+                bump_data_version(&mut tx, &change).await?;
                 tx.commit().await.map_err(backend_error)?;
                 Ok(saved)
             }

@@ -3,6 +3,7 @@
 //! database type, so no generic trait bounds leak into it, and the text cannot drift apart.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use jianguan_domain::Date;
 use jianguan_domain::model::*;
@@ -10,6 +11,21 @@ use jianguan_domain::store::{AccountRecord, RecordScope, SessionRecord, StoreErr
 
 /// Rows per multi-row `INSERT`, kept well under both engines' bind-parameter limits.
 pub(crate) const CHUNK: usize = 1000;
+
+/// (project, period end, investment) of the latest version of each project's report per period,
+/// from (project, period end, version, investment) rows in any order.
+pub(crate) fn latest_points(mut all: Vec<(i64, Date, i64, i64)>) -> Vec<(ProjectId, Date, Money)> {
+    all.sort_unstable_by_key(|(project, end, version, _)| (*project, *end, *version));
+    // After sorting, the last of each (project, period end) run is its latest version.
+    let mut investment: Vec<(ProjectId, Date, Money)> = Vec::with_capacity(all.len());
+    for (i, (project, end, _, money)) in all.iter().enumerate() {
+        let next = all.get(i + 1);
+        if next.is_none_or(|n| n.0 != *project || n.1 != *end) {
+            investment.push((ProjectId(*project), *end, Money(*money)));
+        }
+    }
+    investment
+}
 
 /// Stored data this program cannot read: a backend failure (for the log), not the user's fault.
 pub(crate) fn unreadable(what: impl std::fmt::Display) -> StoreError {
@@ -367,9 +383,10 @@ macro_rules! backend_codec {
                 AuditAction, AuditDraft, AuditRecord, ChainSuite, CryptoSuite, FieldChange, Outcome,
                 seal,
             };
+            use jianguan_domain::change::{Change, Touched};
             use jianguan_domain::store::{
                 AccountRecord, Actor, AuditQuery, LoginThrottleRecord, Progress, ProjectRecord,
-                ReadModel, RecordScope, SessionRecord,
+                ReadModel, ReadModelPart, RecordScope, SessionRecord,
             };
             use futures_util::TryStreamExt;
             use sqlx::{Pool, QueryBuilder, Row};
@@ -396,16 +413,69 @@ macro_rules! backend_codec {
                 Ok(tx)
             }
 
-            /// Marks the data changed (every write's last statement before commit), so nodes
-            /// re-read their snapshots.
+            /// Marks the data changed (every write's last statement before commit) and logs
+            /// what changed under the new version, so nodes catch their snapshots up.
             pub(crate) async fn bump_data_version(
                 tx: &mut sqlx::Transaction<'static, Db>,
+                change: &Change,
             ) -> Result<(), StoreError> {
-                sqlx::query("UPDATE data_version SET version = version + 1 WHERE id = 1")
+                let version: i64 = sqlx::query_scalar(
+                    "UPDATE data_version SET version = version + 1 WHERE id = 1 RETURNING version",
+                )
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(backend_error)?;
+                log_change(tx, version, change).await
+            }
+
+            /// Logs `change` as what data version `version` changed, pruning entries
+            /// [`crate::CHANGES_KEPT`] behind it now and then (a node that far behind re-reads
+            /// everything).
+            pub(crate) async fn log_change(
+                tx: &mut sqlx::Transaction<'static, Db>,
+                version: i64,
+                change: &Change,
+            ) -> Result<(), StoreError> {
+                sqlx::query("INSERT INTO data_changes (version, change) VALUES ($1, $2)")
+                    .bind(version)
+                    .bind(change.encode())
                     .execute(&mut **tx)
                     .await
                     .map_err(backend_error)?;
+                if version % 256 == 0 {
+                    sqlx::query("DELETE FROM data_changes WHERE version <= $1")
+                        .bind(version - crate::CHANGES_KEPT)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(backend_error)?;
+                }
                 Ok(())
+            }
+
+            /// The changes logged after `version`, merged, and the version they reach; `None`
+            /// when the log does not reach back to `version` (pruned, or written before the log
+            /// existed).
+            pub(crate) async fn changes_since(
+                pool: &Pool<Db>,
+                version: i64,
+            ) -> Result<Option<(i64, Change)>, StoreError> {
+                let rows: Vec<(i64, String)> = sqlx::query_as(
+                    "SELECT version, change FROM data_changes WHERE version > $1 ORDER BY version",
+                )
+                .bind(version)
+                .fetch_all(pool)
+                .await
+                .map_err(backend_error)?;
+                let mut merged = Change::default();
+                let mut reached = version;
+                for (v, text) in rows {
+                    if v != reached + 1 {
+                        return Ok(None);
+                    }
+                    merged.merge(&Change::decode(&text).map_err(|e| unreadable(e.to_string()))?);
+                    reached = v;
+                }
+                Ok(Some((reached, merged)))
             }
 
             /// The next id of `table` (its largest plus one), inside the writer's transaction.
@@ -665,7 +735,7 @@ macro_rules! backend_codec {
                     after: Some(plain.len().to_string()),
                 });
                 append_audit_tx(&mut tx, vec![audit]).await?;
-                bump_data_version(&mut tx).await?;
+                bump_data_version(&mut tx, &Change::default()).await?;
                 tx.commit().await.map_err(backend_error)?;
                 Ok(plain.len())
             }
@@ -1430,19 +1500,139 @@ macro_rules! backend_codec {
                     ));
                 }
                 drop(rows);
-                all.sort_unstable_by_key(|(project, end, version, _)| (*project, *end, *version));
-                // After sorting, the last of each (project, period end) run is its latest version.
-                let mut investment: Vec<(ProjectId, Date, Money)> = Vec::with_capacity(all.len());
-                for (i, (project, end, _, money)) in all.iter().enumerate() {
-                    let next = all.get(i + 1);
-                    if next.is_none_or(|n| n.0 != *project || n.1 != *end) {
-                        investment.push((ProjectId(*project), *end, Money(*money)));
-                    }
-                }
                 Ok(ReadModel {
                     portfolio,
-                    investment,
+                    investment: latest_points(all),
                 })
+            }
+
+            /// Re-reads what `change` names: units, categories, the touched projects with
+            /// their milestones and plans, and their investment points.
+            pub(crate) async fn load_read_model_part(
+                pool: &Pool<Db>,
+                change: &Change,
+            ) -> Result<ReadModelPart, StoreError> {
+                let mut part = ReadModelPart::default();
+                if change.units {
+                    part.units = Some(load_units(pool).await?);
+                }
+                if change.categories {
+                    part.categories = Some(load_categories(pool).await?);
+                }
+                let ids: Vec<i64> = match &change.projects {
+                    Touched::Some(ids) => ids.iter().map(|p| p.0).collect(),
+                    Touched::None | Touched::All => Vec::new(),
+                };
+                if ids.is_empty() {
+                    return Ok(part);
+                }
+                let period_end: HashMap<i64, Date> = load_periods(
+                    pool,
+                    "SELECT id, year, seq, start_on, end_on, deadline_on FROM reporting_periods",
+                    None,
+                )
+                .await?
+                .into_iter()
+                .map(|p| (p.id.0, p.end))
+                .collect();
+                let mut points: Vec<(i64, Date, i64, i64)> = Vec::new();
+                for chunk in ids.chunks(CHUNK) {
+                    let mut projects = load_projects_where(pool, "id", chunk).await?;
+                    part.projects.append(&mut projects);
+                    let mut qb: QueryBuilder<Db> = QueryBuilder::new(
+                        "SELECT project_id, period_id, version, investment_to_date \
+                         FROM progress_reports WHERE project_id IN (",
+                    );
+                    let mut list = qb.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    qb.push(")");
+                    let rows: Vec<(i64, i64, i64, i64)> = qb
+                        .build_query_as()
+                        .fetch_all(pool)
+                        .await
+                        .map_err(backend_error)?;
+                    for (project, period, version, money) in rows {
+                        let end = *period_end.get(&period).ok_or_else(|| {
+                            unreadable(format!("report for unknown period {period}"))
+                        })?;
+                        points.push((project, end, version, money));
+                    }
+                }
+                part.investment = latest_points(points);
+                Ok(part)
+            }
+
+            /// Projects whose `column` is one of `ids`, with milestones and plans, in id order.
+            async fn load_projects_where(
+                pool: &Pool<Db>,
+                column: &'static str,
+                ids: &[i64],
+            ) -> Result<Vec<Project>, StoreError> {
+                let mut qb: QueryBuilder<Db> = QueryBuilder::new(format!(
+                    "SELECT {PROJECT_COLUMNS} FROM projects WHERE {column} IN ("
+                ));
+                let mut list = qb.separated(", ");
+                for id in ids {
+                    list.push_bind(*id);
+                }
+                qb.push(") ORDER BY id");
+                let mut projects = qb
+                    .build_query_as::<ProjectRow>()
+                    .fetch_all(pool)
+                    .await
+                    .map_err(backend_error)?
+                    .into_iter()
+                    .map(ProjectRow::into_project)
+                    .collect::<Result<Vec<_>, _>>()?;
+                if projects.is_empty() {
+                    return Ok(projects);
+                }
+                let index: HashMap<i64, usize> =
+                    projects.iter().enumerate().map(|(i, p)| (p.id.0, i)).collect();
+                let found: Vec<i64> = projects.iter().map(|p| p.id.0).collect();
+                let mut qb: QueryBuilder<Db> = QueryBuilder::new(
+                    "SELECT project_id, year, kind, planned_investment, status, \
+                     adjusted_investment, cancelled_on FROM year_plans WHERE project_id IN (",
+                );
+                let mut list = qb.separated(", ");
+                for id in &found {
+                    list.push_bind(*id);
+                }
+                qb.push(") ORDER BY project_id, year");
+                let plans = qb
+                    .build_query_as::<YearPlanRow>()
+                    .fetch_all(pool)
+                    .await
+                    .map_err(backend_error)?
+                    .into_iter()
+                    .map(YearPlanRow::into_plan)
+                    .collect::<Result<Vec<_>, _>>()?;
+                for (i, list) in attach(&index, plans) {
+                    projects[i].year_plans = list;
+                }
+                let mut qb: QueryBuilder<Db> = QueryBuilder::new(
+                    "SELECT id, project_id, seq, name, weight, enters, planned_on, actual_on, \
+                     derived, adjusted_on FROM milestones WHERE project_id IN (",
+                );
+                let mut list = qb.separated(", ");
+                for id in &found {
+                    list.push_bind(*id);
+                }
+                qb.push(") ORDER BY project_id, seq");
+                let milestones = qb
+                    .build_query_as::<MilestoneRow>()
+                    .fetch_all(pool)
+                    .await
+                    .map_err(backend_error)?
+                    .into_iter()
+                    .map(MilestoneRow::into_milestone)
+                    .collect::<Result<Vec<_>, _>>()?;
+                for (i, list) in attach(&index, milestones) {
+                    projects[i].milestones = list;
+                }
+                Ok(projects)
             }
 
             /// Reads every record but the reports.
@@ -1499,7 +1689,7 @@ macro_rules! backend_codec {
                 Ok(Portfolio {
                     units,
                     categories,
-                    projects,
+                    projects: projects.into_iter().map(Arc::new).collect(),
                     periods,
                     reports: Vec::new(),
                 })
@@ -1926,7 +2116,7 @@ macro_rules! backend_codec {
                     ],
                 ));
                 append_audit_tx(&mut tx, drafts).await?;
-                bump_data_version(&mut tx).await?;
+                bump_data_version(&mut tx, &Change::everything()).await?;
                 tx.commit().await.map_err(backend_error)
             }
         }

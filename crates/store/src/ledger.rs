@@ -301,7 +301,10 @@ macro_rules! backend_ledger {
         pub(crate) mod $module {
             use super::*;
             use crate::backend_error;
-            use crate::codec::$codec::{append_audit_tx, begin_write, insert_rows, next_id};
+            use crate::codec::$codec::{
+                append_audit_tx, begin_write, insert_rows, log_change, next_id,
+            };
+            use jianguan_domain::change::{Change, Touched};
             use jianguan_domain::store::Progress;
             use sqlx::{Pool, QueryBuilder};
 
@@ -665,6 +668,14 @@ macro_rules! backend_ledger {
                             .map_err(backend_error)?;
                     return Err(stale(import.expected_version, now));
                 }
+                let change = Change {
+                    units: !import.new_units.is_empty(),
+                    projects: Touched::projects(
+                        ids.iter().copied().chain(import.updated.iter().map(|(p, _)| p.id)),
+                    ),
+                    ..Change::default()
+                };
+                log_change(&mut tx, import.expected_version + 1, &change).await?;
                 crate::crash::crash_point!("crash.05.import.before_commit");
                 tx.commit().await.map_err(backend_error)?;
                 crate::crash::crash_point!("crash.06.import.after_commit");

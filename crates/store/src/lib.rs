@@ -26,6 +26,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use jianguan_domain::store::StoreError;
 
 pub(crate) use errors::backend_error;
+
+/// How many data versions the change log keeps: a node further behind re-reads everything.
+pub const CHANGES_KEPT: i64 = 10_000;
 pub use postgres::POSTGRES_MIGRATIONS;
 pub use sqlite::SQLITE_MIGRATIONS;
 

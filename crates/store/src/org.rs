@@ -10,9 +10,10 @@ macro_rules! backend_org {
 
             use crate::backend_error;
             use crate::codec::$codec::{
-                append_audit_tx, begin_write, bump_data_version, insert_records,
+                append_audit_tx, begin_write, bump_data_version, insert_records, log_change,
                 record_crypto_suite, refuse_campaign_data,
             };
+            use jianguan_domain::change::Change;
 
             type Db = $db;
 
@@ -48,7 +49,7 @@ macro_rules! backend_org {
                     .map_err(backend_error)?;
                 }
                 append_audit_tx(&mut tx, audit.to_vec()).await?;
-                bump_data_version(&mut tx).await?;
+                bump_data_version(&mut tx, &Change::everything()).await?;
                 tx.commit().await.map_err(backend_error)
             }
 
@@ -69,6 +70,11 @@ macro_rules! backend_org {
                         found,
                     });
                 }
+                let change = Change {
+                    units: true,
+                    ..Change::default()
+                };
+                log_change(&mut tx, write.expected_version + 1, &change).await?;
                 for u in &write.new {
                     sqlx::query(
                         "INSERT INTO units (id, kind, name, parent_id, active) \

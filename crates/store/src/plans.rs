@@ -90,6 +90,7 @@ macro_rules! backend_plans {
             use super::*;
             use crate::backend_error;
             use crate::codec::$codec::{append_audit_tx, begin_write, bump_data_version, next_id};
+            use jianguan_domain::change::{Change, Touched};
             use jianguan_audit::AuditDraft;
             use jianguan_domain::store::PlanDecision;
             use sqlx::Pool;
@@ -146,7 +147,11 @@ macro_rules! backend_plans {
                 }
                 if changed > 0 {
                     append_audit_tx(&mut tx, vec![audit.clone()]).await?;
-                    bump_data_version(&mut tx).await?;
+                    let change = Change {
+                        projects: Touched::projects(projects.iter().copied()),
+                        ..Change::default()
+                    };
+                    bump_data_version(&mut tx, &change).await?;
                 }
                 tx.commit().await.map_err(backend_error)?;
                 Ok(changed)
@@ -203,7 +208,7 @@ macro_rules! backend_plans {
                 let mut audit = audit.clone();
                 audit.object = format!("plan_change:{id}");
                 append_audit_tx(&mut tx, vec![audit]).await?;
-                bump_data_version(&mut tx).await?;
+                bump_data_version(&mut tx, &Change::cadence()).await?;
                 tx.commit().await.map_err(backend_error)?;
                 Ok(id)
             }
@@ -281,7 +286,14 @@ macro_rules! backend_plans {
                         .map_err(backend_error)?;
                 }
                 append_audit_tx(&mut tx, vec![audit.clone()]).await?;
-                bump_data_version(&mut tx).await?;
+                let change = Change {
+                    projects: Touched::projects(
+                        decision.adjusted.iter().filter(|_| decision.approved).map(|p| p.id),
+                    ),
+                    cadence: true,
+                    ..Change::default()
+                };
+                bump_data_version(&mut tx, &change).await?;
                 tx.commit().await.map_err(backend_error)?;
                 Ok(())
             }
@@ -321,7 +333,11 @@ macro_rules! backend_plans {
                 }
                 if added > 0 {
                     append_audit_tx(&mut tx, vec![audit.clone()]).await?;
-                    bump_data_version(&mut tx).await?;
+                    let change = Change {
+                        projects: Touched::projects(plans.iter().map(|(p, _)| *p)),
+                        ..Change::default()
+                    };
+                    bump_data_version(&mut tx, &change).await?;
                 }
                 tx.commit().await.map_err(backend_error)?;
                 Ok(added)

@@ -172,6 +172,16 @@ pub async fn drop_append_only_guard(db: &crate::Db, name: &str) {
     .expect("the guard is dropped");
 }
 
+/// Empties the change log, as pruning does for a node far behind: a node then re-reads its read
+/// model whole.
+pub async fn forget_changes(db: &crate::Db) {
+    match db {
+        crate::Db::Sqlite(pool) => pool.execute("DELETE FROM data_changes").await.map(drop),
+        crate::Db::Postgres(pool) => pool.execute("DELETE FROM data_changes").await.map(drop),
+    }
+    .expect("the change log is emptied");
+}
+
 #[cfg(test)]
 mod tests {
     use super::with_database;

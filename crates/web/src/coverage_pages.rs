@@ -400,7 +400,7 @@ pub(crate) async fn page(
     }
 
     let by_id: HashMap<ProjectId, &jianguan_domain::model::Project> =
-        p.projects.iter().map(|pr| (pr.id, pr)).collect();
+        p.projects.iter().map(|pr| (pr.id, &**pr)).collect();
     let district_unit = district_index.map(|i| city.district_units[i]);
     let mut credited: Vec<(&CreditRow, &jianguan_domain::model::Project)> = report
         .credit
@@ -633,7 +633,7 @@ fn api_credit<'a>(
     keep: &impl Fn(&str, f64) -> bool,
 ) -> Vec<ApiCredit<'a>> {
     let by_id: HashMap<ProjectId, &jianguan_domain::model::Project> =
-        portfolio.projects.iter().map(|p| (p.id, p)).collect();
+        portfolio.projects.iter().map(|p| (p.id, &**p)).collect();
     report
         .credit
         .iter()

@@ -1,6 +1,7 @@
 //! Liveness and readiness. `/healthz` answers while the process runs; `/readyz` answers 200 only
 //! when the database answers, takes a write (a probe rolled back, so a file opened read-only is
-//! caught) and the read model is loaded, and 503 with the reason in plain text otherwise.
+//! caught) and the read model is loaded and not being rebuilt whole (pages are then served from
+//! the last snapshot), and 503 with the reason in plain text otherwise.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -25,6 +26,11 @@ async fn check(state: &AppState) -> Result<(), String> {
         .probe_write()
         .await
         .map_err(|e| format!("数据库不可写（只读文件、磁盘已满或只读副本？）：{e}"))?;
+    if let Some(serving) = state.app().rebuilding() {
+        return Err(format!(
+            "读取模型正在整体重建，暂以数据版本 {serving} 应答（rebuilding the read model)"
+        ));
+    }
     if !state.app().has_snapshot().await {
         state
             .snapshot()

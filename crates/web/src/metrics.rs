@@ -244,7 +244,9 @@ pub async fn serve(State(state): State<std::sync::Arc<AppState>>) -> Response {
     let mut out = String::new();
     state.metrics().render_requests(&mut out);
     let (reloads, reload_ms) = state.app().reload_stats();
-    out.push_str("# HELP jianguan_read_model_reloads_total Read model loads from the database.\n");
+    out.push_str(
+        "# HELP jianguan_read_model_reloads_total Full read model loads from the database.\n",
+    );
     out.push_str("# TYPE jianguan_read_model_reloads_total counter\n");
     let _ = writeln!(out, "jianguan_read_model_reloads_total {reloads}");
     out.push_str("# HELP jianguan_read_model_reload_seconds_total Time spent loading it.\n");
@@ -253,6 +255,19 @@ pub async fn serve(State(state): State<std::sync::Arc<AppState>>) -> Response {
         out,
         "jianguan_read_model_reload_seconds_total {}",
         reload_ms as f64 / 1000.0
+    );
+    let (catch_ups, catch_up_ms) = state.app().catch_up_stats();
+    out.push_str(
+        "# HELP jianguan_read_model_catch_ups_total Read model catch-ups from the change log.\n",
+    );
+    out.push_str("# TYPE jianguan_read_model_catch_ups_total counter\n");
+    let _ = writeln!(out, "jianguan_read_model_catch_ups_total {catch_ups}");
+    out.push_str("# HELP jianguan_read_model_catch_up_seconds_total Time spent catching up.\n");
+    out.push_str("# TYPE jianguan_read_model_catch_up_seconds_total counter\n");
+    let _ = writeln!(
+        out,
+        "jianguan_read_model_catch_up_seconds_total {}",
+        catch_up_ms as f64 / 1000.0
     );
     let jobs = jianguan_app::jobs::job_counts();
     if !jobs.is_empty() {

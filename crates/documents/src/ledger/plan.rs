@@ -222,7 +222,7 @@ impl<'a> Lookup<'a> {
         let existing = portfolio
             .projects
             .iter()
-            .map(|p| (p.code.as_str(), p))
+            .map(|p| (p.code.as_str(), &**p))
             .collect();
         Lookup {
             categories,

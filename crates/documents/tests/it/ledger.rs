@@ -5,6 +5,7 @@
 //! moved below the precision the ledger carries, as a spreadsheet program's re-save does).
 
 use std::io::{Cursor, Read, Write};
+use std::sync::Arc;
 
 use jianguan_documents::ledger::{
     AliasTable, CellError, ImportError, ImportOptions, ImportPlan, Limits, error_report,
@@ -1182,7 +1183,7 @@ fn with_projects(projects: Vec<Project>) -> Portfolio {
             for m in &mut project.milestones {
                 m.id = MilestoneId(project.id.0 * 100 + i64::from(m.seq));
             }
-            project
+            Arc::new(project)
         })
         .collect();
     p
@@ -1267,8 +1268,9 @@ fn progress_is_reported_up_to_the_total() {
 fn exported_text_that_looks_like_a_formula_is_neutralised_and_reimports_unchanged() {
     let bytes = book(&[("台账", vec![head(), row("JG-0001")])]);
     let mut stored = with_projects(import_xlsx(&bytes).unwrap().new);
-    stored.projects[0].name = "=HYPERLINK(\"http://x\",\"点我\")".into();
-    stored.projects[0].street = "-1+2".into();
+    let first = Arc::make_mut(&mut stored.projects[0]);
+    first.name = "=HYPERLINK(\"http://x\",\"点我\")".into();
+    first.street = "-1+2".into();
     let out = ledger_workbook(&stored, &latest_progress(&stored), d(2021, 12, 31)).unwrap();
     let mut wb: calamine::Xlsx<_> =
         calamine::open_workbook_from_rs(Cursor::new(out.clone())).unwrap();
@@ -1329,8 +1331,7 @@ fn export_then_import_gives_the_same_ledger() {
     let mut expected: Vec<Project> = city
         .projects
         .iter()
-        .cloned()
-        .map(without_ids)
+        .map(|p| without_ids(Project::clone(p)))
         .map(|mut p| {
             p.location = p.location.map(|l| GeoPoint {
                 lon: precision::degrees(l.lon),

@@ -6,6 +6,7 @@
 //! 2003 under an .xls name — and the refusals say what to do.
 
 use std::io::{Cursor, Write};
+use std::sync::Arc;
 
 use jianguan_documents::ledger::{
     CellError, ImportError, ImportOptions, ImportPlan, MAX_NAME_CHARS, import_ledger,
@@ -160,7 +161,10 @@ fn the_offices_code_less_csv_imports_with_codes_made_up() {
 #[test]
 fn made_up_codes_continue_after_the_highest_stored_and_given_number() {
     let mut city = portfolio();
-    city.projects = vec![stored("JG2026-0007"), stored("JG2025-0100")];
+    city.projects = vec![
+        Arc::new(stored("JG2026-0007")),
+        Arc::new(stored("JG2025-0100")),
+    ];
     let text = format!(
         "项目编号,{HEAD}\n,甲,老旧小区改造,东湖区,市住建局,东湖区住建局,10,2026-03-01,2026-09-30\n\
          JG2026-0010,乙,老旧小区改造,东湖区,市住建局,东湖区住建局,10,2026-03-01,2026-09-30\n\

@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use jiff::civil::date;
 
 use super::*;
@@ -66,7 +68,7 @@ fn a_project_thirty_days_overdue_is_proposed_a_supervision_notice_to_its_unit() 
     assert!(x.reason.contains("逾期 30 天"), "{}", x.reason);
     // A suspended project is not proposed anything.
     let mut suspended = city();
-    suspended.projects[0].suspended_on = Some(date(2021, 9, 25));
+    Arc::make_mut(&mut suspended.projects[0]).suspended_on = Some(date(2021, 9, 25));
     assert!(proposals(&suspended, &[], &[], date(2021, 10, 1)).is_empty());
 }
 

@@ -395,7 +395,7 @@ pub fn measure_month(input: &AssessmentInput<'_>, kind: SubjectKind, month: Mont
             .copied()
     };
     let projects: HashMap<ProjectId, &Project> =
-        portfolio.projects.iter().map(|p| (p.id, p)).collect();
+        portfolio.projects.iter().map(|p| (p.id, &**p)).collect();
     let project_subject = |id: ProjectId| -> Option<usize> {
         projects
             .get(&id)

@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use jiff::civil::date;
 
 use super::*;
@@ -55,7 +57,7 @@ fn the_pack_lists_what_the_meeting_needs_and_carries_open_supervision_items() {
         // Reached in week 40.
         project(2, &[(date(2021, 10, 5), Some(date(2021, 10, 6)))]),
     ]);
-    p.projects[1].responsible_unit = UnitId(3);
+    Arc::make_mut(&mut p.projects[1]).responsible_unit = UnitId(3);
     let rules = WarningRules::default();
     let mut book = WarningBook::default();
     replay(

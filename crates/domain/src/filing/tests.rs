@@ -259,7 +259,7 @@ fn a_correction_that_no_longer_names_a_milestone_withdraws_it() {
 #[test]
 fn an_investment_above_the_total_is_questioned_and_one_beyond_the_multiple_refused() {
     let p = portfolio(vec![project(1, &[(date(2021, 1, 5), None)])]);
-    let mut pr = p.projects[0].clone();
+    let mut pr = Project::clone(&p.projects[0]);
     pr.total_investment = Money::from_wan(58.0);
     // Within the total: nothing to say.
     assert_eq!(check_investment(&pr, Money::from_wan(58.0), 3), Ok(()));

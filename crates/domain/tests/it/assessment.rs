@@ -83,7 +83,10 @@ fn a_month_is_scored_kept_published_objected_to_and_corrected() {
         projects: vec![
             project(1, 4, &[(date(2021, 9, 1), Some(date(2021, 9, 1)))]),
             project(2, 5, &[(date(2021, 9, 1), None)]),
-        ],
+        ]
+        .into_iter()
+        .map(std::sync::Arc::new)
+        .collect(),
         ..Portfolio::default()
     };
     let ledger = InvestmentLedger::new(&portfolio);

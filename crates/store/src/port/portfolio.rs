@@ -2,8 +2,10 @@
 
 use super::*;
 use crate::catalogue;
+use jianguan_domain::change::Change;
 use jianguan_domain::model::{Category, CategoryId};
 use jianguan_domain::store::CategoryVersion;
+use jianguan_domain::store::ReadModelPart;
 
 impl PortfolioStore for Db {
     fn backend(&self) -> &'static str {
@@ -57,6 +59,20 @@ impl PortfolioStore for Db {
 
     fn load_read_model(&self) -> BoxFuture<'_, Result<ReadModel, StoreError>> {
         Box::pin(async move { codec_call!(self, load_read_model()) })
+    }
+
+    fn changes_since(
+        &self,
+        version: i64,
+    ) -> BoxFuture<'_, Result<Option<(i64, Change)>, StoreError>> {
+        Box::pin(async move { codec_call!(self, changes_since(version)) })
+    }
+
+    fn load_read_model_part<'a>(
+        &'a self,
+        change: &'a Change,
+    ) -> BoxFuture<'a, Result<ReadModelPart, StoreError>> {
+        Box::pin(async move { codec_call!(self, load_read_model_part(change)) })
     }
 
     fn load_records(&self) -> BoxFuture<'_, Result<Portfolio, StoreError>> {

@@ -8,7 +8,7 @@
 //! `build.rs`); without it they are listed as ignored, with the reason.
 
 use std::collections::HashSet;
-use std::sync::{LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use jianguan_domain::model::{
     Milestone, MilestoneId, Money, PlanKind, Portfolio, Project, ProjectId, Unit, UnitId, UnitKind,
@@ -256,7 +256,7 @@ async fn new_projects_get_fresh_ids_and_read_back_as_imported(db: Db) {
         for (e, f) in expected.milestones.iter_mut().zip(&found.milestones) {
             e.id = f.id;
         }
-        assert_eq!(found, &expected);
+        assert_eq!(&**found, &expected);
     }
 }
 
@@ -280,7 +280,7 @@ async fn an_update_replaces_fields_year_plans_and_milestones_matched_by_id(db: D
         .max()
         .unwrap();
 
-    let mut updated = stored.clone();
+    let mut updated = Project::clone(stored);
     updated.name = format!("{}（调整）", stored.name);
     updated.street = "导入街道".into();
     updated.total_investment = Money(stored.total_investment.0 + 1_000);
@@ -346,13 +346,13 @@ async fn an_update_replaces_fields_year_plans_and_milestones_matched_by_id(db: D
     let mut expected = updated.clone();
     expected.milestones.last_mut().unwrap().id = added.id;
     expected.year_plans.sort_by_key(|y| y.year);
-    assert_eq!(found, &expected);
+    assert_eq!(&**found, &expected);
     assert_eq!(
         found.milestones[0].id, stored.milestones[0].id,
         "a kept milestone keeps its id"
     );
     // Every other project is as it was.
-    let others = |ps: &[Project]| -> Vec<Project> {
+    let others = |ps: &[Arc<Project>]| -> Vec<Arc<Project>> {
         ps.iter().filter(|p| p.id != stored.id).cloned().collect()
     };
     assert!(others(&loaded.projects) == others(&CITY.projects));
@@ -360,7 +360,7 @@ async fn an_update_replaces_fields_year_plans_and_milestones_matched_by_id(db: D
 
 async fn a_stale_expected_version_is_refused_and_nothing_changes(db: Db) {
     let version = db.data_version().await.unwrap();
-    let mut renamed = CITY.projects[0].clone();
+    let mut renamed = Project::clone(&CITY.projects[0]);
     renamed.name = "过期计划".into();
     for stale in [version - 1, version + 1] {
         let batch = import(
@@ -418,7 +418,7 @@ async fn a_batch_with_a_taken_code_is_refused_and_writes_none_of_its_projects(db
 
 async fn an_update_of_a_missing_project_is_refused_and_nothing_changes(db: Db) {
     let version = db.data_version().await.unwrap();
-    let mut gone = CITY.projects[3].clone();
+    let mut gone = Project::clone(&CITY.projects[3]);
     gone.id = ProjectId(CITY.projects.iter().map(|p| p.id.0).max().unwrap() + 100);
     gone.code = "DR2021-9301".into();
     let batch = import(
@@ -448,7 +448,7 @@ async fn dropping_a_milestone_a_report_references_is_refused_and_nothing_changes
                 .map(|i| (p, i))
         })
         .expect("the demo city has reports naming milestones");
-    let mut updated = stored.clone();
+    let mut updated = Project::clone(stored);
     let dropped = updated.milestones.remove(i);
     for (k, m) in updated.milestones.iter_mut().enumerate() {
         m.seq = k as u16 + 1;
@@ -482,7 +482,7 @@ async fn changing_the_actual_date_a_report_gives_is_refused_and_nothing_changes(
         .expect("the demo city has reports naming milestones");
     let name = stored.milestones[i].name.clone();
     for actual in [None, Some(date("2021-12-30"))] {
-        let mut updated = stored.clone();
+        let mut updated = Project::clone(stored);
         updated.milestones[i].actual = actual;
         let batch = import(
             vec![],
@@ -498,7 +498,7 @@ async fn changing_the_actual_date_a_report_gives_is_refused_and_nothing_changes(
         .await;
     }
     // The same date, or another field changed, imports.
-    let mut renamed = stored.clone();
+    let mut renamed = Project::clone(stored);
     renamed.name = format!("{}（二期）", stored.name);
     let batch = import(vec![], vec![(renamed, vec!["项目名称".into()])], version);
     db.import_projects(&batch, &tester(), &no_progress)
@@ -539,7 +539,7 @@ async fn dropping_a_milestone_a_warning_references_is_refused_and_nothing_change
         .await
         .expect("the warning is recorded");
     let version = db.data_version().await.unwrap();
-    let mut updated = stored.clone();
+    let mut updated = Project::clone(stored);
     updated.milestones.remove(i);
     for (k, m) in updated.milestones.iter_mut().enumerate() {
         m.seq = k as u16 + 1;
@@ -557,7 +557,7 @@ async fn dropping_a_milestone_a_warning_references_is_refused_and_nothing_change
 async fn each_imported_project_gets_an_audit_record_and_the_chain_verifies(db: Db) {
     let version = db.data_version().await.unwrap();
     let before = db.audit_records(0, i64::MAX).await.unwrap().len();
-    let mut renamed = CITY.projects[4].clone();
+    let mut renamed = Project::clone(&CITY.projects[4]);
     renamed.name = "审计改名".into();
     let batch = import(
         vec![

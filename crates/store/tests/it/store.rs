@@ -14,7 +14,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Debug;
 use std::path::{Path, PathBuf};
-use std::sync::{LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use jianguan_domain::model::{MilestoneId, Portfolio, ProgressReport, ProjectId};
 use jianguan_domain::store::prelude::*;
@@ -379,7 +379,7 @@ async fn load_project_returns_the_project_with_every_report_version_and_its_peri
             .expect("the project loads")
             .unwrap_or_else(|| panic!("project {id} exists"));
         let project = CITY.projects.iter().find(|p| p.id == id).unwrap();
-        assert_eq!(&record.project, project, "project {id}");
+        assert_eq!(&record.project, &**project, "project {id}");
         // Every version of the project's reports, oldest first (in the order filed).
         let mut reports: Vec<&ProgressReport> =
             CITY.reports.iter().filter(|r| r.project == id).collect();
@@ -487,7 +487,7 @@ async fn a_duplicate_project_code_is_invalid_and_nothing_is_written(db: Db) {
     let before = db.data_version().await.unwrap();
     let mut bad = CITY.clone();
     let last = bad.projects.len() - 1;
-    bad.projects[last].code = bad.projects[0].code.clone();
+    Arc::make_mut(&mut bad.projects[last]).code = bad.projects[0].code.clone();
     let result = create(&db, &bad).await;
     assert_refused_and_nothing_written(
         &db,

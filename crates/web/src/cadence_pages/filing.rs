@@ -270,7 +270,7 @@ async fn desk(
         .map(|pr| {
             let v = filings.get(pr.id, period);
             let filed = v.iter().filter(|f| f.filed_on <= as_of).count();
-            (pr, filing_of(v, period, as_of), filed)
+            (&**pr, filing_of(v, period, as_of), filed)
         })
         .collect();
     let mut counts = FilingCounts::default();

@@ -629,8 +629,8 @@ pub(crate) async fn list(
 fn find_project<'a>(p: &'a Portfolio, text: &str) -> Option<&'a Project> {
     let text = text.trim();
     match text.parse::<i64>() {
-        Ok(id) => p.projects.iter().find(|pr| pr.id.0 == id),
-        Err(_) => p.projects.iter().find(|pr| pr.code == text),
+        Ok(id) => p.projects.iter().find(|pr| pr.id.0 == id).map(|pr| &**pr),
+        Err(_) => p.projects.iter().find(|pr| pr.code == text).map(|pr| &**pr),
     }
 }
 

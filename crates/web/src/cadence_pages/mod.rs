@@ -44,7 +44,7 @@ pub(crate) struct ProjectIndex<'a> {
 impl<'a> ProjectIndex<'a> {
     pub(crate) fn new(portfolio: &'a Portfolio) -> ProjectIndex<'a> {
         ProjectIndex {
-            by_id: portfolio.projects.iter().map(|p| (p.id, p)).collect(),
+            by_id: portfolio.projects.iter().map(|p| (p.id, &**p)).collect(),
         }
     }
 

@@ -96,6 +96,7 @@ async fn suspending_projects_through_the_ledger_drops_their_investment_like_thei
         .city
         .projects
         .iter()
+        .map(|p| &**p)
         .filter(|p| p.id != app.project.id && p.suspended_on.is_none())
         .filter(|p| {
             p.plan_for(2021).is_some_and(|y| {

@@ -53,8 +53,8 @@ async fn milestones(app: &App) -> Vec<Vec<Milestone>> {
         .await
         .expect("reads")
         .projects
-        .into_iter()
-        .map(|p| p.milestones)
+        .iter()
+        .map(|p| p.milestones.clone())
         .collect()
 }
 

@@ -20,6 +20,7 @@ fn finished_parks(app: &App) -> Vec<&jianguan_domain::model::Project> {
     app.city
         .projects
         .iter()
+        .map(|p| &**p)
         .filter(|p| p.category == parks && p.location.is_some())
         .filter(|p| rates::annual_plan_complete(p, 2021, jiff::civil::date(2021, 12, 31)))
         .collect()

@@ -93,9 +93,8 @@ pub fn missing_report(city: &Portfolio) -> (Project, i64) {
         .projects
         .iter()
         .find(|p| p.id == missing.project)
-        .expect("the project")
-        .clone();
-    (project, period.id.0)
+        .expect("the project");
+    (Project::clone(project), period.id.0)
 }
 
 pub async fn session(
