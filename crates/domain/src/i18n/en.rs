@@ -2031,4 +2031,137 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ("问责名额", "the number held to account"),
     ("第 {n} 名（{m} 分）", "rank {n} ({m} points)"),
     ("未排名（{n} 分）", "unranked ({n} points)"),
+    // The help page: each role's week and the figures' definitions (`rates::DEFINITIONS`).
+    (
+        "周一看“总览”：项目完成率、节点完成率、投资完成率和各县区、各类别排名。",
+        "On Monday open the Overview: the project, milestone and investment completion rates and the rankings of districts and categories.",
+    ),
+    (
+        "调度会前看“调度”页的本周调度材料（逾期与风险节点、卡壳的协调事项、新增警示、排名），可下载 Word 带到会上。",
+        "Before the dispatch meeting read this week's briefing on the Dispatch page (overdue and at-risk milestones, stuck coordination items, new warnings, rankings); download it as Word to take to the meeting.",
+    ),
+    (
+        "看“警示”页的县区与类别亮灯，红灯单位重点督导；到现场巡查时打开项目页核对节点和照片。",
+        "Check the district and category lights on the Warnings page and follow up red units closely; on site inspections open the project page to check milestones and photos.",
+    ),
+    (
+        "每月看“考评”的排名和奖优罚劣名单，每季度看“分析”。",
+        "Each month read the Assessment rankings and the commendation and accountability lists; each quarter read the Analysis.",
+    ),
+    (
+        "周一查看“报送”：上期谁迟报、漏报，提醒到人；必要时代填。",
+        "On Monday open Compliance: who filed late or not at all last period; remind them by name, and file on their behalf when needed.",
+    ),
+    (
+        "生成并下载本周“调度”材料，会后把会议决定录入为督办事项（责任单位、期限）。",
+        "Make and download this week's Dispatch briefing; after the meeting record its decisions as supervised items (responsible unit, deadline).",
+    ),
+    (
+        "处理“督办”页：复查申请办结的事项，逾期的升级；在“督办约谈建议”中签发或说明理由不予签发。",
+        "Work the Items page: check items submitted as done and escalate overdue ones; in the supervision and summons proposals, issue each or decline it with a reason.",
+    ),
+    (
+        "台账有变化时用“台账导入”，计划调整在“计划”页审批；每月评分、发布考评结果并处理异议。",
+        "When the ledger changes use Ledger import; approve plan changes on the Plans page; each month score, publish the assessment and handle objections.",
+    ),
+    (
+        "查看本条线项目的进度和逾期节点（“项目”页筛选“仅看逾期”）。",
+        "Follow your line's projects and overdue milestones (the Projects page, filtered to overdue only).",
+    ),
+    (
+        "对需要协调的问题交办协调事项、对巡查发现交办整改事项，并跟踪办结。",
+        "Assign coordination items for problems that need coordinating and rectification items for inspection findings, and follow them to closure.",
+    ),
+    (
+        "调度会前核对本条线的警示和卡壳事项，准备汇报。",
+        "Before the dispatch meeting check your line's warnings and stuck items and prepare the report.",
+    ),
+    (
+        "查看牵头类别的项目进度和警示，督促责任单位按期填报。",
+        "Follow the progress and warnings of the categories you lead and press the responsible units to file on time.",
+    ),
+    (
+        "办理交给本单位的督办事项，办结后申请复查。",
+        "Handle the supervised items given to your unit and ask for a check when done.",
+    ),
+    (
+        "每月查看考评得分，对有误的扣分提出异议；需要调整计划时提交计划调整申请。",
+        "Each month read the assessment scores and object to wrong deductions; submit a plan change request when a plan must change.",
+    ),
+    (
+        "周一看本县区的逾期节点和警示（“项目”页“仅看逾期”，“警示”页）。",
+        "On Monday check your district's overdue milestones and warnings (the Projects page, overdue only; the Warnings page).",
+    ),
+    (
+        "催办本县区责任单位两周一次的进度填报，查看“报送”页的迟报、漏报。",
+        "Chase your district's responsible units for their fortnightly filing, and check late and missing filings on the Compliance page.",
+    ),
+    (
+        "办理交给本县区的督办、协调事项，办结后申请复查；每月查看考评得分和排名。",
+        "Handle the supervised and coordination items given to your district and ask for a check when done; each month read the assessment scores and ranking.",
+    ),
+    (
+        "每两周在“填报”页为每个项目填报一次：已完成的节点（实际日期）、截至本期累计完成投资、现场照片、需要协调的问题。",
+        "Every two weeks file once for each project on the Filing page: the milestones finished (actual dates), investment to date, site photos, problems that need coordinating.",
+    ),
+    (
+        "填报截止日前完成；填错了提交更正（写明原因），原记录保留。",
+        "Finish before the filing deadline; if something is wrong, submit a correction with its reason (the original record is kept).",
+    ),
+    (
+        "查看交给本单位的事项并按期办理。",
+        "Check the items given to your unit and handle them on time.",
+    ),
+    (
+        "管理账号（新建、停用），检查备份。不接触项目数据。",
+        "Manage accounts (create, disable) and check backups. No access to project data.",
+    ),
+    (
+        "分配角色，设置密码和会话等安全策略。",
+        "Assign roles and set the security policies such as passwords and sessions.",
+    ),
+    (
+        "查看、校验并导出审计记录。",
+        "Read, verify and export the audit records.",
+    ),
+    (
+        "截至数据日已到计划日期且已完成的计划节点数 ÷ 截至数据日已到计划日期的计划节点数",
+        "planned milestones due by the data date and finished ÷ planned milestones due by the data date",
+    ),
+    (
+        "按年度基线计划日期计：节点计划日期在本年度且不晚于数据截至日即为“应完成”，实际完成日期不晚于数据截至日即为“已完成”。",
+        "Counted on the year's baseline planned dates: a milestone planned in this year on or before the data date is “due”; one whose actual date is on or before the data date is “finished”.",
+    ),
+    (
+        "在计划日期当天或之前完成的节点数 ÷ 应完成节点数",
+        "milestones finished on or before their planned date ÷ milestones due",
+    ),
+    (
+        "与节点完成率同一分母；延期后才完成的节点计入节点完成率，不计入按期完成率。",
+        "The same denominator as the milestone completion rate; a milestone finished late counts towards the milestone completion rate, not the on-time rate.",
+    ),
+    (
+        "年度计划已全部完成的项目数 ÷ 列入年度建设计划的项目数",
+        "projects whose annual plan is complete ÷ projects in the annual construction plan",
+    ),
+    (
+        "分母只含年度建设项目，开展前期或跨年开工的项目计入项目总数、不计入分母（如 1222 ÷ 1350，而非 ÷ 1362）。",
+        "The denominator holds only the year's construction projects; preliminary and multi-year projects count in the total number of projects, not in the denominator (such as 1222 ÷ 1350, not ÷ 1362).",
+    ),
+    (
+        "年度完成投资 ÷ 年度计划投资",
+        "investment made in the year ÷ investment planned for the year",
+    ),
+    (
+        "完成投资取各期填报的截至当期累计数；暂缓项目自暂缓之日起退出分子和分母。",
+        "Investment made is the cumulative figure filed each period; a suspended project leaves the numerator and denominator from the day it is suspended.",
+    ),
+    (
+        "已过计划日期仍未完成的节点；逾期天数 = 数据截至日 − 计划日期",
+        "milestones past their planned date and not finished; days overdue = data date − planned date",
+    ),
+    (
+        "暂缓项目的节点不计逾期。逾期天数达到警示规则的阈值时依次提示“提醒”“警示”。",
+        "Milestones of suspended projects are not overdue. As the days overdue reach the warning rules' thresholds, a reminder and then a warning are raised.",
+    ),
 ];

@@ -1,6 +1,6 @@
 //! The English interface and the larger type (issue 17 item 9), through the real router on both
 //! backends: `Accept-Language: en` turns the overview, the project list, the filing desk, the
-//! warnings, the tracked items, search and the office's forms English — `<html lang="en">`
+//! warnings, the tracked items, search, help and the office's forms English — `<html lang="en">`
 //! and no Chinese left once the demo city's data (names as stored) is taken out; a user's stored
 //! language wins over the header; the JSON API's error messages follow the header; the
 //! large-type toggle sets its cookie and the pages carry the class.
@@ -14,7 +14,7 @@ use tower::ServiceExt;
 
 scenarios!([
     accept_language_en_shows_the_campaign_pages_in_english,
-    help_is_english_around_its_chinese_guides,
+    help_is_english_with_the_roles_weeks_and_the_definitions,
     the_office_forms_are_english_too,
     a_users_stored_language_wins_over_the_header,
     api_errors_follow_the_accept_language_header,
@@ -125,14 +125,21 @@ async fn accept_language_en_shows_the_campaign_pages_in_english(app: &App) {
     }
 }
 
-/// The help page's furniture is English; its role guides and the rates' definitions are still
-/// written in Chinese only (they come from the code, not the catalogue).
-async fn help_is_english_around_its_chinese_guides(app: &App) {
+/// The help page is English throughout: its furniture, each role's week and the rates'
+/// definitions (from `rates::DEFINITIONS`, looked up in the catalogue).
+async fn help_is_english_with_the_roles_weeks_and_the_definitions(app: &App) {
     let r = get_with(app, &app.cookies["office"], "/help", ENGLISH).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains(r#"<html lang="en""#));
     assert!(r.body.contains("<h1>Help</h1>"));
     assert!(r.body.contains("HQ office (your role)"), "{}", r.body);
+    assert!(
+        r.body.contains("milestones due by the data date"),
+        "{}",
+        r.body
+    );
+    let left = chinese_outside_data(&r.body, &data_names(&app.city));
+    assert!(left.is_empty(), "/help still has Chinese: {left:#?}");
 }
 
 /// The office's forms translated last: the category editor and its versions, the ledger
