@@ -2164,4 +2164,134 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "暂缓项目的节点不计逾期。逾期天数达到警示规则的阈值时依次提示“提醒”“警示”。",
         "Milestones of suspended projects are not overdue. As the days overdue reach the warning rules' thresholds, a reminder and then a warning are raised.",
     ),
+    // The command line (`--lang en`): `init`, `import ledger`, `user add`, `stats`.
+    ("行", "rows"),
+    ("  …… 共 {n} 处", "  … {n} in all"),
+    (
+        "；错误报告（标出错误单元格）已写入 {n}",
+        "; the error report (bad cells marked) was written to {n}",
+    ),
+    (
+        "（试导入：未写入任何数据）",
+        "(dry run: nothing was written)",
+    ),
+    ("个项目", "projects"),
+    ("用时 {n} 秒", "in {n} s"),
+    ("  说明：{n}", "  Note: {n}"),
+    (
+        "  新建责任单位 {n}（所属县区 {m}；",
+        "  New responsible unit {n} (district {m}; ",
+    ),
+    ("）", ")"),
+    (
+        "  生成的项目编号（共 {n} 个，请填回台账的「项目编号」列，以后导入即按编号更新）：",
+        "  Project codes made ({n}; copy them into the ledger's project code column so later imports update by code):",
+    ),
+    ("  新增 {n} {m}", "  New {n} {m}"),
+    ("  …… 另有 {n} 个新增", "  … and {n} more new"),
+    ("  更新 {n} {m}：", "  Updated {n} {m}: "),
+    ("  …… 另有 {n} 个更新", "  … and {n} more updated"),
+    (
+        "  未读取的工作表（无表头）：{n}",
+        "  Sheets not read (no header row): {n}",
+    ),
+    ("  未导入的列：{n}", "  Columns not imported: {n}"),
+    ("--unit：", "--unit: "),
+    (
+        "已创建账户 {n}（编号 {m}，",
+        "Created account {n} (id {m}, ",
+    ),
+    ("角色 {n}", "role {n}"),
+    ("，单位 {n}", ", unit {n}"),
+    (
+        "动态口令密钥（请录入手机验证器，仅显示一次）：{n}",
+        "One-time code key (enter it in a phone authenticator; shown only once): {n}",
+    ),
+    (
+        "{n} 年城市建管提升行动，数据截至 {m}",
+        "Urban construction campaign {n}, data as of {m}",
+    ),
+    (
+        "项目 {n}（年度建设 {m}，",
+        "Projects {n} (construction this year {m}, ",
+    ),
+    (
+        "前期或跨年 {n}），已开工 {m}",
+        "preliminary or multi-year {n}), started {m}",
+    ),
+    ("项目完成率 {n}（{m}）", "Project completion rate {n} ({m})"),
+    (
+        "节点完成率 {n}（{m}）",
+        "Milestone completion rate {n} ({m})",
+    ),
+    ("按期完成率 {n}", "On-time rate {n}"),
+    (
+        "投资完成率 {n}（{m} 亿元）",
+        "Investment completion rate {n} ({m} hundred million yuan)",
+    ),
+    (
+        "逾期节点 {n}（{m} 个项目）",
+        "Overdue milestones {n} ({m} projects)",
+    ),
+    (
+        "计划\t完工\t项目完成率\t节点完成率\t年度完成投资(万元)",
+        "Planned\tFinished\tProject completion\tMilestone completion\tInvestment this year (10,000 yuan)",
+    ),
+    ("已初始化 {n}（{m} 年）：", "Set up {n} ({m}):"),
+    (
+        "  指挥部办公室：{n}（编号 {m}）",
+        "  HQ office: {n} (id {m})",
+    ),
+    (
+        "  发文机关：{n}；文号前缀：{m}",
+        "  Issuing authority: {n}; document number prefix: {m}",
+    ),
+    ("  密码算法：{n}", "  Cryptography: {n}"),
+    (
+        "  项目类别 {n} 个（含节点模板），",
+        "  {n} project categories (with milestone templates), ",
+    ),
+    ("{n} 年填报期次 {m} 个", "{m} reporting periods in {n}"),
+    ("下一步：", "Next:"),
+    (
+        "  1. 导入组织（分指挥部、牵头单位、县区、责任单位）：",
+        "  1. Import the organisation (sub-headquarters, lead units, districts, responsible units):",
+    ),
+    (
+        "     jianguan org import --db {n} 组织.xlsx   （列：单位名称、类型、上级单位）",
+        "     jianguan org import --db {n} ORG.xlsx   (its columns carry the Chinese headings for unit name, kind and parent unit)",
+    ),
+    (
+        "     各类别的分指挥部和牵头单位暂为指挥部办公室，导入后请在「类别」页面重新指定。",
+        "     Each category's sub-headquarters and lead unit are the HQ office for now; name them again on the Categories page after the import.",
+    ),
+    (
+        "  2. 导入项目台账：jianguan import ledger --db {n} 台账.xlsx",
+        "  2. Import the project ledger: jianguan import ledger --db {n} LEDGER.xlsx",
+    ),
+    (
+        "  3. 审定年度计划（plan approve）",
+        "  3. Approve the annual plans (plan approve)",
+    ),
+    (
+        "  4. 创建账户（密码从标准输入读取）：jianguan user add --db {n} --username 用户名 --name 姓名 --role hq_office --unit 单位名称",
+        "  4. Create accounts (the password is read from standard input): jianguan user add --db {n} --username NAME --name PERSON --role hq_office --unit UNIT",
+    ),
+    (
+        "  5. 启动服务：jianguan serve --db {n}",
+        "  5. Start the service: jianguan serve --db {n}",
+    ),
+    (
+        "国际算法（SHA-256 / HMAC-SHA-256 / AES-256-GCM）",
+        "International (SHA-256 / HMAC-SHA-256 / AES-256-GCM)",
+    ),
+    (
+        "商用密码（SM3 / HMAC-SM3 / SM4-GCM）",
+        "Commercial cryptography (SM3 / HMAC-SM3 / SM4-GCM)",
+    ),
+    (
+        "数据库中已有组织单位或项目，不能再次初始化（初始化只用于空数据库，原有数据未作任何改动）",
+        "The database already holds units or projects and cannot be set up again (setup is only for an empty database; nothing in it was changed)",
+    ),
+    ("用户名已存在", "That user name is already taken"),
 ];
