@@ -2294,4 +2294,7 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "The database already holds units or projects and cannot be set up again (setup is only for an empty database; nothing in it was changed)",
     ),
     ("用户名已存在", "That user name is already taken"),
+    // The filing form's period line, its dates kept whole (`.date`).
+    ("（", " ("),
+    ("{n} 截止", "due {n}"),
 ];
