@@ -16,6 +16,7 @@ use jianguan_documents::ledger::{
     latest_progress, ledger_workbook, plan_import, read_workbook,
 };
 use jianguan_domain::Date;
+use jianguan_domain::i18n::Lang;
 use jianguan_domain::store::prelude::*;
 
 /// `jianguan import …`.
@@ -79,9 +80,9 @@ pub struct ExportLedgerArgs {
 }
 
 /// Runs `import …`.
-pub async fn import(command: ImportCommand) -> Result<()> {
+pub async fn import(command: ImportCommand, lang: Lang) -> Result<()> {
     match command {
-        ImportCommand::Ledger(args) => import_ledger(args).await,
+        ImportCommand::Ledger(args) => import_ledger(args, lang).await,
     }
 }
 
@@ -106,7 +107,7 @@ fn default_report_path(file: &Path) -> PathBuf {
     file.with_file_name(format!("{stem}.错误报告.xlsx"))
 }
 
-async fn import_ledger(args: ImportLedgerArgs) -> Result<()> {
+async fn import_ledger(args: ImportLedgerArgs, lang: Lang) -> Result<()> {
     let started = Instant::now();
     let mut options = ImportOptions {
         year: args.year,
@@ -143,7 +144,7 @@ async fn import_ledger(args: ImportLedgerArgs) -> Result<()> {
     // The records alone: planning an import reads no report versions.
     let records = store.load_records().await?;
     let workbook = read_workbook(&bytes, &file_name, &options.limits)?;
-    let progress_bar = bar(workbook.rows() as u64, "行");
+    let progress_bar = bar(workbook.rows() as u64, lang.t("行"));
     let plan = {
         let shown = progress_bar.clone();
         let progress = move |done: u64, total: u64| {
@@ -166,24 +167,27 @@ async fn import_ledger(args: ImportLedgerArgs) -> Result<()> {
                 eprintln!("  {e}");
             }
             if errors.len() > 20 {
-                eprintln!("  …… 共 {} 处", errors.len());
+                eprintln!("{}", lang.tn("  …… 共 {n} 处", errors.len()));
             }
             anyhow::bail!(
-                "{}；错误报告（标出错误单元格）已写入 {}",
+                "{}{}",
                 ImportError::Invalid { errors, truncated },
-                path.display()
+                lang.tn("；错误报告（标出错误单元格）已写入 {n}", path.display())
             );
         }
         Err(e) => return Err(e.into()),
     };
-    print_plan(&plan);
+    print_plan(&plan, lang);
     if args.dry_run || plan.is_noop() {
         if args.dry_run {
-            eprintln!("（试导入：未写入任何数据）");
+            eprintln!("{}", lang.t("（试导入：未写入任何数据）"));
         }
         return Ok(());
     }
-    let write_bar = bar((plan.new.len() + plan.updated.len()) as u64, "个项目");
+    let write_bar = bar(
+        (plan.new.len() + plan.updated.len()) as u64,
+        lang.t("个项目"),
+    );
     let ids = {
         let shown = write_bar.clone();
         let progress = move |done: u64, total: u64| {
@@ -204,10 +208,16 @@ async fn import_ledger(args: ImportLedgerArgs) -> Result<()> {
     };
     write_bar.finish_and_clear();
     eprintln!(
-        "已导入：新增 {} 个项目，更新 {} 个，用时 {:.1} 秒",
-        ids.len(),
-        plan.updated.len(),
-        started.elapsed().as_secs_f64()
+        "{}{}",
+        lang.tn2(
+            "已导入：新增 {n} 个项目，更新 {m} 个，",
+            ids.len(),
+            plan.updated.len()
+        ),
+        lang.tn(
+            "用时 {n} 秒",
+            format!("{:.1}", started.elapsed().as_secs_f64())
+        )
     );
     Ok(())
 }
@@ -215,53 +225,74 @@ async fn import_ledger(args: ImportLedgerArgs) -> Result<()> {
 /// Prints what a plan does: the summary and what it assumed, the units it creates, every code
 /// it made up (to be written back into the office's ledger), then up to 20 new and 20 updated
 /// projects.
-fn print_plan(plan: &ImportPlan) {
+fn print_plan(plan: &ImportPlan, lang: Lang) {
+    // The summary and the notes are the import crate's Chinese sentences.
     println!("{}", plan.summary());
     for note in &plan.notes {
-        println!("  说明：{note}");
+        println!("{}", lang.tn("  说明：{n}", note));
     }
     for u in &plan.new_units {
         println!(
-            "  新建责任单位 {}（所属县区 {}；{}）",
-            u.name,
-            u.district_name,
-            u.rows_label()
+            "{}{}",
+            lang.tn2(
+                "  新建责任单位 {n}（所属县区 {m}；",
+                &u.name,
+                &u.district_name
+            ),
+            u.rows_label() + lang.t("）")
         );
     }
     if !plan.generated_codes.is_empty() {
         println!(
-            "  生成的项目编号（共 {} 个，请填回台账的「项目编号」列，以后导入即按编号更新）：",
-            plan.generated_codes.len()
+            "{}",
+            lang.tn(
+                "  生成的项目编号（共 {n} 个，请填回台账的「项目编号」列，以后导入即按编号更新）：",
+                plan.generated_codes.len()
+            )
         );
         for g in &plan.generated_codes {
-            println!("    {} 第{}行 {} {}", g.sheet, g.row, g.code, g.name);
+            println!(
+                "    {} {} {}",
+                lang.tn2("{n} 第{m}行", &g.sheet, g.row),
+                g.code,
+                g.name
+            );
         }
     }
     for p in plan.new.iter().take(20) {
-        println!("  新增 {} {}", p.code, p.name);
+        println!("{}", lang.tn2("  新增 {n} {m}", &p.code, &p.name));
     }
     if plan.new.len() > 20 {
-        println!("  …… 另有 {} 个新增", plan.new.len() - 20);
+        println!("{}", lang.tn("  …… 另有 {n} 个新增", plan.new.len() - 20));
     }
     for c in plan.updated.iter().take(20) {
+        let fields: Vec<&str> = c.fields.iter().map(|f| lang.t(f)).collect();
         println!(
-            "  更新 {} {}：{}",
-            c.new.code,
-            c.new.name,
-            c.fields.join("、")
+            "{}{}",
+            lang.tn2("  更新 {n} {m}：", &c.new.code, &c.new.name),
+            fields.join(lang.t("、"))
         );
     }
     if plan.updated.len() > 20 {
-        println!("  …… 另有 {} 个更新", plan.updated.len() - 20);
+        println!(
+            "{}",
+            lang.tn("  …… 另有 {n} 个更新", plan.updated.len() - 20)
+        );
     }
     if !plan.skipped_sheets.is_empty() {
         println!(
-            "  未读取的工作表（无表头）：{}",
-            plan.skipped_sheets.join("、")
+            "{}",
+            lang.tn(
+                "  未读取的工作表（无表头）：{n}",
+                plan.skipped_sheets.join(lang.t("、"))
+            )
         );
     }
     if !plan.ignored_columns.is_empty() {
-        println!("  未导入的列：{}", plan.ignored_columns.join("、"));
+        println!(
+            "{}",
+            lang.tn("  未导入的列：{n}", plan.ignored_columns.join(lang.t("、")))
+        );
     }
 }
 

@@ -12,6 +12,7 @@ use jianguan_app::Clock;
 use jianguan_app::portfolio::Stats;
 use jianguan_domain::Date;
 use jianguan_domain::fmt;
+use jianguan_domain::i18n::Lang;
 use jianguan_domain::overview::Overview;
 use jianguan_domain::store::Actor;
 use jianguan_domain::store::prelude::*;
@@ -34,8 +35,17 @@ mod security;
 #[derive(Debug, Parser)]
 #[command(name = "jianguan", version, about, long_about = None)]
 struct Cli {
+    /// The language of the messages and the human-readable lines printed: `zh` (中文) or `en`
+    /// (English). Data (names, codes) and JSON keys are never translated.
+    #[arg(long, global = true, env = "JIANGUAN_LANG", default_value = "zh", value_parser = parse_lang)]
+    lang: Lang,
     #[command(subcommand)]
     command: Command,
+}
+
+/// A `--lang` value: `zh` or `en`.
+fn parse_lang(code: &str) -> std::result::Result<Lang, String> {
+    Lang::from_code(code).ok_or_else(|| format!("`{code}`: use zh or en"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -441,6 +451,7 @@ fn cli_client() -> String {
 }
 
 async fn run(cli: Cli) -> Result<()> {
+    let lang = cli.lang;
     match cli.command {
         Command::Demo {
             db,
@@ -520,13 +531,13 @@ async fn run(cli: Cli) -> Result<()> {
             };
             serve(store, serving).await
         }
-        Command::Stats(args) => stats(args).await,
+        Command::Stats(args) => stats(args, lang).await,
         Command::Backup(args) => backup::backup(args).await,
         Command::Restore(args) => backup::restore(args).await,
         Command::Migrate(args) => backup::migrate(args).await,
         Command::Init(args) => {
             keys::install(args.db(), true)?;
-            org::init(args).await
+            org::init(args, lang).await
         }
         Command::Org { command } => org::org(command).await,
         Command::Gen { scale, db, seed } => gen_ledger(scale, &db, seed).await,
@@ -542,7 +553,7 @@ async fn run(cli: Cli) -> Result<()> {
                 },
         } => {
             keys::install(&db, true)?;
-            user_add(&db, &username, &name, &role, unit).await
+            user_add(&db, &username, &name, &role, unit, lang).await
         }
         Command::Audit {
             command: AuditCommand::Verify { db, anchors },
@@ -565,7 +576,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Score(args) => assess::score(args).await,
         Command::Report(args) => report::report(args).await,
         Command::Coverage(args) => coverage::run(*args).await,
-        Command::Import { command } => ledger::import(command).await,
+        Command::Import { command } => ledger::import(command, lang).await,
         Command::Export { command } => ledger::export(command).await,
         Command::Plan { command } => plan::run(command).await,
         Command::Scheme { command } => assess::scheme(command).await,
@@ -580,6 +591,7 @@ async fn user_add(
     name: &str,
     role: &str,
     unit: Option<String>,
+    lang: Lang,
 ) -> Result<()> {
     let role =
         jianguan_access::Role::from_code(role).with_context(|| format!("unknown role `{role}`"))?;
@@ -604,7 +616,7 @@ async fn user_add(
             Err(jianguan_app::org::OrgError::Store(e)) => {
                 return Err(e).context("reading the units");
             }
-            Err(e) => anyhow::bail!("--unit：{e}"),
+            Err(e) => anyhow::bail!("{}{}", lang.t("--unit："), lang.t(&e.to_string())),
         },
     };
     let totp = if jianguan_access::session::second_factor_required(&[role]) {
@@ -634,19 +646,24 @@ async fn user_add(
     let id = match created {
         Ok(id) => id,
         Err(jianguan_app::accounts::AccountError::Store(e)) => match jianguan_app::refusal(&e) {
-            Some(why) => anyhow::bail!("{why}"),
+            Some(why) => anyhow::bail!("{}", lang.t(&why)),
             None => return Err(e).context("writing the account"),
         },
-        Err(e) => anyhow::bail!("{e}"),
+        Err(e) => anyhow::bail!("{}", lang.t(&e.to_string())),
     };
     println!(
-        "已创建账户 {username}（编号 {id}，角色 {}{}）",
-        role.label(),
-        unit.map(|u| format!("，单位 {}", u.name))
+        "{}{}{}",
+        lang.tn2("已创建账户 {n}（编号 {m}，", username, id),
+        lang.tn("角色 {n}", lang.t(role.label())),
+        unit.map(|u| lang.tn("，单位 {n}", u.name))
             .unwrap_or_default()
+            + lang.t("）")
     );
     if let Some(secret) = totp {
-        println!("动态口令密钥（请录入手机验证器，仅显示一次）：{secret}");
+        println!(
+            "{}",
+            lang.tn("动态口令密钥（请录入手机验证器，仅显示一次）：{n}", secret)
+        );
     }
     Ok(())
 }
@@ -884,7 +901,7 @@ async fn serve(store: jianguan_store::Db, serving: Serving) -> Result<()> {
     Ok(())
 }
 
-async fn stats(args: StatsArgs) -> Result<()> {
+async fn stats(args: StatsArgs, lang: Lang) -> Result<()> {
     let store = jianguan_store::open_read_only(&args.db)
         .await
         .context("opening the database")?;
@@ -901,46 +918,74 @@ async fn stats(args: StatsArgs) -> Result<()> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&stats)?);
     } else {
-        print_stats(&stats);
+        print_stats(&stats, lang);
     }
     store.close().await;
     Ok(())
 }
 
-fn print_stats(s: &Stats) {
+fn print_stats(s: &Stats, lang: Lang) {
     println!(
-        "{} 年城市建管提升行动，数据截至 {}",
-        s.year,
-        fmt::date_cn(s.as_of)
+        "{}",
+        lang.tn2(
+            "{n} 年城市建管提升行动，数据截至 {m}",
+            s.year,
+            lang.date(s.as_of)
+        )
     );
     println!(
-        "项目 {}（年度建设 {}，前期或跨年 {}），已开工 {}",
-        fmt::count(s.projects),
-        fmt::count(s.annual_projects),
-        fmt::count(s.preliminary_projects),
-        fmt::count(s.started_projects)
+        "{}{}",
+        lang.tn2(
+            "项目 {n}（年度建设 {m}，",
+            fmt::count(s.projects),
+            fmt::count(s.annual_projects)
+        ),
+        lang.tn2(
+            "前期或跨年 {n}），已开工 {m}",
+            fmt::count(s.preliminary_projects),
+            fmt::count(s.started_projects)
+        )
     );
     println!(
-        "项目完成率 {}（{} / {}）  节点完成率 {}（{} / {}）  按期完成率 {}",
-        fmt::rate(s.project_completion_rate),
-        s.finished_projects,
-        s.annual_projects,
-        fmt::rate(s.node_completion_rate),
-        s.milestones_reached,
-        s.milestones_due,
-        fmt::rate(s.on_time_rate)
+        "{}  {}  {}",
+        lang.tn2(
+            "项目完成率 {n}（{m}）",
+            fmt::rate(s.project_completion_rate),
+            format!("{} / {}", s.finished_projects, s.annual_projects)
+        ),
+        lang.tn2(
+            "节点完成率 {n}（{m}）",
+            fmt::rate(s.node_completion_rate),
+            format!("{} / {}", s.milestones_reached, s.milestones_due)
+        ),
+        lang.tn("按期完成率 {n}", fmt::rate(s.on_time_rate))
     );
     println!(
-        "投资完成率 {}（{} / {} 亿元）  逾期节点 {}（{} 个项目）",
-        fmt::rate(s.investment_completion_rate),
-        fmt::yi(jianguan_domain::model::Money(s.investment_completed)),
-        fmt::yi(jianguan_domain::model::Money(s.investment_planned)),
-        s.overdue_milestones,
-        s.overdue_projects
+        "{}  {}",
+        lang.tn2(
+            "投资完成率 {n}（{m} 亿元）",
+            fmt::rate(s.investment_completion_rate),
+            format!(
+                "{} / {}",
+                fmt::yi(jianguan_domain::model::Money(s.investment_completed)),
+                fmt::yi(jianguan_domain::model::Money(s.investment_planned))
+            )
+        ),
+        lang.tn2(
+            "逾期节点 {n}（{m} 个项目）",
+            s.overdue_milestones,
+            s.overdue_projects
+        )
     );
-    for (title, lines) in [("类别", &s.categories), ("县区", &s.districts)] {
+    for (title, lines) in [
+        (lang.t("类别"), &s.categories),
+        (lang.t("县区"), &s.districts),
+    ] {
         println!();
-        println!("{title:<12}\t计划\t完工\t项目完成率\t节点完成率\t年度完成投资(万元)");
+        println!(
+            "{title:<12}\t{}",
+            lang.t("计划\t完工\t项目完成率\t节点完成率\t年度完成投资(万元)")
+        );
         for l in lines {
             println!(
                 "{:<12}\t{}\t{}\t{}\t{}\t{}",
@@ -963,6 +1008,54 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// Every Chinese string this crate passes to the translator (`.t("…")`, `.tn("…"`,
+    /// `.tn2("…"`) has English, so `--lang en` shows none of them in Chinese.
+    #[test]
+    fn every_message_passed_to_the_translator_has_english() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut missing = Vec::new();
+        for entry in std::fs::read_dir(dir).expect("the sources") {
+            let path = entry.expect("an entry").path();
+            let text = std::fs::read_to_string(&path).expect("a source file");
+            for call in [".t(", ".tn(", ".tn2("] {
+                for (at, _) in text.match_indices(call) {
+                    let rest = text[at + call.len()..].trim_start();
+                    let Some(rest) = rest.strip_prefix('"') else {
+                        continue;
+                    };
+                    let key: String = rest.split('"').next().unwrap_or("").replace("\\t", "\t");
+                    if key.chars().any(jianguan_domain::i18n::is_cjk)
+                        && !jianguan_domain::i18n::has_entry(&key)
+                    {
+                        missing.push(format!("{}: {key:?}", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "no English for:\n{}",
+            missing.join("\n")
+        );
+    }
+
+    #[test]
+    fn lang_is_zh_or_en_and_anything_else_is_a_usage_error() {
+        let parse = |args: &[&str]| Cli::try_parse_from(args.iter().copied());
+        assert_eq!(
+            parse(&["jianguan", "stats", "--db", "x.db"]).unwrap().lang,
+            Lang::Zh
+        );
+        assert_eq!(
+            parse(&["jianguan", "--lang", "en", "stats", "--db", "x.db"])
+                .unwrap()
+                .lang,
+            Lang::En
+        );
+        let err = parse(&["jianguan", "stats", "--db", "x.db", "--lang", "fr"]).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
     }
 
     #[test]

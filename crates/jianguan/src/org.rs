@@ -4,6 +4,7 @@
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use jianguan_app::Clock;
+use jianguan_domain::i18n::Lang;
 
 use crate::backup;
 use jianguan_app::org::OrgError;
@@ -74,7 +75,8 @@ impl InitArgs {
     }
 }
 
-pub async fn init(args: InitArgs) -> Result<()> {
+/// Runs `init`, its lines and refusals in `lang`.
+pub async fn init(args: InitArgs, lang: Lang) -> Result<()> {
     backup::back_up_if_older(&args.db).await?;
     let store = jianguan_store::open(&args.db)
         .await
@@ -91,32 +93,67 @@ pub async fn init(args: InitArgs) -> Result<()> {
     let city = match result {
         Ok(city) => city,
         Err(SetupError::Store(e)) => return Err(e).context("writing the city"),
-        Err(e) => anyhow::bail!("{e}"),
+        // The refusal is the use case's Chinese sentence, shown in English where the catalogue
+        // holds it.
+        Err(e) => anyhow::bail!("{}", lang.t(&e.to_string())),
     };
     let s = &city.settings;
-    println!("已初始化 {}（{} 年）：", s.city, s.year);
+    println!("{}", lang.tn2("已初始化 {n}（{m} 年）：", &s.city, s.year));
     println!(
-        "  指挥部办公室：{}（编号 {}）",
-        city.office.name, city.office.id
+        "{}",
+        lang.tn2(
+            "  指挥部办公室：{n}（编号 {m}）",
+            &city.office.name,
+            city.office.id
+        )
     );
-    println!("  发文机关：{}；文号前缀：{}", s.issuer, s.doc_prefix);
-    println!("  密码算法：{}", args.crypto.label_zh());
     println!(
-        "  项目类别 {} 个（含节点模板），{} 年填报期次 {} 个",
-        city.categories, s.year, city.periods
+        "{}",
+        lang.tn2("  发文机关：{n}；文号前缀：{m}", &s.issuer, &s.doc_prefix)
+    );
+    println!(
+        "{}",
+        lang.tn("  密码算法：{n}", lang.t(args.crypto.label_zh()))
+    );
+    println!(
+        "{}{}",
+        lang.tn("  项目类别 {n} 个（含节点模板），", city.categories),
+        lang.tn2("{n} 年填报期次 {m} 个", s.year, city.periods)
     );
     println!();
-    println!("下一步：");
+    println!("{}", lang.t("下一步："));
     let db = &args.db;
-    println!("  1. 导入组织（分指挥部、牵头单位、县区、责任单位）：");
-    println!("     jianguan org import --db {db} 组织.xlsx   （列：单位名称、类型、上级单位）");
-    println!("     各类别的分指挥部和牵头单位暂为指挥部办公室，导入后请在「类别」页面重新指定。");
-    println!("  2. 导入项目台账：jianguan import ledger --db {db} 台账.xlsx");
-    println!("  3. 审定年度计划（plan approve）");
     println!(
-        "  4. 创建账户（密码从标准输入读取）：jianguan user add --db {db} --username 用户名 --name 姓名 --role hq_office --unit 单位名称"
+        "{}",
+        lang.t("  1. 导入组织（分指挥部、牵头单位、县区、责任单位）：")
     );
-    println!("  5. 启动服务：jianguan serve --db {db}");
+    println!(
+        "{}",
+        lang.tn(
+            "     jianguan org import --db {n} 组织.xlsx   （列：单位名称、类型、上级单位）",
+            db
+        )
+    );
+    println!(
+        "{}",
+        lang.t("     各类别的分指挥部和牵头单位暂为指挥部办公室，导入后请在「类别」页面重新指定。")
+    );
+    println!(
+        "{}",
+        lang.tn(
+            "  2. 导入项目台账：jianguan import ledger --db {n} 台账.xlsx",
+            db
+        )
+    );
+    println!("{}", lang.t("  3. 审定年度计划（plan approve）"));
+    println!(
+        "{}",
+        lang.tn(
+            "  4. 创建账户（密码从标准输入读取）：jianguan user add --db {n} --username 用户名 --name 姓名 --role hq_office --unit 单位名称",
+            db
+        )
+    );
+    println!("{}", lang.tn("  5. 启动服务：jianguan serve --db {n}", db));
     Ok(())
 }
 

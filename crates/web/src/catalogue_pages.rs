@@ -228,7 +228,7 @@ pub(crate) async fn list(
 fn unit_choices(snap: &Snapshot, kind: UnitKind, selected: &str) -> Vec<Choice> {
     let mut out = vec![Choice {
         value: String::new(),
-        label: format!("（请选择{}）", kind.label()),
+        label: crate::i18n::lang().tn("（请选择{n}）", crate::i18n::lang().t(kind.label())),
         selected: selected.trim().is_empty(),
     }];
     out.extend(
@@ -256,7 +256,7 @@ fn status_choices(selected: &str) -> Vec<Choice> {
             .filter(|s| *s != ProjectStatus::Suspended)
             .map(|s| Choice {
                 value: s.code().to_string(),
-                label: s.label().to_string(),
+                label: crate::i18n::lang().t(s.label()).to_string(),
                 selected: s.code() == selected.trim(),
             }),
     );
@@ -283,10 +283,13 @@ async fn render_form(
     };
     let (heading, path) = match &stored {
         Some(c) => (
-            format!("修改类别：{}", c.name),
+            crate::i18n::lang().tn("修改类别：{n}", &c.name),
             format!("/categories/{}/edit", c.id),
         ),
-        None => ("新建类别".to_string(), "/categories/new".to_string()),
+        None => (
+            crate::i18n::lang().t("新建类别").to_string(),
+            "/categories/new".to_string(),
+        ),
     };
     let mut steps: Vec<StepRow> = form
         .input
@@ -463,7 +466,7 @@ pub(crate) async fn history(
             name: v.category.name,
         })
         .collect();
-    let title = format!("{}：版本记录", category.name);
+    let title = crate::i18n::lang().tn("{n}：版本记录", &category.name);
     view::render(HistoryPage {
         layout: layout(
             &state,

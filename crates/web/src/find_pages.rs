@@ -207,7 +207,8 @@ pub(crate) async fn search(
 struct RoleHelp {
     role: &'static str,
     mine: bool,
-    weekly: &'static [&'static str],
+    /// Its week, in the reader's language.
+    weekly: Vec<&'static str>,
 }
 
 #[derive(Template)]
@@ -215,7 +216,8 @@ struct RoleHelp {
 struct HelpPage {
     layout: Layout,
     roles: Vec<RoleHelp>,
-    definitions: &'static [Definition],
+    /// The figures' definitions, in the reader's language.
+    definitions: Vec<Definition>,
 }
 
 /// The week of each role: what to open and do, in the order of the work cadence.
@@ -268,12 +270,13 @@ pub(crate) async fn help(
     let snap = view::snapshot(&state).await?;
     let scope = Scope::resolve(&params, &snap, state.today())?;
     let layout = Layout::new("帮助", "", scope, &snap, "/help", &user).crumb("帮助", None);
+    let lang = crate::i18n::lang();
     let mut roles: Vec<RoleHelp> = Role::ALL
         .into_iter()
         .map(|r| RoleHelp {
-            role: crate::i18n::lang().t(r.label()),
+            role: lang.t(r.label()),
             mine: user.roles.contains(&r),
-            weekly: weekly(r),
+            weekly: weekly(r).iter().map(|w| lang.t(w)).collect(),
         })
         .collect();
     // The reader's own roles first; the rest keep the command order.
@@ -281,6 +284,36 @@ pub(crate) async fn help(
     view::render(HelpPage {
         layout,
         roles,
-        definitions: &DEFINITIONS,
+        definitions: DEFINITIONS
+            .iter()
+            .map(|d| Definition {
+                name: lang.t(d.name),
+                formula: lang.t(d.formula),
+                note: lang.t(d.note),
+            })
+            .collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use jianguan_access::Role;
+    use jianguan_domain::i18n::has_entry;
+    use jianguan_domain::rates::DEFINITIONS;
+
+    /// The help page is shown in English too: every line of every role's week and every part of
+    /// every definition needs an entry in the catalogue.
+    #[test]
+    fn every_weekly_line_and_definition_has_english() {
+        let mut texts: Vec<&str> = Role::ALL
+            .into_iter()
+            .flat_map(super::weekly)
+            .copied()
+            .collect();
+        for d in &DEFINITIONS {
+            texts.extend([d.name, d.formula, d.note]);
+        }
+        let missing: Vec<&str> = texts.into_iter().filter(|t| !has_entry(t)).collect();
+        assert!(missing.is_empty(), "no English for {missing:#?}");
+    }
 }

@@ -94,11 +94,6 @@ const TRANSLATED: &[&str] = &[
     "coverage.html",
     "settings_warnings.html",
     "assessment_scheme.html",
-];
-
-/// The templates not translated yet: their pages show in Chinese whatever the language.
-#[cfg(test)]
-const NOT_YET_TRANSLATED: &[&str] = &[
     "category_edit.html",
     "category_history.html",
     "ledger_import.html",
@@ -107,6 +102,10 @@ const NOT_YET_TRANSLATED: &[&str] = &[
     "setup.html",
     "setup_done.html",
 ];
+
+/// The templates not translated yet: their pages show in Chinese whatever the language.
+#[cfg(test)]
+const NOT_YET_TRANSLATED: &[&str] = &[];
 
 #[cfg(test)]
 mod tests {

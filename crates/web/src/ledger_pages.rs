@@ -174,10 +174,11 @@ pub(crate) async fn page(
 ) -> Result<Response, AppError> {
     let mut page = ImportPage::new(&state, &user).await?;
     if let (Some(new), Some(updated)) = (params.get("new"), params.get("updated")) {
-        page.notice = format!("已导入：新增 {new} 个项目，更新 {updated} 个。");
+        let lang = crate::i18n::lang();
+        page.notice = lang.tn2("已导入：新增 {n} 个项目，更新 {m} 个。", new, updated);
         if let Some(units) = params.get("units").filter(|u| *u != "0") {
-            page.notice =
-                format!("已导入：新增 {new} 个项目，更新 {updated} 个，新建责任单位 {units} 个。");
+            page.notice = lang.tn2("已导入：新增 {n} 个项目，更新 {m} 个，", new, updated)
+                + &lang.tn("新建责任单位 {n} 个。", units);
         }
     }
     view::render(page)
@@ -238,7 +239,8 @@ pub(crate) async fn check(
         match year_text.parse::<i16>() {
             Ok(y) if (1990..=2100).contains(&y) => Some(y),
             _ => {
-                page.error = Some(format!("年度「{year_text}」应为四位年份，如 2026"));
+                page.error =
+                    Some(crate::i18n::lang().tn("年度「{n}」应为四位年份，如 2026", &year_text));
                 page.year = year_text;
                 return view::unprocessable(view::render(page));
             }
@@ -248,7 +250,11 @@ pub(crate) async fn check(
         page.year = y.to_string();
     }
     let Some((file_name, bytes)) = upload.filter(|(_, b)| !b.is_empty()) else {
-        page.error = Some("请选择台账文件（.xlsx、.xls 或 .csv）".into());
+        page.error = Some(
+            crate::i18n::lang()
+                .t("请选择台账文件（.xlsx、.xls 或 .csv）")
+                .into(),
+        );
         return view::unprocessable(view::render(page));
     };
     page.file_name = file_name.clone();
@@ -269,12 +275,12 @@ pub(crate) async fn check(
                 .map(|g| {
                     (
                         g.code.clone(),
-                        format!("{} 第{}行", g.sheet, g.row),
+                        crate::i18n::lang().tn2("{n} 第{m}行", &g.sheet, g.row),
                         g.name.clone(),
                     )
                 })
                 .collect();
-            page.ignored = plan.ignored_columns.join("、");
+            page.ignored = plan.ignored_columns.join(crate::i18n::lang().t("、"));
             page.new = plan
                 .new
                 .iter()
@@ -285,19 +291,30 @@ pub(crate) async fn check(
                 .updated
                 .iter()
                 .take(50)
-                .map(|c| (c.new.code.clone(), c.new.name.clone(), c.fields.join("、")))
+                .map(|c| {
+                    let lang = crate::i18n::lang();
+                    let fields: Vec<&str> = c.fields.iter().map(|f| lang.t(f)).collect();
+                    (
+                        c.new.code.clone(),
+                        c.new.name.clone(),
+                        fields.join(lang.t("、")),
+                    )
+                })
                 .collect();
             let shown = page.new.len() + page.updated.len();
             let changes = plan.new.len() + plan.updated.len();
             if changes > shown {
-                page.more = format!("（仅列出前 {shown} 个，共 {changes} 个）");
+                page.more =
+                    crate::i18n::lang().tn2("（仅列出前 {n} 个，共 {m} 个）", shown, changes);
             }
             if changes > 0 {
                 page.token = state
                     .uploads()
                     .put(user.account.id, (file_name, year, bytes));
             } else {
-                page.notice = "文件与现有台账一致，无需导入。".into();
+                page.notice = crate::i18n::lang()
+                    .t("文件与现有台账一致，无需导入。")
+                    .into();
             }
             view::render(page)
         }
@@ -307,7 +324,8 @@ pub(crate) async fn check(
                 .iter()
                 .take(200)
                 .map(|e| ErrorRow {
-                    place: format!("{} 第{}行 {}列（{}）", e.sheet, e.row, e.column, e.header),
+                    place: crate::i18n::lang().tn2("{n} 第{m}行", &e.sheet, e.row)
+                        + &crate::i18n::lang().tn2(" {n}列（{m}）", &e.column, &e.header),
                     value: e.value.clone(),
                     expected: e.expected.clone(),
                 })
@@ -316,14 +334,14 @@ pub(crate) async fn check(
                 .uploads()
                 .put(user.account.id, (file_name, year, bytes));
             page.report_href = Some(format!("/ledger/import/report/{token}"));
-            page.error = Some(format!(
-                "台账有 {} 处错误，未导入任何数据。请按错误报告修改后重新上传。",
-                errors.len()
+            page.error = Some(crate::i18n::lang().tn(
+                "台账有 {n} 处错误，未导入任何数据。请按错误报告修改后重新上传。",
+                errors.len(),
             ));
             view::unprocessable(view::render(page))
         }
         Err(e) => {
-            page.error = Some(format!("未导入任何数据：{e}"));
+            page.error = Some(crate::i18n::lang().tn("未导入任何数据：{n}", e));
             view::unprocessable(view::render(page))
         }
     }
@@ -375,7 +393,11 @@ pub(crate) async fn confirm(
     let token = form.get("token").map(String::as_str).unwrap_or("");
     let mut page = ImportPage::new(&state, &user).await?;
     let Some((file_name, year, bytes)) = state.uploads().get(user.account.id, token) else {
-        page.error = Some("上传已过期或不存在，请重新上传台账".into());
+        page.error = Some(
+            crate::i18n::lang()
+                .t("上传已过期或不存在，请重新上传台账")
+                .into(),
+        );
         return view::unprocessable(view::render(page));
     };
     let size = bytes.len();
@@ -384,7 +406,7 @@ pub(crate) async fn confirm(
     let plan = match planned {
         Ok(plan) => plan,
         Err(e) => {
-            page.error = Some(format!("未导入任何数据：{e}"));
+            page.error = Some(crate::i18n::lang().tn("未导入任何数据：{n}", e));
             return view::unprocessable(view::render(page));
         }
     };
@@ -411,7 +433,7 @@ pub(crate) async fn confirm(
         }
         Err(e) => match crate::error::store_refusal(&e) {
             Some(m) => {
-                page.error = Some(format!("未导入任何数据：{m}"));
+                page.error = Some(crate::i18n::lang().tn("未导入任何数据：{n}", m));
                 view::unprocessable(view::render(page))
             }
             None => Err(AppError::store(e)),

@@ -167,12 +167,12 @@ async fn render_form(
     let p = &snap.portfolio;
     let (heading, action, cancel) = match stored {
         Some(pr) => (
-            format!("修改项目：{}", pr.name),
+            crate::i18n::lang().tn("修改项目：{n}", &pr.name),
             format!("/projects/{}/edit", pr.id),
             format!("/projects/{}", pr.id),
         ),
         None => (
-            "新建项目".to_string(),
+            crate::i18n::lang().t("新建项目").to_string(),
             "/projects/new".to_string(),
             "/projects".to_string(),
         ),
@@ -225,22 +225,22 @@ async fn render_form(
                 .iter()
                 .map(|c| (c.id.to_string(), c.name.as_str())),
             &input.category,
-            "（请选择类别）",
+            crate::i18n::lang().t("（请选择类别）"),
         ),
         districts: choices_of(
             units(&snap, UnitKind::District, scope, &input.district),
             &input.district,
-            "（请选择县区）",
+            crate::i18n::lang().t("（请选择县区）"),
         ),
         leads: choices_of(
             units(&snap, UnitKind::LeadUnit, scope, &input.lead_unit),
             &input.lead_unit,
-            "（按类别默认）",
+            crate::i18n::lang().t("（按类别默认）"),
         ),
         sub_hqs: choices_of(
             units(&snap, UnitKind::SubHq, scope, &input.sub_hq),
             &input.sub_hq,
-            "（按类别默认）",
+            crate::i18n::lang().t("（按类别默认）"),
         ),
         responsible: choices_of(
             units(
@@ -250,7 +250,7 @@ async fn render_form(
                 &input.responsible_unit,
             ),
             &input.responsible_unit,
-            "（请选择责任单位）",
+            crate::i18n::lang().t("（请选择责任单位）"),
         ),
         build_types: choices_of(
             [
@@ -259,16 +259,16 @@ async fn render_form(
                 BuildType::Remediation,
             ]
             .into_iter()
-            .map(|b| (b.code().to_string(), b.label())),
+            .map(|b| (b.code().to_string(), crate::i18n::lang().t(b.label()))),
             &input.build_type,
-            "（请选择）",
+            crate::i18n::lang().t("（请选择）"),
         ),
         plan_kinds: choices_of(
             [PlanKind::Construction, PlanKind::Preliminary]
                 .into_iter()
-                .map(|k| (k.code().to_string(), k.label())),
+                .map(|k| (k.code().to_string(), crate::i18n::lang().t(k.label()))),
             &input.plan_kind,
-            "（请选择）",
+            crate::i18n::lang().t("（请选择）"),
         ),
         heading,
         action,

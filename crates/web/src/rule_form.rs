@@ -218,11 +218,14 @@ impl FormValues {
         match raw.parse::<i64>() {
             Ok(v) => Some(v),
             Err(_) if raw.is_empty() => {
-                self.refuse(name, format!("请填写{label}"));
+                self.refuse(name, crate::i18n::lang().tn("请填写{n}", label));
                 None
             }
             Err(_) => {
-                self.refuse(name, format!("{label}须为整数，填写的是「{raw}」"));
+                self.refuse(
+                    name,
+                    crate::i18n::lang().tn2("{n}须为整数，填写的是「{m}」", label, &raw),
+                );
                 None
             }
         }
@@ -234,7 +237,7 @@ impl FormValues {
         match usize::try_from(v) {
             Ok(v) => Some(v),
             Err(_) => {
-                self.refuse(name, format!("{label}不能为负数"));
+                self.refuse(name, crate::i18n::lang().tn("{n}不能为负数", label));
                 None
             }
         }
@@ -246,11 +249,14 @@ impl FormValues {
         match raw.parse::<f64>() {
             Ok(v) if v.is_finite() => Some(v),
             _ if raw.is_empty() => {
-                self.refuse(name, format!("请填写{label}"));
+                self.refuse(name, crate::i18n::lang().tn("请填写{n}", label));
                 None
             }
             _ => {
-                self.refuse(name, format!("{label}须为数字，填写的是「{raw}」"));
+                self.refuse(
+                    name,
+                    crate::i18n::lang().tn2("{n}须为数字，填写的是「{m}」", label, &raw),
+                );
                 None
             }
         }

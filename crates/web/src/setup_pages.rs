@@ -34,6 +34,7 @@ struct AccountField {
 #[derive(Template)]
 #[template(path = "setup.html")]
 struct SetupPage {
+    display: crate::i18n::Display,
     token: String,
     city: String,
     year: String,
@@ -55,6 +56,7 @@ struct MadeRow {
 #[derive(Template)]
 #[template(path = "setup_done.html")]
 struct DonePage {
+    display: crate::i18n::Display,
     city: String,
     year: i16,
     office: String,
@@ -100,6 +102,7 @@ impl FromParams for SetupForm {
 
 fn page_of(form: &SetupForm, message: &str) -> Result<Response, AppError> {
     view::render(SetupPage {
+        display: crate::i18n::current(),
         token: form.token.clone(),
         city: form.city.clone(),
         year: form.year.map(|y| y.to_string()).unwrap_or_default(),
@@ -115,7 +118,7 @@ fn page_of(form: &SetupForm, message: &str) -> Result<Response, AppError> {
             .iter()
             .map(|(role, username, _)| AccountField {
                 code: role.code(),
-                label: role.label(),
+                label: crate::i18n::lang().t(role.label()),
                 username: username.clone(),
             })
             .collect(),
@@ -161,14 +164,19 @@ pub(crate) async fn submit(
         ));
     }
     let Some(year) = form.year else {
-        return view::unprocessable(page_of(&form, "年度：不能为空"));
+        return view::unprocessable(page_of(&form, crate::i18n::lang().t("年度：不能为空")));
     };
     let crypto = if form.crypto.is_empty() {
         CryptoSuite::Intl
     } else {
         match form.crypto.parse::<CryptoSuite>() {
             Ok(suite) => suite,
-            Err(e) => return view::unprocessable(page_of(&form, &format!("密码算法：{e}"))),
+            Err(e) => {
+                return view::unprocessable(page_of(
+                    &form,
+                    &crate::i18n::lang().tn("密码算法：{n}", e),
+                ));
+            }
         }
     };
     let input = CityInput {
@@ -192,6 +200,7 @@ pub(crate) async fn submit(
         Ok((city, made)) => {
             state.close_setup();
             view::render(DonePage {
+                display: crate::i18n::current(),
                 city: city.settings.city,
                 year: city.settings.year,
                 office: city.office.name,
@@ -200,7 +209,7 @@ pub(crate) async fn submit(
                 accounts: made
                     .into_iter()
                     .map(|m| MadeRow {
-                        label: m.role.label(),
+                        label: crate::i18n::lang().t(m.role.label()),
                         username: m.username,
                         totp_secret: m.totp_secret.unwrap_or_default(),
                     })

@@ -9,6 +9,7 @@ fn jianguan(args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_jianguan"))
         .args(args)
         .env_remove("JIANGUAN_DATABASE_URL")
+        .env_remove("JIANGUAN_LANG")
         .env("RUST_LOG", "off")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -59,6 +60,99 @@ impl City {
     fn run(&self, args: &[&str]) -> Output {
         jianguan(args, None)
     }
+}
+
+/// Whether `text` holds Chinese (ideographs or full-width punctuation).
+fn has_chinese(text: &str) -> bool {
+    text.chars().any(jianguan_domain::i18n::is_cjk)
+}
+
+#[test]
+fn with_lang_en_init_prints_english_and_refuses_a_second_init_and_a_taken_name_in_english() {
+    let city = City::new();
+    let db = city.db();
+    let init = city.run(&[
+        "--lang",
+        "en",
+        "init",
+        "--db",
+        &db,
+        "--city",
+        "测试市",
+        "--year",
+        "2026",
+    ]);
+    assert!(init.status.success(), "{}", text(&init.stderr));
+    let out = text(&init.stdout);
+    assert!(out.contains("Set up 测试市 (2026):"), "{out}");
+    assert!(out.contains("11 project categories"), "{out}");
+    assert!(out.contains("Next:"), "{out}");
+
+    // The refusal of a second init, in English (the option goes after the subcommand too).
+    let again = city.run(&[
+        "init",
+        "--db",
+        &db,
+        "--city",
+        "测试市",
+        "--year",
+        "2026",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(again.status.code(), Some(1));
+    let err = text(&again.stderr);
+    assert!(err.contains("cannot be set up again"), "{err}");
+    assert!(!has_chinese(&err), "{err}");
+
+    // JIANGUAN_LANG chooses English as well; a taken user name is refused in English.
+    let add = |username: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_jianguan"))
+            .args([
+                "user",
+                "add",
+                "--db",
+                &db,
+                "--username",
+                username,
+                "--name",
+                "Auditor",
+                "--role",
+                "hq_office",
+                "--unit",
+                "测试市城市建管提升行动指挥部办公室",
+            ])
+            .env_remove("JIANGUAN_DATABASE_URL")
+            .env("JIANGUAN_LANG", "en")
+            .env("RUST_LOG", "off")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        let mut input = child.stdin.take().expect("stdin");
+        input
+            .write_all(b"Kestrel#Bay-2027-ok\n")
+            .expect("write stdin");
+        drop(input);
+        child.wait_with_output().expect("the binary ends")
+    };
+    let made = add("partner");
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    assert!(
+        text(&made.stdout).contains("Created account partner"),
+        "{}",
+        text(&made.stdout)
+    );
+    let dup = add("PARTNER");
+    assert_eq!(dup.status.code(), Some(1));
+    let err = text(&dup.stderr);
+    assert!(err.contains("That user name is already taken"), "{err}");
+    assert!(!has_chinese(&err), "{err}");
+
+    // An unknown language is a usage error.
+    let bad = city.run(&["--lang", "fr", "stats", "--db", &db]);
+    assert_eq!(bad.status.code(), Some(2));
 }
 
 #[test]

@@ -70,54 +70,52 @@ fn method_params(method: &Method) -> Vec<(&'static str, f64)> {
 
 /// What a method's parameter is called on the form.
 fn param_label(name: &str) -> &'static str {
+    let lang = crate::i18n::lang();
     match name {
-        "target" => "目标值",
-        "worst" => "得 0 分的值",
-        "best" => "得满分的值",
-        _ => "每名次减分",
+        "target" => lang.t("目标值"),
+        "worst" => lang.t("得 0 分的值"),
+        "best" => lang.t("得满分的值"),
+        _ => lang.t("每名次减分"),
     }
 }
 
 /// The form's fields for `scheme`'s structure.
 pub(super) fn scheme_fieldsets(scheme: &Scheme) -> Vec<Fieldset> {
+    let lang = crate::i18n::lang();
     let mut sets = Vec::new();
-    let mut systems = Fieldset::new("systems", "考核体系权重")
-        .note("各体系权重（%）合计须为 100。")
+    let mut systems = Fieldset::new("systems", lang.t("考核体系权重"))
+        .note(lang.t("各体系权重（%）合计须为 100。"))
         .field(Field::int(
             "objection_window_days".into(),
-            "结果发布后可申诉天数",
-            "天",
+            lang.t("结果发布后可申诉天数"),
+            lang.t("天"),
         ));
     systems.sum = "weight";
     for (i, s) in scheme.systems.iter().enumerate() {
         systems = systems.field(Field::num(
             format!("system.{i}.weight"),
-            format!("{}：权重", s.name),
+            lang.tn("{n}：权重", &s.name),
             "%",
         ));
     }
     sets.push(systems);
     for (i, s) in scheme.systems.iter().enumerate() {
-        let mut set = Fieldset::new(format!("system.{i}"), format!("{}：指标", s.name))
-            .note("指标权重（%）合计须为 100；计分方法与指标的增删请用下方 TOML。");
+        let mut set = Fieldset::new(format!("system.{i}"), lang.tn("{n}：指标", &s.name))
+            .note(lang.t("指标权重（%）合计须为 100；计分方法与指标的增删请用下方 TOML。"));
         set.sum = "weight";
         for (j, ind) in s.indicators.iter().enumerate() {
             let key = format!("system.{i}.indicator.{j}");
             set = set.field(Field::num(
                 format!("{key}.weight"),
-                format!("{}：权重", ind.name),
+                lang.tn("{n}：权重", &ind.name),
                 "%",
             ));
             for (name, _) in method_params(&ind.method) {
-                let unit = if name == "step" { "分" } else { "" };
+                let unit = if name == "step" { lang.t("分") } else { "" };
                 set = set.field(Field::num(
                     format!("{key}.{name}"),
-                    format!(
-                        "{}（{}）：{}",
-                        ind.name,
-                        ind.method.label(),
-                        param_label(name)
-                    ),
+                    lang.tn2("{n}（{m}）：", &ind.name, lang.t(ind.method.label()))
+                        + param_label(name),
                     unit,
                 ));
             }
@@ -125,56 +123,56 @@ pub(super) fn scheme_fieldsets(scheme: &Scheme) -> Vec<Fieldset> {
         sets.push(set);
     }
     for (table, legend, list) in [
-        ("deduction", "扣分项", &scheme.deductions),
-        ("bonus", "加分项", &scheme.bonuses),
+        ("deduction", lang.t("扣分项"), &scheme.deductions),
+        ("bonus", lang.t("加分项"), &scheme.bonuses),
     ] {
         let mut set = Fieldset::new(table, legend);
         for (i, a) in list.iter().enumerate() {
             set = set
                 .field(Field::num(
                     format!("{table}.{i}.points"),
-                    format!("{}：每{}分值", a.name, a.unit),
-                    "分",
+                    lang.tn2("{n}：每{m}分值", &a.name, &a.unit),
+                    lang.t("分"),
                 ))
                 .field(Field::num(
                     format!("{table}.{i}.cap"),
-                    format!("{}：最多", a.name),
-                    "分",
+                    lang.tn("{n}：最多", &a.name),
+                    lang.t("分"),
                 ));
         }
         sets.push(set);
     }
-    let mut tiers =
-        Fieldset::new("tiers", "等次").note("从好到差，首尾相接：上一等次的下限即下一等次的上限。");
+    let mut tiers = Fieldset::new("tiers", lang.t("等次"))
+        .note(lang.t("从好到差，首尾相接：上一等次的下限即下一等次的上限。"));
     for (i, t) in scheme.tiers.tiers.iter().enumerate() {
         match t.range {
             TierRange::Score { min, max } => {
                 if min.is_some() {
                     tiers = tiers.field(Field::num(
                         format!("tiers.{i}.min"),
-                        format!("「{}」总分 ≥", t.name),
-                        "分",
+                        lang.tn("「{n}」总分 ≥", &t.name),
+                        lang.t("分"),
                     ));
                 }
                 if max.is_some() {
                     tiers = tiers.field(Field::num(
                         format!("tiers.{i}.max"),
-                        format!("「{}」总分 <", t.name),
-                        "分",
+                        lang.tn("「{n}」总分 <", &t.name),
+                        lang.t("分"),
                     ));
                 }
             }
             TierRange::Rank { last, .. } => {
                 tiers = tiers.field(Field::int(
                     format!("tiers.{i}.first"),
-                    format!("「{}」自第几名", t.name),
-                    "名",
+                    lang.tn("「{n}」自第几名", &t.name),
+                    lang.t("名"),
                 ));
                 if last.is_some() {
                     tiers = tiers.field(Field::int(
                         format!("tiers.{i}.last"),
-                        format!("「{}」至第几名", t.name),
-                        "名",
+                        lang.tn("「{n}」至第几名", &t.name),
+                        lang.t("名"),
                     ));
                 }
             }
@@ -182,12 +180,16 @@ pub(super) fn scheme_fieldsets(scheme: &Scheme) -> Vec<Fieldset> {
     }
     sets.push(tiers);
     sets.push(
-        Fieldset::new("lists", "奖优罚劣名单")
-            .field(Field::int("lists.reward_top".into(), "表扬：总分前", "名"))
+        Fieldset::new("lists", lang.t("奖优罚劣名单"))
+            .field(Field::int(
+                "lists.reward_top".into(),
+                lang.t("表扬：总分前"),
+                lang.t("名"),
+            ))
             .field(Field::int(
                 "lists.accountability_bottom".into(),
-                "问责：总分后",
-                "名",
+                lang.t("问责：总分后"),
+                lang.t("名"),
             )),
     );
     sets
@@ -198,7 +200,10 @@ fn whole(form: &mut FormValues, name: &str, label: &str) -> Option<u32> {
     let v = form.int(name, label)?;
     let out = u32::try_from(v).ok();
     if out.is_none() {
-        form.refuse(name, format!("{label}须为不小于 0 的整数"));
+        form.refuse(
+            name,
+            crate::i18n::lang().tn("{n}须为不小于 0 的整数", label),
+        );
     }
     out
 }
@@ -211,25 +216,31 @@ pub(super) fn scheme_from_form(
     base: &Scheme,
     version: u32,
 ) -> Option<(Scheme, String)> {
+    let lang = crate::i18n::lang();
     let mut scheme = base.clone();
     scheme.version = version;
-    if let Some(d) = whole(form, "objection_window_days", "可申诉天数") {
+    if let Some(d) = whole(form, "objection_window_days", lang.t("可申诉天数")) {
         scheme.objection_window_days = d;
     }
     for (i, s) in scheme.systems.iter_mut().enumerate() {
-        if let Some(w) = form.num(&format!("system.{i}.weight"), &format!("{}的权重", s.name)) {
+        if let Some(w) = form.num(
+            &format!("system.{i}.weight"),
+            &lang.tn("{n}的权重", &s.name),
+        ) {
             s.weight = w / 100.0;
         }
         for (j, ind) in s.indicators.iter_mut().enumerate() {
             let key = format!("system.{i}.indicator.{j}");
-            if let Some(w) = form.num(&format!("{key}.weight"), &format!("「{}」的权重", ind.name))
-            {
+            if let Some(w) = form.num(
+                &format!("{key}.weight"),
+                &lang.tn("「{n}」的权重", &ind.name),
+            ) {
                 ind.weight = w / 100.0;
             }
             let mut read = |name: &str, old: f64| {
                 form.num(
                     &format!("{key}.{name}"),
-                    &format!("「{}」的{}", ind.name, param_label(name)),
+                    &lang.tn2("「{n}」的{m}", &ind.name, param_label(name)),
                 )
                 .unwrap_or(old)
             };
@@ -252,18 +263,20 @@ pub(super) fn scheme_from_form(
         ("bonus", &mut scheme.bonuses),
     ] {
         for (i, a) in list.iter_mut().enumerate() {
-            if let Some(p) = form.num(&format!("{table}.{i}.points"), &format!("{}的分值", a.name))
-            {
+            if let Some(p) = form.num(
+                &format!("{table}.{i}.points"),
+                &lang.tn("{n}的分值", &a.name),
+            ) {
                 a.points = p;
             }
-            if let Some(c) = form.num(&format!("{table}.{i}.cap"), &format!("{}的封顶", a.name))
+            if let Some(c) = form.num(&format!("{table}.{i}.cap"), &lang.tn("{n}的封顶", &a.name))
             {
                 a.cap = c;
             }
         }
     }
     for (i, t) in scheme.tiers.tiers.iter_mut().enumerate() {
-        let label = format!("「{}」的界限", t.name);
+        let label = lang.tn("「{n}」的界限", &t.name);
         t.range = match t.range {
             TierRange::Score { min, max } => TierRange::Score {
                 min: min.map(|m| form.num(&format!("tiers.{i}.min"), &label).unwrap_or(m)),
@@ -275,10 +288,10 @@ pub(super) fn scheme_from_form(
             },
         };
     }
-    if let Some(n) = whole(form, "lists.reward_top", "表扬名额") {
+    if let Some(n) = whole(form, "lists.reward_top", lang.t("表扬名额")) {
         scheme.lists.reward_top = n;
     }
-    if let Some(n) = whole(form, "lists.accountability_bottom", "问责名额") {
+    if let Some(n) = whole(form, "lists.accountability_bottom", lang.t("问责名额")) {
         scheme.lists.accountability_bottom = n;
     }
     if form.has_errors() {
@@ -316,8 +329,8 @@ pub(super) struct RankMove {
 /// Each unit's rank under the scheme in force (`now`) and the edited one, in the edited order.
 pub(super) fn rank_moves(now: &MonthScores, edited: MonthScores) -> Vec<RankMove> {
     let rank = |r: Option<u32>, total: f64| match r {
-        Some(r) => format!("第 {r} 名（{total:.2} 分）"),
-        None => format!("未排名（{total:.2} 分）"),
+        Some(r) => crate::i18n::lang().tn2("第 {n} 名（{m} 分）", r, format!("{total:.2}")),
+        None => crate::i18n::lang().tn("未排名（{n} 分）", format!("{total:.2}")),
     };
     edited
         .with_trend(now)

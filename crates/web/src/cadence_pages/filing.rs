@@ -166,7 +166,10 @@ struct FormView {
 #[template(path = "filing.html")]
 struct FilingPage {
     layout: Layout,
+    /// The period's name (empty: no period has begun).
     period: String,
+    /// Its first and last days and its deadline, each kept whole on a narrow screen.
+    period_days: (String, String, String),
     periods: Vec<(String, String, bool)>,
     counts: String,
     rows: Vec<DueRow>,
@@ -236,6 +239,7 @@ async fn desk(
         return view::render(FilingPage {
             layout,
             period: String::new(),
+            period_days: Default::default(),
             periods: Vec::new(),
             counts: String::new(),
             rows: Vec::new(),
@@ -312,7 +316,12 @@ async fn desk(
         layout = layout.crumb(f.project.clone(), None);
     }
     view::render(FilingPage {
-        period: period_label(period),
+        period: crate::i18n::lang().tn2("{n}年第{m}期", period.year, period.seq),
+        period_days: (
+            period.start.to_string(),
+            period.end.to_string(),
+            period.deadline.to_string(),
+        ),
         periods,
         counts: format!(
             "{}{}{}",

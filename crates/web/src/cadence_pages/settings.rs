@@ -326,101 +326,129 @@ fn rows(form: &FormValues, prefix: &str, field: &str) -> Vec<usize> {
 fn level_options(levels: &[WarningLevel]) -> Vec<(String, String)> {
     levels
         .iter()
-        .map(|l| (l.code().to_string(), l.label().to_string()))
+        .map(|l| {
+            (
+                l.code().to_string(),
+                crate::i18n::lang().t(l.label()).to_string(),
+            )
+        })
         .collect()
 }
 
-/// What a trigger kind's fields are called: (its description, [(field, label, suffix)]).
-fn trigger_fields(
-    when: &str,
-) -> (
-    &'static str,
-    &'static [(&'static str, &'static str, &'static str)],
-) {
+/// A trigger's fields: (field, label, suffix), in the reader's language.
+type TriggerFields = Vec<(&'static str, &'static str, &'static str)>;
+
+/// What a trigger kind's fields are called, in the reader's language: (its description,
+/// [(field, label, suffix)]).
+fn trigger_fields(when: &str) -> (&'static str, TriggerFields) {
+    let lang = crate::i18n::lang();
     match when {
         "milestone_overdue" => (
-            "项目有节点逾期达到天数",
-            &[("days", "节点逾期天数 ≥", "天")],
+            lang.t("项目有节点逾期达到天数"),
+            vec![("days", lang.t("节点逾期天数 ≥"), lang.t("天"))],
         ),
         "repeated_warnings" => (
-            "项目在统计天数内多个节点达到警示",
-            &[
-                ("count", "达到警示的节点数 ≥", "个"),
-                ("within_days", "统计天数", "天"),
+            lang.t("项目在统计天数内多个节点达到警示"),
+            vec![
+                ("count", lang.t("达到警示的节点数 ≥"), lang.t("个")),
+                ("within_days", lang.t("统计天数"), lang.t("天")),
             ],
         ),
         "district_warnings" => (
-            "县区同时有多个项目处于警示",
-            &[("count", "处于警示的项目数 ≥", "个")],
+            lang.t("县区同时有多个项目处于警示"),
+            vec![("count", lang.t("处于警示的项目数 ≥"), lang.t("个"))],
         ),
         "repeated_supervision" => (
-            "单位在统计天数内多次被督办",
-            &[
-                ("count", "被督办次数 ≥", "次"),
-                ("within_days", "统计天数", "天"),
+            lang.t("单位在统计天数内多次被督办"),
+            vec![
+                ("count", lang.t("被督办次数 ≥"), lang.t("次")),
+                ("within_days", lang.t("统计天数"), lang.t("天")),
             ],
         ),
-        _ => ("未知条件（请在 TOML 中修改）", &[]),
+        _ => (lang.t("未知条件（请在 TOML 中修改）"), Vec::new()),
     }
 }
 
 /// The form's fields for the rows `form` holds.
 fn rules_fieldsets(form: &FormValues) -> Vec<Fieldset> {
+    let lang = crate::i18n::lang();
     let ladder = [WarningLevel::Reminder, WarningLevel::Warning];
-    let mut overdue = Fieldset::new("overdue", "节点逾期 → 等级")
-        .note("逾期天数达到即给该等级，天数和等级须逐级递增；最后一行留空则不增加一级。");
+    let mut overdue = Fieldset::new("overdue", lang.t("节点逾期 → 等级"))
+        .note(lang.t("逾期天数达到即给该等级，天数和等级须逐级递增；最后一行留空则不增加一级。"));
     for i in rows(form, "overdue", "days") {
         overdue = overdue
             .field(Field::int(
                 format!("overdue.{i}.days"),
-                format!("第 {} 级：逾期天数 ≥", i + 1),
-                "天",
+                lang.tn("第 {n} 级：逾期天数 ≥", i + 1),
+                lang.t("天"),
             ))
             .field(Field::select(
                 format!("overdue.{i}.level"),
-                format!("第 {} 级：等级", i + 1),
+                lang.tn("第 {n} 级：等级", i + 1),
                 level_options(&ladder),
             ));
     }
-    let repeat = Fieldset::new("repeat", "同一项目反复警示")
-        .note("统计天数内同一项目已有若干个其他节点达到某等级时，当前逾期节点至少给到所选等级。")
-        .field(Field::check("repeat.on".into(), "使用此规则"))
-        .field(Field::int("repeat.count".into(), "其他节点数 ≥", "个"))
-        .field(Field::select(
-            "repeat.from".into(),
-            "达到的等级",
-            level_options(&ladder),
+    let repeat =
+        Fieldset::new("repeat", lang.t("同一项目反复警示"))
+            .note(lang.t(
+                "统计天数内同一项目已有若干个其他节点达到某等级时，当前逾期节点至少给到所选等级。",
+            ))
+            .field(Field::check("repeat.on".into(), lang.t("使用此规则")))
+            .field(Field::int(
+                "repeat.count".into(),
+                lang.t("其他节点数 ≥"),
+                lang.t("个"),
+            ))
+            .field(Field::select(
+                "repeat.from".into(),
+                lang.t("达到的等级"),
+                level_options(&ladder),
+            ))
+            .field(Field::int(
+                "repeat.within_days".into(),
+                lang.t("统计天数"),
+                lang.t("天"),
+            ))
+            .field(Field::select(
+                "repeat.level".into(),
+                lang.t("当前节点至少"),
+                level_options(&ladder),
+            ));
+    let at_risk = Fieldset::new("at_risk", lang.t("到期前风险"))
+        .note(lang.t("到期前若干天内，按进度预测将滞后达到天数的节点标记为风险。"))
+        .field(Field::check("at_risk.on".into(), lang.t("使用此规则")))
+        .field(Field::int(
+            "at_risk.within_days".into(),
+            lang.t("到期前天数"),
+            lang.t("天"),
         ))
-        .field(Field::int("repeat.within_days".into(), "统计天数", "天"))
-        .field(Field::select(
-            "repeat.level".into(),
-            "当前节点至少",
-            level_options(&ladder),
-        ));
-    let at_risk = Fieldset::new("at_risk", "到期前风险")
-        .note("到期前若干天内，按进度预测将滞后达到天数的节点标记为风险。")
-        .field(Field::check("at_risk.on".into(), "使用此规则"))
-        .field(Field::int("at_risk.within_days".into(), "到期前天数", "天"))
         .field(Field::int(
             "at_risk.min_predicted_days".into(),
-            "预测滞后 ≥",
-            "天",
+            lang.t("预测滞后 ≥"),
+            lang.t("天"),
         ));
-    let lights = Fieldset::new("lights", "县区、类别亮灯")
-        .field(Field::num("lights.red_share".into(), "红灯项目占比 ≥", "%"))
+    let lights = Fieldset::new("lights", lang.t("县区、类别亮灯"))
+        .field(Field::num(
+            "lights.red_share".into(),
+            lang.t("红灯项目占比 ≥"),
+            "%",
+        ))
         .field(Field::num(
             "lights.yellow_share".into(),
-            "黄灯及以上项目占比 ≥",
+            lang.t("黄灯及以上项目占比 ≥"),
             "%",
         ));
-    let mut proposals = Fieldset::new("proposals", "督办、约谈建议")
-        .note("以下条件只向办公室提出建议，由办公室逐条签发或不予签发；增删条件请用下方 TOML。")
-        .field(Field::int(
-            "proposals.quiet_days".into(),
-            "同一对象签发或不予签发后，不再提出的天数",
-            "天",
-        ));
-    for (act, name) in [("supervision", "督办"), ("summons", "约谈")] {
+    let mut proposals =
+        Fieldset::new("proposals", lang.t("督办、约谈建议"))
+            .note(lang.t(
+                "以下条件只向办公室提出建议，由办公室逐条签发或不予签发；增删条件请用下方 TOML。",
+            ))
+            .field(Field::int(
+                "proposals.quiet_days".into(),
+                lang.t("同一对象签发或不予签发后，不再提出的天数"),
+                lang.t("天"),
+            ));
+    for (act, name) in [("supervision", lang.t("督办")), ("summons", lang.t("约谈"))] {
         for i in rows(form, &format!("proposals.{act}"), "when") {
             let key = format!("proposals.{act}.{i}");
             let (what, fields) = trigger_fields(form.get(&format!("{key}.when")));
@@ -428,7 +456,7 @@ fn rules_fieldsets(form: &FormValues) -> Vec<Fieldset> {
             for (field, label, suffix) in fields {
                 proposals = proposals.field(Field::int(
                     format!("{key}.{field}"),
-                    format!("{name}（{what}）：{label}"),
+                    lang.tn2("{n}（{m}）：", name, what) + label,
                     suffix,
                 ));
             }
@@ -442,7 +470,7 @@ fn level(form: &mut FormValues, name: &str) -> Option<WarningLevel> {
     let code = form.get(name).to_string();
     let level = WarningLevel::from_code(&code);
     if level.is_none() {
-        form.refuse(name, "请选择等级");
+        form.refuse(name, crate::i18n::lang().t("请选择等级"));
     }
     level
 }
@@ -459,7 +487,7 @@ fn rules_from_form(form: &mut FormValues, version: u32) -> Option<WarningRules> 
         if form.get(&days_key).is_empty() && i > 0 {
             continue;
         }
-        let days = form.int(&days_key, "逾期天数");
+        let days = form.int(&days_key, crate::i18n::lang().t("逾期天数"));
         let level = level(form, &format!("overdue.{i}.level"));
         if let (Some(days), Some(level)) = (days, level) {
             overdue.push(OverdueRung { days, level });
@@ -467,9 +495,9 @@ fn rules_from_form(form: &mut FormValues, version: u32) -> Option<WarningRules> 
         }
     }
     let repeat = if form.get("repeat.on") == "on" {
-        let count = form.count("repeat.count", "其他节点数");
+        let count = form.count("repeat.count", crate::i18n::lang().t("其他节点数"));
         let from = level(form, "repeat.from");
-        let within_days = form.int("repeat.within_days", "统计天数");
+        let within_days = form.int("repeat.within_days", crate::i18n::lang().t("统计天数"));
         let level = level(form, "repeat.level");
         match (count, from, within_days, level) {
             (Some(count), Some(from), Some(within_days), Some(level)) => Some(RepeatRule {
@@ -484,8 +512,11 @@ fn rules_from_form(form: &mut FormValues, version: u32) -> Option<WarningRules> 
         None
     };
     let at_risk = if form.get("at_risk.on") == "on" {
-        let within_days = form.int("at_risk.within_days", "到期前天数");
-        let min_predicted_days = form.int("at_risk.min_predicted_days", "预测滞后天数");
+        let within_days = form.int("at_risk.within_days", crate::i18n::lang().t("到期前天数"));
+        let min_predicted_days = form.int(
+            "at_risk.min_predicted_days",
+            crate::i18n::lang().t("预测滞后天数"),
+        );
         match (within_days, min_predicted_days) {
             (Some(within_days), Some(min_predicted_days)) => Some(AtRiskRule {
                 within_days,
@@ -496,23 +527,29 @@ fn rules_from_form(form: &mut FormValues, version: u32) -> Option<WarningRules> 
     } else {
         None
     };
-    let red = form.num("lights.red_share", "红灯占比");
-    let yellow = form.num("lights.yellow_share", "黄灯占比");
-    let quiet_days = form.int("proposals.quiet_days", "不再提出的天数");
+    let red = form.num("lights.red_share", crate::i18n::lang().t("红灯占比"));
+    let yellow = form.num("lights.yellow_share", crate::i18n::lang().t("黄灯占比"));
+    let quiet_days = form.int(
+        "proposals.quiet_days",
+        crate::i18n::lang().t("不再提出的天数"),
+    );
     let mut triggers: [Vec<Trigger>; 2] = [Vec::new(), Vec::new()];
     for (n, act) in ["supervision", "summons"].into_iter().enumerate() {
         for i in rows(form, &format!("proposals.{act}"), "when") {
             let key = format!("proposals.{act}.{i}");
             let when = form.get(&format!("{key}.when")).to_string();
-            let mut count = || form.count(&format!("{key}.count"), "次数");
+            let mut count = || form.count(&format!("{key}.count"), crate::i18n::lang().t("次数"));
             let trigger = match when.as_str() {
                 "milestone_overdue" => form
-                    .int(&format!("{key}.days"), "逾期天数")
+                    .int(&format!("{key}.days"), crate::i18n::lang().t("逾期天数"))
                     .map(|days| Trigger::MilestoneOverdue { days }),
                 "district_warnings" => count().map(|count| Trigger::DistrictWarnings { count }),
                 "repeated_warnings" | "repeated_supervision" => {
                     let count = count();
-                    let within = form.int(&format!("{key}.within_days"), "统计天数");
+                    let within = form.int(
+                        &format!("{key}.within_days"),
+                        crate::i18n::lang().t("统计天数"),
+                    );
                     match (count, within) {
                         (Some(count), Some(within_days)) if when == "repeated_warnings" => {
                             Some(Trigger::RepeatedWarnings { count, within_days })
@@ -524,7 +561,10 @@ fn rules_from_form(form: &mut FormValues, version: u32) -> Option<WarningRules> 
                     }
                 }
                 _ => {
-                    form.refuse(&key, "未知的建议条件，请在 TOML 中修改");
+                    form.refuse(
+                        &key,
+                        crate::i18n::lang().t("未知的建议条件，请在 TOML 中修改"),
+                    );
                     None
                 }
             };
@@ -562,7 +602,9 @@ fn rules_from_form(form: &mut FormValues, version: u32) -> Option<WarningRules> 
         };
         // The form takes shares in percent; the domain's message speaks of 0 to 1.
         let message = if field.starts_with("lights.") {
-            "占比须在 0% 到 100% 之间".to_string()
+            crate::i18n::lang()
+                .t("占比须在 0% 到 100% 之间")
+                .to_string()
         } else {
             problem.message
         };
@@ -591,7 +633,7 @@ pub(crate) async fn page(
     params: Params,
 ) -> Result<Response, AppError> {
     let notice = match params.id("saved")? {
-        Some(v) => format!("已保存为第 {v} 版，次日起的警示按新规则计算。"),
+        Some(v) => crate::i18n::lang().tn("已保存为第 {n} 版，次日起的警示按新规则计算。", v),
         None => String::new(),
     };
     render_page(
@@ -647,9 +689,9 @@ pub(crate) async fn save(
             Shown {
                 form: Some(values),
                 preview: Some(preview_rows(count(&current), count(&edited))),
-                notice: format!(
-                    "预览：按修改后的规则，{} 的警示如下表；尚未保存，正在执行的规则不变。",
-                    fmt::date_cn(today)
+                notice: crate::i18n::lang().tn(
+                    "预览：按修改后的规则，{n} 的警示如下表；尚未保存，正在执行的规则不变。",
+                    crate::i18n::lang().date(today),
                 ),
                 ..Shown::default()
             },
@@ -665,7 +707,7 @@ pub(crate) async fn save(
             &state,
             &user,
             Shown {
-                notice: "规则未作修改，未保存新版本。".into(),
+                notice: crate::i18n::lang().t("规则未作修改，未保存新版本。").into(),
                 ..Shown::default()
             },
         )
@@ -684,7 +726,10 @@ pub(crate) async fn save(
         Err(RulesSaveError::Rules(e)) => {
             values.refuse(
                 "overdue",
-                format!("未保存，正在执行的规则不变。{}", e.message),
+                crate::i18n::lang()
+                    .t("未保存，正在执行的规则不变。")
+                    .to_string()
+                    + &e.message,
             );
             view::unprocessable(
                 render_page(
@@ -717,7 +762,12 @@ async fn save_toml(
                     user,
                     Shown {
                         typed: Some(body),
-                        error: Some(format!("未保存，正在执行的规则不变。{e}")),
+                        error: Some(
+                            crate::i18n::lang()
+                                .t("未保存，正在执行的规则不变。")
+                                .to_string()
+                                + &e.to_string(),
+                        ),
                         ..Shown::default()
                     },
                 )

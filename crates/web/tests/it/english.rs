@@ -1,8 +1,9 @@
 //! The English interface and the larger type (issue 17 item 9), through the real router on both
 //! backends: `Accept-Language: en` turns the overview, the project list, the filing desk, the
-//! warnings, the tracked items and search English — `<html lang="en">` and no Chinese left once the demo city's data (names as stored)
-//! is taken out; a user's stored language wins over the header; the JSON API's error messages
-//! follow the header; the large-type toggle sets its cookie and the pages carry the class.
+//! warnings, the tracked items, search, help and the office's forms English — `<html lang="en">`
+//! and no Chinese left once the demo city's data (names as stored) is taken out; a user's stored
+//! language wins over the header; the JSON API's error messages follow the header; the
+//! large-type toggle sets its cookie and the pages carry the class.
 
 use crate::common::*;
 use axum::body::Body;
@@ -13,7 +14,8 @@ use tower::ServiceExt;
 
 scenarios!([
     accept_language_en_shows_the_campaign_pages_in_english,
-    help_is_english_around_its_chinese_guides,
+    help_is_english_with_the_roles_weeks_and_the_definitions,
+    the_office_forms_are_english_too,
     a_users_stored_language_wins_over_the_header,
     api_errors_follow_the_accept_language_header,
     the_large_type_toggle_sets_its_cookie_and_the_pages_class,
@@ -123,14 +125,51 @@ async fn accept_language_en_shows_the_campaign_pages_in_english(app: &App) {
     }
 }
 
-/// The help page's furniture is English; its role guides and the rates' definitions are still
-/// written in Chinese only (they come from the code, not the catalogue).
-async fn help_is_english_around_its_chinese_guides(app: &App) {
+/// The help page is English throughout: its furniture, each role's week and the rates'
+/// definitions (from `rates::DEFINITIONS`, looked up in the catalogue).
+async fn help_is_english_with_the_roles_weeks_and_the_definitions(app: &App) {
     let r = get_with(app, &app.cookies["office"], "/help", ENGLISH).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains(r#"<html lang="en""#));
     assert!(r.body.contains("<h1>Help</h1>"));
     assert!(r.body.contains("HQ office (your role)"), "{}", r.body);
+    assert!(
+        r.body.contains("milestones due by the data date"),
+        "{}",
+        r.body
+    );
+    let left = chinese_outside_data(&r.body, &data_names(&app.city));
+    assert!(left.is_empty(), "/help still has Chinese: {left:#?}");
+}
+
+/// The office's forms translated last: the category editor and its versions, the ledger
+/// import, the new-project form (no Chinese outside data), and the labelled fields of the
+/// warning-rule and scoring-scheme forms (whose TOML text stays as written).
+async fn the_office_forms_are_english_too(app: &App) {
+    let names = data_names(&app.city);
+    for (path, heading) in [
+        ("/categories/1/edit", "Edit category: "),
+        ("/categories/1/history", ": versions</h1>"),
+        ("/ledger/import", "<h1>Import a ledger</h1>"),
+        ("/projects/new", "<h1>New project</h1>"),
+    ] {
+        let r = get_with(app, &app.cookies["office"], path, ENGLISH).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+        assert!(r.body.contains(heading), "{path}: {}", r.body);
+        let left = chinese_outside_data(&r.body, &names);
+        assert!(left.is_empty(), "{path} still has Chinese: {left:#?}");
+    }
+    for (path, label) in [
+        ("/settings/warnings", "Rung 1: days overdue ≥"),
+        (
+            "/assessment/scheme?year=2021",
+            "Weights of the assessment systems",
+        ),
+    ] {
+        let r = get_with(app, &app.cookies["office"], path, ENGLISH).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+        assert!(r.body.contains(label), "{path}: {}", r.body);
+    }
 }
 
 async fn a_users_stored_language_wins_over_the_header(app: &App) {
