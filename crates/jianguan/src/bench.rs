@@ -43,12 +43,16 @@ enum BenchCommand {
     /// against the server (present, equal to what was sent, no duplicates). Exit 1 when
     /// anything was lost or a request failed.
     Rush(crate::rush::RushArgs),
+    /// How long a write takes to become visible on the node holding the read model: files
+    /// reports into the database (a copy) and times the catch-up after each, against a full read.
+    CatchUp(crate::catch_up::CatchUpArgs),
 }
 
 /// Runs the subcommand asked for, else the dashboard's measurements.
 pub async fn dispatch(args: BenchArgs) -> Result<()> {
     match (args.command, args.db) {
         (Some(BenchCommand::Rush(rush)), _) => crate::rush::run(rush).await,
+        (Some(BenchCommand::CatchUp(args)), _) => crate::catch_up::run(args).await,
         (None, Some(db)) => run(&db, args.year, args.as_of, args.runs).await,
         (None, None) => anyhow::bail!("--db is required"),
     }

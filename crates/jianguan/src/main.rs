@@ -22,6 +22,7 @@ mod assess;
 mod backup;
 mod bench;
 mod cadence;
+mod catch_up;
 mod coverage;
 mod keys;
 mod ledger;
