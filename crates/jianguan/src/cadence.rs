@@ -360,7 +360,8 @@ pub async fn calendar_open(db: &str, year: i16, by: &str) -> Result<()> {
         .context("opening the database")?;
     let count = cadence::open_year(&store, year, by).await?;
     println!("已开设 {year} 年 {count} 个填报期次");
-    let portfolio = store.load_portfolio().await?;
+    // The carry-over reads the records (plans and milestones), no report version.
+    let portfolio = store.load_records().await?;
     let carried = jianguan_app::plans::carry_over(
         &store,
         jianguan_app::Clock::system(),
