@@ -106,18 +106,25 @@ fn read_model(tx: &Transaction<'_>) -> Result<ReadModel, StoreError> {
     })
 }
 
+/// A report version as the scan keeps it: project, period end, version, investment to date.
+type ScannedReport = (i64, Date, u16, i64);
+
+/// A point of the read model's investment: project, period end, investment to date.
+type Point = (ProjectId, Date, Money);
+
+// The points are collected in the scanned rows' allocation only while the two are the same size.
+const _: () = assert!(size_of::<ScannedReport>() == size_of::<Point>());
+
 /// Investment to date per project and period end, from the latest report version of each.
-fn investment(
-    tx: &Transaction<'_>,
-    periods: &[ReportingPeriod],
-) -> Result<Vec<(ProjectId, Date, Money)>, StoreError> {
+fn investment(tx: &Transaction<'_>, periods: &[ReportingPeriod]) -> Result<Vec<Point>, StoreError> {
     let period_end: HashMap<i64, Date> = periods.iter().map(|p| (p.id.0, p.end)).collect();
     // Sized once: the scan is the largest read of all (millions of rows at national scale).
+    // A row is kept as 24 bytes (the version as the domain's `u16`), the size of the point it
+    // becomes, so the points are collected in place, into the same allocation.
     let count: i64 = tx
         .query_row("SELECT COUNT(*) FROM progress_reports", [], |r| r.get(0))
         .map_err(sqlite_error)?;
-    let mut all: Vec<(i64, Date, i64, i64)> =
-        Vec::with_capacity(usize::try_from(count).unwrap_or(0));
+    let mut all: Vec<ScannedReport> = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
     let mut statement = tx
         .prepare("SELECT project_id, period_id, version, investment_to_date FROM progress_reports")
         .map_err(sqlite_error)?;
@@ -127,10 +134,13 @@ fn investment(
         let end = *period_end
             .get(&period)
             .ok_or_else(|| unreadable(format!("report for unknown period {period}")))?;
+        let version: i64 = r.get(2).map_err(sqlite_error)?;
+        let version = u16::try_from(version)
+            .map_err(|_| unreadable(format!("report version {version} out of range")))?;
         all.push((
             r.get(0).map_err(sqlite_error)?,
             end,
-            r.get(2).map_err(sqlite_error)?,
+            version,
             r.get(3).map_err(sqlite_error)?,
         ));
     }
@@ -140,7 +150,6 @@ fn investment(
         (project, end, std::cmp::Reverse(version))
     });
     all.dedup_by_key(|&mut (project, end, _, _)| (project, end));
-    // Collected in place: the points are no larger than the rows they come from.
     Ok(all
         .into_iter()
         .map(|(project, end, _, money)| (ProjectId(project), end, Money(money)))
