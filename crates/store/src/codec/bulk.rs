@@ -267,10 +267,15 @@ fn records(tx: &Transaction<'_>) -> Result<Portfolio, StoreError> {
     Ok(Portfolio {
         units,
         categories,
-        projects,
+        projects: projects.into_iter().map(held).collect(),
         periods,
         reports: Vec::new(),
     })
+}
+
+/// A project as the portfolio holds it (whatever that is: the project itself, or shared).
+fn held<T: From<Project>>(project: Project) -> T {
+    T::from(project)
 }
 
 /// A `projects` row read by column name ([`sqlite_codec::PROJECT_COLUMNS`]).
