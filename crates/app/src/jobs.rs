@@ -178,11 +178,11 @@ pub fn spawn_daily_jobs(store: std::sync::Arc<dyn Store>, clock: Clock, node: St
                 &day.to_string(),
                 &node,
                 || async {
-                    let model = store.load_read_model().await.map_err(|e| e.to_string())?;
+                    // The ladder reads the records; no report version is scanned for it.
+                    let records = store.load_records().await.map_err(|e| e.to_string())?;
                     // Outside every reporting period (a campaign year that is over, like the
                     // demo city's) there is no ladder to move.
-                    if !model
-                        .portfolio
+                    if !records
                         .periods
                         .iter()
                         .any(|p| p.start <= day && day <= p.end)
@@ -190,21 +190,16 @@ pub fn spawn_daily_jobs(store: std::sync::Arc<dyn Store>, clock: Clock, node: St
                         tracing::info!(%day, "no reporting period covers the day; no warnings");
                         return Ok(());
                     }
-                    crate::cadence::run_warning_job(
-                        store.as_ref(),
-                        &model.portfolio,
-                        day,
-                        clock.now_ms(),
-                    )
-                    .await
-                    .map(|o| {
-                        tracing::info!(
-                            warning_events = o.warning_events,
-                            escalations = o.escalations,
-                            "daily warnings recorded"
-                        )
-                    })
-                    .map_err(|e| e.to_string())
+                    crate::cadence::run_warning_job(store.as_ref(), &records, day, clock.now_ms())
+                        .await
+                        .map(|o| {
+                            tracing::info!(
+                                warning_events = o.warning_events,
+                                escalations = o.escalations,
+                                "daily warnings recorded"
+                            )
+                        })
+                        .map_err(|e| e.to_string())
                 },
             )
             .await;

@@ -234,14 +234,15 @@ pub async fn warnings_run(db: &str, from: Date, to: Option<Date>) -> Result<()> 
     let store = crate::backup::open_for_writing(db)
         .await
         .context("opening the database")?;
-    let model = store.load_read_model().await?;
+    // The ladder reads the records; no report version is scanned for it.
+    let records = store.load_records().await?;
     let mut day = from;
     let (mut events, mut escalations) = (0, 0);
     let started = std::time::Instant::now();
     let mut job = cadence::WarningJob::load(&store).await?;
     while day <= to {
         let o = job
-            .run_day(&store, &model.portfolio, day, Clock::system().now_ms())
+            .run_day(&store, &records, day, Clock::system().now_ms())
             .await?;
         events += o.warning_events;
         escalations += o.escalations;
@@ -360,7 +361,8 @@ pub async fn calendar_open(db: &str, year: i16, by: &str) -> Result<()> {
         .context("opening the database")?;
     let count = cadence::open_year(&store, year, by).await?;
     println!("已开设 {year} 年 {count} 个填报期次");
-    let portfolio = store.load_portfolio().await?;
+    // The carry-over reads the records (plans and milestones), no report version.
+    let portfolio = store.load_records().await?;
     let carried = jianguan_app::plans::carry_over(
         &store,
         jianguan_app::Clock::system(),

@@ -67,7 +67,8 @@ async fn load(db: &str, writing: bool) -> Result<(jianguan_store::Db, Portfolio)
         jianguan_store::open_read_only(db).await.map_err(Into::into)
     }
     .context("opening the database")?;
-    let portfolio = store.load_portfolio().await?;
+    // Plans are made from the records: no report version is read.
+    let portfolio = store.load_records().await?;
     Ok((store, portfolio))
 }
 

@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+pub(crate) mod bulk;
+
 use jianguan_domain::Date;
 use jianguan_domain::model::*;
 use jianguan_domain::store::{AccountRecord, RecordScope, SessionRecord, StoreError};
@@ -1301,7 +1303,7 @@ macro_rules! backend_codec {
                 .collect()
             }
 
-            const PROJECT_COLUMNS: &str = "id, code, name, category_id, sub_category, district_id, street, \
+            pub(crate) const PROJECT_COLUMNS: &str = "id, code, name, category_id, sub_category, district_id, street, \
                  lead_unit_id, responsible_unit_id, sub_hq_id, build_type, households, area_m2, \
                  parking_spaces, toilets, length_m, total_investment, funding_source, lon, lat, \
                  suspended_on";

@@ -57,8 +57,14 @@ impl PortfolioStore for Db {
         Box::pin(async move { codec_call!(self, load_portfolio()) })
     }
 
+    // SQLite reads these in bulk on a blocking thread (`codec::bulk`); PostgreSQL as written.
     fn load_read_model(&self) -> BoxFuture<'_, Result<ReadModel, StoreError>> {
-        Box::pin(async move { codec_call!(self, load_read_model()) })
+        Box::pin(async move {
+            match self {
+                Db::Sqlite(pool) => crate::codec::bulk::load_read_model(pool).await,
+                Db::Postgres(pool) => crate::codec::postgres_codec::load_read_model(pool).await,
+            }
+        })
     }
 
     fn changes_since(
@@ -76,7 +82,12 @@ impl PortfolioStore for Db {
     }
 
     fn load_records(&self) -> BoxFuture<'_, Result<Portfolio, StoreError>> {
-        Box::pin(async move { codec_call!(self, load_records()) })
+        Box::pin(async move {
+            match self {
+                Db::Sqlite(pool) => crate::codec::bulk::load_records(pool).await,
+                Db::Postgres(pool) => crate::codec::postgres_codec::load_records(pool).await,
+            }
+        })
     }
 
     fn load_project(
