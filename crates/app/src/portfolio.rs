@@ -216,7 +216,7 @@ impl App {
         let version = self.store.data_version().await?;
         let held = self.current();
         if let Some(s) = &held
-            && (s.version >= version || self.rebuilding.load(Ordering::Acquire))
+            && (s.version == version || self.rebuilding.load(Ordering::Acquire))
         {
             return Ok(s.clone());
         }
@@ -229,11 +229,19 @@ impl App {
             self.install(snapshot.clone());
             return Ok(snapshot);
         };
-        if held.version >= version {
+        let now = self.store.data_version().await?;
+        if held.version == now {
             return Ok(held);
         }
         let started = Instant::now();
-        let next = match self.store.changes_since(held.version).await? {
+        // A version behind the one held means the database was replaced (a restore): read it
+        // whole, like a log that no longer reaches back.
+        let log = if held.version < now {
+            self.store.changes_since(held.version).await?
+        } else {
+            None
+        };
+        let next = match log {
             Some((reached, change)) if !change.needs_full_read() => {
                 let part = self.store.load_read_model_part(&change).await?;
                 let next = Arc::new(held.caught_up(reached, &change, part));
@@ -258,10 +266,11 @@ impl App {
         let version = self.store.data_version().await?;
         let mut slot = self.cadence_cache.lock().await;
         if let Some(c) = slot.as_mut() {
-            if c.current_at >= version {
+            if c.current_at == version {
                 return Ok(c.value.clone());
             }
-            if let Some((reached, change)) = self.store.changes_since(c.current_at).await?
+            if c.current_at < version
+                && let Some((reached, change)) = self.store.changes_since(c.current_at).await?
                 && !change.cadence
                 && !change.needs_full_read()
             {
