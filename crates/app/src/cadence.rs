@@ -59,16 +59,35 @@ impl CadenceSnapshot {
         Ok(index)
     }
 
-    /// Forgets the filings of `periods` read so far (they changed: a report was filed), so they
-    /// are read again when next asked for.
-    pub async fn forget_filings(&self, periods: &std::collections::BTreeSet<PeriodId>) {
-        if periods.is_empty() {
-            return;
+    /// Catches the filings read so far up with `change`: the touched projects' filings of the
+    /// periods it names are re-read (a period's whole index is forgotten, to be read again when
+    /// asked for, when the change does not list its projects).
+    pub async fn catch_up_filings(
+        &self,
+        store: &dyn Store,
+        change: &jianguan_domain::change::Change,
+    ) -> Result<(), StoreError> {
+        use jianguan_domain::change::Touched;
+        if change.filings.is_empty() {
+            return Ok(());
         }
         let mut cache = self.filings.lock().await;
-        for p in periods {
-            cache.remove(p);
+        for period in &change.filings {
+            let Some(held) = cache.get(period).cloned() else {
+                continue;
+            };
+            match &change.projects {
+                Touched::Some(ids) => {
+                    let ids: Vec<_> = ids.iter().copied().collect();
+                    let filed = store.load_filings_of(*period, &ids).await?;
+                    cache.insert(*period, Arc::new(held.with_projects(*period, &ids, filed)));
+                }
+                Touched::None | Touched::All => {
+                    cache.remove(period);
+                }
+            }
         }
+        Ok(())
     }
 
     /// The filings a week's pack judges: those of the last period closed by the week's end.

@@ -274,7 +274,9 @@ impl App {
                 && !change.cadence
                 && !change.needs_full_read()
             {
-                c.value.forget_filings(&change.filings).await;
+                c.value
+                    .catch_up_filings(self.store.as_ref(), &change)
+                    .await?;
                 c.current_at = reached;
                 return Ok(c.value.clone());
             }

@@ -234,6 +234,23 @@ impl ReportIndex {
         ReportIndex::new(reports.iter().map(Filed::from))
     }
 
+    /// This index with the filings of `projects` for `period` replaced by `filed` (theirs as
+    /// re-read after a write).
+    pub fn with_projects(
+        &self,
+        period: PeriodId,
+        projects: &[ProjectId],
+        filed: impl IntoIterator<Item = Filed>,
+    ) -> ReportIndex {
+        let mut map = self.map.clone();
+        for p in projects {
+            map.remove(&(*p, period));
+        }
+        let fresh = ReportIndex::new(filed);
+        map.extend(fresh.map);
+        ReportIndex { map }
+    }
+
     /// How many versions are indexed.
     pub fn len(&self) -> usize {
         self.map.values().map(Vec::len).sum()

@@ -601,6 +601,13 @@ pub trait CadenceStore: Send + Sync {
     /// When each version of each report for `period` was filed (compliance reads one period).
     fn load_filings(&self, period: PeriodId) -> BoxFuture<'_, Result<Vec<Filed>, StoreError>>;
 
+    /// When each version of `projects`' reports for `period` was filed (a node catching up).
+    fn load_filings_of<'a>(
+        &'a self,
+        period: PeriodId,
+        projects: &'a [ProjectId],
+    ) -> BoxFuture<'a, Result<Vec<Filed>, StoreError>>;
+
     /// Stores a batch of cadence writes and `audit` in one transaction; returns the ids given
     /// to the new items, in order.
     fn record_cadence<'a>(

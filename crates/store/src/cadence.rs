@@ -286,6 +286,35 @@ macro_rules! backend_cadence {
                 .collect()
             }
 
+            pub(crate) async fn load_filings_of(
+                pool: &Pool<Db>,
+                period: PeriodId,
+                projects: &[ProjectId],
+            ) -> Result<Vec<Filed>, StoreError> {
+                let mut filed = Vec::new();
+                for chunk in projects.chunks(CHUNK) {
+                    let mut qb: QueryBuilder<Db> = QueryBuilder::new(
+                        "SELECT project_id, period_id, version, filed_on FROM progress_reports \
+                         WHERE period_id = ",
+                    );
+                    qb.push_bind(period.0).push(" AND project_id IN (");
+                    let mut list = qb.separated(", ");
+                    for p in chunk {
+                        list.push_bind(p.0);
+                    }
+                    qb.push(") ORDER BY project_id, version");
+                    for row in qb
+                        .build_query_as::<FiledRow>()
+                        .fetch_all(pool)
+                        .await
+                        .map_err(backend_error)?
+                    {
+                        filed.push(row.into_filed()?);
+                    }
+                }
+                Ok(filed)
+            }
+
 
             async fn insert_item_events(
                 tx: &mut sqlx::Transaction<'static, Db>,

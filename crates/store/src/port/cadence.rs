@@ -11,6 +11,14 @@ impl CadenceStore for Db {
         Box::pin(async move { cadence_call!(self, load_filings(period)) })
     }
 
+    fn load_filings_of<'a>(
+        &'a self,
+        period: PeriodId,
+        projects: &'a [ProjectId],
+    ) -> BoxFuture<'a, Result<Vec<Filed>, StoreError>> {
+        Box::pin(async move { cadence_call!(self, load_filings_of(period, projects)) })
+    }
+
     fn record_cadence<'a>(
         &'a self,
         write: &'a CadenceWrite,
