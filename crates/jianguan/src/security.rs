@@ -7,6 +7,7 @@ use clap::Subcommand;
 use jianguan_app::Clock;
 use jianguan_app::accounts::{save_security_settings, security_settings};
 
+use jianguan_domain::i18n::Lang;
 use jianguan_domain::store::AuditStore;
 
 use crate::backup;
@@ -40,7 +41,7 @@ pub enum SecurityCommand {
     },
 }
 
-pub async fn security(command: SecurityCommand) -> Result<()> {
+pub async fn security(command: SecurityCommand, lang: Lang) -> Result<()> {
     match command {
         SecurityCommand::Show { db } => {
             let store = jianguan_store::open_read_only(&db)
@@ -59,7 +60,7 @@ pub async fn security(command: SecurityCommand) -> Result<()> {
             second_factor_for_all,
             by,
         } => {
-            let store = backup::open_for_writing(&db)
+            let store = backup::open_for_writing(&db, lang)
                 .await
                 .context("opening the database")?;
             let mut s = security_settings(&store).await?;
