@@ -266,7 +266,7 @@ pub async fn open_for_writing(db: &str, lang: Lang) -> Result<jianguan_store::Db
     back_up_if_older(db, lang).await?;
     // A write may seal a secret or publish scores, whose integrity code is keyed: use the
     // database's key when it has one (never made here: `init`, `serve` and `user add` make it).
-    crate::keys::install(db, false)?;
+    crate::keys::install(db, false, lang)?;
     Ok(jianguan_store::open_existing(db).await?)
 }
 

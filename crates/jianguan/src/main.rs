@@ -470,7 +470,7 @@ async fn run(cli: Cli) -> Result<()> {
                 anchors: anchors.clone(),
             };
             backup::backup_before_migrating(&db, None, &side, lang).await?;
-            keys::install(&db, true)?;
+            keys::install(&db, true, lang)?;
             let serving = Serving {
                 listen,
                 anchors,
@@ -503,11 +503,11 @@ async fn run(cli: Cli) -> Result<()> {
                 backup::backup_before_migrating(&db, backups.backup_dir.clone(), &side, lang)
                     .await?;
             }
-            keys::install(&db, true)?;
+            keys::install(&db, true, lang)?;
             let store = jianguan_store::open_existing(&db)
                 .await
                 .context("opening the database")?;
-            keys::seal_plain(&store).await?;
+            keys::seal_plain(&store, lang).await?;
             let backup_dir = backups.backup_dir.clone();
             if let Some(dir) = backups.backup_dir {
                 jianguan_app::backup::spawn_scheduled(
@@ -540,7 +540,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Restore(args) => backup::restore(args, lang).await,
         Command::Migrate(args) => backup::migrate(args, lang).await,
         Command::Init(args) => {
-            keys::install(args.db(), true)?;
+            keys::install(args.db(), true, lang)?;
             org::init(args, lang).await
         }
         Command::Org { command } => org::org(command, lang).await,
@@ -556,7 +556,7 @@ async fn run(cli: Cli) -> Result<()> {
                     unit,
                 },
         } => {
-            keys::install(&db, true)?;
+            keys::install(&db, true, lang)?;
             user_add(&db, &username, &name, &role, unit, lang).await
         }
         Command::Audit {
@@ -679,7 +679,7 @@ async fn user_add(
 async fn audit_verify(db: &str, mut files: Vec<std::path::PathBuf>, lang: Lang) -> Result<()> {
     // The key checks the published scores' keyed integrity codes; without it they are counted
     // as needing the key.
-    keys::install(db, false)?;
+    keys::install(db, false, lang)?;
     let store = jianguan_store::open_read_only(db)
         .await
         .context("opening the database")?;
@@ -859,7 +859,7 @@ async fn demo(db: &str, crypto: jianguan_audit::CryptoSuite, serving: Serving) -
     } else {
         eprintln!("{}", lang.t("数据库已有数据，直接使用（不会覆盖）。"));
     }
-    keys::seal_plain(&store).await?;
+    keys::seal_plain(&store, lang).await?;
     serve(store, serving).await
 }
 

@@ -2611,4 +2611,25 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ),
     ("：{n}{m}", ": {n}{m}"),
     ("{n}「{m}」", "{n} \"{m}\" "),
+    ("（初始化时选定）", " (chosen at setup)"),
+    ("安全设置已保存：", "Security settings saved:"),
+    ("口令最长使用期限：{n}", "Maximum password age: {n}"),
+    (
+        "每个账号同时在线会话：{n} 个",
+        "Sessions at once per account: {n}",
+    ),
+    ("双因素认证：{n}", "Second factor: {n}"),
+    ("所有账号必须启用", "required for every account"),
+    (
+        "管理员必须启用，其他账号可选",
+        "required for administrators, optional for other accounts",
+    ),
+    (
+        "已生成密钥文件 {n}（用于加密动态口令密钥、为已发布的评分结果生成完整性校验码；请与数据库分开备份，丢失后无法解开已加密的动态口令、无法核验评分）",
+        "Made the key file {n} (it seals the one-time code keys and makes the integrity codes of published scores; back it up apart from the database: without it the sealed keys cannot be opened nor the scores checked)",
+    ),
+    (
+        "已加密 {n} 个以明文保存的动态口令密钥",
+        "Sealed {n} one-time code keys stored in plain text",
+    ),
 ];
