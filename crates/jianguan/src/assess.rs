@@ -20,6 +20,7 @@ use jianguan_domain::Date;
 use jianguan_domain::assessment::{
     DEFAULT_SCHEME_TOML, EnteredValue, Month, ScoreRun, SubjectKind, default_dictionary,
 };
+use jianguan_domain::i18n::Lang;
 use jianguan_domain::model::{UnitId, UnitKind};
 use jianguan_domain::store::prelude::*;
 
@@ -184,7 +185,7 @@ fn run_json(run: &ScoreRun) -> Result<serde_json::Value> {
 }
 
 /// `jianguan score …`.
-pub async fn score(args: ScoreArgs) -> Result<()> {
+pub async fn score(args: ScoreArgs, lang: Lang) -> Result<()> {
     if let Some(ScoreCommand::Publish {
         db,
         month,
@@ -193,13 +194,13 @@ pub async fn score(args: ScoreArgs) -> Result<()> {
         by,
     }) = args.command
     {
-        return publish(&db, month, kind, on, &by).await;
+        return publish(&db, month, kind, on, &by, lang).await;
     }
     let (Some(db), Some(month)) = (args.db, args.month) else {
         anyhow::bail!("--db and --month are required");
     };
     let started = Instant::now();
-    let store = crate::backup::open_for_writing(&db)
+    let store = crate::backup::open_for_writing(&db, lang)
         .await
         .context("opening the database")?;
     let mut latest = Vec::new();
@@ -223,8 +224,11 @@ pub async fn score(args: ScoreArgs) -> Result<()> {
     for (&kind, latest) in args.kind.kinds().iter().zip(latest) {
         if args.reason.is_some() && latest.as_ref().is_none_or(|r| !r.published) {
             eprintln!(
-                "{month} {}尚未发布，重新计分为草稿，更正理由不记录",
-                kind.label()
+                "{month} {}",
+                lang.tn(
+                    "{n}尚未发布，重新计分为草稿，更正理由不记录",
+                    lang.t(kind.label())
+                )
             );
         }
         let request = ScoreRequest {
@@ -239,17 +243,20 @@ pub async fn score(args: ScoreArgs) -> Result<()> {
         let (run, stored) =
             score_month(&store, Clock::system(), loaded.as_ref(), latest, request).await?;
         eprintln!(
-            "{month} {}：{}",
-            kind.label(),
-            match stored {
-                Stored::Draft => format!("已计分，存为草稿（第 {} 版）", run.version),
-                Stored::Unchanged => format!(
-                    "已于 {} 发布第 {} 版，结果不变（更正请加 --rescore --reason 理由）",
-                    run.published_on.map(|d| d.to_string()).unwrap_or_default(),
-                    run.version
-                ),
-                Stored::Corrected => format!("已更正，发布第 {} 版", run.version),
-            }
+            "{month} {}",
+            lang.tn2(
+                "{n}：{m}",
+                lang.t(kind.label()),
+                match stored {
+                    Stored::Draft => lang.tn("已计分，存为草稿（第 {n} 版）", run.version),
+                    Stored::Unchanged => lang.tn2(
+                        "已于 {n} 发布第 {m} 版，结果不变（更正请加 --rescore --reason 理由）",
+                        run.published_on.map(|d| d.to_string()).unwrap_or_default(),
+                        run.version
+                    ),
+                    Stored::Corrected => lang.tn("已更正，发布第 {n} 版", run.version),
+                }
+            )
         );
         runs.push(run);
     }
@@ -259,13 +266,16 @@ pub async fn score(args: ScoreArgs) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&view)?);
     } else {
         for run in &runs {
-            print!("{}", league_table(run));
+            print!("{}", league_table(run, lang));
         }
     }
     eprintln!(
-        "用时 {:.2} 秒（读取 {:.2} 秒）",
-        started.elapsed().as_secs_f64(),
-        read.as_secs_f64()
+        "{}",
+        lang.tn2(
+            "用时 {n} 秒（读取 {m} 秒）",
+            format!("{:.2}", started.elapsed().as_secs_f64()),
+            format!("{:.2}", read.as_secs_f64())
+        )
     );
     store.close().await;
     Ok(())
@@ -273,33 +283,33 @@ pub async fn score(args: ScoreArgs) -> Result<()> {
 
 /// A run's league table: rank, name, total, tier, trend, base, deductions, bonuses and the
 /// lists, then the lists with their reasons.
-pub fn league_table(run: &ScoreRun) -> String {
+pub fn league_table(run: &ScoreRun, lang: Lang) -> String {
     let s = &run.scores;
     let mut out = String::new();
     let state = if run.published {
-        format!(
-            "已发布 {}",
-            run.published_on.map(|d| d.to_string()).unwrap_or_default()
+        lang.tn(
+            "已发布 {n}",
+            run.published_on.map(|d| d.to_string()).unwrap_or_default(),
         )
     } else {
-        "草稿".to_string()
+        lang.t("草稿").to_string()
     };
     let _ = writeln!(
         out,
-        "{} {}月度考评 第{}版（{}）  {} 第{}版",
+        "{} {}{}  {} {}",
         s.month,
-        s.kind.label(),
-        run.version,
-        state,
+        lang.tn2("{n}月度考评 第{m}版", lang.t(s.kind.label()), run.version),
+        lang.tn("（{n}）", state),
         s.scheme.name,
-        s.scheme.version
+        lang.tn("第{n}版", s.scheme.version)
     );
     if let Some(reason) = &run.correction_reason {
-        let _ = writeln!(out, "更正理由：{reason}");
+        let _ = writeln!(out, "{}", lang.tn("更正理由：{n}", reason));
     }
     let _ = writeln!(
         out,
-        "名次\t单位\t总分\t等次\t趋势\t基础分\t扣分\t加分\t名单"
+        "{}",
+        lang.t("名次\t单位\t总分\t等次\t趋势\t基础分\t扣分\t加分\t名单")
     );
     let listed = |list: &[jianguan_domain::assessment::ListEntry], id: UnitId| {
         list.iter().any(|e| e.subject.id == id)
@@ -314,10 +324,10 @@ pub fn league_table(run: &ScoreRun) -> String {
         };
         let mut marks = Vec::new();
         if listed(&s.reward, c.subject.id) {
-            marks.push("表扬");
+            marks.push(lang.t("表扬"));
         }
         if listed(&s.accountability, c.subject.id) {
-            marks.push("问责");
+            marks.push(lang.t("问责"));
         }
         let _ = writeln!(
             out,
@@ -330,24 +340,31 @@ pub fn league_table(run: &ScoreRun) -> String {
             c.base,
             c.deducted,
             c.added,
-            marks.join("、")
+            marks.join(lang.t("、"))
         );
     }
     let names = |list: &[jianguan_domain::assessment::ListEntry]| {
         list.iter()
             .map(|e| e.subject.name.as_str())
             .collect::<Vec<_>>()
-            .join("、")
+            .join(lang.t("、"))
     };
-    let _ = writeln!(out, "表扬：{}", names(&s.reward));
-    let _ = writeln!(out, "问责：{}", names(&s.accountability));
+    let _ = writeln!(out, "{}", lang.tn("表扬：{n}", names(&s.reward)));
+    let _ = writeln!(out, "{}", lang.tn("问责：{n}", names(&s.accountability)));
     out.push('\n');
     out
 }
 
 /// `jianguan score publish`.
-async fn publish(db: &str, month: Month, kind: KindArg, on: Option<Date>, by: &str) -> Result<()> {
-    let store = crate::backup::open_for_writing(db)
+async fn publish(
+    db: &str,
+    month: Month,
+    kind: KindArg,
+    on: Option<Date>,
+    by: &str,
+    lang: Lang,
+) -> Result<()> {
+    let store = crate::backup::open_for_writing(db, lang)
         .await
         .context("opening the database")?;
     let on = on.unwrap_or_else(jianguan_app::clock::today_in_china);
@@ -356,10 +373,9 @@ async fn publish(db: &str, month: Month, kind: KindArg, on: Option<Date>, by: &s
             .await
             .with_context(|| format!("publishing {month} {}", kind.label()))?;
         println!(
-            "已发布 {month} {}考评结果第 {} 版（{}）",
-            kind.label(),
-            run.version,
-            on
+            "{}{}",
+            lang.tn2("已发布 {n} {m}", month, lang.t(kind.label())),
+            lang.tn2("考评结果第 {n} 版（{m}）", run.version, on)
         );
     }
     store.close().await;
@@ -371,22 +387,25 @@ async fn publish(db: &str, month: Month, kind: KindArg, on: Option<Date>, by: &s
 // ---------------------------------------------------------------------------------------------
 
 /// `jianguan scheme …`.
-pub async fn scheme(command: SchemeCommand) -> Result<()> {
+pub async fn scheme(command: SchemeCommand, lang: Lang) -> Result<()> {
     match command {
-        SchemeCommand::Show { db, year, version } => scheme_show(&db, year, version).await,
-        SchemeCommand::Set { db, year, by, file } => scheme_change(&db, year, &file, &by).await,
+        SchemeCommand::Show { db, year, version } => scheme_show(&db, year, version, lang).await,
+        SchemeCommand::Set { db, year, by, file } => {
+            scheme_change(&db, year, &file, &by, lang).await
+        }
     }
 }
 
-async fn scheme_show(db: &str, year: i16, version: Option<u32>) -> Result<()> {
+async fn scheme_show(db: &str, year: i16, version: Option<u32>, lang: Lang) -> Result<()> {
     let store = jianguan_store::open_read_only(db)
         .await
         .context("opening the database")?;
     match store.scheme(year, version).await? {
         Some(saved) => {
             eprintln!(
-                "{year} 年考评办法第 {} 版，{} 保存",
-                saved.version, saved.saved_by
+                "{}{}",
+                lang.tn2("{n} 年考评办法第 {m} 版，", year, saved.version),
+                lang.tn("{n} 保存", &saved.saved_by)
             );
             print!("{}", saved.body);
         }
@@ -394,10 +413,16 @@ async fn scheme_show(db: &str, year: i16, version: Option<u32>) -> Result<()> {
             let default = assessment::default_scheme();
             anyhow::ensure!(
                 version.is_none() && default.year == year,
-                "{year} 年没有{}考评办法",
-                version.map(|v| format!("第 {v} 版")).unwrap_or_default()
+                "{}",
+                match version {
+                    Some(v) => lang.tn2("{n} 年没有第 {m} 版考评办法", year, v),
+                    None => lang.tn("{n} 年没有考评办法", year),
+                }
             );
-            eprintln!("{year} 年尚未保存考评办法，使用默认办法：");
+            eprintln!(
+                "{}",
+                lang.tn("{n} 年尚未保存考评办法，使用默认办法：", year)
+            );
             print!("{DEFAULT_SCHEME_TOML}");
         }
     }
@@ -405,10 +430,16 @@ async fn scheme_show(db: &str, year: i16, version: Option<u32>) -> Result<()> {
     Ok(())
 }
 
-async fn scheme_change(db: &str, year: i16, file: &std::path::Path, by: &str) -> Result<()> {
+async fn scheme_change(
+    db: &str,
+    year: i16,
+    file: &std::path::Path,
+    by: &str,
+    lang: Lang,
+) -> Result<()> {
     let text =
         std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let store = crate::backup::open_for_writing(db)
+    let store = crate::backup::open_for_writing(db, lang)
         .await
         .context("opening the database")?;
     let portfolio = store.load_records().await?;
@@ -417,19 +448,25 @@ async fn scheme_change(db: &str, year: i16, file: &std::path::Path, by: &str) ->
             .await
             .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     println!(
-        "已保存 {year} 年考评办法第 {} 版「{}」（{} 个考核体系，{} 项扣分、{} 项加分）",
-        saved.version,
-        scheme.name,
-        scheme.systems.len(),
-        scheme.deductions.len(),
-        scheme.bonuses.len()
+        "{}{}{}",
+        lang.tn2("已保存 {n} 年考评办法第 {m} 版", year, saved.version),
+        lang.tn2(
+            "「{n}」（{m} 个考核体系，",
+            &scheme.name,
+            scheme.systems.len()
+        ),
+        lang.tn2(
+            "{n} 项扣分、{m} 项加分）",
+            scheme.deductions.len(),
+            scheme.bonuses.len()
+        )
     );
     store.close().await;
     Ok(())
 }
 
 /// `jianguan indicator …`.
-pub async fn indicator(command: IndicatorCommand) -> Result<()> {
+pub async fn indicator(command: IndicatorCommand, lang: Lang) -> Result<()> {
     let IndicatorCommand::Enter {
         db,
         indicator,
@@ -449,18 +486,21 @@ pub async fn indicator(command: IndicatorCommand) -> Result<()> {
     };
     let dictionary = default_dictionary();
     let found = dictionary.check_entry(&entry)?;
-    let store = crate::backup::open_for_writing(&db)
+    let store = crate::backup::open_for_writing(&db, lang)
         .await
         .context("opening the database")?;
     let portfolio = store.load_records().await?;
     let Some(u) = portfolio.unit(entry.subject) else {
-        anyhow::bail!("没有编号为 {unit} 的单位");
+        anyhow::bail!("{}", lang.tn("没有编号为 {n} 的单位", unit));
     };
     anyhow::ensure!(
         matches!(u.kind, UnitKind::District | UnitKind::LeadUnit),
-        "「{}」是{}，考评指标按县区或牵头单位录入",
-        u.name,
-        u.kind.label()
+        "{}",
+        lang.tn2(
+            "「{n}」是{m}，考评指标按县区或牵头单位录入",
+            &u.name,
+            lang.t(u.kind.label())
+        )
     );
     let ids = store
         .enter_values(
@@ -474,8 +514,11 @@ pub async fn indicator(command: IndicatorCommand) -> Result<()> {
         )
         .await?;
     println!(
-        "已录入 {} {month} {}：{}{}（第 {} 条）",
-        u.name, found.name, entry.value, found.unit, ids[0]
+        "{} {month} {}{}{}",
+        lang.tn("已录入 {n}", &u.name),
+        found.name,
+        lang.tn2("：{n}{m}", entry.value, &found.unit),
+        lang.tn("（第 {n} 条）", ids[0])
     );
     store.close().await;
     Ok(())

@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use jianguan_app::Clock;
 use jianguan_app::backup::SideFiles;
+use jianguan_domain::i18n::Lang;
 use jianguan_domain::store::Store;
 use jianguan_store::backup::SchemaState;
 
@@ -98,33 +99,38 @@ pub struct MigrateArgs {
     side: SideArgs,
 }
 
-fn print_manifest(out: &Path, m: &jianguan_app::backup::Manifest) {
+fn print_manifest(out: &Path, m: &jianguan_app::backup::Manifest, lang: Lang) {
     let bytes: u64 = m.files.iter().map(|f| f.size).sum();
     println!(
-        "已备份到 {}：{} 数据库（结构版本 {}，数据版本 {}），{} 个文件共 {} 字节，审计链头 {}",
-        out.display(),
-        m.backend,
-        m.schema_version,
-        m.data_version,
-        m.files.len(),
-        bytes,
-        m.audit_head
-            .as_ref()
-            .map_or("无".to_string(), |(seq, _)| format!("第 {seq} 条"))
+        "{}{}{}{}",
+        lang.tn2("已备份到 {n}：{m} 数据库", out.display(), &m.backend),
+        lang.tn2(
+            "（结构版本 {n}，数据版本 {m}），",
+            m.schema_version,
+            m.data_version
+        ),
+        lang.tn2("{n} 个文件共 {m} 字节，", m.files.len(), bytes),
+        lang.tn(
+            "审计链头 {n}",
+            m.audit_head
+                .as_ref()
+                .map_or(lang.t("无").to_string(), |(seq, _)| lang
+                    .tn("第 {n} 条", seq))
+        )
     );
 }
 
 /// `jianguan backup …`.
-pub async fn backup(args: BackupArgs) -> Result<()> {
+pub async fn backup(args: BackupArgs, lang: Lang) -> Result<()> {
     match args.command {
-        Some(BackupCommand::Verify { dir, db, scratch }) => verify(&dir, db, scratch).await,
+        Some(BackupCommand::Verify { dir, db, scratch }) => verify(&dir, db, scratch, lang).await,
         None => {
             let (Some(db), Some(out)) = (args.db, args.out) else {
                 anyhow::bail!("--db and --out are required");
             };
             let files = args.side.files(&db);
             let m = take(&db, &out, &files).await?;
-            print_manifest(&out, &m);
+            print_manifest(&out, &m, lang);
             Ok(())
         }
     }
@@ -149,7 +155,7 @@ async fn take(db: &str, out: &Path, side: &SideFiles) -> Result<jianguan_app::ba
     Ok(result?)
 }
 
-async fn verify(dir: &Path, db: Option<String>, scratch: Option<String>) -> Result<()> {
+async fn verify(dir: &Path, db: Option<String>, scratch: Option<String>, lang: Lang) -> Result<()> {
     let source = match &db {
         Some(url) => Some(
             jianguan_store::open_read_only(url)
@@ -174,20 +180,18 @@ async fn verify(dir: &Path, db: Option<String>, scratch: Option<String>) -> Resu
     for (what, ok, detail) in &drill.checks {
         println!("{} {what}：{detail}", if *ok { "✓" } else { "✗" });
     }
+    let log = dir.join(jianguan_app::backup::DRILLS_LOG);
     anyhow::ensure!(
         drill.passed(),
-        "恢复演练未通过（记录见 {}）",
-        dir.join(jianguan_app::backup::DRILLS_LOG).display()
+        "{}",
+        lang.tn("恢复演练未通过（记录见 {n}）", log.display())
     );
-    println!(
-        "恢复演练通过（记录见 {}）",
-        dir.join(jianguan_app::backup::DRILLS_LOG).display()
-    );
+    println!("{}", lang.tn("恢复演练通过（记录见 {n}）", log.display()));
     Ok(())
 }
 
 /// `jianguan restore …`.
-pub async fn restore(args: RestoreArgs) -> Result<()> {
+pub async fn restore(args: RestoreArgs, lang: Lang) -> Result<()> {
     let side = args.side.files(&args.db);
     let restored = jianguan_app::backup::restore(
         &args.from,
@@ -200,19 +204,21 @@ pub async fn restore(args: RestoreArgs) -> Result<()> {
     .await?;
     let m = &restored.manifest;
     println!(
-        "已从 {} 恢复 {} 数据库（备份于 {}，结构版本 {}，数据版本 {}）到 {}",
-        args.from.display(),
-        m.backend,
-        m.created_at,
-        m.schema_version,
-        m.data_version,
-        jianguan_store::redact(&args.db)
+        "{}{}{}{}",
+        lang.tn2("已从 {n} 恢复 {m} 数据库", args.from.display(), &m.backend),
+        lang.tn("（备份于 {n}，", &m.created_at),
+        lang.tn2(
+            "结构版本 {n}，数据版本 {m}）",
+            m.schema_version,
+            m.data_version
+        ),
+        lang.tn("到 {n}", jianguan_store::redact(&args.db))
     );
     if let (n, Some(dir)) = &restored.photos {
-        println!("照片 {n} 个 → {}", dir.display());
+        println!("{}", lang.tn2("照片 {n} 个 → {m}", n, dir.display()));
     }
     if let Some(a) = &restored.anchors {
-        println!("审计锚点 → {}", a.display());
+        println!("{}", lang.tn("审计锚点 → {n}", a.display()));
     }
     Ok(())
 }
@@ -223,6 +229,7 @@ pub async fn backup_before_migrating(
     db: &str,
     dir: Option<PathBuf>,
     side: &SideFiles,
+    lang: Lang,
 ) -> Result<Option<PathBuf>> {
     let known = jianguan_store::backup::known_version(db)?;
     let SchemaState::At(found) = jianguan_store::backup::schema_state(db)
@@ -250,24 +257,24 @@ pub async fn backup_before_migrating(
     let m = take(db, &out, side)
         .await
         .context("backing up before migrating")?;
-    print_manifest(&out, &m);
+    print_manifest(&out, &m, lang);
     Ok(Some(out))
 }
 
 /// Opens `db` for a command that writes: see [`back_up_if_older`].
-pub async fn open_for_writing(db: &str) -> Result<jianguan_store::Db> {
-    back_up_if_older(db).await?;
+pub async fn open_for_writing(db: &str, lang: Lang) -> Result<jianguan_store::Db> {
+    back_up_if_older(db, lang).await?;
     // A write may seal a secret or publish scores, whose integrity code is keyed: use the
     // database's key when it has one (never made here: `init`, `serve` and `user add` make it).
-    crate::keys::install(db, false)?;
+    crate::keys::install(db, false, lang)?;
     Ok(jianguan_store::open_existing(db).await?)
 }
 
 /// Before a command that writes opens `db` (and so migrates it): a database at an older schema
 /// is backed up first, beside a SQLite file with its photos and anchors; a PostgreSQL database
 /// is left to `jianguan migrate --backup-dir`, which the error names.
-pub async fn back_up_if_older(db: &str) -> Result<()> {
-    backup_before_migrating(db, None, &SideArgs::default().files(db))
+pub async fn back_up_if_older(db: &str, lang: Lang) -> Result<()> {
+    backup_before_migrating(db, None, &SideArgs::default().files(db), lang)
         .await
         .with_context(|| {
             format!("the database is older than this program: run `jianguan migrate --db {db} --backup-dir DIR` first")
@@ -276,16 +283,19 @@ pub async fn back_up_if_older(db: &str) -> Result<()> {
 }
 
 /// `jianguan migrate …`.
-pub async fn migrate(args: MigrateArgs) -> Result<()> {
+pub async fn migrate(args: MigrateArgs, lang: Lang) -> Result<()> {
     let side = args.side.files(&args.db);
-    backup_before_migrating(&args.db, args.backup_dir, &side).await?;
+    backup_before_migrating(&args.db, args.backup_dir, &side, lang).await?;
     let store = jianguan_store::open_existing(&args.db)
         .await
         .context("migrating the database")?;
     store.close().await;
     println!(
-        "数据库结构已是最新（版本 {}）",
-        jianguan_store::backup::known_version(&args.db)?
+        "{}",
+        lang.tn(
+            "数据库结构已是最新（版本 {n}）",
+            jianguan_store::backup::known_version(&args.db)?
+        )
     );
     Ok(())
 }

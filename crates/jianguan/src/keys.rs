@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use jianguan_app::Clock;
 use jianguan_audit::AuditAction;
+use jianguan_domain::i18n::Lang;
 use jianguan_store::secrets::SecretKey;
 
 /// Where the key file of `db` is, if it has one.
@@ -19,7 +20,7 @@ fn key_file(db: &str) -> Option<PathBuf> {
 
 /// Finds this database's key and installs it for the process; with `create`, makes a new key
 /// file when there is none. The key file used, if any.
-pub fn install(db: &str, create: bool) -> Result<Option<PathBuf>> {
+pub fn install(db: &str, create: bool, lang: Lang) -> Result<Option<PathBuf>> {
     if let Ok(hex) = std::env::var("JIANGUAN_SECRET_KEY") {
         let key = SecretKey::from_hex(&hex).context("JIANGUAN_SECRET_KEY")?;
         jianguan_store::secrets::use_key(key)?;
@@ -39,8 +40,11 @@ pub fn install(db: &str, create: bool) -> Result<Option<PathBuf>> {
                 .and_then(|()| file.sync_all())
                 .with_context(|| format!("writing the key file {}", path.display()))?;
             eprintln!(
-                "已生成密钥文件 {}（用于加密动态口令密钥、为已发布的评分结果生成完整性校验码；请与数据库分开备份，丢失后无法解开已加密的动态口令、无法核验评分）",
-                path.display()
+                "{}",
+                lang.tn(
+                    "已生成密钥文件 {n}（用于加密动态口令密钥、为已发布的评分结果生成完整性校验码；请与数据库分开备份，丢失后无法解开已加密的动态口令、无法核验评分）",
+                    path.display()
+                )
             );
             key
         }
@@ -52,7 +56,7 @@ pub fn install(db: &str, create: bool) -> Result<Option<PathBuf>> {
 }
 
 /// Seals the TOTP seeds an older version stored in plain text (a server's start).
-pub async fn seal_plain(store: &jianguan_store::Db) -> Result<()> {
+pub async fn seal_plain(store: &jianguan_store::Db, lang: Lang) -> Result<()> {
     let audit = jianguan_app::client::draft(
         Clock::system().now_ms(),
         "system",
@@ -61,7 +65,10 @@ pub async fn seal_plain(store: &jianguan_store::Db) -> Result<()> {
     );
     let sealed = jianguan_store::secrets::seal_plain_secrets(store, &audit).await?;
     if sealed > 0 {
-        eprintln!("已加密 {sealed} 个以明文保存的动态口令密钥");
+        eprintln!(
+            "{}",
+            lang.tn("已加密 {n} 个以明文保存的动态口令密钥", sealed)
+        );
     }
     Ok(())
 }

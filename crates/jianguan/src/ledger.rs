@@ -87,9 +87,9 @@ pub async fn import(command: ImportCommand, lang: Lang) -> Result<()> {
 }
 
 /// Runs `export …`.
-pub async fn export(command: ExportCommand) -> Result<()> {
+pub async fn export(command: ExportCommand, lang: Lang) -> Result<()> {
     match command {
-        ExportCommand::Ledger(args) => export_ledger(args).await,
+        ExportCommand::Ledger(args) => export_ledger(args, lang).await,
     }
 }
 
@@ -135,7 +135,7 @@ async fn import_ledger(args: ImportLedgerArgs, lang: Lang) -> Result<()> {
         .file
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let store = crate::backup::open_for_writing(&args.db)
+    let store = crate::backup::open_for_writing(&args.db, lang)
         .await
         .context("opening the database")?;
     // The plan is checked against this version: if anything is written meanwhile, the store
@@ -296,7 +296,7 @@ fn print_plan(plan: &ImportPlan, lang: Lang) {
     }
 }
 
-async fn export_ledger(args: ExportLedgerArgs) -> Result<()> {
+async fn export_ledger(args: ExportLedgerArgs, lang: Lang) -> Result<()> {
     let started = Instant::now();
     let store = jianguan_store::open_read_only(&args.db)
         .await
@@ -316,10 +316,16 @@ async fn export_ledger(args: ExportLedgerArgs) -> Result<()> {
     let bytes = ledger_workbook(&portfolio, &latest, as_of).context("laying out the ledger")?;
     std::fs::write(&args.out, bytes).with_context(|| format!("writing {}", args.out.display()))?;
     eprintln!(
-        "已导出 {} 个项目到 {}，用时 {:.1} 秒",
-        portfolio.projects.len(),
-        args.out.display(),
-        started.elapsed().as_secs_f64()
+        "{}{}",
+        lang.tn2(
+            "已导出 {n} 个项目到 {m}，",
+            portfolio.projects.len(),
+            args.out.display()
+        ),
+        lang.tn(
+            "用时 {n} 秒",
+            format!("{:.1}", started.elapsed().as_secs_f64())
+        )
     );
     Ok(())
 }

@@ -469,8 +469,8 @@ async fn run(cli: Cli) -> Result<()> {
                 photos: photos.clone(),
                 anchors: anchors.clone(),
             };
-            backup::backup_before_migrating(&db, None, &side).await?;
-            keys::install(&db, true)?;
+            backup::backup_before_migrating(&db, None, &side, lang).await?;
+            keys::install(&db, true, lang)?;
             let serving = Serving {
                 listen,
                 anchors,
@@ -478,6 +478,7 @@ async fn run(cli: Cli) -> Result<()> {
                 photos,
                 network: network.config()?,
                 backup_dir: None,
+                lang,
             };
             demo(&db, crypto, serving).await
         }
@@ -499,13 +500,14 @@ async fn run(cli: Cli) -> Result<()> {
             if jianguan_store::backup::schema_state(&db).await?
                 != jianguan_store::backup::SchemaState::Missing
             {
-                backup::backup_before_migrating(&db, backups.backup_dir.clone(), &side).await?;
+                backup::backup_before_migrating(&db, backups.backup_dir.clone(), &side, lang)
+                    .await?;
             }
-            keys::install(&db, true)?;
+            keys::install(&db, true, lang)?;
             let store = jianguan_store::open_existing(&db)
                 .await
                 .context("opening the database")?;
-            keys::seal_plain(&store).await?;
+            keys::seal_plain(&store, lang).await?;
             let backup_dir = backups.backup_dir.clone();
             if let Some(dir) = backups.backup_dir {
                 jianguan_app::backup::spawn_scheduled(
@@ -529,20 +531,21 @@ async fn run(cli: Cli) -> Result<()> {
                 photos: photos.dir(&db),
                 network,
                 backup_dir,
+                lang,
             };
             serve(store, serving).await
         }
         Command::Stats(args) => stats(args, lang).await,
-        Command::Backup(args) => backup::backup(args).await,
-        Command::Restore(args) => backup::restore(args).await,
-        Command::Migrate(args) => backup::migrate(args).await,
+        Command::Backup(args) => backup::backup(args, lang).await,
+        Command::Restore(args) => backup::restore(args, lang).await,
+        Command::Migrate(args) => backup::migrate(args, lang).await,
         Command::Init(args) => {
-            keys::install(args.db(), true)?;
+            keys::install(args.db(), true, lang)?;
             org::init(args, lang).await
         }
-        Command::Org { command } => org::org(command).await,
-        Command::Gen { scale, db, seed } => gen_ledger(scale, &db, seed).await,
-        Command::Security { command } => security::security(command).await,
+        Command::Org { command } => org::org(command, lang).await,
+        Command::Gen { scale, db, seed } => gen_ledger(scale, &db, seed, lang).await,
+        Command::Security { command } => security::security(command, lang).await,
         Command::User {
             command:
                 UserCommand::Add {
@@ -553,35 +556,39 @@ async fn run(cli: Cli) -> Result<()> {
                     unit,
                 },
         } => {
-            keys::install(&db, true)?;
+            keys::install(&db, true, lang)?;
             user_add(&db, &username, &name, &role, unit, lang).await
         }
         Command::Audit {
             command: AuditCommand::Verify { db, anchors },
-        } => audit_verify(&db, anchors).await,
-        Command::Dispatch { db, week, json } => cadence::dispatch(&db, &week, json).await,
+        } => audit_verify(&db, anchors, lang).await,
+        Command::Dispatch { db, week, json } => cadence::dispatch(&db, &week, json, lang).await,
         Command::Warnings {
             command: WarningsCommand::Run { db, date, to },
-        } => cadence::warnings_run(&db, date, to).await,
+        } => cadence::warnings_run(&db, date, to, lang).await,
         Command::Rules {
             command: RulesCommand::Show { db },
-        } => cadence::rules_show(&db).await,
+        } => cadence::rules_show(&db, lang).await,
         Command::Rules {
             command: RulesCommand::Set { db, by, file },
-        } => cadence::rules_set(&db, &file, &by).await,
+        } => cadence::rules_set(&db, &file, &by, lang).await,
         Command::Calendar { command } => match command {
-            CalendarCommand::Show { db, year } => cadence::calendar_show(&db, year).await,
-            CalendarCommand::Set { db, by, file } => cadence::calendar_set(&db, &file, &by).await,
-            CalendarCommand::Open { db, year, by } => cadence::calendar_open(&db, year, &by).await,
+            CalendarCommand::Show { db, year } => cadence::calendar_show(&db, year, lang).await,
+            CalendarCommand::Set { db, by, file } => {
+                cadence::calendar_set(&db, &file, &by, lang).await
+            }
+            CalendarCommand::Open { db, year, by } => {
+                cadence::calendar_open(&db, year, &by, lang).await
+            }
         },
-        Command::Score(args) => assess::score(args).await,
-        Command::Report(args) => report::report(args).await,
+        Command::Score(args) => assess::score(args, lang).await,
+        Command::Report(args) => report::report(args, lang).await,
         Command::Coverage(args) => coverage::run(*args).await,
         Command::Import { command } => ledger::import(command, lang).await,
-        Command::Export { command } => ledger::export(command).await,
-        Command::Plan { command } => plan::run(command).await,
-        Command::Scheme { command } => assess::scheme(command).await,
-        Command::Indicator { command } => assess::indicator(command).await,
+        Command::Export { command } => ledger::export(command, lang).await,
+        Command::Plan { command } => plan::run(command, lang).await,
+        Command::Scheme { command } => assess::scheme(command, lang).await,
+        Command::Indicator { command } => assess::indicator(command, lang).await,
         Command::Bench(args) => bench::dispatch(args).await,
     }
 }
@@ -606,7 +613,7 @@ async fn user_add(
         .read_line(&mut password)
         .context("reading the password from standard input")?;
     let password = password.trim_end_matches(['\r', '\n']);
-    backup::back_up_if_older(db).await?;
+    backup::back_up_if_older(db, lang).await?;
     let store = jianguan_store::open(db)
         .await
         .context("opening the database")?;
@@ -669,10 +676,10 @@ async fn user_add(
     Ok(())
 }
 
-async fn audit_verify(db: &str, mut files: Vec<std::path::PathBuf>) -> Result<()> {
+async fn audit_verify(db: &str, mut files: Vec<std::path::PathBuf>, lang: Lang) -> Result<()> {
     // The key checks the published scores' keyed integrity codes; without it they are counted
     // as needing the key.
-    keys::install(db, false)?;
+    keys::install(db, false, lang)?;
     let store = jianguan_store::open_read_only(db)
         .await
         .context("opening the database")?;
@@ -696,7 +703,7 @@ async fn audit_verify(db: &str, mut files: Vec<std::path::PathBuf>) -> Result<()
         let line = format!(
             "{verdict}{}",
             path.as_ref()
-                .map(|p| format!("（锚点文件 {}）", p.display()))
+                .map(|p| lang.tn("（锚点文件 {n}）", p.display()))
                 .unwrap_or_default()
         );
         if intact {
@@ -706,16 +713,16 @@ async fn audit_verify(db: &str, mut files: Vec<std::path::PathBuf>) -> Result<()
         }
     }
     store.close().await;
-    anyhow::ensure!(failed.is_empty(), "{}", failed.join("；"));
+    anyhow::ensure!(failed.is_empty(), "{}", failed.join(lang.t("；")));
     Ok(())
 }
 
-async fn gen_ledger(scale: f64, db: &str, seed: u64) -> Result<()> {
+async fn gen_ledger(scale: f64, db: &str, seed: u64, lang: Lang) -> Result<()> {
     anyhow::ensure!(
         scale.is_finite() && scale > 0.0 && scale <= 100.0,
         "--scale must be a number above 0 and at most 100, got {scale}"
     );
-    backup::back_up_if_older(db).await?;
+    backup::back_up_if_older(db, lang).await?;
     let store = jianguan_store::open(db)
         .await
         .context("opening the database")?;
@@ -730,8 +737,10 @@ async fn gen_ledger(scale: f64, db: &str, seed: u64) -> Result<()> {
     };
     let started = std::time::Instant::now();
     let bar = ProgressBar::new(spec.projects() as u64).with_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} 个项目 {elapsed} 预计剩余 {eta}")
-            .expect("a valid progress template"),
+        ProgressStyle::with_template(
+            lang.t("{bar:40} {pos}/{len} 个项目 {elapsed} 预计剩余 {eta}"),
+        )
+        .expect("a valid progress template"),
     );
     let base = jianguan_demo::national_base(&spec);
     store
@@ -755,18 +764,28 @@ async fn gen_ledger(scale: f64, db: &str, seed: u64) -> Result<()> {
     }
     bar.finish_and_clear();
     eprintln!(
-        "已生成 {} 个项目、{} 个节点、{} 条填报（{} 个城市），用时 {:.1} 秒",
-        fmt::count(spec.projects() as u64),
-        fmt::count(milestones as u64),
-        fmt::count(reports as u64),
-        spec.cities(),
-        started.elapsed().as_secs_f64()
+        "{}{}{}",
+        lang.tn2(
+            "已生成 {n} 个项目、{m} 个节点、",
+            fmt::count(spec.projects() as u64),
+            fmt::count(milestones as u64)
+        ),
+        lang.tn2(
+            "{n} 条填报（{m} 个城市），",
+            fmt::count(reports as u64),
+            spec.cities()
+        ),
+        lang.tn(
+            "用时 {n} 秒",
+            format!("{:.1}", started.elapsed().as_secs_f64())
+        )
     );
     store.close().await;
     Ok(())
 }
 
 async fn demo(db: &str, crypto: jianguan_audit::CryptoSuite, serving: Serving) -> Result<()> {
+    let lang = serving.lang;
     let store = jianguan_store::open(db)
         .await
         .context("opening the database")?;
@@ -776,9 +795,12 @@ async fn demo(db: &str, crypto: jianguan_audit::CryptoSuite, serving: Serving) -
             .await
             .context("recording the crypto suite")?;
         let started = std::time::Instant::now();
-        eprintln!("正在生成示例市 {} 年数据 …", jianguan_demo::DEMO_YEAR);
+        eprintln!(
+            "{}",
+            lang.tn("正在生成示例市 {n} 年数据 …", jianguan_demo::DEMO_YEAR)
+        );
         let bar = ProgressBar::new(0).with_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} 条记录 {elapsed}")
+            ProgressStyle::with_template(lang.t("{bar:40} {pos}/{len} 条记录 {elapsed}"))
                 .expect("a valid progress template"),
         );
         let progress = {
@@ -793,36 +815,51 @@ async fn demo(db: &str, crypto: jianguan_audit::CryptoSuite, serving: Serving) -
             .context("writing the demo city")?;
         bar.finish_and_clear();
         eprintln!(
-            "已生成示例市：{} 个项目，{} 条填报，{} 条警示记录，{} 件督办/约谈/协调/整改事项，{} 条考评指标录入、{} 篇媒体报道、{} 个月度考评结果（1–11 月已发布），用时 {:.1} 秒",
-            seeded.city.projects.len(),
-            seeded.city.reports.len(),
-            seeded.warnings,
-            seeded.items,
-            seeded.entered,
-            seeded.media,
-            seeded.runs,
-            started.elapsed().as_secs_f64()
+            "{}{}{}{}{}",
+            lang.tn2(
+                "已生成示例市：{n} 个项目，{m} 条填报，",
+                seeded.city.projects.len(),
+                seeded.city.reports.len()
+            ),
+            lang.tn2(
+                "{n} 条警示记录，{m} 件督办/约谈/协调/整改事项，",
+                seeded.warnings,
+                seeded.items
+            ),
+            lang.tn2(
+                "{n} 条考评指标录入、{m} 篇媒体报道、",
+                seeded.entered,
+                seeded.media
+            ),
+            lang.tn("{n} 个月度考评结果（1–11 月已发布），", seeded.runs),
+            lang.tn(
+                "用时 {n} 秒",
+                format!("{:.1}", started.elapsed().as_secs_f64())
+            )
         );
         println!(
-            "示例账户（密码均为 {}；管理员另需动态口令）：",
-            jianguan_demo::seed::DEMO_PASSWORD
+            "{}",
+            lang.tn(
+                "示例账户（密码均为 {n}；管理员另需动态口令）：",
+                jianguan_demo::seed::DEMO_PASSWORD
+            )
         );
         for a in &seeded.accounts {
             println!(
-                "  {:<10} {}（{}）{}",
+                "  {:<10} {}{}{}",
                 a.username,
-                a.role.label(),
-                a.unit,
+                lang.t(a.role.label()),
+                lang.tn("（{n}）", &a.unit),
                 a.totp_secret
                     .as_ref()
-                    .map(|t| format!(" 动态口令密钥 {t}"))
+                    .map(|t| lang.tn(" 动态口令密钥 {n}", t))
                     .unwrap_or_default()
             );
         }
     } else {
-        eprintln!("数据库已有数据，直接使用（不会覆盖）。");
+        eprintln!("{}", lang.t("数据库已有数据，直接使用（不会覆盖）。"));
     }
-    keys::seal_plain(&store).await?;
+    keys::seal_plain(&store, lang).await?;
     serve(store, serving).await
 }
 
@@ -837,6 +874,8 @@ struct Serving {
     network: jianguan_web::network::NetworkConfig,
     /// Where scheduled backups go (for `/metrics`).
     backup_dir: Option<std::path::PathBuf>,
+    /// The language of the start-up lines.
+    lang: Lang,
 }
 
 /// How often a running server appends the audit chain's head to the anchor file.
@@ -850,6 +889,7 @@ async fn serve(store: jianguan_store::Db, serving: Serving) -> Result<()> {
         photos,
         network,
         backup_dir,
+        lang,
     } = serving;
     let anchor_targets: Vec<std::path::PathBuf> =
         anchors.iter().chain(&anchor_copy).cloned().collect();
@@ -885,13 +925,24 @@ async fn serve(store: jianguan_store::Db, serving: Serving) -> Result<()> {
         Clock::system(),
         jianguan_app::jobs::node_name(),
     );
-    println!("jianguan 已启动：http://{addr}/");
+    println!(
+        "{}",
+        lang.tn("jianguan 已启动：{n}", format!("http://{addr}/"))
+    );
     if jianguan_app::setup::needs_setup(&store).await? {
         let token = state.open_setup().context("making the first-run token")?;
         println!(
-            "数据库为空：请从管理网络（--admin-from）打开 http://{addr}/setup 初始化城市，一次性口令：{token}"
+            "{}",
+            lang.tn2(
+                "数据库为空：请从管理网络（--admin-from）打开 {n} 初始化城市，一次性口令：{m}",
+                format!("http://{addr}/setup"),
+                token
+            )
         );
-        println!("（也可停止服务后用 jianguan init 初始化；城市建立后该页面和口令即失效。）");
+        println!(
+            "{}",
+            lang.t("（也可停止服务后用 jianguan init 初始化；城市建立后该页面和口令即失效。）")
+        );
     }
     tracing::info!(%addr, backend = store.backend(), "serving");
     jianguan_web::serve(listener, state).await?;

@@ -77,7 +77,7 @@ impl InitArgs {
 
 /// Runs `init`, its lines and refusals in `lang`.
 pub async fn init(args: InitArgs, lang: Lang) -> Result<()> {
-    backup::back_up_if_older(&args.db).await?;
+    backup::back_up_if_older(&args.db, lang).await?;
     let store = jianguan_store::open(&args.db)
         .await
         .context("opening the database")?;
@@ -157,7 +157,7 @@ pub async fn init(args: InitArgs, lang: Lang) -> Result<()> {
     Ok(())
 }
 
-pub async fn org(command: OrgCommand) -> Result<()> {
+pub async fn org(command: OrgCommand, lang: Lang) -> Result<()> {
     match command {
         OrgCommand::Import { db, by, file } => {
             let bytes =
@@ -166,7 +166,7 @@ pub async fn org(command: OrgCommand) -> Result<()> {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let store = crate::backup::open_for_writing(&db)
+            let store = crate::backup::open_for_writing(&db, lang)
                 .await
                 .context("opening the database")?;
             let result =
@@ -175,25 +175,40 @@ pub async fn org(command: OrgCommand) -> Result<()> {
             let done = match result {
                 Ok(done) => done,
                 Err(OrgError::Rows(rows)) => {
-                    eprintln!("组织文件 {name} 有 {} 处错误，未导入任何单位：", rows.len());
+                    eprintln!(
+                        "{}",
+                        lang.tn2(
+                            "组织文件 {n} 有 {m} 处错误，未导入任何单位：",
+                            &name,
+                            rows.len()
+                        )
+                    );
                     for r in &rows {
                         eprintln!("  {r}");
                     }
-                    anyhow::bail!("组织文件未导入");
+                    anyhow::bail!("{}", lang.t("组织文件未导入"));
                 }
                 Err(OrgError::Store(e)) => return Err(e).context("writing the units"),
                 Err(e) => anyhow::bail!("{e}"),
             };
             for (n, kind, id) in &done.created {
-                println!("  新建 {n}（{}，编号 {id}）", kind.label());
+                println!(
+                    "{}",
+                    lang.tn2("  新建 {n}（{m}，", n, lang.t(kind.label()))
+                        + &lang.tn("编号 {n}）", id)
+                );
             }
             for (n, kind, id) in &done.unchanged {
-                println!("  未变 {n}（{}，编号 {id}）", kind.label());
+                println!(
+                    "{}",
+                    lang.tn2("  未变 {n}（{m}，", n, lang.t(kind.label()))
+                        + &lang.tn("编号 {n}）", id)
+                );
             }
             println!(
-                "已导入 {name}：新建 {} 个单位，{} 个已有单位未变",
-                done.created.len(),
-                done.unchanged.len()
+                "{}{}",
+                lang.tn2("已导入 {n}：新建 {m} 个单位，", &name, done.created.len()),
+                lang.tn("{n} 个已有单位未变", done.unchanged.len())
             );
             Ok(())
         }
@@ -204,7 +219,10 @@ pub async fn org(command: OrgCommand) -> Result<()> {
             let units = jianguan_app::org::units(&store).await?;
             store.close().await;
             if units.is_empty() {
-                println!("还没有组织单位：请先用 jianguan init 初始化城市。");
+                println!(
+                    "{}",
+                    lang.t("还没有组织单位：请先用 jianguan init 初始化城市。")
+                );
             }
             for line in jianguan_app::org::tree_lines(&units) {
                 println!("{line}");

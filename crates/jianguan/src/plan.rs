@@ -5,6 +5,7 @@ use anyhow::{Context, Result, anyhow};
 use clap::Subcommand;
 use jianguan_app::Clock;
 use jianguan_app::plans::{self, Who};
+use jianguan_domain::i18n::Lang;
 use jianguan_domain::model::{PlanStatus, Portfolio, Unit};
 use jianguan_domain::plan::{self as rules, PlanChangeStatus};
 use jianguan_domain::store::prelude::*;
@@ -50,19 +51,19 @@ pub enum PlanCommand {
 }
 
 /// Runs `jianguan plan …`.
-pub async fn run(command: PlanCommand) -> Result<()> {
+pub async fn run(command: PlanCommand, lang: Lang) -> Result<()> {
     match command {
-        PlanCommand::Show { db, year, json } => show(&db, year, json).await,
-        PlanCommand::Approve { db, year, unit } => approve(&db, year, unit.as_deref()).await,
-        PlanCommand::CarryOver { db, from } => carry_over(&db, from).await,
+        PlanCommand::Show { db, year, json } => show(&db, year, json, lang).await,
+        PlanCommand::Approve { db, year, unit } => approve(&db, year, unit.as_deref(), lang).await,
+        PlanCommand::CarryOver { db, from } => carry_over(&db, from, lang).await,
     }
 }
 
 /// The database and its portfolio; `writing` opens it for a change (an older schema backed up,
 /// then migrated), otherwise read-only (an older schema refused).
-async fn load(db: &str, writing: bool) -> Result<(jianguan_store::Db, Portfolio)> {
+async fn load(db: &str, writing: bool, lang: Lang) -> Result<(jianguan_store::Db, Portfolio)> {
     let store = if writing {
-        crate::backup::open_for_writing(db).await
+        crate::backup::open_for_writing(db, lang).await
     } else {
         jianguan_store::open_read_only(db).await.map_err(Into::into)
     }
@@ -72,23 +73,26 @@ async fn load(db: &str, writing: bool) -> Result<(jianguan_store::Db, Portfolio)
     Ok((store, portfolio))
 }
 
-fn unit<'a>(portfolio: &'a Portfolio, name: Option<&str>) -> Result<Option<&'a Unit>> {
+fn unit<'a>(portfolio: &'a Portfolio, name: Option<&str>, lang: Lang) -> Result<Option<&'a Unit>> {
     name.map(|n| {
-        jianguan_domain::org::resolve(&portfolio.units, n).map_err(|e| anyhow!(e.to_string()))
+        jianguan_domain::org::resolve(&portfolio.units, n)
+            .map_err(|e| anyhow!(lang.t(&e.to_string()).to_string()))
     })
     .transpose()
 }
 
-async fn approve(db: &str, year: i16, unit_name: Option<&str>) -> Result<()> {
-    let (store, portfolio) = load(db, true).await?;
-    let unit = unit(&portfolio, unit_name)?;
+async fn approve(db: &str, year: i16, unit_name: Option<&str>, lang: Lang) -> Result<()> {
+    let (store, portfolio) = load(db, true, lang).await?;
+    let unit = unit(&portfolio, unit_name, lang)?;
     let candidates = plans::projects_of(&portfolio, year, unit).count();
     if candidates == 0 {
         store.close().await;
         return Err(anyhow!(
-            "{} 年没有{}的项目计划：请先导入台账",
-            year,
-            unit.map_or(String::new(), |u| format!("「{}」", u.name))
+            "{}",
+            match unit {
+                Some(u) => lang.tn2("{n} 年没有「{m}」的项目计划：请先导入台账", year, &u.name),
+                None => lang.tn("{n} 年没有的项目计划：请先导入台账", year),
+            }
         ));
     }
     let who = Who {
@@ -106,15 +110,20 @@ async fn approve(db: &str, year: i16, unit_name: Option<&str>) -> Result<()> {
     )
     .await?;
     println!(
-        "已批准 {year} 年计划 {n} 项（{}共 {candidates} 项，其余此前已批准）；基线已冻结，此后的变更须走计划调整。",
-        unit.map_or(String::new(), |u| format!("{}，", u.name))
+        "{}{}{}",
+        lang.tn2("已批准 {n} 年计划 {m} 项（", year, n),
+        unit.map_or(String::new(), |u| lang.tn("{n}，", &u.name)),
+        lang.tn(
+            "共 {n} 项，其余此前已批准）；基线已冻结，此后的变更须走计划调整。",
+            candidates
+        )
     );
     store.close().await;
     Ok(())
 }
 
-async fn show(db: &str, year: Option<i16>, json: bool) -> Result<()> {
-    let (store, portfolio) = load(db, false).await?;
+async fn show(db: &str, year: Option<i16>, json: bool, lang: Lang) -> Result<()> {
+    let (store, portfolio) = load(db, false, lang).await?;
     let today = jianguan_app::clock::today_in_china();
     let year = year.unwrap_or_else(|| portfolio.default_year(today));
     let changes = store.plan_changes(Some(year)).await?;
@@ -146,44 +155,58 @@ async fn show(db: &str, year: Option<i16>, json: bool) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
     }
-    println!("{year} 年计划：共 {} 项", total.total());
-    println!(
-        "{:<16}{:>6}{:>6}{:>6}{:>8}{:>8}",
-        "县区", "草拟", "已报送", "已批准", "推算节点", "调整申请"
-    );
+    println!("{}", lang.tn2("{n} 年计划：共 {m} 项", year, total.total()));
+    // Each number column is as wide as its heading and a space, at least the Chinese widths.
+    let headings = ["草拟", "已报送", "已批准", "推算节点", "调整申请"].map(|h| lang.t(h));
+    let widths: Vec<usize> = headings
+        .iter()
+        .zip([6, 6, 6, 8, 8])
+        .map(|(h, least)| least.max(h.chars().count() + 1))
+        .collect();
+    let mut line = format!("{:<16}", lang.t("县区"));
+    for (h, w) in headings.iter().zip(&widths) {
+        line.push_str(&format!("{h:>w$}"));
+    }
+    println!("{line}");
     for (id, t) in &by_district {
-        println!(
-            "{:<16}{:>6}{:>6}{:>6}{:>8}{:>8}",
-            portfolio.unit_name(*id),
+        let mut line = format!("{:<16}", portfolio.unit_name(*id));
+        let values = [
             t.draft,
             t.submitted,
             t.approved,
             t.derived_milestones,
-            counts.by_district.get(id).copied().unwrap_or(0)
-        );
+            counts.by_district.get(id).copied().unwrap_or(0),
+        ];
+        for (v, w) in values.iter().zip(&widths) {
+            line.push_str(&format!("{v:>w$}"));
+        }
+        println!("{line}");
     }
     for c in &changes {
         let code = portfolio
             .project(c.request.project)
             .map_or("?", |p| p.code.as_str());
         println!(
-            "调整申请 {}：{} {} {}（{}）",
-            c.id,
-            code,
-            c.request.kind.label(),
-            c.status.label(),
-            c.request.reason
+            "{} {} {}{}",
+            lang.tn2("调整申请 {n}：{m}", c.id, code),
+            lang.t(c.request.kind.label()),
+            lang.t(c.status.label()),
+            lang.tn("（{n}）", &c.request.reason)
         );
     }
     Ok(())
 }
 
-async fn carry_over(db: &str, from: i16) -> Result<()> {
-    let (store, portfolio) = load(db, true).await?;
+async fn carry_over(db: &str, from: i16, lang: Lang) -> Result<()> {
+    let (store, portfolio) = load(db, true, lang).await?;
     let n = plans::carry_over(&store, Clock::system(), &portfolio, from, "cli").await?;
     println!(
-        "已将 {from} 年未完成的 {n} 个项目结转为 {} 年草拟计划（剩余节点保持不变，年度投资待填报）。",
-        from + 1
+        "{}{}",
+        lang.tn2("已将 {n} 年未完成的 {m} 个项目", from, n),
+        lang.tn(
+            "结转为 {n} 年草拟计划（剩余节点保持不变，年度投资待填报）。",
+            from + 1
+        )
     );
     store.close().await;
     Ok(())

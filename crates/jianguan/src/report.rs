@@ -7,6 +7,7 @@ use clap::{Args, ValueEnum};
 use jianguan_documents::docx::to_docx;
 use jianguan_documents::reports::{self, SummaryInput, SummaryPeriod};
 use jianguan_domain::highlights::Highlights;
+use jianguan_domain::i18n::Lang;
 use jianguan_domain::overview::Overview;
 use jianguan_domain::rates::InvestmentLedger;
 use jianguan_domain::store::prelude::*;
@@ -115,17 +116,19 @@ impl Period {
 async fn month_runs(
     store: &jianguan_store::Db,
     month: jianguan_domain::assessment::Month,
+    lang: Lang,
 ) -> Result<Vec<jianguan_domain::assessment::ScoreRun>> {
     let runs = jianguan_app::assessment::month_runs(store, month).await?;
     anyhow::ensure!(
         !runs.is_empty(),
-        "{month} 尚未计分：先运行 jianguan score --month {month}"
+        "{}",
+        lang.tn("{n} 尚未计分：先运行 jianguan score --month {n}", month)
     );
     Ok(runs)
 }
 
 /// `jianguan report …`.
-pub async fn report(args: ReportArgs) -> Result<()> {
+pub async fn report(args: ReportArgs, lang: Lang) -> Result<()> {
     let started = std::time::Instant::now();
     let period = Period::parse(args.kind, &args.period)?;
     let store = jianguan_store::open_read_only(&args.db)
@@ -143,7 +146,7 @@ pub async fn report(args: ReportArgs) -> Result<()> {
     };
     let bytes = match (&period, args.format) {
         (Period::Month(month), ReportFormat::Xlsx) => {
-            let runs = month_runs(&store, *month).await?;
+            let runs = month_runs(&store, *month, lang).await?;
             let scores: Vec<_> = runs.into_iter().map(|r| r.scores).collect();
             jianguan_documents::xlsx::scores_workbook(&scores)?
         }
@@ -179,7 +182,7 @@ pub async fn report(args: ReportArgs) -> Result<()> {
             to_docx(&doc)?
         }
         (Period::Month(month), ReportFormat::Docx) => {
-            let runs = month_runs(&store, *month).await?;
+            let runs = month_runs(&store, *month, lang).await?;
             let on = args.date.or(runs[0].published_on).unwrap_or(end.min(today));
             let doc = reports::bulletin(&reports::BulletinInput {
                 runs: &runs,
@@ -219,19 +222,24 @@ pub async fn report(args: ReportArgs) -> Result<()> {
             });
             let bytes = to_docx(&document)?;
             eprintln!(
-                "读取 {:.2} 秒，计算、起草与排版 {:.1} 毫秒",
-                read.as_secs_f64(),
-                drafting.elapsed().as_secs_f64() * 1000.0
+                "{}",
+                lang.tn2(
+                    "读取 {n} 秒，计算、起草与排版 {m} 毫秒",
+                    format!("{:.2}", read.as_secs_f64()),
+                    format!("{:.1}", drafting.elapsed().as_secs_f64() * 1000.0)
+                )
             );
             bytes
         }
     };
     std::fs::write(&args.out, &bytes).with_context(|| format!("writing {}", args.out.display()))?;
     println!(
-        "已生成 {}（{} 字节，用时 {:.2} 秒）",
-        args.out.display(),
-        bytes.len(),
-        started.elapsed().as_secs_f64()
+        "{}{}",
+        lang.tn2("已生成 {n}（{m} 字节，", args.out.display(), bytes.len()),
+        lang.tn(
+            "用时 {n} 秒）",
+            format!("{:.2}", started.elapsed().as_secs_f64())
+        )
     );
     store.close().await;
     Ok(())

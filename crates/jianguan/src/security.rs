@@ -7,6 +7,7 @@ use clap::Subcommand;
 use jianguan_app::Clock;
 use jianguan_app::accounts::{save_security_settings, security_settings};
 
+use jianguan_domain::i18n::Lang;
 use jianguan_domain::store::AuditStore;
 
 use crate::backup;
@@ -40,7 +41,7 @@ pub enum SecurityCommand {
     },
 }
 
-pub async fn security(command: SecurityCommand) -> Result<()> {
+pub async fn security(command: SecurityCommand, lang: Lang) -> Result<()> {
     match command {
         SecurityCommand::Show { db } => {
             let store = jianguan_store::open_read_only(&db)
@@ -49,8 +50,12 @@ pub async fn security(command: SecurityCommand) -> Result<()> {
             let s = security_settings(&store).await?;
             let suite = store.crypto_suite().await?;
             store.close().await;
-            print_settings(&s);
-            println!("  密码算法：{}（初始化时选定）", suite.suite.label_zh());
+            print_settings(&s, lang);
+            println!(
+                "{}{}",
+                lang.tn("  密码算法：{n}", lang.t(suite.suite.label_zh())),
+                lang.t("（初始化时选定）")
+            );
         }
         SecurityCommand::Set {
             db,
@@ -59,7 +64,7 @@ pub async fn security(command: SecurityCommand) -> Result<()> {
             second_factor_for_all,
             by,
         } => {
-            let store = backup::open_for_writing(&db)
+            let store = backup::open_for_writing(&db, lang)
                 .await
                 .context("opening the database")?;
             let mut s = security_settings(&store).await?;
@@ -75,26 +80,32 @@ pub async fn security(command: SecurityCommand) -> Result<()> {
             let saved = save_security_settings(&store, Clock::system(), &by, s).await;
             store.close().await;
             saved.map_err(|e| anyhow::anyhow!(e.to_string()))?;
-            println!("安全设置已保存：");
-            print_settings(&s);
+            println!("{}", lang.t("安全设置已保存："));
+            print_settings(&s, lang);
         }
     }
     Ok(())
 }
 
-fn print_settings(s: &jianguan_access::session::SecuritySettings) {
+fn print_settings(s: &jianguan_access::session::SecuritySettings, lang: Lang) {
     let age = match s.max_password_age_days {
-        0 => "不限".to_string(),
-        d => format!("{d} 天"),
+        0 => lang.t("不限").to_string(),
+        d => lang.tn("{n} 天", d),
     };
-    println!("口令最长使用期限：{age}");
-    println!("每个账号同时在线会话：{} 个", s.max_sessions);
+    println!("{}", lang.tn("口令最长使用期限：{n}", age));
     println!(
-        "双因素认证：{}",
-        if s.second_factor_for_all {
-            "所有账号必须启用"
-        } else {
-            "管理员必须启用，其他账号可选"
-        }
+        "{}",
+        lang.tn("每个账号同时在线会话：{n} 个", s.max_sessions)
+    );
+    println!(
+        "{}",
+        lang.tn(
+            "双因素认证：{n}",
+            if s.second_factor_for_all {
+                lang.t("所有账号必须启用")
+            } else {
+                lang.t("管理员必须启用，其他账号可选")
+            }
+        )
     );
 }

@@ -2297,4 +2297,339 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     // The filing form's period line, its dates kept whole (`.date`).
     ("（", " ("),
     ("{n} 截止", "due {n}"),
+    // The binary's other commands (`--lang en`): org, audit verify, dispatch, warnings, rules,
+    // calendar, score, scheme, indicator, plan, export, report, backup, restore, migrate, gen,
+    // demo and serve.
+    (
+        "已导出 {n} 个项目到 {m}，",
+        "Exported {n} projects to {m}, ",
+    ),
+    ("审计链头 {n}", "audit chain head {n}"),
+    ("第 {n} 条", "record {n}"),
+    (
+        "恢复演练未通过（记录见 {n}）",
+        "The restore drill failed (log in {n})",
+    ),
+    (
+        "恢复演练通过（记录见 {n}）",
+        "The restore drill passed (log in {n})",
+    ),
+    ("（备份于 {n}，", " (backed up at {n}, "),
+    ("到 {n}", " into {n}"),
+    ("审计锚点 → {n}", "Audit anchors → {n}"),
+    (
+        "数据库结构已是最新（版本 {n}）",
+        "The database schema is up to date (version {n})",
+    ),
+    ("已备份到 {n}：{m} 数据库", "Backed up to {n}: {m} database"),
+    (
+        "（结构版本 {n}，数据版本 {m}），",
+        " (schema version {n}, data version {m}), ",
+    ),
+    ("{n} 个文件共 {m} 字节，", "{n} files, {m} bytes, "),
+    (
+        "已从 {n} 恢复 {m} 数据库",
+        "Restored the {m} database from {n}",
+    ),
+    (
+        "结构版本 {n}，数据版本 {m}）",
+        "schema version {n}, data version {m})",
+    ),
+    ("照片 {n} 个 → {m}", "{n} photos → {m}"),
+    ("组织文件未导入", "The organisation file was not imported"),
+    (
+        "还没有组织单位：请先用 jianguan init 初始化城市。",
+        "No organisation units yet: set the city up first with jianguan init.",
+    ),
+    ("编号 {n}）", "id {n})"),
+    ("{n} 个已有单位未变", "{n} existing units unchanged"),
+    (
+        "组织文件 {n} 有 {m} 处错误，未导入任何单位：",
+        "The organisation file {n} has {m} errors; no unit was imported:",
+    ),
+    ("  新建 {n}（{m}，", "  New {n} ({m}, "),
+    ("  未变 {n}（{m}，", "  Unchanged {n} ({m}, "),
+    (
+        "已导入 {n}：新建 {m} 个单位，",
+        "Imported {n}: {m} new units, ",
+    ),
+    (
+        "七、填报：本年尚无截止的期次",
+        "7. Filing: no period of this year has closed yet",
+    ),
+    ("八、县区排名", "8. Districts ranked"),
+    ("九、类别排名", "9. Categories ranked"),
+    (
+        "名次\t名称\t项目\t节点完成率\t按期完成率\t项目完成率\t逾期节点\t亮灯",
+        "Rank\tName\tProjects\tMilestone completion\tOn time\tProject completion\tOverdue milestones\tLight",
+    ),
+    (
+        "尚未保存规则，使用默认规则：",
+        "No rules saved yet; the default rules apply:",
+    ),
+    (
+        "规则与正在执行的相同，未保存新版本",
+        "The rules are the same as those in force; no new version saved",
+    ),
+    (
+        "尚未保存填报日历，使用默认日历",
+        "No reporting calendar saved yet; the default calendar applies",
+    ),
+    ("期限 {n}", "deadline {n}"),
+    ("，逾期 {n} 天", ", {n} days overdue"),
+    ("，{n} 天无进展", ", {n} days without progress"),
+    (" 涉及：{n}", " involving: {n}"),
+    ("调度会材料 {n}", "Dispatch meeting pack {n}"),
+    (
+        "一、总体进展（较上周 {n}）",
+        "1. Overall progress (against last week, {n})",
+    ),
+    ("投资完成率 {n}", "Investment completion {n}"),
+    ("二、逾期节点（{n} 个）", "2. Overdue milestones ({n})"),
+    ("三、风险节点（{n} 个）", "3. Milestones at risk ({n})"),
+    ("在办 {n}", "open: {n}"),
+    (
+        "五、逾期未办结事项（{n} 件）",
+        "5. Items past their deadline ({n})",
+    ),
+    ("六、卡壳事项（{n} 件）", "6. Stuck items ({n})"),
+    (
+        "十一、督办约谈建议（{n} 条，待办公室签发或不予签发）",
+        "11. Supervision and summons proposals ({n}, for the office to issue or decline)",
+    ),
+    ("填报日历第 {n} 版", "Reporting calendar version {n}"),
+    (
+        "{n} 年尚未开设期次；按现行日历将为：",
+        "No periods opened for {n} yet; the calendar in force would make:",
+    ),
+    ("{n} 年期次（已开设）：", "Periods of {n} (opened):"),
+    (
+        "已保存填报日历（第 {n} 版）",
+        "Saved the reporting calendar (version {n})",
+    ),
+    (
+        "结转为 {n} 年草拟计划：请各单位补填年度投资后报送，由指挥部办公室批准",
+        "as draft plans for {n}: each unit fills in the year's investment and submits them for the HQ office to approve",
+    ),
+    ("（{n}·{m}）", " ({n} · {m})"),
+    ("「{n}」计划 {m}，", " \"{n}\" planned {m}, "),
+    ("（{n}，{m}跟踪，", " ({n}, followed at {m} level, "),
+    ("（{n} 至 {m}）", " ({n} to {m})"),
+    (
+        "节点完成率 {n}（上周 {m}）",
+        "Milestone completion {n} (last week {m})",
+    ),
+    (
+        "项目完成率 {n}（完工 {m} 个）",
+        "Project completion {n} ({m} finished)",
+    ),
+    (
+        "新开事项 {n} 件，办结 {m} 件",
+        "items opened {n}, closed {m}",
+    ),
+    (
+        "四、本周警示：新发 {n} 条，升级 {m} 条；",
+        "4. Warnings this week: {n} new, {m} escalated; ",
+    ),
+    (
+        "七、第{n}期填报（{m} 截止）：",
+        "7. Filing period {n} (due {m}): ",
+    ),
+    ("迟报 {n}，漏报 {m}", "late {n}, missing {m}"),
+    ("：迟报 {n}，漏报 {m}", ": late {n}, missing {m}"),
+    (
+        "十、督办、约谈（在办 {n} 件，本周签发 {m} 件）",
+        "10. Supervision and summons ({n} open, {m} issued this week)",
+    ),
+    (
+        "已运行警示任务 {n} 至 {m}：",
+        "Ran the warning job {n} to {m}: ",
+    ),
+    (
+        "警示变化 {n} 条，事项升级 {m} 件，",
+        "{n} warning changes, {m} items escalated, ",
+    ),
+    ("第 {n} 版，{m} 保存", "Version {n}, saved by {m}"),
+    (
+        "已保存警示规则（存储第 {n} 版，规则 version = {m}）",
+        "Saved the warning rules (stored version {n}, rules version = {m})",
+    ),
+    (" {n} 至 {m}，", " {n} to {m}, "),
+    ("{n} {m} 前报送", "due by {n} {m}"),
+    (
+        "已开设 {n} 年 {m} 个填报期次",
+        "Opened {m} reporting periods for {n}",
+    ),
+    (
+        "已将 {n} 年未完成的 {m} 个项目",
+        "Carried {m} unfinished projects of {n} over ",
+    ),
+    (
+        "{bar:40} {pos}/{len} 个项目 {elapsed} 预计剩余 {eta}",
+        "{bar:40} {pos}/{len} projects {elapsed} about {eta} left",
+    ),
+    (
+        "{bar:40} {pos}/{len} 条记录 {elapsed}",
+        "{bar:40} {pos}/{len} records {elapsed}",
+    ),
+    (
+        "数据库已有数据，直接使用（不会覆盖）。",
+        "The database already holds data; using it as it is (nothing is overwritten).",
+    ),
+    (
+        "（也可停止服务后用 jianguan init 初始化；城市建立后该页面和口令即失效。）",
+        "(Or stop the server and run jianguan init; the page and the token stop working once the city is set up.)",
+    ),
+    ("（锚点文件 {n}）", " (anchor file {n})"),
+    (
+        "正在生成示例市 {n} 年数据 …",
+        "Generating the demo city's data for {n} …",
+    ),
+    (
+        "{n} 个月度考评结果（1–11 月已发布），",
+        "{n} monthly assessment results (January to November published), ",
+    ),
+    (
+        "示例账户（密码均为 {n}；管理员另需动态口令）：",
+        "Demo accounts (password {n} for all; administrators also need a one-time code):",
+    ),
+    (" 动态口令密钥 {n}", " one-time code key {n}"),
+    ("jianguan 已启动：{n}", "jianguan started: {n}"),
+    (
+        "已生成 {n} 个项目、{m} 个节点、",
+        "Generated {n} projects, {m} milestones, ",
+    ),
+    ("{n} 条填报（{m} 个城市），", "{n} filings ({m} cities), "),
+    (
+        "已生成示例市：{n} 个项目，{m} 条填报，",
+        "Generated the demo city: {n} projects, {m} filings, ",
+    ),
+    (
+        "{n} 条警示记录，{m} 件督办/约谈/协调/整改事项，",
+        "{n} warning records, {m} supervision/summons/coordination/rectification items, ",
+    ),
+    (
+        "{n} 条考评指标录入、{m} 篇媒体报道、",
+        "{n} assessment indicator entries, {m} media reports, ",
+    ),
+    (
+        "数据库为空：请从管理网络（--admin-from）打开 {n} 初始化城市，一次性口令：{m}",
+        "The database is empty: from the administration network (--admin-from) open {n} to set the city up; one-time token: {m}",
+    ),
+    (
+        "{n} 尚未计分：先运行 jianguan score --month {n}",
+        "{n} is not scored yet: run jianguan score --month {n} first",
+    ),
+    ("用时 {n} 秒）", "in {n} s)"),
+    (
+        "读取 {n} 秒，计算、起草与排版 {m} 毫秒",
+        "read {n} s; computing, drafting and layout {m} ms",
+    ),
+    ("已生成 {n}（{m} 字节，", "Wrote {n} ({m} bytes, "),
+    ("{n}，", "{n}, "),
+    (
+        "共 {n} 项，其余此前已批准）；基线已冻结，此后的变更须走计划调整。",
+        "of {n} in all, the rest approved before); the baseline is frozen and later changes go through plan change requests.",
+    ),
+    (
+        "结转为 {n} 年草拟计划（剩余节点保持不变，年度投资待填报）。",
+        "as draft plans for {n} (the remaining milestones kept; the year's investment to be filled in).",
+    ),
+    (
+        "{n} 年没有「{m}」的项目计划：请先导入台账",
+        "No project plans of \"{m}\" for {n}: import the ledger first",
+    ),
+    (
+        "{n} 年没有的项目计划：请先导入台账",
+        "No project plans for {n}: import the ledger first",
+    ),
+    ("已批准 {n} 年计划 {m} 项（", "Approved {m} plans for {n} ("),
+    ("{n} 年计划：共 {m} 项", "Plans of {n}: {m} in all"),
+    ("调整申请 {n}：{m}", "Change request {n}: {m}"),
+    ("草稿", "draft"),
+    (
+        "名次\t单位\t总分\t等次\t趋势\t基础分\t扣分\t加分\t名单",
+        "Rank\tUnit\tTotal\tTier\tTrend\tBase\tDeducted\tAdded\tLists",
+    ),
+    (
+        "{n}尚未发布，重新计分为草稿，更正理由不记录",
+        "{n}: not published, so it is rescored as a draft and the correction reason is not recorded",
+    ),
+    (
+        "已计分，存为草稿（第 {n} 版）",
+        "scored and saved as a draft (version {n})",
+    ),
+    (
+        "已更正，发布第 {n} 版",
+        "corrected, published as version {n}",
+    ),
+    ("已发布 {n}", "published {n}"),
+    ("第{n}版", "version {n}"),
+    ("更正理由：{n}", "Reason for the correction: {n}"),
+    ("表扬：{n}", "Commended: {n}"),
+    ("问责：{n}", "Held to account: {n}"),
+    ("{n} 保存", "saved by {n}"),
+    (
+        "{n} 年尚未保存考评办法，使用默认办法：",
+        "No assessment scheme saved for {n} yet; the default scheme applies:",
+    ),
+    ("没有编号为 {n} 的单位", "There is no unit with id {n}"),
+    ("已录入 {n}", "Entered for {n}"),
+    ("（第 {n} 条）", " (entry {n})"),
+    (
+        "已于 {n} 发布第 {m} 版，结果不变（更正请加 --rescore --reason 理由）",
+        "version {m} published on {n}, unchanged (to correct it add --rescore --reason REASON)",
+    ),
+    ("用时 {n} 秒（读取 {m} 秒）", "took {n} s (reading {m} s)"),
+    ("{n}月度考评 第{m}版", "{n} monthly assessment, version {m}"),
+    ("已发布 {n} {m}", "Published {n} {m}"),
+    (
+        "考评结果第 {n} 版（{m}）",
+        " assessment results, version {n} ({m})",
+    ),
+    (
+        "{n} 年考评办法第 {m} 版，",
+        "Assessment scheme of {n}, version {m}, ",
+    ),
+    (
+        "{n} 年没有第 {m} 版考评办法",
+        "No version {m} of the assessment scheme for {n}",
+    ),
+    ("{n} 年没有考评办法", "No assessment scheme for {n}"),
+    (
+        "已保存 {n} 年考评办法第 {m} 版",
+        "Saved the assessment scheme of {n} as version {m}",
+    ),
+    (
+        "「{n}」（{m} 个考核体系，",
+        " \"{n}\" ({m} assessment systems, ",
+    ),
+    ("{n} 项扣分、{m} 项加分）", "{n} deductions, {m} bonuses)"),
+    (
+        "「{n}」是{m}，考评指标按县区或牵头单位录入",
+        "\"{n}\" is a {m}: assessment indicators are entered for a district or a lead unit",
+    ),
+    ("：{n}{m}", ": {n}{m}"),
+    ("{n}「{m}」", "{n} \"{m}\" "),
+    ("（初始化时选定）", " (chosen at setup)"),
+    ("安全设置已保存：", "Security settings saved:"),
+    ("口令最长使用期限：{n}", "Maximum password age: {n}"),
+    (
+        "每个账号同时在线会话：{n} 个",
+        "Sessions at once per account: {n}",
+    ),
+    ("双因素认证：{n}", "Second factor: {n}"),
+    ("所有账号必须启用", "required for every account"),
+    (
+        "管理员必须启用，其他账号可选",
+        "required for administrators, optional for other accounts",
+    ),
+    (
+        "已生成密钥文件 {n}（用于加密动态口令密钥、为已发布的评分结果生成完整性校验码；请与数据库分开备份，丢失后无法解开已加密的动态口令、无法核验评分）",
+        "Made the key file {n} (it seals the one-time code keys and makes the integrity codes of published scores; back it up apart from the database: without it the sealed keys cannot be opened nor the scores checked)",
+    ),
+    (
+        "已加密 {n} 个以明文保存的动态口令密钥",
+        "Sealed {n} one-time code keys stored in plain text",
+    ),
 ];

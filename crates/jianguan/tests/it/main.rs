@@ -4,4 +4,5 @@ mod backup;
 mod catch_up;
 mod city;
 mod crash;
+mod english;
 mod rush;
