@@ -210,7 +210,7 @@ macro_rules! backend_assessment {
             use sqlx::{FromRow, Pool, QueryBuilder, Row};
 
             type Db = $db;
-            type Tx = sqlx::Transaction<'static, Db>;
+            type Tx = crate::codec::$codec::WriteTx;
 
 
 

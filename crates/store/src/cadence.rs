@@ -317,7 +317,7 @@ macro_rules! backend_cadence {
 
 
             async fn insert_item_events(
-                tx: &mut sqlx::Transaction<'static, Db>,
+                tx: &mut crate::codec::$codec::WriteTx,
                 rows: &[(i64, i64, &ItemEvent)],
             ) -> Result<(), StoreError> {
                 for chunk in rows.chunks(CHUNK) {
@@ -340,7 +340,7 @@ macro_rules! backend_cadence {
             /// Inserts new tracked items (ids given where 0, after the largest), their acts and
             /// their events, inside the caller's transaction; returns the ids, in order.
             async fn insert_new_items(
-                tx: &mut sqlx::Transaction<'static, Db>,
+                tx: &mut crate::codec::$codec::WriteTx,
                 new_items: &[TrackedItem],
             ) -> Result<Vec<ItemId>, StoreError> {
                 if new_items.is_empty() {

@@ -377,6 +377,7 @@ macro_rules! backend_codec {
         $db:ty,
         begin = $begin:expr,
         writer_lock = $writer_lock:expr,
+        db_file = $db_file:expr,
         table_exists = $table_exists:expr
     ) => {
         pub(crate) mod $module {
@@ -404,21 +405,54 @@ macro_rules! backend_codec {
             /// are serial anyway; taking the lock at the start instead of at the audit append
             /// keeps two writers from reading the same next id (PostgreSQL answered concurrent
             /// filings with duplicate keys) or passing the same check.
-            pub(crate) async fn begin_write(
-                pool: &Pool<Db>,
-            ) -> Result<sqlx::Transaction<'static, Db>, StoreError> {
+            pub(crate) async fn begin_write(pool: &Pool<Db>) -> Result<WriteTx, StoreError> {
+                // This process's writers queue here first (in order, without polling), so they
+                // never meet each other at the database's lock.
+                let turn = match crate::writers::queue_of($db_file(pool)) {
+                    Some(queue) => Some(queue.lock_owned().await),
+                    None => None,
+                };
                 let mut tx = pool.begin_with($begin).await.map_err(backend_error)?;
                 let lock: Option<&'static str> = $writer_lock;
                 if let Some(lock) = lock {
                     sqlx::query(lock).execute(&mut *tx).await.map_err(backend_error)?;
                 }
-                Ok(tx)
+                Ok(WriteTx { tx, _turn: turn })
+            }
+
+            /// A write transaction, holding this process's turn to write until it ends.
+            pub(crate) struct WriteTx {
+                tx: sqlx::Transaction<'static, Db>,
+                _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+            }
+
+            impl WriteTx {
+                pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
+                    self.tx.commit().await
+                }
+
+                pub(crate) async fn rollback(self) -> Result<(), sqlx::Error> {
+                    self.tx.rollback().await
+                }
+            }
+
+            impl std::ops::Deref for WriteTx {
+                type Target = <Db as sqlx::Database>::Connection;
+                fn deref(&self) -> &Self::Target {
+                    &self.tx
+                }
+            }
+
+            impl std::ops::DerefMut for WriteTx {
+                fn deref_mut(&mut self) -> &mut Self::Target {
+                    &mut self.tx
+                }
             }
 
             /// Marks the data changed (every write's last statement before commit) and logs
             /// what changed under the new version, so nodes catch their snapshots up.
             pub(crate) async fn bump_data_version(
-                tx: &mut sqlx::Transaction<'static, Db>,
+                tx: &mut WriteTx,
                 change: &Change,
             ) -> Result<(), StoreError> {
                 let version: i64 = sqlx::query_scalar(
@@ -434,7 +468,7 @@ macro_rules! backend_codec {
             /// [`crate::CHANGES_KEPT`] behind it now and then (a node that far behind re-reads
             /// everything).
             pub(crate) async fn log_change(
-                tx: &mut sqlx::Transaction<'static, Db>,
+                tx: &mut WriteTx,
                 version: i64,
                 change: &Change,
             ) -> Result<(), StoreError> {
@@ -494,7 +528,7 @@ macro_rules! backend_codec {
             /// `BIGINT PRIMARY KEY` is not a rowid alias, so database-made ids there would mean
             /// rebuilding every table. One rule on both backends, no sequence to drift.
             pub(crate) async fn next_id(
-                tx: &mut sqlx::Transaction<'static, Db>,
+                tx: &mut WriteTx,
                 table: &'static str,
             ) -> Result<i64, StoreError> {
                 let max: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
@@ -609,7 +643,7 @@ macro_rules! backend_codec {
             /// Records the suite chosen at setup, inside the caller's write, from the next audit
             /// record on. Chosen once: the suite already recorded is no change, another refused.
             pub(crate) async fn record_crypto_suite(
-                tx: &mut sqlx::Transaction<'static, Db>,
+                tx: &mut WriteTx,
                 suite: CryptoSuite,
                 by: &str,
                 at_ms: i64,
@@ -656,7 +690,7 @@ macro_rules! backend_codec {
             /// transaction: if they cannot be written, the action they record rolls back with
             /// them (auditing fails closed).
             pub(crate) async fn append_audit_tx(
-                tx: &mut sqlx::Transaction<'static, Db>,
+                tx: &mut WriteTx,
                 drafts: Vec<AuditDraft>,
             ) -> Result<Option<AuditRecord>, StoreError> {
                 // The caller's transaction holds the writer lock (`begin_write`), so the head read
@@ -1770,7 +1804,7 @@ macro_rules! backend_codec {
 
             /// Inserts `rows` into `table` in chunks of multi-row `INSERT`s.
             pub(crate) async fn insert_rows<'r, T>(
-                tx: &mut sqlx::Transaction<'static, Db>,
+                tx: &mut WriteTx,
                 head: &'static str,
                 rows: &'r [T],
                 push: impl Fn(sqlx::query_builder::Separated<'_, Db, &'static str>, &'r T),
@@ -1791,7 +1825,7 @@ macro_rules! backend_codec {
             /// Refuses, inside a write transaction, a database that holds campaign data
             /// (organisation units or projects).
             pub(crate) async fn refuse_campaign_data(
-                tx: &mut sqlx::Transaction<'static, Db>,
+                tx: &mut WriteTx,
             ) -> Result<(), StoreError> {
                 let existing: i64 = sqlx::query_scalar(
                     "SELECT (SELECT COUNT(*) FROM units) + (SELECT COUNT(*) FROM projects)",
@@ -1808,7 +1842,7 @@ macro_rules! backend_codec {
             /// Inserts a portfolio's records (ids as given) inside the caller's transaction;
             /// returns how many milestones it wrote.
             pub(crate) async fn insert_records(
-                tx: &mut sqlx::Transaction<'static, Db>,
+                tx: &mut WriteTx,
                 p: &Portfolio,
                 progress: Progress<'_>,
             ) -> Result<usize, StoreError> {
@@ -2130,6 +2164,7 @@ backend_codec!(
     sqlx::Sqlite,
     begin = "BEGIN IMMEDIATE",
     writer_lock = None,
+    db_file = crate::writers::sqlite_file,
     table_exists = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1"
 );
 backend_codec!(
@@ -2139,6 +2174,7 @@ backend_codec!(
     // An arbitrary constant naming "the writer" among advisory locks, per schema: databases
     // kept side by side in one PostgreSQL (schemas) do not wait for each other.
     writer_lock = Some("SELECT pg_advisory_xact_lock(7316001, hashtext(current_schema()))"),
+    db_file = crate::writers::no_file,
     table_exists = "SELECT COUNT(*) FROM pg_tables \
                     WHERE schemaname = current_schema() AND tablename = $1"
 );

@@ -309,7 +309,7 @@ macro_rules! backend_ledger {
             use sqlx::{Pool, QueryBuilder};
 
             type Db = $db;
-            type Tx = sqlx::Transaction<'static, Db>;
+            type Tx = crate::codec::$codec::WriteTx;
 
             async fn insert_projects(
                 tx: &mut Tx,

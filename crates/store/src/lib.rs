@@ -20,6 +20,7 @@ mod postgres;
 pub mod secrets;
 mod sqlite;
 pub mod testing;
+mod writers;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
