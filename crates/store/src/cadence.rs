@@ -293,17 +293,13 @@ macro_rules! backend_cadence {
             ) -> Result<Vec<Filed>, StoreError> {
                 let mut filed = Vec::new();
                 for chunk in projects.chunks(CHUNK) {
-                    let mut qb: QueryBuilder<Db> = QueryBuilder::new(
+                    let ids: Vec<i64> = chunk.iter().map(|p| p.0).collect();
+                    let head = format!(
                         "SELECT project_id, period_id, version, filed_on FROM progress_reports \
-                         WHERE period_id = ",
+                         WHERE period_id = {} AND project_id IN (",
+                        period.0
                     );
-                    qb.push_bind(period.0).push(" AND project_id IN (");
-                    let mut list = qb.separated(", ");
-                    for p in chunk {
-                        list.push_bind(p.0);
-                    }
-                    qb.push(") ORDER BY project_id, version");
-                    for row in qb
+                    for row in crate::codec::$codec::in_list(head, &ids, " ORDER BY project_id, version")
                         .build_query_as::<FiledRow>()
                         .fetch_all(pool)
                         .await

@@ -1573,19 +1573,15 @@ macro_rules! backend_codec {
                 .collect();
                 let mut points: Vec<(i64, Date, i64, i64)> = Vec::new();
                 for chunk in ids.chunks(CHUNK) {
-                    let mut projects = load_projects_where(pool, "id", chunk).await?;
+                    let mut projects = load_projects(pool, chunk).await?;
                     part.projects.append(&mut projects);
-                    let mut qb: QueryBuilder<Db> = QueryBuilder::new(
+                    let rows: Vec<(i64, i64, i64, i64)> = in_list(
                         "SELECT project_id, period_id, version, investment_to_date \
                          FROM progress_reports WHERE project_id IN (",
-                    );
-                    let mut list = qb.separated(", ");
-                    for id in chunk {
-                        list.push_bind(*id);
-                    }
-                    qb.push(")");
-                    let rows: Vec<(i64, i64, i64, i64)> = qb
-                        .build_query_as()
+                        chunk,
+                        "",
+                    )
+                    .build_query_as()
                         .fetch_all(pool)
                         .await
                         .map_err(backend_error)?;
@@ -1600,21 +1596,29 @@ macro_rules! backend_codec {
                 Ok(part)
             }
 
-            /// Projects whose `column` is one of `ids`, with milestones and plans, in id order.
-            async fn load_projects_where(
-                pool: &Pool<Db>,
-                column: &'static str,
+            /// `head`, the bound `ids` separated by commas, `)` and `tail`: a query whose last
+            /// condition is `… IN (` a list of ids.
+            pub(crate) fn in_list(
+                head: impl Into<String>,
                 ids: &[i64],
-            ) -> Result<Vec<Project>, StoreError> {
-                let mut qb: QueryBuilder<Db> = QueryBuilder::new(format!(
-                    "SELECT {PROJECT_COLUMNS} FROM projects WHERE {column} IN ("
-                ));
+                tail: &'static str,
+            ) -> QueryBuilder<Db> {
+                let mut qb: QueryBuilder<Db> = QueryBuilder::new(head);
                 let mut list = qb.separated(", ");
                 for id in ids {
                     list.push_bind(*id);
                 }
-                qb.push(") ORDER BY id");
-                let mut projects = qb
+                qb.push(")").push(tail);
+                qb
+            }
+
+            /// The projects with `ids`, with milestones and plans, in id order.
+            async fn load_projects(pool: &Pool<Db>, ids: &[i64]) -> Result<Vec<Project>, StoreError> {
+                let mut projects = in_list(
+                    format!("SELECT {PROJECT_COLUMNS} FROM projects WHERE id IN ("),
+                    ids,
+                    " ORDER BY id",
+                )
                     .build_query_as::<ProjectRow>()
                     .fetch_all(pool)
                     .await
@@ -1628,17 +1632,13 @@ macro_rules! backend_codec {
                 let index: HashMap<i64, usize> =
                     projects.iter().enumerate().map(|(i, p)| (p.id.0, i)).collect();
                 let found: Vec<i64> = projects.iter().map(|p| p.id.0).collect();
-                let mut qb: QueryBuilder<Db> = QueryBuilder::new(
+                let plans = in_list(
                     "SELECT project_id, year, kind, planned_investment, status, \
                      adjusted_investment, cancelled_on FROM year_plans WHERE project_id IN (",
-                );
-                let mut list = qb.separated(", ");
-                for id in &found {
-                    list.push_bind(*id);
-                }
-                qb.push(") ORDER BY project_id, year");
-                let plans = qb
-                    .build_query_as::<YearPlanRow>()
+                    &found,
+                    " ORDER BY project_id, year",
+                )
+                .build_query_as::<YearPlanRow>()
                     .fetch_all(pool)
                     .await
                     .map_err(backend_error)?
@@ -1648,17 +1648,13 @@ macro_rules! backend_codec {
                 for (i, list) in attach(&index, plans) {
                     projects[i].year_plans = list;
                 }
-                let mut qb: QueryBuilder<Db> = QueryBuilder::new(
+                let milestones = in_list(
                     "SELECT id, project_id, seq, name, weight, enters, planned_on, actual_on, \
                      derived, adjusted_on FROM milestones WHERE project_id IN (",
-                );
-                let mut list = qb.separated(", ");
-                for id in &found {
-                    list.push_bind(*id);
-                }
-                qb.push(") ORDER BY project_id, seq");
-                let milestones = qb
-                    .build_query_as::<MilestoneRow>()
+                    &found,
+                    " ORDER BY project_id, seq",
+                )
+                .build_query_as::<MilestoneRow>()
                     .fetch_all(pool)
                     .await
                     .map_err(backend_error)?
