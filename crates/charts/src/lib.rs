@@ -6,6 +6,8 @@
 
 use std::fmt::{self, Write};
 
+pub use jianguan_domain::i18n::Lang;
+
 /// Font stack that finds a CJK font on Windows, Linux and Android, and falls back safely.
 mod timeline;
 
@@ -31,7 +33,7 @@ const ROW_H: f64 = 26.0;
 const BAR_H: f64 = 18.0;
 /// Extra attributes of the dashed target line.
 const DASHED: &str = r#" stroke-width="1.5" stroke-dasharray="4 3""#;
-/// Text shown when a chart has nothing to draw.
+/// Text shown when a chart has nothing to draw (in the chart's language).
 const NO_DATA: &str = "暂无数据";
 
 /// Category colours, all with contrast ≥ 3:1 against white.
@@ -102,6 +104,8 @@ pub struct BarChart {
     pub from: Option<(f64, String)>,
     /// Width of the drawing in viewBox units (px at 100% zoom).
     pub width: u32,
+    /// The language of the chart's own words ("no data"); labels and titles come as given.
+    pub lang: Lang,
 }
 
 /// Where a rate chart's axis should start so that close values show their difference: a whole
@@ -141,7 +145,7 @@ impl BarChart {
         }
         let id = chart_id(&self.title, &desc);
         if self.bars.is_empty() {
-            return empty_chart(out, &id, &self.title, w);
+            return empty_chart(out, &id, &self.title, w, self.lang);
         }
 
         let header = TITLE_H + if self.target.is_some() { 18.0 } else { 0.0 };
@@ -287,6 +291,8 @@ pub struct LineChart {
     pub width: u32,
     /// Height of the drawing in viewBox units.
     pub height: u32,
+    /// The language of the chart's own words ("no data"); labels and titles come as given.
+    pub lang: Lang,
 }
 
 impl LineChart {
@@ -311,7 +317,7 @@ impl LineChart {
         let id = chart_id(&self.title, &desc);
         let labels = x_labels(&self.series);
         if labels.is_empty() {
-            return empty_chart(out, &id, &self.title, w);
+            return empty_chart(out, &id, &self.title, w, self.lang);
         }
 
         // Legend items flow left to right under the title, wrapping at the right edge.
@@ -479,10 +485,11 @@ fn open_svg(out: &mut String, id: &str, title: &str, desc: &str, w: f64, h: f64)
 }
 
 /// A complete chart that only says 暂无数据 under its title.
-fn empty_chart(out: &mut String, id: &str, title: &str, w: f64) -> fmt::Result {
+fn empty_chart(out: &mut String, id: &str, title: &str, w: f64, lang: Lang) -> fmt::Result {
     let h = TITLE_H + 48.0;
-    open_svg(out, id, title, NO_DATA, w, h)?;
-    text(out, w / 2.0, TITLE_H + 28.0, "middle", NO_DATA)?;
+    let no_data = lang.t(NO_DATA);
+    open_svg(out, id, title, no_data, w, h)?;
+    text(out, w / 2.0, TITLE_H + 28.0, "middle", no_data)?;
     out.push_str("</svg>");
     Ok(())
 }

@@ -19,6 +19,7 @@ fn bar_chart(bars: Vec<Bar>) -> BarChart {
         target: None,
         from: None,
         width: 480,
+        lang: Lang::Zh,
     }
 }
 
@@ -29,6 +30,7 @@ fn line_chart(series: Vec<LineSeries>) -> LineChart {
         y_max: None,
         y_format: ValueFormat::Percent,
         width: 480,
+        lang: Lang::Zh,
         height: 240,
     }
 }

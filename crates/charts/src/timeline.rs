@@ -6,7 +6,7 @@
 use std::fmt::{self, Write};
 
 use crate::{
-    AXIS, FONT_PX, GRID, PAD, TITLE_H, chart_id, empty_chart, esc, line, num, open_svg,
+    AXIS, FONT_PX, GRID, Lang, PAD, TITLE_H, chart_id, empty_chart, esc, line, num, open_svg,
     render_to_string, status, text, text_width, truncate, widest,
 };
 
@@ -35,6 +35,8 @@ pub struct MilestoneTimeline {
     pub milestones: Vec<TimelineMilestone>,
     /// Width in px of the view box.
     pub width: u32,
+    /// The language of the chart's own words (the key, "as of", "overdue"); names come as given.
+    pub lang: Lang,
 }
 
 /// Days since 1970-01-01 of an ISO date, or `None` if it is not one (Howard Hinnant's
@@ -99,15 +101,16 @@ impl MilestoneTimeline {
 
     fn render(&self, out: &mut String) -> fmt::Result {
         let w = f64::from(self.width.max(320));
+        let lang = self.lang;
         let desc: Vec<String> = self
             .milestones
             .iter()
             .map(|m| {
+                let actual = m.actual.as_deref().unwrap_or(lang.t("未完成"));
                 format!(
-                    "{}：计划 {}，实际 {}",
+                    "{}{}",
                     m.name,
-                    m.planned,
-                    m.actual.as_deref().unwrap_or("未完成")
+                    lang.tn2("：计划 {n}，实际 {m}", &m.planned, actual)
                 )
             })
             .collect();
@@ -121,10 +124,10 @@ impl MilestoneTimeline {
             .filter_map(day_number)
             .collect();
         let (Some(&lo), Some(&hi)) = (days.iter().min(), days.iter().max()) else {
-            return empty_chart(out, &id, &self.title, w);
+            return empty_chart(out, &id, &self.title, w, lang);
         };
         if self.milestones.is_empty() {
-            return empty_chart(out, &id, &self.title, w);
+            return empty_chart(out, &id, &self.title, w, lang);
         }
         let span = (hi - lo).max(1) as f64;
         let label_w = widest(self.milestones.iter().map(|m| m.name.as_str())).min(w * 0.3) + 8.0;
@@ -136,7 +139,7 @@ impl MilestoneTimeline {
         let top = TITLE_H + 40.0;
         let axis_y = top + ROW_H * self.milestones.len() as f64 + 4.0;
         let h = axis_y + 26.0;
-        open_svg(out, &id, &self.title, &desc.join("；"), w, h)?;
+        open_svg(out, &id, &self.title, &desc.join(lang.t("；")), w, h)?;
         self.legend(out)?;
         // Month ticks, as sparse as their labels need.
         let px_per_month = (x1 - x0) * 30.44 / span;
@@ -191,10 +194,10 @@ impl MilestoneTimeline {
                     cx = num(x(actual)),
                     cy = num(y),
                     t = esc(&format!(
-                        "{}：实际 {}{}",
+                        "{}{}{}",
                         m.name,
-                        m.actual.as_deref().unwrap_or(""),
-                        if late { "（延期）" } else { "" }
+                        lang.tn("：实际 {n}", m.actual.as_deref().unwrap_or("")),
+                        if late { lang.t("（延期）") } else { "" }
                     )),
                 )?;
             } else if let (Some(days), Some(today)) = (m.overdue_days, as_of) {
@@ -205,7 +208,7 @@ impl MilestoneTimeline {
                     status::SUPERVISE,
                     r#" stroke-width="2" stroke-dasharray="5 3""#,
                 )?;
-                let label = format!("逾期 {days} 天");
+                let label = lang.tn("逾期 {n} 天", days);
                 let lw = text_width(&label) * 11.0 / FONT_PX;
                 // Left of the diamond if there is room, else right of the as-of line, else
                 // above the dashed line.
@@ -231,10 +234,12 @@ impl MilestoneTimeline {
                 b = num(y),
                 ink = status::NORMAL,
                 t = esc(&match m.overdue_days {
-                    Some(d) if m.actual.is_none() => {
-                        format!("{}：计划 {}，逾期 {d} 天未完成", m.name, m.planned)
-                    }
-                    _ => format!("{}：计划 {}", m.name, m.planned),
+                    Some(d) if m.actual.is_none() => format!(
+                        "{}{}",
+                        m.name,
+                        lang.tn2("：计划 {n}，逾期 {m} 天未完成", &m.planned, d)
+                    ),
+                    _ => format!("{}{}", m.name, lang.tn("：计划 {n}", &m.planned)),
                 }),
             )?;
         }
@@ -247,7 +252,7 @@ impl MilestoneTimeline {
                 r#" stroke-dasharray="4 3""#,
             )?;
             // The label is centred on the line unless that would cut it at an edge.
-            let label = format!("截至 {}", self.as_of);
+            let label = lang.tn("截至 {n}", &self.as_of);
             let half = text_width(&label) / 2.0;
             let cx = ax.clamp(PAD + half, w - PAD - half);
             text(out, cx, top - 8.0, "middle", &label)?;
@@ -256,9 +261,13 @@ impl MilestoneTimeline {
         Ok(())
     }
 
-    /// The key: planned, actual (red when late), overdue and unfinished.
+    /// The key: planned, actual (red when late), overdue and unfinished; each entry placed after
+    /// the width of the one before, so the key fits in either language.
     fn legend(&self, out: &mut String) -> fmt::Result {
+        let lang = self.lang;
         let y = TITLE_H + 8.0;
+        // Key text is 12 px; text_width measures at FONT_PX.
+        let width = |s: &str| text_width(s) * 12.0 / FONT_PX;
         write!(
             out,
             r#"<g font-size="12"><path d="M{a} {y}l5 -5l5 5l-5 5z" fill="white" stroke="{ink}"/>"#,
@@ -266,22 +275,26 @@ impl MilestoneTimeline {
             y = num(y),
             ink = status::NORMAL,
         )?;
-        text(out, PAD + 14.0, y + 4.0, "start", "计划")?;
+        let planned = lang.t("计划日期");
+        text(out, PAD + 14.0, y + 4.0, "start", planned)?;
+        let at = PAD + 14.0 + width(planned) + 18.0;
         write!(
             out,
             r#"<circle cx="{cx}" cy="{cy}" r="5" fill="{c}"/>"#,
-            cx = num(PAD + 56.0),
+            cx = num(at),
             cy = num(y),
             c = status::DONE
         )?;
-        text(out, PAD + 64.0, y + 4.0, "start", "实际（红线为延期）")?;
+        let actual = lang.t("实际日期（红线为延期）");
+        text(out, at + 8.0, y + 4.0, "start", actual)?;
+        let at = at + 8.0 + width(actual) + 18.0;
         line(
             out,
-            [PAD + 190.0, y, PAD + 214.0, y],
+            [at, y, at + 24.0, y],
             status::SUPERVISE,
             r#" stroke-width="2" stroke-dasharray="5 3""#,
         )?;
-        text(out, PAD + 220.0, y + 4.0, "start", "逾期未完成")?;
+        text(out, at + 30.0, y + 4.0, "start", lang.t("逾期未完成"))?;
         out.push_str("</g>");
         Ok(())
     }
@@ -325,6 +338,7 @@ mod tests {
                 ms("移交管养", "2021-12-01", None),
             ],
             width: 600,
+            lang: Lang::Zh,
         }
         .to_svg();
         assert!(svg.contains(status::SUPERVISE), "late line in red");
@@ -340,6 +354,7 @@ mod tests {
             as_of: "2021-12-31".into(),
             milestones: vec![],
             width: 600,
+            lang: Lang::Zh,
         }
         .to_svg();
         assert!(svg.contains("暂无数据"));
@@ -395,6 +410,7 @@ mod tests {
             as_of: "2021-10-31".into(),
             milestones: vec![ms("开工", "2021-03-01", Some("2021-03-05")), late],
             width: 640,
+            lang: Lang::Zh,
         }
         .to_svg();
         assert!(
@@ -403,6 +419,36 @@ mod tests {
         );
         assert!(svg.contains("逾期 60 天"));
         assert!(svg.contains("计划 2021-09-01，逾期 60 天未完成"));
+    }
+
+    #[test]
+    fn in_english_the_charts_own_words_are_english_and_the_key_does_not_overlap() {
+        let mut late = ms("移交管养", "2021-09-01", None);
+        late.overdue_days = Some(60);
+        let svg = MilestoneTimeline {
+            title: "Milestones".into(),
+            as_of: "2021-10-31".into(),
+            milestones: vec![ms("开工", "2021-03-01", Some("2021-03-25")), late],
+            width: 640,
+            lang: Lang::En,
+        }
+        .to_svg();
+        let chinese: String = svg
+            .replace("移交管养", "")
+            .replace("开工", "")
+            .replace("Microsoft YaHei", "")
+            .chars()
+            .filter(|c| jianguan_domain::i18n::is_cjk(*c))
+            .collect();
+        assert!(chinese.is_empty(), "Chinese left: {chinese}\n{svg}");
+        assert!(svg.contains("60 days overdue"), "{svg}");
+        assert!(svg.contains("As of 2021-10-31"), "{svg}");
+        // Each key entry starts after the one before ends.
+        let (planned, _) = text_at(&svg, "Planned date");
+        let (actual, _) = text_at(&svg, "Actual date (red line: late)");
+        let (overdue, _) = text_at(&svg, "Overdue, unfinished");
+        assert!(planned + text_width("Planned date") * 12.0 / FONT_PX < actual);
+        assert!(actual + text_width("Actual date (red line: late)") * 12.0 / FONT_PX < overdue);
     }
 
     /// The x of the text element holding `label`, and its anchor.
@@ -426,6 +472,7 @@ mod tests {
                 as_of: as_of.into(),
                 milestones: vec![ms("竣工验收", planned, None)],
                 width,
+                lang: Lang::Zh,
             }
             .to_svg();
             let label = format!("截至 {as_of}");

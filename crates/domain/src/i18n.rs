@@ -6,7 +6,14 @@
 //! ([`Lang::tn`]). Data — project, unit, district and category names — is never translated: it
 //! is shown as stored. A string without an English entry shows in Chinese; the web crate's tests
 //! scan every translated template and every string passed to the translator for such gaps.
+//!
+//! Sentences built at run time — a refusal naming a row, a field and a nested reason — are
+//! translated whole by [`Lang::message`]: the catalogue's keys with holes (`{n}`, `{m}`, …) are
+//! matched against the sentence, and what fills each hole is translated in turn. The sentences the
+//! domain, the application and access control write are in `i18n/en_messages.rs`; a test in the
+//! web crate checks that every Chinese literal of their code has an entry.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Display;
 use std::sync::LazyLock;
@@ -14,6 +21,7 @@ use std::sync::LazyLock;
 use crate::Date;
 
 mod en;
+mod en_messages;
 
 /// The language a person reads the interface in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -27,7 +35,85 @@ pub enum Lang {
 
 /// The English of every UI string, keyed by its Chinese.
 static ENGLISH: LazyLock<HashMap<&'static str, &'static str>> =
-    LazyLock::new(|| en::ENTRIES.iter().copied().collect());
+    LazyLock::new(|| entries().collect());
+
+/// Every (Chinese, English) pair of the catalogue.
+fn entries() -> impl Iterator<Item = (&'static str, &'static str)> {
+    en::ENTRIES.iter().chain(en_messages::MESSAGES).copied()
+}
+
+/// The catalogue's keys with holes, as patterns to match whole sentences against: the ones with
+/// the most fixed text first, so the most specific sentence wins.
+static SENTENCES: LazyLock<Vec<Sentence>> = LazyLock::new(|| {
+    let mut sentences: Vec<Sentence> = entries().filter_map(Sentence::parse).collect();
+    sentences.sort_by_key(|s| std::cmp::Reverse(s.fixed_len));
+    sentences
+});
+
+/// A catalogue key with holes: its fixed pieces around the holes, and the holes' names.
+struct Sentence {
+    /// The fixed text before, between and after the holes (one more than the holes).
+    pieces: Vec<&'static str>,
+    /// The holes' names (`n` of `{n}`), in order.
+    holes: Vec<&'static str>,
+    /// The English, with the same holes.
+    english: &'static str,
+    /// How much fixed text the key has, in bytes.
+    fixed_len: usize,
+}
+
+impl Sentence {
+    /// The pattern of a key with holes; `None` for a key without one, or one that cannot be
+    /// matched unambiguously (two holes side by side, nothing fixed).
+    fn parse((key, english): (&'static str, &'static str)) -> Option<Sentence> {
+        let mut pieces = Vec::new();
+        let mut holes = Vec::new();
+        let mut rest = key;
+        while let Some(open) = rest.find('{') {
+            let Some(len) = rest[open + 1..].find('}') else {
+                break;
+            };
+            let name = &rest[open + 1..open + 1 + len];
+            if name.is_empty() || !name.bytes().all(|b| b.is_ascii_lowercase()) {
+                break;
+            }
+            pieces.push(&rest[..open]);
+            holes.push(name);
+            rest = &rest[open + len + 2..];
+        }
+        pieces.push(rest);
+        if holes.is_empty() {
+            return None;
+        }
+        let fixed_len = pieces.iter().map(|p| p.len()).sum();
+        let adjacent = pieces[1..pieces.len() - 1].iter().any(|p| p.is_empty());
+        (!adjacent && fixed_len > 0).then_some(Sentence {
+            pieces,
+            holes,
+            english,
+            fixed_len,
+        })
+    }
+
+    /// What fills each hole when `text` is this sentence (each hole at least one character,
+    /// each the shortest that lets the rest match from the left).
+    fn captures<'t>(&self, text: &'t str) -> Option<Vec<&'t str>> {
+        let (first, last) = (self.pieces[0], self.pieces[self.pieces.len() - 1]);
+        let body = text.strip_prefix(first)?.strip_suffix(last)?;
+        let mut captures = Vec::with_capacity(self.holes.len());
+        let mut rest = body;
+        for piece in &self.pieces[1..self.pieces.len() - 1] {
+            let skip = rest.chars().next()?.len_utf8();
+            let at = rest[skip..].find(piece)? + skip;
+            captures.push(&rest[..at]);
+            rest = &rest[at + piece.len()..];
+        }
+        (!rest.is_empty()).then(|| {
+            captures.push(rest);
+            captures
+        })
+    }
+}
 
 impl Lang {
     /// Every language, in the order a chooser offers them.
@@ -110,6 +196,40 @@ impl Lang {
         self.t(key)
             .replace("{n}", &n.to_string())
             .replace("{m}", &m.to_string())
+    }
+
+    /// A sentence written in Chinese at run time — a refusal, a reason, a status line — in this
+    /// language: the catalogue's entry for the whole text, else the first key with holes it
+    /// matches with each hole's text translated the same way, else the parts of a list of
+    /// reasons joined by `；` one by one, else the text as written (a name, a number).
+    pub fn message(self, text: &str) -> Cow<'_, str> {
+        if self == Lang::Zh || !text.chars().any(is_cjk) {
+            return Cow::Borrowed(text);
+        }
+        if let Some(english) = ENGLISH.get(text) {
+            return Cow::Borrowed(english);
+        }
+        // A list of reasons joined by `；` is matched only by keys written as such a list;
+        // otherwise it is translated reason by reason (a hole never swallows a `；`).
+        let list = text.contains('；');
+        for sentence in SENTENCES.iter() {
+            if list != sentence.pieces.iter().any(|p| p.contains('；')) {
+                continue;
+            }
+            let Some(captures) = sentence.captures(text) else {
+                continue;
+            };
+            let mut out = sentence.english.to_string();
+            for (name, fill) in sentence.holes.iter().zip(captures) {
+                out = out.replacen(&format!("{{{name}}}"), &self.message(fill), 1);
+            }
+            return Cow::Owned(out);
+        }
+        if list {
+            let parts: Vec<Cow<str>> = text.split('；').map(|p| self.message(p)).collect();
+            return Cow::Owned(parts.join("; "));
+        }
+        Cow::Borrowed(text)
     }
 
     /// A date in prose: 2021年5月31日, or 31 May 2021.
@@ -233,17 +353,53 @@ mod tests {
     #[test]
     fn the_catalogue_has_each_key_once_and_english_without_cjk() {
         let mut seen = std::collections::HashSet::new();
-        for (zh, en) in en::ENTRIES {
+        for (zh, en) in entries() {
             assert!(seen.insert(zh), "{zh} is in the catalogue twice");
             assert!(
                 !en.chars().any(is_cjk),
                 "the English of {zh} holds CJK: {en}"
             );
-            assert_eq!(
-                zh.contains("{n}"),
-                en.contains("{n}"),
-                "{zh} and {en} disagree on the placeholder"
-            );
+            for hole in ["{n}", "{m}", "{k}", "{j}", "{p}", "{q}"] {
+                assert_eq!(
+                    zh.contains(hole),
+                    en.contains(hole),
+                    "{zh} and {en} disagree on the placeholder {hole}"
+                );
+            }
         }
+    }
+
+    #[test]
+    fn a_built_sentence_is_matched_whole_and_its_holes_translated_in_turn() {
+        assert_eq!(
+            Lang::En.message("共 1,362 条在办警示"),
+            "1,362 open warnings"
+        );
+        assert_eq!(Lang::En.message("第 2 / 9 页"), "Page 2 of 9");
+        // The most specific key wins, whatever the catalogue's order; a hole is never empty.
+        assert_eq!(Lang::En.message("第  / 9 页"), "第  / 9 页");
+        // Chinese is untouched; text without Chinese, or with no entry, is returned as written.
+        assert_eq!(Lang::Zh.message("共 3 条在办警示"), "共 3 条在办警示");
+        assert_eq!(Lang::En.message("ZX-2021-001"), "ZX-2021-001");
+        assert_eq!(Lang::En.message("映湖区"), "映湖区");
+        // A list of reasons is translated reason by reason.
+        assert_eq!(
+            Lang::En.message("共 3 条在办警示；第 2 / 9 页"),
+            "3 open warnings; Page 2 of 9"
+        );
+    }
+
+    #[test]
+    fn keys_with_holes_side_by_side_or_nothing_fixed_are_not_patterns() {
+        assert!(Sentence::parse(("{n}{m}年", "x")).is_none());
+        assert!(Sentence::parse(("{n}", "x")).is_none());
+        assert!(Sentence::parse(("无洞", "x")).is_none());
+        let s = Sentence::parse(("第{n}行：{m}", "Row {n}: {m}")).expect("a pattern");
+        assert_eq!(
+            s.captures("第3行：名称：不能为空"),
+            Some(vec!["3", "名称：不能为空"])
+        );
+        assert_eq!(s.captures("第行：x"), None);
+        assert_eq!(s.captures("第3行："), None);
     }
 }

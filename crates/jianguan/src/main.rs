@@ -427,10 +427,16 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let lang = cli.lang;
     match runtime.block_on(jianguan_app::client::scope(Some(cli_client()), run(cli))) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("jianguan: {}", format!("{e:#}").replace('\n', " "));
+            // Each cause in the reader's language (the app and the domain write in Chinese).
+            let causes: Vec<String> = e
+                .chain()
+                .map(|cause| lang.message(&cause.to_string()).into_owned())
+                .collect();
+            eprintln!("jianguan: {}", causes.join(": ").replace('\n', " "));
             ExitCode::FAILURE
         }
     }

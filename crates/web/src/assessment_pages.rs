@@ -335,12 +335,13 @@ pub(crate) async fn league(
             })
             .unwrap_or_default();
         jianguan_charts::LineChart {
-            title: format!("{year} 年各月总分"),
+            title: crate::i18n::lang().tn("{n} 年各月总分", year),
             series,
             y_max: None,
             y_format: jianguan_charts::ValueFormat::Count,
             width: 760,
             height: 300,
+            lang: crate::i18n::lang(),
         }
         .to_svg()
     } else {
@@ -2331,6 +2332,7 @@ async fn render_indicator(
             target: None,
             from,
             width: 760,
+            lang: crate::i18n::lang(),
         }
         .to_svg()
     };

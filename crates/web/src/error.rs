@@ -294,8 +294,8 @@ fn error_page(status: StatusCode, message: &str) -> String {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        // The reader's language: the fixed texts are translated, and a reason passed in is when
-        // the catalogue holds it (otherwise it stays as written).
+        // The reader's language: the fixed texts are translated, and so is a reason passed in,
+        // whole or as a catalogue sentence with its holes filled (otherwise it stays as written).
         let lang = crate::i18n::lang();
         let (status, code, message, parameter) = match self.kind {
             ErrorKind::BadParameter(fields) => (
@@ -307,12 +307,12 @@ impl IntoResponse for AppError {
                         Some(label) => format!(
                             "{}{}",
                             lang.tn2("「{n}」（{m}）无效：", lang.t(label), &f.name),
-                            lang.t(&f.expected)
+                            lang.message(&f.expected)
                         ),
                         None => format!(
                             "{}{}",
                             lang.tn("参数 {n} 无效：", &f.name),
-                            lang.t(&f.expected)
+                            lang.message(&f.expected)
                         ),
                     })
                     .collect::<Vec<_>>()
@@ -328,7 +328,7 @@ impl IntoResponse for AppError {
             ErrorKind::Forbidden(reason) => (
                 StatusCode::FORBIDDEN,
                 "forbidden",
-                lang.tn("无权访问：{n}", lang.t(&reason)),
+                lang.tn("无权访问：{n}", lang.message(&reason)),
                 None,
             ),
             ErrorKind::NotFound(what) => (
@@ -352,13 +352,13 @@ impl IntoResponse for AppError {
             ErrorKind::Unprocessable(reason) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "unprocessable",
-                lang.tn("未处理：{n}", lang.t(&reason)),
+                lang.tn("未处理：{n}", lang.message(&reason)),
                 None,
             ),
             ErrorKind::Conflict(reason) => (
                 StatusCode::CONFLICT,
                 "conflict",
-                lang.t(&reason).to_string(),
+                lang.message(&reason).into_owned(),
                 None,
             ),
             ErrorKind::Internal(detail) => {

@@ -272,6 +272,7 @@ fn completion_chart<Id: Copy>(
             )
         }),
         width: 640,
+        lang,
     }
     .to_svg()
 }
@@ -437,6 +438,7 @@ fn trend_chart(year: i16, trend: &[(jianguan_domain::Date, Figures)]) -> String 
         y_format: jianguan_charts::ValueFormat::Percent,
         width: 760,
         height: 300,
+        lang,
     }
     .to_svg()
 }
@@ -873,12 +875,12 @@ pub(crate) async fn project(
         (lang.t("资金来源"), pr.funding_source.clone()),
         (
             lang.t("年度完成投资（万元）"),
-            format!(
-                "{}（{}）",
+            lang.tn2(
+                "{n}（{m}）",
                 fmt::wan(row.investment_in_year),
                 fmt::rate(
-                    rates::investment_completion(pr, &snap.ledger, scope.year, scope.as_of).value()
-                )
+                    rates::investment_completion(pr, &snap.ledger, scope.year, scope.as_of).value(),
+                ),
             ),
         ),
         (
@@ -943,13 +945,13 @@ pub(crate) async fn project(
                 id: r.id,
                 photos: Vec::new(),
                 period: per.map_or(String::new(), |per| {
-                    format!("{}年第{}期", per.year, per.seq)
+                    lang.tn2("{n}年第{m}期", per.year, per.seq)
                 }),
                 period_days: per.map(|per| (per.start.to_string(), per.end.to_string())),
                 version: if r.version == 1 {
-                    "原始".into()
+                    lang.t("原始").into()
                 } else {
-                    format!("第 {} 版更正", r.version)
+                    lang.tn("第 {n} 版更正", r.version)
                 },
                 filed: r.filed_on.to_string(),
                 filed_class: if late { "late" } else { "" },
@@ -957,15 +959,17 @@ pub(crate) async fn project(
                 reached: r
                     .milestones_reached
                     .iter()
-                    .map(|(m, d)| format!("{}（{d}）", names.get(m).copied().unwrap_or("?")))
+                    .map(|(m, d)| lang.tn2("{n}（{m}）", names.get(m).copied().unwrap_or("?"), d))
                     .collect::<Vec<_>>()
-                    .join("、"),
+                    .join(lang.t("、")),
                 note: r.note.clone(),
                 problems: r
                     .problems
                     .iter()
                     .map(|pb| match &pb.needs_coordination_with {
-                        Some(body) => format!("{}【需协调：{body}】", pb.description),
+                        Some(body) => {
+                            format!("{}{}", pb.description, lang.tn("【需协调：{n}】", body))
+                        }
                         None => pb.description.clone(),
                     })
                     .collect(),
@@ -1027,11 +1031,11 @@ pub(crate) async fn project(
         change_link,
         name: pr.name.clone(),
         facts,
-        status: row.status.label().to_string(),
+        status: lang.t(row.status.label()).to_string(),
         status_class: status_class(row.status),
         progress: format!("{:.0}%", row.percent_complete * 100.0),
         timeline: jianguan_charts::MilestoneTimeline {
-            title: format!("{} 计划节点：计划与实际", pr.name),
+            title: crate::i18n::lang().tn("{n} 计划节点：计划与实际", &pr.name),
             as_of: scope.as_of.to_string(),
             milestones: pr
                 .milestones
@@ -1047,6 +1051,7 @@ pub(crate) async fn project(
                 })
                 .collect(),
             width: 760,
+            lang: crate::i18n::lang(),
         }
         .to_svg(),
         milestones,

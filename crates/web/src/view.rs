@@ -214,6 +214,12 @@ impl Layout {
         self.display.lang.tn2(key, n, m)
     }
 
+    /// A message built at run time (a refusal, a notice) in the reader's language:
+    /// [`Lang::message`].
+    pub(crate) fn msg<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
+        self.display.lang.message(text)
+    }
+
     /// The reader's language.
     pub(crate) fn lang(&self) -> Lang {
         self.display.lang

@@ -5,7 +5,7 @@
 //! the next steps left for the writer. Every figure is a field of the domain's
 //! [`QuarterlyAnalysis`].
 
-use jianguan_charts::{Bar, BarChart, LineChart, LineSeries, ValueFormat, palette_color};
+use jianguan_charts::{Bar, BarChart, Lang, LineChart, LineSeries, ValueFormat, palette_color};
 use jianguan_domain::fmt;
 use jianguan_domain::model::Portfolio;
 use jianguan_domain::overview::Figures;
@@ -47,15 +47,24 @@ fn movement(name: &str, before: Option<f64>, after: Option<f64>) -> String {
     )
 }
 
-/// The trend of the main rates over the quarter: the page and the document draw this one chart.
-pub fn trend_chart(analysis: &QuarterlyAnalysis) -> LineChart {
+/// The quarter's name in `lang`: 2021年第三季度, or 2021-Q3.
+fn quarter_name(analysis: &QuarterlyAnalysis, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => analysis.quarter.label(),
+        Lang::En => format!("Q{} {}", analysis.quarter.number(), analysis.quarter.year()),
+    }
+}
+
+/// The trend of the main rates over the quarter: the page and the document draw this one chart
+/// (the page in its reader's language, the document in Chinese).
+pub fn trend_chart(analysis: &QuarterlyAnalysis, lang: Lang) -> LineChart {
     LineChart {
-        title: format!("{}主要比率走势", analysis.quarter.label()),
+        title: lang.tn("{n}主要比率走势", quarter_name(analysis, lang)),
         series: analysis
             .trend_series()
             .into_iter()
             .map(|(name, points)| LineSeries {
-                name: name.to_string(),
+                name: lang.t(name).to_string(),
                 color: None,
                 points: points
                     .into_iter()
@@ -67,6 +76,7 @@ pub fn trend_chart(analysis: &QuarterlyAnalysis) -> LineChart {
         y_format: ValueFormat::Percent,
         width: 720,
         height: 300,
+        lang,
     }
 }
 
@@ -76,9 +86,10 @@ pub fn finished_chart(
     analysis: &QuarterlyAnalysis,
     portfolio: &Portfolio,
     href: Option<&dyn Fn(jianguan_domain::model::CategoryId) -> String>,
+    lang: Lang,
 ) -> BarChart {
     BarChart {
-        title: format!("{}各类别完工项目（个）", analysis.quarter.label()),
+        title: lang.tn("{n}各类别完工项目（个）", quarter_name(analysis, lang)),
         bars: analysis
             .finished
             .iter()
@@ -90,7 +101,11 @@ pub fn finished_chart(
                     .unwrap_or(0);
                 Bar {
                     display: fmt::count(f.count),
-                    tooltip: Some(format!("{}：本季完工 {} 个", f.name, f.count)),
+                    tooltip: Some(format!(
+                        "{}{}",
+                        f.name,
+                        lang.tn("：本季完工 {n} 个", f.count)
+                    )),
                     label: f.name.clone(),
                     value: f.count as f64,
                     href: href.map(|h| h(f.category)),
@@ -102,6 +117,7 @@ pub fn finished_chart(
         target: None,
         from: None,
         width: 640,
+        lang,
     }
 }
 
@@ -334,7 +350,7 @@ pub fn quarterly(
     )));
     let title = caption(&format!("{label}主要比率走势"));
     blocks.push(chart(
-        &trend_chart(analysis).to_svg(),
+        &trend_chart(analysis, Lang::Zh).to_svg(),
         title.clone(),
         trend_table(analysis, title),
     )?);
@@ -363,7 +379,7 @@ pub fn quarterly(
     if !analysis.finished.is_empty() {
         let title = caption(&format!("{label}各类别完工项目（个）"));
         blocks.push(chart(
-            &finished_chart(analysis, portfolio, None).to_svg(),
+            &finished_chart(analysis, portfolio, None, Lang::Zh).to_svg(),
             title.clone(),
             finished_table(analysis, title),
         )?);

@@ -26,6 +26,7 @@ fn chart() -> String {
         target: Some((0.85, "目标 85%".into())),
         from: None,
         width: 640,
+        lang: jianguan_charts::Lang::Zh,
     }
     .to_svg()
 }

@@ -290,11 +290,12 @@ pub(crate) async fn page(
             &analysis.start_overview.total,
             &analysis.end_overview.total,
         ),
-        trend: jianguan_documents::reports::trend_chart(&analysis).to_svg(),
+        trend: jianguan_documents::reports::trend_chart(&analysis, lang).to_svg(),
         finished_chart: jianguan_documents::reports::finished_chart(
             &analysis,
             p,
             Some(&|id| format!("/categories/{id}?{qs}")),
+            lang,
         )
         .to_svg(),
         tables: vec![

@@ -110,8 +110,11 @@ async fn overview_and_project_page_render_in_headless_chromium() {
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                "--lang=zh-CN",
                 format!("--user-data-dir={}", dir.path().join("profile").display()),
-            ]
+            ],
+            // The Chinese interface this test reads, whatever the machine's locale.
+            "prefs": { "intl": { "accept_languages": "zh-CN,zh" } }
         }),
     );
     let deadline = Instant::now() + Duration::from_secs(30);

@@ -16,6 +16,7 @@ scenarios!([
     accept_language_en_shows_the_campaign_pages_in_english,
     help_is_english_with_the_roles_weeks_and_the_definitions,
     the_office_forms_are_english_too,
+    refusals_and_the_milestone_chart_read_in_english,
     a_users_stored_language_wins_over_the_header,
     api_errors_follow_the_accept_language_header,
     the_large_type_toggle_sets_its_cookie_and_the_pages_class,
@@ -170,6 +171,135 @@ async fn the_office_forms_are_english_too(app: &App) {
         assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
         assert!(r.body.contains(label), "{path}: {}", r.body);
     }
+}
+
+/// A form post as `who`, read in English.
+async fn post_in_english(app: &App, who: &str, path: &str, fields: &[(&str, &str)]) -> Reply {
+    let body = fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    app.send(
+        Request::post(path)
+            .header(header::COOKIE, &app.cookies[who])
+            .header(header::ACCEPT_LANGUAGE, ENGLISH)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .expect("request"),
+    )
+    .await
+}
+
+/// What the domain refuses with — a TOML mistake explained, a scheme's invalid value, a project
+/// form's rule, a password rule — reads in English, built sentence and nested reason alike; and
+/// the project page's milestone chart writes its own words (key, as-of line) in English.
+async fn refusals_and_the_milestone_chart_read_in_english(app: &App) {
+    let names = data_names(&app.city);
+    let unquoted = jianguan_domain::warnings::DEFAULT_RULES_TOML
+        .replace("version = 1", "version = 2")
+        .replace("level = \"warning\"", "level = 警示");
+    let r = post_in_english(app, "office", "/settings/warnings", &[("rules", &unquoted)]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("Text must be in straight double quotes"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("文字须加英文双引号"), "{}", r.body);
+
+    let scheme = jianguan_domain::assessment::DEFAULT_SCHEME_TOML
+        .replacen("version = 1", "version = 2", 1)
+        .replacen("method = \"ratio_to_target\"", "method = \"guess\"", 1);
+    let r = post_in_english(
+        app,
+        "office",
+        "/assessment/scheme",
+        &[("year", "2021"), ("scheme", &scheme)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Invalid value guess"), "{}", r.body);
+    assert!(!r.body.contains("取值 guess 无效"), "{}", r.body);
+
+    // A finish date without a start: the project form's own rule, next to its field.
+    let responsible = app
+        .city
+        .units_of(jianguan_domain::model::UnitKind::ResponsibleUnit)
+        .next()
+        .expect("a responsible unit")
+        .id
+        .to_string();
+    let category = app.city.categories[0].id.to_string();
+    let district = app.project.district.0.to_string();
+    let r = post_in_english(
+        app,
+        "office",
+        "/projects/new",
+        &[
+            ("name", "English refusal test"),
+            ("category", &category),
+            ("district", &district),
+            ("street", "Test street"),
+            ("lead_unit", ""),
+            ("responsible_unit", &responsible),
+            ("sub_hq", ""),
+            ("build_type", "renovation"),
+            ("total_investment", "-5"),
+            ("funding_source", "Test fund"),
+            ("lon", "118.0894"),
+            ("lat", "24.4798"),
+            ("plan_year", "2021"),
+            ("plan_kind", "construction"),
+            ("planned_investment", "800"),
+            ("start", ""),
+            ("completion", "2021-12-01"),
+            ("milestones", "0"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let left = chinese_outside_data(&r.body, &names);
+    assert!(
+        left.is_empty(),
+        "the refused form still has Chinese: {left:#?}"
+    );
+
+    let project = format!("/projects/{}?year=2021&as_of=2021-10-31", app.project.id.0);
+    let r = get_with(app, &app.cookies["office"], &project, ENGLISH).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.body.contains("Planned date"),
+        "the chart's key: {}",
+        r.body
+    );
+    assert!(r.body.contains("As of 2021-10-31"), "{}", r.body);
+    // What the reporters typed is data too.
+    let record = app
+        .store
+        .load_project(app.project.id, jianguan_domain::store::RecordScope::All)
+        .await
+        .expect("reads")
+        .expect("exists");
+    let mut names = names;
+    for report in &record.reports {
+        names.push(report.note.clone());
+        names.extend(report.problems.iter().map(|p| p.description.clone()));
+        names.extend(
+            report
+                .problems
+                .iter()
+                .filter_map(|p| p.needs_coordination_with.clone()),
+        );
+        names.extend(report.correction_reason.clone());
+    }
+    names.retain(|n| !n.is_empty());
+    names.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
+    let left = chinese_outside_data(&r.body, &names);
+    assert!(
+        left.is_empty(),
+        "the project page still has Chinese: {left:#?}"
+    );
 }
 
 async fn a_users_stored_language_wins_over_the_header(app: &App) {
