@@ -265,6 +265,15 @@ impl App {
     pub async fn cadence(&self) -> Result<Arc<CadenceSnapshot>, StoreError> {
         let version = self.store.data_version().await?;
         let mut slot = self.cadence_cache.lock().await;
+        if let Some(c) = slot.as_ref()
+            && c.current_at == version
+        {
+            return Ok(c.value.clone());
+        }
+        // Read again under the lock: while this request waited, another may have caught the
+        // records up past the version read before (which would look like a database gone back,
+        // a restore, and cost a full read).
+        let version = self.store.data_version().await?;
         if let Some(c) = slot.as_mut() {
             if c.current_at == version {
                 return Ok(c.value.clone());
