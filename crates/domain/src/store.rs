@@ -473,6 +473,12 @@ pub trait PortfolioStore: Send + Sync {
         None
     }
 
+    /// Writes acknowledged durable and the commits that held them, where writes share commits
+    /// (group commit; for metrics).
+    fn write_commits(&self) -> Option<(u64, u64)> {
+        None
+    }
+
     /// Whether the database holds no campaign data at all.
     fn is_empty(&self) -> BoxFuture<'_, Result<bool, StoreError>>;
 

@@ -377,7 +377,7 @@ macro_rules! backend_codec {
         $db:ty,
         begin = $begin:expr,
         writer_lock = $writer_lock:expr,
-        db_file = $db_file:expr,
+        writers = $writers:expr,
         table_exists = $table_exists:expr
     ) => {
         pub(crate) mod $module {
@@ -406,46 +406,106 @@ macro_rules! backend_codec {
             /// keeps two writers from reading the same next id (PostgreSQL answered concurrent
             /// filings with duplicate keys) or passing the same check.
             pub(crate) async fn begin_write(pool: &Pool<Db>) -> Result<WriteTx, StoreError> {
-                // This process's writers queue here first (in order, without polling), so they
-                // never meet each other at the database's lock.
-                let turn = match crate::writers::queue_of($db_file(pool)) {
-                    Some(queue) => Some(queue.lock_owned().await),
-                    None => None,
-                };
-                let mut tx = pool.begin_with($begin).await.map_err(backend_error)?;
                 let lock: Option<&'static str> = $writer_lock;
-                if let Some(lock) = lock {
-                    sqlx::query(lock).execute(&mut *tx).await.map_err(backend_error)?;
+                // This process's writers of a SQLite file take turns (in order, without polling)
+                // and may share one transaction's commit: see `crate::writers`.
+                let Some(writers) = $writers(pool) else {
+                    let mut tx = pool.begin_with($begin).await.map_err(backend_error)?;
+                    if let Some(lock) = lock {
+                        sqlx::query(lock).execute(&mut *tx).await.map_err(backend_error)?;
+                    }
+                    return Ok(WriteTx { tx: Some(tx), turn: None });
+                };
+                let (turn, open) = writers.turn().await;
+                let mut tx = match open {
+                    Some(tx) => tx,
+                    None => {
+                        let mut tx = pool.begin_with($begin).await.map_err(backend_error)?;
+                        if let Some(lock) = lock {
+                            sqlx::query(lock).execute(&mut *tx).await.map_err(backend_error)?;
+                        }
+                        tx
+                    }
+                };
+                if let Err(e) = sqlx::query("SAVEPOINT jg_write").execute(&mut *tx).await {
+                    // The writes before this one in the batch are committed (or fail) now.
+                    let _ = turn.finish(tx, false, false).await;
+                    return Err(backend_error(e));
                 }
-                Ok(WriteTx { tx, _turn: turn })
+                Ok(WriteTx { tx: Some(tx), turn: Some(turn) })
             }
 
-            /// A write transaction, holding this process's turn to write until it ends.
+            /// A write transaction, holding this process's turn to write until it ends. In a
+            /// batch (`crate::writers`) it is one savepoint of the batch's transaction: `commit`
+            /// releases it and resolves once the batch's commit is durable, `rollback` (or a
+            /// drop) undoes this write alone.
             pub(crate) struct WriteTx {
-                tx: sqlx::Transaction<'static, Db>,
-                _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+                tx: Option<sqlx::Transaction<'static, Db>>,
+                turn: Option<crate::writers::Turn<Db>>,
+            }
+
+            /// Undoes a batched write: back to its savepoint, which is then let go.
+            async fn undo(tx: &mut sqlx::Transaction<'static, Db>) -> Result<(), sqlx::Error> {
+                sqlx::query("ROLLBACK TO SAVEPOINT jg_write").execute(&mut **tx).await?;
+                sqlx::query("RELEASE SAVEPOINT jg_write").execute(&mut **tx).await?;
+                Ok(())
+            }
+
+            /// A batch's failed commit as this write's error.
+            fn batch_failed(message: String) -> sqlx::Error {
+                sqlx::Error::Io(std::io::Error::other(message))
             }
 
             impl WriteTx {
-                pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
-                    self.tx.commit().await
+                pub(crate) async fn commit(mut self) -> Result<(), sqlx::Error> {
+                    let mut tx = self.tx.take().expect("a write transaction is open until it ends");
+                    let Some(turn) = self.turn.take() else {
+                        return tx.commit().await;
+                    };
+                    if let Err(e) = sqlx::query("RELEASE SAVEPOINT jg_write").execute(&mut *tx).await {
+                        let undone = undo(&mut tx).await.is_ok();
+                        let _ = turn.finish(tx, false, undone).await;
+                        return Err(e);
+                    }
+                    turn.finish(tx, true, true).await.map_err(batch_failed)
                 }
 
-                pub(crate) async fn rollback(self) -> Result<(), sqlx::Error> {
-                    self.tx.rollback().await
+                pub(crate) async fn rollback(mut self) -> Result<(), sqlx::Error> {
+                    let mut tx = self.tx.take().expect("a write transaction is open until it ends");
+                    let Some(turn) = self.turn.take() else {
+                        return tx.rollback().await;
+                    };
+                    let undone = undo(&mut tx).await;
+                    let _ = turn.finish(tx, false, undone.is_ok()).await;
+                    undone
+                }
+            }
+
+            impl Drop for WriteTx {
+                /// A write dropped before it ended (an error returned early, a request gone):
+                /// undone alone, and its batch carried on, on a task (a drop cannot wait).
+                fn drop(&mut self) {
+                    if let (Some(mut tx), Some(turn)) = (self.tx.take(), self.turn.take())
+                        && let Ok(runtime) = tokio::runtime::Handle::try_current()
+                    {
+                        runtime.spawn(async move {
+                            let undone = undo(&mut tx).await.is_ok();
+                            let _ = turn.finish(tx, false, undone).await;
+                        });
+                    }
                 }
             }
 
             impl std::ops::Deref for WriteTx {
                 type Target = <Db as sqlx::Database>::Connection;
                 fn deref(&self) -> &Self::Target {
-                    &self.tx
+                    self.tx.as_ref().expect("a write transaction is open until it ends")
                 }
             }
 
             impl std::ops::DerefMut for WriteTx {
                 fn deref_mut(&mut self) -> &mut Self::Target {
-                    &mut self.tx
+                    self.tx.as_mut().expect("a write transaction is open until it ends")
                 }
             }
 
@@ -2160,7 +2220,7 @@ backend_codec!(
     sqlx::Sqlite,
     begin = "BEGIN IMMEDIATE",
     writer_lock = None,
-    db_file = crate::writers::sqlite_file,
+    writers = crate::writers::sqlite_writers,
     table_exists = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1"
 );
 backend_codec!(
@@ -2170,7 +2230,7 @@ backend_codec!(
     // An arbitrary constant naming "the writer" among advisory locks, per schema: databases
     // kept side by side in one PostgreSQL (schemas) do not wait for each other.
     writer_lock = Some("SELECT pg_advisory_xact_lock(7316001, hashtext(current_schema()))"),
-    db_file = crate::writers::no_file,
+    writers = crate::writers::no_writers,
     table_exists = "SELECT COUNT(*) FROM pg_tables \
                     WHERE schemaname = current_schema() AND tablename = $1"
 );

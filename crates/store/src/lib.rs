@@ -21,6 +21,7 @@ pub mod secrets;
 mod sqlite;
 pub mod testing;
 mod writers;
+pub use writers::GroupCommits;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -197,6 +198,15 @@ impl Db {
     /// Closes every connection, waiting for writes in flight.
     pub async fn close(&self) {
         dispatch!(self, pool => pool.close().await)
+    }
+
+    /// How this process's writes to the database were committed (group commit, SQLite only;
+    /// `None` on PostgreSQL, where each write commits on its own).
+    pub fn group_commits(&self) -> Option<GroupCommits> {
+        match self {
+            Db::Sqlite(pool) => writers::sqlite_writers(pool).map(|w| w.stats()),
+            Db::Postgres(_) => None,
+        }
     }
 }
 

@@ -291,6 +291,16 @@ pub async fn serve(State(state): State<std::sync::Arc<AppState>>) -> Response {
         out.push_str("# TYPE jianguan_db_pool_idle gauge\n");
         let _ = writeln!(out, "jianguan_db_pool_idle {idle}");
     }
+    if let Some((writes, commits)) = state.store().write_commits() {
+        out.push_str("# HELP jianguan_db_writes_total Writes committed and acknowledged.\n");
+        out.push_str("# TYPE jianguan_db_writes_total counter\n");
+        let _ = writeln!(out, "jianguan_db_writes_total {writes}");
+        out.push_str(
+            "# HELP jianguan_db_commits_total Durable commits holding them (group commit).\n",
+        );
+        out.push_str("# TYPE jianguan_db_commits_total counter\n");
+        let _ = writeln!(out, "jianguan_db_commits_total {commits}");
+    }
     state.metrics().render_sources(&mut out);
     (
         StatusCode::OK,

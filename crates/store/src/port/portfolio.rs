@@ -41,6 +41,10 @@ impl PortfolioStore for Db {
         Some(dispatch!(self, pool => (pool.size(), pool.num_idle())))
     }
 
+    fn write_commits(&self) -> Option<(u64, u64)> {
+        self.group_commits().map(|g| (g.writes, g.commits))
+    }
+
     fn is_empty(&self) -> BoxFuture<'_, Result<bool, StoreError>> {
         Box::pin(async move {
             let count: i64 = dispatch!(self, pool => sqlx::query_scalar(

@@ -115,6 +115,7 @@ macro_rules! backend_tests {
                 two_handles_appending_audit_records_at_once_keep_one_unbroken_chain,
                 two_handles_filing_reports_at_once_all_succeed_with_distinct_ids,
                 every_write_path_run_at_once_from_many_clients_succeeds_with_distinct_ids,
+                writes_failing_amid_a_rush_undo_only_themselves,
             );
         }
     };
@@ -1797,6 +1798,132 @@ async fn two_handles_filing_reports_at_once_all_succeed_with_distinct_ids(db: Db
     assert_eq!(records.len(), before + 40, "one audit record per filing");
     jianguan_audit::verify(&records, &[], jianguan_audit::CryptoSuite::Intl)
         .expect("one unbroken chain");
+    other.close().await;
+}
+
+/// Filings at once from many clients on two handles, every third one failing halfway through its
+/// transaction (a milestone of another project, refused after its report row is written) and
+/// every fifth a version already stored (refused by the database): each failure undoes only
+/// itself — on SQLite the writes share commits (group commit), so a failure must not take the
+/// writes batched with it along — every success is stored with its own id and one audit record,
+/// and the chain stays unbroken.
+async fn writes_failing_amid_a_rush_undo_only_themselves(db: Db, url: String) {
+    use jianguan_domain::model::{Money, ReportId};
+    create(&db, &CITY).await.expect("the demo city is written");
+    let other = jianguan_store::open(&url)
+        .await
+        .expect("a second handle opens");
+    let period = CITY.periods.last().unwrap();
+    let before = db.audit_records(0, i64::MAX).await.expect("reads").len();
+    let commits_before = db.group_commits().unwrap_or_default();
+    const CLIENTS: usize = 48;
+    let filings = CITY
+        .projects
+        .iter()
+        .take(CLIENTS)
+        .enumerate()
+        .map(|(i, project)| {
+            let handle = if i % 2 == 0 {
+                db.clone()
+            } else {
+                other.clone()
+            };
+            let stored = CITY
+                .reports
+                .iter()
+                .filter(|r| r.project == project.id && r.period == period.id)
+                .map(|r| r.version)
+                .max()
+                .unwrap_or(0);
+            let stranger = &CITY.projects[(i + 1) % CITY.projects.len()].milestones[0];
+            let fails_halfway = i % 3 == 2;
+            // A version already stored collides with it (only where the period has a report).
+            let collides = i % 5 == 4 && stored > 0 && !fails_halfway;
+            let version = if collides { stored } else { stored + 1 };
+            let report = ProgressReport {
+                id: ReportId(0),
+                project: project.id,
+                period: period.id,
+                version,
+                filed_on: period.deadline,
+                investment_to_date: Money::from_wan(2.0),
+                milestones_reached: if fails_halfway {
+                    vec![(stranger.id, period.deadline)]
+                } else {
+                    vec![]
+                },
+                note: format!("并发填报 {i}"),
+                problems: vec![],
+                correction_reason: (version > 1).then(|| "并发更正".to_string()),
+            };
+            let expect_ok = !fails_halfway && !collides;
+            async move {
+                let result = handle
+                    .file_report(&report, &[], &audit_draft("report.file"), &[], &[])
+                    .await;
+                (project.id, expect_ok, result)
+            }
+        });
+    let results = futures_util::future::join_all(filings).await;
+    let mut stored_ok = 0;
+    for (project, expect_ok, result) in &results {
+        let record = db
+            .load_project(*project, RecordScope::All)
+            .await
+            .expect("reads")
+            .expect("exists");
+        let mine: Vec<_> = record
+            .reports
+            .iter()
+            .filter(|r| r.note.starts_with("并发填报"))
+            .collect();
+        match result {
+            Ok(id) => {
+                assert!(
+                    expect_ok,
+                    "project {project}: a write meant to fail succeeded"
+                );
+                assert_eq!(
+                    mine.len(),
+                    1,
+                    "project {project}: its report is stored once"
+                );
+                assert_eq!(
+                    mine[0].id, *id,
+                    "project {project}: under the id acknowledged"
+                );
+                stored_ok += 1;
+            }
+            Err(e) => {
+                assert!(!expect_ok, "project {project}: a good write failed: {e}");
+                assert!(
+                    mine.is_empty(),
+                    "project {project}: a failed write left its report behind"
+                );
+            }
+        }
+    }
+    assert!(
+        stored_ok >= CLIENTS / 2,
+        "most writes were good ones: {stored_ok}"
+    );
+    let records = db.audit_records(0, i64::MAX).await.expect("reads");
+    assert_eq!(
+        records.len(),
+        before + stored_ok,
+        "one audit record per stored filing, none for a failed one"
+    );
+    jianguan_audit::verify(&records, &[], jianguan_audit::CryptoSuite::Intl)
+        .expect("one unbroken chain");
+    if let Some(after) = db.group_commits() {
+        let writes = after.writes - commits_before.writes;
+        let commits = after.commits - commits_before.commits;
+        assert!(
+            writes >= stored_ok as u64,
+            "every stored filing was acknowledged durable ({writes} of {stored_ok})"
+        );
+        assert!(commits <= writes, "{commits} commits for {writes} writes");
+    }
     other.close().await;
 }
 
