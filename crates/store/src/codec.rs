@@ -406,26 +406,26 @@ macro_rules! backend_codec {
             /// keeps two writers from reading the same next id (PostgreSQL answered concurrent
             /// filings with duplicate keys) or passing the same check.
             pub(crate) async fn begin_write(pool: &Pool<Db>) -> Result<WriteTx, StoreError> {
-                let lock: Option<&'static str> = $writer_lock;
-                // This process's writers of a SQLite file take turns (in order, without polling)
-                // and may share one transaction's commit: see `crate::writers`.
-                let Some(writers) = $writers(pool) else {
+                // A new transaction holding the writer lock.
+                async fn begin(
+                    pool: &Pool<Db>,
+                ) -> Result<sqlx::Transaction<'static, Db>, StoreError> {
                     let mut tx = pool.begin_with($begin).await.map_err(backend_error)?;
+                    let lock: Option<&'static str> = $writer_lock;
                     if let Some(lock) = lock {
                         sqlx::query(lock).execute(&mut *tx).await.map_err(backend_error)?;
                     }
-                    return Ok(WriteTx { tx: Some(tx), turn: None });
+                    Ok(tx)
+                }
+                // This process's writers of a SQLite file take turns (in order, without polling)
+                // and may share one transaction's commit: see `crate::writers`.
+                let Some(writers) = $writers(pool) else {
+                    return Ok(WriteTx { tx: Some(begin(pool).await?), turn: None });
                 };
                 let (turn, open) = writers.turn().await;
                 let mut tx = match open {
                     Some(tx) => tx,
-                    None => {
-                        let mut tx = pool.begin_with($begin).await.map_err(backend_error)?;
-                        if let Some(lock) = lock {
-                            sqlx::query(lock).execute(&mut *tx).await.map_err(backend_error)?;
-                        }
-                        tx
-                    }
+                    None => begin(pool).await?,
                 };
                 if let Err(e) = sqlx::query("SAVEPOINT jg_write").execute(&mut *tx).await {
                     // The writes before this one in the batch are committed (or fail) now.

@@ -1744,14 +1744,7 @@ async fn two_handles_filing_reports_at_once_all_succeed_with_distinct_ids(db: Db
         .expect("a second handle opens");
     let period = CITY.periods.last().unwrap();
     let report_of = |project: &jianguan_domain::model::Project| {
-        let version = CITY
-            .reports
-            .iter()
-            .filter(|r| r.project == project.id && r.period == period.id)
-            .map(|r| r.version)
-            .max()
-            .unwrap_or(0)
-            + 1;
+        let version = stored_version(project.id, period.id) + 1;
         ProgressReport {
             id: ReportId(0),
             project: project.id,
@@ -1801,6 +1794,19 @@ async fn two_handles_filing_reports_at_once_all_succeed_with_distinct_ids(db: Db
     other.close().await;
 }
 
+/// The latest version of `project`'s report for `period` in the demo city (0 if none).
+fn stored_version(
+    project: jianguan_domain::model::ProjectId,
+    period: jianguan_domain::model::PeriodId,
+) -> u16 {
+    CITY.reports
+        .iter()
+        .filter(|r| r.project == project && r.period == period)
+        .map(|r| r.version)
+        .max()
+        .unwrap_or(0)
+}
+
 /// Filings at once from many clients on two handles, every third one failing halfway through its
 /// transaction (a milestone of another project, refused after its report row is written) and
 /// every fifth a version already stored (refused by the database): each failure undoes only
@@ -1828,13 +1834,7 @@ async fn writes_failing_amid_a_rush_undo_only_themselves(db: Db, url: String) {
             } else {
                 other.clone()
             };
-            let stored = CITY
-                .reports
-                .iter()
-                .filter(|r| r.project == project.id && r.period == period.id)
-                .map(|r| r.version)
-                .max()
-                .unwrap_or(0);
+            let stored = stored_version(project.id, period.id);
             let stranger = &CITY.projects[(i + 1) % CITY.projects.len()].milestones[0];
             let fails_halfway = i % 3 == 2;
             // A version already stored collides with it (only where the period has a report).
@@ -1960,14 +1960,7 @@ async fn every_write_path_run_at_once_from_many_clients_succeeds_with_distinct_i
             let path = i % PATHS;
             let id = match path {
                 0 => {
-                    let version = CITY
-                        .reports
-                        .iter()
-                        .filter(|r| r.project == project.id && r.period == period.id)
-                        .map(|r| r.version)
-                        .max()
-                        .unwrap_or(0)
-                        + 1;
+                    let version = stored_version(project.id, period.id) + 1;
                     let report = ProgressReport {
                         id: ReportId(0),
                         project: project.id,
@@ -2426,14 +2419,7 @@ async fn a_filed_report_sets_its_milestones_and_a_duplicate_version_writes_nothi
         .find(|m| m.actual.is_none())
         .unwrap();
     let period = CITY.periods.last().unwrap();
-    let version = CITY
-        .reports
-        .iter()
-        .filter(|r| r.project == project.id && r.period == period.id)
-        .map(|r| r.version)
-        .max()
-        .unwrap_or(0)
-        + 1;
+    let version = stored_version(project.id, period.id) + 1;
     let report = ProgressReport {
         id: ReportId(0),
         project: project.id,

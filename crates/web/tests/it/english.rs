@@ -175,20 +175,7 @@ async fn the_office_forms_are_english_too(app: &App) {
 
 /// A form post as `who`, read in English.
 async fn post_in_english(app: &App, who: &str, path: &str, fields: &[(&str, &str)]) -> Reply {
-    let body = fields
-        .iter()
-        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-        .collect::<Vec<_>>()
-        .join("&");
-    app.send(
-        Request::post(path)
-            .header(header::COOKIE, &app.cookies[who])
-            .header(header::ACCEPT_LANGUAGE, ENGLISH)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .expect("request"),
-    )
-    .await
+    app.post_in(who, path, fields, Some(ENGLISH)).await
 }
 
 /// What the domain refuses with — a TOML mistake explained, a scheme's invalid value, a project

@@ -294,19 +294,30 @@ impl App {
     }
 
     pub async fn post(&self, who: &str, path: &str, fields: &[(&str, &str)]) -> Reply {
+        self.post_in(who, path, fields, None).await
+    }
+
+    /// A form post as `who`, with an `Accept-Language` header when given.
+    pub async fn post_in(
+        &self,
+        who: &str,
+        path: &str,
+        fields: &[(&str, &str)],
+        accept_language: Option<&str>,
+    ) -> Reply {
         let body = fields
             .iter()
             .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
             .collect::<Vec<_>>()
             .join("&");
-        self.send(
-            Request::post(path)
-                .header(header::COOKIE, &self.cookies[who])
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(body))
-                .expect("request"),
-        )
-        .await
+        let mut request = Request::post(path)
+            .header(header::COOKIE, &self.cookies[who])
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(lang) = accept_language {
+            request = request.header(header::ACCEPT_LANGUAGE, lang);
+        }
+        self.send(request.body(Body::from(body)).expect("request"))
+            .await
     }
 
     /// A multipart form post: text fields and files (name, file name, bytes).
