@@ -71,19 +71,25 @@ impl CadenceSnapshot {
         if change.filings.is_empty() {
             return Ok(());
         }
-        let mut cache = self.filings.lock().await;
-        for period in &change.filings {
-            let Some(held) = cache.get(period).cloned() else {
-                continue;
-            };
+        // Read outside the index's lock, so readers never wait on the store.
+        let held: Vec<(PeriodId, Arc<ReportIndex>)> = {
+            let cache = self.filings.lock().await;
+            change
+                .filings
+                .iter()
+                .filter_map(|period| cache.get(period).map(|index| (*period, index.clone())))
+                .collect()
+        };
+        for (period, index) in held {
             match &change.projects {
                 Touched::Some(ids) => {
                     let ids: Vec<_> = ids.iter().copied().collect();
-                    let filed = store.load_filings_of(*period, &ids).await?;
-                    cache.insert(*period, Arc::new(held.with_projects(*period, &ids, filed)));
+                    let filed = store.load_filings_of(period, &ids).await?;
+                    let next = Arc::new(index.with_projects(period, &ids, filed));
+                    self.filings.lock().await.insert(period, next);
                 }
                 Touched::None | Touched::All => {
-                    cache.remove(period);
+                    self.filings.lock().await.remove(&period);
                 }
             }
         }

@@ -106,6 +106,16 @@ struct Cached<T> {
     current_at: i64,
 }
 
+// Not derived: a derive would ask `T: Clone`, and only the `Arc` is cloned.
+impl<T> Clone for Cached<T> {
+    fn clone(&self) -> Self {
+        Cached {
+            value: self.value.clone(),
+            current_at: self.current_at,
+        }
+    }
+}
+
 /// A store with the read models a node caches over it, the clock and the node's file locations.
 ///
 /// The read model is never re-read whole after a write: a node reads the change log since its
@@ -121,7 +131,9 @@ pub struct App {
     catching_up: Mutex<()>,
     /// Set while a full read runs with a snapshot already held.
     rebuilding: AtomicBool,
-    cadence_cache: Mutex<Option<Cached<CadenceSnapshot>>>,
+    cadence_cache: std::sync::RwLock<Option<Cached<CadenceSnapshot>>>,
+    /// Held by the one task bringing the cadence's records up to date.
+    cadence_turn: Mutex<()>,
     coverage_cache: Mutex<Option<Arc<Coverage>>>,
     anchors: OnceLock<PathBuf>,
     photos: OnceLock<PathBuf>,
@@ -137,7 +149,8 @@ impl App {
             cache: std::sync::RwLock::new(None),
             catching_up: Mutex::new(()),
             rebuilding: AtomicBool::new(false),
-            cadence_cache: Mutex::new(None),
+            cadence_cache: std::sync::RwLock::new(None),
+            cadence_turn: Mutex::new(()),
             coverage_cache: Mutex::new(None),
             anchors: OnceLock::new(),
             photos: OnceLock::new(),
@@ -210,13 +223,18 @@ impl App {
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(snapshot);
     }
 
-    /// The current snapshot: the one held if the data has not changed since, else caught up
-    /// from the change log (or read whole, see [`App`]).
+    /// The current snapshot: the one held if the data has not changed since this request arrived,
+    /// else caught up from the change log (or read whole, see [`App`]). A snapshot newer than the
+    /// request's arrival serves it as well (its own writes, committed before, are in), so one
+    /// catch-up serves every request waiting for it.
     pub async fn snapshot(&self) -> Result<Arc<Snapshot>, StoreError> {
-        let version = self.store.data_version().await?;
+        // What is held first, then the version: a snapshot ahead of a version read after it was
+        // installed means the database went back (a restore), never a race with a catch-up.
         let held = self.current();
+        let arrival = self.store.data_version().await?;
+        let went_back = held.as_ref().is_some_and(|s| s.version > arrival);
         if let Some(s) = &held
-            && (s.version == version || self.rebuilding.load(Ordering::Acquire))
+            && (s.version == arrival || self.rebuilding.load(Ordering::Acquire))
         {
             return Ok(s.clone());
         }
@@ -229,6 +247,9 @@ impl App {
             self.install(snapshot.clone());
             return Ok(snapshot);
         };
+        if !went_back && held.version >= arrival {
+            return Ok(held);
+        }
         let now = self.store.data_version().await?;
         if held.version == now {
             return Ok(held);
@@ -260,25 +281,47 @@ impl App {
         Ok(next)
     }
 
+    fn current_cadence(&self) -> Option<Cached<CadenceSnapshot>> {
+        self.cadence_cache
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    fn install_cadence(&self, cached: Cached<CadenceSnapshot>) {
+        *self
+            .cadence_cache
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(cached);
+    }
+
     /// The cadence's records (warnings, tracked items, filing days): the ones held if nothing
-    /// they hold changed since (a filing only drops its period's filings), else re-read.
+    /// they hold changed since this request arrived (a filing only drops its period's filings),
+    /// else re-read; like [`App::snapshot`], records newer than the arrival serve it too.
     pub async fn cadence(&self) -> Result<Arc<CadenceSnapshot>, StoreError> {
-        let version = self.store.data_version().await?;
-        let mut slot = self.cadence_cache.lock().await;
-        if let Some(c) = slot.as_ref()
-            && c.current_at == version
+        // Held first, then the version (see `snapshot`).
+        let held = self.current_cadence();
+        let arrival = self.store.data_version().await?;
+        let went_back = held.as_ref().is_some_and(|c| c.current_at > arrival);
+        if let Some(c) = &held
+            && c.current_at == arrival
         {
             return Ok(c.value.clone());
         }
-        // Read again under the lock: while this request waited, another may have caught the
-        // records up past the version read before (which would look like a database gone back,
-        // a restore, and cost a full read).
-        let version = self.store.data_version().await?;
-        if let Some(c) = slot.as_mut() {
-            if c.current_at == version {
-                return Ok(c.value.clone());
+        let _turn = self.cadence_turn.lock().await;
+        let held = self.current_cadence();
+        if let Some(c) = &held
+            && !went_back
+            && c.current_at >= arrival
+        {
+            return Ok(c.value.clone());
+        }
+        let now = self.store.data_version().await?;
+        if let Some(c) = held {
+            if c.current_at == now {
+                return Ok(c.value);
             }
-            if c.current_at < version
+            if c.current_at < now
                 && let Some((reached, change)) = self.store.changes_since(c.current_at).await?
                 && !change.cadence
                 && !change.needs_full_read()
@@ -286,14 +329,17 @@ impl App {
                 c.value
                     .catch_up_filings(self.store.as_ref(), &change)
                     .await?;
-                c.current_at = reached;
-                return Ok(c.value.clone());
+                self.install_cadence(Cached {
+                    value: c.value.clone(),
+                    current_at: reached,
+                });
+                return Ok(c.value);
             }
         }
-        let value = Arc::new(cadence::load(self.store.as_ref(), version).await?);
-        *slot = Some(Cached {
+        let value = Arc::new(cadence::load(self.store.as_ref(), now).await?);
+        self.install_cadence(Cached {
             value: value.clone(),
-            current_at: version,
+            current_at: now,
         });
         Ok(value)
     }

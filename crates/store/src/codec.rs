@@ -2230,7 +2230,7 @@ backend_codec!(
     // An arbitrary constant naming "the writer" among advisory locks, per schema: databases
     // kept side by side in one PostgreSQL (schemas) do not wait for each other.
     writer_lock = Some("SELECT pg_advisory_xact_lock(7316001, hashtext(current_schema()))"),
-    writers = crate::writers::no_writers,
+    writers = crate::writers::postgres_writers,
     table_exists = "SELECT COUNT(*) FROM pg_tables \
                     WHERE schemaname = current_schema() AND tablename = $1"
 );

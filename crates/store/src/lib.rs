@@ -200,12 +200,11 @@ impl Db {
         dispatch!(self, pool => pool.close().await)
     }
 
-    /// How this process's writes to the database were committed (group commit, SQLite only;
-    /// `None` on PostgreSQL, where each write commits on its own).
+    /// How this process's writes to the database were committed (group commit).
     pub fn group_commits(&self) -> Option<GroupCommits> {
         match self {
             Db::Sqlite(pool) => writers::sqlite_writers(pool).map(|w| w.stats()),
-            Db::Postgres(_) => None,
+            Db::Postgres(pool) => writers::postgres_writers(pool).map(|w| w.stats()),
         }
     }
 }

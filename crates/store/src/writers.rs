@@ -1,4 +1,4 @@
-//! Group commit: this process's writers of one SQLite file take turns on one open transaction and
+//! Group commit: this process's writers of one database take turns on one open transaction and
 //! share its durable commit.
 //!
 //! SQLite lets one writer in at a time, and a durable commit (`synchronous = FULL`) waits for an
@@ -17,7 +17,9 @@
 //! so no batch waits for a writer that never comes.
 //!
 //! Other processes (a CLI command beside the server) still meet at SQLite's lock and its busy
-//! timeout. PostgreSQL's writers do not batch: each commits on its own, under its advisory lock.
+//! timeout. On PostgreSQL the batch's transaction holds the writer's advisory lock, so the writers
+//! of other nodes wait for a batch as they would for one write; a commit there is a round trip
+//! and a WAL flush, shared the same way.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -202,7 +204,24 @@ pub(crate) fn sqlite_writers(pool: &sqlx::SqlitePool) -> Option<Arc<Writers<sqlx
     )
 }
 
-/// PostgreSQL: no batching in the process (see the module comment).
-pub(crate) fn no_writers(_pool: &sqlx::PgPool) -> Option<Arc<Writers<sqlx::Postgres>>> {
-    None
+static POSTGRES: LazyLock<Mutex<HashMap<String, Arc<Writers<sqlx::Postgres>>>>> =
+    LazyLock::new(Default::default);
+
+/// The writers of the PostgreSQL database (and schema) `pool` writes, shared by every pool of
+/// this process on it.
+pub(crate) fn postgres_writers(pool: &sqlx::PgPool) -> Option<Arc<Writers<sqlx::Postgres>>> {
+    let o = pool.connect_options();
+    let key = format!(
+        "{}:{}/{}?{}",
+        o.get_host(),
+        o.get_port(),
+        o.get_database().unwrap_or_default(),
+        o.get_options().unwrap_or_default()
+    );
+    let mut all = POSTGRES.lock().unwrap_or_else(PoisonError::into_inner);
+    Some(
+        all.entry(key)
+            .or_insert_with(|| Arc::new(Writers::new()))
+            .clone(),
+    )
 }
