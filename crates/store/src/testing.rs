@@ -172,6 +172,17 @@ pub async fn drop_append_only_guard(db: &crate::Db, name: &str) {
     .expect("the guard is dropped");
 }
 
+/// Sets the data version back by `by`, as replacing the database with an older copy behind a
+/// running node does (a restore): a node then re-reads its read model whole.
+pub async fn rewind_data_version(db: &crate::Db, by: i64) {
+    let sql = "UPDATE data_version SET version = version - $1 WHERE id = 1";
+    match db {
+        crate::Db::Sqlite(pool) => sqlx::query(sql).bind(by).execute(pool).await.map(drop),
+        crate::Db::Postgres(pool) => sqlx::query(sql).bind(by).execute(pool).await.map(drop),
+    }
+    .expect("the data version is set back");
+}
+
 /// Empties the change log, as pruning does for a node far behind: a node then re-reads its read
 /// model whole.
 pub async fn forget_changes(db: &crate::Db) {

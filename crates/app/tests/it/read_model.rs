@@ -285,6 +285,16 @@ async fn property(store: Db, steps: Vec<Step>) {
     run(&store, &app, &[Step::Edit { project: 7 }], &mut state).await;
     assert_caught_up(&store, &app, &filed).await;
     assert_eq!(app.reload_stats().0, 3, "a pruned log is read whole");
+
+    // A database gone back to an earlier version behind the node (a restore): the snapshot held
+    // is ahead of it, and is read whole rather than served or caught up from a log that forked.
+    jianguan_store::testing::rewind_data_version(&store, 2).await;
+    assert_caught_up(&store, &app, &filed).await;
+    assert_eq!(
+        app.reload_stats().0,
+        4,
+        "a database gone back is read whole"
+    );
 }
 
 fn steps() -> impl Strategy<Value = Vec<Step>> {
