@@ -13,6 +13,7 @@ use jianguan_documents::ledger::{
     read_workbook,
 };
 use jianguan_documents::xlsx::{Sheet, Value, write_workbook};
+use jianguan_domain::coords::{CoordinateSystem, bd09_to_wgs84, gcj02_to_wgs84};
 use jianguan_domain::model::*;
 use jiff::civil::Date;
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
@@ -804,6 +805,173 @@ fn a_longitude_without_latitude_is_refused() {
     r.push(117.2.into());
     let errs = errors(import_xlsx(&book(&[("台账", vec![h, r])])));
     assert_eq!(errs[0].column, "N");
+}
+
+/// One good row located at `lon`, `lat` under the headers given (a 坐标系 column too when
+/// `system` is `Some`), imported with `option` as the import's coordinate system.
+fn import_located(
+    headers: (&str, &str),
+    rows: &[(f64, f64, Option<&str>)],
+    option: Option<CoordinateSystem>,
+) -> Result<ImportPlan, ImportError> {
+    let with_system = rows.iter().any(|r| r.2.is_some());
+    let mut h = head();
+    h.push(headers.0.into());
+    h.push(headers.1.into());
+    if with_system {
+        h.push("坐标系".into());
+    }
+    let mut sheet = vec![h];
+    for (i, (lon, lat, system)) in rows.iter().enumerate() {
+        let mut r = row(&format!("JG-{:04}", i + 1));
+        r.push((*lon).into());
+        r.push((*lat).into());
+        if with_system {
+            r.push(system.unwrap_or("").into());
+        }
+        sheet.push(r);
+    }
+    let options = ImportOptions {
+        coordinates: option,
+        ..ImportOptions::default()
+    };
+    import_ledger(
+        &book(&[("台账", sheet)]),
+        "台账.xlsx",
+        &portfolio(),
+        &options,
+        no_progress(),
+    )
+}
+
+fn location(plan: &ImportPlan, code: &str) -> GeoPoint {
+    project(plan, code).location.expect("a location")
+}
+
+/// A point in Xiamen as a phone map (GCJ-02) gives it.
+const XIAMEN_GCJ: GeoPoint = GeoPoint {
+    lon: 118.0945,
+    lat: 24.477,
+};
+
+#[test]
+fn coordinates_without_a_system_are_stored_as_wgs84() {
+    let plan = import_located(("经度", "纬度"), &[(118.0945, 24.477, None)], None).unwrap();
+    assert_eq!(location(&plan, "JG-0001"), XIAMEN_GCJ);
+    assert!(
+        !plan.notes.iter().any(|n| n.contains("换算")),
+        "{:?}",
+        plan.notes
+    );
+}
+
+#[test]
+fn gcj02_coordinates_named_by_the_import_option_are_stored_in_wgs84() {
+    let plan = import_located(
+        ("经度", "纬度"),
+        &[(118.0945, 24.477, None)],
+        Some(CoordinateSystem::Gcj02),
+    )
+    .unwrap();
+    assert_eq!(location(&plan, "JG-0001"), gcj02_to_wgs84(XIAMEN_GCJ));
+    assert!(
+        plan.notes
+            .contains(&"1 个项目的经纬度按 GCJ-02 填写，已换算为 WGS-84 保存".to_string()),
+        "{:?}",
+        plan.notes
+    );
+}
+
+#[test]
+fn a_coordinate_system_column_converts_each_row_by_its_own_system() {
+    let (lon, lat) = (XIAMEN_GCJ.lon, XIAMEN_GCJ.lat);
+    let plan = import_located(
+        ("经度", "纬度"),
+        &[
+            (lon, lat, Some("百度地图")),
+            (lon, lat, Some("")),
+            (lon, lat, Some("WGS84")),
+            (lon, lat, Some("高德")),
+        ],
+        Some(CoordinateSystem::Gcj02),
+    )
+    .unwrap();
+    assert_eq!(location(&plan, "JG-0001"), bd09_to_wgs84(XIAMEN_GCJ));
+    assert_eq!(
+        location(&plan, "JG-0002"),
+        gcj02_to_wgs84(XIAMEN_GCJ),
+        "a blank cell takes the import's system"
+    );
+    assert_eq!(location(&plan, "JG-0003"), XIAMEN_GCJ);
+    assert_eq!(location(&plan, "JG-0004"), gcj02_to_wgs84(XIAMEN_GCJ));
+}
+
+#[test]
+fn a_system_named_in_the_headers_brackets_is_the_sheets() {
+    let plan = import_located(
+        ("经度（GCJ-02）", "纬度(GCJ-02)"),
+        &[(118.0945, 24.477, None)],
+        Some(CoordinateSystem::Bd09),
+    )
+    .unwrap();
+    assert_eq!(location(&plan, "JG-0001"), gcj02_to_wgs84(XIAMEN_GCJ));
+    let errs = errors(import_located(
+        ("经度（GCJ-02）", "纬度（BD-09）"),
+        &[(118.0945, 24.477, None)],
+        None,
+    ));
+    assert_eq!(errs[0].header, "纬度");
+    assert!(errs[0].expected.contains("两列须为同一坐标系"), "{errs:?}");
+}
+
+#[test]
+fn an_unknown_coordinate_system_is_refused_naming_row_and_column() {
+    let errs = errors(import_located(
+        ("经度", "纬度"),
+        &[
+            (118.0945, 24.477, Some("WGS84")),
+            (118.0945, 24.477, Some("北京54")),
+        ],
+        None,
+    ));
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(
+        (
+            errs[0].row,
+            errs[0].column.as_str(),
+            errs[0].header.as_str()
+        ),
+        (3, "O", "坐标系")
+    );
+    assert_eq!(
+        errs[0].expected,
+        "未知坐标系「北京54」：应为 WGS-84（GPS）、GCJ-02（高德、腾讯）或 BD-09（百度）"
+    );
+}
+
+#[test]
+fn swapped_longitude_and_latitude_are_refused_saying_so() {
+    let errs = errors(import_located(
+        ("经度", "纬度"),
+        &[(118.0945, 24.477, None), (24.477, 118.0945, None)],
+        Some(CoordinateSystem::Gcj02),
+    ));
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!((errs[0].row, errs[0].header.as_str()), (3, "经度"));
+    assert!(
+        errs[0].expected.starts_with("经纬度可能填反了"),
+        "{}",
+        errs[0].expected
+    );
+}
+
+#[test]
+fn coordinates_outside_china_are_refused_naming_the_cell() {
+    for (lon, lat, header) in [(118.0945, 60.0, "纬度"), (-51.2, 24.477, "经度")] {
+        let errs = errors(import_located(("经度", "纬度"), &[(lon, lat, None)], None));
+        assert_eq!(errs[0].header, header, "{lon},{lat}: {errs:?}");
+        assert!(errs[0].expected.contains("不在范围内"), "{errs:?}");
+    }
 }
 
 #[test]
