@@ -341,7 +341,8 @@ impl Bounds {
         }
     }
 
-    /// The sentence a person reads for `problem` with the values `lon`, `lat` given.
+    /// The sentence a person reads for `problem` with the values `lon`, `lat` given, said of the
+    /// field the problem is in (the longitude for a swapped pair), which the caller names.
     pub fn explain(&self, problem: OutOfBounds, lon: f64, lat: f64) -> String {
         let (w, e) = self.lon;
         let (s, n) = self.lat;
@@ -350,10 +351,10 @@ impl Bounds {
                 "经纬度可能填反了：经度 {lon}、纬度 {lat} 不在范围内，对调后在范围内（经度 {w}–{e}，纬度 {s}–{n}）"
             ),
             OutOfBounds::Longitude => {
-                format!("经度 {lon} 不在范围内：应在 {w}–{e} 之间（东经，十进制度）")
+                format!("须在 {w}–{e} 之间（东经，十进制度），{lon} 不在范围内")
             }
             OutOfBounds::Latitude => {
-                format!("纬度 {lat} 不在范围内：应在 {s}–{n} 之间（北纬，十进制度）")
+                format!("须在 {s}–{n} 之间（北纬，十进制度），{lat} 不在范围内")
             }
         }
     }

@@ -23,6 +23,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jianguan_documents::ledger::{
     ImportError, ImportOptions, ImportPlan, error_report, plan_import, read_workbook,
 };
+use jianguan_domain::coords::CoordinateSystem;
 
 use crate::api::Scope;
 use crate::auth::CurrentUser;
@@ -441,12 +442,20 @@ pub(crate) async fn confirm(
     }
 }
 
-/// `GET /ledger/export.xlsx`: the ledger as the office keeps it (the projects the reader may
-/// see), with milestones and the latest investment.
+/// What the export's `coordinates` parameter must be.
+const COORDINATES: &str = "应为 wgs84、gcj02 或 bd09";
+
+/// `GET /ledger/export.xlsx[?coordinates=gcj02]`: the ledger as the office keeps it (the
+/// projects the reader may see), with milestones and the latest investment, the coordinates in
+/// WGS-84 or the system asked for.
 pub(crate) async fn export(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
+    params: Params,
 ) -> Result<Response, AppError> {
+    let coordinates = params
+        .choice("coordinates", CoordinateSystem::parse, COORDINATES)?
+        .unwrap_or_default();
     let scope = user.scope(jianguan_access::policy::Resource::Portfolio)?;
     let snap = view::snapshot(&state).await?;
     let today = state.today();
@@ -469,7 +478,7 @@ pub(crate) async fn export(
     };
     let latest = jianguan_documents::ledger::latest_from_investment(&portfolio, &investment);
     let bytes = tokio::task::spawn_blocking(move || {
-        jianguan_documents::ledger::ledger_workbook(&portfolio, &latest, today)
+        jianguan_documents::ledger::ledger_workbook(&portfolio, &latest, today, coordinates)
     })
     .await
     .map_err(|e| AppError::internal(e.to_string()))?

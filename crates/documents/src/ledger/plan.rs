@@ -30,8 +30,8 @@ pub struct ImportOptions {
     /// The year the ledger plans (`--year`, the upload form's 年度). Without it, a year written
     /// in a sheet's title row (「2027年城建项目台账」), else in the sheet's name.
     pub year: Option<i16>,
-    /// The coordinate system the 经度 and 纬度 columns are written in (`--coordinates`, the
-    /// upload form's 坐标系), for sheets whose longitude or latitude header does not name one in
+    /// The coordinate system the 经度 and 纬度 columns are written in (`--coordinates`), for
+    /// sheets whose longitude or latitude header does not name one in
     /// brackets (经度（GCJ-02）) and rows without a 坐标系 cell saying otherwise; WGS-84 when
     /// `None`. Coordinates are stored in WGS-84.
     pub coordinates: Option<CoordinateSystem>,
@@ -443,6 +443,9 @@ impl Pass {
 struct RowRead {
     project: Project,
     generated: Option<(String, u32, i16)>,
+    /// The location as the row writes it and the system it is written in, when that is not
+    /// WGS-84: a stored project is compared with it in that system, at the ledger's precision.
+    written: Option<(GeoPoint, CoordinateSystem)>,
 }
 
 /// What a sheet gives every row.
@@ -571,7 +574,12 @@ fn plan_with_deadline(
     }
     plan.new_units = pass.new_units;
     plan.rows = pass.rows.len();
-    for RowRead { mut project, .. } in pass.rows {
+    for RowRead {
+        mut project,
+        written,
+        ..
+    } in pass.rows
+    {
         match lookup.existing.get(project.code.as_str()) {
             None => {
                 // The office approves a new project's annual plans later.
@@ -595,7 +603,7 @@ fn plan_with_deadline(
                         y.cancelled_on = o.cancelled_on;
                     }
                 }
-                keep_stored_at_precision(old, &mut project);
+                keep_stored_at_precision(old, &mut project, written);
                 let fields = changed_fields(old, &project);
                 if fields.is_empty() {
                     plan.unchanged += 1;
@@ -1081,13 +1089,16 @@ fn read_row(
             }
         },
     };
+    let mut written = None;
     let location = match (lon, lat) {
         (Some(lon), Some(lat)) => match coords::CHINA.check(lon, lat) {
             Ok(()) => system.map(|system| {
+                let point = GeoPoint { lon, lat };
                 if system != CoordinateSystem::Wgs84 {
                     pass.converted[system as usize] += 1;
+                    written = Some((point, system));
                 }
-                system.to_wgs84(GeoPoint { lon, lat })
+                system.to_wgs84(point)
             }),
             Err(problem) => {
                 let field = match problem {
@@ -1204,6 +1215,7 @@ fn read_row(
             milestones,
         },
         generated,
+        written,
     })
 }
 
@@ -1492,11 +1504,24 @@ fn milestones(
 /// Keeps the stored value wherever the ledger's value equals it at the precision the ledger
 /// carries ([`precision`]): a coordinate or an amount no person changed is not rewritten, even
 /// when another field of the project is.
-fn keep_stored_at_precision(old: &Project, new: &mut Project) {
+fn keep_stored_at_precision(
+    old: &Project,
+    new: &mut Project,
+    written: Option<(GeoPoint, CoordinateSystem)>,
+) {
     if precision::same_money(old.total_investment, new.total_investment) {
         new.total_investment = old.total_investment;
     }
-    if precision::same_location(old.location, new.location) {
+    // Coordinates written in another system are compared in it, as export wrote them: a ledger
+    // exported in GCJ-02 imports back unchanged although its values, converted, may fall on the
+    // other side of a rounding step.
+    let same = match written {
+        Some((point, system)) => {
+            precision::same_location(old.location.map(|l| system.from_wgs84(l)), Some(point))
+        }
+        None => precision::same_location(old.location, new.location),
+    };
+    if same {
         new.location = old.location;
     }
     for plan in &mut new.year_plans {

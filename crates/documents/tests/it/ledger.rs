@@ -1439,7 +1439,13 @@ fn exported_text_that_looks_like_a_formula_is_neutralised_and_reimports_unchange
     let first = Arc::make_mut(&mut stored.projects[0]);
     first.name = "=HYPERLINK(\"http://x\",\"点我\")".into();
     first.street = "-1+2".into();
-    let out = ledger_workbook(&stored, &latest_progress(&stored), d(2021, 12, 31)).unwrap();
+    let out = ledger_workbook(
+        &stored,
+        &latest_progress(&stored),
+        d(2021, 12, 31),
+        CoordinateSystem::Wgs84,
+    )
+    .unwrap();
     let mut wb: calamine::Xlsx<_> =
         calamine::open_workbook_from_rs(Cursor::new(out.clone())).unwrap();
     use calamine::Reader;
@@ -1479,7 +1485,13 @@ fn without_ids(mut p: Project) -> Project {
 #[test]
 fn export_then_import_gives_the_same_ledger() {
     let city = jianguan_demo::demo_city();
-    let bytes = ledger_workbook(&city, &latest_progress(&city), d(2021, 12, 31)).unwrap();
+    let bytes = ledger_workbook(
+        &city,
+        &latest_progress(&city),
+        d(2021, 12, 31),
+        CoordinateSystem::Wgs84,
+    )
+    .unwrap();
     // Into a store with the organisation but no projects: every project is new and equal.
     let empty = Portfolio {
         projects: Vec::new(),
@@ -1570,7 +1582,12 @@ fn nudge(cell: &mut Value, by: f64) {
 }
 
 fn demo_sheet(city: &Portfolio) -> Sheet {
-    ledger_sheet(city, &latest_progress(city), d(2021, 12, 31))
+    ledger_sheet(
+        city,
+        &latest_progress(city),
+        d(2021, 12, 31),
+        CoordinateSystem::Wgs84,
+    )
 }
 
 fn reimport(sheet: Sheet, city: &Portfolio) -> ImportPlan {
@@ -1589,7 +1606,10 @@ fn reimport(sheet: Sheet, city: &Portfolio) -> ImportPlan {
 fn values_moved_below_the_ledgers_precision_import_as_unchanged() {
     let city = jianguan_demo::demo_city();
     let mut sheet = demo_sheet(&city);
-    let (lon, lat) = (column_of(&sheet, "经度"), column_of(&sheet, "纬度"));
+    let (lon, lat) = (
+        column_of(&sheet, "经度（WGS-84）"),
+        column_of(&sheet, "纬度（WGS-84）"),
+    );
     let total = column_of(&sheet, "总投资（万元）");
     let plans = columns_ending(&sheet, "年计划投资（万元）");
     let mut dates = columns_ending(&sheet, "计划日期");
@@ -1631,7 +1651,7 @@ fn values_moved_below_the_ledgers_precision_import_as_unchanged() {
 fn values_changed_by_a_step_of_the_ledgers_precision_are_updates() {
     let city = jianguan_demo::demo_city();
     let mut sheet = demo_sheet(&city);
-    let lon = column_of(&sheet, "经度");
+    let lon = column_of(&sheet, "经度（WGS-84）");
     let total = column_of(&sheet, "总投资（万元）");
     let plan_col = columns_ending(&sheet, "年计划投资（万元）")[0];
     let actual = columns_ending(&sheet, "实际日期");
@@ -1686,5 +1706,43 @@ fn values_changed_by_a_step_of_the_ledgers_precision_are_updates() {
         if !c.fields.contains(&"位置".to_owned()) {
             assert_eq!(c.new.location, c.old.location, "{}", c.new.code);
         }
+    }
+}
+
+#[test]
+fn a_ledger_exported_in_gcj02_or_bd09_says_so_and_imports_back_unchanged() {
+    let city = jianguan_demo::demo_city();
+    for system in [CoordinateSystem::Gcj02, CoordinateSystem::Bd09] {
+        let sheet = ledger_sheet(&city, &latest_progress(&city), d(2021, 12, 31), system);
+        let (lon, lat) = (
+            column_of(&sheet, &format!("经度（{system}）")),
+            column_of(&sheet, &format!("纬度（{system}）")),
+        );
+        let project = &city.projects[0];
+        let row = sheet
+            .rows
+            .iter()
+            .find(|r| matches!(&r[0], Value::Text(c) if *c == project.code))
+            .expect("the project's row");
+        let written = system.from_wgs84(project.location.expect("demo projects are located"));
+        assert_eq!(
+            (&row[lon], &row[lat]),
+            (
+                &Value::Number(precision::degrees(written.lon)),
+                &Value::Number(precision::degrees(written.lat))
+            ),
+            "{system}"
+        );
+        // The header names the system, so import converts back without being told.
+        let plan = reimport(sheet, &city);
+        assert!(
+            plan.updated.is_empty(),
+            "{system}: {} updated, first: {:?}",
+            plan.updated.len(),
+            plan.updated
+                .first()
+                .map(|c| (&c.new.code, &c.fields, c.old.location, c.new.location))
+        );
+        assert_eq!(plan.unchanged, city.projects.len());
     }
 }

@@ -1883,10 +1883,15 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ("建设性质 *", "Build type *"),
     ("总投资（万元）*", "Total investment (10,000 yuan) *"),
     (
-        "位置（WGS-84 经纬度，十进制度；两项都留空表示暂无）",
-        "Location (WGS-84 longitude and latitude in decimal degrees; leave both empty for none yet)",
+        "位置（经纬度，十进制度；两项都留空表示暂无）",
+        "Location (longitude and latitude in decimal degrees; leave both empty for none yet)",
+    ),
+    (
+        "从手机地图（高德、腾讯、百度）取的坐标请选对应坐标系，保存时换算为 WGS-84",
+        "For coordinates taken from a phone map (Amap, Tencent, Baidu) choose its coordinate system; they are converted to WGS-84 when saved",
     ),
     ("经度", "Longitude"),
+    ("应为 wgs84、gcj02 或 bd09", "Must be wgs84, gcj02 or bd09"),
     ("如 {n}", "such as {n}"),
     ("纬度", "Latitude"),
     ("计划年度 *", "Plan year *"),

@@ -1204,12 +1204,12 @@ pub(super) const MESSAGES: &[(&str, &str)] = &[
         "Longitude and latitude may be swapped: longitude {n}, latitude {m} are out of range, but swapped they are in range (longitude {k}–{j}, latitude {p}–{q})",
     ),
     (
-        "经度 {n} 不在范围内：应在 {m}–{k} 之间（东经，十进制度）",
-        "Longitude {n} is out of range: it must be between {m} and {k} (degrees east, decimal)",
+        "须在 {n}–{m} 之间（东经，十进制度），{k} 不在范围内",
+        "Must be between {n} and {m} (degrees east, decimal); {k} is out of range",
     ),
     (
-        "纬度 {n} 不在范围内：应在 {m}–{k} 之间（北纬，十进制度）",
-        "Latitude {n} is out of range: it must be between {m} and {k} (degrees north, decimal)",
+        "须在 {n}–{m} 之间（北纬，十进制度），{k} 不在范围内",
+        "Must be between {n} and {m} (degrees north, decimal); {k} is out of range",
     ),
     // domain/src/project_edit.rs
     ("请填写金额（万元）", "Enter an amount (10,000 yuan)"),
@@ -1219,8 +1219,8 @@ pub(super) const MESSAGES: &[(&str, &str)] = &[
     ),
     ("请选择一个在用的{n}", "Choose an active unit ({n})"),
     (
-        "须为 {n}–{m} 之间的度数（WGS-84，十进制，如 {k}）",
-        "Must be degrees between {n} and {m} (WGS-84, decimal, such as {k})",
+        "须为 {n}–{m} 之间的度数（十进制，如 {k}）",
+        "Must be degrees between {n} and {m} (decimal, such as {k})",
     ),
     (
         "须为日期，格式 YYYY-MM-DD，如 2021-10-31",
