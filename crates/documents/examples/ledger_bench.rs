@@ -42,7 +42,13 @@ fn main() {
     );
 
     let t = Instant::now();
-    let bytes = ledger_workbook(&full, &latest, Date::constant(2022, 12, 31)).expect("export");
+    let bytes = ledger_workbook(
+        &full,
+        &latest,
+        Date::constant(2022, 12, 31),
+        jianguan_domain::coords::CoordinateSystem::Wgs84,
+    )
+    .expect("export");
     let export_s = t.elapsed().as_secs_f64();
     let path = std::env::temp_dir().join("jianguan_ledger_bench.xlsx");
     std::fs::write(&path, &bytes).expect("write the workbook");

@@ -68,6 +68,13 @@
 //!   projects), created by the store in the import's transaction. An unknown district or
 //!   category stays an error listing the known names.
 //! - A project name longer than [`MAX_NAME_CHARS`] is refused naming its cell.
+//! - **Coordinates** (经度, 纬度) are stored in WGS-84. A row's 坐标系 cell (WGS-84, GCJ-02 for
+//!   高德 and 腾讯, BD-09 for 百度, in any of the names `CoordinateSystem::parse` knows) says which
+//!   system the row's pair is written in; a blank cell takes the sheet's, which a longitude or
+//!   latitude header may name in brackets (经度（GCJ-02）, as export writes it), else
+//!   [`ImportOptions::coordinates`] (`--coordinates`), else WGS-84. An unknown system name, a
+//!   pair outside China's bounds (`coords::CHINA`) and a pair typed the wrong way round (said
+//!   as such: 经纬度可能填反了) are errors naming the cell.
 //!
 //! [`Money`]: jianguan_domain::model::Money
 //! [`Portfolio`]: jianguan_domain::model::Portfolio

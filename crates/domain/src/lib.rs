@@ -9,6 +9,7 @@ pub mod assessment;
 pub mod calendar;
 pub mod catalogue;
 pub mod change;
+pub mod coords;
 pub mod dispatch;
 pub mod filing;
 pub mod fmt;

@@ -8,11 +8,16 @@
 //! planned dates are the baseline: an edit keeps them (they change only through 计划调整), and
 //! the approved plan's kind and investment likewise.
 //!
+//! The location is typed in any of the systems China's maps use (the form's 坐标系: WGS-84,
+//! GCJ-02 from 高德 or 腾讯, BD-09 from 百度), checked against China's bounds ([`coords::CHINA`],
+//! a pair typed the wrong way round named as such) and stored in WGS-84.
+//!
 //! A project made without a code gets `{year}-XM-{NNNN}` ([`next_project_code`]): the year of
 //! its plan, `XM` (项目), and the next four-digit number after the largest such code of that
 //! year, so codes are unique and sort in order of making.
 
 use crate::Date;
+use crate::coords::{self, CoordinateSystem, OutOfBounds};
 use crate::model::{
     BuildType, Category, CategoryId, GeoPoint, Milestone, MilestoneId, Money, PlanKind, PlanStatus,
     Portfolio, Project, ProjectId, UnitId, UnitKind, YearPlan,
@@ -20,10 +25,10 @@ use crate::model::{
 
 /// The longest project name, in characters.
 pub const NAME_MAX: usize = 100;
-/// Longitude range accepted (WGS-84, degrees east): mainland China.
-pub const LON_RANGE: (f64, f64) = (73.0, 136.0);
-/// Latitude range accepted (WGS-84, degrees north): mainland China.
-pub const LAT_RANGE: (f64, f64) = (3.0, 54.0);
+/// Longitude range accepted (degrees east): China ([`coords::CHINA`]).
+pub const LON_RANGE: (f64, f64) = coords::CHINA.lon;
+/// Latitude range accepted (degrees north): China ([`coords::CHINA`]).
+pub const LAT_RANGE: (f64, f64) = coords::CHINA.lat;
 
 /// A project as typed: every field text, as the form sends it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -50,10 +55,13 @@ pub struct ProjectInput {
     pub total_investment: String,
     /// Where the money comes from.
     pub funding_source: String,
-    /// Longitude (WGS-84); blank with the latitude for no location.
+    /// Longitude, in `coordinates`; blank with the latitude for no location.
     pub lon: String,
-    /// Latitude (WGS-84).
+    /// Latitude, in `coordinates`.
     pub lat: String,
+    /// The system `lon` and `lat` are written in ([`CoordinateSystem::code`] or any name
+    /// [`CoordinateSystem::parse`] knows); blank is WGS-84. The project stores WGS-84.
+    pub coordinates: String,
     /// The plan's year.
     pub year: String,
     /// [`PlanKind::code`].
@@ -94,6 +102,7 @@ impl ProjectInput {
                 .location
                 .map(|l| l.lat.to_string())
                 .unwrap_or_default(),
+            coordinates: CoordinateSystem::Wgs84.code().to_string(),
             year: plan.map(|p| p.year.to_string()).unwrap_or_default(),
             plan_kind: plan.map(|p| p.kind.code().to_string()).unwrap_or_default(),
             planned_investment: plan.map(|p| wan(p.planned_investment)).unwrap_or_default(),
@@ -182,20 +191,58 @@ fn unit(
     }
 }
 
-fn coordinate(text: &str, (lo, hi): (f64, f64), field: &str, problems: &mut Problems) -> f64 {
+/// A coordinate as typed: a finite number of degrees, not yet checked against the bounds.
+fn coordinate(
+    text: &str,
+    (lo, hi): (f64, f64),
+    field: &str,
+    problems: &mut Problems,
+) -> Option<f64> {
     match text.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() && (lo..=hi).contains(&v) => v,
+        Ok(v) if v.is_finite() => Some(v),
         _ => {
             problems.push(
                 field,
                 format!(
-                    "须为 {lo}–{hi} 之间的度数（WGS-84，十进制，如 {}）",
+                    "须为 {lo}–{hi} 之间的度数（十进制，如 {}）",
                     (lo + hi) / 2.0
                 ),
             );
-            0.0
+            None
         }
     }
+}
+
+/// The location typed, in WGS-84: both blank is none; otherwise both must be numbers within
+/// China, written in the system chosen.
+fn location(input: &ProjectInput, problems: &mut Problems) -> Option<GeoPoint> {
+    let system = match input.coordinates.trim() {
+        "" => Some(CoordinateSystem::Wgs84),
+        name => match name.parse::<CoordinateSystem>() {
+            Ok(s) => Some(s),
+            Err(e) => {
+                problems.push("坐标系", e.to_string());
+                None
+            }
+        },
+    };
+    let (lon, lat) = match (input.lon.trim(), input.lat.trim()) {
+        ("", "") => return None,
+        (lon, lat) => (
+            coordinate(lon, LON_RANGE, "经度", problems),
+            coordinate(lat, LAT_RANGE, "纬度", problems),
+        ),
+    };
+    let (lon, lat) = (lon?, lat?);
+    if let Err(problem) = coords::CHINA.check(lon, lat) {
+        let field = match problem {
+            OutOfBounds::Swapped | OutOfBounds::Longitude => "经度",
+            OutOfBounds::Latitude => "纬度",
+        };
+        problems.push(field, coords::CHINA.explain(problem, lon, lat));
+        return None;
+    }
+    Some(system?.to_wgs84(GeoPoint { lon, lat }))
 }
 
 fn date(text: &str, field: &str, problems: &mut Problems) -> Option<Date> {
@@ -282,13 +329,7 @@ pub fn check_project(
         BuildType::New
     });
     let total_investment = wan(&input.total_investment, "总投资", p);
-    let location = match (input.lon.trim(), input.lat.trim()) {
-        ("", "") => None,
-        (lon, lat) => Some(GeoPoint {
-            lon: coordinate(lon, LON_RANGE, "经度", p),
-            lat: coordinate(lat, LAT_RANGE, "纬度", p),
-        }),
-    };
+    let location = location(input, p);
 
     // The year's plan.
     let year = input
@@ -714,6 +755,47 @@ mod tests {
             check_project(&i, None, &city()).expect("valid").location,
             None
         );
+    }
+
+    #[test]
+    fn coordinates_typed_in_gcj02_or_bd09_are_stored_in_wgs84() {
+        let typed = GeoPoint {
+            lon: 118.1,
+            lat: 24.5,
+        };
+        for (name, system) in [
+            ("gcj02", CoordinateSystem::Gcj02),
+            ("百度", CoordinateSystem::Bd09),
+            ("wgs84", CoordinateSystem::Wgs84),
+            ("", CoordinateSystem::Wgs84),
+        ] {
+            let mut i = input();
+            i.coordinates = name.into();
+            let pr = check_project(&i, None, &city()).expect("valid");
+            assert_eq!(pr.location, Some(system.to_wgs84(typed)), "{name:?}");
+        }
+        let stored = check_project(&input(), None, &city()).expect("valid");
+        assert_eq!(ProjectInput::of(&stored).coordinates, "wgs84");
+    }
+
+    #[test]
+    fn an_unknown_coordinate_system_and_a_swapped_pair_are_named() {
+        let mut i = input();
+        i.coordinates = "北京54".into();
+        let e = check_project(&i, None, &city()).unwrap_err();
+        assert_eq!(
+            e,
+            vec![
+                "坐标系：未知坐标系「北京54」：应为 WGS-84（GPS）、GCJ-02（高德、腾讯）或 BD-09（百度）"
+                    .to_string()
+            ]
+        );
+        let mut i = input();
+        i.lon = "24.5".into();
+        i.lat = "118.1".into();
+        let e = check_project(&i, None, &city()).unwrap_err();
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].starts_with("经度：经纬度可能填反了"), "{e:?}");
     }
 
     #[test]

@@ -16,6 +16,7 @@ use jianguan_documents::ledger::{
     latest_progress, ledger_workbook, plan_import, read_workbook,
 };
 use jianguan_domain::Date;
+use jianguan_domain::coords::CoordinateSystem;
 use jianguan_domain::i18n::Lang;
 use jianguan_domain::store::prelude::*;
 
@@ -50,6 +51,11 @@ pub struct ImportLedgerArgs {
     /// plan for it; made-up project codes carry it (JG{year}-NNNN).
     #[arg(long, value_parser = clap::value_parser!(i16).range(1990..=2100))]
     year: Option<i16>,
+    /// The coordinate system the 经度/纬度 columns are written in: wgs84 (GPS, OpenStreetMap),
+    /// gcj02 (高德, 腾讯 and most phone maps) or bd09 (百度); the Chinese names work too. A
+    /// system named in the header (经度（GCJ-02）) or a 坐标系 column wins. Stored as WGS-84.
+    #[arg(long, value_parser = parse_system)]
+    coordinates: Option<CoordinateSystem>,
     /// The ledger file.
     file: PathBuf,
 }
@@ -77,6 +83,15 @@ pub struct ExportLedgerArgs {
     /// national scale).
     #[arg(long)]
     notes: bool,
+    /// The coordinate system to write 经度/纬度 in: wgs84 (as stored), gcj02 (高德, 腾讯) or
+    /// bd09 (百度); the headers say which.
+    #[arg(long, value_parser = parse_system, default_value = "wgs84")]
+    coordinates: CoordinateSystem,
+}
+
+/// A coordinate system as `--coordinates` takes it.
+fn parse_system(text: &str) -> Result<CoordinateSystem, String> {
+    text.parse::<CoordinateSystem>().map_err(|e| e.to_string())
 }
 
 /// Runs `import …`.
@@ -111,6 +126,7 @@ async fn import_ledger(args: ImportLedgerArgs, lang: Lang) -> Result<()> {
     let started = Instant::now();
     let mut options = ImportOptions {
         year: args.year,
+        coordinates: args.coordinates,
         ..ImportOptions::default()
     };
     if let Some(path) = &args.aliases {
@@ -313,7 +329,8 @@ async fn export_ledger(args: ExportLedgerArgs, lang: Lang) -> Result<()> {
         let latest = latest_from_investment(&model.portfolio, &model.investment);
         (model.portfolio, latest)
     };
-    let bytes = ledger_workbook(&portfolio, &latest, as_of).context("laying out the ledger")?;
+    let bytes = ledger_workbook(&portfolio, &latest, as_of, args.coordinates)
+        .context("laying out the ledger")?;
     std::fs::write(&args.out, bytes).with_context(|| format!("writing {}", args.out.display()))?;
     eprintln!(
         "{}{}",

@@ -1117,6 +1117,40 @@ mod tests {
     }
 
     #[test]
+    fn ledger_coordinates_take_the_names_people_type_and_refuse_others() {
+        let parse = |args: &[&str]| Cli::try_parse_from(args.iter().copied());
+        let import = |system: &str| {
+            parse(&[
+                "jianguan",
+                "import",
+                "ledger",
+                "--db",
+                "x.db",
+                "--coordinates",
+                system,
+                "a.xlsx",
+            ])
+        };
+        for (system, shown) in [("gcj02", "Gcj02"), ("高德", "Gcj02"), ("BD-09", "Bd09")] {
+            let cli = import(system).unwrap();
+            assert!(
+                format!("{cli:?}").contains(&format!("coordinates: Some({shown})")),
+                "{system}: {cli:?}"
+            );
+        }
+        assert_eq!(import("北京54").unwrap_err().exit_code(), 2);
+        let export = |extra: &[&str]| {
+            let mut args = vec![
+                "jianguan", "export", "ledger", "--db", "x.db", "--out", "o.xlsx",
+            ];
+            args.extend(extra);
+            format!("{:?}", parse(&args).unwrap())
+        };
+        assert!(export(&[]).contains("coordinates: Wgs84"));
+        assert!(export(&["--coordinates", "百度"]).contains("coordinates: Bd09"));
+    }
+
+    #[test]
     fn stats_rejects_a_malformed_date_as_a_usage_error() {
         let err =
             Cli::try_parse_from(["jianguan", "stats", "--db", "x.db", "--as-of", "2021-13-01"])

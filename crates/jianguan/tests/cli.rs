@@ -893,3 +893,124 @@ async fn security_settings_are_shown_and_changed_in_part_and_a_bad_value_is_refu
     assert_eq!(head.actor, "安全管理员");
     db.close().await;
 }
+
+/// `--coordinates` on import converts a ledger typed from a phone map to WGS-84, a swapped pair
+/// refuses the whole file saying so, and export writes the system asked for, saying which.
+#[tokio::test]
+async fn ledger_coordinates_are_converted_on_import_and_export() {
+    use jianguan_domain::coords::CoordinateSystem;
+    use jianguan_domain::model::GeoPoint;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = empty_city(dir.path()).await;
+    let header = "项目名称,项目类别,所属县区,牵头单位,责任单位,总投资（万元）,计划开工时间,计划完工时间,经度,纬度\n";
+    let row = |lon: &str, lat: &str| {
+        format!(
+            "东湖区老旧小区改造项目,老旧小区改造,东湖区,市住建局,东湖区住建局,1000,2026-03-05,2026-10-17,{lon},{lat}\n"
+        )
+    };
+    let write = |name: &str, text: String| {
+        let file = dir.path().join(name);
+        std::fs::write(&file, text).expect("write");
+        file.to_str().expect("utf-8").to_owned()
+    };
+
+    let swapped = write(
+        "swapped.csv",
+        format!(
+            "{header}{}{}",
+            row("118.0945", "24.477"),
+            row("24.477", "118.0945")
+        ),
+    );
+    let refused = jianguan(&[
+        "import",
+        "ledger",
+        "--db",
+        &url,
+        &swapped,
+        "--year",
+        "2026",
+        "--coordinates",
+        "高德",
+    ]);
+    assert_ne!(refused.status.code(), Some(0));
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&refused.stdout),
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert!(said.contains("经纬度可能填反了"), "{said}");
+    let db = jianguan_store::open_existing(&url).await.expect("open");
+    assert!(
+        db.load_portfolio().await.expect("load").projects.is_empty(),
+        "nothing is stored"
+    );
+
+    let good = write("good.csv", format!("{header}{}", row("118.0945", "24.477")));
+    let done = jianguan(&[
+        "import",
+        "ledger",
+        "--db",
+        &url,
+        &good,
+        "--year",
+        "2026",
+        "--coordinates",
+        "gcj02",
+    ]);
+    assert_eq!(done.status.code(), Some(0), "{:?}", stderr_lines(&done));
+    let typed = GeoPoint {
+        lon: 118.0945,
+        lat: 24.477,
+    };
+    let city = db.load_portfolio().await.expect("load");
+    assert_eq!(
+        city.projects[0].location,
+        Some(CoordinateSystem::Gcj02.to_wgs84(typed))
+    );
+    db.close().await;
+
+    let out = dir.path().join("台账.xlsx");
+    let exported = jianguan(&[
+        "export",
+        "ledger",
+        "--db",
+        &url,
+        "--out",
+        out.to_str().expect("utf-8"),
+        "--coordinates",
+        "bd09",
+    ]);
+    assert_eq!(
+        exported.status.code(),
+        Some(0),
+        "{:?}",
+        stderr_lines(&exported)
+    );
+    let bytes = std::fs::read(&out).expect("the ledger is written");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("an xlsx");
+    let mut strings = String::new();
+    zip.by_name("xl/sharedStrings.xml")
+        .expect("shared strings")
+        .read_to_string(&mut strings)
+        .expect("utf-8");
+    assert!(strings.contains("经度（BD-09）"), "{strings}");
+    // The header says BD-09, so the ledger imports back unchanged without being told.
+    let again = jianguan(&[
+        "import",
+        "ledger",
+        "--db",
+        &url,
+        out.to_str().expect("utf-8"),
+        "--dry-run",
+    ]);
+    let said = String::from_utf8_lossy(&again.stdout);
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "{said}{:?}",
+        stderr_lines(&again)
+    );
+    assert!(said.contains("不变 1 个"), "{said}");
+}

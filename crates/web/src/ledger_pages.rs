@@ -4,7 +4,8 @@
 //! import is all-or-nothing and checked against the data version the plan was made from.
 //!
 //! The form's 年度 (default: the portfolio's reporting year) is the ledger's year: rows without
-//! year columns get one annual plan for it and made-up codes carry it. The preview says what
+//! year columns get one annual plan for it and made-up codes carry it. Its 坐标系 (default
+//! WGS-84) is the system of the 经度/纬度 columns where the ledger does not say. The preview says what
 //! the import assumed (defaults, derived milestones), the responsible units it will create, every
 //! project code it made up (to be written back into the office's ledger) and the columns it
 //! does not import.
@@ -23,11 +24,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jianguan_documents::ledger::{
     ImportError, ImportOptions, ImportPlan, error_report, plan_import, read_workbook,
 };
+use jianguan_domain::coords::CoordinateSystem;
 
 use crate::api::Scope;
 use crate::auth::CurrentUser;
 use crate::error::AppError;
-use crate::view::{self, Layout};
+use crate::view::{self, Choice, Layout};
 use crate::{AppState, Params};
 
 /// The route that takes a ledger file (`POST`).
@@ -50,20 +52,37 @@ struct Pending {
     token: String,
     account: i64,
     at: Instant,
+    upload: Held,
+}
+
+/// A held upload: its file name, the options it was checked with and its bytes.
+#[derive(Clone)]
+struct Held {
     file_name: String,
+    /// The form's 年度.
     year: Option<i16>,
+    /// The form's 坐标系.
+    coordinates: Option<CoordinateSystem>,
     bytes: Arc<Vec<u8>>,
 }
 
-/// A held upload: its file name, the year it was checked for and its bytes.
-type Held = (String, Option<i16>, Arc<Vec<u8>>);
+impl Held {
+    /// The import's options for this upload.
+    fn options(&self) -> ImportOptions {
+        ImportOptions {
+            year: self.year,
+            coordinates: self.coordinates,
+            ..ImportOptions::default()
+        }
+    }
+}
 
 /// The uploads this node holds.
 #[derive(Default)]
 pub struct PendingUploads(Mutex<Vec<Pending>>);
 
 impl PendingUploads {
-    fn put(&self, account: i64, (file_name, year, bytes): Held) -> String {
+    fn put(&self, account: i64, upload: Held) -> String {
         let mut raw = [0u8; 16];
         getrandom::fill(&mut raw).expect("the system's random source");
         let token: String = raw.iter().map(|b| format!("{b:02x}")).collect();
@@ -76,9 +95,7 @@ impl PendingUploads {
             token: token.clone(),
             account,
             at: Instant::now(),
-            file_name,
-            year,
-            bytes,
+            upload,
         });
         token
     }
@@ -87,7 +104,7 @@ impl PendingUploads {
         let held = self.0.lock().expect("not poisoned");
         held.iter()
             .find(|p| p.token == token && p.account == account && p.at.elapsed() < PENDING_FOR)
-            .map(|p| (p.file_name.clone(), p.year, p.bytes.clone()))
+            .map(|p| p.upload.clone())
     }
 
     fn take(&self, account: i64, token: &str) {
@@ -120,6 +137,8 @@ struct ImportPage {
     max_mb: usize,
     /// The form's year.
     year: String,
+    /// The form's coordinate systems, the one chosen selected.
+    coordinate_systems: Vec<Choice>,
     notes: Vec<String>,
     /// New units: name, district, rows.
     new_units: Vec<(String, String, String)>,
@@ -158,12 +177,25 @@ impl ImportPage {
                 .portfolio
                 .reporting_year()
                 .map_or_else(String::new, |y| y.to_string()),
+            coordinate_systems: coordinate_choices(CoordinateSystem::Wgs84),
             notes: Vec::new(),
             new_units: Vec::new(),
             generated: Vec::new(),
             ignored: String::new(),
         })
     }
+}
+
+/// The form's choice of coordinate system, `chosen` selected.
+fn coordinate_choices(chosen: CoordinateSystem) -> Vec<Choice> {
+    CoordinateSystem::ALL
+        .into_iter()
+        .map(|c| Choice {
+            value: c.code().to_string(),
+            label: crate::i18n::lang().t(c.label()).to_string(),
+            selected: c == chosen,
+        })
+        .collect()
 }
 
 /// `GET /ledger/import`: the upload form.
@@ -188,16 +220,13 @@ pub(crate) async fn page(
 /// large workbook takes seconds).
 async fn plan(
     state: &AppState,
-    (file_name, year, bytes): Held,
+    upload: Held,
 ) -> Result<(i64, Result<ImportPlan, ImportError>), AppError> {
     let snap = view::snapshot(state).await?;
     let version = snap.version;
     let planned = tokio::task::spawn_blocking(move || {
-        let options = ImportOptions {
-            year,
-            ..ImportOptions::default()
-        };
-        let workbook = read_workbook(&bytes, &file_name, &options.limits)?;
+        let options = upload.options();
+        let workbook = read_workbook(&upload.bytes, &upload.file_name, &options.limits)?;
         plan_import(&workbook, &snap.portfolio, &options, &|_, _| {})
     })
     .await
@@ -215,10 +244,15 @@ pub(crate) async fn check(
     // A body that is not a multipart form, or a broken one, is a form without a file.
     let mut upload = None;
     let mut year_text = String::new();
+    let mut coordinates_text = String::new();
     if let Ok(mut form) = Multipart::from_request(request, &()).await {
         while let Ok(Some(mut field)) = form.next_field().await {
             if field.name() == Some("year") {
                 year_text = field.text().await.unwrap_or_default().trim().to_string();
+                continue;
+            }
+            if field.name() == Some("coordinates") {
+                coordinates_text = field.text().await.unwrap_or_default().trim().to_string();
                 continue;
             }
             if field.name() != Some("file") {
@@ -249,6 +283,18 @@ pub(crate) async fn check(
     if let Some(y) = year {
         page.year = y.to_string();
     }
+    let coordinates = if coordinates_text.is_empty() {
+        None
+    } else {
+        match coordinates_text.parse::<CoordinateSystem>() {
+            Ok(c) => Some(c),
+            Err(e) => {
+                page.error = Some(e.to_string());
+                return view::unprocessable(view::render(page));
+            }
+        }
+    };
+    page.coordinate_systems = coordinate_choices(coordinates.unwrap_or_default());
     let Some((file_name, bytes)) = upload.filter(|(_, b)| !b.is_empty()) else {
         page.error = Some(
             crate::i18n::lang()
@@ -258,8 +304,13 @@ pub(crate) async fn check(
         return view::unprocessable(view::render(page));
     };
     page.file_name = file_name.clone();
-    let bytes = Arc::new(bytes);
-    let (_, planned) = plan(&state, (file_name.clone(), year, bytes.clone())).await?;
+    let upload = Held {
+        file_name,
+        year,
+        coordinates,
+        bytes: Arc::new(bytes),
+    };
+    let (_, planned) = plan(&state, upload.clone()).await?;
     match planned {
         Ok(plan) => {
             page.summary = Some(plan.summary());
@@ -308,9 +359,7 @@ pub(crate) async fn check(
                     crate::i18n::lang().tn2("（仅列出前 {n} 个，共 {m} 个）", shown, changes);
             }
             if changes > 0 {
-                page.token = state
-                    .uploads()
-                    .put(user.account.id, (file_name, year, bytes));
+                page.token = state.uploads().put(user.account.id, upload);
             } else {
                 page.notice = crate::i18n::lang()
                     .t("文件与现有台账一致，无需导入。")
@@ -330,9 +379,7 @@ pub(crate) async fn check(
                     expected: e.expected.clone(),
                 })
                 .collect();
-            let token = state
-                .uploads()
-                .put(user.account.id, (file_name, year, bytes));
+            let token = state.uploads().put(user.account.id, upload);
             page.report_href = Some(format!("/ledger/import/report/{token}"));
             page.error = Some(crate::i18n::lang().tn(
                 "台账有 {n} 处错误，未导入任何数据。请按错误报告修改后重新上传。",
@@ -353,18 +400,16 @@ pub(crate) async fn report(
     Extension(user): Extension<CurrentUser>,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
-    let Some((file_name, year, bytes)) = state.uploads().get(user.account.id, &token) else {
+    let Some(upload) = state.uploads().get(user.account.id, &token) else {
         return Err(AppError::not_found("该错误报告（已过期，请重新上传）"));
     };
     // The errors are those of the current records, as the page showed them.
     let snap = view::snapshot(&state).await?;
-    let name = file_name.clone();
+    let file_name = upload.file_name.clone();
     let bytes = tokio::task::spawn_blocking(move || {
-        let options = ImportOptions {
-            year,
-            ..ImportOptions::default()
-        };
-        let workbook = read_workbook(&bytes, &name, &options.limits).map_err(|e| e.to_string())?;
+        let options = upload.options();
+        let workbook = read_workbook(&upload.bytes, &upload.file_name, &options.limits)
+            .map_err(|e| e.to_string())?;
         let errors = match plan_import(&workbook, &snap.portfolio, &options, &|_, _| {}) {
             Err(ImportError::Invalid { errors, .. }) => errors,
             _ => Vec::new(),
@@ -392,7 +437,7 @@ pub(crate) async fn confirm(
 ) -> Result<Response, AppError> {
     let token = form.get("token").map(String::as_str).unwrap_or("");
     let mut page = ImportPage::new(&state, &user).await?;
-    let Some((file_name, year, bytes)) = state.uploads().get(user.account.id, token) else {
+    let Some(upload) = state.uploads().get(user.account.id, token) else {
         page.error = Some(
             crate::i18n::lang()
                 .t("上传已过期或不存在，请重新上传台账")
@@ -400,9 +445,10 @@ pub(crate) async fn confirm(
         );
         return view::unprocessable(view::render(page));
     };
-    let size = bytes.len();
-    // The same year as the check: the same codes and plans as the preview showed.
-    let (version, planned) = plan(&state, (file_name.clone(), year, bytes)).await?;
+    let size = upload.bytes.len();
+    let file_name = upload.file_name.clone();
+    // The same options as the check: the same codes, plans and locations as the preview showed.
+    let (version, planned) = plan(&state, upload).await?;
     let plan = match planned {
         Ok(plan) => plan,
         Err(e) => {
@@ -441,12 +487,20 @@ pub(crate) async fn confirm(
     }
 }
 
-/// `GET /ledger/export.xlsx`: the ledger as the office keeps it (the projects the reader may
-/// see), with milestones and the latest investment.
+/// What the export's `coordinates` parameter must be.
+const COORDINATES: &str = "应为 wgs84、gcj02 或 bd09";
+
+/// `GET /ledger/export.xlsx[?coordinates=gcj02]`: the ledger as the office keeps it (the
+/// projects the reader may see), with milestones and the latest investment, the coordinates in
+/// WGS-84 or the system asked for.
 pub(crate) async fn export(
     State(state): State<Arc<AppState>>,
     Extension(user): Extension<CurrentUser>,
+    params: Params,
 ) -> Result<Response, AppError> {
+    let coordinates = params
+        .choice("coordinates", CoordinateSystem::parse, COORDINATES)?
+        .unwrap_or_default();
     let scope = user.scope(jianguan_access::policy::Resource::Portfolio)?;
     let snap = view::snapshot(&state).await?;
     let today = state.today();
@@ -469,7 +523,7 @@ pub(crate) async fn export(
     };
     let latest = jianguan_documents::ledger::latest_from_investment(&portfolio, &investment);
     let bytes = tokio::task::spawn_blocking(move || {
-        jianguan_documents::ledger::ledger_workbook(&portfolio, &latest, today)
+        jianguan_documents::ledger::ledger_workbook(&portfolio, &latest, today, coordinates)
     })
     .await
     .map_err(|e| AppError::internal(e.to_string()))?

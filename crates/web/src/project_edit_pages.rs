@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jianguan_access::Scope as AccessScope;
 use jianguan_access::policy::{Action, Resource};
 use jianguan_app::projects::ProjectSaveError;
+use jianguan_domain::coords::CoordinateSystem;
 use jianguan_domain::model::{
     BuildType, CategoryId, PlanKind, Project, ProjectId, UnitId, UnitKind,
 };
@@ -59,6 +60,7 @@ impl FromParams for ProjectForm {
                 funding_source: f.raw("funding_source"),
                 lon: f.raw("lon"),
                 lat: f.raw("lat"),
+                coordinates: f.raw("coordinates"),
                 year: f.raw("plan_year"),
                 plan_kind: f.raw("plan_kind"),
                 planned_investment: f.raw("planned_investment"),
@@ -94,6 +96,7 @@ struct EditPage {
     responsible: Vec<Choice>,
     build_types: Vec<Choice>,
     plan_kinds: Vec<Choice>,
+    coordinate_systems: Vec<Choice>,
     milestones: Vec<MilestoneRow>,
     errors: Vec<String>,
     cancel: String,
@@ -270,6 +273,18 @@ async fn render_form(
             &input.plan_kind,
             crate::i18n::lang().t("（请选择）"),
         ),
+        coordinate_systems: {
+            // The system typed (any name it goes by), WGS-84 when none or an unknown one.
+            let chosen = CoordinateSystem::parse(&input.coordinates).unwrap_or_default();
+            CoordinateSystem::ALL
+                .into_iter()
+                .map(|c| Choice {
+                    value: c.code().to_string(),
+                    label: crate::i18n::lang().t(c.label()).to_string(),
+                    selected: c == chosen,
+                })
+                .collect()
+        },
         heading,
         action,
         cancel,

@@ -34,6 +34,7 @@ total_investment = ["总投资", "项目总投资", "总投资额", "计划总�
 funding_source = ["资金来源", "资金渠道"]
 longitude = ["经度"]
 latitude = ["纬度"]
+coordinate_system = ["坐标系", "坐标系统", "坐标类型", "经纬度坐标系"]
 suspended_on = ["暂缓日期", "暂缓时间"]
 planned_start = ["计划开工时间", "开工时间", "计划开工日期", "开工日期"]
 planned_completion = ["计划完工时间", "完工时间", "计划完工日期", "完工日期", "计划竣工时间", "计划竣工日期"]
@@ -74,6 +75,7 @@ pub(crate) enum Field {
     FundingSource,
     Longitude,
     Latitude,
+    CoordinateSystem,
     SuspendedOn,
     PlannedStart,
     PlannedCompletion,
@@ -84,7 +86,7 @@ pub(crate) enum Field {
 }
 
 impl Field {
-    const ALL: [Field; 26] = [
+    const ALL: [Field; 27] = [
         Field::Code,
         Field::Name,
         Field::Category,
@@ -104,6 +106,7 @@ impl Field {
         Field::FundingSource,
         Field::Longitude,
         Field::Latitude,
+        Field::CoordinateSystem,
         Field::SuspendedOn,
         Field::PlannedStart,
         Field::PlannedCompletion,
@@ -135,6 +138,7 @@ impl Field {
             Field::FundingSource => "funding_source",
             Field::Longitude => "longitude",
             Field::Latitude => "latitude",
+            Field::CoordinateSystem => "coordinate_system",
             Field::SuspendedOn => "suspended_on",
             Field::PlannedStart => "planned_start",
             Field::PlannedCompletion => "planned_completion",
@@ -167,6 +171,7 @@ impl Field {
             Field::FundingSource => "资金来源",
             Field::Longitude => "经度",
             Field::Latitude => "纬度",
+            Field::CoordinateSystem => "坐标系",
             Field::SuspendedOn => "暂缓日期",
             Field::PlannedStart => "计划开工时间",
             Field::PlannedCompletion => "计划完工时间",

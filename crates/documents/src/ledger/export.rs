@@ -1,10 +1,13 @@
 //! The ledger written out: one row per project in exactly the columns import reads, so that
 //! export → import gives the same projects, plus the status and latest progress (read-only
 //! columns import ignores). Coordinates and amounts are written at the precision the ledger
-//! carries ([`super::precision`]), the precision import compares at.
+//! carries ([`super::precision`]), the precision import compares at. Coordinates are written in
+//! the system asked for (WGS-84, as stored, or GCJ-02 or BD-09 for phone maps), named in the
+//! headers' brackets (经度（GCJ-02）), which import reads back.
 
 use std::collections::{BTreeSet, HashMap};
 
+use jianguan_domain::coords::CoordinateSystem;
 use jianguan_domain::model::{Money, Portfolio, ProjectId};
 use jianguan_domain::rates::status_as_of;
 use jiff::civil::Date;
@@ -99,11 +102,12 @@ pub fn latest_from_investment(
 }
 
 /// The ledger as a [`Sheet`] named 项目台账: every project in code order, the status as of
-/// `as_of` and the latest progress from `latest`.
+/// `as_of`, the latest progress from `latest`, the coordinates in `coordinates`.
 pub fn ledger_sheet(
     portfolio: &Portfolio,
     latest: &HashMap<ProjectId, LatestProgress>,
     as_of: Date,
+    coordinates: CoordinateSystem,
 ) -> Sheet {
     let mut steps: Vec<&str> = Vec::new();
     for c in &portfolio.categories {
@@ -136,8 +140,8 @@ pub fn ledger_sheet(
         Column::new("长度（米）", 9.0, F::Int),
         Column::new("总投资（万元）", 14.0, F::Wan),
         Column::new("资金来源", 14.0, F::Text),
-        Column::new("经度", 12.0, F::Degrees),
-        Column::new("纬度", 12.0, F::Degrees),
+        Column::new(format!("经度（{coordinates}）"), 12.0, F::Degrees),
+        Column::new(format!("纬度（{coordinates}）"), 12.0, F::Degrees),
         Column::new("暂缓日期", 12.0, F::Date),
     ];
     for y in &years {
@@ -172,6 +176,7 @@ pub fn ledger_sheet(
     for p in projects {
         let mut row = Vec::with_capacity(columns.len());
         let s = &p.scale;
+        let location = p.location.map(|l| coordinates.from_wgs84(l));
         row.extend([
             Value::from(p.code.as_str()),
             p.name.as_str().into(),
@@ -190,8 +195,8 @@ pub fn ledger_sheet(
             s.length_m.into(),
             precision::wan(p.total_investment).into(),
             p.funding_source.as_str().into(),
-            p.location.map(|l| precision::degrees(l.lon)).into(),
-            p.location.map(|l| precision::degrees(l.lat)).into(),
+            location.map(|l| precision::degrees(l.lon)).into(),
+            location.map(|l| precision::degrees(l.lat)).into(),
             p.suspended_on.into(),
         ]);
         for y in &years {
@@ -237,6 +242,7 @@ pub fn ledger_workbook(
     portfolio: &Portfolio,
     latest: &HashMap<ProjectId, LatestProgress>,
     as_of: Date,
+    coordinates: CoordinateSystem,
 ) -> Result<Vec<u8>, XlsxError> {
-    write_workbook(&[ledger_sheet(portfolio, latest, as_of)])
+    write_workbook(&[ledger_sheet(portfolio, latest, as_of, coordinates)])
 }

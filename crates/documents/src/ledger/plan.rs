@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use calamine::Data;
+use jianguan_domain::coords::{self, CoordinateSystem, OutOfBounds};
 use jianguan_domain::model::{
     BuildType, Category, GeoPoint, Milestone, MilestoneId, Money, PlanKind, PlanStatus, Portfolio,
     Project, ProjectId, Scale, Unit, UnitId, UnitKind, YearPlan,
@@ -29,6 +30,11 @@ pub struct ImportOptions {
     /// The year the ledger plans (`--year`, the upload form's 年度). Without it, a year written
     /// in a sheet's title row (「2027年城建项目台账」), else in the sheet's name.
     pub year: Option<i16>,
+    /// The coordinate system the 经度 and 纬度 columns are written in (`--coordinates`), for
+    /// sheets whose longitude or latitude header does not name one in
+    /// brackets (经度（GCJ-02）) and rows without a 坐标系 cell saying otherwise; WGS-84 when
+    /// `None`. Coordinates are stored in WGS-84.
+    pub coordinates: Option<CoordinateSystem>,
 }
 
 /// The longest project name a ledger may give, in characters.
@@ -399,6 +405,8 @@ struct Pass {
     build_type_defaulted: usize,
     derived: usize,
     default_plans: usize,
+    /// Projects whose location was converted to WGS-84, per [`CoordinateSystem::ALL`].
+    converted: [usize; 3],
 }
 
 impl Pass {
@@ -435,6 +443,9 @@ impl Pass {
 struct RowRead {
     project: Project,
     generated: Option<(String, u32, i16)>,
+    /// The location as the row writes it and the system it is written in, when that is not
+    /// WGS-84: a stored project is compared with it in that system, at the ledger's precision.
+    written: Option<(GeoPoint, CoordinateSystem)>,
 }
 
 /// What a sheet gives every row.
@@ -443,6 +454,8 @@ struct SheetCtx<'a> {
     district: Option<&'a Unit>,
     /// The ledger's year for this sheet, if known.
     year: Option<i16>,
+    /// The system of the sheet's coordinates where a row does not say.
+    coordinates: CoordinateSystem,
 }
 
 fn plan_with_deadline(
@@ -501,6 +514,7 @@ fn plan_with_deadline(
             &lookup,
             &options.aliases,
             year,
+            options.coordinates,
             &mut errors,
             &mut pass,
             deadline,
@@ -545,6 +559,13 @@ fn plan_with_deadline(
             pass.build_type_defaulted
         ));
     }
+    for (system, n) in CoordinateSystem::ALL.iter().zip(pass.converted) {
+        if n > 0 {
+            plan.notes.push(format!(
+                "{n} 个项目的经纬度按 {system} 填写，已换算为 WGS-84 保存"
+            ));
+        }
+    }
     if !pass.new_units.is_empty() {
         plan.notes.push(format!(
             "{} 个责任单位系统中没有，确认导入时将在所属县区下新建",
@@ -553,7 +574,12 @@ fn plan_with_deadline(
     }
     plan.new_units = pass.new_units;
     plan.rows = pass.rows.len();
-    for RowRead { mut project, .. } in pass.rows {
+    for RowRead {
+        mut project,
+        written,
+        ..
+    } in pass.rows
+    {
         match lookup.existing.get(project.code.as_str()) {
             None => {
                 // The office approves a new project's annual plans later.
@@ -577,7 +603,7 @@ fn plan_with_deadline(
                         y.cancelled_on = o.cancelled_on;
                     }
                 }
-                keep_stored_at_precision(old, &mut project);
+                keep_stored_at_precision(old, &mut project, written);
                 let fields = changed_fields(old, &project);
                 if fields.is_empty() {
                     plan.unchanged += 1;
@@ -642,6 +668,7 @@ fn read_sheet(
     lookup: &Lookup<'_>,
     table: &AliasTable,
     year: Option<i16>,
+    coordinates: Option<CoordinateSystem>,
     errors: &mut Errors,
     pass: &mut Pass,
     deadline: &Deadline,
@@ -705,6 +732,24 @@ fn read_sheet(
             ),
         );
     }
+    // A system named in the longitude or latitude header's brackets (经度（GCJ-02）, as export
+    // writes them) is the sheet's; otherwise the import's.
+    let named = |f: Field| {
+        cols.fields
+            .get(&f)
+            .and_then(|m| header_system(&m.header).map(|s| (s, m.header.as_str())))
+    };
+    let coordinates = match (named(Field::Longitude), named(Field::Latitude)) {
+        (Some((a, ha)), Some((b, hb))) if a != b => {
+            missing(
+                Field::Latitude.label().into(),
+                format!("「{ha}」与「{hb}」写明的坐标系不同：两列须为同一坐标系"),
+            );
+            CoordinateSystem::Wgs84
+        }
+        (Some((a, _)), _) | (None, Some((a, _))) => a,
+        (None, None) => coordinates.unwrap_or_default(),
+    };
     let year_columns = !cols.years.is_empty() || cols.fields.contains_key(&Field::Year);
     if !year_columns && year.is_none() {
         missing(
@@ -719,6 +764,7 @@ fn read_sheet(
     let sheet_ctx = SheetCtx {
         district: sheet_district,
         year,
+        coordinates,
     };
     let code_col = cols.fields.get(&Field::Code).copied();
     let mut pending: u64 = (layout.header_last + 1) as u64;
@@ -823,6 +869,22 @@ fn place(ctx: &RowCtx<'_>, m: &MappedColumn) -> String {
         column_letters(ctx.first_col + m.col as u32),
         ctx.row
     )
+}
+
+/// The coordinate system a header names in brackets, e.g. GCJ-02 in 经度（GCJ-02）.
+fn header_system(header: &str) -> Option<CoordinateSystem> {
+    let k = key(header);
+    let mut rest = k.as_str();
+    while let Some(open) = rest.find(['(', '[', '【', '〔']) {
+        let inside = &rest[open..];
+        let inside = &inside[inside.chars().next().map_or(0, char::len_utf8)..];
+        let close = inside.find([')', ']', '】', '〕']).unwrap_or(inside.len());
+        if let Some(system) = CoordinateSystem::parse(&inside[..close]) {
+            return Some(system);
+        }
+        rest = &inside[close..];
+    }
+    None
 }
 
 /// Reads one project row; `None` (with errors pushed) when it has problems.
@@ -1011,10 +1073,44 @@ fn read_row(
             .ok()
             .flatten()
     };
+    // The latitude is read up to ±180 too, so that a pair typed the wrong way round is named
+    // as such by the bounds check below rather than refused as a latitude beyond 90.
     let lon = degrees(Field::Longitude, 180.0, errors);
-    let lat = degrees(Field::Latitude, 90.0, errors);
+    let lat = degrees(Field::Latitude, 180.0, errors);
+    let system = match text(Field::CoordinateSystem, errors) {
+        None => Some(sheet.coordinates),
+        Some(name) => match name.parse::<CoordinateSystem>() {
+            Ok(s) => Some(s),
+            Err(e) => {
+                if let Some(m) = col(Field::CoordinateSystem) {
+                    errors.push(ctx.error(m, e.to_string()));
+                }
+                None
+            }
+        },
+    };
+    let mut written = None;
     let location = match (lon, lat) {
-        (Some(lon), Some(lat)) => Some(GeoPoint { lon, lat }),
+        (Some(lon), Some(lat)) => match coords::CHINA.check(lon, lat) {
+            Ok(()) => system.map(|system| {
+                let point = GeoPoint { lon, lat };
+                if system != CoordinateSystem::Wgs84 {
+                    pass.converted[system as usize] += 1;
+                    written = Some((point, system));
+                }
+                system.to_wgs84(point)
+            }),
+            Err(problem) => {
+                let field = match problem {
+                    OutOfBounds::Swapped | OutOfBounds::Longitude => Field::Longitude,
+                    OutOfBounds::Latitude => Field::Latitude,
+                };
+                if let Some(m) = col(field) {
+                    errors.push(ctx.error(m, coords::CHINA.explain(problem, lon, lat)));
+                }
+                None
+            }
+        },
         (None, None) => None,
         (Some(_), None) => {
             if let Some(m) = col(Field::Latitude) {
@@ -1119,6 +1215,7 @@ fn read_row(
             milestones,
         },
         generated,
+        written,
     })
 }
 
@@ -1407,11 +1504,24 @@ fn milestones(
 /// Keeps the stored value wherever the ledger's value equals it at the precision the ledger
 /// carries ([`precision`]): a coordinate or an amount no person changed is not rewritten, even
 /// when another field of the project is.
-fn keep_stored_at_precision(old: &Project, new: &mut Project) {
+fn keep_stored_at_precision(
+    old: &Project,
+    new: &mut Project,
+    written: Option<(GeoPoint, CoordinateSystem)>,
+) {
     if precision::same_money(old.total_investment, new.total_investment) {
         new.total_investment = old.total_investment;
     }
-    if precision::same_location(old.location, new.location) {
+    // Coordinates written in another system are compared in it, as export wrote them: a ledger
+    // exported in GCJ-02 imports back unchanged although its values, converted, may fall on the
+    // other side of a rounding step.
+    let same = match written {
+        Some((point, system)) => {
+            precision::same_location(old.location.map(|l| system.from_wgs84(l)), Some(point))
+        }
+        None => precision::same_location(old.location, new.location),
+    };
+    if same {
         new.location = old.location;
     }
     for plan in &mut new.year_plans {

@@ -13,6 +13,7 @@ use jianguan_documents::ledger::{
     read_workbook,
 };
 use jianguan_documents::xlsx::{Sheet, Value, write_workbook};
+use jianguan_domain::coords::{CoordinateSystem, bd09_to_wgs84, gcj02_to_wgs84};
 use jianguan_domain::model::*;
 use jiff::civil::Date;
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
@@ -806,6 +807,173 @@ fn a_longitude_without_latitude_is_refused() {
     assert_eq!(errs[0].column, "N");
 }
 
+/// One good row located at `lon`, `lat` under the headers given (a 坐标系 column too when
+/// `system` is `Some`), imported with `option` as the import's coordinate system.
+fn import_located(
+    headers: (&str, &str),
+    rows: &[(f64, f64, Option<&str>)],
+    option: Option<CoordinateSystem>,
+) -> Result<ImportPlan, ImportError> {
+    let with_system = rows.iter().any(|r| r.2.is_some());
+    let mut h = head();
+    h.push(headers.0.into());
+    h.push(headers.1.into());
+    if with_system {
+        h.push("坐标系".into());
+    }
+    let mut sheet = vec![h];
+    for (i, (lon, lat, system)) in rows.iter().enumerate() {
+        let mut r = row(&format!("JG-{:04}", i + 1));
+        r.push((*lon).into());
+        r.push((*lat).into());
+        if with_system {
+            r.push(system.unwrap_or("").into());
+        }
+        sheet.push(r);
+    }
+    let options = ImportOptions {
+        coordinates: option,
+        ..ImportOptions::default()
+    };
+    import_ledger(
+        &book(&[("台账", sheet)]),
+        "台账.xlsx",
+        &portfolio(),
+        &options,
+        no_progress(),
+    )
+}
+
+fn location(plan: &ImportPlan, code: &str) -> GeoPoint {
+    project(plan, code).location.expect("a location")
+}
+
+/// A point in Xiamen as a phone map (GCJ-02) gives it.
+const XIAMEN_GCJ: GeoPoint = GeoPoint {
+    lon: 118.0945,
+    lat: 24.477,
+};
+
+#[test]
+fn coordinates_without_a_system_are_stored_as_wgs84() {
+    let plan = import_located(("经度", "纬度"), &[(118.0945, 24.477, None)], None).unwrap();
+    assert_eq!(location(&plan, "JG-0001"), XIAMEN_GCJ);
+    assert!(
+        !plan.notes.iter().any(|n| n.contains("换算")),
+        "{:?}",
+        plan.notes
+    );
+}
+
+#[test]
+fn gcj02_coordinates_named_by_the_import_option_are_stored_in_wgs84() {
+    let plan = import_located(
+        ("经度", "纬度"),
+        &[(118.0945, 24.477, None)],
+        Some(CoordinateSystem::Gcj02),
+    )
+    .unwrap();
+    assert_eq!(location(&plan, "JG-0001"), gcj02_to_wgs84(XIAMEN_GCJ));
+    assert!(
+        plan.notes
+            .contains(&"1 个项目的经纬度按 GCJ-02 填写，已换算为 WGS-84 保存".to_string()),
+        "{:?}",
+        plan.notes
+    );
+}
+
+#[test]
+fn a_coordinate_system_column_converts_each_row_by_its_own_system() {
+    let (lon, lat) = (XIAMEN_GCJ.lon, XIAMEN_GCJ.lat);
+    let plan = import_located(
+        ("经度", "纬度"),
+        &[
+            (lon, lat, Some("百度地图")),
+            (lon, lat, Some("")),
+            (lon, lat, Some("WGS84")),
+            (lon, lat, Some("高德")),
+        ],
+        Some(CoordinateSystem::Gcj02),
+    )
+    .unwrap();
+    assert_eq!(location(&plan, "JG-0001"), bd09_to_wgs84(XIAMEN_GCJ));
+    assert_eq!(
+        location(&plan, "JG-0002"),
+        gcj02_to_wgs84(XIAMEN_GCJ),
+        "a blank cell takes the import's system"
+    );
+    assert_eq!(location(&plan, "JG-0003"), XIAMEN_GCJ);
+    assert_eq!(location(&plan, "JG-0004"), gcj02_to_wgs84(XIAMEN_GCJ));
+}
+
+#[test]
+fn a_system_named_in_the_headers_brackets_is_the_sheets() {
+    let plan = import_located(
+        ("经度（GCJ-02）", "纬度(GCJ-02)"),
+        &[(118.0945, 24.477, None)],
+        Some(CoordinateSystem::Bd09),
+    )
+    .unwrap();
+    assert_eq!(location(&plan, "JG-0001"), gcj02_to_wgs84(XIAMEN_GCJ));
+    let errs = errors(import_located(
+        ("经度（GCJ-02）", "纬度（BD-09）"),
+        &[(118.0945, 24.477, None)],
+        None,
+    ));
+    assert_eq!(errs[0].header, "纬度");
+    assert!(errs[0].expected.contains("两列须为同一坐标系"), "{errs:?}");
+}
+
+#[test]
+fn an_unknown_coordinate_system_is_refused_naming_row_and_column() {
+    let errs = errors(import_located(
+        ("经度", "纬度"),
+        &[
+            (118.0945, 24.477, Some("WGS84")),
+            (118.0945, 24.477, Some("北京54")),
+        ],
+        None,
+    ));
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(
+        (
+            errs[0].row,
+            errs[0].column.as_str(),
+            errs[0].header.as_str()
+        ),
+        (3, "O", "坐标系")
+    );
+    assert_eq!(
+        errs[0].expected,
+        "未知坐标系「北京54」：应为 WGS-84（GPS）、GCJ-02（高德、腾讯）或 BD-09（百度）"
+    );
+}
+
+#[test]
+fn swapped_longitude_and_latitude_are_refused_saying_so() {
+    let errs = errors(import_located(
+        ("经度", "纬度"),
+        &[(118.0945, 24.477, None), (24.477, 118.0945, None)],
+        Some(CoordinateSystem::Gcj02),
+    ));
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!((errs[0].row, errs[0].header.as_str()), (3, "经度"));
+    assert!(
+        errs[0].expected.starts_with("经纬度可能填反了"),
+        "{}",
+        errs[0].expected
+    );
+}
+
+#[test]
+fn coordinates_outside_china_are_refused_naming_the_cell() {
+    for (lon, lat, header) in [(118.0945, 60.0, "纬度"), (-51.2, 24.477, "经度")] {
+        let errs = errors(import_located(("经度", "纬度"), &[(lon, lat, None)], None));
+        assert_eq!(errs[0].header, header, "{lon},{lat}: {errs:?}");
+        assert!(errs[0].expected.contains("不在范围内"), "{errs:?}");
+    }
+}
+
 #[test]
 fn a_sheet_without_any_header_is_refused() {
     let bytes = book(&[("Sheet1", vec![vec![C::from("随便写点"), C::from("什么")]])]);
@@ -1271,7 +1439,13 @@ fn exported_text_that_looks_like_a_formula_is_neutralised_and_reimports_unchange
     let first = Arc::make_mut(&mut stored.projects[0]);
     first.name = "=HYPERLINK(\"http://x\",\"点我\")".into();
     first.street = "-1+2".into();
-    let out = ledger_workbook(&stored, &latest_progress(&stored), d(2021, 12, 31)).unwrap();
+    let out = ledger_workbook(
+        &stored,
+        &latest_progress(&stored),
+        d(2021, 12, 31),
+        CoordinateSystem::Wgs84,
+    )
+    .unwrap();
     let mut wb: calamine::Xlsx<_> =
         calamine::open_workbook_from_rs(Cursor::new(out.clone())).unwrap();
     use calamine::Reader;
@@ -1311,7 +1485,13 @@ fn without_ids(mut p: Project) -> Project {
 #[test]
 fn export_then_import_gives_the_same_ledger() {
     let city = jianguan_demo::demo_city();
-    let bytes = ledger_workbook(&city, &latest_progress(&city), d(2021, 12, 31)).unwrap();
+    let bytes = ledger_workbook(
+        &city,
+        &latest_progress(&city),
+        d(2021, 12, 31),
+        CoordinateSystem::Wgs84,
+    )
+    .unwrap();
     // Into a store with the organisation but no projects: every project is new and equal.
     let empty = Portfolio {
         projects: Vec::new(),
@@ -1402,7 +1582,12 @@ fn nudge(cell: &mut Value, by: f64) {
 }
 
 fn demo_sheet(city: &Portfolio) -> Sheet {
-    ledger_sheet(city, &latest_progress(city), d(2021, 12, 31))
+    ledger_sheet(
+        city,
+        &latest_progress(city),
+        d(2021, 12, 31),
+        CoordinateSystem::Wgs84,
+    )
 }
 
 fn reimport(sheet: Sheet, city: &Portfolio) -> ImportPlan {
@@ -1421,7 +1606,10 @@ fn reimport(sheet: Sheet, city: &Portfolio) -> ImportPlan {
 fn values_moved_below_the_ledgers_precision_import_as_unchanged() {
     let city = jianguan_demo::demo_city();
     let mut sheet = demo_sheet(&city);
-    let (lon, lat) = (column_of(&sheet, "经度"), column_of(&sheet, "纬度"));
+    let (lon, lat) = (
+        column_of(&sheet, "经度（WGS-84）"),
+        column_of(&sheet, "纬度（WGS-84）"),
+    );
     let total = column_of(&sheet, "总投资（万元）");
     let plans = columns_ending(&sheet, "年计划投资（万元）");
     let mut dates = columns_ending(&sheet, "计划日期");
@@ -1463,7 +1651,7 @@ fn values_moved_below_the_ledgers_precision_import_as_unchanged() {
 fn values_changed_by_a_step_of_the_ledgers_precision_are_updates() {
     let city = jianguan_demo::demo_city();
     let mut sheet = demo_sheet(&city);
-    let lon = column_of(&sheet, "经度");
+    let lon = column_of(&sheet, "经度（WGS-84）");
     let total = column_of(&sheet, "总投资（万元）");
     let plan_col = columns_ending(&sheet, "年计划投资（万元）")[0];
     let actual = columns_ending(&sheet, "实际日期");
@@ -1518,5 +1706,43 @@ fn values_changed_by_a_step_of_the_ledgers_precision_are_updates() {
         if !c.fields.contains(&"位置".to_owned()) {
             assert_eq!(c.new.location, c.old.location, "{}", c.new.code);
         }
+    }
+}
+
+#[test]
+fn a_ledger_exported_in_gcj02_or_bd09_says_so_and_imports_back_unchanged() {
+    let city = jianguan_demo::demo_city();
+    for system in [CoordinateSystem::Gcj02, CoordinateSystem::Bd09] {
+        let sheet = ledger_sheet(&city, &latest_progress(&city), d(2021, 12, 31), system);
+        let (lon, lat) = (
+            column_of(&sheet, &format!("经度（{system}）")),
+            column_of(&sheet, &format!("纬度（{system}）")),
+        );
+        let project = &city.projects[0];
+        let row = sheet
+            .rows
+            .iter()
+            .find(|r| matches!(&r[0], Value::Text(c) if *c == project.code))
+            .expect("the project's row");
+        let written = system.from_wgs84(project.location.expect("demo projects are located"));
+        assert_eq!(
+            (&row[lon], &row[lat]),
+            (
+                &Value::Number(precision::degrees(written.lon)),
+                &Value::Number(precision::degrees(written.lat))
+            ),
+            "{system}"
+        );
+        // The header names the system, so import converts back without being told.
+        let plan = reimport(sheet, &city);
+        assert!(
+            plan.updated.is_empty(),
+            "{system}: {} updated, first: {:?}",
+            plan.updated.len(),
+            plan.updated
+                .first()
+                .map(|c| (&c.new.code, &c.fields, c.old.location, c.new.location))
+        );
+        assert_eq!(plan.unchanged, city.projects.len());
     }
 }

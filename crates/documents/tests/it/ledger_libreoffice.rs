@@ -100,8 +100,13 @@ fn a_ledger_resaved_by_libreoffice_imports_unchanged() {
         return;
     };
     let city = jianguan_demo::demo_city();
-    let bytes = ledger_workbook(&city, &latest_progress(&city), Date::constant(2021, 12, 31))
-        .expect("write the ledger");
+    let bytes = ledger_workbook(
+        &city,
+        &latest_progress(&city),
+        Date::constant(2021, 12, 31),
+        jianguan_domain::coords::CoordinateSystem::Wgs84,
+    )
+    .expect("write the ledger");
     let dir = TempDir::new("jianguan-ledger-lo");
     let file = dir.0.join("台账.xlsx");
     std::fs::write(&file, &bytes).expect("write the ledger file");

@@ -243,6 +243,7 @@ fn the_ledger_export_has_the_office_layout() {
         portfolio,
         &latest_progress(portfolio),
         Date::constant(2021, 12, 31),
+        jianguan_domain::coords::CoordinateSystem::Wgs84,
     )
     .unwrap();
     let mut book = open(&bytes);
@@ -260,6 +261,7 @@ fn the_ledger_export_has_the_office_layout() {
     assert!(header.contains(&"开工计划日期".to_owned()));
     assert!(header.contains(&"2021年计划投资（万元）".to_owned()));
     assert!(header.contains(&"最新进展".to_owned()));
+    assert!(header.contains(&"经度（WGS-84）".to_owned()));
     let sheet_xml = part(&bytes, "xl/worksheets/sheet1.xml");
     assert!(
         sheet_xml.contains(r#"ySplit="2""#),

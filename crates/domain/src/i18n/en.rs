@@ -1883,10 +1883,19 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ("建设性质 *", "Build type *"),
     ("总投资（万元）*", "Total investment (10,000 yuan) *"),
     (
-        "位置（WGS-84 经纬度，十进制度；两项都留空表示暂无）",
-        "Location (WGS-84 longitude and latitude in decimal degrees; leave both empty for none yet)",
+        "位置（经纬度，十进制度；两项都留空表示暂无）",
+        "Location (longitude and latitude in decimal degrees; leave both empty for none yet)",
+    ),
+    (
+        "从手机地图（高德、腾讯、百度）取的坐标请选对应坐标系，保存时换算为 WGS-84",
+        "For coordinates taken from a phone map (Amap, Tencent, Baidu) choose its coordinate system; they are converted to WGS-84 when saved",
     ),
     ("经度", "Longitude"),
+    ("应为 wgs84、gcj02 或 bd09", "Must be wgs84, gcj02 or bd09"),
+    (
+        "经度、纬度列的坐标系：从高德、腾讯地图取的选 GCJ-02，从百度地图取的选 BD-09；台账的「坐标系」列或列名中写明的坐标系（如「经度（GCJ-02）」）优先。保存时一律换算为 WGS-84。",
+        "The coordinate system of the longitude and latitude columns: GCJ-02 for coordinates taken from Amap or Tencent Maps, BD-09 for Baidu Maps; a coordinate-system column in the ledger, or a system named in brackets in the longitude or latitude header (such as \"(GCJ-02)\"), takes precedence. Coordinates are always stored in WGS-84.",
+    ),
     ("如 {n}", "such as {n}"),
     ("纬度", "Latitude"),
     ("计划年度 *", "Plan year *"),

@@ -1176,6 +1176,41 @@ pub(super) const MESSAGES: &[(&str, &str)] = &[
         "节点「{n}」调整后为 {m}，早于上一节点「{k}」的 {j}",
         "Milestone \"{n}\" would move to {m}, before the previous milestone \"{k}\" on {j}",
     ),
+    // domain/src/coords.rs
+    (
+        "WGS-84（GPS、天地图、OpenStreetMap）",
+        "WGS-84 (GPS, Tianditu, OpenStreetMap)",
+    ),
+    (
+        "GCJ-02（高德、腾讯等手机地图）",
+        "GCJ-02 (Amap, Tencent and most phone maps)",
+    ),
+    ("BD-09（百度地图）", "BD-09 (Baidu Maps)"),
+    (
+        "未知坐标系「{n}」：应为 WGS-84（GPS）、GCJ-02（高德、腾讯）或 BD-09（百度）",
+        "Unknown coordinate system \"{n}\": use WGS-84 (GPS), GCJ-02 (Amap, Tencent) or BD-09 (Baidu)",
+    ),
+    ("坐标系", "Coordinate system"),
+    ("坐标", "Coordinates"),
+    ("地图", "Map"),
+    ("天地图", "Tianditu"),
+    ("火星", "Mars (GCJ-02)"),
+    ("国测局", "GCJ-02 (national surveying bureau)"),
+    ("高德", "Amap"),
+    ("腾讯", "Tencent"),
+    ("百度", "Baidu"),
+    (
+        "经纬度可能填反了：经度 {n}、纬度 {m} 不在范围内，对调后在范围内（经度 {k}–{j}，纬度 {p}–{q}）",
+        "Longitude and latitude may be swapped: longitude {n}, latitude {m} are out of range, but swapped they are in range (longitude {k}–{j}, latitude {p}–{q})",
+    ),
+    (
+        "须在 {n}–{m} 之间（东经，十进制度），{k} 不在范围内",
+        "Must be between {n} and {m} (degrees east, decimal); {k} is out of range",
+    ),
+    (
+        "须在 {n}–{m} 之间（北纬，十进制度），{k} 不在范围内",
+        "Must be between {n} and {m} (degrees north, decimal); {k} is out of range",
+    ),
     // domain/src/project_edit.rs
     ("请填写金额（万元）", "Enter an amount (10,000 yuan)"),
     (
@@ -1184,8 +1219,8 @@ pub(super) const MESSAGES: &[(&str, &str)] = &[
     ),
     ("请选择一个在用的{n}", "Choose an active unit ({n})"),
     (
-        "须为 {n}–{m} 之间的度数（WGS-84，十进制，如 {k}）",
-        "Must be degrees between {n} and {m} (WGS-84, decimal, such as {k})",
+        "须为 {n}–{m} 之间的度数（十进制，如 {k}）",
+        "Must be degrees between {n} and {m} (decimal, such as {k})",
     ),
     (
         "须为日期，格式 YYYY-MM-DD，如 2021-10-31",

@@ -7,7 +7,8 @@
 
 use crate::common::*;
 use axum::http::StatusCode;
-use jianguan_domain::model::{Milestone, PlanStatus, ProjectId, UnitKind};
+use jianguan_domain::coords::CoordinateSystem;
+use jianguan_domain::model::{GeoPoint, Milestone, PlanStatus, ProjectId, UnitKind};
 use jianguan_domain::store::RecordScope;
 
 /// The form of category 1 (the demo's 老旧小区改造) with `shares` and `name`.
@@ -359,7 +360,63 @@ async fn a_project_made_by_hand_is_listed_with_derived_milestones(app: &App) {
     fields.push(("lon".into(), "24.4798".into()));
     let r = post(app, "office", "/projects/new", &fields).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert!(r.body.contains("经度：须为 73–136"), "{}", r.body);
+    assert!(r.body.contains("经度：须在 73–136 之间"), "{}", r.body);
+}
+
+async fn a_location_typed_from_a_phone_map_is_stored_in_wgs84(app: &App) {
+    let form = app.get("office", "/projects/new").await;
+    assert!(
+        form.body.contains("name=\"coordinates\"") && form.body.contains("value=\"gcj02\""),
+        "the form asks for the coordinate system"
+    );
+    let typed = GeoPoint {
+        lon: 118.0894,
+        lat: 24.4798,
+    };
+    let mut fields = new_project(app, "高德坐标项目", app.project.district.0);
+    fields.push(("coordinates".into(), "gcj02".into()));
+    let r = post(app, "office", "/projects/new", &fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id: i64 = r
+        .location
+        .strip_prefix("/projects/")
+        .and_then(|id| id.parse().ok())
+        .expect("redirected to the project");
+    let project = app
+        .store
+        .load_project(ProjectId(id), RecordScope::All)
+        .await
+        .expect("reads")
+        .expect("exists")
+        .project;
+    assert_eq!(
+        project.location,
+        Some(CoordinateSystem::Gcj02.to_wgs84(typed))
+    );
+    // A pair typed the wrong way round is named as such, and nothing is stored.
+    let version = app.store.data_version().await.expect("version");
+    let mut fields = new_project(app, "坐标填反", app.project.district.0);
+    fields.retain(|(k, _)| k != "lon" && k != "lat");
+    fields.push(("lon".into(), "24.4798".into()));
+    fields.push(("lat".into(), "118.0894".into()));
+    fields.push(("coordinates".into(), "gcj02".into()));
+    let r = post(app, "office", "/projects/new", &fields).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("经度：经纬度可能填反了"), "{}", r.body);
+    assert!(
+        r.body.contains("<option value=\"gcj02\" selected>"),
+        "the system chosen is kept"
+    );
+    assert_eq!(app.store.data_version().await.expect("version"), version);
+    // The ledger export writes another system on request and refuses an unknown one.
+    let export = app
+        .get("office", "/ledger/export.xlsx?coordinates=gcj02")
+        .await;
+    assert_eq!(export.status, StatusCode::OK);
+    let bad = app
+        .get("office", "/ledger/export.xlsx?coordinates=mars")
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
 
 scenarios!([
@@ -367,4 +424,5 @@ scenarios!([
     a_template_whose_shares_add_to_95_is_refused_and_nothing_stored,
     a_district_edits_only_its_own_projects,
     a_project_made_by_hand_is_listed_with_derived_milestones,
+    a_location_typed_from_a_phone_map_is_stored_in_wgs84,
 ]);

@@ -200,8 +200,52 @@ async fn a_code_less_ledger_for_the_forms_year_lists_made_up_codes_and_new_units
     assert!(r.body.contains("四位年份"), "{}", r.body);
 }
 
+async fn a_ledger_in_gcj02_imports_by_its_header_or_the_forms_coordinate_system(app: &App) {
+    let r = app
+        .get("office", "/ledger/export.xlsx?coordinates=gcj02")
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let csv = as_csv(&r.bytes);
+    assert!(csv.contains("经度（GCJ-02）"), "the header says GCJ-02");
+    // The header says which system: the file imports back unchanged.
+    let r = upload(app, "office", "台账.xlsx", r.bytes.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("无需导入"), "{}", r.body);
+    // Without the header's word, the form's 坐标系 says it.
+    let bare = csv
+        .replace("经度（GCJ-02）", "经度")
+        .replace("纬度（GCJ-02）", "纬度");
+    let with_system = |system: &'static str| {
+        let bytes = bare.clone().into_bytes();
+        async move {
+            app.post_multipart(
+                "office",
+                "/ledger/import",
+                &[("coordinates", system)],
+                &[("file", "台账.csv", bytes)],
+            )
+            .await
+        }
+    };
+    let r = with_system("gcj02").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("无需导入"), "{}", r.body);
+    assert!(
+        r.body.contains("<option value=\"gcj02\" selected>"),
+        "the choice is kept"
+    );
+    // Taken for WGS-84, every location moves by the GCJ-02 offset.
+    let r = with_system("wgs84").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(!r.body.contains("无需导入"), "{}", r.body);
+    let r = with_system("mars").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("未知坐标系"), "{}", r.body);
+}
+
 scenarios!([
     the_exported_ledger_imports_unchanged_and_a_change_is_confirmed,
     a_ledger_with_bad_cells_is_refused_with_an_error_report,
     a_code_less_ledger_for_the_forms_year_lists_made_up_codes_and_new_units,
+    a_ledger_in_gcj02_imports_by_its_header_or_the_forms_coordinate_system,
 ]);
