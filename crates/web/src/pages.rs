@@ -340,17 +340,25 @@ pub(crate) async fn overview(
     let snap = view::snapshot(&state).await?;
     let scope = Scope::of(query.when, &snap, state.today());
     // Rates are read against the baseline; the adjusted plan only when asked (a copy with the
-    // approved changes' dates and amounts in place of the baseline's).
-    let adjusted_plan = query
-        .adjusted
-        .then(|| jianguan_domain::plan::adjusted_portfolio(&snap.portfolio));
-    let o = Overview::compute_filtered(
-        adjusted_plan.as_ref().unwrap_or(&snap.portfolio),
-        &snap.ledger,
-        scope.year,
-        scope.as_of,
-        |pr| visible.covers(pr),
-    );
+    // approved changes' dates and amounts in place of the baseline's). The figures and the
+    // year's trend (a pass over every project for each month) are worked out on the blocking
+    // pool: at national scale they take the better part of a second, which on the runtime's
+    // workers would hold up every other request, filings included.
+    let (o, trend) = {
+        let (snap, adjusted, year, as_of) = (snap.clone(), query.adjusted, scope.year, scope.as_of);
+        tokio::task::spawn_blocking(move || {
+            let adjusted_plan =
+                adjusted.then(|| jianguan_domain::plan::adjusted_portfolio(&snap.portfolio));
+            let plan = adjusted_plan.as_ref().unwrap_or(&snap.portfolio);
+            let covers = |pr: &jianguan_domain::model::Project| visible.covers(pr);
+            (
+                Overview::compute_filtered(plan, &snap.ledger, year, as_of, covers),
+                jianguan_domain::overview::year_trend(plan, &snap.ledger, year, as_of, covers),
+            )
+        })
+        .await
+        .map_err(|e| AppError::internal(format!("overview task: {e}")))?
+    };
     let layout = Layout::new("总览", "overview", scope, &snap, "/", &user);
     let lang = layout.lang();
     let qs = layout.qs.clone();
@@ -362,13 +370,6 @@ pub(crate) async fn overview(
         let viewer = crate::cadence_pages::Viewer::of(&user, Resource::Portfolio)?;
         Some(crate::cadence_pages::dispatch::situation(&state, &snap, viewer, scope.as_of).await?)
     };
-    let trend = jianguan_domain::overview::year_trend(
-        adjusted_plan.as_ref().unwrap_or(&snap.portfolio),
-        &snap.ledger,
-        scope.year,
-        scope.as_of,
-        |pr| visible.covers(pr),
-    );
     view::render(OverviewPage {
         situation,
         trend_chart: trend_chart(scope.year, &trend),
