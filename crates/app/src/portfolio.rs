@@ -210,17 +210,11 @@ impl App {
     }
 
     fn current(&self) -> Option<Arc<Snapshot>> {
-        self.cache
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
+        held(&self.cache)
     }
 
     fn install(&self, snapshot: Arc<Snapshot>) {
-        *self
-            .cache
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(snapshot);
+        hold(&self.cache, snapshot);
     }
 
     /// The current snapshot: the one held if the data has not changed since this request arrived,
@@ -282,17 +276,11 @@ impl App {
     }
 
     fn current_cadence(&self) -> Option<Cached<CadenceSnapshot>> {
-        self.cadence_cache
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
+        held(&self.cadence_cache)
     }
 
     fn install_cadence(&self, cached: Cached<CadenceSnapshot>) {
-        *self
-            .cadence_cache
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(cached);
+        hold(&self.cadence_cache, cached);
     }
 
     /// The cadence's records (warnings, tracked items, filing days): the ones held if nothing
@@ -380,6 +368,20 @@ impl App {
     pub fn photo_dir(&self) -> Option<&Path> {
         self.photos.get().map(|p| p.as_path())
     }
+}
+
+/// What `slot` holds (a cheap clone: an `Arc` inside), taken under its lock only for the clone.
+fn held<T: Clone>(slot: &std::sync::RwLock<Option<T>>) -> Option<T> {
+    slot.read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone()
+}
+
+/// Puts `value` in `slot` in place of what it held.
+fn hold<T>(slot: &std::sync::RwLock<Option<T>>, value: T) {
+    *slot
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(value);
 }
 
 /// Marks a full read in progress for as long as it lives (a request dropped mid-read clears it).

@@ -177,25 +177,13 @@ impl ImportPage {
                 .portfolio
                 .reporting_year()
                 .map_or_else(String::new, |y| y.to_string()),
-            coordinate_systems: coordinate_choices(CoordinateSystem::Wgs84),
+            coordinate_systems: view::coordinate_choices(CoordinateSystem::Wgs84),
             notes: Vec::new(),
             new_units: Vec::new(),
             generated: Vec::new(),
             ignored: String::new(),
         })
     }
-}
-
-/// The form's choice of coordinate system, `chosen` selected.
-fn coordinate_choices(chosen: CoordinateSystem) -> Vec<Choice> {
-    CoordinateSystem::ALL
-        .into_iter()
-        .map(|c| Choice {
-            value: c.code().to_string(),
-            label: crate::i18n::lang().t(c.label()).to_string(),
-            selected: c == chosen,
-        })
-        .collect()
 }
 
 /// `GET /ledger/import`: the upload form.
@@ -294,7 +282,7 @@ pub(crate) async fn check(
             }
         }
     };
-    page.coordinate_systems = coordinate_choices(coordinates.unwrap_or_default());
+    page.coordinate_systems = view::coordinate_choices(coordinates.unwrap_or_default());
     let Some((file_name, bytes)) = upload.filter(|(_, b)| !b.is_empty()) else {
         page.error = Some(
             crate::i18n::lang()

@@ -275,15 +275,9 @@ async fn render_form(
         ),
         coordinate_systems: {
             // The system typed (any name it goes by), WGS-84 when none or an unknown one.
-            let chosen = CoordinateSystem::parse(&input.coordinates).unwrap_or_default();
-            CoordinateSystem::ALL
-                .into_iter()
-                .map(|c| Choice {
-                    value: c.code().to_string(),
-                    label: crate::i18n::lang().t(c.label()).to_string(),
-                    selected: c == chosen,
-                })
-                .collect()
+            view::coordinate_choices(
+                CoordinateSystem::parse(&input.coordinates).unwrap_or_default(),
+            )
         },
         heading,
         action,

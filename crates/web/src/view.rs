@@ -299,6 +299,18 @@ pub(crate) struct Choice {
     pub(crate) selected: bool,
 }
 
+/// The choice of coordinate system on the forms that take coordinates, `chosen` selected.
+pub(crate) fn coordinate_choices(chosen: jianguan_domain::coords::CoordinateSystem) -> Vec<Choice> {
+    jianguan_domain::coords::CoordinateSystem::ALL
+        .into_iter()
+        .map(|c| Choice {
+            value: c.code().to_string(),
+            label: crate::i18n::lang().t(c.label()).to_string(),
+            selected: c == chosen,
+        })
+        .collect()
+}
+
 pub(crate) fn choices<'a>(
     items: impl Iterator<Item = (i64, &'a str)>,
     selected: Option<i64>,
