@@ -8,10 +8,11 @@ use std::sync::Arc;
 use jianguan_audit::{AuditAction, FieldChange};
 use jianguan_domain::Date;
 use jianguan_domain::acts::Dismissal;
-use jianguan_domain::dispatch::{DispatchInput, DispatchPack, Week};
+use jianguan_domain::dispatch::{DispatchInput, DispatchPack, Extent, Week};
 use jianguan_domain::filing::ReportIndex;
 use jianguan_domain::followup::{self, FollowUpRules, TrackedItem};
 use jianguan_domain::model::{PeriodId, Portfolio};
+use jianguan_domain::overview::{FigureBook, Overview};
 use jianguan_domain::rates::InvestmentLedger;
 
 use crate::Clock;
@@ -143,14 +144,18 @@ pub fn year_of(week: Week) -> i16 {
     week.sunday().year()
 }
 
-/// The dispatch pack of `week` over the records (`filings` from
-/// [`CadenceSnapshot::pack_filings`]).
+/// The dispatch pack of `week` to `extent` over the records (`filings` from
+/// [`CadenceSnapshot::pack_filings`]), its headline figures summed from `figures` where that
+/// book holds the days (a node's [`crate::App::figure_book`] of the week's Sunday and the one
+/// before), else computed.
 pub fn dispatch_pack(
     portfolio: &Portfolio,
     ledger: &InvestmentLedger,
     cadence: &CadenceSnapshot,
     filings: &ReportIndex,
     week: Week,
+    extent: Extent,
+    figures: Option<&FigureBook>,
 ) -> DispatchPack {
     let input = DispatchInput {
         portfolio,
@@ -163,7 +168,24 @@ pub fn dispatch_pack(
         follow_up: cadence.follow_up,
         plan_changes: &cadence.plan_changes,
     };
-    DispatchPack::build(&input, week, year_of(week))
+    let year = year_of(week);
+    DispatchPack::build_with(&input, week, year, extent, |day| {
+        match figures.and_then(|book| book_day(book, year, day)) {
+            Some((book, at)) => book.overview(portfolio, at, |_| true),
+            None => Overview::compute_with(portfolio, ledger, year, day),
+        }
+    })
+}
+
+/// Where `book` holds the figures of `year` at `day`, if it does.
+pub fn book_day(book: &FigureBook, year: i16, day: Date) -> Option<(&FigureBook, usize)> {
+    if book.year() != year {
+        return None;
+    }
+    book.dates()
+        .iter()
+        .position(|d| *d == day)
+        .map(|at| (book, at))
 }
 
 /// What one run of the daily warning job did.

@@ -11,7 +11,7 @@ use std::time::Instant;
 use jianguan_domain::Date;
 use jianguan_domain::change::{self, Change};
 use jianguan_domain::model::Portfolio;
-use jianguan_domain::overview::{Figures, Overview};
+use jianguan_domain::overview::{FigureBook, Figures, Overview};
 use jianguan_domain::rates::InvestmentLedger;
 use jianguan_domain::store::{ReadModel, ReadModelPart, Store, StoreError};
 use serde::Serialize;
@@ -20,6 +20,7 @@ use tokio::sync::Mutex;
 use crate::Clock;
 use crate::cadence::{self, CadenceSnapshot};
 use crate::coverage::{Coverage, CoverageError};
+use crate::figure_books::FigureBooks;
 
 /// The portfolio as of one data version, with what every request derives from it.
 #[derive(Debug)]
@@ -135,6 +136,7 @@ pub struct App {
     /// Held by the one task bringing the cadence's records up to date.
     cadence_turn: Mutex<()>,
     coverage_cache: Mutex<Option<Arc<Coverage>>>,
+    books: FigureBooks,
     anchors: OnceLock<PathBuf>,
     photos: OnceLock<PathBuf>,
     refreshes: Refreshes,
@@ -152,6 +154,7 @@ impl App {
             cadence_cache: std::sync::RwLock::new(None),
             cadence_turn: Mutex::new(()),
             coverage_cache: Mutex::new(None),
+            books: FigureBooks::default(),
             anchors: OnceLock::new(),
             photos: OnceLock::new(),
             refreshes: Refreshes::default(),
@@ -345,6 +348,19 @@ impl App {
         let built = Coverage::build(snapshot.clone()).await?;
         *slot = Some(built.clone());
         Ok(built)
+    }
+
+    /// Every project's contribution to the figures of `year` at `dates`, for `snapshot`: kept
+    /// from one snapshot to the next and recomputed only for the projects written since
+    /// ([`FigureBook`]). Blocks while it computes (most of a second the first time at national
+    /// scale): call it from the blocking pool.
+    pub fn figure_book(
+        &self,
+        snapshot: &Arc<Snapshot>,
+        year: i16,
+        dates: Vec<Date>,
+    ) -> Arc<FigureBook> {
+        self.books.get(snapshot, year, dates)
     }
 
     /// Names the audit anchor file the audit pages verify against (set once, at start).

@@ -393,9 +393,38 @@ fn adjustment_lines(input: &DispatchInput<'_>, year: i16, to: Date) -> Vec<Adjus
     lines
 }
 
+/// How much of a pack to build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extent {
+    /// All of it, for the meeting.
+    Full,
+    /// What the overview page's 本周调度 box shows: the warnings ladder and the week's moves,
+    /// the filing summary, the item counts and the league tables. The milestone lists, the
+    /// proposals, the week's changes and the plan adjustments are left empty (at national
+    /// scale they are most of the pack's time).
+    Situation,
+}
+
 impl DispatchPack {
     /// The pack of `week` for the campaign year `year`.
     pub fn build(input: &DispatchInput<'_>, week: Week, year: i16) -> DispatchPack {
+        DispatchPack::build_with(input, week, year, Extent::Full, |day| {
+            Overview::compute_with(input.portfolio, input.ledger, year, day)
+        })
+    }
+
+    /// As [`DispatchPack::build`], to `extent`, with the whole portfolio's overview of `year`
+    /// at a day (the week's Sunday and the one before) taken from `overview_on`: a node that
+    /// keeps a [`crate::overview::FigureBook`] sums it instead of computing every project's
+    /// rates.
+    pub fn build_with(
+        input: &DispatchInput<'_>,
+        week: Week,
+        year: i16,
+        extent: Extent,
+        overview_on: impl Fn(Date) -> Overview,
+    ) -> DispatchPack {
+        let full = extent == Extent::Full;
         let p = input.portfolio;
         let (from, to) = (week.monday(), week.sunday());
         let names = Names::new(p);
@@ -403,7 +432,12 @@ impl DispatchPack {
         let open_by_milestone: HashMap<_, _> =
             open.iter().map(|w| ((w.project, w.milestone), w)).collect();
 
-        let overdue_milestones = crate::overview::overdue_milestones(p, year, to)
+        let overdue = if full {
+            crate::overview::overdue_milestones(p, year, to)
+        } else {
+            Vec::new()
+        };
+        let overdue_milestones = overdue
             .into_iter()
             .filter_map(|o| {
                 let project = names.project(o.project)?;
@@ -426,7 +460,7 @@ impl DispatchPack {
 
         let at_risk_milestones = open
             .iter()
-            .filter(|w| w.level == WarningLevel::AtRisk)
+            .filter(|w| full && w.level == WarningLevel::AtRisk)
             .filter_map(|w| {
                 let project = names.project(w.project)?;
                 let m = project.milestones.iter().find(|m| m.id == w.milestone)?;
@@ -507,24 +541,29 @@ impl DispatchPack {
         let acts_issued: Vec<ItemLine> = acts::issued_between(input.items, from, to)
             .map(item_line)
             .collect();
-        let proposals = acts::propose(
-            p,
-            &input.rules.proposals,
-            input.warnings,
-            input.items,
-            input.dismissals,
-            to,
-        )
-        .into_iter()
-        .map(|x| ProposalLine {
-            unit: names.unit(x.unit).to_string(),
-            key: x.key,
-            act: x.act,
-            title: x.title,
-            reason: x.reason,
-            projects: x.projects.len(),
-        })
-        .collect();
+        let proposed = if full {
+            acts::propose(
+                p,
+                &input.rules.proposals,
+                input.warnings,
+                input.items,
+                input.dismissals,
+                to,
+            )
+        } else {
+            Vec::new()
+        };
+        let proposals = proposed
+            .into_iter()
+            .map(|x| ProposalLine {
+                unit: names.unit(x.unit).to_string(),
+                key: x.key,
+                act: x.act,
+                title: x.title,
+                reason: x.reason,
+                projects: x.projects.len(),
+            })
+            .collect();
 
         let filing = filing::last_closed_period(&p.periods, to)
             .filter(|period| period.year == year)
@@ -533,9 +572,13 @@ impl DispatchPack {
                 summarise_filing(&c, &names)
             });
 
-        let now = Overview::compute_with(p, input.ledger, year, to);
+        let now = overview_on(to);
         let prev_to = week.previous().sunday();
-        let before = Overview::compute_with(p, input.ledger, year, prev_to);
+        let before = if full {
+            overview_on(prev_to)
+        } else {
+            now.clone()
+        };
         let project_lights =
             warnings::project_lights(&open, acts::projects_under_acts(input.items, to));
         let lights = warnings::lights_by(p, year, |_| true, &project_lights, input.rules.lights);
@@ -560,7 +603,11 @@ impl DispatchPack {
 
         let mut milestones_reached = 0;
         let mut projects_finished = Vec::new();
-        for project in p.projects.iter().filter(|pr| pr.plan_for(year).is_some()) {
+        for project in p
+            .projects
+            .iter()
+            .filter(|pr| full && pr.plan_for(year).is_some())
+        {
             milestones_reached += project
                 .milestones
                 .iter()
@@ -581,7 +628,11 @@ impl DispatchPack {
             .filter(|i| i.state_on(to).closed_on.is_some_and(|d| d >= from))
             .count() as u64;
 
-        let plan_adjustments = adjustment_lines(input, year, to);
+        let plan_adjustments = if full {
+            adjustment_lines(input, year, to)
+        } else {
+            Vec::new()
+        };
         DispatchPack {
             plan_adjustments,
             week: week.to_string(),

@@ -14,6 +14,9 @@ use crate::model::{
 };
 use crate::rates::{self, IdHasher, InvestmentLedger, MoneyRatio, Ratio};
 
+mod book;
+pub use book::FigureBook;
+
 /// Totals of scale figures over a set of projects.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct ScaleTotals {
@@ -134,35 +137,55 @@ pub struct Cell {
 
 /// One project's part in the figures of a year as of a date: computed once per project, then
 /// added to every set the project belongs to (the whole, its category, district, lead unit).
+/// What does not depend on the date (build type, scale) is read from the project when added.
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Contribution {
     preliminary: bool,
     suspended: bool,
     started: bool,
-    node: Ratio,
-    on_time: Ratio,
+    node: Counts,
+    on_time: Counts,
     investment: MoneyRatio,
-    overdue_milestones: u64,
+    overdue_milestones: u32,
     /// `Some(completed on)` when the project is in the annual plan; the inner option says
     /// whether and when the plan was completed.
     in_plan: Option<Option<Date>>,
-    build_type: BuildType,
-    households: i64,
-    parking_spaces: i64,
-    toilets: i64,
-    length_m: i64,
+}
+
+/// One project's milestone counts of a [`Ratio`], held in half the room: a figure book keeps a
+/// contribution per project and date, and no project has four billion milestones.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Counts {
+    numerator: u32,
+    denominator: u32,
+}
+
+impl From<Ratio> for Counts {
+    fn from(r: Ratio) -> Counts {
+        let narrow = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+        Counts {
+            numerator: narrow(r.numerator),
+            denominator: narrow(r.denominator),
+        }
+    }
+}
+
+impl From<Counts> for Ratio {
+    fn from(c: Counts) -> Ratio {
+        Ratio::new(u64::from(c.numerator), u64::from(c.denominator))
+    }
 }
 
 impl Contribution {
     fn of(project: &Project, ledger: &InvestmentLedger, year: i16, as_of: Date) -> Option<Self> {
         let plan = project.plan_for(year)?;
         let suspended = rates::is_suspended(project, as_of);
-        let s = &project.scale;
         Some(Contribution {
             preliminary: plan.kind == PlanKind::Preliminary,
             suspended,
             started: rates::is_started(project, as_of),
-            node: rates::node_completion(project, year, as_of),
-            on_time: rates::on_time(project, year, as_of),
+            node: rates::node_completion(project, year, as_of).into(),
+            on_time: rates::on_time(project, year, as_of).into(),
             investment: rates::investment_completion(project, ledger, year, as_of),
             overdue_milestones: if suspended {
                 0
@@ -171,15 +194,12 @@ impl Contribution {
                     .milestones
                     .iter()
                     .filter(|m| rates::overdue_days(m, as_of).is_some())
-                    .count() as u64
+                    .count()
+                    .try_into()
+                    .unwrap_or(u32::MAX)
             },
             in_plan: rates::in_annual_plan(project, year, as_of)
                 .then(|| rates::annual_plan_completed_on(project, year, as_of)),
-            build_type: project.build_type,
-            households: s.households.unwrap_or(0),
-            parking_spaces: s.parking_spaces.unwrap_or(0),
-            toilets: s.toilets.unwrap_or(0),
-            length_m: s.length_m.unwrap_or(0),
         })
     }
 }
@@ -222,25 +242,25 @@ impl Figures {
     }
 
     /// Adds one project's contribution.
-    fn add(&mut self, c: &Contribution) {
+    fn add(&mut self, project: &Project, c: &Contribution) {
         self.projects += 1;
         self.preliminary_projects += u64::from(c.preliminary);
         self.suspended_projects += u64::from(c.suspended);
         self.started_projects += u64::from(c.started);
-        self.node_completion.add(c.node);
-        self.on_time.add(c.on_time);
+        self.node_completion.add(c.node.into());
+        self.on_time.add(c.on_time.into());
         self.investment.add(c.investment);
-        self.overdue_milestones += c.overdue_milestones;
+        self.overdue_milestones += u64::from(c.overdue_milestones);
         self.overdue_projects += u64::from(c.overdue_milestones > 0);
         if let Some(done) = c.in_plan {
             self.project_completion.count(done.is_some());
             if done.is_some() {
-                self.finished_by_build_type.count(c.build_type);
-                let t = &mut self.finished_scale;
-                t.households += c.households;
-                t.parking_spaces += c.parking_spaces;
-                t.toilets += c.toilets;
-                t.length_m += c.length_m;
+                self.finished_by_build_type.count(project.build_type);
+                let (t, s) = (&mut self.finished_scale, &project.scale);
+                t.households += s.households.unwrap_or(0);
+                t.parking_spaces += s.parking_spaces.unwrap_or(0);
+                t.toilets += s.toilets.unwrap_or(0);
+                t.length_m += s.length_m.unwrap_or(0);
             }
             // The set finished on the day its last project did; an unfinished project makes it
             // None whatever order projects come in.
@@ -270,19 +290,23 @@ impl Sums {
     fn of(projects: &[&Project], ledger: &InvestmentLedger, year: i16, as_of: Date) -> Sums {
         let mut sums = Sums::default();
         for p in projects {
-            let Some(c) = Contribution::of(p, ledger, year, as_of) else {
-                continue;
-            };
-            sums.total.add(&c);
-            sums.by_category.entry(p.category).or_default().add(&c);
-            sums.by_district.entry(p.district).or_default().add(&c);
-            sums.by_lead.entry(p.lead_unit).or_default().add(&c);
-            sums.by_cell
-                .entry((p.district, p.category))
-                .or_default()
-                .add(&c);
+            if let Some(c) = Contribution::of(p, ledger, year, as_of) {
+                sums.add(p, &c);
+            }
         }
         sums
+    }
+
+    /// Adds one project's contribution to the whole and to each of its breakdowns.
+    fn add(&mut self, p: &Project, c: &Contribution) {
+        self.total.add(p, c);
+        self.by_category.entry(p.category).or_default().add(p, c);
+        self.by_district.entry(p.district).or_default().add(p, c);
+        self.by_lead.entry(p.lead_unit).or_default().add(p, c);
+        self.by_cell
+            .entry((p.district, p.category))
+            .or_default()
+            .add(p, c);
     }
 
     fn merge(mut self, other: Sums) -> Sums {
@@ -303,16 +327,9 @@ impl Sums {
     }
 }
 
-/// The headline figures of the projects `filter` keeps at each month's end of `year` up to
-/// `as_of` (the last point is `as_of` itself): the year's trend the overview draws. Only totals
-/// are summed (no breakdowns), one pass over the projects per point.
-pub fn year_trend(
-    portfolio: &Portfolio,
-    ledger: &InvestmentLedger,
-    year: i16,
-    as_of: Date,
-    filter: impl Fn(&Project) -> bool,
-) -> Vec<(Date, Figures)> {
+/// The days of the year's trend: each month's end of `year` up to `as_of`, the last being `as_of`
+/// itself (none for a day before the year).
+pub fn trend_dates(year: i16, as_of: Date) -> Vec<Date> {
     let Ok(first) = Date::new(year, 1, 1) else {
         return Vec::new();
     };
@@ -327,6 +344,20 @@ pub fn year_trend(
             break;
         }
     }
+    points
+}
+
+/// The headline figures of the projects `filter` keeps at each month's end of `year` up to
+/// `as_of` (the last point is `as_of` itself): the year's trend the overview draws. Only totals
+/// are summed (no breakdowns), one pass over the projects per point.
+pub fn year_trend(
+    portfolio: &Portfolio,
+    ledger: &InvestmentLedger,
+    year: i16,
+    as_of: Date,
+    filter: impl Fn(&Project) -> bool,
+) -> Vec<(Date, Figures)> {
+    let points = trend_dates(year, as_of);
     let projects: Vec<&Project> = portfolio
         .projects
         .iter()
@@ -337,11 +368,10 @@ pub fn year_trend(
         .into_iter()
         .map(|d| {
             let mut total = Figures::default();
-            for c in projects
-                .iter()
-                .filter_map(|p| Contribution::of(p, ledger, year, d))
-            {
-                total.add(&c);
+            for p in &projects {
+                if let Some(c) = Contribution::of(p, ledger, year, d) {
+                    total.add(p, &c);
+                }
             }
             (d, total)
         })
@@ -387,13 +417,7 @@ impl Overview {
             .map_or(1, |n| n.get())
             .min(8)
             .min(projects.len() / PARALLEL_MIN_PROJECTS + 1);
-        let Sums {
-            total,
-            mut by_category,
-            mut by_district,
-            mut by_lead,
-            by_cell,
-        } = if parts <= 1 {
+        let sums = if parts <= 1 {
             Sums::of(&projects, ledger, year, as_of)
         } else {
             let chunk = projects.len().div_ceil(parts);
@@ -409,6 +433,18 @@ impl Overview {
                     .unwrap_or_default()
             })
         };
+        Overview::assemble(portfolio, year, as_of, sums)
+    }
+
+    /// The overview made of one pass's sums: breakdowns named and put in the portfolio's order.
+    fn assemble(portfolio: &Portfolio, year: i16, as_of: Date, sums: Sums) -> Overview {
+        let Sums {
+            total,
+            mut by_category,
+            mut by_district,
+            mut by_lead,
+            by_cell,
+        } = sums;
         let categories = portfolio
             .categories
             .iter()

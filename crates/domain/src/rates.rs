@@ -386,6 +386,12 @@ impl InvestmentLedger {
         }
     }
 
+    /// The project's (period end, investment to date) points, shared with every ledger made
+    /// from this one that left the project alone ([`InvestmentLedger::with_projects`]).
+    pub fn points_of(&self, project: ProjectId) -> Option<&Arc<[(Date, Money)]>> {
+        self.points.get(&project)
+    }
+
     /// Investment completed from the project's start up to the last period ended on or before
     /// `date`.
     pub fn to_date(&self, project: ProjectId, date: Date) -> Money {

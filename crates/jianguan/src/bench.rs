@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::http::Request;
 use clap::{Args, Subcommand};
 use jianguan_domain::Date;
-use jianguan_domain::overview::{Overview, overdue_milestones};
+use jianguan_domain::overview::{FigureBook, Overview, overdue_milestones};
 use jianguan_domain::rates::InvestmentLedger;
 use jianguan_domain::store::prelude::*;
 use tower::ServiceExt;
@@ -117,6 +117,61 @@ pub async fn run(db: &str, year: Option<i16>, as_of: Option<Date>, runs: usize) 
         ms(median(overview_times))
     );
 
+    // The figure book a server keeps (the overview and its year's trend): built once, then
+    // brought forward after a write to one project, then summed for a page.
+    let dates = jianguan_domain::overview::trend_dates(year, as_of);
+    let t = Instant::now();
+    let book = FigureBook::new(&portfolio, &ledger, year, dates.clone());
+    println!(
+        "figure book ({} dates × {} projects): built in {}",
+        dates.len(),
+        portfolio.projects.len(),
+        ms(t.elapsed())
+    );
+    let mut written = portfolio.clone();
+    if let Some(first) = written.projects.first_mut() {
+        *first = Arc::new((**first).clone());
+    }
+    let mut update_times = Vec::with_capacity(runs);
+    let mut recomputed = 0;
+    for _ in 0..runs {
+        let t = Instant::now();
+        recomputed = book.updated(&written, &ledger).map_or(0, |(_, n)| n);
+        update_times.push(t.elapsed());
+    }
+    println!(
+        "figure book after a write to one project ({recomputed} recomputed): median {}",
+        ms(median(update_times))
+    );
+    let mut sum_times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let t = Instant::now();
+        let o = book.overview(&portfolio, dates.len().saturating_sub(1), |_| true);
+        let trend = book.totals(|_| true);
+        sum_times.push(t.elapsed());
+        std::hint::black_box((o, trend));
+    }
+    println!(
+        "overview and year's trend summed from the book: median {}",
+        ms(median(sum_times))
+    );
+    let mut trend_times = Vec::with_capacity(runs.min(3));
+    for _ in 0..runs.min(3) {
+        let t = Instant::now();
+        std::hint::black_box(jianguan_domain::overview::year_trend(
+            &portfolio,
+            &ledger,
+            year,
+            as_of,
+            |_| true,
+        ));
+        trend_times.push(t.elapsed());
+    }
+    println!(
+        "year's trend computed afresh (no book): median {}",
+        ms(median(trend_times))
+    );
+
     let mut overdue_times = Vec::with_capacity(runs);
     let mut overdue = 0;
     for _ in 0..runs {
@@ -172,8 +227,15 @@ pub async fn run(db: &str, year: Option<i16>, as_of: Option<Date>, runs: usize) 
     let mut sizes = (0, 0, 0);
     for _ in 0..runs {
         let t = Instant::now();
-        let pack =
-            jianguan_app::cadence::dispatch_pack(&portfolio, &ledger, &cadence, &filings, week);
+        let pack = jianguan_app::cadence::dispatch_pack(
+            &portfolio,
+            &ledger,
+            &cadence,
+            &filings,
+            week,
+            jianguan_domain::dispatch::Extent::Full,
+            None,
+        );
         pack_times.push(t.elapsed());
         sizes = (
             pack.overdue_milestones.len(),

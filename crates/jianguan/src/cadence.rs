@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use jianguan_app::Clock;
 use jianguan_app::cadence::{self, RulesSaved, WARNING_RULES_KEY};
 use jianguan_domain::Date;
-use jianguan_domain::dispatch::{DispatchPack, ItemLine, MilestoneLine, Week};
+use jianguan_domain::dispatch::{DispatchPack, Extent, ItemLine, MilestoneLine, Week};
 use jianguan_domain::fmt;
 use jianguan_domain::i18n::Lang;
 use jianguan_domain::store::prelude::*;
@@ -41,6 +41,8 @@ pub async fn build_pack(store: &jianguan_store::Db, week: Week) -> Result<Dispat
         &records,
         &filings,
         week,
+        Extent::Full,
+        None,
     ))
 }
 

@@ -344,16 +344,33 @@ pub(crate) async fn overview(
     // year's trend (a pass over every project for each month) are worked out on the blocking
     // pool: at national scale they take the better part of a second, which on the runtime's
     // workers would hold up every other request, filings included.
+    // The baseline's figures come from the node's figure book, which a write costs only the
+    // projects it touched; the adjusted plan (a copy of every project) is worked out afresh.
     let (o, trend) = {
-        let (snap, adjusted, year, as_of) = (snap.clone(), query.adjusted, scope.year, scope.as_of);
+        let (state, snap) = (state.clone(), snap.clone());
+        let (adjusted, year, as_of) = (query.adjusted, scope.year, scope.as_of);
         tokio::task::spawn_blocking(move || {
-            let adjusted_plan =
-                adjusted.then(|| jianguan_domain::plan::adjusted_portfolio(&snap.portfolio));
-            let plan = adjusted_plan.as_ref().unwrap_or(&snap.portfolio);
             let covers = |pr: &jianguan_domain::model::Project| visible.covers(pr);
+            if adjusted {
+                let plan = jianguan_domain::plan::adjusted_portfolio(&snap.portfolio);
+                return (
+                    Overview::compute_filtered(&plan, &snap.ledger, year, as_of, covers),
+                    jianguan_domain::overview::year_trend(&plan, &snap.ledger, year, as_of, covers),
+                );
+            }
+            // The trend's days, and the day asked for when it is not among them (outside the
+            // year).
+            let trend_days = jianguan_domain::overview::trend_dates(year, as_of).len();
+            let mut dates = jianguan_domain::overview::trend_dates(year, as_of);
+            if dates.last() != Some(&as_of) {
+                dates.push(as_of);
+            }
+            let book = state.app().figure_book(&snap, year, dates);
+            let mut trend = book.totals(covers);
+            trend.truncate(trend_days);
             (
-                Overview::compute_filtered(plan, &snap.ledger, year, as_of, covers),
-                jianguan_domain::overview::year_trend(plan, &snap.ledger, year, as_of, covers),
+                book.overview(&snap.portfolio, book.dates().len() - 1, covers),
+                trend,
             )
         })
         .await

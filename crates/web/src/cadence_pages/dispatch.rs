@@ -15,11 +15,12 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use jianguan_access::policy::{Action, Resource};
 use jianguan_domain::dispatch::{
-    DispatchPack, FilingSummary, Headline, ItemLine, LeagueRow, MilestoneLine, WarningLine, Week,
+    DispatchPack, Extent, FilingSummary, Headline, ItemLine, LeagueRow, MilestoneLine, WarningLine,
+    Week,
 };
 use jianguan_domain::filing::{self, ReportIndex};
 use jianguan_domain::model::Portfolio;
-use jianguan_domain::overview::Overview;
+use jianguan_domain::overview::{FigureBook, Overview};
 use jianguan_domain::warnings::WarningLevel;
 
 use super::{Badge, ProjectIndex, Viewer, level_badge, light_badge, status_badge};
@@ -62,31 +63,74 @@ fn week_of(query: WeekQuery, snap: &Snapshot, today: jianguan_domain::Date) -> W
         .unwrap_or_else(|| Week::of(Scope::of(query.when, snap, today).as_of))
 }
 
-/// The pack of `week` as `viewer` may see it.
-fn pack_for(
-    snap: &Snapshot,
-    cadence: &CadenceSnapshot,
-    filings: &ReportIndex,
+/// The pack of `week` to `extent` as `viewer` may see it. Worked out on the blocking pool: at
+/// national scale a pack takes a good part of a second, which on the runtime's workers would
+/// hold up every other request. Its headline figures (the week's Sunday and the one before,
+/// whole and narrowed) are summed from the node's figure book.
+pub(crate) async fn pack(
+    state: &Arc<AppState>,
+    snap: &Arc<Snapshot>,
     viewer: Viewer,
     week: Week,
-) -> DispatchPack {
-    let pack = dispatch_pack(&snap.portfolio, &snap.ledger, cadence, filings, week);
-    if viewer.sees_all() {
-        pack
-    } else {
-        narrow(pack, snap, cadence, filings, viewer, week)
-    }
+    extent: Extent,
+) -> Result<DispatchPack, AppError> {
+    let cadence = super::records(state).await?;
+    let filings = cadence
+        .pack_filings(state.store(), &snap.portfolio, week)
+        .await
+        .map_err(AppError::store)?;
+    let (state, snap) = (state.clone(), snap.clone());
+    tokio::task::spawn_blocking(move || {
+        let days = vec![week.previous().sunday(), week.sunday()];
+        let book = state.app().figure_book(&snap, year_of(week), days);
+        let pack = dispatch_pack(
+            &snap.portfolio,
+            &snap.ledger,
+            &cadence,
+            &filings,
+            week,
+            extent,
+            Some(&book),
+        );
+        if viewer.sees_all() {
+            pack
+        } else {
+            let records = Records {
+                snap: &snap,
+                cadence: &cadence,
+                filings: &filings,
+                book: &book,
+            };
+            narrow(pack, &records, viewer, week, extent)
+        }
+    })
+    .await
+    .map_err(|e| AppError::internal(format!("dispatch pack task: {e}")))
+}
+
+/// What a pack is made from.
+struct Records<'a> {
+    snap: &'a Snapshot,
+    cadence: &'a CadenceSnapshot,
+    filings: &'a ReportIndex,
+    /// The figures of the week's Sunday and the one before.
+    book: &'a FigureBook,
 }
 
 /// Narrows a pack to the viewer's projects and items; the league tables stay citywide.
 fn narrow(
     mut pack: DispatchPack,
-    snap: &Snapshot,
-    cadence: &CadenceSnapshot,
-    filings: &ReportIndex,
+    records: &Records<'_>,
     viewer: Viewer,
     week: Week,
+    extent: Extent,
 ) -> DispatchPack {
+    let Records {
+        snap,
+        cadence,
+        filings,
+        ..
+    } = *records;
     let p = &snap.portfolio;
     let projects = ProjectIndex::new(p);
     let sees = |id| viewer.sees_project(&projects, id);
@@ -133,18 +177,9 @@ fn narrow(
         .count() as u64;
     let year = pack.year;
     let mine = |pr: &jianguan_domain::model::Project| viewer.scope.covers(pr);
-    pack.changes.milestones_reached = p
-        .projects
-        .iter()
-        .filter(|pr| pr.plan_for(year).is_some() && mine(pr))
-        .flat_map(|pr| &pr.milestones)
-        .filter(|m| m.actual.is_some_and(|a| a >= from && a <= to))
-        .count() as u64;
-    let prev = week.previous().sunday();
-    let now = Overview::compute_filtered(p, &snap.ledger, year, to, mine);
-    let before = Overview::compute_filtered(p, &snap.ledger, year, prev, mine);
-    pack.changes.now = Headline::from((&now.total, to));
-    pack.changes.before = Headline::from((&before.total, prev));
+    if extent == Extent::Full {
+        narrow_changes(&mut pack, records, viewer, week);
+    }
     pack.filing = filing::last_closed_period(&p.periods, to)
         .filter(|period| period.year == year)
         .map(|period| {
@@ -171,6 +206,29 @@ fn narrow(
     pack
 }
 
+/// The week's changes (milestones reached, the headline figures before and after) over the
+/// viewer's projects.
+fn narrow_changes(pack: &mut DispatchPack, records: &Records<'_>, viewer: Viewer, week: Week) {
+    let (p, book) = (&records.snap.portfolio, records.book);
+    let (from, to, year) = (week.monday(), week.sunday(), pack.year);
+    let mine = |pr: &jianguan_domain::model::Project| viewer.scope.covers(pr);
+    pack.changes.milestones_reached = p
+        .projects
+        .iter()
+        .filter(|pr| pr.plan_for(year).is_some() && mine(pr))
+        .flat_map(|pr| &pr.milestones)
+        .filter(|m| m.actual.is_some_and(|a| a >= from && a <= to))
+        .count() as u64;
+    let prev = week.previous().sunday();
+    let overview_on = |day| match crate::cadence::book_day(book, year, day) {
+        Some((book, at)) => book.overview(p, at, mine),
+        None => Overview::compute_filtered(p, &records.snap.ledger, year, day, mine),
+    };
+    let (now, before) = (overview_on(to), overview_on(prev));
+    pack.changes.now = Headline::from((&now.total, to));
+    pack.changes.before = Headline::from((&before.total, prev));
+}
+
 /// `GET /api/v1/dispatch?week=2021-W40`: the pack as JSON, narrowed to the reader's scope.
 pub(crate) async fn api(
     State(state): State<Arc<AppState>>,
@@ -180,12 +238,7 @@ pub(crate) async fn api(
     let viewer = Viewer::of(&user, Resource::Dispatch)?;
     let snap = state.snapshot().await.map_err(AppError::store)?;
     let week = week_of(query, &snap, state.today());
-    let cadence = super::records(&state).await?;
-    let filings = cadence
-        .pack_filings(state.store(), &snap.portfolio, week)
-        .await
-        .map_err(AppError::store)?;
-    Ok(Json(pack_for(&snap, &cadence, &filings, viewer, week)).into_response())
+    Ok(Json(pack(&state, &snap, viewer, week, Extent::Full).await?).into_response())
 }
 
 /// `GET /dispatch.docx?week=2021-W40`: the pack as a Word document (GB/T 9704 layout), narrowed
@@ -198,12 +251,7 @@ pub(crate) async fn docx(
     let viewer = Viewer::of(&user, Resource::Dispatch)?;
     let snap = view::snapshot(&state).await?;
     let week = week_of(query, &snap, state.today());
-    let cadence = super::records(&state).await?;
-    let filings = cadence
-        .pack_filings(state.store(), &snap.portfolio, week)
-        .await
-        .map_err(AppError::store)?;
-    let pack = pack_for(&snap, &cadence, &filings, viewer, week);
+    let pack = pack(&state, &snap, viewer, week, Extent::Full).await?;
     let document =
         jianguan_documents::reports::dispatch(&pack, jianguan_documents::reports::DEFAULT_ISSUER);
     crate::download::docx(&document, &format!("调度会材料-{week}.docx"))
@@ -377,8 +425,8 @@ pub(crate) struct Situation {
 
 /// The situation of the last week closed by `as_of`.
 pub(crate) async fn situation(
-    state: &AppState,
-    snap: &Snapshot,
+    state: &Arc<AppState>,
+    snap: &Arc<Snapshot>,
     viewer: Viewer,
     as_of: jianguan_domain::Date,
 ) -> Result<Situation, AppError> {
@@ -386,12 +434,7 @@ pub(crate) async fn situation(
     if week.sunday() > as_of {
         week = week.previous();
     }
-    let cadence = super::records(state).await?;
-    let filings = cadence
-        .pack_filings(state.store(), &snap.portfolio, week)
-        .await
-        .map_err(AppError::store)?;
-    let pack = pack_for(snap, &cadence, &filings, viewer, week);
+    let pack = pack(state, snap, viewer, week, Extent::Situation).await?;
     let year = year_of(week);
     let mut ladder: Vec<(Badge, String)> = pack
         .open_warnings_by_level
@@ -567,12 +610,7 @@ pub(crate) async fn page(
     let week = week_of(params.read()?, &snap, state.today());
     let print = params.flag("print")?;
     let full = params.get("full");
-    let cadence = super::records(&state).await?;
-    let filings = cadence
-        .pack_filings(state.store(), &snap.portfolio, week)
-        .await
-        .map_err(AppError::store)?;
-    let pack = pack_for(&snap, &cadence, &filings, viewer, week);
+    let pack = pack(&state, &snap, viewer, week, Extent::Full).await?;
     let (from, to) = (week.monday(), week.sunday());
     let scope = Scope {
         year: year_of(week),
