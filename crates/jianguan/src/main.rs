@@ -409,6 +409,11 @@ struct StatsArgs {
     json: bool,
 }
 
+/// See the workspace's Cargo.toml: glibc's allocator kept hundreds of megabytes that the
+/// blocking pool's threads had freed.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // Only a build for the crash test has crash points; elsewhere this does nothing.
     jianguan_store::crash::arm_from_env();
