@@ -27,6 +27,7 @@ pub mod portfolio;
 pub mod projects;
 pub mod refusal;
 pub mod setup;
+pub mod shared;
 
 pub use clock::Clock;
 pub use portfolio::{App, Snapshot};

@@ -65,6 +65,8 @@ pub struct AppState {
     uploads: ledger_pages::PendingUploads,
     /// The first-run page's one-time token, while the database waits for a city.
     setup_token: std::sync::Mutex<Option<String>>,
+    /// The overview's figures, shared by readers of one scope and day.
+    overviews: jianguan_app::shared::Shared<pages::OverviewKey, pages::OverviewFigures>,
 }
 
 impl std::ops::Deref for AppState {
@@ -96,6 +98,7 @@ impl AppState {
             network: std::sync::OnceLock::new(),
             uploads: ledger_pages::PendingUploads::default(),
             setup_token: std::sync::Mutex::new(None),
+            overviews: Default::default(),
         })
     }
 

@@ -331,24 +331,41 @@ impl FromParams for OverviewQuery {
     }
 }
 
-pub(crate) async fn overview(
-    State(state): State<Arc<AppState>>,
-    Extension(user): Extension<CurrentUser>,
-    Typed(query): Typed<OverviewQuery>,
-) -> Result<Response, AppError> {
-    let visible = user.scope(Resource::Portfolio)?;
-    let snap = view::snapshot(&state).await?;
-    let scope = Scope::of(query.when, &snap, state.today());
-    // Rates are read against the baseline; the adjusted plan only when asked (a copy with the
-    // approved changes' dates and amounts in place of the baseline's). The figures and the
-    // year's trend (a pass over every project for each month) are worked out on the blocking
-    // pool: at national scale they take the better part of a second, which on the runtime's
-    // workers would hold up every other request, filings included.
-    // The baseline's figures come from the node's figure book, which a write costs only the
-    // projects it touched; the adjusted plan (a copy of every project) is worked out afresh.
-    let (o, trend) = {
+/// What the overview page shows from the records: the figures, the year's trend and the
+/// 本周调度 box's pack.
+pub(crate) struct OverviewFigures {
+    overview: Overview,
+    trend: Vec<(jianguan_domain::Date, Figures)>,
+    situation: Option<(
+        jianguan_domain::dispatch::Week,
+        jianguan_domain::dispatch::DispatchPack,
+    )>,
+}
+
+/// Readers who share the overview's figures: the same scope and unit, year and day.
+pub(crate) type OverviewKey = (
+    jianguan_access::scope::Scope,
+    Option<jianguan_domain::model::UnitId>,
+    i16,
+    jianguan_domain::Date,
+);
+
+/// The overview's figures from `snap` for `viewer`. Rates are read against the baseline; the
+/// adjusted plan only when asked (a copy with the approved changes' dates and amounts in place
+/// of the baseline's). The figures and the year's trend are summed on the blocking pool from
+/// the node's figure book, which a write costs only the projects it touched; the adjusted plan
+/// (a copy of every project) is worked out afresh.
+async fn overview_figures(
+    state: &Arc<AppState>,
+    snap: Arc<Snapshot>,
+    viewer: crate::cadence_pages::Viewer,
+    year: i16,
+    as_of: jianguan_domain::Date,
+    adjusted: bool,
+) -> Result<OverviewFigures, AppError> {
+    let visible = viewer.scope;
+    let (overview, trend) = {
         let (state, snap) = (state.clone(), snap.clone());
-        let (adjusted, year, as_of) = (query.adjusted, scope.year, scope.as_of);
         tokio::task::spawn_blocking(move || {
             let covers = |pr: &jianguan_domain::model::Project| visible.covers(pr);
             if adjusted {
@@ -376,20 +393,59 @@ pub(crate) async fn overview(
         .await
         .map_err(|e| AppError::internal(format!("overview task: {e}")))?
     };
+    let situation = if overview.total.projects == 0 {
+        None
+    } else {
+        Some(crate::cadence_pages::dispatch::situation_pack(state, &snap, viewer, as_of).await?)
+    };
+    Ok(OverviewFigures {
+        overview,
+        trend,
+        situation,
+    })
+}
+
+pub(crate) async fn overview(
+    State(state): State<Arc<AppState>>,
+    Extension(user): Extension<CurrentUser>,
+    Typed(query): Typed<OverviewQuery>,
+) -> Result<Response, AppError> {
+    let viewer = crate::cadence_pages::Viewer::of(&user, Resource::Portfolio)?;
+    let snap = view::snapshot(&state).await?;
+    let scope = Scope::of(query.when, &snap, state.today());
+    let (year, as_of) = (scope.year, scope.as_of);
+    // Readers of one scope and day share the figures of any snapshot at least as new as their
+    // arrival (see `Shared`); the adjusted plan is rarer and worked out for each request.
+    let figures = if query.adjusted {
+        Arc::new(overview_figures(&state, snap.clone(), viewer, year, as_of, true).await?)
+    } else {
+        let key = (viewer.scope, viewer.unit, year, as_of);
+        state
+            .overviews
+            .get(&key, snap.version, || async {
+                let latest = view::snapshot(&state).await?;
+                let figures =
+                    overview_figures(&state, latest.clone(), viewer, year, as_of, false).await?;
+                Ok::<_, AppError>((latest.version, figures))
+            })
+            .await?
+    };
+    let OverviewFigures {
+        overview: o,
+        trend,
+        situation,
+    } = &*figures;
+    let situation = situation
+        .as_ref()
+        .map(|(week, pack)| crate::cadence_pages::dispatch::situation(*week, pack));
     let layout = Layout::new("总览", "overview", scope, &snap, "/", &user);
     let lang = layout.lang();
     let qs = layout.qs.clone();
     let p = &snap.portfolio;
     let empty = o.total.projects == 0;
-    let situation = if empty {
-        None
-    } else {
-        let viewer = crate::cadence_pages::Viewer::of(&user, Resource::Portfolio)?;
-        Some(crate::cadence_pages::dispatch::situation(&state, &snap, viewer, scope.as_of).await?)
-    };
     view::render(OverviewPage {
         situation,
-        trend_chart: trend_chart(scope.year, &trend),
+        trend_chart: trend_chart(scope.year, trend),
         adjusted: query.adjusted,
         cards: cards(&o.total, &qs, ""),
         empty,

@@ -423,18 +423,26 @@ pub(crate) struct Situation {
     pub(crate) districts: Vec<LeagueView>,
 }
 
-/// The situation of the last week closed by `as_of`.
-pub(crate) async fn situation(
+/// The pack of the last week closed by `as_of` as far as the overview's box shows it
+/// ([`Extent::Situation`]).
+pub(crate) async fn situation_pack(
     state: &Arc<AppState>,
     snap: &Arc<Snapshot>,
     viewer: Viewer,
     as_of: jianguan_domain::Date,
-) -> Result<Situation, AppError> {
+) -> Result<(Week, DispatchPack), AppError> {
     let mut week = Week::of(as_of);
     if week.sunday() > as_of {
         week = week.previous();
     }
-    let pack = pack(state, snap, viewer, week, Extent::Situation).await?;
+    Ok((
+        week,
+        pack(state, snap, viewer, week, Extent::Situation).await?,
+    ))
+}
+
+/// The situation of a week as the overview's box tells it, from [`situation_pack`].
+pub(crate) fn situation(week: Week, pack: &DispatchPack) -> Situation {
     let year = year_of(week);
     let mut ladder: Vec<(Badge, String)> = pack
         .open_warnings_by_level
@@ -443,7 +451,7 @@ pub(crate) async fn situation(
         .collect();
     ladder.reverse();
     let lang = crate::i18n::lang();
-    Ok(Situation {
+    Situation {
         week: lang.tn("第 {n} 周", week.week)
             + &lang.tn2(
                 "（{n}—{m}）",
@@ -490,7 +498,7 @@ pub(crate) async fn situation(
         ),
         items_href: format!("/items?year={year}&as_of={}&overdue=1", week.sunday()),
         districts: pack.district_league.iter().map(league_view).collect(),
-    })
+    }
 }
 
 /// A headline figure before and after the week.
