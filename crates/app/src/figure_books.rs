@@ -50,9 +50,10 @@ impl FigureBooks {
         dates: Vec<Date>,
     ) -> Arc<FigureBook> {
         let tick = self.uses.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let key: Key = (year, dates.clone());
         let slot = {
             let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
-            if !slots.contains_key(&(year, dates.clone())) && slots.len() >= BOOKS_KEPT {
+            if !slots.contains_key(&key) && slots.len() >= BOOKS_KEPT {
                 let oldest = slots
                     .iter()
                     .min_by_key(|(_, (used, _))| *used)
@@ -61,7 +62,7 @@ impl FigureBooks {
                     slots.remove(&k);
                 }
             }
-            let entry = slots.entry((year, dates.clone())).or_default();
+            let entry = slots.entry(key).or_default();
             entry.0 = tick;
             entry.1.clone()
         };

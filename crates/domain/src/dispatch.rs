@@ -574,10 +574,11 @@ impl DispatchPack {
 
         let now = overview_on(to);
         let prev_to = week.previous().sunday();
+        // Only the totals of the week before are read; the situation leaves them at this week's.
         let before = if full {
-            overview_on(prev_to)
+            overview_on(prev_to).total
         } else {
-            now.clone()
+            now.total
         };
         let project_lights =
             warnings::project_lights(&open, acts::projects_under_acts(input.items, to));
@@ -650,7 +651,7 @@ impl DispatchPack {
             district_league,
             category_league,
             changes: Changes {
-                before: Headline::from((&before.total, prev_to)),
+                before: Headline::from((&before, prev_to)),
                 now: Headline::from((&now.total, to)),
                 milestones_reached,
                 projects_finished,

@@ -276,6 +276,15 @@ impl Figures {
 /// Below this many projects per core the pass stays on one thread.
 const PARALLEL_MIN_PROJECTS: usize = 20_000;
 
+/// How many threads a pass over `projects` projects is split across: one per core (eight at
+/// most), and one per [`PARALLEL_MIN_PROJECTS`] projects at least.
+fn parts_for(projects: usize) -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8)
+        .min(projects / PARALLEL_MIN_PROJECTS + 1)
+}
+
 /// The figures of a set of projects and of its breakdowns, as summed by one pass.
 #[derive(Default)]
 struct Sums {
@@ -413,10 +422,7 @@ impl Overview {
         // At national scale the pass is split across the machine's cores; each part sums its
         // projects, and the parts are merged (sums commute, so the result does not depend on
         // the split).
-        let parts = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(8)
-            .min(projects.len() / PARALLEL_MIN_PROJECTS + 1);
+        let parts = parts_for(projects.len());
         let sums = if parts <= 1 {
             Sums::of(&projects, ledger, year, as_of)
         } else {

@@ -377,8 +377,8 @@ async fn overview_figures(
             }
             // The trend's days, and the day asked for when it is not among them (outside the
             // year).
-            let trend_days = jianguan_domain::overview::trend_dates(year, as_of).len();
             let mut dates = jianguan_domain::overview::trend_dates(year, as_of);
+            let trend_days = dates.len();
             if dates.last() != Some(&as_of) {
                 dates.push(as_of);
             }

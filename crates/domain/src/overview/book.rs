@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use jiff::civil::Date;
 
-use super::{Contribution, Figures, Overview, PARALLEL_MIN_PROJECTS, Sums};
+use super::{Contribution, Figures, Overview, Sums, parts_for};
 use crate::model::{Money, Portfolio, Project, ProjectId};
 use crate::rates::{IdHasher, InvestmentLedger};
 
@@ -100,10 +100,7 @@ impl FigureBook {
             })
         };
         // Chunks are independent: at national scale they are shared out across the cores.
-        let parts = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(8)
-            .min(portfolio.projects.len() / PARALLEL_MIN_PROJECTS + 1);
+        let parts = parts_for(portfolio.projects.len());
         let chunks = if parts <= 1 {
             portfolio.projects.chunks(CHUNK).map(chunk).collect()
         } else {
