@@ -60,9 +60,9 @@ impl CadenceSnapshot {
         Ok(index)
     }
 
-    /// Catches the filings read so far up with `change`: the touched projects' filings of the
-    /// periods it names are re-read (a period's whole index is forgotten, to be read again when
-    /// asked for, when the change does not list its projects).
+    /// Catches the filings read so far up with `change`: the touched projects' versions filed
+    /// since those held are read for the periods it names (a period's whole index is
+    /// forgotten, to be read again when asked for, when the change does not list its projects).
     pub async fn catch_up_filings(
         &self,
         store: &dyn Store,
@@ -85,8 +85,9 @@ impl CadenceSnapshot {
             match &change.projects {
                 Touched::Some(ids) => {
                     let ids: Vec<_> = ids.iter().copied().collect();
-                    let filed = store.load_filings_of(period, &ids).await?;
-                    let next = Arc::new(index.with_projects(period, &ids, filed));
+                    let after = index.versions_held(period, &ids);
+                    let filed = store.load_filings_of(period, &ids, after).await?;
+                    let next = Arc::new(index.with_later_versions(filed));
                     self.filings.lock().await.insert(period, next);
                 }
                 Touched::None | Touched::All => {

@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use crate::model::{PeriodId, Portfolio, ProjectId};
+use crate::model::{PeriodId, Portfolio, Project, ProjectId};
 use crate::rates::InvestmentLedger;
 use crate::store::ReadModelPart;
 
@@ -205,15 +205,29 @@ pub fn apply(
         Touched::Some(ids) => ids.iter().copied().collect(),
         Touched::None | Touched::All => Vec::new(),
     };
-    let mut projects = portfolio.projects.clone();
-    if !projects.is_sorted_by_key(|p| p.id) {
-        projects.sort_by_key(|p| p.id);
+    // One merge of the kept projects with the re-read ones, both in id order: a catch-up of
+    // many projects costs one pass, not a shift of the whole list per project.
+    let sorted;
+    let mut kept: &[Arc<Project>] = &portfolio.projects;
+    if !kept.is_sorted_by_key(|p| p.id) {
+        let mut list = kept.to_vec();
+        list.sort_by_key(|p| p.id);
+        sorted = list;
+        kept = &sorted;
     }
-    projects.retain(|p| touched.binary_search(&p.id).is_err());
-    for p in part.projects {
-        let at = projects.partition_point(|q| q.id < p.id);
-        projects.insert(at, Arc::new(p));
+    let mut fresh: Vec<Project> = part.projects;
+    fresh.sort_by_key(|p| p.id);
+    let mut fresh = fresh.into_iter().map(Arc::new).peekable();
+    let mut projects = Vec::with_capacity(kept.len() + fresh.len());
+    for p in kept {
+        while let Some(f) = fresh.next_if(|f| f.id < p.id) {
+            projects.push(f);
+        }
+        if touched.binary_search(&p.id).is_err() {
+            projects.push(p.clone());
+        }
     }
+    projects.extend(fresh);
     let next = Portfolio {
         units: part.units.unwrap_or_else(|| portfolio.units.clone()),
         categories: part

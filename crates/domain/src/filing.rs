@@ -6,6 +6,9 @@
 //! identical to the latest version is the same report (idempotent).
 
 use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::shards::ProjectMap;
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -213,19 +216,25 @@ pub fn compliance(
 /// Filings indexed by project and period.
 #[derive(Debug, Default, PartialEq)]
 pub struct ReportIndex {
-    map: HashMap<(ProjectId, PeriodId), Vec<Filed>>,
+    /// Shared lists, so that the index after a write copies no other project's versions
+    /// ([`ReportIndex::with_projects`]).
+    map: ProjectMap<(ProjectId, PeriodId), Arc<[Filed]>>,
 }
 
 impl ReportIndex {
     /// Indexes `filed`.
     pub fn new(filed: impl IntoIterator<Item = Filed>) -> ReportIndex {
-        let mut map: HashMap<(ProjectId, PeriodId), Vec<Filed>> = HashMap::new();
+        let mut lists: HashMap<(ProjectId, PeriodId), Vec<Filed>> = HashMap::new();
         for f in filed {
-            map.entry((f.project, f.period)).or_default().push(f);
+            lists.entry((f.project, f.period)).or_default().push(f);
         }
-        for v in map.values_mut() {
-            v.sort_by_key(|r| r.version);
-        }
+        let map = lists
+            .into_iter()
+            .map(|(key, mut list)| {
+                list.sort_by_key(|r| r.version);
+                (key, Arc::from(list))
+            })
+            .collect();
         ReportIndex { map }
     }
 
@@ -234,26 +243,55 @@ impl ReportIndex {
         ReportIndex::new(reports.iter().map(Filed::from))
     }
 
-    /// This index with the filings of `projects` for `period` replaced by `filed` (theirs as
-    /// re-read after a write).
-    pub fn with_projects(
-        &self,
-        period: PeriodId,
-        projects: &[ProjectId],
-        filed: impl IntoIterator<Item = Filed>,
-    ) -> ReportIndex {
+    /// The latest version of `projects`' reports for `period` that every one of them has
+    /// indexed (0 if one has none): a catch-up reads only the versions after it.
+    pub fn versions_held(&self, period: PeriodId, projects: &[ProjectId]) -> u16 {
+        projects
+            .iter()
+            .map(|p| {
+                self.map
+                    .get(&(*p, period))
+                    .and_then(|list| list.last())
+                    .map_or(0, |f| f.version)
+            })
+            .min()
+            .unwrap_or(0)
+    }
+
+    /// This index with the later versions in `filed` added to their lists (a catch-up after a
+    /// write, `filed` holding the versions after [`ReportIndex::versions_held`]); versions
+    /// already indexed are skipped. Report versions are never changed or removed, so what the
+    /// index holds stays true, and a catch-up reads what was filed since, not a project's
+    /// whole history. Every list it does not extend is shared, not copied.
+    pub fn with_later_versions(&self, filed: impl IntoIterator<Item = Filed>) -> ReportIndex {
         let mut map = self.map.clone();
-        for p in projects {
-            map.remove(&(*p, period));
+        let mut later_lists: HashMap<(ProjectId, PeriodId), Vec<Filed>> = HashMap::new();
+        for f in filed {
+            later_lists
+                .entry((f.project, f.period))
+                .or_default()
+                .push(f);
         }
-        let fresh = ReportIndex::new(filed);
-        map.extend(fresh.map);
+        for (key, mut later) in later_lists {
+            later.sort_by_key(|r| r.version);
+            let list = match map.get(&key) {
+                Some(held) => {
+                    let last = held.last().map_or(0, |f| f.version);
+                    held.iter()
+                        .chain(later.iter().filter(|f| f.version > last))
+                        .copied()
+                        .collect()
+                }
+                None => later.into(),
+            };
+            map.insert(key, list);
+        }
         ReportIndex { map }
     }
 
     /// How many versions are indexed.
     pub fn len(&self) -> usize {
-        self.map.values().map(Vec::len).sum()
+        self.map.values().map(|list| list.len()).sum()
     }
 
     /// Whether nothing is indexed.
@@ -263,9 +301,7 @@ impl ReportIndex {
 
     /// The versions of `project`'s report for `period`, oldest first.
     pub fn get(&self, project: ProjectId, period: &ReportingPeriod) -> &[Filed] {
-        self.map
-            .get(&(project, period.id))
-            .map_or(&[], |v| v.as_slice())
+        self.map.get(&(project, period.id)).map_or(&[], |v| &v[..])
     }
 }
 

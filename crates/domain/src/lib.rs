@@ -24,6 +24,7 @@ pub mod project_edit;
 pub mod quarterly;
 pub mod rates;
 pub mod search;
+pub mod shards;
 pub mod store;
 pub mod toml_zh;
 pub mod warnings;

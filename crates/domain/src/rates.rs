@@ -13,6 +13,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::shards::ProjectMap;
+
 use jiff::civil::Date;
 use serde::{Serialize, Serializer};
 
@@ -291,12 +293,13 @@ pub fn preliminary_share(project: &Project, as_of: Date) -> Option<f64> {
 /// latest version of its report counts, and "to date" is the last period ended on or before a
 /// date.
 ///
-/// One shared, sorted list of points per project, so that a node's next snapshot shares every
-/// project's list a write did not touch ([`InvestmentLedger::with_projects`]).
+/// One shared, sorted list of points per project, in shards, so that a node's next snapshot
+/// shares every project's list a write did not touch and copies only the touched shards
+/// ([`InvestmentLedger::with_projects`]).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InvestmentLedger {
     /// Per project: (period end, investment to date), ascending by period end.
-    points: HashMap<ProjectId, Arc<[(Date, Money)]>, IdHasher>,
+    points: ProjectMap<ProjectId, Arc<[(Date, Money)]>>,
 }
 
 /// A hasher for integer ids: a multiply-shift, far cheaper than the default SipHash for the
@@ -379,7 +382,6 @@ impl InvestmentLedger {
     fn insert_grouped(&mut self, points: impl IntoIterator<Item = (ProjectId, Date, Money)>) {
         let mut all: Vec<(ProjectId, Date, Money)> = points.into_iter().collect();
         all.sort_unstable_by_key(|(project, end, _)| (*project, *end));
-        self.points.reserve(all.len() / 16);
         for run in all.chunk_by(|a, b| a.0 == b.0) {
             let list: Arc<[(Date, Money)]> = run.iter().map(|(_, end, m)| (*end, *m)).collect();
             self.points.insert(run[0].0, list);

@@ -165,13 +165,13 @@ pub struct Actor {
     pub client: Option<String>,
 }
 
-/// A project with everything its page shows: the project, its reporting periods and every
-/// version of its reports.
+/// A project with everything its page shows: the project, its reporting periods and the
+/// versions of its reports that [`ReportVersions`] asked for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectRecord {
     /// The project with milestones and plans.
     pub project: Project,
-    /// Every report version, oldest first.
+    /// The report versions read, oldest first.
     pub reports: Vec<ProgressReport>,
     /// The periods those reports are for.
     pub periods: Vec<ReportingPeriod>,
@@ -299,6 +299,22 @@ pub enum RecordScope {
     ResponsibleUnit(UnitId),
     /// No project.
     Nothing,
+}
+
+/// Which versions of a project's reports [`PortfolioStore::load_project`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportVersions {
+    /// Every version (the project's page shows the history).
+    All,
+    /// The current version of each period's report (what every figure reads).
+    Current,
+    /// What filing a new version is judged against: the current version of each period's
+    /// report, and every earlier version that names an outside body to coordinate with. The
+    /// gates read current versions only (`filing::current_versions`), and a coordination
+    /// ticket opens for a problem no version raised before (`followup::coordination_tickets`,
+    /// which only problems naming a body can open). So filing costs the same after a hundred
+    /// corrections as after one.
+    Filing,
 }
 
 /// A ledger import to write (built by the ledger reader's plan): all of it or none.
@@ -510,11 +526,13 @@ pub trait PortfolioStore: Send + Sync {
     /// scanning every report version (millions at national scale).
     fn load_records(&self) -> BoxFuture<'_, Result<Portfolio, StoreError>>;
 
-    /// One project with its reports, or `None` if there is no such project within `scope`.
+    /// One project with the report versions `versions` asks for, or `None` if there is no
+    /// such project within `scope`.
     fn load_project(
         &self,
         id: ProjectId,
         scope: RecordScope,
+        versions: ReportVersions,
     ) -> BoxFuture<'_, Result<Option<ProjectRecord>, StoreError>>;
 
     /// Writes a whole portfolio into an empty database, in one transaction: all of it or
@@ -607,11 +625,13 @@ pub trait CadenceStore: Send + Sync {
     /// When each version of each report for `period` was filed (compliance reads one period).
     fn load_filings(&self, period: PeriodId) -> BoxFuture<'_, Result<Vec<Filed>, StoreError>>;
 
-    /// When each version of `projects`' reports for `period` was filed (a node catching up).
+    /// When each version after `after` of `projects`' reports for `period` was filed (a node
+    /// catching up reads what was filed since the versions it holds).
     fn load_filings_of<'a>(
         &'a self,
         period: PeriodId,
         projects: &'a [ProjectId],
+        after: u16,
     ) -> BoxFuture<'a, Result<Vec<Filed>, StoreError>>;
 
     /// Stores a batch of cadence writes and `audit` in one transaction; returns the ids given

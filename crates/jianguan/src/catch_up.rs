@@ -11,8 +11,8 @@ use clap::Args;
 use jianguan_app::{App, Clock};
 use jianguan_audit::{AuditAction, AuditDraft};
 use jianguan_domain::model::{Money, ProgressReport, ReportId};
-use jianguan_domain::store::RecordScope;
 use jianguan_domain::store::prelude::*;
+use jianguan_domain::store::{RecordScope, ReportVersions};
 
 /// `jianguan bench catch-up`.
 #[derive(Debug, Args)]
@@ -97,7 +97,7 @@ pub async fn run(args: CatchUpArgs) -> Result<()> {
     let mut writes = Vec::with_capacity(args.writes);
     for (i, project) in chosen.iter().enumerate() {
         let record = store
-            .load_project(project.id, RecordScope::All)
+            .load_project(project.id, RecordScope::All, ReportVersions::All)
             .await?
             .context("a chosen project vanished")?;
         let version = record

@@ -290,13 +290,16 @@ macro_rules! backend_cadence {
                 pool: &Pool<Db>,
                 period: PeriodId,
                 projects: &[ProjectId],
+                after: u16,
             ) -> Result<Vec<Filed>, StoreError> {
                 let mut filed = Vec::new();
                 for chunk in projects.chunks(CHUNK) {
                     let ids: Vec<i64> = chunk.iter().map(|p| p.0).collect();
+                    // Both numbers are ours, not input: written into the text, so that the list
+                    // binds from $1.
                     let head = format!(
                         "SELECT project_id, period_id, version, filed_on FROM progress_reports \
-                         WHERE period_id = {} AND project_id IN (",
+                         WHERE period_id = {} AND version > {after} AND project_id IN (",
                         period.0
                     );
                     for row in crate::codec::$codec::in_list(head, &ids, " ORDER BY project_id, version")

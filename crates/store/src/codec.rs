@@ -9,7 +9,9 @@ pub(crate) mod bulk;
 
 use jianguan_domain::Date;
 use jianguan_domain::model::*;
-use jianguan_domain::store::{AccountRecord, RecordScope, SessionRecord, StoreError};
+use jianguan_domain::store::{
+    AccountRecord, RecordScope, ReportVersions, SessionRecord, StoreError,
+};
 
 /// Rows per multi-row `INSERT`, kept well under both engines' bind-parameter limits.
 pub(crate) const CHUNK: usize = 1000;
@@ -351,6 +353,28 @@ pub(crate) fn scope_predicate(scope: RecordScope) -> (&'static str, i64) {
         RecordScope::LeadUnit(u) => ("lead_unit_id = $2", u.0),
         RecordScope::ResponsibleUnit(u) => ("responsible_unit_id = $2", u.0),
         RecordScope::Nothing => ("$2 <> $2", 0),
+    }
+}
+
+/// The condition on a report row `r` that it is the current version of its period's report.
+macro_rules! current_version {
+    () => {
+        "r.version = (SELECT MAX(v.version) FROM progress_reports v \
+         WHERE v.project_id = r.project_id AND v.period_id = r.period_id)"
+    };
+}
+
+/// The condition on a report row `r` that reads the versions `versions` asks for.
+pub(crate) fn versions_predicate(versions: ReportVersions) -> &'static str {
+    match versions {
+        ReportVersions::All => "1 = 1",
+        ReportVersions::Current => current_version!(),
+        ReportVersions::Filing => concat!(
+            "(",
+            current_version!(),
+            " OR EXISTS (SELECT 1 FROM report_problems q \
+             WHERE q.report_id = r.id AND q.needs_coordination_with IS NOT NULL))"
+        ),
     }
 }
 
@@ -1407,29 +1431,40 @@ macro_rules! backend_codec {
             async fn attach_report_details(
                 pool: &Pool<Db>,
                 reports: &mut [ProgressReport],
-                filter: Option<i64>,
+                filter: Option<(i64, ReportVersions)>,
             ) -> Result<(), StoreError> {
                 let index: HashMap<i64, usize> =
                     reports.iter().enumerate().map(|(i, r)| (r.id.0, i)).collect();
-                let (milestone_sql, problem_sql) = if filter.is_some() {
-                    (
-                        "SELECT rm.report_id, rm.milestone_id, rm.reached_on FROM report_milestones rm \
-                         JOIN progress_reports r ON r.id = rm.report_id WHERE r.project_id = $1 \
-                         ORDER BY rm.report_id, rm.milestone_id",
-                        "SELECT rp.report_id, rp.seq, rp.description, rp.needs_coordination_with \
-                         FROM report_problems rp JOIN progress_reports r ON r.id = rp.report_id \
-                         WHERE r.project_id = $1 ORDER BY rp.report_id, rp.seq",
-                    )
-                } else {
-                    (
+                let (milestone_sql, problem_sql) = match filter {
+                    Some((_, versions)) => {
+                        let read = versions_predicate(versions);
+                        (
+                            format!(
+                                "SELECT rm.report_id, rm.milestone_id, rm.reached_on \
+                                 FROM report_milestones rm \
+                                 JOIN progress_reports r ON r.id = rm.report_id \
+                                 WHERE r.project_id = $1 AND {read} \
+                                 ORDER BY rm.report_id, rm.milestone_id"
+                            ),
+                            format!(
+                                "SELECT rp.report_id, rp.seq, rp.description, \
+                                 rp.needs_coordination_with FROM report_problems rp \
+                                 JOIN progress_reports r ON r.id = rp.report_id \
+                                 WHERE r.project_id = $1 AND {read} ORDER BY rp.report_id, rp.seq"
+                            ),
+                        )
+                    }
+                    None => (
                         "SELECT report_id, milestone_id, reached_on FROM report_milestones \
-                         ORDER BY report_id, milestone_id",
+                         ORDER BY report_id, milestone_id"
+                            .to_string(),
                         "SELECT report_id, seq, description, needs_coordination_with \
-                         FROM report_problems ORDER BY report_id, seq",
-                    )
+                         FROM report_problems ORDER BY report_id, seq"
+                            .to_string(),
+                    ),
                 };
-                let mut q = sqlx::query(milestone_sql);
-                if let Some(id) = filter {
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(milestone_sql));
+                if let Some((id, _)) = filter {
                     q = q.bind(id);
                 }
                 for r in q.fetch_all(pool).await.map_err(backend_error)? {
@@ -1442,8 +1477,8 @@ macro_rules! backend_codec {
                             .push((MilestoneId(milestone), parse_date(&on, "reached_on")?));
                     }
                 }
-                let mut q = sqlx::query(problem_sql);
-                if let Some(id) = filter {
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(problem_sql));
+                if let Some((id, _)) = filter {
                     q = q.bind(id);
                 }
                 for r in q.fetch_all(pool).await.map_err(backend_error)? {
@@ -1635,9 +1670,14 @@ macro_rules! backend_codec {
                 for chunk in ids.chunks(CHUNK) {
                     let mut projects = load_projects(pool, chunk).await?;
                     part.projects.append(&mut projects);
+                    // The current version of each period's report only: a project corrected a
+                    // hundred times is read as fast as one filed once.
                     let rows: Vec<(i64, i64, i64, i64)> = in_list(
-                        "SELECT project_id, period_id, version, investment_to_date \
-                         FROM progress_reports WHERE project_id IN (",
+                        format!(
+                            "SELECT project_id, period_id, version, investment_to_date \
+                             FROM progress_reports r WHERE {} AND project_id IN (",
+                            versions_predicate(ReportVersions::Current)
+                        ),
                         chunk,
                         "",
                     )
@@ -1792,6 +1832,7 @@ macro_rules! backend_codec {
                 pool: &Pool<Db>,
                 id: ProjectId,
                 scope: RecordScope,
+                versions: ReportVersions,
             ) -> Result<Option<ProjectRecord>, StoreError> {
                 // The scope is part of the query: a project outside it is never read.
                 let (predicate, unit) = scope_predicate(scope);
@@ -1831,10 +1872,12 @@ macro_rules! backend_codec {
                 .into_iter()
                 .map(|r| r.into_milestone().map(|(_, m)| m))
                 .collect::<Result<_, _>>()?;
-                let mut reports = sqlx::query_as::<_, ReportRow>(
+                let read = versions_predicate(versions);
+                let mut reports = sqlx::query_as::<_, ReportRow>(sqlx::AssertSqlSafe(format!(
                     "SELECT id, project_id, period_id, version, filed_on, investment_to_date, note, \
-                     correction_reason FROM progress_reports WHERE project_id = $1 ORDER BY id",
-                )
+                     correction_reason FROM progress_reports r WHERE project_id = $1 AND {read} \
+                     ORDER BY id"
+                )))
                 .bind(id.0)
                 .fetch_all(pool)
                 .await
@@ -1842,7 +1885,7 @@ macro_rules! backend_codec {
                 .into_iter()
                 .map(ReportRow::into_report)
                 .collect::<Result<Vec<_>, _>>()?;
-                attach_report_details(pool, &mut reports, Some(id.0)).await?;
+                attach_report_details(pool, &mut reports, Some((id.0, versions))).await?;
                 let periods = load_periods(
                     pool,
                     "SELECT id, year, seq, start_on, end_on, deadline_on FROM reporting_periods \

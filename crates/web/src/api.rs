@@ -11,6 +11,7 @@ use jianguan_audit::AuditAction;
 use jianguan_domain::Date;
 use jianguan_domain::model::{CategoryId, ProjectId, ProjectStatus, UnitId};
 use jianguan_domain::overview::{Overview, ProjectQuery, ProjectSort, list_projects};
+use jianguan_domain::store::ReportVersions;
 use jianguan_domain::{calendar, rates};
 use serde::Serialize;
 
@@ -179,7 +180,7 @@ pub(crate) async fn project(
         .map_err(|_| AppError::bad_parameter("id", "应为正整数编号"))?;
     let snap = snapshot(&state).await?;
     let scope = Scope::of(when, &snap, state.today());
-    let record = visible_project(&state, &user, id).await?;
+    let record = visible_project(&state, &user, id, ReportVersions::All).await?;
     let p = &record.project;
     let row = jianguan_domain::overview::project_row(
         &snap.portfolio,
@@ -220,11 +221,12 @@ pub(crate) async fn visible_project(
     state: &AppState,
     user: &CurrentUser,
     id: i64,
+    versions: ReportVersions,
 ) -> Result<jianguan_domain::store::ProjectRecord, AppError> {
     let visible = user.scope(Resource::Project)?;
     let record = state
         .store()
-        .load_project(ProjectId(id), visible.record_scope())
+        .load_project(ProjectId(id), visible.record_scope(), versions)
         .await
         .map_err(AppError::store)?;
     match record {

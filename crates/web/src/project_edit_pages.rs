@@ -306,7 +306,11 @@ async fn editable(
     let scope = user.scope_for(Resource::Project, Action::Update)?;
     let record = state
         .store()
-        .load_project(ProjectId(id), scope.record_scope())
+        .load_project(
+            ProjectId(id),
+            scope.record_scope(),
+            jianguan_domain::store::ReportVersions::All,
+        )
         .await
         .map_err(AppError::store)?;
     match record {

@@ -13,7 +13,7 @@ use jianguan_domain::model::{
     Category, CategoryId, Money, PeriodId, PlanStatus, Portfolio, ProgressReport, ReportId,
 };
 use jianguan_domain::store::prelude::*;
-use jianguan_domain::store::{Actor, ProjectImport, RecordScope, UnitWrite};
+use jianguan_domain::store::{Actor, ProjectImport, RecordScope, ReportVersions, UnitWrite};
 use jianguan_store::Db;
 use proptest::prelude::*;
 
@@ -144,7 +144,7 @@ async fn run(store: &Db, app: &App, steps: &[Step], state: &mut State) {
             Step::Edit { project } => {
                 let id = city.projects[project % city.projects.len()].id;
                 let stored = store
-                    .load_project(id, RecordScope::All)
+                    .load_project(id, RecordScope::All, ReportVersions::All)
                     .await
                     .expect("reads")
                     .expect("the project exists")

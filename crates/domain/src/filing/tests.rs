@@ -280,3 +280,39 @@ fn an_investment_above_the_total_is_questioned_and_one_beyond_the_multiple_refus
     assert_eq!(check_investment(&pr, Money::from_wan(1e6), 1), Ok(()));
     assert_eq!(investment_above_total(&pr, Money::from_wan(1e6)), None);
 }
+
+#[test]
+fn a_catch_up_adds_the_versions_filed_since_and_shares_every_other_list() {
+    let filed = |project: i64, version: u16| Filed {
+        project: ProjectId(project),
+        period: PeriodId(1),
+        version,
+        filed_on: date(2026, 3, i8::try_from(version).unwrap()),
+    };
+    let held = ReportIndex::new([filed(1, 1), filed(1, 2), filed(2, 1), filed(3, 1)]);
+    let touched = [ProjectId(1), ProjectId(2), ProjectId(4)];
+    assert_eq!(
+        held.versions_held(PeriodId(1), &touched),
+        0,
+        "project 4 has none"
+    );
+    assert_eq!(held.versions_held(PeriodId(1), &touched[..2]), 1);
+    // What a catch-up reads after version 1: project 1's second version again, and the new.
+    let next = held.with_later_versions([filed(1, 2), filed(1, 3), filed(2, 2), filed(4, 1)]);
+    let all = ReportIndex::new([
+        filed(1, 1),
+        filed(1, 2),
+        filed(1, 3),
+        filed(2, 1),
+        filed(2, 2),
+        filed(3, 1),
+        filed(4, 1),
+    ]);
+    assert_eq!(next, all, "no version twice, none lost");
+    assert_eq!(next.len(), 7);
+    assert_eq!(held.len(), 4, "the index caught up from is unchanged");
+    assert!(
+        next.map.shares_shard_of(&held.map, &(ProjectId(3), PeriodId(1))),
+        "an untouched project's list is shared"
+    );
+}

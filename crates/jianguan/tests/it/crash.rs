@@ -16,8 +16,8 @@ use std::sync::OnceLock;
 
 use jianguan_domain::assessment::{Month, SubjectKind};
 use jianguan_domain::model::{Money, ProgressReport, ReportId};
-use jianguan_domain::store::RecordScope;
 use jianguan_domain::store::prelude::*;
+use jianguan_domain::store::{RecordScope, ReportVersions};
 
 const SIGABRT: i32 = 6;
 /// The environment variable naming the child's part (see [`child`]).
@@ -206,7 +206,7 @@ async fn held(db: &str) -> Held {
     let mut reports = Vec::new();
     for project in portfolio.projects.iter().take(2) {
         let record = store
-            .load_project(project.id, RecordScope::All)
+            .load_project(project.id, RecordScope::All, ReportVersions::All)
             .await
             .expect("reads")
             .expect("the project");
@@ -309,7 +309,7 @@ async fn child() {
             let portfolio = store.load_read_model().await.unwrap().portfolio;
             for project in portfolio.projects.iter().take(2) {
                 let record = store
-                    .load_project(project.id, RecordScope::All)
+                    .load_project(project.id, RecordScope::All, ReportVersions::All)
                     .await
                     .unwrap()
                     .unwrap();

@@ -15,8 +15,9 @@ impl CadenceStore for Db {
         &'a self,
         period: PeriodId,
         projects: &'a [ProjectId],
+        after: u16,
     ) -> BoxFuture<'a, Result<Vec<Filed>, StoreError>> {
-        Box::pin(async move { cadence_call!(self, load_filings_of(period, projects)) })
+        Box::pin(async move { cadence_call!(self, load_filings_of(period, projects, after)) })
     }
 
     fn record_cadence<'a>(

@@ -6,6 +6,7 @@ use jianguan_domain::change::Change;
 use jianguan_domain::model::{Category, CategoryId};
 use jianguan_domain::store::CategoryVersion;
 use jianguan_domain::store::ReadModelPart;
+use jianguan_domain::store::ReportVersions;
 
 impl PortfolioStore for Db {
     fn backend(&self) -> &'static str {
@@ -98,8 +99,9 @@ impl PortfolioStore for Db {
         &self,
         id: ProjectId,
         scope: RecordScope,
+        versions: ReportVersions,
     ) -> BoxFuture<'_, Result<Option<ProjectRecord>, StoreError>> {
-        Box::pin(async move { codec_call!(self, load_project(id, scope)) })
+        Box::pin(async move { codec_call!(self, load_project(id, scope, versions)) })
     }
 
     fn create_portfolio<'a>(

@@ -18,7 +18,9 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 use jianguan_domain::model::{MilestoneId, Portfolio, ProgressReport, ProjectId};
 use jianguan_domain::store::prelude::*;
-use jianguan_domain::store::{AccountRecord, Actor, Field, JobClaim, RecordScope, StoreError};
+use jianguan_domain::store::{
+    AccountRecord, Actor, Field, JobClaim, RecordScope, ReportVersions, StoreError,
+};
 use jianguan_store::testing::PostgresSchema;
 use jianguan_store::{Db, DbUrl, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
@@ -75,7 +77,7 @@ macro_rules! backend_tests {
                 the_records_alone_are_the_read_models_portfolio,
                 create_reports_progress_up_to_the_total,
                 create_is_attributed_to_the_actor_in_the_audit_trail,
-                load_project_returns_the_project_with_every_report_version_and_its_periods,
+                load_project_returns_the_project_with_the_report_versions_asked_for_and_their_periods,
                 load_project_of_a_missing_id_returns_none,
                 load_project_outside_the_scope_reads_nothing,
                 is_empty_until_a_portfolio_is_created,
@@ -345,7 +347,9 @@ async fn create_is_attributed_to_the_actor_in_the_audit_trail(db: Db) {
         .expect("the chain the store wrote verifies");
 }
 
-async fn load_project_returns_the_project_with_every_report_version_and_its_periods(db: Db) {
+async fn load_project_returns_the_project_with_the_report_versions_asked_for_and_their_periods(
+    db: Db,
+) {
     create(&db, &CITY).await.expect("the demo city is written");
     let corrected: HashSet<ProjectId> = CITY
         .reports
@@ -373,9 +377,10 @@ async fn load_project_returns_the_project_with_every_report_version_and_its_peri
     ];
     sample.extend(corrected);
     sample.extend(unreported);
+    let mut superseded_left_out = 0;
     for id in sample {
         let record = db
-            .load_project(id, RecordScope::All)
+            .load_project(id, RecordScope::All, ReportVersions::All)
             .await
             .expect("the project loads")
             .unwrap_or_else(|| panic!("project {id} exists"));
@@ -404,12 +409,47 @@ async fn load_project_returns_the_project_with_every_report_version_and_its_peri
             &record.periods,
             &periods,
         );
+        // For filing: each period's current version, and any earlier one naming an outside
+        // body (a coordination ticket opens only for a problem no version raised before).
+        let for_filing = db
+            .load_project(id, RecordScope::All, ReportVersions::Filing)
+            .await
+            .expect("the project loads")
+            .unwrap_or_else(|| panic!("project {id} exists"));
+        let latest = |r: &ProgressReport| {
+            reports
+                .iter()
+                .filter(|o| o.period == r.period)
+                .all(|o| o.version <= r.version)
+        };
+        let wanted: Vec<ProgressReport> = reports
+            .iter()
+            .filter(|r| {
+                latest(r)
+                    || r.problems
+                        .iter()
+                        .any(|q| q.needs_coordination_with.is_some())
+            })
+            .cloned()
+            .collect();
+        assert_same_list(
+            &format!("reports of project {id} for filing"),
+            &for_filing.reports,
+            &wanted,
+        );
+        assert_eq!(for_filing.project, record.project);
+        assert_eq!(for_filing.periods, record.periods);
+        superseded_left_out += record.reports.len() - for_filing.reports.len();
     }
+    assert!(
+        superseded_left_out > 0,
+        "some superseded version is left out for filing"
+    );
 }
 
 async fn load_project_of_a_missing_id_returns_none(db: Db) {
     assert_eq!(
-        db.load_project(ProjectId(1), RecordScope::All)
+        db.load_project(ProjectId(1), RecordScope::All, ReportVersions::All)
             .await
             .unwrap(),
         None,
@@ -419,7 +459,7 @@ async fn load_project_of_a_missing_id_returns_none(db: Db) {
     let beyond = CITY.projects.iter().map(|p| p.id.0).max().unwrap() + 1;
     for id in [beyond, 0, -1] {
         assert_eq!(
-            db.load_project(ProjectId(id), RecordScope::All)
+            db.load_project(ProjectId(id), RecordScope::All, ReportVersions::All)
                 .await
                 .unwrap(),
             None,
@@ -552,7 +592,7 @@ async fn data_version_changes_on_a_write_and_not_on_reads(db: Db) {
         async move {
             db.is_empty().await.unwrap();
             db.load_portfolio().await.unwrap();
-            db.load_project(CITY.projects[0].id, RecordScope::All)
+            db.load_project(CITY.projects[0].id, RecordScope::All, ReportVersions::All)
                 .await
                 .unwrap();
             db.data_version().await.unwrap();
@@ -1868,7 +1908,7 @@ async fn writes_failing_amid_a_rush_undo_only_themselves(db: Db, url: String) {
     let mut stored_ok = 0;
     for (project, expect_ok, result) in &results {
         let record = db
-            .load_project(*project, RecordScope::All)
+            .load_project(*project, RecordScope::All, ReportVersions::All)
             .await
             .expect("reads")
             .expect("exists");
@@ -2157,38 +2197,38 @@ async fn load_project_outside_the_scope_reads_nothing(db: Db) {
         .expect("another district's project");
     let district = RecordScope::District(own.district);
     assert!(
-        db.load_project(own.id, district)
+        db.load_project(own.id, district, ReportVersions::All)
             .await
             .expect("reads")
             .is_some()
     );
     assert!(
-        db.load_project(other.id, district)
+        db.load_project(other.id, district, ReportVersions::All)
             .await
             .expect("reads")
             .is_none()
     );
     let line = RecordScope::Line(own.sub_hq);
     assert!(
-        db.load_project(own.id, line)
+        db.load_project(own.id, line, ReportVersions::All)
             .await
             .expect("reads")
             .is_some()
     );
     assert!(
-        db.load_project(other.id, line)
+        db.load_project(other.id, line, ReportVersions::All)
             .await
             .expect("reads")
             .is_none()
     );
     assert!(
-        db.load_project(own.id, RecordScope::Nothing)
+        db.load_project(own.id, RecordScope::Nothing, ReportVersions::All)
             .await
             .expect("reads")
             .is_none()
     );
     assert!(
-        db.load_project(other.id, RecordScope::All)
+        db.load_project(other.id, RecordScope::All, ReportVersions::All)
             .await
             .expect("reads")
             .is_some()
@@ -2449,7 +2489,7 @@ async fn a_filed_report_sets_its_milestones_and_a_duplicate_version_writes_nothi
         .expect("the report is filed");
     assert_eq!(db.report_photos(id).await.unwrap(), vec![photo.clone()]);
     let record = db
-        .load_project(project.id, RecordScope::All)
+        .load_project(project.id, RecordScope::All, ReportVersions::All)
         .await
         .unwrap()
         .unwrap();
@@ -2655,7 +2695,7 @@ async fn a_correction_that_no_longer_names_a_milestone_withdraws_its_actual_date
     assert_eq!(m2.actual, None, "the correction withdrew it");
     // The read model agrees with what the current versions of the reports say.
     let record = db
-        .load_project(project.id, RecordScope::All)
+        .load_project(project.id, RecordScope::All, ReportVersions::All)
         .await
         .unwrap()
         .unwrap();

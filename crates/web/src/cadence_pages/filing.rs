@@ -35,7 +35,7 @@ use jianguan_domain::model::{
     MilestoneId, Money, PeriodId, Portfolio, Problem, ProgressReport, Project, ReportId,
     ReportingPeriod, UnitId,
 };
-use jianguan_domain::store::{Field, ProjectRecord, StoreError};
+use jianguan_domain::store::{Field, ProjectRecord, ReportVersions, StoreError};
 use serde::Serialize;
 
 use super::photos::{self, MAX_PHOTOS, Photo};
@@ -483,7 +483,8 @@ pub(crate) async fn page(
     };
     let form_for = match params.id("project")? {
         Some(id) => {
-            let record = crate::api::visible_project(&state, &user, id).await?;
+            let record =
+                crate::api::visible_project(&state, &user, id, ReportVersions::Filing).await?;
             // A figure above the project's total investment was accepted; ask to check it.
             if let Some(ask) = record
                 .reports
@@ -627,7 +628,8 @@ pub(crate) async fn submit(
         );
     };
     // Outside the user's scope: 404 with an audited denial, before reading anything else.
-    let record = crate::api::visible_project(&state, &user, project_id).await?;
+    let record =
+        crate::api::visible_project(&state, &user, project_id, ReportVersions::Filing).await?;
     let p = &snap.portfolio;
     let Some(period) = form
         .get("period")
@@ -914,7 +916,9 @@ pub(crate) async fn submit(
         Err(e) => {
             // Two identical submits racing: the other stored this version first. If what is
             // stored now equals this draft, it is the same report.
-            let again = crate::api::visible_project(&state, &user, project_id).await?;
+            let again =
+                crate::api::visible_project(&state, &user, project_id, ReportVersions::Filing)
+                    .await?;
             if let Ok(FilingDecision::Unchanged(id)) =
                 check_filing(project, period, &versions(&again), &draft, today)
             {

@@ -694,7 +694,13 @@ pub(crate) async fn create(
     } else {
         match find_project(p, &typed.project) {
             Some(pr) => {
-                let record = crate::api::visible_project(&state, &user, pr.id.0).await?;
+                let record = crate::api::visible_project(
+                    &state,
+                    &user,
+                    pr.id.0,
+                    jianguan_domain::store::ReportVersions::All,
+                )
+                .await?;
                 Some(record.project)
             }
             None => {

@@ -128,7 +128,13 @@ pub(crate) async fn serve(
 
     use crate::error::AppError;
     let id: i64 = id.parse().map_err(|_| AppError::not_found("该项目"))?;
-    let record = crate::api::visible_project(&state, &user, id).await?;
+    let record = crate::api::visible_project(
+        &state,
+        &user,
+        id,
+        jianguan_domain::store::ReportVersions::All,
+    )
+    .await?;
     let mut found = None;
     for report in &record.reports {
         let photos = state

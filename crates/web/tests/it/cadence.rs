@@ -550,7 +550,11 @@ async fn refused_reports_name_the_field_and_store_nothing(app: &App) {
     );
     let record = app
         .store
-        .load_project(app.project.id, jianguan_domain::store::RecordScope::All)
+        .load_project(
+            app.project.id,
+            jianguan_domain::store::RecordScope::All,
+            jianguan_domain::store::ReportVersions::All,
+        )
         .await
         .expect("reads")
         .expect("exists");

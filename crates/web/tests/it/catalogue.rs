@@ -9,7 +9,7 @@ use crate::common::*;
 use axum::http::StatusCode;
 use jianguan_domain::coords::CoordinateSystem;
 use jianguan_domain::model::{GeoPoint, Milestone, PlanStatus, ProjectId, UnitKind};
-use jianguan_domain::store::RecordScope;
+use jianguan_domain::store::{RecordScope, ReportVersions};
 
 /// The form of category 1 (the demo's 老旧小区改造) with `shares` and `name`.
 fn category_form(app: &App, name: &str, shares: [u32; 10]) -> Vec<(String, String)> {
@@ -235,7 +235,7 @@ async fn a_district_edits_only_its_own_projects(app: &App) {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let stored = app
         .store
-        .load_project(own.id, RecordScope::All)
+        .load_project(own.id, RecordScope::All, ReportVersions::All)
         .await
         .expect("reads")
         .expect("exists")
@@ -305,7 +305,7 @@ async fn a_project_made_by_hand_is_listed_with_derived_milestones(app: &App) {
         .expect("redirected to the project");
     let project = app
         .store
-        .load_project(ProjectId(id), RecordScope::All)
+        .load_project(ProjectId(id), RecordScope::All, ReportVersions::All)
         .await
         .expect("reads")
         .expect("exists")
@@ -384,7 +384,7 @@ async fn a_location_typed_from_a_phone_map_is_stored_in_wgs84(app: &App) {
         .expect("redirected to the project");
     let project = app
         .store
-        .load_project(ProjectId(id), RecordScope::All)
+        .load_project(ProjectId(id), RecordScope::All, ReportVersions::All)
         .await
         .expect("reads")
         .expect("exists")

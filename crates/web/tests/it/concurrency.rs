@@ -7,7 +7,7 @@ use crate::common::*;
 use axum::http::StatusCode;
 use jianguan_domain::filing::{Filing, ReportIndex, compliance};
 use jianguan_domain::model::{PeriodId, ProjectId};
-use jianguan_domain::store::RecordScope;
+use jianguan_domain::store::{RecordScope, ReportVersions};
 
 scenarios!([many_filers_at_once_never_meet_a_500_and_a_lost_race_keeps_its_form]);
 
@@ -33,7 +33,7 @@ async fn file(app: &App, who: &str, project: ProjectId, investment: f64, note: &
 async fn versions_of(app: &App, project: ProjectId) -> Vec<(u16, String)> {
     let record = app
         .store
-        .load_project(project, RecordScope::All)
+        .load_project(project, RecordScope::All, ReportVersions::All)
         .await
         .expect("reads")
         .expect("exists");

@@ -264,7 +264,11 @@ async fn refusals_and_the_milestone_chart_read_in_english(app: &App) {
     // What the reporters typed is data too.
     let record = app
         .store
-        .load_project(app.project.id, jianguan_domain::store::RecordScope::All)
+        .load_project(
+            app.project.id,
+            jianguan_domain::store::RecordScope::All,
+            jianguan_domain::store::ReportVersions::All,
+        )
         .await
         .expect("reads")
         .expect("exists");

@@ -140,7 +140,11 @@ async fn a_plan_change_is_requested_decided_and_kept_beside_the_baseline(app: &A
     // The baseline stays; the adjusted date is beside it.
     let stored = app
         .store
-        .load_project(project.id, jianguan_domain::store::RecordScope::All)
+        .load_project(
+            project.id,
+            jianguan_domain::store::RecordScope::All,
+            jianguan_domain::store::ReportVersions::All,
+        )
         .await
         .expect("reads")
         .expect("exists")

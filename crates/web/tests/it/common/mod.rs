@@ -385,7 +385,11 @@ impl App {
     pub async fn versions(&self) -> usize {
         let record = self
             .store
-            .load_project(self.project.id, jianguan_domain::store::RecordScope::All)
+            .load_project(
+                self.project.id,
+                jianguan_domain::store::RecordScope::All,
+                jianguan_domain::store::ReportVersions::All,
+            )
             .await
             .expect("reads")
             .expect("exists");
