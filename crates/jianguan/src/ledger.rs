@@ -157,9 +157,15 @@ async fn import_ledger(args: ImportLedgerArgs, lang: Lang) -> Result<()> {
     // The plan is checked against this version: if anything is written meanwhile, the store
     // refuses the import rather than apply a plan made from stale records.
     let version = store.data_version().await?;
-    // The records alone: planning an import reads no report versions.
+    // The records alone: planning an import reads no report versions. They are read while the
+    // workbook is parsed on another thread: the two take about as long at national scale.
+    let parse = {
+        let limits = options.limits.clone();
+        let name = file_name.clone();
+        tokio::task::spawn_blocking(move || read_workbook(&bytes, &name, &limits))
+    };
     let records = store.load_records().await?;
-    let workbook = read_workbook(&bytes, &file_name, &options.limits)?;
+    let workbook = parse.await.context("parsing the ledger")??;
     let progress_bar = bar(workbook.rows() as u64, lang.t("行"));
     let plan = {
         let shown = progress_bar.clone();

@@ -312,7 +312,8 @@ fn a_catch_up_adds_the_versions_filed_since_and_shares_every_other_list() {
     assert_eq!(next.len(), 7);
     assert_eq!(held.len(), 4, "the index caught up from is unchanged");
     assert!(
-        next.map.shares_shard_of(&held.map, &(ProjectId(3), PeriodId(1))),
+        next.map
+            .shares_shard_of(&held.map, &(ProjectId(3), PeriodId(1))),
         "an untouched project's list is shared"
     );
 }
