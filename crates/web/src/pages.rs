@@ -17,6 +17,7 @@ use jianguan_domain::overview::{
     project_rows,
 };
 use jianguan_domain::rates;
+use jianguan_domain::store::ReportVersions;
 
 use crate::api::{Scope, page_project_query};
 use crate::auth::CurrentUser;
@@ -845,13 +846,7 @@ pub(crate) async fn project(
     let id: i64 = id.parse().map_err(|_| AppError::not_found("该项目"))?;
     let snap = view::snapshot(&state).await?;
     let scope = Scope::of(when, &snap, state.today());
-    let record = crate::api::visible_project(
-        &state,
-        &user,
-        id,
-        jianguan_domain::store::ReportVersions::All,
-    )
-    .await?;
+    let record = crate::api::visible_project(&state, &user, id, ReportVersions::All).await?;
     let p = &snap.portfolio;
     let pr: &Project = &record.project;
     let row = jianguan_domain::overview::project_row(p, &snap.ledger, pr, scope.year, scope.as_of);

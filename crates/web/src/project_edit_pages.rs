@@ -20,6 +20,7 @@ use jianguan_domain::model::{
 };
 use jianguan_domain::project_edit::{ProjectInput, baseline_frozen};
 use jianguan_domain::store::ProjectRecord;
+use jianguan_domain::store::ReportVersions;
 
 use crate::api::Scope;
 use crate::auth::CurrentUser;
@@ -306,11 +307,7 @@ async fn editable(
     let scope = user.scope_for(Resource::Project, Action::Update)?;
     let record = state
         .store()
-        .load_project(
-            ProjectId(id),
-            scope.record_scope(),
-            jianguan_domain::store::ReportVersions::All,
-        )
+        .load_project(ProjectId(id), scope.record_scope(), ReportVersions::All)
         .await
         .map_err(AppError::store)?;
     match record {

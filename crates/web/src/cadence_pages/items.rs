@@ -24,6 +24,7 @@ use jianguan_domain::followup::{
 };
 use jianguan_domain::model::{Portfolio, Project, ProjectId, UnitId, UnitKind};
 use jianguan_domain::store::CadenceWrite;
+use jianguan_domain::store::ReportVersions;
 use serde::Serialize;
 
 use super::{Badge, ProjectIndex, Viewer, status_badge};
@@ -694,13 +695,9 @@ pub(crate) async fn create(
     } else {
         match find_project(p, &typed.project) {
             Some(pr) => {
-                let record = crate::api::visible_project(
-                    &state,
-                    &user,
-                    pr.id.0,
-                    jianguan_domain::store::ReportVersions::All,
-                )
-                .await?;
+                let record =
+                    crate::api::visible_project(&state, &user, pr.id.0, ReportVersions::All)
+                        .await?;
                 Some(record.project)
             }
             None => {

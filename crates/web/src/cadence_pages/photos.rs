@@ -8,7 +8,7 @@ use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
-use jianguan_domain::store::PhotoRef;
+use jianguan_domain::store::{PhotoRef, ReportVersions};
 use sha2::{Digest, Sha256};
 
 /// Photos one report may carry.
@@ -128,13 +128,7 @@ pub(crate) async fn serve(
 
     use crate::error::AppError;
     let id: i64 = id.parse().map_err(|_| AppError::not_found("该项目"))?;
-    let record = crate::api::visible_project(
-        &state,
-        &user,
-        id,
-        jianguan_domain::store::ReportVersions::All,
-    )
-    .await?;
+    let record = crate::api::visible_project(&state, &user, id, ReportVersions::All).await?;
     let mut found = None;
     for report in &record.reports {
         let photos = state
