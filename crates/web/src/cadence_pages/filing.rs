@@ -204,7 +204,7 @@ fn latest_for<'a>(
 async fn desk(
     state: &AppState,
     user: &CurrentUser,
-    snap: &Snapshot,
+    snap: &Arc<Snapshot>,
     cadence: &CadenceSnapshot,
     params: &Params,
     form_for: Option<(ProjectRecord, PeriodId, Option<FormValues>)>,
@@ -267,35 +267,30 @@ async fn desk(
         .filings(state.store(), period.id)
         .await
         .map_err(AppError::store)?;
-    let mut due: Vec<(&Project, filing::Filing, usize)> = p
-        .projects
-        .iter()
-        .filter(|pr| scope.covers(pr) && expected_to_file(pr, period))
-        .map(|pr| {
-            let v = filings.get(pr.id, period);
-            let filed = v.iter().filter(|f| f.filed_on <= as_of).count();
-            (&**pr, filing_of(v, period, as_of), filed)
+    // A walk over every project in scope (all of them for the office): on the blocking pool,
+    // so that a city-wide desk never holds a runtime worker that other requests need.
+    let list = {
+        let snap = Arc::clone(snap);
+        let period = period.clone();
+        let needle = search.trim().to_string();
+        tokio::task::spawn_blocking(move || {
+            due_list(
+                &snap.portfolio,
+                scope,
+                &period,
+                &filings,
+                as_of,
+                todo_only,
+                &needle,
+            )
         })
-        .collect();
-    let mut counts = FilingCounts::default();
-    for (_, f, _) in &due {
-        match f {
-            filing::Filing::OnTime => counts.on_time += 1,
-            filing::Filing::Late(_) => counts.late += 1,
-            filing::Filing::Missing => counts.missing += 1,
-            filing::Filing::Pending => counts.pending += 1,
-        }
-        counts.expected += 1;
-    }
-    let needle = search.trim();
-    due.retain(|(pr, f, _)| {
-        (!todo_only || matches!(f, filing::Filing::Pending | filing::Filing::Missing))
-            && (needle.is_empty() || pr.name.contains(needle) || pr.code.contains(needle))
-    });
-    let matching = due.len();
-    let rows = due
+        .await
+        .map_err(|e| AppError::internal(format!("filing desk task: {e}")))?
+    };
+    let (counts, matching) = (list.counts, list.matching);
+    let rows = list
+        .shown
         .iter()
-        .take(LIST_LIMIT)
         .map(|(pr, f, n)| DueRow {
             href: format!("/filing?{qs}&period={}&project={}#form", period.seq, pr.id),
             code: pr.code.clone(),
@@ -354,6 +349,58 @@ async fn desk(
         max_photo_mb: photos::MAX_PHOTO_BYTES / 1024 / 1024,
         layout,
     })
+}
+
+/// The desk's list for `period`: counts of the projects in `scope` expected to file, how many
+/// match the filter, and the first [`LIST_LIMIT`] of them with how their filing stands on
+/// `as_of` and how many versions were filed by then.
+struct DueList {
+    counts: FilingCounts,
+    matching: usize,
+    shown: Vec<(Arc<Project>, filing::Filing, usize)>,
+}
+
+fn due_list(
+    p: &Portfolio,
+    scope: jianguan_access::Scope,
+    period: &ReportingPeriod,
+    filings: &ReportIndex,
+    as_of: Date,
+    todo_only: bool,
+    needle: &str,
+) -> DueList {
+    let mut counts = FilingCounts::default();
+    let mut matching = 0;
+    let mut shown = Vec::new();
+    for pr in p
+        .projects
+        .iter()
+        .filter(|pr| scope.covers(pr) && expected_to_file(pr, period))
+    {
+        let v = filings.get(pr.id, period);
+        let f = filing_of(v, period, as_of);
+        match f {
+            filing::Filing::OnTime => counts.on_time += 1,
+            filing::Filing::Late(_) => counts.late += 1,
+            filing::Filing::Missing => counts.missing += 1,
+            filing::Filing::Pending => counts.pending += 1,
+        }
+        counts.expected += 1;
+        let wanted = (!todo_only || matches!(f, filing::Filing::Pending | filing::Filing::Missing))
+            && (needle.is_empty() || pr.name.contains(needle) || pr.code.contains(needle));
+        if wanted {
+            matching += 1;
+            if shown.len() < LIST_LIMIT {
+                let filed = v.iter().filter(|x| x.filed_on <= as_of).count();
+                shown.push((Arc::clone(pr), f, filed));
+            }
+        }
+    }
+    DueList {
+        counts,
+        matching,
+        shown,
+    }
 }
 
 fn form_view(
