@@ -213,6 +213,18 @@ pub fn compliance(
     }
 }
 
+/// `filed` grouped by report (project and period), each list in version order.
+fn by_report(filed: impl IntoIterator<Item = Filed>) -> HashMap<(ProjectId, PeriodId), Vec<Filed>> {
+    let mut lists: HashMap<(ProjectId, PeriodId), Vec<Filed>> = HashMap::new();
+    for f in filed {
+        lists.entry((f.project, f.period)).or_default().push(f);
+    }
+    for list in lists.values_mut() {
+        list.sort_by_key(|r| r.version);
+    }
+    lists
+}
+
 /// Filings indexed by project and period.
 #[derive(Debug, Default, PartialEq)]
 pub struct ReportIndex {
@@ -224,16 +236,9 @@ pub struct ReportIndex {
 impl ReportIndex {
     /// Indexes `filed`.
     pub fn new(filed: impl IntoIterator<Item = Filed>) -> ReportIndex {
-        let mut lists: HashMap<(ProjectId, PeriodId), Vec<Filed>> = HashMap::new();
-        for f in filed {
-            lists.entry((f.project, f.period)).or_default().push(f);
-        }
-        let map = lists
+        let map = by_report(filed)
             .into_iter()
-            .map(|(key, mut list)| {
-                list.sort_by_key(|r| r.version);
-                (key, Arc::from(list))
-            })
+            .map(|(key, list)| (key, Arc::from(list)))
             .collect();
         ReportIndex { map }
     }
@@ -265,15 +270,7 @@ impl ReportIndex {
     /// whole history. Every list it does not extend is shared, not copied.
     pub fn with_later_versions(&self, filed: impl IntoIterator<Item = Filed>) -> ReportIndex {
         let mut map = self.map.clone();
-        let mut later_lists: HashMap<(ProjectId, PeriodId), Vec<Filed>> = HashMap::new();
-        for f in filed {
-            later_lists
-                .entry((f.project, f.period))
-                .or_default()
-                .push(f);
-        }
-        for (key, mut later) in later_lists {
-            later.sort_by_key(|r| r.version);
+        for (key, later) in by_report(filed) {
             let list = match map.get(&key) {
                 Some(held) => {
                     let last = held.last().map_or(0, |f| f.version);
