@@ -8,11 +8,12 @@ use std::fmt::{self, Write};
 
 pub use jianguan_domain::i18n::Lang;
 
-/// Font stack that finds a CJK font on Windows, Linux and Android, and falls back safely.
+pub mod project_map;
 mod timeline;
 
 pub use timeline::{MilestoneTimeline, TimelineMilestone};
 
+/// Font stack that finds a CJK font on Windows, Linux and Android, and falls back safely.
 const FONT_FAMILY: &str =
     r#""Microsoft YaHei","WenQuanYi Micro Hei","Noto Sans CJK SC",sans-serif"#;
 /// Font size of all chart text, in px.

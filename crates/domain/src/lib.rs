@@ -16,6 +16,7 @@ pub mod fmt;
 pub mod followup;
 pub mod highlights;
 pub mod i18n;
+pub mod map;
 pub mod model;
 pub mod org;
 pub mod overview;

@@ -27,6 +27,7 @@ pub mod i18n;
 pub mod ledger_pages;
 pub use jianguan_domain::fmt;
 pub mod limits;
+mod map_pages;
 pub mod metrics;
 pub mod network;
 mod org_pages;

@@ -61,6 +61,7 @@ const NAV: &[(&str, &str, &str, Resource, Action)] = &[
         Resource::Portfolio,
         Action::Read,
     ),
+    ("map", "地图", "/map", Resource::Portfolio, Action::Read),
     ("plans", "计划", "/plans", Resource::Plan, Action::Read),
     (
         "filing",

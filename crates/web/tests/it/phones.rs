@@ -226,7 +226,7 @@ async fn shoot(client: &Client, file: &str) {
 
 /// Sets the viewport (not the window) to `width` CSS px: resizes the window, waits for the
 /// viewport to follow (the browser resizes asynchronously) and corrects for any window chrome.
-async fn set_width(client: &Client, width: u32) {
+pub(super) async fn set_width(client: &Client, width: u32) {
     let height = if width < 760 { 844 } else { 900 };
     let mut outer = i64::from(width);
     for _ in 0..3 {
