@@ -35,6 +35,10 @@ pub fn light_colour(light: Light) -> Option<&'static str> {
     }
 }
 
+/// A choropleth's classes, lowest rate first (ColorBrewer's RdYlGn: red lags, green leads).
+pub const SHADES: [&str; jianguan_domain::map::SHADE_CLASSES] =
+    ["#d7191c", "#fdae61", "#ffffbf", "#a6d96a", "#1a9641"];
+
 /// Overdue (burnt orange: apart from the amber of 警示 and the red of 督办).
 const OVERDUE: &str = "#c2410c";
 /// The land behind everything.
@@ -83,6 +87,8 @@ pub struct ProjectMap<'a> {
     pub areas: &'a [MapArea],
     /// The marks.
     pub marks: &'a [Mark],
+    /// A place to ring (the project whose page the map is on).
+    pub focus: Option<GeoPoint>,
     /// The language of the map's own words (the scale bar, cluster tooltips).
     pub lang: Lang,
 }
@@ -134,6 +140,15 @@ impl ProjectMap<'_> {
                 }
                 Mark::Cluster(c) => self.write_cluster(out, c, &zoom_href(c))?,
             }
+        }
+        if let Some(at) = self.focus {
+            let (x, y) = self.view.project(at);
+            write!(
+                out,
+                r##"<circle class="focus" cx="{}" cy="{}" r="15" fill="none" stroke="#0f172a" stroke-width="2.5" stroke-dasharray="5 3" pointer-events="none"/>"##,
+                num(x),
+                num(y)
+            )?;
         }
         self.write_scale(out)?;
         out.push_str("</svg>");
@@ -394,6 +409,7 @@ mod tests {
             view,
             areas: &areas,
             marks: &marks,
+            focus: Some(at(120.18, 30.24)),
             lang: Lang::Zh,
         }
         .render(
@@ -428,8 +444,15 @@ mod tests {
             r#"stroke="{}" stroke-width="3""#,
             status::SUPERVISE
         )));
-        assert_eq!(svg.matches("stroke-dasharray").count(), 3);
+        assert_eq!(
+            svg.matches(r#"stroke-width="5" stroke-dasharray"#).count(),
+            3
+        );
         assert!(svg.contains("公里") || svg.contains(" 米<"), "a scale bar");
+        assert!(
+            svg.contains(r#"class="focus" cx="141.7" cy="183.7""#),
+            "the focus is ringed"
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::Date;
 use crate::model::{CategoryId, GeoPoint, Project, ProjectId, UnitId};
+use crate::overview::Figures;
 use crate::rates;
 use crate::warnings::Light;
 
@@ -393,6 +394,89 @@ pub fn marks(points: &[MapPoint], view: &Viewport, cell_px: f64) -> Vec<Mark> {
             }
         })
         .collect()
+}
+
+/// A headline rate districts can be shaded by (a choropleth), read from their figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Shade {
+    /// 节点完成率.
+    NodeCompletion,
+    /// 按期完成率.
+    OnTime,
+    /// 项目完成率.
+    ProjectCompletion,
+    /// 投资完成率.
+    Investment,
+}
+
+impl Shade {
+    /// Every rate, in the order the headline cards show them.
+    pub const ALL: [Shade; 4] = [
+        Shade::ProjectCompletion,
+        Shade::NodeCompletion,
+        Shade::OnTime,
+        Shade::Investment,
+    ];
+
+    /// Stable code for URLs.
+    pub fn code(self) -> &'static str {
+        match self {
+            Shade::NodeCompletion => "node_completion",
+            Shade::OnTime => "on_time",
+            Shade::ProjectCompletion => "project_completion",
+            Shade::Investment => "investment",
+        }
+    }
+
+    /// Parses [`Shade::code`].
+    pub fn from_code(code: &str) -> Option<Shade> {
+        Shade::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// The Chinese name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Shade::NodeCompletion => "节点完成率",
+            Shade::OnTime => "按期完成率",
+            Shade::ProjectCompletion => "项目完成率",
+            Shade::Investment => "投资完成率",
+        }
+    }
+
+    /// The rate in `figures` (the same figures the overview shows), `None` when nothing is
+    /// measured.
+    pub fn value(self, figures: &Figures) -> Option<f64> {
+        match self {
+            Shade::NodeCompletion => figures.node_completion.value(),
+            Shade::OnTime => figures.on_time.value(),
+            Shade::ProjectCompletion => figures.project_completion.value(),
+            Shade::Investment => figures.investment.value(),
+        }
+    }
+}
+
+/// How many classes a choropleth has.
+pub const SHADE_CLASSES: usize = 5;
+
+/// The classes of a choropleth over `values`: [`SHADE_CLASSES`] equal steps from the lowest
+/// value to the highest, each step's lower bound returned lowest first. Equal steps over the
+/// districts' own range, not fixed percentages, because early in a year every rate is low and
+/// late in it every rate is high: the map is read for who lags whom. `None` with no value.
+pub fn shade_breaks(values: impl IntoIterator<Item = f64>) -> Option<[f64; SHADE_CLASSES]> {
+    let (lo, hi) = values
+        .into_iter()
+        .filter(|v| v.is_finite())
+        .fold(None, |b: Option<(f64, f64)>, v| {
+            Some(b.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))))
+        })?;
+    let step = (hi - lo) / SHADE_CLASSES as f64;
+    Some(std::array::from_fn(|i| lo + step * i as f64))
+}
+
+/// The class of `value` among `breaks` (0 lowest).
+pub fn shade_class(value: f64, breaks: &[f64; SHADE_CLASSES]) -> usize {
+    breaks.iter().rposition(|b| value >= *b).unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use jianguan_access::policy::{Action, Resource};
 use jianguan_charts::project_map::{self, MapArea, PointCard, ProjectMap};
 use jianguan_domain::Date;
 use jianguan_domain::i18n::Lang;
-use jianguan_domain::map::{self, MapFilter, Mark, Standing, Viewport};
+use jianguan_domain::map::{self, MapFilter, Mark, Shade, Standing, Viewport};
 use jianguan_domain::model::{CategoryId, GeoPoint, Project, ProjectId, UnitId, UnitKind};
 use jianguan_domain::warnings::{self, Light};
 use jianguan_domain::{acts, rates};
@@ -38,11 +38,21 @@ const DEFAULT_HEIGHT: u32 = 600;
 const CELL_PX: f64 = 52.0;
 /// Fitting the projects never zooms in beyond a few streets.
 const FIT_MAX_ZOOM: u8 = 15;
+/// An inset map's size on another page.
+const INSET_WIDTH: u32 = 720;
+/// See [`INSET_WIDTH`].
+const INSET_HEIGHT: u32 = 360;
+/// The zoom of an inset centred on one project: its streets and neighbours.
+const INSET_FOCUS_ZOOM: u8 = 15;
 
 /// What a map request asks for: the filters, and the view when the reader has moved it.
 #[derive(Debug, Clone, Copy)]
 struct MapRequest {
     filter: MapFilter,
+    /// The rate the districts are shaded by, if any.
+    shade: Option<Shade>,
+    /// A place to ring (an inset's project; never from the address).
+    focus: Option<GeoPoint>,
     centre: Option<GeoPoint>,
     zoom: Option<u8>,
     width: u32,
@@ -96,6 +106,12 @@ impl FromParams for MapRequest {
                 ),
                 light: f.choice("light", light_from_code, "应为 blue、yellow 或 red"),
             },
+            shade: f.choice(
+                "shade",
+                Shade::from_code,
+                "应为 project_completion、node_completion、on_time 或 investment",
+            ),
+            focus: None,
             centre: lon.zip(lat).map(|(lon, lat)| GeoPoint { lon, lat }),
             zoom,
             width: f
@@ -109,7 +125,7 @@ impl FromParams for MapRequest {
 }
 
 impl MapRequest {
-    /// The filters as a query string (empty ones left out).
+    /// The filters and the shading as a query string (empty ones left out).
     fn filter_qs(&self) -> String {
         let f = &self.filter;
         let mut parts = Vec::new();
@@ -124,6 +140,9 @@ impl MapRequest {
         }
         if let Some(l) = f.light {
             parts.push(format!("light={}", l.code()));
+        }
+        if let Some(s) = self.shade {
+            parts.push(format!("shade={}", s.code()));
         }
         parts.join("&")
     }
@@ -306,6 +325,7 @@ fn draw(input: DrawInput) -> Drawn {
         view,
         areas: &areas,
         marks: &marks,
+        focus: request.focus,
         lang,
     }
     .render(card, zoom_href);
@@ -326,26 +346,25 @@ fn view_href(base: &str, view: &Viewport) -> String {
     )
 }
 
-/// Reads the request and draws its map on the blocking pool.
-async fn drawn(
-    state: &Arc<AppState>,
+/// Draws `request`'s map on the blocking pool; also answers the links' common part (`/map?…`
+/// with the date and filters, without the view).
+async fn draw_request(
+    state: &AppState,
     user: &CurrentUser,
-    params: &Params,
-    path: &str,
-) -> Result<(Arc<Snapshot>, Scope, MapRequest, String, Drawn), AppError> {
+    snap: Arc<Snapshot>,
+    scope: Scope,
+    request: MapRequest,
+) -> Result<(String, Drawn), AppError> {
     let visible = user.scope(Resource::Portfolio)?;
-    let snap = view::snapshot(state).await?;
-    let scope = Scope::resolve(params, &snap, state.today())?;
-    let request: MapRequest = params.read()?;
     let lights = lights(state, user, scope.as_of).await?;
-    let mut base = format!("{path}?year={}&as_of={}", scope.year, scope.as_of);
+    let mut base = format!("/map?year={}&as_of={}", scope.year, scope.as_of);
     let filters = request.filter_qs();
     if !filters.is_empty() {
         base.push('&');
         base.push_str(&filters);
     }
     let input = DrawInput {
-        snap: snap.clone(),
+        snap,
         visible,
         lights,
         request,
@@ -357,7 +376,60 @@ async fn drawn(
     let drawn = tokio::task::spawn_blocking(move || draw(input))
         .await
         .map_err(|e| AppError::internal(format!("map task: {e}")))?;
+    Ok((base, drawn))
+}
+
+/// Reads a map request and draws it.
+async fn drawn(
+    state: &Arc<AppState>,
+    user: &CurrentUser,
+    params: &Params,
+) -> Result<(Arc<Snapshot>, Scope, MapRequest, String, Drawn), AppError> {
+    let snap = view::snapshot(state).await?;
+    let scope = Scope::resolve(params, &snap, state.today())?;
+    let request: MapRequest = params.read()?;
+    let (base, drawn) = draw_request(state, user, snap.clone(), scope, request).await?;
     Ok((snap, scope, request, base, drawn))
+}
+
+/// A small map on another page (a district's, a category's, a project's) and where the full
+/// map of the same projects is.
+pub(crate) struct Inset {
+    pub(crate) svg: String,
+    pub(crate) href: String,
+}
+
+/// The inset map of the projects `filter` keeps, fitted to them, or around `focus` at street
+/// level; `None` when none of them has a location.
+pub(crate) async fn inset(
+    state: &AppState,
+    user: &CurrentUser,
+    snap: &Arc<Snapshot>,
+    scope: Scope,
+    filter: MapFilter,
+    focus: Option<GeoPoint>,
+) -> Result<Option<Inset>, AppError> {
+    let request = MapRequest {
+        filter,
+        shade: None,
+        focus,
+        centre: focus,
+        zoom: focus.map(|_| INSET_FOCUS_ZOOM),
+        width: INSET_WIDTH,
+        height: INSET_HEIGHT,
+    };
+    let (base, drawn) = draw_request(state, user, snap.clone(), scope, request).await?;
+    if drawn.in_view == 0 {
+        return Ok(None);
+    }
+    let href = match focus {
+        Some(_) => view_href(&base, &drawn.view),
+        None => base,
+    };
+    Ok(Some(Inset {
+        svg: drawn.svg,
+        href,
+    }))
 }
 
 /// `GET /map.svg?…&lon=&lat=&zoom=&w=&h=`: the map alone, for the page's script.
@@ -366,7 +438,7 @@ pub(crate) async fn svg(
     Extension(user): Extension<CurrentUser>,
     params: Params,
 ) -> Result<Response, AppError> {
-    let (_, _, _, _, drawn) = drawn(&state, &user, &params, "/map").await?;
+    let (_, _, _, _, drawn) = drawn(&state, &user, &params).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "image/svg+xml; charset=utf-8"),
@@ -421,7 +493,7 @@ pub(crate) async fn page(
     Extension(user): Extension<CurrentUser>,
     params: Params,
 ) -> Result<Response, AppError> {
-    let (snap, scope, request, base, drawn) = drawn(&state, &user, &params, "/map").await?;
+    let (snap, scope, request, base, drawn) = drawn(&state, &user, &params).await?;
     let visible = user.scope(Resource::Portfolio)?;
     let p = &snap.portfolio;
     let layout =

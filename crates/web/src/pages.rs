@@ -9,6 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::Uri;
 use axum::response::Response;
 use jianguan_charts::{Bar, BarChart, palette_color};
+use jianguan_domain::map::MapFilter;
 use jianguan_domain::model::{
     Category, CategoryId, Portfolio, Project, ProjectStatus, Unit, UnitId, UnitKind,
 };
@@ -827,6 +828,8 @@ struct ProjectPage {
     /// Where to ask for a plan change (计划调整), when the user may and the year's plan is
     /// approved.
     change_link: Option<String>,
+    /// The project and its neighbours on a map, when it has a location.
+    map: Option<crate::map_pages::Inset>,
     /// The tracked items about the project: (link, kind, title, status, deadline).
     items: Vec<(
         String,
@@ -1097,7 +1100,15 @@ pub(crate) async fn project(
             .plan_for(scope.year)
             .is_some_and(|y| y.status == jianguan_domain::model::PlanStatus::Approved))
     .then(|| format!("/plans/change?project={}", pr.id));
+    let map = match pr.location {
+        Some(at) => {
+            crate::map_pages::inset(&state, &user, &snap, scope, Default::default(), Some(at))
+                .await?
+        }
+        None => None,
+    };
     view::render(ProjectPage {
+        map,
         edit: user
             .may(Resource::Project, Action::Update)
             .then(|| format!("/projects/{id}/edit")),
@@ -1149,6 +1160,8 @@ struct BreakdownPage {
     lagging: Vec<ProjRow>,
     heads: Vec<Head>,
     lagging_href: String,
+    /// The subject's projects on a map.
+    map: Option<crate::map_pages::Inset>,
 }
 
 /// What a breakdown page is about: one district, broken down by category, or one category,
@@ -1190,6 +1203,7 @@ fn breakdown_page(
     subject: Subject<'_>,
     user: &CurrentUser,
     visible: &jianguan_access::Scope,
+    map: Option<crate::map_pages::Inset>,
 ) -> Result<Response, AppError> {
     let p = &snap.portfolio;
     let o = Overview::compute_filtered(p, &snap.ledger, scope.year, scope.as_of, |pr| {
@@ -1255,6 +1269,7 @@ fn breakdown_page(
         Subject::Category(c) => Some(category_color(p, c.id)),
     };
     view::render(BreakdownPage {
+        map,
         heading,
         cards: cards(&o.total, &qs, &filter),
         chart: completion_chart(
@@ -1316,7 +1331,12 @@ pub(crate) async fn district(
         )));
     }
     let scope = Scope::of(when, &snap, state.today());
-    breakdown_page(&snap, scope, Subject::District(unit), &user, &visible)
+    let filter = MapFilter {
+        district: Some(unit.id),
+        ..MapFilter::default()
+    };
+    let map = crate::map_pages::inset(&state, &user, &snap, scope, filter, None).await?;
+    breakdown_page(&snap, scope, Subject::District(unit), &user, &visible, map)
 }
 
 /// Whether a reader with this scope may open the category's page: the lead unit and the line
@@ -1351,7 +1371,19 @@ pub(crate) async fn category(
         )));
     }
     let scope = Scope::of(when, &snap, state.today());
-    breakdown_page(&snap, scope, Subject::Category(category), &user, &visible)
+    let filter = MapFilter {
+        category: Some(category.id),
+        ..MapFilter::default()
+    };
+    let map = crate::map_pages::inset(&state, &user, &snap, scope, filter, None).await?;
+    breakdown_page(
+        &snap,
+        scope,
+        Subject::Category(category),
+        &user,
+        &visible,
+        map,
+    )
 }
 
 /// Whether a reader seeing `visible` may open the page of a district or category (the projects

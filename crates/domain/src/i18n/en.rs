@@ -1531,6 +1531,7 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ("服务覆盖", "Service coverage"),
     // The project map (issue 19).
     ("项目地图", "Project map"),
+    ("在项目地图上查看", "See on the project map"),
     (
         "{n} 个项目有坐标，视野内 {m} 个",
         "{n} projects located, {m} in view",

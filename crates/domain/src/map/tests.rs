@@ -212,6 +212,31 @@ fn marks_group_a_cell_into_a_cluster_and_leave_a_lone_project_alone() {
     assert_eq!(alone, 3);
 }
 
+#[test]
+fn shade_breaks_split_the_districts_range_in_equal_steps() {
+    assert_eq!(shade_breaks([]), None);
+    let breaks = shade_breaks([0.5, 1.0, 0.75, f64::NAN]).expect("values");
+    for (b, want) in breaks.iter().zip([0.5, 0.6, 0.7, 0.8, 0.9]) {
+        assert!((b - want).abs() < 1e-12, "{breaks:?}");
+    }
+    assert_eq!(shade_class(0.5, &breaks), 0);
+    assert_eq!(
+        shade_class(breaks[1], &breaks),
+        1,
+        "a bound belongs to the class above it"
+    );
+    assert_eq!(shade_class(0.79, &breaks), 2);
+    assert_eq!(
+        shade_class(1.0, &breaks),
+        4,
+        "the highest value is in the top class"
+    );
+    // All alike: every district in one class.
+    let flat = shade_breaks([0.8, 0.8]).expect("values");
+    assert_eq!(shade_class(0.8, &flat), 4);
+    assert_eq!(Shade::from_code("on_time"), Some(Shade::OnTime));
+}
+
 fn marks_at(pts: &[MapPoint], view: &Viewport) -> usize {
     marks(pts, view, 48.0)
         .iter()

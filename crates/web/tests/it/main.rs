@@ -19,6 +19,7 @@ mod homes;
 mod http;
 mod jobs;
 mod ledger;
+mod map;
 mod map_browser;
 mod matrix;
 mod messages;
