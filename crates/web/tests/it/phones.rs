@@ -8,8 +8,8 @@
 //! Each page is also checked once for console errors, for GB/T 37668 basics — `lang="zh-CN"`, every form control
 //! labelled, the status colours' contrast, every link and control reachable by keyboard — for
 //! English left untranslated, for resources or images that failed to load, and every link it
-//! offers is fetched once per role: a 4xx or 5xx fails. The overview and the filing form are
-//! timed to first contentful paint under a phone profile (4× slower CPU, slow 4G) and the
+//! offers is fetched once per role: a 4xx or 5xx fails. The overview, the filing form and the
+//! project map are timed to first contentful paint under a phone profile (4× slower CPU, slow 4G) and the
 //! figures printed.
 //!
 //! One browser session per role. Screenshots of each role's home page, the filing form and every
@@ -488,10 +488,11 @@ async fn walk_role(
             }
         }
     }
-    // Time to first paint on a phone: the overview (the leader's home) and the filing form
-    // (the reporter's work).
+    // Time to first paint on a phone: the overview (the leader's home), the filing form (the
+    // reporter's work) and the project map (the office's, every project of the city).
     let target = match (username, pass) {
         ("leader", Pass::Chinese) => Some(("overview".to_string(), "/".to_string())),
+        ("office", Pass::Chinese) => Some(("project map".to_string(), "/map".to_string())),
         ("reporter", Pass::Chinese) => queue.iter().find(|(l, _)| l == "filing form").cloned(),
         _ => None,
     };
@@ -839,8 +840,8 @@ async fn no_page_scrolls_sideways_on_a_phone_for_any_role() {
     }
     assert_eq!(
         total.paints.len(),
-        2,
-        "the overview and the filing form were timed"
+        3,
+        "the overview, the filing form and the project map were timed"
     );
     assert!(
         total.pages >= seeded.accounts.len() * FIXED.len(),
