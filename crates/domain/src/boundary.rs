@@ -26,6 +26,12 @@ pub struct BoundaryPolygon {
     pub holes: Vec<Vec<GeoPoint>>,
 }
 
+/// The decimal places of a stored coordinate. 1e-7° is about a centimetre, far finer than any
+/// survey of a district line; and a number of at most ten significant digits is read back from
+/// JSON (by `serde_json`'s exact fast path) as exactly the number written, where a full-precision
+/// `f64` may come back one unit in the last place off.
+pub const DECIMALS: i32 = 7;
+
 /// A box of longitudes and latitudes: (min lon, min lat, max lon, max lat).
 pub type BBox = (f64, f64, f64, f64);
 
@@ -127,6 +133,29 @@ impl Boundary {
             }
         }
         closed
+    }
+
+    /// Rounds every coordinate to [`DECIMALS`] decimal places; stored boundaries are rounded,
+    /// so one written out as JSON reads back as exactly the same numbers.
+    pub fn round_coordinates(&mut self) {
+        let scale = 10f64.powi(DECIMALS);
+        let round = |v: f64| (v * scale).round() / scale;
+        for poly in &mut self.polygons {
+            for ring in std::iter::once(&mut poly.exterior).chain(poly.holes.iter_mut()) {
+                for g in ring {
+                    g.lon = round(g.lon);
+                    g.lat = round(g.lat);
+                }
+            }
+        }
+    }
+
+    /// The boundary as stored: coordinates rounded ([`Boundary::round_coordinates`]) and rings
+    /// closed ([`Boundary::close_rings`]).
+    pub fn normalised(mut self) -> Boundary {
+        self.round_coordinates();
+        self.close_rings();
+        self
     }
 
     /// The coordinates of the boundary as a GeoJSON MultiPolygon's `coordinates` member:
@@ -829,6 +858,28 @@ mod tests {
         assert_eq!(
             check_boundary(&Boundary::default()),
             Err(BoundaryProblem::Empty)
+        );
+    }
+
+    #[test]
+    fn normalised_boundaries_are_rounded_and_closed() {
+        let b = one(
+            ring(&[
+                (114.123_456_789, 29.0),
+                (114.1 + 0.05, 29.0),
+                (114.15, 29.1),
+            ]),
+            vec![],
+        )
+        .normalised();
+        assert_eq!(
+            b.polygons[0].exterior,
+            ring(&[
+                (114.123_456_8, 29.0),
+                (114.15, 29.0),
+                (114.15, 29.1),
+                (114.123_456_8, 29.0)
+            ])
         );
     }
 
