@@ -5,7 +5,9 @@
 //! start of the campaign year and on the as-of day, with each new facility's marginal gain.
 //!
 //! Only a portfolio whose projects have locations gets a city: its districts are placed at the
-//! mean location of their projects. A real city's coverage needs its real network and
+//! mean location of their projects, and bounded by their stored boundaries where they have one
+//! (else by the generated Voronoi cells, which the demo seed stores:
+//! [`crate::districts::demo_boundaries`]). A real city's coverage needs its real network and
 //! population, which `jianguan coverage` reads from files; the pages say so.
 //!
 //! The city (network, residents, facilities, all snapped) is built once per data version
@@ -204,7 +206,14 @@ impl City {
         }
         let (district_units, demo): (Vec<UnitId>, Vec<DemoDistrict>) =
             districts.into_iter().unzip();
-        let city = demo_city(&demo, SEED);
+        let mut city = demo_city(&demo, SEED);
+        // A district with a stored boundary is drawn and counted by it (the demo seed stores
+        // the cells generated here, rounded to a centimetre, so the two agree).
+        for (district, unit) in city.districts.iter_mut().zip(&district_units) {
+            if let Some(stored) = portfolio.boundary(*unit) {
+                *district = District::from_coordinates(district.name.clone(), stored.coordinates());
+            }
+        }
         let mut facilities: Vec<Facility> = city
             .facilities
             .into_iter()

@@ -18,6 +18,7 @@ pub mod catalogue;
 pub mod client;
 pub mod clock;
 pub mod coverage;
+pub mod districts;
 mod figure_books;
 pub mod jobs;
 pub mod ledger;

@@ -135,6 +135,8 @@ pub enum AuditAction {
     UnitReactivate,
     /// An organisation file imported (its units created in the same write).
     OrgImport,
+    /// The districts' boundaries imported (the whole set replaced).
+    DistrictBoundariesImport,
 }
 
 impl AuditAction {
@@ -213,6 +215,7 @@ impl AuditAction {
             AuditAction::UnitDeactivate => "停用单位",
             AuditAction::UnitReactivate => "恢复单位",
             AuditAction::OrgImport => "导入组织机构",
+            AuditAction::DistrictBoundariesImport => "导入区划边界",
         }
     }
 
@@ -299,12 +302,13 @@ impl AuditAction {
             AuditAction::UnitDeactivate => "unit.deactivate",
             AuditAction::UnitReactivate => "unit.reactivate",
             AuditAction::OrgImport => "org.import",
+            AuditAction::DistrictBoundariesImport => "district_boundaries.import",
         }
     }
 }
 
 /// Every action with a fixed code, for reading a stored code back.
-const FIXED: [AuditAction; 63] = [
+const FIXED: [AuditAction; 64] = [
     AuditAction::AccessDenied,
     AuditAction::CsrfDenied,
     AuditAction::RateLimited,
@@ -368,6 +372,7 @@ const FIXED: [AuditAction; 63] = [
     AuditAction::UnitDeactivate,
     AuditAction::UnitReactivate,
     AuditAction::OrgImport,
+    AuditAction::DistrictBoundariesImport,
 ];
 
 /// The events of a tracked item (`item.{event}`), by the code the follow-up records use.

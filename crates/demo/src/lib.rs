@@ -71,6 +71,8 @@ pub fn demo_city() -> Portfolio {
         projects: ledger.projects.into_iter().map(Arc::new).collect(),
         periods,
         reports,
+        // Boundaries are geometry (the geo crate's), written by the seed after the records.
+        district_boundaries: Default::default(),
     }
 }
 

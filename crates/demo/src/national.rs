@@ -170,6 +170,7 @@ pub fn national_base(spec: &NationalSpec) -> Portfolio {
         projects: Vec::new(),
         periods,
         reports: Vec::new(),
+        district_boundaries: Default::default(),
     }
 }
 
@@ -319,6 +320,7 @@ pub fn national_city(spec: &NationalSpec, base: &Portfolio, city: usize) -> Port
         projects: projects.into_iter().map(Arc::new).collect(),
         periods: Vec::new(),
         reports,
+        district_boundaries: Default::default(),
     }
 }
 

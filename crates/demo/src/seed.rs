@@ -35,6 +35,9 @@ pub enum SeedError {
     /// The generated city lacks something seeding needs.
     #[error("{0}")]
     Incomplete(String),
+    /// The generated district boundaries were refused.
+    #[error(transparent)]
+    Boundaries(#[from] jianguan_app::districts::DistrictsError),
 }
 
 /// The demo's accounts, one per role: (user name, name, role, the kind of unit it belongs to).
@@ -87,6 +90,8 @@ pub struct Seeded {
     pub runs: usize,
     /// The accounts.
     pub accounts: Vec<DemoAccount>,
+    /// District boundaries stored (the coverage city's cells, one per district).
+    pub boundaries: usize,
 }
 
 /// Writes the demo city into an empty database (`progress` follows the records' write).
@@ -106,6 +111,16 @@ pub async fn seed_demo_city(
             progress,
         )
         .await?;
+    // The districts' outlines: the cells the coverage pages generate from the same projects,
+    // so the maps and the coverage pages draw the same lines.
+    let boundaries = jianguan_app::districts::store_generated(
+        store,
+        clock,
+        "demo",
+        jianguan_app::districts::demo_boundaries(&city),
+        "示例市生成（各县区项目平均位置的泰森多边形）",
+    )
+    .await?;
     let (warnings, items) = write_demo_cadence(store, clock, &city).await?;
     let (entered, media, runs) = write_demo_assessment(store, clock, &city).await?;
     let accounts = create_demo_accounts(store, clock, &city).await?;
@@ -117,6 +132,7 @@ pub async fn seed_demo_city(
         media,
         runs,
         accounts,
+        boundaries,
     })
 }
 

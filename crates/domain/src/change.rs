@@ -236,6 +236,9 @@ pub fn apply(
         projects,
         periods: portfolio.periods.clone(),
         reports: Vec::new(),
+        district_boundaries: part
+            .district_boundaries
+            .unwrap_or_else(|| portfolio.district_boundaries.clone()),
     };
     (next, ledger.with_projects(touched, part.investment))
 }

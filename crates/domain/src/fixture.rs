@@ -79,5 +79,6 @@ pub fn portfolio(projects: Vec<Project>) -> Portfolio {
         projects: projects.into_iter().map(std::sync::Arc::new).collect(),
         periods: crate::calendar::periods_of_year(2021, Default::default(), 1),
         reports: vec![],
+        district_boundaries: Default::default(),
     }
 }

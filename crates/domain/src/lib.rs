@@ -6,6 +6,7 @@
 
 pub mod acts;
 pub mod assessment;
+pub mod boundary;
 pub mod calendar;
 pub mod catalogue;
 pub mod change;

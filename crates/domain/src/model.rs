@@ -4,11 +4,14 @@
 //! These are plain data. Everything the office reads off them (rates, overdue days, status as of a
 //! date) is computed in [`crate::rates`] and [`crate::overview`], never stored.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
+
+use crate::boundary::{BBox, Boundary};
 
 macro_rules! id_type {
     ($(#[$doc:meta] $name:ident),* $(,)?) => {$(
@@ -632,6 +635,9 @@ pub struct Portfolio {
     pub periods: Vec<ReportingPeriod>,
     /// Progress reports, every version.
     pub reports: Vec<ProgressReport>,
+    /// The districts' boundaries that are stored, by district unit (shared, so a snapshot
+    /// caught up after a write that did not touch units keeps them without copying).
+    pub district_boundaries: BTreeMap<UnitId, Arc<Boundary>>,
 }
 
 impl Portfolio {
@@ -653,6 +659,21 @@ impl Portfolio {
     /// The units of one kind, in id order.
     pub fn units_of(&self, kind: UnitKind) -> impl Iterator<Item = &Unit> {
         self.units.iter().filter(move |u| u.kind == kind)
+    }
+
+    /// The stored boundary of a district unit, if it has one.
+    pub fn boundary(&self, unit: UnitId) -> Option<&Boundary> {
+        self.district_boundaries.get(&unit).map(|b| &**b)
+    }
+
+    /// The box around every stored district boundary, as (min lon, min lat, max lon, max lat);
+    /// `None` when no district has one.
+    pub fn city_bounds(&self) -> Option<BBox> {
+        self.district_boundaries
+            .values()
+            .map(|b| b.bbox())
+            .reduce(crate::boundary::union)
+            .filter(|(x0, y0, x1, y1)| x0 <= x1 && y0 <= y1)
     }
 
     /// The name of a unit, or an empty string for an unknown id.

@@ -5,8 +5,10 @@
 //! Methods return boxed futures so the trait stays object-safe (`Arc<dyn Store>`) without this
 //! crate depending on an async runtime.
 
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use jianguan_audit::{AuditDraft, AuditRecord, ChainSuite, CryptoSuite};
 use jiff::civil::Date;
@@ -15,6 +17,7 @@ use crate::acts::Dismissal;
 use crate::assessment::{
     Decision, EnteredValue, MediaReport, Month, Objection, ScoreRun, SubjectKind,
 };
+use crate::boundary::Boundary;
 use crate::filing::Filed;
 use crate::followup::{ItemEvent, ItemId, TrackedItem};
 use crate::model::{
@@ -193,6 +196,8 @@ pub struct ReadModel {
 pub struct ReadModelPart {
     /// Every unit, when units changed.
     pub units: Option<Vec<Unit>>,
+    /// Every district boundary, when units changed (boundaries are written as a unit change).
+    pub district_boundaries: Option<BTreeMap<UnitId, Arc<Boundary>>>,
     /// Every category, when categories changed.
     pub categories: Option<Vec<Category>>,
     /// The touched projects that still exist, with milestones and plans.
@@ -348,6 +353,33 @@ pub struct UnitWrite {
     /// The data version the change was checked against: refused with [`StoreError::Stale`] if
     /// the data changed since (the checks would be stale).
     pub expected_version: i64,
+}
+
+/// The districts' boundaries to store, replacing every stored one (a district not listed has
+/// none afterwards), in one transaction with its audit records.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BoundaryWrite {
+    /// Each district unit's boundary (already passed [`crate::boundary::check_boundary`], rings
+    /// closed), at most one per unit.
+    pub boundaries: Vec<(UnitId, Boundary)>,
+    /// Who imported them (stored beside each boundary).
+    pub imported_by: String,
+    /// The data version the import was checked against (the units it matched names to):
+    /// refused with [`StoreError::Stale`] if the data changed since.
+    pub expected_version: i64,
+}
+
+/// A district's boundary as stored: with who imported it and when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredBoundary {
+    /// The district unit.
+    pub unit: UnitId,
+    /// Its boundary.
+    pub boundary: Boundary,
+    /// When it was imported, ms since the epoch.
+    pub imported_at_ms: i64,
+    /// Who imported it.
+    pub imported_by: String,
 }
 
 /// A city's first records, written by [`PortfolioStore::init_city`]: its units, categories and
@@ -612,6 +644,20 @@ pub trait PortfolioStore: Send + Sync {
     fn save_units<'a>(
         &'a self,
         write: &'a UnitWrite,
+        audit: &'a [AuditDraft],
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+
+    /// Every stored district boundary, by unit id, with who imported it and when.
+    fn district_boundaries(&self) -> BoxFuture<'_, Result<Vec<StoredBoundary>, StoreError>>;
+
+    /// Replaces the whole set of district boundaries with `write.boundaries`, in one
+    /// transaction with `audit`: all of them or none. The change is logged as a unit change
+    /// (every node re-reads units and boundaries). Refused with [`StoreError::Stale`] if the data
+    /// version is not `write.expected_version`, [`StoreError::NotFound`] if a unit is missing,
+    /// [`StoreError::Invalid`] if a unit is not a district or is named twice; nothing changes.
+    fn replace_district_boundaries<'a>(
+        &'a self,
+        write: &'a BoundaryWrite,
         audit: &'a [AuditDraft],
     ) -> BoxFuture<'a, Result<(), StoreError>>;
 }

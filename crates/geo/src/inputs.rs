@@ -64,6 +64,43 @@ pub struct District {
     pub area: MultiPolygon<f64>,
 }
 
+impl District {
+    /// The boundary as a GeoJSON MultiPolygon's coordinates: polygons of rings (the exterior
+    /// first, then the holes) of `[lon, lat]`, each ring closed. What the records store a
+    /// district's boundary as (`jianguan_domain::boundary::Boundary::coordinates`).
+    pub fn coordinates(&self) -> Vec<Vec<Vec<[f64; 2]>>> {
+        let ring = |r: &LineString<f64>| r.coords().map(|c| [c.x, c.y]).collect();
+        self.area
+            .iter()
+            .map(|p| {
+                std::iter::once(p.exterior())
+                    .chain(p.interiors())
+                    .map(ring)
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// A district from a GeoJSON MultiPolygon's coordinates (a polygon without rings dropped).
+    pub fn from_coordinates(name: String, polygons: Vec<Vec<Vec<[f64; 2]>>>) -> District {
+        let ring = |r: Vec<[f64; 2]>| {
+            LineString::new(r.into_iter().map(|[x, y]| Coord { x, y }).collect())
+        };
+        let polygons = polygons
+            .into_iter()
+            .filter_map(|rings| {
+                let mut rings = rings.into_iter();
+                let exterior = ring(rings.next()?);
+                Some(Polygon::new(exterior, rings.map(ring).collect()))
+            })
+            .collect();
+        District {
+            name,
+            area: MultiPolygon::new(polygons),
+        }
+    }
+}
+
 fn geojson_error(path: &Path, message: impl Into<String>) -> GeoError {
     GeoError::GeoJson {
         path: path.to_path_buf(),

@@ -221,19 +221,95 @@ pub const DEMO_TYPES: [(&str, f64); 6] = [
     ("market", 12_000.0),
 ];
 
+/// The box a demo city is laid out in: its districts' centres and 0.04° around them, with
+/// local metres measured from its centre.
+struct Frame {
+    /// (min lon, min lat, max lon, max lat).
+    bbox: (f64, f64, f64, f64),
+    /// Its centre (lon, lat).
+    centre: (f64, f64),
+}
+
+impl Frame {
+    fn of(districts: &[DemoDistrict]) -> Frame {
+        let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+        for d in districts {
+            x0 = x0.min(d.centre.0);
+            y0 = y0.min(d.centre.1);
+            x1 = x1.max(d.centre.0);
+            y1 = y1.max(d.centre.1);
+        }
+        let (x0, y0, x1, y1) = (x0 - 0.04, y0 - 0.04, x1 + 0.04, y1 + 0.04);
+        Frame {
+            bbox: (x0, y0, x1, y1),
+            centre: ((x0 + x1) / 2.0, (y0 + y1) / 2.0),
+        }
+    }
+
+    /// Metres east and north of the centre.
+    fn to_m(&self, p: (f64, f64)) -> (f64, f64) {
+        let centre = self.centre;
+        let e = (p.0 - centre.0).to_radians() * EARTH_RADIUS_M * centre.1.to_radians().cos();
+        let n = (p.1 - centre.1).to_radians() * EARTH_RADIUS_M;
+        (e, n)
+    }
+
+    /// District boundaries: the Voronoi cell of each centre within the box, by clipping the box
+    /// with the bisector half-plane of every other centre (in local metres).
+    fn areas(&self, districts: &[DemoDistrict]) -> Vec<District> {
+        let (x0, y0, x1, y1) = self.bbox;
+        let boxed: Vec<(f64, f64)> = vec![
+            self.to_m((x0, y0)),
+            self.to_m((x1, y0)),
+            self.to_m((x1, y1)),
+            self.to_m((x0, y1)),
+        ];
+        let centres_m: Vec<(f64, f64)> = districts.iter().map(|d| self.to_m(d.centre)).collect();
+        districts
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let mut cell = boxed.clone();
+                let (pe, pn) = centres_m[i];
+                for (j, &(qe, qn)) in centres_m.iter().enumerate() {
+                    if i != j {
+                        // Keep points closer to p than to q: (x - m)·(q - p) ≤ 0.
+                        let (me, mn) = ((pe + qe) / 2.0, (pn + qn) / 2.0);
+                        cell = clip(&cell, |(x, y)| (x - me) * (qe - pe) + (y - mn) * (qn - pn));
+                    }
+                }
+                let ring: Vec<Coord<f64>> = cell
+                    .iter()
+                    .chain(cell.first())
+                    .map(|&p| {
+                        let (x, y) = offset(self.centre, p.0, p.1);
+                        Coord { x, y }
+                    })
+                    .collect();
+                District {
+                    name: d.name.clone(),
+                    area: MultiPolygon::new(vec![Polygon::new(LineString::new(ring), vec![])]),
+                }
+            })
+            .collect()
+    }
+}
+
+/// The district boundaries [`demo_city`] gives the same districts, without generating the
+/// rest of the city (no network, residents or facilities): what a demo database stores as its
+/// districts' boundaries, so its maps and its coverage pages draw the same lines. They depend
+/// only on the centres (the Voronoi cells of the centres within the city's box), not the sizes.
+pub fn district_areas(districts: &[DemoDistrict]) -> Vec<District> {
+    Frame::of(districts).areas(districts)
+}
+
 /// Generates the demo city for the districts given (e.g. 示例市's nine, centred between lon
 /// 114.25–114.55 and lat 29.14–29.36). Urban streets (120 m blocks) surround each centre
 /// within about 3.5 km × size; county roads every 1.2 km join them.
 pub fn demo_city(districts: &[DemoDistrict], seed: u64) -> DemoCity {
-    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-    for d in districts {
-        x0 = x0.min(d.centre.0);
-        y0 = y0.min(d.centre.1);
-        x1 = x1.max(d.centre.0);
-        y1 = y1.max(d.centre.1);
-    }
-    let (x0, y0, x1, y1) = (x0 - 0.04, y0 - 0.04, x1 + 0.04, y1 + 0.04);
-    let centre = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+    let frame = Frame::of(districts);
+    let (x0, y0, x1, y1) = frame.bbox;
+    let centre = frame.centre;
     let width_m = haversine_m(x0, centre.1, x1, centre.1);
     let height_m = haversine_m(centre.0, y0, centre.0, y1);
     let spacing = 120.0;
@@ -250,13 +326,10 @@ pub fn demo_city(districts: &[DemoDistrict], seed: u64) -> DemoCity {
         diagonal_every: 40,
         seed,
     };
-    let to_m = |p: (f64, f64)| {
-        let e = (p.0 - centre.0).to_radians() * EARTH_RADIUS_M * centre.1.to_radians().cos();
-        let n = (p.1 - centre.1).to_radians() * EARTH_RADIUS_M;
-        (e, n)
-    };
-    let centres_m: Vec<((f64, f64), f64)> =
-        districts.iter().map(|d| (to_m(d.centre), d.size)).collect();
+    let centres_m: Vec<((f64, f64), f64)> = districts
+        .iter()
+        .map(|d| (frame.to_m(d.centre), d.size))
+        .collect();
     let urban = |e: f64, n: f64| {
         centres_m
             .iter()
@@ -273,42 +346,8 @@ pub fn demo_city(districts: &[DemoDistrict], seed: u64) -> DemoCity {
         |k| k % road_every == 0,
     );
 
-    // District boundaries: the Voronoi cell of each centre within the box, by clipping the box
-    // with the bisector half-plane of every other centre (in local metres).
-    let boxed: Vec<(f64, f64)> = vec![
-        to_m((x0, y0)),
-        to_m((x1, y0)),
-        to_m((x1, y1)),
-        to_m((x0, y1)),
-    ];
+    let district_areas = frame.areas(districts);
     let from_m = |(e, n): (f64, f64)| offset(centre, e, n);
-    let district_areas: Vec<District> = districts
-        .iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let mut cell = boxed.clone();
-            let (pe, pn) = centres_m[i].0;
-            for (j, &((qe, qn), _)) in centres_m.iter().enumerate() {
-                if i != j {
-                    // Keep points closer to p than to q: (x - m)·(q - p) ≤ 0.
-                    let (me, mn) = ((pe + qe) / 2.0, (pn + qn) / 2.0);
-                    cell = clip(&cell, |(x, y)| (x - me) * (qe - pe) + (y - mn) * (qn - pn));
-                }
-            }
-            let ring: Vec<Coord<f64>> = cell
-                .iter()
-                .chain(cell.first())
-                .map(|&p| {
-                    let (x, y) = from_m(p);
-                    Coord { x, y }
-                })
-                .collect();
-            District {
-                name: d.name.clone(),
-                area: MultiPolygon::new(vec![Polygon::new(LineString::new(ring), vec![])]),
-            }
-        })
-        .collect();
 
     // Residents: 400 m cells, density a sum of bells around the centres.
     let mut rng = Rng::new(seed ^ 0x5EED_CE11);
@@ -390,4 +429,16 @@ fn clip(poly: &[(f64, f64)], side: impl Fn((f64, f64)) -> f64) -> Vec<(f64, f64)
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn district_areas_are_the_demo_citys_own() {
+        let districts = example_districts();
+        let city = demo_city(&districts, 2021);
+        assert_eq!(district_areas(&districts), city.districts);
+    }
 }

@@ -24,6 +24,7 @@ mod bench;
 mod cadence;
 mod catch_up;
 mod coverage;
+mod districts;
 mod keys;
 mod ledger;
 mod org;
@@ -133,6 +134,12 @@ enum Command {
     Org {
         #[command(subcommand)]
         command: org::OrgCommand,
+    },
+    /// The districts' boundaries (区划边界): `districts import --file F.geojson [--property name]
+    /// [--dry-run]` (GeoJSON, WGS-84; all or nothing), `districts export [--out F.geojson]`.
+    Districts {
+        #[command(subcommand)]
+        command: districts::DistrictsCommand,
     },
     /// Accounts: `user add` creates one (the first account of a production database, too).
     User {
@@ -555,6 +562,7 @@ async fn run(cli: Cli) -> Result<()> {
             org::init(args, lang).await
         }
         Command::Org { command } => org::org(command, lang).await,
+        Command::Districts { command } => districts::run(command, lang).await,
         Command::Gen { scale, db, seed } => gen_ledger(scale, &db, seed, lang).await,
         Command::Security { command } => security::security(command, lang).await,
         Command::User {

@@ -1516,6 +1516,19 @@ macro_rules! backend_codec {
                     .collect()
             }
 
+            /// Every stored district boundary, by unit id.
+            pub(crate) async fn load_district_boundaries(
+                pool: &Pool<Db>,
+            ) -> Result<Vec<jianguan_domain::store::StoredBoundary>, StoreError> {
+                sqlx::query_as::<_, crate::boundaries::Row>(crate::boundaries::SELECT)
+                    .fetch_all(pool)
+                    .await
+                    .map_err(backend_error)?
+                    .into_iter()
+                    .map(crate::boundaries::from_row)
+                    .collect()
+            }
+
             async fn load_categories(pool: &Pool<Db>) -> Result<Vec<Category>, StoreError> {
                 let rows = sqlx::query(
                     "SELECT id, code, name, sub_hq_id, lead_unit_id, template_version FROM categories \
@@ -1646,6 +1659,9 @@ macro_rules! backend_codec {
                 let mut part = ReadModelPart::default();
                 if change.units {
                     part.units = Some(load_units(pool).await?);
+                    part.district_boundaries = Some(crate::boundaries::by_unit(
+                        load_district_boundaries(pool).await?,
+                    ));
                 }
                 if change.categories {
                     part.categories = Some(load_categories(pool).await?);
@@ -1818,12 +1834,15 @@ macro_rules! backend_codec {
                     None,
                 )
                 .await?;
+                let district_boundaries =
+                    crate::boundaries::by_unit(load_district_boundaries(pool).await?);
                 Ok(Portfolio {
                     units,
                     categories,
                     projects: projects.into_iter().map(Arc::new).collect(),
                     periods,
                     reports: Vec::new(),
+                    district_boundaries,
                 })
             }
 

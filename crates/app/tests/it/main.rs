@@ -4,4 +4,5 @@
 //! `build.rs`); without it they are listed as ignored, with the reason.
 
 mod architecture;
+mod districts;
 mod read_model;

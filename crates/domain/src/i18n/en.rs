@@ -2502,6 +2502,25 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ),
     ("照片 {n} 个 → {m}", "{n} photos → {m}"),
     ("组织文件未导入", "The organisation file was not imported"),
+    ("边界文件未导入", "The boundary file was not imported"),
+    (
+        "边界文件 {n} 有 {m} 处错误，未导入任何边界：",
+        "The boundary file {n} has {m} errors; no boundary was imported:",
+    ),
+    ("{n} 块多边形，{m} 个点", "{n} polygons, {m} points"),
+    (
+        "  没有边界的县区：{n}",
+        "  Districts without a boundary: {n}",
+    ),
+    (
+        "已导入 {n}：{m} 个县区的边界",
+        "Imported {n}: the boundaries of {m} districts",
+    ),
+    (
+        "试导入 {n}：{m} 个县区的边界可以导入（未写入）",
+        "Dry run of {n}: the boundaries of {m} districts can be imported (nothing written)",
+    ),
+    ("已写出 {n}", "Wrote {n}"),
     (
         "还没有组织单位：请先用 jianguan init 初始化城市。",
         "No organisation units yet: set the city up first with jianguan init.",

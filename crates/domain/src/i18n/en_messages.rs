@@ -250,6 +250,58 @@ pub(super) const MESSAGES: &[(&str, &str)] = &[
     // app/src/coverage.rs
     ("座", ""),
     ("{n}分钟", "{n} min"),
+    // app/src/districts.rs
+    (
+        "边界文件有 {n} 处错误，未导入任何边界：{m}",
+        "The boundary file has {n} errors; no boundary was imported: {m}",
+    ),
+    ("不是 JSON 文件：{n}", "Not a JSON file: {n}"),
+    (
+        "不是 GeoJSON 要素集合：顶层的 type 须为 FeatureCollection",
+        "Not a GeoJSON feature collection: the top-level type must be FeatureCollection",
+    ),
+    (
+        "坐标参考系为「{n}」：边界须为 WGS-84 经纬度（EPSG:4326 / CRS84），请先转换（高德、腾讯的 GCJ-02 和百度的 BD-09 也须先转换）",
+        "The coordinate reference system is \"{n}\": boundaries must be WGS-84 longitude and latitude (EPSG:4326 / CRS84); convert them first (GCJ-02 of Amap and Tencent and BD-09 of Baidu too)",
+    ),
+    ("文件中没有要素", "The file has no features"),
+    (
+        "要素集合缺少 features 数组",
+        "The feature collection has no features array",
+    ),
+    ("没有 geometry", "no geometry"),
+    (
+        "geometry 的 coordinates 不是合法的 {n} 坐标数组",
+        "the geometry's coordinates are not a valid {n} coordinate array",
+    ),
+    (
+        "geometry 须为 Polygon 或 MultiPolygon，实为 {n}",
+        "the geometry must be a Polygon or MultiPolygon, but is {n}",
+    ),
+    ("（无类型）", "(no type)"),
+    (
+        "属性 unit_id 须为单位编号（整数），实为 {n}",
+        "the unit_id property must be a unit id (a whole number), but is {n}",
+    ),
+    ("第 {n} 个要素「{m}」", "Feature {n} \"{m}\""),
+    ("第 {n} 个要素", "Feature {n}"),
+    (
+        "{n}：属性 unit_id 为 {m}，不是在用县区的编号；已有县区：{k}",
+        "{n}: the unit_id property is {m}, which is not the id of an active district; the districts are: {k}",
+    ),
+    (
+        "{n}：没有属性「{m}」（区名所在的属性，可另行指定），也没有 unit_id",
+        "{n}: there is no property \"{m}\" (the property holding the district's name, which can be chosen) and no unit_id",
+    ),
+    (
+        "{n}：属性「{m}」为「{k}」，不是已有的县区；已有县区：{j}",
+        "{n}: the property \"{m}\" is \"{k}\", which is not an existing district; the districts are: {j}",
+    ),
+    (
+        "{n}：与第 {m} 个要素是同一县区「{k}」，每个县区只能有一个要素",
+        "{n}: the same district \"{k}\" as feature {m}; each district may have one feature only",
+    ),
+    ("「{n}」：{m}", "\"{n}\": {m}"),
     // app/src/ledger.rs
     ("{n}（{m} 字节）", "{n} ({m} bytes)"),
     // app/src/org.rs
@@ -1175,6 +1227,47 @@ pub(super) const MESSAGES: &[(&str, &str)] = &[
     (
         "节点「{n}」调整后为 {m}，早于上一节点「{k}」的 {j}",
         "Milestone \"{n}\" would move to {m}, before the previous milestone \"{k}\" on {j}",
+    ),
+    // domain/src/boundary.rs
+    ("第 {n} 块多边形的外环", "the exterior ring of polygon {n}"),
+    ("第 {n} 块多边形的第 {m} 个内洞", "hole {m} of polygon {n}"),
+    (
+        "边界为空：没有任何多边形",
+        "The boundary is empty: it has no polygon",
+    ),
+    (
+        "{n}只有 {m} 个不同的点，至少需要 3 个（首尾闭合后 4 个）",
+        "{n} has only {m} distinct points; at least 3 are needed (4 once closed)",
+    ),
+    (
+        "{n}有不是数字的坐标",
+        "{n} has a coordinate that is not a number",
+    ),
+    (
+        "{n}的坐标（{m}, {k}）超出经纬度范围，像是投影坐标（米）：边界须为 WGS-84 经纬度（度）",
+        "{n}: the coordinates ({m}, {k}) are beyond longitude and latitude and look like projected coordinates (metres): boundaries must be WGS-84 longitude and latitude (degrees)",
+    ),
+    (
+        "{n}自相交，约在经度 {m}、纬度 {k} 处",
+        "{n} crosses itself, at about longitude {m}, latitude {k}",
+    ),
+    (
+        "{n}与{m}相交，约在经度 {k}、纬度 {j} 处",
+        "{n} and {m} cross, at about longitude {k}, latitude {j}",
+    ),
+    (
+        "{n}不在所属多边形的外环之内（如经度 {m}、纬度 {k} 处的点）",
+        "{n} is not inside its polygon's exterior ring (for example the point at longitude {m}, latitude {k})",
+    ),
+    (
+        "第 {n} 块多边形位于第 {m} 块之内（不在其内洞中），面积重复",
+        "Polygon {n} lies inside polygon {m} (not in one of its holes): its area would be counted twice",
+    ),
+    ("含 {n} 个飞地/岛", "{n} exclaves or islands"),
+    ("含 {n} 个内洞", "{n} holes"),
+    (
+        "{n} 个环首尾未闭合，已自动闭合",
+        "{n} rings did not end where they began and were closed",
     ),
     // domain/src/coords.rs
     (

@@ -4,5 +4,6 @@ mod backup;
 mod catch_up;
 mod city;
 mod crash;
+mod districts;
 mod english;
 mod rush;

@@ -264,12 +264,19 @@ fn records(tx: &Transaction<'_>) -> Result<Portfolio, StoreError> {
     .into_iter()
     .map(PeriodRow::into_period)
     .collect::<Result<Vec<_>, _>>()?;
+    let district_boundaries = rows(tx, crate::boundaries::SELECT, |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    })?
+    .into_iter()
+    .map(crate::boundaries::from_row)
+    .collect::<Result<Vec<_>, _>>()?;
     Ok(Portfolio {
         units,
         categories,
         projects: projects.into_iter().map(held).collect(),
         periods,
         reports: Vec::new(),
+        district_boundaries: crate::boundaries::by_unit(district_boundaries),
     })
 }
 

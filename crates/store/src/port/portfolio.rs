@@ -1,12 +1,14 @@
 //! The campaign's records.
 
 use super::*;
+use crate::boundaries;
 use crate::catalogue;
 use jianguan_domain::change::Change;
 use jianguan_domain::model::{Category, CategoryId};
 use jianguan_domain::store::CategoryVersion;
 use jianguan_domain::store::ReadModelPart;
 use jianguan_domain::store::ReportVersions;
+use jianguan_domain::store::{BoundaryWrite, StoredBoundary};
 
 impl PortfolioStore for Db {
     fn backend(&self) -> &'static str {
@@ -207,6 +209,27 @@ impl PortfolioStore for Db {
             match self {
                 Db::Sqlite(pool) => org::sqlite_org::save_units(pool, write, audit).await,
                 Db::Postgres(pool) => org::postgres_org::save_units(pool, write, audit).await,
+            }
+        })
+    }
+
+    fn district_boundaries(&self) -> BoxFuture<'_, Result<Vec<StoredBoundary>, StoreError>> {
+        Box::pin(async move { codec_call!(self, load_district_boundaries()) })
+    }
+
+    fn replace_district_boundaries<'a>(
+        &'a self,
+        write: &'a BoundaryWrite,
+        audit: &'a [AuditDraft],
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            match self {
+                Db::Sqlite(pool) => {
+                    boundaries::sqlite_boundaries::replace(pool, write, audit).await
+                }
+                Db::Postgres(pool) => {
+                    boundaries::postgres_boundaries::replace(pool, write, audit).await
+                }
             }
         })
     }

@@ -3,6 +3,7 @@
 //! of its own under `tests/`.
 
 mod backup;
+mod boundaries;
 mod catalogue;
 mod import;
 mod org;
