@@ -219,11 +219,12 @@ impl ProjectMap<'_> {
             .filter(|s| c.by_standing[s.index()] > 0)
             .map(|s| format!("{} {}", lang.t(s.label()), c.by_standing[s.index()]))
             .collect();
-        let title = format!(
-            "{}：{}",
-            lang.tn("{n} 个项目", n),
-            shares.join(if lang == Lang::En { ", " } else { "，" })
-        );
+        let (colon, comma) = if lang == Lang::En {
+            (": ", ", ")
+        } else {
+            ("：", "，")
+        };
+        let title = format!("{}{colon}{}", lang.tn("{n} 个项目", n), shares.join(comma));
         write!(
             out,
             r#"<a class="cluster" href="{href}"><title>{title}</title>"#,

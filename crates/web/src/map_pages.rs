@@ -20,6 +20,7 @@ use jianguan_domain::Date;
 use jianguan_domain::i18n::Lang;
 use jianguan_domain::map::{self, MapFilter, Mark, Shade, Standing, Viewport};
 use jianguan_domain::model::{CategoryId, GeoPoint, Project, ProjectId, UnitId, UnitKind};
+use jianguan_domain::overview::FigureBook;
 use jianguan_domain::warnings::{self, Light};
 use jianguan_domain::{acts, rates};
 
@@ -168,6 +169,8 @@ async fn lights(
 /// The map, drawn, and what the page says around it.
 struct Drawn {
     svg: String,
+    /// The choropleth's classes, lowest first: (colour, "from – to"), empty without one.
+    shading: Vec<(&'static str, String)>,
     view: Viewport,
     /// Projects the filters kept with a location, and without one.
     located: usize,
@@ -187,6 +190,9 @@ struct DrawInput {
     /// Where the map's links lead: `/map?…` with the date and filters, without the view.
     base: String,
     lang: Lang,
+    /// The figure book the overview reads, when districts are shaded: (book, the as-of day's
+    /// index in it).
+    book: Option<(Arc<FigureBook>, usize)>,
 }
 
 fn draw(input: DrawInput) -> Drawn {
@@ -199,6 +205,7 @@ fn draw(input: DrawInput) -> Drawn {
         as_of,
         base,
         lang,
+        book,
     } = input;
     let p = &snap.portfolio;
     let scoped = p
@@ -312,7 +319,7 @@ fn draw(input: DrawInput) -> Drawn {
         };
         view_href(&base, &target)
     };
-    let areas: Vec<MapArea> = Vec::new();
+    let (areas, shading) = district_areas(&snap, &visible, request, book, lang);
     let title = lang.t("项目地图").to_string();
     let desc = lang.tn2(
         "{n} 个项目有坐标，视野内 {m} 个",
@@ -331,11 +338,85 @@ fn draw(input: DrawInput) -> Drawn {
     .render(card, zoom_href);
     Drawn {
         svg,
+        shading,
         view,
         located: located.points.len(),
         unlocated: located.unlocated,
         in_view,
     }
+}
+
+/// The districts with a stored boundary, outlined, and — when the request shades them — filled
+/// by the rate over the projects the reader may see (the overview's own figures), with the
+/// classes' legend. A district none of whose projects the reader sees is outlined only.
+fn district_areas(
+    snap: &Snapshot,
+    visible: &jianguan_access::Scope,
+    request: MapRequest,
+    book: Option<(Arc<FigureBook>, usize)>,
+    lang: Lang,
+) -> (Vec<MapArea>, Vec<(&'static str, String)>) {
+    let p = &snap.portfolio;
+    let rates: HashMap<UnitId, f64> = match (request.shade, book) {
+        (Some(shade), Some((book, at))) => book
+            .overview(p, at, |pr| visible.covers(pr))
+            .districts
+            .iter()
+            .filter(|d| d.figures.projects > 0)
+            .filter_map(|d| Some((d.id, shade.value(&d.figures)?)))
+            .collect(),
+        _ => HashMap::new(),
+    };
+    let breaks = map::shade_breaks(rates.values().copied());
+    let areas = p
+        .units_of(UnitKind::District)
+        .filter_map(|u| {
+            let boundary = p.boundary(u.id)?;
+            let rings = boundary
+                .polygons
+                .iter()
+                .flat_map(|poly| std::iter::once(&poly.exterior).chain(&poly.holes))
+                .cloned()
+                .collect();
+            let rate = rates.get(&u.id).copied();
+            let fill = rate
+                .zip(breaks)
+                .map(|(r, b)| project_map::SHADES[map::shade_class(r, &b)].to_string());
+            let title = match (request.shade, rate) {
+                (Some(shade), Some(r)) => {
+                    format!("{} {} {}", u.name, lang.t(shade.label()), pct(r))
+                }
+                _ => u.name.clone(),
+            };
+            Some(MapArea {
+                name: u.name.clone(),
+                rings,
+                fill,
+                title,
+                href: Some(format!("/districts/{}", u.id.0)),
+            })
+        })
+        .collect();
+    let shading = breaks
+        .map(|b| {
+            let top = rates.values().copied().fold(f64::MIN, f64::max);
+            (0..map::SHADE_CLASSES)
+                .map(|i| {
+                    let upper = b.get(i + 1).copied().unwrap_or(top);
+                    (
+                        project_map::SHADES[i],
+                        format!("{} – {}", pct(b[i]), pct(upper)),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    (areas, shading)
+}
+
+/// A rate as the pages write it (two decimals, a percent sign).
+fn pct(rate: f64) -> String {
+    jianguan_domain::fmt::rate(Some(rate))
 }
 
 /// `base` with `view`'s centre, zoom and size.
@@ -363,7 +444,20 @@ async fn draw_request(
         base.push('&');
         base.push_str(&filters);
     }
+    // The same days as the overview's, so the book it reads is shared rather than built again.
+    let book = match request.shade {
+        Some(_) => {
+            let mut dates = jianguan_domain::overview::trend_dates(scope.year, scope.as_of);
+            if dates.last() != Some(&scope.as_of) {
+                dates.push(scope.as_of);
+            }
+            let at = dates.len() - 1;
+            Some((state.app().figure_book(&snap, scope.year, dates), at))
+        }
+        None => None,
+    };
     let input = DrawInput {
+        book,
         snap,
         visible,
         lights,
@@ -473,6 +567,12 @@ struct MapPage {
     districts: Vec<Choice>,
     standings: Vec<Choice>,
     lights: Vec<Choice>,
+    shades: Vec<Choice>,
+    /// The choropleth's rate and classes (colour, range), when districts are shaded.
+    shade_label: Option<String>,
+    shading: Vec<(&'static str, String)>,
+    /// Whether any district has a stored boundary (else the shading choice is not offered).
+    has_boundaries: bool,
     svg: String,
     located: usize,
     unlocated: u64,
@@ -616,6 +716,17 @@ pub(crate) async fn page(
         } else {
             Vec::new()
         },
+        shades: Shade::ALL
+            .into_iter()
+            .map(|s| Choice {
+                value: s.code().to_string(),
+                label: lang.t(s.label()).to_string(),
+                selected: request.shade == Some(s),
+            })
+            .collect(),
+        shade_label: request.shade.map(|s| lang.t(s.label()).to_string()),
+        shading: drawn.shading,
+        has_boundaries: !p.district_boundaries.is_empty(),
         svg: drawn.svg,
         located: drawn.located,
         unlocated: drawn.unlocated,

@@ -1532,6 +1532,10 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     // The project map (issue 19).
     ("项目地图", "Project map"),
     ("在项目地图上查看", "See on the project map"),
+    ("县区着色", "Shade districts by"),
+    ("不着色", "No shading"),
+    ("县区按{n}着色", "Districts shaded by {n}"),
+    ("县区按{n}着色：", "Districts shaded by {n}:"),
     (
         "{n} 个项目有坐标，视野内 {m} 个",
         "{n} projects located, {m} in view",

@@ -58,6 +58,39 @@ async fn the_map_counts_the_located_projects_the_reader_may_see(app: &App) {
         sum += n;
     }
     assert_eq!(sum, all, "every located project stands one way");
+
+    // With the demo's district boundaries stored, shaded by a rate, each district is filled and
+    // the legend gives the classes.
+    let boundaries = jianguan_app::districts::demo_boundaries(&app.city);
+    jianguan_app::districts::store_generated(
+        &*app.store,
+        jianguan_app::Clock::system(),
+        "test",
+        boundaries,
+        "test",
+    )
+    .await
+    .expect("store the demo's boundaries");
+    let page = app
+        .page("office", "/map?year=2021&as_of=2021-06-30&shade=on_time")
+        .await;
+    assert!(page.contains("县区按按期完成率着色"), "{page}");
+    let areas = page.matches("class=\"area\"").count();
+    assert_eq!(
+        areas,
+        app.city
+            .units_of(jianguan_domain::model::UnitKind::District)
+            .count(),
+        "every district outlined"
+    );
+    let unfilled = "fill=\"none\" fill-opacity=\"1\" fill-rule=\"evenodd\"";
+    assert_eq!(page.matches(unfilled).count(), 0, "every district filled");
+    let page = app.page("office", "/map?year=2021").await;
+    assert_eq!(
+        page.matches(unfilled).count(),
+        areas,
+        "unshaded: outlines only"
+    );
 }
 
 async fn a_street_level_view_links_each_project_within_the_readers_scope(app: &App) {
