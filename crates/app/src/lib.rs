@@ -22,6 +22,7 @@ pub mod districts;
 mod figure_books;
 pub mod jobs;
 pub mod ledger;
+pub mod maps;
 pub mod org;
 pub mod plans;
 pub mod portfolio;

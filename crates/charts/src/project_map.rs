@@ -89,6 +89,9 @@ pub struct ProjectMap<'a> {
     pub marks: &'a [Mark],
     /// A place to ring (the project whose page the map is on).
     pub focus: Option<GeoPoint>,
+    /// A key drawn in the corner, (colour, label) — for documents, where no page surrounds the
+    /// map; pages put their legend under it instead.
+    pub legend: &'a [(String, String)],
     /// The language of the map's own words (the scale bar, cluster tooltips).
     pub lang: Lang,
 }
@@ -151,6 +154,7 @@ impl ProjectMap<'_> {
             )?;
         }
         self.write_scale(out)?;
+        self.write_legend(out)?;
         out.push_str("</svg>");
         Ok(())
     }
@@ -271,6 +275,39 @@ impl ProjectMap<'_> {
             num(c.y + 4.0),
             compact_count(n)
         )
+    }
+
+    /// The key, bottom right: a swatch and a label a line.
+    fn write_legend(&self, out: &mut String) -> fmt::Result {
+        if self.legend.is_empty() {
+            return Ok(());
+        }
+        const LINE: f64 = 20.0;
+        let width = 34.0 + crate::widest(self.legend.iter().map(|(_, l)| l.as_str()));
+        let height = 10.0 + LINE * self.legend.len() as f64;
+        let x = f64::from(self.view.width) - width - 8.0;
+        let y = f64::from(self.view.height) - height - 8.0;
+        write!(
+            out,
+            r##"<g class="legend" pointer-events="none"><rect x="{}" y="{}" width="{}" height="{}" fill="#fff" fill-opacity="0.9" stroke="#cbd5e1" rx="3"/>"##,
+            num(x),
+            num(y),
+            num(width),
+            num(height)
+        )?;
+        for (i, (colour, label)) in self.legend.iter().enumerate() {
+            let top = y + 6.0 + LINE * i as f64;
+            write!(
+                out,
+                r##"<rect x="{}" y="{}" width="14" height="14" fill="{}" stroke="#64748b"/>"##,
+                num(x + 8.0),
+                num(top + 2.0),
+                esc(colour)
+            )?;
+            crate::text(out, x + 28.0, top + 14.0, "start", label)?;
+        }
+        out.push_str("</g>");
+        Ok(())
     }
 
     /// A bar of a round length near 100 px, bottom left.
@@ -411,6 +448,7 @@ mod tests {
             areas: &areas,
             marks: &marks,
             focus: Some(at(120.18, 30.24)),
+            legend: &[("#1a9641".into(), "90% – 100%".into())],
             lang: Lang::Zh,
         }
         .render(

@@ -174,6 +174,26 @@ pub fn national_base(spec: &NationalSpec) -> Portfolio {
     }
 }
 
+/// Where a national project lies: its city on a 9 × 9 grid across eastern China (about 2° of
+/// longitude and 1.8° of latitude apart), its district one of a 3 × 3 block around the city's
+/// centre, the project scattered within about 5 km of the district's centre. Derived from the
+/// ids by a hash, not drawn from the city's random stream, so every other figure of the
+/// national ledger stays as it was before projects had locations.
+fn national_location(city: usize, district: i64, project: ProjectId) -> GeoPoint {
+    let (row, col) = ((city / 9) as f64, (city % 9) as f64);
+    let (dr, dc) = ((district / 3) as f64 - 1.0, (district % 3) as f64 - 1.0);
+    // SplitMix64 of the id: two uniform numbers in [-1, 1).
+    let mut z = (project.0 as u64).wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    let unit = |bits: u64| (bits & 0xFFFF_FFFF) as f64 / f64::from(u32::MAX) * 2.0 - 1.0;
+    GeoPoint {
+        lon: 103.0 + col * 2.0 + dc * 0.12 + unit(z) * 0.05,
+        lat: 24.0 + row * 1.8 + dr * 0.1 + unit(z >> 32) * 0.045,
+    }
+}
+
 /// City `city`'s projects, milestones and report versions (0-based; `spec.cities()` of them).
 pub fn national_city(spec: &NationalSpec, base: &Portfolio, city: usize) -> Portfolio {
     let mut rng = spec.stream(city);
@@ -308,7 +328,7 @@ pub fn national_city(spec: &NationalSpec, base: &Portfolio, city: usize) -> Port
             scale: Scale::default(),
             total_investment: Money(total_wan * 10_000),
             funding_source: "财政资金".into(),
-            location: None,
+            location: Some(national_location(city, d, id)),
             suspended_on: None,
             year_plans,
             milestones,

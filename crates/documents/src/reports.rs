@@ -75,3 +75,100 @@ pub fn date_document(doc: &mut OfficialDocument, date: jianguan_domain::Date) {
         record.printed_on = jianguan_domain::fmt::date_cn(date);
     }
 }
+
+/// Puts maps (SVG and caption each, from `jianguan_app::maps`) into `doc` under a heading
+/// 分布图, before the first-level heading `before` (at the end when there is none). Without
+/// the `svg-png` feature there is no way to draw them, and the document says where they were
+/// left out.
+pub fn insert_maps(
+    doc: &mut crate::docx::OfficialDocument,
+    maps: &[(String, String)],
+    before: &str,
+) -> Result<(), crate::docx::DocxError> {
+    use crate::docx::{Block, HeadingLevel};
+    if maps.is_empty() {
+        return Ok(());
+    }
+    let mut blocks = vec![Block::heading(HeadingLevel::First, "分布图")];
+    for (svg, caption) in maps {
+        blocks.push(map_block(svg, caption)?);
+    }
+    let at = doc
+        .blocks
+        .iter()
+        .position(
+            |b| matches!(b, Block::Heading { level: HeadingLevel::First, text } if text == before),
+        )
+        .unwrap_or(doc.blocks.len());
+    doc.blocks.splice(at..at, blocks);
+    Ok(())
+}
+
+/// A map as a picture 156 mm wide (the text block's width) with its caption.
+#[cfg(feature = "svg-png")]
+fn map_block(svg: &str, caption: &str) -> Result<crate::docx::Block, crate::docx::DocxError> {
+    Ok(crate::docx::Block::Image(crate::docx::Image::from_svg(
+        svg,
+        156.0,
+        Some(caption.to_string()),
+    )?))
+}
+
+/// Without the `svg-png` feature a map cannot be drawn: its caption stands as a placeholder.
+#[cfg(not(feature = "svg-png"))]
+fn map_block(_svg: &str, caption: &str) -> Result<crate::docx::Block, crate::docx::DocxError> {
+    Ok(crate::docx::Block::Placeholder(format!("地图：{caption}")))
+}
+
+#[cfg(test)]
+mod map_tests {
+    use crate::docx::{Block, HeadingLevel, OfficialDocument};
+
+    const SVG: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 20" width="40" height="20"><rect width="40" height="20" fill="#1a9641"/></svg>"##;
+
+    fn doc() -> OfficialDocument {
+        OfficialDocument {
+            title: "测试".into(),
+            blocks: vec![
+                Block::heading(HeadingLevel::First, "总体进展"),
+                Block::heading(HeadingLevel::First, "逾期与风险"),
+            ],
+            ..OfficialDocument::default()
+        }
+    }
+
+    fn headings(doc: &OfficialDocument) -> Vec<String> {
+        doc.blocks
+            .iter()
+            .map(|b| match b {
+                Block::Heading { text, .. } => text.clone(),
+                Block::Image(_) => "图".into(),
+                _ => "其他".into(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn maps_go_before_the_heading_named_or_at_the_end() {
+        let maps = vec![(SVG.to_string(), "图一".to_string()); 2];
+        let mut d = doc();
+        super::insert_maps(&mut d, &maps, "逾期与风险").expect("maps");
+        assert_eq!(
+            headings(&d),
+            ["总体进展", "分布图", "图", "图", "逾期与风险"]
+        );
+        let mut d = doc();
+        super::insert_maps(&mut d, &maps, "没有这一节").expect("maps");
+        assert_eq!(
+            headings(&d),
+            ["总体进展", "逾期与风险", "分布图", "图", "图"]
+        );
+        let mut d = doc();
+        super::insert_maps(&mut d, &[], "逾期与风险").expect("nothing");
+        assert_eq!(
+            headings(&d),
+            ["总体进展", "逾期与风险"],
+            "no maps, no heading"
+        );
+    }
+}

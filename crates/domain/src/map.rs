@@ -263,6 +263,28 @@ impl Viewport {
         }
     }
 
+    /// The box (`sw`, `ne`) at the highest zoom where it fits `max_width` × `max_height`, in a
+    /// view cut to it with `margin` pixels around: for a picture in a document, where unused
+    /// land would only shrink the map on the page.
+    pub fn cropped(
+        sw: GeoPoint,
+        ne: GeoPoint,
+        max_width: u32,
+        max_height: u32,
+        margin: u32,
+        max_zoom: u8,
+    ) -> Viewport {
+        let fitted = Viewport::fit(sw, ne, max_width, max_height, max_zoom);
+        let (x0, y1) = world_px(sw, fitted.zoom);
+        let (x1, y0) = world_px(ne, fitted.zoom);
+        let side = |extent: f64| (extent.ceil() as u32).saturating_add(2 * margin);
+        Viewport {
+            width: side(x1 - x0).clamp(2 * margin + 1, max_width),
+            height: side(y1 - y0).clamp(2 * margin + 1, max_height),
+            ..fitted
+        }
+    }
+
     /// The world pixel at the view's top-left corner.
     fn origin(&self) -> (f64, f64) {
         let (cx, cy) = world_px(self.centre, self.zoom);

@@ -161,6 +161,19 @@ pub async fn report(args: ReportArgs, lang: Lang) -> Result<()> {
         (Period::Week(week), ReportFormat::Docx) => {
             let pack = crate::cadence::build_pack(&store, *week).await?;
             let mut doc = reports::dispatch(&pack, reports::DEFAULT_ISSUER);
+            let model = store.load_read_model().await?;
+            let cadence = store.load_cadence().await?;
+            let ledger = InvestmentLedger::from_points(model.investment);
+            let overview = Overview::compute_with(&model.portfolio, &ledger, pack.year, pack.to);
+            let maps = jianguan_app::maps::pictures_as_of(
+                &model.portfolio,
+                &overview,
+                &jianguan_domain::warnings::WarningBook::new(cadence.warnings),
+                &cadence.items,
+                pack.to,
+                |_| true,
+            );
+            reports::insert_maps(&mut doc, &maps, "逾期与风险")?;
             dated(&mut doc);
             to_docx(&doc)?
         }
@@ -178,6 +191,16 @@ pub async fn report(args: ReportArgs, lang: Lang) -> Result<()> {
                 |_| true,
             );
             let mut doc = reports::quarterly(&analysis, &model.portfolio, reports::DEFAULT_ISSUER)?;
+            let cadence = store.load_cadence().await?;
+            let maps = jianguan_app::maps::pictures_as_of(
+                &model.portfolio,
+                &analysis.end_overview,
+                &jianguan_domain::warnings::WarningBook::new(cadence.warnings),
+                &items,
+                analysis.end_overview.as_of,
+                |_| true,
+            );
+            reports::insert_maps(&mut doc, &maps, "下一步工作")?;
             dated(&mut doc);
             to_docx(&doc)?
         }

@@ -15,7 +15,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use jianguan_access::policy::{Action, Resource};
-use jianguan_charts::project_map::{self, MapArea, PointCard, ProjectMap};
+use jianguan_charts::project_map::{self, PointCard, ProjectMap};
 use jianguan_domain::Date;
 use jianguan_domain::i18n::Lang;
 use jianguan_domain::map::{self, MapFilter, Mark, Shade, Standing, Viewport};
@@ -319,7 +319,18 @@ fn draw(input: DrawInput) -> Drawn {
         };
         view_href(&base, &target)
     };
-    let (areas, shading) = district_areas(&snap, &visible, request, book, lang);
+    // The rate over the projects the reader may see: the overview's own figures.
+    let overview = match (request.shade, book) {
+        (Some(shade), Some((book, at))) => {
+            Some((shade, book.overview(p, at, |pr| visible.covers(pr))))
+        }
+        _ => None,
+    };
+    let (areas, shading) = jianguan_app::maps::district_areas(
+        p,
+        overview.as_ref().map(|(shade, o)| (*shade, o)),
+        lang,
+    );
     let title = lang.t("项目地图").to_string();
     let desc = lang.tn2(
         "{n} 个项目有坐标，视野内 {m} 个",
@@ -333,6 +344,7 @@ fn draw(input: DrawInput) -> Drawn {
         areas: &areas,
         marks: &marks,
         focus: request.focus,
+        legend: &[],
         lang,
     }
     .render(card, zoom_href);
@@ -344,79 +356,6 @@ fn draw(input: DrawInput) -> Drawn {
         unlocated: located.unlocated,
         in_view,
     }
-}
-
-/// The districts with a stored boundary, outlined, and — when the request shades them — filled
-/// by the rate over the projects the reader may see (the overview's own figures), with the
-/// classes' legend. A district none of whose projects the reader sees is outlined only.
-fn district_areas(
-    snap: &Snapshot,
-    visible: &jianguan_access::Scope,
-    request: MapRequest,
-    book: Option<(Arc<FigureBook>, usize)>,
-    lang: Lang,
-) -> (Vec<MapArea>, Vec<(&'static str, String)>) {
-    let p = &snap.portfolio;
-    let rates: HashMap<UnitId, f64> = match (request.shade, book) {
-        (Some(shade), Some((book, at))) => book
-            .overview(p, at, |pr| visible.covers(pr))
-            .districts
-            .iter()
-            .filter(|d| d.figures.projects > 0)
-            .filter_map(|d| Some((d.id, shade.value(&d.figures)?)))
-            .collect(),
-        _ => HashMap::new(),
-    };
-    let breaks = map::shade_breaks(rates.values().copied());
-    let areas = p
-        .units_of(UnitKind::District)
-        .filter_map(|u| {
-            let boundary = p.boundary(u.id)?;
-            let rings = boundary
-                .polygons
-                .iter()
-                .flat_map(|poly| std::iter::once(&poly.exterior).chain(&poly.holes))
-                .cloned()
-                .collect();
-            let rate = rates.get(&u.id).copied();
-            let fill = rate
-                .zip(breaks)
-                .map(|(r, b)| project_map::SHADES[map::shade_class(r, &b)].to_string());
-            let title = match (request.shade, rate) {
-                (Some(shade), Some(r)) => {
-                    format!("{} {} {}", u.name, lang.t(shade.label()), pct(r))
-                }
-                _ => u.name.clone(),
-            };
-            Some(MapArea {
-                name: u.name.clone(),
-                rings,
-                fill,
-                title,
-                href: Some(format!("/districts/{}", u.id.0)),
-            })
-        })
-        .collect();
-    let shading = breaks
-        .map(|b| {
-            let top = rates.values().copied().fold(f64::MIN, f64::max);
-            (0..map::SHADE_CLASSES)
-                .map(|i| {
-                    let upper = b.get(i + 1).copied().unwrap_or(top);
-                    (
-                        project_map::SHADES[i],
-                        format!("{} – {}", pct(b[i]), pct(upper)),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    (areas, shading)
-}
-
-/// A rate as the pages write it (two decimals, a percent sign).
-fn pct(rate: f64) -> String {
-    jianguan_domain::fmt::rate(Some(rate))
 }
 
 /// `base` with `view`'s centre, zoom and size.

@@ -149,6 +149,21 @@ fn fit_holds_the_box_and_picks_the_highest_zoom_that_does() {
 }
 
 #[test]
+fn a_cropped_view_holds_the_box_with_its_margin_and_no_more() {
+    let (sw, ne) = (at(120.0, 30.0), at(120.4, 30.3));
+    let view = Viewport::cropped(sw, ne, 1000, 1000, 20, MAX_ZOOM);
+    let (x0, y1) = view.project(sw);
+    let (x1, y0) = view.project(ne);
+    for (lo, hi, side) in [(x0, x1, view.width), (y0, y1, view.height)] {
+        assert!(lo >= 19.0 && hi <= f64::from(side) - 19.0, "{view:?}");
+        assert!(
+            lo <= 21.5 && hi >= f64::from(side) - 21.5,
+            "cut to the box: {view:?}"
+        );
+    }
+}
+
+#[test]
 fn panning_moves_the_centre_by_the_pixels_asked_and_zoom_stays_in_range() {
     let view = Viewport {
         centre: at(120.2, 30.25),

@@ -252,8 +252,35 @@ pub(crate) async fn docx(
     let snap = view::snapshot(&state).await?;
     let week = week_of(query, &snap, state.today());
     let pack = pack(&state, &snap, viewer, week, Extent::Full).await?;
-    let document =
+    let mut document =
         jianguan_documents::reports::dispatch(&pack, jianguan_documents::reports::DEFAULT_ISSUER);
+    // The districts' completion and the overdue projects as of the week's end, over the same
+    // projects as the pack.
+    let cadence = super::records(&state).await?;
+    let (year, as_of) = (pack.year, pack.to);
+    let maps = tokio::task::spawn_blocking(move || {
+        let covers = |pr: &jianguan_domain::model::Project| viewer.scope.covers(pr);
+        let p = &snap.portfolio;
+        let overview = jianguan_domain::overview::Overview::compute_filtered(
+            p,
+            &snap.ledger,
+            year,
+            as_of,
+            covers,
+        );
+        jianguan_app::maps::pictures_as_of(
+            p,
+            &overview,
+            &cadence.warnings,
+            &cadence.items,
+            as_of,
+            covers,
+        )
+    })
+    .await
+    .map_err(|e| AppError::internal(format!("dispatch maps: {e}")))?;
+    jianguan_documents::reports::insert_maps(&mut document, &maps, "逾期与风险")
+        .map_err(|e| AppError::internal(e.to_string()))?;
     crate::download::docx(&document, &format!("调度会材料-{week}.docx"))
 }
 

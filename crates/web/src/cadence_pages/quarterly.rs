@@ -190,12 +190,22 @@ pub(crate) async fn docx(
         |pr| viewer.scope.covers(pr),
         |i| viewer.sees_item(i, &projects),
     );
-    let document = jianguan_documents::reports::quarterly(
+    let mut document = jianguan_documents::reports::quarterly(
         &analysis,
         &snap.portfolio,
         jianguan_documents::reports::DEFAULT_ISSUER,
     )
     .map_err(|e| AppError::internal(e.to_string()))?;
+    let maps = jianguan_app::maps::pictures_as_of(
+        &snap.portfolio,
+        &analysis.end_overview,
+        &cadence.warnings,
+        &cadence.items,
+        analysis.end_overview.as_of,
+        |pr| viewer.scope.covers(pr),
+    );
+    jianguan_documents::reports::insert_maps(&mut document, &maps, "下一步工作")
+        .map_err(|e| AppError::internal(e.to_string()))?;
     crate::download::docx(&document, &format!("{}分析.docx", quarter.label()))
 }
 
