@@ -38,21 +38,10 @@ pub(super) fn find_chromedriver() -> Option<String> {
         .map(str::to_string)
 }
 
-#[tokio::test]
-async fn overview_and_project_page_render_in_headless_chromium() {
-    let Some(chromedriver) = find_chromedriver() else {
-        assert!(
-            std::env::var_os("JIANGUAN_REQUIRE_BROWSER").is_none(),
-            "JIANGUAN_REQUIRE_BROWSER is set but chromedriver is not installed \
-             (apt-get install chromium chromium-driver fonts-wqy-microhei)"
-        );
-        eprintln!("SKIPPED browser smoke test: chromedriver not installed");
-        return;
-    };
-
-    // The demo city on a real SQLite file, served on a real socket.
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = jianguan_store::open(dir.path().join("demo.db").to_str().expect("utf-8 path"))
+/// The demo city (records only) on a real SQLite file in `dir`, with a leader's account,
+/// served on a real socket whose days are `today`: its base URL.
+pub(super) async fn serve_demo(dir: &std::path::Path, today: fn() -> jiff::civil::Date) -> String {
+    let db = jianguan_store::open(dir.join("demo.db").to_str().expect("utf-8 path"))
         .await
         .expect("open database");
     db.create_portfolio(
@@ -80,8 +69,7 @@ async fn overview_and_project_page_render_in_headless_chromium() {
     )
     .await
     .expect("an account to log in with");
-    let state =
-        jianguan_web::AppState::with_today(Arc::new(db), || jiff::civil::date(2026, 11, 28));
+    let state = jianguan_web::AppState::with_today(Arc::new(db), today);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -91,10 +79,19 @@ async fn overview_and_project_page_render_in_headless_chromium() {
             .await
             .expect("serve");
     });
+    base
+}
 
+/// Headless Chromium driven by `chromedriver`, its window `window` ("W,H"), its profile in
+/// `dir`, reading Chinese: the driver (killed when dropped) and the session.
+pub(super) async fn chromium(
+    chromedriver: &str,
+    dir: &std::path::Path,
+    window: &str,
+) -> (Driver, fantoccini::Client) {
     let port = free_port();
-    let _driver = Driver(
-        Command::new(&chromedriver)
+    let driver = Driver(
+        Command::new(chromedriver)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -109,11 +106,12 @@ async fn overview_and_project_page_render_in_headless_chromium() {
             "args": [
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+                format!("--window-size={window}"),
                 "--lang=zh-CN",
-                format!("--user-data-dir={}", dir.path().join("profile").display()),
+                format!("--user-data-dir={}", dir.join("profile").display()),
             ],
-            // The Chinese interface this test reads, whatever the machine's locale.
+            // The Chinese interface the tests read, whatever the machine's locale.
             "prefs": { "intl": { "accept_languages": "zh-CN,zh" } }
         }),
     );
@@ -130,18 +128,11 @@ async fn overview_and_project_page_render_in_headless_chromium() {
             Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
         }
     };
+    (driver, client)
+}
 
-    // Anonymous: the overview sends us to the login form; log in there.
-    client
-        .goto(&format!("{base}/"))
-        .await
-        .expect("open overview");
-    let url = client.current_url().await.expect("current url");
-    assert_eq!(
-        url.path(),
-        "/login",
-        "an anonymous visitor is asked to log in"
-    );
+/// Logs in as the demo's leader through the login form (the page `client` is on).
+pub(super) async fn log_in_as_leader(client: &fantoccini::Client) {
     client
         .find(Locator::Id("username"))
         .await
@@ -163,6 +154,37 @@ async fn overview_and_project_page_render_in_headless_chromium() {
         .click()
         .await
         .expect("submit");
+}
+
+#[tokio::test]
+async fn overview_and_project_page_render_in_headless_chromium() {
+    let Some(chromedriver) = find_chromedriver() else {
+        assert!(
+            std::env::var_os("JIANGUAN_REQUIRE_BROWSER").is_none(),
+            "JIANGUAN_REQUIRE_BROWSER is set but chromedriver is not installed \
+             (apt-get install chromium chromium-driver fonts-wqy-microhei)"
+        );
+        eprintln!("SKIPPED browser smoke test: chromedriver not installed");
+        return;
+    };
+
+    // The demo city on a real SQLite file, served on a real socket.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let base = serve_demo(dir.path(), || jiff::civil::date(2026, 11, 28)).await;
+    let (_driver, client) = chromium(&chromedriver, dir.path(), "1280,900").await;
+
+    // Anonymous: the overview sends us to the login form; log in there.
+    client
+        .goto(&format!("{base}/"))
+        .await
+        .expect("open overview");
+    let url = client.current_url().await.expect("current url");
+    assert_eq!(
+        url.path(),
+        "/login",
+        "an anonymous visitor is asked to log in"
+    );
+    log_in_as_leader(&client).await;
     client
         .wait()
         .for_element(Locator::Css(".cards"))

@@ -5,15 +5,11 @@
 //! Skipped, with a message saying so, when `chromedriver` is not installed — unless
 //! `JIANGUAN_REQUIRE_BROWSER` is set, in which case a missing browser fails.
 
-use std::process::{Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder, Locator};
-use jianguan_domain::store::Actor;
-use jianguan_domain::store::prelude::*;
+use fantoccini::{Client, Locator};
 
-use super::browser::{Driver, find_chromedriver, free_port};
+use super::browser::{chromium, find_chromedriver, log_in_as_leader, serve_demo};
 use super::phones::set_width;
 
 /// The map's view as its SVG says: (lon, lat, zoom, width).
@@ -61,103 +57,13 @@ async fn the_map_pans_zooms_and_opens_a_card_on_a_phone() {
         return;
     };
     let dir = tempfile::tempdir().expect("temp dir");
-    let db = jianguan_store::open(dir.path().join("demo.db").to_str().expect("utf-8 path"))
-        .await
-        .expect("open database");
-    db.create_portfolio(
-        &jianguan_demo::demo_city(),
-        &Actor {
-            name: "test".into(),
-            client: None,
-        },
-        &|_, _| {},
-    )
-    .await
-    .expect("write demo city");
-    jianguan_app::accounts::create_account(
-        &db,
-        jianguan_app::Clock::system(),
-        "test",
-        jianguan_app::accounts::NewAccount {
-            username: "leader",
-            display_name: "指挥部领导",
-            unit: None,
-            roles: &[jianguan_access::Role::HqLeader],
-            password: "Yinghu#Spring2021",
-            totp_secret: None,
-        },
-    )
-    .await
-    .expect("an account to log in with");
-    let state = jianguan_web::AppState::with_today(Arc::new(db), || jiff::civil::date(2021, 6, 30));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("address"));
-    tokio::spawn(async move {
-        axum::serve(listener, jianguan_web::router(state))
-            .await
-            .expect("serve");
-    });
-
-    let port = free_port();
-    let _driver = Driver(
-        Command::new(&chromedriver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver"),
-    );
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": "/usr/bin/chromium",
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-                "--window-size=390,844", "--lang=zh-CN",
-                format!("--user-data-dir={}", dir.path().join("profile").display()),
-            ],
-            "prefs": { "intl": { "accept_languages": "zh-CN,zh" } }
-        }),
-    );
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let client = loop {
-        let attempt = ClientBuilder::rustls()
-            .expect("TLS setup")
-            .capabilities(caps.clone())
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await;
-        match attempt {
-            Ok(c) => break c,
-            Err(e) if Instant::now() > deadline => panic!("chromedriver did not start: {e}"),
-            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
-        }
-    };
-
+    let base = serve_demo(dir.path(), || jiff::civil::date(2021, 6, 30)).await;
+    let (_driver, client) = chromium(&chromedriver, dir.path(), "390,844").await;
     client
         .goto(&format!("{base}/login"))
         .await
         .expect("login page");
-    for (field, value) in [("username", "leader"), ("password", "Yinghu#Spring2021")] {
-        client
-            .find(Locator::Id(field))
-            .await
-            .expect("login field")
-            .send_keys(value)
-            .await
-            .expect("type");
-    }
-    client
-        .find(Locator::Css("form.login button"))
-        .await
-        .expect("login button")
-        .click()
-        .await
-        .expect("log in");
+    log_in_as_leader(&client).await;
     client
         .wait()
         .for_element(Locator::Css("main"))
