@@ -40,6 +40,7 @@ mod rule_form;
 pub mod server;
 mod setup_pages;
 mod view;
+mod wall_pages;
 
 use std::sync::Arc;
 

@@ -39,6 +39,10 @@ const DEFAULT_HEIGHT: u32 = 600;
 const CELL_PX: f64 = 52.0;
 /// Fitting the projects never zooms in beyond a few streets.
 const FIT_MAX_ZOOM: u8 = 15;
+/// The wall display's map size.
+const WALL_WIDTH: u32 = 860;
+/// See [`WALL_WIDTH`].
+const WALL_HEIGHT: u32 = 600;
 /// An inset map's size on another page.
 const INSET_WIDTH: u32 = 720;
 /// See [`INSET_WIDTH`].
@@ -423,6 +427,28 @@ async fn drawn(
     let request: MapRequest = params.read()?;
     let (base, drawn) = draw_request(state, user, snap.clone(), scope, request).await?;
     Ok((snap, scope, request, base, drawn))
+}
+
+/// The wall display's map of the projects `filter` keeps, fitted to them: its SVG and how many
+/// it shows.
+pub(crate) async fn wall_map(
+    state: &AppState,
+    user: &CurrentUser,
+    snap: &Arc<Snapshot>,
+    scope: Scope,
+    filter: MapFilter,
+) -> Result<(String, usize), AppError> {
+    let request = MapRequest {
+        filter,
+        shade: None,
+        focus: None,
+        centre: None,
+        zoom: None,
+        width: WALL_WIDTH,
+        height: WALL_HEIGHT,
+    };
+    let (_, drawn) = draw_request(state, user, snap.clone(), scope, request).await?;
+    Ok((drawn.svg, drawn.located))
 }
 
 /// A small map on another page (a district's, a category's, a project's) and where the full

@@ -21,7 +21,7 @@ use crate::error::{AppError, Format, in_route_format};
 use crate::{
     AppState, account_pages, admin_pages, api, assessment_pages, assets, audit_pages, auth,
     cadence_pages, catalogue_pages, coverage_pages, find_pages, home, ledger_pages, map_pages,
-    org_pages, pages, plan_pages, project_edit_pages, setup_pages,
+    org_pages, pages, plan_pages, project_edit_pages, setup_pages, wall_pages,
 };
 
 /// Who may call a route.
@@ -173,6 +173,7 @@ pub fn routes() -> Vec<Route> {
         Route::page(GET, "/projects/{id}", Policy(Project, Read), pages::project),
         Route::page(GET, "/map", Policy(Portfolio, Read), map_pages::page),
         Route::file(GET, "/map.svg", Policy(Portfolio, Read), map_pages::svg),
+        Route::page(GET, "/wall", Policy(Dispatch, Read), wall_pages::page),
         Route::page(GET, "/search", Policy(Portfolio, Read), find_pages::search),
         Route::page(GET, "/help", SignedIn, find_pages::help),
         // Projects by hand: the office any, a district or lead unit within its scope.

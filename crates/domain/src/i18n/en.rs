@@ -1532,6 +1532,7 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     // The project map (issue 19).
     ("项目地图", "Project map"),
     ("在项目地图上查看", "See on the project map"),
+    ("指挥大屏", "Wall display"),
     ("县区着色", "Shade districts by"),
     ("不着色", "No shading"),
     ("县区按{n}着色", "Districts shaded by {n}"),

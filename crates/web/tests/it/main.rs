@@ -31,3 +31,4 @@ mod record_scope;
 mod rule_forms;
 mod setup;
 mod story;
+mod wall;
