@@ -20,6 +20,7 @@ use jianguan_access::policy::Resource;
 use jianguan_domain::Date;
 use jianguan_domain::assessment::SubjectKind;
 use jianguan_domain::dispatch::{DispatchPack, Extent, Week};
+use jianguan_domain::i18n::Lang;
 use jianguan_domain::map::{MapFilter, Standing};
 use jianguan_domain::warnings::{Light, WarningLevel};
 
@@ -52,6 +53,7 @@ struct Line {
 #[derive(Template)]
 #[template(path = "wall_body.html")]
 struct WallBody {
+    lang: Lang,
     title: String,
     as_of: String,
     updated: String,
@@ -76,10 +78,11 @@ struct WallBody {
 #[derive(Template)]
 #[template(path = "wall.html")]
 struct WallPage {
+    lang: Lang,
     body: String,
 }
 
-fn rate(label: &'static str, now: Option<f64>, before: Option<f64>) -> Rate {
+fn rate(lang: Lang, label: &'static str, now: Option<f64>, before: Option<f64>) -> Rate {
     let value = jianguan_domain::fmt::rate(now);
     let (change, trend) = match (now, before) {
         (Some(a), Some(b)) => {
@@ -91,7 +94,7 @@ fn rate(label: &'static str, now: Option<f64>, before: Option<f64>) -> Rate {
             } else {
                 "flat"
             };
-            (format!("{points:+.2} 个百分点"), trend)
+            (lang.tn("{n} 个百分点", format!("{points:+.2}")), trend)
         }
         _ => (String::new(), "flat"),
     };
@@ -138,19 +141,23 @@ async fn body(state: &Arc<AppState>, user: &CurrentUser) -> Result<String, AppEr
     }
     let pack: DispatchPack = pack(state, &snap, viewer, week, Extent::Full).await?;
     let c = &pack.changes;
+    let lang = crate::i18n::lang();
     let rates = vec![
         rate(
+            lang,
             "项目完成率",
             c.now.project_completion,
             c.before.project_completion,
         ),
         rate(
+            lang,
             "节点完成率",
             c.now.node_completion,
             c.before.node_completion,
         ),
-        rate("按期完成率", c.now.on_time, c.before.on_time),
+        rate(lang, "按期完成率", c.now.on_time, c.before.on_time),
         rate(
+            lang,
             "投资完成率",
             c.now.investment_completion,
             c.before.investment_completion,
@@ -178,13 +185,8 @@ async fn body(state: &Arc<AppState>, user: &CurrentUser) -> Result<String, AppEr
         .into_iter()
         .take(ROWS)
         .map(|w| Line {
-            text: format!(
-                "{} {} · {}",
-                jianguan_domain::fmt::date_cn(w.on),
-                w.project.name,
-                w.milestone
-            ),
-            badge: Some((level_class(w.level), w.level.label().to_string())),
+            text: format!("{} {} · {}", lang.date(w.on), w.project.name, w.milestone),
+            badge: Some((level_class(w.level), lang.t(w.level.label()).to_string())),
         })
         .collect();
     // The districts with projects the reader sees (a liaison's own, the office's all).
@@ -208,13 +210,13 @@ async fn body(state: &Arc<AppState>, user: &CurrentUser) -> Result<String, AppEr
     let mut by_body: Vec<(String, Vec<Line>)> = Vec::new();
     for item in &pack.stuck_items {
         let bodies = if item.bodies.is_empty() {
-            vec!["（未注明）".to_string()]
+            vec![lang.t("（未注明）").to_string()]
         } else {
             item.bodies.clone()
         };
         for b in bodies {
             let line = Line {
-                text: format!("{}（{}）", item.title, item.owner),
+                text: lang.tn2("{n}（{m}）", &item.title, &item.owner),
                 badge: None,
             };
             match by_body.iter_mut().find(|(name, _)| *name == b) {
@@ -230,19 +232,17 @@ async fn body(state: &Arc<AppState>, user: &CurrentUser) -> Result<String, AppEr
     }
     let (filing_label, deadline) = match open_period(&snap, today) {
         Some((seq, deadline)) => (
-            format!(
-                "第 {seq} 期填报截止 {}",
-                jianguan_domain::fmt::date_cn(deadline)
-            ),
+            lang.tn2("第 {n} 期填报截止 {m}", seq, lang.date(deadline)),
             Some(format!("{deadline}T23:59:59+08:00")),
         ),
-        None => ("本年度填报已全部截止".to_string(), None),
+        None => (lang.t("本年度填报已全部截止").to_string(), None),
     };
     let last_filing = pack.filing.as_ref().map(|f| {
         format!(
-            "上期（第 {} 期）应报 {}，按时 {}，迟报 {}，漏报 {}",
-            f.period_seq, f.expected, f.on_time, f.late, f.missing
-        )
+            "{}{}",
+            lang.tn2("上期（第 {n} 期）应报 {m}，", f.period_seq, f.expected),
+            lang.tn2("按时 {n}，迟报 {m}，", f.on_time, f.late),
+        ) + &lang.tn("漏报 {n}", f.missing)
     });
     let filter = MapFilter {
         standing: Some(Standing::Overdue),
@@ -253,8 +253,9 @@ async fn body(state: &Arc<AppState>, user: &CurrentUser) -> Result<String, AppEr
     // The campaign's clock is Beijing time (+08:00), whatever the server's zone.
     let now = jiff::tz::offset(8).to_datetime(jiff::Timestamp::now());
     view_body(WallBody {
-        title: format!("{} 年城市建管提升行动", pack.year),
-        as_of: jianguan_domain::fmt::date_cn(pack.to.min(scope.as_of)),
+        lang,
+        title: lang.tn("{n} 年城市建管提升行动", pack.year),
+        as_of: lang.date(pack.to.min(scope.as_of)),
         updated: now.strftime("%H:%M").to_string(),
         rates,
         finished: c.now.finished_projects,
@@ -266,7 +267,7 @@ async fn body(state: &Arc<AppState>, user: &CurrentUser) -> Result<String, AppEr
         filing_label,
         deadline,
         last_filing,
-        map_caption: format!("逾期项目 {} 个", map.1),
+        map_caption: lang.tn("逾期项目 {n} 个", map.1),
         map: map.0,
         scores_month,
         leaders,
@@ -338,6 +339,11 @@ pub(crate) async fn page(
         )
             .into_response());
     }
-    let page = WallPage { body }.render().map_err(AppError::render)?;
+    let page = WallPage {
+        lang: crate::i18n::lang(),
+        body,
+    }
+    .render()
+    .map_err(AppError::render)?;
     Ok(Html(page).into_response())
 }
