@@ -16,7 +16,8 @@ use jianguan_domain::warnings::Light;
 /// A choropleth's classes, lowest first: (colour, "from – to").
 pub type Shading = Vec<(&'static str, String)>;
 
-/// The districts with a stored boundary as map areas, each linking to its district's page;
+/// The districts with a stored boundary as map areas, each linking to its district's page when
+/// `opens` says the reader may open it;
 /// with `shade`, filled by the rate in the overview's district rows (a district without
 /// projects there is outlined only), with the classes for the legend (over the districts drawn;
 /// none when no district has a boundary).
@@ -24,6 +25,7 @@ pub fn district_areas(
     portfolio: &Portfolio,
     shade: Option<(Shade, &Overview)>,
     lang: Lang,
+    opens: &dyn Fn(UnitId) -> bool,
 ) -> (Vec<MapArea>, Shading) {
     let rates: HashMap<UnitId, f64> = match shade {
         Some((shade, overview)) => overview
@@ -60,7 +62,7 @@ pub fn district_areas(
                 rings,
                 fill,
                 title,
-                href: Some(format!("/districts/{}", u.id.0)),
+                href: opens(u.id).then(|| format!("/districts/{}", u.id.0)),
             })
         })
         .collect();
@@ -140,7 +142,13 @@ pub fn document_pictures(
     let mut pictures = Vec::new();
 
     let (shaded, shading) =
-        district_areas(portfolio, Some((Shade::ProjectCompletion, overview)), lang);
+        // Pictures in a document link nowhere.
+        district_areas(
+            portfolio,
+            Some((Shade::ProjectCompletion, overview)),
+            lang,
+            &|_| false,
+        );
     if !shading.is_empty() {
         let legend: Vec<(String, String)> = shading
             .iter()
@@ -167,7 +175,7 @@ pub fn document_pictures(
         ..MapFilter::default()
     };
     let late = map::points(scoped(), year, as_of, &overdue, light_of);
-    let (outlines, _) = district_areas(portfolio, None, lang);
+    let (outlines, _) = district_areas(portfolio, None, lang, &|_| false);
     let marks = map::marks(&late.points, &view, 44.0);
     let legend: Vec<(String, String)> = [Light::Blue, Light::Yellow, Light::Red]
         .into_iter()

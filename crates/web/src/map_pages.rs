@@ -330,10 +330,13 @@ fn draw(input: DrawInput) -> Drawn {
         }
         _ => None,
     };
+    // A district's page opens to readers who see one of its projects (`pages::district`).
+    let reach = view::Reach::of(p, &visible);
     let (areas, shading) = jianguan_app::maps::district_areas(
         p,
         overview.as_ref().map(|(shade, o)| (*shade, o)),
         lang,
+        &|d| visible == jianguan_access::Scope::All || reach.districts.contains(&d),
     );
     let title = lang.t("项目地图").to_string();
     let desc = lang.tn2(

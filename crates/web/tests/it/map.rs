@@ -91,6 +91,15 @@ async fn the_map_counts_the_located_projects_the_reader_may_see(app: &App) {
         areas,
         "unshaded: outlines only"
     );
+    // A district's liaison gets every outline but a link only to its own district's page.
+    let page = app.page("district", "/map?year=2021").await;
+    for d in app
+        .city
+        .units_of(jianguan_domain::model::UnitKind::District)
+    {
+        let link = format!("<a href=\"/districts/{}\"><path class=\"area\"", d.id.0);
+        assert_eq!(page.contains(&link), d.id == district, "{}: {page}", d.name);
+    }
 }
 
 async fn a_street_level_view_links_each_project_within_the_readers_scope(app: &App) {
