@@ -261,18 +261,19 @@ fn draw(input: DrawInput) -> Drawn {
             Mark::Cluster(c) => c.count(),
         })
         .sum();
-    // The lone projects' records, found in one pass.
-    let alone: std::collections::HashSet<ProjectId> = marks
+    // The lone projects' standings (worked out with their points), and their records, found
+    // in one pass.
+    let alone: HashMap<ProjectId, Standing> = marks
         .iter()
         .filter_map(|m| match m {
-            Mark::Project(pt, _) => Some(pt.project),
+            Mark::Project(pt, _) => Some((pt.project, pt.standing)),
             Mark::Cluster(_) => None,
         })
         .collect();
     let by_id: HashMap<ProjectId, &Project> = p
         .projects
         .iter()
-        .filter(|pr| alone.contains(&pr.id))
+        .filter(|pr| alone.contains_key(&pr.id))
         .map(|pr| (pr.id, &**pr))
         .collect();
     let card = |id: ProjectId| {
@@ -283,7 +284,7 @@ fn draw(input: DrawInput) -> Drawn {
                 lines: Vec::new(),
             };
         };
-        let standing = map::standing(pr, year, as_of);
+        let standing = alone[&id];
         let mut lines = vec![
             pr.code.clone(),
             format!(
@@ -330,13 +331,18 @@ fn draw(input: DrawInput) -> Drawn {
         }
         _ => None,
     };
-    // A district's page opens to readers who see one of its projects (`pages::district`).
-    let reach = view::Reach::of(p, &visible);
+    // A district's page opens to readers who see one of its projects (`pages::district`);
+    // the walk over every project is only needed when there are outlines to link.
+    let reach = (visible != jianguan_access::Scope::All && !p.district_boundaries.is_empty())
+        .then(|| view::Reach::of(p, &visible));
     let (areas, shading) = jianguan_app::maps::district_areas(
         p,
         overview.as_ref().map(|(shade, o)| (*shade, o)),
         lang,
-        &|d| visible == jianguan_access::Scope::All || reach.districts.contains(&d),
+        &|d| {
+            visible == jianguan_access::Scope::All
+                || reach.as_ref().is_some_and(|r| r.districts.contains(&d))
+        },
     );
     let title = lang.t("项目地图").to_string();
     let desc = lang.tn2(
