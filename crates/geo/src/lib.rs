@@ -10,9 +10,11 @@
 //!
 //! The crate is pure computation and file reading: no database, no async runtime, no web.
 
+pub mod basemap;
 pub mod coverage;
 pub mod edgelist;
 pub mod inputs;
+pub mod multipolygon;
 pub mod network;
 #[cfg(feature = "osm")]
 pub mod osm;
@@ -154,10 +156,10 @@ pub fn run(options: &Options, extra_facilities: Vec<Facility>) -> Result<RunOutp
             };
             let import = osm::read_pbf(path, &table, options.progress)?;
             let mut notes = Vec::new();
-            if import.skipped_relations > 0 {
+            if import.open_relations > 0 {
                 notes.push(format!(
-                    "{} multipolygon relations match the tag table but are not assembled (only nodes and ways are used)",
-                    import.skipped_relations
+                    "{} multipolygon relations match the tag table but have rings that do not close (members missing from the extract): only their closed rings are used",
+                    import.open_relations
                 ));
             }
             if import.missing_node_refs > 0 {

@@ -30,17 +30,28 @@
 //! facility reachable from **each of its nodes**: for a closed way these are its boundary nodes,
 //! so a park counts as reached when its edge is, not its centroid — which for a large park is
 //! hundreds of metres inside. Gates (`entrance=*`) are not singled out: fenced parks are rare in
-//! the extracts and the boundary is the conservative reading of "200 m to green". Multipolygon
-//! relations are not assembled; those that match the table are counted in
-//! [`OsmImport::skipped_relations`] so the report says so.
+//! the extracts and the boundary is the conservative reading of "200 m to green".
+//!
+//! A multipolygon relation the table matches (a city's largest parks and lakes are mapped that
+//! way) is assembled from its member ways ([`crate::multipolygon`]) and is one facility reachable
+//! from each node of its outer rings; relations whose rings do not close (members missing from
+//! the extract) are counted in [`OsmImport::open_relations`] so the report says so.
+//!
+//! # The basemap
+//!
+//! [`read_basemap`] reads the same file into the features of [`crate::basemap`]: ways and
+//! multipolygon relations by [`crate::basemap::classify`], and named places.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use osmpbf::{Element, ElementReader};
+use osmpbf::{Element, ElementReader, RelMemberType};
 use serde::Deserialize;
 
 use crate::GeoError;
+use crate::basemap::{self, Feature, Layer};
 use crate::inputs::Facility;
+use crate::multipolygon::{self, Member};
 use crate::network::{EdgeSpec, Network, haversine_m, metres_to_mm};
 
 /// The built-in tag → facility type table.
@@ -208,24 +219,130 @@ pub struct OsmImport {
     pub nodes_before_component: usize,
     /// Way references to nodes absent from the extract (ways are cut there).
     pub missing_node_refs: usize,
-    /// Multipolygon relations matching the tag table that were not used.
-    pub skipped_relations: usize,
+    /// Multipolygon relations matching the tag table, assembled into facilities.
+    pub assembled_relations: usize,
+    /// Multipolygon relations matching the tag table with a ring that did not close (members
+    /// missing from the extract): only their closed rings are used, and none when none closed.
+    pub open_relations: usize,
+}
+
+/// Opens a PBF file, telling a missing or unreadable file from one that is not PBF.
+fn open(path: &Path) -> Result<ElementReader<std::io::BufReader<std::fs::File>>, GeoError> {
+    ElementReader::from_path(path).map_err(|e| match e.kind() {
+        osmpbf::ErrorKind::Io(_) => GeoError::Io {
+            path: path.to_path_buf(),
+            error: std::io::Error::other(e.to_string()),
+        },
+        _ => pbf_error(path, e),
+    })
+}
+
+fn pbf_error(path: &Path, e: osmpbf::Error) -> GeoError {
+    GeoError::Pbf {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+/// A multipolygon relation a reader wants: its id, what the reader made of its tags, and its
+/// member ways (way id, outer rather than inner).
+struct Relation<T> {
+    id: i64,
+    what: T,
+    ways: Vec<(i64, bool)>,
+}
+
+/// The multipolygon relations of the file that `want` makes something of (a first pass over the
+/// file: relations come after the ways they are made of).
+fn multipolygons<T>(
+    path: &Path,
+    want: impl Fn(&[(&str, &str)]) -> Option<T>,
+) -> Result<Vec<Relation<T>>, GeoError> {
+    let mut found = Vec::new();
+    open(path)?
+        .for_each(|element| {
+            if let Element::Relation(r) = element {
+                let tags: Vec<(&str, &str)> = r.tags().collect();
+                if !tags.contains(&("type", "multipolygon")) {
+                    return;
+                }
+                if let Some(what) = want(&tags) {
+                    let ways = r
+                        .members()
+                        .filter(|m| m.member_type == RelMemberType::Way)
+                        .map(|m| (m.member_id, m.role().unwrap_or("") != "inner"))
+                        .collect();
+                    found.push(Relation {
+                        id: r.id(),
+                        what,
+                        ways,
+                    });
+                }
+            }
+        })
+        .map_err(|e| pbf_error(path, e))?;
+    Ok(found)
+}
+
+/// The rings of `relation` as node ids, from the member ways' node lists read (`refs`).
+fn rings_of<T>(relation: &Relation<T>, refs: &HashMap<i64, Vec<i64>>) -> multipolygon::Rings {
+    let members: Vec<Member> = relation
+        .ways
+        .iter()
+        .filter_map(|&(way, outer)| {
+            Some(Member {
+                outer,
+                nodes: refs.get(&way)?.clone(),
+            })
+        })
+        .collect();
+    let mut rings = multipolygon::assemble(&members);
+    // A member way absent from the extract leaves its chain open; count it even when the
+    // remaining members happen to close.
+    if relation.ways.iter().any(|(w, _)| !refs.contains_key(w)) && rings.open == 0 {
+        rings.open = 1;
+    }
+    rings
+}
+
+/// Every node's position, sorted by id, in 1e-7 degrees (the PBF's own precision).
+struct Positions(Vec<(i64, i32, i32)>);
+
+impl Positions {
+    fn sorted(mut nodes: Vec<(i64, i32, i32)>) -> Positions {
+        if !nodes.is_sorted_by_key(|n| n.0) {
+            nodes.sort_unstable_by_key(|n| n.0);
+        }
+        Positions(nodes)
+    }
+
+    fn get(&self, id: i64) -> Option<(f64, f64)> {
+        self.0
+            .binary_search_by_key(&id, |n| n.0)
+            .ok()
+            .map(|i| (f64::from(self.0[i].1) * 1e-7, f64::from(self.0[i].2) * 1e-7))
+    }
 }
 
 /// Reads a PBF file into a walking network and facilities. `progress` shows a spinner on a
 /// terminal while reading.
 pub fn read_pbf(path: &Path, table: &TagTable, progress: bool) -> Result<OsmImport, GeoError> {
-    let pbf_error = |e: osmpbf::Error| GeoError::Pbf {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    };
-    let reader = ElementReader::from_path(path).map_err(|e| match e.kind() {
-        osmpbf::ErrorKind::Io(_) => GeoError::Io {
-            path: path.to_path_buf(),
-            error: std::io::Error::other(e.to_string()),
-        },
-        _ => pbf_error(e),
+    let relations = multipolygons(path, |tags| {
+        let types = table.types_of(tags.iter().copied());
+        (!types.is_empty()).then(|| {
+            let name = tags.iter().find(|(k, _)| *k == "name").map(|(_, v)| *v);
+            (
+                types.into_iter().map(str::to_string).collect::<Vec<_>>(),
+                name.map(str::to_string),
+            )
+        })
     })?;
+    let member_ways: HashSet<i64> = relations
+        .iter()
+        .flat_map(|r| r.ways.iter().map(|w| w.0))
+        .collect();
+    let mut member_refs: HashMap<i64, Vec<i64>> = HashMap::new();
+    let reader = open(path)?;
     let bar = if progress {
         indicatif::ProgressBar::new_spinner()
     } else {
@@ -248,7 +365,6 @@ pub fn read_pbf(path: &Path, table: &TagTable, progress: bool) -> Result<OsmImpo
         position: Option<(f64, f64)>,
     }
     let mut tagged: Vec<Tagged> = Vec::new();
-    let mut skipped_relations = 0usize;
     let mut elements = 0u64;
 
     // Checks the tag table first: most tagged elements (every street has `highway`) are no
@@ -305,28 +421,41 @@ pub fn read_pbf(path: &Path, table: &TagTable, progress: bool) -> Result<OsmImpo
                         let tags: Vec<_> = w.tags().collect();
                         facility("way", w.id(), &tags, &mut w.refs(), None);
                     }
-                }
-                Element::Relation(r) => {
-                    if !table.types_of(r.tags()).is_empty() {
-                        skipped_relations += 1;
+                    if member_ways.contains(&w.id()) {
+                        member_refs.insert(w.id(), w.refs().collect());
                     }
                 }
+                Element::Relation(_) => {}
             }
         })
-        .map_err(pbf_error)?;
+        .map_err(|e| pbf_error(path, e))?;
+    // Each relation: one facility reachable from every node of its outer rings.
+    let (mut assembled_relations, mut open_relations) = (0, 0);
+    for relation in relations {
+        let rings = rings_of(&relation, &member_refs);
+        if rings.open > 0 {
+            open_relations += 1;
+        }
+        if rings.outer.is_empty() {
+            continue;
+        }
+        assembled_relations += 1;
+        let (types, name) = relation.what;
+        tagged.push(Tagged {
+            id: format!("osm:relation/{}", relation.id),
+            types,
+            name,
+            refs: rings.outer.concat(),
+            position: None,
+        });
+    }
     way_starts.push(way_refs.len());
     bar.set_message("building the network");
     bar.tick();
 
-    if !nodes.is_sorted_by_key(|n| n.0) {
-        nodes.sort_unstable_by_key(|n| n.0);
-    }
-    let coord = |id: i64| -> Option<(f64, f64)> {
-        nodes
-            .binary_search_by_key(&id, |n| n.0)
-            .ok()
-            .map(|i| (f64::from(nodes[i].1) * 1e-7, f64::from(nodes[i].2) * 1e-7))
-    };
+    let positions = Positions::sorted(nodes);
+    let nodes = &positions.0;
+    let coord = |id: i64| positions.get(id);
 
     // Network nodes: every referenced node with a known position, numbered by OSM id order.
     let mut ids: Vec<i64> = way_refs.clone();
@@ -394,12 +523,14 @@ pub fn read_pbf(path: &Path, table: &TagTable, progress: bool) -> Result<OsmImpo
             let mut points: Vec<(f64, f64)> = match t.position {
                 Some(p) => vec![p],
                 None => {
-                    let mut refs = t.refs.clone();
-                    // A closed way repeats its first node at the end.
-                    if refs.len() > 1 && refs.first() == refs.last() {
-                        refs.pop();
-                    }
-                    refs.into_iter().filter_map(coord).collect()
+                    // A closed way repeats its first node at the end (and a relation's rings
+                    // each theirs): each node once, in order.
+                    let mut seen = HashSet::new();
+                    t.refs
+                        .iter()
+                        .filter(|r| seen.insert(**r))
+                        .filter_map(|&r| coord(r))
+                        .collect()
                 }
             };
             points.dedup();
@@ -421,6 +552,147 @@ pub fn read_pbf(path: &Path, table: &TagTable, progress: bool) -> Result<OsmImpo
         walkable_ways,
         nodes_before_component,
         missing_node_refs,
-        skipped_relations,
+        assembled_relations,
+        open_relations,
+    })
+}
+
+/// What [`read_basemap`] found.
+#[derive(Debug)]
+pub struct BasemapImport {
+    /// The features, in file order.
+    pub features: Vec<Feature>,
+    /// Multipolygon relations assembled into areas.
+    pub assembled_relations: usize,
+    /// Multipolygon relations with a ring that did not close (see [`OsmImport`]).
+    pub open_relations: usize,
+    /// Way node references missing from the extract (lines cut there).
+    pub missing_node_refs: usize,
+}
+
+/// Reads the basemap's features from a PBF file: roads, railways, rivers, water and green areas
+/// (closed ways and multipolygon relations) and named places ([`basemap::classify`]).
+pub fn read_basemap(path: &Path) -> Result<BasemapImport, GeoError> {
+    let relations = multipolygons(path, |tags| {
+        let name = tags.iter().find(|(k, _)| *k == "name").map(|(_, v)| *v);
+        basemap::classify(tags.iter().copied(), true)
+            .filter(|(layer, _)| layer.is_area())
+            .map(|(layer, _)| (layer, name.map(str::to_string)))
+    })?;
+    let member_ways: HashSet<i64> = relations
+        .iter()
+        .flat_map(|r| r.ways.iter().map(|w| w.0))
+        .collect();
+    let mut member_refs: HashMap<i64, Vec<i64>> = HashMap::new();
+    let mut nodes: Vec<(i64, i32, i32)> = Vec::new();
+    // Ways to draw: (layer, node ids).
+    let mut ways: Vec<(Layer, Vec<i64>)> = Vec::new();
+    let mut places: Vec<Feature> = Vec::new();
+    let mut place = |tags: Vec<(&str, &str)>, lon: f64, lat: f64| {
+        if let Some((layer, rank)) = basemap::classify(tags.iter().copied(), false)
+            && layer == Layer::Place
+        {
+            let name = tags.iter().find(|(k, _)| *k == "name").map(|(_, v)| *v);
+            places.push(Feature {
+                layer,
+                rank,
+                name: name.map(str::to_string),
+                parts: vec![vec![(lon, lat)]],
+            });
+        }
+    };
+    open(path)?
+        .for_each(|element| match element {
+            Element::DenseNode(n) => {
+                nodes.push((n.id(), n.decimicro_lon(), n.decimicro_lat()));
+                if n.tags().any(|(k, _)| k == "place") {
+                    place(n.tags().collect(), n.lon(), n.lat());
+                }
+            }
+            Element::Node(n) => {
+                nodes.push((n.id(), n.decimicro_lon(), n.decimicro_lat()));
+                if n.tags().any(|(k, _)| k == "place") {
+                    place(n.tags().collect(), n.lon(), n.lat());
+                }
+            }
+            Element::Way(w) => {
+                let refs: Vec<i64> = w.refs().collect();
+                let closed = refs.len() >= 4 && refs.first() == refs.last();
+                if let Some((layer, _)) = basemap::classify(w.tags(), closed)
+                    && layer != Layer::Place
+                {
+                    ways.push((layer, refs.clone()));
+                }
+                if member_ways.contains(&w.id()) {
+                    member_refs.insert(w.id(), refs);
+                }
+            }
+            Element::Relation(_) => {}
+        })
+        .map_err(|e| pbf_error(path, e))?;
+    let positions = Positions::sorted(nodes);
+    let mut missing_node_refs = 0;
+    let mut features = Vec::with_capacity(ways.len() + relations.len() + places.len());
+    for (layer, refs) in ways {
+        // A line is cut where a node is missing; an area with a missing node is left out.
+        let mut parts: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+        for r in &refs {
+            match positions.get(*r) {
+                Some(p) => parts.last_mut().map_or((), |part| part.push(p)),
+                None => {
+                    missing_node_refs += 1;
+                    parts.push(Vec::new());
+                }
+            }
+        }
+        if layer.is_area() && parts.len() > 1 {
+            continue;
+        }
+        parts.retain(|p| p.len() >= 2);
+        if !parts.is_empty() {
+            features.push(Feature {
+                layer,
+                rank: 0,
+                name: None,
+                parts,
+            });
+        }
+    }
+    let (mut assembled_relations, mut open_relations) = (0, 0);
+    for relation in &relations {
+        let rings = rings_of(relation, &member_refs);
+        if rings.open > 0 {
+            open_relations += 1;
+        }
+        let parts: Vec<Vec<(f64, f64)>> = rings
+            .outer
+            .iter()
+            .chain(&rings.inner)
+            .filter_map(|ring| ring.iter().map(|&r| positions.get(r)).collect())
+            .collect();
+        if rings.outer.is_empty() || parts.is_empty() {
+            continue;
+        }
+        assembled_relations += 1;
+        let (layer, name) = relation.what.clone();
+        features.push(Feature {
+            layer,
+            rank: 0,
+            name,
+            parts,
+        });
+    }
+    features.extend(places);
+    if features.is_empty() {
+        return Err(GeoError::Pbf {
+            path: path.to_path_buf(),
+            message: "no roads, railways, water, green areas or places in the extract".into(),
+        });
+    }
+    Ok(BasemapImport {
+        features,
+        assembled_relations,
+        open_relations,
+        missing_node_refs,
     })
 }

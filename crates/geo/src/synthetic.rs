@@ -4,8 +4,11 @@
 //! seed always gives the same city, on every machine: the generator is a SplitMix64 stream
 //! and the arithmetic is plain `f64`.
 
+use std::collections::BTreeMap;
+
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 
+use crate::basemap::{Feature, Layer};
 use crate::inputs::{District, Facility, PopulationPoint};
 use crate::network::{EARTH_RADIUS_M, EdgeSpec, Network, haversine_m, metres_to_mm};
 
@@ -207,6 +210,87 @@ pub struct DemoCity {
     pub population: Vec<PopulationPoint>,
     /// Facilities there before the campaign (no `since`).
     pub facilities: Vec<Facility>,
+    /// The street grid's columns and rows (a node's source id is `row × columns + column`) and
+    /// how many blocks apart the county roads run.
+    grid: (i64, i64, i64),
+}
+
+impl DemoCity {
+    /// The city's streets as basemap features: the county roads (every 1.2 km, unbroken) as
+    /// secondary roads, every third of them as a major one, and the urban streets as minor ones, each straight run of the grid one
+    /// line.
+    pub fn basemap_features(&self) -> Vec<Feature> {
+        let (nx, ny, every) = self.grid;
+        let net = &self.network;
+        // Runs along each grid line: (horizontal, line offset from the centre) → its blocks.
+        let mut runs: BTreeMap<(bool, i64), Vec<Block>> = BTreeMap::new();
+        let mut diagonals = Vec::new();
+        for e in net.edges() {
+            let (a, b) = (net.source_id[e.a as usize], net.source_id[e.b as usize]);
+            let ((ia, ja), (ib, jb)) = ((a % nx, a / nx), (b % nx, b / nx));
+            let (a, b) = (e.a, e.b);
+            if ja == jb && (ia - ib).abs() == 1 {
+                let (first, from, to) = if ia < ib { (ia, a, b) } else { (ib, b, a) };
+                runs.entry((true, ja - ny / 2))
+                    .or_default()
+                    .push((first, from, to));
+            } else if ia == ib && (ja - jb).abs() == 1 {
+                let (first, from, to) = if ja < jb { (ja, a, b) } else { (jb, b, a) };
+                runs.entry((false, ia - nx / 2))
+                    .or_default()
+                    .push((first, from, to));
+            } else {
+                diagonals.push(vec![self.at(a), self.at(b)]);
+            }
+        }
+        let mut features = Vec::new();
+        for ((_, offset), mut blocks) in runs {
+            blocks.sort_unstable();
+            // Every third county road is an arterial: what a city view shows of the grid.
+            let layer = if offset % (every * 3) == 0 {
+                Layer::Major
+            } else if offset % every == 0 {
+                Layer::Secondary
+            } else {
+                Layer::Minor
+            };
+            let mut line: Vec<(f64, f64)> = Vec::new();
+            let mut last: Option<i64> = None;
+            for (first, from, to) in blocks {
+                if last != Some(first - 1) && line.len() >= 2 {
+                    features.push(street(layer, std::mem::take(&mut line)));
+                }
+                if last != Some(first - 1) {
+                    line = vec![self.at(from)];
+                }
+                line.push(self.at(to));
+                last = Some(first);
+            }
+            if line.len() >= 2 {
+                features.push(street(layer, line));
+            }
+        }
+        features.extend(diagonals.into_iter().map(|d| street(Layer::Minor, d)));
+        features
+    }
+
+    fn at(&self, node: u32) -> (f64, f64) {
+        let i = node as usize;
+        (self.network.lon[i], self.network.lat[i])
+    }
+}
+
+/// A block of a grid line: its first column (or row) and its two nodes, west to east (or
+/// south to north).
+type Block = (i64, u32, u32);
+
+fn street(layer: Layer, line: Vec<(f64, f64)>) -> Feature {
+    Feature {
+        layer,
+        rank: 0,
+        name: None,
+        parts: vec![line],
+    }
 }
 
 /// Facility types of the demo and how many residents one baseline facility serves on average
@@ -411,6 +495,7 @@ pub fn demo_city(districts: &[DemoDistrict], seed: u64) -> DemoCity {
         districts: district_areas,
         population,
         facilities,
+        grid: (i64::from(grid.columns), i64::from(grid.rows), road_every),
     }
 }
 
@@ -440,5 +525,27 @@ mod tests {
         let districts = example_districts();
         let city = demo_city(&districts, 2021);
         assert_eq!(district_areas(&districts), city.districts);
+    }
+
+    #[test]
+    fn the_demo_basemap_draws_every_street_once_in_long_runs() {
+        let city = demo_city(&example_districts(), 2021);
+        let features = city.basemap_features();
+        let segments: usize = features
+            .iter()
+            .flat_map(|f| &f.parts)
+            .map(|p| p.len() - 1)
+            .sum();
+        assert_eq!(segments, city.network.edge_count());
+        // Runs, not blocks: far fewer lines than streets.
+        assert!(features.len() * 5 < segments, "{} lines", features.len());
+        let secondary = features
+            .iter()
+            .filter(|f| f.layer == Layer::Secondary)
+            .count();
+        assert!(
+            secondary > 0 && secondary < features.len() / 4,
+            "{secondary}"
+        );
     }
 }

@@ -7,9 +7,10 @@ use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 use flate2::read::GzDecoder;
+use jianguan_geo::basemap;
 use jianguan_geo::edgelist::read_indexed_graph;
 use jianguan_geo::network::Network;
-use jianguan_geo::osm::{TagTable, read_pbf};
+use jianguan_geo::osm::{TagTable, read_basemap, read_pbf};
 use jianguan_geo::paths::{Source, UNREACHED, nearest_distances};
 use petgraph::algo::dijkstra;
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -206,4 +207,106 @@ fn helsinki_pbf_reads_into_a_walking_network_with_facilities() {
     if let Some(dir) = osm_dir() {
         assert_same_graph(net, &reference_graph(&dir, "helsinki"), "helsinki");
     }
+}
+
+#[test]
+fn helsinki_multipolygon_parks_are_facilities() {
+    let Some(pbf) = helsinki_pbf() else { return };
+    let import = read_pbf(&pbf, &TagTable::default(), false).unwrap();
+    let from_relations: Vec<_> = import
+        .facilities
+        .iter()
+        .filter(|f| f.id.starts_with("osm:relation/"))
+        .collect();
+    eprintln!(
+        "Helsinki: {} multipolygon relations assembled into {} facilities, {} with open rings",
+        import.assembled_relations,
+        from_relations.len(),
+        import.open_relations
+    );
+    assert!(import.assembled_relations > 0);
+    assert!(
+        from_relations
+            .iter()
+            .any(|f| f.kind == "green" && f.points.len() >= 3),
+        "no green area from a relation"
+    );
+    // Each node of a ring once: the ring's closing node is not repeated.
+    for f in &from_relations {
+        let mut points = f.points.clone();
+        points.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        points.dedup();
+        assert_eq!(points.len(), f.points.len(), "{}", f.id);
+    }
+}
+
+#[test]
+fn helsinki_basemap_has_every_layer_and_levels_that_shrink() {
+    let Some(pbf) = helsinki_pbf() else { return };
+    let import = read_basemap(&pbf).unwrap();
+    let counts = basemap::counts(&import.features);
+    eprintln!(
+        "Helsinki basemap: {counts:?}, {} relations assembled, {} open",
+        import.assembled_relations, import.open_relations
+    );
+    for layer in [
+        basemap::Layer::Major,
+        basemap::Layer::Minor,
+        basemap::Layer::Path,
+        basemap::Layer::Green,
+        basemap::Layer::Water,
+        basemap::Layer::Place,
+    ] {
+        assert!(
+            counts.iter().any(|(l, n)| *l == layer && *n > 0),
+            "no {layer:?} in Helsinki's basemap"
+        );
+    }
+    assert!(import.assembled_relations > 0);
+    let levels = basemap::prepare(&import.features);
+    let sizes: Vec<usize> = levels.iter().map(|l| l.encode().len()).collect();
+    eprintln!("Helsinki basemap levels' bytes: {sizes:?}");
+    assert!(sizes.windows(2).all(|w| w[0] < w[1]), "{sizes:?}");
+    for level in &levels {
+        assert_eq!(
+            basemap::Level::decode(&level.encode())
+                .unwrap()
+                .features
+                .len(),
+            level.features.len()
+        );
+    }
+}
+
+#[test]
+fn porto_alegre_basemap_is_its_road_network() {
+    let Some(dir) = osm_dir() else { return };
+    let import = read_basemap(&dir.join("poa_osm.pbf")).unwrap();
+    let counts = basemap::counts(&import.features);
+    eprintln!("Porto Alegre basemap: {counts:?}");
+    for layer in [
+        basemap::Layer::Major,
+        basemap::Layer::Secondary,
+        basemap::Layer::Minor,
+    ] {
+        assert!(
+            counts.iter().any(|(l, n)| *l == layer && *n > 0),
+            "{layer:?}"
+        );
+    }
+    let (w, s, e, n) = basemap::bounds(&import.features).unwrap();
+    // Porto Alegre: about 51.2° W, 30.0° S.
+    assert!(
+        w > -51.4 && e < -51.0 && s > -30.3 && n < -29.8,
+        "{w} {s} {e} {n}"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_pbf_is_refused_for_the_basemap() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("city.osm.pbf");
+    std::fs::write(&path, "<?xml version='1.0'?><osm></osm>").unwrap();
+    let err = read_basemap(&path).unwrap_err().to_string();
+    assert!(err.contains("city.osm.pbf") && err.contains("PBF"), "{err}");
 }
