@@ -137,6 +137,8 @@ pub enum AuditAction {
     OrgImport,
     /// The districts' boundaries imported (the whole set replaced).
     DistrictBoundariesImport,
+    /// The basemap prepared (the stored one replaced).
+    BasemapPrepare,
 }
 
 impl AuditAction {
@@ -216,6 +218,7 @@ impl AuditAction {
             AuditAction::UnitReactivate => "恢复单位",
             AuditAction::OrgImport => "导入组织机构",
             AuditAction::DistrictBoundariesImport => "导入区划边界",
+            AuditAction::BasemapPrepare => "生成底图",
         }
     }
 
@@ -303,12 +306,13 @@ impl AuditAction {
             AuditAction::UnitReactivate => "unit.reactivate",
             AuditAction::OrgImport => "org.import",
             AuditAction::DistrictBoundariesImport => "district_boundaries.import",
+            AuditAction::BasemapPrepare => "basemap.prepare",
         }
     }
 }
 
 /// Every action with a fixed code, for reading a stored code back.
-const FIXED: [AuditAction; 64] = [
+const FIXED: [AuditAction; 65] = [
     AuditAction::AccessDenied,
     AuditAction::CsrfDenied,
     AuditAction::RateLimited,
@@ -373,6 +377,7 @@ const FIXED: [AuditAction; 64] = [
     AuditAction::UnitReactivate,
     AuditAction::OrgImport,
     AuditAction::DistrictBoundariesImport,
+    AuditAction::BasemapPrepare,
 ];
 
 /// The events of a tracked item (`item.{event}`), by the code the follow-up records use.

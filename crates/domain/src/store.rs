@@ -382,6 +382,39 @@ pub struct StoredBoundary {
     pub imported_by: String,
 }
 
+/// One stored level of a basemap: its lowest zoom and its encoded features.
+pub type StoredLevel = (u8, Vec<u8>);
+
+/// A basemap to store in place of the one stored (the levels as `jianguan_geo::basemap`
+/// encodes them: the store keeps bytes it does not read).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BasemapWrite {
+    /// Where it was prepared from (a file name, or the demo).
+    pub source: String,
+    /// What it holds, as the preparing command described it (JSON).
+    pub summary: String,
+    /// Each level: its lowest zoom and its encoded features.
+    pub levels: Vec<StoredLevel>,
+    /// Who prepared it.
+    pub prepared_by: String,
+}
+
+/// The stored basemap's description.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BasemapInfo {
+    /// Grows by one with each replacement: a node's cached basemap is current while its
+    /// revision is.
+    pub revision: i64,
+    /// Where it was prepared from.
+    pub source: String,
+    /// What it holds (JSON).
+    pub summary: String,
+    /// When it was stored, ms since the epoch.
+    pub prepared_at_ms: i64,
+    /// Who stored it.
+    pub prepared_by: String,
+}
+
 /// A city's first records, written by [`PortfolioStore::init_city`]: its units, categories and
 /// reporting periods (a [`Portfolio`] without projects) and its settings as (key, text).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -658,6 +691,22 @@ pub trait PortfolioStore: Send + Sync {
     fn replace_district_boundaries<'a>(
         &'a self,
         write: &'a BoundaryWrite,
+        audit: &'a [AuditDraft],
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+
+    /// The stored basemap's description, if a basemap is stored.
+    fn basemap_info(&self) -> BoxFuture<'_, Result<Option<BasemapInfo>, StoreError>>;
+
+    /// The stored basemap's levels, (lowest zoom, encoded features), lowest zoom first; empty
+    /// when none is stored.
+    fn basemap_levels(&self) -> BoxFuture<'_, Result<Vec<StoredLevel>, StoreError>>;
+
+    /// Stores `write` in place of the stored basemap, in one transaction with `audit`, with the
+    /// next revision; bumps the data version (with nothing for the read model to re-read) so
+    /// every node looks at the basemap's revision again.
+    fn replace_basemap<'a>(
+        &'a self,
+        write: &'a BasemapWrite,
         audit: &'a [AuditDraft],
     ) -> BoxFuture<'a, Result<(), StoreError>>;
 }

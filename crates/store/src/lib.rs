@@ -7,6 +7,7 @@
 //! crate that contains SQL.
 
 mod assessment;
+mod basemap;
 mod boundaries;
 mod cadence;
 mod catalogue;

@@ -1,6 +1,7 @@
 //! The campaign's records.
 
 use super::*;
+use crate::basemap;
 use crate::boundaries;
 use crate::catalogue;
 use jianguan_domain::change::Change;
@@ -8,7 +9,9 @@ use jianguan_domain::model::{Category, CategoryId};
 use jianguan_domain::store::CategoryVersion;
 use jianguan_domain::store::ReadModelPart;
 use jianguan_domain::store::ReportVersions;
-use jianguan_domain::store::{BoundaryWrite, StoredBoundary};
+use jianguan_domain::store::{
+    BasemapInfo, BasemapWrite, BoundaryWrite, StoredBoundary, StoredLevel,
+};
 
 impl PortfolioStore for Db {
     fn backend(&self) -> &'static str {
@@ -230,6 +233,37 @@ impl PortfolioStore for Db {
                 Db::Postgres(pool) => {
                     boundaries::postgres_boundaries::replace(pool, write, audit).await
                 }
+            }
+        })
+    }
+
+    fn basemap_info(&self) -> BoxFuture<'_, Result<Option<BasemapInfo>, StoreError>> {
+        Box::pin(async move {
+            match self {
+                Db::Sqlite(pool) => basemap::sqlite_basemap::info(pool).await,
+                Db::Postgres(pool) => basemap::postgres_basemap::info(pool).await,
+            }
+        })
+    }
+
+    fn basemap_levels(&self) -> BoxFuture<'_, Result<Vec<StoredLevel>, StoreError>> {
+        Box::pin(async move {
+            match self {
+                Db::Sqlite(pool) => basemap::sqlite_basemap::levels(pool).await,
+                Db::Postgres(pool) => basemap::postgres_basemap::levels(pool).await,
+            }
+        })
+    }
+
+    fn replace_basemap<'a>(
+        &'a self,
+        write: &'a BasemapWrite,
+        audit: &'a [AuditDraft],
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            match self {
+                Db::Sqlite(pool) => basemap::sqlite_basemap::replace(pool, write, audit).await,
+                Db::Postgres(pool) => basemap::postgres_basemap::replace(pool, write, audit).await,
             }
         })
     }

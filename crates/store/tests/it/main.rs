@@ -3,6 +3,7 @@
 //! of its own under `tests/`.
 
 mod backup;
+mod basemap;
 mod boundaries;
 mod catalogue;
 mod import;
