@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod assessment;
 pub mod audit;
 pub mod backup;
+pub mod basemap;
 pub mod cadence;
 pub mod catalogue;
 pub mod client;

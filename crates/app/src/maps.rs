@@ -6,12 +6,17 @@
 use std::collections::HashMap;
 
 use jianguan_charts::Lang;
+use jianguan_charts::basemap::{BaseDrawing, BaseStyle};
 use jianguan_charts::project_map::{self, MapArea, PointCard, ProjectMap};
 use jianguan_domain::Date;
 use jianguan_domain::map::{self, MapFilter, Mark, Shade, Standing, Viewport};
+use jianguan_domain::model::GeoPoint;
 use jianguan_domain::model::{Portfolio, Project, ProjectId, UnitId, UnitKind};
 use jianguan_domain::overview::Overview;
 use jianguan_domain::warnings::Light;
+use jianguan_geo::basemap::Layer;
+
+use crate::basemap::Basemap;
 
 /// A choropleth's classes, lowest first: (colour, "from – to").
 pub type Shading = Vec<(&'static str, String)>;
@@ -83,6 +88,52 @@ pub fn district_areas(
     (areas, shading)
 }
 
+/// The basemap under `view`: what falls in it (and a margin, so lines leaving the view are
+/// not cut at its edge), projected to its pixels, its credit in `lang`.
+pub fn base_drawing(basemap: &Basemap, view: &Viewport, lang: Lang) -> BaseDrawing {
+    const MARGIN_PX: f64 = 32.0;
+    let (w, h) = (f64::from(view.width), f64::from(view.height));
+    let nw = view.unproject(-MARGIN_PX, -MARGIN_PX);
+    let se = view.unproject(w + MARGIN_PX, h + MARGIN_PX);
+    let features = basemap
+        .index
+        .features_in(view.zoom, (nw.lon, se.lat, se.lon, nw.lat));
+    let project = |&(lon, lat): &(f64, f64)| view.project(GeoPoint { lon, lat });
+    let mut drawing = BaseDrawing {
+        attribution: basemap
+            .attribution
+            .as_deref()
+            .map(|a| lang.t(a).to_string()),
+        ..BaseDrawing::default()
+    };
+    for f in features {
+        let style = match f.layer {
+            Layer::Water => BaseStyle::Water,
+            Layer::Green => BaseStyle::Green,
+            Layer::River => BaseStyle::River,
+            Layer::Rail => BaseStyle::Rail,
+            Layer::Path => BaseStyle::Path,
+            Layer::Service => BaseStyle::Service,
+            Layer::Minor => BaseStyle::Minor,
+            Layer::Secondary => BaseStyle::Secondary,
+            Layer::Major => BaseStyle::Major,
+            Layer::Place => {
+                if let (Some(name), Some(at)) = (&f.name, f.parts.first().and_then(|p| p.first())) {
+                    let (x, y) = project(at);
+                    drawing.names.push((name.clone(), x, y));
+                }
+                continue;
+            }
+        };
+        let parts = f.parts.iter().map(|p| p.iter().map(project).collect());
+        match drawing.layers.last_mut() {
+            Some((last, lines)) if *last == style => lines.extend(parts),
+            _ => drawing.layers.push((style, parts.collect())),
+        }
+    }
+    drawing
+}
+
 /// A rate as the pages write it (two decimals, a percent sign).
 fn pct(rate: f64) -> String {
     jianguan_domain::fmt::rate(Some(rate))
@@ -108,6 +159,7 @@ const PICTURE_SIZE: (u32, u32) = (720, 600);
 /// projects; none when nothing is located.
 pub fn document_pictures(
     portfolio: &Portfolio,
+    basemap: Option<&Basemap>,
     overview: &Overview,
     lights: &HashMap<ProjectId, Light>,
     year: i16,
@@ -156,6 +208,7 @@ pub fn document_pictures(
             .collect();
         pictures.push(Picture {
             svg: ProjectMap {
+                base: None,
                 title: "各县区项目完成率".into(),
                 desc: format!("截至{date}，各县区项目完成率分五档着色"),
                 view,
@@ -177,6 +230,7 @@ pub fn document_pictures(
     let late = map::points(scoped(), year, as_of, &overdue, light_of);
     let (outlines, _) = district_areas(portfolio, None, lang, &|_| false);
     let marks = map::marks(&late.points, &view, 44.0);
+    let base = basemap.map(|b| base_drawing(b, &view, lang));
     let legend: Vec<(String, String)> = [Light::Blue, Light::Yellow, Light::Red]
         .into_iter()
         .filter_map(|l| {
@@ -207,6 +261,7 @@ pub fn document_pictures(
     };
     pictures.push(Picture {
         svg: ProjectMap {
+            base: base.as_ref(),
             title: "逾期项目分布".into(),
             desc: format!("截至{date}，{} 个项目有逾期节点", late.points.len()),
             view,
@@ -248,6 +303,7 @@ fn no_zoom(_: &map::Cluster) -> String {
 /// light projects.
 pub fn pictures_as_of(
     portfolio: &Portfolio,
+    basemap: Option<&Basemap>,
     overview: &Overview,
     warnings: &jianguan_domain::warnings::WarningBook,
     items: &[jianguan_domain::followup::TrackedItem],
@@ -258,10 +314,18 @@ pub fn pictures_as_of(
         &warnings.open_on(as_of),
         jianguan_domain::acts::projects_under_acts(items, as_of),
     );
-    document_pictures(portfolio, overview, &lights, overview.year, as_of, covers)
-        .into_iter()
-        .map(|p| (p.svg, p.caption))
-        .collect()
+    document_pictures(
+        portfolio,
+        basemap,
+        overview,
+        &lights,
+        overview.year,
+        as_of,
+        covers,
+    )
+    .into_iter()
+    .map(|p| (p.svg, p.caption))
+    .collect()
 }
 
 #[cfg(test)]
@@ -281,7 +345,7 @@ mod tests {
         let lights = HashMap::new();
 
         // Without boundaries: only the overdue projects, fitted to them.
-        let pictures = document_pictures(&city, &overview, &lights, 2021, as_of, |_| true);
+        let pictures = document_pictures(&city, None, &overview, &lights, 2021, as_of, |_| true);
         assert_eq!(pictures.len(), 1);
         let overdue = city
             .projects
@@ -301,7 +365,7 @@ mod tests {
             .into_iter()
             .map(|(unit, b)| (unit, Arc::new(b)))
             .collect();
-        let pictures = document_pictures(&city, &overview, &lights, 2021, as_of, |_| true);
+        let pictures = document_pictures(&city, None, &overview, &lights, 2021, as_of, |_| true);
         assert_eq!(pictures.len(), 2);
         assert!(pictures[0].caption.contains("各县区项目完成率"));
         for d in city.units_of(UnitKind::District) {
@@ -327,7 +391,7 @@ mod tests {
             .filter(|p| map::standing(p, 2021, as_of) == Standing::Overdue)
             .count();
         assert!(own < overdue);
-        let narrowed = document_pictures(&city, &overview, &lights, 2021, as_of, |p| {
+        let narrowed = document_pictures(&city, None, &overview, &lights, 2021, as_of, |p| {
             p.district == one
         });
         assert!(

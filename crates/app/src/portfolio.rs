@@ -117,6 +117,13 @@ impl<T> Clone for Cached<T> {
     }
 }
 
+/// The basemap a node holds: its revision and the data version it was last known current at.
+struct BasemapSlot {
+    checked_at: i64,
+    revision: Option<i64>,
+    index: Option<Arc<crate::basemap::Basemap>>,
+}
+
 /// A store with the read models a node caches over it, the clock and the node's file locations.
 ///
 /// The read model is never re-read whole after a write: a node reads the change log since its
@@ -136,6 +143,7 @@ pub struct App {
     /// Held by the one task bringing the cadence's records up to date.
     cadence_turn: Mutex<()>,
     coverage_cache: Mutex<Option<Arc<Coverage>>>,
+    basemap_cache: Mutex<Option<BasemapSlot>>,
     books: FigureBooks,
     anchors: OnceLock<PathBuf>,
     photos: OnceLock<PathBuf>,
@@ -154,6 +162,7 @@ impl App {
             cadence_cache: std::sync::RwLock::new(None),
             cadence_turn: Mutex::new(()),
             coverage_cache: Mutex::new(None),
+            basemap_cache: Mutex::new(None),
             books: FigureBooks::default(),
             anchors: OnceLock::new(),
             photos: OnceLock::new(),
@@ -348,6 +357,39 @@ impl App {
         let built = Coverage::build(snapshot.clone()).await?;
         *slot = Some(built.clone());
         Ok(built)
+    }
+
+    /// The stored basemap (decoded and indexed), if one is stored: read once per revision. The
+    /// revision is looked at again only when the data version moved past the last look (storing
+    /// a basemap bumps it), so a map costs no query while nothing is written.
+    pub async fn basemap(
+        &self,
+        snapshot: &Snapshot,
+    ) -> Result<Option<Arc<crate::basemap::Basemap>>, StoreError> {
+        let mut slot = self.basemap_cache.lock().await;
+        if let Some(held) = slot.as_ref()
+            && held.checked_at >= snapshot.version
+        {
+            return Ok(held.index.clone());
+        }
+        let revision = self.store.basemap_info().await?.map(|i| i.revision);
+        if let Some(held) = slot.as_mut()
+            && held.revision == revision
+        {
+            held.checked_at = snapshot.version;
+            return Ok(held.index.clone());
+        }
+        let loaded = crate::basemap::load(self.store.as_ref()).await?;
+        let (revision, index) = match loaded {
+            Some((revision, index)) => (Some(revision), Some(Arc::new(index))),
+            None => (None, None),
+        };
+        *slot = Some(BasemapSlot {
+            checked_at: snapshot.version,
+            revision,
+            index: index.clone(),
+        });
+        Ok(index)
     }
 
     /// Every project's contribution to the figures of `year` at `dates`, for `snapshot`: kept

@@ -8,6 +8,7 @@ use std::fmt::{self, Write};
 
 pub use jianguan_domain::i18n::Lang;
 
+pub mod basemap;
 pub mod project_map;
 mod timeline;
 

@@ -13,7 +13,22 @@ use jianguan_domain::map::{Cluster, Mark, Standing, Viewport};
 use jianguan_domain::model::{GeoPoint, ProjectId};
 use jianguan_domain::warnings::Light;
 
+use crate::basemap::BaseDrawing;
 use crate::{FONT_FAMILY, FONT_PX, INK, Lang, esc, num, render_to_string, status};
+
+/// Whether `p` is inside `rings` (even-odd: a hole's inside is outside).
+fn inside(rings: &[Vec<(f64, f64)>], (px, py): (f64, f64)) -> bool {
+    let mut crossings = 0;
+    for ring in rings {
+        for pair in ring.windows(2) {
+            let ((ax, ay), (bx, by)) = (pair[0], pair[1]);
+            if (ay > py) != (by > py) && px < ax + (py - ay) * (bx - ax) / (by - ay) {
+                crossings += 1;
+            }
+        }
+    }
+    crossings % 2 == 1
+}
 
 /// The colour a standing is drawn in.
 pub fn standing_colour(standing: Standing) -> &'static str {
@@ -83,6 +98,8 @@ pub struct ProjectMap<'a> {
     pub desc: String,
     /// The view.
     pub view: Viewport,
+    /// The basemap, drawn under everything (`None`: the plain land colour).
+    pub base: Option<&'a BaseDrawing>,
     /// District areas, drawn under the marks.
     pub areas: &'a [MapArea],
     /// The marks.
@@ -134,7 +151,13 @@ impl ProjectMap<'_> {
             desc = esc(&self.desc),
             land = LAND,
         )?;
+        if let Some(base) = self.base {
+            base.write_under(out, self.view.zoom)?;
+        }
         self.write_areas(out)?;
+        if let Some(base) = self.base {
+            base.write_names(out, w, h)?;
+        }
         for mark in self.marks {
             match mark {
                 Mark::Project(p, (x, y)) => {
@@ -164,9 +187,13 @@ impl ProjectMap<'_> {
         for area in self.areas {
             let mut d = String::new();
             let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-            for ring in &area.rings {
-                for (i, at) in ring.iter().enumerate() {
-                    let (x, y) = self.view.project(*at);
+            let rings: Vec<Vec<(f64, f64)>> = area
+                .rings
+                .iter()
+                .map(|ring| ring.iter().map(|at| self.view.project(*at)).collect())
+                .collect();
+            for ring in &rings {
+                for (i, &(x, y)) in ring.iter().enumerate() {
                     (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
                     d.push(if i == 0 { 'M' } else { 'L' });
                     write!(d, "{} {}", num(x), num(y))?;
@@ -191,12 +218,17 @@ impl ProjectMap<'_> {
                 t = esc(&area.title),
             )?;
             out.push_str(if open.is_some() { "</a>" } else { "" });
-            // A name is written where its area shows wide enough to hold it.
+            // A name is written where its area shows wide enough to hold it, at the middle of
+            // the part in view when that point is in the area (not in a neighbour the box
+            // overlaps).
             let (cx, cy) = (
                 (x0.max(0.0) + x1.min(vw)) / 2.0,
                 (y0.max(0.0) + y1.min(vh)) / 2.0,
             );
-            if x1.min(vw) - x0.max(0.0) > 80.0 && y1.min(vh) - y0.max(0.0) > 40.0 {
+            if x1.min(vw) - x0.max(0.0) > 80.0
+                && y1.min(vh) - y0.max(0.0) > 40.0
+                && inside(&rings, (cx, cy))
+            {
                 labels.push((cx, cy, &area.name));
             }
         }
@@ -442,6 +474,7 @@ mod tests {
             href: Some("/districts/1".into()),
         }];
         ProjectMap {
+            base: None,
             title: "项目地图".into(),
             desc: "4 个项目".into(),
             view,

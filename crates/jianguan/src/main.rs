@@ -20,6 +20,7 @@ use jianguan_web::AppState;
 
 mod assess;
 mod backup;
+mod basemap;
 mod bench;
 mod cadence;
 mod catch_up;
@@ -141,6 +142,9 @@ enum Command {
         #[command(subcommand)]
         command: districts::DistrictsCommand,
     },
+    /// The offline basemap (底图) under every map: `basemap --osm city.osm.pbf` (roads,
+    /// railways, water, green areas and place names, prepared once and stored) or `--demo`.
+    Basemap(basemap::BasemapArgs),
     /// Accounts: `user add` creates one (the first account of a production database, too).
     User {
         #[command(subcommand)]
@@ -563,6 +567,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Org { command } => org::org(command, lang).await,
         Command::Districts { command } => districts::run(command, lang).await,
+        Command::Basemap(args) => basemap::run(args, lang).await,
         Command::Gen { scale, db, seed } => gen_ledger(scale, &db, seed, lang).await,
         Command::Security { command } => security::security(command, lang).await,
         Command::User {
@@ -833,6 +838,12 @@ async fn demo(db: &str, crypto: jianguan_audit::CryptoSuite, serving: Serving) -
             .await
             .context("writing the demo city")?;
         bar.finish_and_clear();
+        // The basemap under its maps: its generated streets (apart from the seed, which the
+        // tests run many times without maps to look at).
+        jianguan_app::basemap::store_demo(&store, Clock::system(), "demo", &seeded.city)
+            .await
+            .map_err(|e| anyhow::anyhow!("{}", lang.message(&e.to_string())))
+            .context("storing the demo city's basemap")?;
         eprintln!(
             "{}{}{}{}{}",
             lang.tn2(

@@ -165,8 +165,10 @@ pub async fn report(args: ReportArgs, lang: Lang) -> Result<()> {
             let cadence = store.load_cadence().await?;
             let ledger = InvestmentLedger::from_points(model.investment);
             let overview = Overview::compute_with(&model.portfolio, &ledger, pack.year, pack.to);
+            let basemap = jianguan_app::basemap::load(&store).await?.map(|(_, b)| b);
             let maps = jianguan_app::maps::pictures_as_of(
                 &model.portfolio,
+                basemap.as_ref(),
                 &overview,
                 &jianguan_domain::warnings::WarningBook::new(cadence.warnings),
                 &cadence.items,
@@ -192,8 +194,10 @@ pub async fn report(args: ReportArgs, lang: Lang) -> Result<()> {
             );
             let mut doc = reports::quarterly(&analysis, &model.portfolio, reports::DEFAULT_ISSUER)?;
             let cadence = store.load_cadence().await?;
+            let basemap = jianguan_app::basemap::load(&store).await?.map(|(_, b)| b);
             let maps = jianguan_app::maps::pictures_as_of(
                 &model.portfolio,
+                basemap.as_ref(),
                 &analysis.end_overview,
                 &jianguan_domain::warnings::WarningBook::new(cadence.warnings),
                 &items,

@@ -197,6 +197,8 @@ struct DrawInput {
     /// The figure book the overview reads, when districts are shaded: (book, the as-of day's
     /// index in it).
     book: Option<(Arc<FigureBook>, usize)>,
+    /// The stored basemap, if any.
+    basemap: Option<Arc<jianguan_app::basemap::Basemap>>,
 }
 
 fn draw(input: DrawInput) -> Drawn {
@@ -210,6 +212,7 @@ fn draw(input: DrawInput) -> Drawn {
         base,
         lang,
         book,
+        basemap,
     } = input;
     let p = &snap.portfolio;
     let scoped = p
@@ -350,7 +353,11 @@ fn draw(input: DrawInput) -> Drawn {
         located.points.len(),
         in_view,
     );
+    let base = basemap
+        .as_deref()
+        .map(|b| jianguan_app::maps::base_drawing(b, &view, lang));
     let svg = ProjectMap {
+        base: base.as_ref(),
         title,
         desc,
         view,
@@ -408,8 +415,10 @@ async fn draw_request(
         }
         None => None,
     };
+    let basemap = state.app().basemap(&snap).await?;
     let input = DrawInput {
         book,
+        basemap,
         snap,
         visible,
         lights,

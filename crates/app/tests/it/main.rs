@@ -4,5 +4,6 @@
 //! `build.rs`); without it they are listed as ignored, with the reason.
 
 mod architecture;
+mod basemap;
 mod districts;
 mod read_model;

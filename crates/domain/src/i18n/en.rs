@@ -2880,4 +2880,55 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "已加密 {n} 个以明文保存的动态口令密钥",
         "Sealed {n} one-time code keys stored in plain text",
     ),
+    // The basemap (issue 19).
+    ("© OpenStreetMap 贡献者", "© OpenStreetMap contributors"),
+    (
+        "{n}：没有可绘制的道路、铁路、水系、绿地或地名",
+        "{n}: nothing to draw (no roads, railways, water, green areas or places)",
+    ),
+    (
+        "{n}：范围（{m}）与本市各县区的边界（{k}）不重叠，是否选错了城市的 OSM 文件？未写入任何内容",
+        "{n}: its extent ({m}) does not overlap the city's district boundaries ({k}): is it another city's OSM file? Nothing was written",
+    ),
+    (
+        "经度 {n} 至 {m}，纬度 {k} 至 {j}",
+        "longitude {n} to {m}, latitude {k} to {j}",
+    ),
+    (
+        "{n} 个多边形关系（大型公园、水面）已拼合",
+        "{n} multipolygon relations (large parks, water) assembled",
+    ),
+    (
+        "{n} 个多边形关系的成员缺失、未能闭合，只用了已闭合的环",
+        "{n} multipolygon relations have members missing and did not close: only their closed rings are used",
+    ),
+    (
+        "{n} 处路段引用的节点不在文件中，在该处截断",
+        "{n} way node references are missing from the file (lines cut there)",
+    ),
+    (
+        "没有项目有坐标，无法生成示例市底图",
+        "No project has a location: the demo city's basemap cannot be generated",
+    ),
+    ("底图要素：{n}", "Basemap features: {n}"),
+    ("示例市生成路网", "the demo city's generated streets"),
+    ("第 {n} 级起：{m}", "From zoom {n}: {m}"),
+    ("{n} 个要素，{m} KB", "{n} features, {m} KB"),
+    (
+        "试运行：底图共 {n} KB，准备用时 {m} 秒，未写入",
+        "Dry run: the basemap takes {n} KB, prepared in {m} s; nothing written",
+    ),
+    (
+        "已存入底图：共 {n} KB，用时 {m} 秒",
+        "Basemap stored: {n} KB in {m} s",
+    ),
+    ("水面", "water"),
+    ("绿地", "green areas"),
+    ("河流", "rivers"),
+    ("步行道", "footpaths"),
+    ("内部道路", "service roads"),
+    ("支路", "streets"),
+    ("次干道", "secondary roads"),
+    ("主干道", "main roads"),
+    ("地名", "places"),
 ];

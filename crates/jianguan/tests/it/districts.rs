@@ -189,3 +189,119 @@ fn boundaries_import_export_round_trip_and_bad_files_are_refused_naming_the_feat
     );
     assert_eq!(ok(&["districts", "export", "--db", &db]), first);
 }
+
+/// A tiny extract: a primary road and a street crossing it, a park and a suburb's name, all
+/// `around` (lon, lat).
+fn tiny_extract(path: &std::path::Path, around: (f64, f64)) {
+    let (x, y) = around;
+    let tags = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    let nodes = vec![
+        (1, x, y, vec![]),
+        (2, x + 0.02, y, vec![]),
+        (3, x + 0.01, y - 0.01, vec![]),
+        (4, x + 0.01, y + 0.01, vec![]),
+        (5, x + 0.002, y + 0.002, vec![]),
+        (6, x + 0.008, y + 0.002, vec![]),
+        (7, x + 0.008, y + 0.008, vec![]),
+        (
+            8,
+            x + 0.005,
+            y + 0.005,
+            tags(&[("place", "suburb"), ("name", "东湖街道")]),
+        ),
+    ];
+    let ways = vec![
+        (10, vec![1, 2], tags(&[("highway", "primary")])),
+        (11, vec![3, 4], tags(&[("highway", "residential")])),
+        (12, vec![5, 6, 7, 5], tags(&[("leisure", "park")])),
+    ];
+    let mut file = std::fs::File::create(path).unwrap();
+    jianguan_geo::pbf_write::write_pbf(&mut file, &nodes, &ways).unwrap();
+}
+
+#[tokio::test]
+async fn a_basemap_is_prepared_from_the_citys_extract_and_another_citys_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("city.db").display().to_string();
+    ok(&["init", "--db", &db, "--city", "测试市", "--year", "2021"]);
+    let org = dir.path().join("org.csv");
+    std::fs::write(&org, ORG_CSV).unwrap();
+    ok(&["org", "import", "--db", &db, org.to_str().unwrap()]);
+    let districts = dir.path().join("districts.geojson");
+    std::fs::write(&districts, DISTRICTS).unwrap();
+    ok(&[
+        "districts",
+        "import",
+        "--db",
+        &db,
+        "--file",
+        districts.to_str().unwrap(),
+        "--property",
+        "NAME",
+    ]);
+    let pbf = dir.path().join("city.osm.pbf");
+    tiny_extract(&pbf, (114.1, 29.1));
+    let pbf = pbf.to_str().unwrap();
+
+    // A dry run prepares and reports, and writes nothing.
+    let dry: serde_json::Value = serde_json::from_str(&ok(&[
+        "basemap",
+        "--db",
+        &db,
+        "--osm",
+        pbf,
+        "--dry-run",
+        "--json",
+    ]))
+    .expect("JSON");
+    assert_eq!(dry["written"], false);
+    for (layer, n) in [("major", 1), ("minor", 1), ("green", 1), ("place", 1)] {
+        assert_eq!(dry["features"][layer], n, "{layer}: {dry}");
+    }
+    assert_eq!(dry["levels"].as_array().map(Vec::len), Some(4), "{dry}");
+    let store = jianguan_store::open(&db).await.unwrap();
+    use jianguan_domain::store::prelude::*;
+    assert_eq!(store.basemap_info().await.unwrap(), None);
+
+    let stored = ok(&["basemap", "--db", &db, "--osm", pbf]);
+    assert!(stored.contains("已存入底图"), "{stored}");
+    assert!(stored.contains("主干道 1"), "{stored}");
+    let info = store.basemap_info().await.unwrap().expect("stored");
+    assert_eq!(info.revision, 1);
+    assert!(info.source.starts_with("city.osm.pbf"), "{}", info.source);
+    assert_eq!(store.basemap_levels().await.unwrap().len(), 4);
+
+    // Porto Alegre's box, not this city's: refused naming both, the stored basemap kept.
+    let elsewhere = dir.path().join("poa.osm.pbf");
+    tiny_extract(&elsewhere, (-51.2, -30.0));
+    let err = refused(&["basemap", "--db", &db, "--osm", elsewhere.to_str().unwrap()]);
+    assert!(
+        err.contains("poa.osm.pbf") && err.contains("不重叠") && err.contains("-51.200"),
+        "{err}"
+    );
+    // And in English.
+    let out = Command::new(env!("CARGO_BIN_EXE_jianguan"))
+        .args(["--lang", "en", "basemap", "--db", &db, "--osm"])
+        .arg(&elsewhere)
+        .arg("--dry-run")
+        .env("RUST_LOG", "off")
+        .output()
+        .unwrap();
+    let en = text(&out.stderr);
+    assert!(
+        en.contains("does not overlap the city's district boundaries"),
+        "{en}"
+    );
+    // A file that is not PBF at all.
+    let fake = dir.path().join("fake.osm.pbf");
+    std::fs::write(&fake, "<osm/>").unwrap();
+    let err = refused(&["basemap", "--db", &db, "--osm", fake.to_str().unwrap()]);
+    assert!(err.contains("fake.osm.pbf") && err.contains("PBF"), "{err}");
+    assert_eq!(store.basemap_info().await.unwrap(), Some(info));
+    store.close().await;
+}

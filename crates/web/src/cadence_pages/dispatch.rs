@@ -257,6 +257,7 @@ pub(crate) async fn docx(
     // The districts' completion and the overdue projects as of the week's end, over the same
     // projects as the pack.
     let cadence = super::records(&state).await?;
+    let basemap = state.app().basemap(&snap).await?;
     let (year, as_of) = (pack.year, pack.to);
     let maps = tokio::task::spawn_blocking(move || {
         let covers = |pr: &jianguan_domain::model::Project| viewer.scope.covers(pr);
@@ -270,6 +271,7 @@ pub(crate) async fn docx(
         );
         jianguan_app::maps::pictures_as_of(
             p,
+            basemap.as_deref(),
             &overview,
             &cadence.warnings,
             &cadence.items,

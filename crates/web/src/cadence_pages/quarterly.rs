@@ -196,8 +196,10 @@ pub(crate) async fn docx(
         jianguan_documents::reports::DEFAULT_ISSUER,
     )
     .map_err(|e| AppError::internal(e.to_string()))?;
+    let basemap = state.app().basemap(&snap).await?;
     let maps = jianguan_app::maps::pictures_as_of(
         &snap.portfolio,
+        basemap.as_deref(),
         &analysis.end_overview,
         &cadence.warnings,
         &cadence.items,

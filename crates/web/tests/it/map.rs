@@ -176,7 +176,55 @@ async fn district_and_project_pages_carry_their_map(app: &App) {
     assert!(page.contains("在项目地图上查看"));
 }
 
+async fn the_basemap_is_drawn_under_every_map_once_stored(app: &App) {
+    let at = app.project.location.expect("the demo's project is located");
+    let path = format!(
+        "/map.svg?year=2021&lon={}&lat={}&zoom=15&w=600&h=400",
+        at.lon, at.lat
+    );
+    let svg = app.get("office", &path).await;
+    assert!(!svg.body.contains("class=\"basemap\""), "none stored yet");
+
+    jianguan_app::basemap::store_demo(
+        &*app.store,
+        jianguan_app::Clock::system(),
+        "test",
+        &app.city,
+    )
+    .await
+    .expect("the demo's basemap is stored")
+    .expect("the demo has located projects");
+    // Under the projects, at street level: the streets.
+    let svg = app.get("office", &path).await.body;
+    let (base, marks) = svg
+        .split_once("class=\"basemap\"")
+        .map(|(_, rest)| (rest, rest.split_once("class=\"pt\"").map(|p| p.1)))
+        .expect("a basemap in the map");
+    assert!(base.contains("class=\"b-minor\""), "streets: {svg}");
+    assert!(marks.is_some(), "the projects drawn over it: {svg}");
+    // A city-wide view keeps only the main roads.
+    let page = app.page("office", "/map?year=2021").await;
+    let city = page
+        .split_once("class=\"basemap\"")
+        .map(|(_, rest)| rest.split("</g>").next().unwrap_or(""))
+        .expect("a basemap on the page");
+    assert!(city.contains("b-major"), "{city}");
+    assert!(
+        !city.contains("b-minor"),
+        "no side streets city-wide: {city}"
+    );
+    // The inset on a district's page and the wall's map carry it too.
+    let district = app.project.district;
+    let page = app
+        .page("office", &format!("/districts/{}?year=2021", district.0))
+        .await;
+    assert!(page.contains("class=\"basemap\""), "{page}");
+    let wall = app.page("office", "/wall?part=body").await;
+    assert!(wall.contains("class=\"basemap\""), "{wall}");
+}
+
 scenarios!([
+    the_basemap_is_drawn_under_every_map_once_stored,
     the_map_counts_the_located_projects_the_reader_may_see,
     a_street_level_view_links_each_project_within_the_readers_scope,
     district_and_project_pages_carry_their_map,
