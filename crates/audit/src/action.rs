@@ -137,6 +137,10 @@ pub enum AuditAction {
     OrgImport,
     /// The districts' boundaries imported (the whole set replaced).
     DistrictBoundariesImport,
+    /// A wall link made (it opens the wall display without a login).
+    WallLinkCreate,
+    /// A wall link revoked.
+    WallLinkRevoke,
 }
 
 impl AuditAction {
@@ -216,6 +220,8 @@ impl AuditAction {
             AuditAction::UnitReactivate => "恢复单位",
             AuditAction::OrgImport => "导入组织机构",
             AuditAction::DistrictBoundariesImport => "导入区划边界",
+            AuditAction::WallLinkCreate => "新建大屏链接",
+            AuditAction::WallLinkRevoke => "撤销大屏链接",
         }
     }
 
@@ -303,12 +309,14 @@ impl AuditAction {
             AuditAction::UnitReactivate => "unit.reactivate",
             AuditAction::OrgImport => "org.import",
             AuditAction::DistrictBoundariesImport => "district_boundaries.import",
+            AuditAction::WallLinkCreate => "wall_link.create",
+            AuditAction::WallLinkRevoke => "wall_link.revoke",
         }
     }
 }
 
 /// Every action with a fixed code, for reading a stored code back.
-const FIXED: [AuditAction; 64] = [
+const FIXED: [AuditAction; 66] = [
     AuditAction::AccessDenied,
     AuditAction::CsrfDenied,
     AuditAction::RateLimited,
@@ -373,6 +381,8 @@ const FIXED: [AuditAction; 64] = [
     AuditAction::UnitReactivate,
     AuditAction::OrgImport,
     AuditAction::DistrictBoundariesImport,
+    AuditAction::WallLinkCreate,
+    AuditAction::WallLinkRevoke,
 ];
 
 /// The events of a tracked item (`item.{event}`), by the code the follow-up records use.
