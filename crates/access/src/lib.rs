@@ -12,9 +12,10 @@
 //! - [`username`]: usernames that collide after Unicode normalisation and case folding;
 //! - [`totp`]: the RFC 6238 second factor;
 //! - [`session`]: session timeouts, dormant and expired accounts, the security settings;
-//! - [`throttle`]: login throttling and lockout per (user name, source address).
+//! - [`throttle`]: login throttling and lockout per (user name, source address);
+//! - [`wall`]: wall links — their tokens, the reader a link reads as, when one opens.
 //!
-//! The only outside effect is reading OS randomness for salts and TOTP secrets; there is no
+//! The only outside effect is reading OS randomness for salts, TOTP secrets and wall tokens; there is no
 //! database, network or async runtime here (a test in `tests/it/purity.rs` keeps it so).
 
 pub mod password;
@@ -25,6 +26,7 @@ pub mod session;
 pub mod throttle;
 pub mod totp;
 pub mod username;
+pub mod wall;
 
 pub use policy::{Action, Resource, Rule};
 pub use roles::{AccessError, Role};

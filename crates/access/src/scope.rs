@@ -78,6 +78,21 @@ impl Scope {
     }
 }
 
+impl From<jianguan_domain::store::RecordScope> for Scope {
+    /// The scope a stored [`RecordScope`] names (the inverse of [`Scope::record_scope`]).
+    fn from(scope: jianguan_domain::store::RecordScope) -> Scope {
+        use jianguan_domain::store::RecordScope;
+        match scope {
+            RecordScope::All => Scope::All,
+            RecordScope::Line(unit) => Scope::Line(unit),
+            RecordScope::LeadUnit(unit) => Scope::LeadUnit(unit),
+            RecordScope::District(unit) => Scope::District(unit),
+            RecordScope::ResponsibleUnit(unit) => Scope::ResponsibleUnit(unit),
+            RecordScope::Nothing => Scope::None,
+        }
+    }
+}
+
 /// Decides a request in one step: whether any of `roles` may take `action` on `resource`, and if
 /// so, over which projects.
 ///

@@ -37,7 +37,8 @@ pub enum Requester<'a> {
 }
 
 impl Requester<'_> {
-    fn name(&self) -> &str {
+    /// The name the audit trail records.
+    pub fn name(&self) -> &str {
         match self {
             Requester::Account { name, .. } | Requester::Operator(name) => name,
         }

@@ -139,6 +139,10 @@ pub enum AuditAction {
     DistrictBoundariesImport,
     /// The basemap prepared (the stored one replaced).
     BasemapPrepare,
+    /// A wall link made (it opens the wall display without a login).
+    WallLinkCreate,
+    /// A wall link revoked.
+    WallLinkRevoke,
 }
 
 impl AuditAction {
@@ -219,6 +223,8 @@ impl AuditAction {
             AuditAction::OrgImport => "导入组织机构",
             AuditAction::DistrictBoundariesImport => "导入区划边界",
             AuditAction::BasemapPrepare => "生成底图",
+            AuditAction::WallLinkCreate => "新建大屏链接",
+            AuditAction::WallLinkRevoke => "撤销大屏链接",
         }
     }
 
@@ -307,12 +313,14 @@ impl AuditAction {
             AuditAction::OrgImport => "org.import",
             AuditAction::DistrictBoundariesImport => "district_boundaries.import",
             AuditAction::BasemapPrepare => "basemap.prepare",
+            AuditAction::WallLinkCreate => "wall_link.create",
+            AuditAction::WallLinkRevoke => "wall_link.revoke",
         }
     }
 }
 
 /// Every action with a fixed code, for reading a stored code back.
-const FIXED: [AuditAction; 65] = [
+const FIXED: [AuditAction; 67] = [
     AuditAction::AccessDenied,
     AuditAction::CsrfDenied,
     AuditAction::RateLimited,
@@ -378,6 +386,8 @@ const FIXED: [AuditAction; 65] = [
     AuditAction::OrgImport,
     AuditAction::DistrictBoundariesImport,
     AuditAction::BasemapPrepare,
+    AuditAction::WallLinkCreate,
+    AuditAction::WallLinkRevoke,
 ];
 
 /// The events of a tracked item (`item.{event}`), by the code the follow-up records use.

@@ -81,7 +81,7 @@ pub struct MapArea {
 /// What the page knows of a lone project: where it links and what its card says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PointCard {
-    /// Its page.
+    /// Its page; empty for none (the dot is then not a link).
     pub href: String,
     /// Its name (the card's heading and the dot's tooltip).
     pub name: String,
@@ -114,7 +114,8 @@ pub struct ProjectMap<'a> {
 }
 
 impl ProjectMap<'_> {
-    /// The SVG. `card` describes each lone project; `zoom_href` is where a cluster leads.
+    /// The SVG. `card` describes each lone project; `zoom_href` is where a cluster leads (empty:
+    /// nowhere, the cluster is not a link).
     pub fn render(
         &self,
         card: impl Fn(ProjectId) -> PointCard,
@@ -261,12 +262,22 @@ impl ProjectMap<'_> {
             ("：", "，")
         };
         let title = format!("{}{colon}{}", lang.tn("{n} 个项目", n), shares.join(comma));
-        write!(
-            out,
-            r#"<a class="cluster" href="{href}"><title>{title}</title>"#,
-            href = esc(href),
-            title = esc(&title),
-        )?;
+        // Without a link (a wall opened by a link, a document) the mark is a group.
+        let tag = if href.is_empty() { "g" } else { "a" };
+        if href.is_empty() {
+            write!(
+                out,
+                r#"<g class="cluster"><title>{title}</title>"#,
+                title = esc(&title)
+            )?;
+        } else {
+            write!(
+                out,
+                r#"<a class="cluster" href="{href}"><title>{title}</title>"#,
+                href = esc(href),
+                title = esc(&title),
+            )?;
+        }
         let (x, y) = (num(c.x), num(c.y));
         if let Some(ring) = light_colour(c.light) {
             write!(
@@ -303,7 +314,7 @@ impl ProjectMap<'_> {
         }
         write!(
             out,
-            r#"<text x="{x}" y="{}" text-anchor="middle" font-size="12" font-weight="bold">{}</text></a>"#,
+            r#"<text x="{x}" y="{}" text-anchor="middle" font-size="12" font-weight="bold">{}</text></{tag}>"#,
             num(c.y + 4.0),
             compact_count(n)
         )
@@ -382,10 +393,16 @@ fn write_point(
     card: &PointCard,
 ) -> fmt::Result {
     let lines: Vec<String> = card.lines.iter().map(|l| esc(l)).collect();
+    // A card without a page to open is a group, not a link.
+    let tag = if card.href.is_empty() { "g" } else { "a" };
+    let href = if card.href.is_empty() {
+        String::new()
+    } else {
+        format!(r#" href="{}""#, esc(&card.href))
+    };
     write!(
         out,
-        r#"<a class="pt" href="{href}" data-name="{name}" data-lines="{lines}"><title>{name}</title>"#,
-        href = esc(&card.href),
+        r#"<{tag} class="pt"{href} data-name="{name}" data-lines="{lines}"><title>{name}</title>"#,
         name = esc(&card.name),
         lines = lines.join("&#10;"),
     )?;
@@ -399,7 +416,7 @@ fn write_point(
     }
     write!(
         out,
-        r##"<circle cx="{x}" cy="{y}" r="{}" fill="{}" stroke="#fff" stroke-width="1.5"/></a>"##,
+        r##"<circle cx="{x}" cy="{y}" r="{}" fill="{}" stroke="#fff" stroke-width="1.5"/></{tag}>"##,
         num(DOT_R),
         standing_colour(standing)
     )
@@ -442,6 +459,11 @@ mod tests {
     }
 
     fn sample() -> String {
+        sample_linked(true)
+    }
+
+    /// The sample map, its marks and area linked or not.
+    fn sample_linked(links: bool) -> String {
         let view = Viewport {
             centre: at(120.2, 30.25),
             zoom: 12,
@@ -471,7 +493,7 @@ mod tests {
             ]],
             fill: Some("#fdae61".into()),
             title: "甲区 节点完成率 81.0%".into(),
-            href: Some("/districts/1".into()),
+            href: links.then(|| "/districts/1".into()),
         }];
         ProjectMap {
             base: None,
@@ -486,12 +508,38 @@ mod tests {
         }
         .render(
             |id| PointCard {
-                href: format!("/projects/{}", id.0),
+                href: if links {
+                    format!("/projects/{}", id.0)
+                } else {
+                    String::new()
+                },
                 name: format!("项目<{}>", id.0),
                 lines: vec!["甲区".into(), "逾期 3 天".into()],
             },
-            |c| format!("/map?zoom=14&n={}", c.count()),
+            |c| {
+                if links {
+                    format!("/map?zoom=14&n={}", c.count())
+                } else {
+                    String::new()
+                }
+            },
         )
+    }
+
+    #[test]
+    fn a_map_without_links_draws_the_same_marks_as_groups() {
+        let linked = sample_linked(true);
+        let plain = sample_linked(false);
+        assert!(!plain.contains("<a") && !plain.contains("href"), "{plain}");
+        assert_eq!(
+            plain.matches(r#"<g class="pt""#).count(),
+            linked.matches(r#"<a class="pt""#).count()
+        );
+        assert_eq!(
+            plain.matches(r#"<g class="cluster""#).count(),
+            linked.matches(r#"<a class="cluster""#).count()
+        );
+        assert!(plain.contains("甲区&#10;逾期 3 天"), "the cards stay");
     }
 
     #[test]

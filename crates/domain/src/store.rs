@@ -269,6 +269,33 @@ pub struct SessionRecord {
     pub last_seen_ms: i64,
 }
 
+/// A wall link (大屏链接): opens the wall display alone, without a login, as a reader of its
+/// scope sees it, until it is revoked or its expiry day has passed. Known by the hash of its
+/// token; the token itself is shown once, when the link is made, and never stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WallLinkRecord {
+    /// Its id (0 in a link to create: the store assigns it).
+    pub id: i64,
+    /// SHA-256 of the link's token, hex (as for session tokens).
+    pub token_hash: String,
+    /// What the office calls it, e.g. 指挥中心大屏.
+    pub label: String,
+    /// Whose projects it shows: [`RecordScope::All`], or one district, line or lead unit.
+    pub scope: RecordScope,
+    /// Who made it.
+    pub created_by: String,
+    /// When, ms since the epoch.
+    pub created_at_ms: i64,
+    /// The last day it opens (China Standard Time), if it expires.
+    pub expires_on: Option<Date>,
+    /// When it was revoked, ms since the epoch.
+    pub revoked_at_ms: Option<i64>,
+    /// Who revoked it.
+    pub revoked_by: Option<String>,
+    /// When it was last used, ms since the epoch (noted at most once an hour).
+    pub last_used_ms: Option<i64>,
+}
+
 /// Which audit records to list: every field optional, newest first.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditQuery {
@@ -1070,6 +1097,42 @@ pub trait AuditStore: Send + Sync {
     fn check_score_integrity(&self) -> BoxFuture<'_, Result<ScoreIntegrity, StoreError>>;
 }
 
+/// Wall links: made and revoked by the office, each with its audit record; read by token hash
+/// on every request of the wall they open.
+pub trait WallLinkStore: Send + Sync {
+    /// Stores a new link (its `id` is assigned; the audit record's object is set to
+    /// `wall_link:{id}`) with its audit record, in one transaction; returns the id.
+    /// [`StoreError::MissingReference`] when the scope's unit does not exist.
+    fn create_wall_link<'a>(
+        &'a self,
+        link: &'a WallLinkRecord,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<i64, StoreError>>;
+
+    /// Every link, revoked and expired ones too, newest first.
+    fn wall_links(&self) -> BoxFuture<'_, Result<Vec<WallLinkRecord>, StoreError>>;
+
+    /// The link with this token hash.
+    fn wall_link_by_token<'a>(
+        &'a self,
+        token_hash: &'a str,
+    ) -> BoxFuture<'a, Result<Option<WallLinkRecord>, StoreError>>;
+
+    /// Revokes link `id` (who, when) with its audit record, in one transaction.
+    /// [`StoreError::NotFound`] if there is no such link, [`StoreError::Conflict`] if it was
+    /// revoked already (the first revocation stands).
+    fn revoke_wall_link<'a>(
+        &'a self,
+        id: i64,
+        by: &'a str,
+        at_ms: i64,
+        audit: &'a AuditDraft,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+
+    /// Notes that link `id` was used at `at_ms` (not audited: the wall's refreshes are reads).
+    fn touch_wall_link(&self, id: i64, at_ms: i64) -> BoxFuture<'_, Result<(), StoreError>>;
+}
+
 /// What checking the published score runs' integrity codes found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ScoreIntegrity {
@@ -1166,7 +1229,14 @@ pub trait PlanStore: Send + Sync {
 
 /// The whole storage port: every aggregate's trait. Implemented for whatever implements them all.
 pub trait Store:
-    PortfolioStore + CadenceStore + AssessmentStore + AccountStore + AuditStore + JobStore + PlanStore
+    PortfolioStore
+    + CadenceStore
+    + AssessmentStore
+    + AccountStore
+    + AuditStore
+    + JobStore
+    + PlanStore
+    + WallLinkStore
 {
 }
 
@@ -1178,6 +1248,7 @@ impl<T> Store for T where
         + AccountStore
         + AuditStore
         + JobStore
+        + WallLinkStore
         + ?Sized
 {
 }
@@ -1241,6 +1312,6 @@ pub struct DatabaseCopy {
 pub mod prelude {
     pub use super::{
         AccountStore, AssessmentStore, AuditStore, CadenceStore, JobStore, PlanStore,
-        PortfolioStore, Store,
+        PortfolioStore, Store, WallLinkStore,
     };
 }

@@ -22,6 +22,7 @@ mod postgres;
 pub mod secrets;
 mod sqlite;
 pub mod testing;
+mod wall_links;
 mod writers;
 pub use writers::GroupCommits;
 

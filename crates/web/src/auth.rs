@@ -161,7 +161,7 @@ fn wants_json(path: &str) -> bool {
     path.starts_with("/api/")
 }
 
-/// Paths served without a session.
+/// Paths served without a session (a wall link's handler opens the link by its token).
 fn is_public(path: &str) -> bool {
     path == "/login"
         || path == "/healthz"
@@ -169,6 +169,7 @@ fn is_public(path: &str) -> bool {
         || path == "/metrics"
         || path.starts_with("/assets/")
         || path == crate::setup_pages::SETUP_PATH
+        || path.starts_with(crate::wall_pages::LINK_PREFIX)
 }
 
 /// An origin as scheme, host and port (the default port of the scheme when none is written).

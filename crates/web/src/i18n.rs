@@ -70,6 +70,8 @@ const TRANSLATED: &[&str] = &[
     "map.html",
     "wall.html",
     "wall_body.html",
+    "wall_links.html",
+    "wall_refused.html",
     "projects.html",
     "project.html",
     "filing.html",

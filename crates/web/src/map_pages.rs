@@ -153,14 +153,35 @@ impl MapRequest {
     }
 }
 
+/// Whom a map is drawn for: the projects they may see, whether they read warnings (the map's
+/// lights), and whether its marks and areas link to the pages behind them (not on a wall opened
+/// by a link, whose reader opens no other page).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MapReader {
+    pub(crate) visible: jianguan_access::Scope,
+    pub(crate) warnings: bool,
+    pub(crate) links: bool,
+}
+
+impl MapReader {
+    /// The signed-in `user`, who may open the pages the map links to.
+    pub(crate) fn of(user: &CurrentUser) -> Result<MapReader, AppError> {
+        Ok(MapReader {
+            visible: user.scope(Resource::Portfolio)?,
+            warnings: user.may(Resource::Warning, Action::Read),
+            links: true,
+        })
+    }
+}
+
 /// The warning light of each project the reader may see warnings of (none for a reader who may
 /// not: the map then shows standings only).
 async fn lights(
     state: &AppState,
-    user: &CurrentUser,
+    warnings: bool,
     as_of: Date,
 ) -> Result<HashMap<ProjectId, Light>, AppError> {
-    if !user.may(Resource::Warning, Action::Read) {
+    if !warnings {
         return Ok(HashMap::new());
     }
     let cadence = crate::cadence_pages::records(state).await?;
@@ -193,6 +214,8 @@ struct DrawInput {
     as_of: Date,
     /// Where the map's links lead: `/map?…` with the date and filters, without the view.
     base: String,
+    /// Whether marks and areas link at all.
+    links: bool,
     lang: Lang,
     /// The figure book the overview reads, when districts are shaded: (book, the as-of day's
     /// index in it).
@@ -210,6 +233,7 @@ fn draw(input: DrawInput) -> Drawn {
         year,
         as_of,
         base,
+        links,
         lang,
         book,
         basemap,
@@ -279,10 +303,17 @@ fn draw(input: DrawInput) -> Drawn {
         .filter(|pr| alone.contains_key(&pr.id))
         .map(|pr| (pr.id, &**pr))
         .collect();
+    let page = |id: ProjectId| {
+        if links {
+            format!("/projects/{}", id.0)
+        } else {
+            String::new()
+        }
+    };
     let card = |id: ProjectId| {
         let Some(pr) = by_id.get(&id) else {
             return PointCard {
-                href: format!("/projects/{}", id.0),
+                href: page(id),
                 name: id.0.to_string(),
                 lines: Vec::new(),
             };
@@ -313,12 +344,15 @@ fn draw(input: DrawInput) -> Drawn {
             lines.push(lang.t(light.label()).to_string());
         }
         PointCard {
-            href: format!("/projects/{}", id.0),
+            href: page(id),
             name: pr.name.clone(),
             lines,
         }
     };
     let zoom_href = |c: &map::Cluster| {
+        if !links {
+            return String::new();
+        }
         let (sw, ne) = c.bounds;
         let fitted = Viewport::fit(sw, ne, view.width, view.height, map::MAX_ZOOM);
         let target = Viewport {
@@ -336,15 +370,17 @@ fn draw(input: DrawInput) -> Drawn {
     };
     // A district's page opens to readers who see one of its projects (`pages::district`);
     // the walk over every project is only needed when there are outlines to link.
-    let reach = (visible != jianguan_access::Scope::All && !p.district_boundaries.is_empty())
-        .then(|| view::Reach::of(p, &visible));
+    let reach =
+        (links && visible != jianguan_access::Scope::All && !p.district_boundaries.is_empty())
+            .then(|| view::Reach::of(p, &visible));
     let (areas, shading) = jianguan_app::maps::district_areas(
         p,
         overview.as_ref().map(|(shade, o)| (*shade, o)),
         lang,
         &|d| {
-            visible == jianguan_access::Scope::All
-                || reach.as_ref().is_some_and(|r| r.districts.contains(&d))
+            links
+                && (visible == jianguan_access::Scope::All
+                    || reach.as_ref().is_some_and(|r| r.districts.contains(&d)))
         },
     );
     let title = lang.t("项目地图").to_string();
@@ -390,13 +426,13 @@ fn view_href(base: &str, view: &Viewport) -> String {
 /// with the date and filters, without the view).
 async fn draw_request(
     state: &AppState,
-    user: &CurrentUser,
+    reader: MapReader,
     snap: Arc<Snapshot>,
     scope: Scope,
     request: MapRequest,
 ) -> Result<(String, Drawn), AppError> {
-    let visible = user.scope(Resource::Portfolio)?;
-    let lights = lights(state, user, scope.as_of).await?;
+    let visible = reader.visible;
+    let lights = lights(state, reader.warnings, scope.as_of).await?;
     let mut base = format!("/map?year={}&as_of={}", scope.year, scope.as_of);
     let filters = request.filter_qs();
     if !filters.is_empty() {
@@ -426,6 +462,7 @@ async fn draw_request(
         year: scope.year,
         as_of: scope.as_of,
         base: base.clone(),
+        links: reader.links,
         lang: crate::i18n::lang(),
     };
     let drawn = tokio::task::spawn_blocking(move || draw(input))
@@ -443,15 +480,16 @@ async fn drawn(
     let snap = view::snapshot(state).await?;
     let scope = Scope::resolve(params, &snap, state.today())?;
     let request: MapRequest = params.read()?;
-    let (base, drawn) = draw_request(state, user, snap.clone(), scope, request).await?;
+    let (base, drawn) =
+        draw_request(state, MapReader::of(user)?, snap.clone(), scope, request).await?;
     Ok((snap, scope, request, base, drawn))
 }
 
-/// The wall display's map of the projects `filter` keeps, fitted to them: its SVG and how many
-/// it shows.
+/// The wall display's map of the projects `filter` keeps, fitted to them, as `reader` sees it:
+/// its SVG and how many it shows.
 pub(crate) async fn wall_map(
     state: &AppState,
-    user: &CurrentUser,
+    reader: MapReader,
     snap: &Arc<Snapshot>,
     scope: Scope,
     filter: MapFilter,
@@ -465,7 +503,7 @@ pub(crate) async fn wall_map(
         width: WALL_WIDTH,
         height: WALL_HEIGHT,
     };
-    let (_, drawn) = draw_request(state, user, snap.clone(), scope, request).await?;
+    let (_, drawn) = draw_request(state, reader, snap.clone(), scope, request).await?;
     Ok((drawn.svg, drawn.located))
 }
 
@@ -495,7 +533,8 @@ pub(crate) async fn inset(
         width: INSET_WIDTH,
         height: INSET_HEIGHT,
     };
-    let (base, drawn) = draw_request(state, user, snap.clone(), scope, request).await?;
+    let (base, drawn) =
+        draw_request(state, MapReader::of(user)?, snap.clone(), scope, request).await?;
     if drawn.in_view == 0 {
         return Ok(None);
     }

@@ -174,6 +174,28 @@ pub fn routes() -> Vec<Route> {
         Route::page(GET, "/map", Policy(Portfolio, Read), map_pages::page),
         Route::file(GET, "/map.svg", Policy(Portfolio, Read), map_pages::svg),
         Route::page(GET, "/wall", Policy(Dispatch, Read), wall_pages::page),
+        // The wall through a wall link, without a session: the handler opens the link by its
+        // token (`jianguan_app::wall_links::open`) and shows the wall alone, as its reader.
+        Route::page(GET, "/wall/k/{token}", Public, wall_pages::link),
+        // The office's wall links: made and revoked like the campaign's other settings.
+        Route::page(
+            GET,
+            "/wall/links",
+            Policy(Settings, Update),
+            wall_pages::links,
+        ),
+        Route::page(
+            POST,
+            "/wall/links",
+            Policy(Settings, Update),
+            wall_pages::create,
+        ),
+        Route::page(
+            POST,
+            "/wall/links/{id}/revoke",
+            Policy(Settings, Update),
+            wall_pages::revoke,
+        ),
         Route::page(GET, "/search", Policy(Portfolio, Read), find_pages::search),
         Route::page(GET, "/help", SignedIn, find_pages::help),
         // Projects by hand: the office any, a district or lead unit within its scope.

@@ -1469,4 +1469,29 @@ pub(super) const MESSAGES: &[(&str, &str)] = &[
     ("{n}。{m}", "{n}. {m}"),
     ("{n}；{m}", "{n}; {m}"),
     ("{n}{m}（{k}）", "{n}{m} ({k})"),
+    // Wall links (jianguan_app::wall_links, jianguan_access::wall, the store's refusals).
+    ("无法生成链接：{n}", "Could not make the link: {n}"),
+    ("名称：请填写", "Name: required"),
+    ("名称：不能超过 {n} 个字", "Name: at most {n} characters"),
+    (
+        "有效期至：不能早于今天（{n}）",
+        "Valid until: not before today ({n})",
+    ),
+    (
+        "范围：没有编号为 {n} 的在用单位",
+        "Scope: no active unit with id {n}",
+    ),
+    (
+        "范围：「{n}」是{m}，不参加调度，不能开设大屏链接",
+        "Scope: “{n}” is a {m}, which is not at the dispatch meeting; no wall link can be made for it",
+    ),
+    ("长期", "No end"),
+    ("大屏链接（编号 {n}）", "wall link (id {n})"),
+    (
+        "大屏链接（编号 {n}）已撤销",
+        "Wall link (id {n}) is revoked already",
+    ),
+    ("有效", "Open"),
+    ("已撤销", "Revoked"),
+    ("已过期", "Expired"),
 ];

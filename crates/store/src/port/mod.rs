@@ -1,6 +1,6 @@
 //! The storage port implemented for [`Db`](crate::Db): one file and one impl block per
 //! aggregate trait of [`jianguan_domain::store`]. Each method picks the backend's expansion of
-//! the record SQL (`codec`, `cadence`, `assessment`, `ledger`).
+//! the record SQL (`codec`, `cadence`, `assessment`, `ledger`, `wall_links`).
 
 mod accounts;
 mod assessment;
@@ -9,6 +9,7 @@ mod cadence;
 mod jobs;
 mod plans;
 mod portfolio;
+mod wall_links;
 
 // The imports every aggregate's file takes (`use super::*`).
 use jianguan_audit::{AuditDraft, AuditRecord, ChainSuite, CryptoSuite};

@@ -9,3 +9,4 @@ mod catalogue;
 mod import;
 mod org;
 mod store;
+mod wall_links;

@@ -610,6 +610,8 @@ struct DispatchPage {
     docx_href: String,
     screen_href: String,
     print: bool,
+    /// Whether the reader may make and revoke wall links (the office).
+    may_wall_links: bool,
     narrowed: bool,
     deltas: Vec<DeltaRow>,
     changes: String,
@@ -708,6 +710,7 @@ pub(crate) async fn page(
         docx_href: format!("/dispatch.docx?week={week}"),
         screen_href: here.clone(),
         print,
+        may_wall_links: user.may(Resource::Settings, jianguan_access::policy::Action::Update),
         narrowed: !viewer.sees_all(),
         deltas: deltas(&c.before, &c.now),
         changes,

@@ -144,6 +144,7 @@ fn paths(
             )
             .replace("/assessment/objections/{id}", "/assessment/objections/1")
             .replace("/plans/changes/{id}", "/plans/changes/1")
+            .replace("/wall/links/{id}", "/wall/links/1")
             .replace("/indicators/{code}", "/indicators/node_completion")
             .replace("{sha256}", &photo_sha())
             .replace("/projects/{id}", &format!("/projects/{}", p.id))
@@ -157,6 +158,7 @@ fn paths(
         && !pattern.starts_with("/admin/")
         && !pattern.starts_with("/assessment/objections/")
         && !pattern.starts_with("/plans/changes/")
+        && !pattern.starts_with("/wall/links/")
     {
         vec![("own", fill(own)), ("other", fill(other))]
     } else {
@@ -392,8 +394,10 @@ async fn every_role_on_every_route_is_allowed_or_denied_as_the_policy_declares()
                         !body.contains(&other.name),
                         "{who}: other units' data hidden"
                     );
-                } else if spec.path == "/ledger/import/report/{token}" {
-                    // No upload holds that token: nothing to report.
+                } else if spec.path == "/ledger/import/report/{token}"
+                    || spec.path == "/wall/k/{token}"
+                {
+                    // No upload holds that token, no wall link has it: nothing to show.
                     assert_eq!(status, StatusCode::NOT_FOUND, "{who}");
                 } else if spec.method == "POST" {
                     // An allowed form post (empty here) answers with the page (200, or 422
