@@ -124,7 +124,10 @@ pub fn render(layers: &MapLayers<'_>, width: u32) -> String {
             colour(*d),
             escape(&pt.id),
             pt.population,
-            d.map_or("不可达".to_string(), |d| format!("{d:.0} 米"))
+            d.map_or("不可达".to_string(), |d| format!(
+                "{d:.0} 米，步行约 {:.0} 分钟",
+                (d / crate::coverage::DEFAULT_WALKING_SPEED_M_PER_MIN).ceil()
+            ))
         );
     }
     out.push_str("</g><g class=\"districts\" fill=\"none\" stroke=\"#333\" stroke-width=\"1.2\">");
@@ -136,6 +139,22 @@ pub fn render(layers: &MapLayers<'_>, width: u32) -> String {
             "<path d=\"{path}\"><title>{}</title></path>",
             escape(&d.name)
         );
+    }
+    out.push_str("</g>");
+    // Each district's name at a point inside it (its largest part's), so the map reads without
+    // hovering.
+    out.push_str("<g class=\"district-names\" font-size=\"22\" text-anchor=\"middle\" fill=\"#1f2937\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\" pointer-events=\"none\">");
+    for d in layers.districts {
+        use geo::InteriorPoint;
+        if let Some(at) = d.area.interior_point() {
+            let (x, y) = p.xy(at.x(), at.y());
+            let _ = write!(
+                out,
+                "<text x=\"{x:.1}\" y=\"{:.1}\">{}</text>",
+                y + 5.0,
+                escape(&d.name)
+            );
+        }
     }
     out.push_str(
         "</g><g class=\"facilities\" fill=\"#08519c\" stroke=\"#fff\" stroke-width=\"0.8\">",

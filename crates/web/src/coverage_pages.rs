@@ -84,6 +84,8 @@ fn type_expectation() -> String {
 struct Computed {
     coverage: Arc<coverage::Coverage>,
     report: Option<Arc<Report>>,
+    /// The state at the baseline (facilities open then), for the map and the bands before.
+    before: Option<Arc<Report>>,
     baseline: Date,
 }
 
@@ -112,9 +114,14 @@ async fn computed(
         .report(baseline, scope.as_of)
         .await
         .map_err(internal)?;
+    let before = coverage
+        .report(baseline, baseline)
+        .await
+        .map_err(internal)?;
     Ok(Computed {
         coverage,
         report,
+        before,
         baseline,
     })
 }
@@ -207,12 +214,21 @@ fn legend() -> Vec<LegendEntry> {
     let mut out = Vec::new();
     for (limit, colour) in svgmap::BANDS {
         let to = if limit.is_finite() { limit } else { CUTOFF_M };
+        let minutes = to / WALKING_SPEED_M_PER_MIN;
         out.push(LegendEntry {
             colour,
             label: if from == 0.0 {
-                lang.tn("{n}米以内", format!("{to:.0}"))
+                lang.tn2(
+                    "{n}米以内（步行约 {m} 分钟）",
+                    format!("{to:.0}"),
+                    format!("{minutes:.1}").trim_end_matches(".0"),
+                )
             } else {
-                lang.tn("{n}米", format!("{from:.0}–{to:.0}"))
+                lang.tn2(
+                    "{n}米（步行约 {m} 分钟）",
+                    format!("{from:.0}–{to:.0}"),
+                    format!("{minutes:.1}").trim_end_matches(".0"),
+                )
             },
         });
         from = to;
@@ -245,9 +261,45 @@ struct CoveragePage {
     credits: Vec<CreditLine>,
     credited_total: usize,
     narrowed: bool,
+    /// The map at the baseline and at the as-of day, side by side.
+    map_before: String,
     map: String,
     legend: Vec<LegendEntry>,
+    /// Residents by walking distance band, before and now (readable without the map).
+    bands: Vec<BandRow>,
     unplaced: String,
+}
+
+/// Residents in one distance band of the legend, at the baseline and now.
+struct BandRow {
+    colour: &'static str,
+    label: String,
+    before: String,
+    before_share: String,
+    after: String,
+    after_share: String,
+}
+
+/// Residents of the chosen area (`district`: one district's cells) per band of `legend`,
+/// from a report's distances to `kind` (the last band: beyond the cutoff or unreachable).
+fn band_counts(city: &City, report: &Report, kind: &str, district: Option<usize>) -> Vec<f64> {
+    let distances = report.points.of_type(kind).unwrap_or_default();
+    let pop = &city.population;
+    let mut counts = vec![0.0; svgmap::BANDS.len() + 1];
+    for (i, pt) in pop.points.iter().enumerate() {
+        if district.is_some_and(|d| pop.district[i] != Some(d as u32)) {
+            continue;
+        }
+        let band = match distances.get(i).copied().flatten() {
+            Some(d) => svgmap::BANDS
+                .iter()
+                .position(|(limit, _)| d <= *limit)
+                .unwrap_or(svgmap::BANDS.len()),
+            None => svgmap::BANDS.len(),
+        };
+        counts[band] += pt.population;
+    }
+    counts
 }
 
 /// The query string that selects `kind`, `threshold` and `district` at the layout's dates.
@@ -336,8 +388,10 @@ pub(crate) async fn page(
         credits: Vec::new(),
         credited_total: 0,
         narrowed: !matches!(visible, jianguan_access::Scope::All),
+        map_before: String::new(),
         map: String::new(),
         legend: legend(),
+        bands: Vec::new(),
         unplaced: String::new(),
         layout,
     };
@@ -429,17 +483,35 @@ pub(crate) async fn page(
         })
         .collect();
 
-    page.map = map(
-        city,
-        report,
-        &MapView {
-            kind: sel.kind,
-            as_of: scope.as_of,
-            district: district_index,
-            portfolio: p,
-            visible: &visible,
-        },
-    );
+    let view_at = |as_of| MapView {
+        kind: sel.kind,
+        as_of,
+        district: district_index,
+        portfolio: p,
+        visible: &visible,
+    };
+    page.map = map(city, report, &view_at(scope.as_of));
+    if let Some(before) = computed.before.as_deref() {
+        page.map_before = map(city, before, &view_at(computed.baseline));
+        let (was, now) = (
+            band_counts(city, before, kind, district_index),
+            band_counts(city, report, kind, district_index),
+        );
+        let (total_was, total_now): (f64, f64) = (was.iter().sum(), now.iter().sum());
+        page.bands = page
+            .legend
+            .iter()
+            .zip(was.iter().zip(&now))
+            .map(|(entry, (&b, &a))| BandRow {
+                colour: entry.colour,
+                label: entry.label.clone(),
+                before: people(b),
+                before_share: fmt::rate(share(b, total_was)),
+                after: people(a),
+                after_share: fmt::rate(share(a, total_now)),
+            })
+            .collect();
+    }
     let w = &report.warnings;
     if w.population_unsnapped > 0.0 {
         page.unplaced = lang.tn(

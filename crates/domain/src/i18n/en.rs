@@ -2970,4 +2970,28 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ("次干道", "secondary roads"),
     ("主干道", "main roads"),
     ("地名", "places"),
+    // The coverage page, before and after (issue 19 item 4).
+    (
+        "{n}米以内（步行约 {m} 分钟）",
+        "within {n} m (about {m} min on foot)",
+    ),
+    ("{n}米（步行约 {m} 分钟）", "{n} m (about {m} min on foot)"),
+    (
+        "居民网格（400 米）按步行到最近{n}的距离着色，左为年初（{m}），",
+        "Residents' 400 m cells coloured by the walk to the nearest {n}: on the left at the start of the year ({m}), ",
+    ),
+    (
+        "右为{n}；圆点为{m}，线为县区界。",
+        "on the right on {n}; dots are {m}, lines are district boundaries.",
+    ),
+    ("年初（{n}）", "Start of the year ({n})"),
+    (
+        "居民按步行到最近{n}的距离",
+        "Residents by the walk to the nearest {n}",
+    ),
+    ("步行距离", "Walk"),
+    ("年初（人）", "At the start (people)"),
+    ("年初占比", "Share at the start"),
+    ("现在（人）", "Now (people)"),
+    ("现在占比", "Share now"),
 ];

@@ -53,6 +53,52 @@ async fn the_page_shows_every_district_the_map_and_parks_credited(app: &App) {
     // The navigation offers the page.
     assert!(page.contains("href=\"/coverage?"), "a navigation entry");
 
+    // Before and after side by side, each district named on the maps, and the residents by
+    // walking distance as a table (readable on a phone, without hovering).
+    assert_eq!(
+        page.matches("class=\"coverage-map\"").count(),
+        2,
+        "two maps"
+    );
+    for d in app.city.units_of(UnitKind::District) {
+        let label = format!(">{}</text>", d.name);
+        assert_eq!(
+            page.matches(&label).count(),
+            2,
+            "{} named on both maps",
+            d.name
+        );
+    }
+    assert!(
+        page.contains("200米以内（步行约 2.5 分钟）"),
+        "minutes in the legend"
+    );
+    let bands = page
+        .split("id=\"band-table\"")
+        .nth(1)
+        .and_then(|t| t.split("</table>").next())
+        .expect("the distance bands' table");
+    let numbers = |column: usize| -> Vec<f64> {
+        bands
+            .split("<tr><th scope=\"row\">")
+            .skip(1)
+            .map(|row| {
+                let cell = row.split("<td class=\"num\">").nth(column).unwrap_or("");
+                let cell = cell.split('<').next().unwrap_or("").replace(',', "");
+                cell.parse()
+                    .unwrap_or_else(|_| panic!("a number: {cell:?}"))
+            })
+            .collect()
+    };
+    let (before, after) = (numbers(1), numbers(3));
+    assert_eq!(before.len(), 6, "five bands and beyond");
+    // The same residents at both dates, closer to a park now than at the start.
+    assert_eq!(before.iter().sum::<f64>(), after.iter().sum::<f64>());
+    assert!(
+        after[0] + after[1] > before[0] + before[1],
+        "{before:?} → {after:?}"
+    );
+
     // 15 minutes is a threshold too, written as minutes.
     let page = app
         .page(
