@@ -257,6 +257,38 @@ impl City {
     pub fn district_index(&self, unit: UnitId) -> Option<usize> {
         self.district_units.iter().position(|u| *u == unit)
     }
+
+    /// Which residents (in the order of [`City::population`]) live within `threshold_m` on
+    /// foot of `project`'s facility of type `kind`, measured as the reports measure (the
+    /// resident's snapping distance added); `None` when the project opened no such facility
+    /// or it could not be placed on the network.
+    pub fn within_reach_of(
+        &self,
+        project: ProjectId,
+        kind: &str,
+        threshold_m: f64,
+    ) -> Option<Vec<bool>> {
+        let id = facility_id(project);
+        let i = self
+            .facilities
+            .iter()
+            .position(|f| f.id == id && f.kind == kind)?;
+        let sources = self.sources.get(i).filter(|s| !s.is_empty())?;
+        let limit_mm = (threshold_m * 1000.0).round() as u32;
+        let dist = jianguan_geo::paths::nearest_distances(&self.network, sources, limit_mm);
+        Some(
+            self.population
+                .node
+                .iter()
+                .map(|at| {
+                    at.is_some_and(|(node, snap_mm)| {
+                        let d = dist[node as usize];
+                        d != jianguan_geo::paths::UNREACHED && d.saturating_add(snap_mm) <= limit_mm
+                    })
+                })
+                .collect(),
+        )
+    }
 }
 
 /// Why coverage could not be computed.

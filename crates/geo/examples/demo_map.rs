@@ -53,6 +53,8 @@ fn main() {
             facilities: &toilets,
             districts: &city.districts,
             cell_m: 400.0,
+            framed: None,
+            focus: None,
         },
         900,
     );

@@ -32,6 +32,11 @@ pub struct MapLayers<'a> {
     pub districts: &'a [District],
     /// Side of a population cell in metres (drawn as a square).
     pub cell_m: f64,
+    /// Cells to frame (aligned with `population`): e.g. the residents a project newly brought
+    /// within reach.
+    pub framed: Option<&'a [bool]>,
+    /// A place to ring (lon, lat): the facility whose reach is framed.
+    pub focus: Option<(f64, f64)>,
 }
 
 struct Projection {
@@ -130,6 +135,18 @@ pub fn render(layers: &MapLayers<'_>, width: u32) -> String {
             ))
         );
     }
+    if let Some(framed) = layers.framed {
+        out.push_str("</g><g class=\"framed\" fill=\"none\" stroke=\"#000\" stroke-width=\"3\">");
+        for ((pt, _), _) in layers.population.iter().zip(framed).filter(|(_, f)| **f) {
+            let (x, y) = p.xy(pt.lon, pt.lat);
+            let _ = write!(
+                out,
+                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{side:.1}\" height=\"{side:.1}\"/>",
+                x - side / 2.0,
+                y - side / 2.0,
+            );
+        }
+    }
     out.push_str("</g><g class=\"districts\" fill=\"none\" stroke=\"#333\" stroke-width=\"1.2\">");
     for d in layers.districts {
         let mut path = String::new();
@@ -170,7 +187,15 @@ pub fn render(layers: &MapLayers<'_>, width: u32) -> String {
             escape(f.name.as_deref().unwrap_or(&f.id))
         );
     }
-    out.push_str("</g></svg>");
+    out.push_str("</g>");
+    if let Some((lon, lat)) = layers.focus {
+        let (x, y) = p.xy(lon, lat);
+        let _ = write!(
+            out,
+            "<circle class=\"focus\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"10\" fill=\"none\" stroke=\"#000\" stroke-width=\"3\"/>"
+        );
+    }
+    out.push_str("</svg>");
     out
 }
 

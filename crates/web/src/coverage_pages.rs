@@ -44,6 +44,8 @@ pub(crate) struct Selection {
     kind: &'static FacilityType,
     threshold_m: f64,
     district: Option<i64>,
+    /// A project whose newly covered residents the map frames.
+    project: Option<i64>,
 }
 
 fn selection(params: &Params) -> Result<Selection, AppError> {
@@ -71,6 +73,7 @@ impl FromParams for Selection {
             kind,
             threshold_m,
             district: f.id("district"),
+            project: f.id("project"),
         }
     }
 }
@@ -171,6 +174,8 @@ fn district_row(c: &ChangeRow, name: String, href: Option<String>, current: bool
 /// One project credited with residents it alone brought within reach.
 struct CreditLine {
     href: String,
+    /// The coverage page with this project's newly covered residents framed.
+    map_href: String,
     code: String,
     name: String,
     district: String,
@@ -267,7 +272,19 @@ struct CoveragePage {
     legend: Vec<LegendEntry>,
     /// Residents by walking distance band, before and now (readable without the map).
     bands: Vec<BandRow>,
+    /// The project whose newly covered residents the map frames.
+    framed: Option<Framed>,
     unplaced: String,
+}
+
+/// A project whose newly covered residents are framed on the map.
+struct Framed {
+    name: String,
+    href: String,
+    /// Residents framed.
+    people: String,
+    /// The same page without the frame.
+    clear: String,
 }
 
 /// Residents in one distance band of the legend, at the baseline and now.
@@ -392,6 +409,7 @@ pub(crate) async fn page(
         map: String::new(),
         legend: legend(),
         bands: Vec::new(),
+        framed: None,
         unplaced: String::new(),
         layout,
     };
@@ -475,6 +493,11 @@ pub(crate) async fn page(
         .take(CREDIT_ROWS)
         .map(|(c, pr)| CreditLine {
             href: format!("/projects/{}?{qs}", pr.id),
+            map_href: format!(
+                "{}&project={}#map",
+                link(&qs, kind, sel.threshold_m, sel.district),
+                pr.id
+            ),
             code: pr.code.clone(),
             name: pr.name.clone(),
             district: p.unit_name(pr.district).to_string(),
@@ -483,16 +506,62 @@ pub(crate) async fn page(
         })
         .collect();
 
-    let view_at = |as_of| MapView {
+    // A chosen project (one the reader may open): the residents within the threshold of it
+    // who were not at the start of the year, framed on the map of now.
+    let chosen = sel
+        .project
+        .and_then(|id| by_id.get(&ProjectId(id)).copied())
+        .filter(|pr| visible.covers(pr));
+    let framed: Option<Vec<bool>> = match (chosen, computed.before.as_deref()) {
+        (Some(pr), Some(before)) => {
+            let was = before.points.of_type(kind).unwrap_or_default();
+            city.within_reach_of(pr.id, kind, sel.threshold_m)
+                .map(|reach| {
+                    reach
+                        .iter()
+                        .enumerate()
+                        .map(|(i, near)| {
+                            *near
+                                && was
+                                    .get(i)
+                                    .copied()
+                                    .flatten()
+                                    .is_none_or(|d| d > sel.threshold_m)
+                        })
+                        .collect()
+                })
+        }
+        _ => None,
+    };
+    if let (Some(pr), Some(f)) = (chosen, framed.as_ref()) {
+        let people_framed: f64 = city
+            .population
+            .points
+            .iter()
+            .zip(f)
+            .filter(|(_, f)| **f)
+            .map(|(pt, _)| pt.population)
+            .sum();
+        page.framed = Some(Framed {
+            name: pr.name.clone(),
+            href: format!("/projects/{}?{qs}", pr.id),
+            people: people(people_framed),
+            clear: link(&qs, kind, sel.threshold_m, sel.district) + "#map",
+        });
+    }
+    let view_at = |as_of, framed, focus| MapView {
         kind: sel.kind,
         as_of,
         district: district_index,
         portfolio: p,
         visible: &visible,
+        framed,
+        focus,
     };
-    page.map = map(city, report, &view_at(scope.as_of));
+    let ring = chosen.and_then(|pr| pr.location).map(|at| (at.lon, at.lat));
+    page.map = map(city, report, &view_at(scope.as_of, framed.as_deref(), ring));
     if let Some(before) = computed.before.as_deref() {
-        page.map_before = map(city, before, &view_at(computed.baseline));
+        page.map_before = map(city, before, &view_at(computed.baseline, None, None));
         let (was, now) = (
             band_counts(city, before, kind, district_index),
             band_counts(city, report, kind, district_index),
@@ -546,6 +615,10 @@ struct MapView<'a> {
     district: Option<usize>,
     portfolio: &'a Portfolio,
     visible: &'a jianguan_access::Scope,
+    /// Residents to frame, in the order of the city's population.
+    framed: Option<&'a [bool]>,
+    /// The place to ring (the chosen project's).
+    focus: Option<(f64, f64)>,
 }
 
 /// The SVG map: residents coloured by walking distance to the type as of the day, its open
@@ -558,18 +631,28 @@ fn map(city: &City, report: &Report, view: &MapView<'_>) -> String {
         district,
         portfolio,
         visible,
+        framed,
+        focus,
     } = *view;
     let label = kind.label;
     let kind = kind.kind;
     let distances = report.points.of_type(kind).unwrap_or_default();
     let pop = &city.population;
+    let shown = |i: &usize| district.is_none_or(|d| pop.district[*i] == Some(d as u32));
     let cells: Vec<(jianguan_geo::PopulationPoint, Option<f64>)> = pop
         .points
         .iter()
         .enumerate()
-        .filter(|(i, _)| district.is_none_or(|d| pop.district[*i] == Some(d as u32)))
+        .filter(|(i, _)| shown(i))
         .map(|(i, pt)| (pt.clone(), distances.get(i).copied().flatten()))
         .collect();
+    let framed: Option<Vec<bool>> = framed.map(|f| {
+        f.iter()
+            .enumerate()
+            .filter(|(i, _)| shown(i))
+            .map(|(_, f)| *f)
+            .collect()
+    });
     let outlines = match district {
         Some(d) => &city.districts[d..=d],
         None => &city.districts[..],
@@ -597,6 +680,8 @@ fn map(city: &City, report: &Report, view: &MapView<'_>) -> String {
             facilities: &facilities,
             districts: outlines,
             cell_m: 400.0,
+            framed: framed.as_deref(),
+            focus,
         },
         MAP_WIDTH,
     )

@@ -2994,4 +2994,11 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ("年初占比", "Share at the start"),
     ("现在（人）", "Now (people)"),
     ("现在占比", "Share now"),
+    ("右图黑框：", "Framed on the right: "),
+    (
+        "步行{n}内、年初不在此范围的居民 {m} 人。",
+        ": {m} residents within {n} on foot who were not at the start of the year.",
+    ),
+    ("取消标示", "Clear"),
+    ("在图上标示", "Show on the map"),
 ];

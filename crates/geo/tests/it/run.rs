@@ -167,6 +167,8 @@ fn maps_are_deterministic_and_draw_every_layer() {
         facilities: &toilets,
         districts: &city.districts,
         cell_m: 400.0,
+        framed: None,
+        focus: None,
     };
     let svg = render(&layers, 800);
     assert_eq!(svg, render(&layers, 800));

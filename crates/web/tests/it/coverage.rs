@@ -99,6 +99,53 @@ async fn the_page_shows_every_district_the_map_and_parks_credited(app: &App) {
         "{before:?} → {after:?}"
     );
 
+    // A credited park's newly covered residents, framed on the map of now.
+    let framed = page
+        .split("<a href=\"/coverage?")
+        .filter_map(|rest| rest.split('"').next())
+        .find(|h| h.contains("project="))
+        .map(|h| {
+            format!(
+                "/coverage?{}",
+                h.replace("&amp;", "&").replace("&#38;", "&")
+            )
+        })
+        .expect("a credit line links to its frame on the map");
+    // A browser keeps the fragment to itself.
+    let framed = framed.split('#').next().unwrap_or_default().to_string();
+    let page = app.page("leader", &framed).await;
+    assert_eq!(
+        page.matches("class=\"framed\"").count(),
+        1,
+        "framed on one map"
+    );
+    let people: f64 = page
+        .split("年初不在此范围的居民 ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .map(|n| n.replace(',', ""))
+        .and_then(|n| n.parse().ok())
+        .expect("the residents framed");
+    assert!(people > 0.0, "a credited park brought someone within reach");
+    assert!(page.contains("取消标示"));
+    // A reader who may not open the project gets no frame; one who may, does.
+    let elsewhere = finished_parks(app)
+        .into_iter()
+        .find(|p| p.district != app.project.district)
+        .expect("a finished park in another district");
+    let path = format!(
+        "/coverage?year=2021&type=park&threshold=400&project={}",
+        elsewhere.id.0
+    );
+    let page = app.page("district", &path).await;
+    assert!(
+        !page.contains("class=\"framed\""),
+        "outside the reader's scope"
+    );
+    assert!(!page.contains("右图黑框"));
+    let page = app.page("leader", &path).await;
+    assert!(page.contains("class=\"framed\""), "{path}");
+
     // 15 minutes is a threshold too, written as minutes.
     let page = app
         .page(
