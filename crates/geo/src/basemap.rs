@@ -7,7 +7,8 @@
 //!
 //! A level serves the zooms from its `min_zoom` to the next level's. It keeps only the layers
 //! that matter at those zooms (no footpaths across a whole city) and its lines simplified
-//! (Ramer–Douglas–Peucker) to about half a pixel at its lowest zoom; areas smaller than two
+//! (Ramer–Douglas–Peucker) to about a pixel at its lowest zoom (at the top level, a pixel of
+//! the zoom above, so the closest views stay within two pixels); areas smaller than two
 //! pixels there are dropped. Below the first level's zoom no basemap is drawn (a country-wide
 //! view shows the districts' outlines only).
 //!
@@ -231,7 +232,7 @@ const LEVELS: [(u8, &[Layer], u8, u8); 4] = [
         3,
         14,
     ),
-    (16, &Layer::ALL, 4, 16),
+    (16, &Layer::ALL, 4, 17),
 ];
 
 /// The lowest zoom a basemap is drawn at.
@@ -250,8 +251,8 @@ pub fn prepare(features: &[Feature]) -> Vec<Level> {
     LEVELS
         .iter()
         .map(|&(min_zoom, layers, max_rank, measured_at)| {
-            // Half a pixel, in degrees of latitude (longitude's degrees are shorter, so this
-            // is the stricter of the two).
+            // A pixel, in degrees of latitude (longitude's degrees are shorter, so this is
+            // the stricter of the two).
             let px_deg = metres_per_px(measured_at, lat) / 111_320.0;
             let kept = features
                 .iter()
@@ -269,7 +270,7 @@ pub fn prepare(features: &[Feature]) -> Vec<Level> {
         .collect()
 }
 
-/// `feature` simplified to half a pixel of `px_deg` degrees, without the areas smaller than two
+/// `feature` simplified to a pixel of `px_deg` degrees, without the areas smaller than two
 /// pixels across; `None` when nothing is left.
 fn simplified(feature: &Feature, px_deg: f64) -> Option<Feature> {
     use geo::{Coord, LineString, Simplify};
@@ -285,7 +286,7 @@ fn simplified(feature: &Feature, px_deg: f64) -> Option<Feature> {
         })
         .map(|part| {
             let line: LineString<f64> = part.iter().map(|&(x, y)| Coord { x, y }).collect();
-            line.simplify(px_deg * 0.5)
+            line.simplify(px_deg)
                 .0
                 .into_iter()
                 .map(|c| (c.x, c.y))

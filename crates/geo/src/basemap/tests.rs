@@ -155,11 +155,11 @@ fn each_level_keeps_the_layers_and_names_of_its_zooms() {
 }
 
 #[test]
-fn lines_are_simplified_to_about_half_a_pixel_of_their_level() {
+fn lines_are_simplified_to_about_a_pixel_of_their_level() {
     let levels = prepare(&[wiggly_street()]);
     let points = |zoom| level(&levels, zoom).features[0].parts[0].len();
-    // 3 m wiggles vanish at zoom 10's ~130 m pixels and at zoom 14's ~8 m ones, and stay at
-    // zoom 16's ~2 m (half a pixel: ~1 m < 3 m).
+    // 3 m wiggles vanish at zoom 10's ~130 m pixels and at zoom 14's ~8 m ones, and stay in
+    // the top level, simplified to zoom 17's ~1 m.
     assert_eq!(points(9), 2);
     assert_eq!(points(14), 2);
     assert_eq!(points(16), 201);
