@@ -313,6 +313,20 @@ pub const CHINA: Bounds = Bounds {
     lat: (3.0, 54.0),
 };
 
+/// How far outside the box of its districts' outlines a project may lie (0.05°, about 5 km):
+/// a project on the city's edge, or an outline drawn coarsely, is not refused.
+pub const CITY_MARGIN_DEG: f64 = 0.05;
+
+/// The box a city's projects must lie in: its districts' outlines' box (west, south, east,
+/// north; `Portfolio::city_bounds`) with [`CITY_MARGIN_DEG`] around.
+pub fn city_box((w, s, e, n): (f64, f64, f64, f64)) -> Bounds {
+    let round = |v: f64| (v * 1000.0).round() / 1000.0;
+    Bounds {
+        lon: (round(w - CITY_MARGIN_DEG), round(e + CITY_MARGIN_DEG)),
+        lat: (round(s - CITY_MARGIN_DEG), round(n + CITY_MARGIN_DEG)),
+    }
+}
+
 /// Which part of a location is out of [`Bounds`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutOfBounds {
@@ -339,6 +353,15 @@ impl Bounds {
         } else {
             Err(OutOfBounds::Latitude)
         }
+    }
+
+    /// The sentence for a location (WGS-84) outside the city's box ([`city_box`]): what
+    /// [`Bounds::explain`] says, preceded by where the box comes from.
+    pub fn explain_outside_city(&self, problem: OutOfBounds, lon: f64, lat: f64) -> String {
+        format!(
+            "不在本市范围内（各县区边界外约 5 公里以内）：{}",
+            self.explain(problem, lon, lat)
+        )
     }
 
     /// The sentence a person reads for `problem` with the values `lon`, `lat` given, said of the
@@ -627,6 +650,16 @@ mod tests {
 
     #[test]
     fn a_swapped_pair_is_named_as_such() {
+        let city = city_box((114.21, 29.10, 114.59, 29.40));
+        assert_eq!(city.lon, (114.16, 114.64));
+        assert_eq!(city.check(114.62, 29.12), Ok(()), "within the margin");
+        assert_eq!(city.check(114.65, 29.2), Err(OutOfBounds::Longitude));
+        assert_eq!(city.check(114.4, 30.27), Err(OutOfBounds::Latitude));
+        let m = city.explain_outside_city(OutOfBounds::Latitude, 114.4, 30.27);
+        assert!(
+            m.starts_with("不在本市范围内") && m.contains("29.05–29.45"),
+            "{m}"
+        );
         assert_eq!(CHINA.check(118.1, 24.5), Ok(()));
         assert_eq!(CHINA.check(73.0, 54.0), Ok(()), "the edges are in");
         assert_eq!(CHINA.check(24.5, 118.1), Err(OutOfBounds::Swapped));

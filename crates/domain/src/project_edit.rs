@@ -215,7 +215,12 @@ fn coordinate(
 
 /// The location typed, in WGS-84: both blank is none; otherwise both must be numbers within
 /// China, written in the system chosen.
-fn location(input: &ProjectInput, problems: &mut Problems) -> Option<GeoPoint> {
+fn location(
+    input: &ProjectInput,
+    city: Option<coords::Bounds>,
+    stored: Option<GeoPoint>,
+    problems: &mut Problems,
+) -> Option<GeoPoint> {
     let system = match input.coordinates.trim() {
         "" => Some(CoordinateSystem::Wgs84),
         name => match name.parse::<CoordinateSystem>() {
@@ -242,7 +247,27 @@ fn location(input: &ProjectInput, problems: &mut Problems) -> Option<GeoPoint> {
         problems.push(field, coords::CHINA.explain(problem, lon, lat));
         return None;
     }
-    Some(system?.to_wgs84(GeoPoint { lon, lat }))
+    let at = system?.to_wgs84(GeoPoint { lon, lat });
+    // A stored location kept as it was is not checked against the city again (its outlines may
+    // have come later): only a new or moved one is.
+    if let Some(stored) = stored
+        && (stored.lon - at.lon).abs() < 1e-7
+        && (stored.lat - at.lat).abs() < 1e-7
+    {
+        return Some(stored);
+    }
+    // Within China, but within this city? (Its districts' outlines say, where stored.)
+    if let Some(city) = city
+        && let Err(problem) = city.check(at.lon, at.lat)
+    {
+        let field = match problem {
+            OutOfBounds::Swapped | OutOfBounds::Longitude => "经度",
+            OutOfBounds::Latitude => "纬度",
+        };
+        problems.push(field, city.explain_outside_city(problem, at.lon, at.lat));
+        return None;
+    }
+    Some(at)
 }
 
 fn date(text: &str, field: &str, problems: &mut Problems) -> Option<Date> {
@@ -329,7 +354,12 @@ pub fn check_project(
         BuildType::New
     });
     let total_investment = wan(&input.total_investment, "总投资", p);
-    let location = location(input, p);
+    let location = location(
+        input,
+        portfolio.city_bounds().map(coords::city_box),
+        existing.and_then(|e| e.location),
+        p,
+    );
 
     // The year's plan.
     let year = input
@@ -669,6 +699,58 @@ mod tests {
             }],
             ..Portfolio::default()
         }
+    }
+
+    #[test]
+    fn a_new_location_outside_the_citys_outlines_is_refused_a_kept_one_is_not() {
+        // 厦门-like outlines around (118.1, 24.5).
+        let mut portfolio = city();
+        let square = |w: f64, s: f64, side: f64| {
+            vec![
+                GeoPoint { lon: w, lat: s },
+                GeoPoint {
+                    lon: w + side,
+                    lat: s,
+                },
+                GeoPoint {
+                    lon: w + side,
+                    lat: s + side,
+                },
+                GeoPoint {
+                    lon: w,
+                    lat: s + side,
+                },
+                GeoPoint { lon: w, lat: s },
+            ]
+        };
+        portfolio.district_boundaries.insert(
+            UnitId(3),
+            std::sync::Arc::new(crate::boundary::Boundary {
+                polygons: vec![crate::boundary::BoundaryPolygon {
+                    exterior: square(118.0, 24.4, 0.2),
+                    holes: Vec::new(),
+                }],
+            }),
+        );
+        assert!(check_project(&input(), None, &portfolio).is_ok(), "inside");
+        // 福州's coordinates typed by mistake: in China, not in this city.
+        let mut far = input();
+        far.lon = "119.3".into();
+        far.lat = "26.08".into();
+        let e = check_project(&far, None, &portfolio).unwrap_err();
+        assert!(
+            e.iter()
+                .any(|m| m.starts_with("经度") && m.contains("不在本市范围内")),
+            "{e:?}"
+        );
+        // A project already stored there keeps its place through an edit of something else.
+        let mut stored = check_project(&input(), None, &city()).expect("valid");
+        stored.id = ProjectId(9);
+        stored.location = Some(GeoPoint {
+            lon: 119.3,
+            lat: 26.08,
+        });
+        assert!(check_project(&far, Some(&stored), &portfolio).is_ok());
     }
 
     fn input() -> ProjectInput {

@@ -198,6 +198,8 @@ impl Errors {
 
 /// The portfolio indexed for lookups by name.
 struct Lookup<'a> {
+    /// The box the city's projects lie in, from its districts' outlines (where stored).
+    city: Option<coords::Bounds>,
     categories: HashMap<String, &'a Category>,
     units: HashMap<String, Vec<&'a Unit>>,
     steps: Vec<String>,
@@ -231,6 +233,7 @@ impl<'a> Lookup<'a> {
             .map(|p| (p.code.as_str(), &**p))
             .collect();
         Lookup {
+            city: portfolio.city_bounds().map(coords::city_box),
             categories,
             units,
             steps,
@@ -1092,13 +1095,28 @@ fn read_row(
     let mut written = None;
     let location = match (lon, lat) {
         (Some(lon), Some(lat)) => match coords::CHINA.check(lon, lat) {
-            Ok(()) => system.map(|system| {
+            Ok(()) => system.and_then(|system| {
                 let point = GeoPoint { lon, lat };
+                let at = system.to_wgs84(point);
+                // Within China, but within this city? (Its districts' outlines say.)
+                if let Some(city) = lookup.city
+                    && let Err(problem) = city.check(at.lon, at.lat)
+                {
+                    let field = match problem {
+                        OutOfBounds::Swapped | OutOfBounds::Longitude => Field::Longitude,
+                        OutOfBounds::Latitude => Field::Latitude,
+                    };
+                    if let Some(m) = col(field) {
+                        errors
+                            .push(ctx.error(m, city.explain_outside_city(problem, at.lon, at.lat)));
+                    }
+                    return None;
+                }
                 if system != CoordinateSystem::Wgs84 {
                     pass.converted[system as usize] += 1;
                     written = Some((point, system));
                 }
-                system.to_wgs84(point)
+                Some(at)
             }),
             Err(problem) => {
                 let field = match problem {

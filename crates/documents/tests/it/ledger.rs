@@ -814,6 +814,15 @@ fn import_located(
     rows: &[(f64, f64, Option<&str>)],
     option: Option<CoordinateSystem>,
 ) -> Result<ImportPlan, ImportError> {
+    import_located_into(&portfolio(), headers, rows, option)
+}
+
+fn import_located_into(
+    portfolio: &Portfolio,
+    headers: (&str, &str),
+    rows: &[(f64, f64, Option<&str>)],
+    option: Option<CoordinateSystem>,
+) -> Result<ImportPlan, ImportError> {
     let with_system = rows.iter().any(|r| r.2.is_some());
     let mut h = head();
     h.push(headers.0.into());
@@ -838,7 +847,7 @@ fn import_located(
     import_ledger(
         &book(&[("台账", sheet)]),
         "台账.xlsx",
-        &portfolio(),
+        portfolio,
         &options,
         no_progress(),
     )
@@ -960,6 +969,52 @@ fn swapped_longitude_and_latitude_are_refused_saying_so() {
     assert_eq!((errs[0].row, errs[0].header.as_str()), (3, "经度"));
     assert!(
         errs[0].expected.starts_with("经纬度可能填反了"),
+        "{}",
+        errs[0].expected
+    );
+}
+
+#[test]
+fn coordinates_outside_the_citys_outlines_are_refused_naming_the_cell() {
+    // The city's one district drawn around Xiamen.
+    let mut city = portfolio();
+    let district = city
+        .units
+        .iter()
+        .find(|u| u.kind == jianguan_domain::model::UnitKind::District)
+        .expect("a district")
+        .id;
+    let ring: Vec<GeoPoint> = [
+        (118.0, 24.4),
+        (118.2, 24.4),
+        (118.2, 24.6),
+        (118.0, 24.6),
+        (118.0, 24.4),
+    ]
+    .into_iter()
+    .map(|(lon, lat)| GeoPoint { lon, lat })
+    .collect();
+    city.district_boundaries.insert(
+        district,
+        std::sync::Arc::new(jianguan_domain::boundary::Boundary {
+            polygons: vec![jianguan_domain::boundary::BoundaryPolygon {
+                exterior: ring,
+                holes: Vec::new(),
+            }],
+        }),
+    );
+    // Xiamen in GCJ-02 passes (converted first); Fuzhou's coordinates do not.
+    let errs = errors(import_located_into(
+        &city,
+        ("经度", "纬度"),
+        &[(118.0945, 24.477, Some("GCJ-02")), (119.3, 26.08, None)],
+        None,
+    ));
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!((errs[0].row, errs[0].header.as_str()), (3, "经度"));
+    assert!(
+        errs[0].expected.starts_with("不在本市范围内")
+            && errs[0].expected.contains("117.95–118.25"),
         "{}",
         errs[0].expected
     );

@@ -3001,4 +3001,8 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ),
     ("取消标示", "Clear"),
     ("在图上标示", "Show on the map"),
+    (
+        "不在本市范围内（各县区边界外约 5 公里以内）：{n}",
+        "outside the city (within about 5 km of its districts' boundaries): {n}",
+    ),
 ];
