@@ -284,6 +284,14 @@ fn multipolygons<T>(
     Ok(found)
 }
 
+/// The ways `relations` are made of.
+fn member_ways<T>(relations: &[Relation<T>]) -> HashSet<i64> {
+    relations
+        .iter()
+        .flat_map(|r| r.ways.iter().map(|w| w.0))
+        .collect()
+}
+
 /// The rings of `relation` as node ids, from the member ways' node lists read (`refs`).
 fn rings_of<T>(relation: &Relation<T>, refs: &HashMap<i64, Vec<i64>>) -> multipolygon::Rings {
     let members: Vec<Member> = relation
@@ -337,10 +345,7 @@ pub fn read_pbf(path: &Path, table: &TagTable, progress: bool) -> Result<OsmImpo
             )
         })
     })?;
-    let member_ways: HashSet<i64> = relations
-        .iter()
-        .flat_map(|r| r.ways.iter().map(|w| w.0))
-        .collect();
+    let member_ways = member_ways(&relations);
     let mut member_refs: HashMap<i64, Vec<i64>> = HashMap::new();
     let reader = open(path)?;
     let bar = if progress {
@@ -579,10 +584,7 @@ pub fn read_basemap(path: &Path) -> Result<BasemapImport, GeoError> {
             .filter(|(layer, _)| layer.is_area())
             .map(|(layer, _)| (layer, name.map(str::to_string)))
     })?;
-    let member_ways: HashSet<i64> = relations
-        .iter()
-        .flat_map(|r| r.ways.iter().map(|w| w.0))
-        .collect();
+    let member_ways = member_ways(&relations);
     let mut member_refs: HashMap<i64, Vec<i64>> = HashMap::new();
     let mut nodes: Vec<(i64, i32, i32)> = Vec::new();
     // Ways to draw: (layer, node ids).

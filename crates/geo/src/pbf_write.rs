@@ -19,7 +19,8 @@ pub type WayRecord = (i64, Vec<i64>, Vec<(String, String)>);
 
 const BLOCK: usize = 8000;
 
-fn varint(out: &mut Vec<u8>, mut v: u64) {
+/// Appends `v` as a protobuf varint (7 bits a byte, low first; also the basemap's encoding).
+pub(crate) fn varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;
@@ -27,7 +28,8 @@ fn varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
-fn zigzag(v: i64) -> u64 {
+/// Maps a signed number to an unsigned one with small magnitudes small (protobuf's zigzag).
+pub(crate) fn zigzag(v: i64) -> u64 {
     ((v << 1) ^ (v >> 63)) as u64
 }
 
