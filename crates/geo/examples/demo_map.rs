@@ -55,6 +55,7 @@ fn main() {
             cell_m: 400.0,
             framed: None,
             focus: None,
+            words: &jianguan_geo::svgmap::CellWords::default(),
         },
         900,
     );

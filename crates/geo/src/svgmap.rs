@@ -37,6 +37,30 @@ pub struct MapLayers<'a> {
     pub framed: Option<&'a [bool]>,
     /// A place to ring (lon, lat): the facility whose reach is framed.
     pub focus: Option<(f64, f64)>,
+    /// The words of a cell's tooltip, in the reader's language.
+    pub words: &'a CellWords,
+}
+
+/// A cell's tooltip words: templates with `{n}` (and `{m}`) for the numbers. The crate knows
+/// no languages; the caller passes them translated ([`CellWords::default`] is Chinese).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellWords {
+    /// Residents: `{n}` people.
+    pub people: String,
+    /// A walk: `{n}` metres, about `{m}` minutes.
+    pub distance: String,
+    /// Beyond the cutoff or not on the network.
+    pub unreachable: String,
+}
+
+impl Default for CellWords {
+    fn default() -> Self {
+        CellWords {
+            people: "{n} 人".into(),
+            distance: "{n} 米，步行约 {m} 分钟".into(),
+            unreachable: "不可达".into(),
+        }
+    }
 }
 
 struct Projection {
@@ -119,20 +143,24 @@ pub fn render(layers: &MapLayers<'_>, width: u32) -> String {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w:.0} {h:.0}\" width=\"{w:.0}\" height=\"{h:.0}\" class=\"coverage-map\">"
     );
     out.push_str("<g class=\"cells\" stroke=\"none\">");
+    let words = layers.words;
     for (pt, d) in layers.population {
         let (x, y) = p.xy(pt.lon, pt.lat);
         let _ = write!(
             out,
-            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{side:.1}\" height=\"{side:.1}\" fill=\"{}\"><title>{} · {} 人 · {}</title></rect>",
+            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{side:.1}\" height=\"{side:.1}\" fill=\"{}\"><title>{} · {} · {}</title></rect>",
             x - side / 2.0,
             y - side / 2.0,
             colour(*d),
             escape(&pt.id),
-            pt.population,
-            d.map_or("不可达".to_string(), |d| format!(
-                "{d:.0} 米，步行约 {:.0} 分钟",
-                (d / crate::coverage::DEFAULT_WALKING_SPEED_M_PER_MIN).ceil()
-            ))
+            escape(&words.people.replace("{n}", &pt.population.to_string())),
+            escape(&d.map_or(words.unreachable.clone(), |d| {
+                let minutes = (d / crate::coverage::DEFAULT_WALKING_SPEED_M_PER_MIN).ceil();
+                words
+                    .distance
+                    .replace("{n}", &format!("{d:.0}"))
+                    .replace("{m}", &format!("{minutes:.0}"))
+            }))
         );
     }
     if let Some(framed) = layers.framed {

@@ -213,6 +213,17 @@ fn threshold_text(metres: f64) -> String {
     }
 }
 
+/// A map cell's tooltip words in the reader's language.
+fn cell_words() -> svgmap::CellWords {
+    let lang = crate::i18n::lang();
+    let chinese = svgmap::CellWords::default();
+    svgmap::CellWords {
+        people: lang.t(&chinese.people).to_string(),
+        distance: lang.t(&chinese.distance).to_string(),
+        unreachable: lang.t(&chinese.unreachable).to_string(),
+    }
+}
+
 fn legend() -> Vec<LegendEntry> {
     let lang = crate::i18n::lang();
     let mut from = 0.0;
@@ -682,6 +693,7 @@ fn map(city: &City, report: &Report, view: &MapView<'_>) -> String {
             cell_m: 400.0,
             framed: framed.as_deref(),
             focus,
+            words: &cell_words(),
         },
         MAP_WIDTH,
     )

@@ -3005,4 +3005,7 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "不在本市范围内（各县区边界外约 5 公里以内）：{n}",
         "outside the city (within about 5 km of its districts' boundaries): {n}",
     ),
+    ("{n} 人", "{n} people"),
+    ("{n} 米，步行约 {m} 分钟", "{n} m, about {m} min on foot"),
+    ("不可达", "unreachable"),
 ];

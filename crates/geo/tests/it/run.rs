@@ -169,6 +169,7 @@ fn maps_are_deterministic_and_draw_every_layer() {
         cell_m: 400.0,
         framed: None,
         focus: None,
+        words: &jianguan_geo::svgmap::CellWords::default(),
     };
     let svg = render(&layers, 800);
     assert_eq!(svg, render(&layers, 800));
@@ -177,4 +178,22 @@ fn maps_are_deterministic_and_draw_every_layer() {
     assert_eq!(svg.matches("<circle").count(), toilets.len());
     assert_eq!(svg.matches("<path").count(), 3);
     assert!(svg.contains("映湖区"));
+    // Each district named at a point inside it; the tooltips in the words given.
+    assert_eq!(svg.matches("</text>").count(), 3);
+    assert!(svg.contains(" 人 · "), "Chinese by default");
+    let english = jianguan_geo::svgmap::CellWords {
+        people: "{n} people".into(),
+        distance: "{n} m, about {m} min on foot".into(),
+        unreachable: "unreachable".into(),
+    };
+    let svg = render(
+        &MapLayers {
+            words: &english,
+            ..layers
+        },
+        800,
+    );
+    assert!(svg.contains(" people · "), "{svg}");
+    assert!(svg.contains(" min on foot<") || svg.contains("unreachable<"));
+    assert!(!svg.contains(" 人 · ") && !svg.contains("不可达"));
 }
