@@ -42,7 +42,7 @@ const FIT_MAX_ZOOM: u8 = 15;
 /// The wall display's map size.
 const WALL_WIDTH: u32 = 860;
 /// See [`WALL_WIDTH`].
-const WALL_HEIGHT: u32 = 600;
+const WALL_HEIGHT: u32 = 760;
 /// An inset map's size on another page.
 const INSET_WIDTH: u32 = 720;
 /// See [`INSET_WIDTH`].
