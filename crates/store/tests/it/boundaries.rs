@@ -10,22 +10,7 @@ use jianguan_domain::store::prelude::*;
 use jianguan_domain::store::{BoundaryWrite, CityInit, StoreError, UnitWrite};
 use jianguan_store::Db;
 
-async fn fresh_sqlite() -> (Box<dyn std::any::Any>, Db) {
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let path = dir.path().join("jianguan.db").display().to_string();
-    let db = jianguan_store::open(&path)
-        .await
-        .expect("a new SQLite file opens");
-    (Box::new(dir), db)
-}
-
-async fn fresh_postgres() -> (Box<dyn std::any::Any>, Db) {
-    let guard = jianguan_store::testing::fresh_postgres_schema().await;
-    let db = jianguan_store::open(&guard.url)
-        .await
-        .expect("a new schema opens");
-    (Box::new(guard), db)
-}
+use crate::{fresh_postgres, fresh_sqlite};
 
 fn unit(id: i64, kind: UnitKind, name: &str, parent: Option<i64>) -> Unit {
     Unit {
