@@ -18,6 +18,8 @@ fn main() -> anyhow::Result<()> {
     let basemap = Basemap {
         index: BasemapIndex::new(prepared.levels),
         attribution: prepared.attribution,
+        revision: 0,
+        walk: None,
     };
     let view = Viewport {
         centre: GeoPoint {

@@ -4,11 +4,19 @@
 //! the levels of detail of [`jianguan_geo::basemap`], checked against the city's district
 //! boundaries, and stored in one audited transaction. Nodes read it back once per revision
 //! ([`crate::portfolio::App::basemap`]).
+//!
+//! Given the city's residents too, the same extract's walking network and the facilities its
+//! tags name are stored with it ([`Walk`]): the coverage pages then walk the city's own streets
+//! ([`crate::coverage::City::build`]) instead of the demo's generated ones.
 
 use jianguan_audit::AuditAction;
 use jianguan_domain::model::Portfolio;
 use jianguan_domain::store::{BasemapWrite, Store, StoreError};
+use std::sync::Arc;
+
 use jianguan_geo::basemap::{self, BasemapIndex, Feature, Layer, Level};
+use jianguan_geo::walk_city::{WalkCity, cell_side_m};
+use jianguan_geo::{Facility, Network, PopulationPoint};
 use serde_json::json;
 
 use crate::Clock;
@@ -22,6 +30,9 @@ pub enum BasemapError {
     /// The source lies outside the city's districts (another city's extract).
     #[error("{0}")]
     OutsideCity(String),
+    /// The residents given cannot be walked from the extract's network.
+    #[error("{0}")]
+    Residents(String),
     /// The database refused.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -42,6 +53,98 @@ pub struct Prepared {
     pub notes: Vec<String>,
     /// The credit the data's licence asks for, written in the corner of every map.
     pub attribution: Option<String>,
+    /// The city's walking inputs read with it, when residents were given.
+    pub walk: Option<Walk>,
+}
+
+/// A city's walking inputs (network, facilities, residents) with where its residents came
+/// from: what the coverage pages walk when it is stored.
+#[derive(Debug, Clone)]
+pub struct Walk {
+    /// The network, facilities and residents.
+    pub city: WalkCity,
+    /// Where the residents came from (a file name).
+    pub population_source: String,
+    /// Residents (people) farther than [`crate::coverage::SNAP_LIMIT_M`] from the network.
+    pub people_unplaced: f64,
+}
+
+impl Walk {
+    /// The walking inputs from an extract's `network` and `facilities` (only the types the
+    /// coverage pages count are kept) and the residents read from `population_source`.
+    /// Refused when no resident lies within [`crate::coverage::SNAP_LIMIT_M`] of the network
+    /// (residents of another city, or swapped coordinates).
+    pub fn new(
+        network: Network,
+        facilities: Vec<Facility>,
+        population: Vec<PopulationPoint>,
+        population_source: &str,
+    ) -> Result<Walk, BasemapError> {
+        let people: f64 = population.iter().map(|p| p.population).sum();
+        if population.is_empty() || people <= 0.0 {
+            return Err(BasemapError::Residents(format!(
+                "{population_source}：没有居民（人口合计为 0），无法计算覆盖"
+            )));
+        }
+        let index = jianguan_geo::snap::SnapIndex::new(&network);
+        let placed = jianguan_geo::PlacedPopulation::new(
+            &index,
+            population.clone(),
+            &[],
+            Some(crate::coverage::SNAP_LIMIT_M),
+        );
+        let people_unplaced: f64 = placed
+            .node
+            .iter()
+            .zip(&population)
+            .filter(|(n, _)| n.is_none())
+            .map(|(_, p)| p.population)
+            .sum();
+        drop(index);
+        if people_unplaced >= people {
+            let (lon, lat) = (population[0].lon, population[0].lat);
+            return Err(BasemapError::Residents(format!(
+                "{population_source}：没有一个居民点在步行路网 {:.0} 米以内（第一个点为经度 {lon:.4}、纬度 {lat:.4}），是否选错了城市，或经纬度填反？未写入任何内容",
+                crate::coverage::SNAP_LIMIT_M
+            )));
+        }
+        let cell_m = cell_side_m(&population);
+        let facilities = facilities
+            .into_iter()
+            .filter(|f| crate::coverage::facility_type(&f.kind).is_some())
+            .collect();
+        Ok(Walk {
+            city: WalkCity {
+                network,
+                facilities,
+                population,
+                cell_m,
+            },
+            population_source: population_source.to_string(),
+            people_unplaced,
+        })
+    }
+
+    /// What it holds (JSON, part of the basemap's summary).
+    pub fn summary(&self) -> serde_json::Value {
+        let city = &self.city;
+        json!({
+            "nodes": city.network.node_count(),
+            "edges": city.network.edge_count(),
+            "facilities": crate::coverage::TYPES
+                .iter()
+                .map(|t| {
+                    let n = city.facilities.iter().filter(|f| f.kind == t.kind).count();
+                    (t.kind.to_string(), json!(n))
+                })
+                .collect::<serde_json::Map<_, _>>(),
+            "population_source": self.population_source,
+            "population_points": city.population.len(),
+            "people": city.population.iter().map(|p| p.population).sum::<f64>().round(),
+            "people_unplaced": self.people_unplaced.round(),
+            "cell_m": city.cell_m,
+        })
+    }
 }
 
 /// The credit OpenStreetMap's licence (ODbL) asks maps drawn from its data to carry.
@@ -54,6 +157,21 @@ pub struct Basemap {
     pub index: BasemapIndex,
     /// The credit to write on every map.
     pub attribution: Option<String>,
+    /// Its revision (a node's caches built from it are current while this is).
+    pub revision: i64,
+    /// The city's walking inputs stored with it, if any.
+    pub walk: Option<Arc<StoredWalk>>,
+}
+
+/// A city's walking inputs as a node holds them, with where they came from.
+#[derive(Debug)]
+pub struct StoredWalk {
+    /// The network, facilities and residents.
+    pub city: WalkCity,
+    /// The extract the network was read from.
+    pub network_source: String,
+    /// Where the residents came from.
+    pub population_source: String,
 }
 
 impl Prepared {
@@ -72,6 +190,7 @@ impl Prepared {
             bounds,
             notes,
             attribution: attribution.map(str::to_string),
+            walk: None,
         })
     }
 
@@ -101,6 +220,7 @@ impl Prepared {
                 .collect::<Vec<_>>(),
             "notes": self.notes,
             "attribution": self.attribution,
+            "walk": self.walk.as_ref().map(Walk::summary),
         })
     }
 }
@@ -120,24 +240,38 @@ pub async fn store_prepared(
         .iter()
         .map(|l| (l.min_zoom, l.encode()))
         .collect();
-    let draft = crate::client::draft(clock.now_ms(), by, AuditAction::BasemapPrepare, "basemap")
-        .change("source", None, prepared.source.as_str())
-        .change(
-            "features",
+    let mut draft =
+        crate::client::draft(clock.now_ms(), by, AuditAction::BasemapPrepare, "basemap")
+            .change("source", None, prepared.source.as_str())
+            .change(
+                "features",
+                None,
+                prepared
+                    .counts
+                    .iter()
+                    .map(|(l, c)| format!("{} {c}", l.name()))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
+    if let Some(walk) = &prepared.walk {
+        draft = draft.change(
+            "walk_city",
             None,
-            prepared
-                .counts
-                .iter()
-                .map(|(l, c)| format!("{} {c}", l.name()))
-                .collect::<Vec<_>>()
-                .join(", "),
+            format!(
+                "nodes {}, residents {} ({})",
+                walk.city.network.node_count(),
+                walk.city.population.len(),
+                walk.population_source
+            ),
         );
+    }
     store
         .replace_basemap(
             &BasemapWrite {
                 source: prepared.source.clone(),
                 summary: prepared.summary().to_string(),
                 levels,
+                walk_city: prepared.walk.as_ref().map(|w| w.city.encode()),
                 prepared_by: by.to_string(),
             },
             &[draft],
@@ -221,15 +355,25 @@ pub async fn load(store: &dyn Store) -> Result<Option<(i64, Basemap)>, StoreErro
         })
         .collect::<Result<Vec<_>, _>>()?;
     let summary: serde_json::Value = serde_json::from_str(&info.summary).unwrap_or_default();
-    let attribution = summary
-        .get("attribution")
-        .and_then(serde_json::Value::as_str)
-        .map(str::to_string);
+    let text = |v: &serde_json::Value| v.as_str().map(str::to_string);
+    let attribution = summary.get("attribution").and_then(text);
+    let walk = match store.basemap_walk_city().await? {
+        Some(body) => Some(Arc::new(StoredWalk {
+            city: WalkCity::decode(&body).map_err(|why| {
+                StoreError::Backend(format!("the city's walking inputs are unreadable: {why}"))
+            })?,
+            network_source: info.source.clone(),
+            population_source: text(&summary["walk"]["population_source"]).unwrap_or_default(),
+        })),
+        None => None,
+    };
     Ok(Some((
         info.revision,
         Basemap {
             index: BasemapIndex::new(levels),
             attribution,
+            revision: info.revision,
+            walk,
         },
     )))
 }

@@ -1,14 +1,17 @@
 //! Walking coverage of the campaign's facilities (issue 8) as the web pages show it: the
 //! portfolio's finished parks, toilets, neighbourhood centres and car parks become facilities
-//! opened on the day their plan completed, placed on a generated street network with residents
-//! (the demo city's, [`jianguan_geo::synthetic::demo_city`]), and coverage is computed at the
-//! start of the campaign year and on the as-of day, with each new facility's marginal gain.
+//! opened on the day their plan completed, placed on a street network with residents, and
+//! coverage is computed at the start of the campaign year and on the as-of day, with each new
+//! facility's marginal gain.
 //!
-//! Only a portfolio whose projects have locations gets a city: its districts are placed at the
-//! mean location of their projects, and bounded by their stored boundaries where they have one
-//! (else by the generated Voronoi cells, which the demo seed stores:
-//! [`crate::districts::demo_boundaries`]). A real city's coverage needs its real network and
-//! population, which `jianguan coverage` reads from files; the pages say so.
+//! The network is the city's own where one is stored with the basemap
+//! ([`crate::basemap::StoredWalk`], from `jianguan basemap --osm … --population …`): its streets,
+//! the facilities its OpenStreetMap tags name, its residents, its districts as their stored
+//! boundaries. Otherwise it is generated ([`jianguan_geo::synthetic::demo_city`]) for a
+//! portfolio whose projects have locations: its districts are placed at the mean location of
+//! their projects, and bounded by their stored boundaries where they have one (else by the
+//! generated Voronoi cells, which the demo seed stores: [`crate::districts::demo_boundaries`]).
+//! The pages say which.
 //!
 //! The city (network, residents, facilities, all snapped) is built once per data version
 //! ([`Coverage::build`], cached by [`crate::App::coverage`]); each (baseline, as-of) pair's
@@ -22,9 +25,11 @@ use jianguan_domain::rates;
 use jianguan_geo::coverage::{CoverageSpec, DEFAULT_THRESHOLDS_M, PlacedFacilities};
 use jianguan_geo::paths::Source;
 use jianguan_geo::synthetic::{DemoDistrict, demo_city};
+use jianguan_geo::walk_city::DEFAULT_CELL_M;
 use jianguan_geo::{District, Facility, GeoError, Network, PlacedPopulation, Report};
 
 use crate::Snapshot;
+use crate::basemap::StoredWalk;
 
 /// A facility type the campaign builds: the geo crate's type, what people call it, the measure
 /// word it is counted with, and the category codes whose finished projects are one.
@@ -90,6 +95,11 @@ pub const THRESHOLDS_M: [f64; 7] = DEFAULT_THRESHOLDS_M;
 /// How far the searches go: beyond the largest threshold, so the map can colour residents
 /// between 1.2 and 2.4 km apart from those farther away.
 pub const CUTOFF_M: f64 = 2400.0;
+
+/// Residents and facilities of a real city farther than this from its walking network (metres)
+/// are not placed on it (they are counted on the page instead): a 200–250 m limit is usual for
+/// grids of residents on an OpenStreetMap network.
+pub const SNAP_LIMIT_M: f64 = 250.0;
 
 /// The seed of the generated network: the same portfolio always gives the same city.
 pub const SEED: u64 = 0x4A47_2021;
@@ -180,9 +190,27 @@ pub fn project_facilities(portfolio: &Portfolio) -> Vec<Facility> {
         .collect()
 }
 
-/// The generated city with everything snapped, ready for a report at any dates.
+/// Where a city's network, residents and original facilities come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Generated around the projects' locations (the demo city).
+    Generated,
+    /// The city's own, stored with the basemap.
+    Stored {
+        /// The OpenStreetMap extract of the network and facilities.
+        network: String,
+        /// Where the residents came from.
+        population: String,
+    },
+}
+
+/// The city with everything snapped, ready for a report at any dates.
 #[derive(Debug)]
 pub struct City {
+    /// Where its network and residents come from.
+    pub origin: Origin,
+    /// The side of a population cell in metres (how the maps draw residents).
+    pub cell_m: f64,
     /// The walking network.
     pub network: Network,
     /// District boundaries, in the order of `district_units`.
@@ -198,8 +226,57 @@ pub struct City {
 }
 
 impl City {
+    /// The city of `portfolio`: its own walking inputs where `walk` holds them, else generated
+    /// (`None`: no project has a location to generate it around).
+    pub fn build(portfolio: &Portfolio, walk: Option<&StoredWalk>) -> Option<City> {
+        match walk {
+            Some(walk) => Some(City::walk(portfolio, walk)),
+            None => City::generate(portfolio),
+        }
+    }
+
+    /// The city's own: its network, its facilities and the projects', its residents, and the
+    /// districts with a stored boundary.
+    fn walk(portfolio: &Portfolio, walk: &StoredWalk) -> City {
+        let (district_units, districts): (Vec<UnitId>, Vec<District>) = portfolio
+            .units_of(UnitKind::District)
+            .filter_map(|u| {
+                let stored = portfolio.boundary(u.id)?;
+                Some((
+                    u.id,
+                    District::from_coordinates(u.name.clone(), stored.coordinates()),
+                ))
+            })
+            .unzip();
+        let mut facilities = walk.city.facilities.clone();
+        facilities.extend(project_facilities(portfolio));
+        let network = walk.city.network.clone();
+        let index = jianguan_geo::snap::SnapIndex::new(&network);
+        let population = PlacedPopulation::new(
+            &index,
+            walk.city.population.clone(),
+            &districts,
+            Some(SNAP_LIMIT_M),
+        );
+        let sources = PlacedFacilities::new(&index, &facilities, Some(SNAP_LIMIT_M)).sources;
+        drop(index);
+        City {
+            origin: Origin::Stored {
+                network: walk.network_source.clone(),
+                population: walk.population_source.clone(),
+            },
+            cell_m: walk.city.cell_m,
+            network,
+            districts,
+            district_units,
+            population,
+            facilities,
+            sources,
+        }
+    }
+
     /// Generates the city of `portfolio` (`None`: no project has a location).
-    pub fn build(portfolio: &Portfolio) -> Option<City> {
+    fn generate(portfolio: &Portfolio) -> Option<City> {
         let districts = demo_districts(portfolio);
         if districts.is_empty() {
             return None;
@@ -225,6 +302,8 @@ impl City {
         let sources = PlacedFacilities::new(&index, &facilities, None).sources;
         drop(index);
         Some(City {
+            origin: Origin::Generated,
+            cell_m: DEFAULT_CELL_M,
             network: city.network,
             districts: city.districts,
             district_units,
@@ -300,6 +379,9 @@ pub enum CoverageError {
     /// The blocking task panicked or was cancelled.
     #[error("coverage task: {0}")]
     Task(String),
+    /// The stored walking inputs could not be read.
+    #[error(transparent)]
+    Store(#[from] jianguan_domain::store::StoreError),
 }
 
 /// Reports kept per data version; older pairs are dropped beyond this many.
@@ -314,20 +396,30 @@ type Reports = Vec<((Date, Date), Arc<Report>)>;
 pub struct Coverage {
     /// The data version of the records the city was built from (`Snapshot::records_version`).
     pub version: i64,
+    /// The revision of the basemap whose walking inputs it walks (`None`: generated).
+    pub walk_revision: Option<i64>,
     /// The city; `None` when no project has a location.
     pub city: Option<City>,
     reports: tokio::sync::Mutex<Reports>,
 }
 
 impl Coverage {
-    /// Builds the city of `snapshot`'s portfolio on the blocking pool.
-    pub async fn build(snapshot: Arc<Snapshot>) -> Result<Arc<Coverage>, CoverageError> {
+    /// Builds the city of `snapshot`'s portfolio on the blocking pool, on the walking inputs
+    /// of the basemap of `walk_revision` when given.
+    pub async fn build(
+        snapshot: Arc<Snapshot>,
+        walk: Option<(i64, Arc<StoredWalk>)>,
+    ) -> Result<Arc<Coverage>, CoverageError> {
         let version = snapshot.records_version;
-        let city = tokio::task::spawn_blocking(move || City::build(&snapshot.portfolio))
-            .await
-            .map_err(|e| CoverageError::Task(e.to_string()))?;
+        let walk_revision = walk.as_ref().map(|(r, _)| *r);
+        let city = tokio::task::spawn_blocking(move || {
+            City::build(&snapshot.portfolio, walk.as_ref().map(|(_, w)| w.as_ref()))
+        })
+        .await
+        .map_err(|e| CoverageError::Task(e.to_string()))?;
         Ok(Arc::new(Coverage {
             version,
+            walk_revision,
             city,
             reports: tokio::sync::Mutex::new(Vec::new()),
         }))

@@ -344,17 +344,24 @@ impl App {
         Ok(value)
     }
 
-    /// Walking coverage of `snapshot`'s records (issue 8): the generated city, built on the
-    /// blocking pool on first use after the records changed; one caller builds it while others
-    /// wait.
+    /// Walking coverage of `snapshot`'s records (issue 8): on the city's own walking inputs
+    /// stored with the basemap, else on the generated city; built on the blocking pool on first
+    /// use after the records or the basemap changed; one caller builds it while others wait.
     pub async fn coverage(&self, snapshot: &Arc<Snapshot>) -> Result<Arc<Coverage>, CoverageError> {
+        let walk = self
+            .basemap(snapshot)
+            .await
+            .map_err(CoverageError::Store)?
+            .and_then(|b| Some((b.revision, b.walk.clone()?)));
+        let walk_revision = walk.as_ref().map(|(r, _)| *r);
         let mut slot = self.coverage_cache.lock().await;
         if let Some(c) = slot.as_ref()
             && c.version == snapshot.records_version
+            && c.walk_revision == walk_revision
         {
             return Ok(c.clone());
         }
-        let built = Coverage::build(snapshot.clone()).await?;
+        let built = Coverage::build(snapshot.clone(), walk).await?;
         *slot = Some(built.clone());
         Ok(built)
     }

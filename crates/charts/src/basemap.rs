@@ -86,6 +86,34 @@ impl BaseDrawing {
         self.layers.iter().all(|(_, parts)| parts.is_empty()) && self.names.is_empty()
     }
 
+    /// The lines and areas as an underlay for another map (the coverage map): drawn at `zoom`
+    /// and mapped into that map's pixels by `x' = sx·x + tx`, `y' = sy·y + ty`.
+    pub fn underlay(&self, zoom: u8, (sx, sy, tx, ty): (f64, f64, f64, f64)) -> String {
+        let mut out = format!(
+            r#"<g transform="matrix({} 0 0 {} {} {})">"#,
+            num(sx),
+            num(sy),
+            num(tx),
+            num(ty)
+        );
+        let _ = self.write_under(&mut out, zoom);
+        out.push_str("</g>");
+        out
+    }
+
+    /// The credit alone, in the lower right corner of a map `width` × `height` (empty without
+    /// one).
+    pub fn credit(&self, width: u32, height: u32) -> String {
+        let names_left_out = BaseDrawing {
+            layers: Vec::new(),
+            names: Vec::new(),
+            attribution: self.attribution.clone(),
+        };
+        let mut out = String::new();
+        let _ = names_left_out.write_names(&mut out, width, height);
+        out
+    }
+
     /// Writes the lines and areas (under everything else on the map) at `zoom`, within a map
     /// `width` × `height`.
     pub(crate) fn write_under(&self, out: &mut String, zoom: u8) -> fmt::Result {

@@ -422,6 +422,9 @@ pub struct BasemapWrite {
     pub summary: String,
     /// Each level: its lowest zoom and its encoded features.
     pub levels: Vec<StoredLevel>,
+    /// The city's walking inputs read with it (`jianguan_geo::walk_city`'s encoding), when
+    /// residents were given; `None` leaves none stored.
+    pub walk_city: Option<Vec<u8>>,
     /// Who prepared it.
     pub prepared_by: String,
 }
@@ -727,6 +730,9 @@ pub trait PortfolioStore: Send + Sync {
     /// The stored basemap's levels, (lowest zoom, encoded features), lowest zoom first; empty
     /// when none is stored.
     fn basemap_levels(&self) -> BoxFuture<'_, Result<Vec<StoredLevel>, StoreError>>;
+
+    /// The city's walking inputs stored with the basemap (encoded), if any.
+    fn basemap_walk_city(&self) -> BoxFuture<'_, Result<Option<Vec<u8>>, StoreError>>;
 
     /// Stores `write` in place of the stored basemap, in one transaction with `audit`, with the
     /// next revision; bumps the data version (with nothing for the read model to re-read) so

@@ -56,6 +56,8 @@ fn main() {
             framed: None,
             focus: None,
             words: &jianguan_geo::svgmap::CellWords::default(),
+            underlay: None,
+            overlay: None,
         },
         900,
     );

@@ -22,7 +22,7 @@
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
-use crate::pbf_write::{varint, zigzag};
+use crate::codec::{Reader, string, varint, zigzag};
 
 /// What a basemap feature is, in the order the maps draw them (areas first, names last).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -343,9 +343,7 @@ impl Level {
         for f in &self.features {
             out.push(f.layer.code());
             out.push(f.rank);
-            let name = f.name.as_deref().unwrap_or("");
-            varint(&mut out, name.len() as u64);
-            out.extend_from_slice(name.as_bytes());
+            string(&mut out, f.name.as_deref().unwrap_or(""));
             varint(&mut out, f.parts.len() as u64);
             for part in &f.parts {
                 varint(&mut out, part.len() as u64);
@@ -362,7 +360,7 @@ impl Level {
 
     /// A level from its stored form; what is wrong with it otherwise.
     pub fn decode(bytes: &[u8]) -> Result<Level, String> {
-        let mut r = Reader { bytes, at: 0 };
+        let mut r = Reader::new(bytes);
         if r.take(MAGIC.len())? != MAGIC {
             return Err("not a basemap level (wrong leading bytes)".into());
         }
@@ -374,9 +372,7 @@ impl Level {
             let code = r.byte()?;
             let layer = Layer::from_code(code).ok_or(format!("unknown layer code {code}"))?;
             let rank = r.byte()?;
-            let len = r.count()?;
-            let name = std::str::from_utf8(r.take(len)?)
-                .map_err(|e| format!("a name is not UTF-8: {e}"))?;
+            let name = r.string()?;
             let name = (!name.is_empty()).then(|| name.to_string());
             let parts_len = r.count()?;
             let mut parts = Vec::with_capacity(parts_len);
@@ -384,8 +380,8 @@ impl Level {
                 let n = r.count()?;
                 let mut part = Vec::with_capacity(n);
                 for _ in 0..n {
-                    px += unzigzag(r.varint()?);
-                    py += unzigzag(r.varint()?);
+                    px += r.signed()?;
+                    py += r.signed()?;
                     part.push((px as f64 / SCALE, py as f64 / SCALE));
                 }
                 parts.push(part);
@@ -397,63 +393,8 @@ impl Level {
                 parts,
             });
         }
-        if r.at != bytes.len() {
-            return Err(format!("{} bytes left over", bytes.len() - r.at));
-        }
+        r.finish()?;
         Ok(Level { min_zoom, features })
-    }
-}
-
-fn unzigzag(v: u64) -> i64 {
-    ((v >> 1) as i64) ^ -((v & 1) as i64)
-}
-
-/// Reads a stored level, failing on a truncated or oversized one rather than panicking.
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
-        let end = self
-            .at
-            .checked_add(n)
-            .filter(|&e| e <= self.bytes.len())
-            .ok_or("truncated")?;
-        let out = &self.bytes[self.at..end];
-        self.at = end;
-        Ok(out)
-    }
-
-    fn byte(&mut self) -> Result<u8, String> {
-        Ok(self.take(1)?[0])
-    }
-
-    fn varint(&mut self) -> Result<u64, String> {
-        let mut v = 0u64;
-        for shift in (0..64).step_by(7) {
-            let b = self.byte()?;
-            v |= u64::from(b & 0x7f) << shift;
-            if b < 0x80 {
-                return Ok(v);
-            }
-        }
-        Err("a number longer than 64 bits".into())
-    }
-
-    /// A count, which cannot exceed the bytes left (each item takes at least one).
-    fn count(&mut self) -> Result<usize, String> {
-        let n = self.varint()?;
-        usize::try_from(n)
-            .ok()
-            .filter(|&n| n <= self.bytes.len() - self.at)
-            .ok_or_else(|| {
-                format!(
-                    "a count of {n} with {} bytes left",
-                    self.bytes.len() - self.at
-                )
-            })
     }
 }
 

@@ -11,6 +11,7 @@
 //! The crate is pure computation and file reading: no database, no async runtime, no web.
 
 pub mod basemap;
+mod codec;
 pub mod coverage;
 pub mod edgelist;
 pub mod inputs;
@@ -25,6 +26,7 @@ pub mod report;
 pub mod snap;
 pub mod svgmap;
 pub mod synthetic;
+pub mod walk_city;
 
 use std::path::PathBuf;
 

@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::io::Write;
 
+use crate::codec::{varint, zigzag};
 use crate::network::Network;
 
 /// A node to write: id, lon, lat (degrees) and tags.
@@ -18,20 +19,6 @@ pub type NodeRecord = (i64, f64, f64, Vec<(String, String)>);
 pub type WayRecord = (i64, Vec<i64>, Vec<(String, String)>);
 
 const BLOCK: usize = 8000;
-
-/// Appends `v` as a protobuf varint (7 bits a byte, low first; also the basemap's encoding).
-pub(crate) fn varint(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
-/// Maps a signed number to an unsigned one with small magnitudes small (protobuf's zigzag).
-pub(crate) fn zigzag(v: i64) -> u64 {
-    ((v << 1) ^ (v >> 63)) as u64
-}
 
 fn key(out: &mut Vec<u8>, field: u32, wire: u8) {
     varint(out, (u64::from(field) << 3) | u64::from(wire));

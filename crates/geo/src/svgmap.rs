@@ -39,6 +39,30 @@ pub struct MapLayers<'a> {
     pub focus: Option<(f64, f64)>,
     /// The words of a cell's tooltip, in the reader's language.
     pub words: &'a CellWords,
+    /// SVG drawn first, in the map's pixels (see [`frame`]): a basemap. The cells are then
+    /// drawn translucent so its streets and water show through.
+    pub underlay: Option<&'a str>,
+    /// SVG drawn last, in the map's pixels: e.g. the basemap's credit.
+    pub overlay: Option<&'a str>,
+}
+
+/// The box a map shows and its size in pixels: what an underlay must be drawn for. The map is
+/// an equirectangular projection of the box scaled by the cosine of its middle latitude, so
+/// over a city it matches a Web Mercator drawing of the same box to a fraction of a pixel.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Frame {
+    /// West, south, east and north edges (degrees).
+    pub west: f64,
+    /// South edge.
+    pub south: f64,
+    /// East edge.
+    pub east: f64,
+    /// North edge.
+    pub north: f64,
+    /// Width in pixels.
+    pub width: f64,
+    /// Height in pixels.
+    pub height: f64,
 }
 
 /// A cell's tooltip words: templates with `{n}` (and `{m}`) for the numbers. The crate knows
@@ -101,8 +125,9 @@ fn outline(out: &mut String, area: &MultiPolygon<f64>, p: &Projection) {
     }
 }
 
-/// Renders the map as an SVG document `width` pixels wide (height from the area's aspect).
-pub fn render(layers: &MapLayers<'_>, width: u32) -> String {
+/// The box and size of the map [`render`] draws of `layers` at `width` (`None`: nothing to
+/// draw).
+pub fn frame(layers: &MapLayers<'_>, width: u32) -> Option<Frame> {
     let mut b = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
     let mut grow = |lon: f64, lat: f64| {
         b = (b.0.min(lon), b.1.min(lat), b.2.max(lon), b.3.max(lat));
@@ -118,20 +143,36 @@ pub fn render(layers: &MapLayers<'_>, width: u32) -> String {
         }
     }
     if b.0 > b.2 {
-        return format!(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"1\"/>"
-        );
+        return None;
     }
     let mid_lat = (b.1 + b.3) / 2.0;
     let kx = mid_lat.to_radians().cos();
     let span_x = ((b.2 - b.0) * kx).max(1e-9);
     let span_y = (b.3 - b.1).max(1e-9);
     let w = f64::from(width);
-    let h = (w * span_y / span_x).round().max(1.0);
+    Some(Frame {
+        west: b.0,
+        south: b.1,
+        east: b.2,
+        north: b.3,
+        width: w,
+        height: (w * span_y / span_x).round().max(1.0),
+    })
+}
+
+/// Renders the map as an SVG document `width` pixels wide (height from the area's aspect).
+pub fn render(layers: &MapLayers<'_>, width: u32) -> String {
+    let Some(frame) = frame(layers, width) else {
+        return format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"1\"/>"
+        );
+    };
+    let (w, h) = (frame.width, frame.height);
+    let span_y = (frame.north - frame.south).max(1e-9);
     let p = Projection {
-        x0: b.0,
-        y1: b.3,
-        scale_x: w / (b.2 - b.0).max(1e-9),
+        x0: frame.west,
+        y1: frame.north,
+        scale_x: w / (frame.east - frame.west).max(1e-9),
         scale_y: h / span_y,
     };
     // Pixels per metre, to size the cells.
@@ -142,7 +183,12 @@ pub fn render(layers: &MapLayers<'_>, width: u32) -> String {
         out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w:.0} {h:.0}\" width=\"{w:.0}\" height=\"{h:.0}\" class=\"coverage-map\">"
     );
-    out.push_str("<g class=\"cells\" stroke=\"none\">");
+    if let Some(under) = layers.underlay {
+        out.push_str(under);
+        out.push_str("<g class=\"cells\" stroke=\"none\" fill-opacity=\"0.72\">");
+    } else {
+        out.push_str("<g class=\"cells\" stroke=\"none\">");
+    }
     let words = layers.words;
     for (pt, d) in layers.population {
         let (x, y) = p.xy(pt.lon, pt.lat);
@@ -222,6 +268,9 @@ pub fn render(layers: &MapLayers<'_>, width: u32) -> String {
             out,
             "<circle class=\"focus\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"10\" fill=\"none\" stroke=\"#000\" stroke-width=\"3\"/>"
         );
+    }
+    if let Some(over) = layers.overlay {
+        out.push_str(over);
     }
     out.push_str("</svg>");
     out

@@ -1,11 +1,13 @@
 //! `jianguan basemap`: prepares the offline basemap (底图) from the city's OpenStreetMap extract
-//! (or the demo city's generated streets) and stores it, over `jianguan_app::basemap`.
+//! (or the demo city's generated streets) and stores it, over `jianguan_app::basemap`. With
+//! `--population`, the extract's walking network and facilities are stored with it, with the
+//! residents, for the coverage pages.
 
 use std::time::Instant;
 
 use anyhow::{Context, Result};
 use jianguan_app::Clock;
-use jianguan_app::basemap::{BasemapError, Prepared};
+use jianguan_app::basemap::{BasemapError, Prepared, Walk};
 use jianguan_domain::i18n::Lang;
 
 /// `jianguan basemap …`.
@@ -20,6 +22,14 @@ pub struct BasemapArgs {
     /// The demo city's generated streets instead of an extract.
     #[arg(long)]
     demo: bool,
+    /// The city's residents (CSV `lon,lat,population[,id]` or GeoJSON points or polygons with
+    /// `population`, as `coverage --population` reads them): the extract's walking network and
+    /// the facilities its tags name are stored too, and the coverage pages walk them.
+    #[arg(long, requires = "osm")]
+    population: Option<std::path::PathBuf>,
+    /// A TOML tag → facility type table replacing the built-in one (with --population).
+    #[arg(long, requires = "population")]
+    tag_table: Option<std::path::PathBuf>,
     /// Prepare and print what would be stored; write nothing.
     #[arg(long)]
     dry_run: bool,
@@ -79,12 +89,23 @@ pub async fn run(args: BasemapArgs, lang: Lang) -> Result<()> {
                     .unwrap_or(0)
             );
             let attribution = Some(jianguan_app::basemap::OSM_ATTRIBUTION);
-            tokio::task::spawn_blocking(move || {
+            let mut prepared = tokio::task::spawn_blocking(move || {
                 Prepared::new(&source, &import.features, notes, attribution)
             })
             .await
             .context("preparing the basemap")?
-            .map_err(|e| refusal(e, lang))?
+            .map_err(|e| refusal(e, lang))?;
+            if let Some(population) = &args.population {
+                prepared.walk = Some(
+                    read_walk(path_of(&args.osm), population, &args.tag_table)
+                        .await
+                        .map_err(|e| {
+                            e.downcast::<BasemapError>()
+                                .map_or_else(|e| e, |e| refusal(e, lang))
+                        })?,
+                );
+            }
+            prepared
         }
         None => {
             let app = jianguan_app::portfolio::App::new(
@@ -142,6 +163,9 @@ pub async fn run(args: BasemapArgs, lang: Lang) -> Result<()> {
     for note in &prepared.notes {
         println!("  {note}");
     }
+    if let Some(walk) = &prepared.walk {
+        print_walk(walk, lang);
+    }
     let total: usize = prepared.level_sizes().iter().map(|l| l.2).sum();
     let line = if args.dry_run {
         lang.tn2(
@@ -158,6 +182,87 @@ pub async fn run(args: BasemapArgs, lang: Lang) -> Result<()> {
     };
     println!("{line}");
     Ok(())
+}
+
+fn path_of(path: &Option<std::path::PathBuf>) -> std::path::PathBuf {
+    path.clone().unwrap_or_default()
+}
+
+/// The extract's walking network and facilities with the residents of `population`.
+async fn read_walk(
+    osm: std::path::PathBuf,
+    population: &std::path::Path,
+    tag_table: &Option<std::path::PathBuf>,
+) -> Result<Walk> {
+    let table = match tag_table {
+        Some(p) => {
+            let text =
+                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            jianguan_geo::osm::TagTable::from_toml(&text)?
+        }
+        None => jianguan_geo::osm::TagTable::default(),
+    };
+    let population = population.to_path_buf();
+    tokio::task::spawn_blocking(move || -> Result<Walk> {
+        let import = jianguan_geo::osm::read_pbf(&osm, &table, false)?;
+        let residents = jianguan_geo::inputs::read_population(&population)?;
+        let name = population
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Ok(Walk::new(
+            import.network,
+            import.facilities,
+            residents,
+            &name,
+        )?)
+    })
+    .await
+    .context("reading the walking network")?
+}
+
+/// The walking inputs' lines.
+fn print_walk(walk: &Walk, lang: Lang) {
+    let city = &walk.city;
+    println!(
+        "{}",
+        lang.tn2(
+            "步行路网：{n} 个节点，{m} 条路段",
+            city.network.node_count(),
+            city.network.edge_count()
+        )
+    );
+    let kinds: Vec<String> = jianguan_app::coverage::TYPES
+        .iter()
+        .map(|t| {
+            let n = city.facilities.iter().filter(|f| f.kind == t.kind).count();
+            format!("{} {n}", lang.t(t.label))
+        })
+        .collect();
+    println!("{}", lang.tn("原有设施：{n}", kinds.join("，")));
+    let people: f64 = city.population.iter().map(|p| p.population).sum();
+    println!(
+        "{}",
+        lang.tn2(
+            "居民：{n} 个点，{m} 人",
+            city.population.len(),
+            format!("{people:.0}")
+        )
+    );
+    println!(
+        "  {}",
+        lang.tn("居民网格边长约 {n} 米", format!("{:.0}", city.cell_m))
+    );
+    if walk.people_unplaced > 0.0 {
+        println!(
+            "  {}",
+            lang.tn2(
+                "{n} 人距路网超过 {m} 米，不计入覆盖",
+                format!("{:.0}", walk.people_unplaced),
+                format!("{:.0}", jianguan_app::coverage::SNAP_LIMIT_M)
+            )
+        );
+    }
 }
 
 fn refusal(e: BasemapError, lang: Lang) -> anyhow::Error {

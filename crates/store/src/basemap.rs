@@ -1,5 +1,6 @@
-//! The offline basemap: its description in `basemap` (one row) and its levels' encoded features
-//! in `basemap_levels`, replaced as a whole in one transaction. The store keeps the levels as
+//! The offline basemap: its description in `basemap` (one row), its levels' encoded features
+//! in `basemap_levels` and the city's walking inputs read with it in `basemap_walk_city`,
+//! replaced as a whole in one transaction. The store keeps the levels as
 //! bytes; `jianguan_geo::basemap` encodes and reads them.
 
 macro_rules! backend_basemap {
@@ -52,6 +53,13 @@ macro_rules! backend_basemap {
                     .collect()
             }
 
+            pub(crate) async fn walk_city(pool: &Pool<Db>) -> Result<Option<Vec<u8>>, StoreError> {
+                sqlx::query_scalar("SELECT body FROM basemap_walk_city WHERE id = 1")
+                    .fetch_optional(pool)
+                    .await
+                    .map_err(backend_error)
+            }
+
             pub(crate) async fn replace(
                 pool: &Pool<Db>,
                 write: &BasemapWrite,
@@ -63,7 +71,11 @@ macro_rules! backend_basemap {
                         .fetch_optional(&mut *tx)
                         .await
                         .map_err(backend_error)?;
-                for statement in ["DELETE FROM basemap_levels", "DELETE FROM basemap"] {
+                for statement in [
+                    "DELETE FROM basemap_levels",
+                    "DELETE FROM basemap_walk_city",
+                    "DELETE FROM basemap",
+                ] {
                     sqlx::query(statement)
                         .execute(&mut *tx)
                         .await
@@ -94,6 +106,13 @@ macro_rules! backend_basemap {
                             }
                             e => backend_error(e),
                         })?;
+                }
+                if let Some(body) = &write.walk_city {
+                    sqlx::query("INSERT INTO basemap_walk_city (id, body) VALUES (1, $1)")
+                        .bind(body.as_slice())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend_error)?;
                 }
                 append_audit_tx(&mut tx, audit.to_vec()).await?;
                 // Nothing in the read model changes; the bump makes every node look at the

@@ -286,6 +286,10 @@ struct CoveragePage {
     /// The project whose newly covered residents the map frames.
     framed: Option<Framed>,
     unplaced: String,
+    /// Where the network, residents and original facilities come from (a sentence).
+    origin: String,
+    /// The side of a population cell in metres.
+    cell_m: String,
 }
 
 /// A project whose newly covered residents are framed on the map.
@@ -422,12 +426,28 @@ pub(crate) async fn page(
         bands: Vec::new(),
         framed: None,
         unplaced: String::new(),
+        origin: String::new(),
+        cell_m: String::new(),
         layout,
     };
     let (Some(city), Some(report)) = (computed.city(), computed.report.as_ref()) else {
         return view::render(page);
     };
     page.available = true;
+    page.origin = match &city.origin {
+        coverage::Origin::Generated => lang
+            .t("路网、居民与原有设施为示例市生成数据，新增设施为已完工项目。")
+            .to_string(),
+        coverage::Origin::Stored {
+            network,
+            population,
+        } => lang.tn2(
+            "步行路网与原有设施取自 OpenStreetMap 文件 {n}，居民取自 {m}；新增设施为已完工项目。",
+            network,
+            population,
+        ),
+    };
+    page.cell_m = format!("{:.0}", city.cell_m);
     let kind = sel.kind.kind;
     let at = |c: &&ChangeRow| c.threshold_m == sel.threshold_m;
 
@@ -560,6 +580,7 @@ pub(crate) async fn page(
             clear: link(&qs, kind, sel.threshold_m, sel.district) + "#map",
         });
     }
+    let basemap = state.app().basemap(&snap).await?;
     let view_at = |as_of, framed, focus| MapView {
         kind: sel.kind,
         as_of,
@@ -568,6 +589,7 @@ pub(crate) async fn page(
         visible: &visible,
         framed,
         focus,
+        basemap: basemap.as_deref(),
     };
     let ring = chosen.and_then(|pr| pr.location).map(|at| (at.lon, at.lat));
     page.map = map(city, report, &view_at(scope.as_of, framed.as_deref(), ring));
@@ -630,6 +652,8 @@ struct MapView<'a> {
     framed: Option<&'a [bool]>,
     /// The place to ring (the chosen project's).
     focus: Option<(f64, f64)>,
+    /// The basemap to draw under the cells, if one is stored.
+    basemap: Option<&'a jianguan_app::basemap::Basemap>,
 }
 
 /// The SVG map: residents coloured by walking distance to the type as of the day, its open
@@ -644,6 +668,7 @@ fn map(city: &City, report: &Report, view: &MapView<'_>) -> String {
         visible,
         framed,
         focus,
+        basemap,
     } = *view;
     let label = kind.label;
     let kind = kind.kind;
@@ -685,17 +710,67 @@ fn map(city: &City, report: &Report, view: &MapView<'_>) -> String {
             ..f.clone()
         })
         .collect();
+    let words = cell_words();
+    let layers = MapLayers {
+        population: &cells,
+        facilities: &facilities,
+        districts: outlines,
+        cell_m: city.cell_m,
+        framed: framed.as_deref(),
+        focus,
+        words: &words,
+        underlay: None,
+        overlay: None,
+    };
+    let under = basemap
+        .zip(svgmap::frame(&layers, MAP_WIDTH))
+        .map(|(b, f)| basemap_for(b, &f));
     svgmap::render(
         &MapLayers {
-            population: &cells,
-            facilities: &facilities,
-            districts: outlines,
-            cell_m: 400.0,
-            framed: framed.as_deref(),
-            focus,
-            words: &cell_words(),
+            underlay: under.as_ref().map(|u| u.0.as_str()),
+            overlay: under.as_ref().map(|u| u.1.as_str()),
+            ..layers
         },
         MAP_WIDTH,
+    )
+}
+
+/// The basemap under a coverage map's `frame`, and its credit: drawn at the highest zoom at
+/// which the frame's box fits the map's width, then scaled up to the map's pixels.
+fn basemap_for(
+    basemap: &jianguan_app::basemap::Basemap,
+    frame: &svgmap::Frame,
+) -> (String, String) {
+    use jianguan_domain::map::{MAX_ZOOM, MIN_ZOOM, Viewport, from_world_px, world_px};
+    use jianguan_domain::model::GeoPoint;
+    let nw = GeoPoint {
+        lon: frame.west,
+        lat: frame.north,
+    };
+    let se = GeoPoint {
+        lon: frame.east,
+        lat: frame.south,
+    };
+    let zoom = (MIN_ZOOM..=MAX_ZOOM)
+        .rev()
+        .find(|&z| world_px(se, z).0 - world_px(nw, z).0 <= frame.width)
+        .unwrap_or(MIN_ZOOM);
+    let ((x0, y0), (x1, y1)) = (world_px(nw, zoom), world_px(se, zoom));
+    let view = Viewport {
+        centre: from_world_px((x0 + x1) / 2.0, (y0 + y1) / 2.0, zoom),
+        zoom,
+        width: (x1 - x0).ceil().max(1.0) as u32,
+        height: (y1 - y0).ceil().max(1.0) as u32,
+    };
+    let drawing = jianguan_app::maps::base_drawing(basemap, &view, crate::i18n::lang());
+    let (px, py) = view.project(nw);
+    let (sx, sy) = (
+        frame.width / (x1 - x0).max(1e-9),
+        frame.height / (y1 - y0).max(1e-9),
+    );
+    (
+        drawing.underlay(zoom, (sx, sy, -px * sx, -py * sy)),
+        drawing.credit(frame.width as u32, frame.height as u32),
     )
 }
 
@@ -757,6 +832,16 @@ pub(crate) async fn api(
         "as_of": scope.as_of,
         "baseline": computed.baseline,
         "available": computed.city().is_some(),
+        // Where the network and residents come from: the city's own (the files named) or
+        // generated around the projects.
+        "network": computed.city().map(|c| match &c.origin {
+            coverage::Origin::Generated => serde_json::json!({ "generated": true }),
+            coverage::Origin::Stored { network, population } => serde_json::json!({
+                "generated": false,
+                "osm": network,
+                "population": population,
+            }),
+        }),
         "walking_speed_m_per_min": WALKING_SPEED_M_PER_MIN,
         "coverage": rows,
         "credit": credit,

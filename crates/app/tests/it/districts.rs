@@ -38,7 +38,7 @@ async fn scenario(store: Db) {
     // districts (rounded to the centimetre they are stored at).
     let generated = demo_boundaries(&city);
     assert_eq!(generated.len(), 9);
-    let coverage = City::build(&city).expect("the demo city has located projects");
+    let coverage = City::build(&city, None).expect("the demo city has located projects");
     for (unit, boundary) in &generated {
         let i = coverage.district_index(*unit).expect("a coverage district");
         let drawn = Boundary::from_coordinates(coverage.districts[i].coordinates()).normalised();
@@ -63,7 +63,7 @@ async fn scenario(store: Db) {
     }
     assert!(after.portfolio.city_bounds().is_some());
     // Coverage built from the stored portfolio uses the stored lines: the same ones.
-    let rebuilt = City::build(&after.portfolio).unwrap();
+    let rebuilt = City::build(&after.portfolio, None).unwrap();
     for (unit, boundary) in &generated {
         let i = rebuilt.district_index(*unit).unwrap();
         assert_eq!(

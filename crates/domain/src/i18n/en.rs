@@ -2961,6 +2961,28 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "已存入底图：共 {n} KB，用时 {m} 秒",
         "Basemap stored: {n} KB in {m} s",
     ),
+    (
+        "{n}：没有居民（人口合计为 0），无法计算覆盖",
+        "{n}: no residents (the population adds up to 0); coverage cannot be computed",
+    ),
+    (
+        "{n}：没有一个居民点在步行路网 {m} 米以内（第一个点为经度 {k}、纬度 {j}），是否选错了城市，或经纬度填反？未写入任何内容",
+        "{n}: not one resident lies within {m} m of the walking network (the first is at longitude {k}, latitude {j}): another city's file, or latitude and longitude swapped? Nothing was written",
+    ),
+    (
+        "步行路网：{n} 个节点，{m} 条路段",
+        "Walking network: {n} nodes, {m} edges",
+    ),
+    ("原有设施：{n}", "Existing facilities: {n}"),
+    (
+        "居民：{n} 个点，{m} 人",
+        "Residents: {n} points, {m} people",
+    ),
+    ("居民网格边长约 {n} 米", "Resident cells about {n} m a side"),
+    (
+        "{n} 人距路网超过 {m} 米，不计入覆盖",
+        "{n} people live more than {m} m from the network and are not counted as covered",
+    ),
     ("水面", "water"),
     ("绿地", "green areas"),
     ("河流", "rivers"),
@@ -2977,8 +2999,16 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ),
     ("{n}米（步行约 {m} 分钟）", "{n} m (about {m} min on foot)"),
     (
-        "居民网格（400 米）按步行到最近{n}的距离着色，左为年初（{m}），",
-        "Residents' 400 m cells coloured by the walk to the nearest {n}: on the left at the start of the year ({m}), ",
+        "居民网格（边长约 {n} 米）",
+        "Residents' cells (about {n} m a side) ",
+    ),
+    (
+        "按步行到最近{n}的距离着色，左为年初（{m}），",
+        "coloured by the walk to the nearest {n}: on the left at the start of the year ({m}), ",
+    ),
+    (
+        "步行路网与原有设施取自 OpenStreetMap 文件 {n}，居民取自 {m}；新增设施为已完工项目。",
+        "The walking network and existing facilities are from the OpenStreetMap file {n}, the residents from {m}; new facilities are finished projects.",
     ),
     (
         "右为{n}；圆点为{m}，线为县区界。",

@@ -170,6 +170,8 @@ fn maps_are_deterministic_and_draw_every_layer() {
         framed: None,
         focus: None,
         words: &jianguan_geo::svgmap::CellWords::default(),
+        underlay: None,
+        overlay: None,
     };
     let svg = render(&layers, 800);
     assert_eq!(svg, render(&layers, 800));
@@ -196,4 +198,25 @@ fn maps_are_deterministic_and_draw_every_layer() {
     assert!(svg.contains(" people · "), "{svg}");
     assert!(svg.contains(" min on foot<") || svg.contains("unreachable<"));
     assert!(!svg.contains(" 人 · ") && !svg.contains("不可达"));
+
+    // A basemap drawn for the map's frame goes under translucent cells; a credit over them.
+    let frame = jianguan_geo::svgmap::frame(&layers, 800).expect("a frame");
+    assert_eq!(frame.width, 800.0);
+    assert!(svg.contains(&format!("height=\"{:.0}\"", frame.height)));
+    assert!(frame.west < frame.east && frame.south < frame.north);
+    let svg = render(
+        &MapLayers {
+            underlay: Some("<g class=\"basemap\"/>"),
+            overlay: Some("<text class=\"credit\">©</text>"),
+            ..layers
+        },
+        800,
+    );
+    let (under, cells, credit) = (
+        svg.find("class=\"basemap\"").unwrap(),
+        svg.find("class=\"cells\" stroke=\"none\" fill-opacity=\"0.72\"")
+            .unwrap(),
+        svg.find("class=\"credit\"").unwrap(),
+    );
+    assert!(under < cells && cells < credit && svg.ends_with("</text></svg>"));
 }

@@ -190,8 +190,8 @@ fn boundaries_import_export_round_trip_and_bad_files_are_refused_naming_the_feat
     assert_eq!(ok(&["districts", "export", "--db", &db]), first);
 }
 
-/// A tiny extract: a primary road and a street crossing it, a park and a suburb's name, all
-/// `around` (lon, lat).
+/// A tiny extract: a primary road and a street crossing it (at node 9), a park and a suburb's
+/// name, all `around` (lon, lat).
 fn tiny_extract(path: &std::path::Path, around: (f64, f64)) {
     let (x, y) = around;
     let tags = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
@@ -214,10 +214,11 @@ fn tiny_extract(path: &std::path::Path, around: (f64, f64)) {
             y + 0.005,
             tags(&[("place", "suburb"), ("name", "东湖街道")]),
         ),
+        (9, x + 0.01, y, vec![]),
     ];
     let ways = vec![
-        (10, vec![1, 2], tags(&[("highway", "primary")])),
-        (11, vec![3, 4], tags(&[("highway", "residential")])),
+        (10, vec![1, 9, 2], tags(&[("highway", "primary")])),
+        (11, vec![3, 9, 4], tags(&[("highway", "residential")])),
         (12, vec![5, 6, 7, 5], tags(&[("leisure", "park")])),
     ];
     let mut file = std::fs::File::create(path).unwrap();
@@ -302,6 +303,64 @@ async fn a_basemap_is_prepared_from_the_citys_extract_and_another_citys_is_refus
     std::fs::write(&fake, "<osm/>").unwrap();
     let err = refused(&["basemap", "--db", &db, "--osm", fake.to_str().unwrap()]);
     assert!(err.contains("fake.osm.pbf") && err.contains("PBF"), "{err}");
+    assert_eq!(store.basemap_info().await.unwrap(), Some(info.clone()));
+    assert_eq!(store.basemap_walk_city().await.unwrap(), None);
+
+    // Residents with their latitude and longitude swapped: refused, naming the file and the
+    // likely cause; nothing written.
+    let swapped = dir.path().join("swapped.csv");
+    std::fs::write(&swapped, "lon,lat,population\n29.1,114.105,120\n").unwrap();
+    let err = refused(&[
+        "basemap",
+        "--db",
+        &db,
+        "--osm",
+        pbf,
+        "--population",
+        swapped.to_str().unwrap(),
+    ]);
+    assert!(
+        err.contains("swapped.csv") && err.contains("经纬度填反"),
+        "{err}"
+    );
     assert_eq!(store.basemap_info().await.unwrap(), Some(info));
+
+    // With the city's residents, the extract's walking network and its park are stored too.
+    let residents = dir.path().join("residents.csv");
+    std::fs::write(
+        &residents,
+        "lon,lat,population\n114.111,29.1005,120\n114.1195,29.1,80\n114.9,29.9,5\n",
+    )
+    .unwrap();
+    let walked: serde_json::Value = serde_json::from_str(&ok(&[
+        "basemap",
+        "--db",
+        &db,
+        "--osm",
+        pbf,
+        "--population",
+        residents.to_str().unwrap(),
+        "--json",
+    ]))
+    .expect("JSON");
+    let walk = &walked["walk"];
+    // The two roads, crossing: five nodes, four edges.
+    assert_eq!(
+        (walk["nodes"].as_u64(), walk["edges"].as_u64()),
+        (Some(5), Some(4)),
+        "{walk}"
+    );
+    assert_eq!(walk["facilities"]["park"], 1, "{walk}");
+    assert_eq!(walk["population_source"], "residents.csv");
+    assert_eq!(walk["population_points"], 3);
+    assert_eq!(walk["people"], 205.0);
+    assert_eq!(
+        walk["people_unplaced"], 5.0,
+        "the one far off is counted, not placed"
+    );
+    let body = store.basemap_walk_city().await.unwrap().expect("stored");
+    let city = jianguan_geo::walk_city::WalkCity::decode(&body).unwrap();
+    assert_eq!(city.population.len(), 3);
+    assert_eq!(store.basemap_info().await.unwrap().unwrap().revision, 2);
     store.close().await;
 }

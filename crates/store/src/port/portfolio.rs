@@ -255,6 +255,15 @@ impl PortfolioStore for Db {
         })
     }
 
+    fn basemap_walk_city(&self) -> BoxFuture<'_, Result<Option<Vec<u8>>, StoreError>> {
+        Box::pin(async move {
+            match self {
+                Db::Sqlite(pool) => basemap::sqlite_basemap::walk_city(pool).await,
+                Db::Postgres(pool) => basemap::postgres_basemap::walk_city(pool).await,
+            }
+        })
+    }
+
     fn replace_basemap<'a>(
         &'a self,
         write: &'a BasemapWrite,

@@ -1,5 +1,5 @@
 //! The basemap (`PortfolioStore::replace_basemap`), on a SQLite file and a PostgreSQL schema:
-//! stored whole with its audit record and the next revision, its levels read back byte for
+//! stored whole (with the city's walking inputs when given) with its audit record and the next revision, its levels read back byte for
 //! byte, replaced whole; a refused write leaves the basemap, the data version and the audit
 //! trail as they were.
 
@@ -15,6 +15,7 @@ fn write(source: &str, levels: Vec<(u8, Vec<u8>)>) -> BasemapWrite {
         source: source.into(),
         summary: r#"{"attribution":"© OpenStreetMap 贡献者"}"#.into(),
         levels,
+        walk_city: None,
         prepared_by: "ops".into(),
     }
 }
@@ -41,14 +42,19 @@ async fn audits(db: &Db) -> Vec<String> {
 async fn a_basemap_is_stored_whole_and_replaced_whole(db: Db) {
     assert_eq!(db.basemap_info().await.unwrap(), None);
     assert!(db.basemap_levels().await.unwrap().is_empty());
+    assert_eq!(db.basemap_walk_city().await.unwrap(), None);
     let before = db.data_version().await.unwrap();
     // Bytes of every value, including zeros, survive the round trip.
     let level9: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
+    let walk: Vec<u8> = (0..=255u8).rev().cycle().take(300_000).collect();
     db.replace_basemap(
-        &write(
-            "city.osm.pbf",
-            vec![(9, level9.clone()), (12, vec![0, 1, 2])],
-        ),
+        &BasemapWrite {
+            walk_city: Some(walk.clone()),
+            ..write(
+                "city.osm.pbf",
+                vec![(9, level9.clone()), (12, vec![0, 1, 2])],
+            )
+        },
         &[draft()],
     )
     .await
@@ -63,6 +69,7 @@ async fn a_basemap_is_stored_whole_and_replaced_whole(db: Db) {
         db.basemap_levels().await.unwrap(),
         vec![(9, level9), (12, vec![0, 1, 2])]
     );
+    assert_eq!(db.basemap_walk_city().await.unwrap(), Some(walk.clone()));
     let after = db.data_version().await.unwrap();
     assert_eq!(after, before + 1, "nodes are told to look again");
     let (_, change) = db.changes_since(before).await.unwrap().unwrap();
@@ -86,6 +93,7 @@ async fn a_basemap_is_stored_whole_and_replaced_whole(db: Db) {
     );
     assert_eq!(db.basemap_info().await.unwrap(), Some(info));
     assert_eq!(db.basemap_levels().await.unwrap().len(), 2);
+    assert_eq!(db.basemap_walk_city().await.unwrap(), Some(walk));
     assert_eq!(db.data_version().await.unwrap(), after);
     assert_eq!(audits(&db).await.len(), audit_count);
 
@@ -96,6 +104,8 @@ async fn a_basemap_is_stored_whole_and_replaced_whole(db: Db) {
     let info = db.basemap_info().await.unwrap().unwrap();
     assert_eq!((info.revision, info.source.as_str()), (2, "demo"));
     assert_eq!(db.basemap_levels().await.unwrap(), vec![(14, vec![7])]);
+    // A basemap without residents leaves no walking inputs behind.
+    assert_eq!(db.basemap_walk_city().await.unwrap(), None);
 }
 
 macro_rules! backend {

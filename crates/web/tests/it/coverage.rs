@@ -195,6 +195,7 @@ async fn finished_parks_only_add_coverage(app: &App) {
 
 async fn the_api_rows_share_is_covered_over_total(app: &App) {
     let json = app.json("office", "/api/v1/coverage?year=2021").await;
+    assert_eq!(json["network"]["generated"], true, "the demo city's own");
     let rows = array(&json, "coverage");
     let districts = app.city.units_of(UnitKind::District).count();
     assert_eq!(

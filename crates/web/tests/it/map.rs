@@ -221,6 +221,64 @@ async fn the_basemap_is_drawn_under_every_map_once_stored(app: &App) {
     assert!(page.contains("class=\"basemap\""), "{page}");
     let wall = app.page("office", "/wall?part=body").await;
     assert!(wall.contains("class=\"basemap\""), "{wall}");
+    // Under the coverage maps too, the cells drawn translucent over it, with its credit.
+    let coverage = app.page("office", "/coverage?year=2021").await;
+    assert_eq!(
+        coverage.matches("class=\"basemap\"").count(),
+        2,
+        "before and after"
+    );
+    assert!(coverage.contains("fill-opacity=\"0.72\""));
+    assert!(
+        coverage.contains("示例市生成数据"),
+        "the generated city walked"
+    );
+
+    // With the city's own walking inputs stored with the basemap, coverage walks them: the
+    // page says where they come from and counts their residents.
+    let districts: Vec<_> = jianguan_app::coverage::demo_districts(&app.city)
+        .into_iter()
+        .map(|(_, d)| d)
+        .collect();
+    let own = jianguan_geo::synthetic::demo_city(&districts, 7);
+    let people: f64 = own.population.iter().take(500).map(|p| p.population).sum();
+    let mut prepared = jianguan_app::basemap::prepare_demo(&app.city)
+        .unwrap()
+        .unwrap();
+    prepared.source = "city.osm.pbf".into();
+    prepared.walk = Some(
+        jianguan_app::basemap::Walk::new(
+            own.network.clone(),
+            own.facilities.clone(),
+            own.population.iter().take(500).cloned().collect(),
+            "residents.csv",
+        )
+        .unwrap(),
+    );
+    jianguan_app::basemap::store_prepared(
+        &*app.store,
+        jianguan_app::Clock::system(),
+        "test",
+        &prepared,
+    )
+    .await
+    .unwrap();
+    let coverage = app.page("office", "/coverage?year=2021").await;
+    assert!(
+        coverage.contains("取自 OpenStreetMap 文件 city.osm.pbf，居民取自 residents.csv"),
+        "{coverage}"
+    );
+    let total = jianguan_web::fmt::count(people.round() as i64);
+    assert!(
+        coverage.contains(&format!(">{total}<")),
+        "{total} residents: {coverage}"
+    );
+    assert_eq!(coverage.matches("class=\"basemap\"").count(), 2);
+    let json = app.json("office", "/api/v1/coverage?year=2021").await;
+    assert_eq!(
+        (&json["network"]["osm"], &json["network"]["population"]),
+        (&"city.osm.pbf".into(), &"residents.csv".into())
+    );
 }
 
 scenarios!([
