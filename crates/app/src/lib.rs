@@ -31,6 +31,7 @@ pub mod projects;
 pub mod refusal;
 pub mod setup;
 pub mod shared;
+pub mod todo;
 pub mod wall_links;
 
 pub use clock::Clock;

@@ -46,6 +46,30 @@ impl Filing {
     }
 }
 
+/// The period filing is for on `today`: the one `today` falls in, else the last one begun.
+pub fn period_to_file(periods: &[ReportingPeriod], today: Date) -> Option<&ReportingPeriod> {
+    periods
+        .iter()
+        .find(|p| p.start <= today && today <= p.end)
+        .or_else(|| {
+            periods
+                .iter()
+                .filter(|p| p.start <= today)
+                .max_by_key(|p| p.start)
+        })
+}
+
+/// The period whose reports are due next on `today`: of the periods begun, the one with the
+/// earliest deadline not yet passed (on a deadline day, the period just ended, although `today`
+/// already falls in the next); else the one filing is for ([`period_to_file`]).
+pub fn period_due(periods: &[ReportingPeriod], today: Date) -> Option<&ReportingPeriod> {
+    periods
+        .iter()
+        .filter(|p| p.start <= today && today <= p.deadline)
+        .min_by_key(|p| p.deadline)
+        .or_else(|| period_to_file(periods, today))
+}
+
 /// Whether `project` is expected to file for `period`: it is in that year's campaign, its
 /// first milestone (planned or reached) falls on or before the period's end, and it was not
 /// suspended before the period began.

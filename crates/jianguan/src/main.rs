@@ -33,6 +33,7 @@ mod plan;
 mod report;
 mod rush;
 mod security;
+mod todo;
 
 /// jianguan (建管): the command platform of a city's construction & management campaign.
 #[derive(Debug, Parser)]
@@ -145,6 +146,8 @@ enum Command {
     /// The offline basemap (底图) under every map: `basemap --osm city.osm.pbf` (roads,
     /// railways, water, green areas and place names, prepared once and stored) or `--demo`.
     Basemap(basemap::BasemapArgs),
+    /// What waits for each user (待办) on a day, as their pages list it.
+    Todo(todo::TodoArgs),
     /// Accounts: `user add` creates one (the first account of a production database, too).
     User {
         #[command(subcommand)]
@@ -568,6 +571,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Org { command } => org::org(command, lang).await,
         Command::Districts { command } => districts::run(command, lang).await,
         Command::Basemap(args) => basemap::run(args, lang).await,
+        Command::Todo(args) => todo::run(args, lang).await,
         Command::Gen { scale, db, seed } => gen_ledger(scale, &db, seed, lang).await,
         Command::Security { command } => security::security(command, lang).await,
         Command::User {

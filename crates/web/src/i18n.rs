@@ -71,6 +71,7 @@ const TRANSLATED: &[&str] = &[
     "wall.html",
     "wall_body.html",
     "wall_links.html",
+    "todo.html",
     "wall_refused.html",
     "projects.html",
     "project.html",

@@ -39,6 +39,7 @@ pub mod routes;
 mod rule_form;
 pub mod server;
 mod setup_pages;
+mod todo_pages;
 mod view;
 mod wall_pages;
 
@@ -69,6 +70,8 @@ pub struct AppState {
     setup_token: std::sync::Mutex<Option<String>>,
     /// The overview's figures, shared by readers of one scope and day.
     overviews: jianguan_app::shared::Shared<pages::OverviewKey, pages::OverviewFigures>,
+    /// The users' to-do lists, by account, data version and day.
+    todo_lists: todo_pages::Lists,
 }
 
 impl std::ops::Deref for AppState {
@@ -80,6 +83,11 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
+    /// The users' to-do lists this node derived.
+    pub(crate) fn todo_lists(&self) -> &todo_pages::Lists {
+        &self.todo_lists
+    }
+
     /// State over `store`, with today's date from the clock.
     pub fn new(store: Arc<dyn Store>) -> Arc<AppState> {
         AppState::with_clock(store, Clock::system())
@@ -101,6 +109,7 @@ impl AppState {
             uploads: ledger_pages::PendingUploads::default(),
             setup_token: std::sync::Mutex::new(None),
             overviews: Default::default(),
+            todo_lists: Default::default(),
         })
     }
 

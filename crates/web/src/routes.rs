@@ -21,7 +21,7 @@ use crate::error::{AppError, Format, in_route_format};
 use crate::{
     AppState, account_pages, admin_pages, api, assessment_pages, assets, audit_pages, auth,
     cadence_pages, catalogue_pages, coverage_pages, find_pages, home, ledger_pages, map_pages,
-    org_pages, pages, plan_pages, project_edit_pages, setup_pages, wall_pages,
+    org_pages, pages, plan_pages, project_edit_pages, setup_pages, todo_pages, wall_pages,
 };
 
 /// Who may call a route.
@@ -198,6 +198,7 @@ pub fn routes() -> Vec<Route> {
         ),
         Route::page(GET, "/search", Policy(Portfolio, Read), find_pages::search),
         Route::page(GET, "/help", SignedIn, find_pages::help),
+        Route::page(GET, "/todo", SignedIn, todo_pages::page),
         // Projects by hand: the office any, a district or lead unit within its scope.
         Route::page(
             GET,
@@ -593,6 +594,7 @@ pub fn routes() -> Vec<Route> {
         Route::page(GET, "/metrics", AdminNetwork, crate::metrics::serve),
         Route::file(GET, "/assets/{*path}", Public, assets::serve),
         Route::api(GET, "/api/v1/stats", Policy(Portfolio, Read), api::stats),
+        Route::api(GET, "/api/v1/todo", SignedIn, todo_pages::api),
         Route::api(
             GET,
             "/api/v1/projects",
@@ -810,6 +812,25 @@ async fn authorize(State(guard): State<Guard>, request: Request, next: Next) -> 
         return AppError::forbidden("您的角色无此权限")
             .with_format(format)
             .into_response();
+    }
+    // A page's header counts the user's to-do list (and a home page lists it): worked out here,
+    // once, for the page's layout. A failure to derive it leaves the page without it.
+    if spec.reply == Reply::Page
+        && request.method() == axum::http::Method::GET
+        && let Some(user) = request.extensions().get::<CurrentUser>().cloned()
+    {
+        let todos = match todo_pages::of_user(&state, &user).await {
+            Ok(list) => list,
+            Err(e) => {
+                tracing::warn!(error = ?e, "the to-do list could not be derived");
+                Arc::default()
+            }
+        };
+        let today = state.today();
+        return in_route_format(
+            todo_pages::scope(todos, today, next.run(request)).await,
+            format,
+        );
     }
     in_route_format(next.run(request).await, format)
 }

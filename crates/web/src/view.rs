@@ -47,6 +47,10 @@ pub(crate) struct Layout {
     pub(crate) search: String,
     /// The request's language and type size.
     pub(crate) display: Display,
+    /// How many things wait for the user (the header's 待办 count).
+    pub(crate) todo_total: usize,
+    /// The to-do lines a home page shows first (empty elsewhere).
+    pub(crate) todo_lines: Vec<crate::todo_pages::TodoLine>,
 }
 
 /// The left navigation by job (UI.md "Layout"): each entry with the policy that opens it, so a
@@ -171,6 +175,11 @@ impl Layout {
         // A title or crumb the catalogue holds is a UI string (项目, 总览); any other is data (a
         // project's or district's name) and is shown as stored.
         let title = title.into();
+        let (todos, today) = crate::todo_pages::current();
+        let at_home = match &home {
+            Home::Overview => path == "/",
+            Home::Page(home_path) => home_path == path,
+        };
         Layout {
             title: lang.t(&title).to_string(),
             crumbs: Vec::new(),
@@ -188,6 +197,13 @@ impl Layout {
             may_search: user.may(Resource::Portfolio, Action::Read),
             search: String::new(),
             display,
+            todo_total: todos.iter().map(|t| t.count).sum(),
+            // A user's home page shows their to-do list first.
+            todo_lines: if at_home {
+                crate::todo_pages::lines(&todos, today)
+            } else {
+                Vec::new()
+            },
             user: match &user.unit_name {
                 Some(unit) => format!("{} · {}", unit, user.account.display_name),
                 None => user.account.display_name.clone(),

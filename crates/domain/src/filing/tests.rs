@@ -189,6 +189,32 @@ fn the_last_closed_period_is_the_latest_deadline_before_the_day() {
 }
 
 #[test]
+fn the_period_due_is_the_one_just_ended_until_its_deadline_then_the_next() {
+    let periods = crate::calendar::periods_of_year(2021, Default::default(), 1);
+    let first = &periods[0];
+    let second = &periods[1];
+    assert!(first.end < first.deadline && first.deadline < second.end);
+    // Before any period began: none.
+    assert_eq!(period_due(&periods, date(2020, 12, 31)), None);
+    assert_eq!(period_to_file(&periods, date(2020, 12, 31)), None);
+    // Within the first period, and after it ended up to its deadline: the first.
+    assert_eq!(period_due(&periods, first.start).unwrap().seq, 1);
+    let after_end = first.end.tomorrow().unwrap();
+    assert_eq!(period_due(&periods, after_end).unwrap().seq, 1);
+    assert_eq!(period_due(&periods, first.deadline).unwrap().seq, 1);
+    // The day falls in the second already, which is the one filing is for.
+    assert_eq!(period_to_file(&periods, first.deadline).unwrap().seq, 2);
+    // The day after the deadline: the second.
+    let after = first.deadline.tomorrow().unwrap();
+    assert_eq!(period_due(&periods, after).unwrap().seq, 2);
+    // After the year's last deadline: the last period, as filing is for.
+    let last = periods.last().unwrap();
+    let later = last.deadline.tomorrow().unwrap();
+    assert_eq!(period_due(&periods, later), period_to_file(&periods, later));
+    assert_eq!(period_due(&periods, later).unwrap().seq, last.seq);
+}
+
+#[test]
 fn a_correction_that_no_longer_names_a_milestone_withdraws_it() {
     let p = portfolio(vec![project(
         1,

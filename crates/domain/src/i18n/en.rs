@@ -30,6 +30,48 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "Project code, name, street, unit",
     ),
     ("帮助", "Help"),
+    // The to-do list (issue 21 item 1).
+    ("待办", "To do"),
+    ("截止 {n}", "due {n}"),
+    (
+        "需要您处理的事项，按当前数据计算；办完即从这里消失。",
+        "What needs you, worked out from the current records; each line goes once its work is done.",
+    ),
+    (
+        "目前没有需要您处理的事项。",
+        "Nothing needs you at the moment.",
+    ),
+    ("待办（JSON）", "To do (JSON)"),
+    ("没有名为 {n} 的有效账户", "No enabled account is named {n}"),
+    (
+        "{n} 个项目本期尚未填报",
+        "{n} projects not yet reported this period",
+    ),
+    ("{n} 项督办事项待办理", "{n} tracked items to act on"),
+    (
+        "{n} 项督办事项申请办结，待复查",
+        "{n} tracked items claimed closed, awaiting your re-check",
+    ),
+    (
+        "{n} 个项目的年度计划尚未报送",
+        "{n} projects' annual plans not yet submitted",
+    ),
+    (
+        "{n} 个项目的年度计划已报送，待批准",
+        "{n} projects' annual plans submitted, awaiting approval",
+    ),
+    (
+        "{n} 项计划调整待审批",
+        "{n} plan changes awaiting a decision",
+    ),
+    (
+        "{n} 件考评申诉待处理",
+        "{n} objections to scores awaiting a decision",
+    ),
+    (
+        "{n} 项督办约谈建议待签发或撤销",
+        "{n} proposed supervision notices and summonses to issue or dismiss",
+    ),
     ("退出", "Sign out"),
     ("菜单", "Menu"),
     ("主导航（菜单）", "Main navigation (menu)"),

@@ -235,6 +235,35 @@ fn a_city_is_set_up_once_its_organisation_imported_and_a_reporter_added_by_unit_
     assert!(stats.status.success(), "{}", text(&stats.stderr));
     let json: serde_json::Value = serde_json::from_slice(&stats.stdout).expect("json");
     assert_eq!(json["projects"], 0);
+
+    // The new reporter's to-do list: nothing yet (no projects), and an unknown name refused.
+    let todo = city.run(&[
+        "todo",
+        "--db",
+        &db,
+        "--user",
+        "rep1",
+        "--today",
+        "2026-03-10",
+        "--json",
+    ]);
+    assert!(todo.status.success(), "{}", text(&todo.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&todo.stdout).expect("json");
+    assert_eq!(json["today"], "2026-03-10");
+    let accounts = json["accounts"].as_array().expect("accounts");
+    assert_eq!(accounts.len(), 1);
+    assert_eq!(accounts[0]["username"], "rep1");
+    assert_eq!(accounts[0]["roles"][0], "unit_reporter");
+    assert_eq!(accounts[0]["total"], 0);
+    let lines = city.run(&["todo", "--db", &db, "--user", "rep1"]);
+    assert!(
+        text(&lines.stdout).contains("目前没有需要您处理的事项"),
+        "{}",
+        text(&lines.stdout)
+    );
+    let nobody = city.run(&["todo", "--db", &db, "--user", "nobody"]);
+    assert_eq!(nobody.status.code(), Some(1));
+    assert!(text(&nobody.stderr).contains("没有名为 nobody 的有效账户"));
 }
 
 #[test]

@@ -68,19 +68,6 @@ fn field_label(field: &str) -> &'static str {
     }
 }
 
-/// The period filing is for on `today`: the one `today` falls in, else the last one begun.
-fn current_period(periods: &[ReportingPeriod], today: Date) -> Option<&ReportingPeriod> {
-    periods
-        .iter()
-        .find(|p| p.start <= today && today <= p.end)
-        .or_else(|| {
-            periods
-                .iter()
-                .filter(|p| p.start <= today)
-                .max_by_key(|p| p.start)
-        })
-}
-
 fn period_label(p: &ReportingPeriod) -> String {
     let lang = crate::i18n::lang();
     format!(
@@ -228,7 +215,7 @@ async fn desk(
     let period = chosen_id
         .and_then(|id| p.periods.iter().find(|x| x.id == id))
         .or_else(|| asked.and_then(|seq| in_year.iter().copied().find(|x| i64::from(x.seq) == seq)))
-        .or_else(|| current_period(&p.periods, as_of.min(today)).filter(|x| x.year == year))
+        .or_else(|| filing::period_to_file(&p.periods, as_of.min(today)).filter(|x| x.year == year))
         .or_else(|| in_year.last().copied());
     let mut layout = Layout::new("进度填报", "filing", layout_scope, snap, "/filing", user);
     let qs = layout.qs.clone();
@@ -550,7 +537,7 @@ pub(crate) async fn page(
                 .iter()
                 .filter(|x| x.year == scope.year)
                 .find(|x| seq.is_some_and(|s| i64::from(x.seq) == s))
-                .or_else(|| current_period(&snap.portfolio.periods, scope.as_of.min(today)))
+                .or_else(|| filing::period_to_file(&snap.portfolio.periods, scope.as_of.min(today)))
                 .map(|x| x.id);
             period.map(|pid| (record, pid, None))
         }

@@ -31,4 +31,5 @@ mod record_scope;
 mod rule_forms;
 mod setup;
 mod story;
+mod todo;
 mod wall;

@@ -162,6 +162,15 @@ async fn session_of(
 }
 
 pub async fn app_over(db: jianguan_store::Db, guard: Box<dyn std::any::Any + Send>) -> App {
+    app_over_on(db, guard, today).await
+}
+
+/// [`app_over`] on another day than [`today`].
+pub async fn app_over_on(
+    db: jianguan_store::Db,
+    guard: Box<dyn std::any::Any + Send>,
+    today: fn() -> jiff::civil::Date,
+) -> App {
     let city = jianguan_demo::demo_city();
     db.create_portfolio(
         &city,
@@ -212,17 +221,27 @@ pub async fn app_over(db: jianguan_store::Db, guard: Box<dyn std::any::Any + Sen
 }
 
 pub async fn sqlite_app() -> App {
+    sqlite_app_on(today).await
+}
+
+pub async fn postgres_app() -> App {
+    postgres_app_on(today).await
+}
+
+/// The SQLite fixture on another day.
+pub async fn sqlite_app_on(today: fn() -> jiff::civil::Date) -> App {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = jianguan_store::open(dir.path().join("c.db").to_str().expect("utf-8"))
         .await
         .expect("open");
-    app_over(db, Box::new(dir)).await
+    app_over_on(db, Box::new(dir), today).await
 }
 
-pub async fn postgres_app() -> App {
+/// The PostgreSQL fixture on another day.
+pub async fn postgres_app_on(today: fn() -> jiff::civil::Date) -> App {
     let schema = jianguan_store::testing::fresh_postgres_schema().await;
     let db = jianguan_store::open(&schema.url).await.expect("open");
-    app_over(db, Box::new(schema)).await
+    app_over_on(db, Box::new(schema), today).await
 }
 
 // ---------------------------------------------------------------------------------------------
