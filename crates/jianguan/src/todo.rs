@@ -30,6 +30,8 @@ pub struct TodoArgs {
 
 /// Runs `todo`, its lines in `lang`.
 pub async fn run(args: TodoArgs, lang: Lang) -> Result<()> {
+    // The accounts' sealed second-factor seeds need the database's key to be read.
+    crate::keys::install(&args.db, false, lang)?;
     let store = jianguan_store::open_read_only(&args.db)
         .await
         .context("opening the database")?;

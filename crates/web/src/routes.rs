@@ -819,7 +819,7 @@ async fn authorize(State(guard): State<Guard>, request: Request, next: Next) -> 
         && request.method() == axum::http::Method::GET
         && let Some(user) = request.extensions().get::<CurrentUser>().cloned()
     {
-        let todos = match todo_pages::of_user(&state, &user).await {
+        let todos = match todo_pages::for_page(&state, &user).await {
             Ok(list) => list,
             Err(e) => {
                 tracing::warn!(error = ?e, "the to-do list could not be derived");

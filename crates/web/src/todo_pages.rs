@@ -2,9 +2,11 @@
 //! signed-in user ([`jianguan_app::todo`]), every page's header carries its count, and the role
 //! home pages (the overview, a district's or a category's page, the filing desk) show it first.
 //!
-//! The list is worked out once per page request, by the route guard, and handed to the page's
-//! layout through a task-local ([`scope`], [`current`]); a node keeps each user's list for the
-//! data version and day it was derived at, so pages between two writes derive it once.
+//! The list is worked out by the route guard and handed to the page's layout through a
+//! task-local ([`scope`], [`current`]); a node keeps each user's latest list with the data
+//! version and day it was derived at, so pages between two writes derive it once, and a page
+//! after a write shows the list held while the next is derived in the background
+//! ([`for_page`]); `/todo` and the API always wait for the current one ([`of_user`]).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -39,19 +41,95 @@ pub(crate) fn current() -> (Arc<Vec<Todo>>, Date) {
         .unwrap_or_else(|_| (Arc::default(), Date::MIN))
 }
 
-/// How many lists a node keeps (one per account, data version and day); all are dropped when
-/// it is full.
+/// How many accounts' lists a node keeps; all are dropped when it is full.
 const KEPT: usize = 512;
 
-/// Whose list, at which data version, on which day: (account id, data version, day).
-type ListKey = (i64, i64, Date);
+/// One account's list as a node holds it.
+#[derive(Clone)]
+struct Held {
+    /// The data version and day it was derived at.
+    version: i64,
+    today: Date,
+    list: Arc<Vec<Todo>>,
+    /// Whether a newer one is being derived in the background.
+    refreshing: bool,
+}
 
-/// The lists a node derived, by account, data version and day.
+/// The lists a node derived, by account: the latest of each.
 #[derive(Default)]
-pub(crate) struct Lists(Mutex<HashMap<ListKey, Arc<Vec<Todo>>>>);
+pub(crate) struct Lists(Mutex<HashMap<i64, Held>>);
 
-/// The to-do list of `user` today: derived from the records at the node's current data
-/// version, or the one derived there already.
+impl Lists {
+    fn get(&self, account: i64) -> Option<Held> {
+        self.0.lock().expect("not poisoned").get(&account).cloned()
+    }
+
+    /// Keeps `list` for `account` unless a list of a later version is held already.
+    fn put(&self, account: i64, version: i64, today: Date, list: Arc<Vec<Todo>>) {
+        let mut held = self.0.lock().expect("not poisoned");
+        if held
+            .get(&account)
+            .is_some_and(|h| h.today == today && h.version > version)
+        {
+            return;
+        }
+        if held.len() >= KEPT {
+            held.clear();
+        }
+        held.insert(
+            account,
+            Held {
+                version,
+                today,
+                list,
+                refreshing: false,
+            },
+        );
+    }
+
+    /// Marks `account`'s list as being refreshed; false if it already was.
+    fn start_refresh(&self, account: i64) -> bool {
+        let mut held = self.0.lock().expect("not poisoned");
+        match held.get_mut(&account) {
+            Some(h) if !h.refreshing => {
+                h.refreshing = true;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn end_refresh(&self, account: i64) {
+        if let Some(h) = self.0.lock().expect("not poisoned").get_mut(&account) {
+            h.refreshing = false;
+        }
+    }
+}
+
+/// Derives `user`'s list at `version` and keeps it.
+async fn derive(
+    state: &AppState,
+    user: &CurrentUser,
+    version: i64,
+    today: Date,
+) -> Result<Arc<Vec<Todo>>, AppError> {
+    let who = Requester {
+        roles: &user.roles,
+        unit: user.account.unit,
+    };
+    let list = Arc::new(
+        todo::for_user(state, who, today)
+            .await
+            .map_err(AppError::store)?,
+    );
+    state
+        .todo_lists()
+        .put(user.account.id, version, today, list.clone());
+    Ok(list)
+}
+
+/// The to-do list of `user` today, derived from the records at the node's current data
+/// version (or the one derived there already): what `/todo` and the API show.
 pub(crate) async fn of_user(
     state: &AppState,
     user: &CurrentUser,
@@ -62,25 +140,43 @@ pub(crate) async fn of_user(
         .await
         .map_err(AppError::store)?;
     let today = state.today();
-    let key = (user.account.id, version, today);
-    if let Some(held) = state.todo_lists().0.lock().expect("not poisoned").get(&key) {
-        return Ok(held.clone());
+    match state.todo_lists().get(user.account.id) {
+        Some(h) if h.version == version && h.today == today => Ok(h.list),
+        _ => derive(state, user, version, today).await,
     }
-    let who = Requester {
-        roles: &user.roles,
-        unit: user.account.unit,
-    };
-    let list = Arc::new(
-        todo::for_user(state, who, today)
-            .await
-            .map_err(AppError::store)?,
-    );
-    let mut held = state.todo_lists().0.lock().expect("not poisoned");
-    if held.len() >= KEPT {
-        held.clear();
+}
+
+/// The list a page's header counts (and a home page lists): the current one if held; else,
+/// once a list of today is held, that one while a current one is derived in the background —
+/// so a page never waits for a derivation after a write (one write behind at most, for the
+/// next page) — and the first of the day derived before the page.
+pub(crate) async fn for_page(
+    state: &Arc<AppState>,
+    user: &CurrentUser,
+) -> Result<Arc<Vec<Todo>>, AppError> {
+    let version = state
+        .store()
+        .data_version()
+        .await
+        .map_err(AppError::store)?;
+    let today = state.today();
+    let account = user.account.id;
+    match state.todo_lists().get(account) {
+        Some(h) if h.version == version && h.today == today => Ok(h.list),
+        Some(h) if h.today == today => {
+            if state.todo_lists().start_refresh(account) {
+                let (state, user) = (state.clone(), user.clone());
+                tokio::spawn(async move {
+                    if let Err(e) = derive(&state, &user, version, today).await {
+                        tracing::warn!(error = ?e, "the to-do list could not be derived");
+                    }
+                    state.todo_lists().end_refresh(account);
+                });
+            }
+            Ok(h.list)
+        }
+        _ => derive(state, user, version, today).await,
     }
-    held.insert(key, list.clone());
-    Ok(list)
 }
 
 /// One line as pages show it.

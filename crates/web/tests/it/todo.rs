@@ -156,6 +156,44 @@ async fn the_todo_list_moves_with_the_records(app: &App) {
     assert!(home.contains("项督办约谈建议待签发或撤销"));
     let page = app.page("office", "/todo").await;
     assert!(page.contains("项督办事项申请办结，待复查"), "{page}");
+
+    // After a write a page does not wait for the list: it shows the one held while the next is
+    // derived in the background, which the following pages then show.
+    let count = |page: &str| {
+        page.split_once("class=\"todo-count\">")
+            .and_then(|(_, rest)| rest.split_once('<'))
+            .map_or(0, |(n, _)| n.parse::<u64>().expect("a count"))
+    };
+    let district_page = || app.page("district", "/projects?year=2021");
+    let held = count(&district_page().await);
+    let again = app
+        .post(
+            "office",
+            "/items",
+            &[
+                ("kind", "supervision"),
+                ("source", "2021-W41"),
+                ("title", "督办：某项目完工节点"),
+                ("detail", "倒排工期，按期完工。"),
+                ("owner", owner.as_str()),
+                ("project", project.as_str()),
+                ("deadline", "2026-12-31"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
+    let first = count(&district_page().await);
+    assert_eq!(first, held, "the page after the write shows the list held");
+    let mut shown = first;
+    for _ in 0..200 {
+        if shown != held {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        shown = count(&district_page().await);
+    }
+    assert_eq!(shown, held + 1, "then the one derived since, one item more");
+    assert_eq!(total(app, "district").await, held + 1);
 }
 
 async fn a_filed_report_leaves_the_reporters_due_count(app: &App) {
