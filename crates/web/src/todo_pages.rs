@@ -128,18 +128,23 @@ async fn derive(
     Ok(list)
 }
 
+/// The database's data version and the day: what a list is current for.
+async fn now(state: &AppState) -> Result<(i64, Date), AppError> {
+    let version = state
+        .store()
+        .data_version()
+        .await
+        .map_err(AppError::store)?;
+    Ok((version, state.today()))
+}
+
 /// The to-do list of `user` today, derived from the records at the node's current data
 /// version (or the one derived there already): what `/todo` and the API show.
 pub(crate) async fn of_user(
     state: &AppState,
     user: &CurrentUser,
 ) -> Result<Arc<Vec<Todo>>, AppError> {
-    let version = state
-        .store()
-        .data_version()
-        .await
-        .map_err(AppError::store)?;
-    let today = state.today();
+    let (version, today) = now(state).await?;
     match state.todo_lists().get(user.account.id) {
         Some(h) if h.version == version && h.today == today => Ok(h.list),
         _ => derive(state, user, version, today).await,
@@ -154,12 +159,7 @@ pub(crate) async fn for_page(
     state: &Arc<AppState>,
     user: &CurrentUser,
 ) -> Result<Arc<Vec<Todo>>, AppError> {
-    let version = state
-        .store()
-        .data_version()
-        .await
-        .map_err(AppError::store)?;
-    let today = state.today();
+    let (version, today) = now(state).await?;
     let account = user.account.id;
     match state.todo_lists().get(account) {
         Some(h) if h.version == version && h.today == today => Ok(h.list),
