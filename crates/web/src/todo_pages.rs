@@ -44,6 +44,12 @@ pub(crate) fn current() -> (Arc<Vec<Todo>>, Date) {
 /// How many accounts' lists a node keeps; all are dropped when it is full.
 const KEPT: usize = 512;
 
+/// A header's list is derived again in the background at most this often: during a deadline
+/// rush the data version moves every few milliseconds, and the office's list (the rules'
+/// proposals over every project) costs tens of milliseconds at national scale — a count a
+/// second behind is worth more than a core spent keeping it current.
+const REFRESH_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// One account's list as a node holds it.
 #[derive(Clone)]
 struct Held {
@@ -51,6 +57,8 @@ struct Held {
     version: i64,
     today: Date,
     list: Arc<Vec<Todo>>,
+    /// When it was derived.
+    derived_at: std::time::Instant,
     /// Whether a newer one is being derived in the background.
     refreshing: bool,
 }
@@ -82,16 +90,18 @@ impl Lists {
                 version,
                 today,
                 list,
+                derived_at: std::time::Instant::now(),
                 refreshing: false,
             },
         );
     }
 
-    /// Marks `account`'s list as being refreshed; false if it already was.
+    /// Marks `account`'s list as being refreshed; false if it already is, or was derived less
+    /// than [`REFRESH_EVERY`] ago.
     fn start_refresh(&self, account: i64) -> bool {
         let mut held = self.0.lock().expect("not poisoned");
         match held.get_mut(&account) {
-            Some(h) if !h.refreshing => {
+            Some(h) if !h.refreshing && h.derived_at.elapsed() >= REFRESH_EVERY => {
                 h.refreshing = true;
                 true
             }
@@ -152,9 +162,9 @@ pub(crate) async fn of_user(
 }
 
 /// The list a page's header counts (and a home page lists): the current one if held; else,
-/// once a list of today is held, that one while a current one is derived in the background —
-/// so a page never waits for a derivation after a write (one write behind at most, for the
-/// next page) — and the first of the day derived before the page.
+/// once a list of today is held, that one while a current one is derived in the background (at
+/// most every [`REFRESH_EVERY`]) — so a page never waits for a derivation after a write — and
+/// the first of the day derived before the page.
 pub(crate) async fn for_page(
     state: &Arc<AppState>,
     user: &CurrentUser,
