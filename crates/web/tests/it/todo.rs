@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use jiff::civil::Date;
 
-use crate::common::{App, array};
+use crate::common::{App, Reply, array};
 
 /// The day these scenarios run on: the deadline of period 25 of 2021, for which the fixture's
 /// project (and others of its unit) have not filed yet.
@@ -55,6 +55,28 @@ async fn total(app: &App, who: &str) -> u64 {
         .expect("a total")
 }
 
+/// The office opens a supervision item for `owner` about `project`, decided at the meeting of
+/// `source`; the redirect to it.
+async fn open_item(app: &App, owner: &str, project: &str, source: &str, title: &str) -> Reply {
+    let opened = app
+        .post(
+            "office",
+            "/items",
+            &[
+                ("kind", "supervision"),
+                ("source", source),
+                ("title", title),
+                ("detail", "倒排工期，按期推进。"),
+                ("owner", owner),
+                ("project", project),
+                ("deadline", "2026-12-31"),
+            ],
+        )
+        .await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+    opened
+}
+
 async fn the_todo_list_moves_with_the_records(app: &App) {
     // An item the office opens for the district is on the district's list, with its deadline.
     let before = line(app, "district", "items_to_handle")
@@ -62,22 +84,7 @@ async fn the_todo_list_moves_with_the_records(app: &App) {
         .map_or(0, |l| l.0);
     let owner = app.project.district.0.to_string();
     let project = app.project.id.0.to_string();
-    let opened = app
-        .post(
-            "office",
-            "/items",
-            &[
-                ("kind", "supervision"),
-                ("source", "2021-W40"),
-                ("title", "督办：某项目开工节点"),
-                ("detail", "倒排工期，按期开工。"),
-                ("owner", owner.as_str()),
-                ("project", project.as_str()),
-                ("deadline", "2026-12-31"),
-            ],
-        )
-        .await;
-    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+    let opened = open_item(app, &owner, &project, "2021-W40", "督办：某项目开工节点").await;
     let (count, deadline, href) = line(app, "district", "items_to_handle")
         .await
         .expect("the district has an item to act on");
@@ -166,22 +173,7 @@ async fn the_todo_list_moves_with_the_records(app: &App) {
     };
     let district_page = || app.page("district", "/projects?year=2021");
     let held = count(&district_page().await);
-    let again = app
-        .post(
-            "office",
-            "/items",
-            &[
-                ("kind", "supervision"),
-                ("source", "2021-W41"),
-                ("title", "督办：某项目完工节点"),
-                ("detail", "倒排工期，按期完工。"),
-                ("owner", owner.as_str()),
-                ("project", project.as_str()),
-                ("deadline", "2026-12-31"),
-            ],
-        )
-        .await;
-    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
+    open_item(app, &owner, &project, "2021-W41", "督办：某项目完工节点").await;
     let first = count(&district_page().await);
     assert_eq!(first, held, "the page after the write shows the list held");
     let mut shown = first;
